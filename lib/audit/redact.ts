@@ -1,0 +1,31 @@
+// Request parameters enter the audit trail through an allow-list: a key that is
+// not known to be harmless is replaced, so a new secret-bearing parameter can
+// never leak by default.
+const SAFE_KEYS = new Set([
+  "RegionId", "ZoneId", "VpcId", "VSwitchId", "SecurityGroupId", "SecurityGroupIds", "InstanceId", "InstanceIds",
+  "InstanceType", "InstanceTypes", "ImageId", "Amount", "NetworkInterfaceId", "NetworkInterfaceIds",
+  "NetworkInterfaceName", "PrimaryIpAddress", "PrivateIpAddress", "SecondaryPrivateIpAddressCount",
+  "AllocationId", "AllocationIds", "EipAddress", "IpAddress", "Mode", "Bandwidth", "InternetChargeType",
+  "InstanceChargeType", "Status", "PageNumber", "PageSize", "MaxResults", "NextToken", "ForceStop", "StoppedMode",
+  "CommandType", "Type", "Timeout", "InvokeId", "CommandId", "SystemDisk.Category", "SystemDiskCategory",
+  "CidrBlock", "Description", "Name", "ClientToken", "DryRun", "Force", "Associated", "Ipv6AddressCount",
+  // app-level fields
+  "deploymentId", "name", "role", "email", "kind", "teamId", "configId", "revision", "accessKeyId", "os",
+  "eipCount", "status", "phase", "fileCount", "expiresAt", "format", "count",
+]);
+export const REDACTED = "[redacted]";
+
+export function redactParams(params: unknown, depth = 0): unknown {
+  if (params === null || params === undefined) return params;
+  if (depth > 4) return REDACTED;
+  if (Array.isArray(params)) return params.map((p) => redactParams(p, depth + 1));
+  if (typeof params !== "object") return params;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    // "PrivateIpAddress.1" and friends: judge the key by its base name.
+    const base = key.replace(/\.\d+$/, "");
+    out[key] = SAFE_KEYS.has(base) ? (typeof value === "object" ? redactParams(value, depth + 1) : value) : REDACTED;
+  }
+  return out;
+}
