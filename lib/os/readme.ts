@@ -1,0 +1,102 @@
+import { GENERATOR_VERSION, PERSIST_SCRIPT, STATE_DIR } from "./shell";
+import type { FamilyPlan } from "./scripts";
+import type { NormalizedSpec, OsFamily } from "./spec.schema";
+
+// README.md of a bundle: what it does, how to run it, and the known failure modes with how
+// this bundle handles each. Only validated values are interpolated.
+
+const FAMILY: Record<OsFamily, string> = {
+  alinux2: "Alibaba Cloud Linux 2 (network-scripts: ifcfg, route-, rule- files)",
+  centos7: "CentOS 7 (network-scripts: ifcfg, route-, rule- files)",
+  alinux3: "Alibaba Cloud Linux 3 (NetworkManager keyfiles)",
+  rhel9: "RHEL 9 and rebuilds (NetworkManager keyfiles)",
+  ubuntu: "Ubuntu (netplan + systemd-networkd)",
+  debian: "Debian (ifupdown, /etc/network/interfaces.d)",
+  generic: "Any systemd distribution (iproute2 + a systemd unit)",
+};
+
+export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
+  const rows = spec.interfaces.flatMap((e) =>
+    e.addresses.map(
+      (a) => `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? "-"} |`,
+    ),
+  );
+  const persistence =
+    spec.persistence === "rc.local"
+      ? `Legacy mode, as in the source document: a marked block in \`${plan.rcLocal}\` runs \`${PERSIST_SCRIPT}\` at boot.`
+      : FAMILY[spec.os];
+  const nm = spec.os === "alinux3" || spec.os === "rhel9";
+  const native = spec.persistence === "native";
+  return `# EIPilot guest-OS bundle
+
+Generator ${GENERATOR_VERSION}, os \`${spec.os}\`, spec sha256 \`${specSha256}\`.
+Persistence: ${persistence}.
+
+Each private IP below leaves the instance through its own ENI, so the VPC's NAT-mode EIP
+bound to that private IP is the address the internet sees. The primary ENI and its default
+route are not touched.
+
+| Device | MAC | Private IP | Table | Rule priority | Expected EIP |
+|---|---|---|---|---|---|
+${rows.join("\n")}
+
+## Run it
+
+\`\`\`sh
+sudo ./apply.sh            # live: addresses, table routes, source rules; then installs the files below
+./verify.sh                # JSON summary on stdout, exit 0 when every check passes
+./verify.sh --echo-url http://<what-is-my-ip endpoint>/   # also compares each address's egress IP with its EIP
+sudo ./rollback.sh         # removes exactly what apply.sh added, live and persistent
+\`\`\`
+
+\`ROOT=/some/dir\` makes every script read and write files under that directory instead of \`/\`
+(the \`ip\` and \`sysctl\` changes still act on the current network namespace). apply.sh records
+what it changed in \`${STATE_DIR}\`; rollback.sh undoes exactly that and restores any file
+apply.sh replaced. No network service is restarted at any point.
+
+Persistent files installed (copies are under \`files/\` in this bundle):
+
+${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rcLocal ? `\n- a marked block in \`${plan.rcLocal}\`` : ""}
+
+## What apply.sh does
+
+1. Finds each ENI by its MAC address (a name that differs from the spec is reported, and the
+   live changes go to the interface that really has the MAC).
+2. Refuses to start if an address is already configured on another interface.
+3. Adds every address with \`noprefixroute\`, so the main routing table is not changed.
+4. Puts the subnet route and a default route via the vSwitch gateway in the ENI's own table,
+   and one \`ip rule from <ip> lookup <table>\` per address with a fixed priority.
+5. Sets the kernel settings below, then installs the persistent files.
+
+## Known failure modes and how this bundle handles them
+
+- **Strict reverse-path filtering** (\`rp_filter=1\`, the RHEL-family default) drops inbound
+  traffic to a secondary ENI whose reverse route points elsewhere. apply.sh sets
+  \`net.ipv4.conf.<eni>.rp_filter=2\` (loose) on every ENI, live and in \`/etc/sysctl.d/90-eipilot.conf\`;
+  the kernel uses the larger of the \`all\` and per-interface values, so this wins over a strict default.
+- **ARP flux** when ENIs share a subnet: any interface may answer ARP for another's address,
+  so traffic for one ENI's IP arrives on another (and the VPC drops replies sent from the wrong
+  ENI). apply.sh sets \`arp_ignore=1\` and \`arp_announce=2\` on each ENI and on \`all\`.
+- **DHCP on the secondary ENI adding a default route**: a second main-table default route
+  steals the primary ENI's traffic. The persistent configuration disables DHCP and default
+  routes on the secondary ENI (${nm ? "\`never-default=true\`, \`ignore-auto-routes=true\`" : spec.os === "ubuntu" ? "\`dhcp4: false\`" : spec.os === "debian" ? "\`inet manual\`" : "\`BOOTPROTO=none\`, \`DEFROUTE=no\`"}), and apply.sh
+  removes an existing main-table default route via a secondary ENI while another default route
+  remains (rollback.sh puts it back). The primary ENI's default route is never touched.
+- **systemd-networkd deleting routing rules it did not create**
+  (\`ManageForeignRoutingPolicyRules\`, default yes since systemd 249): ${spec.os === "ubuntu" && native ? `this bundle installs \`/etc/systemd/networkd.conf.d/90-eipilot.conf\` with \`ManageForeignRoutingPolicyRules=no\`, and the rules are also declared in netplan so networkd owns them after a restart.` : "only relevant where systemd-networkd manages links (the ubuntu bundle installs a drop-in with `ManageForeignRoutingPolicyRules=no`); if this host runs networkd, add that drop-in."}
+- **Other configuration shadowing ours** (cloud-init's \`50-cloud-init.yaml\`, an older
+  \`ifcfg-eth1:0\`, a DHCP stanza or profile for the same ENI): ${
+    spec.os === "ubuntu" && native
+      ? "our netplan file is `90-eipilot.yaml`, sorted after cloud-init's, and uses the same interface id, so its keys win; "
+      : ""
+  }apply.sh prints a warning naming every other file that mentions the ENI's name or MAC. Remove
+  those entries (or disable cloud-init's network configuration with
+  \`network: {config: disabled}\` in \`/etc/cloud/cloud.cfg.d/\`) if they conflict.
+- **Duplicate rules piling up on re-runs** (the document's \`ip rule add\` in rc.local adds one
+  more copy each time): every rule has a fixed priority, apply.sh adds it only when missing and
+  deletes extra identical copies; verify.sh fails when a rule exists more than once.
+- **A network restart cutting the site off**: nothing is restarted; ${
+    nm ? "NetworkManager only loads the profiles (`nmcli connection load`)" : "the persistent files take effect at the next boot"
+  }.
+`;
+}

@@ -1,0 +1,196 @@
+import { z } from "zod";
+import { broadcastOf, inPrefix, intToIp, ipToInt, isIpv4, isSpecialPurpose, networkOf } from "./ipv4";
+
+// Input of the guest-OS bundle generator (DESIGN.md contract 4). Extra fields
+// are allowed and ignored: only the validated, normalised fields below ever
+// reach a generated file.
+
+export const OS_FAMILIES = ["alinux2", "centos7", "alinux3", "rhel9", "ubuntu", "debian", "generic"] as const;
+export type OsFamily = (typeof OS_FAMILIES)[number];
+
+/** "native" = the distro's own network configuration; "rc.local" = the source document's legacy way. */
+export const PERSISTENCE_MODES = ["native", "rc.local"] as const;
+export type Persistence = (typeof PERSISTENCE_MODES)[number];
+
+/** Linux interface names: at most 15 characters; we refuse anything a shell or a file name could misread. */
+export const DEVICE_RE = /^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/;
+export const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+export const RESERVED_TABLES = [0, 253, 254, 255] as const;
+export const MAX_INTERFACES = 16;
+export const MAX_ADDRESSES_PER_ENI = 50; // ENI primary + secondaries; the largest ECS quota
+/** Default first rule priority of interface i is DEFAULT_PRIORITY_BASE + 100 * i (below main's 32766). */
+export const DEFAULT_PRIORITY_BASE = 30000;
+
+const interfaceSchema = z.looseObject({
+  device: z.string(),
+  mac: z.string(),
+  primaryIp: z.string(),
+  secondaryIps: z.array(z.string()).default([]),
+  prefixLength: z.number().int(),
+  gateway: z.string(),
+  routeTable: z.number().int(),
+  /** Optional first `ip rule` priority for this ENI; its addresses use consecutive priorities. */
+  rulePriority: z.number().int().optional(),
+  /** Optional expected EIP per private IP of this ENI, used by verify.sh --echo-url. */
+  eips: z.record(z.string(), z.string()).optional(),
+});
+
+export const routesSpecSchema = z.looseObject({
+  os: z.enum(OS_FAMILIES),
+  persistence: z.enum(PERSISTENCE_MODES).default("native"),
+  interfaces: z.array(interfaceSchema).min(1).max(MAX_INTERFACES),
+});
+
+export type RoutesSpecInput = z.input<typeof routesSpecSchema>;
+
+/** One address of an ENI with its policy-routing rule priority. */
+export type EniAddress = { ip: string; priority: number; eip: string | null; primary: boolean };
+
+export type NormalizedEni = {
+  device: string;
+  mac: string; // lower case
+  prefixLength: number;
+  network: string;
+  gateway: string;
+  routeTable: number;
+  primaryIp: string;
+  addresses: EniAddress[]; // primary first, then secondaries in spec order
+};
+
+export type NormalizedSpec = { os: OsFamily; persistence: Persistence; interfaces: NormalizedEni[] };
+
+export type ValidationResult = { ok: true; spec: NormalizedSpec } | { ok: false; errors: string[] };
+
+export class SpecError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`invalid routes spec:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+    this.name = "SpecError";
+  }
+}
+
+/** Validates a spec and returns every problem found (not just the first), or the normalised spec. */
+export function validateRoutesSpec(input: unknown): ValidationResult {
+  const parsed = routesSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "spec"}: ${i.message}`),
+    };
+  }
+  const errors: string[] = [];
+  const seenIps = new Map<string, string>();
+  const seenDevices = new Map<string, string>();
+  const seenMacs = new Map<string, string>();
+  const seenTables = new Map<number, string>();
+  const seenPriorities = new Map<number, string>();
+  const seenEips = new Map<string, string>();
+  const out: NormalizedEni[] = [];
+
+  parsed.data.interfaces.forEach((eni, i) => {
+    const at = `interfaces[${i}]`;
+    const before = errors.length;
+    const err = (field: string, msg: string) => errors.push(`${at}.${field}: ${msg}`);
+
+    if (!DEVICE_RE.test(eni.device)) {
+      err("device", `${JSON.stringify(eni.device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`);
+    } else if (eni.device === "lo") {
+      err("device", `"lo" is the loopback interface`);
+    } else if (seenDevices.has(eni.device)) {
+      err("device", `${eni.device} is also used by ${seenDevices.get(eni.device)}`);
+    } else seenDevices.set(eni.device, at);
+
+    const mac = eni.mac.toLowerCase();
+    if (!MAC_RE.test(eni.mac)) {
+      err("mac", `${JSON.stringify(eni.mac)} is not a MAC address like 00:16:3e:12:34:56`);
+    } else if ((parseInt(mac.slice(0, 2), 16) & 1) === 1 || mac === "00:00:00:00:00:00") {
+      err("mac", `${mac} is not a unicast MAC address`);
+    } else if (seenMacs.has(mac)) {
+      err("mac", `${mac} is also used by ${seenMacs.get(mac)}`);
+    } else seenMacs.set(mac, at);
+
+    const prefixOk = eni.prefixLength >= 16 && eni.prefixLength <= 29;
+    if (!prefixOk) err("prefixLength", `${eni.prefixLength} is outside 16..29 (the vSwitch CIDR sizes Alibaba Cloud allows)`);
+
+    if (!Number.isSafeInteger(eni.routeTable) || eni.routeTable < 1 || eni.routeTable > 0xffffffff) {
+      err("routeTable", `${eni.routeTable} is not a table id in 1..4294967295`);
+    } else if ((RESERVED_TABLES as readonly number[]).includes(eni.routeTable)) {
+      err("routeTable", `${eni.routeTable} is reserved by the kernel (0 unspec, 253 default, 254 main, 255 local)`);
+    } else if (seenTables.has(eni.routeTable)) {
+      err("routeTable", `${eni.routeTable} is also used by ${seenTables.get(eni.routeTable)}; each ENI needs its own table`);
+    } else seenTables.set(eni.routeTable, at);
+
+    // Addresses: the ENI's primary private IP first, then the secondaries.
+    const ips: { ip: string; field: string }[] = [
+      { ip: eni.primaryIp, field: "primaryIp" },
+      ...eni.secondaryIps.map((ip, j) => ({ ip, field: `secondaryIps[${j}]` })),
+    ];
+    if (ips.length > MAX_ADDRESSES_PER_ENI) {
+      err("secondaryIps", `${ips.length} addresses on one ENI; at most ${MAX_ADDRESSES_PER_ENI} are supported`);
+    }
+    const primaryValid = isIpv4(eni.primaryIp);
+    const net = primaryValid && prefixOk ? networkOf(eni.primaryIp, eni.prefixLength) : null;
+    const bcast = primaryValid && prefixOk ? broadcastOf(eni.primaryIp, eni.prefixLength) : null;
+    const cidr = net ? `${net}/${eni.prefixLength}` : null;
+    // The vSwitch reserves the first address and the last three (the gateway is the third from last).
+    const reserved = net && bcast ? new Set([net, intToIp(ipToInt(bcast) - 2), intToIp(ipToInt(bcast) - 1), bcast]) : null;
+
+    for (const { ip, field } of ips) {
+      if (!isIpv4(ip)) {
+        err(field, `${JSON.stringify(ip)} is not an IPv4 address`);
+        continue;
+      }
+      if (isSpecialPurpose(ip)) err(field, `${ip} is not a usable unicast address`);
+      if (net && cidr && !inPrefix(ip, net, eni.prefixLength)) err(field, `${ip} is outside the ENI's subnet ${cidr}`);
+      else if (reserved?.has(ip)) err(field, `${ip} is reserved in ${cidr} (network, gateway, or broadcast address)`);
+      if (seenIps.has(ip)) err(field, `${ip} is also used by ${seenIps.get(ip)}`);
+      else seenIps.set(ip, `${at}.${field}`);
+    }
+
+    if (!isIpv4(eni.gateway)) {
+      err("gateway", `${JSON.stringify(eni.gateway)} is not an IPv4 address`);
+    } else if (net && cidr) {
+      if (!inPrefix(eni.gateway, net, eni.prefixLength)) err("gateway", `${eni.gateway} is outside the ENI's subnet ${cidr}`);
+      else if (eni.gateway === net || eni.gateway === bcast) err("gateway", `${eni.gateway} is the network or broadcast address of ${cidr}`);
+      else if (ips.some((a) => a.ip === eni.gateway)) err("gateway", `${eni.gateway} is also one of the ENI's own addresses`);
+    }
+
+    const base = eni.rulePriority ?? DEFAULT_PRIORITY_BASE + 100 * i;
+    const last = base + ips.length - 1;
+    if (base < 1 || last > 32765) {
+      err("rulePriority", `rule priorities ${base}..${last} must lie in 1..32765 (before the main table's rule)`);
+    } else {
+      for (let p = base; p <= last; p++) {
+        if (seenPriorities.has(p)) {
+          err("rulePriority", `rule priority ${p} is also used by ${seenPriorities.get(p)}`);
+          break;
+        }
+      }
+      for (let p = base; p <= last; p++) if (!seenPriorities.has(p)) seenPriorities.set(p, at);
+    }
+
+    const eips = eni.eips ?? {};
+    const ipSet = new Set(ips.map((a) => a.ip));
+    for (const [priv, eip] of Object.entries(eips)) {
+      if (!ipSet.has(priv)) err(`eips`, `${JSON.stringify(priv)} is not one of this ENI's addresses`);
+      if (!isIpv4(eip) || isSpecialPurpose(eip)) err(`eips`, `${JSON.stringify(eip)} (for ${priv}) is not a usable IPv4 address`);
+      else if (seenEips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seenEips.get(eip)}`);
+      else seenEips.set(eip, priv);
+    }
+
+    if (errors.length === before && net) {
+      out.push({
+        device: eni.device,
+        mac,
+        prefixLength: eni.prefixLength,
+        network: net,
+        gateway: eni.gateway,
+        routeTable: eni.routeTable,
+        primaryIp: eni.primaryIp,
+        addresses: ips.map((a, j) => ({ ip: a.ip, priority: base + j, eip: eips[a.ip] ?? null, primary: j === 0 })),
+      });
+    }
+  });
+
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, spec: { os: parsed.data.os, persistence: parsed.data.persistence, interfaces: out } };
+}
