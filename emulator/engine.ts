@@ -1,0 +1,600 @@
+// The emulator's state machine: resources, id/IP allocation, asynchronous
+// transitions (tasks with a due time), idempotency tokens and pagination helpers.
+// Protocol concerns (HTTP, signatures, faults) live in server.ts.
+import { ApiError, err, invalid } from "./errors";
+import { cidrContains, intToIp, ipToInt, isReserved, parseCidr, usableCount } from "./ip";
+import type { EipRec, EniRec, InstanceRec, InvocationRec, Task, TaskKind, World } from "./model";
+import type { Params } from "./params";
+import { Prng, seedFromString } from "./prng";
+import { parseSeed, type ParsedSeed, type Seed } from "./seed";
+import { instanceType } from "./catalog";
+
+/** Milliseconds each asynchronous transition takes. */
+export type Latencies = {
+  instanceCreate: number;
+  instanceStart: number;
+  instanceStop: number;
+  eniAttach: number;
+  eniDetach: number;
+  eniDelete: number;
+  eipAssociate: number;
+  eipUnassociate: number;
+  eipRelease: number;
+  commandDelivery: number;
+};
+
+export const DEMO_LATENCIES: Latencies = {
+  instanceCreate: 2000,
+  instanceStart: 2000,
+  instanceStop: 1500,
+  eniAttach: 1500,
+  eniDetach: 1200,
+  eniDelete: 500,
+  eipAssociate: 1000,
+  eipUnassociate: 800,
+  eipRelease: 500,
+  commandDelivery: 500,
+};
+
+export const ZERO_LATENCIES: Latencies = Object.fromEntries(Object.keys(DEMO_LATENCIES).map((k) => [k, 0])) as Latencies;
+
+/**
+ * Extension point for a later "lab mode": something that really executes a Cloud
+ * Assistant script for an instance (e.g. in a network namespace). Without a runner the
+ * emulator behaves like instances whose agent is not online.
+ */
+export interface CommandRunner {
+  run(req: {
+    instance: InstanceRec;
+    networkInterfaces: EniRec[];
+    type: string;
+    script: string;
+    timeoutSeconds: number;
+    username: string;
+    workingDir: string;
+  }): Promise<{ exitCode: number; output: string }>;
+}
+
+export type Body = Record<string, unknown>;
+
+export type TransitionHook = (kind: TaskKind, target: string) => { stuck: boolean; jitterFactor: number };
+
+const REGION_PREFIX: Record<string, string> = {
+  "cn-hangzhou": "bp1",
+  "cn-shanghai": "uf6",
+  "cn-beijing": "2ze",
+  "cn-shenzhen": "wz9",
+  "ap-northeast-1": "6we",
+  "ap-southeast-1": "t4n",
+  "us-west-1": "rj9",
+  "eu-central-1": "gw8",
+};
+
+export function isoNow(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export class Engine {
+  world!: World;
+  private rng!: Prng;
+  private seed: ParsedSeed;
+  latencies: Latencies;
+  runner: CommandRunner | null;
+  transitionHook: TransitionHook = () => ({ stuck: false, jitterFactor: 1 });
+  now: () => number;
+  /** Called after any change of the world (persistence). */
+  onChange: () => void = () => {};
+
+  constructor(seed: Seed, opts: { latencies?: Partial<Latencies>; runner?: CommandRunner | null; now?: () => number; world?: World } = {}) {
+    this.seed = parseSeed(seed);
+    this.latencies = { ...DEMO_LATENCIES, ...opts.latencies };
+    this.runner = opts.runner ?? null;
+    this.now = opts.now ?? Date.now;
+    if (opts.world) this.load(opts.world);
+    else this.reset();
+  }
+
+  load(world: World): void {
+    this.world = world;
+    this.rng = new Prng(world.rngState);
+  }
+
+  /** Rebuild the world from the seed. */
+  reset(): void {
+    const s = this.seed;
+    const rngSeed = typeof s.rngSeed === "number" ? s.rngSeed : seedFromString(s.rngSeed);
+    this.rng = new Prng(rngSeed);
+    const created = isoNow(this.now() - 86_400_000 * 30);
+    this.world = {
+      version: 1,
+      ownerId: s.ownerId,
+      quotas: { ...s.quotas },
+      policies: { ...s.policies },
+      regions: s.regions.map((r) => ({
+        regionId: r.regionId,
+        localName: r.localName ?? r.regionId,
+        localNameEn: r.localNameEn ?? r.regionId,
+        zones: r.zones.map((z) => ({ zoneId: z.zoneId, localName: z.localName ?? z.zoneId, localNameEn: z.localNameEn ?? z.zoneId })),
+      })),
+      vpcs: {},
+      vswitches: {},
+      securityGroups: {},
+      instances: {},
+      enis: {},
+      eips: {},
+      invocations: {},
+      tasks: [],
+      tokens: {},
+      rngState: 0,
+      taskSeq: 0,
+    };
+    const w = this.world;
+    const fail = (msg: string): never => {
+      throw new Error(`seed: ${msg}`);
+    };
+    for (const v of s.vpcs) {
+      if (!this.region(v.regionId)) fail(`vpc region ${v.regionId} is not in regions`);
+      if (!parseCidr(v.cidrBlock)) fail(`bad VPC CIDR ${v.cidrBlock}`);
+      const vpcId = v.id ?? this.newId("vpc", v.regionId);
+      w.vpcs[vpcId] = {
+        vpcId,
+        regionId: v.regionId,
+        cidrBlock: v.cidrBlock,
+        vpcName: v.name ?? "",
+        description: v.description ?? "",
+        isDefault: false,
+        vRouterId: this.newId("vrt", v.regionId),
+        routeTableId: this.newId("vtb", v.regionId),
+        creationTime: created,
+      };
+      for (const sw of v.vSwitches) {
+        if (!this.zoneOf(v.regionId, sw.zoneId)) fail(`zone ${sw.zoneId} not in ${v.regionId}`);
+        if (!parseCidr(sw.cidrBlock)) fail(`bad vSwitch CIDR ${sw.cidrBlock}`);
+        const id = sw.id ?? this.newId("vsw", v.regionId);
+        w.vswitches[id] = { vSwitchId: id, vpcId, regionId: v.regionId, zoneId: sw.zoneId, cidrBlock: sw.cidrBlock, vSwitchName: sw.name ?? "", description: sw.description ?? "", creationTime: created };
+      }
+      for (const sg of v.securityGroups) {
+        const id = sg.id ?? this.newId("sg", v.regionId);
+        w.securityGroups[id] = { securityGroupId: id, regionId: v.regionId, vpcId, securityGroupName: sg.name ?? "", description: sg.description ?? "", creationTime: created };
+      }
+    }
+    const findVsw = (ref: string) => w.vswitches[ref] ?? Object.values(w.vswitches).find((x) => x.vSwitchName === ref) ?? fail(`unknown vSwitch ${ref}`);
+    const sgsFor = (vpcId: string, refs?: string[]) => {
+      if (refs?.length) return refs.map((r) => (w.securityGroups[r] ?? Object.values(w.securityGroups).find((g) => g.securityGroupName === r && g.vpcId === vpcId) ?? fail(`unknown security group ${r}`)).securityGroupId);
+      const first = Object.values(w.securityGroups).find((g) => g.vpcId === vpcId);
+      return first ? [first.securityGroupId] : [];
+    };
+    const takeIp = (vswId: string, ip?: string) => {
+      if (ip) {
+        const problem = this.checkIp(vswId, ip);
+        if (problem) fail(`${ip}: ${problem.message}`);
+        return ip;
+      }
+      return this.allocIps(vswId, 1)[0]!;
+    };
+    for (const i of s.instances) {
+      const vsw = findVsw(i.vSwitch);
+      if (!instanceType(i.instanceType)) fail(`unknown instance type ${i.instanceType}`);
+      const id = i.id ?? this.newId("i", vsw.regionId);
+      const eniId = i.primaryEniId ?? this.newId("eni", vsw.regionId);
+      const sgs = sgsFor(vsw.vpcId, i.securityGroups);
+      const ip = takeIp(vsw.vSwitchId, i.primaryIp);
+      w.enis[eniId] = this.makeEni(eniId, vsw.vSwitchId, ip, sgs, "Primary", created);
+      w.enis[eniId]!.status = "InUse";
+      w.enis[eniId]!.instanceId = id;
+      w.instances[id] = {
+        instanceId: id,
+        regionId: vsw.regionId,
+        zoneId: vsw.zoneId,
+        vpcId: vsw.vpcId,
+        vSwitchId: vsw.vSwitchId,
+        instanceType: i.instanceType,
+        imageId: i.imageId,
+        instanceName: i.name ?? id,
+        hostName: i.hostName ?? `iZ${id.slice(2)}Z`,
+        description: "",
+        status: i.status,
+        stoppedMode: i.status === "Stopped" ? "KeepCharging" : "Not-applicable",
+        creationTime: created,
+        startTime: created,
+        primaryEniId: eniId,
+        securityGroupIds: sgs,
+        cloudAssistant: i.cloudAssistant,
+        internetMaxBandwidthOut: 0,
+      };
+    }
+    const findInstance = (ref: string) => w.instances[ref] ?? Object.values(w.instances).find((x) => x.instanceName === ref) ?? fail(`unknown instance ${ref}`);
+    for (const n of s.networkInterfaces) {
+      const vsw = findVsw(n.vSwitch);
+      const id = n.id ?? this.newId("eni", vsw.regionId);
+      const ip = takeIp(vsw.vSwitchId, n.primaryIp);
+      const eni = this.makeEni(id, vsw.vSwitchId, ip, sgsFor(vsw.vpcId, n.securityGroups), "Secondary", created);
+      eni.networkInterfaceName = n.name ?? "";
+      eni.description = n.description ?? "";
+      w.enis[id] = eni;
+      for (const sip of n.secondaryIps) eni.secondaryIps.push(takeIp(vsw.vSwitchId, sip));
+      if (n.instance) {
+        const inst = findInstance(n.instance);
+        eni.instanceId = inst.instanceId;
+        eni.status = "InUse";
+        eni.deviceIndex = this.nextDeviceIndex(inst.instanceId);
+      }
+    }
+    for (const e of s.eips) {
+      if (!this.region(e.regionId)) fail(`eip region ${e.regionId} is not in regions`);
+      const id = e.id ?? this.newId("eip", e.regionId);
+      const ip = e.ipAddress ?? this.allocPublicIp();
+      if (Object.values(w.eips).some((x) => x.ipAddress === ip)) fail(`EIP address ${ip} used twice`);
+      const rec: EipRec = {
+        allocationId: id,
+        regionId: e.regionId,
+        ipAddress: ip,
+        status: "Available",
+        bandwidth: e.bandwidth,
+        internetChargeType: e.internetChargeType,
+        chargeType: "PostPaid",
+        isp: "BGP",
+        name: e.name ?? "",
+        description: "",
+        allocationTime: created,
+        binding: null,
+      };
+      w.eips[id] = rec;
+      if (e.associate?.instance) {
+        const inst = findInstance(e.associate.instance);
+        rec.binding = { instanceType: "EcsInstance", instanceId: inst.instanceId, privateIpAddress: w.enis[inst.primaryEniId]!.primaryIp, mode: "NAT" };
+        rec.status = "InUse";
+      } else if (e.associate?.networkInterface) {
+        const ref = e.associate.networkInterface;
+        const eni = w.enis[ref] ?? Object.values(w.enis).find((x) => x.networkInterfaceName === ref) ?? fail(`unknown ENI ${ref}`);
+        const pip = e.associate.privateIpAddress ?? eni.primaryIp;
+        if (pip !== eni.primaryIp && !eni.secondaryIps.includes(pip)) fail(`${pip} is not on ${eni.networkInterfaceId}`);
+        rec.binding = { instanceType: "NetworkInterface", instanceId: eni.networkInterfaceId, privateIpAddress: pip, mode: "NAT" };
+        rec.status = "InUse";
+      }
+    }
+    this.world.rngState = this.rng.state;
+  }
+
+  // ---------- lookups ----------
+  region(regionId: string) {
+    return this.world.regions.find((r) => r.regionId === regionId);
+  }
+  zoneOf(regionId: string, zoneId: string) {
+    return this.region(regionId)?.zones.find((z) => z.zoneId === zoneId);
+  }
+  /** RegionId parameter: required, must be known. */
+  regionParam(p: Params, required = true): string | undefined {
+    const r = required ? p.req("RegionId") : p.str("RegionId");
+    if (r !== undefined && !this.region(r)) throw err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
+    return r;
+  }
+
+  // ---------- ids ----------
+  newId(prefix: string, regionId: string): string {
+    const rp = REGION_PREFIX[regionId] ?? "gw8";
+    let id: string;
+    do id = `${prefix}-${rp}${this.rng.chars(17)}`;
+    while (this.idTaken(id));
+    this.world.rngState = this.rng.state;
+    return id;
+  }
+  private idTaken(id: string): boolean {
+    const w = this.world;
+    return !!(w.vpcs[id] || w.vswitches[id] || w.securityGroups[id] || w.instances[id] || w.enis[id] || w.eips[id] || w.invocations[id]);
+  }
+  random(): number {
+    const v = this.rng.next();
+    this.world.rngState = this.rng.state;
+    return v;
+  }
+  hex(n: number): string {
+    return this.rng.chars(n, "0123456789abcdef");
+  }
+  mac(): string {
+    const b = () => this.rng.chars(2, "0123456789abcdef");
+    return `00:16:3e:${b()}:${b()}:${b()}`;
+  }
+
+  makeEni(id: string, vSwitchId: string, ip: string, sgs: string[], type: "Primary" | "Secondary", created: string): EniRec {
+    const vsw = this.world.vswitches[vSwitchId]!;
+    return {
+      networkInterfaceId: id,
+      regionId: vsw.regionId,
+      zoneId: vsw.zoneId,
+      vpcId: vsw.vpcId,
+      vSwitchId,
+      type,
+      status: "Available",
+      instanceId: "",
+      macAddress: this.mac(),
+      primaryIp: ip,
+      secondaryIps: [],
+      securityGroupIds: sgs,
+      networkInterfaceName: "",
+      description: "",
+      creationTime: created,
+      deleteOnRelease: type === "Primary",
+      deviceIndex: 0,
+    };
+  }
+
+  nextDeviceIndex(instanceId: string): number {
+    const used = new Set(Object.values(this.world.enis).filter((e) => e.instanceId === instanceId).map((e) => e.deviceIndex));
+    let i = 1;
+    while (used.has(i)) i++;
+    return i;
+  }
+
+  // ---------- private IPs ----------
+  usedIps(vSwitchId: string): Set<string> {
+    const s = new Set<string>();
+    for (const e of Object.values(this.world.enis)) {
+      if (e.vSwitchId !== vSwitchId) continue;
+      s.add(e.primaryIp);
+      for (const ip of e.secondaryIps) s.add(ip);
+    }
+    return s;
+  }
+  availableIpCount(vSwitchId: string): number {
+    const c = parseCidr(this.world.vswitches[vSwitchId]!.cidrBlock)!;
+    return usableCount(c) - this.usedIps(vSwitchId).size;
+  }
+  /** Why an explicitly requested IP cannot be used, or null. */
+  checkIp(vSwitchId: string, ip: string, duplicateCode: { status: number; code: string } = { status: 403, code: "InvalidIp.IpAssigned" }): ApiError | null {
+    const c = parseCidr(this.world.vswitches[vSwitchId]!.cidrBlock)!;
+    if (Number.isNaN(ipToInt(ip))) return invalid("PrivateIpAddress", `"${ip}" is not an IPv4 address.`);
+    if (!cidrContains(c, ip)) return err(403, "InvalidVSwitchId.IpInvalid", `The specified IP address ${ip} is not in the CIDR block of the vSwitch.`);
+    if (isReserved(c, ip)) return err(403, "InvalidVSwitchId.IpInvalid", `The specified IP address ${ip} is reserved by the vSwitch (the first and the last three addresses of a CIDR block are reserved).`);
+    if (this.usedIps(vSwitchId).has(ip)) return err(duplicateCode.status, duplicateCode.code, `The specified IP address ${ip} is already in use.`);
+    return null;
+  }
+  /** Pick `n` idle addresses (random start, linear probe — like the cloud, not sequential). */
+  allocIps(vSwitchId: string, n: number, exclude: Set<string> = new Set()): string[] {
+    const c = parseCidr(this.world.vswitches[vSwitchId]!.cidrBlock)!;
+    const used = this.usedIps(vSwitchId);
+    const usable = usableCount(c);
+    if (usable - used.size - exclude.size < n) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
+    const out: string[] = [];
+    let off = Math.floor(this.random() * usable);
+    for (let tries = 0; out.length < n && tries < usable; tries++, off = (off + 1) % usable) {
+      const ip = intToIp(c.base + 1 + off);
+      if (!used.has(ip) && !exclude.has(ip) && !out.includes(ip)) out.push(ip);
+    }
+    if (out.length < n) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
+    return out;
+  }
+
+  // ---------- public IPs ----------
+  allocPublicIp(requested?: string): string {
+    const used = new Set(Object.values(this.world.eips).map((e) => e.ipAddress));
+    const pools = this.seed.eipPools.map((p) => parseCidr(p)!).filter(Boolean);
+    if (requested) {
+      if (!pools.some((c) => cidrContains(c, requested))) throw err(400, "ResourceNotFound.Ip", `The IP address ${requested} is not in the public IP address pool.`);
+      if (used.has(requested)) throw err(400, "Ip.Allocated", `The IP address ${requested} is already allocated.`);
+      return requested;
+    }
+    const all: number[] = [];
+    for (const c of pools) for (let i = 1; i < c.size - 1; i++) all.push(c.base + i);
+    const free = all.filter((n) => !used.has(intToIp(n)));
+    if (!free.length) throw err(400, "OperationFailed.InsufficientEIP", "No EIP is available in the address pool.");
+    return intToIp(free[Math.floor(this.random() * free.length)]!);
+  }
+
+  // ---------- EIP lookups ----------
+  eipOnIp(ip: string, vpcId: string): EipRec | undefined {
+    for (const e of Object.values(this.world.eips)) {
+      const b = e.binding;
+      if (!b || b.privateIpAddress !== ip) continue;
+      const owner = b.instanceType === "EcsInstance" ? this.world.instances[b.instanceId]?.vpcId : this.world.enis[b.instanceId]?.vpcId;
+      if (owner === vpcId) return e;
+    }
+    return undefined;
+  }
+  eipsOnEni(eni: EniRec): EipRec[] {
+    return Object.values(this.world.eips).filter((e) => {
+      const b = e.binding;
+      if (!b) return false;
+      if (b.instanceType === "NetworkInterface") return b.instanceId === eni.networkInterfaceId;
+      return eni.type === "Primary" && b.instanceId === eni.instanceId && b.privateIpAddress === eni.primaryIp;
+    });
+  }
+
+  // ---------- tasks (asynchronous transitions) ----------
+  schedule(kind: TaskKind, target: string, latencyMs: number, extra?: string): void {
+    const hook = this.transitionHook(kind, target);
+    const due = hook.stuck ? null : this.now() + Math.max(0, Math.round(latencyMs * hook.jitterFactor));
+    this.world.tasks.push({ id: ++this.world.taskSeq, kind, target, dueAt: due, extra });
+  }
+  cancelTasks(target: string): void {
+    this.world.tasks = this.world.tasks.filter((t) => t.target !== target);
+  }
+  /** Apply every transition that is due. `force` completes stuck/pending ones too. */
+  tick(force = false): number {
+    const now = this.now();
+    let applied = 0;
+    for (;;) {
+      const due = this.world.tasks.filter((t) => (t.dueAt !== null && t.dueAt <= now) || force).sort((a, b) => (a.dueAt ?? now) - (b.dueAt ?? now) || a.id - b.id);
+      if (!due.length) break;
+      for (const t of due) {
+        this.world.tasks = this.world.tasks.filter((x) => x.id !== t.id);
+        this.apply(t);
+        applied++;
+      }
+      if (!force) break;
+    }
+    if (applied) this.onChange();
+    return applied;
+  }
+  private apply(t: Task): void {
+    const w = this.world;
+    switch (t.kind) {
+      case "instance.created":
+      case "instance.started": {
+        const i = w.instances[t.target];
+        if (i && (i.status === "Pending" || i.status === "Starting")) {
+          i.status = "Running";
+          i.stoppedMode = "Not-applicable";
+          i.startTime = isoNow(this.now());
+        }
+        return;
+      }
+      case "instance.stopped": {
+        const i = w.instances[t.target];
+        if (i && i.status === "Stopping") i.status = "Stopped";
+        return;
+      }
+      case "eni.attached": {
+        const e = w.enis[t.target];
+        if (e && e.status === "Attaching") e.status = "InUse";
+        return;
+      }
+      case "eni.detached": {
+        const e = w.enis[t.target];
+        if (e && e.status === "Detaching") {
+          e.status = "Available";
+          e.instanceId = "";
+          e.deviceIndex = 0;
+        }
+        return;
+      }
+      case "eni.deleted": {
+        const e = w.enis[t.target];
+        if (e && e.status === "Deleting") {
+          for (const eip of this.eipsOnEni(e)) this.unbind(eip);
+          delete w.enis[t.target];
+        }
+        return;
+      }
+      case "eip.associated": {
+        const e = w.eips[t.target];
+        if (e && e.status === "Associating") e.status = "InUse";
+        return;
+      }
+      case "eip.unassociated": {
+        const e = w.eips[t.target];
+        if (e && e.status === "Unassociating") this.unbind(e);
+        return;
+      }
+      case "eip.released": {
+        const e = w.eips[t.target];
+        if (e && e.status === "Releasing") delete w.eips[t.target];
+        return;
+      }
+      case "invocation.delivered":
+        this.deliver(t.target);
+        return;
+      default: {
+        const never: never = t.kind;
+        throw new Error(`unknown task ${String(never)}`);
+      }
+    }
+  }
+  unbind(e: EipRec): void {
+    e.binding = null;
+    e.status = "Available";
+  }
+
+  // ---------- Cloud Assistant ----------
+  private deliver(invokeId: string): void {
+    const inv = this.world.invocations[invokeId];
+    if (!inv) return;
+    for (const ii of inv.instances) {
+      if (ii.status !== "Pending") continue;
+      const inst = this.world.instances[ii.instanceId];
+      ii.startTime = isoNow(this.now());
+      if (!inst) {
+        Object.assign(ii, { status: "Invalid", errorCode: "InstanceReleased", errorInfo: "the instance has been released", finishTime: ii.startTime });
+        continue;
+      }
+      if (inst.status !== "Running") {
+        Object.assign(ii, { status: "Invalid", errorCode: "InstanceNotRunning", errorInfo: "the instance is not running", finishTime: ii.startTime });
+        continue;
+      }
+      if (!this.runner || !inst.cloudAssistant) {
+        Object.assign(ii, { status: "Aborted", errorCode: "ClientNotRunning", errorInfo: "the Cloud Assistant agent is not running", finishTime: ii.startTime });
+        continue;
+      }
+      ii.status = "Running";
+      const enis = Object.values(this.world.enis).filter((e) => e.instanceId === inst.instanceId);
+      this.runner
+        .run({ instance: inst, networkInterfaces: enis, type: inv.commandType, script: inv.commandContent, timeoutSeconds: inv.timeout, username: inv.username, workingDir: inv.workingDir })
+        .then(
+          (r) => Object.assign(ii, { status: r.exitCode === 0 ? "Success" : "Failed", exitCode: r.exitCode, output: r.output, errorCode: r.exitCode === 0 ? "" : "ExitCodeNonzero", errorInfo: r.exitCode === 0 ? "" : `the command exited with code ${r.exitCode}` }),
+          (e: unknown) => Object.assign(ii, { status: "Error", exitCode: null, errorCode: "ExecutionException", errorInfo: String(e) }),
+        )
+        .finally(() => {
+          ii.finishTime = isoNow(this.now());
+          this.onChange();
+        });
+    }
+  }
+  static aggregateStatus(inv: InvocationRec): string {
+    const s = inv.instances.map((i) => i.status);
+    if (s.some((x) => x === "Pending" || x === "Scheduled")) return "Pending";
+    if (s.some((x) => x === "Running" || x === "Stopping")) return "Running";
+    const ok = s.filter((x) => x === "Success").length;
+    const stopped = s.filter((x) => x === "Stopped" || x === "Cancelled" || x === "Terminated").length;
+    if (ok + stopped === s.length) return ok ? "Success" : "Stopped";
+    if (ok === 0) return "Failed";
+    return "PartialFailed";
+  }
+
+  // ---------- idempotency ----------
+  /** Returns the stored body for a repeated ClientToken, throws on a mismatched repeat, or null. */
+  tokenLookup(scope: string, action: string, p: Params): Body | null {
+    const token = p.str("ClientToken");
+    if (!token) return null;
+    if (token.length > 64 || /[^\x20-\x7e]/.test(token)) throw invalid("ClientToken", "At most 64 ASCII characters.");
+    const rec = this.world.tokens[`${scope}:${action}:${token}`];
+    if (!rec) return null;
+    if (rec.fingerprint !== p.fingerprint()) throw err(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.");
+    return structuredClone(rec.body);
+  }
+  tokenStore(scope: string, action: string, p: Params, body: Body): void {
+    const token = p.str("ClientToken");
+    if (!token) return;
+    const { RequestId: _omit, ...rest } = body;
+    this.world.tokens[`${scope}:${action}:${token}`] = { fingerprint: p.fingerprint(), body: rest };
+  }
+}
+
+// ---------- pagination ----------
+export type Page<T> = { items: T[]; extra: Body };
+
+/** PageNumber/PageSize pagination (VPC Describe*, ECS DescribeInstanceStatus, DescribeSecurityGroups). */
+export function pageByNumber<T>(p: Params, all: T[], maxSize: number, defaultSize = 10): Page<T> {
+  const pageNumber = p.int("PageNumber", { min: 1 }) ?? 1;
+  const pageSize = p.int("PageSize", { min: 1, max: maxSize }) ?? defaultSize;
+  const start = (pageNumber - 1) * pageSize;
+  return { items: all.slice(start, start + pageSize), extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize } };
+}
+
+function encodeToken(offset: number): string {
+  return Buffer.from(`eipilot:${offset}`).toString("base64url");
+}
+function decodeToken(token: string): number {
+  const m = /^eipilot:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
+  if (!m) throw err(400, "InvalidParameter", `The specified NextToken "${token}" is not valid.`);
+  return Number(m[1]);
+}
+
+/**
+ * NextToken/MaxResults pagination with the deprecated PageNumber/PageSize as a fallback
+ * (NextToken/MaxResults win when both are given). MaxResults below `floor` count as `floor`.
+ */
+export function pageByToken<T>(p: Params, all: T[], opts: { max: number; floor?: number; pageSizeMax?: number }): Page<T> {
+  const token = p.str("NextToken");
+  const maxRaw = p.int("MaxResults", { min: 0 });
+  if (token !== undefined || maxRaw !== undefined || (!p.has("PageNumber") && !p.has("PageSize"))) {
+    let size = maxRaw ?? 10;
+    if (size > opts.max) throw invalid("MaxResults", `Valid range: 1 to ${opts.max}.`);
+    if (size < (opts.floor ?? 1)) size = opts.floor ?? 1;
+    const start = token ? decodeToken(token) : 0;
+    const items = all.slice(start, start + size);
+    const next = start + size < all.length ? encodeToken(start + size) : "";
+    return { items, extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 } };
+  }
+  const page = pageByNumber(p, all, opts.pageSizeMax ?? opts.max);
+  return { items: page.items, extra: { ...page.extra, NextToken: "" } };
+}
