@@ -1,0 +1,156 @@
+// The one function through which EIPilot talks to Alibaba Cloud. Every call —
+// reads included — is paced, sent through the official SDK, timed and written to
+// the team's audit trail (action, redacted parameters, RequestId, outcome, duration).
+import type { Db } from "@/lib/db/client";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { EcsModule, VpcModule, sdkClient, type CloudCredentials, type Product } from "./client";
+import { CloudError, toCloudError } from "./errors";
+import { limiterFor } from "./rate-limit";
+
+/** Wire-form parameters (PascalCase names as in the API reference; lists as arrays). */
+export type WireParams = Record<string, unknown>;
+export type WireBody = Record<string, unknown> & { RequestId?: string };
+
+export const ACTIONS = {
+  // ECS 2014-05-26
+  DescribeInstances: "ecs",
+  DescribeInstanceStatus: "ecs",
+  DescribeInstanceTypes: "ecs",
+  DescribeNetworkInterfaces: "ecs",
+  DescribeSecurityGroups: "ecs",
+  DescribeAccountAttributes: "ecs",
+  RunInstances: "ecs",
+  StartInstance: "ecs",
+  StopInstance: "ecs",
+  DeleteInstance: "ecs",
+  CreateNetworkInterface: "ecs",
+  DeleteNetworkInterface: "ecs",
+  AttachNetworkInterface: "ecs",
+  DetachNetworkInterface: "ecs",
+  AssignPrivateIpAddresses: "ecs",
+  UnassignPrivateIpAddresses: "ecs",
+  // VPC 2016-04-28
+  DescribeVSwitches: "vpc",
+  DescribeVpcs: "vpc",
+  DescribeEipAddresses: "vpc",
+  AllocateEipAddress: "vpc",
+  ReleaseEipAddress: "vpc",
+  AssociateEipAddress: "vpc",
+  UnassociateEipAddress: "vpc",
+} as const satisfies Record<string, Product>;
+
+export type CloudAction = keyof typeof ACTIONS;
+
+export type CloudContext = {
+  db: Db;
+  teamId: string;
+  creds: CloudCredentials;
+  regionId: string;
+  deploymentId?: string | null;
+  actorType?: "user" | "system";
+  actorId?: string | null;
+};
+
+export type CallRecord = { action: CloudAction; ok: boolean; code?: string; durationMs: number; deploymentId?: string | null; startedAt: number };
+type Observer = (r: CallRecord) => void;
+const observers = new Set<Observer>();
+/** Metrics hook (benchmarks, tests): called after every cloud call. Returns an unsubscribe function. */
+export function observeCloudCalls(fn: Observer): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+
+type ModelCtor = (new (map?: Record<string, unknown>) => { toMap(): Record<string, unknown> }) & {
+  names(): Record<string, string>;
+  types(): Record<string, unknown>;
+};
+
+function models(product: Product): Record<string, unknown> {
+  const m = (product === "ecs" ? EcsModule : VpcModule) as unknown as Record<string, unknown>;
+  return (m.AttachNetworkInterfaceRequest || m.AllocateEipAddressRequest ? m : (m.default as Record<string, unknown>)) ?? m;
+}
+
+/** Wire parameters → the SDK's request model (camelCase fields, nested models for "A.B" keys). */
+function toModel(Ctor: ModelCtor, params: WireParams): unknown {
+  const names = Ctor.names();
+  const types = Ctor.types();
+  const byWire = new Map(Object.entries(names).map(([camel, wire]) => [wire, camel]));
+  const out: Record<string, unknown> = {};
+  const nested = new Map<string, WireParams>();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    const dot = key.indexOf(".");
+    if (dot > 0 && !byWire.has(key)) {
+      const head = key.slice(0, dot);
+      const rest = nested.get(head) ?? {};
+      rest[key.slice(dot + 1)] = value;
+      nested.set(head, rest);
+      continue;
+    }
+    const camel = byWire.get(key);
+    if (!camel) throw new Error(`unknown parameter ${key} for ${Ctor.name}`);
+    out[camel] = value;
+  }
+  for (const [head, sub] of nested) {
+    const camel = byWire.get(head);
+    const T = camel ? types[camel] : undefined;
+    if (!camel || typeof T !== "function") throw new Error(`unknown parameter ${head}.* for ${Ctor.name}`);
+    out[camel] = toModel(T as ModelCtor, sub);
+  }
+  return new Ctor(out);
+}
+
+function targetsOf(params: WireParams): string[] {
+  const ids = new Set<string>();
+  for (const k of ["InstanceId", "NetworkInterfaceId", "AllocationId", "VSwitchId", "SecurityGroupId"]) {
+    const v = params[k];
+    if (typeof v === "string" && v) for (const s of v.split(",")) ids.add(s);
+    if (Array.isArray(v)) for (const s of v) if (typeof s === "string") ids.add(s);
+  }
+  return [...ids];
+}
+
+/**
+ * Calls one API action with wire parameters and returns the response body in wire
+ * form. Throws CloudError. Audited whatever the outcome.
+ */
+export async function cloudCall(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
+  const product = ACTIONS[action];
+  const limiter = limiterFor(ctx.creds.accessKeyId, ctx.creds.endpoint);
+  if (limiter) await limiter.acquire();
+  const startedAt = Date.now();
+  let body: WireBody | null = null;
+  let error: CloudError | null = null;
+  try {
+    const client = sdkClient(product, ctx.creds, ctx.regionId);
+    const mods = models(product);
+    const Ctor = mods[`${action}Request`] as ModelCtor | undefined;
+    if (!Ctor) throw new Error(`SDK has no ${action}Request`);
+    const request = toModel(Ctor, params);
+    // The plain method uses default runtime options: no SDK-level retries (the
+    // executor owns retries) and the timeouts set on the client's Config.
+    const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (req: unknown) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;
+    const res = await method.call(client, request);
+    body = (res.body?.toMap() ?? {}) as WireBody;
+  } catch (e) {
+    error = toCloudError(e, action);
+  }
+  const durationMs = Date.now() - startedAt;
+  for (const o of observers) o({ action, ok: !error, code: error?.code, durationMs, deploymentId: ctx.deploymentId, startedAt });
+  await appendAuditEvent(ctx.db, {
+    teamId: ctx.teamId,
+    actorType: ctx.actorType ?? "system",
+    actorId: ctx.actorId ?? null,
+    action: `cloud:${product === "ecs" ? "ECS" : "VPC"}.${action}`,
+    targets: targetsOf(params),
+    deploymentId: ctx.deploymentId ?? null,
+    params: { RegionId: ctx.regionId, ...params },
+    requestId: body?.RequestId ?? error?.requestId ?? null,
+    outcome: error ? "failure" : "success",
+    errorCode: error?.code ?? null,
+    errorMessage: error?.message ?? null,
+    durationMs,
+  });
+  if (error) throw error;
+  return body!;
+}
