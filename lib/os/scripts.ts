@@ -247,7 +247,8 @@ check_eni() {
     [ "$routes" = true ] || ok=false
     if [ -n "$ECHO_URL" ]; then
       check
-      body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \\r\\n\\t' | head -c 64)
+      body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \\r\\n\\t')
+      body=\${body:0:64}
       if [[ $body =~ $IPV4_RE ]]; then egress="\\"$body\\""; else body=""; fi
       if [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
       elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then ok=false; fail "$ip egresses as $body, expected EIP $eip"; fi

@@ -36,8 +36,8 @@ die() { log "error: $*"; exit 1; }
 # The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
 eni_dev() {
   ip -o link show | awk -v mac="$1" '{
-    for (i = 1; i < NF; i++) if ($i == "link/ether" && tolower($(i + 1)) == mac) {
-      n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); print n; exit
+    for (i = 1; i < NF; i++) if (!found && $i == "link/ether" && tolower($(i + 1)) == mac) {
+      n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); print n; found = 1
     }
   }'
 }
@@ -47,7 +47,8 @@ addr_owners() {
   ip -4 -o addr show | awk -v a="$1" '{ split($4, p, "/"); if ($3 == "inet" && p[1] == a) print $2 }'
 }
 
-has_addr() { addr_owners "$2" | grep -qxF -- "$1"; }
+# (No grep -q or early awk exit after a pipe anywhere: with pipefail, SIGPIPE in ip would fail the script.)
+has_addr() { addr_owners "$2" | grep -xF -- "$1" >/dev/null; }
 
 # How many rules "PRIO: from IP lookup TABLE" exist (exact fields, no regex).
 rule_count() {
@@ -63,7 +64,7 @@ table_has_subnet() {
 }
 
 route_get_dev() {
-  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }'
+  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
 }
 
 state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
@@ -113,7 +114,7 @@ configure_eni() {
   shift 6
   dev=$(eni_dev "$mac")
   [ -n "$dev" ] || die "no interface has MAC $mac"
-  if ! ip -o link show dev "$dev" | grep -q '[<,]UP[,>]'; then
+  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
     ip link set dev "$dev" up
     record links "$dev"
   fi
