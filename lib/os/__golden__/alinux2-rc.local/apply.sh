@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# apply.sh - EIPilot guest-OS bundle 1.0.0, os=alinux2
+# spec sha256 c2645df695e99ae6f39f49b712622f1897ab8cbb1887c1b58dc8f711905ca746
+# Adds the ENI addresses, per-ENI route tables and source rules live (no network
+# service restart), then installs the persistent files. Safe to run again.
+# Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
+# Generated file: regenerate the bundle instead of editing it.
+
+set -euo pipefail
+umask 022
+
+ROOT="${ROOT:-/}"
+ROOT="${ROOT%/}"
+STATE_DIR="$ROOT/var/lib/eipilot"
+RECORD=""
+export LC_ALL=C
+
+log() { printf 'eipilot: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
+eni_dev() {
+  ip -o link show | awk -v mac="$1" '{
+    for (i = 1; i < NF; i++) if (!found && $i == "link/ether" && tolower($(i + 1)) == mac) {
+      n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); print n; found = 1
+    }
+  }'
+}
+
+# The interface(s) holding IPv4 address $1, one per line.
+addr_owners() {
+  ip -4 -o addr show | awk -v a="$1" '{ split($4, p, "/"); if ($3 == "inet" && p[1] == a) print $2 }'
+}
+
+# (No grep -q or early awk exit after a pipe anywhere: with pipefail, SIGPIPE in ip would fail the script.)
+has_addr() { addr_owners "$2" | grep -xF -- "$1" >/dev/null; }
+
+# How many rules "PRIO: from IP lookup TABLE" exist (exact fields, no regex).
+rule_count() {
+  ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
+}
+
+table_has_default() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
+}
+
+table_has_subnet() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v n="$2" -v d="$3" '$1 == n && $2 == "dev" && $3 == d { f = 1 } END { exit !f }'
+}
+
+route_get_dev() {
+  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
+}
+
+state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
+
+# Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
+record() {
+  [ -n "$RECORD" ] || return 0
+  mkdir -p "$STATE_DIR"
+  state_has "$1" "$2" || printf '%s\n' "$2" >> "$STATE_DIR/$1"
+}
+
+sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
+
+set_sysctl() {
+  local p cur
+  p=$(sysctl_path "$1")
+  if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
+  cur=$(cat "$p")
+  if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
+    record sysctl "$1 $cur"
+  fi
+  [ "$cur" = "$2" ] || printf '%s\n' "$2" > "$p"
+}
+
+# Checks before anything changes: every ENI present, no address sitting on another interface.
+# Usage: preflight_eni MAC DEVICE IP...
+preflight_eni() {
+  local mac=$1 want=$2 dev ip owner
+  shift 2
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac (expected $want); attach the ENI first"
+  if [ "$dev" != "$want" ]; then
+    log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
+  fi
+  MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
+  for ip in "$@"; do
+    for owner in $(addr_owners "$ip"); do
+      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
+    done
+  done
+}
+
+# Live configuration of one ENI; idempotent, no network service involved.
+# Usage: configure_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY...
+configure_eni() {
+  local mac=$1 plen=$3 net=$4 gw=$5 table=$6 dev a ip pref n src=""
+  shift 6
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac"
+  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+    ip link set dev "$dev" up
+    record links "$dev"
+  fi
+  # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
+  set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
+  set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
+  set_sysctl "net.ipv4.conf.$dev.arp_announce" 2
+  for a in "$@"; do
+    ip=${a%%:*}
+    [ -n "$src" ] || src=$ip
+    if ! has_addr "$dev" "$ip"; then
+      # noprefixroute: the subnet route goes to the ENI's own table, the main table stays as it was.
+      if ! ip -4 addr add "$ip/$plen" dev "$dev" noprefixroute 2>/dev/null; then
+        log "warning: kernel refused noprefixroute; adding $ip/$plen with a main-table prefix route"
+        ip -4 addr add "$ip/$plen" dev "$dev"
+      fi
+      record addrs "$dev $ip/$plen"
+    fi
+  done
+  ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
+  record routes "$net/$plen dev $dev table $table"
+  ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
+  record routes "default via $gw dev $dev table $table"
+  for a in "$@"; do
+    ip=${a%%:*}
+    pref=${a##*:}
+    n=$(rule_count "$pref" "$ip" "$table")
+    if [ "$n" -eq 0 ]; then
+      ip -4 rule add from "$ip" lookup "$table" priority "$pref"
+      record rules "$pref $ip $table"
+    fi
+    while [ "$n" -gt 1 ]; do
+      log "removing a duplicate rule: $pref from $ip lookup $table"
+      ip -4 rule del from "$ip" lookup "$table" priority "$pref"
+      n=$((n - 1))
+    done
+  done
+}
+
+# DHCP on a secondary ENI can add a second main-table default route that steals the
+# primary ENI's traffic. Remove such routes, but only while another default route remains.
+drop_secondary_defaults() {
+  local dev line keep
+  keep=$(ip -4 route show table main exact 0.0.0.0/0 | awk -v m="$MANAGED_DEVS" '
+    BEGIN { split(m, d, " "); for (k in d) own[d[k]] = 1 }
+    { for (i = 1; i < NF; i++) if ($i == "dev" && !($(i + 1) in own)) { n++; break } } END { print n + 0 }')
+  for dev in $MANAGED_DEVS; do
+    ip -4 route show table main exact 0.0.0.0/0 | awk -v d="$dev" '{ for (i = 1; i < NF; i++) if ($i == "dev" && $(i + 1) == d) { print; break } }' |
+      while read -r line; do
+        if [ "$keep" -eq 0 ]; then
+          log "warning: the only default route goes via secondary ENI $dev; leaving it"
+          continue
+        fi
+        log "removing main-table default route via secondary ENI: $line"
+        # shellcheck disable=SC2086 # a route line from iproute2, split on purpose
+        ip -4 route del $line
+        record mainroutes "$line"
+      done
+  done
+}
+
+
+# Install one persistent file under $ROOT; back up a different file we did not create.
+install_file() {
+  local mode=$1 path=$2 dst tmp
+  dst="$ROOT$path"
+  mkdir -p "$STATE_DIR/tmp" "$(dirname "$dst")"
+  tmp=$(mktemp "$STATE_DIR/tmp/file.XXXXXX")
+  cat > "$tmp"
+  chmod "$mode" "$tmp"
+  if [ -f "$dst" ] && cmp -s "$tmp" "$dst"; then
+    rm -f "$tmp"
+    chmod "$mode" "$dst"
+    return 0
+  fi
+  if [ -e "$dst" ] || [ -L "$dst" ]; then
+    if ! state_has files "created $path" && ! state_has files "backup $path"; then
+      mkdir -p "$(dirname "$STATE_DIR/backup$path")"
+      cp -a "$dst" "$STATE_DIR/backup$path"
+      record files "backup $path"
+    fi
+  elif ! state_has files "backup $path"; then
+    record files "created $path"
+  fi
+  mv -f "$tmp" "$dst"
+  log "installed $path"
+}
+
+# Enable a systemd unit the way systemctl enable does, so it also works inside a sandboxed $ROOT.
+enable_unit() {
+  local link="$ROOT/etc/systemd/system/multi-user.target.wants/$1"
+  mkdir -p "$(dirname "$link")"
+  if [ ! -L "$link" ]; then
+    ln -s "/etc/systemd/system/$1" "$link"
+    record files "created /etc/systemd/system/multi-user.target.wants/$1"
+  fi
+  if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
+}
+
+# Legacy persistence (the source document's way): a marked block in rc.local.
+install_rclocal() {
+  local path=$1 f
+  f="$ROOT$path"
+  mkdir -p "$(dirname "$f")"
+  if [ ! -e "$f" ]; then
+    printf '#!/bin/sh\n' > "$f"
+    record files "created $path"
+  fi
+  if ! grep -qxF '# BEGIN EIPilot policy routing' "$f"; then
+    awk -v cmd="/usr/local/sbin/eipilot-routes.sh" '
+      !done && $0 == "exit 0" { print "# BEGIN EIPilot policy routing"; print cmd " || true"; print "# END EIPilot policy routing"; done = 1 }
+      { print }
+      END { if (!done) { print "# BEGIN EIPilot policy routing"; print cmd " || true"; print "# END EIPilot policy routing" } }' "$f" > "$f.eipilot.tmp"
+    cat "$f.eipilot.tmp" > "$f"
+    rm -f "$f.eipilot.tmp"
+    record rclocal "$path"
+  fi
+  if [ ! -x "$f" ]; then
+    chmod +x "$f"
+    record chmodx "$path"
+  fi
+}
+
+# Warn about other configuration that names the same ENI and may shadow ours.
+warn_shadows() {
+  local mac=$1 dev=$2 own=$3 f
+  shift 3
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    [ "$f" = "$ROOT$own" ] && continue
+    if grep -qiE -e "$mac" -e "(^|[^a-zA-Z0-9_-])$dev([^a-zA-Z0-9_-]|$)" "$f"; then
+      log "warning: ${f#"$ROOT"} also configures $dev ($mac) and may override EIPilot's file; see README.md"
+    fi
+  done
+}
+
+RECORD=1
+[ "$(id -u)" = 0 ] || die "run as root"
+command -v ip >/dev/null || die "iproute2 (ip) is required"
+mkdir -p "$STATE_DIR"
+
+# --- live configuration ---
+MANAGED_DEVS=""
+preflight_eni '00:16:3e:12:34:56' 'eth1' '172.16.0.57' '172.16.0.77' '172.16.0.78'
+# Against ARP flux: only answer ARP for addresses on the receiving interface, announce the best local source.
+set_sysctl net.ipv4.conf.all.arp_ignore 1
+set_sysctl net.ipv4.conf.all.arp_announce 2
+configure_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000' '172.16.0.77:30001' '172.16.0.78:30002'
+drop_secondary_defaults
+
+# --- persistent configuration ---
+install_file 0755 '/usr/local/sbin/eipilot-routes.sh' <<'EIPILOT_EOF'
+#!/usr/bin/env bash
+# /usr/local/sbin/eipilot-routes.sh - EIPilot guest-OS bundle 1.0.0, os=alinux2
+# spec sha256 c2645df695e99ae6f39f49b712622f1897ab8cbb1887c1b58dc8f711905ca746
+# Boot-time policy routing for the secondary ENIs (same live steps as apply.sh, no files written).
+# Generated file: regenerate the bundle instead of editing it.
+
+set -euo pipefail
+
+ROOT="${ROOT:-/}"
+ROOT="${ROOT%/}"
+STATE_DIR="$ROOT/var/lib/eipilot"
+RECORD=""
+export LC_ALL=C
+
+log() { printf 'eipilot: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
+eni_dev() {
+  ip -o link show | awk -v mac="$1" '{
+    for (i = 1; i < NF; i++) if (!found && $i == "link/ether" && tolower($(i + 1)) == mac) {
+      n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); print n; found = 1
+    }
+  }'
+}
+
+# The interface(s) holding IPv4 address $1, one per line.
+addr_owners() {
+  ip -4 -o addr show | awk -v a="$1" '{ split($4, p, "/"); if ($3 == "inet" && p[1] == a) print $2 }'
+}
+
+# (No grep -q or early awk exit after a pipe anywhere: with pipefail, SIGPIPE in ip would fail the script.)
+has_addr() { addr_owners "$2" | grep -xF -- "$1" >/dev/null; }
+
+# How many rules "PRIO: from IP lookup TABLE" exist (exact fields, no regex).
+rule_count() {
+  ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
+}
+
+table_has_default() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
+}
+
+table_has_subnet() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v n="$2" -v d="$3" '$1 == n && $2 == "dev" && $3 == d { f = 1 } END { exit !f }'
+}
+
+route_get_dev() {
+  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
+}
+
+state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
+
+# Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
+record() {
+  [ -n "$RECORD" ] || return 0
+  mkdir -p "$STATE_DIR"
+  state_has "$1" "$2" || printf '%s\n' "$2" >> "$STATE_DIR/$1"
+}
+
+sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
+
+set_sysctl() {
+  local p cur
+  p=$(sysctl_path "$1")
+  if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
+  cur=$(cat "$p")
+  if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
+    record sysctl "$1 $cur"
+  fi
+  [ "$cur" = "$2" ] || printf '%s\n' "$2" > "$p"
+}
+
+# Checks before anything changes: every ENI present, no address sitting on another interface.
+# Usage: preflight_eni MAC DEVICE IP...
+preflight_eni() {
+  local mac=$1 want=$2 dev ip owner
+  shift 2
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac (expected $want); attach the ENI first"
+  if [ "$dev" != "$want" ]; then
+    log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
+  fi
+  MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
+  for ip in "$@"; do
+    for owner in $(addr_owners "$ip"); do
+      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
+    done
+  done
+}
+
+# Live configuration of one ENI; idempotent, no network service involved.
+# Usage: configure_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY...
+configure_eni() {
+  local mac=$1 plen=$3 net=$4 gw=$5 table=$6 dev a ip pref n src=""
+  shift 6
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac"
+  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+    ip link set dev "$dev" up
+    record links "$dev"
+  fi
+  # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
+  set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
+  set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
+  set_sysctl "net.ipv4.conf.$dev.arp_announce" 2
+  for a in "$@"; do
+    ip=${a%%:*}
+    [ -n "$src" ] || src=$ip
+    if ! has_addr "$dev" "$ip"; then
+      # noprefixroute: the subnet route goes to the ENI's own table, the main table stays as it was.
+      if ! ip -4 addr add "$ip/$plen" dev "$dev" noprefixroute 2>/dev/null; then
+        log "warning: kernel refused noprefixroute; adding $ip/$plen with a main-table prefix route"
+        ip -4 addr add "$ip/$plen" dev "$dev"
+      fi
+      record addrs "$dev $ip/$plen"
+    fi
+  done
+  ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
+  record routes "$net/$plen dev $dev table $table"
+  ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
+  record routes "default via $gw dev $dev table $table"
+  for a in "$@"; do
+    ip=${a%%:*}
+    pref=${a##*:}
+    n=$(rule_count "$pref" "$ip" "$table")
+    if [ "$n" -eq 0 ]; then
+      ip -4 rule add from "$ip" lookup "$table" priority "$pref"
+      record rules "$pref $ip $table"
+    fi
+    while [ "$n" -gt 1 ]; do
+      log "removing a duplicate rule: $pref from $ip lookup $table"
+      ip -4 rule del from "$ip" lookup "$table" priority "$pref"
+      n=$((n - 1))
+    done
+  done
+}
+
+# DHCP on a secondary ENI can add a second main-table default route that steals the
+# primary ENI's traffic. Remove such routes, but only while another default route remains.
+drop_secondary_defaults() {
+  local dev line keep
+  keep=$(ip -4 route show table main exact 0.0.0.0/0 | awk -v m="$MANAGED_DEVS" '
+    BEGIN { split(m, d, " "); for (k in d) own[d[k]] = 1 }
+    { for (i = 1; i < NF; i++) if ($i == "dev" && !($(i + 1) in own)) { n++; break } } END { print n + 0 }')
+  for dev in $MANAGED_DEVS; do
+    ip -4 route show table main exact 0.0.0.0/0 | awk -v d="$dev" '{ for (i = 1; i < NF; i++) if ($i == "dev" && $(i + 1) == d) { print; break } }' |
+      while read -r line; do
+        if [ "$keep" -eq 0 ]; then
+          log "warning: the only default route goes via secondary ENI $dev; leaving it"
+          continue
+        fi
+        log "removing main-table default route via secondary ENI: $line"
+        # shellcheck disable=SC2086 # a route line from iproute2, split on purpose
+        ip -4 route del $line
+        record mainroutes "$line"
+      done
+  done
+}
+
+MANAGED_DEVS=""
+preflight_eni '00:16:3e:12:34:56' 'eth1' '172.16.0.57' '172.16.0.77' '172.16.0.78'
+# Against ARP flux: only answer ARP for addresses on the receiving interface, announce the best local source.
+set_sysctl net.ipv4.conf.all.arp_ignore 1
+set_sysctl net.ipv4.conf.all.arp_announce 2
+configure_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000' '172.16.0.77:30001' '172.16.0.78:30002'
+drop_secondary_defaults
+EIPILOT_EOF
+install_file 0644 '/etc/sysctl.d/90-eipilot.conf' <<'EIPILOT_EOF'
+# Generated by EIPilot 1.0.0: kernel settings for policy routing on secondary ENIs. Regenerate instead of editing.
+# Against ARP flux when several ENIs share a subnet.
+net.ipv4.conf.all.arp_ignore = 1
+net.ipv4.conf.all.arp_announce = 2
+# eth1 (00:16:3e:12:34:56): loose reverse-path filter, ARP only for its own addresses.
+net.ipv4.conf.eth1.rp_filter = 2
+net.ipv4.conf.eth1.arp_ignore = 1
+net.ipv4.conf.eth1.arp_announce = 2
+EIPILOT_EOF
+install_rclocal '/etc/rc.d/rc.local'
+rm -rf "$STATE_DIR/tmp"
+log "applied; run verify.sh to check"

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# verify.sh - EIPilot guest-OS bundle 1.0.0, os=rhel9
+# spec sha256 aea1c7ff41402f3d0a3a17c5c5cac7bb5fabe99a533a95b2806750c6615837ce
+# Checks every address, rule and table route, and that traffic from each address
+# leaves through its ENI. Prints one JSON summary on stdout; exit 0 = all good, 1 = failures, 2 = usage.
+# Usage: ./verify.sh [--echo-url http://what-is-my-ip/] [--dst IPV4] [--timeout SECONDS]
+# Generated file: regenerate the bundle instead of editing it.
+
+set -uo pipefail
+
+ROOT="${ROOT:-/}"
+ROOT="${ROOT%/}"
+STATE_DIR="$ROOT/var/lib/eipilot"
+RECORD=""
+export LC_ALL=C
+
+log() { printf 'eipilot: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
+eni_dev() {
+  ip -o link show | awk -v mac="$1" '{
+    for (i = 1; i < NF; i++) if (!found && $i == "link/ether" && tolower($(i + 1)) == mac) {
+      n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); print n; found = 1
+    }
+  }'
+}
+
+# The interface(s) holding IPv4 address $1, one per line.
+addr_owners() {
+  ip -4 -o addr show | awk -v a="$1" '{ split($4, p, "/"); if ($3 == "inet" && p[1] == a) print $2 }'
+}
+
+# (No grep -q or early awk exit after a pipe anywhere: with pipefail, SIGPIPE in ip would fail the script.)
+has_addr() { addr_owners "$2" | grep -xF -- "$1" >/dev/null; }
+
+# How many rules "PRIO: from IP lookup TABLE" exist (exact fields, no regex).
+rule_count() {
+  ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
+}
+
+table_has_default() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
+}
+
+table_has_subnet() {
+  ip -4 route show table "$1" 2>/dev/null | awk -v n="$2" -v d="$3" '$1 == n && $2 == "dev" && $3 == d { f = 1 } END { exit !f }'
+}
+
+route_get_dev() {
+  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
+}
+
+state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
+
+# Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
+record() {
+  [ -n "$RECORD" ] || return 0
+  mkdir -p "$STATE_DIR"
+  state_has "$1" "$2" || printf '%s\n' "$2" >> "$STATE_DIR/$1"
+}
+
+sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
+
+set_sysctl() {
+  local p cur
+  p=$(sysctl_path "$1")
+  if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
+  cur=$(cat "$p")
+  if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
+    record sysctl "$1 $cur"
+  fi
+  [ "$cur" = "$2" ] || printf '%s\n' "$2" > "$p"
+}
+
+# Checks before anything changes: every ENI present, no address sitting on another interface.
+# Usage: preflight_eni MAC DEVICE IP...
+preflight_eni() {
+  local mac=$1 want=$2 dev ip owner
+  shift 2
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac (expected $want); attach the ENI first"
+  if [ "$dev" != "$want" ]; then
+    log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
+  fi
+  MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
+  for ip in "$@"; do
+    for owner in $(addr_owners "$ip"); do
+      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
+    done
+  done
+}
+
+# Live configuration of one ENI; idempotent, no network service involved.
+# Usage: configure_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY...
+configure_eni() {
+  local mac=$1 plen=$3 net=$4 gw=$5 table=$6 dev a ip pref n src=""
+  shift 6
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac"
+  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+    ip link set dev "$dev" up
+    record links "$dev"
+  fi
+  # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
+  set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
+  set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
+  set_sysctl "net.ipv4.conf.$dev.arp_announce" 2
+  for a in "$@"; do
+    ip=${a%%:*}
+    [ -n "$src" ] || src=$ip
+    if ! has_addr "$dev" "$ip"; then
+      # noprefixroute: the subnet route goes to the ENI's own table, the main table stays as it was.
+      if ! ip -4 addr add "$ip/$plen" dev "$dev" noprefixroute 2>/dev/null; then
+        log "warning: kernel refused noprefixroute; adding $ip/$plen with a main-table prefix route"
+        ip -4 addr add "$ip/$plen" dev "$dev"
+      fi
+      record addrs "$dev $ip/$plen"
+    fi
+  done
+  ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
+  record routes "$net/$plen dev $dev table $table"
+  ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
+  record routes "default via $gw dev $dev table $table"
+  for a in "$@"; do
+    ip=${a%%:*}
+    pref=${a##*:}
+    n=$(rule_count "$pref" "$ip" "$table")
+    if [ "$n" -eq 0 ]; then
+      ip -4 rule add from "$ip" lookup "$table" priority "$pref"
+      record rules "$pref $ip $table"
+    fi
+    while [ "$n" -gt 1 ]; do
+      log "removing a duplicate rule: $pref from $ip lookup $table"
+      ip -4 rule del from "$ip" lookup "$table" priority "$pref"
+      n=$((n - 1))
+    done
+  done
+}
+
+# DHCP on a secondary ENI can add a second main-table default route that steals the
+# primary ENI's traffic. Remove such routes, but only while another default route remains.
+drop_secondary_defaults() {
+  local dev line keep
+  keep=$(ip -4 route show table main exact 0.0.0.0/0 | awk -v m="$MANAGED_DEVS" '
+    BEGIN { split(m, d, " "); for (k in d) own[d[k]] = 1 }
+    { for (i = 1; i < NF; i++) if ($i == "dev" && !($(i + 1) in own)) { n++; break } } END { print n + 0 }')
+  for dev in $MANAGED_DEVS; do
+    ip -4 route show table main exact 0.0.0.0/0 | awk -v d="$dev" '{ for (i = 1; i < NF; i++) if ($i == "dev" && $(i + 1) == d) { print; break } }' |
+      while read -r line; do
+        if [ "$keep" -eq 0 ]; then
+          log "warning: the only default route goes via secondary ENI $dev; leaving it"
+          continue
+        fi
+        log "removing main-table default route via secondary ENI: $line"
+        # shellcheck disable=SC2086 # a route line from iproute2, split on purpose
+        ip -4 route del $line
+        record mainroutes "$line"
+      done
+  done
+}
+
+
+usage() { printf 'usage: %s [--echo-url URL] [--dst IPV4] [--timeout SECONDS]\n' "$0" >&2; exit 2; }
+ECHO_URL=""
+DST=""
+TIMEOUT=5
+while [ $# -gt 0 ]; do
+  case $1 in
+    --echo-url) [ $# -ge 2 ] || usage; ECHO_URL=$2; shift 2 ;;
+    --dst) [ $# -ge 2 ] || usage; DST=$2; shift 2 ;;
+    --timeout) [ $# -ge 2 ] || usage; TIMEOUT=$2; shift 2 ;;
+    -h|--help) usage ;;
+    *) log "unknown argument: $1"; usage ;;
+  esac
+done
+IPV4_RE='^([0-9]{1,3}[.]){3}[0-9]{1,3}$'
+if [ -n "$ECHO_URL" ] && ! [[ $ECHO_URL =~ ^https?://[A-Za-z0-9.:/_?=\&%~+-]+$ ]]; then log "--echo-url must be a plain http(s) URL"; usage; fi
+if [ -n "$DST" ] && ! [[ $DST =~ $IPV4_RE ]]; then log "--dst must be an IPv4 address"; usage; fi
+[[ $TIMEOUT =~ ^[0-9]{1,3}$ ]] || usage
+if [ -z "$DST" ]; then
+  host=${ECHO_URL#*://}
+  host=${host%%[/:]*}
+  if [[ $host =~ $IPV4_RE ]]; then DST=$host; else DST=192.0.2.1; fi
+fi
+if [ -n "$ECHO_URL" ] && ! command -v curl >/dev/null; then log "--echo-url needs curl"; exit 2; fi
+
+FAILURES=0
+CHECKS=0
+ENIS=""
+ADDRS=""
+PROBLEMS=""
+fail() {
+  FAILURES=$((FAILURES + 1))
+  log "FAIL: $*"
+  PROBLEMS="${PROBLEMS:+$PROBLEMS,}\"$*\""
+}
+check() { CHECKS=$((CHECKS + 1)); }
+
+# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP...
+check_eni() {
+  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true routes=true a ip pref eip
+  local addr rule rget egress ok n got body
+  shift 6
+  dev=$(eni_dev "$mac")
+  check
+  if [ -z "$dev" ]; then
+    found=false
+    routes=false
+    dev=$want
+    fail "no interface has MAC $mac ($want)"
+  else
+    check
+    table_has_subnet "$table" "$net/$plen" "$dev" || { routes=false; fail "table $table has no route $net/$plen dev $dev"; }
+    check
+    table_has_default "$table" "$gw" "$dev" || { routes=false; fail "table $table has no default via $gw dev $dev"; }
+  fi
+  ENIS="${ENIS:+$ENIS,}{\"mac\":\"$mac\",\"device\":\"$dev\",\"found\":$found,\"table\":$table,\"tableRoutes\":$routes}"
+  for a in "$@"; do
+    IFS=: read -r ip pref eip <<< "$a"
+    addr=false rule=false rget=false egress=null ok=true
+    check
+    if [ "$found" = true ] && has_addr "$dev" "$ip"; then addr=true; else ok=false; fail "$ip is not configured on $dev"; fi
+    check
+    n=$(rule_count "$pref" "$ip" "$table")
+    if [ "$n" -eq 1 ]; then rule=true
+    elif [ "$n" -gt 1 ]; then ok=false; fail "rule $pref from $ip lookup $table exists $n times"
+    else ok=false; fail "no rule $pref from $ip lookup $table"; fi
+    check
+    got=$(route_get_dev "$DST" "$ip")
+    if [ "$found" = true ] && [ "$got" = "$dev" ]; then rget=true
+    else ok=false; fail "ip route get $DST from $ip uses ${got:-no route}, not $dev"; fi
+    [ "$routes" = true ] || ok=false
+    if [ -n "$ECHO_URL" ]; then
+      check
+      body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \r\n\t')
+      body=${body:0:64}
+      if [[ $body =~ $IPV4_RE ]]; then egress="\"$body\""; else body=""; fi
+      if [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
+      elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then ok=false; fail "$ip egresses as $body, expected EIP $eip"; fi
+    fi
+    [ "$eip" = "-" ] && eip=null || eip="\"$eip\""
+    ADDRS="${ADDRS:+$ADDRS,}{\"device\":\"$dev\",\"ip\":\"$ip\",\"table\":$table,\"priority\":$pref,\"address\":$addr,\"rule\":$rule,\"routeGet\":$rget,\"egress\":$egress,\"expectedEip\":$eip,\"ok\":$ok}"
+  done
+}
+
+check_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000:203.0.113.10' '172.16.0.77:30001:203.0.113.11' '172.16.0.78:30002:203.0.113.12'
+
+OK=true
+[ "$FAILURES" -eq 0 ] || OK=false
+ECHO_JSON=null
+[ -z "$ECHO_URL" ] || ECHO_JSON="\"$ECHO_URL\""
+printf '{"ok":%s,"os":"%s","specSha256":"%s","dst":"%s","echoUrl":%s,"checks":%d,"failures":%d,"enis":[%s],"addresses":[%s],"problems":[%s]}\n' \
+  "$OK" "rhel9" "aea1c7ff41402f3d0a3a17c5c5cac7bb5fabe99a533a95b2806750c6615837ce" "$DST" "$ECHO_JSON" "$CHECKS" "$FAILURES" "$ENIS" "$ADDRS" "$PROBLEMS"
+[ "$OK" = true ] || exit 1
+exit 0

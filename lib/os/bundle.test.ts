@@ -1,0 +1,155 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateBundle, sha256 } from "./bundle";
+import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate } from "./test-helpers";
+
+// Golden files per family (UPDATE_GOLDEN=1 rewrites them), lint of every script, netplan
+// validation, and the CLI contract (DESIGN.md contract 4).
+
+const GOLDEN = path.join(import.meta.dirname, "__golden__");
+const update = process.env.UPDATE_GOLDEN === "1";
+const bundleFor = (c: (typeof FAMILY_CASES)[number]) => generateBundle({ ...EXAMPLE, os: c.os, persistence: c.persistence });
+
+function walk(dir: string, prefix = ""): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) =>
+    statSync(path.join(dir, n)).isDirectory() ? walk(path.join(dir, n), `${prefix}${n}/`) : [`${prefix}${n}`],
+  );
+}
+
+describe("golden bundles", () => {
+  it.each(FAMILY_CASES)("$name matches lib/os/__golden__/$name", (c) => {
+    const b = bundleFor(c);
+    const dir = path.join(GOLDEN, c.name);
+    if (update) {
+      rmSync(dir, { recursive: true, force: true });
+      for (const f of b.files) {
+        mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+        writeFileSync(path.join(dir, f.path), f.content);
+      }
+    }
+    expect(walk(dir).sort(), "file list (UPDATE_GOLDEN=1 to accept a change)").toEqual(b.files.map((f) => f.path).sort());
+    for (const f of b.files) expect(f.content, `${c.name}/${f.path}`).toBe(readFileSync(path.join(dir, f.path), "utf8"));
+  });
+});
+
+describe("bundle structure", () => {
+  it.each(FAMILY_CASES)("$name: scripts, README, hashes, embedded files", (c) => {
+    const b = bundleFor(c);
+    const byPath = new Map(b.files.map((f) => [f.path, f]));
+    for (const p of ["apply.sh", "verify.sh", "rollback.sh", "README.md", "spec.json", "SHA256SUMS"]) expect(byPath.has(p), p).toBe(true);
+    expect(byPath.get("apply.sh")!.mode).toBe("0755");
+    for (const f of b.files) expect(f.sha256).toBe(sha256(f.content));
+    expect(b.sha256).toBe(sha256(byPath.get("SHA256SUMS")!.content));
+    expect(b.version).toMatch(/^\d+\.\d+\.\d+$/);
+    // apply.sh carries each persistent file verbatim, so it works alone (e.g. via Cloud Assistant).
+    const apply = byPath.get("apply.sh")!.content;
+    const persistent = b.files.filter((f) => f.path.startsWith("files/"));
+    expect(persistent.length).toBeGreaterThan(0);
+    for (const f of persistent) {
+      expect(apply).toContain(`install_file ${f.mode} '${f.path.slice(5)}' <<'EIPILOT_EOF'\n${f.content}EIPILOT_EOF\n`);
+    }
+    // Never touches the main table's default route except to drop a DHCP one via a secondary ENI.
+    expect(apply).not.toMatch(/ip -4 route (add|replace) default via [0-9.]+ dev \S+( |$)(?!.*table)/m);
+    const readme = byPath.get("README.md")!.content;
+    for (const topic of ["rp_filter", "ARP flux", "DHCP", "ManageForeignRoutingPolicyRules", "cloud-init", "Duplicate rules"]) {
+      expect(readme).toContain(topic);
+    }
+  });
+
+  it("is deterministic and the spec hash changes with the spec", () => {
+    expect(generateBundle(EXAMPLE)).toEqual(generateBundle(structuredClone(EXAMPLE)));
+    const other = structuredClone(EXAMPLE);
+    other.interfaces[0]!.routeTable = 1002;
+    expect(generateBundle(other).specSha256).not.toBe(generateBundle(EXAMPLE).specSha256);
+  });
+
+  it("family files: ifcfg/route/rule, keyfile, netplan + networkd drop-in, ifupdown, systemd unit, rc.local", () => {
+    const paths = (os: string, persistence = "native") => generateBundle({ ...EXAMPLE, os, persistence }).files.map((f) => f.path);
+    expect(paths("centos7")).toEqual(
+      expect.arrayContaining(["files/etc/sysconfig/network-scripts/ifcfg-eth1", "files/etc/sysconfig/network-scripts/route-eth1", "files/etc/sysconfig/network-scripts/rule-eth1"]),
+    );
+    expect(paths("rhel9")).toContain("files/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection");
+    expect(paths("ubuntu")).toEqual(expect.arrayContaining(["files/etc/netplan/90-eipilot.yaml", "files/etc/systemd/networkd.conf.d/90-eipilot.conf"]));
+    expect(paths("debian")).toContain("files/etc/network/interfaces.d/eipilot-eth1");
+    expect(paths("generic")).toEqual(expect.arrayContaining(["files/etc/systemd/system/eipilot-routes.service", "files/usr/local/sbin/eipilot-routes.sh"]));
+    expect(paths("centos7", "rc.local")).toContain("files/usr/local/sbin/eipilot-routes.sh");
+    const rule = generateBundle(EXAMPLE).files.find((f) => f.path.endsWith("rule-eth1"))!.content;
+    expect(rule).toContain("from 172.16.0.77 lookup 1001 priority 30001");
+  });
+});
+
+describe("shell lint", () => {
+  const sc = has("shellcheck");
+  if (!sc) console.warn("[lib/os] shellcheck not installed (apt-get install -y shellcheck): running bash -n only");
+  it("every family's scripts pass bash -n and shellcheck -S warning", () => {
+    const twoEnis = {
+      ...EXAMPLE,
+      interfaces: [
+        ...EXAMPLE.interfaces,
+        { device: "ens6", mac: "00:16:3e:66:00:06", primaryIp: "172.16.0.30", secondaryIps: ["172.16.0.31"], prefixLength: 24, gateway: "172.16.0.253", routeTable: 1006 },
+      ],
+    };
+    const bundles = FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence }));
+    expect(lintBundles(bundles, sc)).toBe("");
+  });
+});
+
+describe("netplan", () => {
+  const available = has("netplan");
+  if (!available) console.warn("[lib/os] netplan not installed (apt-get install -y netplan.io): skipping `netplan generate`");
+  it.skipIf(!available)("netplan generate accepts the ubuntu bundle's YAML and yields table routes and rules", () => {
+    const b = generateBundle({ ...EXAMPLE, os: "ubuntu" });
+    const yaml = b.files.find((f) => f.path === "files/etc/netplan/90-eipilot.yaml")!.content;
+    const r = netplanGenerate(yaml);
+    expect(r.ok, r.output).toBe(true);
+    expect(r.network).toContain("PermanentMACAddress=00:16:3e:12:34:56");
+    expect(r.network).toMatch(/\[Route\]\nDestination=0\.0\.0\.0\/0\nGateway=172\.16\.0\.253\nTable=1001/);
+    expect(r.network).toMatch(/\[RoutingPolicyRule\]\nFrom=172\.16\.0\.78\nTable=1001\nPriority=30002/);
+  });
+});
+
+describe("CLI: npm run -s routes", () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), ...args], { encoding: "utf8" });
+  const tmp = () => mkdtempSync(path.join(os.tmpdir(), "eipilot-cli-"));
+
+  it("writes the bundle with modes under --out, and lists it as JSON without --out", () => {
+    const d = tmp();
+    try {
+      writeFileSync(path.join(d, "spec.json"), JSON.stringify({ ...EXAMPLE, os: "generic" }));
+      const w = cli(["--spec", path.join(d, "spec.json"), "--out", path.join(d, "out")]);
+      expect(w.status, w.stderr).toBe(0);
+      expect(statSync(path.join(d, "out/apply.sh")).mode & 0o777).toBe(0o755);
+      expect(statSync(path.join(d, "out/files/usr/local/sbin/eipilot-routes.sh")).mode & 0o777).toBe(0o755);
+      const l = cli(["--spec", path.join(d, "spec.json")]);
+      expect(l.status, l.stderr).toBe(0);
+      const listing = JSON.parse(l.stdout);
+      expect(listing.files.map((f: { path: string }) => f.path)).toContain("verify.sh");
+      expect(readFileSync(path.join(d, "out/verify.sh"), "utf8")).toBe(listing.files.find((f: { path: string }) => f.path === "verify.sh").content);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("invalid spec: every problem on stderr, exit 2, nothing written", () => {
+    const d = tmp();
+    try {
+      const bad = structuredClone(EXAMPLE) as { interfaces: Record<string, unknown>[] };
+      Object.assign(bad.interfaces[0]!, { routeTable: 254, device: "eth1 && reboot" });
+      writeFileSync(path.join(d, "spec.json"), JSON.stringify(bad));
+      const r = cli(["--spec", path.join(d, "spec.json"), "--out", path.join(d, "out")]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("routeTable");
+      expect(r.stderr).toContain("device");
+      expect(r.stdout).toBe("");
+      expect(existsSync(path.join(d, "out"))).toBe(false);
+      expect(cli(["--out", d]).status).toBe(2);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { generateBundle, SpecError, validateRoutesSpec } from "./bundle";
+import { EXAMPLE } from "./test-helpers";
+
+const clone = <T>(x: T): T => structuredClone(x);
+type Eni = (typeof EXAMPLE)["interfaces"][number] & Record<string, unknown>;
+function withEni(patch: Partial<Record<keyof Eni | "rulePriority", unknown>>, base = EXAMPLE) {
+  const s = clone(base) as { os: string; interfaces: Record<string, unknown>[] };
+  Object.assign(s.interfaces[0]!, patch);
+  return s;
+}
+function errorsOf(input: unknown): string[] {
+  const r = validateRoutesSpec(input);
+  return r.ok ? [] : r.errors;
+}
+
+describe("validateRoutesSpec", () => {
+  it("accepts the contract example and normalises it", () => {
+    const r = validateRoutesSpec(EXAMPLE);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const eni = r.spec.interfaces[0]!;
+    expect(r.spec.persistence).toBe("native");
+    expect(eni.network).toBe("172.16.0.0");
+    expect(eni.addresses.map((a) => [a.ip, a.priority, a.eip])).toEqual([
+      ["172.16.0.57", 30000, "203.0.113.10"],
+      ["172.16.0.77", 30001, "203.0.113.11"],
+      ["172.16.0.78", 30002, "203.0.113.12"],
+    ]);
+  });
+
+  it("allows extra fields but never copies them into the bundle", () => {
+    const marker = "$(touch /tmp/pwned)`id`";
+    const s = { ...withEni({ note: marker }), comment: marker, owner: { x: marker } };
+    const b = generateBundle(s);
+    for (const f of b.files) expect(f.content).not.toContain("pwned");
+  });
+
+  it.each([
+    // The subnet is the primary IP's prefix, so a stray primary shows up as everything else being outside it.
+    ["primaryIp in another subnet", { primaryIp: "172.16.1.5" }, /gateway: 172\.16\.0\.253 is outside the ENI's subnet 172\.16\.1\.0\/24/],
+    ["secondary outside the prefix", { secondaryIps: ["10.0.0.5"] }, /secondaryIps\[0\]: 10\.0\.0\.5 is outside the ENI's subnet 172\.16\.0\.0\/24/],
+    ["network address", { secondaryIps: ["172.16.0.0"] }, /reserved/],
+    ["broadcast address", { secondaryIps: ["172.16.0.255"] }, /reserved/],
+    ["the vSwitch gateway as an address", { secondaryIps: ["172.16.0.253"] }, /reserved/],
+    ["gateway outside", { gateway: "172.16.1.253" }, /gateway: 172\.16\.1\.253 is outside/],
+    ["gateway = broadcast", { gateway: "172.16.0.255" }, /network or broadcast/],
+    ["not an IP", { secondaryIps: ["172.16.0.077"] }, /is not an IPv4 address/],
+    ["shell in an IP", { secondaryIps: ["172.16.0.7;reboot"] }, /is not an IPv4 address/],
+    ["duplicate secondary", { secondaryIps: ["172.16.0.77", "172.16.0.77"] }, /also used by/],
+    ["primary repeated", { secondaryIps: ["172.16.0.57"] }, /also used by/],
+    ["device with shell text", { device: "eth1;reboot" }, /not a valid interface name/],
+    ["device too long", { device: "a123456789012345" }, /not a valid interface name/],
+    ["device lo", { device: "lo" }, /loopback/],
+    ["bad MAC", { mac: "00:16:3e:12:34" }, /not a MAC address/],
+    ["multicast MAC", { mac: "01:00:5e:00:00:01" }, /not a unicast/],
+    ["table 0", { routeTable: 0 }, /not a table id/],
+    ["table main", { routeTable: 254 }, /reserved by the kernel/],
+    ["table local", { routeTable: 255 }, /reserved by the kernel/],
+    ["table default", { routeTable: 253 }, /reserved by the kernel/],
+    ["prefix /30", { prefixLength: 30 }, /outside 16\.\.29/],
+    ["priority too high", { rulePriority: 32765 }, /must lie in 1\.\.32765/],
+    ["eip for a foreign address", { eips: { "172.16.0.99": "203.0.113.1" } }, /not one of this ENI's addresses/],
+    ["eip not an address", { eips: { "172.16.0.77": "x" } }, /not a usable IPv4/],
+  ])("refuses %s", (_name, patch, re) => {
+    const errs = errorsOf(withEni(patch));
+    expect(errs.join("\n")).toMatch(re);
+    expect(() => generateBundle(withEni(patch))).toThrow(SpecError);
+  });
+
+  it("refuses an unknown os and a missing interface list", () => {
+    expect(errorsOf({ os: "windows", interfaces: EXAMPLE.interfaces }).join()).toMatch(/^os:/);
+    expect(errorsOf({ os: "ubuntu" }).join()).toMatch(/interfaces/);
+    expect(errorsOf({ os: "ubuntu", interfaces: [] }).join()).toMatch(/interfaces/);
+  });
+
+  it("checks ENIs against each other: IPs, tables, devices, MACs, priorities", () => {
+    const second = { ...clone(EXAMPLE.interfaces[0]!), eips: undefined };
+    const s = { os: "ubuntu", interfaces: [clone(EXAMPLE.interfaces[0]!), second] };
+    const errs = errorsOf(s);
+    expect(errs).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/interfaces\[1\]\.device: eth1 is also used by interfaces\[0\]/),
+        expect.stringMatching(/interfaces\[1\]\.mac: .* also used/),
+        expect.stringMatching(/interfaces\[1\]\.routeTable: 1001 is also used/),
+        expect.stringMatching(/interfaces\[1\]\.primaryIp: 172\.16\.0\.57 is also used by interfaces\[0\]\.primaryIp/),
+      ]),
+    );
+    const overlap = {
+      os: "ubuntu",
+      interfaces: [
+        { ...clone(EXAMPLE.interfaces[0]!), rulePriority: 100 },
+        { device: "eth2", mac: "00:16:3e:00:00:02", primaryIp: "172.16.0.60", prefixLength: 24, gateway: "172.16.0.253", routeTable: 1002, rulePriority: 102 },
+      ],
+    };
+    expect(errorsOf(overlap).join()).toMatch(/rule priority 102 is also used by interfaces\[0\]/);
+  });
+
+  it("lists every problem at once", () => {
+    const errs = errorsOf(withEni({ device: "bad name", mac: "zz", routeTable: 254, gateway: "1.2.3.4" }));
+    expect(errs.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("accepts two ENIs in one vSwitch with distinct tables", () => {
+    const s = {
+      os: "rhel9",
+      interfaces: [
+        clone(EXAMPLE.interfaces[0]!),
+        { device: "eth2", mac: "00:16:3E:AB:CD:EF", primaryIp: "172.16.0.60", secondaryIps: ["172.16.0.87"], prefixLength: 24, gateway: "172.16.0.253", routeTable: 1002 },
+      ],
+    };
+    const r = validateRoutesSpec(s);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.spec.interfaces[1]!.mac).toBe("00:16:3e:ab:cd:ef");
+      expect(r.spec.interfaces[1]!.addresses.map((a) => a.priority)).toEqual([30100, 30101]);
+    }
+  });
+});
