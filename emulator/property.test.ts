@@ -67,9 +67,9 @@ it("invariants hold under random call sequences", async () => {
               const r = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, secondaryPrivateIpAddressCount: op.c }));
               const got = r.body!.assignedPrivateIpAddressesSet!.privateIpSet!.privateIpAddress!;
               expect(got).toHaveLength(op.c);
-              const set = expectedIps.get(target.networkInterfaceId) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
+              const set = expectedIps.get(target.networkInterfaceId!) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
               for (const ip of got) set.add(ip);
-              expectedIps.set(target.networkInterfaceId, set);
+              expectedIps.set(target.networkInterfaceId!, set);
               break;
             }
             case "assignExplicit": {
@@ -77,9 +77,9 @@ it("invariants hold under random call sequences", async () => {
               if (!target) break;
               const ip = `172.16.${target.vSwitchId === DEMO.vswA ? 0 : 1}.${op.b * 5}`; // sometimes reserved (.0) or taken
               await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, privateIpAddress: [ip] }));
-              const set = expectedIps.get(target.networkInterfaceId) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
+              const set = expectedIps.get(target.networkInterfaceId!) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
               set.add(ip);
-              expectedIps.set(target.networkInterfaceId, set);
+              expectedIps.set(target.networkInterfaceId!, set);
               break;
             }
             case "unassign": {
@@ -88,7 +88,7 @@ it("invariants hold under random call sequences", async () => {
               const ip = pick(ips, op.b);
               if (!target || !ip) break;
               await t.ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, privateIpAddress: [ip] }));
-              expectedIps.get(target.networkInterfaceId)?.delete(ip);
+              expectedIps.get(target.networkInterfaceId!)?.delete(ip);
               break;
             }
             case "allocate":
@@ -110,7 +110,7 @@ it("invariants hold under random call sequences", async () => {
             case "deleteEni":
               if (e1) {
                 await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: e1.networkInterfaceId }));
-                expectedIps.delete(e1.networkInterfaceId);
+                expectedIps.delete(e1.networkInterfaceId!);
               }
               break;
             case "release":
@@ -140,13 +140,13 @@ it("invariants hold under random call sequences", async () => {
           const cidr = parseCidr(n.vSwitchId === DEMO.vswA ? "172.16.0.0/24" : "172.16.1.0/24")!;
           for (const ip of ips) {
             expect(owner.has(ip), `${ip} on two ENIs`).toBe(false);
-            owner.set(ip, n.networkInterfaceId);
+            owner.set(ip, n.networkInterfaceId!);
             expect(cidrContains(cidr, ip) && !isReserved(cidr, ip), `${ip} outside/reserved`).toBe(true);
           }
           const inst2 = after.instances.find((i) => i.instanceId === n.instanceId);
           const limit = inst2 ? INSTANCE_TYPES.find((x) => x.id === inst2.instanceType)!.eniPrivateIpAddressQuantity : emu.engine.world.quotas.ipsPerAvailableEni;
           expect(ips.length).toBeLessThanOrEqual(limit);
-          const model = expectedIps.get(n.networkInterfaceId);
+          const model = expectedIps.get(n.networkInterfaceId!);
           if (model && n.status !== "Deleting") expect(new Set(ips)).toEqual(model);
         }
         for (const i of after.instances) {
