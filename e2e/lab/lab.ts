@@ -104,12 +104,13 @@ export class Lab {
     const base = "ip link set lo up; sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1";
     const ports = [this.topo.primary, ...this.topo.enis];
     // Instance side: one veth per ENI, the peer is a port of the vSwitch bridge.
-    const instCmds = [base];
+    // RHEL-family default: strict reverse-path filtering, inherited by every interface created below.
+    const instCmds = [base, "sysctl -qw net.ipv4.conf.all.rp_filter=1", "sysctl -qw net.ipv4.conf.default.rp_filter=1"];
     for (const [i, p] of ports.entries()) {
       instCmds.push(`ip link add ${p.name} address ${p.mac} type veth peer name port${i} netns ${vsw}`, `ip link set ${p.name} up`);
     }
     const prim = this.topo.primary;
-    instCmds.push(`ip addr add ${prim.ips[0]}/24 dev ${prim.name}`, `ip route add default via ${VPC_GATEWAY} dev ${prim.name}`);
+    instCmds.push(`ip addr add ${prim.ips[0]}/24 dev ${prim.name}`, `ip route add default via ${VPC_GATEWAY} dev ${prim.name} metric 100`);
     await this.sh(inst, instCmds.join("\n"));
     // Gateway and internet.
     await this.sh(

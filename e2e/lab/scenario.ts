@@ -79,6 +79,30 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
       expect(await lab.dump()).toBe(initial);
     });
 
+    it("DHCP-style default route on the secondary ENI: apply removes it, rollback puts it back", async () => {
+      const eni = topo.enis[0]!;
+      const steal = ["ip", "route", "add", "default", "via", VPC_GATEWAY, "dev", eni.name, "onlink", "metric", "50"];
+      const add = await lab.exec(lab.ns.inst, steal);
+      expect(add.code, add.stderr).toBe(0);
+      try {
+        // The primary's traffic now leaves through the secondary ENI and the vSwitch drops it.
+        expect(await lab.egress(undefined, 2)).toMatch(/^error/);
+        const broken = await lab.dump();
+        const dir = lab.writeBundle(generateBundle(spec("generic", "native")));
+        const env = { ROOT: lab.tempDir() };
+        const a = await lab.exec(lab.ns.inst, ["bash", path.join(dir, "apply.sh")], env);
+        expect(a.code, a.stderr).toBe(0);
+        expect(a.stderr).toContain("removing main-table default route via secondary ENI");
+        expect(await lab.egress()).toBe(primary.eip);
+        const r = await lab.exec(lab.ns.inst, ["bash", path.join(dir, "rollback.sh")], env);
+        expect(r.code, r.stderr).toBe(0);
+        expect(await lab.dump()).toBe(broken);
+      } finally {
+        await lab.exec(lab.ns.inst, ["ip", "route", "del", "default", "via", VPC_GATEWAY, "dev", eni.name, "metric", "50"]);
+      }
+      expect(await lab.dump()).toBe(initial);
+    });
+
     for (const fam of FAMILIES) {
       it(`${fam.os}${fam.persistence === "rc.local" ? " (rc.local)" : ""}: apply twice, verify, egress and inbound per EIP, rollback`, async () => {
         const bundle = generateBundle(spec(fam.os, fam.persistence));
