@@ -1,0 +1,26 @@
+import { getTranslations } from "next-intl/server";
+import { requireTeamPage } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { listInvitations, listMembers } from "@/lib/teams/team.service";
+import { AppShell } from "@/components/shell/app-shell";
+import { TeamView } from "@/components/settings/team-view";
+
+export const metadata = { title: "Team" };
+
+export default async function TeamPage() {
+  const ctx = await requireTeamPage("deployments.read");
+  const t = await getTranslations("settings.team");
+  const canManage = can(ctx.role, "members.manage");
+  const [members, invitations] = await Promise.all([listMembers(ctx.team.teamId), canManage ? listInvitations(ctx.team.teamId) : []]);
+  return (
+    <AppShell ctx={ctx}>
+      <h1 className="mb-6 text-2xl font-semibold">{t("title")}: {ctx.team.teamName}</h1>
+      <TeamView
+        teamId={ctx.team.teamId}
+        canManage={canManage}
+        members={members.map((m) => ({ id: m.id, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt.toISOString() }))}
+        invitations={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role ?? "viewer" }))}
+      />
+    </AppShell>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+import { useState } from "react";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { z } from "zod";
+import { authClient } from "@/lib/auth/auth-client";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/input";
+import { Card } from "@/components/ui/card";
+
+type Mode = "sign-in" | "sign-up";
+type Errors = Partial<Record<"name" | "email" | "password" | "form", string>>;
+
+export function AuthForm({ mode }: { mode: Mode }) {
+  const t = useTranslations("auth");
+  const router = useRouter();
+  const next = useSearchParams().get("next");
+  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [errors, setErrors] = useState<Errors>({});
+  const [pending, setPending] = useState(false);
+
+  function validate(): Errors {
+    const e: Errors = {};
+    if (mode === "sign-up" && !values.name.trim()) e.name = t("errors.nameRequired");
+    if (!values.email.trim()) e.email = t("errors.emailRequired");
+    else if (!z.email().safeParse(values.email.trim()).success) e.email = t("errors.emailInvalid");
+    if (mode === "sign-up" && values.password.length < 10) e.password = t("errors.passwordShort");
+    if (mode === "sign-in" && !values.password) e.password = t("errors.passwordShort");
+    return e;
+  }
+
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const found = validate();
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setPending(true);
+    const email = values.email.trim();
+    const res =
+      mode === "sign-up"
+        ? await authClient.signUp.email({ name: values.name.trim(), email, password: values.password })
+        : await authClient.signIn.email({ email, password: values.password });
+    setPending(false);
+    if (res.error) {
+      const code = res.error.code ?? "";
+      const status = res.error.status;
+      const message =
+        status === 429 ? t("errors.tooMany")
+        : code === "INVALID_EMAIL_OR_PASSWORD" ? t("errors.wrongPassword")
+        : code.startsWith("USER_ALREADY_EXISTS") ? t("errors.emailTaken")
+        : code === "PASSWORD_TOO_SHORT" ? t("errors.passwordShort")
+        : code === "INVALID_EMAIL" ? t("errors.emailInvalid")
+        : t("errors.generic");
+      setErrors({ form: message });
+      return;
+    }
+    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    router.refresh();
+  }
+
+  const field = (name: "name" | "email" | "password") => ({
+    id: name,
+    name,
+    value: values[name],
+    "aria-invalid": errors[name] ? true : undefined,
+    "aria-describedby": errors[name] ? `${name}-error` : undefined,
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+  });
+
+  return (
+    <Card className="w-full max-w-sm">
+      <h1 className="mb-1 text-xl font-semibold">{mode === "sign-in" ? t("signInTitle") : t("signUpTitle")}</h1>
+      <form noValidate onSubmit={submit} className="mt-4 space-y-4">
+        {mode === "sign-up" && (
+          <Field id="name" label={t("name")} error={errors.name}>
+            <Input autoComplete="name" {...field("name")} />
+          </Field>
+        )}
+        <Field id="email" label={t("email")} error={errors.email}>
+          <Input type="email" autoComplete="email" {...field("email")} />
+        </Field>
+        <Field id="password" label={t("password")} hint={mode === "sign-up" ? t("passwordHint") : undefined} error={errors.password}>
+          <Input type="password" autoComplete={mode === "sign-up" ? "new-password" : "current-password"} {...field("password")} />
+        </Field>
+        {errors.form && <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">{errors.form}</p>}
+        <Button type="submit" className="w-full" disabled={pending}>
+          {mode === "sign-in" ? t("signIn") : t("signUp")}
+        </Button>
+      </form>
+      <p className="mt-4 text-sm text-muted-fg">
+        {mode === "sign-in" ? t("noAccount") : t("haveAccount")}{" "}
+        <Link className="font-medium text-primary underline" href={`${mode === "sign-in" ? "/sign-up" : "/sign-in"}${next ? `?next=${encodeURIComponent(next)}` : ""}`}>
+          {mode === "sign-in" ? t("signUp") : t("signIn")}
+        </Link>
+      </p>
+    </Card>
+  );
+}

@@ -1,0 +1,43 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { LogOut } from "lucide-react";
+import { authClient } from "@/lib/auth/auth-client";
+
+export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string; teamName: string; role: string }[]; activeTeamId: string }) {
+  const router = useRouter();
+  const t = useTranslations("common.nav");
+  return (
+    <select
+      aria-label={t("switchTeam")}
+      className="max-w-48 rounded border border-border bg-card px-2 py-1 text-sm"
+      value={activeTeamId}
+      onChange={async (e) => {
+        await authClient.organization.setActive({ organizationId: e.target.value });
+        router.refresh();
+      }}
+    >
+      {teams.map((team) => (
+        <option key={team.teamId} value={team.teamId}>{team.teamName}</option>
+      ))}
+    </select>
+  );
+}
+
+export function SignOutButton() {
+  const router = useRouter();
+  const t = useTranslations("common.nav");
+  return (
+    <button
+      type="button"
+      className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm text-muted-fg hover:bg-muted"
+      onClick={async () => {
+        await authClient.signOut();
+        router.replace("/sign-in");
+        router.refresh();
+      }}
+    >
+      <LogOut className="h-4 w-4" aria-hidden /> {t("signOut")}
+    </button>
+  );
+}

@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import type { TeamContext } from "@/lib/auth/session";
+import { demoMode } from "@/lib/server/env";
+import { LocaleSwitcher } from "./locale-switcher";
+import { ThemeToggle } from "./theme-toggle";
+import { SignOutButton, TeamSwitcher } from "./account-menu";
+
+export async function AppShell({ ctx, children }: { ctx: TeamContext; children: React.ReactNode }) {
+  const t = await getTranslations("common");
+  const links = [
+    { href: "/", label: t("nav.deployments") },
+    { href: "/deployments/new", label: t("nav.newDeployment") },
+    { href: "/configs", label: t("nav.configs") },
+    { href: "/audit", label: t("nav.audit") },
+    { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },
+    { href: "/settings/team", label: t("nav.team") },
+  ];
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-border bg-card">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+          <Link href="/" className="text-lg font-bold text-primary">EIPilot</Link>
+          <nav aria-label={t("nav.mainNavigation")} className="flex flex-wrap gap-1 text-sm">
+            {links.map((l) => (
+              <Link key={l.href} href={l.href} className="rounded-md px-2 py-1 hover:bg-muted">{l.label}</Link>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-2">
+            <TeamSwitcher teams={ctx.memberships} activeTeamId={ctx.team.teamId} />
+            <span className="hidden text-sm text-muted-fg sm:inline" data-testid="current-user">{ctx.user.email}</span>
+            <LocaleSwitcher />
+            <ThemeToggle />
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      {demoMode() && (
+        <div role="status" className="border-b border-border bg-warning/10 px-4 py-1.5 text-center text-xs text-fg">{t("demoBanner")}</div>
+      )}
+      <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
+    </div>
+  );
+}

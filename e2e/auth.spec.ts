@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { newUser, signIn, signUp } from "./fixtures/users";
+
+test("sign up creates a team with the demo cloud account; sign out and in again", async ({ page }) => {
+  const user = newUser("owner");
+  await signUp(page, user);
+  await expect(page.getByTestId("current-user")).toHaveText(user.email);
+  await expect(page.getByRole("combobox", { name: "Switch team" })).toContainText(`${user.name}'s team`);
+
+  await page.getByRole("link", { name: "Cloud accounts" }).click();
+  const demo = page.getByTestId("cloud-account").filter({ hasText: "Demo (emulator)" });
+  await expect(demo).toBeVisible();
+  await demo.getByRole("button", { name: "Test connection" }).click();
+  await expect(page.getByText(/Connected: \d+ regions visible/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/settings/cloud-accounts");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await signIn(page, user);
+  await expect(page.getByTestId("current-user")).toHaveText(user.email);
+});
+
+test("bad input on sign-up and sign-in gets a specific message", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your name.")).toBeVisible();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+  await page.getByLabel("Your name").fill("Someone");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
+  await expect(page.getByText("The password must be at least 10 characters.")).toBeVisible();
+
+  const user = newUser("dup");
+  await signUp(page, user);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Again");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill("another-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
+
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill("wrong-password-123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Wrong email or password.")).toBeVisible();
+});

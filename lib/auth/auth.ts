@@ -1,0 +1,77 @@
+// Accounts, sessions and teams through better-auth (no home-made password
+// hashing or session crypto). A team is better-auth's "organization".
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { organization } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements, ownerAc, adminAc, memberAc } from "better-auth/plugins/organization/access";
+import { nextCookies } from "better-auth/next-js";
+import { db } from "@/lib/db/client";
+import { appSecret, env } from "@/lib/server/env";
+import { onUserCreated } from "@/lib/teams/team.service";
+
+const ac = createAccessControl(defaultStatements);
+export const teamRoles = {
+  owner: ac.newRole(ownerAc.statements),
+  admin: ac.newRole(adminAc.statements),
+  operator: ac.newRole(memberAc.statements),
+  viewer: ac.newRole(memberAc.statements),
+};
+
+/** Sign-in and sign-up attempts per minute and client address (AUTH_SIGNIN_LIMIT, default 5). */
+function signInLimit(): number {
+  const n = Number(process.env.AUTH_SIGNIN_LIMIT ?? 5);
+  return Number.isInteger(n) && n > 0 ? n : 5;
+}
+
+function createAuth() {
+  const production = env().NODE_ENV === "production";
+  return betterAuth({
+    appName: "EIPilot",
+    baseURL: env().APP_URL,
+    secret: appSecret(),
+    database: prismaAdapter(db(), { provider: "postgresql" }),
+    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    advanced: {
+      useSecureCookies: production && env().APP_URL.startsWith("https://"),
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
+    },
+    trustedOrigins: [env().APP_URL, "http://localhost:3000", "http://127.0.0.1:3000"],
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: signInLimit() },
+        "/sign-up/email": { window: 60, max: signInLimit() },
+      },
+    },
+    databaseHooks: {
+      user: { create: { after: async (user) => { await onUserCreated(user); } } },
+      session: {
+        create: {
+          before: async (session) => {
+            // Start every session in the user's first team.
+            const member = await db().member.findFirst({ where: { userId: session.userId }, orderBy: { createdAt: "asc" } });
+            return { data: { ...session, activeOrganizationId: member?.organizationId ?? null } };
+          },
+        },
+      },
+    },
+    plugins: [
+      organization({ ac, roles: teamRoles, creatorRole: "owner", allowUserToCreateOrganization: true, invitationExpiresIn: 60 * 60 * 24 * 7 }),
+      nextCookies(),
+    ],
+  });
+}
+
+type Auth = ReturnType<typeof createAuth>;
+const holder = globalThis as unknown as { __eipilotAuth?: Auth };
+
+export function auth(): Auth {
+  holder.__eipilotAuth ??= createAuth();
+  return holder.__eipilotAuth;
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { CAN, can, ROLES } from "./permissions";
+
+describe("permission table", () => {
+  it("gives each role exactly its documented powers", () => {
+    const powers = (role: string) => Object.keys(CAN).filter((c) => can(role, c as keyof typeof CAN)).sort();
+    expect(powers("viewer")).toEqual(["audit.read", "cloudAccounts.read", "configs.read", "deployments.read"]);
+    expect(powers("operator")).toEqual([...powers("viewer"), "deployments.apply"].sort());
+    expect(powers("admin")).toEqual(
+      [...powers("operator"), "cloudAccounts.manage", "configs.manage", "members.manage", "shareLinks.manage"].sort(),
+    );
+    expect(powers("owner")).toEqual([...powers("admin"), "team.delete", "team.transfer"].sort());
+  });
+
+  it("denies unknown roles everything", () => {
+    for (const capability of Object.keys(CAN)) expect(can("member", capability as keyof typeof CAN)).toBe(false);
+    expect(ROLES).toHaveLength(4);
+  });
+});

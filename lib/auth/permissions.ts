@@ -1,0 +1,28 @@
+// Who may do what, in one table. Every server action, page and route handler
+// checks a capability from here against the membership read from the database.
+export const ROLES = ["owner", "admin", "operator", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CAN = {
+  "deployments.read": ["owner", "admin", "operator", "viewer"],
+  "deployments.apply": ["owner", "admin", "operator"],
+  "configs.read": ["owner", "admin", "operator", "viewer"],
+  "configs.manage": ["owner", "admin"],
+  "audit.read": ["owner", "admin", "operator", "viewer"],
+  "cloudAccounts.read": ["owner", "admin", "operator", "viewer"],
+  "cloudAccounts.manage": ["owner", "admin"],
+  "members.manage": ["owner", "admin"],
+  "shareLinks.manage": ["owner", "admin"],
+  "team.delete": ["owner"],
+  "team.transfer": ["owner"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof CAN;
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: string, capability: Capability): boolean {
+  return isRole(role) && (CAN[capability] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorHandle } from "@/emulator/server";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { createCloudAccount, ensureDemoCloudAccount, listCloudAccounts, loadCloudCredentials, testCloudAccount, DEMO_ACCESS_KEY_SECRET } from "./accounts";
+
+let t: TestDb;
+let emu: EmulatorHandle;
+const prevEndpoint = process.env.EMULATOR_ENDPOINT;
+
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0 });
+  process.env.EMULATOR_ENDPOINT = emu.endpoint;
+  process.env.APP_SECRET = "test-secret-".padEnd(40, "x");
+  t = await createTestDb();
+  for (const id of ["team-a", "team-b"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
+});
+afterAll(async () => {
+  process.env.EMULATOR_ENDPOINT = prevEndpoint;
+  await t?.close();
+  await emu?.close();
+});
+
+const bigints = (_k: string, v: unknown) => (typeof v === "bigint" ? String(v) : v);
+const input = { name: "prod", kind: "access_key", accessKeyId: "LTAI5tRealLookingKey9", accessKeySecret: "a-very-secret-value-123456", defaultRegion: "cn-hangzhou" };
+
+describe("cloud accounts", () => {
+  it("stores the secret encrypted and never returns it", async () => {
+    const dto = await createCloudAccount("team-a", "user-1", input);
+    expect(JSON.stringify(dto)).not.toContain(input.accessKeySecret);
+    expect(dto.accessKeyIdMasked).toBe("LTAI••••Key9");
+    const raw = await t.db.cloudAccount.findFirstOrThrow({ where: { id: dto.id }, select: { secretCiphertext: true } });
+    expect(raw.secretCiphertext).not.toContain(input.accessKeySecret);
+    expect((await loadCloudCredentials("team-a", dto.id)).accessKeySecret).toBe(input.accessKeySecret);
+    // the default Prisma client omits the secret column altogether
+    expect(await t.db.cloudAccount.findFirstOrThrow({ where: { id: dto.id } })).not.toHaveProperty("secretCiphertext");
+    const audit = await t.db.auditEvent.findMany({ where: { teamId: "team-a" } });
+    expect(JSON.stringify(audit, bigints)).not.toContain(input.accessKeySecret);
+  });
+
+  it("rejects bad input with the field and changes nothing", async () => {
+    const before = await t.db.cloudAccount.count();
+    await expect(createCloudAccount("team-a", "user-1", { ...input, name: "x", accessKeyId: "!" })).rejects.toMatchObject({ details: { field: "accessKeyId" } });
+    await expect(createCloudAccount("team-a", "user-1", { ...input })).rejects.toThrow(/already exists/);
+    expect(await t.db.cloudAccount.count()).toBe(before);
+  });
+
+  it("keeps teams apart: team B neither sees nor uses team A's account", async () => {
+    const [a] = await listCloudAccounts("team-a");
+    expect(await listCloudAccounts("team-b")).toEqual([]);
+    await expect(loadCloudCredentials("team-b", a!.id)).rejects.toThrow(/No such cloud account/);
+    await expect(testCloudAccount("team-b", "user-2", a!.id)).rejects.toThrow(/No such cloud account/);
+  });
+
+  it("tests the demo account's connection with DescribeRegions against the emulator", async () => {
+    const demo = await ensureDemoCloudAccount("team-b");
+    const result = await testCloudAccount("team-b", "user-2", demo!.id);
+    expect(result.regionIds).toEqual(expect.arrayContaining(["ap-northeast-1", "cn-hangzhou"]));
+    const event = await t.db.auditEvent.findFirstOrThrow({ where: { teamId: "team-b", action: "cloud:ECS.DescribeRegions" } });
+    expect(event.requestId).toBeTruthy();
+    expect(JSON.stringify(event, bigints)).not.toContain(DEMO_ACCESS_KEY_SECRET);
+  });
+
+  it("sends real accounts to Alibaba Cloud, never to the emulator", async () => {
+    const dto = await createCloudAccount("team-b", "user-2", { ...input, name: "real" });
+    expect((await loadCloudCredentials("team-b", dto.id)).endpoint).toBeUndefined();
+  });
+});

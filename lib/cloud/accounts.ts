@@ -1,0 +1,123 @@
+// Team-scoped Alibaba Cloud credentials. Secrets are encrypted at rest, never
+// returned to the browser (the DTO carries a masked key id only), never logged
+// and never audited.
+import { db } from "@/lib/db/client";
+import { decryptSecret, encryptSecret, maskKeyId } from "@/lib/server/crypto";
+import { demoMode, env } from "@/lib/server/env";
+import { UserFacingError } from "@/lib/server/errors";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
+import type { CloudCredentials } from "./client";
+import { cloudCall } from "./call";
+
+/** The emulator's built-in demo key pair (see emulator/README.md). */
+export const DEMO_ACCESS_KEY_ID = "LTAI5tEIPilotDemoKey01";
+export const DEMO_ACCESS_KEY_SECRET = "EIPilotDemoSecretNotForProduction01";
+export const DEMO_ACCOUNT_NAME = "Demo (emulator)";
+
+const accountShape = {
+  id: true, name: true, kind: true, accessKeyId: true, roleArn: true, defaultRegion: true, createdAt: true,
+} as const;
+
+export type CloudAccountDto = {
+  id: string; name: string; kind: string; accessKeyIdMasked: string; roleArn: string | null; defaultRegion: string; createdAt: Date;
+};
+
+function toDto(row: { id: string; name: string; kind: string; accessKeyId: string; roleArn: string | null; defaultRegion: string; createdAt: Date }): CloudAccountDto {
+  const { accessKeyId, ...rest } = row;
+  return { ...rest, accessKeyIdMasked: row.kind === "demo" ? accessKeyId : maskKeyId(accessKeyId) };
+}
+
+export async function listCloudAccounts(teamId: string): Promise<CloudAccountDto[]> {
+  const rows = await db().cloudAccount.findMany({ where: { teamId }, orderBy: { createdAt: "asc" }, select: accountShape });
+  return rows.filter((r) => r.kind !== "demo" || demoMode()).map(toDto);
+}
+
+export async function ensureDemoCloudAccount(teamId: string) {
+  if (!demoMode()) return null;
+  const existing = await db().cloudAccount.findFirst({ where: { teamId, kind: "demo" }, select: { id: true } });
+  if (existing) return existing;
+  return db().cloudAccount.create({
+    data: {
+      teamId, name: DEMO_ACCOUNT_NAME, kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID,
+      secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: DEMO_ACCESS_KEY_SECRET })),
+      defaultRegion: "ap-northeast-1",
+    },
+    select: { id: true },
+  });
+}
+
+export async function createCloudAccount(teamId: string, actorId: string, raw: unknown): Promise<CloudAccountDto> {
+  const parsed = cloudAccountInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserFacingError(issue.message, { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" });
+  }
+  const input: CloudAccountInput = parsed.data;
+  const taken = await db().cloudAccount.findFirst({ where: { teamId, name: input.name }, select: { id: true } });
+  if (taken) throw new UserFacingError(`An account named “${input.name}” already exists in this team`, { field: "name" });
+  const secret = { accessKeySecret: input.accessKeySecret, ...(input.kind === "sts" ? { securityToken: input.securityToken } : {}) };
+  const row = await db().cloudAccount.create({
+    data: {
+      teamId, name: input.name, kind: input.kind, accessKeyId: input.accessKeyId, defaultRegion: input.defaultRegion,
+      roleArn: input.kind === "ram_role" ? input.roleArn : null, secretCiphertext: encryptSecret(JSON.stringify(secret)), createdById: actorId,
+    },
+    select: accountShape,
+  });
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId, action: "app:cloudAccount.create", targets: [row.id], outcome: "success",
+    params: { name: row.name, kind: row.kind, accessKeyId: maskKeyId(row.accessKeyId) },
+  });
+  return toDto(row);
+}
+
+export async function deleteCloudAccount(teamId: string, actorId: string, id: string) {
+  const { count } = await db().cloudAccount.deleteMany({ where: { id, teamId } });
+  if (count !== 1) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+  await appendAuditEvent(db(), { teamId, actorType: "user", actorId, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
+}
+
+/**
+ * The credentials behind an account, for lib/cloud only. Demo accounts point at
+ * the emulator this process was started with; RAM-role accounts are exchanged
+ * for STS credentials through @alicloud/credentials.
+ */
+export async function loadCloudCredentials(teamId: string, cloudAccountId: string): Promise<CloudCredentials> {
+  const row = await db().cloudAccount.findFirst({
+    where: { id: cloudAccountId, teamId },
+    select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true },
+  });
+  if (!row) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+  const secret = JSON.parse(decryptSecret(row.secretCiphertext)) as { accessKeySecret: string; securityToken?: string };
+  switch (row.kind) {
+    case "demo": {
+      const endpoint = env().EMULATOR_ENDPOINT;
+      if (!endpoint) throw new UserFacingError("The demo account needs the emulator; start EIPilot with `npm start` in demo mode.");
+      return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, endpoint };
+    }
+    case "access_key":
+      return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret };
+    case "sts":
+      return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, securityToken: secret.securityToken };
+    case "ram_role": {
+      const { default: Credential, Config } = await import("@alicloud/credentials");
+      const credential = new Credential(
+        new Config({ type: "ram_role_arn", accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, roleArn: row.roleArn ?? "", roleSessionName: "eipilot" }),
+      );
+      const c = await credential.getCredential();
+      return { accessKeyId: c.accessKeyId ?? "", accessKeySecret: c.accessKeySecret ?? "", securityToken: c.securityToken };
+    }
+    default:
+      throw new Error(`unknown cloud account kind ${row.kind}`);
+  }
+}
+
+/** "Test connection": DescribeRegions with the account's credentials (audited like every cloud call). */
+export async function testCloudAccount(teamId: string, actorId: string, id: string): Promise<{ regions: number; regionIds: string[] }> {
+  const account = await db().cloudAccount.findFirst({ where: { id, teamId }, select: { defaultRegion: true } });
+  if (!account) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+  const creds = await loadCloudCredentials(teamId, id);
+  const body = await cloudCall({ db: db(), teamId, creds, regionId: account.defaultRegion, actorType: "user", actorId }, "DescribeRegions", {});
+  const regions = ((body.Regions as { Region?: { RegionId?: string }[] } | undefined)?.Region ?? []).map((r) => r.RegionId ?? "").filter(Boolean);
+  return { regions: regions.length, regionIds: regions };
+}

@@ -1,0 +1,16 @@
+export const LOCALES = ["en", "ja"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** The first supported language in an Accept-Language header, by quality. */
+export function pickLocale(acceptLanguage: string | null | undefined): Locale {
+  const ranked = (acceptLanguage ?? "")
+    .split(",")
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      return { lang: (tag ?? "").toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { lang } of ranked) if (LOCALES.includes(lang as Locale)) return lang as Locale;
+  return "en";
+}

@@ -1,0 +1,54 @@
+// Configuration read from the environment, validated once. Every variable is
+// documented in README.md ("Configuration").
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+import { dataDir } from "@/lib/db/connection";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** "127.0.0.1:PORT" of the emulator started by `npm start` in demo mode. */
+  EMULATOR_ENDPOINT: z.string().optional(),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().optional(),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= schema.parse(process.env);
+  return cached;
+}
+
+/** Demo mode: no real Alibaba Cloud credentials configured, the emulator runs alongside. */
+export function demoMode(): boolean {
+  return Boolean(env().EMULATOR_ENDPOINT);
+}
+
+/**
+ * The key material for sessions and credential encryption. From APP_SECRET, or
+ * (embedded mode) generated once into ./data/app-secret with mode 0600.
+ */
+export function appSecret(): string {
+  const fromEnv = env().APP_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir(), "app-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const secret = crypto.randomBytes(32).toString("base64url");
+    // "wx": never overwrite a secret another process wrote first.
+    try {
+      fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+      return secret;
+    } catch {
+      return fs.readFileSync(file, "utf8").trim();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+"use server";
+import { z } from "zod";
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { teamAction } from "@/lib/server/safe-action";
+import { auth } from "@/lib/auth/auth";
+import { db } from "@/lib/db/client";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { UserFacingError } from "@/lib/server/errors";
+import { changeMemberRole } from "./team.service";
+
+const teamId = z.string().min(1).max(64);
+
+export const inviteMemberAction = teamAction(
+  "members.manage",
+  z.object({ teamId, email: z.email("Enter a valid email address"), role: z.enum(["admin", "operator", "viewer"], "Pick a role") }),
+  async ({ email, role }, ctx) => {
+    try {
+      const invitation = await auth().api.createInvitation({
+        body: { email: email.toLowerCase(), role, organizationId: ctx.team.teamId },
+        headers: await headers(),
+      });
+      await appendAuditEvent(db(), {
+        teamId: ctx.team.teamId, actorType: "user", actorId: ctx.user.id, actorLabel: ctx.user.email,
+        action: "app:member.invite", targets: [invitation.id], outcome: "success", params: { email, role },
+        clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent,
+      });
+      revalidatePath("/settings/team");
+      return { id: invitation.id, email: invitation.email };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : "Could not create the invitation";
+      throw new UserFacingError(message, { field: "email" });
+    }
+  },
+);
+
+export const changeMemberRoleAction = teamAction(
+  "members.manage",
+  z.object({ teamId, memberId: z.string().min(1).max(64), role: z.enum(["admin", "operator", "viewer"]) }),
+  async ({ memberId, role }, ctx) => {
+    await changeMemberRole(ctx.team.teamId, ctx.user.id, memberId, role);
+    revalidatePath("/settings/team");
+    return { memberId, role };
+  },
+);

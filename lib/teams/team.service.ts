@@ -1,0 +1,77 @@
+// Teams: every new user gets a team of their own as owner (so the first user of
+// a fresh install owns the first team); invitations add people to more teams.
+import crypto from "node:crypto";
+import { db } from "@/lib/db/client";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
+import { isRole, type Role } from "@/lib/auth/permissions";
+import { UserFacingError } from "@/lib/server/errors";
+
+function slugify(text: string): string {
+  const base = text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 32);
+  return base || "team";
+}
+
+export async function onUserCreated(user: { id: string; name: string; email: string }) {
+  const name = `${user.name || user.email.split("@")[0]}'s team`;
+  const team = await db().organization.create({
+    data: {
+      id: crypto.randomUUID(),
+      name,
+      slug: `${slugify(user.name || user.email.split("@")[0] || "team")}-${crypto.randomBytes(3).toString("hex")}`,
+      members: { create: { id: crypto.randomUUID(), userId: user.id, role: "owner" } },
+    },
+  });
+  await appendAuditEvent(db(), {
+    teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
+    action: "app:team.create", outcome: "success", params: { name },
+  });
+  await ensureDemoCloudAccount(team.id);
+  return team;
+}
+
+export type Membership = { teamId: string; teamName: string; teamSlug: string; role: Role };
+
+export async function listMemberships(userId: string): Promise<Membership[]> {
+  const rows = await db().member.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
+  });
+  return rows
+    .filter((r) => isRole(r.role))
+    .map((r) => ({ teamId: r.organization.id, teamName: r.organization.name, teamSlug: r.organization.slug, role: r.role as Role }));
+}
+
+export async function getMembership(userId: string, teamId: string): Promise<Membership | null> {
+  return (await listMemberships(userId)).find((m) => m.teamId === teamId) ?? null;
+}
+
+export const memberListShape = {
+  id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } },
+} as const;
+
+export async function listMembers(teamId: string) {
+  return db().member.findMany({ where: { organizationId: teamId }, orderBy: { createdAt: "asc" }, select: memberListShape });
+}
+
+export async function listInvitations(teamId: string) {
+  return db().invitation.findMany({
+    where: { organizationId: teamId, status: "pending", expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, email: true, role: true, expiresAt: true },
+  });
+}
+
+export async function changeMemberRole(teamId: string, actorId: string, memberId: string, role: string) {
+  if (!isRole(role)) throw new UserFacingError(`Unknown role "${role}"`, { field: "role" });
+  const member = await db().member.findFirst({ where: { id: memberId, organizationId: teamId } });
+  if (!member) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND" });
+  if (member.role === "owner" || role === "owner") {
+    throw new UserFacingError("Ownership changes only through “Transfer ownership”", { field: "role" });
+  }
+  await db().member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
+  });
+}

@@ -1,0 +1,104 @@
+// `npm start`: build if needed, apply migrations, start the emulator in demo
+// mode, then serve the production build on http://localhost:3000.
+// Demo mode = no real Alibaba Cloud credentials configured (see README).
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+
+const root = path.resolve(import.meta.dirname, "..");
+process.chdir(root);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+const port = env.PORT ?? "3000";
+const log = (msg) => console.log(`[eipilot] ${msg}`);
+const children = [];
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  const stat = fs.statSync(dir);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "generated", "data"].includes(entry.name) || entry.name.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, newestMtime(path.join(dir, entry.name)));
+  }
+  return newest;
+}
+
+function needsBuild() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const built = fs.statSync(buildId).mtimeMs;
+  const sources = ["app", "components", "lib", "messages", "proxy.ts", "next.config.js", "package-lock.json", "instrumentation.ts"];
+  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+function run(cmd, args, extraEnv = {}) {
+  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+  if (res.status !== 0) {
+    console.error(`[eipilot] ${cmd} ${args.join(" ")} failed (exit ${res.status})`);
+    process.exit(res.status ?? 1);
+  }
+}
+
+const nodeBin = process.execPath;
+const tsx = ["--import", "tsx"];
+
+if (needsBuild()) {
+  log("building the production bundle (first start or sources changed)…");
+  run(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "build"]);
+}
+
+log("applying database migrations…");
+run(nodeBin, ["--experimental-wasm-modules", "--no-warnings", ...tsx, "lib/db/migrate-cli.ts", "apply"]);
+
+const cloudMode = env.EIPILOT_MODE === "cloud" || (env.EIPILOT_MODE !== "demo" && Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID));
+
+async function startEmulator() {
+  const dataDir = path.resolve(env.DATA_DIR ?? "data");
+  fs.mkdirSync(dataDir, { recursive: true });
+  const args = [...tsx, "emulator/cli.ts", "--port", env.EMULATOR_PORT ?? "0", "--state", path.join(dataDir, "emulator-state.json")];
+  if (env.EMULATOR_LAB !== "off" && process.platform === "linux" && process.getuid?.() === 0 && fs.existsSync("emulator/lab")) args.push("--lab");
+  const child = spawn(nodeBin, args, { stdio: ["ignore", "pipe", "inherit"], env });
+  children.push(child);
+  const lines = readline.createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("emulator did not start within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`emulator exited with code ${code}`)));
+    lines.on("line", (line) => {
+      console.log(`[emulator] ${line}`);
+      const m = line.match(/listening on http:\/\/(127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+  });
+}
+
+let emulatorEndpoint;
+if (cloudMode) {
+  log("Alibaba Cloud credentials configured: real cloud mode, no emulator.");
+} else {
+  emulatorEndpoint = await startEmulator();
+  log(`demo mode: Alibaba Cloud emulator at http://${emulatorEndpoint}`);
+}
+
+const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+  stdio: "inherit",
+  env: { ...env, ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}) },
+});
+children.push(next);
+log(`serving on http://localhost:${port}`);
+
+let stopping = false;
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down…`);
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(0), 8000).unref();
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+next.on("exit", (code) => {
+  for (const child of children) if (child !== next) child.kill("SIGTERM");
+  process.exit(stopping ? 0 : (code ?? 1));
+});
