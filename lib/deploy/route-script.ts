@@ -1,0 +1,40 @@
+// After a successful apply: the guest-OS bundle (lib/os) for the ENI's addresses,
+// stored as a versioned RouteScript row.
+import type { Db } from "@/lib/db/client";
+import { generateBundle } from "@/lib/os/bundle";
+import type { DeploymentSpec } from "./spec.schema";
+import type { ResourcesRecord } from "./model";
+
+function gatewayOf(cidr: string): { gateway: string; prefixLength: number } {
+  const [addr, len] = cidr.split("/");
+  const prefixLength = Number(len);
+  const n = addr!.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
+  const base = prefixLength === 0 ? 0 : (n & ((~0 << (32 - prefixLength)) >>> 0)) >>> 0;
+  const gw = (base + 2 ** (32 - prefixLength) - 3) >>> 0;
+  return { gateway: [24, 16, 8, 0].map((s) => (gw >>> s) & 255).join("."), prefixLength };
+}
+
+/** The routes spec (contract 4 of DESIGN.md) for this deployment, or null when something is unknown. */
+export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
+  if (!record.eniPrimaryIp || !record.macAddress || !record.vSwitchCidr) return null;
+  const { gateway, prefixLength } = gatewayOf(record.vSwitchCidr);
+  const eips: Record<string, string> = {};
+  for (const e of record.eips ?? []) if (e.associatedByUs && e.privateIp && e.ipAddress) eips[e.privateIp] = e.ipAddress;
+  return {
+    os: spec.os,
+    interfaces: [{ device: "eth1", mac: record.macAddress, primaryIp: record.eniPrimaryIp, secondaryIps: record.assignedIps ?? [], prefixLength, gateway, routeTable: 1001, eips }],
+  };
+}
+
+export async function buildRouteScript(db: Db, deploymentId: string, spec: DeploymentSpec, record: ResourcesRecord) {
+  if (spec.traffic === "inbound-only") return null;
+  const input = routesSpecFor(spec, record);
+  if (!input) return null;
+  const bundle = generateBundle(input);
+  const last = await db.routeScript.findFirst({ where: { deploymentId }, orderBy: { version: "desc" }, select: { version: true, sha256: true } });
+  if (last?.sha256 === bundle.sha256) return last;
+  return db.routeScript.create({
+    data: { deploymentId, version: (last?.version ?? 0) + 1, os: spec.os, sha256: bundle.sha256, files: bundle.files as never },
+    select: { version: true, sha256: true },
+  });
+}
