@@ -2,7 +2,7 @@ import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
 // Rules the linter can check, written down instead of remembered.
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
   {
@@ -32,3 +32,5 @@ export default [
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/*", "../lib/*", "../app/*", "../components/*"], message: "The emulator imports nothing from the app." }] }] },
   },
 ];
+
+export default config;

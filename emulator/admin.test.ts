@@ -23,6 +23,7 @@ beforeEach(async () => {
 });
 const admin = async (p: string, method = "GET", body?: unknown) => {
   const r = await fetch(`${emu.url}/_emulator/${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin responses vary by endpoint; each test asserts the fields it reads
   return { status: r.status, json: (await r.json()) as any };
 };
 const regions = () => t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}));

@@ -25,7 +25,7 @@ export function db(): Db {
 }
 
 /** Tests (and scripts) install their own client, e.g. an in-memory PGlite. */
-export function useDb(client: Db, conn: Connection) {
+export function installDb(client: Db, conn: Connection) {
   globalForDb.__eipilotDb = { client, conn };
 }
 

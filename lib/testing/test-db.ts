@@ -3,7 +3,7 @@
 // (dropped again afterwards). Refuses anything but a local server.
 import pg from "pg";
 import { openConnection, type Connection } from "@/lib/db/connection";
-import { createPrismaClient, useDb, type Db } from "@/lib/db/client";
+import { createPrismaClient, installDb, type Db } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 
 export type TestDb = { db: Db; conn: Connection; kind: "pglite" | "postgres"; close(): Promise<void> };
@@ -25,7 +25,7 @@ export async function createTestDb(): Promise<TestDb> {
     const conn = openConnection({ kind: "postgres", url: testUrl.toString() });
     await applyMigrations(conn.adapter);
     const client = createPrismaClient(conn);
-    useDb(client, conn);
+    installDb(client, conn);
     return {
       db: client,
       conn,
@@ -42,7 +42,7 @@ export async function createTestDb(): Promise<TestDb> {
   const conn = openConnection({ kind: "pglite", dataDir: null });
   await applyMigrations(conn.adapter);
   const client = createPrismaClient(conn);
-  useDb(client, conn);
+  installDb(client, conn);
   return {
     db: client,
     conn,
