@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+
+// better-auth through its real HTTP handler (the one /api/auth/* serves), on a
+// fresh database: what a browser would get back.
+let t: TestDb;
+let auth: typeof import("./auth").auth;
+const ORIGIN = "http://localhost:3000";
+
+beforeAll(async () => {
+  process.env.APP_SECRET = "auth-test-secret-".padEnd(48, "y");
+  process.env.EMULATOR_ENDPOINT = "127.0.0.1:9"; // demo mode: teams get the demo account
+  t = await createTestDb();
+  ({ auth } = await import("./auth"));
+});
+afterAll(async () => { await t?.close(); });
+
+function post(path: string, body: unknown, ip = "203.0.113.7") {
+  return auth().handler(
+    new Request(`${ORIGIN}/api/auth${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": ip },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+describe("accounts and teams", () => {
+  it("sign-up makes the user owner of a new team that has the demo cloud account", async () => {
+    const res = await post("/sign-up/email", { name: "Alice", email: "alice@example.com", password: "correct-horse-battery" }, "198.51.100.1");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+    expect(res.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
+    const user = await t.db.user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
+    const member = await t.db.member.findFirstOrThrow({ where: { userId: user.id }, include: { organization: true } });
+    expect(member.role).toBe("owner");
+    expect(member.organization.name).toBe("Alice's team");
+    expect(await t.db.cloudAccount.findMany({ where: { teamId: member.organizationId }, select: { name: true, kind: true } }))
+      .toEqual([{ name: "Demo (emulator)", kind: "demo" }]);
+    const password = await t.db.account.findFirstOrThrow({ where: { userId: user.id }, select: { password: true } });
+    expect(password.password).not.toContain("correct-horse-battery");
+  });
+
+  it("refuses a duplicate email, a short password and an invalid email without creating anything", async () => {
+    const users = await t.db.user.count();
+    const teams = await t.db.organization.count();
+    const dup = await post("/sign-up/email", { name: "Alice 2", email: "alice@example.com", password: "another-long-password" }, "198.51.100.2");
+    expect(dup.status).toBe(422);
+    expect((await dup.json()).code).toMatch(/USER_ALREADY_EXISTS/);
+    const short = await post("/sign-up/email", { name: "Bob", email: "bob@example.com", password: "short" }, "198.51.100.3");
+    expect(short.status).toBe(400);
+    expect((await short.json()).code).toBe("PASSWORD_TOO_SHORT");
+    const bad = await post("/sign-up/email", { name: "Bob", email: "not-an-email", password: "long-enough-password" }, "198.51.100.4");
+    expect(bad.status).toBe(400);
+    expect(await t.db.user.count()).toBe(users);
+    expect(await t.db.organization.count()).toBe(teams);
+  });
+
+  it("answers a wrong password with INVALID_EMAIL_OR_PASSWORD and rate-limits repeated attempts", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await post("/sign-in/email", { email: "alice@example.com", password: `wrong-password-${i}` }, "192.0.2.50");
+      statuses.push(res.status);
+      if (i === 0) expect((await res.json()).code).toBe("INVALID_EMAIL_OR_PASSWORD");
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    // another client address is not affected
+    const ok = await post("/sign-in/email", { email: "alice@example.com", password: "correct-horse-battery" }, "192.0.2.51");
+    expect(ok.status).toBe(200);
+  });
+});
