@@ -79,6 +79,7 @@ if (cloudMode) {
 } else {
   emulatorEndpoint = await startEmulator();
   log(`demo mode: Alibaba Cloud emulator at http://${emulatorEndpoint}`);
+  fs.writeFileSync(path.join(path.resolve(env.DATA_DIR ?? "data"), "emulator-endpoint"), emulatorEndpoint + "\n"); // read by e2e tests (fault injection)
 }
 
 const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {

@@ -1,0 +1,130 @@
+"use server";
+// Thin server actions for the wizard, quick deploy and the deployment page:
+// parse → session + membership + capability (teamAction) → one service call.
+import { z } from "zod";
+import { revalidatePath } from "next/cache";
+import { teamAction } from "@/lib/server/safe-action";
+import { UserFacingError } from "@/lib/server/errors";
+import { db } from "@/lib/db/client";
+import { generateBundle, SpecError } from "@/lib/os/bundle";
+import {
+  cancelDeployment, createDraft, planDeployment, refreshDeployment, resumeDeployment, runPreflight, startDeployment, teardownDeployment, updateDraft,
+} from "./deployment.service";
+import { ensureDeployEngine, loadInventory, locateEip, userFacing, verifyDeployment } from "./inventory.service";
+import { OS_FAMILIES } from "./spec.schema";
+
+const teamId = z.string().min(1).max(64);
+const id = z.string().min(1).max(64);
+
+export const inventoryAction = teamAction(
+  "deployments.read",
+  z.object({ teamId, cloudAccountId: id, regionId: z.string().min(1).max(64), instanceId: z.string().max(64).nullish() }),
+  async (q, ctx) => loadInventory(ctx.team.teamId, { ...q, actorId: ctx.user.id }),
+);
+
+export const locateEipAction = teamAction(
+  "deployments.read",
+  z.object({ teamId, cloudAccountId: id, regionId: z.string().min(1).max(64), allocationId: z.string().regex(/^eip-[a-z0-9]+$/, "must look like eip-…") }),
+  async (q, ctx) => locateEip(ctx.team.teamId, { ...q, actorId: ctx.user.id }),
+);
+
+/** Creates the draft on first save, updates it afterwards. The spec may be incomplete. */
+export const saveDraftAction = teamAction(
+  "deployments.apply",
+  z.object({ teamId, id: id.nullish(), name: z.string().trim().min(1, "Give the deployment a name.").max(120), spec: z.record(z.string(), z.unknown()) }),
+  async (input, ctx) => {
+    const spec = { ...input.spec, specVersion: 1 };
+    if (input.id) {
+      await userFacing(() => updateDraft(ctx.team.teamId, input.id!, { name: input.name, spec, actorId: ctx.user.id }));
+      return { id: input.id };
+    }
+    const d = await createDraft(ctx.team.teamId, { name: input.name, spec, actorId: ctx.user.id });
+    revalidatePath("/");
+    return d;
+  },
+);
+
+/** Pre-flight and the plan of exact API calls, for the review step. */
+export const reviewAction = teamAction(
+  "deployments.apply",
+  z.object({ teamId, id }),
+  async ({ id }, ctx) => {
+    ensureDeployEngine();
+    const started = performance.now();
+    const preflight = await userFacing(() => runPreflight(ctx.team.teamId, id, { actorId: ctx.user.id }));
+    const plan = preflight.ok || preflight.findings.every((f) => f.code !== "SPEC_INVALID")
+      ? await userFacing(() => planDeployment(ctx.team.teamId, id, { actorId: ctx.user.id })).catch(() => null)
+      : null;
+    return { preflight, plan, ms: Math.round(performance.now() - started) };
+  },
+);
+
+export const applyAction = teamAction(
+  "deployments.apply",
+  z.object({ teamId, id }),
+  async ({ id }, ctx) => {
+    ensureDeployEngine();
+    const r = await userFacing(() => startDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+    revalidatePath("/");
+    return { deploymentId: r.deploymentId, status: r.status };
+  },
+);
+
+export const cancelAction = teamAction("deployments.apply", z.object({ teamId, id }), async ({ id }, ctx) => {
+  ensureDeployEngine();
+  return userFacing(() => cancelDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+});
+
+export const resumeAction = teamAction("deployments.apply", z.object({ teamId, id }), async ({ id }, ctx) => {
+  ensureDeployEngine();
+  const r = await userFacing(() => resumeDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  return { status: r.status };
+});
+
+/** Teardown asks the user to type the deployment's name: checked here too, not only in the browser. */
+export const teardownAction = teamAction("deployments.apply", z.object({ teamId, id, confirmName: z.string() }), async ({ id, confirmName }, ctx) => {
+  ensureDeployEngine();
+  const d = await db().deployment.findFirst({ where: { id, teamId: ctx.team.teamId }, select: { name: true } });
+  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
+  if (confirmName.trim() !== d.name) throw new UserFacingError("Type the deployment's name exactly to confirm.", { code: "CONFIRMATION_MISMATCH", field: "confirmName" });
+  const r = await userFacing(() => teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  revalidatePath("/");
+  return { status: r.status, changes: r.plan.changes };
+});
+
+export const refreshAction = teamAction("deployments.read", z.object({ teamId, id }), async ({ id }, ctx) => {
+  ensureDeployEngine();
+  return userFacing(() => refreshDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+});
+
+export const verifyAction = teamAction("deployments.read", z.object({ teamId, id }), async ({ id }, ctx) => verifyDeployment(ctx.team.teamId, id, ctx.user.id));
+
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
+/** Preview of the guest-OS bundle before anything exists (addresses may be examples). */
+export const previewBundleAction = teamAction(
+  "deployments.read",
+  z.object({
+    teamId,
+    os: z.enum(OS_FAMILIES),
+    mac: z.string().max(32),
+    primaryIp: ipv4,
+    secondaryIps: z.array(ipv4).max(50),
+    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+    eips: z.record(z.string(), z.string()).optional(),
+  }),
+  async (q) => {
+    const [addr, len] = q.cidr.split("/");
+    const prefixLength = Number(len);
+    const n = addr!.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
+    const base = prefixLength === 0 ? 0 : (n & ((~0 << (32 - prefixLength)) >>> 0)) >>> 0;
+    const gw = (base + 2 ** (32 - prefixLength) - 3) >>> 0;
+    const gateway = [24, 16, 8, 0].map((s) => (gw >>> s) & 255).join(".");
+    try {
+      const b = generateBundle({ os: q.os, interfaces: [{ device: "eth1", mac: q.mac || "00:16:3e:00:00:01", primaryIp: q.primaryIp, secondaryIps: q.secondaryIps, prefixLength, gateway, routeTable: 1001, eips: q.eips }] });
+      return { version: b.version, sha256: b.sha256, persistence: b.persistence, files: b.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, sha256: f.sha256 })) };
+    } catch (e) {
+      if (e instanceof SpecError) throw new UserFacingError(e.message, { code: "BUNDLE_INVALID" });
+      throw e;
+    }
+  },
+);
