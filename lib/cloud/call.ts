@@ -13,6 +13,7 @@ export type WireBody = Record<string, unknown> & { RequestId?: string };
 
 export const ACTIONS = {
   // ECS 2014-05-26
+  DescribeRegions: "ecs",
   DescribeInstances: "ecs",
   DescribeInstanceStatus: "ecs",
   DescribeInstanceTypes: "ecs",
@@ -65,9 +66,15 @@ type ModelCtor = (new (map?: Record<string, unknown>) => { toMap(): Record<strin
   types(): Record<string, unknown>;
 };
 
-function models(product: Product): Record<string, unknown> {
-  const m = (product === "ecs" ? EcsModule : VpcModule) as unknown as Record<string, unknown>;
-  return (m.AttachNetworkInterfaceRequest || m.AllocateEipAddressRequest ? m : (m.default as Record<string, unknown>)) ?? m;
+function requestModel(product: Product, action: string): ModelCtor | undefined {
+  // The request models hang off the namespace or off module.exports, depending on the loader.
+  let m = (product === "ecs" ? EcsModule : VpcModule) as unknown as Record<string, unknown> | undefined;
+  for (let i = 0; i < 3 && m; i++) {
+    const c = m[`${action}Request`];
+    if (typeof c === "function") return c as ModelCtor;
+    m = m.default as Record<string, unknown> | undefined;
+  }
+  return undefined;
 }
 
 /** Wire parameters → the SDK's request model (camelCase fields, nested models for "A.B" keys). */
@@ -123,10 +130,10 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
   let error: CloudError | null = null;
   try {
     const client = sdkClient(product, ctx.creds, ctx.regionId);
-    const mods = models(product);
-    const Ctor = mods[`${action}Request`] as ModelCtor | undefined;
-    if (!Ctor) throw new Error(`SDK has no ${action}Request`);
+    const Ctor = requestModel(product, action);
+    if (!Ctor) throw new CloudError({ code: "ClientError", message: `SDK has no ${action}Request`, action, retryable: false });
     const request = toModel(Ctor, params);
+    if (process.env.EIPILOT_DEBUG_CALLS) console.log("CALL", action, JSON.stringify(params), JSON.stringify((request as { toMap(): unknown }).toMap()));
     // The plain method uses default runtime options: no SDK-level retries (the
     // executor owns retries) and the timeouts set on the client's Config.
     const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (req: unknown) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;

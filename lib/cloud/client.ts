@@ -2,8 +2,8 @@
 // Credentials are always explicit — never the @alicloud/credentials default chain,
 // which may query the ECS metadata service — and under NODE_ENV=test only a
 // loopback endpoint is accepted, so tests can never reach the real cloud.
-import EcsModule from "@alicloud/ecs20140526";
-import VpcModule from "@alicloud/vpc20160428";
+import * as EcsModule from "@alicloud/ecs20140526";
+import * as VpcModule from "@alicloud/vpc20160428";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 
 export type CloudCredentials = {
@@ -21,8 +21,11 @@ export type Product = "ecs" | "vpc";
 type SdkClientCtor = new (config: $OpenApiUtil.Config) => SdkClient;
 export type SdkClient = Record<string, unknown>;
 function ctorOf(mod: unknown): SdkClientCtor {
-  const m = mod as { default?: unknown };
-  return (typeof mod === "function" ? mod : m.default) as SdkClientCtor;
+  let m: unknown = mod;
+  // namespace → module.exports → exports.default (the class), whichever the loader gives.
+  for (let i = 0; i < 3 && typeof m !== "function"; i++) m = (m as { default?: unknown }).default;
+  if (typeof m !== "function") throw new Error("cannot load the Alibaba Cloud SDK client class");
+  return m as SdkClientCtor;
 }
 export const EcsClient = ctorOf(EcsModule);
 export const VpcClient = ctorOf(VpcModule);

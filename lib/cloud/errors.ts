@@ -95,6 +95,9 @@ export function toCloudError(e: unknown, action: string): CloudError {
   const rawCode = typeof data?.Code === "string" ? data.Code : typeof x.code === "string" ? x.code : "";
   const requestId = typeof x.requestId === "string" && x.requestId ? x.requestId : typeof data?.RequestId === "string" ? data.RequestId : null;
   let message = typeof data?.Message === "string" ? data.Message : typeof x.message === "string" ? x.message : String(e);
+  if (!rawCode && status === null && !/timeout|socket|ECONN|network|fetch failed/i.test(message)) {
+    return new CloudError({ code: "ClientError", message, action, httpStatus: null, retryable: false });
+  }
   if (!rawCode || NETWORK_CODES.has(rawCode) || (status === null && /timeout|socket|ECONN/i.test(message))) {
     const timeout = /timeout/i.test(message) || rawCode === "ETIMEDOUT";
     return new CloudError({ code: timeout ? "RequestTimeout" : "NetworkError", message: `${rawCode ? rawCode + ": " : ""}${message}`, action, httpStatus: null, retryable: true });

@@ -207,6 +207,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   };
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve);
+    if (v && typeof v === "object" && !isRef(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
     if (!isRef(v)) return v;
     const res = results();
     switch (v.$ref) {
@@ -277,7 +278,15 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     const params = resolve(step.params) as Record<string, unknown>;
     for (const [k, v] of Object.entries(params)) if (v === undefined) delete params[k];
     if (step.idempotent) params.ClientToken = clientToken(deploymentId, phase, plan!.generation, step.key);
-    const done = step.done ? resolveCond(step.done) : null;
+    // The post-condition may name a value the call itself produces (a new EIP's id): resolve it lazily.
+    const doneNow = (): ResolvedCond | null => {
+      try {
+        return step.done ? resolveCond(step.done) : null;
+      } catch {
+        return null;
+      }
+    };
+    let done = doneNow();
     const prior = row.result as { called?: boolean } | null;
     let called = !!prior?.called;
     await updateRow(step.key, { status: "running", attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date(), error: null });
@@ -297,6 +306,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
       applyEffect(record, step, params, null);
       await saveRecord();
     }
+    done ??= doneNow();
     if (step.async && done) await waiter.wait(done, HINT_MS[step.action] ?? 1000);
     await updateRow(step.key, { status: "succeeded", finishedAt: new Date() });
     opts.onStep?.({ deploymentId, key: step.key, event: "done" });

@@ -6,6 +6,7 @@ import type { CloudContext } from "@/lib/cloud/call";
 import type { DeploymentSpec } from "./spec.schema";
 import { STOPPED_ONLY_TYPES, type LiveSnapshot, type ResourcesRecord } from "./model";
 import { readSnapshot } from "./state";
+import { eipTargets } from "./planner";
 
 export type Severity = "error" | "warning" | "notice";
 export type Finding = { severity: Severity; code: string; message: { en: string; ja: string }; fix: { en: string; ja: string } };
@@ -114,6 +115,19 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
     if (e.privateIp && !known.has(e.privateIp) && (eni || spec.privateIps.mode === "explicit")) {
       out.push(f("error", "EIP_TARGET_UNKNOWN", `${e.privateIp} is not one of the ENI's private IPs.`, `${e.privateIp} は ENI のプライベート IP ではありません。`, "Map each EIP to the ENI's primary IP or one of the requested secondary IPs.", "各 EIP を ENI のプライマリ IP または要求したセカンダリ IP に割り当ててください。"));
     }
+  }
+  // A target address that already carries another EIP cannot take a second one.
+  if (eni) {
+    const secondaries = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : (record.assignedIps ?? []);
+    const targets = eipTargets(spec, eni.primaryIp, secondaries);
+    spec.eips.forEach((e, i) => {
+      const ip = targets[i];
+      const slot = typeof ip === "string" ? eni.privateIps.find((p) => p.ip === ip) : undefined;
+      const ours = (record.eips ?? []).find((r) => r.specIndex === i)?.allocationId ?? e.allocationId;
+      if (slot?.eipAllocationId && slot.eipAllocationId !== ours) {
+        out.push(f("error", "EIP_TARGET_TAKEN", `${slot.ip} on ${eni.networkInterfaceId} already carries EIP ${slot.eipAllocationId} (${slot.eipAddress ?? ""}).`, `${eni.networkInterfaceId} の ${slot.ip} には既に EIP ${slot.eipAllocationId}（${slot.eipAddress ?? ""}）が関連付けられています。`, "Map this EIP to another private IP, or unassociate the existing EIP first.", "この EIP を別のプライベート IP に割り当てるか、先に既存の EIP の関連付けを解除してください。"));
+      }
+    });
   }
   // EIPs exist, are in the region and Available (or already bound exactly as asked).
   for (const e of spec.eips) {
