@@ -29,6 +29,8 @@ function toDto(row: { id: string; name: string; kind: string; accessKeyId: strin
 }
 
 export async function listCloudAccounts(teamId: string): Promise<CloudAccountDto[]> {
+  // A team made before demo mode was switched on gets its demo account on first look.
+  await ensureDemoCloudAccount(teamId);
   const rows = await db().cloudAccount.findMany({ where: { teamId }, orderBy: { createdAt: "asc" }, select: accountShape });
   return rows.filter((r) => r.kind !== "demo" || demoMode()).map(toDto);
 }

@@ -14,7 +14,8 @@ export type DatabaseTarget =
   | { kind: "pglite"; dataDir: string | null };
 
 export function dataDir(): string {
-  return path.resolve(process.env.DATA_DIR ?? "data");
+  // turbopackIgnore: a runtime path, not a source the bundler should trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR ?? "data");
 }
 
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
@@ -24,8 +25,8 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   if (url && !url.startsWith("pglite://")) {
     throw new Error(`DATABASE_URL must start with postgresql://, pglite:// or be memory:// (got "${url.split(":")[0]}:…")`);
   }
-  const dir = url?.startsWith("pglite://") ? url.slice("pglite://".length) : path.join(dataDir(), "pglite");
-  return { kind: "pglite", dataDir: path.resolve(dir) };
+  const dir = url?.startsWith("pglite://") ? url.slice("pglite://".length) : path.join(/*turbopackIgnore: true*/ dataDir(), "pglite");
+  return { kind: "pglite", dataDir: path.resolve(/*turbopackIgnore: true*/ dir) };
 }
 
 export type Connection = {

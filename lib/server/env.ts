@@ -37,7 +37,7 @@ export function demoMode(): boolean {
 export function appSecret(): string {
   const fromEnv = env().APP_SECRET;
   if (fromEnv) return fromEnv;
-  const file = path.join(dataDir(), "app-secret");
+  const file = path.join(/*turbopackIgnore: true*/ dataDir(), "app-secret");
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {
