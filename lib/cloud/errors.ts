@@ -104,7 +104,8 @@ export function toCloudError(e: unknown, action: string): CloudError {
   }
   // The SDK prefixes messages with "code: <status>, " and suffixes " request id: …"; keep the cloud's text.
   message = message.replace(/^code: \d+, /, "").replace(/ request id: [\w-]+$/, "");
-  const retryAfter = typeof x.retryAfter === "number" && x.retryAfter > 0 ? x.retryAfter * 1000 : null;
+  // x-acs-retry-after: the unit is not documented; small values are read as seconds, large ones as milliseconds.
+  const retryAfter = typeof x.retryAfter === "number" && x.retryAfter > 0 ? (x.retryAfter > 60 ? x.retryAfter : x.retryAfter * 1000) : null;
   return new CloudError({ code: rawCode, message, requestId, httpStatus: status, action, retryAfterMs: retryAfter });
 }
 

@@ -260,7 +260,8 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
           }
         }
         if (!err.retryable || attempt >= maxAttempts) throw err;
-        await sleep(Math.max(err.retryAfterMs ?? 0, backoff(attempt, base, cap)));
+        // Honour the server's Retry-After, but never beyond our own cap.
+        await sleep(Math.max(Math.min(err.retryAfterMs ?? 0, cap), backoff(attempt, base, cap)));
         await updateRow(step.key, { attempts: { increment: 1 } });
       }
     }
