@@ -9,6 +9,18 @@ import { nextCookies } from "better-auth/next-js";
 import { db } from "@/lib/db/client";
 import { appSecret, env } from "@/lib/server/env";
 import { onUserCreated } from "@/lib/teams/team.service";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { logger } from "@/lib/server/logger";
+
+async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {
+  const user = await db().user.findUnique({ where: { id: session.userId }, select: { email: true, members: { select: { organizationId: true } } } });
+  for (const m of user?.members ?? []) {
+    await appendAuditEvent(db(), {
+      teamId: m.organizationId, actorType: "user", actorId: session.userId, actorLabel: user?.email ?? null, action: "app:auth.signIn",
+      outcome: "success", clientIp: session.ipAddress ?? null, userAgent: session.userAgent ?? null,
+    });
+  }
+}
 
 const ac = createAccessControl(defaultStatements);
 export const teamRoles = {
@@ -57,6 +69,15 @@ function createAuth() {
             // Start every session in the user's first team.
             const member = await db().member.findFirst({ where: { userId: session.userId }, orderBy: { createdAt: "asc" } });
             return { data: { ...session, activeOrganizationId: member?.organizationId ?? null } };
+          },
+          // Every sign-in (and the automatic one after sign-up) enters the audit
+          // trail of each team the user belongs to. Never blocks the sign-in.
+          after: async (session) => {
+            try {
+              await auditSignIn(session);
+            } catch (err) {
+              logger.error({ err }, "could not audit a sign-in");
+            }
           },
         },
       },

@@ -7,7 +7,7 @@ import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
-import { changeMemberRole } from "./team.service";
+import { changeMemberRole, deleteTeam, transferOwnership } from "./team.service";
 
 const teamId = z.string().min(1).max(64);
 
@@ -41,5 +41,25 @@ export const changeMemberRoleAction = teamAction(
     await changeMemberRole(ctx.team.teamId, ctx.user.id, memberId, role);
     revalidatePath("/settings/team");
     return { memberId, role };
+  },
+);
+
+export const transferOwnershipAction = teamAction(
+  "team.transfer",
+  z.object({ teamId, memberId: z.string().min(1).max(64) }),
+  async ({ memberId }, ctx) => {
+    await transferOwnership(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId);
+    revalidatePath("/settings/team");
+    return { memberId };
+  },
+);
+
+export const deleteTeamAction = teamAction(
+  "team.delete",
+  z.object({ teamId, confirmName: z.string().max(200) }),
+  async ({ confirmName }, ctx) => {
+    await deleteTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, confirmName);
+    revalidatePath("/");
+    return { deleted: ctx.team.teamId };
   },
 );

@@ -75,3 +75,46 @@ export async function changeMemberRole(teamId: string, actorId: string, memberId
     teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
   });
 }
+
+/**
+ * Owner only (checked by the action): hands the team to another member; the
+ * previous owner stays on as admin. Both role changes commit together.
+ */
+export async function transferOwnership(teamId: string, actor: { id: string; email?: string | null }, toMemberId: string) {
+  const [from, to] = await Promise.all([
+    db().member.findFirst({ where: { organizationId: teamId, userId: actor.id } }),
+    db().member.findFirst({ where: { id: toMemberId, organizationId: teamId }, include: { user: { select: { email: true } } } }),
+  ]);
+  if (!from || from.role !== "owner") throw new UserFacingError("Only the owner can transfer ownership.", { code: "FORBIDDEN" });
+  if (!to) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND", field: "memberId" });
+  if (to.userId === actor.id) throw new UserFacingError("You already own this team.", { field: "memberId" });
+  await db().$transaction(async (tx) => {
+    const demoted = await tx.member.updateMany({ where: { id: from.id, organizationId: teamId, role: "owner" }, data: { role: "admin" } });
+    if (demoted.count !== 1) throw new UserFacingError("Ownership changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+    await tx.member.updateMany({ where: { id: to.id, organizationId: teamId }, data: { role: "owner" } });
+  });
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.transfer",
+    targets: [to.userId], outcome: "success", params: { email: to.user.email },
+  });
+}
+
+/**
+ * Owner only: deletes the team and everything it owns (cloud accounts, configs,
+ * share links, deployment records). The audit trail is kept — it is append-only
+ * and not tied to the team row — ending with the deletion event. The caller
+ * must type the team's name.
+ */
+export async function deleteTeam(teamId: string, actor: { id: string; email?: string | null }, confirmName: string) {
+  const team = await db().organization.findFirst({ where: { id: teamId }, select: { name: true } });
+  if (!team) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
+  if (confirmName !== team.name) throw new UserFacingError("Type the team's name exactly to delete it.", { field: "confirmName" });
+  const running = await db().deployment.count({ where: { teamId, status: { in: ["running", "tearing_down"] } } });
+  if (running > 0) throw new UserFacingError("A deployment is running in this team. Wait for it to finish first.", { code: "CONFLICT" });
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.delete", outcome: "success", params: { name: team.name },
+  });
+  await db().organization.delete({ where: { id: teamId } });
+  // Sessions whose active team was this one fall back to the user's first team (requireTeam).
+  await db().session.updateMany({ where: { activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+}

@@ -1,0 +1,180 @@
+// Reading the audit trail: filters, keyset pagination by (at, id) descending,
+// and a streamed export in bounded batches. Every query is scoped by team.
+import "server-only";
+import { z } from "zod";
+import { db as defaultDb, type Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const auditFilterSchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
+  to: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
+  /** A user id or the exact label (email) recorded with the event. */
+  actor: z.string().trim().max(200).optional(),
+  /** Exact action, or a prefix ending in "*" ("cloud:*", "app:config.*"). */
+  action: z.string().trim().max(200).optional(),
+  /** A resource id among the event's targets (i-…, eni-…, eip-…, config id…). */
+  resource: z.string().trim().max(200).optional(),
+  deploymentId: z.string().trim().max(64).optional(),
+  outcome: z.enum(["success", "failure"]).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** Reads filters from URL search params; empty values mean "no filter". */
+export function parseAuditFilter(params: URLSearchParams | Record<string, string | string[] | undefined>): AuditFilter {
+  const get = (k: string) => {
+    const v = params instanceof URLSearchParams ? params.get(k) : params[k];
+    const s = Array.isArray(v) ? v[0] : v;
+    return s && s.trim() ? s.trim() : undefined;
+  };
+  const raw = { from: get("from"), to: get("to"), actor: get("actor"), action: get("action"), resource: get("resource"), deploymentId: get("deploymentId") ?? get("deployment"), outcome: get("outcome") };
+  const parsed = auditFilterSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Drop only the invalid fields, keep the rest.
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  return auditFilterSchema.parse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
+}
+
+export function filterToSearch(f: AuditFilter): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) p.set(k, String(v));
+  return p;
+}
+
+export type Cursor = { at: string; id: string };
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.at, c.id])).toString("base64url");
+}
+export function decodeCursor(s: string | null | undefined): Cursor | null {
+  if (!s || s.length > 200) return null;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof at !== "string" || typeof id !== "string" || !/^\d{1,19}$/.test(id) || Number.isNaN(Date.parse(at))) return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}
+
+function toDate(s: string, endOfDay: boolean): Date {
+  // A bare date means the whole day (UTC): "to 2026-11-27" includes that day.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Date(Date.parse(s + "T00:00:00Z") + (endOfDay ? 86400_000 : 0));
+  return new Date(s);
+}
+
+export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | null): Prisma.AuditEventWhereInput {
+  const and: Prisma.AuditEventWhereInput[] = [{ teamId }];
+  if (f.from) and.push({ at: { gte: toDate(f.from, false) } });
+  if (f.to) and.push({ at: { lt: toDate(f.to, true) } });
+  if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }] });
+  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1) } } : { action: f.action });
+  if (f.resource) and.push({ targets: { has: f.resource } });
+  if (f.deploymentId) and.push({ deploymentId: f.deploymentId });
+  if (f.outcome) and.push({ outcome: f.outcome });
+  if (cursor) {
+    const at = new Date(cursor.at);
+    and.push({ OR: [{ at: { lt: at } }, { at, id: { lt: BigInt(cursor.id) } }] });
+  }
+  return { AND: and };
+}
+
+export const auditRowShape = {
+  id: true, seq: true, at: true, actorType: true, actorId: true, actorLabel: true, action: true, targets: true, deploymentId: true,
+  params: true, requestId: true, outcome: true, errorCode: true, errorMessage: true, durationMs: true, clientIp: true, userAgent: true,
+  prevHash: true, hash: true,
+} as const satisfies Prisma.AuditEventSelect;
+type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof auditRowShape }>;
+
+/** What crosses into client components: strings, no BigInt, no Date. */
+export type AuditEventDto = Omit<AuditRow, "id" | "at"> & { id: string; at: string };
+export function toDto(r: AuditRow): AuditEventDto {
+  return { ...r, id: String(r.id), at: r.at.toISOString() };
+}
+
+export type AuditPage = { events: AuditEventDto[]; nextCursor: string | null };
+
+export const PAGE_SIZE = 50;
+
+export async function listAuditEvents(teamId: string, f: AuditFilter, opts: { cursor?: string | null; limit?: number; db?: Db } = {}): Promise<AuditPage> {
+  const limit = Math.min(Math.max(opts.limit ?? PAGE_SIZE, 1), 500);
+  const rows = await (opts.db ?? defaultDb()).auditEvent.findMany({
+    where: auditWhere(teamId, f, decodeCursor(opts.cursor)),
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: auditRowShape,
+  });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    events: page.map(toDto),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at.toISOString(), id: String(last.id) }) : null,
+  };
+}
+
+export async function getAuditEvent(teamId: string, id: string): Promise<AuditEventDto | null> {
+  if (!/^\d{1,19}$/.test(id)) return null;
+  const r = await defaultDb().auditEvent.findFirst({ where: { id: BigInt(id), teamId }, select: auditRowShape });
+  return r ? toDto(r) : null;
+}
+
+/** Distinct actions of the team (for the filter's suggestions). */
+export async function listAuditActions(teamId: string, db: Db = defaultDb()): Promise<string[]> {
+  const rows = await db.$queryRaw<{ action: string }[]>`SELECT DISTINCT action FROM audit_event WHERE "teamId" = ${teamId} ORDER BY action LIMIT 200`;
+  return rows.map((r) => r.action);
+}
+
+// ---------------------------------------------------------------- export
+
+export const EXPORT_COLUMNS = [
+  "id", "seq", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId", "params", "requestId", "outcome",
+  "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent", "prevHash", "hash",
+] as const;
+
+/** RFC 4180 cell; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  let s = typeof v === "string" ? v : Array.isArray(v) ? v.join(" ") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(e: AuditEventDto): string {
+  return EXPORT_COLUMNS.map((c) => csvCell(e[c])).join(",") + "\r\n";
+}
+
+/**
+ * The filtered set as CSV or NDJSON, newest first, pulled from the database in
+ * keyset batches as the client reads: memory stays bounded by one batch.
+ */
+export function auditExportStream(teamId: string, f: AuditFilter, format: "csv" | "ndjson", opts: { batchSize?: number; db?: Db } = {}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const batchSize = opts.batchSize ?? 1000;
+  let cursor: Cursor | null = null;
+  let started = false;
+  let done = false;
+  const database = opts.db ?? defaultDb();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        if (format === "csv") controller.enqueue(encoder.encode(EXPORT_COLUMNS.join(",") + "\r\n"));
+      }
+      if (done) return controller.close();
+      const rows = await database.auditEvent.findMany({
+        where: auditWhere(teamId, f, cursor),
+        orderBy: [{ at: "desc" }, { id: "desc" }],
+        take: batchSize,
+        select: auditRowShape,
+      });
+      if (rows.length < batchSize) done = true;
+      const last = rows[rows.length - 1];
+      if (last) cursor = { at: last.at.toISOString(), id: String(last.id) };
+      let chunk = "";
+      for (const r of rows) {
+        const e = toDto(r);
+        chunk += format === "csv" ? csvLine(e) : JSON.stringify(e) + "\n";
+      }
+      if (chunk) controller.enqueue(encoder.encode(chunk));
+      if (done) controller.close();
+    },
+  }, { highWaterMark: 1 });
+}

@@ -1,0 +1,142 @@
+// A config is a deployment spec with everything that only exists in one
+// account taken out: no credentials, no cloud account, no instance / ENI / EIP /
+// vSwitch / security-group / key-pair / custom-image ids, no password. What is
+// left is the shape — region, counts, OS family, traffic mode, instance type —
+// which a team can share, diff, export and start new deployments from.
+// Pure zod, no server imports: client forms import it too.
+import { z } from "zod";
+import { OS_FAMILIES, type DeploymentSpec } from "@/lib/deploy/spec.schema";
+
+export const CONFIG_SPEC_VERSION = 1 as const;
+/** Version of the export/import file format (not of the spec inside it). */
+export const CONFIG_FILE_SCHEMA_VERSION = 1 as const;
+export const CONFIG_FILE_MAX_BYTES = 256 * 1024;
+export const MAX_CONFIGS_PER_IMPORT = 100;
+export const MAX_REVISIONS_PER_IMPORT = 50;
+
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");
+/** Names and descriptions are plain text: stored as given, always rendered escaped. No control characters. */
+const text = (max: number) => z.string().max(max).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters");
+
+export const configInstance = z.discriminatedUnion("mode", [
+  /** Bring your own instance: its id is given when the config is deployed. */
+  z.object({ mode: z.literal("existing") }).strict(),
+  z.object({
+    mode: z.literal("create"),
+    zoneId: z.string().min(1).max(64),
+    instanceType: z.string().regex(/^ecs\.[a-z0-9.-]+$/, "must look like ecs.…").max(64),
+    /** Public image ids only; custom images (m-…) belong to one account. */
+    imageId: z.string().min(1).max(128).refine((s) => !/^m-/.test(s), "custom image ids belong to one account").optional(),
+    systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
+  }).strict(),
+]);
+
+export const configEni = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("existing") }).strict(),
+  z.object({ mode: z.literal("create"), name: text(128).optional() }).strict(),
+]);
+
+export const configPrivateIps = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).strict()
+    .refine((v) => new Set(v.addresses).size === v.addresses.length, { message: "addresses must be unique", path: ["addresses"] }),
+  z.object({ mode: z.literal("count"), count: z.number().int().min(0).max(49) }).strict(),
+]);
+
+export const configEip = z.object({
+  /** "existing": the deployer picks one of their EIPs; "allocate": a new pay-as-you-go EIP. */
+  source: z.enum(["existing", "allocate"]),
+  privateIp: ipv4.optional(),
+}).strict();
+
+export const configSpecSchema = z.object({
+  configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
+  regionId: z.string().regex(/^[a-z]{2}-[a-z0-9-]+$/, "must be a region id like ap-northeast-1").max(64),
+  instance: configInstance,
+  eni: configEni,
+  privateIps: configPrivateIps,
+  usePrimaryIp: z.boolean().default(true),
+  eips: z.array(configEip).min(1).max(50),
+  eipAllocation: z.object({
+    bandwidth: z.number().int().min(1).max(500).default(5),
+    internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
+    namePrefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, "letters, digits and _ . : - only").max(100).default("eipilot"),
+  }).strict().prefault({}),
+  allowStopInstance: z.boolean().default(false),
+  os: z.enum(OS_FAMILIES),
+  traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+}).strict().superRefine((s, ctx) => {
+  const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
+  if (s.eips.length > slots) ctx.addIssue({ code: "custom", path: ["eips"], message: `${s.eips.length} EIPs but only ${slots} private IPs to map them to` });
+  const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
+  if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: "two EIPs map to the same private IP" });
+});
+
+export type ConfigSpec = z.output<typeof configSpecSchema>;
+export type ConfigSpecInput = z.input<typeof configSpecSchema>;
+
+export function secondaryCount(s: Pick<ConfigSpec, "privateIps">): number {
+  return s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
+}
+
+/**
+ * Strips every credential and account-specific id from a deployment spec (a
+ * draft may be incomplete: missing parts become errors of the result).
+ */
+export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, unknown>): z.ZodSafeParseResult<ConfigSpec> {
+  const s = spec as Record<string, unknown> & Partial<DeploymentSpec>;
+  const inst = s.instance as Record<string, unknown> | undefined;
+  const eni = s.eni as Record<string, unknown> | undefined;
+  const candidate = {
+    configSpecVersion: CONFIG_SPEC_VERSION,
+    regionId: s.regionId,
+    instance: inst?.mode === "create"
+      ? { mode: "create", zoneId: inst.zoneId, instanceType: inst.instanceType, systemDiskCategory: inst.systemDiskCategory,
+          ...(typeof inst.imageId === "string" && !inst.imageId.startsWith("m-") ? { imageId: inst.imageId } : {}) }
+      : { mode: "existing" },
+    eni: eni?.mode === "create" ? { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) } : { mode: "existing" },
+    privateIps: s.privateIps,
+    usePrimaryIp: s.usePrimaryIp,
+    eips: Array.isArray(s.eips)
+      ? s.eips.map((e) => ({ source: e && typeof e === "object" && "allocationId" in e && e.allocationId ? "existing" : "allocate", ...(e?.privateIp ? { privateIp: e.privateIp } : {}) }))
+      : undefined,
+    eipAllocation: s.eipAllocation,
+    allowStopInstance: s.allowStopInstance,
+    os: s.os,
+    traffic: s.traffic,
+  };
+  return configSpecSchema.safeParse(candidate);
+}
+
+// ---------------------------------------------------------------- metadata and files
+
+export const configNameSchema = text(120).pipe(z.string().trim().min(1, "Give the config a name"));
+export const configDescriptionSchema = text(2000).default("");
+export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, "tags: letters, digits and _ . : / - only");
+export const tagsSchema = z.array(tagSchema).max(20).default([]).transform((t) => [...new Set(t)]);
+
+export const configMetaSchema = z.object({
+  name: configNameSchema,
+  description: configDescriptionSchema,
+  tags: tagsSchema,
+});
+
+/** One config in an export file: its revisions oldest first. */
+export const configFileEntrySchema = z.object({
+  name: configNameSchema,
+  description: configDescriptionSchema,
+  tags: tagsSchema,
+  revisions: z.array(z.object({
+    revision: z.number().int().min(1),
+    message: text(500).default(""),
+    spec: configSpecSchema,
+  }).strict()).min(1).max(MAX_REVISIONS_PER_IMPORT),
+}).strict();
+
+export const configFileSchema = z.object({
+  schemaVersion: z.literal(CONFIG_FILE_SCHEMA_VERSION, `unsupported schemaVersion (this EIPilot reads version ${CONFIG_FILE_SCHEMA_VERSION})`),
+  kind: z.literal("eipilot.configs"),
+  exportedAt: z.string().optional(),
+  configs: z.array(configFileEntrySchema).min(1).max(MAX_CONFIGS_PER_IMPORT),
+}).strict();
+
+export type ConfigFile = z.output<typeof configFileSchema>;

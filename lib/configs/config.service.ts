@@ -1,0 +1,338 @@
+// The team's library of configs. Every function takes the team id and scopes
+// by it: another team's config simply does not exist. Revisions are immutable:
+// a change appends revision n+1 (compare-and-set on latestRevision); nothing
+// here updates or deletes a ConfigRevision row.
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { appendAuditEvent } from "@/lib/audit/chain";
+import { UserFacingError } from "@/lib/server/errors";
+import { signToken, verifyToken } from "@/lib/server/crypto";
+import { generateBundle, SpecError } from "@/lib/os/bundle";
+import {
+  CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
+  secondaryCount, type ConfigFile, type ConfigSpec,
+} from "./config.schema";
+import { exportRos } from "./export-ros";
+import { exportTerraform } from "./export-terraform";
+import { diffSpecs, type DiffEntry } from "./diff";
+
+export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
+
+async function audit(teamId: string, actor: Actor, action: string, targets: string[], params: Record<string, unknown>, outcome: "success" | "failure" = "success") {
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action, targets, params, outcome,
+    clientIp: actor.clientIp ?? null, userAgent: actor.userAgent ?? null,
+  });
+}
+
+function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ""): string[] {
+  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".") || "file"}: ${i.message}`);
+}
+
+// ---------------------------------------------------------------- reads
+
+export const configListShape = {
+  id: true, name: true, description: true, tags: true, archived: true, latestRevision: true, updatedAt: true, createdAt: true,
+} as const satisfies Prisma.ConfigTemplateSelect;
+export type ConfigListItem = Prisma.ConfigTemplateGetPayload<{ select: typeof configListShape }>;
+
+export async function listConfigs(teamId: string, filter: { archived?: boolean; q?: string; tag?: string } = {}): Promise<ConfigListItem[]> {
+  return db().configTemplate.findMany({
+    where: {
+      teamId,
+      archived: filter.archived ?? false,
+      ...(filter.q ? { OR: [{ name: { contains: filter.q, mode: "insensitive" } }, { description: { contains: filter.q, mode: "insensitive" } }] } : {}),
+      ...(filter.tag ? { tags: { has: filter.tag } } : {}),
+    },
+    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+    take: 500,
+    select: configListShape,
+  });
+}
+
+export async function getConfig(teamId: string, id: string) {
+  const t = await db().configTemplate.findFirst({
+    where: { id, teamId },
+    select: {
+      ...configListShape,
+      revisions: { orderBy: { revision: "desc" }, select: { revision: true, message: true, createdAt: true, createdById: true, spec: true } },
+    },
+  });
+  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  return t;
+}
+
+export async function getRevision(teamId: string, id: string, revision?: number): Promise<{ name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec }> {
+  const t = await db().configTemplate.findFirst({ where: { id, teamId }, select: { name: true, description: true, tags: true, latestRevision: true } });
+  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  const n = revision ?? t.latestRevision;
+  const r = await db().configRevision.findFirst({ where: { templateId: id, revision: n, template: { teamId } }, select: { spec: true } });
+  if (!r) throw new UserFacingError(`Revision ${n} not found.`, { code: "NOT_FOUND" });
+  return { name: t.name, description: t.description, tags: t.tags, revision: n, spec: configSpecSchema.parse(r.spec) };
+}
+
+export async function diffRevisions(teamId: string, id: string, from: number, to: number): Promise<DiffEntry[]> {
+  const [a, b] = await Promise.all([getRevision(teamId, id, from), getRevision(teamId, id, to)]);
+  return diffSpecs(a.spec, b.spec);
+}
+
+// ---------------------------------------------------------------- writes
+
+export type CreateConfigInput = { name: string; description?: string; tags?: string[]; spec: unknown; message?: string };
+
+export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput): Promise<{ id: string; revision: number }> {
+  const meta = configMetaSchema.safeParse(input);
+  if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  const spec = configSpecSchema.safeParse(input.spec);
+  if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  const created = await db().configTemplate.create({
+    data: {
+      teamId, name: meta.data.name, description: meta.data.description, tags: meta.data.tags, createdById: actor.id, latestRevision: 1,
+      revisions: { create: { revision: 1, spec: spec.data as never, message: (input.message ?? "").slice(0, 500), createdById: actor.id } },
+    },
+    select: { id: true },
+  });
+  await audit(teamId, actor, "app:config.create", [created.id], { configId: created.id, name: meta.data.name, revision: 1 });
+  return { id: created.id, revision: 1 };
+}
+
+/** Appends an immutable revision. `expectedRevision` guards against a concurrent edit. */
+export async function addRevision(teamId: string, actor: Actor, id: string, input: { spec: unknown; message?: string; expectedRevision?: number }): Promise<{ revision: number }> {
+  const spec = configSpecSchema.safeParse(input.spec);
+  if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  const revision = await db().$transaction(async (tx) => {
+    const t = await tx.configTemplate.findFirst({ where: { id, teamId }, select: { latestRevision: true, archived: true } });
+    if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+    if (t.archived) throw new UserFacingError("Archived configs are read-only. Restore it first.", { code: "ARCHIVED" });
+    if (input.expectedRevision !== undefined && input.expectedRevision !== t.latestRevision) {
+      throw new UserFacingError(`Someone saved revision ${t.latestRevision} meanwhile. Reload and try again.`, { code: "CONFLICT" });
+    }
+    const next = t.latestRevision + 1;
+    const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
+    if (cas.count !== 1) throw new UserFacingError("Someone saved a revision meanwhile. Reload and try again.", { code: "CONFLICT" });
+    await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message: (input.message ?? "").slice(0, 500), createdById: actor.id } });
+    return next;
+  });
+  await audit(teamId, actor, "app:config.revise", [id], { configId: id, revision });
+  return { revision };
+}
+
+export async function updateConfigMeta(teamId: string, actor: Actor, id: string, input: { name: string; description?: string; tags?: string[] }) {
+  const meta = configMetaSchema.safeParse(input);
+  if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  const r = await db().configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
+  if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  await audit(teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
+}
+
+/**
+ * Saves a wizard draft or a finished deployment of this team as a new config
+ * (credentials and account-specific ids stripped). For the wizard (issue 6).
+ */
+export async function saveConfigFromDeployment(teamId: string, actor: Actor, deploymentId: string, meta: { name: string; description?: string; tags?: string[] }) {
+  const d = await db().deployment.findFirst({ where: { id: deploymentId, teamId }, select: { spec: true } });
+  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
+  const spec = configSpecFromDeployment((d.spec ?? {}) as Record<string, unknown>);
+  if (!spec.success) {
+    throw new UserFacingError(`This deployment is not complete enough to save as a config: ${issuesOf(spec.error).join("; ")}`, { code: "INVALID_INPUT" });
+  }
+  const created = await createConfig(teamId, actor, { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` });
+  await audit(teamId, actor, "app:config.saveFromDeployment", [created.id, deploymentId], { configId: created.id, deploymentId });
+  return created;
+}
+
+export async function duplicateConfig(teamId: string, actor: Actor, id: string, name?: string) {
+  const src = await getRevision(teamId, id);
+  return createConfig(teamId, actor, {
+    name: (name ?? `${src.name} (copy)`).slice(0, 120), description: src.description, tags: src.tags, spec: src.spec,
+    message: `Duplicated from ${src.name} revision ${src.revision}`,
+  });
+}
+
+export async function setArchived(teamId: string, actor: Actor, id: string, archived: boolean) {
+  const r = await db().configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
+  if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  await audit(teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], { configId: id });
+}
+
+// ---------------------------------------------------------------- export / import
+
+export async function exportConfigFile(teamId: string, ids: string[]): Promise<ConfigFile> {
+  const templates = await db().configTemplate.findMany({
+    where: { teamId, id: { in: ids } },
+    orderBy: { createdAt: "asc" },
+    select: { name: true, description: true, tags: true, revisions: { orderBy: { revision: "asc" }, select: { revision: true, message: true, spec: true } } },
+  });
+  if (templates.length === 0) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  return {
+    schemaVersion: CONFIG_FILE_SCHEMA_VERSION,
+    kind: "eipilot.configs",
+    exportedAt: new Date().toISOString(),
+    configs: templates.map((t) => ({ name: t.name, description: t.description, tags: t.tags, revisions: t.revisions.map((r) => ({ revision: r.revision, message: r.message, spec: configSpecSchema.parse(r.spec) })) })),
+  };
+}
+
+export type ImportResult = { ok: true; created: { id: string; name: string }[] } | { ok: false; problems: string[] };
+
+/**
+ * Validates the whole file and reports every problem; creates nothing unless
+ * all of it is valid, and then creates everything in one transaction.
+ */
+export async function importConfigFile(teamId: string, actor: Actor, text: string): Promise<ImportResult> {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > CONFIG_FILE_MAX_BYTES) return { ok: false, problems: [`file: ${bytes} bytes is larger than the ${CONFIG_FILE_MAX_BYTES} byte limit`] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problems: [`file: not valid JSON (${e instanceof Error ? e.message.slice(0, 120) : "parse error"})`] };
+  }
+  const problems: string[] = [];
+  if (raw && typeof raw === "object" && "schemaVersion" in raw && (raw as { schemaVersion: unknown }).schemaVersion !== CONFIG_FILE_SCHEMA_VERSION) {
+    problems.push(`schemaVersion: ${JSON.stringify((raw as { schemaVersion: unknown }).schemaVersion)} is not supported (this EIPilot reads version ${CONFIG_FILE_SCHEMA_VERSION})`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const p of issuesOf(parsed.error)) if (!p.startsWith("schemaVersion:") || problems.length === 0) problems.push(p);
+    return { ok: false, problems };
+  }
+  for (const [i, c] of parsed.data.configs.entries()) {
+    const revs = c.revisions.map((r) => r.revision);
+    if (new Set(revs).size !== revs.length) problems.push(`configs.${i}.revisions: revision numbers repeat`);
+  }
+  if (problems.length) return { ok: false, problems };
+  const created = await db().$transaction(async (tx) => {
+    const out: { id: string; name: string }[] = [];
+    for (const c of parsed.data.configs) {
+      const revisions = [...c.revisions].sort((a, b) => a.revision - b.revision);
+      const t = await tx.configTemplate.create({
+        data: {
+          teamId, name: c.name, description: c.description, tags: c.tags, createdById: actor.id, latestRevision: revisions.length,
+          // Renumbered 1..n in order: our revisions are contiguous.
+          revisions: { create: revisions.map((r, idx) => ({ revision: idx + 1, spec: r.spec as never, message: r.message || `Imported revision ${r.revision}`, createdById: actor.id })) },
+        },
+        select: { id: true, name: true },
+      });
+      out.push(t);
+    }
+    return out;
+  });
+  await audit(teamId, actor, "app:config.import", created.map((c) => c.id), { count: created.length, format: "json" });
+  return { ok: true, created };
+}
+
+export type ExportFormat = "json" | "ros" | "terraform" | "bundle";
+
+/** Guest facts the bundle needs and a config cannot know (they exist only once deployed). */
+export type GuestFacts = { device?: string; mac: string; primaryIp: string; secondaryIps?: string[]; prefixLength: number; gateway: string; routeTable?: number };
+
+export async function renderExport(teamId: string, actor: Actor, id: string, revision: number | undefined, format: ExportFormat, guest?: GuestFacts) {
+  const r = await getRevision(teamId, id, revision);
+  const base = `${r.name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "config"}-r${r.revision}`;
+  let body: string;
+  let filename: string;
+  let contentType: string;
+  switch (format) {
+    case "json":
+      body = JSON.stringify(await exportConfigFile(teamId, [id]), null, 2) + "\n";
+      filename = `${base}.eipilot.json`; contentType = "application/json";
+      break;
+    case "ros":
+      body = JSON.stringify(exportRos(r.spec, { name: r.name, revision: r.revision }), null, 2) + "\n";
+      filename = `${base}.ros.json`; contentType = "application/json";
+      break;
+    case "terraform":
+      body = exportTerraform(r.spec, { name: r.name, revision: r.revision });
+      filename = `${base}.tf`; contentType = "text/plain";
+      break;
+    case "bundle": {
+      if (!guest) throw new UserFacingError("The guest bundle needs the ENI's MAC, primary IP, prefix length and gateway.", { code: "INVALID_INPUT" });
+      const secondaries = guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
+      if (secondaries.length !== secondaryCount(r.spec)) {
+        throw new UserFacingError(`Give the ${secondaryCount(r.spec)} secondary private IPs the cloud assigned.`, { code: "INVALID_INPUT", field: "secondaryIps" });
+      }
+      try {
+        const bundle = generateBundle({
+          os: r.spec.os,
+          interfaces: [{ device: guest.device ?? "eth1", mac: guest.mac, primaryIp: guest.primaryIp, secondaryIps: secondaries, prefixLength: guest.prefixLength, gateway: guest.gateway, routeTable: guest.routeTable ?? 1001 }],
+        });
+        body = JSON.stringify(bundle, null, 2) + "\n";
+      } catch (e) {
+        if (e instanceof SpecError) throw new UserFacingError(e.errors.join("; "), { code: "INVALID_INPUT" });
+        throw e;
+      }
+      filename = `${base}.bundle.json`; contentType = "application/json";
+      break;
+    }
+    default: {
+      const never: never = format;
+      throw new UserFacingError(`Unknown format ${String(never)}`, { code: "INVALID_INPUT" });
+    }
+  }
+  await audit(teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format });
+  return { body, filename, contentType };
+}
+
+// ---------------------------------------------------------------- share links
+
+export const SHARE_MAX_HOURS = 24 * 30;
+
+export async function createShareLink(teamId: string, actor: Actor, templateId: string, input: { revision?: number | null; expiresInHours: number }) {
+  const hours = Math.floor(input.expiresInHours);
+  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(`A share link lives 1 to ${SHARE_MAX_HOURS} hours.`, { code: "INVALID_INPUT", field: "expiresInHours" });
+  const t = await db().configTemplate.findFirst({ where: { id: templateId, teamId }, select: { id: true, latestRevision: true } });
+  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError("No such revision.", { code: "NOT_FOUND", field: "revision" });
+  const expiresAt = new Date(Date.now() + hours * 3600_000);
+  const link = await db().shareLink.create({
+    data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
+    select: { id: true, expiresAt: true, revision: true },
+  });
+  await audit(teamId, actor, "app:config.share", [templateId, link.id], { configId: templateId, revision: input.revision ?? null, expiresAt: expiresAt.toISOString() });
+  return { id: link.id, token: shareToken(link.id, expiresAt), expiresAt: link.expiresAt, revision: link.revision };
+}
+
+export function shareToken(linkId: string, expiresAt: Date): string {
+  return signToken(JSON.stringify({ v: 1, l: linkId, e: expiresAt.getTime() }));
+}
+
+export async function listShareLinks(teamId: string, templateId: string) {
+  const links = await db().shareLink.findMany({
+    where: { teamId, templateId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, revision: true, expiresAt: true, revokedAt: true, createdAt: true },
+  });
+  return links.map((l) => ({ ...l, token: l.revokedAt ? null : shareToken(l.id, l.expiresAt) }));
+}
+
+export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
+  const r = await db().shareLink.updateMany({ where: { id: linkId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (r.count !== 1) throw new UserFacingError("Share link not found or already revoked.", { code: "NOT_FOUND" });
+  const link = await db().shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
+  await audit(teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), { configId: link?.templateId });
+}
+
+export type SharedConfig =
+  | { ok: true; name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec; expiresAt: Date }
+  | { ok: false; reason: "invalid" | "expired" | "revoked" | "gone" };
+
+/** The public side of a share link: only the config's shape, never ids of the team or account. */
+export async function resolveShareToken(token: string, now = new Date()): Promise<SharedConfig> {
+  if (typeof token !== "string" || token.length > 1000) return { ok: false, reason: "invalid" };
+  const payload = verifyToken(token);
+  if (!payload) return { ok: false, reason: "invalid" };
+  let parsed: { v?: number; l?: string; e?: number };
+  try { parsed = JSON.parse(payload); } catch { return { ok: false, reason: "invalid" }; }
+  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number") return { ok: false, reason: "invalid" };
+  const link = await db().shareLink.findFirst({ where: { id: parsed.l }, select: { teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true } });
+  if (!link) return { ok: false, reason: "gone" };
+  if (link.revokedAt) return { ok: false, reason: "revoked" };
+  if (link.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime()) return { ok: false, reason: "expired" };
+  try {
+    const r = await getRevision(link.teamId, link.templateId, link.revision ?? undefined);
+    return { ok: true, name: r.name, description: r.description, tags: r.tags, revision: r.revision, spec: r.spec, expiresAt: link.expiresAt };
+  } catch {
+    return { ok: false, reason: "gone" };
+  }
+}

@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vi } from "vitest";
+vi.mock("server-only", () => ({}));
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import {
+  addRevision, createConfig, createShareLink, diffRevisions, duplicateConfig, exportConfigFile, getConfig, importConfigFile, listConfigs,
+  renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived,
+} from "./config.service";
+import { CONFIG_FILE_MAX_BYTES, configSpecFromDeployment, configSpecSchema, type ConfigSpecInput } from "./config.schema";
+import { exportRos } from "./export-ros";
+import { exportTerraform, hcl } from "./export-terraform";
+
+let t: TestDb;
+const actor = { id: "user-1", email: "alice@example.com" };
+const bigints = (_k: string, v: unknown) => (typeof v === "bigint" ? String(v) : v);
+
+export const sampleSpec: ConfigSpecInput = {
+  configSpecVersion: 1,
+  regionId: "ap-northeast-1",
+  instance: { mode: "existing" },
+  eni: { mode: "create", name: "web-eni" },
+  privateIps: { mode: "count", count: 2 },
+  usePrimaryIp: true,
+  eips: [{ source: "allocate" }, { source: "allocate" }, { source: "existing" }],
+  os: "alinux2",
+  traffic: "policy-routes",
+};
+
+const deploymentSpec = {
+  specVersion: 1,
+  cloudAccountId: "ca-secret-account-123",
+  regionId: "ap-northeast-1",
+  instance: { mode: "create", zoneId: "ap-northeast-1a", instanceType: "ecs.g7.large", imageId: "m-customimage01", vSwitchId: "vsw-abc123", securityGroupId: "sg-abc123", password: "Sup3r-Secret-Pw" },
+  eni: { mode: "existing", networkInterfaceId: "eni-abc123" },
+  privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
+  usePrimaryIp: true,
+  eips: [{ allocationId: "eip-abc123", privateIp: "172.16.0.78" }, {}],
+  eipAllocation: { bandwidth: 10, internetChargeType: "PayByTraffic", namePrefix: "web" },
+  allowStopInstance: false,
+  os: "ubuntu",
+  traffic: "inbound-only",
+  eipQuota: 20,
+};
+
+beforeAll(async () => {
+  process.env.APP_SECRET ??= "test-secret-".padEnd(40, "x");
+  t = await createTestDb();
+  for (const id of ["team-a", "team-b"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
+});
+afterAll(async () => { await t?.close(); });
+
+describe("config spec", () => {
+  it("strips credentials and account-specific ids from a deployment spec, keeping the shape", () => {
+    const r = configSpecFromDeployment(deploymentSpec);
+    expect(r.success).toBe(true);
+    const text = JSON.stringify(r.data);
+    for (const secret of ["ca-secret-account-123", "vsw-abc123", "sg-abc123", "Sup3r-Secret-Pw", "eni-abc123", "eip-abc123", "m-customimage01"]) expect(text).not.toContain(secret);
+    expect(r.data).toMatchObject({
+      regionId: "ap-northeast-1", instance: { mode: "create", instanceType: "ecs.g7.large", zoneId: "ap-northeast-1a" }, eni: { mode: "existing" },
+      privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] }, eips: [{ source: "existing", privateIp: "172.16.0.78" }, { source: "allocate" }],
+      os: "ubuntu", traffic: "inbound-only",
+    });
+  });
+});
+
+describe("exports", () => {
+  it("ROS: ENI + attachment + EIPs + NAT-mode associations to the ENI's private IPs", () => {
+    const spec = configSpecFromDeployment(deploymentSpec).data!;
+    const ros = exportRos(spec, { name: "web", revision: 3 }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+    expect(ros.ROSTemplateFormatVersion).toBe("2015-09-01");
+    expect(Object.keys(ros.Parameters)).toEqual(expect.arrayContaining(["InstanceId", "NetworkInterfaceId", "EniPrimaryIpAddress", "EipAllocationId1"]));
+    expect(ros.Resources.EniAttachment!.Type).toBe("ALIYUN::ECS::NetworkInterfaceAttachment");
+    expect(ros.Resources.SecondaryIps!.Properties.PrivateIpAddresses).toEqual(["172.16.0.77", "172.16.0.78"]);
+    expect(ros.Resources.Eip2!.Type).toBe("ALIYUN::VPC::EIP");
+    const a1 = ros.Resources.EipAssociation1!;
+    expect(a1.Type).toBe("ALIYUN::VPC::EIPAssociation");
+    expect(a1.Properties).toEqual({ AllocationId: { Ref: "EipAllocationId1" }, InstanceId: { Ref: "NetworkInterfaceId" }, PrivateIpAddress: "172.16.0.78", Mode: "NAT" });
+    // the second EIP takes the next free slot: the ENI primary IP
+    expect(ros.Resources.EipAssociation2!.Properties.PrivateIpAddress).toEqual({ Ref: "EniPrimaryIpAddress" });
+  });
+
+  it("ROS and Terraform agree for a count-mode config with a new ENI", () => {
+    const ros = exportRos(configSpecSchema.parse(sampleSpec), { name: "x", revision: 1 }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    expect(ros.Resources.Eni!.Type).toBe("ALIYUN::ECS::NetworkInterface");
+    expect(ros.Resources.Eni!.Properties.PrivateIpAddresses).toEqual({ Ref: "SecondaryPrivateIpAddresses" });
+    const assoc = Object.values(ros.Resources).filter((r) => r.Type === "ALIYUN::VPC::EIPAssociation");
+    expect(assoc).toHaveLength(3);
+    expect(assoc.map((a) => a.Properties.PrivateIpAddress)).toEqual([
+      { Ref: "EniPrimaryIpAddress" },
+      { "Fn::Select": ["0", { Ref: "SecondaryPrivateIpAddresses" }] },
+      { "Fn::Select": ["1", { Ref: "SecondaryPrivateIpAddresses" }] },
+    ]);
+    const tf = exportTerraform(configSpecSchema.parse(sampleSpec), { name: "x", revision: 1 });
+    expect(tf).toContain('resource "alicloud_ecs_network_interface" "eni"');
+    expect(tf).toContain("secondary_private_ip_address_count = 2");
+    expect(tf).toContain('resource "alicloud_ecs_network_interface_attachment" "eni"');
+    expect(tf.match(/resource "alicloud_eip_address"/g)).toHaveLength(2);
+    expect(tf.match(/resource "alicloud_eip_association"/g)).toHaveLength(3);
+    expect(tf.match(/instance_type {6}= "NetworkInterface"/g)).toHaveLength(3);
+    expect(tf.match(/mode {15}= "NAT"/g)).toHaveLength(3);
+    expect(tf).toContain("private_ip_address = alicloud_ecs_network_interface.eni.primary_ip_address");
+    expect(tf).toContain('variable "eip_3_allocation_id"');
+  });
+
+  it("escapes HCL strings", () => {
+    expect(hcl('a"b\\c ${evil} %{x}\n')).toBe('"a\\"b\\\\c $${evil} %%{x}\\n"');
+    const tf = exportTerraform(configSpecSchema.parse(sampleSpec), { name: '"}\nresource "x" "y" {', revision: 1 });
+    expect(tf.split("\n")[0]).toMatch(/^# EIPilot config/);
+    expect(tf).not.toContain('resource "x"');
+  });
+});
+
+describe("config library", () => {
+  let id: string;
+  it("creates, revises immutably, diffs and lists per team", async () => {
+    ({ id } = await createConfig("team-a", actor, { name: "Web tier", description: "three EIPs", tags: ["web", "prod"], spec: sampleSpec }));
+    const r2 = await addRevision("team-a", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" }, message: "one more", expectedRevision: 1 });
+    expect(r2.revision).toBe(2);
+    await expect(addRevision("team-a", actor, id, { spec: sampleSpec, expectedRevision: 1 })).rejects.toMatchObject({ details: { code: "CONFLICT" } });
+    const c = await getConfig("team-a", id);
+    expect(c.revisions.map((r) => r.revision)).toEqual([2, 1]);
+    expect(c.revisions[1]!.spec).toMatchObject({ privateIps: { count: 2 } });
+    const diff = await diffRevisions("team-a", id, 1, 2);
+    expect(diff).toEqual([
+      { path: "privateIps.count", kind: "changed", before: 2, after: 3 },
+      { path: "traffic", kind: "changed", before: "policy-routes", after: "inbound-only" },
+    ]);
+    expect((await listConfigs("team-a")).map((x) => x.id)).toContain(id);
+    expect(await listConfigs("team-b")).toEqual([]);
+    await expect(getConfig("team-b", id)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    await expect(addRevision("team-b", actor, id, { spec: sampleSpec })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+  });
+
+  it("duplicates and archives; an archived config is read-only and filtered out", async () => {
+    const copy = await duplicateConfig("team-a", actor, id);
+    expect((await getConfig("team-a", copy.id)).name).toBe("Web tier (copy)");
+    await setArchived("team-a", actor, copy.id, true);
+    expect((await listConfigs("team-a")).map((x) => x.id)).not.toContain(copy.id);
+    expect((await listConfigs("team-a", { archived: true })).map((x) => x.id)).toEqual([copy.id]);
+    await expect(addRevision("team-a", actor, copy.id, { spec: sampleSpec })).rejects.toMatchObject({ details: { code: "ARCHIVED" } });
+    await expect(setArchived("team-b", actor, id, true)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+  });
+
+  it("saves a deployment as a config without credentials or account ids", async () => {
+    const d = await t.db.deployment.create({ data: { teamId: "team-a", name: "dep", spec: deploymentSpec as never }, select: { id: true } });
+    const saved = await saveConfigFromDeployment("team-a", actor, d.id, { name: "From deployment", tags: ["saved"] });
+    const rev = await t.db.configRevision.findFirstOrThrow({ where: { templateId: saved.id } });
+    expect(JSON.stringify(rev.spec)).not.toMatch(/ca-secret|vsw-|sg-|Sup3r|eni-abc|eip-abc/);
+    await expect(saveConfigFromDeployment("team-b", actor, d.id, { name: "steal" })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    const incomplete = await t.db.deployment.create({ data: { teamId: "team-a", name: "draft", spec: { specVersion: 1, regionId: "ap-northeast-1" } as never }, select: { id: true } });
+    await expect(saveConfigFromDeployment("team-a", actor, incomplete.id, { name: "x" })).rejects.toThrow(/not complete enough/);
+  });
+
+  it("renders every export format and audits it", async () => {
+    for (const format of ["json", "ros", "terraform"] as const) {
+      const out = await renderExport("team-a", actor, id, 1, format);
+      expect(out.body.length).toBeGreaterThan(50);
+      expect(out.filename).toMatch(/^Web-tier-r1\./);
+    }
+    await expect(renderExport("team-a", actor, id, 1, "bundle")).rejects.toThrow(/MAC/);
+    const bundle = await renderExport("team-a", actor, id, 1, "bundle", { mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: ["172.16.0.77", "172.16.0.78"], prefixLength: 24, gateway: "172.16.0.253" });
+    const files = (JSON.parse(bundle.body) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(["apply.sh", "verify.sh", "rollback.sh"]));
+    expect(await t.db.auditEvent.count({ where: { teamId: "team-a", action: "app:config.export" } })).toBe(4);
+  });
+});
+
+describe("import", () => {
+  const good = () => ({ schemaVersion: 1, kind: "eipilot.configs", configs: [{ name: "Imported", description: "", tags: ["x"], revisions: [{ revision: 1, message: "", spec: sampleSpec }] }] });
+  const count = () => t.db.configTemplate.count({ where: { teamId: "team-b" } });
+
+  it("round-trips an export into another team", async () => {
+    const [a] = await listConfigs("team-a");
+    const file = await exportConfigFile("team-a", [a!.id]);
+    const r = await importConfigFile("team-b", actor, JSON.stringify(file));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect((await getConfig("team-b", r.created[0]!.id)).revisions.length).toBe(file.configs[0]!.revisions.length);
+  });
+
+  it.each([
+    ["not JSON", "{oops", /not valid JSON/],
+    ["wrong version", JSON.stringify({ ...good(), schemaVersion: 2 }), /schemaVersion: 2 is not supported/],
+    ["missing fields", JSON.stringify({ schemaVersion: 1, kind: "eipilot.configs", configs: [{ revisions: [{ revision: 1, spec: { configSpecVersion: 1 } }] }] }), /configs\.0\.name/],
+    ["oversized", JSON.stringify({ ...good(), pad: "x".repeat(CONFIG_FILE_MAX_BYTES) }), /larger than/],
+    ["a credential smuggled into the spec", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: { ...sampleSpec, cloudAccountId: "ca-1", accessKeySecret: "x" } }] }] }), /Unrecognized key/],
+    ["an account id in the spec", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: { ...sampleSpec, eni: { mode: "existing", networkInterfaceId: "eni-1" } } }] }] }), /Unrecognized key/],
+    ["duplicate revisions", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: sampleSpec }, { revision: 1, spec: sampleSpec }] }] }), /revision numbers repeat/],
+  ])("refuses %s and changes nothing", async (_name, text, problem) => {
+    const before = await count();
+    const r = await importConfigFile("team-b", actor, text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.join("\n")).toMatch(problem);
+    expect(await count()).toBe(before);
+  });
+
+  it("reports every problem, not just the first, and creates none of the valid configs", async () => {
+    const before = await count();
+    const file = { ...good(), configs: [good().configs[0], { name: "", tags: ["bad tag!"], revisions: [{ revision: 1, spec: { ...sampleSpec, regionId: "Mars", os: "windows" } }] }] };
+    const r = await importConfigFile("team-b", actor, JSON.stringify(file));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      const all = r.problems.join("\n");
+      for (const p of ["configs.1.name", "configs.1.tags.0", "configs.1.revisions.0.spec.regionId", "configs.1.revisions.0.spec.os"]) expect(all).toContain(p);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it("stores script text in names as text", async () => {
+    const name = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
+    const r = await importConfigFile("team-b", actor, JSON.stringify({ ...good(), configs: [{ ...good().configs[0], name }] }));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect((await getConfig("team-b", r.created[0]!.id)).name).toBe(name);
+  });
+});
+
+describe("share links", () => {
+  it("shows the config to anyone with the token, never team or account ids; refuses expired, revoked and forged tokens", async () => {
+    const [cfg] = await listConfigs("team-a");
+    const link = await createShareLink("team-a", actor, cfg!.id, { expiresInHours: 1 });
+    const shared = await resolveShareToken(link.token);
+    expect(shared.ok).toBe(true);
+    const text = JSON.stringify(shared);
+    expect(text).not.toContain("team-a");
+    expect(text).not.toContain(cfg!.id);
+    expect(await resolveShareToken(link.token, new Date(Date.now() + 2 * 3600_000))).toEqual({ ok: false, reason: "expired" });
+    const [body, mac] = link.token.split(".");
+    const forged = Buffer.from(Buffer.from(body!, "base64url").toString().replace(/"e":\d+/, `"e":${Date.now() + 1e9}`)).toString("base64url") + "." + mac;
+    expect(await resolveShareToken(forged)).toEqual({ ok: false, reason: "invalid" });
+    expect(await resolveShareToken("garbage")).toEqual({ ok: false, reason: "invalid" });
+    await expect(revokeShareLink("team-b", actor, link.id)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    await revokeShareLink("team-a", actor, link.id);
+    expect(await resolveShareToken(link.token)).toEqual({ ok: false, reason: "revoked" });
+    await expect(createShareLink("team-b", actor, cfg!.id, { expiresInHours: 1 })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    await expect(createShareLink("team-a", actor, cfg!.id, { expiresInHours: 24 * 365 })).rejects.toThrow(/1 to/);
+  });
+
+  it("audits config changes without secrets", async () => {
+    const events = await t.db.auditEvent.findMany({ where: { teamId: "team-a" } });
+    const actions = new Set(events.map((e) => e.action));
+    for (const a of ["app:config.create", "app:config.revise", "app:config.archive", "app:config.share", "app:config.share.revoke", "app:config.saveFromDeployment"]) expect(actions).toContain(a);
+    expect(JSON.stringify(events, bigints)).not.toMatch(/Sup3r-Secret-Pw|ca-secret-account/);
+  });
+});
