@@ -1,0 +1,263 @@
+// Roles enforced on the server, everywhere: this test finds every server action
+// (every export of every *.actions.ts file on disk) and every route handler
+// (app/**/route.ts), and proves each refuses a signed-in member of another team
+// and every role below the one it needs — with real better-auth sessions on a
+// real database. A new action or route without an entry in the tables below
+// fails the test: decide its capability and add it.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { ROLES, CAN, type Capability, type Role } from "./permissions";
+
+vi.mock("server-only", () => ({}));
+const request = vi.hoisted(() => ({ headers: new Headers() }));
+vi.mock("next/headers", () => ({
+  headers: async () => request.headers,
+  cookies: async () => ({
+    get: (name: string) => {
+      const m = (request.headers.get("cookie") ?? "").split(/;\s*/).find((c) => c.startsWith(name + "="));
+      return m ? { name, value: m.slice(name.length + 1) } : undefined;
+    },
+    getAll: () => [],
+    set: () => {},
+    delete: () => {},
+    has: () => false,
+  }),
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+vi.mock("next/navigation", () => ({
+  redirect: (to: string) => { throw new Error(`redirect ${to}`); },
+  notFound: () => { throw new Error("notFound"); },
+}));
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const ORIGIN = "http://localhost:3000";
+
+// ---------------------------------------------------------------- the tables
+
+type Fixture = { teamA: string; deploymentA: string; configA: string; shareLinkA: string; memberA: string };
+type ActionEntry = { capability: Capability; input: (f: Fixture) => Record<string, unknown> };
+
+/** Every server action: the capability it needs and an input that passes its schema. */
+const ACTIONS: Record<string, ActionEntry> = {
+  // lib/audit
+  "lib/audit/audit.actions.ts#verifyAuditChainAction": { capability: "audit.read", input: (f) => ({ teamId: f.teamA }) },
+  // lib/configs
+  "lib/configs/config.actions.ts#createConfigAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, name: "x", spec: {} }) },
+  "lib/configs/config.actions.ts#addRevisionAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA, spec: {} }) },
+  "lib/configs/config.actions.ts#updateConfigMetaAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA, name: "renamed" }) },
+  "lib/configs/config.actions.ts#saveConfigFromDeploymentAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, deploymentId: f.deploymentA, name: "x" }) },
+  "lib/configs/config.actions.ts#duplicateConfigAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA }) },
+  "lib/configs/config.actions.ts#setArchivedAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-config", archived: true }) },
+  "lib/configs/config.actions.ts#importConfigsAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, text: "{}" }) },
+  "lib/configs/config.actions.ts#createShareLinkAction": { capability: "shareLinks.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-config", expiresInHours: 1 }) },
+  "lib/configs/config.actions.ts#revokeShareLinkAction": { capability: "shareLinks.manage", input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }) },
+  // lib/teams
+  "lib/teams/team.actions.ts#inviteMemberAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, email: "new@example.com", role: "viewer" }) },
+  "lib/teams/team.actions.ts#changeMemberRoleAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member", role: "viewer" }) },
+  "lib/teams/team.actions.ts#transferOwnershipAction": { capability: "team.transfer", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }) },
+  "lib/teams/team.actions.ts#deleteTeamAction": { capability: "team.delete", input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }) },
+  // lib/cloud
+  "lib/cloud/cloud-account.actions.ts#createCloudAccountAction": { capability: "cloudAccounts.manage", input: (f) => ({ teamId: f.teamA, account: {} }) },
+  "lib/cloud/cloud-account.actions.ts#deleteCloudAccountAction": { capability: "cloudAccounts.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-account" }) },
+  "lib/cloud/cloud-account.actions.ts#testCloudAccountAction": { capability: "cloudAccounts.read", input: (f) => ({ teamId: f.teamA, id: "no-such-account" }) },
+  // lib/deploy (wizard, deployment page)
+  "lib/deploy/wizard.actions.ts#inventoryAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1" }) },
+  "lib/deploy/wizard.actions.ts#locateEipAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1", allocationId: "eip-abc" }) },
+  "lib/deploy/wizard.actions.ts#saveDraftAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: f.deploymentA, name: "d", spec: {} }) },
+  "lib/deploy/wizard.actions.ts#reviewAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#applyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#cancelAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#resumeAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#teardownAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: f.deploymentA, confirmName: "wrong" }) },
+  "lib/deploy/wizard.actions.ts#refreshAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#verifyAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#previewBundleAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, os: "alinux2", mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: [], cidr: "172.16.0.0/24" }) },
+};
+
+type RouteEntry =
+  | { public: string }
+  | { capability: Capability; GET: (f: Fixture) => { url: string; params?: Record<string, string> }; leaks: (f: Fixture) => string[] };
+
+/** Every route handler: public (with the reason) or the capability it needs. */
+const ROUTES: Record<string, RouteEntry> = {
+  "app/api/auth/[...all]/route.ts": { public: "better-auth's own endpoints (sign-up, sign-in); it authenticates" },
+  "app/api/health/route.ts": { public: "liveness for load balancers; reveals no team data" },
+  "app/api/audit/events/route.ts": {
+    capability: "audit.read",
+    GET: (f) => ({ url: `/api/audit/events?teamId=${f.teamA}` }),
+    leaks: (f) => ["app:config.create", f.configA],
+  },
+  "app/api/audit/export/route.ts": {
+    capability: "audit.read",
+    GET: (f) => ({ url: `/api/audit/export?format=ndjson&teamId=${f.teamA}` }),
+    leaks: (f) => ["app:config.create", f.configA],
+  },
+  "app/api/configs/[id]/export/route.ts": {
+    capability: "configs.read",
+    GET: (f) => ({ url: `/api/configs/${f.configA}/export?format=json&teamId=${f.teamA}`, params: { id: f.configA } }),
+    leaks: () => ["Secret config"],
+  },
+  "app/api/deployments/[id]/progress/route.ts": {
+    capability: "deployments.read",
+    GET: (f) => ({ url: `/api/deployments/${f.deploymentA}/progress?teamId=${f.teamA}`, params: { id: f.deploymentA } }),
+    leaks: () => ["secret-deployment"],
+  },
+  "app/api/deployments/[id]/bundle/route.ts": {
+    capability: "deployments.read",
+    GET: (f) => ({ url: `/api/deployments/${f.deploymentA}/bundle?teamId=${f.teamA}`, params: { id: f.deploymentA } }),
+    leaks: () => ["apply.sh"],
+  },
+};
+
+// ---------------------------------------------------------------- discovery
+
+function walk(dir: string, match: (rel: string) => boolean, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", ".next", "data", ".git", "test-results", "generated"].includes(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, match, out);
+    else if (match(path.relative(ROOT, full))) out.push(path.relative(ROOT, full));
+  }
+  return out.sort();
+}
+const actionFiles = walk(ROOT, (rel) => rel.endsWith(".actions.ts") && !rel.startsWith("e2e/"));
+const routeFiles = walk(path.join(ROOT, "app"), (rel) => rel.endsWith("/route.ts"));
+
+// ---------------------------------------------------------------- users and sessions
+
+let t: import("@/lib/testing/test-db").TestDb;
+let fixture: Fixture;
+const cookies: Partial<Record<Role | "outsider", string>> = {};
+let ipCounter = 10;
+
+async function signUp(name: string): Promise<{ userId: string; cookie: string; teamId: string }> {
+  const { auth } = await import("./auth");
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const res = await auth().handler(new Request(`${ORIGIN}/api/auth/sign-up/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": `198.51.100.${ipCounter++}` },
+    body: JSON.stringify({ name, email, password: "correct-horse-battery-staple" }),
+  }));
+  expect(res.status).toBe(200);
+  const cookie = (res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""]).map((c) => c.split(";")[0]).join("; ");
+  const user = await t.db.user.findUniqueOrThrow({ where: { email }, select: { id: true, members: { select: { organizationId: true } } } });
+  return { userId: user.id, cookie, teamId: user.members[0]!.organizationId };
+}
+
+function as(who: Role | "outsider" | "anonymous") {
+  request.headers = new Headers(who === "anonymous" ? {} : { cookie: cookies[who]! });
+}
+
+beforeAll(async () => {
+  process.env.APP_SECRET = "authz-test-secret-".padEnd(48, "z");
+  process.env.AUTH_SIGNIN_LIMIT = "1000";
+  delete process.env.EMULATOR_ENDPOINT;
+  const { createTestDb } = await import("@/lib/testing/test-db");
+  t = await createTestDb();
+  const owner = await signUp("owner");
+  cookies.owner = owner.cookie;
+  const teamA = owner.teamId;
+  for (const role of ["admin", "operator", "viewer"] as const) {
+    const u = await signUp(role);
+    cookies[role] = u.cookie;
+    await t.db.member.create({ data: { id: `m-${role}`, organizationId: teamA, userId: u.userId, role } });
+    // Their active team is team A (as after switching teams in the UI).
+    await t.db.session.updateMany({ where: { userId: u.userId }, data: { activeOrganizationId: teamA } });
+  }
+  const outsider = await signUp("outsider");
+  cookies.outsider = outsider.cookie;
+
+  const { createConfig, createShareLink } = await import("@/lib/configs/config.service");
+  const cfg = await createConfig(teamA, { id: owner.userId }, {
+    name: "Secret config", spec: { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create" }, privateIps: { mode: "count", count: 1 }, eips: [{ source: "allocate" }], os: "alinux2" },
+  });
+  const link = await createShareLink(teamA, { id: owner.userId }, cfg.id, { expiresInHours: 1 });
+  const dep = await t.db.deployment.create({ data: { teamId: teamA, name: "secret-deployment", spec: { specVersion: 1 } as never }, select: { id: true } });
+  fixture = { teamA, deploymentA: dep.id, configA: cfg.id, shareLinkA: link.id, memberA: "m-viewer" };
+});
+afterAll(async () => { await t?.close(); });
+
+const below = (c: Capability): Role[] => ROLES.filter((r) => !(CAN[c] as readonly Role[]).includes(r));
+const isAuthzRefusal = (r: { ok: boolean; code?: string; error?: string }) => !r.ok && (r.code === "FORBIDDEN" || r.error === "Team not found." || r.code === "UNAUTHENTICATED");
+
+// ---------------------------------------------------------------- server actions
+
+describe("server actions", () => {
+  it("every export of every *.actions.ts file has an entry, and every entry exists", async () => {
+    const found: string[] = [];
+    for (const file of actionFiles) {
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod)) if (typeof value === "function") found.push(`${file}#${name}`);
+    }
+    const missing = found.filter((k) => !ACTIONS[k]);
+    expect(missing, `add these actions to ACTIONS in ${path.relative(ROOT, import.meta.filename)}`).toEqual([]);
+    expect(Object.keys(ACTIONS).filter((k) => !found.includes(k)), "stale ACTIONS entries").toEqual([]);
+  });
+
+  for (const [key, entry] of Object.entries(ACTIONS)) {
+    const [file, name] = key.split("#") as [string, string];
+    it(`${name} (${entry.capability}) refuses another team's member, lower roles and anonymous callers`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (input: unknown) => Promise<{ ok: boolean; code?: string; error?: string }>>;
+      const action = mod[name]!;
+      expect(typeof action).toBe("function");
+      const input = entry.input(fixture);
+
+      as("anonymous");
+      expect(await action(input)).toMatchObject({ ok: false, code: "UNAUTHENTICATED" });
+
+      as("outsider");
+      const foreign = await action(input);
+      expect(foreign, "a member of another team").toMatchObject({ ok: false, code: "NOT_FOUND", error: "Team not found." });
+
+      for (const role of below(entry.capability)) {
+        as(role);
+        expect(await action(input), `role ${role}`).toMatchObject({ ok: false, code: "FORBIDDEN" });
+      }
+      // The table is not stricter than the code: the least role allowed gets past authorization.
+      const least = [...(CAN[entry.capability] as readonly Role[])].reverse()[0]!;
+      as(least);
+      const allowed = await action(input);
+      expect(isAuthzRefusal(allowed), `role ${least} should pass authorization: ${JSON.stringify(allowed)}`).toBe(false);
+    });
+  }
+});
+
+// ---------------------------------------------------------------- route handlers
+
+describe("route handlers", () => {
+  it("every app/**/route.ts has an entry, and every entry exists", () => {
+    expect(routeFiles.filter((f) => !ROUTES[f]), "add these routes to ROUTES").toEqual([]);
+    expect(Object.keys(ROUTES).filter((k) => !routeFiles.includes(k)), "stale ROUTES entries").toEqual([]);
+  });
+
+  for (const [file, entry] of Object.entries(ROUTES)) {
+    if ("public" in entry) continue;
+    it(`${file} (${entry.capability}) refuses another team's member, lower roles and anonymous callers`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+      const methods = Object.keys(mod).filter((k) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(k));
+      expect(methods, "only GET is tabled; add the others").toEqual(["GET"]);
+      const GET = mod.GET as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+      const call = async () => {
+        const { url, params } = entry.GET(fixture);
+        const res = await GET(new Request(ORIGIN + url, { headers: request.headers }), { params: Promise.resolve(params ?? {}) });
+        return { status: res.status, body: await res.text() };
+      };
+      as("anonymous");
+      expect((await call()).status).toBe(401);
+
+      as("outsider");
+      const foreign = await call();
+      expect([403, 404], `a member of another team got ${foreign.status}`).toContain(foreign.status);
+      for (const leak of entry.leaks(fixture)) expect(foreign.body).not.toContain(leak);
+
+      for (const role of below(entry.capability)) {
+        as(role);
+        expect((await call()).status, `role ${role}`).toBe(403);
+      }
+      const least = [...(CAN[entry.capability] as readonly Role[])].reverse()[0]!;
+      as(least);
+      expect([401, 403]).not.toContain((await call()).status);
+    });
+  }
+});
