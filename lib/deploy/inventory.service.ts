@@ -8,6 +8,7 @@ import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
 import { describeEips, describeEnis, describeInstanceType, eipFromWire, eniFromWire, instanceFromWire, type EipView, type EniView, type InstanceView } from "@/lib/cloud/resources";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
+import { fixHint } from "@/lib/cloud/errors";
 import { configureDeployEngine, getProgress as getProgressFn, RunRefused } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
 import { deploymentSpecSchema } from "./spec.schema";
@@ -274,8 +275,12 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
   const plans = (d.plan ?? {}) as Record<string, { steps?: Array<{ key: string; description?: { en: string; ja: string } }> } | undefined>;
   for (const phase of ["apply", "teardown"]) for (const s of plans[phase]?.steps ?? []) if (s.description) descriptions[`${phase}:${s.key}`] = s.description;
   const user = d.createdById ? await db().user.findFirst({ where: { id: d.createdById }, select: { name: true, email: true } }) : null;
+  // The cloud's code → our fix hint (en/ja), for the deployment error and each failed step.
+  const withHint = (e: unknown) => (e && typeof e === "object" && "code" in e ? { ...(e as object), hint: fixHint(String((e as { code: unknown }).code)) } : e);
   return {
     ...progress,
+    error: withHint(progress.error),
+    steps: progress.steps.map((st) => ({ ...st, error: withHint(st.error) })),
     descriptions,
     checks: (d.checks ?? null) as Checks | null,
     scripts: d.scripts.map((s) => ({

@@ -1,0 +1,43 @@
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { requireTeamPage } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { listCloudAccounts } from "@/lib/cloud/accounts";
+import { AppShell } from "@/components/shell/app-shell";
+import { Wizard, type DraftInput } from "@/components/wizard/wizard";
+
+export const metadata = { title: "New deployment" };
+
+export default async function NewDeploymentPage({ searchParams }: { searchParams: Promise<{ draft?: string }> }) {
+  const ctx = await requireTeamPage("deployments.read");
+  const t = await getTranslations("wizard");
+  const { draft: draftId } = await searchParams;
+  const accounts = await listCloudAccounts(ctx.team.teamId);
+  let draft: DraftInput = null;
+  if (draftId) {
+    const d = await db().deployment.findFirst({ where: { id: draftId, teamId: ctx.team.teamId }, select: { id: true, name: true, spec: true, status: true } });
+    if (!d) redirect("/deployments/new");
+    if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
+    draft = { id: d.id, name: d.name, spec: (d.spec ?? {}) as Record<string, unknown>, status: d.status };
+  }
+  return (
+    <AppShell ctx={ctx}>
+      <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">{draft ? t("titleDraft", { name: draft.name }) : t("title")}</h1>
+          <p className="mt-1 max-w-3xl text-sm text-muted-fg">{t("intro")}</p>
+        </div>
+        <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">{t("quickLink")}</Link>
+      </div>
+      <Wizard
+        key={draft?.id ?? "new"}
+        teamId={ctx.team.teamId}
+        accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
+        canApply={can(ctx.role, "deployments.apply")}
+        draft={draft}
+      />
+    </AppShell>
+  );
+}
