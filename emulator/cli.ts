@@ -1,8 +1,9 @@
 // npm run emulator -- --port <P> [--seed f] [--state f] [--faults json|file] [--latencies json|file|zero]
-//                     [--access-key-id id --access-key-secret s]
+//                     [--access-key-id id --access-key-secret s] [--lab]
 import { parseArgs } from "node:util";
 import { ZERO_LATENCIES, type Latencies } from "./engine";
 import { startEmulator } from "./server";
+import { labUnavailable } from "./lab/netns";
 import { readFileSync } from "node:fs";
 
 const { values } = parseArgs({
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     "access-key-id": { type: "string" },
     "access-key-secret": { type: "string" },
     "no-demo-credentials": { type: "boolean", default: false },
+    lab: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -31,7 +33,19 @@ if (!!values["access-key-id"] !== !!values["access-key-secret"]) {
   process.exit(2);
 }
 
+// Lab mode is best effort on the command line: say clearly why it is off and carry on.
+let lab = values.lab;
+if (lab) {
+  const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+  if (why) {
+    console.log(`lab mode: off (${why})`);
+    lab = false;
+  }
+}
+
 const emu = await startEmulator({
+  lab,
+  labLog: (msg) => console.log(`lab: ${msg}`),
   port: Number(values.port),
   seed: values.seed,
   statePath: values.state,
@@ -40,6 +54,7 @@ const emu = await startEmulator({
   credentials: values["access-key-id"] ? [{ accessKeyId: values["access-key-id"], accessKeySecret: values["access-key-secret"]! }] : [],
   demoCredentials: !values["no-demo-credentials"],
 });
+if (emu.lab) console.log(`lab mode: on (instances are network namespaces ${emu.lab.prefix}-*; what-is-my-IP service at ${emu.lab.echoUrl})`);
 console.log(`listening on ${emu.url}`);
 
 let closing = false;
@@ -51,3 +66,9 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// Whatever happens, leave no namespaces behind (a crash is also cleaned at the next start).
+process.on("exit", () => emu.lab?.closeSync());
+process.on("uncaughtException", (e) => {
+  console.error("[emulator] fatal", e);
+  process.exit(1);
+});

@@ -443,6 +443,7 @@ export const ecsActions: Record<string, Handler> = {
     }
     e.cancelTasks(i.instanceId);
     delete w.instances[i.instanceId];
+    e.emit({ type: "action", action: "DeleteInstance", target: i.instanceId });
     return {};
   },
 
@@ -690,6 +691,7 @@ export const ecsActions: Record<string, Handler> = {
       throw err(403, "InvalidOperation.Ipv4CountExceeded", `The ENI would have ${ipCount(eni) + n} private IPv4 addresses; the limit is ${limit}.`);
     const ips = list.length ? list : e.allocIps(eni.vSwitchId, n);
     eni.secondaryIps.push(...ips);
+    e.emit({ type: "action", action: "AssignPrivateIpAddresses", target: eni.networkInterfaceId, ips });
     const body = { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: eni.networkInterfaceId, PrivateIpSet: { PrivateIpAddress: ips }, Ipv4PrefixSet: { Ipv4Prefixes: [] } } };
     e.tokenStore("ecs", "AssignPrivateIpAddresses", p, body);
     return body;
@@ -719,6 +721,7 @@ export const ecsActions: Record<string, Handler> = {
       }
     }
     eni.secondaryIps = eni.secondaryIps.filter((ip) => !list.includes(ip));
+    e.emit({ type: "action", action: "UnassignPrivateIpAddresses", target: eni.networkInterfaceId, ips: list });
     return {};
   },
 

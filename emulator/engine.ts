@@ -52,10 +52,25 @@ export interface CommandRunner {
     timeoutSeconds: number;
     username: string;
     workingDir: string;
-  }): Promise<{ exitCode: number; output: string }>;
+  }): Promise<{ exitCode: number; output: string; timedOut?: boolean }>;
 }
 
 export type Body = Record<string, unknown>;
+
+/**
+ * A change of the world that something outside the API may need to mirror (lab mode wires
+ * namespaces from these). Emitted when an asynchronous transition completes (`task`), when a
+ * synchronous action changed what an instance's network looks like (`action`), and when
+ * the world was replaced or changed behind the API (`world`: reset, drift, load).
+ */
+export type TransitionEvent =
+  | { type: "task"; kind: TaskKind; target: string }
+  | { type: "action"; action: "AssignPrivateIpAddresses" | "UnassignPrivateIpAddresses" | "DeleteInstance"; target: string; ips?: string[] }
+  | { type: "world"; reason: string };
+
+export interface TransitionObserver {
+  onTransition(event: TransitionEvent): void;
+}
 
 export type TransitionHook = (kind: TaskKind, target: string) => { stuck: boolean; jitterFactor: number };
 
@@ -84,6 +99,8 @@ export class Engine {
   now: () => number;
   /** Called after any change of the world (persistence). */
   onChange: () => void = () => {};
+  /** Notified of every completed transition (lab mode). */
+  readonly observers = new Set<TransitionObserver>();
 
   constructor(seed: Seed, opts: { latencies?: Partial<Latencies>; runner?: CommandRunner | null; now?: () => number; world?: World } = {}) {
     this.seed = parseSeed(seed);
@@ -92,6 +109,16 @@ export class Engine {
     this.now = opts.now ?? Date.now;
     if (opts.world) this.load(opts.world);
     else this.reset();
+  }
+
+  emit(event: TransitionEvent): void {
+    for (const o of this.observers) {
+      try {
+        o.onTransition(event);
+      } catch (e) {
+        console.error("[emulator] transition observer failed", e);
+      }
+    }
   }
 
   load(world: World): void {
@@ -254,6 +281,11 @@ export class Engine {
       }
     }
     this.world.rngState = this.rng.state;
+  }
+
+  /** The public address pools EIPs are drawn from (lab mode keeps its internet outside them). */
+  get eipPools(): string[] {
+    return [...this.seed.eipPools];
   }
 
   // ---------- lookups ----------
@@ -420,6 +452,7 @@ export class Engine {
         this.world.tasks = this.world.tasks.filter((x) => x.id !== t.id);
         this.apply(t);
         applied++;
+        if (t.kind !== "invocation.delivered") this.emit({ type: "task", kind: t.kind, target: t.target });
       }
       if (!force) break;
     }
@@ -520,7 +553,10 @@ export class Engine {
       this.runner
         .run({ instance: inst, networkInterfaces: enis, type: inv.commandType, script: inv.commandContent, timeoutSeconds: inv.timeout, username: inv.username, workingDir: inv.workingDir })
         .then(
-          (r) => Object.assign(ii, { status: r.exitCode === 0 ? "Success" : "Failed", exitCode: r.exitCode, output: r.output, errorCode: r.exitCode === 0 ? "" : "ExitCodeNonzero", errorInfo: r.exitCode === 0 ? "" : `the command exited with code ${r.exitCode}` }),
+          (r) =>
+            r.timedOut
+              ? Object.assign(ii, { status: "Timeout", exitCode: r.exitCode, output: r.output, errorCode: "ExecutionTimeout", errorInfo: `the command did not finish within ${inv.timeout} seconds` })
+              : Object.assign(ii, { status: r.exitCode === 0 ? "Success" : "Failed", exitCode: r.exitCode, output: r.output, errorCode: r.exitCode === 0 ? "" : "ExitCodeNonzero", errorInfo: r.exitCode === 0 ? "" : `the command exited with code ${r.exitCode}` }),
           (e: unknown) => Object.assign(ii, { status: "Error", exitCode: null, errorCode: "ExecutionException", errorInfo: String(e) }),
         )
         .finally(() => {

@@ -25,6 +25,8 @@ import {
   type QueryPairs,
 } from "./signature";
 import { vpcActions } from "./vpc";
+import { LabWorld } from "./lab/lab-world";
+import { labUnavailable } from "./lab/netns";
 
 export const DEMO_ACCESS_KEY_ID = "LTAI5tEIPilotDemoKey01";
 export const DEMO_ACCESS_KEY_SECRET = "EIPilotDemoSecretNotForProduction01";
@@ -58,6 +60,13 @@ export type EmulatorOptions = {
   demoCredentials?: boolean;
   /** Lab-mode hook: executes Cloud Assistant scripts. Without it, agents are "not running". */
   runner?: CommandRunner | null;
+  /**
+   * Lab mode (Linux + root): back every instance with network namespaces wired like the VPC
+   * and run Cloud Assistant scripts inside them (see emulator/lab/). Throws when it cannot.
+   */
+  lab?: boolean;
+  /** Log lines of lab mode (default: none). */
+  labLog?: (msg: string) => void;
   /** Size of the in-memory request log (default 2000). */
   requestLogSize?: number;
   now?: () => number;
@@ -84,6 +93,8 @@ export type EmulatorHandle = {
   endpoint: string;
   engine: Engine;
   faults: Faults;
+  /** The namespace lab in lab mode, else null. */
+  lab: LabWorld | null;
   close(): Promise<void>;
   reset(): void;
   setFaults(spec: FaultSpecInput): void;
@@ -144,6 +155,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let world: World | undefined;
   if (options.statePath && existsSync(options.statePath)) world = JSON.parse(readFileSync(options.statePath, "utf8")) as World;
   const engine = new Engine(seed, { latencies: { ...DEMO_LATENCIES, ...options.latencies }, runner: options.runner ?? null, now, world });
+  let lab: LabWorld | null = null;
+  if (options.lab) {
+    const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+    if (why) throw new Error(`lab mode unavailable: ${why}`);
+    lab = new LabWorld(engine, options.labLog);
+    engine.runner = lab;
+    engine.observers.add(lab);
+    try {
+      await lab.start();
+    } catch (e) {
+      await lab.close();
+      throw e;
+    }
+  }
   const faults = new Faults(readJsonArg<FaultSpecInput>(options.faults) ?? {});
   engine.transitionHook = (kind) => faults.transition(kind);
 
@@ -366,6 +391,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         throw new ApiError(400, "InvalidParameter", `unknown drift op ${JSON.stringify(never)}`);
       }
     }
+    engine.emit({ type: "world", reason: `drift:${d.op}` });
     changed();
   }
 
@@ -383,6 +409,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         return send(res, 200, { ok: true });
       }
       if (route === "state" && method === "GET") return send(res, 200, handle.state());
+      if (route === "lab" && method === "GET") {
+        if (!lab) return send(res, 200, { enabled: false, echoUrl: null });
+        await lab.idle();
+        return send(res, 200, { enabled: true, ...lab.status(), namespaces: lab.namespaces(), lastError: lab.lastError?.message ?? null });
+      }
       if (route === "settle" && method === "POST") return send(res, 200, { applied: handle.settle() });
       if (route === "faults" && method === "GET") return send(res, 200, faults.spec);
       if (route === "faults" && method === "PUT") {
@@ -449,16 +480,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     endpoint: `127.0.0.1:${port}`,
     engine,
     faults,
+    lab,
     async close() {
       clearInterval(ticker);
       clearInterval(nonceSweep);
       saveNow();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await lab?.close();
     },
     reset() {
       engine.reset();
       nonces.clear();
+      engine.emit({ type: "world", reason: "reset" });
       changed();
     },
     setFaults(spec) {
