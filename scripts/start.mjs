@@ -58,7 +58,11 @@ async function startEmulator() {
   const dataDir = path.resolve(env.DATA_DIR ?? "data");
   fs.mkdirSync(dataDir, { recursive: true });
   const args = [...tsx, "emulator/cli.ts", "--port", env.EMULATOR_PORT ?? "0", "--state", path.join(dataDir, "emulator-state.json")];
-  if (env.EMULATOR_LAB !== "off" && process.platform === "linux" && process.getuid?.() === 0 && fs.existsSync("emulator/lab")) args.push("--lab");
+  // Lab mode (instances backed by network namespaces, Cloud Assistant runs for real) when it can.
+  const labOff =
+    env.EMULATOR_LAB === "off" ? "EMULATOR_LAB=off" : process.platform !== "linux" ? "needs Linux" : process.getuid?.() !== 0 ? "needs root (ip netns); run npm start as root to get it" : !fs.existsSync("emulator/lab") ? "emulator/lab is missing" : null;
+  if (labOff) log(`emulator lab mode: off (${labOff}); Cloud Assistant agents are reported offline, guest bundles are applied by hand`);
+  else args.push("--lab");
   const child = spawn(nodeBin, args, { stdio: ["ignore", "pipe", "inherit"], env });
   children.push(child);
   const lines = readline.createInterface({ input: child.stdout });
@@ -67,6 +71,12 @@ async function startEmulator() {
     child.once("exit", (code) => reject(new Error(`emulator exited with code ${code}`)));
     lines.on("line", (line) => {
       console.log(`[emulator] ${line}`);
+      const lab = line.match(/^lab mode: (on|off) \((.*)\)$/);
+      if (lab) {
+        const url = lab[2].match(/what-is-my-IP service at (http:\/\/\S+)/);
+        if (url) echoUrl = url[1];
+        log(lab[1] === "on" ? `emulator lab mode: on — instances are network namespaces, Cloud Assistant runs scripts in them; what-is-my-IP at ${echoUrl}` : `emulator lab mode: off (${lab[2]})`);
+      }
       const m = line.match(/listening on http:\/\/(127\.0\.0\.1:\d+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
@@ -74,6 +84,7 @@ async function startEmulator() {
 }
 
 let emulatorEndpoint;
+let echoUrl;
 if (cloudMode) {
   log("Alibaba Cloud credentials configured: real cloud mode, no emulator.");
 } else {
@@ -84,7 +95,7 @@ if (cloudMode) {
 
 const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
   stdio: "inherit",
-  env: { ...env, ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}) },
+  env: { ...env, ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}), ...(echoUrl ? { EMULATOR_ECHO_URL: echoUrl } : {}) },
 });
 children.push(next);
 log(`serving on http://localhost:${port}`);
