@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { appendAuditEvent, verifyAuditChain } from "./chain";
+import { appendAuditEvent, verifyAuditChain, type ChainVerdict } from "./chain";
+import type { Db } from "@/lib/db/client";
 import { REDACTED } from "./redact";
 
 let t: TestDb;
@@ -67,5 +68,68 @@ describe("audit chain", () => {
     expect(text).not.toContain("s3cr3t-value");
     expect(text).not.toContain("hunter2");
     expect(row.params).toMatchObject({ name: "prod", accessKeyId: "LTAI123", accessKeySecret: REDACTED, Password: REDACTED });
+  });
+
+  describe("tampering with any field of any event", () => {
+    const team = "team-fields";
+    const N = 4;
+    // Every column that carries meaning; "id" is only a storage key and not hashed.
+    const columns: [string, string][] = [
+      ["seq", `"seq" + 100`], ["at", `"at" + interval '1 millisecond'`], ["actorType", `'system'`], ["actorId", `coalesce("actorId", '') || 'x'`],
+      ["actorLabel", `coalesce("actorLabel", '') || 'x'`], ["action", `"action" || 'x'`], ["targets", `array_append("targets", 'eni-evil')`],
+      ["deploymentId", `coalesce("deploymentId", '') || 'x'`], ["params", `'{"RegionId":"cn-hangzhou"}'::jsonb`], ["requestId", `coalesce("requestId", '') || 'x'`],
+      ["outcome", `CASE WHEN outcome = 'success' THEN 'failure' ELSE 'success' END`], ["errorCode", `coalesce("errorCode", '') || 'x'`],
+      ["errorMessage", `coalesce("errorMessage", '') || 'x'`], ["durationMs", `coalesce("durationMs", 0) + 1`], ["clientIp", `'203.0.113.66'`],
+      ["userAgent", `coalesce("userAgent", '') || 'x'`], ["prevHash", `repeat('f', 64)`], ["hash", `repeat('e', 64)`],
+    ];
+
+    beforeAll(async () => {
+      await t.db.organization.create({ data: { id: team, name: "Fields", slug: "fields" } });
+      for (let i = 0; i < N; i++) {
+        await appendAuditEvent(t.db, {
+          teamId: team, actorType: "user", actorId: `u${i}`, actorLabel: `u${i}@example.com`, action: "cloud:VPC.AssociateEipAddress",
+          targets: [`eip-${i}`, "eni-1"], deploymentId: `dep-${i}`, params: { AllocationId: `eip-${i}`, Mode: "NAT" }, requestId: `R-${i}`,
+          outcome: i % 2 ? "failure" : "success", errorCode: i % 2 ? "Forbidden" : null, errorMessage: i % 2 ? "no" : null, durationMs: 40 + i,
+          clientIp: "198.51.100.1", userAgent: "vitest",
+        });
+      }
+      expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: N });
+    });
+
+    /** Edits one column of one event in a transaction that is rolled back, and verifies inside it. */
+    async function verdictAfter(seq: number, column: string, expr: string, teamToVerify = team): Promise<ChainVerdict> {
+      let verdict: ChainVerdict | undefined;
+      await t.db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`ALTER TABLE audit_event DISABLE TRIGGER USER`);
+        const n = await tx.$executeRawUnsafe(`UPDATE audit_event SET "${column}" = ${expr} WHERE "teamId" = '${team}' AND seq = ${seq}`);
+        expect(n).toBe(1);
+        verdict = await verifyAuditChain(tx as unknown as Db, teamToVerify);
+        throw new Error("rollback");
+      }).catch((e: Error) => { if (e.message !== "rollback") throw e; });
+      return verdict!;
+    }
+
+    for (let seq = 1; seq <= N; seq++) {
+      it.each(columns)(`event #${seq}: %s`, async (column, expr) => {
+        const verdict = await verdictAfter(seq, column, expr);
+        expect(verdict.ok, `${column} of event #${seq} edited without detection`).toBe(false);
+        if (!verdict.ok) expect(verdict.brokenAt.seq).toBe(seq);
+      });
+    }
+
+    it("moving an event to another team breaks a chain (this one, or the other team's for the last event)", async () => {
+      for (let seq = 1; seq <= N; seq++) {
+        const own = await verdictAfter(seq, "teamId", `'team-ghost'`);
+        const other = await verdictAfter(seq, "teamId", `'team-ghost'`, "team-ghost");
+        expect(own.ok && other.ok, `moving event #${seq}`).toBe(false);
+      }
+      expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: N });
+    });
+
+    it("the database refuses UPDATE and DELETE on the trail", async () => {
+      await expect(t.db.$executeRawUnsafe(`UPDATE audit_event SET action = 'x' WHERE "teamId" = '${team}'`)).rejects.toThrow();
+      await expect(t.db.$executeRawUnsafe(`DELETE FROM audit_event WHERE "teamId" = '${team}'`)).rejects.toThrow();
+      expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: N });
+    });
   });
 });
