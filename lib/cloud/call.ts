@@ -30,6 +30,11 @@ export const ACTIONS = {
   DetachNetworkInterface: "ecs",
   AssignPrivateIpAddresses: "ecs",
   UnassignPrivateIpAddresses: "ecs",
+  // Cloud Assistant (lib/guest)
+  RunCommand: "ecs",
+  DescribeInvocations: "ecs",
+  DescribeInvocationResults: "ecs",
+  DescribeCloudAssistantStatus: "ecs",
   // VPC 2016-04-28
   DescribeVSwitches: "vpc",
   DescribeVpcs: "vpc",
