@@ -55,7 +55,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
       autoVerified.current = true;
       void verifyAction({ teamId, id: d.id }).then(() => refresh());
     }
-  }); // eslint-disable-line react-hooks/exhaustive-deps
+  });
 
   const act = (fn: () => Promise<{ ok: boolean; error?: string; requestId?: string }>, ok?: string) => startTransition(async () => {
     const r = await fn();

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { useCallback, useMemo, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -18,7 +18,7 @@ import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
   STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, parseAddressList, resolvedOs, secondaryCount,
-  specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type Issues, type LocatedEip, type StepId, type WizardForm, emptyForm,
+  specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
 export type AccountOption = { id: string; name: string; defaultRegion: string; kind: string };
@@ -79,7 +79,6 @@ function fieldError(issues: Issue[], field: string, t: ReturnType<typeof useTran
 
 export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; accounts: AccountOption[]; canApply: boolean; draft: DraftInput }) {
   const t = useTranslations("wizard");
-  const te = useTranslations("wizard.errors");
   const router = useRouter();
   const [form, setForm] = useState<WizardForm>(() => {
     if (draft) return formFromSpec(draft.spec, draft.name);
@@ -110,12 +109,6 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
     setReview(null);
     setForm((f) => ({ ...f, ...patch }));
   }, []);
-
-  // Default a name from the chosen instance.
-  const inst = chosenInstance(form, inventory);
-  useEffect(() => {
-    if (!form.name && inst) setForm((f) => (f.name ? f : { ...f, name: `${inst.name || inst.instanceId} · ${f.eips.length} EIPs` }));
-  }, [inst, form.name]);
 
   const save = useCallback(async (): Promise<string | null> => {
     if (!canApply) return draftId;
@@ -377,7 +370,7 @@ function StepInstance({ form, update, accounts, inventory, loading, issues = [] 
               {list.map((i) => (
                 <tr key={i.instanceId} className={cn("border-t border-border", form.instanceId === i.instanceId && "bg-primary/5")} data-testid="instance-row">
                   <td className="px-2 py-1.5">
-                    <input type="radio" name="instance" id={`inst-${i.instanceId}`} checked={form.instanceId === i.instanceId} onChange={() => update({ instanceId: i.instanceId, eniId: "", instanceMode: "existing" })} className="h-4 w-4 accent-[var(--primary)]" />
+                    <input type="radio" name="instance" id={`inst-${i.instanceId}`} checked={form.instanceId === i.instanceId} onChange={() => update({ instanceId: i.instanceId, eniId: "", instanceMode: "existing", name: form.name || `${i.name || i.instanceId} · ${form.eips.length} EIPs` })} className="h-4 w-4 accent-[var(--primary)]" />
                   </td>
                   <td className="px-2 py-1.5"><label htmlFor={`inst-${i.instanceId}`} className="cursor-pointer"><span className="font-medium">{i.name || "—"}</span><span className="block font-mono text-xs text-muted-fg">{i.instanceId} · {i.primaryIp}</span></label></td>
                   <td className="px-2 py-1.5 font-mono text-xs">{i.instanceType}</td>
