@@ -87,7 +87,10 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
   });
   const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
   const [step, setStep] = useState<StepId>("instance");
-  const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft ? STEPS.slice(0, -1) : ["instance"]));
+  // Steps the user has left (their problems show in the stepper) and steps they have typed in (problems show live).
+  const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft ? STEPS.slice(0, -1) : []));
+  const [touched, setTouched] = useState<Set<StepId>>(() => new Set());
+  const stepRef = useRef<StepId>("instance");
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
   const [review, setReview] = useState<ReviewResult | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
@@ -106,6 +109,7 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
 
   const update = useCallback((patch: Partial<WizardForm>) => {
     dirty.current = true;
+    setTouched((s) => (s.has(stepRef.current) ? s : new Set([...s, stepRef.current])));
     setReview(null);
     setForm((f) => ({ ...f, ...patch }));
   }, []);
@@ -138,7 +142,8 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
   }, [save, teamId]);
 
   function go(next: StepId) {
-    setVisited((v) => new Set([...v, step, next]));
+    setVisited((v) => new Set([...v, step]));
+    stepRef.current = next;
     setStep(next);
     startTransition(async () => {
       if (dirty.current && form.cloudAccountId) await save();
@@ -262,7 +267,7 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
             </div>
           )}
 
-          {step !== "review" && stepIssues.length > 0 && visited.has(step) && (
+          {step !== "review" && stepIssues.length > 0 && (visited.has(step) || touched.has(step)) && (
             <ul className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-3 text-sm" aria-live="polite" data-testid="step-issues">
               {stepIssues.map((i, k) => <li key={k} className="flex gap-2"><CircleAlert className="mt-0.5 h-4 w-4 shrink-0 text-danger" aria-hidden /><span><IssueText issue={i} /></span></li>)}
             </ul>

@@ -1,0 +1,286 @@
+// The wizard, quick deploy and the deployment page, as a new user would use them,
+// against the emulator started by `npm start` in demo mode.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { newUser, signUp } from "./fixtures/users";
+
+const INSTANCE = "i-6we1x9demoweb000001";
+const INSTANCE2 = "i-6we1x9demoweb000002";
+const ENI = "eni-6we1x9demosecond001";
+const FREE_EIPS = ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"];
+const ARTIFACTS = path.join(import.meta.dirname, "artifacts");
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+function emulator(): string {
+  const file = path.join(process.cwd(), "data/e2e/emulator-endpoint");
+  return `http://${fs.readFileSync(file, "utf8").trim()}`;
+}
+async function admin(method: string, route: string, body?: unknown) {
+  const r = await fetch(`${emulator()}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<Record<string, unknown>>;
+}
+/** What "the start" means for teardown: every ENI, EIP and instance with its status and bindings. */
+async function world() {
+  const s = (await admin("GET", "state")) as { enis: Record<string, { status: string; instanceId: string; secondaryIps: string[] }>; eips: Record<string, { status: string; binding: unknown }>; instances: Record<string, { status: string }> };
+  return {
+    enis: Object.fromEntries(Object.entries(s.enis).map(([k, v]) => [k, { status: v.status, instanceId: v.instanceId, secondaryIps: [...v.secondaryIps].sort() }])),
+    eips: Object.fromEntries(Object.entries(s.eips).map(([k, v]) => [k, { status: v.status, binding: v.binding }])),
+    instances: Object.fromEntries(Object.entries(s.instances).map(([k, v]) => [k, v.status])),
+  };
+}
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+async function axe(page: Page, what: string) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`)).toEqual([]);
+}
+async function next(page: Page) {
+  await page.getByRole("button", { name: "Next", exact: true }).click();
+}
+
+test.beforeEach(async () => {
+  await admin("PUT", "faults", {});
+  await admin("POST", "reset");
+});
+
+test("wizard: three EIPs → apply → every step succeeds → results per EIP → bundle downloads → teardown restores the start", async ({ page }) => {
+  test.setTimeout(150_000);
+  const start = await world();
+  await signUp(page, newUser("wizard"));
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+  await axe(page, "dashboard (empty)");
+  await page.getByRole("link", { name: "Give an instance several public IPs" }).click();
+
+  // 1. instance
+  await expect(page.getByRole("heading", { name: "Cloud account, region and instance" })).toBeVisible();
+  await expect(page.getByTestId("cloud-effect")).toContainText("DescribeInstances");
+  await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
+  await page.locator(`#inst-${INSTANCE}`).check();
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/demo-web-1/);
+  await page.getByLabel("Deployment name").fill(`web-1 three EIPs ${Date.now()}`);
+  await shot(page, "wizard-1-instance");
+  await axe(page, "wizard step 1");
+  await next(page);
+
+  // 2. ENI
+  await expect(page.getByTestId("quota-note")).toContainText("ecs.g7.large allows 3 ENIs");
+  await page.locator(`#eni-${ENI}`).check();
+  await shot(page, "wizard-2-eni");
+  await next(page);
+  await expect(page).toHaveURL(/draft=/);
+
+  // 3. private IPs (count 2 + the ENI primary = 3 slots)
+  await expect(page.getByTestId("cidr-note")).toContainText("172.16.0.0/24");
+  await page.getByLabel("Number of secondary private IPs").fill("2");
+  await shot(page, "wizard-3-ips");
+  await next(page);
+
+  // 4. guest OS
+  await expect(page.getByLabel("OS family")).toBeVisible();
+  await expect(page.getByTestId("bundle-viewer")).toBeVisible();
+  await expect(page.getByRole("button", { name: "apply.sh", exact: true })).toBeVisible();
+  await shot(page, "wizard-4-os");
+  await next(page);
+
+  // 5. EIPs
+  await expect(page.getByTestId("fee-notice")).toContainText("configuration");
+  await page.getByLabel("EIP 1", { exact: true }).selectOption(FREE_EIPS[0]!);
+  await page.getByRole("button", { name: "Add an EIP" }).click();
+  await page.getByLabel("EIP 2", { exact: true }).selectOption(FREE_EIPS[1]!);
+  await page.getByRole("button", { name: "Add an EIP" }).click();
+  await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);
+  await shot(page, "wizard-5-eips");
+  await next(page);
+
+  // 6. routes
+  await expect(page.getByText("Inbound and outbound (policy routes)")).toBeVisible();
+  await shot(page, "wizard-6-routes");
+  await next(page);
+
+  // 7. review
+  await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
+  await expect(page.getByTestId("plan-calls")).toContainText("AttachNetworkInterface");
+  await expect(page.getByTestId("plan-calls")).toContainText("AssociateEipAddress");
+  await shot(page, "wizard-7-review");
+  await axe(page, "wizard review");
+  await page.getByTestId("apply").click();
+
+  // live progress → succeeded
+  await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  const id = page.url().split("/").pop()!;
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  const statuses = await page.getByTestId("step").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+  expect(statuses.length).toBeGreaterThanOrEqual(5);
+  expect(statuses.every((s) => s === "succeeded" || s === "noop")).toBe(true);
+  await expect(page.getByTestId("topology-eip")).toHaveCount(3);
+
+  // results per EIP: the cloud check passes for each
+  await expect(page.getByTestId("eip-result")).toHaveCount(3);
+  await expect(page.locator('[data-check="pass"]')).toHaveCount(3, { timeout: 15_000 });
+  await shot(page, "deployment-succeeded");
+  await axe(page, "deployment page");
+
+  // bundle: the archive and one file
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-archive").click()]);
+  expect(download.suggestedFilename()).toMatch(/^eipilot-.*-v1\.tar$/);
+  const apply = await page.request.get(`/api/deployments/${id}/bundle?file=apply.sh`);
+  expect(apply.status()).toBe(200);
+  expect(await apply.text()).toMatch(/^#!/);
+  expect((await page.request.get(`/api/deployments/${id}/progress`)).status()).toBe(200);
+
+  // drift: in sync
+  await page.getByRole("button", { name: "Refresh (drift)" }).click();
+  await expect(page.getByTestId("drift")).toContainText("In sync");
+
+  // teardown behind a typed confirmation
+  await page.getByRole("button", { name: "Tear down" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("button", { name: "Tear down" })).toBeDisabled();
+  const name = (await page.locator("h1").textContent())!;
+  await dialog.getByRole("textbox").fill(name);
+  await dialog.getByRole("button", { name: "Tear down" }).click();
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
+  await shot(page, "deployment-torn-down");
+  await admin("POST", "settle");
+  expect(await world()).toEqual(start);
+
+  // dashboard lists it with status word, instance and who
+  await page.goto("/");
+  const row = page.getByTestId("deployment-row").filter({ hasText: name });
+  await expect(row).toContainText("Torn down");
+  await expect(row).toContainText(INSTANCE);
+  await axe(page, "dashboard");
+});
+
+test("bad input on every step shows the specific message and blocks Apply", async ({ page }) => {
+  test.setTimeout(120_000);
+  // An EIP in another region (cn-hangzhou), allocated behind EIPilot's back.
+  const { vpcClient, $Vpc } = await import("../emulator/sdk");
+  const far = await vpcClient({ endpoint: emulator().replace("http://", ""), regionId: "cn-hangzhou" }).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }));
+  const farId = far.body!.allocationId!;
+
+  await signUp(page, newUser("badinput"));
+  await page.goto("/deployments/new");
+  // 1. no instance
+  await page.getByLabel("Deployment name").fill("");
+  await next(page);
+  await page.getByRole("button", { name: /Instance/ }).first().click();
+  await expect(page.getByTestId("step-issues")).toContainText("Choose the instance that gets the public IPs.");
+  await expect(page.getByTestId("step-issues")).toContainText("Give the deployment a name.");
+  await page.locator(`#inst-${INSTANCE}`).check();
+  await next(page);
+
+  // 2. an ENI in the wrong zone (a new ENI in zone b for an instance in zone a)
+  await page.getByLabel("Create a new ENI").check();
+  await page.getByLabel("vSwitch").selectOption("vsw-6we1x9demotokyob01");
+  await expect(page.getByTestId("step-issues")).toContainText("is in zone ap-northeast-1b but the instance is in ap-northeast-1a");
+  await shot(page, "bad-2-wrong-zone");
+  await page.getByLabel("Use an Available ENI").check();
+  await page.locator(`#eni-${ENI}`).check();
+  await next(page);
+
+  // 3. outside the CIDR, then too many for the quota
+  await page.getByLabel("List the addresses").check();
+  await page.getByLabel("Secondary private IPs").fill("10.0.0.5\n172.16.0.70");
+  await expect(page.getByTestId("step-issues")).toContainText("10.0.0.5 is outside the vSwitch CIDR 172.16.0.0/24.");
+  await shot(page, "bad-3-outside-cidr");
+  await page.getByLabel("Let the cloud pick idle addresses").check();
+  await page.getByLabel("Number of secondary private IPs").fill("9");
+  await expect(page.getByTestId("step-issues")).toContainText("Too many addresses: ecs.g7.large allows 6 private IPs per ENI and this needs 10.");
+  await shot(page, "bad-3-quota");
+  await page.getByLabel("Number of secondary private IPs").fill("2");
+  await next(page);
+  await next(page);
+
+  // 5. an EIP from another region
+  await page.getByLabel("EIP 1", { exact: true }).selectOption("__id");
+  await page.getByLabel("Allocation ID").fill(farId);
+  await page.getByLabel("Allocation ID").blur();
+  await expect(page.getByTestId("step-issues")).toContainText(`${farId} is in cn-hangzhou, not ap-northeast-1`);
+  await shot(page, "bad-5-eip-region");
+  await next(page);
+  await next(page);
+
+  // review: Apply is blocked and the problem is listed
+  await expect(page.getByTestId("form-issues")).toContainText("cn-hangzhou");
+  await expect(page.getByTestId("apply")).toBeDisabled();
+  await axe(page, "wizard review with errors");
+  // errors never lose what the user typed: the draft resumes with the same input
+  const url = page.url();
+  expect(url).toMatch(/draft=/);
+  await page.goto(url);
+  await page.getByRole("button", { name: /EIPs/ }).first().click();
+  await expect(page.getByLabel("Allocation ID")).toHaveValue(farId);
+});
+
+test("quick deploy in Japanese: new ENI, two existing EIPs and one new → applied → torn down", async ({ page, context }) => {
+  test.setTimeout(150_000);
+  const start = await world();
+  await signUp(page, newUser("quick"));
+  await context.addCookies([{ name: "NEXT_LOCALE", value: "ja", url: page.url() }]);
+  await page.goto("/deployments/quick");
+  await expect(page.getByRole("heading", { name: "クイックデプロイ" })).toBeVisible();
+  await page.getByLabel("デプロイ名").fill(`クイック ${Date.now()}`);
+  await page.getByLabel("インスタンス", { exact: true }).selectOption(INSTANCE2);
+  await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
+  await page.getByLabel("セカンダリプライベート IP の数").fill("2");
+  await page.getByLabel(/203\.0\.113\.21/).check();
+  await page.getByLabel(/203\.0\.113\.22/).check();
+  await page.getByLabel("新しく確保する従量課金 EIP の数").fill("1");
+  await shot(page, "quick-ja-form");
+  await axe(page, "quick deploy (ja)");
+  await page.getByRole("button", { name: "プランを確認" }).click();
+  await expect(page.getByTestId("preflight-status")).toHaveText(/プリフライトに合格しました/, { timeout: 30_000 });
+  await expect(page.getByTestId("plan-calls")).toContainText("CreateNetworkInterface");
+  await expect(page.getByTestId("plan-calls")).toContainText("AllocateEipAddress");
+  await shot(page, "quick-ja-review");
+  await page.getByTestId("apply").click();
+  await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+  await expect(page.locator("h1 + [data-status]")).toHaveText(/成功/);
+  await expect(page.getByTestId("eip-result")).toHaveCount(3);
+  await expect(page.locator('[data-check="pass"]')).toHaveCount(3, { timeout: 15_000 });
+  await shot(page, "quick-ja-succeeded");
+  await axe(page, "deployment page (ja)");
+  await page.getByRole("button", { name: "削除（元に戻す）" }).click();
+  const name = (await page.locator("h1").textContent())!;
+  await page.getByRole("dialog").getByRole("textbox").fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "削除する" }).click();
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
+  await admin("POST", "settle");
+  expect(await world()).toEqual(start);
+});
+
+test("with emulator faults injected the run still ends green and shows the retries", async ({ page }) => {
+  test.setTimeout(150_000);
+  await signUp(page, newUser("faults"));
+  await page.goto("/deployments/quick");
+  await page.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
+  await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
+  await page.getByLabel(/203\.0\.113\.21/).check();
+  await page.getByLabel(/203\.0\.113\.22/).check();
+  await page.getByLabel(/203\.0\.113\.23/).check();
+  await page.getByRole("button", { name: "Review the plan" }).click();
+  await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
+  await admin("PUT", "faults", {
+    seed: 7,
+    errors: {
+      CreateNetworkInterface: { "Throttling.User": 0.6 },
+      AttachNetworkInterface: { ServiceUnavailable: 0.6 },
+      AssociateEipAddress: { "Throttling.User": 0.5, InternalError: 0.2 },
+    },
+  });
+  await page.getByTestId("apply").click();
+  await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
+  await admin("PUT", "faults", {});
+  await expect(page.getByTestId("retried")).toBeVisible();
+  const attempts = await page.getByTestId("attempts").allTextContents();
+  expect(attempts.some((a) => /^[2-9]\d* attempts$/.test(a))).toBe(true);
+  await shot(page, "faults-succeeded");
+});
