@@ -138,7 +138,6 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
     const Ctor = requestModel(product, action);
     if (!Ctor) throw new CloudError({ code: "ClientError", message: `SDK has no ${action}Request`, action, retryable: false });
     const request = toModel(Ctor, params);
-    if (process.env.EIPILOT_DEBUG_CALLS) console.log("CALL", action, JSON.stringify(params), JSON.stringify((request as { toMap(): unknown }).toMap()));
     // The plain method uses default runtime options: no SDK-level retries (the
     // executor owns retries) and the timeouts set on the client's Config.
     const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (req: unknown) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;
