@@ -303,7 +303,8 @@ export async function listShareLinks(teamId: string, templateId: string) {
     orderBy: { createdAt: "desc" },
     select: { id: true, revision: true, expiresAt: true, revokedAt: true, createdAt: true },
   });
-  return links.map((l) => ({ ...l, token: l.revokedAt ? null : shareToken(l.id, l.expiresAt) }));
+  const now = Date.now();
+  return links.map((l) => ({ ...l, expired: l.expiresAt.getTime() <= now, token: l.revokedAt || l.expiresAt.getTime() <= now ? null : shareToken(l.id, l.expiresAt) }));
 }
 
 export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {

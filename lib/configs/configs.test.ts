@@ -66,7 +66,7 @@ describe("config spec", () => {
 describe("exports", () => {
   it("ROS: ENI + attachment + EIPs + NAT-mode associations to the ENI's private IPs", () => {
     const spec = configSpecFromDeployment(deploymentSpec).data!;
-    const ros = exportRos(spec, { name: "web", revision: 3 }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+    const ros = exportRos(spec, { name: "web", revision: 3 }) as { ROSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
     expect(ros.ROSTemplateFormatVersion).toBe("2015-09-01");
     expect(Object.keys(ros.Parameters)).toEqual(expect.arrayContaining(["InstanceId", "NetworkInterfaceId", "EniPrimaryIpAddress", "EipAllocationId1"]));
     expect(ros.Resources.EniAttachment!.Type).toBe("ALIYUN::ECS::NetworkInterfaceAttachment");

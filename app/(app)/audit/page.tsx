@@ -1,0 +1,24 @@
+import { getTranslations } from "next-intl/server";
+import { requireTeamPage } from "@/lib/auth/session";
+import { filterToSearch, listAuditActions, listAuditEvents, parseAuditFilter } from "@/lib/audit/audit.queries";
+import { AppShell } from "@/components/shell/app-shell";
+import { AuditView } from "@/components/audit/audit-view";
+
+export const metadata = { title: "Audit" };
+export const dynamic = "force-dynamic";
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requireTeamPage("audit.read");
+  const t = await getTranslations("audit");
+  const filter = parseAuditFilter(await searchParams);
+  const [first, actions] = await Promise.all([listAuditEvents(ctx.team.teamId, filter), listAuditActions(ctx.team.teamId)]);
+  return (
+    <AppShell ctx={ctx}>
+      <div className="mb-4">
+        <h1 className="text-2xl font-semibold">{t("title")}</h1>
+        <p className="text-sm text-muted-fg">{t("intro")}</p>
+      </div>
+      <AuditView teamId={ctx.team.teamId} filter={filter} query={filterToSearch(filter).toString()} first={first} actions={actions} />
+    </AppShell>
+  );
+}

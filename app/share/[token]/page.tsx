@@ -1,0 +1,36 @@
+// Public, read-only view of a shared config. No session needed; the signed,
+// expiring, revocable token is the only key. Shows the config's shape only —
+// never credentials, account ids or the team.
+import { getFormatter, getTranslations } from "next-intl/server";
+import { resolveShareToken } from "@/lib/configs/config.service";
+import { SpecSummary } from "@/components/configs/spec-summary";
+import { Badge, Card } from "@/components/ui/card";
+
+export const metadata = { title: "Shared config", robots: { index: false, follow: false } };
+export const dynamic = "force-dynamic";
+
+export default async function SharePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const t = await getTranslations("configs.sharePage");
+  const format = await getFormatter();
+  const shared = await resolveShareToken(decodeURIComponent(token));
+  return (
+    <main className="mx-auto max-w-3xl px-4 py-10">
+      <p className="mb-2 text-lg font-bold text-primary">EIPilot</p>
+      <h1 className="mb-4 text-2xl font-semibold">{t("title")}</h1>
+      {!shared.ok ? (
+        <Card role="alert" data-testid="share-refused" className="border-danger/40 text-danger">{t(shared.reason)}</Card>
+      ) : (
+        <Card className="space-y-4">
+          <div>
+            <h2 className="break-words text-xl font-semibold" data-testid="config-name">{shared.name}</h2>
+            {shared.description && <p className="whitespace-pre-wrap text-sm text-muted-fg">{shared.description}</p>}
+            <div className="mt-1 flex flex-wrap gap-1">{shared.tags.map((x) => <Badge key={x}>{x}</Badge>)}</div>
+          </div>
+          <p className="text-xs text-muted-fg" title={shared.expiresAt.toISOString()}>{t("readOnly", { n: shared.revision, time: format.relativeTime(shared.expiresAt) })}</p>
+          <SpecSummary spec={shared.spec} />
+        </Card>
+      )}
+    </main>
+  );
+}

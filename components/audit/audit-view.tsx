@@ -1,0 +1,190 @@
+"use client";
+// The audit list: filters live in the URL (a GET form), the first page comes
+// from the server component, older pages through /api/audit/events (keyset
+// cursor) with React Query. Rows open a drawer with the full event.
+import { useMemo, useState, useTransition } from "react";
+import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
+import { ShieldCheck, ShieldAlert, Download, X } from "lucide-react";
+import type { AuditEventDto, AuditFilter, AuditPage } from "@/lib/audit/audit.queries";
+import { verifyAuditChainAction } from "@/lib/audit/audit.actions";
+import { Button } from "@/components/ui/button";
+import { Badge, Card } from "@/components/ui/card";
+import { CopyId } from "@/components/ui/copy-id";
+import { Field, Input, Select } from "@/components/ui/input";
+
+const features = tableFeatures({});
+const helper = createColumnHelper<typeof features, AuditEventDto>();
+
+export const auditKeys = {
+  list: (teamId: string, query: string) => ["audit", teamId, query] as const,
+};
+
+function Outcome({ value }: { value: string }) {
+  const t = useTranslations("audit.outcome");
+  return <Badge tone={value === "success" ? "success" : "danger"}>{t(value === "success" ? "success" : "failure")}</Badge>;
+}
+
+function When({ at }: { at: string }) {
+  const format = useFormatter();
+  return <time dateTime={at} title={at}>{format.relativeTime(new Date(at))}</time>;
+}
+
+export function AuditView({ teamId, filter, query, first, actions }: { teamId: string; filter: AuditFilter; query: string; first: AuditPage; actions: string[] }) {
+  const t = useTranslations("audit");
+  const [selected, setSelected] = useState<AuditEventDto | null>(null);
+  const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
+  const [verifying, startVerify] = useTransition();
+
+  const pages = useInfiniteQuery({
+    queryKey: auditKeys.list(teamId, query),
+    initialData: { pages: [first], pageParams: [null as string | null] },
+    initialPageParam: null as string | null,
+    queryFn: async ({ pageParam }) => {
+      const p = new URLSearchParams(query);
+      p.set("teamId", teamId);
+      if (pageParam) p.set("cursor", pageParam);
+      const res = await fetch(`/api/audit/events?${p}`, { cache: "no-store" });
+      if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error ?? `HTTP ${res.status}`);
+      return (await res.json()) as AuditPage;
+    },
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: Infinity,
+  });
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
+
+  const columns = useMemo(() => helper.columns([
+    helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
+    helper.accessor("actorLabel", { header: () => t("columns.actor"), cell: (c) => c.getValue() ?? (c.row.original.actorType === "system" ? t("system") : c.row.original.actorId ?? "—") }),
+    helper.accessor("action", { header: () => t("columns.action"), cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
+    helper.accessor("targets", { header: () => t("columns.targets"), cell: (c) => <span className="font-mono text-xs">{c.getValue().slice(0, 3).join(", ")}{c.getValue().length > 3 ? " …" : ""}</span> }),
+    helper.accessor("outcome", { header: () => t("columns.outcome"), cell: (c) => <Outcome value={c.getValue()} /> }),
+    helper.accessor("durationMs", { header: () => t("columns.duration"), cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`) }),
+  ]), [t]);
+  const table = useTable({ features, columns, data: rows, getRowId: (r) => r.id });
+
+  const exportHref = (format: "csv" | "ndjson") => {
+    const p = new URLSearchParams(query);
+    p.set("format", format);
+    p.set("teamId", teamId);
+    return `/api/audit/export?${p}`;
+  };
+
+  return (
+    <div className="space-y-4">
+      <Card className="p-4">
+        <form method="get" action="/audit" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label={t("filters.legend")}>
+          <Field id="f-from" label={t("filters.from")}><Input id="f-from" name="from" type="date" defaultValue={filter.from?.slice(0, 10)} /></Field>
+          <Field id="f-to" label={t("filters.to")}><Input id="f-to" name="to" type="date" defaultValue={filter.to?.slice(0, 10)} /></Field>
+          <Field id="f-actor" label={t("filters.actor")}><Input id="f-actor" name="actor" defaultValue={filter.actor} /></Field>
+          <Field id="f-action" label={t("filters.action")} hint={t("filters.actionHint")}>
+            <Input id="f-action" name="action" list="audit-actions" defaultValue={filter.action} />
+            <datalist id="audit-actions">{actions.map((a) => <option key={a} value={a} />)}</datalist>
+          </Field>
+          <Field id="f-resource" label={t("filters.resource")}><Input id="f-resource" name="resource" className="font-mono" defaultValue={filter.resource} /></Field>
+          <Field id="f-deployment" label={t("filters.deployment")}><Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} /></Field>
+          <Field id="f-outcome" label={t("filters.outcome")}>
+            <Select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""}>
+              <option value="">{t("filters.any")}</option>
+              <option value="success">{t("outcome.success")}</option>
+              <option value="failure">{t("outcome.failure")}</option>
+            </Select>
+          </Field>
+          <div className="flex items-end gap-2">
+            <Button type="submit">{t("filters.apply")}</Button>
+            <Link href="/audit" className="inline-flex h-10 items-center rounded-md px-3 text-sm hover:bg-muted">{t("filters.clear")}</Link>
+          </div>
+        </form>
+      </Card>
+
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="secondary" disabled={verifying} onClick={() => startVerify(async () => {
+          const r = await verifyAuditChainAction({ teamId });
+          if (!r.ok) return setVerdict({ ok: false, text: r.error });
+          const v = r.data;
+          setVerdict(v.ok
+            ? { ok: true, text: t("verify.ok", { count: v.checked, ms: v.durationMs }) }
+            : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) });
+        })}>
+          <ShieldCheck className="h-4 w-4" aria-hidden /> {verifying ? t("verify.running") : t("verify.button")}
+        </Button>
+        <span className="ml-auto text-sm text-muted-fg">{t("export.label")}:</span>
+        <a className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted" href={exportHref("csv")} download><Download className="h-3 w-3" aria-hidden />{t("export.csv")}</a>
+        <a className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted" href={exportHref("ndjson")} download><Download className="h-3 w-3" aria-hidden />{t("export.ndjson")}</a>
+      </div>
+      {verdict && (
+        <p role="status" data-testid="verify-result" className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm ${verdict.ok ? "bg-success/10 text-success" : "bg-danger/10 text-danger"}`}>
+          {verdict.ok ? <ShieldCheck className="h-4 w-4" aria-hidden /> : <ShieldAlert className="h-4 w-4" aria-hidden />} {verdict.text}
+        </p>
+      )}
+
+      <Card className="overflow-x-auto p-0">
+        {rows.length === 0 ? (
+          <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
+        ) : (
+          <table className="w-full text-sm" data-testid="audit-table">
+            <thead className="bg-muted text-left text-muted-fg">
+              {table.getHeaderGroups().map((g) => (
+                <tr key={g.id}>{g.headers.map((h) => <th key={h.id} className="px-3 py-2 font-medium">{h.isPlaceholder ? null : <table.FlexRender header={h} />}</th>)}</tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className="cursor-pointer border-t border-border hover:bg-muted/50" tabIndex={0}
+                  onClick={() => setSelected(row.original)} onKeyDown={(e) => { if (e.key === "Enter") setSelected(row.original); }}>
+                  {row.getAllCells().map((cell) => <td key={cell.id} className="px-3 py-2 align-top"><table.FlexRender cell={cell} /></td>)}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+      <div className="flex items-center gap-3">
+        <span className="text-sm text-muted-fg">{t("shown", { count: rows.length })}</span>
+        {pages.hasNextPage && (
+          <Button variant="secondary" size="sm" disabled={pages.isFetchingNextPage} onClick={() => pages.fetchNextPage()}>
+            {pages.isFetchingNextPage ? t("loading") : t("loadMore")}
+          </Button>
+        )}
+      </div>
+      {selected && <EventDrawer event={selected} onClose={() => setSelected(null)} />}
+    </div>
+  );
+}
+
+function EventDrawer({ event, onClose }: { event: AuditEventDto; onClose: () => void }) {
+  const t = useTranslations("audit.detail");
+  const row = (label: string, value: React.ReactNode) => (
+    <div className="grid grid-cols-[140px_1fr] gap-2 border-t border-border py-2 text-sm"><dt className="text-muted-fg">{label}</dt><dd className="min-w-0 break-words">{value ?? "—"}</dd></div>
+  );
+  return (
+    <div className="fixed inset-0 z-40 flex justify-end bg-black/30" onClick={onClose}>
+      <aside role="dialog" aria-modal="true" aria-labelledby="event-title" className="h-full w-full max-w-xl overflow-y-auto bg-card p-5 shadow-xl" onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === "Escape") onClose(); }}>
+        <div className="mb-3 flex items-center justify-between">
+          <h2 id="event-title" className="text-lg font-semibold">{t("title", { seq: event.seq })}</h2>
+          <Button variant="ghost" size="sm" onClick={onClose} autoFocus aria-label={t("close")}><X className="h-4 w-4" aria-hidden /></Button>
+        </div>
+        <dl>
+          {row(t("fields.at"), <When at={event.at} />)}
+          {row(t("fields.actor"), `${event.actorLabel ?? event.actorId ?? event.actorType} (${event.actorType})`)}
+          {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
+          {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
+          {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}
+          {row(t("fields.deployment"), event.deploymentId ? (
+            <span className="flex flex-wrap items-center gap-2"><CopyId value={event.deploymentId} /><Link className="text-primary underline" href={`/deployments/${encodeURIComponent(event.deploymentId)}`}>{t("openDeployment")}</Link></span>
+          ) : null)}
+          {row(t("fields.requestId"), event.requestId ? <CopyId value={event.requestId} /> : null)}
+          {row(t("fields.error"), event.errorCode || event.errorMessage ? `${event.errorCode ?? ""} ${event.errorMessage ?? ""}` : null)}
+          {row(t("fields.duration"), event.durationMs == null ? null : `${event.durationMs} ms`)}
+          {row(t("fields.client"), [event.clientIp, event.userAgent].filter(Boolean).join(" · ") || null)}
+          {row(t("fields.params"), event.params == null ? null : <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event.params, null, 2)}</pre>)}
+          {row(t("fields.hash"), <span className="font-mono text-xs break-all">{event.hash}</span>)}
+          {row(t("fields.prevHash"), <span className="font-mono text-xs break-all">{event.prevHash}</span>)}
+        </dl>
+      </aside>
+    </div>
+  );
+}
