@@ -9,22 +9,7 @@ import { Card } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
 import { RelativeTime, StatusBadge } from "@/components/deploy/status";
 import type { DashboardRow } from "@/lib/deploy/inventory.service";
-
-const FILTERS = ["all", "active", "draft", "running", "succeeded", "failed", "cancelled", "torn_down"] as const;
-type Filter = (typeof FILTERS)[number];
-
-/** Pure: the rows a filter + search keeps (exported for unit tests). */
-export function filterRows(rows: DashboardRow[], filter: Filter, q: string): DashboardRow[] {
-  const needle = q.trim().toLowerCase();
-  return rows.filter((r) => {
-    if (filter === "active" && !["running", "tearing_down", "ready", "draft"].includes(r.status)) return false;
-    if (filter === "running" && !["running", "tearing_down"].includes(r.status)) return false;
-    if (filter === "draft" && !["draft", "ready"].includes(r.status)) return false;
-    if (!["all", "active", "running", "draft"].includes(filter) && r.status !== filter) return false;
-    if (!needle) return true;
-    return [r.name, r.id, r.instanceId, r.eniId, r.regionId, r.createdBy, ...r.eips].some((v) => v?.toLowerCase().includes(needle));
-  });
-}
+import { FILTERS, filterRows, type Filter } from "./filter";
 
 export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
   const t = useTranslations("dashboard");
