@@ -13,6 +13,7 @@ import { cn } from "@/components/ui/cn";
 import type { DeploymentView as View } from "@/lib/deploy/inventory.service";
 import { cancelAction, refreshAction, resumeAction, teardownAction, verifyAction } from "@/lib/deploy/wizard.actions";
 import { BundleViewer } from "@/components/wizard/bundle-viewer";
+import { GuestPanel } from "@/components/guest/guest-panel";
 import { RelativeTime, StatusBadge, StepBadge } from "./status";
 import { TopologyView } from "./topology";
 import { topologyFromProgress } from "./topology-model";
@@ -165,6 +166,8 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
           </Card>
 
           <EipResults d={d} />
+
+          {d.status === "succeeded" && d.phase === "apply" && <GuestPanel teamId={teamId} deploymentId={d.id} canApply={canApply} />}
 
           {drift && (
             <Card data-testid="drift">
