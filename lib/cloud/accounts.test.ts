@@ -45,8 +45,10 @@ describe("cloud accounts", () => {
   });
 
   it("keeps teams apart: team B neither sees nor uses team A's account", async () => {
-    const [a] = await listCloudAccounts("team-a");
-    expect(await listCloudAccounts("team-b")).toEqual([]);
+    const a = (await listCloudAccounts("team-a")).find((x) => x.name === "prod");
+    expect(a).toBeDefined();
+    // team B has only its own demo account (demo mode), never team A's
+    expect((await listCloudAccounts("team-b")).map((x) => x.kind)).toEqual(["demo"]);
     await expect(loadCloudCredentials("team-b", a!.id)).rejects.toThrow(/No such cloud account/);
     await expect(testCloudAccount("team-b", "user-2", a!.id)).rejects.toThrow(/No such cloud account/);
   });
