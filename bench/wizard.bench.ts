@@ -22,7 +22,6 @@ function firstLoadJs() {
   const manifest = path.join(dir, "server/app/(app)/deployments/new/page_client-reference-manifest.js");
   if (!fs.existsSync(manifest)) return { error: "no build output: run `npx next build` (or npm start) first" };
   const g = globalThis as unknown as { __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> };
-  // eslint-disable-next-line no-new-func
   new Function(fs.readFileSync(manifest, "utf8"))();
   const entry = g.__RSC_MANIFEST?.["/(app)/deployments/new/page"]?.entryJSFiles ?? {};
   const build = JSON.parse(fs.readFileSync(path.join(dir, "server/app/(app)/deployments/new/page/build-manifest.json"), "utf8")) as { rootMainFiles: string[]; polyfillFiles: string[] };

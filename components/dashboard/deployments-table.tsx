@@ -31,7 +31,7 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
     return (
       <Card className="flex flex-col items-center gap-3 py-12 text-center" data-testid="empty-state">
         <Rocket className="h-8 w-8 text-primary" aria-hidden />
-        <h2 className="text-lg font-semibold">{t("empty")}</h2>
+        <p className="text-lg font-semibold">{t("empty")}</p>
         <p className="max-w-md text-sm text-muted-fg">{t("emptyBody")}</p>
         <div className="flex gap-2">
           <Link href="/deployments/new" className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-fg">{t("emptyCta")}</Link>
