@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { appendAuditEvent, verifyAuditChain, type ChainVerdict } from "./chain";
+import fc from "fast-check";
+import { appendAuditEvent, canonicalJson, eventCanonical, verifyAuditChain, type ChainVerdict, type ChainedFields } from "./chain";
 import type { Db } from "@/lib/db/client";
 import { REDACTED } from "./redact";
 
@@ -131,5 +132,21 @@ describe("audit chain", () => {
       await expect(t.db.$executeRawUnsafe(`DELETE FROM audit_event WHERE "teamId" = '${team}'`)).rejects.toThrow();
       expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: N });
     });
+  });
+
+  it("the fast canonical form equals canonicalJson for any event", () => {
+    const str = fc.option(fc.string(), { nil: null });
+    fc.assert(fc.property(
+      fc.record({
+        teamId: fc.string(), seq: fc.nat(), at: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }), actorType: fc.constantFrom("user", "system"),
+        actorId: str, actorLabel: str, action: fc.string(), targets: fc.array(fc.string()), deploymentId: str, params: fc.jsonValue(), requestId: str,
+        outcome: fc.constantFrom("success", "failure"), errorCode: str, errorMessage: str, durationMs: fc.option(fc.integer(), { nil: null }), clientIp: str, userAgent: str,
+        prevHash: fc.string(),
+      }),
+      (e) => {
+        const { prevHash: _p, ...hashed } = e;
+        expect(eventCanonical(e as ChainedFields)).toBe(canonicalJson({ ...hashed, at: e.at.toISOString() }));
+      },
+    ), { numRuns: 500 });
   });
 });

@@ -41,14 +41,37 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
+const HASHED_KEYS = [
+  "teamId", "seq", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId", "params", "requestId", "outcome",
+  "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent",
+] as const;
+// The order canonicalJson would give them: computed once, not per event.
+const SORTED_KEYS = [...HASHED_KEYS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * canonicalJson of an event's hashed fields, built directly: the keys are
+ * known, so only `params` needs the generic (sorting) serializer. Identical
+ * output to canonicalJson (tested), several times faster — verification of
+ * millions of events spends most of its time here.
+ */
+export function eventCanonical(e: ChainedFields): string {
+  let out = "{";
+  for (let i = 0; i < SORTED_KEYS.length; i++) {
+    const k = SORTED_KEYS[i]!;
+    let v: string;
+    switch (k) {
+      case "at": v = JSON.stringify(e.at.toISOString()); break;
+      case "params": v = canonicalJson(e.params); break;
+      case "targets": v = `[${e.targets.map((x) => JSON.stringify(x)).join(",")}]`; break;
+      default: v = JSON.stringify(e[k] ?? null);
+    }
+    out += (i ? ",\"" : "\"") + k + "\":" + v;
+  }
+  return out + "}";
+}
+
 export function eventHash(e: ChainedFields): string {
-  const canonical = canonicalJson({
-    teamId: e.teamId, seq: e.seq, at: e.at.toISOString(), actorType: e.actorType, actorId: e.actorId,
-    actorLabel: e.actorLabel, action: e.action, targets: e.targets, deploymentId: e.deploymentId,
-    params: e.params, requestId: e.requestId, outcome: e.outcome, errorCode: e.errorCode,
-    errorMessage: e.errorMessage, durationMs: e.durationMs, clientIp: e.clientIp, userAgent: e.userAgent,
-  });
-  return createHash("sha256").update(e.prevHash).update("\n").update(canonical).digest("hex");
+  return createHash("sha256").update(e.prevHash).update("\n").update(eventCanonical(e)).digest("hex");
 }
 
 /** Appends one event to its team's chain. Serialized per team by an advisory lock. */
@@ -93,18 +116,23 @@ export type ChainVerdict =
   | { ok: true; checked: number }
   | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: string } };
 
-/** Recomputes a team's chain in seq order and names the first broken link. */
+/**
+ * Recomputes a team's chain in seq order and names the first broken link.
+ * The next batch is fetched while the current one is hashed.
+ */
 export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
+  const fetchFrom = (seq: number) => db.auditEvent.findMany({ where: { teamId, seq: { gte: seq } }, orderBy: { seq: "asc" }, take: batchSize });
+  let pending = fetchFrom(1);
   for (;;) {
-    const rows = await db.auditEvent.findMany({
-      where: { teamId, seq: { gte: expectedSeq } },
-      orderBy: { seq: "asc" },
-      take: batchSize,
-    });
+    const rows = await pending;
     if (rows.length === 0) return { ok: true, checked };
+    const last = rows[rows.length - 1]!;
+    pending = rows.length < batchSize ? Promise.resolve([]) : fetchFrom(last.seq + 1);
+    // A verdict may return before the prefetch settles: never leave its rejection unhandled.
+    pending.catch(() => {});
     for (const row of rows) {
       const broken = (reason: string, seq = row.seq): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id: String(row.id), reason } });
       if (row.seq !== expectedSeq) return broken(`event #${expectedSeq} is missing (deleted?)`, expectedSeq);

@@ -1,0 +1,188 @@
+// npm run bench:audit — the audit trail at scale. Seeds a valid hash chain of
+// BENCH_AUDIT_EVENTS (default 1,000,000) events into one team, on PostgreSQL
+// (127.0.0.1:5432, a database created and dropped here) and on PGlite, then
+// measures with the app's own query code: first page and filtered pages (p95),
+// a streamed full export (peak RSS), and chain verification (events/s).
+// Writes bench/results/audit.json. Report only: it asserts nothing.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { createPrismaClient, type Db } from "../lib/db/client";
+import { openConnection, type Connection } from "../lib/db/connection";
+import { applyMigrations } from "../lib/db/migrate";
+import { eventHash, GENESIS_HASH, verifyAuditChain, type ChainedFields } from "../lib/audit/chain";
+import { auditExportStream, listAuditEvents, type AuditFilter } from "../lib/audit/audit.queries";
+
+const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
+const PGLITE_EVENTS = Number(process.env.BENCH_AUDIT_PGLITE_EVENTS ?? EVENTS);
+const PG_URL = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const TEAM = "bench-team";
+const BATCH = 5000;
+
+const ACTIONS = ["cloud:ECS.DescribeNetworkInterfaces", "cloud:ECS.AttachNetworkInterface", "cloud:ECS.AssignPrivateIpAddresses", "cloud:VPC.AllocateEipAddress",
+  "cloud:VPC.AssociateEipAddress", "cloud:VPC.DescribeEipAddresses", "app:deployment.apply", "app:config.create", "app:auth.signIn", "app:member.invite"];
+const BASE = Date.parse("2025-11-01T00:00:00Z");
+
+function* events(n: number) {
+  let prevHash = GENESIS_HASH;
+  for (let i = 0; i < n; i++) {
+    const failure = i % 23 === 0;
+    const e: ChainedFields = {
+      teamId: TEAM, seq: i + 1, at: new Date(BASE + i * 30_000), actorType: i % 10 === 0 ? "system" : "user",
+      actorId: i % 10 === 0 ? null : `user-${i % 20}`, actorLabel: i % 10 === 0 ? null : `user${i % 20}@example.com`,
+      action: ACTIONS[i % ACTIONS.length]!, targets: [`i-bench${i % 300}`, `eni-bench${i % 5000}`, `eip-bench${i % 20000}`],
+      deploymentId: `dep-${i % 2000}`, params: { RegionId: "ap-northeast-1", AllocationId: `eip-bench${i % 20000}`, Mode: "NAT" },
+      requestId: `REQ-${i.toString(16).padStart(8, "0")}`, outcome: failure ? "failure" : "success", errorCode: failure ? "Throttling.User" : null,
+      errorMessage: failure ? "Request was denied due to user flow control." : null, durationMs: 20 + (i % 180), clientIp: "198.51.100.7", userAgent: "bench", prevHash,
+    };
+    const hash = eventHash(e);
+    prevHash = hash;
+    yield { ...e, hash };
+  }
+}
+
+const INSERT = `INSERT INTO audit_event ("teamId","seq","at","actorType","actorId","actorLabel","action","targets","deploymentId","params","requestId","outcome","errorCode","errorMessage","durationMs","clientIp","userAgent","prevHash","hash")
+SELECT t, s, a::timestamp(3), aty, aid, alb, act, string_to_array(tg, ','), dep, p::jsonb, rq, o, ec, em, d, ip, ua, ph, h
+FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[], $19::text[])
+AS x(t, s, a, aty, aid, alb, act, tg, dep, p, rq, o, ec, em, d, ip, ua, ph, h)`;
+
+async function seed(query: (sql: string, params: unknown[]) => Promise<unknown>, n: number) {
+  const started = performance.now();
+  let cols: unknown[][] = Array.from({ length: 19 }, () => []);
+  const flush = async () => {
+    if (cols[0]!.length) await query(INSERT, cols);
+    cols = Array.from({ length: 19 }, () => []);
+  };
+  for (const e of events(n)) {
+    const v = [e.teamId, e.seq, e.at.toISOString().replace("Z", ""), e.actorType, e.actorId, e.actorLabel, e.action, e.targets.join(","), e.deploymentId,
+      JSON.stringify(e.params), e.requestId, e.outcome, e.errorCode, e.errorMessage, e.durationMs, e.clientIp, e.userAgent, e.prevHash, e.hash];
+    v.forEach((x, k) => cols[k]!.push(x));
+    if (cols[0]!.length >= BATCH) await flush();
+  }
+  await flush();
+  await query("ANALYZE audit_event", []);
+  return Math.round(performance.now() - started);
+}
+
+function p95(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: +s[Math.floor(s.length * 0.5)]!.toFixed(1), p95: +s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!.toFixed(1), max: +s[s.length - 1]!.toFixed(1) };
+}
+
+async function measure(db: Db, n: number) {
+  const time = async (fn: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    await fn(); // warm
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      await fn();
+      samples.push(performance.now() - t0);
+    }
+    return p95(samples);
+  };
+  const mid = await listAuditEvents(TEAM, {}, { db, limit: 1 });
+  // a cursor half-way down the trail (deep page)
+  const midAt = new Date(BASE + Math.floor(n / 2) * 30_000).toISOString();
+  const deepCursor = Buffer.from(JSON.stringify([midAt, String(Math.floor(n / 2))])).toString("base64url");
+  const filters: Record<string, AuditFilter> = {
+    action: { action: "cloud:VPC.AssociateEipAddress" },
+    actionPrefixAndFailure: { action: "cloud:*", outcome: "failure" },
+    resource: { resource: "eip-bench1234" },
+    deployment: { deploymentId: "dep-42" },
+    actor: { actor: "user-7" },
+    timeRange: { from: new Date(BASE + n * 15_000).toISOString(), to: new Date(BASE + n * 16_000).toISOString() },
+  };
+  const pages: Record<string, unknown> = {
+    firstPage: await time(() => listAuditEvents(TEAM, {}, { db })),
+    deepPage: await time(() => listAuditEvents(TEAM, {}, { db, cursor: deepCursor })),
+  };
+  for (const [name, f] of Object.entries(filters)) {
+    const first = await listAuditEvents(TEAM, f, { db });
+    pages[`filtered.${name}`] = { ...(await time(() => listAuditEvents(TEAM, f, { db }))), rows: first.events.length };
+    if (first.nextCursor) pages[`filtered.${name}.page2`] = await time(() => listAuditEvents(TEAM, f, { db, cursor: first.nextCursor }));
+  }
+  void mid;
+
+  // Full export, streamed as a client would read it; RSS sampled throughout.
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const t0 = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  const reader = auditExportStream(TEAM, {}, "csv", { db }).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    for (const b of value) if (b === 10) lines++;
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const exportResult = { rows: lines - 1, bytes, seconds: +((performance.now() - t0) / 1000).toFixed(1), rssBeforeMB: Math.round(rssBefore / 2 ** 20), rssPeakMB: Math.round(peak / 2 ** 20) };
+
+  const v0 = performance.now();
+  const verdict = await verifyAuditChain(db, TEAM);
+  const vs = (performance.now() - v0) / 1000;
+  return { pages, export: exportResult, verify: { ok: verdict.ok, checked: verdict.checked, seconds: +vs.toFixed(1), eventsPerSecond: Math.round(verdict.checked / vs) } };
+}
+
+const results: Record<string, unknown> = {
+  bench: "audit", at: new Date().toISOString(), host: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, runs: RUNS,
+};
+
+// ---------------------------------------------------------------- PostgreSQL
+if (process.env.BENCH_SKIP_PG !== "1") {
+  const name = `eipilot_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    const conn = openConnection({ kind: "postgres", url: url.toString() });
+    await applyMigrations(conn.adapter);
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    console.log(`[pg] seeding ${EVENTS} events…`);
+    const seedMs = await seed((sql, params) => client.query(sql, params), EVENTS);
+    console.log(`[pg] seeded in ${seedMs} ms; measuring…`);
+    const db = createPrismaClient(conn);
+    results.postgres = { events: EVENTS, seedMs, ...(await measure(db, EVENTS)) };
+    console.log(JSON.stringify(results.postgres, null, 2));
+    await db.$disconnect();
+    await client.end();
+  } catch (e) {
+    results.postgres = { error: e instanceof Error ? e.message : String(e) };
+    console.error("[pg]", e);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
+// ---------------------------------------------------------------- PGlite
+if (process.env.BENCH_SKIP_PGLITE !== "1") {
+  const pglite = new PGlite();
+  const adapter = new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const conn: Connection = { target: { kind: "pglite", dataDir: null }, adapter, close: () => pglite.close() };
+  await applyMigrations(adapter);
+  console.log(`[pglite] seeding ${PGLITE_EVENTS} events…`);
+  const seedMs = await seed((sql, params) => pglite.query(sql, params), PGLITE_EVENTS);
+  console.log(`[pglite] seeded in ${seedMs} ms; measuring…`);
+  const db = createPrismaClient(conn);
+  results.pglite = { events: PGLITE_EVENTS, seedMs, ...(await measure(db, PGLITE_EVENTS)) };
+  console.log(JSON.stringify(results.pglite, null, 2));
+  await db.$disconnect();
+  await conn.close();
+}
+
+const out = path.resolve(import.meta.dirname, "results", "audit.json");
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+console.log(`wrote ${out}`);

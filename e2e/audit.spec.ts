@@ -1,0 +1,164 @@
+// Roles and the audit trail, as three people of one team and one outsider would
+// see them: an operator deploys, a viewer reads the (verified) audit trail and
+// cannot apply, a member of another team sees none of it. Demo mode (emulator).
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { newUser, signUp } from "./fixtures/users";
+
+const INSTANCE = "i-6we1x9demoweb000001";
+
+function emulator(): string {
+  return `http://${fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim()}`;
+}
+async function admin(method: string, route: string, body?: unknown) {
+  const r = await fetch(`${emulator()}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status}`);
+}
+
+async function person(browser: Browser, prefix: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const user = newUser(prefix);
+  await signUp(page, user);
+  return { page, user, close: () => context.close() };
+}
+
+async function invite(owner: Page, email: string, role: "operator" | "viewer"): Promise<string> {
+  await owner.goto("/settings/team");
+  await owner.getByLabel("Email").fill(email);
+  await owner.getByLabel("Role", { exact: true }).selectOption(role);
+  await owner.getByRole("button", { name: "Create invitation link" }).click();
+  return owner.getByTestId("invite-link").inputValue();
+}
+
+async function accept(page: Page, link: string) {
+  await page.goto(link);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
+}
+
+test.beforeEach(async () => {
+  await admin("PUT", "faults", {});
+  await admin("POST", "reset");
+});
+
+test("operator deploys; viewer reads and verifies the audit trail but cannot apply; another team sees nothing", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const owner = await person(browser, "owner");
+  const teamId = await owner.page.getByRole("combobox", { name: "Switch team" }).inputValue();
+  const teamName = `${owner.user.name}'s team`;
+
+  const operator = await person(browser, "operator");
+  const viewer = await person(browser, "viewer");
+  await accept(operator.page, await invite(owner.page, operator.user.email, "operator"));
+  await accept(viewer.page, await invite(owner.page, viewer.user.email, "viewer"));
+  await expect(operator.page.getByRole("combobox", { name: "Switch team" })).toHaveValue(teamId);
+
+  // The operator deploys one EIP through quick deploy.
+  const op = operator.page;
+  await op.goto("/deployments/quick");
+  await op.getByLabel("Deployment name").fill(`audited ${Date.now()}`);
+  await op.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
+  await op.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
+  await op.getByLabel(/203\.0\.113\.21/).check();
+  await op.getByRole("button", { name: "Review the plan" }).click();
+  await expect(op.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
+  await op.getByTestId("apply").click();
+  await expect(op).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  const deploymentId = op.url().split("/").pop()!;
+  await expect(op.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
+
+  // The viewer reads the audit trail: the operator's cloud calls, with the deployment.
+  const vw = viewer.page;
+  await expect(vw.getByRole("combobox", { name: "Switch team" })).toHaveValue(teamId);
+  await vw.goto(`/audit?deploymentId=${deploymentId}&action=cloud:VPC.AssociateEipAddress`);
+  const table = vw.getByTestId("audit-table");
+  await expect(table).toContainText("cloud:VPC.AssociateEipAddress");
+  await expect(table).toContainText(operator.user.email);
+  await table.locator("tbody tr").first().click();
+  const drawer = vw.getByRole("dialog");
+  await expect(drawer).toContainText(deploymentId);
+  await expect(drawer.getByRole("link", { name: "Open deployment" })).toHaveAttribute("href", `/deployments/${deploymentId}`);
+  await expect(drawer).toContainText(/"Mode": "NAT"/);
+  await drawer.getByRole("button", { name: "Close" }).click();
+
+  await vw.goto("/audit");
+  await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");
+  await vw.getByRole("button", { name: "Verify integrity" }).click();
+  await expect(vw.getByTestId("verify-result")).toHaveText(/Chain intact: \d+ events verified/);
+
+  const csv = await vw.request.get(`/api/audit/export?format=csv&teamId=${teamId}&deploymentId=${deploymentId}`);
+  expect(csv.status()).toBe(200);
+  const csvText = await csv.text();
+  expect(csvText.split("\r\n")[0]).toMatch(/^id,seq,at,actorType/);
+  expect(csvText).toContain("cloud:VPC.AssociateEipAddress");
+  expect(csvText).not.toMatch(/demo-secret|accessKeySecret":"[^[]/i);
+
+  // …but cannot apply: no teardown on the deployment, and the server refuses the plan/apply actions.
+  await vw.goto(`/deployments/${deploymentId}`);
+  await expect(vw.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded");
+  await expect(vw.getByRole("button", { name: "Tear down" })).toHaveCount(0);
+  await vw.goto("/deployments/quick");
+  await vw.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
+  await vw.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
+  await vw.getByLabel(/203\.0\.113\.22/).check();
+  await vw.getByRole("button", { name: "Review the plan" }).click();
+  await expect(vw.getByText("Your role (viewer) cannot do this.").first()).toBeVisible();
+
+  // A member of another team sees none of it.
+  const outsider = await person(browser, "outsider");
+  const out = outsider.page;
+  await out.goto("/audit");
+  await expect(out.getByRole("heading", { name: "Audit trail" })).toBeVisible();
+  const body = await out.locator("main").textContent();
+  expect(body).not.toContain(operator.user.email);
+  expect(body).not.toContain("cloud:VPC.AssociateEipAddress");
+  await out.goto(`/audit?deploymentId=${deploymentId}`);
+  await expect(out.getByText("No events match these filters.")).toBeVisible();
+  expect((await out.request.get(`/api/audit/events?teamId=${teamId}`)).status()).toBe(404);
+  expect((await out.request.get(`/api/audit/export?format=ndjson&teamId=${teamId}`)).status()).toBe(404);
+  expect((await out.request.get(`/api/deployments/${deploymentId}/progress`)).status()).toBe(404);
+  const resp = await out.goto(`/deployments/${deploymentId}`);
+  expect(resp?.status()).toBe(404);
+  await expect(out.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
+
+  await Promise.all([owner.close(), operator.close(), viewer.close(), outsider.close()]);
+});
+
+test("configs: import, diff, exports, share link shown to the public, then revoked", async ({ browser }) => {
+  const owner = await person(browser, "cfg");
+  const page = owner.page;
+  const spec = { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }, { source: "allocate" }], os: "alinux2" };
+  const name = `<script>window.__pwned=1</script> web ${Date.now()}`;
+  const file = { schemaVersion: 1, kind: "eipilot.configs", configs: [{ name, description: "two EIPs", tags: ["web"], revisions: [{ revision: 1, spec }, { revision: 2, spec: { ...spec, privateIps: { mode: "count", count: 3 } } }] }] };
+  await page.goto("/configs");
+  await page.getByLabel("File").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByRole("alert")).toContainText("schemaVersion: 9 is not supported");
+  await page.getByLabel("File").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByTestId("config-name")).toHaveText(name);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.getByTestId("config-diff")).toContainText("privateIps.count");
+  await expect(page.getByRole("link", { name: "Start a new deployment from this config" })).toHaveAttribute("href", /\/deployments\/new\?config=.+&revision=2/);
+  const tf = await page.request.get((await page.getByRole("link", { name: "Terraform" }).getAttribute("href"))!);
+  expect(await tf.text()).toContain('instance_type      = "NetworkInterface"');
+
+  await page.getByRole("button", { name: "Create link" }).click();
+  const shareUrl = await page.getByTestId("share-links").getByRole("textbox").first().inputValue();
+  const stranger = await browser.newContext();
+  const sp = await stranger.newPage();
+  await sp.goto(shareUrl);
+  await expect(sp.getByTestId("config-name")).toHaveText(name);
+  await expect(sp.getByTestId("spec-summary")).toContainText("ap-northeast-1");
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByTestId("share-links")).toContainText("Revoked");
+  await sp.reload();
+  await expect(sp.getByTestId("share-refused")).toHaveText("This share link was revoked by the team that shared it.");
+  await sp.goto(shareUrl.replace(/.$/, (c) => (c === "A" ? "B" : "A")));
+  await expect(sp.getByTestId("share-refused")).toContainText("not valid");
+  await stranger.close();
+  await owner.close();
+});
