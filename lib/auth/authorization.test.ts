@@ -72,6 +72,11 @@ const ACTIONS: Record<string, ActionEntry> = {
   "lib/deploy/wizard.actions.ts#teardownAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: f.deploymentA, confirmName: "wrong" }) },
   "lib/deploy/wizard.actions.ts#refreshAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
   "lib/deploy/wizard.actions.ts#verifyAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  // lib/guest (guest configuration through Cloud Assistant)
+  "lib/guest/guest.actions.ts#guestStateAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/guest/guest.actions.ts#guestApplyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/guest/guest.actions.ts#guestVerifyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/guest/guest.actions.ts#guestRollbackAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
   "lib/deploy/wizard.actions.ts#previewBundleAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, os: "alinux2", mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: [], cidr: "172.16.0.0/24" }) },
 };
 
