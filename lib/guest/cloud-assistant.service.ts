@@ -5,7 +5,7 @@
 // `where: { id, teamId }`. Every cloud call goes through cloudCall (audited); each run is
 // also an audit event of its own (guest.apply / guest.verify / guest.rollback).
 import { db as defaultDb, type Db } from "@/lib/db/client";
-import type { CloudContext } from "@/lib/cloud/call";
+import { cloudCall, type CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { CloudError } from "@/lib/cloud/errors";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
@@ -170,16 +170,34 @@ async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: Gue
   return { run, result };
 }
 
-/** Per-EIP verdicts from verify.sh's summary; expected EIPs also from the deployment's record. */
-function eipResults(d: Row, output: string): { ok: boolean; echo: string | null; results: GuestEipResult[] } {
+/**
+ * Private IP → EIP address this deployment expects. The record may lack the address of an EIP
+ * it did not allocate: then the cloud says (DescribeEipAddresses, audited).
+ */
+async function expectedEips(ctx: CloudContext, d: Row): Promise<Map<string, string>> {
+  const rec = (d.resources ?? {}) as { eips?: Array<{ allocationId?: string; privateIp: string; ipAddress?: string }> };
+  const eips = (rec.eips ?? []).filter((e) => e.privateIp);
+  const out = new Map(eips.filter((e) => e.ipAddress).map((e) => [e.privateIp, e.ipAddress!]));
+  const missing = eips.filter((e) => !e.ipAddress && e.allocationId);
+  if (missing.length) {
+    const body = await cloudCall(ctx, "DescribeEipAddresses", { RegionId: ctx.regionId, AllocationId: missing.map((e) => e.allocationId).join(","), PageSize: 50 });
+    const rows = ((body.EipAddresses as { EipAddress?: Array<{ AllocationId?: string; IpAddress?: string }> } | undefined)?.EipAddress ?? []);
+    for (const e of missing) {
+      const ip = rows.find((r) => r.AllocationId === e.allocationId)?.IpAddress;
+      if (ip) out.set(e.privateIp, ip);
+    }
+  }
+  return out;
+}
+
+/** Per-EIP verdicts from verify.sh's summary, against the EIPs the deployment expects. */
+function eipResults(expected: Map<string, string>, output: string): { ok: boolean; echo: string | null; results: GuestEipResult[] } {
   const summary = parseVerifyOutput(output);
-  const rec = (d.resources ?? {}) as { eips?: Array<{ privateIp: string; ipAddress: string; associatedByUs?: boolean }> };
-  const expected = new Map((rec.eips ?? []).filter((e) => e.privateIp).map((e) => [e.privateIp, e.ipAddress]));
   if (!summary) {
     return { ok: false, echo: null, results: [...expected].map(([privateIp, eip]) => ({ privateIp, expectedEip: eip, observed: null, ok: false, detail: "verify.sh printed no summary (see the output)" })) };
   }
   const results = summary.addresses.map((a) => {
-    const want = a.expectedEip ?? expected.get(a.ip) ?? null;
+    const want = a.expectedEip || expected.get(a.ip) || null;
     const problems = summary.problems.filter((p) => p.includes(a.ip));
     const detail = a.ok ? (a.egress ? `egresses as ${a.egress}` : "configured and routed") : problems.join("; ") || (a.egress && want && a.egress !== want ? `egresses as ${a.egress}, expected ${want}` : "failed");
     return { privateIp: a.ip, expectedEip: want, observed: a.egress, ok: a.ok && (!summary.echoUrl || (!!a.egress && (!want || a.egress === want))), detail };
@@ -233,7 +251,7 @@ async function audit(teamId: string, d: Row, actorId: string | null, action: Gue
 async function doVerify(teamId: string, d: Row, ctx: CloudContext, instanceId: string): Promise<{ run: GuestRun; guest: GuestChecks; ok: boolean }> {
   const url = echoUrl();
   const { run } = await invoke(ctx, d, instanceId, "verify", url ? ["--echo-url", url] : []);
-  const parsed = eipResults(d, run.output);
+  const parsed = eipResults(await expectedEips(ctx, d), run.output);
   const ok = run.exitCode === 0 && parsed.ok && parsed.results.every((r) => r.ok);
   const guest = await record(teamId, d, (g) => ({ checkedAt: new Date().toISOString(), ok, echoUrl: parsed.echo ?? url, results: parsed.results, runs: [run, ...g.runs].slice(0, 10), rolledBack: false }));
   return { run, guest, ok };
