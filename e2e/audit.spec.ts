@@ -65,7 +65,7 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await op.getByRole("button", { name: "Review the plan" }).click();
   await expect(op.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
   await op.getByTestId("apply").click();
-  await expect(op).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  await expect(op).toHaveURL(/\/deployments\/(?!quick$|new$)[a-z0-9]+$/);
   const deploymentId = op.url().split("/").pop()!;
   await expect(op.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
 
@@ -135,7 +135,7 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   await page.goto("/configs");
   await page.getByLabel("File").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })) });
   await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByRole("alert")).toContainText("schemaVersion: 9 is not supported");
+  await expect(page.getByTestId("import-problems")).toContainText("schemaVersion: 9 is not supported");
   await page.getByLabel("File").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
   await page.getByRole("button", { name: "Import" }).click();
   await page.getByRole("link", { name }).click();

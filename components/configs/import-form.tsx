@@ -39,7 +39,7 @@ export function ImportForm({ teamId }: { teamId: string }) {
         <Button type="submit" size="sm" disabled={pending}>{t("button")}</Button>
       </form>
       {problems.length > 0 && (
-        <div role="alert" className="mt-3 rounded-md bg-danger/10 p-3 text-sm text-danger">
+        <div role="alert" data-testid="import-problems" className="mt-3 rounded-md bg-danger/10 p-3 text-sm text-danger">
           <p className="font-medium">{t("problems")}</p>
           <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs">{problems.slice(0, 50).map((p, i) => <li key={i}>{p}</li>)}</ul>
         </div>
