@@ -186,7 +186,7 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
 
   // 3. outside the CIDR, then too many for the quota
   await page.getByLabel("List the addresses").check();
-  await page.getByLabel("Secondary private IPs").fill("10.0.0.5\n172.16.0.70");
+  await page.locator("#ipAddresses").fill("10.0.0.5\n172.16.0.70");
   await expect(page.getByTestId("step-issues")).toContainText("10.0.0.5 is outside the vSwitch CIDR 172.16.0.0/24.");
   await shot(page, "bad-3-outside-cidr");
   await page.getByLabel("Let the cloud pick idle addresses").check();
