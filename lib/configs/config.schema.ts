@@ -140,3 +140,28 @@ export const configFileSchema = z.object({
 }).strict();
 
 export type ConfigFile = z.output<typeof configFileSchema>;
+
+/**
+ * The wizard's starting point for "start a new deployment from this config"
+ * (/deployments/new?config=<id>&revision=<n>): a draft DeploymentSpec with the
+ * config's shape and every account-specific choice left for the user (cloud
+ * account, instance id, vSwitch / security group, existing ENI and EIP ids).
+ */
+export function draftFromConfig(spec: ConfigSpec): Record<string, unknown> {
+  return {
+    specVersion: 1,
+    regionId: spec.regionId,
+    instance: spec.instance.mode === "create"
+      ? { mode: "create", zoneId: spec.instance.zoneId, instanceType: spec.instance.instanceType, systemDiskCategory: spec.instance.systemDiskCategory, ...(spec.instance.imageId ? { imageId: spec.instance.imageId } : {}) }
+      : { mode: "existing" },
+    eni: spec.eni.mode === "create" ? { mode: "create", ...(spec.eni.name ? { name: spec.eni.name } : {}) } : { mode: "existing" },
+    privateIps: spec.privateIps,
+    usePrimaryIp: spec.usePrimaryIp,
+    // An "existing" EIP has no allocationId yet: the wizard asks which one.
+    eips: spec.eips.map((e) => ({ ...(e.privateIp ? { privateIp: e.privateIp } : {}), ...(e.source === "existing" ? { allocationId: undefined, pickExisting: true } : {}) })),
+    eipAllocation: spec.eipAllocation,
+    allowStopInstance: spec.allowStopInstance,
+    os: spec.os,
+    traffic: spec.traffic,
+  };
+}

@@ -241,3 +241,15 @@ describe("share links", () => {
     expect(JSON.stringify(events, bigints)).not.toMatch(/Sup3r-Secret-Pw|ca-secret-account/);
   });
 });
+
+describe("draft from config", () => {
+  it("gives the wizard the shape and nothing account-specific; round-trips back to the same config", async () => {
+    const { draftFromConfig } = await import("./config.schema");
+    const spec = configSpecSchema.parse(sampleSpec);
+    const draft = draftFromConfig(spec);
+    expect(draft).toMatchObject({ specVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create", name: "web-eni" }, privateIps: { mode: "count", count: 2 } });
+    expect((draft.eips as unknown[])[2]).toMatchObject({ pickExisting: true });
+    const back = configSpecFromDeployment({ ...draft, eips: (draft.eips as Record<string, unknown>[]).map((e) => (e.pickExisting ? { allocationId: "eip-chosen1" } : e)) });
+    expect(back.data).toEqual(spec);
+  });
+});
