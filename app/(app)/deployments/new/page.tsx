@@ -32,7 +32,6 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
         <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">{t("quickLink")}</Link>
       </div>
       <Wizard
-        key={draft?.id ?? "new"}
         teamId={ctx.team.teamId}
         accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
         canApply={can(ctx.role, "deployments.apply")}
