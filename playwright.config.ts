@@ -28,6 +28,8 @@ export default defineConfig({
     url: `${BASE_URL}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,
+    // SIGTERM, not SIGKILL: the emulator's lab removes its network namespaces on the way out.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     env: { PORT: String(PORT), DATA_DIR: "data/e2e", AUTH_SIGNIN_LIMIT: "1000", APP_URL: BASE_URL, LOG_LEVEL: "warn" },
   },
