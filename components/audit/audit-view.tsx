@@ -32,7 +32,7 @@ function When({ at }: { at: string }) {
   return <time dateTime={at} title={at}>{format.relativeTime(new Date(at))}</time>;
 }
 
-export function AuditView({ teamId, filter, query, first, actions }: { teamId: string; filter: AuditFilter; query: string; first: AuditPage; actions: string[] }) {
+export function AuditView({ teamId, filter, query, first, actions, people }: { teamId: string; filter: AuditFilter; query: string; first: AuditPage; actions: string[]; people: Record<string, string> }) {
   const t = useTranslations("audit");
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
   const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
@@ -57,12 +57,12 @@ export function AuditView({ teamId, filter, query, first, actions }: { teamId: s
 
   const columns = useMemo(() => helper.columns([
     helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
-    helper.accessor("actorLabel", { header: () => t("columns.actor"), cell: (c) => c.getValue() ?? (c.row.original.actorType === "system" ? t("system") : c.row.original.actorId ?? "—") }),
+    helper.accessor("actorLabel", { header: () => t("columns.actor"), cell: (c) => actorName(c.row.original, people) ?? t("system") }),
     helper.accessor("action", { header: () => t("columns.action"), cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
     helper.accessor("targets", { header: () => t("columns.targets"), cell: (c) => <span className="font-mono text-xs">{c.getValue().slice(0, 3).join(", ")}{c.getValue().length > 3 ? " …" : ""}</span> }),
     helper.accessor("outcome", { header: () => t("columns.outcome"), cell: (c) => <Outcome value={c.getValue()} /> }),
     helper.accessor("durationMs", { header: () => t("columns.duration"), cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`) }),
-  ]), [t]);
+  ]), [t, people]);
   const table = useTable({ features, columns, data: rows, getRowId: (r) => r.id });
 
   const exportHref = (format: "csv" | "ndjson") => {
@@ -149,12 +149,17 @@ export function AuditView({ teamId, filter, query, first, actions }: { teamId: s
           </Button>
         )}
       </div>
-      {selected && <EventDrawer event={selected} onClose={() => setSelected(null)} />}
+      {selected && <EventDrawer event={selected} people={people} onClose={() => setSelected(null)} />}
     </div>
   );
 }
 
-function EventDrawer({ event, onClose }: { event: AuditEventDto; onClose: () => void }) {
+/** The recorded label, else the member's email for the recorded user id (background work records only the id). */
+function actorName(e: AuditEventDto, people: Record<string, string>): string | null {
+  return e.actorLabel ?? (e.actorId ? people[e.actorId] ?? e.actorId : null);
+}
+
+function EventDrawer({ event, people, onClose }: { event: AuditEventDto; people: Record<string, string>; onClose: () => void }) {
   const t = useTranslations("audit.detail");
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid grid-cols-[140px_1fr] gap-2 border-t border-border py-2 text-sm"><dt className="text-muted-fg">{label}</dt><dd className="min-w-0 break-words">{value ?? "—"}</dd></div>
@@ -169,7 +174,7 @@ function EventDrawer({ event, onClose }: { event: AuditEventDto; onClose: () => 
         </div>
         <dl>
           {row(t("fields.at"), <When at={event.at} />)}
-          {row(t("fields.actor"), `${event.actorLabel ?? event.actorId ?? event.actorType} (${event.actorType})`)}
+          {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
           {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
           {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
           {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}

@@ -17,7 +17,8 @@ export const auditFilterSchema = z.object({
   deploymentId: z.string().trim().max(64).optional(),
   outcome: z.enum(["success", "failure"]).optional(),
 });
-export type AuditFilter = z.infer<typeof auditFilterSchema>;
+/** `actorUserId` is never read from a URL: resolveActor fills it from the team's members. */
+export type AuditFilter = z.infer<typeof auditFilterSchema> & { actorUserId?: string };
 
 /** Reads filters from URL search params; empty values mean "no filter". */
 export function parseAuditFilter(params: URLSearchParams | Record<string, string | string[] | undefined>): AuditFilter {
@@ -36,8 +37,24 @@ export function parseAuditFilter(params: URLSearchParams | Record<string, string
 
 export function filterToSearch(f: AuditFilter): URLSearchParams {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) if (v) p.set(k, String(v));
+  for (const [k, v] of Object.entries(f)) if (v && k !== "actorUserId") p.set(k, String(v));
   return p;
+}
+
+/**
+ * Events recorded by background work carry the user id without a label: an
+ * actor filter given as an email also matches that member's user id.
+ */
+export async function resolveActor(teamId: string, f: AuditFilter, db: Db = defaultDb()): Promise<AuditFilter> {
+  if (!f.actor?.includes("@")) return f;
+  const m = await db.member.findFirst({ where: { organizationId: teamId, user: { email: f.actor.toLowerCase() } }, select: { userId: true } });
+  return m ? { ...f, actorUserId: m.userId } : f;
+}
+
+/** Team members' user id → email, to name actors whose events carry only the id. */
+export async function teamPeople(teamId: string, db: Db = defaultDb()): Promise<Record<string, string>> {
+  const rows = await db.member.findMany({ where: { organizationId: teamId }, select: { userId: true, user: { select: { email: true } } } });
+  return Object.fromEntries(rows.map((r) => [r.userId, r.user.email]));
 }
 
 export type Cursor = { at: string; id: string };
@@ -65,7 +82,7 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   const and: Prisma.AuditEventWhereInput[] = [{ teamId }];
   if (f.from) and.push({ at: { gte: toDate(f.from, false) } });
   if (f.to) and.push({ at: { lt: toDate(f.to, true) } });
-  if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }] });
+  if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])] });
   if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1) } } : { action: f.action });
   if (f.resource) and.push({ targets: { has: f.resource } });
   if (f.deploymentId) and.push({ deploymentId: f.deploymentId });

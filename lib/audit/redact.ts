@@ -12,6 +12,8 @@ const SAFE_KEYS = new Set([
   // app-level fields
   "deploymentId", "name", "role", "email", "kind", "teamId", "configId", "revision", "accessKeyId", "os",
   "eipCount", "status", "phase", "fileCount", "expiresAt", "format", "count",
+  // the audit export's filter, as a query string (from, to, actor, action, resource, deploymentId, outcome)
+  "filter",
 ]);
 export const REDACTED = "[redacted]";
 
