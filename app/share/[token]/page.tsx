@@ -13,7 +13,7 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
   const { token } = await params;
   const t = await getTranslations("configs.sharePage");
   const format = await getFormatter();
-  const shared = await resolveShareToken(decodeURIComponent(token));
+  const shared = await resolveShareToken(token);
   return (
     <main className="mx-auto max-w-3xl px-4 py-10">
       <p className="mb-2 text-lg font-bold text-primary">EIPilot</p>
