@@ -43,8 +43,9 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
   const inventory = inv.data ?? null;
   const effective: WizardForm = useMemo(() => ({
     ...form,
+    name: form.name.trim() || t("defaultName"),
     eips: [...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })), ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" }))],
-  }), [form, picked, newEips]);
+  }), [form, picked, newEips, t]);
   const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
   const err = (field: string) => (touched ? all.filter((i) => i.field === field || i.field.startsWith(`${field}.`)).map((i) => te(i.key as "nameRequired", i.values as Record<string, string>)).join(" ") || undefined : undefined);
