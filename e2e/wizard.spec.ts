@@ -99,7 +99,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await next(page);
 
   // 6. routes
-  await expect(page.getByText("Inbound and outbound (policy routes)")).toBeVisible();
+  await expect(page.getByLabel("Inbound and outbound (policy routes)")).toBeChecked();
   await shot(page, "wizard-6-routes");
   await next(page);
 
@@ -217,7 +217,8 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   expect(url).toMatch(/draft=/);
   await page.goto(url);
   await page.getByRole("button", { name: /EIPs/ }).first().click();
-  await expect(page.getByLabel("Allocation ID")).toHaveValue(farId);
+  await expect(page.getByLabel("EIP 1", { exact: true })).toHaveValue(farId);
+  await expect(page.getByTestId("step-issues")).toContainText(farId);
 });
 
 test("quick deploy in Japanese: new ENI, two existing EIPs and one new → applied → torn down", async ({ page, context }) => {
