@@ -103,11 +103,13 @@ async function measure(db: Db, n: number) {
   };
   for (const [name, f] of Object.entries(filters)) {
     const first = await listAuditEvents(TEAM, f, { db });
+    console.log(`  filtered.${name}…`);
     pages[`filtered.${name}`] = { ...(await time(() => listAuditEvents(TEAM, f, { db }))), rows: first.events.length };
     if (first.nextCursor) pages[`filtered.${name}.page2`] = await time(() => listAuditEvents(TEAM, f, { db, cursor: first.nextCursor }));
   }
   void mid;
 
+  console.log("  export…");
   // Full export, streamed as a client would read it; RSS sampled throughout.
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
@@ -126,6 +128,7 @@ async function measure(db: Db, n: number) {
   peak = Math.max(peak, process.memoryUsage().rss);
   const exportResult = { rows: lines - 1, bytes, seconds: +((performance.now() - t0) / 1000).toFixed(1), rssBeforeMB: Math.round(rssBefore / 2 ** 20), rssPeakMB: Math.round(peak / 2 ** 20) };
 
+  console.log("  verify…");
   const v0 = performance.now();
   const verdict = await verifyAuditChain(db, TEAM);
   const vs = (performance.now() - v0) / 1000;

@@ -89,7 +89,10 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   if (f.outcome) and.push({ outcome: f.outcome });
   if (cursor) {
     const at = new Date(cursor.at);
-    and.push({ OR: [{ at: { lt: at } }, { at, id: { lt: BigInt(cursor.id) } }] });
+    // (at, id) < (cursorAt, cursorId), written so the planner gets an index range
+    // bound (at <= cursorAt) and the OR only sorts out the rows of that millisecond.
+    // A bare OR would make every page scan the index from the newest event.
+    and.push({ at: { lte: at } }, { OR: [{ at: { lt: at } }, { id: { lt: BigInt(cursor.id) } }] });
   }
   return { AND: and };
 }
