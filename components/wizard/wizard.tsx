@@ -44,7 +44,8 @@ export function useInventory(teamId: string, f: Pick<WizardForm, "cloudAccountId
     enabled: !!f.cloudAccountId && !!f.regionId,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
-    retry: false,
+    // Reads only: a transient network error (e.g. a reset keep-alive socket) is worth one quiet retry.
+    retry: 1,
   });
 }
 
