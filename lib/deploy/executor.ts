@@ -4,6 +4,7 @@
 // retryable errors are retried with capped backoff, waits poll Describe (coalesced),
 // and a row lease (renewed while running) lets another process resume a run whose
 // server died. ResourceLock rows keep one run per instance and per ENI.
+import { UserFacingError } from "@/lib/server/errors";
 import { createHash, randomUUID } from "node:crypto";
 import os from "node:os";
 import pLimit from "p-limit";
@@ -56,13 +57,14 @@ const HINT_MS: Partial<Record<PlannedStep["action"], number>> = {
   DeleteInstance: 2000,
 };
 
-export class RunRefused extends Error {
+/** The engine declining to act (locked, wrong status…): written for the user, so it is a UserFacingError. */
+export class RunRefused extends UserFacingError {
   constructor(
     readonly code: "NOT_FOUND" | "BAD_STATUS" | "LOCKED" | "PREFLIGHT_FAILED" | "NOTHING_TO_DO",
     message: string,
-    readonly details?: unknown,
+    readonly context?: unknown,
   ) {
-    super(message);
+    super(message, { code });
     this.name = "RunRefused";
   }
 }
@@ -168,7 +170,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const ctx: CloudContext = { db, teamId: dep.teamId, creds, regionId: spec.regionId, deploymentId, actorType: "system" };
   const waiter = new Waiter(ctx, { scale: opts.waitScale ?? 1, capMs: opts.pollCapMs ?? 5000, timeoutMs: opts.waitTimeoutMs ?? 5 * 60_000 });
   const limit = pLimit(opts.concurrency ?? 4);
-  let record: ResourcesRecord = structuredClone((dep.resources ?? {}) as ResourcesRecord);
+  const record: ResourcesRecord = structuredClone((dep.resources ?? {}) as ResourcesRecord);
   let calls = 0;
   let stop: { reason: "error" | "cancel" | "lease"; error?: unknown } | null = null;
 

@@ -9,7 +9,7 @@ import { describeEips, describeEnis, describeInstanceType, eipFromWire, eniFromW
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
 import { fixHint } from "@/lib/cloud/errors";
-import { configureDeployEngine, getProgress as getProgressFn, RunRefused } from "./deployment.service";
+import { configureDeployEngine, getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
 import { deploymentSpecSchema } from "./spec.schema";
 
@@ -26,16 +26,6 @@ export function ensureDeployEngine(): void {
       return loadCloudCredentials(teamId, cloudAccountId);
     },
   });
-}
-
-/** RunRefused (engine refusals) are meant for the user: turn them into UserFacingError. */
-export async function userFacing<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof RunRefused) throw new UserFacingError(e.message, { code: e.code });
-    throw e;
-  }
 }
 
 // ---------------------------------------------------------------- context
@@ -265,7 +255,7 @@ export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
 
 /** Progress plus what the page shows around it (plan descriptions, checks, script versions). Team-scoped. */
 export async function getDeploymentView(teamId: string, id: string): Promise<DeploymentView> {
-  const progress = await userFacing(() => getProgressFn(teamId, id));
+  const progress = await getProgressFn(teamId, id);
   const d = await db().deployment.findFirst({
     where: { id, teamId },
     select: { plan: true, checks: true, spec: true, createdById: true, createdAt: true, preflight: true, scripts: { orderBy: { version: "desc" }, select: { version: true, os: true, sha256: true, createdAt: true, files: true } } },

@@ -10,7 +10,7 @@ import { generateBundle, SpecError } from "@/lib/os/bundle";
 import {
   cancelDeployment, createDraft, planDeployment, refreshDeployment, resumeDeployment, runPreflight, startDeployment, teardownDeployment, updateDraft,
 } from "./deployment.service";
-import { ensureDeployEngine, loadInventory, locateEip, userFacing, verifyDeployment } from "./inventory.service";
+import { ensureDeployEngine, loadInventory, locateEip, verifyDeployment } from "./inventory.service";
 import { OS_FAMILIES } from "./spec.schema";
 
 const teamId = z.string().min(1).max(64);
@@ -35,7 +35,7 @@ export const saveDraftAction = teamAction(
   async (input, ctx) => {
     const spec = { ...input.spec, specVersion: 1 };
     if (input.id) {
-      await userFacing(() => updateDraft(ctx.team.teamId, input.id!, { name: input.name, spec, actorId: ctx.user.id }));
+      await updateDraft(ctx.team.teamId, input.id!, { name: input.name, spec, actorId: ctx.user.id });
       return { id: input.id };
     }
     const d = await createDraft(ctx.team.teamId, { name: input.name, spec, actorId: ctx.user.id });
@@ -51,9 +51,9 @@ export const reviewAction = teamAction(
   async ({ id }, ctx) => {
     ensureDeployEngine();
     const started = performance.now();
-    const preflight = await userFacing(() => runPreflight(ctx.team.teamId, id, { actorId: ctx.user.id }));
+    const preflight = await runPreflight(ctx.team.teamId, id, { actorId: ctx.user.id });
     const plan = preflight.ok || preflight.findings.every((f) => f.code !== "SPEC_INVALID")
-      ? await userFacing(() => planDeployment(ctx.team.teamId, id, { actorId: ctx.user.id })).catch(() => null)
+      ? await planDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }).catch(() => null)
       : null;
     return { preflight, plan, ms: Math.round(performance.now() - started) };
   },
@@ -64,7 +64,7 @@ export const applyAction = teamAction(
   z.object({ teamId, id }),
   async ({ id }, ctx) => {
     ensureDeployEngine();
-    const r = await userFacing(() => startDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+    const r = await startDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
     revalidatePath("/");
     return { deploymentId: r.deploymentId, status: r.status };
   },
@@ -72,12 +72,12 @@ export const applyAction = teamAction(
 
 export const cancelAction = teamAction("deployments.apply", z.object({ teamId, id }), async ({ id }, ctx) => {
   ensureDeployEngine();
-  return userFacing(() => cancelDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  return cancelDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
 });
 
 export const resumeAction = teamAction("deployments.apply", z.object({ teamId, id }), async ({ id }, ctx) => {
   ensureDeployEngine();
-  const r = await userFacing(() => resumeDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  const r = await resumeDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
   return { status: r.status };
 });
 
@@ -87,14 +87,14 @@ export const teardownAction = teamAction("deployments.apply", z.object({ teamId,
   const d = await db().deployment.findFirst({ where: { id, teamId: ctx.team.teamId }, select: { name: true } });
   if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
   if (confirmName.trim() !== d.name) throw new UserFacingError("Type the deployment's name exactly to confirm.", { code: "CONFIRMATION_MISMATCH", field: "confirmName" });
-  const r = await userFacing(() => teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  const r = await teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
   revalidatePath("/");
   return { status: r.status, changes: r.plan.changes };
 });
 
 export const refreshAction = teamAction("deployments.read", z.object({ teamId, id }), async ({ id }, ctx) => {
   ensureDeployEngine();
-  return userFacing(() => refreshDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }));
+  return refreshDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
 });
 
 export const verifyAction = teamAction("deployments.read", z.object({ teamId, id }), async ({ id }, ctx) => verifyDeployment(ctx.team.teamId, id, ctx.user.id));
