@@ -6,8 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { CheckCircle2, CircleAlert, Loader2, RefreshCw, ShieldCheck, Trash2, XCircle } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { Tag } from "@/components/deploy/tag";
+import { Card, Badge } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";
 import { Field, Input } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
@@ -81,7 +80,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="text-2xl font-semibold">{d.name}</h1>
             <StatusBadge status={d.status} className="text-sm" />
-            {d.cancelRequested && running && <Tag tone="warning">{t("cancelRequested")}</Tag>}
+            {d.cancelRequested && running && <Badge tone="warning">{t("cancelRequested")}</Badge>}
           </div>
           <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted-fg">
             <CopyId value={d.id} label={t("copy")} />
@@ -128,7 +127,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
             <div className="flex flex-wrap items-center gap-3 border-b border-border px-4 py-3">
               <h2 className="font-semibold">{d.phase === "teardown" ? t("timelineTeardown") : t("timeline")}</h2>
               <span className="text-sm text-muted-fg" data-testid="progress-count">{t("progress", { done, total: phaseSteps.length })}</span>
-              {retried > 0 && <Tag tone="warning" data-testid="retried">{t("retried", { count: retried })}</Tag>}
+              {retried > 0 && <Badge tone="warning" data-testid="retried">{t("retried", { count: retried })}</Badge>}
               {running && <Loader2 className="h-4 w-4 animate-spin text-primary" aria-label={t("live")} />}
               <div className="ml-auto h-1.5 w-40 overflow-hidden rounded bg-muted" role="progressbar" aria-label={t("timeline")} aria-valuemin={0} aria-valuemax={phaseSteps.length || 1} aria-valuenow={done}>
                 <div className="h-full bg-primary transition-all" style={{ width: `${phaseSteps.length ? (100 * done) / phaseSteps.length : 0}%` }} />
@@ -246,7 +245,7 @@ function EipResults({ d }: { d: View }) {
               const c = checks.find((x) => x.allocationId === e.allocationId);
               return (
                 <tr key={e.allocationId} className="border-t border-border" data-testid="eip-result">
-                  <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block"><CopyId value={e.allocationId} /></span>{e.allocatedByUs && <Tag className="mt-0.5">{t("allocated")}</Tag>}</td>
+                  <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block"><CopyId value={e.allocationId} /></span>{e.allocatedByUs && <Badge className="mt-0.5">{t("allocated")}</Badge>}</td>
                   <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
                   <td className="px-2 py-2">{step ? <StepBadge status={step.status} /> : "—"}</td>
                   <td className="px-2 py-2">{c ? (c.cloud === "pass" ? <span className="inline-flex items-center gap-1 text-success" data-check="pass"><CheckCircle2 className="h-4 w-4" aria-hidden />{t("pass")}</span> : <span className="inline-flex items-center gap-1 text-danger" data-check="fail"><CircleAlert className="h-4 w-4" aria-hidden />{t("fail")}: {c.detail}</span>) : <span className="text-muted-fg">{t("notChecked")}</span>}</td>

@@ -1,6 +1,6 @@
 "use client";
 import { useFormatter, useNow, useTranslations } from "next-intl";
-import { Tag } from "@/components/deploy/tag";
+import { Badge } from "@/components/ui/card";
 
 export const STATUS_TONE: Record<string, "neutral" | "success" | "danger" | "warning" | "info"> = {
   draft: "neutral", ready: "info", running: "info", succeeded: "success", failed: "danger", cancelled: "warning", tearing_down: "info", torn_down: "neutral",
@@ -13,10 +13,10 @@ export function StatusBadge({ status, className }: { status: string; className?:
   const t = useTranslations("common.status");
   const known = (STATUSES as readonly string[]).includes(status);
   return (
-    <Tag tone={STATUS_TONE[status] ?? "neutral"} className={className} data-status={status}>
+    <Badge tone={STATUS_TONE[status] ?? "neutral"} className={className} data-status={status}>
       {(status === "running" || status === "tearing_down") && <span aria-hidden className="mr-1.5 inline-block h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
       {known ? t(status as Status) : status}
-    </Tag>
+    </Badge>
   );
 }
 
@@ -24,7 +24,7 @@ const STEP_TONE: Record<string, "neutral" | "success" | "danger" | "warning" | "
 const STEP_STATUSES = ["pending", "running", "succeeded", "failed", "skipped", "noop"] as const;
 export function StepBadge({ status }: { status: string }) {
   const t = useTranslations("deployment.stepStatus");
-  return <Tag tone={STEP_TONE[status] ?? "neutral"} data-step-status={status}>{(STEP_STATUSES as readonly string[]).includes(status) ? t(status as (typeof STEP_STATUSES)[number]) : status}</Tag>;
+  return <Badge tone={STEP_TONE[status] ?? "neutral"} data-step-status={status}>{(STEP_STATUSES as readonly string[]).includes(status) ? t(status as (typeof STEP_STATUSES)[number]) : status}</Badge>;
 }
 
 /** Relative time, the exact time on hover. */

@@ -1,9 +1,9 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
 import { AlertTriangle, CircleAlert, Info } from "lucide-react";
-import { Tag } from "@/components/deploy/tag";
 import { cn } from "@/components/ui/cn";
 import type { Finding, Plan } from "@/lib/deploy/deployment.service";
+import { Badge } from "@/components/ui/card";
 
 export type ReviewResult = { preflight: { ok: boolean; findings: Finding[]; checkedAt: string }; plan: Plan | null; ms: number };
 
@@ -22,7 +22,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
           <li key={`${f.code}-${i}`} className={cn("flex gap-2 rounded-md border p-2.5 text-sm", f.severity === "error" ? "border-danger/40" : "border-border")} data-severity={f.severity}>
             <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", tone === "danger" ? "text-danger" : tone === "warning" ? "text-warning" : "text-primary")} aria-hidden />
             <div className="min-w-0">
-              <p><Tag tone={tone} className="mr-2">{t(`severity.${f.severity}`)}</Tag>{f.message[locale] ?? f.message.en}</p>
+              <p><Badge tone={tone} className="mr-2">{t(`severity.${f.severity}`)}</Badge>{f.message[locale] ?? f.message.en}</p>
               <p className="mt-0.5 text-xs text-muted-fg">{t("fix")}: {f.fix[locale] ?? f.fix.en} <span className="font-mono">· {f.code}</span></p>
             </div>
           </li>
@@ -56,7 +56,7 @@ export function PlanCalls({ plan }: { plan: Plan }) {
               <td className="py-1.5 pr-2 tabular-nums">{i + 1}</td>
               <td className="py-1.5 pr-2">
                 <span className={cn("font-mono text-xs font-medium", s.noop && "line-through")}>{s.action}</span>
-                {s.noop && <Tag className="ml-2">{t("noop")}</Tag>}
+                {s.noop && <Badge className="ml-2">{t("noop")}</Badge>}
                 <div className="mt-0.5 break-all font-mono text-[11px] text-muted-fg">{paramText(s.params)}</div>
               </td>
               <td className="py-1.5 text-xs">{s.description[locale] ?? s.description.en}</td>

@@ -6,8 +6,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { Check, CircleAlert, Link2, Loader2, Plus, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { Tag } from "@/components/deploy/tag";
+import { Card, Badge } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import { TopologyView } from "@/components/deploy/topology";
@@ -382,7 +381,7 @@ function StepInstance({ form, update, accounts, inventory, loading, issues = [] 
                   <td className="px-2 py-1.5"><label htmlFor={`inst-${i.instanceId}`} className="cursor-pointer"><span className="font-medium">{i.name || "—"}</span><span className="block font-mono text-xs text-muted-fg">{i.instanceId} · {i.primaryIp}</span></label></td>
                   <td className="px-2 py-1.5 font-mono text-xs">{i.instanceType}</td>
                   <td className="px-2 py-1.5 font-mono text-xs">{i.zoneId}</td>
-                  <td className="px-2 py-1.5"><Tag tone={i.status === "Running" ? "success" : i.status === "Stopped" ? "neutral" : "warning"}>{i.status}</Tag></td>
+                  <td className="px-2 py-1.5"><Badge tone={i.status === "Running" ? "success" : i.status === "Stopped" ? "neutral" : "warning"}>{i.status}</Badge></td>
                   <td className="px-2 py-1.5 text-xs">{i.osName || i.imageId}</td>
                   <td className="px-2 py-1.5 text-right tabular-nums">{i.eniCount}</td>
                   <td className="px-2 py-1.5 text-right tabular-nums">{i.eipCount}</td>
@@ -444,9 +443,9 @@ function StepEni({ form, update, inventory, issues = [] }: StepProps) {
                     <span className="font-mono text-xs">{e.networkInterfaceId}</span>
                     <span className="block text-xs text-muted-fg">{e.primaryIp} · {e.vSwitchId} · {e.zoneId} · {t("eni.ipsCount", { count: e.privateIps.length })}</span>
                   </label>
-                  <Tag tone={e.status === "Available" ? "success" : "info"}>{e.status}</Tag>
-                  {other && <Tag tone="warning">{t("eni.otherZone")}</Tag>}
-                  {inst && e.instanceId === inst.instanceId && <Tag tone="info">{t("eni.alreadyAttached")}</Tag>}
+                  <Badge tone={e.status === "Available" ? "success" : "info"}>{e.status}</Badge>
+                  {other && <Badge tone="warning">{t("eni.otherZone")}</Badge>}
+                  {inst && e.instanceId === inst.instanceId && <Badge tone="info">{t("eni.alreadyAttached")}</Badge>}
                 </li>
               );
             })}
