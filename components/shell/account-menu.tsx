@@ -2,7 +2,13 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { LogOut } from "lucide-react";
-import { authClient } from "@/lib/auth/auth-client";
+
+// Plain requests to better-auth's own endpoints (same origin; it checks the
+// session, the membership and the Origin header), so the shell ships no auth client.
+async function authPost(path: string, body: unknown = {}): Promise<boolean> {
+  const res = await fetch(`/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return res.ok;
+}
 
 export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string; teamName: string; role: string }[]; activeTeamId: string }) {
   const router = useRouter();
@@ -13,8 +19,7 @@ export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string;
       className="max-w-48 rounded border border-border bg-card px-2 py-1 text-sm"
       value={activeTeamId}
       onChange={async (e) => {
-        await authClient.organization.setActive({ organizationId: e.target.value });
-        router.refresh();
+        if (await authPost("/organization/set-active", { organizationId: e.target.value })) router.refresh();
       }}
     >
       {teams.map((team) => (
@@ -32,7 +37,7 @@ export function SignOutButton() {
       type="button"
       className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm text-muted-fg hover:bg-muted"
       onClick={async () => {
-        await authClient.signOut();
+        await authPost("/sign-out");
         router.replace("/sign-in");
         router.refresh();
       }}

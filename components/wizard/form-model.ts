@@ -3,7 +3,7 @@
 // wizard, quick deploy and unit tests share it. Messages are i18n keys + values.
 import type { EipView, EniView } from "@/lib/cloud/resources";
 import type { InstanceDto, InstanceTypeDto, SecurityGroupDto, VSwitchDto } from "@/lib/deploy/inventory.service";
-import { OS_FAMILIES } from "@/lib/deploy/spec.schema";
+import { OS_FAMILIES } from "@/lib/os/os-families";
 
 export type OsFamily = (typeof OS_FAMILIES)[number];
 export const STEPS = ["instance", "eni", "ips", "os", "eips", "routes", "review"] as const;

@@ -13,7 +13,7 @@ import { TopologyView } from "@/components/deploy/topology";
 import type { Topology } from "@/components/deploy/topology-model";
 import { applyAction, inventoryAction, locateEipAction, previewBundleAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
-import { OS_FAMILIES } from "@/lib/deploy/spec.schema";
+import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {

@@ -1,8 +1,9 @@
 // DeploymentSpec v1 — what the user asks for ("give instance i-… N public IPs").
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
+import { OS_FAMILIES } from "@/lib/os/os-families";
 
-export const OS_FAMILIES = ["alinux2", "centos7", "alinux3", "rhel9", "ubuntu", "debian", "generic"] as const;
+export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");

@@ -5,8 +5,8 @@ import { broadcastOf, inPrefix, intToIp, ipToInt, isIpv4, isSpecialPurpose, netw
 // are allowed and ignored: only the validated, normalised fields below ever
 // reach a generated file.
 
-export const OS_FAMILIES = ["alinux2", "centos7", "alinux3", "rhel9", "ubuntu", "debian", "generic"] as const;
-export type OsFamily = (typeof OS_FAMILIES)[number];
+import { OS_FAMILIES, type OsFamily } from "./os-families";
+export { OS_FAMILIES, type OsFamily };
 
 /** "native" = the distro's own network configuration; "rc.local" = the source document's legacy way. */
 export const PERSISTENCE_MODES = ["native", "rc.local"] as const;
