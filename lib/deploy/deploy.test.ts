@@ -64,6 +64,10 @@ describe("deployment engine against the emulator", () => {
     const r = await (await startDeployment(h.teamId, id)).done;
     expect(r.status, JSON.stringify(r.error)).toBe("succeeded");
     expect(h.emu.state().eips["eip-6we1x9demofree00002"]!.binding?.privateIpAddress).toBe("172.16.0.101");
+    // The record names each existing EIP's public address (the dashboard and results show it).
+    const record = (await h.t.db.deployment.findFirstOrThrow({ where: { id } })).resources as { eips: { allocationId: string; ipAddress: string }[] };
+    expect(record.eips.map((e) => e.ipAddress)).toEqual(["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"].map((a) => h.emu.state().eips[a]!.ipAddress));
+    expect(record.eips.every((e) => /^\d+\.\d+\.\d+\.\d+$/.test(e.ipAddress))).toBe(true);
     expect((await refreshDeployment(h.teamId, id)).inSync).toBe(true);
     h.emu.drift({ op: "unassociateEip", allocationId: "eip-6we1x9demofree00003" });
     h.emu.drift({ op: "unassignPrivateIp", networkInterfaceId: ENI, privateIpAddress: "172.16.0.101" });

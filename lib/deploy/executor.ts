@@ -487,6 +487,7 @@ export function applyEffect(record: ResourcesRecord, step: PlannedStep, params: 
       const e = eipEntry(i);
       e.allocationId = String(params.AllocationId);
       e.privateIp = String(params.PrivateIpAddress);
+      if (!e.ipAddress && step.known?.eipAddress) e.ipAddress = step.known.eipAddress;
       e.associatedByUs = true;
       return;
     }

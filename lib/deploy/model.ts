@@ -76,6 +76,8 @@ export type PlannedStep = {
   idempotent: boolean;
   noop: boolean;
   description: { en: string; ja: string };
+  /** Facts the planner already knows that the call's response does not carry (an existing EIP's address). */
+  known?: { eipAddress?: string };
 };
 
 export type Plan = {

@@ -159,6 +159,7 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       dependsOn: [`eip.allocate.${i}`, "eni.create", "eni.attach", "instance.start", ...(spec.usePrimaryIp && target === primary ? [] : ["ips.assign"])],
       params: { RegionId: R, AllocationId: allocationId, InstanceId: eniId, InstanceType: "NetworkInterface", Mode: "NAT", PrivateIpAddress: target },
       done: { entity: "eip", id: allocationId, status: ["InUse"], boundTo: { instanceId: eniId, privateIp: target } },
+      ...(liveEip ? { known: { eipAddress: liveEip.ipAddress } } : {}),
       description: { en: `Associate ${show(allocationId)}${liveEip ? ` (${liveEip.ipAddress})` : ""} with ${show(target)} on ${show(eniId)} (NAT mode)`, ja: `${show(allocationId)} を ${show(eniId)} の ${show(target)} に関連付け（NAT モード）` },
     });
   });
