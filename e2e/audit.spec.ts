@@ -168,3 +168,33 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   await stranger.close();
   await owner.close();
 });
+
+test("owner transfers ownership; the new owner deletes the team only after typing its name", async ({ browser }) => {
+  const owner = await person(browser, "firstowner");
+  const next = await person(browser, "nextowner");
+  const teamName = `${owner.user.name}'s team`;
+  const link = await (async () => {
+    await owner.page.goto("/settings/team");
+    await owner.page.getByLabel("Email").fill(next.user.email);
+    await owner.page.getByLabel("Role", { exact: true }).selectOption("admin");
+    await owner.page.getByRole("button", { name: "Create invitation link" }).click();
+    return owner.page.getByTestId("invite-link").inputValue();
+  })();
+  await accept(next.page, link);
+  await next.page.goto("/settings/team");
+  await expect(next.page.getByRole("heading", { name: "Owner only" })).toHaveCount(0);
+
+  await owner.page.reload();
+  await owner.page.getByLabel("New owner").selectOption({ label: next.user.email });
+  await owner.page.getByRole("button", { name: "Transfer ownership" }).click();
+  await expect(owner.page.getByRole("heading", { name: "Owner only" })).toHaveCount(0);
+
+  await next.page.reload();
+  const del = next.page.getByRole("button", { name: "Delete team" });
+  await expect(del).toBeDisabled();
+  await next.page.getByLabel("Team name").fill(teamName);
+  await del.click();
+  await expect(next.page.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
+  await expect(next.page.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
+  await Promise.all([owner.close(), next.close()]);
+});

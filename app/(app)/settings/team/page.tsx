@@ -4,6 +4,7 @@ import { can } from "@/lib/auth/permissions";
 import { listInvitations, listMembers } from "@/lib/teams/team.service";
 import { AppShell } from "@/components/shell/app-shell";
 import { TeamView } from "@/components/settings/team-view";
+import { OwnerZone } from "@/components/teams/owner-zone";
 
 export const metadata = { title: "Team" };
 
@@ -21,6 +22,12 @@ export default async function TeamPage() {
         members={members.map((m) => ({ id: m.id, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt.toISOString() }))}
         invitations={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role ?? "viewer" }))}
       />
+      {can(ctx.role, "team.delete") && (
+        <div className="mt-6">
+          <OwnerZone teamId={ctx.team.teamId} teamName={ctx.team.teamName}
+            members={members.filter((m) => m.role !== "owner").map((m) => ({ id: m.id, email: m.user.email }))} />
+        </div>
+      )}
     </AppShell>
   );
 }
