@@ -147,6 +147,6 @@ describe("audit chain", () => {
         const { prevHash: _p, ...hashed } = e;
         expect(eventCanonical(e as ChainedFields)).toBe(canonicalJson({ ...hashed, at: e.at.toISOString() }));
       },
-    ), { numRuns: 500 });
+    ), { numRuns: 2000 });
   });
 });

@@ -41,33 +41,67 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-const HASHED_KEYS = [
-  "teamId", "seq", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId", "params", "requestId", "outcome",
-  "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent",
-] as const;
-// The order canonicalJson would give them: computed once, not per event.
-const SORTED_KEYS = [...HASHED_KEYS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const INDEX_KEY = /^(0|[1-9]\d{0,9})$/;
+const NOT_REPRESENTABLE = Symbol("not representable");
 
 /**
- * canonicalJson of an event's hashed fields, built directly: the keys are
- * known, so only `params` needs the generic (sorting) serializer. Identical
- * output to canonicalJson (tested), several times faster — verification of
- * millions of events spends most of its time here.
+ * A copy with object keys in canonicalJson's order, so one JSON.stringify gives
+ * canonicalJson's text — or NOT_REPRESENTABLE when an object has an integer-like
+ * key (JavaScript always puts those first, whatever the insertion order).
+ */
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] === undefined ? null : sortedCopy(value[i]);
+      if (v === NOT_REPRESENTABLE) return v;
+      out[i] = v;
+    }
+    return out;
+  }
+  // Null prototype: a "__proto__" key stays an ordinary property, as in canonicalJson.
+  const out = Object.create(null) as Record<string, unknown>;
+  // Like canonicalJson: own enumerable entries only (a Date or class instance becomes {}).
+  for (const [k, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (v === undefined) continue;
+    if (INDEX_KEY.test(k)) return NOT_REPRESENTABLE;
+    const c = sortedCopy(v);
+    if (c === NOT_REPRESENTABLE) return c;
+    out[k] = c;
+  }
+  return out;
+}
+
+/**
+ * canonicalJson of an event's hashed fields, built as one object literal whose
+ * keys are already in sorted order and serialized with one JSON.stringify.
+ * Identical output to canonicalJson (property-tested), several times faster:
+ * verifying millions of events spends most of its CPU here.
  */
 export function eventCanonical(e: ChainedFields): string {
-  let out = "{";
-  for (let i = 0; i < SORTED_KEYS.length; i++) {
-    const k = SORTED_KEYS[i]!;
-    let v: string;
-    switch (k) {
-      case "at": v = JSON.stringify(e.at.toISOString()); break;
-      case "params": v = canonicalJson(e.params); break;
-      case "targets": v = `[${e.targets.map((x) => JSON.stringify(x)).join(",")}]`; break;
-      default: v = JSON.stringify(e[k] ?? null);
-    }
-    out += (i ? ",\"" : "\"") + k + "\":" + v;
-  }
-  return out + "}";
+  const params = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
+  const fields = {
+    action: e.action,
+    actorId: e.actorId ?? null,
+    actorLabel: e.actorLabel ?? null,
+    actorType: e.actorType,
+    at: e.at.toISOString(),
+    clientIp: e.clientIp ?? null,
+    deploymentId: e.deploymentId ?? null,
+    durationMs: e.durationMs ?? null,
+    errorCode: e.errorCode ?? null,
+    errorMessage: e.errorMessage ?? null,
+    outcome: e.outcome,
+    params,
+    requestId: e.requestId ?? null,
+    seq: e.seq,
+    targets: e.targets,
+    teamId: e.teamId,
+    userAgent: e.userAgent ?? null,
+  };
+  if (params === NOT_REPRESENTABLE) return canonicalJson({ ...fields, params: e.params });
+  return JSON.stringify(fields);
 }
 
 export function eventHash(e: ChainedFields): string {
@@ -138,12 +172,9 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
       const broken = (reason: string, seq = row.seq): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id: String(row.id), reason } });
       if (row.seq !== expectedSeq) return broken(`event #${expectedSeq} is missing (deleted?)`, expectedSeq);
       if (row.prevHash !== prevHash) return broken("previous-hash link does not match");
-      const recomputed = eventHash({
-        ...row,
-        actorType: row.actorType as "user" | "system",
-        outcome: row.outcome as "success" | "failure",
-        params: row.params ?? null,
-      });
+      // The row has every hashed field (actorType/outcome are plain strings here,
+      // which hash the same); no per-row copy.
+      const recomputed = eventHash(row as unknown as ChainedFields);
       if (recomputed !== row.hash) return broken("event content does not match its hash");
       prevHash = row.hash;
       expectedSeq++;
