@@ -33,6 +33,13 @@ describe("wizard form model", () => {
     const spec = specFromForm(f, inventory());
     expect(specFromForm(formFromSpec(spec, f.name), inventory())).toEqual(spec);
   });
+  it("a shared config's existing EIPs stay 'pick an existing EIP' (never silently allocated)", () => {
+    const f = formFromSpec({ regionId: "ap-northeast-1", os: "ubuntu", eips: [{ pickExisting: true }, {}, { privateIp: "172.16.0.70", pickExisting: true }] }, "from config");
+    expect(f.eips.map((e) => e.source)).toEqual(["existing", "new", "existing"]);
+    expect(f.eips.map((e) => e.allocationId)).toEqual(["", "", ""]);
+    expect(f.os).toBe("ubuntu");
+    expect(keys({ ...good(), eips: f.eips })).not.toEqual([]);
+  });
   it("addresses outside the CIDR, reserved, duplicated or in use get specific messages", () => {
     const f = good({ ipMode: "explicit", ipAddresses: "10.0.0.5, 172.16.0.255 172.16.0.70 172.16.0.70 172.16.0.58 999.1.1.1" });
     expect(keys(f)).toEqual(expect.arrayContaining(["addressOutside", "addressReserved", "addressDuplicate", "addressInUse", "addressInvalid"]));

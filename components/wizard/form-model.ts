@@ -164,7 +164,8 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
     instance?: { mode?: string; instanceId?: string; zoneId?: string; instanceType?: string; imageId?: string; systemDiskCategory?: WizardForm["systemDiskCategory"]; vSwitchId?: string; securityGroupId?: string };
     eni?: { mode?: string; networkInterfaceId?: string; vSwitchId?: string; securityGroupId?: string };
     privateIps?: { mode?: string; count?: number; addresses?: string[] };
-    eips?: Array<{ allocationId?: string; privateIp?: string }>;
+    /** pickExisting: from a shared config — an existing EIP the user must choose in this account. */
+    eips?: Array<{ allocationId?: string; privateIp?: string; pickExisting?: boolean }>;
     eipAllocation?: { bandwidth?: number; internetChargeType?: WizardForm["internetChargeType"] };
     detectOs?: boolean;
   };
@@ -184,7 +185,7 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   if (s.eipAllocation?.bandwidth) f.bandwidth = s.eipAllocation.bandwidth;
   if (s.eipAllocation?.internetChargeType) f.internetChargeType = s.eipAllocation.internetChargeType;
   if (Array.isArray(s.eips) && s.eips.length) {
-    f.eips = s.eips.map((e) => ({ source: e.allocationId ? (eipSources?.[e.allocationId] ?? "existing") : "new", allocationId: e.allocationId ?? "", privateIp: e.privateIp ?? "" }));
+    f.eips = s.eips.map((e) => ({ source: e.allocationId ? (eipSources?.[e.allocationId] ?? "existing") : e.pickExisting ? "existing" : "new", allocationId: e.allocationId ?? "", privateIp: e.privateIp ?? "" }));
   }
   return f;
 }

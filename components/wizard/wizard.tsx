@@ -22,7 +22,8 @@ import {
 } from "./form-model";
 
 export type AccountOption = { id: string; name: string; defaultRegion: string; kind: string };
-export type DraftInput = { id: string; name: string; spec: Record<string, unknown>; status: string } | null;
+/** A saved draft (id) or a new one prefilled from a shared config (id null). */
+export type DraftInput = { id: string | null; name: string; spec: Record<string, unknown>; status: string } | null;
 
 export const wizardKeys = {
   inventory: (team: string, account: string, region: string, instance: string) => ["inventory", team, account, region, instance] as const,
@@ -89,7 +90,7 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
   const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
   const [step, setStep] = useState<StepId>("instance");
   // Steps the user has left (their problems show in the stepper) and steps they have typed in (problems show live).
-  const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft ? STEPS.slice(0, -1) : []));
+  const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft?.id ? STEPS.slice(0, -1) : []));
   const [touched, setTouched] = useState<Set<StepId>>(() => new Set());
   const stepRef = useRef<StepId>("instance");
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});

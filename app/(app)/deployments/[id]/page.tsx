@@ -5,6 +5,7 @@ import { UserFacingError } from "@/lib/server/errors";
 import { getDeploymentView } from "@/lib/deploy/inventory.service";
 import { AppShell } from "@/components/shell/app-shell";
 import { DeploymentView } from "@/components/deploy/deployment-view";
+import { SaveAsConfig } from "@/components/configs/save-as-config";
 
 export const metadata = { title: "Deployment" };
 
@@ -18,6 +19,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   return (
     <AppShell ctx={ctx}>
       <DeploymentView teamId={ctx.team.teamId} initial={view} canApply={can(ctx.role, "deployments.apply")} />
+      {can(ctx.role, "configs.manage") && <SaveAsConfig teamId={ctx.team.teamId} deploymentId={view.id} defaultName={view.name} />}
     </AppShell>
   );
 }

@@ -7,13 +7,17 @@ import { db } from "@/lib/db/client";
 import { listCloudAccounts } from "@/lib/cloud/accounts";
 import { AppShell } from "@/components/shell/app-shell";
 import { Wizard, type DraftInput } from "@/components/wizard/wizard";
+import { getRevision } from "@/lib/configs/config.service";
+import { draftFromConfig } from "@/lib/configs/config.schema";
 
 export const metadata = { title: "New deployment" };
 
-export default async function NewDeploymentPage({ searchParams }: { searchParams: Promise<{ draft?: string }> }) {
+type Search = { draft?: string; config?: string; revision?: string };
+
+export default async function NewDeploymentPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requireTeamPage("deployments.read");
   const t = await getTranslations("wizard");
-  const { draft: draftId } = await searchParams;
+  const { draft: draftId, config: configId, revision } = await searchParams;
   const accounts = await listCloudAccounts(ctx.team.teamId);
   let draft: DraftInput = null;
   if (draftId) {
@@ -21,6 +25,12 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
     if (!d) redirect("/deployments/new");
     if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
     draft = { id: d.id, name: d.name, spec: (d.spec ?? {}) as Record<string, unknown>, status: d.status };
+  } else if (configId) {
+    // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
+    const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
+    const config = await getRevision(ctx.team.teamId, configId, n).catch(() => null);
+    if (!config) redirect("/deployments/new");
+    draft = { id: null, name: `${config.name} (rev ${config.revision})`, spec: draftFromConfig(config.spec), status: "draft" };
   }
   return (
     <AppShell ctx={ctx}>
