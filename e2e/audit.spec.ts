@@ -73,7 +73,7 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   const vw = viewer.page;
   await expect(vw.getByRole("combobox", { name: "Switch team" })).toHaveValue(teamId);
   // Who asked: the operator's apply event on this deployment…
-  await vw.goto(`/audit?deploymentId=${deploymentId}&action=deployment.apply`);
+  await vw.goto(`/audit?deploymentId=${deploymentId}&action=app:deployment.apply`);
   await expect(vw.getByTestId("audit-table")).toContainText(operator.user.email);
   // …and what the cloud was asked to do for it (the executor's calls).
   await vw.goto(`/audit?deploymentId=${deploymentId}&action=cloud:VPC.AssociateEipAddress`);

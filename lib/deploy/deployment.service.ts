@@ -55,7 +55,7 @@ export async function createDraft(teamId: string, input: { name: string; spec: u
     data: { teamId, name: input.name, spec: spec as never, cloudAccountId, regionId: typeof spec.regionId === "string" ? spec.regionId : null, createdById: input.actorId ?? null },
     select: { id: true },
   });
-  await appendAuditEvent(database(), { teamId, actorType: input.actorId ? "user" : "system", actorId: input.actorId ?? null, action: "deployment.create", deploymentId: d.id, targets: [d.id], params: { deploymentId: d.id, name: input.name }, outcome: "success" });
+  await appendAuditEvent(database(), { teamId, actorType: input.actorId ? "user" : "system", actorId: input.actorId ?? null, action: "app:deployment.create", deploymentId: d.id, targets: [d.id], params: { deploymentId: d.id, name: input.name }, outcome: "success" });
   return d;
 }
 
@@ -162,7 +162,7 @@ export async function cancelDeployment(teamId: string, id: string, opts: { actor
     const c = await database().deployment.updateMany({ where: { id, teamId, status: { in: ["draft", "ready"] } }, data: { status: "cancelled" } });
     if (c.count !== 1) throw new RunRefused("BAD_STATUS", "Only a running or not yet started deployment can be cancelled.");
   }
-  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
+  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
   return { status: "cancel_requested" };
 }
 
@@ -187,7 +187,7 @@ export async function refreshDeployment(teamId: string, id: string, opts: { acto
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
   const drift = d.status === "torn_down" || d.status === "draft" || d.status === "ready" ? [] : diffDrift(spec, live, record);
-  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "deployment.refresh", deploymentId: id, targets: [id], params: { deploymentId: id, count: drift.length }, outcome: "success" });
+  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.refresh", deploymentId: id, targets: [id], params: { deploymentId: id, count: drift.length }, outcome: "success" });
   return { drift, checkedAt: new Date().toISOString(), inSync: drift.length === 0 };
 }
 

@@ -138,7 +138,7 @@ export async function beginRun(
   });
   await appendAuditEvent(db, {
     teamId: args.teamId, actorType: args.actorId ? "user" : "system", actorId: args.actorId ?? null,
-    action: `deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`, deploymentId: args.deploymentId,
+    action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`, deploymentId: args.deploymentId,
     targets: [args.deploymentId], params: { deploymentId: args.deploymentId, phase: args.phase }, outcome: "success",
   });
 }
@@ -390,7 +390,7 @@ async function finishRun(db: Db, teamId: string, deploymentId: string, owner: st
   });
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {
-    teamId, actorType: "system", action: `deployment.${status}`, deploymentId, targets: [deploymentId],
+    teamId, actorType: "system", action: `app:deployment.${status}`, deploymentId, targets: [deploymentId],
     params: { deploymentId, status }, outcome: status === "failed" ? "failure" : "success",
     errorCode: e?.code ?? null, errorMessage: e?.message ?? null, requestId: e?.requestId ?? null,
   });
