@@ -12,6 +12,7 @@ import { fixHint } from "@/lib/cloud/errors";
 import { configureDeployEngine, getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
 import { deploymentSpecSchema } from "./spec.schema";
+import { specWithoutSecrets } from "./secrets";
 
 // ---------------------------------------------------------------- engine wiring
 
@@ -277,7 +278,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
       version: s.version, os: s.os, sha256: s.sha256, createdAt: s.createdAt.toISOString(),
       files: ((s.files ?? []) as Array<{ path: string; sha256: string; mode: string; content: string }>).map((f) => ({ path: f.path, sha256: f.sha256, mode: f.mode, size: f.content.length })),
     })),
-    spec: (d.spec ?? {}) as Record<string, unknown>,
+    spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
     createdBy: user ? user.name || user.email : null,
     createdAt: d.createdAt.toISOString(),
     preflight: d.preflight ?? null,

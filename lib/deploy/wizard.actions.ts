@@ -12,6 +12,7 @@ import {
 } from "./deployment.service";
 import { ensureDeployEngine, loadInventory, locateEip, verifyDeployment } from "./inventory.service";
 import { OS_FAMILIES } from "./spec.schema";
+import { planWithoutSecrets } from "./secrets";
 
 const teamId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
@@ -55,7 +56,7 @@ export const reviewAction = teamAction(
     const plan = preflight.ok || preflight.findings.every((f) => f.code !== "SPEC_INVALID")
       ? await planDeployment(ctx.team.teamId, id, { actorId: ctx.user.id }).catch(() => null)
       : null;
-    return { preflight, plan, ms: Math.round(performance.now() - started) };
+    return { preflight, plan: plan && planWithoutSecrets(plan), ms: Math.round(performance.now() - started) };
   },
 );
 

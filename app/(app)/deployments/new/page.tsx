@@ -9,6 +9,7 @@ import { AppShell } from "@/components/shell/app-shell";
 import { Wizard, type DraftInput } from "@/components/wizard/wizard";
 import { getRevision } from "@/lib/configs/config.service";
 import { draftFromConfig } from "@/lib/configs/config.schema";
+import { specWithoutSecrets } from "@/lib/deploy/secrets";
 
 export const metadata = { title: "New deployment" };
 
@@ -24,7 +25,8 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
     const d = await db().deployment.findFirst({ where: { id: draftId, teamId: ctx.team.teamId }, select: { id: true, name: true, spec: true, status: true } });
     if (!d) redirect("/deployments/new");
     if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
-    draft = { id: d.id, name: d.name, spec: (d.spec ?? {}) as Record<string, unknown>, status: d.status };
+    // A draft URL is shareable within the team: the instance password (if any) is never sent back.
+    draft = { id: d.id, name: d.name, spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>), status: d.status };
   } else if (configId) {
     // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
     const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
