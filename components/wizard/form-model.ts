@@ -2,7 +2,7 @@
 // per-step validation against the live inventory. PURE (no React, no I/O): the
 // wizard, quick deploy and unit tests share it. Messages are i18n keys + values.
 import type { EipView, EniView } from "@/lib/cloud/resources";
-import type { InstanceDto, InstanceTypeDto, SecurityGroupDto, VSwitchDto } from "@/lib/deploy/inventory.service";
+import type { InstanceDto, InstanceTypeDto, Inventory, SecurityGroupDto, VSwitchDto } from "@/lib/deploy/inventory.service";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 
 export type OsFamily = (typeof OS_FAMILIES)[number];
@@ -45,18 +45,8 @@ export type WizardForm = {
   traffic: "policy-routes" | "inbound-only";
 };
 
-/** Minimal inventory shape validation needs (a subset of lib/deploy Inventory). */
-export type InventoryLike = {
-  regionId: string;
-  instances: InstanceDto[];
-  enis: EniView[];
-  vSwitches: VSwitchDto[];
-  securityGroups: SecurityGroupDto[];
-  eips: EipView[];
-  eipTotal: number;
-  instanceTypes: InstanceTypeDto[];
-  instance: { instance: InstanceDto; type: InstanceTypeDto | null; enis: EniView[] } | null;
-};
+/** What validation needs of the inventory (lib/deploy's Inventory without the region list and read time). */
+export type InventoryLike = Omit<Inventory, "regions" | "readAt">;
 
 /** An EIP looked up by id in another region (the wizard stores the answer). */
 export type LocatedEip = { allocationId: string; regionId: string; status: string; ipAddress: string } | null;
