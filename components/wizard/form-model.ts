@@ -1,8 +1,8 @@
 // The wizard's form state, its conversion to and from a DeploymentSpec, and the
 // per-step validation against the live inventory. PURE (no React, no I/O): the
 // wizard, quick deploy and unit tests share it. Messages are i18n keys + values.
-import type { EipView, EniView } from "@/lib/cloud/resources";
-import type { InstanceDto, InstanceTypeDto, Inventory, SecurityGroupDto, VSwitchDto } from "@/lib/deploy/inventory.service";
+import type { EniView } from "@/lib/cloud/resources";
+import type { InstanceDto, InstanceTypeDto, Inventory, VSwitchDto } from "@/lib/deploy/inventory.service";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 
 export type OsFamily = (typeof OS_FAMILIES)[number];
