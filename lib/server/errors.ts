@@ -18,7 +18,7 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string>; requestId?: string; hint?: string };
 
-export function toActionError(error: unknown, locale: "en" | "ja" = "en"): Extract<ActionResult<never>, { ok: false }> {
+export function toActionError(error: unknown, locale: "en" | "ja" = "en", requestId: string | null = null): Extract<ActionResult<never>, { ok: false }> {
   // A cloud error carries the cloud's own code, message and RequestId: safe and useful to show.
   if (error instanceof CloudError) error = new UserFacingCloudError(error);
   if (error instanceof UserFacingCloudError) {
@@ -29,6 +29,6 @@ export function toActionError(error: unknown, locale: "en" | "ja" = "en"): Extra
     return { ok: false, error: error.message, code, requestId, hint, ...(field ? { fieldErrors: { [field]: error.message } } : {}) };
   }
   const ref = crypto.randomBytes(4).toString("hex");
-  logger.error({ err: error, ref }, "unexpected error in action");
+  logger.error({ err: error, ref, requestId: requestId ?? "none" }, "unexpected error in action");
   return { ok: false, error: `Something went wrong (ref ${ref})`, code: "INTERNAL" };
 }

@@ -34,7 +34,9 @@ export function teamAction<S extends z.ZodType, T>(
   run: (input: z.infer<S>, ctx: TeamContext & { meta: RequestMeta }) => Promise<T>,
 ) {
   return async (raw: unknown): Promise<ActionResult<T>> => {
+    let meta: RequestMeta | null = null;
     try {
+      meta = await requestMeta();
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error);
@@ -42,9 +44,10 @@ export function teamAction<S extends z.ZodType, T>(
       }
       const teamId = typeof (parsed.data as { teamId?: unknown })?.teamId === "string" ? (parsed.data as { teamId: string }).teamId : undefined;
       const ctx = await requireTeam(capability, teamId);
-      return { ok: true, data: await run(parsed.data, { ...ctx, meta: await requestMeta() }) };
+      return { ok: true, data: await run(parsed.data, { ...ctx, meta }) };
     } catch (error) {
-      return toActionError(error);
+      // The log line carries the request id proxy.ts gave this request.
+      return toActionError(error, "en", meta?.requestId ?? null);
     }
   };
 }
