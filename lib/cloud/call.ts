@@ -141,7 +141,18 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
     // The plain method uses default runtime options: no SDK-level retries (the
     // executor owns retries) and the timeouts set on the client's Config.
     const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (req: unknown) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;
-    const res = await method.call(client, request);
+    let res: Awaited<ReturnType<typeof method>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await method.call(client, request);
+        break;
+      } catch (e) {
+        // A read that met a connection reset (typically a keep-alive socket the
+        // server closed just as it was reused) is safe to send again at once.
+        if (attempt < 2 && action.startsWith("Describe") && toCloudError(e, action).code === "NetworkError") continue;
+        throw e;
+      }
+    }
     body = (res.body?.toMap() ?? {}) as WireBody;
   } catch (e) {
     error = toCloudError(e, action);
