@@ -1,7 +1,8 @@
 // The team's library of configs. Every function takes the team id and scopes
 // by it: another team's config simply does not exist. Revisions are immutable:
 // a change appends revision n+1 (compare-and-set on latestRevision); nothing
-// here updates or deletes a ConfigRevision row.
+// here updates or deletes a ConfigRevision row, and the database refuses to
+// (trigger, migration config_revision_immutable).
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
