@@ -319,22 +319,58 @@ export type SharedConfig =
   | { ok: true; name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec; expiresAt: Date }
   | { ok: false; reason: "invalid" | "expired" | "revoked" | "gone" };
 
+type KnownLink = { id: string; teamId: string; templateId: string };
+
+/** Resolves a token; `link` is set whenever the token names a link that exists (so its team is known). */
+async function lookupShareToken(token: string, now: Date): Promise<{ shared: SharedConfig; link?: KnownLink }> {
+  if (typeof token !== "string" || token.length > 1000) return { shared: { ok: false, reason: "invalid" } };
+  const payload = verifyToken(token);
+  if (!payload) return { shared: { ok: false, reason: "invalid" } };
+  let parsed: { v?: number; l?: string; e?: number };
+  try { parsed = JSON.parse(payload); } catch { return { shared: { ok: false, reason: "invalid" } }; }
+  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number") return { shared: { ok: false, reason: "invalid" } };
+  const row = await db().shareLink.findFirst({ where: { id: parsed.l }, select: { id: true, teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true } });
+  if (!row) return { shared: { ok: false, reason: "gone" } };
+  const link = { id: row.id, teamId: row.teamId, templateId: row.templateId };
+  if (row.revokedAt) return { shared: { ok: false, reason: "revoked" }, link };
+  if (row.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime()) return { shared: { ok: false, reason: "expired" }, link };
+  try {
+    const r = await getRevision(row.teamId, row.templateId, row.revision ?? undefined);
+    return { shared: { ok: true, name: r.name, description: r.description, tags: r.tags, revision: r.revision, spec: r.spec, expiresAt: row.expiresAt }, link };
+  } catch {
+    return { shared: { ok: false, reason: "gone" }, link };
+  }
+}
+
 /** The public side of a share link: only the config's shape, never ids of the team or account. */
 export async function resolveShareToken(token: string, now = new Date()): Promise<SharedConfig> {
-  if (typeof token !== "string" || token.length > 1000) return { ok: false, reason: "invalid" };
-  const payload = verifyToken(token);
-  if (!payload) return { ok: false, reason: "invalid" };
-  let parsed: { v?: number; l?: string; e?: number };
-  try { parsed = JSON.parse(payload); } catch { return { ok: false, reason: "invalid" }; }
-  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number") return { ok: false, reason: "invalid" };
-  const link = await db().shareLink.findFirst({ where: { id: parsed.l }, select: { teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true } });
-  if (!link) return { ok: false, reason: "gone" };
-  if (link.revokedAt) return { ok: false, reason: "revoked" };
-  if (link.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime()) return { ok: false, reason: "expired" };
-  try {
-    const r = await getRevision(link.teamId, link.templateId, link.revision ?? undefined);
-    return { ok: true, name: r.name, description: r.description, tags: r.tags, revision: r.revision, spec: r.spec, expiresAt: link.expiresAt };
-  } catch {
-    return { ok: false, reason: "gone" };
+  return (await lookupShareToken(token, now)).shared;
+}
+
+/** Who opened a share link: nobody signed in, so only what the request says. */
+export type ShareViewer = { clientIp?: string | null; userAgent?: string | null; requestId?: string | null };
+
+export const SHARE_VIEW_ACTOR = "anonymous (share link)";
+
+/**
+ * A view of /share/<token>: resolves it like resolveShareToken and records the
+ * view in the audit trail of the link's team — a success, or a failure naming
+ * why it was refused (expired, revoked, gone). A token that names no existing
+ * link (garbage, a bad signature) has no team to record it for. The event
+ * carries the link and config ids, never the token. The event is written
+ * before the config is returned: a view that cannot be recorded is not shown.
+ */
+export async function viewShareLink(token: string, viewer: ShareViewer, now = new Date()): Promise<SharedConfig> {
+  const { shared, link } = await lookupShareToken(token, now);
+  if (link) {
+    await appendAuditEvent(db(), {
+      teamId: link.teamId, actorType: "system", actorId: null, actorLabel: SHARE_VIEW_ACTOR, action: "app:config.shareView",
+      targets: [link.templateId, link.id],
+      params: { configId: link.templateId, ...(shared.ok ? { revision: shared.revision } : {}) },
+      outcome: shared.ok ? "success" : "failure",
+      ...(shared.ok ? {} : { errorCode: `SHARE_${shared.reason.toUpperCase()}`, errorMessage: `Share link ${shared.reason}` }),
+      clientIp: viewer.clientIp ?? null, userAgent: viewer.userAgent?.slice(0, 512) ?? null, requestId: viewer.requestId ?? null,
+    });
   }
+  return shared;
 }

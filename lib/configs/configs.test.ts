@@ -4,8 +4,9 @@ vi.mock("server-only", () => ({}));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import {
   addRevision, createConfig, createShareLink, diffRevisions, duplicateConfig, exportConfigFile, getConfig, importConfigFile, listConfigs,
-  renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived,
+  renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived, SHARE_VIEW_ACTOR, viewShareLink,
 } from "./config.service";
+import { verifyAuditChain } from "@/lib/audit/chain";
 import { CONFIG_FILE_MAX_BYTES, configSpecFromDeployment, configSpecSchema, type ConfigSpecInput } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform, hcl } from "./export-terraform";
@@ -232,6 +233,48 @@ describe("share links", () => {
     expect(await resolveShareToken(link.token)).toEqual({ ok: false, reason: "revoked" });
     await expect(createShareLink("team-b", actor, cfg!.id, { expiresInHours: 1 })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
     await expect(createShareLink("team-a", actor, cfg!.id, { expiresInHours: 24 * 365 })).rejects.toThrow(/1 to/);
+  });
+
+  it("audits every view of a link in the link's team — successes and refusals — with client IP and user agent, never the token", async () => {
+    const [cfg] = await listConfigs("team-a");
+    const link = await createShareLink("team-a", actor, cfg!.id, { revision: 1, expiresInHours: 1 });
+    const viewer = { clientIp: "203.0.113.9", userAgent: "Mozilla/5.0 (share test)", requestId: "req-share-1" };
+    const views = () => t.db.auditEvent.findMany({ where: { action: "app:config.shareView" }, orderBy: { id: "asc" } });
+    const before = (await views()).length;
+
+    const ok = await viewShareLink(link.token, viewer);
+    expect(ok).toMatchObject({ ok: true, revision: 1 });
+    const expired = await viewShareLink(link.token, viewer, new Date(Date.now() + 2 * 3600_000));
+    expect(expired).toEqual({ ok: false, reason: "expired" });
+    // Tokens that name no link have no team to record them for.
+    expect(await viewShareLink("garbage", viewer)).toEqual({ ok: false, reason: "invalid" });
+    const [body, mac] = link.token.split(".");
+    expect(await viewShareLink(`${body}.${mac!.slice(1)}x`, viewer)).toEqual({ ok: false, reason: "invalid" });
+    await revokeShareLink("team-a", actor, link.id);
+    expect(await viewShareLink(link.token, viewer)).toEqual({ ok: false, reason: "revoked" });
+
+    const events = (await views()).slice(before);
+    expect(events.map((e) => [e.teamId, e.outcome, e.errorCode])).toEqual([
+      ["team-a", "success", null],
+      ["team-a", "failure", "SHARE_EXPIRED"],
+      ["team-a", "failure", "SHARE_REVOKED"],
+    ]);
+    for (const e of events) {
+      expect(e).toMatchObject({
+        actorType: "system", actorId: null, actorLabel: SHARE_VIEW_ACTOR, targets: [cfg!.id, link.id],
+        clientIp: "203.0.113.9", userAgent: "Mozilla/5.0 (share test)", requestId: "req-share-1",
+      });
+      expect(e.params).toMatchObject({ configId: cfg!.id });
+    }
+    expect(events[0]!.params).toEqual({ configId: cfg!.id, revision: 1 });
+    // The token (and its signature) appear nowhere in the trail.
+    const all = JSON.stringify(await t.db.auditEvent.findMany(), bigints);
+    expect(all).not.toContain(link.token);
+    expect(all).not.toContain(mac);
+    // resolveShareToken alone (no request) records nothing.
+    await resolveShareToken(link.token);
+    expect((await views()).length).toBe(before + 3);
+    expect(await verifyAuditChain(t.db, "team-a")).toMatchObject({ ok: true });
   });
 
   it("audits config changes without secrets", async () => {

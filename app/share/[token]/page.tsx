@@ -1,8 +1,11 @@
 // Public, read-only view of a shared config. No session needed; the signed,
 // expiring, revocable token is the only key. Shows the config's shape only —
-// never credentials, account ids or the team.
+// never credentials, account ids or the team. Every view (and every refused
+// view of a link that exists) is recorded in the link's team's audit trail.
+import { headers } from "next/headers";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { resolveShareToken } from "@/lib/configs/config.service";
+import { viewShareLink } from "@/lib/configs/config.service";
+import { requestMeta } from "@/lib/server/safe-action";
 import { SpecSummary } from "@/components/configs/spec-summary";
 import { Badge, Card } from "@/components/ui/card";
 
@@ -13,7 +16,10 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
   const { token } = await params;
   const t = await getTranslations("configs.sharePage");
   const format = await getFormatter();
-  const shared = await resolveShareToken(token);
+  // A Next router prefetch is not a view: it neither opens the link nor gets
+  // audited (nothing in the app links here; this guards future <Link>s).
+  if ((await headers()).get("next-router-prefetch")) return <main className="mx-auto max-w-3xl px-4 py-10" />;
+  const shared = await viewShareLink(token, await requestMeta());
   return (
     <main className="mx-auto max-w-3xl px-4 py-10">
       <p className="mb-2 text-lg font-bold text-primary">EIPilot</p>
