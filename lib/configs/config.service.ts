@@ -9,7 +9,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import { signToken, verifyToken } from "@/lib/server/crypto";
+import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
+import { tarArchive } from "@/lib/os/tar";
 import {
   CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
   secondaryCount, type ConfigFile, type ConfigSpec,
@@ -231,7 +233,7 @@ export type GuestFacts = { device?: string; mac: string; primaryIp: string; seco
 export async function renderExport(teamId: string, actor: Actor, id: string, revision: number | undefined, format: ExportFormat, guest?: GuestFacts) {
   const r = await getRevision(teamId, id, revision);
   const base = `${r.name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "config"}-r${r.revision}`;
-  let body: string;
+  let body: string | Uint8Array<ArrayBuffer>;
   let filename: string;
   let contentType: string;
   switch (format) {
@@ -258,12 +260,14 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
           os: r.spec.os,
           interfaces: [{ device: guest.device ?? "eth1", mac: guest.mac, primaryIp: guest.primaryIp, secondaryIps: secondaries, prefixLength: guest.prefixLength, gateway: guest.gateway, routeTable: guest.routeTable ?? 1001 }],
         });
-        body = JSON.stringify(bundle, null, 2) + "\n";
+        // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
+        const dir = `${base}-bundle`;
+        body = new Uint8Array(gzipSync(tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode })))));
       } catch (e) {
         if (e instanceof SpecError) throw new UserFacingError(e.errors.join("; "), { code: "INVALID_INPUT" });
         throw e;
       }
-      filename = `${base}.bundle.json`; contentType = "application/json";
+      filename = `${base}-bundle.tar.gz`; contentType = "application/gzip";
       break;
     }
     default: {

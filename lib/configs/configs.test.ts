@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vi } from "vitest";
 vi.mock("server-only", () => ({}));
@@ -7,6 +11,7 @@ import {
   renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived, SHARE_VIEW_ACTOR, viewShareLink,
 } from "./config.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
+import { generateBundle } from "@/lib/os/bundle";
 import { CONFIG_FILE_MAX_BYTES, configSpecFromDeployment, configSpecSchema, type ConfigSpecInput } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform, hcl } from "./export-terraform";
@@ -159,9 +164,31 @@ describe("config library", () => {
       expect(out.filename).toMatch(/^Web-tier-r1\./);
     }
     await expect(renderExport("team-a", actor, id, 1, "bundle")).rejects.toThrow(/MAC/);
-    const bundle = await renderExport("team-a", actor, id, 1, "bundle", { mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: ["172.16.0.77", "172.16.0.78"], prefixLength: 24, gateway: "172.16.0.253" });
-    const files = (JSON.parse(bundle.body) as { files: { path: string }[] }).files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(["apply.sh", "verify.sh", "rollback.sh"]));
+    const guest = { mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: ["172.16.0.77", "172.16.0.78"], prefixLength: 24, gateway: "172.16.0.253" };
+    const bundle = await renderExport("team-a", actor, id, 1, "bundle", guest);
+    expect(bundle).toMatchObject({ filename: "Web-tier-r1-bundle.tar.gz", contentType: "application/gzip" });
+    expect(bundle.body).toBeInstanceOf(Uint8Array);
+    // tar(1) lists and extracts it: the generator's files under one directory, scripts executable, contents intact.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cfg-bundle-"));
+    try {
+      fs.writeFileSync(path.join(dir, bundle.filename), bundle.body);
+      const listing = execFileSync("tar", ["-tzvf", bundle.filename], { cwd: dir, encoding: "utf8" });
+      const expected = generateBundle({ os: "alinux2", interfaces: [{ device: "eth1", ...guest, routeTable: 1001 }] }).files;
+      const listed = listing.trim().split("\n").map((line) => ({ mode: line.split(/\s+/)[0], path: line.split(/\s+/).pop() }));
+      expect(listed.map((l) => l.path)).toEqual(expected.map((f) => `Web-tier-r1-bundle/${f.path}`));
+      for (const name of ["apply.sh", "verify.sh", "rollback.sh"]) expect(listed.find((l) => l.path === `Web-tier-r1-bundle/${name}`)?.mode).toBe("-rwxr-xr-x");
+      expect(listed.find((l) => l.path === "Web-tier-r1-bundle/README.md")?.mode).toBe("-rw-r--r--");
+      execFileSync("tar", ["-xzf", bundle.filename], { cwd: dir });
+      for (const f of expected) {
+        const onDisk = path.join(dir, "Web-tier-r1-bundle", f.path);
+        expect(fs.readFileSync(onDisk, "utf8")).toBe(f.content);
+        expect((fs.statSync(onDisk).mode & 0o777).toString(8)).toBe(f.mode.slice(1));
+      }
+      // and the bundle's own checksums hold after extraction
+      execFileSync("sha256sum", ["-c", "--quiet", "SHA256SUMS"], { cwd: path.join(dir, "Web-tier-r1-bundle") });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     expect(await t.db.auditEvent.count({ where: { teamId: "team-a", action: "app:config.export" } })).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
 // Download a config revision as EIPilot JSON, an ROS template, Terraform, or
-// (given the ENI's guest facts) the guest-OS bundle. Team members only.
+// (given the ENI's guest facts) the guest-OS bundle as a .tar.gz. Team members only.
 import { z } from "zod";
 import { requireTeam } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/server/safe-action";
@@ -36,7 +36,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     const out = await renderExport(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email, clientIp: meta.clientIp, userAgent: meta.userAgent }, id, revision, format, guest);
     return new Response(out.body, {
       headers: {
-        "content-type": `${out.contentType}; charset=utf-8`,
+        "content-type": typeof out.body === "string" ? `${out.contentType}; charset=utf-8` : out.contentType,
         "content-disposition": `attachment; filename="${out.filename}"`,
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",

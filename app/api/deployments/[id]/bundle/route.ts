@@ -3,7 +3,7 @@
 import { requireTeam } from "@/lib/auth/session";
 import { toActionError } from "@/lib/server/errors";
 import { getRouteScriptFiles } from "@/lib/deploy/inventory.service";
-import { tarArchive } from "./tar";
+import { tarArchive } from "@/lib/os/tar";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,6 @@
 // A minimal POSIX ustar writer (regular files only): enough for a bundle of a few
-// text files, with their modes, readable by `tar -xf`.
+// text files, with their modes, readable by `tar -xf`. Packs the guest bundle
+// for both downloads: a deployment's stored bundle (.tar) and a config's (.tar.gz).
 export type TarEntry = { path: string; content: string; mode: string };
 
 function octal(n: number, width: number): string {
