@@ -4,7 +4,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { logger } = await import("@/lib/server/logger");
-  const { ensureDeployEngine } = await import("@/lib/deploy/inventory.service");
+  const { ensureDeployEngine } = await import("@/lib/deploy/engine");
   const { resumeInterruptedRuns } = await import("@/lib/deploy/deployment.service");
   ensureDeployEngine();
 

@@ -9,25 +9,10 @@ import { describeEips, describeEnis, describeInstanceType, eipFromWire, eniFromW
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
 import { fixHint } from "@/lib/cloud/errors";
-import { configureDeployEngine, getProgress as getProgressFn } from "./deployment.service";
+import { getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
 import { deploymentSpecSchema } from "./spec.schema";
 import { specWithoutSecrets } from "./secrets";
-
-// ---------------------------------------------------------------- engine wiring
-
-let wired = false;
-/** The engine needs to know how to get a team's credentials; wire it on first use in this process. */
-export function ensureDeployEngine(): void {
-  if (wired) return;
-  wired = true;
-  configureDeployEngine({
-    resolveCredentials: async ({ teamId, cloudAccountId }) => {
-      if (!cloudAccountId) throw new UserFacingError("This deployment has no cloud account.", { code: "NO_ACCOUNT" });
-      return loadCloudCredentials(teamId, cloudAccountId);
-    },
-  });
-}
 
 // ---------------------------------------------------------------- context
 

@@ -10,7 +10,8 @@ import { generateBundle, SpecError } from "@/lib/os/bundle";
 import {
   cancelDeployment, createDraft, planDeployment, refreshDeployment, resumeDeployment, runPreflight, startDeployment, teardownDeployment, updateDraft,
 } from "./deployment.service";
-import { ensureDeployEngine, loadInventory, locateEip, verifyDeployment } from "./inventory.service";
+import { ensureDeployEngine } from "./engine";
+import { loadInventory, locateEip, verifyDeployment } from "./inventory.service";
 import { OS_FAMILIES } from "./spec.schema";
 import { planWithoutSecrets } from "./secrets";
 
