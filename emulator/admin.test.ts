@@ -3,26 +3,19 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ZERO_LATENCIES } from "./engine";
 import { $Ecs, $Vpc, ecsClient } from "./sdk";
-import type { EmulatorHandle } from "./server";
-import { DEMO, TOKYO, expectApiError, startTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, startTestEmulator, setupTestEmulator } from "./test-helpers";
 
-let emu: EmulatorHandle;
-let t: Awaited<ReturnType<typeof startTestEmulator>>;
-beforeAll(async () => {
-  t = await startTestEmulator();
-  emu = t.emu;
-});
-afterAll(() => emu.close());
+const t = setupTestEmulator();
 beforeEach(async () => {
-  await fetch(`${emu.url}/_emulator/reset`, { method: "POST" });
-  await fetch(`${emu.url}/_emulator/faults`, { method: "PUT", body: "{}" });
-  await fetch(`${emu.url}/_emulator/latencies`, { method: "PUT", body: JSON.stringify(ZERO_LATENCIES) });
+  await fetch(`${t.emu.url}/_emulator/reset`, { method: "POST" });
+  await fetch(`${t.emu.url}/_emulator/faults`, { method: "PUT", body: "{}" });
+  await fetch(`${t.emu.url}/_emulator/latencies`, { method: "PUT", body: JSON.stringify(ZERO_LATENCIES) });
 });
 const admin = async (p: string, method = "GET", body?: unknown) => {
-  const r = await fetch(`${emu.url}/_emulator/${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${t.emu.url}/_emulator/${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin responses vary by endpoint; each test asserts the fields it reads
   return { status: r.status, json: (await r.json()) as any };
 };

@@ -1,50 +1,29 @@
 // ECS contract tests — only the official SDK client talks to the emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { $Ecs } from "./sdk";
-import { ZERO_LATENCIES } from "./engine";
-import type { EmulatorHandle } from "./server";
-import { DEMO, TOKYO, expectApiError, startTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, startTestEmulator, setupTestEmulator, waitFor } from "./test-helpers";
 
-let emu: EmulatorHandle;
-let ecs: Awaited<ReturnType<typeof startTestEmulator>>["ecs"];
-
-beforeAll(async () => {
-  ({ emu, ecs } = await startTestEmulator());
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.reset();
-  emu.setLatencies(ZERO_LATENCIES);
-  emu.setFaults({});
-});
+const t = setupTestEmulator({ resetEachTest: true });
 
 const R = TOKYO;
 const enis = async (req: Partial<$Ecs.DescribeNetworkInterfacesRequest> = {}) =>
-  (await ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, ...req }))).body!;
+  (await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, ...req }))).body!;
 const eni = async (id: string) => (await enis({ networkInterfaceId: [id] })).networkInterfaceSets!.networkInterfaceSet![0];
 const instance = async (id: string) =>
-  (await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0];
+  (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify([id]) }))).body!.instances!.instance![0];
 const createEni = (req: Partial<$Ecs.CreateNetworkInterfaceRequest> = {}) =>
-  ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, ...req }));
-const attach = (networkInterfaceId: string, instanceId: string) => ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId, instanceId }));
-const detach = (networkInterfaceId: string, instanceId: string) => ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: R, networkInterfaceId, instanceId }));
-const assign = (req: Partial<$Ecs.AssignPrivateIpAddressesRequest>) => ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, ...req }));
+  t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, ...req }));
+const attach = (networkInterfaceId: string, instanceId: string) => t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId, instanceId }));
+const detach = (networkInterfaceId: string, instanceId: string) => t.ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: R, networkInterfaceId, instanceId }));
+const assign = (req: Partial<$Ecs.AssignPrivateIpAddressesRequest>) => t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, ...req }));
 const unassign = (networkInterfaceId: string, privateIpAddress: string[]) =>
-  ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId, privateIpAddress }));
-const stop = (instanceId: string) => ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId }));
-const start = (instanceId: string) => ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId }));
-async function waitFor<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+  t.ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId, privateIpAddress }));
+const stop = (instanceId: string) => t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId }));
+const start = (instanceId: string) => t.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId }));
 
 describe("regions, zones, instance types", () => {
   it("DescribeRegions lists the seeded regions in the requested language", async () => {
-    const r = await ecs.describeRegions(new $Ecs.DescribeRegionsRequest({ acceptLanguage: "en-US" }));
+    const r = await t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({ acceptLanguage: "en-US" }));
     expect(r.body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(r.body!.regions!.region!.map((x) => [x.regionId, x.localName])).toEqual([
       ["ap-northeast-1", "Japan (Tokyo)"],
@@ -53,27 +32,27 @@ describe("regions, zones, instance types", () => {
   });
 
   it("DescribeZones returns two zones with purchasable types; unknown region → 404", async () => {
-    const r = await ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: R }));
+    const r = await t.ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: R }));
     const zones = r.body!.zones!.zone!;
     expect(zones.map((z) => z.zoneId)).toEqual(["ap-northeast-1a", "ap-northeast-1b"]);
     expect(zones[0]!.availableInstanceTypes!.instanceTypes).toContain("ecs.g7.large");
     expect(zones[0]!.availableResources!.resourcesInfo![0]!.instanceTypes!.supportedInstanceType).toContain("ecs.g7.large");
-    await expectApiError(ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: "mars-1" })), "InvalidRegionId.NotFound", 404);
+    await expectApiError(t.ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: "mars-1" })), "InvalidRegionId.NotFound", 404);
   });
 
   it("DescribeInstanceTypes reports published ENI and IP quotas, filters and pages", async () => {
-    const r = await ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ instanceTypes: ["ecs.g7.large", "ecs.g6.xlarge"] }));
+    const r = await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ instanceTypes: ["ecs.g7.large", "ecs.g6.xlarge"] }));
     const byId = Object.fromEntries(r.body!.instanceTypes!.instanceType!.map((t) => [t.instanceTypeId, t]));
     expect(byId["ecs.g7.large"]).toMatchObject({ cpuCoreCount: 2, memorySize: 8, eniQuantity: 3, eniPrivateIpAddressQuantity: 6 });
     expect(byId["ecs.g6.xlarge"]).toMatchObject({ eniQuantity: 3, eniPrivateIpAddressQuantity: 10 });
-    const all = await ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({}));
+    const all = await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({}));
     expect(all.body!.instanceTypes!.instanceType!.length).toBeGreaterThanOrEqual(10);
-    const p1 = await ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 5 }));
+    const p1 = await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 5 }));
     expect(p1.body!.instanceTypes!.instanceType).toHaveLength(5);
     expect(p1.body!.nextToken).toBeTruthy();
-    const p2 = await ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 5, nextToken: p1.body!.nextToken }));
+    const p2 = await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ maxResults: 5, nextToken: p1.body!.nextToken }));
     expect(p2.body!.instanceTypes!.instanceType![0]!.instanceTypeId).not.toBe(p1.body!.instanceTypes!.instanceType![0]!.instanceTypeId);
-    const big = await ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ minimumEniPrivateIpAddressQuantity: 15 }));
+    const big = await t.ecs.describeInstanceTypes(new $Ecs.DescribeInstanceTypesRequest({ minimumEniPrivateIpAddressQuantity: 15 }));
     expect(big.body!.instanceTypes!.instanceType!.every((t) => t.eniPrivateIpAddressQuantity! >= 15)).toBe(true);
   });
 });
@@ -90,36 +69,36 @@ describe("instances", () => {
   });
 
   it("DescribeInstances filters and pages with NextToken; unknown ids are just absent; bad JSON is InvalidParameter", async () => {
-    const none = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify(["i-nothere"]) }));
+    const none = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: JSON.stringify(["i-nothere"]) }));
     expect(none.body!.instances!.instance).toEqual([]);
-    const hz = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: "cn-hangzhou" }));
+    const hz = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: "cn-hangzhou" }));
     expect(hz.body!.totalCount).toBe(0);
-    await ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: R, imageId: "aliyun_3_x64_20G_alibase_20240528.vhd", instanceType: "ecs.c6.large", vSwitchId: DEMO.vswB, securityGroupId: DEMO.sg, amount: 12, instanceName: "batch" }));
-    const p1 = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 10 }));
+    await t.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: R, imageId: "aliyun_3_x64_20G_alibase_20240528.vhd", instanceType: "ecs.c6.large", vSwitchId: DEMO.vswB, securityGroupId: DEMO.sg, amount: 12, instanceName: "batch" }));
+    const p1 = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 10 }));
     expect(p1.body!.instances!.instance).toHaveLength(10);
-    const p2 = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 10, nextToken: p1.body!.nextToken }));
+    const p2 = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 10, nextToken: p1.body!.nextToken }));
     expect(p2.body!.instances!.instance).toHaveLength(4);
     expect(p2.body!.nextToken ?? "").toBe("");
     const ids = new Set([...p1.body!.instances!.instance!, ...p2.body!.instances!.instance!].map((x) => x.instanceId));
     expect(ids.size).toBe(14);
-    const byName = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceName: "demo-web-*" }));
+    const byName = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceName: "demo-web-*" }));
     expect(byName.body!.instances!.instance!.map((x) => x.instanceName).sort()).toEqual(["demo-web-1", "demo-web-2"]);
-    const old = await ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, pageNumber: 2, pageSize: 5 }));
+    const old = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, pageNumber: 2, pageSize: 5 }));
     expect([old.body!.pageNumber, old.body!.instances!.instance!.length, old.body!.totalCount]).toEqual([2, 5, 14]);
-    await expectApiError(ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: "[i-1" })), "InvalidParameter", 400);
-    await expectApiError(ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, nextToken: "garbage" })), "InvalidParameter", 400);
+    await expectApiError(t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, instanceIds: "[i-1" })), "InvalidParameter", 400);
+    await expectApiError(t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, nextToken: "garbage" })), "InvalidParameter", 400);
   });
 
   it("RunInstances: Pending → Running, primary ENI from the vSwitch, ClientToken idempotent", async () => {
-    emu.setLatencies({ instanceCreate: 150 });
+    t.emu.setLatencies({ instanceCreate: 150 });
     const req = { regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.xlarge", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, instanceName: "new-one", clientToken: "run-1" };
-    const r = await ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    const r = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
     const id = r.body!.instanceIdSets!.instanceIdSet![0]!;
     expect(id).toMatch(/^i-6we[a-z0-9]{17}$/);
     expect((await instance(id))!.status).toBe("Pending");
-    const again = await ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    const again = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
     expect(again.body!.instanceIdSets!.instanceIdSet).toEqual([id]);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...req, instanceType: "ecs.g7.large" })), "IdempotentParameterMismatch", 400);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...req, instanceType: "ecs.g7.large" })), "IdempotentParameterMismatch", 400);
     const running = await waitFor(() => instance(id), (i) => i!.status === "Running");
     expect(running!.status).toBe("Running");
     const ip = running!.vpcAttributes!.privateIpAddress!.ipAddress![0]!;
@@ -129,17 +108,17 @@ describe("instances", () => {
 
   it("RunInstances errors: unknown type, image, vSwitch, security group, used IP", async () => {
     const base = { regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg };
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, instanceType: "ecs.nope.large" })), "InvalidInstanceType.ValueNotSupported", 400);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, imageId: "m-nothere" })), "InvalidImageId.NotFound", 404);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, vSwitchId: "vsw-nothere" })), "InvalidVSwitchId.NotFound", 404);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, securityGroupId: "sg-nothere" })), "InvalidSecurityGroupId.NotFound", 404);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, privateIpAddress: "172.16.0.57" })), "InvalidPrivateIpAddress.Duplicated", 400);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, dryRun: true })), "DryRunOperation", 400);
-    await expectApiError(ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, imageId: undefined })), "MissingParameter", 400);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, instanceType: "ecs.nope.large" })), "InvalidInstanceType.ValueNotSupported", 400);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, imageId: "m-nothere" })), "InvalidImageId.NotFound", 404);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, vSwitchId: "vsw-nothere" })), "InvalidVSwitchId.NotFound", 404);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, securityGroupId: "sg-nothere" })), "InvalidSecurityGroupId.NotFound", 404);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, privateIpAddress: "172.16.0.57" })), "InvalidPrivateIpAddress.Duplicated", 400);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, dryRun: true })), "DryRunOperation", 400);
+    await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, imageId: undefined })), "MissingParameter", 400);
   });
 
   it("Stop/Start go through Stopping/Starting; wrong state is IncorrectInstanceStatus", async () => {
-    emu.setLatencies({ instanceStop: 150, instanceStart: 150 });
+    t.emu.setLatencies({ instanceStop: 150, instanceStart: 150 });
     await stop(DEMO.web2);
     expect((await instance(DEMO.web2))!.status).toBe("Stopping");
     await expectApiError(stop(DEMO.web2), "IncorrectInstanceStatus", 403);
@@ -151,33 +130,33 @@ describe("instances", () => {
     expect((await instance(DEMO.web2))!.status).toBe("Starting");
     expect((await waitFor(() => instance(DEMO.web2), (i) => i!.status === "Running"))!.status).toBe("Running");
     await expectApiError(start("i-nothere"), "InvalidInstanceId.NotFound", 404);
-    const st = await ecs.describeInstanceStatus(new $Ecs.DescribeInstanceStatusRequest({ regionId: R, instanceId: [DEMO.web1, DEMO.web2] }));
+    const st = await t.ecs.describeInstanceStatus(new $Ecs.DescribeInstanceStatusRequest({ regionId: R, instanceId: [DEMO.web1, DEMO.web2] }));
     expect(st.body!.instanceStatuses!.instanceStatus!.map((s) => s.status)).toEqual(["Running", "Running"]);
   });
 
   it("DeleteInstance needs Stopped (or Force); releases the EIP and keeps non-DeleteOnRelease ENIs", async () => {
     await attach(DEMO.secondaryEni, DEMO.web1);
-    await expectApiError(ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1 })), "IncorrectInstanceStatus", 403);
-    await ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1, force: true }));
+    await expectApiError(t.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1 })), "IncorrectInstanceStatus", 403);
+    await t.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1, force: true }));
     expect(await instance(DEMO.web1)).toBeUndefined();
     const left = await eni(DEMO.secondaryEni);
     expect([left!.status, left!.instanceId]).toEqual(["Available", ""]);
     expect(await eni(DEMO.primaryEni1)).toBeUndefined();
-    await expectApiError(ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1 })), "InvalidInstanceId.NotFound", 404);
+    await expectApiError(t.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1 })), "InvalidInstanceId.NotFound", 404);
   });
 });
 
 describe("security groups", () => {
   it("CreateSecurityGroup + DescribeSecurityGroups; unknown VPC is 404", async () => {
-    const c = await ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: DEMO.vpc, securityGroupName: "web-sg", clientToken: "sg-1" }));
+    const c = await t.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: DEMO.vpc, securityGroupName: "web-sg", clientToken: "sg-1" }));
     const id = c.body!.securityGroupId!;
     expect(id).toMatch(/^sg-6we/);
-    const again = await ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: DEMO.vpc, securityGroupName: "web-sg", clientToken: "sg-1" }));
+    const again = await t.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: DEMO.vpc, securityGroupName: "web-sg", clientToken: "sg-1" }));
     expect(again.body!.securityGroupId).toBe(id);
-    const d = await ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: R, vpcId: DEMO.vpc }));
+    const d = await t.ecs.describeSecurityGroups(new $Ecs.DescribeSecurityGroupsRequest({ regionId: R, vpcId: DEMO.vpc }));
     expect(d.body!.securityGroups!.securityGroup!.map((g) => g.securityGroupId).sort()).toEqual([DEMO.sg, id].sort());
     expect(d.body!.totalCount).toBe(2);
-    await expectApiError(ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: "vpc-nothere" })), "InvalidVpcId.NotFound", 404);
+    await expectApiError(t.ecs.createSecurityGroup(new $Ecs.CreateSecurityGroupRequest({ regionId: R, vpcId: "vpc-nothere" })), "InvalidVpcId.NotFound", 404);
   });
 });
 
@@ -204,7 +183,7 @@ describe("ENIs", () => {
     // createEni() sets SecurityGroupId; adding SecurityGroupIds.N as well is a conflict
     await expectApiError(createEni({ securityGroupIds: [DEMO.sg] }), "InvalidParameter.Conflict", 400);
     const { vpcClient, $Vpc } = await import("./sdk");
-    const vpc = vpcClient({ endpoint: emu.endpoint });
+    const vpc = vpcClient({ endpoint: t.emu.endpoint });
     const otherVpc = (await vpc.createVpc(new $Vpc.CreateVpcRequest({ regionId: R, cidrBlock: "10.0.0.0/16" }))).body!.vpcId!;
     const otherVsw = (await vpc.createVSwitch(new $Vpc.CreateVSwitchRequest({ regionId: R, vpcId: otherVpc, zoneId: "ap-northeast-1a", cidrBlock: "10.0.1.0/24" }))).body!.vSwitchId!;
     await expectApiError(createEni({ vSwitchId: otherVsw }), "InvalidOperation.VpcMismatch", 403);
@@ -216,12 +195,12 @@ describe("ENIs", () => {
     await expectApiError(createEni({ privateIpAddress: ["172.16.0.100", "172.16.0.100"] }), "InvalidIp.IpRepeated", 403);
     await expectApiError(createEni({ privateIpAddress: ["172.16.0.100"], secondaryPrivateIpAddressCount: 1 }), "InvalidParameter.Conflict", 400);
     await expectApiError(createEni({ secondaryPrivateIpAddressCount: 10 }), "InvalidOperation.Ipv4CountExceeded", 403);
-    emu.engine.world.quotas.eniPerRegion = 3; // the demo world has 3 ENIs in Tokyo
+    t.emu.engine.world.quotas.eniPerRegion = 3; // the demo world has 3 ENIs in Tokyo
     await expectApiError(createEni({}), "MaxEniCountExceeded", 403);
   });
 
   it("a /29 vSwitch runs out of addresses: IpNotEnough, and reserved addresses are never handed out", async () => {
-    emu.engine.world.vswitches["vsw-tiny"] = { ...emu.engine.world.vswitches[DEMO.vswA]!, vSwitchId: "vsw-tiny", cidrBlock: "172.16.9.0/29" };
+    t.emu.engine.world.vswitches["vsw-tiny"] = { ...t.emu.engine.world.vswitches[DEMO.vswA]!, vSwitchId: "vsw-tiny", cidrBlock: "172.16.9.0/29" };
     const r = await createEni({ vSwitchId: "vsw-tiny", secondaryPrivateIpAddressCount: 3 });
     const ips = r.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress).sort();
     expect(ips).toEqual(["172.16.9.1", "172.16.9.2", "172.16.9.3", "172.16.9.4"]);
@@ -229,7 +208,7 @@ describe("ENIs", () => {
   });
 
   it("Attach: Available → Attaching → InUse; Detach: InUse → Detaching → Available, EIPs stay on the ENI", async () => {
-    emu.setLatencies({ eniAttach: 150, eniDetach: 150, eipAssociate: 0 });
+    t.emu.setLatencies({ eniAttach: 150, eniDetach: 150, eipAssociate: 0 });
     await attach(DEMO.secondaryEni, DEMO.web1);
     let e = await eni(DEMO.secondaryEni);
     expect([e!.status, e!.instanceId]).toEqual(["Attaching", DEMO.web1]);
@@ -241,7 +220,7 @@ describe("ENIs", () => {
     const inst = await instance(DEMO.web1);
     expect(inst!.networkInterfaces!.networkInterface!.map((n) => n.networkInterfaceId)).toEqual([DEMO.primaryEni1, DEMO.secondaryEni]);
     // bind an EIP to the ENI's primary IP through the emulator, then detach
-    const vpc = (await import("./sdk")).vpcClient({ endpoint: emu.endpoint });
+    const vpc = (await import("./sdk")).vpcClient({ endpoint: t.emu.endpoint });
     const { $Vpc } = await import("./sdk");
     await vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.60" }));
     await detach(DEMO.secondaryEni, DEMO.web1);
@@ -267,7 +246,7 @@ describe("ENIs", () => {
     const fat = (await createEni({ secondaryPrivateIpAddressCount: 6 })).body!.networkInterfaceId!;
     await expectApiError(attach(fat, DEMO.web2), "InvalidOperation.Ipv4CountExceeded", 403);
     // a t6 instance attaches ENIs only while Stopped
-    const t6 = (await ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: R, imageId: "centos_7_9_x64_20G_alibase_20240628.vhd", instanceType: "ecs.t6-c1m2.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }))).body!.instanceIdSets!.instanceIdSet![0]!;
+    const t6 = (await t.ecs.runInstances(new $Ecs.RunInstancesRequest({ regionId: R, imageId: "centos_7_9_x64_20G_alibase_20240628.vhd", instanceType: "ecs.t6-c1m2.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }))).body!.instanceIdSets!.instanceIdSet![0]!;
     await instance(t6);
     await expectApiError(attach(DEMO.secondaryEni, t6), "InvalidOperation.InvalidEcsState", 400);
     await stop(t6);
@@ -317,28 +296,28 @@ describe("ENIs", () => {
 
   it("Unassign of an IP that carries an EIP is rejected by default, auto-unassociates under the other policy", async () => {
     const { vpcClient, $Vpc } = await import("./sdk");
-    const vpc = vpcClient({ endpoint: emu.endpoint });
+    const vpc = vpcClient({ endpoint: t.emu.endpoint });
     await assign({ networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.77"] });
     await vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.77" }));
     await expectApiError(unassign(DEMO.secondaryEni, ["172.16.0.77"]), "InvalidOperation.InvalidEniState", 400);
-    emu.engine.world.policies.unassignIpWithEip = "unassociate";
+    t.emu.engine.world.policies.unassignIpWithEip = "unassociate";
     await unassign(DEMO.secondaryEni, ["172.16.0.77"]);
     const eip = await vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, allocationId: DEMO.freeEips[0] }));
     expect(eip.body!.eipAddresses!.eipAddress![0]).toMatchObject({ status: "Available", instanceId: "", privateIpAddress: "" });
   });
 
   it("Delete: only Available secondary ENIs; Deleting → gone; frees its IPs", async () => {
-    emu.setLatencies({ eniDelete: 150 });
+    t.emu.setLatencies({ eniDelete: 150 });
     const id = (await createEni({ privateIpAddress: ["172.16.0.120"] })).body!.networkInterfaceId!;
-    await expectApiError(ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.primaryEni1 })), "InvalidOperation.InvalidEniType", 403);
+    await expectApiError(t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.primaryEni1 })), "InvalidOperation.InvalidEniType", 403);
     await attach(DEMO.secondaryEni, DEMO.web1);
-    await expectApiError(ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni })), "InvalidOperation.InvalidEniState", 400);
-    await ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: id }));
+    await expectApiError(t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni })), "InvalidOperation.InvalidEniState", 400);
+    await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: id }));
     expect((await eni(id))!.status).toBe("Deleting");
     await waitFor(() => eni(id), (x) => x === undefined);
     expect(await eni(id)).toBeUndefined();
     await createEni({ privateIpAddress: ["172.16.0.120"] });
-    await expectApiError(ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: "eni-nothere" })), "InvalidEniId.NotFound", 404);
+    await expectApiError(t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: "eni-nothere" })), "InvalidEniId.NotFound", 404);
   });
 
   it("DescribeNetworkInterfaces: filters, MaxResults floor of 10, NextToken pages, attribute call", async () => {
@@ -353,30 +332,30 @@ describe("ENIs", () => {
     expect((await enis({ privateIpAddress: ["172.16.0.60"] })).networkInterfaceSets!.networkInterfaceSet![0]!.networkInterfaceId).toBe(DEMO.secondaryEni);
     expect((await enis({ networkInterfaceId: ["eni-nothere"] })).networkInterfaceSets!.networkInterfaceSet).toEqual([]);
     await expectApiError(enis({ vSwitchId: "vsw-nothere" }), "InvalidVSwitchId.NotFound", 404);
-    const attr = await ecs.describeNetworkInterfaceAttribute(new $Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: R, networkInterfaceId: DEMO.primaryEni1 }));
+    const attr = await t.ecs.describeNetworkInterfaceAttribute(new $Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: R, networkInterfaceId: DEMO.primaryEni1 }));
     expect(attr.body).toMatchObject({ networkInterfaceId: DEMO.primaryEni1, type: "Primary", instanceId: DEMO.web1, status: "InUse" });
     expect(attr.body!.associatedPublicIp!.publicIpAddress).toBe("203.0.113.10");
-    await expectApiError(ecs.describeNetworkInterfaceAttribute(new $Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: R, networkInterfaceId: "eni-x" })), "InvalidEniId.NotFound", 404);
+    await expectApiError(t.ecs.describeNetworkInterfaceAttribute(new $Ecs.DescribeNetworkInterfaceAttributeRequest({ regionId: R, networkInterfaceId: "eni-x" })), "InvalidEniId.NotFound", 404);
   });
 
   it("DescribeAccountAttributes reports the ENI quota", async () => {
-    const r = await ecs.describeAccountAttributes(new $Ecs.DescribeAccountAttributesRequest({ regionId: R, attributeName: ["max-elastic-network-interfaces"] }));
+    const r = await t.ecs.describeAccountAttributes(new $Ecs.DescribeAccountAttributesRequest({ regionId: R, attributeName: ["max-elastic-network-interfaces"] }));
     expect(r.body!.accountAttributeItems!.accountAttributeItem![0]!.attributeValues!.valueItem![0]!.value).toBe("1000");
   });
 });
 
 describe("Cloud Assistant", () => {
   it("without lab mode the agent is offline: status false, RunCommand → 403 InvalidInstance.NotMatch", async () => {
-    const s = await ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: R, instanceId: [DEMO.web1] }));
+    const s = await t.ecs.describeCloudAssistantStatus(new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: R, instanceId: [DEMO.web1] }));
     expect(s.body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus).toBe("false");
     await expectApiError(
-      ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunShellScript", commandContent: "ip addr", instanceId: [DEMO.web1] })),
+      t.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunShellScript", commandContent: "ip addr", instanceId: [DEMO.web1] })),
       "InvalidInstance.NotMatch",
       403,
     );
-    await expectApiError(ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunShellScript", commandContent: "x", instanceId: ["i-nothere"] })), "InvalidInstance.NotFound", 404);
-    await expectApiError(ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunPerlScript", commandContent: "x", instanceId: [DEMO.web1] })), "InvalidCmdType.NotFound", 403);
-    const inv = await ecs.describeInvocations(new $Ecs.DescribeInvocationsRequest({ regionId: R }));
+    await expectApiError(t.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunShellScript", commandContent: "x", instanceId: ["i-nothere"] })), "InvalidInstance.NotFound", 404);
+    await expectApiError(t.ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: R, type: "RunPerlScript", commandContent: "x", instanceId: [DEMO.web1] })), "InvalidCmdType.NotFound", 403);
+    const inv = await t.ecs.describeInvocations(new $Ecs.DescribeInvocationsRequest({ regionId: R }));
     expect(inv.body!.invocations!.invocation).toEqual([]);
   });
 

@@ -2,20 +2,13 @@
 // the invariants a user relies on, and Describe always agrees with what the mutating
 // calls returned.
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { INSTANCE_TYPES } from "./catalog";
 import { ipToInt, parseCidr, isReserved, cidrContains } from "./ip";
 import { $Ecs, $Vpc } from "./sdk";
-import type { EmulatorHandle } from "./server";
-import { DEMO, TOKYO, startTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, setupTestEmulator } from "./test-helpers";
 
-let emu: EmulatorHandle;
-let t: Awaited<ReturnType<typeof startTestEmulator>>;
-beforeAll(async () => {
-  t = await startTestEmulator();
-  emu = t.emu;
-});
-afterAll(() => emu.close());
+const t = setupTestEmulator();
 
 const R = TOKYO;
 const OPS = ["createEni", "attach", "detach", "assign", "assignExplicit", "unassign", "allocate", "associateEni", "associateEcs", "unassociate", "deleteEni", "release", "stop", "start", "settle"] as const;
@@ -36,7 +29,7 @@ async function snapshot() {
 it("invariants hold under random call sequences", async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 30 }), async (ops) => {
-      emu.reset();
+      t.emu.reset();
       // model of what the mutating calls told us: ENI id → its private IPs
       const expectedIps = new Map<string, Set<string>>();
       for (const op of ops) {
@@ -123,7 +116,7 @@ it("invariants hold under random call sequences", async () => {
               if (inst) await t.ecs.startInstance(new $Ecs.StartInstanceRequest({ instanceId: inst.instanceId }));
               break;
             case "settle":
-              emu.settle();
+              t.emu.settle();
               break;
           }
         } catch (e) {
@@ -144,7 +137,7 @@ it("invariants hold under random call sequences", async () => {
             expect(cidrContains(cidr, ip) && !isReserved(cidr, ip), `${ip} outside/reserved`).toBe(true);
           }
           const inst2 = after.instances.find((i) => i.instanceId === n.instanceId);
-          const limit = inst2 ? INSTANCE_TYPES.find((x) => x.id === inst2.instanceType)!.eniPrivateIpAddressQuantity : emu.engine.world.quotas.ipsPerAvailableEni;
+          const limit = inst2 ? INSTANCE_TYPES.find((x) => x.id === inst2.instanceType)!.eniPrivateIpAddressQuantity : t.emu.engine.world.quotas.ipsPerAvailableEni;
           expect(ips.length).toBeLessThanOrEqual(limit);
           const model = expectedIps.get(n.networkInterfaceId!);
           if (model && n.status !== "Deleting") expect(new Set(ips)).toEqual(model);

@@ -1,6 +1,6 @@
 // Shared helpers for the emulator test files (not a test file itself).
 import { randomBytes } from "node:crypto";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { ZERO_LATENCIES } from "./engine";
 import { ecsClient, vpcClient } from "./sdk";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startEmulator, type EmulatorHandle, type EmulatorOptions } from "./server";
@@ -26,6 +26,39 @@ export const DEMO = {
 export async function startTestEmulator(opts: EmulatorOptions = {}) {
   const emu = await startEmulator({ latencies: ZERO_LATENCIES, ...opts });
   return { emu, ecs: ecsClient({ endpoint: emu.endpoint }), vpc: vpcClient({ endpoint: emu.endpoint }) };
+}
+export type TestEmulator = Awaited<ReturnType<typeof startTestEmulator>>;
+
+/**
+ * One emulator for the calling test file: started before its tests, closed after them.
+ * The returned object is filled in by `beforeAll`, so read its fields inside tests and
+ * hooks only. With `resetEachTest` every test starts from the seed, with no faults and
+ * no latency.
+ */
+export function setupTestEmulator({ resetEachTest = false }: { resetEachTest?: boolean } = {}): TestEmulator {
+  const t = {} as TestEmulator;
+  beforeAll(async () => {
+    Object.assign(t, await startTestEmulator());
+  });
+  afterAll(() => t.emu?.close());
+  if (resetEachTest) {
+    beforeEach(() => {
+      t.emu.reset();
+      t.emu.setLatencies(ZERO_LATENCIES);
+      t.emu.setFaults({});
+    });
+  }
+  return t;
+}
+
+/** Polls `f` until `ok` holds or `ms` have passed; returns the last value either way. */
+export async function waitFor<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (ok(v) || Date.now() > until) return v;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Await a rejected SDK call and check the error the user would see. */

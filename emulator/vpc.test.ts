@@ -1,36 +1,15 @@
 // VPC contract tests (VPCs, vSwitches, EIPs) — only the official SDK clients talk to the emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { $Ecs, $Vpc } from "./sdk";
-import { ZERO_LATENCIES } from "./engine";
-import type { EmulatorHandle } from "./server";
-import { DEMO, TOKYO, expectApiError, startTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, setupTestEmulator, waitFor } from "./test-helpers";
 
-let emu: EmulatorHandle;
-let t: Awaited<ReturnType<typeof startTestEmulator>>;
-beforeAll(async () => {
-  t = await startTestEmulator();
-  emu = t.emu;
-});
-afterAll(() => emu.close());
-beforeEach(() => {
-  emu.reset();
-  emu.setLatencies(ZERO_LATENCIES);
-  emu.setFaults({});
-});
+const t = setupTestEmulator({ resetEachTest: true });
 const R = TOKYO;
 const eips = async (req: Partial<$Vpc.DescribeEipAddressesRequest> = {}) => (await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, ...req }))).body!;
 const eip = async (id: string) => (await eips({ allocationId: id })).eipAddresses!.eipAddress![0];
 const associate = (req: Partial<$Vpc.AssociateEipAddressRequest>) => t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: R, ...req }));
 const unassociate = (req: Partial<$Vpc.UnassociateEipAddressRequest>) => t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest({ regionId: R, ...req }));
 const allocate = (req: Partial<$Vpc.AllocateEipAddressRequest> = {}) => t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R, ...req }));
-async function waitFor<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 3000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("regions, VPCs and vSwitches", () => {
   it("DescribeRegions / DescribeZones (VPC flavour)", async () => {
@@ -108,7 +87,7 @@ describe("EIPs", () => {
     await expectApiError(allocate(), "QuotaExceeded.Eip", 400);
     // the quota is per region
     await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou" }));
-    emu.setLatencies({ eipRelease: 150 });
+    t.emu.setLatencies({ eipRelease: 150 });
     await t.vpc.releaseEipAddress(new $Vpc.ReleaseEipAddressRequest({ regionId: R, allocationId: a.body!.allocationId }));
     expect((await eip(a.body!.allocationId!))!.status).toBe("Releasing");
     await expectApiError(t.vpc.releaseEipAddress(new $Vpc.ReleaseEipAddressRequest({ allocationId: a.body!.allocationId })), "TaskConflict", 400);
@@ -120,7 +99,7 @@ describe("EIPs", () => {
   });
 
   it("NAT mode on a secondary ENI: one EIP per private IP, Associating → InUse, Unassociating → Available", async () => {
-    emu.setLatencies({ eipAssociate: 150, eipUnassociate: 150 });
+    t.emu.setLatencies({ eipAssociate: 150, eipUnassociate: 150 });
     const [e1, e2, e3] = DEMO.freeEips as [string, string, string];
     await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.77", "172.16.0.78"] }));
     await associate({ allocationId: e1, instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", mode: "NAT", privateIpAddress: "172.16.0.60", clientToken: "as-1" });
@@ -178,16 +157,16 @@ describe("EIPs", () => {
   });
 
   it("ENI transitional states block association; a deleted ENI's EIPs return to Available when allowed", async () => {
-    emu.setLatencies({ eniAttach: 5000 });
+    t.emu.setLatencies({ eniAttach: 5000 });
     await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
     await expectApiError(associate({ allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface" }), "InvalidStatus.EniStatusNotSupport", 400);
-    emu.settle();
+    t.emu.settle();
     await associate({ allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface" });
     expect((await eip(DEMO.freeEips[0]!))!.privateIpAddress).toBe("172.16.0.60");
     await t.ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
     await eips();
     await expectApiError(t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni })), "InvalidOperation.InvalidEniState", 400);
-    emu.engine.world.policies.deleteEniWithEip = "unassociate";
+    t.emu.engine.world.policies.deleteEniWithEip = "unassociate";
     await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni }));
     expect(await eip(DEMO.freeEips[0]!)).toMatchObject({ status: "Available", instanceId: "" });
   });
