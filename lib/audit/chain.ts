@@ -1,7 +1,7 @@
 // The audit trail: append-only, one hash chain per team. Each event's hash is
 // SHA-256 over the previous hash and the event's canonical JSON, so editing,
 // inserting or deleting any event breaks every link after it.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { redactParams } from "./redact";
 
@@ -46,8 +46,9 @@ const NOT_REPRESENTABLE = Symbol("not representable");
 
 /**
  * A copy with object keys in canonicalJson's order, so one JSON.stringify gives
- * canonicalJson's text — or NOT_REPRESENTABLE when an object has an integer-like
- * key (JavaScript always puts those first, whatever the insertion order).
+ * canonicalJson's text — or NOT_REPRESENTABLE when an object has a key a plain
+ * object cannot keep in that order: an integer-like key (JavaScript always puts
+ * those first) or "__proto__" (assigning it sets the prototype).
  */
 function sortedCopy(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
@@ -60,12 +61,15 @@ function sortedCopy(value: unknown): unknown {
     }
     return out;
   }
-  // Null prototype: a "__proto__" key stays an ordinary property, as in canonicalJson.
-  const out = Object.create(null) as Record<string, unknown>;
-  // Like canonicalJson: own enumerable entries only (a Date or class instance becomes {}).
-  for (const [k, v] of Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const source = value as Record<string, unknown>;
+  // Like canonicalJson: own enumerable keys only (a Date or class instance becomes {}).
+  // The default sort compares UTF-16 code units, as canonicalJson's comparator does.
+  const keys = Object.keys(source).sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = source[k];
     if (v === undefined) continue;
-    if (INDEX_KEY.test(k)) return NOT_REPRESENTABLE;
+    if (k === "__proto__" || (k.charCodeAt(0) <= 57 && INDEX_KEY.test(k))) return NOT_REPRESENTABLE;
     const c = sortedCopy(v);
     if (c === NOT_REPRESENTABLE) return c;
     out[k] = c;
@@ -73,20 +77,23 @@ function sortedCopy(value: unknown): unknown {
   return out;
 }
 
+/** The hashed fields of an event, with its time already in ISO form. */
+type HashedParts = Omit<ChainedFields, "at" | "prevHash">;
+
 /**
  * canonicalJson of an event's hashed fields, built as one object literal whose
  * keys are already in sorted order and serialized with one JSON.stringify.
  * Identical output to canonicalJson (property-tested), several times faster:
  * verifying millions of events spends most of its CPU here.
  */
-export function eventCanonical(e: ChainedFields): string {
+function canonicalOf(e: HashedParts, atIso: string): string {
   const params = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
   const fields = {
     action: e.action,
     actorId: e.actorId ?? null,
     actorLabel: e.actorLabel ?? null,
     actorType: e.actorType,
-    at: e.at.toISOString(),
+    at: atIso,
     clientIp: e.clientIp ?? null,
     deploymentId: e.deploymentId ?? null,
     durationMs: e.durationMs ?? null,
@@ -104,8 +111,17 @@ export function eventCanonical(e: ChainedFields): string {
   return JSON.stringify(fields);
 }
 
+export function eventCanonical(e: ChainedFields): string {
+  return canonicalOf(e, e.at.toISOString());
+}
+
+function chainHash(prevHash: string, canonical: string): string {
+  // One-shot hash of one string: a third of the cost of createHash().update()… here.
+  return hash("sha256", `${prevHash}\n${canonical}`, "hex");
+}
+
 export function eventHash(e: ChainedFields): string {
-  return createHash("sha256").update(e.prevHash).update("\n").update(eventCanonical(e)).digest("hex");
+  return chainHash(e.prevHash, eventCanonical(e));
 }
 
 /** Appends one event to its team's chain. Serialized per team by an advisory lock. */
@@ -151,6 +167,32 @@ export type ChainVerdict =
   | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: string } };
 
 /**
+ * What verification reads of each event: the hashed fields come as one JSON
+ * array built by the database (the time already in ISO form), so the driver
+ * parses one text column per row instead of a dozen typed ones. Every value
+ * survives the JSON round trip unchanged, so an edited column still changes the
+ * recomputed hash; a formatting difference could only raise a false alarm,
+ * never hide an edit.
+ */
+const VERIFY_BATCH_SQL = `SELECT "id"::text AS "id", "seq", "prevHash", "hash",
+  json_build_array("teamId", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "actorType", "actorId", "actorLabel", "action",
+    "targets", "deploymentId", "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent")::text AS "fields"
+  FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT $3`;
+
+type VerifyRow = { id: string; seq: number; prevHash: string; hash: string; fields: string };
+
+function recomputedHash(row: VerifyRow): string {
+  const [teamId, at, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage, durationMs, clientIp, userAgent] =
+    JSON.parse(row.fields) as [string, string, "user" | "system", string | null, string | null, string, string[] | null, string | null, unknown, string | null,
+      "success" | "failure", string | null, string | null, number | null, string | null, string | null];
+  const parts: HashedParts = {
+    teamId, seq: row.seq, actorType, actorId, actorLabel, action, targets: targets as string[], deploymentId, params, requestId, outcome, errorCode, errorMessage,
+    durationMs, clientIp, userAgent,
+  };
+  return chainHash(row.prevHash, canonicalOf(parts, at));
+}
+
+/**
  * Recomputes a team's chain in seq order and names the first broken link.
  * The next batch is fetched while the current one is hashed.
  */
@@ -158,9 +200,9 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  const fetchFrom = (seq: number) => db.auditEvent.findMany({ where: { teamId, seq: { gte: seq } }, orderBy: { seq: "asc" }, take: batchSize });
+  const fetchFrom = (seq: number) => db.$queryRawUnsafe<VerifyRow[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize);
   // Prisma queries are lazy: .catch() below is also what starts the prefetch.
-  let pending: Promise<Awaited<ReturnType<typeof fetchFrom>>> = fetchFrom(1);
+  let pending: Promise<VerifyRow[]> = fetchFrom(1);
   for (;;) {
     const rows = await pending;
     if (rows.length === 0) return { ok: true, checked };
@@ -169,13 +211,10 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
     // A verdict may return before the prefetch settles: never leave its rejection unhandled.
     pending.catch(() => {});
     for (const row of rows) {
-      const broken = (reason: string, seq = row.seq): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id: String(row.id), reason } });
+      const broken = (reason: string, seq = row.seq): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id: row.id, reason } });
       if (row.seq !== expectedSeq) return broken(`event #${expectedSeq} is missing (deleted?)`, expectedSeq);
       if (row.prevHash !== prevHash) return broken("previous-hash link does not match");
-      // The row has every hashed field (actorType/outcome are plain strings here,
-      // which hash the same); no per-row copy.
-      const recomputed = eventHash(row as unknown as ChainedFields);
-      if (recomputed !== row.hash) return broken("event content does not match its hash");
+      if (recomputedHash(row) !== row.hash) return broken("event content does not match its hash");
       prevHash = row.hash;
       expectedSeq++;
       checked++;
