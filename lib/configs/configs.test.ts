@@ -74,8 +74,13 @@ describe("exports", () => {
     const spec = configSpecFromDeployment(deploymentSpec).data!;
     const ros = exportRos(spec, { name: "web", revision: 3 }) as { ROSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
     expect(ros.ROSTemplateFormatVersion).toBe("2015-09-01");
-    expect(Object.keys(ros.Parameters)).toEqual(expect.arrayContaining(["InstanceId", "NetworkInterfaceId", "EniPrimaryIpAddress", "EipAllocationId1"]));
+    // the deployment created its instance: so does the template, from the config's shape and per-account parameters
+    expect(Object.keys(ros.Parameters)).toEqual(expect.arrayContaining(["VSwitchId", "SecurityGroupId", "ImageId", "InstancePassword", "NetworkInterfaceId", "EniPrimaryIpAddress", "EipAllocationId1"]));
+    expect(ros.Parameters).not.toHaveProperty("InstanceId");
+    expect(ros.Resources.Instance!.Type).toBe("ALIYUN::ECS::Instance");
+    expect(ros.Resources.Instance!.Properties).toMatchObject({ ZoneId: "ap-northeast-1a", InstanceType: "ecs.g7.large", ImageId: { Ref: "ImageId" } });
     expect(ros.Resources.EniAttachment!.Type).toBe("ALIYUN::ECS::NetworkInterfaceAttachment");
+    expect(ros.Resources.EniAttachment!.Properties.InstanceId).toEqual({ "Fn::GetAtt": ["Instance", "InstanceId"] });
     expect(ros.Resources.SecondaryIps!.Properties.PrivateIpAddresses).toEqual(["172.16.0.77", "172.16.0.78"]);
     expect(ros.Resources.Eip2!.Type).toBe("ALIYUN::VPC::EIP");
     const a1 = ros.Resources.EipAssociation1!;

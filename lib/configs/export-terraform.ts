@@ -1,8 +1,12 @@
 // Terraform (alicloud provider) for the cloud side of a config — the same
 // resources as the ROS export, from the same spec and the same EIP mapping:
-// alicloud_ecs_network_interface (+ _attachment), alicloud_eip_address and
-// alicloud_eip_association with instance_type = "NetworkInterface", mode = "NAT"
-// and private_ip_address. Pure; every string from the config is escaped.
+// alicloud_instance when the config creates the instance (otherwise its id is a
+// variable), alicloud_ecs_network_interface (+ _attachment), alicloud_eip_address
+// and alicloud_eip_association with instance_type = "NetworkInterface",
+// mode = "NAT" and private_ip_address. What exists in one account only (vSwitch,
+// security groups, key pair, existing ENI / EIPs) is a variable; the login
+// password is a sensitive variable with no default. Pure; every string from
+// the config is escaped.
 import { secondaryCount, type ConfigSpec } from "./config.schema";
 import { eipMappings, type Slot } from "./mapping";
 
@@ -24,11 +28,12 @@ function comment(s: string): string {
 
 export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision: number }): string {
   const count = secondaryCount(spec);
+  const inst = spec.instance;
   const out: string[] = [];
   const push = (...lines: string[]) => out.push(...lines);
   push(
     `# EIPilot config ${comment(JSON.stringify(meta.name))}, revision ${meta.revision}.`,
-    `# ${spec.eips.length} EIP(s) in NAT mode on a secondary ENI in ${spec.regionId}.`,
+    `# ${inst.mode === "create" ? `A new ${inst.instanceType} instance with ` : ""}${spec.eips.length} EIP(s) in NAT mode on a secondary ENI in ${spec.regionId}.`,
     `# Configure the guest OS (addresses, policy routes) with the EIPilot guest bundle.`,
     "",
     "terraform {",
@@ -43,24 +48,69 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
     `  region = ${hcl(spec.regionId)}`,
     "}",
     "",
-    "variable \"instance_id\" {",
-    spec.instance.mode === "create"
-      ? `  description = ${hcl(`An existing ECS instance (the config describes ${spec.instance.instanceType} in ${spec.instance.zoneId}; this file does not create instances).`)}`
-      : `  description = "The ECS instance that receives the secondary ENI."`,
-    "  type        = string",
-    "}",
-    "",
     "variable \"vswitch_id\" {",
-    '  description = "vSwitch of the secondary ENI (same zone as the instance)."',
+    inst.mode === "create"
+      ? `  description = ${hcl(`vSwitch in zone ${inst.zoneId} of the new instance and the secondary ENI.`)}`
+      : '  description = "vSwitch of the secondary ENI (same zone as the instance)."',
     "  type        = string",
     "}",
     "",
     "variable \"security_group_ids\" {",
-    '  description = "Security groups of the secondary ENI."',
+    inst.mode === "create" ? '  description = "Security groups of the new instance and the secondary ENI."' : '  description = "Security groups of the secondary ENI."',
     "  type        = list(string)",
     "}",
     "",
   );
+  if (inst.mode === "create") {
+    push(
+      "variable \"image_id\" {",
+      inst.imageId ? '  description = "Image of the new instance: the config\'s public image unless you choose another."' : '  description = "Image of the new instance."',
+      "  type        = string",
+      ...(inst.imageId ? [`  default     = ${hcl(inst.imageId)}`] : []),
+      "}",
+      "",
+      "variable \"instance_password\" {",
+      '  description = "Login password of the new instance (8 to 30 characters); null to log in with the key pair only."',
+      "  type        = string",
+      "  sensitive   = true",
+      "  default     = null",
+      "  validation {",
+      // A conditional, not ||: older Terraform evaluates both sides of || and length(null) fails.
+      "    condition     = var.instance_password == null ? true : (length(var.instance_password) >= 8 && length(var.instance_password) <= 30)",
+      '    error_message = "The password has 8 to 30 characters."',
+      "  }",
+      "}",
+      "",
+      "variable \"key_pair_name\" {",
+      '  description = "SSH key pair of the new instance; null to log in with the password only."',
+      "  type        = string",
+      "  default     = null",
+      "}",
+      "",
+      "resource \"alicloud_instance\" \"instance\" {",
+      `  availability_zone          = ${hcl(inst.zoneId)}`,
+      `  instance_type              = ${hcl(inst.instanceType)}`,
+      "  image_id                   = var.image_id",
+      "  vswitch_id                 = var.vswitch_id",
+      "  security_groups            = var.security_group_ids",
+      `  system_disk_category       = ${hcl(inst.systemDiskCategory)}`,
+      '  instance_charge_type       = "PostPaid"',
+      "  # Its public addresses are the EIPs on the secondary ENI.",
+      "  internet_max_bandwidth_out = 0",
+      "  password                   = var.instance_password",
+      "  key_name                   = var.key_pair_name",
+      "}",
+      "",
+    );
+  } else {
+    push(
+      "variable \"instance_id\" {",
+      '  description = "The ECS instance that receives the secondary ENI."',
+      "  type        = string",
+      "}",
+      "",
+    );
+  }
   if (spec.eni.mode === "existing") {
     push(
       "variable \"network_interface_id\" {",
@@ -89,7 +139,7 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
   push("}", "");
   push(
     "resource \"alicloud_ecs_network_interface_attachment\" \"eni\" {",
-    "  instance_id          = var.instance_id",
+    `  instance_id          = ${inst.mode === "create" ? "alicloud_instance.instance.id" : "var.instance_id"}`,
     "  network_interface_id = alicloud_ecs_network_interface.eni.id",
     "}",
     "",
@@ -133,6 +183,7 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       "",
     );
   }
+  if (inst.mode === "create") push("output \"instance_id\" {", "  value = alicloud_instance.instance.id", "}", "");
   push("output \"network_interface_id\" {", "  value = alicloud_ecs_network_interface.eni.id", "}", "", ...outputs);
   return out.join("\n").replace(/\n+$/, "\n");
 }
