@@ -29,6 +29,21 @@ async function tamper(sql: string) {
   try { await t.db.$executeRawUnsafe(sql); } finally { await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`); }
 }
 
+/** Runs `check` with the team-chain trail edited by `sql`, then puts every event back as it was. */
+async function withTampering(sql: string, check: () => Promise<void>) {
+  const snapshot = await t.db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM audit_event WHERE "teamId"='team-chain' ORDER BY seq`);
+  await tamper(sql);
+  try {
+    await check();
+  } finally {
+    await tamper(`DELETE FROM audit_event WHERE "teamId"='team-chain'`);
+    await t.db.$executeRawUnsafe(`ALTER TABLE audit_event DISABLE TRIGGER USER`);
+    for (const row of snapshot) await t.db.auditEvent.create({ data: row as never });
+    await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`);
+  }
+  expect((await verifyAuditChain(t.db, "team-chain")).ok).toBe(true);
+}
+
 describe("audit chain", () => {
   it("chains events per team and verifies", async () => {
     await seedEvents("team-chain", 6);
@@ -44,19 +59,25 @@ describe("audit chain", () => {
     ["outcome", `UPDATE audit_event SET outcome='success' WHERE "teamId"='team-chain' AND seq=1`, 1],
     ["deletion", `DELETE FROM audit_event WHERE "teamId"='team-chain' AND seq=4`, 4],
   ])("detects tampering with %s and names the first broken link", async (_field, sql, seq) => {
-    const snapshot = await t.db.$queryRawUnsafe<unknown[]>(`SELECT * FROM audit_event WHERE "teamId"='team-chain' ORDER BY seq`);
-    await tamper(sql);
-    const verdict = await verifyAuditChain(t.db, "team-chain");
-    expect(verdict.ok).toBe(false);
-    if (!verdict.ok) expect(verdict.brokenAt.seq).toBe(seq);
-    // restore for the next case
-    await tamper(`DELETE FROM audit_event WHERE "teamId"='team-chain'`);
-    for (const row of snapshot as Record<string, unknown>[]) {
-      await t.db.$executeRawUnsafe(`ALTER TABLE audit_event DISABLE TRIGGER USER`);
-      await t.db.auditEvent.create({ data: row as never });
-      await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`);
-    }
-    expect((await verifyAuditChain(t.db, "team-chain")).ok).toBe(true);
+    await withTampering(sql, async () => {
+      const verdict = await verifyAuditChain(t.db, "team-chain");
+      expect(verdict.ok).toBe(false);
+      if (!verdict.ok) expect(verdict.brokenAt.seq).toBe(seq);
+    });
+  });
+
+  // Verification reads seq ranges of batchSize events: a gap must be found
+  // wherever it falls, including one that spans a whole range.
+  it.each([
+    ["at a range's end", [2], 2, 2],
+    ["at a range's start", [3], 2, 3],
+    ["longer than a range", [3, 4], 2, 3],
+    ["longer than two ranges", [2, 3, 4, 5], 2, 2],
+  ])("finds events deleted %s", async (_where, deleted, batchSize, firstMissing) => {
+    await withTampering(`DELETE FROM audit_event WHERE "teamId"='team-chain' AND seq IN (${deleted.join(",")})`, async () => {
+      const verdict = await verifyAuditChain(t.db, "team-chain", batchSize);
+      expect(verdict).toMatchObject({ ok: false, brokenAt: { seq: firstMissing, reason: `event #${firstMissing} is missing (deleted?)` } });
+    });
   });
 
   it("keeps only allow-listed parameters", async () => {

@@ -177,7 +177,7 @@ export type ChainVerdict =
 const VERIFY_BATCH_SQL = `SELECT "id"::text AS "id", "seq", "prevHash", "hash",
   json_build_array("teamId", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "actorType", "actorId", "actorLabel", "action",
     "targets", "deploymentId", "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent")::text AS "fields"
-  FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT $3`;
+  FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 AND "seq" < $2 + $3 ORDER BY "seq"`;
 
 type VerifyRow = { id: string; seq: number; prevHash: string; hash: string; fields: string };
 
@@ -194,7 +194,10 @@ function recomputedHash(row: VerifyRow): string {
 
 /**
  * Recomputes a team's chain in seq order and names the first broken link.
- * The next batch is fetched while the current one is hashed.
+ * Batches are seq ranges, not LIMITs: a range stays an index range scan on
+ * PGlite, which has no autovacuum to keep the planner's statistics, where
+ * "seq >= n ORDER BY seq LIMIT k" can turn into a scan and sort of every later
+ * event. The next batch is fetched while the current one is hashed.
  */
 export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
@@ -203,11 +206,16 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
   const fetchFrom = (seq: number) => db.$queryRawUnsafe<VerifyRow[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize);
   // Prisma queries are lazy: .catch() below is also what starts the prefetch.
   let pending: Promise<VerifyRow[]> = fetchFrom(1);
-  for (;;) {
+  for (let from = 1; ; from += batchSize) {
     const rows = await pending;
-    if (rows.length === 0) return { ok: true, checked };
-    const last = rows[rows.length - 1]!;
-    pending = rows.length < batchSize ? Promise.resolve([]) : fetchFrom(last.seq + 1);
+    // A range with no event ends the chain, unless later events exist past a run of missing ones.
+    if (rows.length === 0) {
+      const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
+        `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`, teamId, from);
+      if (!later) return { ok: true, checked };
+      return { ok: false, checked, brokenAt: { seq: expectedSeq, id: later.id, reason: `event #${expectedSeq} is missing (deleted?)` } };
+    }
+    pending = fetchFrom(from + batchSize);
     // A verdict may return before the prefetch settles: never leave its rejection unhandled.
     pending.catch(() => {});
     for (const row of rows) {
