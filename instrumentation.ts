@@ -1,6 +1,7 @@
 // Runs once when the Next.js server starts: wire the deployment engine and take
 // over deployments whose server died mid-run (their lease expired), then keep
-// sweeping so a run orphaned by another replica is finished here too.
+// sweeping so a run orphaned by another replica is finished here too. On the
+// embedded PGlite, also keep the planner's statistics (lib/db/maintenance.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { logger } = await import("@/lib/server/logger");
@@ -17,4 +18,12 @@ export async function register() {
   };
   sweep();
   setInterval(sweep, 15_000).unref();
+
+  const { db } = await import("@/lib/db/client");
+  const { databaseTarget } = await import("@/lib/db/connection");
+  const { keepPlannerStatistics } = await import("@/lib/db/maintenance");
+  keepPlannerStatistics(databaseTarget(), db, (r) => {
+    if ("error" in r) logger.error({ err: r.error }, "ANALYZE of the embedded database failed");
+    else logger.info({ ms: r.ms }, "planner statistics refreshed");
+  });
 }
