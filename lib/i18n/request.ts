@@ -8,5 +8,8 @@ import { loadMessages } from "./messages";
 export default getRequestConfig(async () => {
   const cookie = (await cookies()).get("NEXT_LOCALE")?.value;
   const locale: Locale = LOCALES.includes(cookie as Locale) ? (cookie as Locale) : pickLocale((await headers()).get("accept-language"));
-  return { locale, messages: loadMessages(locale), timeZone: "UTC" };
+  // `now`: the reference for relative times ("3 minutes ago"), fixed per request
+  // so the server's HTML and the browser's first render agree (no hydration
+  // mismatch, no ENVIRONMENT_FALLBACK error per call); live views use useNow().
+  return { locale, messages: loadMessages(locale), timeZone: "UTC", now: new Date() };
 });
