@@ -80,11 +80,14 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   const table = vw.getByTestId("audit-table");
   await expect(table).toContainText("cloud:VPC.AssociateEipAddress");
   await table.locator("tbody tr").first().click();
-  const drawer = vw.getByRole("dialog");
+  const drawer = vw.getByRole("dialog", { name: /^Event #\d+$/ });
   await expect(drawer).toContainText(deploymentId);
   await expect(drawer.getByRole("link", { name: "Open deployment" })).toHaveAttribute("href", `/deployments/${deploymentId}`);
   await expect(drawer).toContainText(/"Mode": "NAT"/);
   await drawer.getByRole("button", { name: "Close" }).click();
+  // closing hands focus back to the row that opened the drawer
+  await expect(drawer).toBeHidden();
+  await expect(table.locator("tbody tr").first()).toBeFocused();
 
   await vw.goto("/audit");
   await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");

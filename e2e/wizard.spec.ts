@@ -34,9 +34,10 @@ async function world() {
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
-async function axe(page: Page, what: string) {
+async function axe(page: Page, what: string, only?: string) {
   // The guest panel (agent status) belongs to lib/guest's UI and is checked by its own spec.
-  const r = await new AxeBuilder({ page }).exclude('[data-testid="agent-status"]').analyze();
+  const builder = new AxeBuilder({ page }).exclude('[data-testid="agent-status"]');
+  const r = await (only ? builder.include(only) : builder).analyze();
   const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`)).toEqual([]);
 }
@@ -138,9 +139,22 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await page.getByRole("button", { name: "Refresh (drift)" }).click();
   await expect(page.getByTestId("drift")).toContainText("In sync");
 
-  // teardown behind a typed confirmation
-  await page.getByRole("button", { name: "Tear down" }).click();
-  const dialog = page.getByRole("dialog");
+  // teardown behind a typed confirmation, in a labelled modal dialog: focus starts in the
+  // name field, Tab and Shift+Tab stay inside, Escape closes it and focus returns to the trigger
+  const trigger = page.getByRole("button", { name: "Tear down" });
+  await trigger.click();
+  const dialog = page.getByRole("dialog", { name: "Tear down this deployment?" });
+  await expect(dialog.getByRole("textbox")).toBeFocused();
+  await axe(page, "teardown dialog", '[role="dialog"]');
+  const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
+  for (const key of ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    expect(await focusInDialog(), `focus after ${key}`).toBe(true);
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(trigger).toBeFocused();
+  await trigger.click();
   await expect(dialog.getByRole("button", { name: "Tear down" })).toBeDisabled();
   const name = (await page.locator("h1").textContent())!;
   await dialog.getByRole("textbox").fill(name);

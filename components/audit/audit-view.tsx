@@ -2,7 +2,7 @@
 // The audit list: filters live in the URL (a GET form), the first page comes
 // from the server component, older pages through /api/audit/events (keyset
 // cursor) with React Query. Rows open a drawer with the full event.
-import { useMemo, useState, useTransition } from "react";
+import { useMemo, useRef, useState, useTransition } from "react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useInfiniteQuery } from "@tanstack/react-query";
@@ -13,6 +13,7 @@ import { verifyAuditChainAction } from "@/lib/audit/audit.actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";
+import { Dialog, DialogClose, DialogTitle, DrawerContent } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/input";
 
 const features = tableFeatures({});
@@ -35,6 +36,12 @@ function When({ at }: { at: string }) {
 export function AuditView({ teamId, filter, query, first, actions, people }: { teamId: string; filter: AuditFilter; query: string; first: AuditPage; actions: string[]; people: Record<string, string> }) {
   const t = useTranslations("audit");
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
+  // The row that opened the drawer gets focus back when it closes (rows are not Radix triggers).
+  const opener = useRef<HTMLElement | null>(null);
+  const openDrawer = (row: AuditEventDto, from: HTMLElement) => {
+    opener.current = from;
+    setSelected(row);
+  };
   const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
   const [verifying, startVerify] = useTransition();
 
@@ -133,7 +140,7 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
             <tbody>
               {table.getRowModel().rows.map((row) => (
                 <tr key={row.id} className="cursor-pointer border-t border-border hover:bg-muted/50" tabIndex={0}
-                  onClick={() => setSelected(row.original)} onKeyDown={(e) => { if (e.key === "Enter") setSelected(row.original); }}>
+                  onClick={(e) => openDrawer(row.original, e.currentTarget)} onKeyDown={(e) => { if (e.key === "Enter") openDrawer(row.original, e.currentTarget); }}>
                   {row.getAllCells().map((cell) => <td key={cell.id} className="px-3 py-2 align-top"><table.FlexRender cell={cell} /></td>)}
                 </tr>
               ))}
@@ -149,7 +156,9 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
           </Button>
         )}
       </div>
-      {selected && <EventDrawer event={selected} people={people} onClose={() => setSelected(null)} />}
+      <Dialog open={selected !== null} onOpenChange={(isOpen) => { if (!isOpen) setSelected(null); }}>
+        {selected && <EventDrawer event={selected} people={people} onCloseAutoFocus={(e) => { e.preventDefault(); opener.current?.focus(); }} />}
+      </Dialog>
     </div>
   );
 }
@@ -159,37 +168,34 @@ function actorName(e: AuditEventDto, people: Record<string, string>): string | n
   return e.actorLabel ?? (e.actorId ? people[e.actorId] ?? e.actorId : null);
 }
 
-function EventDrawer({ event, people, onClose }: { event: AuditEventDto; people: Record<string, string>; onClose: () => void }) {
+function EventDrawer({ event, people, onCloseAutoFocus }: { event: AuditEventDto; people: Record<string, string>; onCloseAutoFocus: (e: Event) => void }) {
   const t = useTranslations("audit.detail");
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid grid-cols-[140px_1fr] gap-2 border-t border-border py-2 text-sm"><dt className="text-muted-fg">{label}</dt><dd className="min-w-0 break-words">{value ?? "—"}</dd></div>
   );
   return (
-    <div className="fixed inset-0 z-40 flex justify-end bg-black/30" onClick={onClose}>
-      <aside role="dialog" aria-modal="true" aria-labelledby="event-title" className="h-full w-full max-w-xl overflow-y-auto bg-card p-5 shadow-xl" onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === "Escape") onClose(); }}>
-        <div className="mb-3 flex items-center justify-between">
-          <h2 id="event-title" className="text-lg font-semibold">{t("title", { seq: event.seq })}</h2>
-          <Button variant="ghost" size="sm" onClick={onClose} autoFocus aria-label={t("close")}><X className="h-4 w-4" aria-hidden /></Button>
-        </div>
-        <dl>
-          {row(t("fields.at"), <When at={event.at} />)}
-          {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
-          {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
-          {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
-          {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}
-          {row(t("fields.deployment"), event.deploymentId ? (
-            <span className="flex flex-wrap items-center gap-2"><CopyId value={event.deploymentId} /><Link className="text-primary underline" href={`/deployments/${encodeURIComponent(event.deploymentId)}`}>{t("openDeployment")}</Link></span>
-          ) : null)}
-          {row(t("fields.requestId"), event.requestId ? <CopyId value={event.requestId} /> : null)}
-          {row(t("fields.error"), event.errorCode || event.errorMessage ? `${event.errorCode ?? ""} ${event.errorMessage ?? ""}` : null)}
-          {row(t("fields.duration"), event.durationMs == null ? null : `${event.durationMs} ms`)}
-          {row(t("fields.client"), [event.clientIp, event.userAgent].filter(Boolean).join(" · ") || null)}
-          {row(t("fields.params"), event.params == null ? null : <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event.params, null, 2)}</pre>)}
-          {row(t("fields.hash"), <span className="font-mono text-xs break-all">{event.hash}</span>)}
-          {row(t("fields.prevHash"), <span className="font-mono text-xs break-all">{event.prevHash}</span>)}
-        </dl>
-      </aside>
-    </div>
+    <DrawerContent aria-describedby={undefined} onCloseAutoFocus={onCloseAutoFocus}>
+      <div className="mb-3 flex items-center justify-between">
+        <DialogTitle>{t("title", { seq: event.seq })}</DialogTitle>
+        <DialogClose asChild><Button variant="ghost" size="sm" aria-label={t("close")}><X className="h-4 w-4" aria-hidden /></Button></DialogClose>
+      </div>
+      <dl>
+        {row(t("fields.at"), <When at={event.at} />)}
+        {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
+        {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
+        {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
+        {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}
+        {row(t("fields.deployment"), event.deploymentId ? (
+          <span className="flex flex-wrap items-center gap-2"><CopyId value={event.deploymentId} /><Link className="text-primary underline" href={`/deployments/${encodeURIComponent(event.deploymentId)}`}>{t("openDeployment")}</Link></span>
+        ) : null)}
+        {row(t("fields.requestId"), event.requestId ? <CopyId value={event.requestId} /> : null)}
+        {row(t("fields.error"), event.errorCode || event.errorMessage ? `${event.errorCode ?? ""} ${event.errorMessage ?? ""}` : null)}
+        {row(t("fields.duration"), event.durationMs == null ? null : `${event.durationMs} ms`)}
+        {row(t("fields.client"), [event.clientIp, event.userAgent].filter(Boolean).join(" · ") || null)}
+        {row(t("fields.params"), event.params == null ? null : <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event.params, null, 2)}</pre>)}
+        {row(t("fields.hash"), <span className="font-mono text-xs break-all">{event.hash}</span>)}
+        {row(t("fields.prevHash"), <span className="font-mono text-xs break-all">{event.prevHash}</span>)}
+      </dl>
+    </DrawerContent>
   );
 }

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { CheckCircle2, CircleAlert, Loader2, RefreshCw, ShieldCheck, Trash2, XCircle } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, Badge } from "@/components/ui/card";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { CopyId } from "@/components/ui/copy-id";
 import { Field, Input } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
@@ -98,19 +99,22 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
               <RefreshCw className="h-4 w-4" aria-hidden />{t("refresh")}
             </Button>
           )}
-          {canTeardown && <Button variant="danger" onClick={() => setConfirmOpen(true)}><Trash2 className="h-4 w-4" aria-hidden />{t("teardown")}</Button>}
+          {canTeardown && (
+            <Dialog open={confirmOpen} onOpenChange={setConfirmOpen}>
+              <DialogTrigger asChild><Button variant="danger"><Trash2 className="h-4 w-4" aria-hidden />{t("teardown")}</Button></DialogTrigger>
+              {confirmOpen && <TeardownConfirm name={d.name} onConfirm={async (confirmName) => {
+                const r = await teardownAction({ teamId, id: d.id, confirmName });
+                if (!r.ok) return r.error;
+                setConfirmOpen(false);
+                toast.success(t("teardownStarted", { count: r.data.changes }));
+                await refresh();
+                return null;
+              }} />}
+            </Dialog>
+          )}
           {["draft", "ready"].includes(d.status) && <Link className="inline-flex h-10 items-center rounded-md bg-primary px-4 text-sm font-medium text-primary-fg" href={`/deployments/new?draft=${d.id}`}>{t("openDraft")}</Link>}
         </div>
       </header>
-
-      {confirmOpen && <TeardownConfirm name={d.name} onCancel={() => setConfirmOpen(false)} onConfirm={async (confirmName) => {
-        const r = await teardownAction({ teamId, id: d.id, confirmName });
-        if (!r.ok) return r.error;
-        setConfirmOpen(false);
-        toast.success(t("teardownStarted", { count: r.data.changes }));
-        await refresh();
-        return null;
-      }} />}
 
       {err && (
         <div role="alert" className="rounded-md border border-danger/40 bg-danger/5 p-4 text-sm" data-testid="deployment-error">
@@ -261,28 +265,27 @@ function EipResults({ d }: { d: View }) {
   );
 }
 
-function TeardownConfirm({ name, onCancel, onConfirm }: { name: string; onCancel: () => void; onConfirm: (typed: string) => Promise<string | null> }) {
+/** Mounted only while open, so each opening starts with an empty field. */
+function TeardownConfirm({ name, onConfirm }: { name: string; onConfirm: (typed: string) => Promise<string | null> }) {
   const t = useTranslations("deployment.teardownDialog");
   const [typed, setTyped] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const inputRef = useRef<HTMLInputElement>(null);
-  useEffect(() => inputRef.current?.focus(), []);
   return (
-    <div role="dialog" aria-modal="true" aria-labelledby="teardown-title" className="fixed inset-0 z-50 flex items-center justify-center bg-black/40 p-4" onKeyDown={(e) => e.key === "Escape" && onCancel()}>
-      <Card className="w-full max-w-md space-y-3">
-        <h2 id="teardown-title" className="text-lg font-semibold">{t("title")}</h2>
-        <p className="text-sm">{t("body")}</p>
-        <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); startTransition(async () => setError(await onConfirm(typed))); }}>
-          <Field id="confirmName" label={t("typeName", { name })} error={error ?? undefined}>
-            <Input id="confirmName" ref={inputRef} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" aria-invalid={error ? true : undefined} />
-          </Field>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={onCancel}>{t("keep")}</Button>
-            <Button type="submit" variant="danger" disabled={typed !== name || pending}>{pending && <Loader2 className="h-4 w-4 animate-spin" aria-hidden />}{t("confirm")}</Button>
-          </div>
-        </form>
-      </Card>
-    </div>
+    // A press beside the dialog does not dismiss it: leaving takes "Keep it" or Escape.
+    <DialogContent onPointerDownOutside={(e) => e.preventDefault()} onOpenAutoFocus={(e) => { e.preventDefault(); inputRef.current?.focus(); }}>
+      <DialogTitle>{t("title")}</DialogTitle>
+      <DialogDescription>{t("body")}</DialogDescription>
+      <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); startTransition(async () => setError(await onConfirm(typed))); }}>
+        <Field id="confirmName" label={t("typeName", { name })} error={error ?? undefined}>
+          <Input id="confirmName" ref={inputRef} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" aria-invalid={error ? true : undefined} />
+        </Field>
+        <div className="flex justify-end gap-2">
+          <DialogClose asChild><Button variant="secondary">{t("keep")}</Button></DialogClose>
+          <Button type="submit" variant="danger" disabled={typed !== name || pending}>{pending && <Loader2 className="h-4 w-4 animate-spin" aria-hidden />}{t("confirm")}</Button>
+        </div>
+      </form>
+    </DialogContent>
   );
 }
