@@ -155,6 +155,29 @@ describe("audit chain", () => {
     });
   });
 
+  // Verification recomputes hashes from what the database gives back (text via
+  // JSON, jsonb re-read), so every value must come back exactly as it was hashed.
+  it("verifies events whose text and parameters need escaping or normalizing", async () => {
+    const team = "team-exotic";
+    await t.db.organization.create({ data: { id: team, name: "Exotic", slug: "exotic" } });
+    const strings = ['quote " backslash \\ slash /', "tab\t newline\n cr\r bell\u0007 esc\u001b del\u007f", "line sep \u2028 para sep \u2029",
+      "日本語 ñ emoji 😀", "</script><script>alert(1)</script>", "", "nul \u0000 here", "lone \ud800 surrogate"];
+    for (const [i, s] of strings.entries()) {
+      await appendAuditEvent(t.db, {
+        teamId: team, actorType: "user", actorId: s, actorLabel: s, action: `app:test.${i}`, targets: [s, `eni-${i}`], deploymentId: s, requestId: s,
+        outcome: "failure", errorCode: s, errorMessage: s, durationMs: i, clientIp: s, userAgent: s,
+        // allow-listed keys only, or redaction would replace the values
+        params: { name: s, Description: [s, null, true, 0.1, -0, 1e21, 1.5e-7, -12.5, Number.MAX_SAFE_INTEGER], filter: { Name: s, Type: i, Mode: { count: 2, format: "x" } } },
+      });
+    }
+    expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: strings.length });
+    // what could not be stored as given was replaced, not dropped
+    const stored = await t.db.auditEvent.findMany({ where: { teamId: team, seq: { gte: 7 } }, orderBy: { seq: "asc" }, select: { actorLabel: true, targets: true, params: true } });
+    expect(stored.map((e) => e.actorLabel)).toEqual(["nul \ufffd here", "lone \ufffd surrogate"]);
+    expect(stored[0]!.targets[0]).toBe("nul \ufffd here");
+    expect((stored[1]!.params as { name: string }).name).toBe("lone \ufffd surrogate");
+  });
+
   it("the fast canonical form equals canonicalJson for any event", () => {
     const str = fc.option(fc.string(), { nil: null });
     fc.assert(fc.property(

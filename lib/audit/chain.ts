@@ -80,35 +80,21 @@ function sortedCopy(value: unknown): unknown {
 /** The hashed fields of an event, with its time already in ISO form. */
 type HashedParts = Omit<ChainedFields, "at" | "prevHash">;
 
+const json = JSON.stringify;
+
 /**
- * canonicalJson of an event's hashed fields, built as one object literal whose
- * keys are already in sorted order and serialized with one JSON.stringify.
- * Identical output to canonicalJson (property-tested), several times faster:
- * verifying millions of events spends most of its CPU here.
+ * canonicalJson of an event's hashed fields, written out with the keys in
+ * their sorted order and each value serialized on its own. Identical output to
+ * canonicalJson (property-tested), several times faster: verifying millions of
+ * events spends most of its CPU here.
  */
 function canonicalOf(e: HashedParts, atIso: string): string {
-  const params = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
-  const fields = {
-    action: e.action,
-    actorId: e.actorId ?? null,
-    actorLabel: e.actorLabel ?? null,
-    actorType: e.actorType,
-    at: atIso,
-    clientIp: e.clientIp ?? null,
-    deploymentId: e.deploymentId ?? null,
-    durationMs: e.durationMs ?? null,
-    errorCode: e.errorCode ?? null,
-    errorMessage: e.errorMessage ?? null,
-    outcome: e.outcome,
-    params,
-    requestId: e.requestId ?? null,
-    seq: e.seq,
-    targets: e.targets,
-    teamId: e.teamId,
-    userAgent: e.userAgent ?? null,
-  };
-  if (params === NOT_REPRESENTABLE) return canonicalJson({ ...fields, params: e.params });
-  return JSON.stringify(fields);
+  const sorted = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
+  const params = sorted === NOT_REPRESENTABLE ? canonicalJson(e.params) : json(sorted);
+  return `{"action":${json(e.action)},"actorId":${json(e.actorId ?? null)},"actorLabel":${json(e.actorLabel ?? null)},"actorType":${json(e.actorType)},`
+    + `"at":${json(atIso)},"clientIp":${json(e.clientIp ?? null)},"deploymentId":${json(e.deploymentId ?? null)},"durationMs":${json(e.durationMs ?? null)},`
+    + `"errorCode":${json(e.errorCode ?? null)},"errorMessage":${json(e.errorMessage ?? null)},"outcome":${json(e.outcome)},"params":${params},`
+    + `"requestId":${json(e.requestId ?? null)},"seq":${json(e.seq)},"targets":${json(e.targets)},"teamId":${json(e.teamId)},"userAgent":${json(e.userAgent ?? null)}}`;
 }
 
 export function eventCanonical(e: ChainedFields): string {
@@ -124,6 +110,20 @@ export function eventHash(e: ChainedFields): string {
   return chainHash(e.prevHash, eventCanonical(e));
 }
 
+// PostgreSQL text and jsonb refuse U+0000 and cannot hold a lone UTF-16
+// surrogate; either would fail the audited action or store something other
+// than what was hashed. Both become U+FFFD before hashing.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const storableText = (s: string) => s.replace(UNSTORABLE, "\ufffd");
+const storableOrNull = (s: string | null | undefined) => (s == null ? null : storableText(s));
+
+function storableJson(value: unknown): unknown {
+  if (typeof value === "string") return storableText(value);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(storableJson);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
+}
+
 /** Appends one event to its team's chain. Serialized per team by an advisory lock. */
 export async function appendAuditEvent(db: Db, input: AuditInput) {
   return db.$transaction(async (tx) => {
@@ -136,19 +136,19 @@ export async function appendAuditEvent(db: Db, input: AuditInput) {
     const fields: ChainedFields = {
       teamId: input.teamId,
       actorType: input.actorType,
-      actorId: input.actorId ?? null,
-      actorLabel: input.actorLabel ?? null,
-      action: input.action,
-      targets: input.targets ?? [],
-      deploymentId: input.deploymentId ?? null,
-      params: input.params === undefined ? null : redactParams(input.params),
-      requestId: input.requestId ?? null,
+      actorId: storableOrNull(input.actorId),
+      actorLabel: storableOrNull(input.actorLabel),
+      action: storableText(input.action),
+      targets: (input.targets ?? []).map(storableText),
+      deploymentId: storableOrNull(input.deploymentId),
+      params: input.params === undefined ? null : storableJson(redactParams(input.params)),
+      requestId: storableOrNull(input.requestId),
       outcome: input.outcome,
-      errorCode: input.errorCode ?? null,
-      errorMessage: input.errorMessage ?? null,
+      errorCode: storableOrNull(input.errorCode),
+      errorMessage: storableOrNull(input.errorMessage),
       durationMs: input.durationMs == null ? null : Math.round(input.durationMs),
-      clientIp: input.clientIp ?? null,
-      userAgent: input.userAgent ?? null,
+      clientIp: storableOrNull(input.clientIp),
+      userAgent: storableOrNull(input.userAgent),
       seq: (last?.seq ?? 0) + 1,
       // Millisecond precision: what the database stores is what was hashed.
       at: new Date(Math.floor(Date.now())),
@@ -167,29 +167,30 @@ export type ChainVerdict =
   | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: string } };
 
 /**
- * What verification reads of each event: the hashed fields come as one JSON
- * array built by the database (the time already in ISO form), so the driver
- * parses one text column per row instead of a dozen typed ones. Every value
- * survives the JSON round trip unchanged, so an edited column still changes the
- * recomputed hash; a formatting difference could only raise a false alarm,
- * never hide an edit.
+ * What verification reads: one seq range of a team's events as a single JSON
+ * array of arrays, built by the database (times already in ISO form). The
+ * driver then hands over one text value per batch instead of a dozen typed
+ * columns per row — about half the CPU per event on PostgreSQL and on PGlite.
+ * Every value survives the JSON round trip unchanged, so an edited column
+ * still changes the recomputed hash; a formatting difference could only raise
+ * a false alarm, never hide an edit.
  */
-const VERIFY_BATCH_SQL = `SELECT "id"::text AS "id", "seq", "prevHash", "hash",
-  json_build_array("teamId", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "actorType", "actorId", "actorLabel", "action",
-    "targets", "deploymentId", "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent")::text AS "fields"
-  FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 AND "seq" < $2 + $3 ORDER BY "seq"`;
+const VERIFY_BATCH_SQL = `SELECT json_agg(json_build_array("id"::text, "seq", "prevHash", "hash",
+    "teamId", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId",
+    "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent") ORDER BY "seq")::text AS "batch"
+  FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 AND "seq" < $2 + $3`;
 
-type VerifyRow = { id: string; seq: number; prevHash: string; hash: string; fields: string };
+type VerifyRow = [id: string, seq: number, prevHash: string, hash: string, teamId: string, at: string, actorType: "user" | "system", actorId: string | null,
+  actorLabel: string | null, action: string, targets: string[], deploymentId: string | null, params: unknown, requestId: string | null,
+  outcome: "success" | "failure", errorCode: string | null, errorMessage: string | null, durationMs: number | null, clientIp: string | null, userAgent: string | null];
 
 function recomputedHash(row: VerifyRow): string {
-  const [teamId, at, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage, durationMs, clientIp, userAgent] =
-    JSON.parse(row.fields) as [string, string, "user" | "system", string | null, string | null, string, string[] | null, string | null, unknown, string | null,
-      "success" | "failure", string | null, string | null, number | null, string | null, string | null];
+  const [, seq, prevHash, , teamId, at, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage,
+    durationMs, clientIp, userAgent] = row;
   const parts: HashedParts = {
-    teamId, seq: row.seq, actorType, actorId, actorLabel, action, targets: targets as string[], deploymentId, params, requestId, outcome, errorCode, errorMessage,
-    durationMs, clientIp, userAgent,
+    teamId, seq, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage, durationMs, clientIp, userAgent,
   };
-  return chainHash(row.prevHash, canonicalOf(parts, at));
+  return chainHash(prevHash, canonicalOf(parts, at));
 }
 
 /**
@@ -199,12 +200,17 @@ function recomputedHash(row: VerifyRow): string {
  * "seq >= n ORDER BY seq LIMIT k" can turn into a scan and sort of every later
  * event. The next batch is fetched while the current one is hashed.
  */
+const YIELD_EVERY = 500;
+
+const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });
+
 export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  const fetchFrom = (seq: number) => db.$queryRawUnsafe<VerifyRow[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize);
-  // Prisma queries are lazy: .catch() below is also what starts the prefetch.
+  const fetchFrom = (seq: number) =>
+    db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize).then(([r]) => (r?.batch ? (JSON.parse(r.batch) as VerifyRow[]) : []));
+  // Prisma queries are lazy: the .then() above is what starts each prefetch.
   let pending: Promise<VerifyRow[]> = fetchFrom(1);
   for (let from = 1; ; from += batchSize) {
     const rows = await pending;
@@ -213,17 +219,21 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
       const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
         `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`, teamId, from);
       if (!later) return { ok: true, checked };
-      return { ok: false, checked, brokenAt: { seq: expectedSeq, id: later.id, reason: `event #${expectedSeq} is missing (deleted?)` } };
+      return brokenAt(checked, expectedSeq, later.id, `event #${expectedSeq} is missing (deleted?)`);
     }
     pending = fetchFrom(from + batchSize);
     // A verdict may return before the prefetch settles: never leave its rejection unhandled.
     pending.catch(() => {});
-    for (const row of rows) {
-      const broken = (reason: string, seq = row.seq): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id: row.id, reason } });
-      if (row.seq !== expectedSeq) return broken(`event #${expectedSeq} is missing (deleted?)`, expectedSeq);
-      if (row.prevHash !== prevHash) return broken("previous-hash link does not match");
-      if (recomputedHash(row) !== row.hash) return broken("event content does not match its hash");
-      prevHash = row.hash;
+    for (let i = 0; i < rows.length; i++) {
+      // Yield now and then: the prefetch only reaches the database (through
+      // Prisma's and the driver's async hops) while this loop lets it.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+      const row = rows[i]!;
+      const [id, seq, rowPrevHash, rowHash] = row;
+      if (seq !== expectedSeq) return brokenAt(checked, expectedSeq, id, `event #${expectedSeq} is missing (deleted?)`);
+      if (rowPrevHash !== prevHash) return brokenAt(checked, seq, id, "previous-hash link does not match");
+      if (recomputedHash(row) !== rowHash) return brokenAt(checked, seq, id, "event content does not match its hash");
+      prevHash = rowHash;
       expectedSeq++;
       checked++;
     }
