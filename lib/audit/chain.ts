@@ -193,27 +193,44 @@ function recomputedHash(row: VerifyRow): string {
   return chainHash(prevHash, canonicalOf(parts, at));
 }
 
+const YIELD_EVERY = 500;
+const PREFETCH = 2;
+
+const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });
+
 /**
  * Recomputes a team's chain in seq order and names the first broken link.
  * Batches are seq ranges, not LIMITs: a range stays an index range scan on
  * PGlite, which has no autovacuum to keep the planner's statistics, where
  * "seq >= n ORDER BY seq LIMIT k" can turn into a scan and sort of every later
- * event. The next batch is fetched while the current one is hashed.
+ * event. The next batches are fetched while the current one is hashed.
  */
-const YIELD_EVERY = 500;
-
-const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });
-
 export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
-  const fetchFrom = (seq: number) =>
-    db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize).then(([r]) => (r?.batch ? (JSON.parse(r.batch) as VerifyRow[]) : []));
-  // Prisma queries are lazy: the .then() above is what starts each prefetch.
-  let pending: Promise<VerifyRow[]> = fetchFrom(1);
+  const fetchFrom = (seq: number) => {
+    // Prisma queries are lazy: .then() is what sends each prefetch.
+    const batch = db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize)
+      .then(([r]) => (r?.batch ? (JSON.parse(r.batch) as VerifyRow[]) : []));
+    // A verdict may return before a prefetch settles: never leave its rejection unhandled.
+    batch.catch(() => {});
+    return batch;
+  };
+  // Building a batch's JSON costs the database about as much as hashing it
+  // costs us: with PREFETCH batches in flight, a PostgreSQL server builds them
+  // on its other cores meanwhile (PGlite runs them one after another).
+  const inFlight: Promise<VerifyRow[]>[] = [];
+  let nextFrom = 1;
+  const refill = () => {
+    while (inFlight.length < PREFETCH) {
+      inFlight.push(fetchFrom(nextFrom));
+      nextFrom += batchSize;
+    }
+  };
+  refill();
   for (let from = 1; ; from += batchSize) {
-    const rows = await pending;
+    const rows = await inFlight.shift()!;
     // A range with no event ends the chain, unless later events exist past a run of missing ones.
     if (rows.length === 0) {
       const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
@@ -221,12 +238,10 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
       if (!later) return { ok: true, checked };
       return brokenAt(checked, expectedSeq, later.id, `event #${expectedSeq} is missing (deleted?)`);
     }
-    pending = fetchFrom(from + batchSize);
-    // A verdict may return before the prefetch settles: never leave its rejection unhandled.
-    pending.catch(() => {});
+    refill();
     for (let i = 0; i < rows.length; i++) {
-      // Yield now and then: the prefetch only reaches the database (through
-      // Prisma's and the driver's async hops) while this loop lets it.
+      // Yield now and then: the prefetches only reach the database (through
+      // Prisma's and the driver's async hops) while this loop lets them.
       if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
       const row = rows[i]!;
       const [id, seq, rowPrevHash, rowHash] = row;
