@@ -14,7 +14,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { createPrismaClient, type Db } from "../lib/db/client";
-import { openConnection, type DatabaseTarget } from "../lib/db/connection";
+import { openConnection, type Connection, type DatabaseTarget } from "../lib/db/connection";
 import { applyMigrations } from "../lib/db/migrate";
 import { eventHash, GENESIS_HASH, verifyAuditChain, type ChainedFields } from "../lib/audit/chain";
 import { listAuditEvents, type AuditFilter } from "../lib/audit/audit.queries";
@@ -48,7 +48,16 @@ function* events(n: number) {
   }
 }
 
-const INSERT = `INSERT INTO audit_event ("teamId","seq","at","actorType","actorId","actorLabel","action","targets","deploymentId","params","requestId","outcome","errorCode","errorMessage","durationMs","clientIp","userAgent","prevHash","hash")
+/** The seeded columns, in the order eventRow() gives their values. */
+const COLUMNS = `"teamId","seq","at","actorType","actorId","actorLabel","action","targets","deploymentId","params","requestId","outcome","errorCode","errorMessage","durationMs","clientIp","userAgent","prevHash","hash"`;
+
+/** One event's values in COLUMNS order, as text where PostgreSQL parses them (time without "Z", params as JSON, targets as a list). */
+function eventRow(e: ChainedFields & { hash: string }, targets: (list: string[]) => string): unknown[] {
+  return [e.teamId, e.seq, e.at.toISOString().replace("Z", ""), e.actorType, e.actorId, e.actorLabel, e.action, targets(e.targets), e.deploymentId,
+    JSON.stringify(e.params), e.requestId, e.outcome, e.errorCode, e.errorMessage, e.durationMs, e.clientIp, e.userAgent, e.prevHash, e.hash];
+}
+
+const INSERT = `INSERT INTO audit_event (${COLUMNS})
 SELECT t, s, a::timestamp(3), aty, aid, alb, act, string_to_array(tg, ','), dep, p::jsonb, rq, o, ec, em, d, ip, ua, ph, h
 FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[], $19::text[])
 AS x(t, s, a, aty, aid, alb, act, tg, dep, p, rq, o, ec, em, d, ip, ua, ph, h)`;
@@ -61,9 +70,7 @@ async function seed(query: (sql: string, params: unknown[]) => Promise<unknown>,
     cols = Array.from({ length: 19 }, () => []);
   };
   for (const e of events(n)) {
-    const v = [e.teamId, e.seq, e.at.toISOString().replace("Z", ""), e.actorType, e.actorId, e.actorLabel, e.action, e.targets.join(","), e.deploymentId,
-      JSON.stringify(e.params), e.requestId, e.outcome, e.errorCode, e.errorMessage, e.durationMs, e.clientIp, e.userAgent, e.prevHash, e.hash];
-    v.forEach((x, k) => cols[k]!.push(x));
+    eventRow(e, (list) => list.join(",")).forEach((x, k) => cols[k]!.push(x));
     if (cols[0]!.length >= BATCH) await flush();
   }
   await flush();
@@ -93,13 +100,12 @@ async function seedPgliteByCopy(dir: string, n: number) {
   let lines: string[] = [];
   const flush = async () => {
     if (!lines.length) return;
-    await pglite.query(`COPY audit_event ("teamId","seq","at","actorType","actorId","actorLabel","action","targets","deploymentId","params","requestId","outcome","errorCode","errorMessage","durationMs","clientIp","userAgent","prevHash","hash") FROM '/dev/blob' WITH (FORMAT csv)`,
+    await pglite.query(`COPY audit_event (${COLUMNS}) FROM '/dev/blob' WITH (FORMAT csv)`,
       [], { blob: new Blob([lines.join("\n") + "\n"]) });
     lines = [];
   };
   for (const e of events(n)) {
-    lines.push([e.teamId, e.seq, e.at.toISOString().replace("Z", ""), e.actorType, e.actorId, e.actorLabel, e.action, `{${e.targets.join(",")}}`, e.deploymentId,
-      JSON.stringify(e.params), e.requestId, e.outcome, e.errorCode, e.errorMessage, e.durationMs, e.clientIp, e.userAgent, e.prevHash, e.hash].map(csv).join(","));
+    lines.push(eventRow(e, (list) => `{${list.join(",")}}`).map(csv).join(","));
     if (lines.length >= CHUNK) await flush();
   }
   await flush();
@@ -192,10 +198,25 @@ function inFreshProcess(mode: "export" | "verify", target: DatabaseTarget, heapC
   });
 }
 
-/** Verification, the export, and the export under a 64 MB old generation, each in a fresh process. */
-async function measureInFreshProcesses(target: DatabaseTarget) {
+/**
+ * Everything measured on one seeded database: pages and verification through
+ * `conn` in this process (closed afterwards, so that PGlite's directory is
+ * free), then verification, the export, and the export under a 64 MB old
+ * generation, each in a fresh process.
+ */
+async function measureDatabase(conn: Connection, n: number, seedMs: number) {
+  const target = conn.target;
+  const db = createPrismaClient(conn);
+  const measured = await measure(db, n);
+  await db.$disconnect();
+  await conn.close();
   console.log("  verify, export, export under a 64 MB heap (fresh processes)…");
-  return { verify: await inFreshProcess("verify", target), export: await inFreshProcess("export", target), exportHeapCapped64MB: await inFreshProcess("export", target, 64) };
+  const result = {
+    events: n, seedMs, ...measured,
+    verify: await inFreshProcess("verify", target), export: await inFreshProcess("export", target), exportHeapCapped64MB: await inFreshProcess("export", target, 64),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  return result;
 }
 
 // ---------------------------------------------------------------- PostgreSQL
@@ -216,11 +237,7 @@ if (process.env.BENCH_SKIP_PG !== "1") {
     const seedMs = await seed((sql, params) => client.query(sql, params), EVENTS);
     await client.end();
     console.log(`[pg] seeded in ${seedMs} ms; measuring…`);
-    const db = createPrismaClient(conn);
-    const measured = await measure(db, EVENTS);
-    await db.$disconnect();
-    results.postgres = { events: EVENTS, seedMs, ...measured, ...(await measureInFreshProcesses(target)) };
-    console.log(JSON.stringify(results.postgres, null, 2));
+    results.postgres = await measureDatabase(conn, EVENTS, seedMs);
   } catch (e) {
     results.postgres = { error: e instanceof Error ? e.message : String(e) };
     console.error("[pg]", e);
@@ -241,13 +258,7 @@ if (process.env.BENCH_SKIP_PGLITE !== "1") {
     const seedMs = await seedPgliteByCopy(dir, PGLITE_EVENTS);
     console.log(`[pglite] seeded in ${seedMs} ms; measuring…`);
     // Opened as the server opens it.
-    const conn = openConnection(target);
-    const db = createPrismaClient(conn);
-    const measured = await measure(db, PGLITE_EVENTS);
-    await db.$disconnect();
-    await conn.close();
-    results.pglite = { events: PGLITE_EVENTS, seedMs, ...measured, ...(await measureInFreshProcesses(target)) };
-    console.log(JSON.stringify(results.pglite, null, 2));
+    results.pglite = await measureDatabase(openConnection(target), PGLITE_EVENTS, seedMs);
   } catch (e) {
     results.pglite = { error: e instanceof Error ? e.message : String(e) };
     console.error("[pglite]", e);
