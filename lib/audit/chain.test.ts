@@ -178,6 +178,14 @@ describe("audit chain", () => {
     expect((stored[1]!.params as { name: string }).name).toBe("lone \ufffd surrogate");
   });
 
+  it("keeps the first 512 characters of a user agent", async () => {
+    const team = "team-exotic";
+    const { seq } = await appendAuditEvent(t.db, { teamId: team, actorType: "system", action: "app:test.ua", outcome: "success", userAgent: "M".repeat(5000) });
+    const row = await t.db.auditEvent.findFirstOrThrow({ where: { teamId: team, seq }, select: { userAgent: true } });
+    expect(row.userAgent).toBe("M".repeat(512));
+    expect((await verifyAuditChain(t.db, team)).ok).toBe(true);
+  });
+
   it("the fast canonical form equals canonicalJson for any event", () => {
     const str = fc.option(fc.string(), { nil: null });
     fc.assert(fc.property(

@@ -116,6 +116,8 @@ export function eventHash(e: ChainedFields): string {
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const storableText = (s: string) => s.replace(UNSTORABLE, "\ufffd");
 const storableOrNull = (s: string | null | undefined) => (s == null ? null : storableText(s));
+/** A user agent is whatever the client sends (an anonymous share-link viewer, a sign-in): kept to its first 512 characters. */
+const USER_AGENT_MAX = 512;
 
 function storableJson(value: unknown): unknown {
   if (typeof value === "string") return storableText(value);
@@ -148,7 +150,7 @@ export async function appendAuditEvent(db: Db, input: AuditInput) {
       errorMessage: storableOrNull(input.errorMessage),
       durationMs: input.durationMs == null ? null : Math.round(input.durationMs),
       clientIp: storableOrNull(input.clientIp),
-      userAgent: storableOrNull(input.userAgent),
+      userAgent: storableOrNull(input.userAgent?.slice(0, USER_AGENT_MAX)),
       seq: (last?.seq ?? 0) + 1,
       // Millisecond precision: what the database stores is what was hashed.
       at: new Date(Math.floor(Date.now())),

@@ -373,7 +373,7 @@ export async function viewShareLink(token: string, viewer: ShareViewer, now = ne
       params: { configId: link.templateId, ...(shared.ok ? { revision: shared.revision } : {}) },
       outcome: shared.ok ? "success" : "failure",
       ...(shared.ok ? {} : { errorCode: `SHARE_${shared.reason.toUpperCase()}`, errorMessage: `Share link ${shared.reason}` }),
-      clientIp: viewer.clientIp ?? null, userAgent: viewer.userAgent?.slice(0, 512) ?? null, requestId: viewer.requestId ?? null,
+      clientIp: viewer.clientIp ?? null, userAgent: viewer.userAgent ?? null, requestId: viewer.requestId ?? null,
     });
   }
   return shared;
