@@ -428,6 +428,9 @@ export function applyEffect(record: ResourcesRecord, step: PlannedStep, params: 
     if (!e) {
       e = { specIndex: index, allocationId: "", ipAddress: "", privateIp: "", allocatedByUs: false, associatedByUs: false };
       record.eips.push(e);
+      // Steps of different EIPs finish in any order (they run concurrently): the
+      // record lists them in the spec's order, whatever order they finished in.
+      record.eips.sort((a, b) => a.specIndex - b.specIndex);
     }
     return e;
   };
