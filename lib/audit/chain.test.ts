@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import fc from "fast-check";
 import { appendAuditEvent, canonicalJson, eventCanonical, verifyAuditChain, type ChainVerdict, type ChainedFields } from "./chain";
 import type { Db } from "@/lib/db/client";
 import { REDACTED } from "./redact";
+import { isoOfJsonTimestamp } from "./canonical.mjs";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -184,6 +185,28 @@ describe("audit chain", () => {
     const row = await t.db.auditEvent.findFirstOrThrow({ where: { teamId: team, seq }, select: { userAgent: true } });
     expect(row.userAgent).toBe("M".repeat(512));
     expect((await verifyAuditChain(t.db, team)).ok).toBe(true);
+  });
+
+  // PostgreSQL's JSON drops a time's trailing zero milliseconds ("…:00.1"):
+  // verification must still read back the instant that was hashed.
+  it("verifies events whose milliseconds end in zeros", async () => {
+    const team = "team-times";
+    await t.db.organization.create({ data: { id: team, name: "Times", slug: "times" } });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      for (const at of ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.100Z", "2026-01-01T00:00:00.120Z", "2026-01-01T00:00:00.123Z", "2026-01-01T00:00:01.003Z"]) {
+        vi.setSystemTime(new Date(at));
+        await appendAuditEvent(t.db, { teamId: team, actorType: "system", action: "app:test.time", outcome: "success" });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await verifyAuditChain(t.db, team)).toEqual({ ok: true, checked: 5 });
+  });
+
+  it("reads PostgreSQL's JSON times as the ISO times that were hashed", () => {
+    expect(["2026-01-01T00:00:00", "2026-01-01T00:00:00.1", "2026-01-01T00:00:00.12", "2026-01-01T00:00:00.123"].map(isoOfJsonTimestamp))
+      .toEqual(["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.100Z", "2026-01-01T00:00:00.120Z", "2026-01-01T00:00:00.123Z"]);
   });
 
   it("the fast canonical form equals canonicalJson for any event", () => {

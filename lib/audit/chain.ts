@@ -1,8 +1,9 @@
 // The audit trail: append-only, one hash chain per team. Each event's hash is
 // SHA-256 over the previous hash and the event's canonical JSON, so editing,
 // inserting or deleting any event breaks every link after it.
-import { hash } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import type { Db } from "@/lib/db/client";
+import { canonicalJson, canonicalOf, chainHash, type BatchCheck } from "./canonical.mjs";
 import { redactParams } from "./redact";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -31,79 +32,10 @@ export type ChainedFields = Required<{ [K in keyof AuditInput]: Exclude<AuditInp
   prevHash: string;
 };
 
-/** Stable JSON: keys sorted at every level, so the hash never depends on key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
-
-const INDEX_KEY = /^(0|[1-9]\d{0,9})$/;
-const NOT_REPRESENTABLE = Symbol("not representable");
-
-/**
- * A copy with object keys in canonicalJson's order, so one JSON.stringify gives
- * canonicalJson's text — or NOT_REPRESENTABLE when an object has a key a plain
- * object cannot keep in that order: an integer-like key (JavaScript always puts
- * those first) or "__proto__" (assigning it sets the prototype).
- */
-function sortedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i] === undefined ? null : sortedCopy(value[i]);
-      if (v === NOT_REPRESENTABLE) return v;
-      out[i] = v;
-    }
-    return out;
-  }
-  const source = value as Record<string, unknown>;
-  // Like canonicalJson: own enumerable keys only (a Date or class instance becomes {}).
-  // The default sort compares UTF-16 code units, as canonicalJson's comparator does.
-  const keys = Object.keys(source).sort();
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const v = source[k];
-    if (v === undefined) continue;
-    if (k === "__proto__" || (k.charCodeAt(0) <= 57 && INDEX_KEY.test(k))) return NOT_REPRESENTABLE;
-    const c = sortedCopy(v);
-    if (c === NOT_REPRESENTABLE) return c;
-    out[k] = c;
-  }
-  return out;
-}
-
-/** The hashed fields of an event, with its time already in ISO form. */
-type HashedParts = Omit<ChainedFields, "at" | "prevHash">;
-
-const json = JSON.stringify;
-
-/**
- * canonicalJson of an event's hashed fields, written out with the keys in
- * their sorted order and each value serialized on its own. Identical output to
- * canonicalJson (property-tested), several times faster: verifying millions of
- * events spends most of its CPU here.
- */
-function canonicalOf(e: HashedParts, atIso: string): string {
-  const sorted = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
-  const params = sorted === NOT_REPRESENTABLE ? canonicalJson(e.params) : json(sorted);
-  return `{"action":${json(e.action)},"actorId":${json(e.actorId ?? null)},"actorLabel":${json(e.actorLabel ?? null)},"actorType":${json(e.actorType)},`
-    + `"at":${json(atIso)},"clientIp":${json(e.clientIp ?? null)},"deploymentId":${json(e.deploymentId ?? null)},"durationMs":${json(e.durationMs ?? null)},`
-    + `"errorCode":${json(e.errorCode ?? null)},"errorMessage":${json(e.errorMessage ?? null)},"outcome":${json(e.outcome)},"params":${params},`
-    + `"requestId":${json(e.requestId ?? null)},"seq":${json(e.seq)},"targets":${json(e.targets)},"teamId":${json(e.teamId)},"userAgent":${json(e.userAgent ?? null)}}`;
-}
+export { canonicalJson };
 
 export function eventCanonical(e: ChainedFields): string {
   return canonicalOf(e, e.at.toISOString());
-}
-
-function chainHash(prevHash: string, canonical: string): string {
-  // One-shot hash of one string: a third of the cost of createHash().update()… here.
-  return hash("sha256", `${prevHash}\n${canonical}`, "hex");
 }
 
 export function eventHash(e: ChainedFields): string {
@@ -175,84 +107,103 @@ export type ChainVerdict =
  * columns per row — about half the CPU per event on PostgreSQL and on PGlite.
  * Every value survives the JSON round trip unchanged, so an edited column
  * still changes the recomputed hash; a formatting difference could only raise
- * a false alarm, never hide an edit.
+ * a false alarm, never hide an edit. The time comes as PostgreSQL's own JSON
+ * form of a timestamp, made ISO by isoOfJsonTimestamp: formatting it with
+ * to_char instead cost PGlite more than a third of the query.
  */
 const VERIFY_BATCH_SQL = `SELECT json_agg(json_build_array("id"::text, "seq", "prevHash", "hash",
-    "teamId", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId",
+    "teamId", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId",
     "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent") ORDER BY "seq")::text AS "batch"
   FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 AND "seq" < $2 + $3`;
 
-type VerifyRow = [id: string, seq: number, prevHash: string, hash: string, teamId: string, at: string, actorType: "user" | "system", actorId: string | null,
-  actorLabel: string | null, action: string, targets: string[], deploymentId: string | null, params: unknown, requestId: string | null,
-  outcome: "success" | "failure", errorCode: string | null, errorMessage: string | null, durationMs: number | null, clientIp: string | null, userAgent: string | null];
-
-function recomputedHash(row: VerifyRow): string {
-  const [, seq, prevHash, , teamId, at, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage,
-    durationMs, clientIp, userAgent] = row;
-  const parts: HashedParts = {
-    teamId, seq, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage, durationMs, clientIp, userAgent,
-  };
-  return chainHash(prevHash, canonicalOf(parts, at));
-}
-
-const YIELD_EVERY = 500;
-const PREFETCH = 2;
+const DEPTH = 3;
 
 const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });
+
+/**
+ * A worker thread running checkBatch (verify.worker.mjs): batches go in and
+ * their checks come out in the same order.
+ */
+function batchChecker() {
+  const worker = new Worker(new URL("./verify.worker.mjs", import.meta.url));
+  const waiting = new Map<number, { resolve(c: BatchCheck): void; reject(e: Error): void }>();
+  let failure: Error | null = null;
+  let nextId = 0;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const w of waiting.values()) w.reject(failure);
+    waiting.clear();
+  };
+  worker.on("message", ({ id, check, error }: { id: number; check?: BatchCheck; error?: string }) => {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error !== undefined) w?.reject(new Error(`audit verification failed: ${error}`));
+    else w?.resolve(check!);
+  });
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`audit verification worker exited (${code})`)));
+  return {
+    check(batch: string): Promise<BatchCheck> {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, batch });
+      });
+    },
+    close: () => worker.terminate(),
+  };
+}
 
 /**
  * Recomputes a team's chain in seq order and names the first broken link.
  * Batches are seq ranges, not LIMITs: a range stays an index range scan on
  * PGlite, which has no autovacuum to keep the planner's statistics, where
  * "seq >= n ORDER BY seq LIMIT k" can turn into a scan and sort of every later
- * event. The next batches are fetched while the current one is hashed.
+ * event. A worker thread parses and hashes each batch while this thread has
+ * the next DEPTH - 1 fetched: on PGlite the database runs on this thread, and
+ * its work and the hashing each take about half the time.
  */
 export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000): Promise<ChainVerdict> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let checked = 0;
-  const fetchFrom = (seq: number) => {
-    // Prisma queries are lazy: .then() is what sends each prefetch.
-    const batch = db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, seq, batchSize)
-      .then(([r]) => (r?.batch ? (JSON.parse(r.batch) as VerifyRow[]) : []));
-    // A verdict may return before a prefetch settles: never leave its rejection unhandled.
-    batch.catch(() => {});
-    return batch;
-  };
-  // Building a batch's JSON costs the database about as much as hashing it
-  // costs us: with PREFETCH batches in flight, a PostgreSQL server builds them
-  // on its other cores meanwhile (PGlite runs them one after another).
-  const inFlight: Promise<VerifyRow[]>[] = [];
+  const checker = batchChecker();
+  // Each range: fetched, then checked by the worker (null: no event in it).
+  const pipeline: Promise<BatchCheck | null>[] = [];
   let nextFrom = 1;
-  const refill = () => {
-    while (inFlight.length < PREFETCH) {
-      inFlight.push(fetchFrom(nextFrom));
-      nextFrom += batchSize;
-    }
+  const launch = () => {
+    const from = nextFrom;
+    nextFrom += batchSize;
+    // Prisma queries are lazy: .then() is what sends the query.
+    const checked = db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, from, batchSize)
+      .then(([r]) => (r?.batch ? checker.check(r.batch) : null));
+    // A verdict may return before a prefetch settles: never leave its rejection unhandled.
+    checked.catch(() => {});
+    pipeline.push(checked);
   };
-  refill();
-  for (let from = 1; ; from += batchSize) {
-    const rows = await inFlight.shift()!;
-    // A range with no event ends the chain, unless later events exist past a run of missing ones.
-    if (rows.length === 0) {
-      const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
-        `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`, teamId, from);
-      if (!later) return { ok: true, checked };
-      return brokenAt(checked, expectedSeq, later.id, `event #${expectedSeq} is missing (deleted?)`);
+  try {
+    while (pipeline.length < DEPTH) launch();
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let checked = 0;
+    for (let from = 1; ; from += batchSize) {
+      const batch = await pipeline.shift()!;
+      // A range with no event ends the chain, unless later events exist past a run of missing ones.
+      if (batch === null || batch.count === 0) {
+        const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
+          `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`, teamId, from);
+        if (!later) return { ok: true, checked };
+        return brokenAt(checked, expectedSeq, later.id, `event #${expectedSeq} is missing (deleted?)`);
+      }
+      launch();
+      // The links into this batch, then what the worker found inside it.
+      const { first, last, broken } = batch;
+      if (first && first.seq !== expectedSeq) return brokenAt(checked, expectedSeq, first.id, `event #${expectedSeq} is missing (deleted?)`);
+      if (first && first.prevHash !== prevHash) return brokenAt(checked, first.seq, first.id, "previous-hash link does not match");
+      if (broken) return brokenAt(checked + broken.index, broken.seq, broken.id, broken.reason);
+      prevHash = last!.hash;
+      expectedSeq = last!.seq + 1;
+      checked += batch.count;
     }
-    refill();
-    for (let i = 0; i < rows.length; i++) {
-      // Yield now and then: the prefetches only reach the database (through
-      // Prisma's and the driver's async hops) while this loop lets them.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-      const row = rows[i]!;
-      const [id, seq, rowPrevHash, rowHash] = row;
-      if (seq !== expectedSeq) return brokenAt(checked, expectedSeq, id, `event #${expectedSeq} is missing (deleted?)`);
-      if (rowPrevHash !== prevHash) return brokenAt(checked, seq, id, "previous-hash link does not match");
-      if (recomputedHash(row) !== rowHash) return brokenAt(checked, seq, id, "event content does not match its hash");
-      prevHash = rowHash;
-      expectedSeq++;
-      checked++;
-    }
+  } finally {
+    await checker.close();
   }
 }
