@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { authClient } from "@/lib/auth/auth-client";
+import { textProblem } from "@/lib/validation/text";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Card } from "@/components/ui/card";
@@ -23,6 +24,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   function validate(): Errors {
     const e: Errors = {};
     if (mode === "sign-up" && !values.name.trim()) e.name = t("errors.nameRequired");
+    else if (mode === "sign-up" && textProblem(values.name.trim())) e.name = t("errors.nameInvalid");
     if (!values.email.trim()) e.email = t("errors.emailRequired");
     else if (!z.email().safeParse(values.email.trim()).success) e.email = t("errors.emailInvalid");
     if (mode === "sign-up" && values.password.length < 10) e.password = t("errors.passwordShort");
@@ -51,6 +53,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
         : code.startsWith("USER_ALREADY_EXISTS") ? t("errors.emailTaken")
         : code === "PASSWORD_TOO_SHORT" ? t("errors.passwordShort")
         : code === "INVALID_EMAIL" ? t("errors.emailInvalid")
+        : code === "INVALID_NAME" ? t("errors.nameInvalid")
         : t("errors.generic");
       setErrors({ form: message });
       return;

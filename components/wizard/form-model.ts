@@ -4,6 +4,7 @@
 import type { EniView } from "@/lib/cloud/resources";
 import type { InstanceDto, InstanceTypeDto, Inventory, VSwitchDto } from "@/lib/deploy/inventory.service";
 import { OS_FAMILIES } from "@/lib/os/os-families";
+import { textProblem } from "@/lib/validation/text";
 
 export type OsFamily = (typeof OS_FAMILIES)[number];
 export const STEPS = ["instance", "eni", "ips", "os", "eips", "routes", "review"] as const;
@@ -235,6 +236,7 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
 
   // 1. account, region, instance
   if (!f.name.trim()) add("instance", "name", "nameRequired");
+  else if (textProblem(f.name.trim())) add("instance", "name", "nameInvalid");
   if (!f.cloudAccountId) add("instance", "cloudAccountId", "accountRequired");
   if (!f.regionId) add("instance", "regionId", "regionRequired");
   const inst = chosenInstance(f, inv);

@@ -6,11 +6,13 @@ import { organization } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements, ownerAc, adminAc, memberAc } from "better-auth/plugins/organization/access";
 import { nextCookies } from "better-auth/next-js";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { db } from "@/lib/db/client";
 import { appSecret, env } from "@/lib/server/env";
 import { onUserCreated } from "@/lib/teams/team.service";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { logger } from "@/lib/server/logger";
+import { findUnstorable, textProblem } from "@/lib/validation/text";
 
 async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {
   const user = await db().user.findUnique({ where: { id: session.userId }, select: { email: true, members: { select: { organizationId: true } } } });
@@ -21,6 +23,25 @@ async function auditSignIn(session: { userId: string; ipAddress?: string | null;
     });
   }
 }
+
+/**
+ * better-auth stores what it is sent (a user's name and image, a team's name,
+ * slug and logo) and answers 500 on a NUL, or stores U+FFFD for an unpaired
+ * surrogate. Before any endpoint runs: a name (sign-up, profile, team) is one
+ * line of plain text, and nothing else in the body holds what the database
+ * cannot store. Passwords are only ever hashed, never stored: not checked.
+ */
+const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
+  const body: unknown = ctx.body;
+  if (!body || typeof body !== "object") return;
+  const { password: _password, newPassword: _newPassword, currentPassword: _currentPassword, ...rest } = body as Record<string, unknown>;
+  for (const name of [rest.name, (rest.data as Record<string, unknown> | undefined)?.name]) {
+    const problem = typeof name === "string" ? textProblem(name, "line") : null;
+    if (problem) throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: `The name ${problem}.` });
+  }
+  const found = findUnstorable(rest);
+  if (found) throw new APIError("BAD_REQUEST", { code: "INVALID_TEXT", message: `${found.path.length ? `The field ${found.path.join(".")}` : "The request"} ${found.problem}.` });
+});
 
 const ac = createAccessControl(defaultStatements);
 export const teamRoles = {
@@ -51,6 +72,7 @@ function createAuth() {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     trustedOrigins: [env().APP_URL, "http://localhost:3000", "http://127.0.0.1:3000"],
+    hooks: { before: refuseUnstorableText },
     rateLimit: {
       enabled: true,
       storage: "database",

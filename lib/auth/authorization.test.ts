@@ -8,22 +8,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { ROLES, CAN, type Capability, type Role } from "./permissions";
+import { actAs, actionTestDb, ORIGIN, request, signUp as signUpUser } from "@/lib/testing/action-session";
 
 vi.mock("server-only", () => ({}));
-const request = vi.hoisted(() => ({ headers: new Headers() }));
-vi.mock("next/headers", () => ({
-  headers: async () => request.headers,
-  cookies: async () => ({
-    get: (name: string) => {
-      const m = (request.headers.get("cookie") ?? "").split(/;\s*/).find((c) => c.startsWith(name + "="));
-      return m ? { name, value: m.slice(name.length + 1) } : undefined;
-    },
-    getAll: () => [],
-    set: () => {},
-    delete: () => {},
-    has: () => false,
-  }),
-}));
+vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 vi.mock("next/navigation", () => ({
   redirect: (to: string) => { throw new Error(`redirect ${to}`); },
@@ -31,7 +19,6 @@ vi.mock("next/navigation", () => ({
 }));
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const ORIGIN = "http://localhost:3000";
 
 // ---------------------------------------------------------------- the tables
 
@@ -134,32 +121,14 @@ const routeFiles = walk(path.join(ROOT, "app"), (rel) => rel.endsWith("/route.ts
 let t: import("@/lib/testing/test-db").TestDb;
 let fixture: Fixture;
 const cookies: Partial<Record<Role | "outsider", string>> = {};
-let ipCounter = 10;
-
-async function signUp(name: string): Promise<{ userId: string; cookie: string; teamId: string }> {
-  const { auth } = await import("./auth");
-  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const res = await auth().handler(new Request(`${ORIGIN}/api/auth/sign-up/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": `198.51.100.${ipCounter++}` },
-    body: JSON.stringify({ name, email, password: "correct-horse-battery-staple" }),
-  }));
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""]).map((c) => c.split(";")[0]).join("; ");
-  const user = await t.db.user.findUniqueOrThrow({ where: { email }, select: { id: true, members: { select: { organizationId: true } } } });
-  return { userId: user.id, cookie, teamId: user.members[0]!.organizationId };
-}
+const signUp = (name: string) => signUpUser(t.db, name);
 
 function as(who: Role | "outsider" | "anonymous") {
-  request.headers = new Headers(who === "anonymous" ? {} : { cookie: cookies[who]! });
+  actAs(who === "anonymous" ? null : cookies[who]!);
 }
 
 beforeAll(async () => {
-  process.env.APP_SECRET = "authz-test-secret-".padEnd(48, "z");
-  process.env.AUTH_SIGNIN_LIMIT = "1000";
-  delete process.env.EMULATOR_ENDPOINT;
-  const { createTestDb } = await import("@/lib/testing/test-db");
-  t = await createTestDb();
+  t = await actionTestDb("authz-test-secret-");
   const owner = await signUp("owner");
   cookies.owner = owner.cookie;
   const teamA = owner.teamId;

@@ -6,6 +6,7 @@
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
 import { OS_FAMILIES, type DeploymentSpec } from "@/lib/deploy/spec.schema";
+import { plainText } from "@/lib/validation/text";
 
 export const CONFIG_SPEC_VERSION = 1 as const;
 /** Version of the export/import file format (not of the spec inside it). */
@@ -15,25 +16,28 @@ export const MAX_CONFIGS_PER_IMPORT = 100;
 export const MAX_REVISIONS_PER_IMPORT = 50;
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");
-/** Names and descriptions are plain text: stored as given, always rendered escaped. No control characters. */
-const text = (max: number) => z.string().max(max).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), "must not contain control characters");
 
+// A revision is immutable and parsed again with this schema whenever it is read,
+// so a spec field that gained a refusal would make stored revisions unreadable:
+// its free-text fields refuse what the database could never have stored (NUL,
+// unpaired surrogates) and what they refused before (the ENI name: control
+// characters other than tab and line breaks), nothing more.
 export const configInstance = z.discriminatedUnion("mode", [
   /** Bring your own instance: its id is given when the config is deployed. */
   z.object({ mode: z.literal("existing") }).strict(),
   z.object({
     mode: z.literal("create"),
-    zoneId: z.string().min(1).max(64),
+    zoneId: plainText("The zone id", { rule: "storable" }).min(1).max(64),
     instanceType: z.string().regex(/^ecs\.[a-z0-9.-]+$/, "must look like ecs.…").max(64),
     /** Public image ids only; custom images (m-…) belong to one account. */
-    imageId: z.string().min(1).max(128).refine((s) => !/^m-/.test(s), "custom image ids belong to one account").optional(),
+    imageId: plainText("The image id", { rule: "storable" }).min(1).max(128).refine((s) => !/^m-/.test(s), "custom image ids belong to one account").optional(),
     systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
   }).strict(),
 ]);
 
 export const configEni = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing") }).strict(),
-  z.object({ mode: z.literal("create"), name: text(128).optional() }).strict(),
+  z.object({ mode: z.literal("create"), name: plainText("The ENI name", { rule: "multiline" }).max(128).optional() }).strict(),
 ]);
 
 export const configPrivateIps = z.discriminatedUnion("mode", [
@@ -109,8 +113,10 @@ export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, u
 
 // ---------------------------------------------------------------- metadata and files
 
-export const configNameSchema = text(120).pipe(z.string().trim().min(1, "Give the config a name"));
-export const configDescriptionSchema = text(2000).default("");
+/** Names and descriptions are plain text: stored as given, always rendered escaped. */
+export const configNameSchema = plainText("The config name", { trim: true }).min(1, "Give the config a name").max(120);
+export const configDescriptionSchema = plainText("The description", { rule: "multiline" }).max(2000).default("");
+export const configMessageSchema = plainText("The revision message", { rule: "multiline" }).max(500).default("");
 export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, "tags: letters, digits and _ . : / - only");
 export const tagsSchema = z.array(tagSchema).max(20).default([]).transform((t) => [...new Set(t)]);
 
@@ -127,7 +133,7 @@ export const configFileEntrySchema = z.object({
   tags: tagsSchema,
   revisions: z.array(z.object({
     revision: z.number().int().min(1),
-    message: text(500).default(""),
+    message: configMessageSchema,
     spec: configSpecSchema,
   }).strict()).min(1).max(MAX_REVISIONS_PER_IMPORT),
 }).strict();

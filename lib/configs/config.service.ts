@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
 import {
-  CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
+  CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMessageSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
   secondaryCount, type ConfigFile, type ConfigSpec,
 } from "./config.schema";
 import { exportRos } from "./export-ros";
@@ -82,6 +82,13 @@ export async function diffRevisions(teamId: string, id: string, from: number, to
 
 // ---------------------------------------------------------------- writes
 
+/** A revision's message: plain text (line breaks allowed), refused before anything is written. */
+function revisionMessage(message: string | undefined): string {
+  const m = configMessageSchema.safeParse(message);
+  if (!m.success) throw new UserFacingError(issuesOf(m.error, "message").join("; "), { code: "INVALID_INPUT", field: "message" });
+  return m.data;
+}
+
 export type CreateConfigInput = { name: string; description?: string; tags?: string[]; spec: unknown; message?: string };
 
 export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput): Promise<{ id: string; revision: number }> {
@@ -89,10 +96,11 @@ export async function createConfig(teamId: string, actor: Actor, input: CreateCo
   if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
   const spec = configSpecSchema.safeParse(input.spec);
   if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  const message = revisionMessage(input.message);
   const created = await db().configTemplate.create({
     data: {
       teamId, name: meta.data.name, description: meta.data.description, tags: meta.data.tags, createdById: actor.id, latestRevision: 1,
-      revisions: { create: { revision: 1, spec: spec.data as never, message: (input.message ?? "").slice(0, 500), createdById: actor.id } },
+      revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
     },
     select: { id: true },
   });
@@ -104,6 +112,7 @@ export async function createConfig(teamId: string, actor: Actor, input: CreateCo
 export async function addRevision(teamId: string, actor: Actor, id: string, input: { spec: unknown; message?: string; expectedRevision?: number }): Promise<{ revision: number }> {
   const spec = configSpecSchema.safeParse(input.spec);
   if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  const message = revisionMessage(input.message);
   const revision = await db().$transaction(async (tx) => {
     const t = await tx.configTemplate.findFirst({ where: { id, teamId }, select: { latestRevision: true, archived: true } });
     if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
@@ -114,7 +123,7 @@ export async function addRevision(teamId: string, actor: Actor, id: string, inpu
     const next = t.latestRevision + 1;
     const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
     if (cas.count !== 1) throw new UserFacingError("Someone saved a revision meanwhile. Reload and try again.", { code: "CONFLICT" });
-    await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message: (input.message ?? "").slice(0, 500), createdById: actor.id } });
+    await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id } });
     return next;
   });
   await audit(teamId, actor, "app:config.revise", [id], { configId: id, revision });

@@ -2,6 +2,7 @@
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
 import { OS_FAMILIES } from "@/lib/os/os-families";
+import { plainText, refuseUnstorable } from "@/lib/validation/text";
 
 export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
@@ -87,8 +88,16 @@ export const deploymentSpecSchema = z
 export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
 export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
 
-/** A draft may be incomplete; only the version is required. */
-export const draftSpecSchema = z.object({ specVersion: z.literal(SPEC_VERSION) }).loose();
+/**
+ * A draft may be incomplete; only the version is required, and anywhere in it
+ * (keys too) nothing the database cannot store. The spec's fields are checked
+ * by deploymentSpecSchema at review; that schema also reads stored specs to run
+ * and tear down, so it gains no refusal that would strand a stored one.
+ */
+export const draftSpecSchema = z.object({ specVersion: z.literal(SPEC_VERSION) }).loose().superRefine(refuseUnstorable("The spec"));
+
+/** The deployment's name, as typed in the wizard and quick deploy. */
+export const draftNameSchema = plainText("The deployment name", { trim: true }).min(1, "Give the deployment a name.").max(120);
 
 export function parseSpec(input: unknown): DeploymentSpec {
   return deploymentSpecSchema.parse(input);

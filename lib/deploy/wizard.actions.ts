@@ -12,7 +12,7 @@ import {
 } from "./deployment.service";
 import { ensureDeployEngine } from "./engine";
 import { loadInventory, locateEip, verifyDeployment } from "./inventory.service";
-import { OS_FAMILIES } from "./spec.schema";
+import { draftNameSchema, draftSpecSchema, OS_FAMILIES, SPEC_VERSION } from "./spec.schema";
 import { planWithoutSecrets } from "./secrets";
 
 const teamId = z.string().min(1).max(64);
@@ -30,17 +30,17 @@ export const locateEipAction = teamAction(
   async (q, ctx) => locateEip(ctx.team.teamId, { ...q, actorId: ctx.user.id }),
 );
 
-/** Creates the draft on first save, updates it afterwards. The spec may be incomplete. */
+/** Creates the draft on first save, updates it afterwards. The spec may be incomplete; its version is ours to stamp. */
+const draftSpec = z.record(z.string(), z.unknown()).transform((s) => ({ ...s, specVersion: SPEC_VERSION })).pipe(draftSpecSchema);
 export const saveDraftAction = teamAction(
   "deployments.apply",
-  z.object({ teamId, id: id.nullish(), name: z.string().trim().min(1, "Give the deployment a name.").max(120), spec: z.record(z.string(), z.unknown()) }),
-  async (input, ctx) => {
-    const spec = { ...input.spec, specVersion: 1 };
-    if (input.id) {
-      await updateDraft(ctx.team.teamId, input.id!, { name: input.name, spec, actorId: ctx.user.id });
-      return { id: input.id };
+  z.object({ teamId, id: id.nullish(), name: draftNameSchema, spec: draftSpec }),
+  async ({ id, name, spec }, ctx) => {
+    if (id) {
+      await updateDraft(ctx.team.teamId, id, { name, spec, actorId: ctx.user.id });
+      return { id };
     }
-    const d = await createDraft(ctx.team.teamId, { name: input.name, spec, actorId: ctx.user.id });
+    const d = await createDraft(ctx.team.teamId, { name, spec, actorId: ctx.user.id });
     revalidatePath("/");
     return d;
   },
