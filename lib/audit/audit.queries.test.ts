@@ -60,6 +60,11 @@ describe("audit queries", () => {
     expect((await all("team-x", {}, 10)).map((e) => e.action)).toEqual(["app:config.create"]);
     // invalid values are ignored, not trusted
     expect(parseAuditFilter(new URLSearchParams({ outcome: "maybe", from: "yesterday", actor: "a" }))).toEqual({ actor: "a" });
+    // text the database cannot compare is dropped too, instead of failing the query
+    // (a page's searchParams: URLSearchParams itself would turn the unpaired surrogate into U+FFFD)
+    const unstorable = parseAuditFilter({ actor: "a\u0000", action: "cloud:\ud800", resource: "eip-1\u0000", deploymentId: "\u0000", outcome: "failure" });
+    expect(unstorable).toEqual({ outcome: "failure" });
+    expect(await q({ actor: "u-bob\u0000", outcome: "failure" })).toHaveLength(6);
   });
 
   it("rejects forged cursors", () => {

@@ -102,7 +102,7 @@ export type ChainVerdict =
 
 /**
  * What verification reads: one seq range of a team's events as a single JSON
- * array of arrays, built by the database (times already in ISO form). The
+ * array of arrays (VerifyRow in canonical.mjs), built by the database. The
  * driver then hands over one text value per batch instead of a dozen typed
  * columns per row — about half the CPU per event on PostgreSQL and on PGlite.
  * Every value survives the JSON round trip unchanged, so an edited column
@@ -116,6 +116,7 @@ const VERIFY_BATCH_SQL = `SELECT json_agg(json_build_array("id"::text, "seq", "p
     "params", "requestId", "outcome", "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent") ORDER BY "seq")::text AS "batch"
   FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 AND "seq" < $2 + $3`;
 
+/** Ranges in flight: one being checked by the worker, the next ones being fetched. */
 const DEPTH = 3;
 
 const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });

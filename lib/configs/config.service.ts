@@ -12,6 +12,7 @@ import { signToken, verifyToken } from "@/lib/server/crypto";
 import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
+import { textProblem } from "@/lib/validation/text";
 import {
   CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMessageSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
   secondaryCount, type ConfigFile, type ConfigSpec,
@@ -41,6 +42,8 @@ export const configListShape = {
 export type ConfigListItem = Prisma.ConfigTemplateGetPayload<{ select: typeof configListShape }>;
 
 export async function listConfigs(teamId: string, filter: { archived?: boolean; q?: string; tag?: string } = {}): Promise<ConfigListItem[]> {
+  // A term with a NUL (which the database refuses to compare) matches nothing stored.
+  if ([filter.q, filter.tag].some((term) => term && textProblem(term, "storable"))) return [];
   return db().configTemplate.findMany({
     where: {
       teamId,
