@@ -93,10 +93,7 @@ if (cloudMode) {
   fs.writeFileSync(path.join(path.resolve(env.DATA_DIR ?? "data"), "emulator-endpoint"), emulatorEndpoint + "\n"); // read by e2e tests (fault injection)
 }
 
-// A 32 MB young generation (V8's default is 16 MB): streaming the audit export
-// and verifying its hash chain allocate many short-lived objects, and with the
-// default, scavenges took a third of verification's time (bench:audit).
-const next = spawn(nodeBin, ["--max-semi-space-size=32", path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
   stdio: "inherit",
   env: { ...env, ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}), ...(echoUrl ? { EMULATOR_ECHO_URL: echoUrl } : {}) },
 });
