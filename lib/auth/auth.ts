@@ -71,7 +71,8 @@ function createAuth() {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
-    trustedOrigins: [env().APP_URL, "http://localhost:3000", "http://127.0.0.1:3000"],
+    // The browser may also reach a local server as 127.0.0.1 rather than localhost.
+    trustedOrigins: [env().APP_URL, `http://localhost:${env().PORT}`, `http://127.0.0.1:${env().PORT}`],
     hooks: { before: refuseUnstorableText },
     rateLimit: {
       enabled: true,
