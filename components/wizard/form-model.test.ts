@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, osFromImage, parseAddressList, specFromForm, stepStates, validate, type InventoryLike, type WizardForm } from "./form-model";
+import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, type InventoryLike, type WizardForm } from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
@@ -81,5 +81,18 @@ describe("wizard form model", () => {
     expect(osFromImage("something")).toBe("generic");
     const issues = validate(good({ eniId: "" }), inventory());
     expect(stepStates("ips", new Set(["instance", "eni", "ips"]), issues)).toMatchObject({ instance: "done", eni: "blocked", ips: "current", os: "todo" });
+  });
+  it("the step in the URL is honoured only when the steps before it are complete", () => {
+    expect(parseStep("ips")).toBe("ips");
+    expect(parseStep("nope")).toBeNull();
+    expect(parseStep(null)).toBeNull();
+    // a reload on step 3 of a complete draft stays on step 3
+    expect(guardStep("ips", validate(good(), inventory()))).toBe("ips");
+    // no ENI chosen yet: step 3 (or the review) falls back to step 2
+    expect(guardStep("ips", validate(good({ eniId: "" }), inventory()))).toBe("eni");
+    expect(guardStep("review", validate(good({ eniId: "" }), inventory()))).toBe("eni");
+    // problems on the target step itself do not move it
+    expect(guardStep("ips", validate(good({ ipCount: 9 }), inventory()))).toBe("ips");
+    expect(guardStep("instance", validate(emptyForm(), null))).toBe("instance");
   });
 });

@@ -362,6 +362,14 @@ export function stepStates(current: StepId, visited: Set<StepId>, issues: Issues
   for (const s of STEPS) r[s] = s === current ? "current" : issues[s].length && visited.has(s) ? "blocked" : visited.has(s) ? "done" : "todo";
   return r;
 }
+/** A step named in the URL (`?step=…`), or null when absent or unknown. */
+export function parseStep(value: string | null | undefined): StepId | null {
+  return value && (STEPS as readonly string[]).includes(value) ? (value as StepId) : null;
+}
+/** Where a navigation to `target` lands: the first earlier step that still has problems, else `target`. */
+export function guardStep(target: StepId, issues: Issues): StepId {
+  return STEPS.slice(0, STEPS.indexOf(target)).find((s) => issues[s].length > 0) ?? target;
+}
 export function totalIssues(issues: Issues): number {
   return STEPS.reduce((a, s) => a + issues[s].length, 0);
 }

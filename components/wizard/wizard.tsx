@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useMemo, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
@@ -17,7 +17,7 @@ import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
-  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, parseAddressList, resolvedOs, secondaryCount,
+  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount,
   specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
@@ -79,7 +79,15 @@ function fieldError(issues: Issue[], field: string, t: ReturnType<typeof useTran
   return hits.length ? hits.map((i) => t(i.key as "nameRequired", i.values as Record<string, string>)).join(" ") : undefined;
 }
 
-export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; accounts: AccountOption[]; canApply: boolean; draft: DraftInput }) {
+/** The wizard's address for a step: the current query (draft, config) with `step` set; `draft` once saved. */
+function stepHref(step: StepId, draftId: string | null): string {
+  const q = new URLSearchParams(window.location.search);
+  if (draftId) q.set("draft", draftId);
+  q.set("step", step);
+  return `${window.location.pathname}?${q.toString()}`;
+}
+
+export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }: { teamId: string; accounts: AccountOption[]; canApply: boolean; draft: DraftInput; initialStep?: StepId | null }) {
   const t = useTranslations("wizard");
   const router = useRouter();
   const [form, setForm] = useState<WizardForm>(() => {
@@ -88,11 +96,13 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
     return emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "" });
   });
   const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
-  const [step, setStep] = useState<StepId>("instance");
+  // The step lives in the URL (?step=…): a reload keeps it and Back/Forward move between steps. A step
+  // whose earlier steps still have problems falls back to the first of those.
+  const [step, setStep] = useState<StepId>(() => (initialStep ? guardStep(initialStep, validate(form, null)) : "instance"));
   // Steps the user has left (their problems show in the stepper) and steps they have typed in (problems show live).
   const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft?.id ? STEPS.slice(0, -1) : []));
   const [touched, setTouched] = useState<Set<StepId>>(() => new Set());
-  const stepRef = useRef<StepId>("instance");
+  const stepRef = useRef<StepId>(step);
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
   const [review, setReview] = useState<ReviewResult | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
@@ -129,7 +139,7 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
     setSavedAt(new Date().toISOString());
     if (r.data.id !== draftId) {
       setDraftId(r.data.id);
-      window.history.replaceState(null, "", `/deployments/new?draft=${r.data.id}`);
+      window.history.replaceState(null, "", stepHref(stepRef.current, r.data.id));
     }
     return r.data.id;
   }, [canApply, draftId, form, inventory, teamId, t]);
@@ -143,8 +153,24 @@ export function Wizard({ teamId, accounts, canApply, draft }: { teamId: string; 
     else setReview(r.data);
   }, [save, teamId]);
 
-  function go(next: StepId) {
+  // Back/Forward: show the step the history entry names (guarded like any other move), without a new entry.
+  useEffect(() => {
+    const onPop = () => {
+      const wanted = guardStep(parseStep(new URLSearchParams(window.location.search).get("step")) ?? "instance", issues);
+      setVisited((v) => new Set([...v, stepRef.current]));
+      stepRef.current = wanted;
+      setStep(wanted);
+      const href = stepHref(wanted, draftId);
+      if (href !== window.location.pathname + window.location.search) window.history.replaceState(null, "", href);
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, [issues, draftId]);
+
+  function go(target: StepId) {
+    const next = guardStep(target, issues);
     setVisited((v) => new Set([...v, step]));
+    if (next !== step) window.history.pushState(null, "", stepHref(next, draftId));
     stepRef.current = next;
     setStep(next);
     startTransition(async () => {

@@ -7,18 +7,19 @@ import { db } from "@/lib/db/client";
 import { listCloudAccounts } from "@/lib/cloud/accounts";
 import { AppShell } from "@/components/shell/app-shell";
 import { Wizard, type DraftInput } from "@/components/wizard/wizard";
+import { parseStep } from "@/components/wizard/form-model";
 import { getRevision } from "@/lib/configs/config.service";
 import { draftFromConfig } from "@/lib/configs/config.schema";
 import { specWithoutSecrets } from "@/lib/deploy/secrets";
 
 export const metadata = { title: "New deployment" };
 
-type Search = { draft?: string; config?: string; revision?: string };
+type Search = { draft?: string; config?: string; revision?: string; step?: string };
 
 export default async function NewDeploymentPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requireTeamPage("deployments.read");
   const t = await getTranslations("wizard");
-  const { draft: draftId, config: configId, revision } = await searchParams;
+  const { draft: draftId, config: configId, revision, step } = await searchParams;
   const accounts = await listCloudAccounts(ctx.team.teamId);
   let draft: DraftInput = null;
   if (draftId) {
@@ -48,6 +49,7 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
         accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
         canApply={can(ctx.role, "deployments.apply")}
         draft={draft}
+        initialStep={parseStep(step)}
       />
     </AppShell>
   );
