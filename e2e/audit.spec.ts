@@ -88,6 +88,13 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   // closing hands focus back to the row that opened the drawer
   await expect(drawer).toBeHidden();
   await expect(table.locator("tbody tr").first()).toBeFocused();
+  // …and from the keyboard: Enter on the focused row opens it again, Escape closes it
+  await vw.keyboard.press("Enter");
+  await expect(drawer).toBeVisible();
+  await expect(drawer).toContainText(deploymentId);
+  await vw.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
+  await expect(table.locator("tbody tr").first()).toBeFocused();
 
   await vw.goto("/audit");
   await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");

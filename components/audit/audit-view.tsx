@@ -140,7 +140,11 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
             <tbody>
               {table.getRowModel().rows.map((row) => (
                 <tr key={row.id} className="cursor-pointer border-t border-border hover:bg-muted/50" tabIndex={0}
-                  onClick={(e) => openDrawer(row.original, e.currentTarget)} onKeyDown={(e) => { if (e.key === "Enter") openDrawer(row.original, e.currentTarget); }}>
+                  onClick={(e) => openDrawer(row.original, e.currentTarget)} onKeyDown={(e) => {
+                    // preventDefault: otherwise the same Enter lands on the drawer's
+                    // Close button, which has focus by then, and closes it at once.
+                    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openDrawer(row.original, e.currentTarget); }
+                  }}>
                   {row.getAllCells().map((cell) => <td key={cell.id} className="px-3 py-2 align-top"><table.FlexRender cell={cell} /></td>)}
                 </tr>
               ))}

@@ -33,9 +33,11 @@ export function RelativeTime({ iso }: { iso: string | null | undefined }) {
   const now = useNow({ updateInterval: 15_000 });
   if (!iso) return <span>—</span>;
   const d = new Date(iso);
+  // `now` advances every 15 s: something that happened since then is "now", not "in 3 seconds".
+  const reference = d > now ? d : now;
   return (
     <time dateTime={iso} title={format.dateTime(d, { dateStyle: "medium", timeStyle: "medium" })}>
-      {format.relativeTime(d, now)}
+      {format.relativeTime(d, reference)}
     </time>
   );
 }
