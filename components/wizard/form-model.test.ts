@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, type InventoryLike, type WizardForm } from "./form-model";
+import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
@@ -94,5 +94,12 @@ describe("wizard form model", () => {
     // problems on the target step itself do not move it
     expect(guardStep("ips", validate(good({ ipCount: 9 }), inventory()))).toBe("ips");
     expect(guardStep("instance", validate(emptyForm(), null))).toBe("instance");
+  });
+  it("a resumed draft on step 3 shows steps 1–2 done and the unvisited steps 4–6 not done", () => {
+    const states = stepStates("ips", visitedBefore("ips"), validate(good(), inventory()));
+    expect(states).toMatchObject({ instance: "done", eni: "done", ips: "current", os: "todo", eips: "todo", routes: "todo", review: "todo" });
+    // a visited step with problems is "blocked", never "done"
+    expect(stepStates("ips", visitedBefore("ips"), validate(good({ eniId: "" }), inventory()))).toMatchObject({ instance: "done", eni: "blocked" });
+    expect([...visitedBefore("instance")]).toEqual([]);
   });
 });

@@ -362,6 +362,13 @@ export function stepStates(current: StepId, visited: Set<StepId>, issues: Issues
   for (const s of STEPS) r[s] = s === current ? "current" : issues[s].length && visited.has(s) ? "blocked" : visited.has(s) ? "done" : "todo";
   return r;
 }
+/**
+ * Steps counted as visited when the wizard opens on `step`: the ones before it (a resumed draft has
+ * been through them). Later steps stay unvisited, so they are never shown as done before the user sees them.
+ */
+export function visitedBefore(step: StepId): Set<StepId> {
+  return new Set(STEPS.slice(0, STEPS.indexOf(step)));
+}
 /** A step named in the URL (`?step=…`), or null when absent or unknown. */
 export function parseStep(value: string | null | undefined): StepId | null {
   return value && (STEPS as readonly string[]).includes(value) ? (value as StepId) : null;

@@ -17,7 +17,7 @@ import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
-  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount,
+  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visitedBefore,
   specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
@@ -100,7 +100,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   // whose earlier steps still have problems falls back to the first of those.
   const [step, setStep] = useState<StepId>(() => (initialStep ? guardStep(initialStep, validate(form, null)) : "instance"));
   // Steps the user has left (their problems show in the stepper) and steps they have typed in (problems show live).
-  const [visited, setVisited] = useState<Set<StepId>>(() => new Set(draft?.id ? STEPS.slice(0, -1) : []));
+  const [visited, setVisited] = useState<Set<StepId>>(() => visitedBefore(step));
   const [touched, setTouched] = useState<Set<StepId>>(() => new Set());
   const stepRef = useRef<StepId>(step);
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
