@@ -11,7 +11,8 @@ import { Field, Input, Select } from "@/components/ui/input";
 type Kind = "access_key" | "sts" | "ram_role";
 const empty = { name: "", kind: "access_key" as Kind, accessKeyId: "", accessKeySecret: "", securityToken: "", roleArn: "", defaultRegion: "ap-northeast-1" };
 
-export function CloudAccountsView({ teamId, accounts, canManage }: { teamId: string; accounts: CloudAccountDto[]; canManage: boolean }) {
+/** `demo`: the server runs in demo mode, where only the Demo account talks to the emulator. */
+export function CloudAccountsView({ teamId, accounts, canManage, demo }: { teamId: string; accounts: CloudAccountDto[]; canManage: boolean; demo: boolean }) {
   const t = useTranslations("settings.cloudAccounts");
   const [form, setForm] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -66,6 +67,7 @@ export function CloudAccountsView({ teamId, accounts, canManage }: { teamId: str
       {canManage ? (
         <Card>
           <h2 className="mb-3 font-semibold">{t("add")}</h2>
+          {demo && <p className="mb-3 text-sm text-muted-fg" data-testid="real-cloud-note">{t("realCloudNote")}</p>}
           <form noValidate onSubmit={submit} className="space-y-3">
             <Field id="name" label={t("name")} error={errors.name}><Input id="name" value={form.name} onChange={set("name")} {...invalid("name")} /></Field>
             <Field id="kind" label={t("kind")}>

@@ -100,6 +100,8 @@ export function toCloudError(e: unknown, action: string): CloudError {
   }
   if (!rawCode || NETWORK_CODES.has(rawCode) || (status === null && /timeout|socket|ECONN/i.test(message))) {
     const timeout = /timeout/i.test(message) || rawCode === "ETIMEDOUT";
+    // The SDK glues the request line to the socket's message: "…aliyuncs.comPOST https://… failed."
+    message = message.replace(/(?<=\S)(?=(?:GET|POST) https?:\/\/)/, " — ");
     return new CloudError({ code: timeout ? "RequestTimeout" : "NetworkError", message: `${rawCode ? rawCode + ": " : ""}${message}`, action, httpStatus: null, retryable: true });
   }
   // The SDK prefixes messages with "code: <status>, " and suffixes " request id: …"; keep the cloud's text.
@@ -126,6 +128,7 @@ const HINTS: Array<[RegExp, Localized]> = [
   [/InvalidVSwitchId\.IpNotEnough/, { en: "The vSwitch has no free addresses left. Use another vSwitch or free some addresses.", ja: "vSwitch に空きアドレスがありません。別の vSwitch を使うか、アドレスを解放してください。" }],
   [/NotFound/, { en: "A resource in the spec no longer exists. Refresh and edit the deployment.", ja: "仕様にあるリソースが存在しません。更新してデプロイを編集してください。" }],
   [/^(ServiceUnavailable|InternalError|NetworkError|RequestTimeout)/, { en: "A temporary failure on the cloud side or the network. Resume the deployment; finished steps are not repeated.", ja: "クラウド側またはネットワークの一時的な障害です。デプロイを再開してください。完了済みの手順は繰り返されません。" }],
+  [/^GuestRollbackFailed$/, { en: "Nothing in the cloud was changed. Fix the cause on the instance (see the output; Cloud Assistant must be online), then Resume to run rollback.sh again — or tear down again, choose to skip the guest rollback, and run rollback.sh on the instance yourself.", ja: "クラウド側は何も変更されていません。インスタンス側の原因を解消して（出力を確認してください。クラウドアシスタントがオンラインである必要があります）「再開」で rollback.sh を再実行するか、もう一度削除してゲストのロールバックのスキップを選び、インスタンス上で自分で rollback.sh を実行してください。" }],
   [/^WaitTimeout/, { en: "The resource did not reach the expected state in time. Check it in the console, then resume.", ja: "リソースが時間内に想定の状態になりませんでした。コンソールで確認してから再開してください。" }],
 ];
 
