@@ -125,10 +125,10 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       "",
     );
   }
-  const eniName = spec.eni.mode === "create" && spec.eni.name ? spec.eni.name : "eipilot-eni";
+  push("resource \"alicloud_ecs_network_interface\" \"eni\" {");
+  // An imported ENI keeps its owner's name: setting one here would rename it on apply.
+  if (spec.eni.mode === "create") push(`  network_interface_name = ${hcl(spec.eni.name || "eipilot-eni")}`);
   push(
-    "resource \"alicloud_ecs_network_interface\" \"eni\" {",
-    `  network_interface_name = ${hcl(eniName)}`,
     "  vswitch_id             = var.vswitch_id",
     "  security_group_ids     = var.security_group_ids",
   );

@@ -201,7 +201,14 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
       expect(attachment.instance_id).toBe("${var.instance_id}");
       expect(variables.has("instance_password")).toBe(false);
     }
-    if (spec.eni.mode === "existing") expect(doc.import).toEqual([{ to: "${alicloud_ecs_network_interface.eni}", id: "${var.network_interface_id}" }]);
+    const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
+    if (spec.eni.mode === "existing") {
+      expect(doc.import).toEqual([{ to: "${alicloud_ecs_network_interface.eni}", id: "${var.network_interface_id}" }]);
+      // an imported ENI keeps the name its owner gave it
+      expect(eni).not.toHaveProperty("network_interface_name");
+    } else {
+      expect(eni.network_interface_name).toBe(spec.eni.name ?? "eipilot-eni");
+    }
     const assoc = Object.values(doc.resource.alicloud_eip_association!).map(([b]) => b!);
     expect(assoc).toHaveLength(spec.eips.length);
     for (const a of assoc) expect(a).toMatchObject({ instance_type: "NetworkInterface", mode: "NAT", instance_id: "${alicloud_ecs_network_interface.eni.id}" });
