@@ -254,12 +254,17 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await page.getByRole("button", { name: "プランを確認" }).click();
   await expect(page.getByTestId("preflight-status")).toHaveText(/プリフライトに合格しました/, { timeout: 30_000 });
   await expect(page.getByTestId("plan-calls")).toContainText("CreateNetworkInterface");
+  await expect(page.getByTestId("plan-calls")).not.toContainText("を 0 個割り当て");
   await expect(page.getByTestId("plan-calls")).toContainText("AllocateEipAddress");
   await shot(page, "quick-ja-review");
   await page.getByTestId("apply").click();
   await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
   await expect(page.locator("h1 + [data-status]")).toHaveText(/成功/);
+  // the steps name the real ENI, addresses and EIPs once they are known, not the plan's placeholders
+  await expect(page.getByTestId("steps")).not.toContainText("<new ENI>");
+  await expect(page.getByTestId("steps")).not.toContainText("<new secondary IP");
+  await expect(page.getByTestId("steps")).not.toContainText("<new EIP");
   await expect(page.getByTestId("eip-result")).toHaveCount(3);
   await expect(page.locator('[data-check="pass"]')).toHaveCount(3, { timeout: 15_000 });
   await shot(page, "quick-ja-succeeded");

@@ -18,6 +18,7 @@ import { GuestPanel } from "@/components/guest/guest-panel";
 import { RelativeTime, StatusBadge, StepBadge } from "./status";
 import { TopologyView } from "./topology";
 import { topologyFromProgress } from "./topology-model";
+import { fillRefLabels } from "@/lib/deploy/planner";
 
 export const deploymentKeys = {
   all: (team: string) => ["deployments", team] as const,
@@ -146,7 +147,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
                     <li key={s.key} className="grid grid-cols-[1.5rem_minmax(0,1fr)_auto] gap-x-3 px-4 py-2.5 text-sm" data-testid="step" data-key={s.key} data-status={s.status}>
                       <span className="pt-0.5 text-xs tabular-nums text-muted-fg">{i + 1}</span>
                       <div className="min-w-0">
-                        <p className={cn(s.status === "noop" && "text-muted-fg")}>{desc ? desc[locale] : s.key}</p>
+                        <p className={cn(s.status === "noop" && "text-muted-fg")}>{desc ? fillRefLabels(desc[locale], d.resources) : s.key}</p>
                         <p className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted-fg">
                           <span className="font-mono">{s.action}</span>
                           {s.attempts > 0 && <span data-testid="attempts">{t("attempts", { count: s.attempts })}</span>}

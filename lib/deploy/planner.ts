@@ -36,6 +36,22 @@ export function refLabel(r: Ref): string {
   }
 }
 
+/**
+ * A plan description with its placeholders ("<new ENI>", "<new secondary IP #1>", …) replaced by what
+ * the deployment recorded once the steps ran; a placeholder stays while its value is still unknown.
+ * Secondary IP #n is the n-th address this deployment added (the plan is made before any is added).
+ */
+export function fillRefLabels(text: string, record: ResourcesRecord): string {
+  return text.replace(/<(new instance|new ENI|ENI primary IP|new secondary IP #(\d+)|new EIP #(\d+))>/g, (whole, what: string, ip?: string, eip?: string) => {
+    const found = ip ? record.assignedIps?.[Number(ip) - 1]
+      : eip ? record.eips?.find((e) => e.specIndex === Number(eip) - 1)?.allocationId
+      : what === "new instance" ? record.instanceId
+      : what === "new ENI" ? record.eniId
+      : record.eniPrimaryIp;
+    return found || whole;
+  });
+}
+
 /** The private IPs the EIPs map to, in spec order (concrete where known). */
 export function eipTargets(spec: DeploymentSpec, primary: Val, secondaries: Val[]): Val[] {
   const slots: Val[] = [...(spec.usePrimaryIp ? [primary] : []), ...secondaries];
@@ -115,24 +131,42 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
   let secondaries: Val[];
   let assign: Draft | null = null;
   const assignBase = { key: "ips.assign", kind: "ips.assign" as const, action: "AssignPrivateIpAddresses" as const, dependsOn: ["eni.attach", "eni.create", "instance.start"] };
+  // A new ENI gets its secondary IPs in the CreateNetworkInterface call itself: this call is then not
+  // needed, and its parameters and description say what that call assigns (not "0").
+  const withCreate = { en: `, assigned by CreateNetworkInterface with the new ENI: no separate call`, ja: `（CreateNetworkInterface で新しい ENI と同時に割り当て、個別の呼び出しは不要）` };
   if (spec.privateIps.mode === "explicit") {
     secondaries = spec.privateIps.addresses;
-    const missing = eniCreatedNow ? [] : spec.privateIps.addresses.filter((ip) => !onEni.has(ip));
-    assign = {
+    const missing = spec.privateIps.addresses.filter((ip) => !onEni.has(ip));
+    if (eniCreatedNow) assign = {
+      ...assignBase, noop: true,
+      params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: spec.privateIps.addresses },
+      done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
+      description: { en: `${spec.privateIps.addresses.length} secondary private IP(s) on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}${withCreate.en}`, ja: `${show(eniId)} のセカンダリプライベート IP ${spec.privateIps.addresses.length} 個: ${spec.privateIps.addresses.join(", ")}${withCreate.ja}` },
+    };
+    else assign = {
       ...assignBase, noop: missing.length === 0,
       params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: missing.length ? missing : spec.privateIps.addresses },
       done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
-      description: { en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ") || "none missing"}`, ja: `${show(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て` },
+      description: missing.length
+        ? { en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ")}`, ja: `${show(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て` }
+        : { en: `All ${spec.privateIps.addresses.length} secondary private IP(s) are already on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}`, ja: `${show(eniId)} にはセカンダリプライベート IP ${spec.privateIps.addresses.length} 個がすでに割り当て済み` },
     };
   } else {
     const kept = (record.assignedIps ?? []).filter((ip) => onEni.has(ip));
     const need = eniCreatedNow ? 0 : Math.max(0, spec.privateIps.count - kept.length);
     const fresh: Val[] = Array.from({ length: eniCreatedNow ? spec.privateIps.count : need }, (_, i) => ({ $ref: "secondaryIp" as const, index: i }));
     secondaries = [...kept, ...fresh].slice(0, spec.privateIps.count);
-    assign = {
+    if (eniCreatedNow) assign = {
+      ...assignBase, noop: true,
+      params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: spec.privateIps.count },
+      description: { en: `${spec.privateIps.count} secondary private IP(s) on ${show(eniId)}${withCreate.en}`, ja: `${show(eniId)} のセカンダリプライベート IP ${spec.privateIps.count} 個${withCreate.ja}` },
+    };
+    else assign = {
       ...assignBase, noop: need === 0,
       params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: need || spec.privateIps.count },
-      description: { en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`, ja: `${show(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）` },
+      description: need
+        ? { en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`, ja: `${show(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）` }
+        : { en: `All ${spec.privateIps.count} secondary private IP(s) are already on ${show(eniId)}: ${kept.join(", ")}`, ja: `${show(eniId)} にはセカンダリプライベート IP ${spec.privateIps.count} 個がすでに割り当て済み` },
     };
   }
   d.push(assign);
