@@ -27,8 +27,9 @@ export function TopologyView({ topology, compact = false, title }: { topology: T
     <figure aria-label={title ?? t("title")} className={cn("text-sm", compact ? "space-y-2" : "space-y-3")} data-testid="topology">
       <div className={cn("flex items-center gap-2 rounded-md border px-3 py-2", tone[instance?.state ?? "planned"])}>
         <Server className="h-4 w-4 shrink-0" aria-hidden />
-        <span className="min-w-0 flex-1 truncate font-mono text-xs">{instance?.label || t("newInstance")}</span>
-        <StateWord state={instance?.state ?? "planned"} />
+        {/* null: nothing chosen yet (the wizard before an instance is picked), so no state to claim */}
+        <span className={cn("min-w-0 flex-1 truncate text-xs", instance && "font-mono")}>{instance ? instance.label || t("newInstance") : t("noInstance")}</span>
+        {instance && <StateWord state={instance.state} />}
       </div>
       {enis.length === 0 && <p className="pl-6 text-xs text-muted-fg">{t("noEni")}</p>}
       {enis.map((eni, ei) => (

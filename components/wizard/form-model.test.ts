@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
+import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
@@ -101,5 +101,17 @@ describe("wizard form model", () => {
     // a visited step with problems is "blocked", never "done"
     expect(stepStates("ips", visitedBefore("ips"), validate(good({ eniId: "" }), inventory()))).toMatchObject({ instance: "done", eni: "blocked" });
     expect([...visitedBefore("instance")]).toEqual([]);
+  });
+  it("step 1 shows no errors before the user typed or tried to continue", () => {
+    const fresh = validate(emptyForm({ cloudAccountId: "acct", regionId: "ap-northeast-1" }), inventory()).instance;
+    expect(fresh.map((i) => i.key)).toEqual(["nameRequired", "instanceRequired"]);
+    expect(visibleIssues(fresh, false, new Set())).toEqual([]);
+    // typing in (then clearing) the name shows only the name's problem
+    expect(visibleIssues(fresh, false, new Set(["name"])).map((i) => i.key)).toEqual(["nameRequired"]);
+    // pressing Next shows them all
+    expect(visibleIssues(fresh, true, new Set()).map((i) => i.key)).toEqual(["nameRequired", "instanceRequired"]);
+    // row problems ("eips.0") belong to the field the user changed ("eips")
+    const eips = validate(good({ eips: [{ source: "existing", allocationId: "", privateIp: "" }] }), inventory()).eips;
+    expect(visibleIssues(eips, false, new Set(["eips"])).map((i) => i.key)).toEqual(["eipPick"]);
   });
 });

@@ -369,6 +369,13 @@ export function stepStates(current: StepId, visited: Set<StepId>, issues: Issues
 export function visitedBefore(step: StepId): Set<StepId> {
   return new Set(STEPS.slice(0, STEPS.indexOf(step)));
 }
+/**
+ * The problems to show now: all of them once the user tried to leave the step (or resumed a draft
+ * on it), else only those of fields the user changed — never before anything was typed.
+ */
+export function visibleIssues(list: Issue[], stepAttempted: boolean, touchedFields: ReadonlySet<string>): Issue[] {
+  return stepAttempted ? list : list.filter((i) => touchedFields.has(i.field.split(".")[0]!));
+}
 /** A step named in the URL (`?step=…`), or null when absent or unknown. */
 export function parseStep(value: string | null | undefined): StepId | null {
   return value && (STEPS as readonly string[]).includes(value) ? (value as StepId) : null;

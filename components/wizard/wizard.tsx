@@ -17,7 +17,7 @@ import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
-  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visitedBefore,
+  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visibleIssues, visitedBefore,
   specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
@@ -99,9 +99,10 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   // The step lives in the URL (?step=…): a reload keeps it and Back/Forward move between steps. A step
   // whose earlier steps still have problems falls back to the first of those.
   const [step, setStep] = useState<StepId>(() => (initialStep ? guardStep(initialStep, validate(form, null)) : "instance"));
-  // Steps the user has left (their problems show in the stepper) and steps they have typed in (problems show live).
-  const [visited, setVisited] = useState<Set<StepId>>(() => visitedBefore(step));
-  const [touched, setTouched] = useState<Set<StepId>>(() => new Set());
+  // Steps the user has left or tried to leave (all their problems show) and fields the user changed
+  // (their problems show live). A resumed draft shows the problems of the step it opens on.
+  const [visited, setVisited] = useState<Set<StepId>>(() => (draft?.id ? new Set([...visitedBefore(step), step]) : visitedBefore(step)));
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const stepRef = useRef<StepId>(step);
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
   const [review, setReview] = useState<ReviewResult | null>(null);
@@ -121,7 +122,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
 
   const update = useCallback((patch: Partial<WizardForm>) => {
     dirty.current = true;
-    setTouched((s) => (s.has(stepRef.current) ? s : new Set([...s, stepRef.current])));
+    setTouched((s) => (Object.keys(patch).every((k) => s.has(k)) ? s : new Set([...s, ...Object.keys(patch)])));
     setReview(null);
     setForm((f) => ({ ...f, ...patch }));
   }, []);
@@ -181,7 +182,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   }
 
   const idx = STEPS.indexOf(step);
-  const stepIssues = issues[step];
+  const stepIssues = visibleIssues(issues[step], visited.has(step), touched);
 
   async function apply() {
     if (!draftId) return;
@@ -200,6 +201,8 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   }
 
   const summary = topologyFromForm(form, inventory);
+  // Only what the user chose: an EIP row still waiting for its choice is not "existing".
+  const summaryEips = { existing: form.eips.filter((e) => e.source !== "new" && e.allocationId.trim()).length, fresh: form.eips.filter((e) => e.source === "new").length };
 
   return (
     <div className="grid gap-6 lg:grid-cols-[200px_minmax(0,1fr)_300px]">
@@ -295,7 +298,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
             </div>
           )}
 
-          {step !== "review" && stepIssues.length > 0 && (visited.has(step) || touched.has(step)) && (
+          {step !== "review" && stepIssues.length > 0 && (
             <ul className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-3 text-sm" aria-live="polite" data-testid="step-issues">
               {stepIssues.map((i, k) => <li key={k} className="flex gap-2"><CircleAlert className="mt-0.5 h-4 w-4 shrink-0 text-danger" aria-hidden /><span><IssueText issue={i} /></span></li>)}
             </ul>
@@ -326,7 +329,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
             <dt className="text-muted-fg">{t("summary.region")}</dt><dd className="font-mono">{form.regionId || "—"}</dd>
             <dt className="text-muted-fg">{t("summary.os")}</dt><dd>{t(`os.${resolvedOs(form, inventory)}`)}</dd>
             <dt className="text-muted-fg">{t("summary.ips")}</dt><dd>{secondaryCount(form)}{form.usePrimaryIp ? ` + ${t("summary.primary")}` : ""}</dd>
-            <dt className="text-muted-fg">{t("summary.eips")}</dt><dd>{t("summary.eipCount", { existing: form.eips.filter((e) => e.source !== "new").length, fresh: form.eips.filter((e) => e.source === "new").length })}</dd>
+            <dt className="text-muted-fg">{t("summary.eips")}</dt><dd>{summaryEips.existing + summaryEips.fresh ? t("summary.eipCount", summaryEips) : "—"}</dd>
             <dt className="text-muted-fg">{t("summary.traffic")}</dt><dd>{t(`traffic.${form.traffic}.short`)}</dd>
           </dl>
           <p className={cn("text-xs", blocking ? "text-danger" : "text-success")} data-testid="summary-issues">{blocking ? t("summary.issues", { count: blocking }) : t("summary.noIssues")}</p>
