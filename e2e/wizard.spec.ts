@@ -181,10 +181,11 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
 
   await signUp(page, newUser("badinput"));
   await page.goto("/deployments/new");
-  // 1. no instance
+  // 1. nothing is flagged before the user does something; Next with no instance stays on step 1 and says why
+  await expect(page.getByTestId("step-issues")).toHaveCount(0);
   await page.getByLabel("Deployment name").fill("");
   await next(page);
-  await page.getByRole("button", { name: /Instance/ }).first().click();
+  await expect(page.getByRole("heading", { name: "Cloud account, region and instance" })).toBeVisible();
   await expect(page.getByTestId("step-issues")).toContainText("Choose the instance that gets the public IPs.");
   await expect(page.getByTestId("step-issues")).toContainText("Give the deployment a name.");
   await page.locator(`#inst-${INSTANCE}`).check();
@@ -199,11 +200,19 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   await page.locator(`#eni-${ENI}`).check();
   await next(page);
 
-  // 3. outside the CIDR, then too many for the quota
+  // 3. outside the CIDR, a duplicate (Next stays on the step, the preview never shows the generator's text), then too many for the quota
   await page.getByLabel("List the addresses").check();
   await page.locator("#ipAddresses").fill("10.0.0.5\n172.16.0.70");
   await expect(page.getByTestId("step-issues")).toContainText("10.0.0.5 is outside the vSwitch CIDR 172.16.0.0/24.");
   await shot(page, "bad-3-outside-cidr");
+  await page.locator("#ipAddresses").fill("172.16.0.70\n172.16.0.70");
+  await next(page);
+  await expect(page.getByRole("heading", { name: "Secondary private IPs" })).toBeVisible();
+  await expect(page.getByTestId("step-issues")).toContainText("172.16.0.70");
+  await expect(page.locator("#ipAddresses")).toBeFocused();
+  await page.getByRole("button", { name: /Guest OS/ }).click();
+  await expect(page.getByRole("heading", { name: "Secondary private IPs" })).toBeVisible();
+  await expect(page.getByText("invalid routes spec")).toHaveCount(0);
   await page.getByLabel("Let the cloud pick idle addresses").check();
   await page.getByLabel("Number of secondary private IPs").fill("9");
   await expect(page.getByTestId("step-issues")).toContainText("Too many addresses: ecs.g7.large allows 6 private IPs per ENI and this needs 10.");
@@ -218,19 +227,17 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   await page.getByLabel("Allocation ID").blur();
   await expect(page.getByTestId("step-issues")).toContainText(`${farId} is in cn-hangzhou, not ap-northeast-1`);
   await shot(page, "bad-5-eip-region");
+  // Next and the stepper's Review both stay on the step with the problem
   await next(page);
-  await next(page);
-
-  // review: Apply is blocked and the problem is listed
-  await expect(page.getByTestId("form-issues")).toContainText("cn-hangzhou");
-  await expect(page.getByTestId("apply")).toBeDisabled();
-  await expect(page.getByTestId("preflight-status")).toBeVisible({ timeout: 30_000 });
-  await axe(page, "wizard review with errors");
-  // errors never lose what the user typed: the draft resumes with the same input
+  await page.getByRole("button", { name: /Review/ }).click();
+  await expect(page.getByRole("heading", { name: "Elastic IP addresses" })).toBeVisible();
+  await expect(page).toHaveURL(/step=eips/);
+  await axe(page, "wizard step with errors");
+  // errors never lose what the user typed: the draft resumes on the same step with the same input
   const url = page.url();
   expect(url).toMatch(/draft=/);
   await page.goto(url);
-  await page.getByRole("button", { name: /EIPs/ }).first().click();
+  await expect(page.getByRole("heading", { name: "Elastic IP addresses" })).toBeVisible();
   await expect(page.getByLabel("EIP 1", { exact: true })).toHaveValue(farId);
   await expect(page.getByTestId("step-issues")).toContainText(farId);
 });

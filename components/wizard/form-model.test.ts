@@ -114,4 +114,10 @@ describe("wizard form model", () => {
     const eips = validate(good({ eips: [{ source: "existing", allocationId: "", privateIp: "" }] }), inventory()).eips;
     expect(visibleIssues(eips, false, new Set(["eips"])).map((i) => i.key)).toEqual(["eipPick"]);
   });
+  it("duplicate private IPs keep the user on step 3 with the field's message (Next and later steps are guarded)", () => {
+    const issues = validate(good({ ipMode: "explicit", ipAddresses: "172.16.0.70\n172.16.0.70" }), inventory());
+    expect(issues.ips).toEqual([{ field: "ipAddresses", key: "addressDuplicate", values: { ip: "172.16.0.70" } }]);
+    expect(guardStep("os", issues)).toBe("ips");
+    expect(guardStep("routes", issues)).toBe("ips");
+  });
 });

@@ -178,7 +178,9 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
       if (dirty.current && form.cloudAccountId) await save();
       if (next === "review") await runReview();
     });
-    requestAnimationFrame(() => headingRef.current?.focus());
+    // Blocked (Next on a step with problems): the problems are listed now; focus the first field at fault.
+    const blocked = next === step && target !== step;
+    requestAnimationFrame(() => requestAnimationFrame(() => ((blocked ? document.querySelector<HTMLElement>('section[aria-labelledby="step-heading"] [aria-invalid="true"]') : null) ?? headingRef.current)?.focus()));
   }
 
   const idx = STEPS.indexOf(step);
@@ -550,7 +552,7 @@ function usePreview(teamId: string, form: WizardForm, inventory: Inventory | nul
     if (!vsw) return null;
     const used = [...(eni?.privateIps.map((p) => p.ip) ?? []), ...(inventory?.instances.map((i) => i.primaryIp) ?? [])];
     const primaryIp = eni?.primaryIp ?? exampleAddresses(vsw.cidrBlock, used, 1)[0] ?? "";
-    const explicit = form.ipMode === "explicit" ? parseAddressList(form.ipAddresses).filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)) : [];
+    const explicit = form.ipMode === "explicit" ? [...new Set(parseAddressList(form.ipAddresses).filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)))] : [];
     const secondaries = form.ipMode === "explicit" ? explicit : exampleAddresses(vsw.cidrBlock, [...used, primaryIp], secondaryCount(form));
     return { os, mac: eni?.macAddress ?? "", primaryIp, secondaryIps: secondaries, cidr: vsw.cidrBlock, example: !eni || form.ipMode === "count" };
   }, [eni, vsw, os, form.ipMode, form.ipAddresses, form.ipCount, inventory]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -586,7 +588,8 @@ function StepOs({ form, update, inventory, teamId }: StepProps & { teamId: strin
 function PreviewBlock({ preview, files }: { preview: ReturnType<typeof usePreview>; files: Array<{ path: string; sha256: string; mode: string; content: string }> }) {
   const t = useTranslations("wizard");
   if (!preview.input) return <p className="text-sm text-muted-fg">{t("preview.needEni")}</p>;
-  if (preview.isError) return <p role="alert" className="text-sm text-danger">{(preview.error as Error).message}</p>;
+  // The generator's own message names its internal spec ("invalid routes spec: interfaces[0]…"): not for users.
+  if (preview.isError) return <p role="alert" className="text-sm text-danger">{t("preview.failed")}</p>;
   if (!preview.data) return <p className="text-sm text-muted-fg" role="status"><Loader2 className="mr-1 inline h-3.5 w-3.5 animate-spin" aria-hidden />{t("preview.loading")}</p>;
   return (
     <div className="space-y-2">
