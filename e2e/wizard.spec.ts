@@ -91,11 +91,19 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 5. EIPs
   await expect(page.getByTestId("fee-notice")).toContainText("configuration");
+  // one EIP per private IP from the start (2 secondaries + the ENI primary): new ones, unless the user picks existing ones
+  await expect(page.getByTestId("eip-row")).toHaveCount(3);
+  await expect(page.getByLabel("EIP 3", { exact: true })).toHaveValue("__new");
   await page.getByLabel("EIP 1", { exact: true }).selectOption(FREE_EIPS[0]!);
-  await page.getByRole("button", { name: "Add an EIP" }).click();
   await page.getByLabel("EIP 2", { exact: true }).selectOption(FREE_EIPS[1]!);
+  await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);
+  // removing one leaves an address without an EIP: a warning, not an error
+  await page.getByRole("button", { name: "Remove EIP 3" }).click();
+  await expect(page.getByTestId("eip-warning")).toContainText("1 private IP has no EIP");
+  await expect(page.getByTestId("summary-issues")).not.toContainText("No problems found");
   await page.getByRole("button", { name: "Add an EIP" }).click();
   await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);
+  await expect(page.getByTestId("eip-warning")).toHaveCount(0);
   await shot(page, "wizard-5-eips");
   await next(page);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, emptyForm, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
+import { classifyInCidr, defaultEips, emptyForm, formWarnings, isPlaceholderEips, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
@@ -119,5 +119,14 @@ describe("wizard form model", () => {
     expect(issues.ips).toEqual([{ field: "ipAddresses", key: "addressDuplicate", values: { ip: "172.16.0.70" } }]);
     expect(guardStep("os", issues)).toBe("ips");
     expect(guardStep("routes", issues)).toBe("ips");
+  });
+  it("the EIP step starts with one new EIP per private IP, and fewer EIPs than addresses is a warning", () => {
+    expect(isPlaceholderEips(emptyForm().eips)).toBe(true);
+    expect(defaultEips(good({ ipCount: 2 }))).toEqual(Array.from({ length: 3 }, () => ({ source: "new", allocationId: "", privateIp: "" })));
+    expect(defaultEips(good({ ipCount: 2, usePrimaryIp: false }))).toHaveLength(2);
+    const one = good({ ipCount: 2, eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }] });
+    expect(keys(one)).toEqual([]);
+    expect(formWarnings(one)).toEqual([{ field: "eips", key: "eipsFewerThanIps", values: { eips: 1, slots: 3, missing: 2 } }]);
+    expect(formWarnings(good())).toEqual([]);
   });
 });

@@ -355,6 +355,21 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   return out;
 }
 
+/** The EIP step's starting rows: one new EIP per private IP (EIPilot's purpose is one EIP per address). */
+export function defaultEips(f: WizardForm): EipRow[] {
+  return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, () => ({ source: "new" as const, allocationId: "", privateIp: "" }));
+}
+/** The untouched placeholder row of a new form (nothing chosen, nothing mapped). */
+export function isPlaceholderEips(rows: EipRow[]): boolean {
+  return rows.length === 1 && rows[0]!.source === "existing" && !rows[0]!.allocationId && !rows[0]!.privateIp;
+}
+/** Not blocking, but against the purpose: private IPs left without an EIP. */
+export function formWarnings(f: WizardForm): Issue[] {
+  const slots = secondaryCount(f) + (f.usePrimaryIp ? 1 : 0);
+  const eips = f.eips.length;
+  return eips > 0 && eips < slots ? [{ field: "eips", key: "eipsFewerThanIps", values: { eips, slots, missing: slots - eips } }] : [];
+}
+
 export type StepState = "done" | "current" | "blocked" | "todo";
 /** Stepper state: a step with issues is blocked once visited; a visited clean step is done. */
 export function stepStates(current: StepId, visited: Set<StepId>, issues: Issues): Record<StepId, StepState> {

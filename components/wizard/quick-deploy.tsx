@@ -11,7 +11,7 @@ import { cn } from "@/components/ui/cn";
 import { TopologyView } from "@/components/deploy/topology";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
-import { emptyForm, resolvedOs, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "./form-model";
+import { emptyForm, formWarnings, resolvedOs, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "./form-model";
 import { topologyFromForm, useInventory, type AccountOption } from "./wizard";
 
 const IMAGES = [
@@ -208,6 +208,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
                 <Input id="q-new-eips" type="number" min={0} max={20} className="max-w-[8rem]" value={String(newEips)} onChange={(e) => { setReview(null); setNewEips(Math.max(0, Number(e.target.value) || 0)); }} />
               </Field>
               <p className="text-xs text-muted-fg">{t("eipTotal", { count: effective.eips.length, slots: effective.ipCount + (effective.usePrimaryIp ? 1 : 0) })}</p>
+              {formWarnings(effective).map((w) => <p key={w.key} className="text-xs text-warning" data-testid="eip-warning">{te(w.key as "nameRequired", w.values as Record<string, string>)}</p>)}
             </fieldset>
 
             {error && <p role="alert" className="text-sm text-danger">{error}</p>}

@@ -17,7 +17,7 @@ import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
-  STEPS, chosenEni, chosenInstance, chosenType, eipTargets, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visibleIssues, visitedBefore,
+  STEPS, chosenEni, chosenInstance, chosenType, defaultEips, eipTargets, formWarnings, isPlaceholderEips, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visibleIssues, visitedBefore,
   specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
@@ -119,6 +119,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   const issues = useMemo(() => validate(form, inventory, located), [form, inventory, located]);
   const states = stepStates(step, visited, issues);
   const blocking = totalIssues(issues);
+  const warnings = formWarnings(form);
 
   const update = useCallback((patch: Partial<WizardForm>) => {
     dirty.current = true;
@@ -174,6 +175,11 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     if (next !== step) window.history.pushState(null, "", stepHref(next, draftId));
     stepRef.current = next;
     setStep(next);
+    // First time on the EIP step of a new form: one new EIP per private IP instead of one placeholder row.
+    if (next === "eips" && !touched.has("eips") && isPlaceholderEips(form.eips)) {
+      dirty.current = true;
+      setForm((f) => ({ ...f, eips: defaultEips(f) }));
+    }
     startTransition(async () => {
       if (dirty.current && form.cloudAccountId) await save();
       if (next === "review") await runReview();
@@ -334,7 +340,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
             <dt className="text-muted-fg">{t("summary.eips")}</dt><dd>{summaryEips.existing + summaryEips.fresh ? t("summary.eipCount", summaryEips) : "—"}</dd>
             <dt className="text-muted-fg">{t("summary.traffic")}</dt><dd>{t(`traffic.${form.traffic}.short`)}</dd>
           </dl>
-          <p className={cn("text-xs", blocking ? "text-danger" : "text-success")} data-testid="summary-issues">{blocking ? t("summary.issues", { count: blocking }) : t("summary.noIssues")}</p>
+          <p className={cn("text-xs", blocking ? "text-danger" : warnings.length ? "text-warning" : "text-success")} data-testid="summary-issues">{blocking ? t("summary.issues", { count: blocking }) : warnings.length ? warnings.map((w) => <IssueText key={w.key} issue={w} />) : t("summary.noIssues")}</p>
         </Card>
         {review && (
           <Card className="p-4">
@@ -619,6 +625,7 @@ function StepEips({ form, update, inventory, issues = [], teamId, located, setLo
         <p className="mt-1 text-muted-fg">{t("eipStep.quota", { used: inventory?.eipTotal ?? 0, quota: 20, available: available.length })}</p>
       </div>
       {fieldError(issues.filter((i) => i.field === "eips"), "eips", te) && <p role="alert" className="text-sm text-danger">{fieldError(issues.filter((i) => i.field === "eips"), "eips", te)}</p>}
+      {formWarnings(form).map((w) => <p key={w.key} className="rounded-md border border-warning/40 bg-warning/5 p-2 text-sm text-warning" data-testid="eip-warning"><IssueText issue={w} /></p>)}
       <ol className="space-y-3">
         {form.eips.map((row, i) => {
           const rowErr = fieldError(issues.filter((x) => x.field === `eips.${i}`), `eips.${i}`, te);
