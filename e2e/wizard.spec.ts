@@ -78,6 +78,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 3. private IPs (count 2 + the ENI primary = 3 slots)
   await expect(page.getByTestId("cidr-note")).toContainText("172.16.0.0/24");
+  await expect(page.getByText("0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included.")).toBeVisible();
   await page.getByLabel("Number of secondary private IPs").fill("2");
   await shot(page, "wizard-3-ips");
   await next(page);
@@ -270,6 +271,7 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await expect(page.getByTestId("preflight-status")).toHaveText(/プリフライトに合格しました/, { timeout: 30_000 });
   await expect(page.getByTestId("plan-calls")).toContainText("CreateNetworkInterface");
   await expect(page.getByTestId("plan-calls")).not.toContainText("を 0 個割り当て");
+  await expect(page.getByTestId("quick-review").getByTestId("cloud-effect")).toContainText("クラウドで行われること: 「適用」を押すまで何も変更されません");
   await expect(page.getByTestId("plan-calls")).toContainText("AllocateEipAddress");
   await shot(page, "quick-ja-review");
   await page.getByTestId("apply").click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, defaultEips, emptyForm, formWarnings, isPlaceholderEips, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
+import { classifyInCidr, defaultEips, ipRoom, emptyForm, formWarnings, isPlaceholderEips, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
@@ -128,5 +128,11 @@ describe("wizard form model", () => {
     expect(keys(one)).toEqual([]);
     expect(formWarnings(one)).toEqual([{ field: "eips", key: "eipsFewerThanIps", values: { eips: 1, slots: 3, missing: 2 } }]);
     expect(formWarnings(good())).toEqual([]);
+  });
+  it("the room for secondary IPs is the type's per-ENI quota less the primary IP (ecs.g7.large: 5, not 49)", () => {
+    expect(ipRoom(good(), inventory())).toEqual({ type: "ecs.g7.large", quota: 6, others: 0, max: 5 });
+    const busy = inventory({ enis: [eni({ privateIps: [{ ip: "172.16.0.60", primary: true, eipAllocationId: null, eipAddress: null }, { ip: "172.16.0.61", primary: false, eipAllocationId: null, eipAddress: null }] })] });
+    expect(ipRoom(good(), busy)).toMatchObject({ others: 1, max: 4 });
+    expect(ipRoom(emptyForm(), null)).toBeNull();
   });
 });

@@ -226,6 +226,18 @@ export function eipTargets(f: WizardForm, inv: InventoryLike | null): Array<{ va
   return out;
 }
 
+/**
+ * Room for secondary IPs on the ENI under the instance type's per-ENI quota (which counts the ENI's
+ * primary IP): `max` new secondaries, besides `others` already on it. Null while the type is unknown.
+ */
+export function ipRoom(f: WizardForm, inv: InventoryLike | null): { type: string; quota: number; others: number; max: number } | null {
+  const type = chosenType(f, inv);
+  if (!type) return null;
+  const eni = chosenEni(f, inv);
+  const others = eni ? eni.privateIps.filter((p) => !p.primary && !(f.ipMode === "explicit" && parseAddressList(f.ipAddresses).includes(p.ip))).length : 0;
+  return { type: type.instanceTypeId, quota: type.eniPrivateIpAddressQuantity, others, max: Math.max(0, type.eniPrivateIpAddressQuantity - 1 - others) };
+}
+
 // ---------------------------------------------------------------- validation
 
 const RUNNABLE = new Set(["Running", "Stopped"]);
@@ -311,10 +323,10 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
       }
     }
   }
-  if (type) {
-    const others = eni ? eni.privateIps.filter((p) => !p.primary && !(f.ipMode === "explicit" && parseAddressList(f.ipAddresses).includes(p.ip))).length : 0;
-    const total = 1 + others + n;
-    if (total > type.eniPrivateIpAddressQuantity) add("ips", f.ipMode === "count" ? "ipCount" : "ipAddresses", "ipQuota", { type: type.instanceTypeId, quota: type.eniPrivateIpAddressQuantity, total, max: Math.max(0, type.eniPrivateIpAddressQuantity - 1 - others) });
+  const room = ipRoom(f, inv);
+  if (room) {
+    const total = 1 + room.others + n;
+    if (total > room.quota) add("ips", f.ipMode === "count" ? "ipCount" : "ipAddresses", "ipQuota", { type: room.type, quota: room.quota, total, max: room.max });
   }
   if (vsw && f.ipMode === "count" && n + (f.eniMode === "create" ? 1 : 0) > vsw.availableIpAddressCount) add("ips", "ipCount", "vSwitchFull", { vSwitch: vsw.vSwitchId, free: vsw.availableIpAddressCount });
 

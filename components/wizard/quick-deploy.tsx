@@ -11,7 +11,7 @@ import { cn } from "@/components/ui/cn";
 import { TopologyView } from "@/components/deploy/topology";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
-import { emptyForm, formWarnings, resolvedOs, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "./form-model";
+import { emptyForm, formWarnings, ipRoom, resolvedOs, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "./form-model";
 import { topologyFromForm, useInventory, type AccountOption } from "./wizard";
 
 const IMAGES = [
@@ -59,6 +59,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
   const zoneVsws = vsws.filter((v) => (!zone || v.zoneId === zone) && (!vpc || v.vpcId === vpc));
   const sgs = (inventory?.securityGroups ?? []).filter((g) => !vpc || g.vpcId === vpc);
   const availableEips = (inventory?.eips ?? []).filter((e) => e.status === "Available");
+  const room = ipRoom(effective, inventory);
   const availableEnis = (inventory?.enis ?? []).filter((e) => e.status === "Available");
 
   async function doReview() {
@@ -181,8 +182,8 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
                   </Field>
                 </div>
               )}
-              <Field id="q-count" label={tw("ips.countLabel")} error={err("ipCount")}>
-                <Input id="q-count" type="number" min={0} max={49} className="max-w-[8rem]" value={String(form.ipCount)} onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })} />
+              <Field id="q-count" label={tw("ips.countLabel")} error={err("ipCount")} hint={room ? tw("ips.countHintType", { max: room.max, type: room.type, quota: room.quota }) : tw("ips.countHint")}>
+                <Input id="q-count" type="number" min={0} max={room?.max ?? 49} className="max-w-[8rem]" value={String(form.ipCount)} onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })} />
               </Field>
             </fieldset>
 
@@ -222,7 +223,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
         {review && (
           <Card className="space-y-4" data-testid="quick-review">
             <h2 ref={reviewRef} tabIndex={-1} className="text-lg font-semibold outline-none">{tw("steps.review.title")}</h2>
-            <p className="text-sm text-muted-fg">{tw("steps.review.cloud")}</p>
+            <p className="text-sm text-muted-fg" data-testid="cloud-effect"><span className="font-medium">{tw("inTheCloud")}</span> {tw("steps.review.cloud")}</p>
             <p className="text-xs text-muted-fg" data-testid="preflight-status">{review.preflight.ok ? tw("review.passed") : tw("review.failed")} · {tw("review.took", { ms: review.ms })}</p>
             <FindingsList findings={review.preflight.findings} />
             {review.plan && <PlanCalls plan={review.plan} />}

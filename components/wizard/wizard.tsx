@@ -17,7 +17,7 @@ import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
-  STEPS, chosenEni, chosenInstance, chosenType, defaultEips, eipTargets, formWarnings, isPlaceholderEips, eniVSwitch, exampleAddresses, formFromSpec, guardStep, parseAddressList, parseStep, resolvedOs, secondaryCount, visibleIssues, visitedBefore,
+  STEPS, chosenEni, chosenInstance, chosenType, defaultEips, eipTargets, formWarnings, isPlaceholderEips, eniVSwitch, exampleAddresses, formFromSpec, guardStep, ipRoom, parseAddressList, parseStep, resolvedOs, secondaryCount, visibleIssues, visitedBefore,
   specFromForm, stepStates, totalIssues, validate, type EipRow, type Issue, type LocatedEip, type StepId, type WizardForm, emptyForm,
 } from "./form-model";
 
@@ -521,6 +521,7 @@ function StepIps({ form, update, inventory, issues = [] }: StepProps) {
   const err = (f: string) => fieldError(issues, f, te);
   const vsw = eniVSwitch(form, inventory);
   const eni = chosenEni(form, inventory);
+  const room = ipRoom(form, inventory);
   return (
     <div className="space-y-4">
       <div className="rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="cidr-note">
@@ -533,8 +534,8 @@ function StepIps({ form, update, inventory, issues = [] }: StepProps) {
         <label className="inline-flex items-center gap-2"><input type="radio" name="ipMode" checked={form.ipMode === "explicit"} onChange={() => update({ ipMode: "explicit" })} className="h-4 w-4" />{t("ips.explicit")}</label>
       </fieldset>
       {form.ipMode === "count" ? (
-        <Field id="ipCount" label={t("ips.countLabel")} error={err("ipCount")} hint={t("ips.countHint")}>
-          <Input id="ipCount" type="number" min={0} max={49} inputMode="numeric" className="max-w-[8rem]" value={String(form.ipCount)} onChange={(e) => update({ ipCount: e.target.value === "" ? 0 : Number(e.target.value) })} {...invalidProps(err("ipCount"), "ipCount")} />
+        <Field id="ipCount" label={t("ips.countLabel")} error={err("ipCount")} hint={room ? t("ips.countHintType", { max: room.max, type: room.type, quota: room.quota }) : t("ips.countHint")}>
+          <Input id="ipCount" type="number" min={0} max={room?.max ?? 49} inputMode="numeric" className="max-w-[8rem]" value={String(form.ipCount)} onChange={(e) => update({ ipCount: e.target.value === "" ? 0 : Number(e.target.value) })} {...invalidProps(err("ipCount"), "ipCount")} />
         </Field>
       ) : (
         <Field id="ipAddresses" label={t("ips.addressesLabel")} error={err("ipAddresses")} hint={t("ips.addressesHint")}>
