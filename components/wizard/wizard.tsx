@@ -128,10 +128,10 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     setForm((f) => ({ ...f, ...patch }));
   }, []);
 
-  const save = useCallback(async (): Promise<string | null> => {
+  const save = useCallback(async (current: WizardForm = form): Promise<string | null> => {
     if (!canApply) return draftId;
-    const name = form.name.trim() || t("untitled");
-    const r = await saveDraftAction({ teamId, id: draftId, name, spec: specFromForm(form, inventory) });
+    const name = current.name.trim() || t("untitled");
+    const r = await saveDraftAction({ teamId, id: draftId, name, spec: specFromForm(current, inventory) });
     if (!r.ok) {
       setSaveError(r.error);
       return null;
@@ -176,12 +176,14 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     stepRef.current = next;
     setStep(next);
     // First time on the EIP step of a new form: one new EIP per private IP instead of one placeholder row.
+    let current = form;
     if (next === "eips" && !touched.has("eips") && isPlaceholderEips(form.eips)) {
       dirty.current = true;
-      setForm((f) => ({ ...f, eips: defaultEips(f) }));
+      current = { ...form, eips: defaultEips(form) };
+      setForm(current);
     }
     startTransition(async () => {
-      if (dirty.current && form.cloudAccountId) await save();
+      if (dirty.current && current.cloudAccountId) await save(current);
       if (next === "review") await runReview();
     });
     // Blocked (Next on a step with problems): the problems are listed now; focus the first field at fault.
