@@ -4,6 +4,8 @@ import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
 import { addRevisionAction, createShareLinkAction, duplicateConfigAction, revokeShareLinkAction, setArchivedAction } from "@/lib/configs/config.actions";
+import { SHARE_MAX_HOURS } from "@/lib/configs/config.schema";
+import { BUNDLE_PREFIX_MAX, BUNDLE_PREFIX_MIN, guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "@/lib/configs/form-checks";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
@@ -60,14 +62,18 @@ export function NewRevisionForm({ teamId, id, latest, spec }: { teamId: string; 
   );
 }
 
+const SHARE_TOAST = "share-link";
+
 type Link = { id: string; revision: number | null; expiresAt: string; revokedAt: string | null; expired: boolean; token: string | null };
 
 export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; id: string; links: Link[]; revisions: number[] }) {
   const t = useTranslations("configs.share");
   const td = useTranslations("configs.detail");
+  const tf = useTranslations("configs.formErrors");
   const format = useFormatter();
   const router = useRouter();
-  const [hours, setHours] = useState(72);
+  const [hours, setHours] = useState("72");
+  const [hoursError, setHoursError] = useState<string>();
   const [revision, setRevision] = useState<string>("");
   const [pending, start] = useTransition();
   const url = (token: string) => `${typeof window === "undefined" ? "" : window.location.origin}/share/${token}`;
@@ -76,7 +82,10 @@ export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; i
       <h2 className="mb-1 font-semibold">{t("title")}</h2>
       <p className="mb-3 text-xs text-muted-fg">{t("intro")}</p>
       <div className="mb-3 grid grid-cols-2 gap-2">
-        <Field id="share-hours" label={t("hours")}><Input id="share-hours" type="number" min={1} max={720} value={hours} onChange={(e) => setHours(Number(e.target.value))} /></Field>
+        <Field id="share-hours" label={t("hours")} error={hoursError}>
+          <Input id="share-hours" type="number" inputMode="numeric" min={1} max={SHARE_MAX_HOURS} step={1} value={hours} onChange={(e) => setHours(e.target.value)}
+            aria-invalid={hoursError ? true : undefined} aria-describedby={hoursError ? "share-hours-error" : undefined} />
+        </Field>
         <Field id="share-rev" label={td("revisions")}>
           <Select id="share-rev" value={revision} onChange={(e) => setRevision(e.target.value)}>
             <option value="">{t("revisionLatest")}</option>
@@ -84,13 +93,19 @@ export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; i
           </Select>
         </Field>
       </div>
-      <Button size="sm" disabled={pending} onClick={() => start(async () => {
-        const r = await createShareLinkAction({ teamId, id, expiresInHours: hours, revision: revision ? Number(revision) : null });
-        if (!r.ok) return void toast.error(r.error);
-        await navigator.clipboard?.writeText(url(r.data.token)).catch(() => {});
-        toast.success(t("created"));
-        router.refresh();
-      })}>{t("create")}</Button>
+      <Button size="sm" disabled={pending} onClick={() => {
+        const problem = shareHoursProblem(hours);
+        setHoursError(problem ? tf(problem.key, problem.values) : undefined);
+        if (problem) return void toast.dismiss(SHARE_TOAST);
+        start(async () => {
+          const r = await createShareLinkAction({ teamId, id, expiresInHours: Number(hours), revision: revision ? Number(revision) : null });
+          // One toast id: a later success replaces an earlier error instead of stacking under it.
+          if (!r.ok) return void toast.error(r.error, { id: SHARE_TOAST });
+          await navigator.clipboard?.writeText(url(r.data.token)).catch(() => {});
+          toast.success(t("created"), { id: SHARE_TOAST });
+          router.refresh();
+        });
+      }}>{t("create")}</Button>
       <ul className="mt-4 space-y-2 text-sm" data-testid="share-links">
         {links.length === 0 && <li className="text-muted-fg">{t("none")}</li>}
         {links.map((l) => {
@@ -117,19 +132,57 @@ export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; i
   );
 }
 
+/**
+ * The guest bundle of a config: the facts are checked here, next to their
+ * fields; only valid ones are sent, and the file arrives as a download (an
+ * error of the route is shown inline too, never as the route's JSON page).
+ */
 export function BundleForm({ id, revision, secondaryCount }: { id: string; revision: number; secondaryCount: number }) {
   const t = useTranslations("configs.exports");
+  const tf = useTranslations("configs.formErrors");
+  const [values, setValues] = useState<GuestFactsInput>({ mac: "", primaryIp: "", secondaryIps: "", prefixLength: "24", gateway: "" });
+  const [errors, setErrors] = useState<Partial<Record<keyof GuestFactsInput, string>>>({});
+  const [failure, setFailure] = useState<string>();
+  const [pending, start] = useTransition();
+  const field = (name: keyof GuestFactsInput, label: string, props: React.ComponentProps<typeof Input> = {}) => (
+    <Field id={`b-${name}`} label={label} error={errors[name]}>
+      <Input id={`b-${name}`} name={name} value={values[name]} spellCheck={false} autoComplete="off" {...props}
+        aria-invalid={errors[name] ? true : undefined} aria-describedby={errors[name] ? `b-${name}-error` : undefined}
+        onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))} />
+    </Field>
+  );
   return (
-    <form method="get" action={`/api/configs/${id}/export`} className="grid gap-2 sm:grid-cols-2">
-      <input type="hidden" name="format" value="bundle" />
-      <input type="hidden" name="revision" value={revision} />
+    <form noValidate className="grid gap-2 sm:grid-cols-2" data-testid="bundle-form" onSubmit={(e) => {
+      e.preventDefault();
+      setFailure(undefined);
+      const problems = guestFactsProblems(values, secondaryCount);
+      setErrors(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, tf(p.key, p.values)])));
+      if (Object.keys(problems).length > 0) return;
+      const q = new URLSearchParams({ format: "bundle", revision: String(revision), mac: values.mac.trim(), primaryIp: values.primaryIp.trim(), prefixLength: values.prefixLength.trim(), gateway: values.gateway.trim() });
+      if (secondaryCount > 0) q.set("secondaryIps", values.secondaryIps);
+      start(async () => {
+        const res = await fetch(`/api/configs/${id}/export?${q}`).catch(() => null);
+        if (!res?.ok) {
+          const body = await res?.json().catch(() => null) as { error?: string } | null;
+          return setFailure(tf("download", { message: body?.error ?? res?.statusText ?? "network error" }));
+        }
+        const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "bundle.tar.gz";
+        const href = URL.createObjectURL(await res.blob());
+        const a = Object.assign(document.createElement("a"), { href, download: name });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(href), 10_000);
+      });
+    }}>
       <p className="text-xs text-muted-fg sm:col-span-2">{t("bundleHint")}</p>
-      <Field id="b-mac" label={t("mac")}><Input id="b-mac" name="mac" required placeholder="00:16:3e:12:34:56" className="font-mono" /></Field>
-      <Field id="b-primary" label={t("primaryIp")}><Input id="b-primary" name="primaryIp" required placeholder="172.16.0.57" className="font-mono" /></Field>
-      {secondaryCount > 0 && <Field id="b-sec" label={t("secondaryIps")}><Input id="b-sec" name="secondaryIps" placeholder="172.16.0.77,172.16.0.78" className="font-mono" /></Field>}
-      <Field id="b-prefix" label={t("prefixLength")}><Input id="b-prefix" name="prefixLength" type="number" min={8} max={30} defaultValue={24} required /></Field>
-      <Field id="b-gw" label={t("gateway")}><Input id="b-gw" name="gateway" required placeholder="172.16.0.253" className="font-mono" /></Field>
-      <div className="flex items-end"><Button type="submit" size="sm" variant="secondary">{t("download")}</Button></div>
+      {field("mac", t("mac"), { placeholder: "00:16:3e:12:34:56", maxLength: 17, className: "font-mono" })}
+      {field("primaryIp", t("primaryIp"), { placeholder: "172.16.0.57", maxLength: 15, inputMode: "decimal", className: "font-mono" })}
+      {secondaryCount > 0 && field("secondaryIps", t("secondaryIps"), { placeholder: "172.16.0.77,172.16.0.78", maxLength: 1000, className: "font-mono" })}
+      {field("prefixLength", t("prefixLength"), { type: "number", inputMode: "numeric", min: BUNDLE_PREFIX_MIN, max: BUNDLE_PREFIX_MAX, step: 1 })}
+      {field("gateway", t("gateway"), { placeholder: "172.16.0.253", maxLength: 15, inputMode: "decimal", className: "font-mono" })}
+      <div className="flex items-end"><Button type="submit" size="sm" variant="secondary" disabled={pending}>{t("download")}</Button></div>
+      {failure && <p role="alert" data-testid="bundle-error" className="break-words text-sm text-danger sm:col-span-2">{failure}</p>}
     </form>
   );
 }

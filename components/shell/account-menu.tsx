@@ -16,7 +16,7 @@ export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string;
   return (
     <select
       aria-label={t("switchTeam")}
-      className="max-w-48 rounded border border-border bg-card px-2 py-1 text-sm"
+      className="min-w-0 max-w-40 truncate rounded border border-border bg-card px-2 py-1 text-sm"
       value={activeTeamId}
       onChange={async (e) => {
         if (await authPost("/organization/set-active", { organizationId: e.target.value })) router.refresh();
@@ -35,7 +35,7 @@ export function SignOutButton() {
   return (
     <button
       type="button"
-      className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm text-muted-fg hover:bg-muted"
+      className="inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-md px-2 py-1 text-sm text-muted-fg hover:bg-muted"
       onClick={async () => {
         await authPost("/sign-out");
         router.replace("/sign-in");

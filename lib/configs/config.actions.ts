@@ -8,14 +8,16 @@ import type { TeamContext } from "@/lib/auth/session";
 import type { RequestMeta } from "@/lib/server/safe-action";
 import {
   addRevision, createConfig, createShareLink, duplicateConfig, importConfigFile, revokeShareLink, saveConfigFromDeployment, setArchived, updateConfigMeta,
-  SHARE_MAX_HOURS, type Actor,
+  type Actor,
 } from "./config.service";
-import { CONFIG_FILE_MAX_BYTES } from "./config.schema";
+import { CONFIG_FILE_MAX_BYTES, CONFIG_NAME_MAX, SHARE_HOURS_MESSAGE, SHARE_MAX_HOURS } from "./config.schema";
 
 const teamId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
 const actorOf = (ctx: TeamContext & { meta: RequestMeta }): Actor => ({ id: ctx.user.id, email: ctx.user.email, clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent });
-const meta = { name: z.string().max(200), description: z.string().max(4000).optional(), tags: z.array(z.string().max(64)).max(40).optional() };
+// Human messages: an API client (or a form that skipped its own checks) reads them as they are.
+const shareHours = z.number(SHARE_HOURS_MESSAGE).int(SHARE_HOURS_MESSAGE).min(1, SHARE_HOURS_MESSAGE).max(SHARE_MAX_HOURS, SHARE_HOURS_MESSAGE);
+const meta = { name: z.string().max(CONFIG_NAME_MAX + 80, `Keep the config name to ${CONFIG_NAME_MAX} characters or fewer.`), description: z.string().max(4000).optional(), tags: z.array(z.string().max(64)).max(40).optional() };
 
 export const createConfigAction = teamAction(
   "configs.manage",
@@ -91,7 +93,7 @@ export const importConfigsAction = teamAction(
 
 export const createShareLinkAction = teamAction(
   "shareLinks.manage",
-  z.object({ teamId, id, revision: z.number().int().min(1).nullable().optional(), expiresInHours: z.number().int().min(1).max(SHARE_MAX_HOURS) }),
+  z.object({ teamId, id, revision: z.number().int().min(1).nullable().optional(), expiresInHours: shareHours }),
   async ({ id, revision, expiresInHours }, ctx) => {
     const r = await createShareLink(ctx.team.teamId, actorOf(ctx), id, { revision, expiresInHours });
     revalidatePath(`/configs/${id}`);

@@ -14,6 +14,10 @@ export const CONFIG_FILE_SCHEMA_VERSION = 1 as const;
 export const CONFIG_FILE_MAX_BYTES = 256 * 1024;
 export const MAX_CONFIGS_PER_IMPORT = 100;
 export const MAX_REVISIONS_PER_IMPORT = 50;
+export const CONFIG_NAME_MAX = 120;
+/** A share link lives at most 30 days. */
+export const SHARE_MAX_HOURS = 24 * 30;
+export const SHARE_HOURS_MESSAGE = `A share link lives 1 to ${SHARE_MAX_HOURS} hours.`;
 
 const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");
 
@@ -114,7 +118,7 @@ export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, u
 // ---------------------------------------------------------------- metadata and files
 
 /** Names and descriptions are plain text: stored as given, always rendered escaped. */
-export const configNameSchema = plainText("The config name", { trim: true }).min(1, "Give the config a name").max(120);
+export const configNameSchema = plainText("The config name", { trim: true }).min(1, "Give the config a name.").max(CONFIG_NAME_MAX, `Keep the config name to ${CONFIG_NAME_MAX} characters or fewer.`);
 export const configDescriptionSchema = plainText("The description", { rule: "multiline" }).max(2000).default("");
 export const configMessageSchema = plainText("The revision message", { rule: "multiline" }).max(500).default("");
 export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, "tags: letters, digits and _ . : / - only");

@@ -15,7 +15,7 @@ import { tarArchive } from "@/lib/os/tar";
 import { textProblem } from "@/lib/validation/text";
 import {
   CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMessageSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
-  secondaryCount, type ConfigFile, type ConfigSpec,
+  secondaryCount, SHARE_HOURS_MESSAGE, SHARE_MAX_HOURS, type ConfigFile, type ConfigSpec,
 } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
@@ -293,11 +293,10 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
 
 // ---------------------------------------------------------------- share links
 
-export const SHARE_MAX_HOURS = 24 * 30;
 
 export async function createShareLink(teamId: string, actor: Actor, templateId: string, input: { revision?: number | null; expiresInHours: number }) {
   const hours = Math.floor(input.expiresInHours);
-  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(`A share link lives 1 to ${SHARE_MAX_HOURS} hours.`, { code: "INVALID_INPUT", field: "expiresInHours" });
+  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(SHARE_HOURS_MESSAGE, { code: "INVALID_INPUT", field: "expiresInHours" });
   const t = await db().configTemplate.findFirst({ where: { id: templateId, teamId }, select: { id: true, latestRevision: true } });
   if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
   if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError("No such revision.", { code: "NOT_FOUND", field: "revision" });

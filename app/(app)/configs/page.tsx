@@ -33,10 +33,10 @@ export default async function ConfigsPage({ searchParams }: { searchParams: Prom
           <div className="flex flex-wrap items-center gap-2">
             <Link className={tab(!archived)} href="/configs">{t("active")}</Link>
             <Link className={tab(archived)} href="/configs?archived=1">{t("archived")}</Link>
-            <form method="get" className="ml-auto flex gap-2">
+            <form method="get" className="flex w-full min-w-0 gap-2 sm:ml-auto sm:w-auto">
               {archived && <input type="hidden" name="archived" value="1" />}
-              <Input name="q" aria-label={t("search")} placeholder={t("search")} defaultValue={q} className="h-8 w-48" />
-              <Input name="tag" aria-label={t("tag")} placeholder={t("tag")} defaultValue={tag} className="h-8 w-28" />
+              <Input name="q" aria-label={t("search")} placeholder={t("search")} defaultValue={q} className="h-8 min-w-0 flex-1 sm:w-48 sm:flex-none" />
+              <Input name="tag" aria-label={t("tag")} placeholder={t("tag")} defaultValue={tag} className="h-8 w-24 shrink-0 sm:w-28" />
               <Button type="submit" size="sm" variant="secondary">{t("filter")}</Button>
             </form>
           </div>

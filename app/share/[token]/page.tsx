@@ -2,11 +2,15 @@
 // expiring, revocable token is the only key. Shows the config's shape only —
 // never credentials, account ids or the team. Every view (and every refused
 // view of a link that exists) is recorded in the link's team's audit trail.
+// A refused link answers 404 with the friendly page of ./not-found.tsx (Next
+// has no way for a page to answer 410, so revoked and expired links are 404 too).
 import { headers } from "next/headers";
+import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { viewShareLink } from "@/lib/configs/config.service";
 import { requestMeta } from "@/lib/server/safe-action";
 import { SpecSummary } from "@/components/configs/spec-summary";
+import { SharePageFrame } from "@/components/configs/share-page-frame";
 import { Badge, Card } from "@/components/ui/card";
 
 export const metadata = { title: "Shared config", robots: { index: false, follow: false } };
@@ -20,23 +24,18 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
   // audited (nothing in the app links here; this guards future <Link>s).
   if ((await headers()).get("next-router-prefetch")) return <main className="mx-auto max-w-3xl px-4 py-10" />;
   const shared = await viewShareLink(token, await requestMeta());
+  if (!shared.ok) notFound();
   return (
-    <main className="mx-auto max-w-3xl px-4 py-10">
-      <p className="mb-2 text-lg font-bold text-primary">EIPilot</p>
-      <h1 className="mb-4 text-2xl font-semibold">{t("title")}</h1>
-      {!shared.ok ? (
-        <Card role="alert" data-testid="share-refused" className="border-danger/40 text-danger">{t(shared.reason)}</Card>
-      ) : (
-        <Card className="space-y-4">
-          <div>
-            <h2 className="break-words text-xl font-semibold" data-testid="config-name">{shared.name}</h2>
-            {shared.description && <p className="whitespace-pre-wrap text-sm text-muted-fg">{shared.description}</p>}
-            <div className="mt-1 flex flex-wrap gap-1">{shared.tags.map((x) => <Badge key={x}>{x}</Badge>)}</div>
-          </div>
-          <p className="text-xs text-muted-fg" title={shared.expiresAt.toISOString()}>{t("readOnly", { n: shared.revision, time: format.relativeTime(shared.expiresAt) })}</p>
-          <SpecSummary spec={shared.spec} />
-        </Card>
-      )}
-    </main>
+    <SharePageFrame title={t("title")}>
+      <Card className="space-y-4">
+        <div>
+          <h2 className="break-words text-xl font-semibold" data-testid="config-name">{shared.name}</h2>
+          {shared.description && <p className="whitespace-pre-wrap text-sm text-muted-fg">{shared.description}</p>}
+          <div className="mt-1 flex flex-wrap gap-1">{shared.tags.map((x) => <Badge key={x}>{x}</Badge>)}</div>
+        </div>
+        <p className="text-xs text-muted-fg" title={shared.expiresAt.toISOString()}>{t("readOnly", { n: shared.revision, time: format.relativeTime(shared.expiresAt) })}</p>
+        <SpecSummary spec={shared.spec} />
+      </Card>
+    </SharePageFrame>
   );
 }
