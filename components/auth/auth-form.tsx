@@ -9,15 +9,18 @@ import { textProblem } from "@/lib/validation/text";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Card } from "@/components/ui/card";
+import { InvitationNote, type InvitationNoteData } from "@/components/teams/invitation-note";
 
 type Mode = "sign-in" | "sign-up";
 type Errors = Partial<Record<"name" | "email" | "password" | "form", string>>;
 
-export function AuthForm({ mode }: { mode: Mode }) {
+/** `invitation`: the one the `next` link leads to, if any; its address fills the email field. */
+export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: InvitationNoteData | null }) {
   const t = useTranslations("auth");
+  const ti = useTranslations("teams.invitation");
   const router = useRouter();
   const next = useSearchParams().get("next");
-  const [values, setValues] = useState({ name: "", email: "", password: "" });
+  const [values, setValues] = useState({ name: "", email: invitation?.email ?? "", password: "" });
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 
@@ -74,6 +77,13 @@ export function AuthForm({ mode }: { mode: Mode }) {
   return (
     <Card className="w-full max-w-sm">
       <h1 className="mb-1 text-xl font-semibold">{mode === "sign-in" ? t("signInTitle") : t("signUpTitle")}</h1>
+      {invitation && (
+        <div className="mt-3">
+          <InvitationNote invitation={invitation}>
+            <p>{mode === "sign-in" ? ti("signInAs", { email: invitation.email }) : ti("signUpAs", { email: invitation.email })}</p>
+          </InvitationNote>
+        </div>
+      )}
       <form noValidate onSubmit={submit} className="mt-4 space-y-4">
         {mode === "sign-up" && (
           <Field id="name" label={t("name")} error={errors.name}>

@@ -1,25 +1,37 @@
 "use client";
 import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { changeMemberRoleAction, inviteMemberAction } from "@/lib/teams/team.actions";
+import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "@/lib/teams/team.actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { CopyButton, CopyId } from "@/components/ui/copy-id";
 import { Field, Input, Select } from "@/components/ui/input";
+import { ConfirmButton } from "@/components/teams/confirm-button";
+import type { ActionResult } from "@/lib/server/errors";
 
-type Member = { id: string; role: string; name: string; email: string; createdAt: string };
-type Invitation = { id: string; email: string; role: string };
+type Member = { id: string; role: string; name: string; email: string; createdAt: string; isMe: boolean };
+type Invitation = { id: string; email: string; role: string; url: string; expiresAt: string };
 
-export function TeamView({ teamId, canManage, members, invitations }: { teamId: string; canManage: boolean; members: Member[]; invitations: Invitation[] }) {
+export function TeamView({ teamId, teamName, canManage, members, invitations }: { teamId: string; teamName: string; canManage: boolean; members: Member[]; invitations: Invitation[] }) {
   const t = useTranslations("settings.team");
+  const tm = useTranslations("teams.members");
   const roles = useTranslations("common.roles");
+  const router = useRouter();
   const format = useFormatter();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("operator");
   const [error, setError] = useState<string>();
   const [link, setLink] = useState<{ url: string; email: string }>();
   const [pending, startTransition] = useTransition();
-  const inviteUrl = (id: string) => `${window.location.origin}/invite/${id}`;
+  /** After a confirmed removal or revocation: the server's refusal to show in the dialog, or a toast and fresh rows. */
+  const settled = (res: ActionResult<{ email: string }>, done: "removed" | "revoked"): string | null => {
+    if (!res.ok) return res.error;
+    toast.success(tm(done, { email: res.data.email }));
+    router.refresh();
+    return null;
+  };
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_360px]">
@@ -27,12 +39,12 @@ export function TeamView({ teamId, canManage, members, invitations }: { teamId: 
         <h2 className="mb-3 font-semibold">{t("members")}</h2>
         <table className="w-full text-sm">
           <thead className="text-left text-muted-fg">
-            <tr><th className="py-1">{t("inviteEmail")}</th><th>{t("role")}</th><th>{t("joined")}</th></tr>
+            <tr><th className="py-1">{t("inviteEmail")}</th><th>{t("role")}</th><th>{t("joined")}</th>{canManage && <th><span className="sr-only">{tm("actions")}</span></th>}</tr>
           </thead>
           <tbody>
             {members.map((m) => (
               <tr key={m.id} className="border-t border-border">
-                <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span></td>
+                <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span>{m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}</td>
                 <td>
                   {canManage && m.role !== "owner" ? (
                     <Select aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
@@ -45,6 +57,16 @@ export function TeamView({ teamId, canManage, members, invitations }: { teamId: 
                   ) : roles(m.role as "owner")}
                 </td>
                 <td title={m.createdAt}>{format.relativeTime(new Date(m.createdAt))}</td>
+                {canManage && (
+                  <td className="text-right">
+                    {/* The owner is never removed, and leaving is "Leave team"; the server checks both again. */}
+                    {m.role !== "owner" && !m.isMe && (
+                      <ConfirmButton trigger={tm("remove")} triggerLabel={tm("removeLabel", { email: m.email })}
+                        title={tm("removeTitle", { email: m.email })} body={tm("removeBody", { team: teamName })} confirm={tm("removeConfirm")}
+                        onConfirm={async () => settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")} />
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -52,8 +74,18 @@ export function TeamView({ teamId, canManage, members, invitations }: { teamId: 
         {canManage && invitations.length > 0 && (
           <>
             <h3 className="mb-2 mt-6 font-medium">{t("pending")}</h3>
-            <ul className="space-y-1 text-sm">
-              {invitations.map((i) => <li key={i.id}>{i.email} · {roles(i.role as "viewer")} · <span className="font-mono text-xs">/invite/{i.id}</span></li>)}
+            <ul className="space-y-2 text-sm" data-testid="pending-invitations">
+              {invitations.map((i) => (
+                <li key={i.id} className="flex items-start justify-between gap-3 border-t border-border pt-2">
+                  <div className="min-w-0">
+                    <p>{i.email} · {roles(i.role as "viewer")} · <span className="text-muted-fg" title={i.expiresAt}>{tm("expires", { when: format.relativeTime(new Date(i.expiresAt)) })}</span></p>
+                    <p className="break-all"><CopyId value={i.url} label={tm("copyLink")} /></p>
+                  </div>
+                  <ConfirmButton trigger={tm("revoke")} triggerLabel={tm("revokeLabel", { email: i.email })}
+                    title={tm("revokeTitle", { email: i.email })} body={tm("revokeBody")} confirm={tm("revokeConfirm")}
+                    onConfirm={async () => settled(await revokeInvitationAction({ teamId, invitationId: i.id }), "revoked")} />
+                </li>
+              ))}
             </ul>
           </>
         )}
@@ -67,8 +99,9 @@ export function TeamView({ teamId, canManage, members, invitations }: { teamId: 
               const res = await inviteMemberAction({ teamId, email, role });
               if (!res.ok) { setError(res.error); return; }
               setError(undefined);
-              setLink({ url: inviteUrl(res.data.id), email: res.data.email });
+              setLink({ url: res.data.url, email: res.data.email });
               setEmail("");
+              router.refresh();
             });
           }}>
             <Field id="invite-email" label={t("inviteEmail")} error={error}>
@@ -84,7 +117,10 @@ export function TeamView({ teamId, canManage, members, invitations }: { teamId: 
           {link && (
             <div className="mt-4 space-y-1 text-sm" role="status">
               <p>{t("inviteLink", { email: link.email })}</p>
-              <Input readOnly value={link.url} aria-label="Invitation link" data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
+              <div className="flex items-center gap-1">
+                <Input readOnly value={link.url} aria-label="Invitation link" data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
+                <CopyButton value={link.url} label={tm("copyLink")} />
+              </div>
             </div>
           )}
         </Card>

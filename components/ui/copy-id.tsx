@@ -2,24 +2,31 @@
 import { useState } from "react";
 import { Check, Copy } from "lucide-react";
 
+/** A small button that copies `value`; named "<label> <value>" for assistive technology. */
+export function CopyButton({ value, label }: { value: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      aria-label={`${label ?? "Copy"} ${value}`}
+      className="rounded p-0.5 text-muted-fg hover:bg-muted"
+      onClick={async () => {
+        await navigator.clipboard?.writeText(value).catch(() => {});
+        setCopied(true);
+        setTimeout(() => setCopied(false), 1500);
+      }}
+    >
+      {copied ? <Check className="h-3 w-3" aria-hidden /> : <Copy className="h-3 w-3" aria-hidden />}
+    </button>
+  );
+}
+
 /** A resource id in monospace with a copy button. */
 export function CopyId({ value, label }: { value: string; label?: string }) {
-  const [copied, setCopied] = useState(false);
   return (
     <span className="inline-flex items-center gap-1 font-mono text-xs">
       {value}
-      <button
-        type="button"
-        aria-label={`${label ?? "Copy"} ${value}`}
-        className="rounded p-0.5 text-muted-fg hover:bg-muted"
-        onClick={async () => {
-          await navigator.clipboard?.writeText(value).catch(() => {});
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1500);
-        }}
-      >
-        {copied ? <Check className="h-3 w-3" aria-hidden /> : <Copy className="h-3 w-3" aria-hidden />}
-      </button>
+      <CopyButton value={value} label={label} />
     </span>
   );
 }

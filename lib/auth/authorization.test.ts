@@ -23,7 +23,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 // ---------------------------------------------------------------- the tables
 
 type Fixture = { teamA: string; deploymentA: string; configA: string; shareLinkA: string; memberA: string };
-type ActionEntry = { capability: Capability; input: (f: Fixture) => Record<string, unknown> };
+/** `restore` undoes what the least allowed role really did (so later entries see the same team). */
+type ActionEntry = { capability: Capability; input: (f: Fixture) => Record<string, unknown>; restore?: (f: Fixture) => Promise<void> };
 
 /** Every server action: the capability it needs and an input that passes its schema. */
 const ACTIONS: Record<string, ActionEntry> = {
@@ -42,6 +43,10 @@ const ACTIONS: Record<string, ActionEntry> = {
   // lib/teams
   "lib/teams/team.actions.ts#inviteMemberAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, email: "new@example.com", role: "viewer" }) },
   "lib/teams/team.actions.ts#changeMemberRoleAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member", role: "viewer" }) },
+  "lib/teams/team.actions.ts#removeMemberAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }) },
+  "lib/teams/team.actions.ts#revokeInvitationAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, invitationId: "no-such-invitation" }) },
+  // Every role but the owner, who must transfer ownership first. The least role (viewer) really leaves: it is re-added below.
+  "lib/teams/team.actions.ts#leaveTeamAction": { capability: "team.leave", input: (f) => ({ teamId: f.teamA }), restore: (f) => rejoin(f.teamA, "viewer") },
   "lib/teams/team.actions.ts#transferOwnershipAction": { capability: "team.transfer", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }) },
   "lib/teams/team.actions.ts#deleteTeamAction": { capability: "team.delete", input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }) },
   // lib/cloud
@@ -121,6 +126,7 @@ const routeFiles = walk(path.join(ROOT, "app"), (rel) => rel.endsWith("/route.ts
 let t: import("@/lib/testing/test-db").TestDb;
 let fixture: Fixture;
 const cookies: Partial<Record<Role | "outsider", string>> = {};
+const users: Partial<Record<Role, string>> = {};
 const signUp = (name: string) => signUpUser(t.db, name);
 
 function as(who: Role | "outsider" | "anonymous") {
@@ -135,6 +141,7 @@ beforeAll(async () => {
   for (const role of ["admin", "operator", "viewer"] as const) {
     const u = await signUp(role);
     cookies[role] = u.cookie;
+    users[role] = u.userId;
     await t.db.member.create({ data: { id: `m-${role}`, organizationId: teamA, userId: u.userId, role } });
     // Their active team is team A (as after switching teams in the UI).
     await t.db.session.updateMany({ where: { userId: u.userId }, data: { activeOrganizationId: teamA } });
@@ -151,6 +158,13 @@ beforeAll(async () => {
   fixture = { teamA, deploymentA: dep.id, configA: cfg.id, shareLinkA: link.id, memberA: "m-viewer" };
 });
 afterAll(async () => { await t?.close(); });
+
+/** Puts a role's user back into team A, as a member with team A active. */
+async function rejoin(teamA: string, role: "admin" | "operator" | "viewer") {
+  const userId = users[role]!;
+  await t.db.member.upsert({ where: { id: `m-${role}` }, create: { id: `m-${role}`, organizationId: teamA, userId, role }, update: { role } });
+  await t.db.session.updateMany({ where: { userId }, data: { activeOrganizationId: teamA } });
+}
 
 const below = (c: Capability): Role[] => ROLES.filter((r) => !(CAN[c] as readonly Role[]).includes(r));
 const isAuthzRefusal = (r: { ok: boolean; code?: string; error?: string }) => !r.ok && (r.code === "FORBIDDEN" || r.error === "Team not found." || r.code === "UNAUTHENTICATED");
@@ -192,6 +206,7 @@ describe("server actions", () => {
       const least = [...(CAN[entry.capability] as readonly Role[])].reverse()[0]!;
       as(least);
       const allowed = await action(input);
+      await entry.restore?.(fixture);
       expect(isAuthzRefusal(allowed), `role ${least} should pass authorization: ${JSON.stringify(allowed)}`).toBe(false);
     });
   }

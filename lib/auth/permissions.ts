@@ -13,6 +13,8 @@ export const CAN = {
   "cloudAccounts.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
   "shareLinks.manage": ["owner", "admin"],
+  // The owner cannot leave: ownership goes to another member first.
+  "team.leave": ["admin", "operator", "viewer"],
   "team.delete": ["owner"],
   "team.transfer": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;

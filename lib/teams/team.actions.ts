@@ -7,7 +7,7 @@ import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
-import { changeMemberRole, deleteTeam, transferOwnership } from "./team.service";
+import { changeMemberRole, deleteTeam, invitationUrl, leaveTeam, removeMember, revokeInvitation, transferOwnership } from "./team.service";
 
 const teamId = z.string().min(1).max(64);
 
@@ -26,7 +26,7 @@ export const inviteMemberAction = teamAction(
         clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent,
       });
       revalidatePath("/settings/team");
-      return { id: invitation.id, email: invitation.email };
+      return { id: invitation.id, email: invitation.email, url: invitationUrl(invitation.id) };
     } catch (e) {
       const message = e instanceof Error ? e.message : "Could not create the invitation";
       throw new UserFacingError(message, { field: "email" });
@@ -41,6 +41,36 @@ export const changeMemberRoleAction = teamAction(
     await changeMemberRole(ctx.team.teamId, ctx.user.id, memberId, role);
     revalidatePath("/settings/team");
     return { memberId, role };
+  },
+);
+
+export const removeMemberAction = teamAction(
+  "members.manage",
+  z.object({ teamId, memberId: z.string().min(1).max(64) }),
+  async ({ memberId }, ctx) => {
+    const removed = await removeMember(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId);
+    revalidatePath("/settings/team");
+    return removed;
+  },
+);
+
+export const revokeInvitationAction = teamAction(
+  "members.manage",
+  z.object({ teamId, invitationId: z.string().min(1).max(64) }),
+  async ({ invitationId }, ctx) => {
+    const revoked = await revokeInvitation(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, invitationId);
+    revalidatePath("/settings/team");
+    return revoked;
+  },
+);
+
+export const leaveTeamAction = teamAction(
+  "team.leave",
+  z.object({ teamId }),
+  async (_input, ctx) => {
+    await leaveTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email });
+    revalidatePath("/");
+    return { left: ctx.team.teamId };
   },
 );
 

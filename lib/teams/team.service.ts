@@ -4,8 +4,9 @@ import crypto from "node:crypto";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
-import { isRole, type Role } from "@/lib/auth/permissions";
+import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
+import { env } from "@/lib/server/env";
 
 function slugify(text: string): string {
   const base = text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 32);
@@ -55,12 +56,40 @@ export async function listMembers(teamId: string) {
   return db().member.findMany({ where: { organizationId: teamId }, orderBy: { createdAt: "asc" }, select: memberListShape });
 }
 
+/** The full link an invitee opens (APP_URL is the address better-auth signs users in at). */
+export function invitationUrl(id: string): string {
+  return `${env().APP_URL.replace(/\/+$/, "")}/invite/${encodeURIComponent(id)}`;
+}
+
 export async function listInvitations(teamId: string) {
-  return db().invitation.findMany({
+  const rows = await db().invitation.findMany({
     where: { organizationId: teamId, status: "pending", expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
     select: { id: true, email: true, role: true, expiresAt: true },
   });
+  return rows.map((r) => ({ ...r, url: invitationUrl(r.id) }));
+}
+
+export type InvitationSummary = { id: string; email: string; role: Role; teamName: string; inviter: { name: string; email: string } };
+
+/**
+ * What the holder of an invitation link may see about it (the link is the
+ * secret): team, role, who invited and for which address. Null when it is not
+ * pending or has expired.
+ */
+export async function findPendingInvitation(id: string): Promise<InvitationSummary | null> {
+  const row = await db().invitation.findFirst({
+    where: { id, status: "pending", expiresAt: { gt: new Date() } },
+    select: { id: true, email: true, role: true, organization: { select: { name: true } }, inviter: { select: { name: true, email: true } } },
+  });
+  if (!row) return null;
+  return { id: row.id, email: row.email, role: isRole(row.role) ? row.role : "viewer", teamName: row.organization.name, inviter: row.inviter };
+}
+
+/** The invitation a `next=/invite/<id>` sign-up or sign-in leads to, if any. */
+export async function invitationFromNext(next: string | null | undefined): Promise<InvitationSummary | null> {
+  const id = /^\/invite\/([\w-]{1,64})$/.exec(next ?? "")?.[1];
+  return id ? findPendingInvitation(id) : null;
 }
 
 export async function changeMemberRole(teamId: string, actorId: string, memberId: string, role: string) {
@@ -74,6 +103,71 @@ export async function changeMemberRole(teamId: string, actorId: string, memberId
   await appendAuditEvent(db(), {
     teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
   });
+}
+
+type Actor = { id: string; email?: string | null };
+const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 };
+
+/** After a membership ends: sessions that had this team active fall back to the user's first team. */
+async function forgetActiveTeam(teamId: string, userId: string) {
+  await db().session.updateMany({ where: { userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+}
+
+/**
+ * Owner or admin (members.manage, checked by the action): removes another
+ * member. As in better-auth's organization plugin, the owner can never be
+ * removed and an admin may remove admins too (equal or lower roles); leaving
+ * is "Leave team", not removing oneself. Access ends at once: every request
+ * reads the membership from the database.
+ */
+export async function removeMember(teamId: string, actor: Actor, memberId: string) {
+  const [me, member] = await Promise.all([
+    db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { role: true } }),
+    db().member.findFirst({ where: { id: memberId, organizationId: teamId }, select: { id: true, userId: true, role: true, user: { select: { email: true } } } }),
+  ]);
+  if (!member) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND", field: "memberId" });
+  if (member.userId === actor.id) throw new UserFacingError("You cannot remove yourself. Use “Leave team” instead.", { field: "memberId" });
+  if (member.role === "owner") throw new UserFacingError("The owner cannot be removed. Ownership has to be transferred first.", { code: "FORBIDDEN", field: "memberId" });
+  if (!me || !isRole(me.role) || !isRole(member.role) || !can(me.role, "members.manage") || RANK[member.role] > RANK[me.role]) {
+    throw new UserFacingError("Your role cannot remove this member.", { code: "FORBIDDEN" });
+  }
+  // Compare-and-set: a member who became owner meanwhile is not removed.
+  const removed = await db().member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
+  if (removed.count !== 1) throw new UserFacingError("This member changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+  await forgetActiveTeam(teamId, member.userId);
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
+    targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
+  });
+  return { memberId: member.id, email: member.user.email };
+}
+
+/** Any member but the owner (team.leave, checked by the action) leaves the team. */
+export async function leaveTeam(teamId: string, actor: Actor) {
+  const me = await db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { id: true, role: true } });
+  if (!me) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
+  if (me.role === "owner") throw new UserFacingError("The owner cannot leave the team. Transfer ownership first.", { code: "FORBIDDEN" });
+  const left = await db().member.deleteMany({ where: { id: me.id, organizationId: teamId, role: { not: "owner" } } });
+  if (left.count !== 1) throw new UserFacingError("Your role changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+  await forgetActiveTeam(teamId, actor.id);
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
+    targets: [actor.id], outcome: "success", params: { role: me.role },
+  });
+}
+
+/** Owner or admin (members.manage): a pending invitation's link stops working. */
+export async function revokeInvitation(teamId: string, actor: Actor, invitationId: string) {
+  const invitation = await db().invitation.findFirst({ where: { id: invitationId, organizationId: teamId, status: "pending" }, select: { id: true, email: true, role: true } });
+  if (!invitation) throw new UserFacingError("No such pending invitation in this team", { code: "NOT_FOUND", field: "invitationId" });
+  // "canceled" is better-auth's own status for a cancelled invitation; acceptance requires "pending".
+  const revoked = await db().invitation.updateMany({ where: { id: invitation.id, organizationId: teamId, status: "pending" }, data: { status: "canceled" } });
+  if (revoked.count !== 1) throw new UserFacingError("This invitation was accepted or revoked meanwhile. Reload.", { code: "CONFLICT" });
+  await appendAuditEvent(db(), {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.revokeInvite",
+    targets: [invitation.id], outcome: "success", params: { email: invitation.email, role: invitation.role },
+  });
+  return { id: invitation.id, email: invitation.email };
 }
 
 /**

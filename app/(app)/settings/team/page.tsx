@@ -5,6 +5,7 @@ import { listInvitations, listMembers } from "@/lib/teams/team.service";
 import { AppShell } from "@/components/shell/app-shell";
 import { TeamView } from "@/components/settings/team-view";
 import { OwnerZone } from "@/components/teams/owner-zone";
+import { LeaveTeam } from "@/components/teams/leave-team";
 
 export const metadata = { title: "Team" };
 
@@ -18,10 +19,14 @@ export default async function TeamPage() {
       <h1 className="mb-6 text-2xl font-semibold">{t("title")}: {ctx.team.teamName}</h1>
       <TeamView
         teamId={ctx.team.teamId}
+        teamName={ctx.team.teamName}
         canManage={canManage}
-        members={members.map((m) => ({ id: m.id, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt.toISOString() }))}
-        invitations={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role ?? "viewer" }))}
+        members={members.map((m) => ({ id: m.id, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt.toISOString(), isMe: m.user.id === ctx.user.id }))}
+        invitations={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role ?? "viewer", url: i.url, expiresAt: i.expiresAt.toISOString() }))}
       />
+      <div className="mt-6">
+        <LeaveTeam teamId={ctx.team.teamId} teamName={ctx.team.teamName} isOwner={ctx.role === "owner"} />
+      </div>
       {can(ctx.role, "team.delete") && (
         <div className="mt-6">
           <OwnerZone teamId={ctx.team.teamId} teamName={ctx.team.teamName}
