@@ -128,22 +128,32 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     setForm((f) => ({ ...f, ...patch }));
   }, []);
 
-  const save = useCallback(async (current: WizardForm = form): Promise<string | null> => {
-    if (!canApply) return draftId;
-    const name = current.name.trim() || t("untitled");
-    const r = await saveDraftAction({ teamId, id: draftId, name, spec: specFromForm(current, inventory) });
-    if (!r.ok) {
-      setSaveError(r.error);
-      return null;
-    }
-    setSaveError(null);
-    dirty.current = false;
-    setSavedAt(new Date().toISOString());
-    if (r.data.id !== draftId) {
-      setDraftId(r.data.id);
-      window.history.replaceState(null, "", stepHref(stepRef.current, r.data.id));
-    }
-    return r.data.id;
+  // Saves run one after another: a quick second Next must update the draft the first one created,
+  // not create another (whose older content could then win the URL).
+  const savedId = useRef<string | null>(draft?.id ?? null);
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
+  const save = useCallback((current: WizardForm = form): Promise<string | null> => {
+    if (!canApply) return Promise.resolve(draftId);
+    const run = saving.current.then(async () => {
+      const id = savedId.current;
+      const name = current.name.trim() || t("untitled");
+      const r = await saveDraftAction({ teamId, id, name, spec: specFromForm(current, inventory) });
+      if (!r.ok) {
+        setSaveError(r.error);
+        return null;
+      }
+      setSaveError(null);
+      dirty.current = false;
+      setSavedAt(new Date().toISOString());
+      if (r.data.id !== id) {
+        savedId.current = r.data.id;
+        setDraftId(r.data.id);
+        window.history.replaceState(null, "", stepHref(stepRef.current, r.data.id));
+      }
+      return r.data.id;
+    });
+    saving.current = run.catch(() => null);
+    return run;
   }, [canApply, draftId, form, inventory, teamId, t]);
 
   const runReview = useCallback(async () => {
