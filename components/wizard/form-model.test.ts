@@ -122,6 +122,9 @@ describe("wizard form model", () => {
   });
   it("the EIP step starts with one new EIP per private IP, and fewer EIPs than addresses is a warning", () => {
     expect(isPlaceholderEips(emptyForm().eips)).toBe(true);
+    // the placeholder saved in a draft and read back
+    expect(isPlaceholderEips(formFromSpec(specFromForm(emptyForm()), "d").eips)).toBe(true);
+    expect(isPlaceholderEips([{ source: "existing", allocationId: "eip-1", privateIp: "" }])).toBe(false);
     expect(defaultEips(good({ ipCount: 2 }))).toEqual(Array.from({ length: 3 }, () => ({ source: "new", allocationId: "", privateIp: "" })));
     expect(defaultEips(good({ ipCount: 2, usePrimaryIp: false }))).toHaveLength(2);
     const one = good({ ipCount: 2, eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }] });

@@ -371,9 +371,12 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
 export function defaultEips(f: WizardForm): EipRow[] {
   return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, () => ({ source: "new" as const, allocationId: "", privateIp: "" }));
 }
-/** The untouched placeholder row of a new form (nothing chosen, nothing mapped). */
+/**
+ * The placeholder row of a new form (nothing chosen, nothing mapped). Saved in a draft it comes back
+ * as one "new" row, so either source counts.
+ */
 export function isPlaceholderEips(rows: EipRow[]): boolean {
-  return rows.length === 1 && rows[0]!.source === "existing" && !rows[0]!.allocationId && !rows[0]!.privateIp;
+  return rows.length === 1 && rows[0]!.source !== "id" && !rows[0]!.allocationId && !rows[0]!.privateIp;
 }
 /** Not blocking, but against the purpose: private IPs left without an EIP. */
 export function formWarnings(f: WizardForm): Issue[] {

@@ -185,9 +185,9 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     if (next !== step) window.history.pushState(null, "", stepHref(next, draftId));
     stepRef.current = next;
     setStep(next);
-    // First time on the EIP step of a new form: one new EIP per private IP instead of one placeholder row.
+    // First time on the EIP step (also of a draft resumed before it): one new EIP per private IP instead of the placeholder row.
     let current = form;
-    if (next === "eips" && !touched.has("eips") && isPlaceholderEips(form.eips)) {
+    if (next === "eips" && !visited.has("eips") && !touched.has("eips") && isPlaceholderEips(form.eips)) {
       dirty.current = true;
       current = { ...form, eips: defaultEips(form) };
       setForm(current);
