@@ -25,34 +25,81 @@ async function next(page: Page) {
   await page.getByRole("button", { name: "Next", exact: true }).click();
 }
 
-test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails verify, roll back", async ({ page }) => {
+/** Skips without lab mode; otherwise a fresh emulator world (no faults) and its lab status. */
+async function labReady(): Promise<Lab> {
   test.setTimeout(240_000);
   const lab = (await admin("GET", "lab")) as Lab;
   test.skip(!lab.enabled, "emulator lab mode is off (npm start needs root on Linux); see the npm start log for why");
   await admin("PUT", "faults", {});
   await admin("POST", "reset");
   await admin("GET", "lab");
+  return lab;
+}
 
-  await signUp(page, newUser("labca"));
+/** Wizard with three existing EIPs on the instance's secondary ENI → Apply → succeeded. */
+async function deployThreeEips(page: Page, name: string) {
   await page.goto("/deployments/new");
   await page.locator(`#inst-${INSTANCE}`).check();
-  await page.getByLabel("Deployment name").fill(`lab cloud assistant ${Date.now()}`);
+  await page.getByLabel("Deployment name").fill(name);
   await next(page);
   await page.locator(`#eni-${ENI}`).check();
   await next(page);
   await page.getByLabel("Number of secondary private IPs").fill("2");
   await next(page);
   await next(page);
+  // The step starts with one EIP row per private IP (2 secondaries + the ENI primary).
   await page.getByLabel("EIP 1", { exact: true }).selectOption(FREE_EIPS[0]!);
-  await page.getByRole("button", { name: "Add an EIP" }).click();
   await page.getByLabel("EIP 2", { exact: true }).selectOption(FREE_EIPS[1]!);
-  await page.getByRole("button", { name: "Add an EIP" }).click();
   await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);
   await next(page);
   await next(page);
   await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
   await page.getByTestId("apply").click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
+}
+
+test("lab: Results per EIP follow the guest checks; teardown rolls the guest back through Cloud Assistant first", async ({ page }) => {
+  await labReady();
+
+  await signUp(page, newUser("labtd"));
+  const name = `lab teardown ${Date.now()}`;
+  await deployThreeEips(page, name);
+  await expect(page.locator('[data-check="pass"]')).toHaveCount(3, { timeout: 15_000 });
+
+  // Apply through Cloud Assistant: the Guest check column shows the result at once (no reload)…
+  const panel = page.getByTestId("guest-panel");
+  await expect(panel.getByTestId("agent-status")).toHaveAttribute("data-online", "true", { timeout: 30_000 });
+  await panel.getByTestId("guest-apply").click();
+  await expect(panel.locator('[data-testid="guest-result"][data-ok="true"]')).toHaveCount(3, { timeout: 90_000 });
+  await expect(page.locator('[data-guest-check="pass"]')).toHaveCount(3);
+  // …and "Re-run verify" (the cloud-side check) keeps it, after a reload too.
+  await page.getByRole("button", { name: "Re-run verify" }).click();
+  await expect(page.getByText("Verification finished.")).toBeVisible();
+  await expect(page.locator('[data-guest-check="pass"]')).toHaveCount(3);
+  await page.reload();
+  await expect(page.locator('[data-guest-check="pass"]')).toHaveCount(3);
+
+  // Teardown: the dialog says rollback.sh runs through Cloud Assistant first.
+  await page.getByRole("button", { name: "Tear down" }).click();
+  const dialog = page.getByRole("dialog", { name: "Tear down this deployment?" });
+  await expect(dialog.getByTestId("teardown-guest")).toHaveAttribute("data-guest", "cloud-assistant");
+  await expect(dialog.getByTestId("teardown-guest")).toContainText("rollback.sh");
+  await dialog.getByRole("textbox").fill(name);
+  await dialog.getByRole("button", { name: "Tear down" }).click();
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 90_000 });
+  await expect(page.locator('[data-testid="step"][data-key="guest.rollback"]')).toHaveAttribute("data-status", "succeeded");
+  await expect(page.locator('[data-association="unassociated"]')).toHaveCount(3);
+  await expect(page.locator('[data-guest-check="not_applicable"]')).toHaveCount(3);
+  const ns = ((await admin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
+  const rules = execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "show"], { encoding: "utf8" });
+  expect(rules).not.toContain("lookup 1001");
+});
+
+test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails verify, roll back", async ({ page }) => {
+  const lab = await labReady();
+
+  await signUp(page, newUser("labca"));
+  await deployThreeEips(page, `lab cloud assistant ${Date.now()}`);
 
   // The agent is online in lab mode: the panel offers Cloud Assistant.
   const panel = page.getByTestId("guest-panel");

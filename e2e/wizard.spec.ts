@@ -154,6 +154,9 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await trigger.click();
   const dialog = page.getByRole("dialog", { name: "Tear down this deployment?" });
   await expect(dialog.getByRole("textbox")).toBeFocused();
+  // EIPilot did not apply the guest configuration here: the dialog says to run rollback.sh by hand, and offers it.
+  await expect(dialog.getByTestId("teardown-guest")).toHaveAttribute("data-guest", "manual");
+  await expect(dialog.getByRole("link", { name: "Show rollback.sh" })).toHaveAttribute("href", new RegExp(`/api/deployments/${id}/bundle\\?version=1&file=rollback\\.sh$`));
   await axe(page, "teardown dialog", '[role="dialog"]');
   const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
   for (const key of ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
@@ -169,6 +172,10 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await dialog.getByRole("textbox").fill(name);
   await dialog.getByRole("button", { name: "Tear down" }).click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
+  // Results per EIP follow: the existing EIPs are unassociated again, nothing is left to check.
+  await expect(page.locator('[data-association="unassociated"]')).toHaveCount(3);
+  await expect(page.locator('[data-check="pass"]')).toHaveCount(0);
+  await expect(page.locator('[data-check="not_applicable"]')).toHaveCount(3);
   await shot(page, "deployment-torn-down");
   await admin("POST", "settle");
   expect(await world()).toEqual(start);

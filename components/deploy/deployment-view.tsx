@@ -103,8 +103,8 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
           {canTeardown && (
             <Dialog open={confirmOpen} onOpenChange={setConfirmOpen}>
               <DialogTrigger asChild><Button variant="danger"><Trash2 className="h-4 w-4" aria-hidden />{t("teardown")}</Button></DialogTrigger>
-              {confirmOpen && <TeardownConfirm name={d.name} onConfirm={async (confirmName) => {
-                const r = await teardownAction({ teamId, id: d.id, confirmName });
+              {confirmOpen && <TeardownConfirm name={d.name} guest={guestTeardown(d)} onConfirm={async (confirmName, skipGuestRollback) => {
+                const r = await teardownAction({ teamId, id: d.id, confirmName, skipGuestRollback });
                 if (!r.ok) return r.error;
                 setConfirmOpen(false);
                 toast.success(t("teardownStarted", { count: r.data.changes }));
@@ -172,7 +172,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
 
           <EipResults d={d} />
 
-          {d.status === "succeeded" && d.phase === "apply" && <GuestPanel teamId={teamId} deploymentId={d.id} canApply={canApply} />}
+          {d.status === "succeeded" && d.phase === "apply" && <GuestPanel teamId={teamId} deploymentId={d.id} canApply={canApply} onChanged={refresh} />}
 
           {drift && (
             <Card data-testid="drift">
@@ -230,14 +230,13 @@ function Scripts({ id, scripts }: { id: string; scripts: View["scripts"] }) {
 
 function EipResults({ d }: { d: View }) {
   const t = useTranslations("deployment.eips");
-  const rows = (d.resources.eips ?? []).filter((e) => e.allocationId);
-  const checks = d.checks?.results ?? [];
+  const rows = d.eipResults;
   if (!rows.length) return null;
   return (
     <Card className="p-0">
       <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-3">
         <h2 className="font-semibold">{t("title")}</h2>
-        {d.checks && <span className="text-xs text-muted-fg">{t("checked")} <RelativeTime iso={d.checks.checkedAt} /></span>}
+        {d.checks && d.status !== "torn_down" && <span className="text-xs text-muted-fg">{t("checked")} <RelativeTime iso={d.checks.checkedAt} /></span>}
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-sm" data-testid="eip-results">
@@ -245,40 +244,89 @@ function EipResults({ d }: { d: View }) {
             <th scope="col" className="px-4 py-2">{t("eip")}</th><th scope="col" className="px-2 py-2">{t("privateIp")}</th><th scope="col" className="px-2 py-2">{t("association")}</th><th scope="col" className="px-2 py-2">{t("cloudCheck")}</th><th scope="col" className="px-2 py-2">{t("guestCheck")}</th>
           </tr></thead>
           <tbody>
-            {rows.map((e) => {
-              const step = d.steps.find((s) => s.phase === "apply" && s.key === `eip.associate.${e.specIndex}`);
-              const c = checks.find((x) => x.allocationId === e.allocationId);
-              return (
-                <tr key={e.allocationId} className="border-t border-border" data-testid="eip-result">
-                  <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block"><CopyId value={e.allocationId} /></span>{e.allocatedByUs && <Badge className="mt-0.5">{t("allocated")}</Badge>}</td>
-                  <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
-                  <td className="px-2 py-2">{step ? <StepBadge status={step.status} /> : "—"}</td>
-                  <td className="px-2 py-2">{c ? (c.cloud === "pass" ? <span className="inline-flex items-center gap-1 text-success" data-check="pass"><CheckCircle2 className="h-4 w-4" aria-hidden />{t("pass")}</span> : <span className="inline-flex items-center gap-1 text-danger" data-check="fail"><CircleAlert className="h-4 w-4" aria-hidden />{t("fail")}: {c.detail}</span>) : <span className="text-muted-fg">{t("notChecked")}</span>}</td>
-                  <td className="px-2 py-2 text-xs text-muted-fg">{c ? t(`guest.${c.guest}`) : "—"}</td>
-                </tr>
-              );
-            })}
+            {rows.map((e) => (
+              <tr key={e.allocationId} className="border-t border-border" data-testid="eip-result">
+                <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block"><CopyId value={e.allocationId} /></span>{e.allocatedByUs && <Badge className="mt-0.5">{t("allocated")}</Badge>}</td>
+                <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
+                <td className="px-2 py-2" data-association={e.association}>{e.association === "unassociated" || e.association === "released" ? <Badge>{t(`association_${e.association}`)}</Badge> : <StepBadge status={e.association} />}</td>
+                <td className="px-2 py-2">
+                  {e.cloud.verdict === "pass" && <span className="inline-flex items-center gap-1 text-success" data-check="pass"><CheckCircle2 className="h-4 w-4" aria-hidden />{t("pass")}</span>}
+                  {e.cloud.verdict === "fail" && <span className="inline-flex items-center gap-1 text-danger" data-check="fail"><CircleAlert className="h-4 w-4" aria-hidden />{t("fail")}: {e.cloud.detail}</span>}
+                  {e.cloud.verdict === "not_checked" && <span className="text-muted-fg">{t("notChecked")}</span>}
+                  {e.cloud.verdict === "not_applicable" && <span className="text-muted-fg" data-check="not_applicable">{t("notApplicable")}</span>}
+                </td>
+                <td className="px-2 py-2 text-xs" data-guest-check={e.guest.verdict}>
+                  {e.guest.verdict === "pass" && <span className="inline-flex items-center gap-1 text-success"><CheckCircle2 className="h-4 w-4" aria-hidden />{t("guest.pass")}</span>}
+                  {e.guest.verdict === "fail" && <span className="inline-flex items-center gap-1 text-danger"><CircleAlert className="h-4 w-4" aria-hidden />{t("guest.fail")}{e.guest.detail && `: ${e.guest.detail}`}</span>}
+                  {["not_run", "rolled_back", "not_applicable"].includes(e.guest.verdict) && <span className="text-muted-fg">{t(`guest.${e.guest.verdict as "not_run" | "rolled_back" | "not_applicable"}`)}</span>}
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </div>
-      <p className="border-t border-border px-4 py-2 text-xs text-muted-fg">{t("explain")}</p>
+      <p className="border-t border-border px-4 py-2 text-xs text-muted-fg">{d.status === "torn_down" ? t("explainTornDown") : t("explain")}</p>
     </Card>
   );
 }
 
+type GuestTeardown = {
+  /** rollback.sh will run through Cloud Assistant first (the guest configuration was applied that way). */
+  viaCloudAssistant: { instanceId: string; scriptVersion: number } | null;
+  /** The last teardown stopped because that rollback failed: offer to go on without it. */
+  rollbackFailed: boolean;
+  /** Where to fetch rollback.sh (null: no bundle, e.g. inbound only). */
+  rollbackUrl: string | null;
+};
+
+/** What teardown does to the guest: derived from the record (guestApplied) and the last teardown's steps. */
+function guestTeardown(d: View): GuestTeardown {
+  const applied = d.resources.guestApplied;
+  const instanceId = d.instanceId ?? d.resources.instanceId ?? (d.spec as { instance?: { instanceId?: string } }).instance?.instanceId ?? "";
+  const rollbackFailed = !!applied && d.steps.some((s) => s.phase === "teardown" && s.key === "guest.rollback" && s.status === "failed");
+  const version = applied?.scriptVersion ?? d.scripts[0]?.version;
+  return {
+    viaCloudAssistant: applied ? { instanceId, scriptVersion: applied.scriptVersion } : null,
+    rollbackFailed,
+    rollbackUrl: version !== undefined && d.scripts.some((s) => s.version === version) ? `/api/deployments/${d.id}/bundle?version=${version}&file=rollback.sh` : null,
+  };
+}
+
 /** Mounted only while open, so each opening starts with an empty field. */
-function TeardownConfirm({ name, onConfirm }: { name: string; onConfirm: (typed: string) => Promise<string | null> }) {
+function TeardownConfirm({ name, guest, onConfirm }: { name: string; guest: GuestTeardown; onConfirm: (typed: string, skipGuestRollback: boolean) => Promise<string | null> }) {
   const t = useTranslations("deployment.teardownDialog");
   const [typed, setTyped] = useState("");
+  const [skip, setSkip] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const inputRef = useRef<HTMLInputElement>(null);
+  const manual = !guest.viaCloudAssistant || skip;
   return (
     // A press beside the dialog does not dismiss it: leaving takes "Keep it" or Escape.
     <DialogContent onPointerDownOutside={(e) => e.preventDefault()} onOpenAutoFocus={(e) => { e.preventDefault(); inputRef.current?.focus(); }}>
       <DialogTitle>{t("title")}</DialogTitle>
       <DialogDescription>{t("body")}</DialogDescription>
-      <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); startTransition(async () => setError(await onConfirm(typed))); }}>
+      {guest.viaCloudAssistant && !skip && (
+        <p className="rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="teardown-guest" data-guest="cloud-assistant">
+          {t("guestCloudAssistant", { instance: guest.viaCloudAssistant.instanceId, version: guest.viaCloudAssistant.scriptVersion })}
+        </p>
+      )}
+      {guest.rollbackFailed && (
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" className="mt-1" checked={skip} onChange={(e) => setSkip(e.target.checked)} data-testid="skip-guest-rollback" />
+          <span>{t("skipRollback")}</span>
+        </label>
+      )}
+      {manual && guest.rollbackUrl && (
+        <div className="rounded-md border border-warning/50 bg-warning/5 p-3 text-sm" data-testid="teardown-guest" data-guest="manual">
+          <p>{t("guestManual")}</p>
+          <p className="mt-1.5 flex flex-wrap gap-3">
+            <a className="text-primary underline" href={guest.rollbackUrl} target="_blank" rel="noreferrer">{t("showRollback")}</a>
+            <a className="text-primary underline" href={guest.rollbackUrl} download="rollback.sh">{t("downloadRollback")}</a>
+          </p>
+        </div>
+      )}
+      <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); startTransition(async () => setError(await onConfirm(typed, skip))); }}>
         <Field id="confirmName" label={t("typeName", { name })} error={error ?? undefined}>
           <Input id="confirmName" ref={inputRef} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" aria-invalid={error ? true : undefined} />
         </Field>

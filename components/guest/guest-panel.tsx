@@ -82,7 +82,8 @@ export const guestKeys = {
   one: (team: string, id: string) => ["guest", team, id] as const,
 };
 
-export function GuestPanel({ teamId, deploymentId, canApply }: { teamId: string; deploymentId: string; canApply: boolean }) {
+/** `onChanged`: after each run, so the page's other views of the guest (Results per EIP, teardown) update. */
+export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { teamId: string; deploymentId: string; canApply: boolean; onChanged?: () => unknown }) {
   const locale = useLocale() === "ja" ? "ja" : "en";
   const t = TEXT[locale];
   const q = useQuery({
@@ -112,7 +113,7 @@ export function GuestPanel({ teamId, deploymentId, canApply }: { teamId: string;
         if (r.data.ok) toast.success(okText);
         else toast.error(t.failed);
       }
-      await q.refetch();
+      await Promise.all([q.refetch(), onChanged?.()]);
     });
 
   const guest = state?.guest ?? null;

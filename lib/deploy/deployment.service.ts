@@ -99,12 +99,12 @@ export async function runPreflight(teamId: string, id: string, opts: { actorId?:
 }
 
 /** The plan as it would run now (preview; nothing changes). A finished deployment plans no changes. */
-export async function planDeployment(teamId: string, id: string, opts: { actorId?: string | null; phase?: "apply" | "teardown" } = {}): Promise<Plan> {
+export async function planDeployment(teamId: string, id: string, opts: { actorId?: string | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {}): Promise<Plan> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
-  return opts.phase === "teardown" ? planTeardown(spec, live, record) : planApply(spec, live, record);
+  return opts.phase === "teardown" ? planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback }) : planApply(spec, live, record);
 }
 
 // ---------------------------------------------------------------- runs
@@ -166,15 +166,25 @@ export async function cancelDeployment(teamId: string, id: string, opts: { actor
   return { status: "cancel_requested" };
 }
 
-/** Reverse plan: removes only what this deployment created or changed. */
-export async function teardownDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
+/**
+ * Reverse plan: removes only what this deployment created or changed — the guest configuration
+ * first when it was applied through Cloud Assistant, unless the operator chose to skip that
+ * (`skipGuestRollback`: they run rollback.sh by hand; recorded in the audit trail).
+ */
+export async function teardownDeployment(teamId: string, id: string, opts: { actorId?: string | null; skipGuestRollback?: boolean } = {}): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
-  const plan = planTeardown(spec, live, record);
+  const plan = planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback });
   const opt = executorOptions();
   await beginRun(database(), { teamId, deploymentId: id, phase: "teardown", from: ["succeeded", "failed", "cancelled"], plan, actorId: opts.actorId }, opt.owner, opt.leaseMs);
+  if (opts.skipGuestRollback && record.guestApplied) {
+    await appendAuditEvent(database(), {
+      teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "guest.rollback.skipped", deploymentId: id, targets: [id],
+      params: { deploymentId: id, scriptVersion: record.guestApplied.scriptVersion }, outcome: "success",
+    });
+  }
   const done = executeRun(database(), id, opt);
   done.catch(() => {});
   return { status: "tearing_down", plan, done };

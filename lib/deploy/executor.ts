@@ -18,6 +18,7 @@ import { isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, ty
 import { Waiter, condHolds, type ResolvedCond, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
 import { buildRouteScript } from "./route-script";
+import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
 
 export type Phase = "apply" | "teardown";
 export type DeploymentStatus = "draft" | "ready" | "running" | "succeeded" | "failed" | "cancelled" | "tearing_down" | "torn_down";
@@ -39,6 +40,8 @@ export type ExecutorOptions = {
   /** Parallel mutating calls per run (EIP associations). */
   concurrency?: number;
   onStep?: (e: { deploymentId: string; key: string; event: "start" | "called" | "done" | "failed" }) => void;
+  /** Cloud Assistant polling of the teardown's guest rollback step. */
+  guest?: GuestRollbackOptions;
 };
 
 export const DEFAULT_OWNER = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -293,6 +296,17 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     const prior = row.result as { called?: boolean } | null;
     let called = !!prior?.called;
     await updateRow(step.key, { status: "running", attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date(), error: null });
+    if (step.kind === "guest.rollback") {
+      // A script on the instance, not one cloud call: rollback.sh is idempotent, so a retry simply runs it again.
+      calls++;
+      const body = await runGuestRollback(db, ctx, deploymentId, params, opts.guest);
+      await updateRow(step.key, { result: { called: true, body } as never });
+      applyEffect(record, step, params, body);
+      await saveRecord();
+      await updateRow(step.key, { status: "succeeded", finishedAt: new Date() });
+      opts.onStep?.({ deploymentId, key: step.key, event: "done" });
+      return;
+    }
     if (!called && row.attempts > 0 && !step.idempotent && done) {
       // A previous attempt may have gone through before the process died: look before re-issuing.
       const live = await waiter.probe(done).catch(() => undefined);
@@ -499,6 +513,9 @@ export function applyEffect(record: ResourcesRecord, step: PlannedStep, params: 
       if (e) e.associatedByUs = false;
       return;
     }
+    case "guest.rollback":
+      delete record.guestApplied;
+      return;
     default: {
       const never: never = step.kind;
       throw new Error(`unknown step kind ${String(never)}`);

@@ -13,6 +13,8 @@ import { getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
 import { deploymentSpecSchema } from "./spec.schema";
 import { specWithoutSecrets } from "./secrets";
+import { eipResultRows, guestVerdict, type EipResultRow } from "./eip-results";
+import type { GuestChecks } from "@/lib/guest/cloud-assistant.service";
 
 // ---------------------------------------------------------------- context
 
@@ -165,13 +167,15 @@ export type EipCheck = {
   /** Guest side: needs Cloud Assistant (verify.sh run on the instance). */
   guest: "pass" | "fail" | "not_run";
 };
-export type Checks = { checkedAt: string; eniOnInstance: boolean; results: EipCheck[] };
+/** `guest`: the latest guest verification (lib/guest, verify.sh through Cloud Assistant), kept across cloud checks. */
+export type Checks = { checkedAt: string; eniOnInstance: boolean; results: EipCheck[]; guest?: GuestChecks };
 
 /** Reads the live state of a deployment's EIPs and records one result per EIP (deployment.checks). */
 export async function verifyDeployment(teamId: string, id: string, actorId?: string | null): Promise<Checks> {
   const d = await db().deployment.findFirst({ where: { id, teamId }, select: { id: true, spec: true, resources: true, cloudAccountId: true, status: true } });
   if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
   const spec = deploymentSpecSchema.parse(d.spec);
+  const guestOf = async () => ((await db().deployment.findFirst({ where: { id, teamId }, select: { checks: true } }))?.checks as Checks | null)?.guest;
   const record = (d.resources ?? {}) as ResourcesRecord;
   if (!d.cloudAccountId) throw new UserFacingError("This deployment has no cloud account.", { code: "NO_ACCOUNT" });
   const ctx = { ...(await inventoryContext(teamId, d.cloudAccountId, spec.regionId, actorId)), deploymentId: id };
@@ -189,7 +193,14 @@ export async function verifyDeployment(teamId: string, id: string, actorId?: str
     const detail = !l ? "EIP not found" : ok ? "InUse · NAT" : l.status !== "InUse" ? `status ${l.status}` : l.instanceId !== record.eniId || l.privateIpAddress !== e.privateIp ? `bound to ${boundTo || "nothing"}` : !eniOnInstance ? "ENI not attached to the instance" : `mode ${l.mode || "?"}`;
     return { specIndex: e.specIndex, allocationId: e.allocationId, ipAddress: l?.ipAddress ?? e.ipAddress, privateIp: e.privateIp, cloud: ok ? "pass" : "fail", status: l?.status ?? "absent", mode: l?.mode ?? "", boundTo, detail, guest: "not_run" };
   });
-  const checks: Checks = { checkedAt: new Date().toISOString(), eniOnInstance, results };
+  // The guest verification is not this check's to forget: keep the latest one (read after the
+  // cloud calls, so a verify.sh that finished meanwhile is not lost) and show its verdict per EIP.
+  const guest = await guestOf();
+  for (const r of results) {
+    const g = guestVerdict(guest, r.privateIp).verdict;
+    r.guest = g === "pass" || g === "fail" ? g : "not_run";
+  }
+  const checks: Checks = { checkedAt: new Date().toISOString(), eniOnInstance, results, ...(guest ? { guest } : {}) };
   await db().deployment.updateMany({ where: { id, teamId }, data: { checks: checks as never } });
   return checks;
 }
@@ -232,6 +243,8 @@ export type ScriptMeta = { version: number; os: string; sha256: string; createdA
 export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
   descriptions: Record<string, { en: string; ja: string }>;
   checks: Checks | null;
+  /** What "Results per EIP" shows (association, cloud check, guest check), current for the deployment's state. */
+  eipResults: EipResultRow[];
   scripts: ScriptMeta[];
   spec: Record<string, unknown>;
   createdBy: string | null;
@@ -259,6 +272,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
     steps: progress.steps.map((st) => ({ ...st, error: withHint(st.error) })),
     descriptions,
     checks: (d.checks ?? null) as Checks | null,
+    eipResults: eipResultRows({ status: progress.status, phase: progress.phase, resources: progress.resources, steps: progress.steps, checks: d.checks }),
     scripts: d.scripts.map((s) => ({
       version: s.version, os: s.os, sha256: s.sha256, createdAt: s.createdAt.toISOString(),
       files: ((s.files ?? []) as Array<{ path: string; sha256: string; mode: string; content: string }>).map((f) => ({ path: f.path, sha256: f.sha256, mode: f.mode, size: f.content.length })),

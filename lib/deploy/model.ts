@@ -38,6 +38,11 @@ export type ResourcesRecord = {
   /** Secondary IPs this deployment added (created with the ENI or assigned). */
   assignedIps?: string[];
   eips?: Array<{ specIndex: number; allocationId: string; ipAddress: string; privateIp: string; allocatedByUs: boolean; associatedByUs: boolean }>;
+  /**
+   * The guest-OS bundle was run on the instance through Cloud Assistant (apply.sh) and not rolled
+   * back since: teardown then runs rollback.sh there first, before the ENI goes away.
+   */
+  guestApplied?: { scriptVersion: number; appliedAt: string };
 };
 
 /** A value that becomes known only when an earlier step has run. */
@@ -58,7 +63,8 @@ export type StepKind =
   | "instance.create" | "instance.stop" | "instance.start" | "instance.delete"
   | "eni.create" | "eni.attach" | "eni.detach" | "eni.delete"
   | "ips.assign" | "ips.unassign"
-  | "eip.allocate" | "eip.associate" | "eip.unassociate" | "eip.release";
+  | "eip.allocate" | "eip.associate" | "eip.unassociate" | "eip.release"
+  | "guest.rollback";
 
 export type PlannedStep = {
   key: string;

@@ -201,8 +201,16 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
   return finish("apply", d);
 }
 
-/** Reverse plan: unassociate → unassign → detach → delete/release only what this deployment created. */
-export function planTeardown(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord): Plan {
+export type TeardownOptions = {
+  /** The operator chose not to roll the guest configuration back through Cloud Assistant (they run rollback.sh by hand). */
+  skipGuestRollback?: boolean;
+};
+
+/**
+ * Reverse plan: roll back the guest configuration (when it was applied through Cloud Assistant)
+ * → unassociate → unassign → detach → delete/release only what this deployment created.
+ */
+export function planTeardown(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord, opts: TeardownOptions = {}): Plan {
   const R = spec.regionId;
   const d: Draft[] = [];
   const eniId = record.eniId;
@@ -284,7 +292,24 @@ export function planTeardown(spec: DeploymentSpec, live: LiveSnapshot, record: R
       description: { en: `Delete ${instanceId} (created by this deployment)`, ja: `${instanceId} を削除（このデプロイで作成）` },
     });
   }
+  // The guest first: its policy routes name the ENI's addresses, and once the ENI is detached
+  // rollback.sh can no longer find the interface it configured. Every cloud step waits for it,
+  // so a failed rollback changes nothing else.
+  const guestInstance = instanceId ?? (spec.instance.mode === "existing" ? spec.instance.instanceId : undefined);
+  if (record.guestApplied && guestInstance && !opts.skipGuestRollback) {
+    const v = record.guestApplied.scriptVersion;
+    for (const x of d) x.dependsOn = [GUEST_ROLLBACK_KEY, ...(x.dependsOn ?? [])];
+    d.unshift({
+      key: GUEST_ROLLBACK_KEY, kind: "guest.rollback", action: "RunCommand", async: true,
+      // An instance that no longer exists has no guest configuration left to remove.
+      noop: !live.instance,
+      params: { RegionId: R, InstanceId: guestInstance, Type: "RunShellScript", Script: "rollback.sh", ScriptVersion: v },
+      description: { en: `Roll back the guest configuration on ${guestInstance}: run rollback.sh (bundle v${v}) through Cloud Assistant`, ja: `${guestInstance} のゲスト設定をロールバック: クラウドアシスタントで rollback.sh（バンドル v${v}）を実行` },
+    });
+  }
   return finish("teardown", d);
 }
+
+export const GUEST_ROLLBACK_KEY = "guest.rollback";
 
 export type { Cond };

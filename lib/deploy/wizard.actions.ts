@@ -83,13 +83,16 @@ export const resumeAction = teamAction("deployments.apply", z.object({ teamId, i
   return { status: r.status };
 });
 
-/** Teardown asks the user to type the deployment's name: checked here too, not only in the browser. */
-export const teardownAction = teamAction("deployments.apply", z.object({ teamId, id, confirmName: z.string() }), async ({ id, confirmName }, ctx) => {
+/**
+ * Teardown asks the user to type the deployment's name: checked here too, not only in the browser.
+ * `skipGuestRollback`: do not run rollback.sh through Cloud Assistant first (the operator runs it by hand).
+ */
+export const teardownAction = teamAction("deployments.apply", z.object({ teamId, id, confirmName: z.string(), skipGuestRollback: z.boolean().optional() }), async ({ id, confirmName, skipGuestRollback }, ctx) => {
   ensureDeployEngine();
   const d = await db().deployment.findFirst({ where: { id, teamId: ctx.team.teamId }, select: { name: true } });
   if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
   if (confirmName.trim() !== d.name) throw new UserFacingError("Type the deployment's name exactly to confirm.", { code: "CONFIRMATION_MISMATCH", field: "confirmName" });
-  const r = await teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id });
+  const r = await teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id, skipGuestRollback });
   revalidatePath("/");
   return { status: r.status, changes: r.plan.changes };
 });

@@ -3,15 +3,21 @@
 // broken behind EIPilot's back fails verify for that EIP → rollback through Cloud Assistant.
 // Root + Linux only (lab mode); the "agent offline" case runs everywhere.
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, type EmulatorHandle } from "@/emulator/server";
 import { labUnavailable, nsExec } from "@/emulator/lab/netns";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import type { CloudCredentials } from "@/lib/cloud/client";
-import { configureDeployEngine, createDraft, runPreflight, startDeployment } from "@/lib/deploy/deployment.service";
+import { configureDeployEngine, createDraft, resumeDeployment, runPreflight, startDeployment, teardownDeployment } from "@/lib/deploy/deployment.service";
+import { getDeploymentView, verifyDeployment } from "@/lib/deploy/inventory.service";
 import { TEST_SEED, FAST, baseSpec, INSTANCE, REGION } from "@/lib/deploy/testing/harness";
 import { agentStatus } from "./cloud-assistant";
 import { applyThroughCloudAssistant, configureGuest, getGuestState, rollbackThroughCloudAssistant, verifyThroughCloudAssistant } from "./cloud-assistant.service";
+
+// The cloud-side check (lib/deploy) reads the team's credentials from its cloud account: the emulator's here.
+const accounts = vi.hoisted(() => ({ creds: null as CloudCredentials | null }));
+vi.mock("server-only", () => ({}));
+vi.mock("@/lib/cloud/accounts", () => ({ loadCloudCredentials: async () => accounts.creds }));
 
 const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
 if (why) console.warn(`[lib/guest lab e2e] skipped: ${why}`);
@@ -25,6 +31,7 @@ async function setup(lab: boolean) {
   const creds: CloudCredentials = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
   configureDeployEngine({ db: () => t.db, resolveCredentials: async () => creds, waitScale: 0.01, pollCapMs: 50, retryBaseMs: 5, retryCapMs: 50, leaseMs: 10_000 });
   configureGuest({ db: () => t.db, resolveCredentials: async () => creds, echoUrl: () => emu.lab?.echoUrl ?? null, pollMs: 100, pollCapMs: 300 });
+  accounts.creds = creds;
   return { emu, t, teamId, creds };
 }
 
@@ -141,5 +148,92 @@ describe("Cloud Assistant without a running agent (emulator without --lab)", () 
     const state = await getGuestState(teamId, id);
     expect(state.mode).toBe("manual");
     await expect(applyThroughCloudAssistant(teamId, id, null)).rejects.toThrow(/apply it by hand/);
+  });
+});
+
+describe.skipIf(why !== null)("Results per EIP and teardown of a deployment applied through Cloud Assistant, against emulator --lab", () => {
+  let emu: EmulatorHandle;
+  let t: TestDb;
+  let teamId: string;
+  let id: string;
+  let ips: string[];
+  const ns = () => emu.lab!.status().instances[INSTANCE]!.namespace;
+  const guestColumn = async () => (await getDeploymentView(teamId, id)).eipResults.map((e) => e.guest.verdict);
+  const PASS3 = ["pass", "pass", "pass"];
+
+  beforeAll(async () => {
+    ({ emu, t, teamId } = await setup(true));
+    id = await deploy(teamId, "teardown-lab");
+    // The deployment page runs the cloud-side check by itself once the apply succeeded.
+    await verifyDeployment(teamId, id);
+    ips = (await getDeploymentView(teamId, id)).eipResults.map((e) => e.privateIp);
+    expect(ips).toHaveLength(3);
+  }, 120_000);
+  afterAll(async () => {
+    await emu?.close();
+    await t?.close();
+  });
+
+  it("the Guest check column shows the guest verification right after apply, and Re-run verify keeps it", async () => {
+    expect(await guestColumn()).toEqual(["not_run", "not_run", "not_run"]);
+    const r = await applyThroughCloudAssistant(teamId, id, null);
+    expect(r.ok, r.runs.map((x) => x.output).join("\n----\n")).toBe(true);
+    expect(await guestColumn()).toEqual(PASS3);
+    // "Re-run verify" (the cloud-side check) must not forget the guest's results.
+    await verifyDeployment(teamId, id);
+    const v = await getDeploymentView(teamId, id);
+    expect(v.eipResults.map((e) => [e.cloud.verdict, e.guest.verdict])).toEqual(Array(3).fill(["pass", "pass"]));
+    expect(v.checks?.results.map((x) => x.guest)).toEqual(PASS3);
+    expect(v.checks?.guest?.ok).toBe(true);
+  });
+
+  it("a new guest verification replaces the column's verdicts", async () => {
+    const del = await nsExec(ns(), ["ip", "rule", "del", "from", ips[1]!, "lookup", "1001"]);
+    expect(del.code, del.stderr).toBe(0);
+    expect((await verifyThroughCloudAssistant(teamId, id, null)).ok).toBe(false);
+    expect(await guestColumn()).toEqual(["pass", "fail", "pass"]);
+    await verifyDeployment(teamId, id);
+    expect(await guestColumn()).toEqual(["pass", "fail", "pass"]);
+    // Applying again repairs it, and the column follows.
+    expect((await applyThroughCloudAssistant(teamId, id, null)).ok).toBe(true);
+    expect(await guestColumn()).toEqual(PASS3);
+  });
+
+  it("teardown runs rollback.sh through Cloud Assistant first: when it fails nothing else changes; Resume finishes and no EIPilot rule or route is left", async () => {
+    const rules = async () => (await nsExec(ns(), ["ip", "rule", "show"])).stdout;
+    const table = async () => (await nsExec(ns(), ["ip", "route", "show", "table", "1001"])).stdout.trim();
+    for (const ip of ips) expect(await rules()).toContain(`from ${ip} lookup 1001`);
+    const bound = () => Object.values(emu.state().eips).filter((e) => e.binding?.privateIpAddress && ips.includes(e.binding.privateIpAddress)).length;
+
+    // A rollback.sh that fails on the instance: the teardown stops before any cloud change.
+    const script = await t.db.routeScript.findFirstOrThrow({ where: { deploymentId: id, version: 1 } });
+    const files = script.files as Array<{ path: string; content: string }>;
+    const broken = files.map((f) => (f.path === "rollback.sh" ? { ...f, content: "#!/bin/bash\necho 'cannot roll back: simulated' >&2\nexit 3\n" } : f));
+    await t.db.routeScript.update({ where: { id: script.id }, data: { files: broken as never } });
+    const failed = await (await teardownDeployment(teamId, id)).done;
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatchObject({ code: "GuestRollbackFailed" });
+    expect((failed.error as { message: string }).message).toMatch(/exit 3.*cannot roll back: simulated/s);
+    emu.settle();
+    expect(bound()).toBe(3);
+    for (const ip of ips) expect(await rules()).toContain(`from ${ip} lookup 1001`);
+    let v = await getDeploymentView(teamId, id);
+    expect(v.steps.filter((s) => s.phase === "teardown" && !["pending", "noop"].includes(s.status)).map((s) => [s.key, s.status])).toEqual([["guest.rollback", "failed"]]);
+
+    // Fixed: Resume runs rollback.sh again, then the cloud side.
+    await t.db.routeScript.update({ where: { id: script.id }, data: { files: files as never } });
+    const done = await (await resumeDeployment(teamId, id)).done;
+    expect(done.status, JSON.stringify(done.error)).toBe("torn_down");
+    const left = await rules();
+    for (const ip of ips) expect(left).not.toContain(ip);
+    expect(left).not.toContain("lookup 1001");
+    expect(await table()).toBe("");
+    v = await getDeploymentView(teamId, id);
+    expect(v.steps.find((s) => s.phase === "teardown" && s.key === "guest.rollback")).toMatchObject({ status: "succeeded" });
+    expect(v.resources.guestApplied).toBeUndefined();
+    expect(v.eipResults.map((e) => [e.association, e.cloud.verdict, e.guest.verdict])).toEqual(Array(3).fill(["released", "not_applicable", "not_applicable"]));
+    const audit = await t.db.auditEvent.findMany({ where: { teamId, deploymentId: id, action: "guest.rollback" }, orderBy: { seq: "asc" }, select: { outcome: true, params: true } });
+    expect(audit.map((a) => a.outcome)).toEqual(["failure", "success"]);
+    expect(audit[1]!.params).toMatchObject({ phase: "teardown" });
   });
 });

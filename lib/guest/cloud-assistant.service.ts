@@ -11,6 +11,7 @@ import { CloudError } from "@/lib/cloud/errors";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
+import type { ResourcesRecord } from "@/lib/deploy/model";
 import { agentStatus, packScript, parseVerifyOutput, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
 
 export type GuestAction = "apply" | "verify" | "rollback";
@@ -81,6 +82,7 @@ const echoUrl = () => (config.echoUrl ? config.echoUrl() : (process.env.EMULATOR
 
 type Row = {
   id: string;
+  status: string;
   cloudAccountId: string | null;
   regionId: string | null;
   instanceId: string | null;
@@ -93,7 +95,7 @@ type Row = {
 async function load(teamId: string, id: string): Promise<Row> {
   const d = await database().deployment.findFirst({
     where: { id, teamId },
-    select: { id: true, cloudAccountId: true, regionId: true, instanceId: true, spec: true, resources: true, checks: true, scripts: { orderBy: { version: "desc" }, take: 1, select: { version: true, os: true, sha256: true, files: true } } },
+    select: { id: true, status: true, cloudAccountId: true, regionId: true, instanceId: true, spec: true, resources: true, checks: true, scripts: { orderBy: { version: "desc" }, take: 1, select: { version: true, os: true, sha256: true, files: true } } },
   });
   if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
   return d;
@@ -257,14 +259,34 @@ async function doVerify(teamId: string, d: Row, ctx: CloudContext, instanceId: s
   return { run, guest, ok };
 }
 
+/**
+ * Whether the guest carries this deployment's configuration because EIPilot put it there: the
+ * deployment's resource record says so (teardown then runs rollback.sh first). Not while a run
+ * owns the record.
+ */
+async function markGuestApplied(teamId: string, id: string, applied: ResourcesRecord["guestApplied"] | null) {
+  const fresh = await database().deployment.findFirst({ where: { id, teamId }, select: { resources: true } });
+  const rec = { ...((fresh?.resources ?? {}) as ResourcesRecord) };
+  if (applied) rec.guestApplied = applied;
+  else delete rec.guestApplied;
+  await database().deployment.updateMany({ where: { id, teamId, status: { notIn: ["running", "tearing_down"] } }, data: { resources: rec as never } });
+}
+
+function refuseDuringRun(d: Row, what: string) {
+  if (["running", "tearing_down"].includes(d.status)) throw new UserFacingError(`The deployment is ${d.status.replace("_", " ")}; ${what} when it has finished.`, { code: "BAD_STATUS" });
+}
+
 /** apply.sh, then verify.sh --echo-url …, through Cloud Assistant; records per-EIP results. */
 export async function applyThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError("This deployment has no instance yet.", { code: "NO_INSTANCE" });
+  if (d.status !== "succeeded") throw new UserFacingError(`The guest configuration can be applied once the deployment has succeeded (it is ${d.status.replace("_", " ")}).`, { code: "BAD_STATUS" });
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "apply");
+    // Even a failed apply.sh may have changed part of the guest: teardown rolls back either way.
+    await markGuestApplied(teamId, id, { scriptVersion: run.scriptVersion, appliedAt: run.finishedAt || new Date().toISOString() });
     if (run.exitCode !== 0 || run.status !== "Success") {
       const guest = await record(teamId, d, (g) => ({ ...g, runs: [run, ...g.runs].slice(0, 10) }));
       await audit(teamId, d, actorId, "apply", instanceId, [run], false);
@@ -293,10 +315,12 @@ export async function rollbackThroughCloudAssistant(teamId: string, id: string, 
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError("This deployment has no instance yet.", { code: "NO_INSTANCE" });
+  refuseDuringRun(d, "roll the guest back");
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "rollback");
     const ok = run.exitCode === 0 && run.status === "Success";
+    if (ok) await markGuestApplied(teamId, id, null);
     const guest = await record(teamId, d, (g) => ({ ...g, checkedAt: new Date().toISOString(), ok: false, rolledBack: ok ? true : g.rolledBack, runs: [run, ...g.runs].slice(0, 10) }));
     await audit(teamId, d, actorId, "rollback", instanceId, [run], ok);
     return { ok, runs: [run], guest };
