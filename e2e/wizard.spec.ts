@@ -61,6 +61,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   // 1. instance
   await expect(page.getByRole("heading", { name: "Cloud account, region and instance" })).toBeVisible();
   await expect(page.getByTestId("cloud-effect")).toContainText("DescribeInstances");
+  await expect(page.locator("#regionId option:checked")).toContainText("Japan (Tokyo)");
   await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
   await page.locator(`#inst-${INSTANCE}`).check();
   await expect(page.getByLabel("Deployment name")).toHaveValue(/demo-web-1/);

@@ -55,7 +55,8 @@ export type Inventory = {
 };
 
 async function regions(ctx: CloudContext): Promise<RegionDto[]> {
-  const body = await cloudCall(ctx, "DescribeRegions", {});
+  // English names: without AcceptLanguage the API answers in Chinese ("日本（东京）"), whatever the UI's language.
+  const body = await cloudCall(ctx, "DescribeRegions", { AcceptLanguage: "en-US" });
   return list(body.Regions, "Region").map((r) => ({ regionId: str(r.RegionId), name: str(r.LocalName) }));
 }
 
