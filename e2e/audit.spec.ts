@@ -164,16 +164,17 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   const shareUrl = await page.getByTestId("share-links").getByRole("textbox").first().inputValue();
   const stranger = await browser.newContext();
   const sp = await stranger.newPage();
-  await sp.goto(shareUrl);
+  expect((await sp.goto(shareUrl))?.status()).toBe(200);
   await expect(sp.getByTestId("config-name")).toHaveText(name);
   await expect(sp.getByTestId("spec-summary")).toContainText("ap-northeast-1");
   await page.getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByTestId("share-links")).toContainText("Revoked");
-  await sp.reload();
+  // refused links answer 404 (crawlers and scripts see it too), with the friendly page
+  expect((await sp.reload())?.status()).toBe(404);
   await expect(sp.getByTestId("share-refused")).toHaveText("This share link was revoked by the team that shared it.");
   // A forged signature (a character in the middle of the MAC changed) is refused as invalid.
   const at = shareUrl.length - 10;
-  await sp.goto(shareUrl.slice(0, at) + (shareUrl[at] === "A" ? "B" : "A") + shareUrl.slice(at + 1));
+  expect((await sp.goto(shareUrl.slice(0, at) + (shareUrl[at] === "A" ? "B" : "A") + shareUrl.slice(at + 1)))?.status()).toBe(404);
   await expect(sp.getByTestId("share-refused")).toContainText("not valid");
   await stranger.close();
   await owner.close();
