@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import fc from "fast-check";
 import { appendAuditEvent, canonicalJson, eventCanonical, verifyAuditChain, type ChainVerdict, type ChainedFields } from "./chain";
 import type { Db } from "@/lib/db/client";
-import { REDACTED } from "./redact";
+import { REDACTED, redactParams } from "./redact";
 import { isoOfJsonTimestamp } from "./canonical.mjs";
 
 let t: TestDb;
@@ -91,6 +91,11 @@ describe("audit chain", () => {
     expect(text).not.toContain("s3cr3t-value");
     expect(text).not.toContain("hunter2");
     expect(row.params).toMatchObject({ name: "prod", accessKeyId: "LTAI123", accessKeySecret: REDACTED, Password: REDACTED });
+  });
+
+  it("keeps which instance, bundle and run a Cloud Assistant event was about, never a script's output", () => {
+    const params = { deploymentId: "dep-1", instanceId: "i-abc", scriptVersion: 2, invocations: [{ action: "apply", invokeId: "t-1", status: "Success", exitCode: 0, output: "secret=1" }] };
+    expect(redactParams(params)).toEqual({ ...params, invocations: [{ action: "apply", invokeId: "t-1", status: "Success", exitCode: 0, output: REDACTED }] });
   });
 
   describe("tampering with any field of any event", () => {

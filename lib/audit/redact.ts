@@ -8,10 +8,12 @@ const SAFE_KEYS = new Set([
   "AllocationId", "AllocationIds", "EipAddress", "IpAddress", "Mode", "Bandwidth", "InternetChargeType",
   "InstanceChargeType", "Status", "PageNumber", "PageSize", "MaxResults", "NextToken", "ForceStop", "StoppedMode",
   "CommandType", "Type", "Timeout", "InvokeId", "CommandId", "SystemDisk.Category", "SystemDiskCategory",
-  "CidrBlock", "Description", "Name", "ClientToken", "DryRun", "Force", "Associated", "Ipv6AddressCount",
+  "CidrBlock", "Description", "Name", "ClientToken", "DryRun", "Force", "Associated", "Ipv6AddressCount", "AcceptLanguage",
   // app-level fields
   "deploymentId", "name", "role", "email", "kind", "teamId", "configId", "revision", "accessKeyId", "os",
   "eipCount", "status", "phase", "fileCount", "expiresAt", "format", "count",
+  // guest configuration through Cloud Assistant: which instance, which bundle, each run's id and exit code (never its output)
+  "instanceId", "scriptVersion", "invocations", "action", "invokeId", "exitCode",
   // the audit export's filter, as a query string (from, to, actor, action, resource, deploymentId, outcome)
   "filter",
 ]);
