@@ -103,7 +103,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
             </div>
             {inv.isError && <p role="alert" className="text-sm text-danger">{(inv.error as Error).message}</p>}
 
-            <fieldset className="space-y-3 rounded-md border border-border p-4">
+            <fieldset className="min-w-0 space-y-3 rounded-md border border-border p-4">
               <legend className="px-1 text-sm font-semibold">{t("instance")}</legend>
               <Choice name="q-inst" value={form.instanceMode} options={[["existing", t("useExisting")], ["create", t("createNew")]]} onChange={(v) => update({ instanceMode: v as WizardForm["instanceMode"] })} />
               {form.instanceMode === "existing" ? (
@@ -156,7 +156,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
               )}
             </fieldset>
 
-            <fieldset className="space-y-3 rounded-md border border-border p-4">
+            <fieldset className="min-w-0 space-y-3 rounded-md border border-border p-4">
               <legend className="px-1 text-sm font-semibold">{t("eni")}</legend>
               <Choice name="q-eni" value={form.eniMode} options={[["create", t("createNew")], ["existing", t("useExisting")]]} onChange={(v) => update({ eniMode: v as WizardForm["eniMode"] })} />
               {form.eniMode === "existing" ? (
@@ -187,7 +187,7 @@ export function QuickDeploy({ teamId, accounts, canApply }: { teamId: string; ac
               </Field>
             </fieldset>
 
-            <fieldset className="space-y-3 rounded-md border border-border p-4">
+            <fieldset className="min-w-0 space-y-3 rounded-md border border-border p-4">
               <legend className="px-1 text-sm font-semibold">{t("eips")}</legend>
               <p className="text-xs text-muted-fg">{tw("eipStep.fee")}</p>
               {availableEips.length > 0 && (

@@ -224,11 +224,13 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   // Only what the user chose: an EIP row still waiting for its choice is not "existing".
   const summaryEips = { existing: form.eips.filter((e) => e.source !== "new" && e.allocationId.trim()).length, fresh: form.eips.filter((e) => e.source === "new").length };
 
+  // minmax(0, 1fr) on phones too: a plain grid column grows to its widest child (the stepper, the instance table).
   return (
-    <div className="grid gap-6 lg:grid-cols-[200px_minmax(0,1fr)_300px]">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[200px_minmax(0,1fr)_300px]">
       {/* Stepper */}
       <nav aria-label={t("stepsLabel")} className="lg:sticky lg:top-4 lg:self-start">
-        <ol className="flex gap-1 overflow-x-auto lg:flex-col">
+        {/* relative: the steps' sr-only labels are absolutely positioned and would otherwise widen the page past the scroller */}
+        <ol className="relative flex gap-1 overflow-x-auto lg:flex-col">
           {STEPS.map((s, i) => {
             const st = states[s];
             return (
@@ -397,7 +399,7 @@ function StepInstance({ form, update, accounts, inventory, loading, issues = [] 
           </Select>
         </Field>
       </div>
-      <fieldset className="space-y-2">
+      <fieldset className="min-w-0 space-y-2">
         <legend className="text-sm font-medium">{t("fields.instance")}</legend>
         <div className="flex items-center gap-2">
           <label htmlFor="instance-search" className="sr-only">{t("fields.searchInstances")}</label>
@@ -479,7 +481,7 @@ function StepEni({ form, update, inventory, issues = [] }: StepProps) {
         <label className="inline-flex items-center gap-2"><input type="radio" name="eniMode" checked={form.eniMode === "create"} onChange={() => update({ eniMode: "create", vSwitchId: form.vSwitchId || inst?.vSwitchId || "", securityGroupId: form.securityGroupId || sgs[0]?.securityGroupId || "" })} className="h-4 w-4" />{t("eni.create")}</label>
       </fieldset>
       {form.eniMode === "existing" ? (
-        <fieldset className="space-y-2">
+        <fieldset className="min-w-0 space-y-2">
           <legend className="text-sm font-medium">{t("eni.pick")}</legend>
           {err("eniId") && <p id="eniId-error" role="alert" className="text-sm text-danger">{err("eniId")}</p>}
           {enis.length === 0 && <p className="text-sm text-muted-fg">{t("eni.none")}</p>}
@@ -702,7 +704,7 @@ function StepRoutes({ form, update, inventory, teamId }: StepProps & { teamId: s
   const preview = usePreview(teamId, form, inventory);
   return (
     <div className="space-y-4">
-      <fieldset className="space-y-2">
+      <fieldset className="min-w-0 space-y-2">
         <legend className="text-sm font-medium">{t("routesStep.traffic")}</legend>
         {(["policy-routes", "inbound-only"] as const).map((m) => (
           <label key={m} className={cn("flex items-start gap-2 rounded-md border p-3 text-sm", form.traffic === m ? "border-primary bg-primary/5" : "border-border")}>
