@@ -203,6 +203,8 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
 
   const idx = STEPS.indexOf(step);
   const stepIssues = visibleIssues(issues[step], visited.has(step), touched);
+  // Nothing typed and Next not pressed yet: what is missing is a to-do list, not an alarm.
+  const pristine = touched.size === 0 && visited.size === 0;
 
   async function apply() {
     if (!draftId) return;
@@ -354,7 +356,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
             <dt className="text-muted-fg">{t("summary.eips")}</dt><dd>{summaryEips.existing + summaryEips.fresh ? t("summary.eipCount", summaryEips) : "—"}</dd>
             <dt className="text-muted-fg">{t("summary.traffic")}</dt><dd>{t(`traffic.${form.traffic}.short`)}</dd>
           </dl>
-          <p className={cn("text-xs", blocking ? "text-danger" : warnings.length ? "text-warning" : "text-success")} data-testid="summary-issues">{blocking ? t("summary.issues", { count: blocking }) : warnings.length ? warnings.map((w) => <IssueText key={w.key} issue={w} />) : t("summary.noIssues")}</p>
+          <p className={cn("text-xs", blocking ? (pristine ? "text-muted-fg" : "text-danger") : warnings.length ? "text-warning" : "text-success")} data-testid="summary-issues">{blocking ? t("summary.issues", { count: blocking }) : warnings.length ? warnings.map((w) => <IssueText key={w.key} issue={w} />) : t("summary.noIssues")}</p>
         </Card>
         {review && (
           <Card className="p-4">
