@@ -5,7 +5,8 @@ import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
 import { addRevisionAction, createShareLinkAction, duplicateConfigAction, revokeShareLinkAction, setArchivedAction } from "@/lib/configs/config.actions";
 import { SHARE_MAX_HOURS } from "@/lib/configs/config.schema";
-import { BUNDLE_PREFIX_MAX, BUNDLE_PREFIX_MIN, guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "@/lib/configs/form-checks";
+import { guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "@/lib/configs/form-checks";
+import { PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
@@ -179,7 +180,7 @@ export function BundleForm({ id, revision, secondaryCount }: { id: string; revis
       {field("mac", t("mac"), { placeholder: "00:16:3e:12:34:56", maxLength: 17, className: "font-mono" })}
       {field("primaryIp", t("primaryIp"), { placeholder: "172.16.0.57", maxLength: 15, inputMode: "decimal", className: "font-mono" })}
       {secondaryCount > 0 && field("secondaryIps", t("secondaryIps"), { placeholder: "172.16.0.77,172.16.0.78", maxLength: 1000, className: "font-mono" })}
-      {field("prefixLength", t("prefixLength"), { type: "number", inputMode: "numeric", min: BUNDLE_PREFIX_MIN, max: BUNDLE_PREFIX_MAX, step: 1 })}
+      {field("prefixLength", t("prefixLength"), { type: "number", inputMode: "numeric", min: PREFIX_MIN, max: PREFIX_MAX, step: 1 })}
       {field("gateway", t("gateway"), { placeholder: "172.16.0.253", maxLength: 15, inputMode: "decimal", className: "font-mono" })}
       <div className="flex items-end"><Button type="submit" size="sm" variant="secondary" disabled={pending}>{t("download")}</Button></div>
       {failure && <p role="alert" data-testid="bundle-error" className="break-words text-sm text-danger sm:col-span-2">{failure}</p>}

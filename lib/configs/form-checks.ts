@@ -3,7 +3,7 @@
 // instead of a validator's message in a toast. Each problem is a message key
 // under "configs.formErrors" plus its values; the server validates again.
 // Pure, no server imports: client components import it.
-import { MAC_RE } from "@/lib/os/spec.schema";
+import { isUnicastMac, MAC_RE, PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";
 import { inPrefix, isIpv4 } from "@/lib/os/ipv4";
 import { CONFIG_NAME_MAX, SHARE_MAX_HOURS } from "./config.schema";
 
@@ -25,9 +25,6 @@ export function shareHoursProblem(hours: string): FormProblem | null {
 
 /** The guest facts of a config's bundle form, as typed. */
 export type GuestFactsInput = { mac: string; primaryIp: string; secondaryIps: string; prefixLength: string; gateway: string };
-/** The vSwitch CIDR sizes Alibaba Cloud allows (lib/os/spec.schema.ts refuses others). */
-export const BUNDLE_PREFIX_MIN = 16;
-export const BUNDLE_PREFIX_MAX = 29;
 
 export function splitIps(list: string): string[] {
   return list.split(",").map((s) => s.trim()).filter(Boolean);
@@ -44,14 +41,14 @@ export function guestFactsProblems(input: GuestFactsInput, secondaryCount: numbe
     .filter((k) => input[k].trim() === "");
   const mac = input.mac.trim();
   if (!MAC_RE.test(mac)) out.mac = { key: "mac" };
-  else if ((parseInt(mac.slice(0, 2), 16) & 1) === 1 || /^(00:){5}00$/.test(mac)) out.mac = { key: "macUnicast" };
+  else if (!isUnicastMac(mac.toLowerCase())) out.mac = { key: "macUnicast" };
 
   const primary = input.primaryIp.trim();
   if (!isIpv4(primary)) out.primaryIp = { key: "ipv4", values: { value: primary } };
 
   const prefix = Number(input.prefixLength);
-  const prefixOk = input.prefixLength.trim() !== "" && Number.isInteger(prefix) && prefix >= BUNDLE_PREFIX_MIN && prefix <= BUNDLE_PREFIX_MAX;
-  if (!prefixOk) out.prefixLength = { key: "prefixLength", values: { min: BUNDLE_PREFIX_MIN, max: BUNDLE_PREFIX_MAX } };
+  const prefixOk = input.prefixLength.trim() !== "" && Number.isInteger(prefix) && prefix >= PREFIX_MIN && prefix <= PREFIX_MAX;
+  if (!prefixOk) out.prefixLength = { key: "prefixLength", values: { min: PREFIX_MIN, max: PREFIX_MAX } };
   const sameSubnet = (ip: string) => !prefixOk || !isIpv4(primary) || inPrefix(ip, primary, prefix);
 
   const gateway = input.gateway.trim();

@@ -15,6 +15,13 @@ export type Persistence = (typeof PERSISTENCE_MODES)[number];
 /** Linux interface names: at most 15 characters; we refuse anything a shell or a file name could misread. */
 export const DEVICE_RE = /^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/;
 export const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+/** The vSwitch CIDR sizes Alibaba Cloud allows. */
+export const PREFIX_MIN = 16;
+export const PREFIX_MAX = 29;
+/** A well-formed MAC (MAC_RE) that a NIC can have: not multicast/broadcast, not all zeros. */
+export function isUnicastMac(mac: string): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 0 && !/^(00:){5}00$/.test(mac);
+}
 export const RESERVED_TABLES = [0, 253, 254, 255] as const;
 export const MAX_INTERFACES = 16;
 export const MAX_ADDRESSES_PER_ENI = 50; // ENI primary + secondaries; the largest ECS quota
@@ -102,14 +109,14 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     const mac = eni.mac.toLowerCase();
     if (!MAC_RE.test(eni.mac)) {
       err("mac", `${JSON.stringify(eni.mac)} is not a MAC address like 00:16:3e:12:34:56`);
-    } else if ((parseInt(mac.slice(0, 2), 16) & 1) === 1 || mac === "00:00:00:00:00:00") {
+    } else if (!isUnicastMac(mac)) {
       err("mac", `${mac} is not a unicast MAC address`);
     } else if (seenMacs.has(mac)) {
       err("mac", `${mac} is also used by ${seenMacs.get(mac)}`);
     } else seenMacs.set(mac, at);
 
-    const prefixOk = eni.prefixLength >= 16 && eni.prefixLength <= 29;
-    if (!prefixOk) err("prefixLength", `${eni.prefixLength} is outside 16..29 (the vSwitch CIDR sizes Alibaba Cloud allows)`);
+    const prefixOk = eni.prefixLength >= PREFIX_MIN && eni.prefixLength <= PREFIX_MAX;
+    if (!prefixOk) err("prefixLength", `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX} (the vSwitch CIDR sizes Alibaba Cloud allows)`);
 
     if (!Number.isSafeInteger(eni.routeTable) || eni.routeTable < 1 || eni.routeTable > 0xffffffff) {
       err("routeTable", `${eni.routeTable} is not a table id in 1..4294967295`);
