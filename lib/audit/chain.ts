@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { Db } from "@/lib/db/client";
 import { canonicalJson, canonicalOf, chainHash, type BatchCheck } from "./canonical.mjs";
 import { redactParams } from "./redact";
+import { LONE_SURROGATE } from "@/lib/validation/text";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -45,7 +46,7 @@ export function eventHash(e: ChainedFields): string {
 // PostgreSQL text and jsonb refuse U+0000 and cannot hold a lone UTF-16
 // surrogate; either would fail the audited action or store something other
 // than what was hashed. Both become U+FFFD before hashing.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSTORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, "g");
 const storableText = (s: string) => s.replace(UNSTORABLE, "\ufffd");
 const storableOrNull = (s: string | null | undefined) => (s == null ? null : storableText(s));
 /** A user agent is whatever the client sends (an anonymous share-link viewer, a sign-in): kept to its first 512 characters. */

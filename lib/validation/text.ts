@@ -7,7 +7,7 @@
 import { z } from "zod";
 
 /** Unpaired UTF-16 surrogates: a high one not followed by a low one, a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Names are one line: every C0 control character and DEL. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Multi-line text (a description, a revision message) keeps tab, line feed and carriage return. */
