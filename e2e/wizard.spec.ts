@@ -250,7 +250,8 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   await expect(page.getByRole("heading", { name: "Elastic IP addresses" })).toBeVisible();
   await expect(page).toHaveURL(/step=eips/);
   await axe(page, "wizard step with errors");
-  // errors never lose what the user typed: the draft resumes on the same step with the same input
+  // errors never lose what the user typed: once the status says so, the draft resumes on the same step with the same input
+  await expect(page.getByTestId("draft-status")).toContainText("Draft saved");
   const url = page.url();
   expect(url).toMatch(/draft=/);
   await page.goto(url);

@@ -109,6 +109,8 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   const [reviewError, setReviewError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
+  // Saves still on their way to the server: the status says "Saving…" and leaving the page asks first.
+  const [savesInFlight, setSavesInFlight] = useState(0);
   const [pending, startTransition] = useTransition();
   const [applying, setApplying] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -134,6 +136,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
   const saving = useRef<Promise<unknown>>(Promise.resolve());
   const save = useCallback((current: WizardForm = form): Promise<string | null> => {
     if (!canApply) return Promise.resolve(draftId);
+    setSavesInFlight((n) => n + 1);
     const run = saving.current.then(async () => {
       const id = savedId.current;
       const name = current.name.trim() || t("untitled");
@@ -152,9 +155,17 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
       }
       return r.data.id;
     });
-    saving.current = run.catch(() => null);
+    saving.current = run.catch(() => null).finally(() => setSavesInFlight((n) => n - 1));
     return run;
   }, [canApply, draftId, form, inventory, teamId, t]);
+
+  // A reload or a closed tab while a save is on its way would lose what the user just typed.
+  useEffect(() => {
+    if (savesInFlight === 0) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [savesInFlight]);
 
   const runReview = useCallback(async () => {
     setReviewError(null);
@@ -192,8 +203,10 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
       current = { ...form, eips: defaultEips(form) };
       setForm(current);
     }
+    // The save starts outside the transition so that "Saving…" shows at once (a transition's updates wait for its end).
+    const saved = dirty.current && current.cloudAccountId ? save(current) : null;
     startTransition(async () => {
-      if (dirty.current && current.cloudAccountId) await save(current);
+      await saved;
       if (next === "review") await runReview();
     });
     // Blocked (Next on a step with problems): the problems are listed now; focus the first field at fault.
@@ -253,12 +266,12 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
         <div className="mt-4 hidden space-y-1 text-xs text-muted-fg lg:block">
           {draftId ? (
             <>
-              <p>{savedAt ? t("draft.saved") : t("draft.resumed")} · <span className="font-mono">{draftId}</span></p>
+              <p role="status" data-testid="draft-status">{savesInFlight > 0 ? t("draft.saving") : savedAt ? t("draft.saved") : t("draft.resumed")} · <span className="font-mono">{draftId}</span></p>
               <button type="button" className="inline-flex items-center gap-1 text-primary hover:underline" onClick={() => { void navigator.clipboard?.writeText(`${window.location.origin}/deployments/new?draft=${draftId}`).catch(() => {}); toast.success(t("draft.linkCopied")); }}>
                 <Link2 className="h-3 w-3" aria-hidden />{t("draft.copyLink")}
               </button>
             </>
-          ) : <p>{t("draft.notSaved")}</p>}
+          ) : <p role="status" data-testid="draft-status">{savesInFlight > 0 ? t("draft.saving") : t("draft.notSaved")}</p>}
           {saveError && <p role="alert" className="text-danger">{t("draft.saveFailed")}: {saveError}</p>}
         </div>
       </nav>
@@ -330,7 +343,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
 
           <footer className="flex flex-wrap items-center gap-2 border-t border-border pt-4">
             {idx > 0 && <Button variant="secondary" onClick={() => go(STEPS[idx - 1]!)}>{t("back")}</Button>}
-            {canApply && <Button variant="ghost" disabled={pending} onClick={() => startTransition(async () => { const id = await save(); if (id) toast.success(t("draft.saved")); })}>{t("draft.save")}</Button>}
+            {canApply && <Button variant="ghost" disabled={pending} onClick={() => { const saved = save(); startTransition(async () => { if (await saved) toast.success(t("draft.saved")); }); }}>{t("draft.save")}</Button>}
             <span className="ml-auto" />
             {step !== "review" ? (
               <Button onClick={() => go(STEPS[idx + 1]!)}>{t("next")}</Button>
