@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import type { CloudContext, WireBody } from "@/lib/cloud/call";
 import { CloudError } from "@/lib/cloud/errors";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import { packScript, runShellScript } from "@/lib/guest/cloud-assistant";
+import { outputTail, packScript, runShellScript } from "@/lib/guest/cloud-assistant";
 
 export const GUEST_ROLLBACK_FAILED = "GuestRollbackFailed";
 
@@ -14,8 +14,6 @@ export type GuestRollbackOptions = { timeoutSeconds?: number; pollMs?: number; p
 function failure(message: string, requestId: string | null = null): CloudError {
   return new CloudError({ code: GUEST_ROLLBACK_FAILED, message, requestId, action: "RunCommand", retryable: false });
 }
-
-const tail = (s: string, n: number) => (s.length > n ? `…${s.slice(s.length - n)}` : s);
 
 export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: string, params: Record<string, unknown>, opts: GuestRollbackOptions = {}): Promise<WireBody> {
   const instanceId = String(params.InstanceId);
@@ -34,14 +32,14 @@ export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: 
       pollCapMs: opts.pollCapMs,
     });
     ok = r.exitCode === 0 && r.status === "Success";
-    body = { InvokeId: r.invokeId, InvocationStatus: r.status, ExitCode: r.exitCode, Output: tail(r.output, 4096) };
-    await audit(db, ctx, deploymentId, instanceId, version, ok, { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode });
+    body = { InvokeId: r.invokeId, InvocationStatus: r.status, ExitCode: r.exitCode, Output: outputTail(r.output, 4096) };
+    await audit(db, ctx, deploymentId, instanceId, version, { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode }, ok ? null : `rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"})`);
     if (!ok) {
-      throw failure(`rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"}) on ${instanceId}, so the teardown stopped before changing anything else. Output: ${tail(r.output.trim(), 600) || "(none)"}`);
+      throw failure(`rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"}) on ${instanceId}, so the teardown stopped before changing anything else. Output: ${outputTail(r.output.trim(), 600) || "(none)"}`);
     }
   } catch (e) {
     if (e instanceof CloudError && e.code === GUEST_ROLLBACK_FAILED) throw e;
-    if (!ok) await audit(db, ctx, deploymentId, instanceId, version, false, { error: e instanceof Error ? e.message : String(e) }).catch(() => {});
+    if (!ok) await audit(db, ctx, deploymentId, instanceId, version, null, e instanceof Error ? e.message : String(e), e instanceof CloudError ? e.code : null).catch(() => {});
     const why = e instanceof CloudError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
     throw failure(`Cloud Assistant could not run rollback.sh on ${instanceId} (${why}), so the teardown stopped before changing anything else.`, e instanceof CloudError ? e.requestId : null);
   }
@@ -49,10 +47,17 @@ export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: 
   return body;
 }
 
-async function audit(db: Db, ctx: CloudContext, deploymentId: string, instanceId: string, version: number, ok: boolean, invocation: Record<string, unknown>) {
+/**
+ * The run is recorded like the apply/verify runs (lib/guest): `invocations` with its id, status and exit
+ * code (never its output); a failure's text goes to the event's error message. `run` is null when
+ * Cloud Assistant never started it.
+ */
+async function audit(db: Db, ctx: CloudContext, deploymentId: string, instanceId: string, version: number,
+  run: { invokeId: string; status: string; exitCode: number | null } | null, error: string | null, errorCode: string | null = null) {
   await appendAuditEvent(db, {
     teamId: ctx.teamId, actorType: "system", action: "guest.rollback", deploymentId, targets: [deploymentId, instanceId],
-    params: { deploymentId, instanceId, scriptVersion: version, phase: "teardown", invocation }, outcome: ok ? "success" : "failure",
+    params: { deploymentId, instanceId, scriptVersion: version, phase: "teardown", invocations: run ? [{ action: "rollback", ...run }] : [] },
+    outcome: error ? "failure" : "success", errorCode, errorMessage: error,
   });
 }
 

@@ -78,6 +78,10 @@ describe("teardown and the guest configuration", () => {
     expect(view.resources.guestApplied).toBeTruthy();
     const audit = await h.t.db.auditEvent.findMany({ where: { teamId: h.teamId, deploymentId: id }, select: { action: true, outcome: true } });
     expect(audit).toContainEqual({ action: "guest.rollback", outcome: "failure" });
+    // Cloud Assistant never started the script: no run on the record, the reason in the error fields.
+    const rollback = await h.t.db.auditEvent.findFirst({ where: { teamId: h.teamId, deploymentId: id, action: "guest.rollback" }, select: { params: true, errorCode: true, errorMessage: true } });
+    expect(rollback).toMatchObject({ params: { invocations: [] }, errorCode: expect.any(String), errorMessage: expect.stringMatching(/.+/) });
+    expect(JSON.stringify(rollback!.params)).not.toContain("[redacted]");
     expect(audit).toContainEqual({ action: "cloud:ECS.RunCommand", outcome: "failure" });
 
     // The operator's way out: tear down the cloud side only (they run rollback.sh by hand).

@@ -232,8 +232,12 @@ describe.skipIf(why !== null)("Results per EIP and teardown of a deployment appl
     expect(v.steps.find((s) => s.phase === "teardown" && s.key === "guest.rollback")).toMatchObject({ status: "succeeded" });
     expect(v.resources.guestApplied).toBeUndefined();
     expect(v.eipResults.map((e) => [e.association, e.cloud.verdict, e.guest.verdict])).toEqual(Array(3).fill(["released", "not_applicable", "not_applicable"]));
-    const audit = await t.db.auditEvent.findMany({ where: { teamId, deploymentId: id, action: "guest.rollback" }, orderBy: { seq: "asc" }, select: { outcome: true, params: true } });
+    const audit = await t.db.auditEvent.findMany({ where: { teamId, deploymentId: id, action: "guest.rollback" }, orderBy: { seq: "asc" }, select: { outcome: true, params: true, errorMessage: true } });
     expect(audit.map((a) => a.outcome)).toEqual(["failure", "success"]);
-    expect(audit[1]!.params).toMatchObject({ phase: "teardown" });
+    // Each run is on the record like apply/verify runs (id, status, exit code; never its output).
+    expect(audit[0]).toMatchObject({ errorMessage: "rollback.sh ended Failed (exit 3)", params: { invocations: [{ action: "rollback", invokeId: expect.stringMatching(/^t-/), status: "Failed", exitCode: 3 }] } });
+    expect(audit[1]).toMatchObject({ errorMessage: null, params: { phase: "teardown", invocations: [{ action: "rollback", invokeId: expect.stringMatching(/^t-/), status: "Success", exitCode: 0 }] } });
+    expect(JSON.stringify(audit)).not.toContain("[redacted]");
+    expect(JSON.stringify(audit)).not.toContain("simulated");
   });
 });

@@ -12,7 +12,7 @@ import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import type { ResourcesRecord } from "@/lib/deploy/model";
-import { agentStatus, packScript, parseVerifyOutput, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
+import { agentStatus, outputTail, packScript, parseVerifyOutput, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
 
 export type GuestAction = "apply" | "verify" | "rollback";
 
@@ -139,8 +139,6 @@ function scriptFile(d: Row, name: string): string {
   return f.content;
 }
 
-const tail = (s: string, n = 16 * 1024) => (s.length > n ? s.slice(s.length - n) : s);
-
 async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: GuestAction, args: string[] = []): Promise<{ run: GuestRun; result: InvocationResult }> {
   const file = `${action}.sh`;
   const content = packScript(scriptFile(d, file), args);
@@ -164,7 +162,7 @@ async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: Gue
     status: result.status,
     exitCode: result.exitCode,
     errorCode: result.errorCode,
-    output: tail(result.output),
+    output: outputTail(result.output),
     scriptVersion: d.scripts[0]!.version,
     startedAt: result.startedAt,
     finishedAt: result.finishedAt,
