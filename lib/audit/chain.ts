@@ -2,7 +2,7 @@
 // SHA-256 over the previous hash and the event's canonical JSON, so editing,
 // inserting or deleting any event breaks every link after it.
 import { Worker } from "node:worker_threads";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import { canonicalJson, canonicalOf, chainHash, type BatchCheck } from "./canonical.mjs";
 import { redactParams } from "./redact";
 import { LONE_SURROGATE } from "@/lib/validation/text";
@@ -59,41 +59,48 @@ function storableJson(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
 }
 
-/** Appends one event to its team's chain. Serialized per team by an advisory lock. */
+/** Appends one event to its team's chain, in a transaction of its own. */
 export async function appendAuditEvent(db: Db, input: AuditInput) {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"audit:" + input.teamId}))`;
-    const last = await tx.auditEvent.findFirst({
-      where: { teamId: input.teamId },
-      orderBy: { seq: "desc" },
-      select: { seq: true, hash: true },
-    });
-    const fields: ChainedFields = {
-      teamId: input.teamId,
-      actorType: input.actorType,
-      actorId: storableOrNull(input.actorId),
-      actorLabel: storableOrNull(input.actorLabel),
-      action: storableText(input.action),
-      targets: (input.targets ?? []).map(storableText),
-      deploymentId: storableOrNull(input.deploymentId),
-      params: input.params === undefined ? null : storableJson(redactParams(input.params)),
-      requestId: storableOrNull(input.requestId),
-      outcome: input.outcome,
-      errorCode: storableOrNull(input.errorCode),
-      errorMessage: storableOrNull(input.errorMessage),
-      durationMs: input.durationMs == null ? null : Math.round(input.durationMs),
-      clientIp: storableOrNull(input.clientIp),
-      userAgent: storableOrNull(input.userAgent?.slice(0, USER_AGENT_MAX)),
-      seq: (last?.seq ?? 0) + 1,
-      // Millisecond precision: what the database stores is what was hashed.
-      at: new Date(Math.floor(Date.now())),
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    const hash = eventHash(fields);
-    return tx.auditEvent.create({
-      data: { ...fields, params: (fields.params ?? undefined) as never, hash },
-      select: { id: true, seq: true, hash: true },
-    });
+  return db.$transaction((tx) => appendAuditEventIn(tx, input));
+}
+
+/**
+ * Appends one event to its team's chain inside the caller's transaction, so the
+ * change it records and the record commit together or not at all. Serialized per
+ * team by an advisory lock held to the end of that transaction: append last.
+ */
+export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"audit:" + input.teamId}))`;
+  const last = await tx.auditEvent.findFirst({
+    where: { teamId: input.teamId },
+    orderBy: { seq: "desc" },
+    select: { seq: true, hash: true },
+  });
+  const fields: ChainedFields = {
+    teamId: input.teamId,
+    actorType: input.actorType,
+    actorId: storableOrNull(input.actorId),
+    actorLabel: storableOrNull(input.actorLabel),
+    action: storableText(input.action),
+    targets: (input.targets ?? []).map(storableText),
+    deploymentId: storableOrNull(input.deploymentId),
+    params: input.params === undefined ? null : storableJson(redactParams(input.params)),
+    requestId: storableOrNull(input.requestId),
+    outcome: input.outcome,
+    errorCode: storableOrNull(input.errorCode),
+    errorMessage: storableOrNull(input.errorMessage),
+    durationMs: input.durationMs == null ? null : Math.round(input.durationMs),
+    clientIp: storableOrNull(input.clientIp),
+    userAgent: storableOrNull(input.userAgent?.slice(0, USER_AGENT_MAX)),
+    seq: (last?.seq ?? 0) + 1,
+    // Millisecond precision: what the database stores is what was hashed.
+    at: new Date(Math.floor(Date.now())),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = eventHash(fields);
+  return tx.auditEvent.create({
+    data: { ...fields, params: (fields.params ?? undefined) as never, hash },
+    select: { id: true, seq: true, hash: true },
   });
 }
 

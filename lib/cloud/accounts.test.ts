@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "@/emulator/server";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createCloudAccount, ensureDemoCloudAccount, listCloudAccounts, loadCloudCredentials, testCloudAccount, DEMO_ACCESS_KEY_SECRET } from "./accounts";
+import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
+import { createCloudAccount, deleteCloudAccount, ensureDemoCloudAccount, listCloudAccounts, loadCloudCredentials, testCloudAccount, DEMO_ACCESS_KEY_SECRET } from "./accounts";
 
 let t: TestDb;
 let emu: EmulatorHandle;
@@ -42,6 +43,17 @@ describe("cloud accounts", () => {
     await expect(createCloudAccount("team-a", "user-1", { ...input, name: "x", accessKeyId: "!" })).rejects.toMatchObject({ details: { field: "accessKeyId" } });
     await expect(createCloudAccount("team-a", "user-1", { ...input })).rejects.toThrow(/already exists/);
     expect(await t.db.cloudAccount.count()).toBe(before);
+  });
+
+  it("an account whose audit event cannot be written is neither added nor deleted", async () => {
+    const kept = await createCloudAccount("team-a", "user-1", { ...input, name: "kept" });
+    const before = await t.db.cloudAccount.count({ where: { teamId: "team-a" } });
+    await whileAuditRefused(t.db, `NEW.action LIKE 'app:cloudAccount.%'`, async () => {
+      await expect(createCloudAccount("team-a", "user-1", { ...input, name: "never" })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(deleteCloudAccount("team-a", "user-1", kept.id)).rejects.toThrow(AUDIT_REFUSED);
+    });
+    expect(await t.db.cloudAccount.count({ where: { teamId: "team-a" } })).toBe(before);
+    expect((await listCloudAccounts("team-a")).map((a) => a.name)).toContain("kept");
   });
 
   it("keeps teams apart: team B neither sees nor uses team A's account", async () => {

@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { decryptSecret, encryptSecret, maskKeyId } from "@/lib/server/crypto";
 import { demoMode, env } from "@/lib/server/env";
 import { UserFacingError } from "@/lib/server/errors";
-import { appendAuditEvent } from "@/lib/audit/chain";
+import { appendAuditEventIn } from "@/lib/audit/chain";
 import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
 import { cloudCall } from "./call";
@@ -59,24 +59,30 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
   const taken = await db().cloudAccount.findFirst({ where: { teamId, name: input.name }, select: { id: true } });
   if (taken) throw new UserFacingError(`An account named “${input.name}” already exists in this team`, { field: "name" });
   const secret = { accessKeySecret: input.accessKeySecret, ...(input.kind === "sts" ? { securityToken: input.securityToken } : {}) };
-  const row = await db().cloudAccount.create({
-    data: {
-      teamId, name: input.name, kind: input.kind, accessKeyId: input.accessKeyId, defaultRegion: input.defaultRegion,
-      roleArn: input.kind === "ram_role" ? input.roleArn : null, secretCiphertext: encryptSecret(JSON.stringify(secret)), createdById: actorId,
-    },
-    select: accountShape,
-  });
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId, action: "app:cloudAccount.create", targets: [row.id], outcome: "success",
-    params: { name: row.name, kind: row.kind, accessKeyId: maskKeyId(row.accessKeyId) },
+  // The account and its audit event commit together or not at all.
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.cloudAccount.create({
+      data: {
+        teamId, name: input.name, kind: input.kind, accessKeyId: input.accessKeyId, defaultRegion: input.defaultRegion,
+        roleArn: input.kind === "ram_role" ? input.roleArn : null, secretCiphertext: encryptSecret(JSON.stringify(secret)), createdById: actorId,
+      },
+      select: accountShape,
+    });
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId, action: "app:cloudAccount.create", targets: [created.id], outcome: "success",
+      params: { name: created.name, kind: created.kind, accessKeyId: maskKeyId(created.accessKeyId) },
+    });
+    return created;
   });
   return toDto(row);
 }
 
 export async function deleteCloudAccount(teamId: string, actorId: string, id: string) {
-  const { count } = await db().cloudAccount.deleteMany({ where: { id, teamId } });
-  if (count !== 1) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
-  await appendAuditEvent(db(), { teamId, actorType: "user", actorId, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.cloudAccount.deleteMany({ where: { id, teamId } });
+    if (count !== 1) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+    await appendAuditEventIn(tx, { teamId, actorType: "user", actorId, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
+  });
 }
 
 /**

@@ -4,9 +4,9 @@
 // here updates or deletes a ConfigRevision row, and the database refuses to
 // (trigger, migration config_revision_immutable).
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { appendAuditEvent } from "@/lib/audit/chain";
+import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import { signToken, verifyToken } from "@/lib/server/crypto";
 import { gzipSync } from "node:zlib";
@@ -23,9 +23,10 @@ import { diffSpecs, type DiffEntry } from "./diff";
 
 export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
 
-async function audit(teamId: string, actor: Actor, action: string, targets: string[], params: Record<string, unknown>, outcome: "success" | "failure" = "success") {
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action, targets, params, outcome,
+/** Records a change in the transaction that makes it: both commit, or neither. */
+async function audit(tx: Tx, teamId: string, actor: Actor, action: string, targets: string[], params: Record<string, unknown>) {
+  await appendAuditEventIn(tx, {
+    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action, targets, params, outcome: "success",
     clientIp: actor.clientIp ?? null, userAgent: actor.userAgent ?? null,
   });
 }
@@ -94,20 +95,24 @@ function revisionMessage(message: string | undefined): string {
 
 export type CreateConfigInput = { name: string; description?: string; tags?: string[]; spec: unknown; message?: string };
 
-export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput): Promise<{ id: string; revision: number }> {
+export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput, then?: (tx: Tx, id: string) => Promise<void>): Promise<{ id: string; revision: number }> {
   const meta = configMetaSchema.safeParse(input);
   if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
   const spec = configSpecSchema.safeParse(input.spec);
   if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
   const message = revisionMessage(input.message);
-  const created = await db().configTemplate.create({
-    data: {
-      teamId, name: meta.data.name, description: meta.data.description, tags: meta.data.tags, createdById: actor.id, latestRevision: 1,
-      revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
-    },
-    select: { id: true },
+  const created = await db().$transaction(async (tx) => {
+    const c = await tx.configTemplate.create({
+      data: {
+        teamId, name: meta.data.name, description: meta.data.description, tags: meta.data.tags, createdById: actor.id, latestRevision: 1,
+        revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
+      },
+      select: { id: true },
+    });
+    await audit(tx, teamId, actor, "app:config.create", [c.id], { configId: c.id, name: meta.data.name, revision: 1 });
+    await then?.(tx, c.id);
+    return c;
   });
-  await audit(teamId, actor, "app:config.create", [created.id], { configId: created.id, name: meta.data.name, revision: 1 });
   return { id: created.id, revision: 1 };
 }
 
@@ -127,18 +132,20 @@ export async function addRevision(teamId: string, actor: Actor, id: string, inpu
     const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
     if (cas.count !== 1) throw new UserFacingError("Someone saved a revision meanwhile. Reload and try again.", { code: "CONFLICT" });
     await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id } });
+    await audit(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
   });
-  await audit(teamId, actor, "app:config.revise", [id], { configId: id, revision });
   return { revision };
 }
 
 export async function updateConfigMeta(teamId: string, actor: Actor, id: string, input: { name: string; description?: string; tags?: string[] }) {
   const meta = configMetaSchema.safeParse(input);
   if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
-  const r = await db().configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
-  if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
-  await audit(teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
+  await db().$transaction(async (tx) => {
+    const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
+    if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+    await audit(tx, teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
+  });
 }
 
 /**
@@ -152,9 +159,8 @@ export async function saveConfigFromDeployment(teamId: string, actor: Actor, dep
   if (!spec.success) {
     throw new UserFacingError(`This deployment is not complete enough to save as a config: ${issuesOf(spec.error).join("; ")}`, { code: "INVALID_INPUT" });
   }
-  const created = await createConfig(teamId, actor, { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` });
-  await audit(teamId, actor, "app:config.saveFromDeployment", [created.id, deploymentId], { configId: created.id, deploymentId });
-  return created;
+  return createConfig(teamId, actor, { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
+    (tx, id) => audit(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], { configId: id, deploymentId }));
 }
 
 export async function duplicateConfig(teamId: string, actor: Actor, id: string, name?: string) {
@@ -166,9 +172,11 @@ export async function duplicateConfig(teamId: string, actor: Actor, id: string, 
 }
 
 export async function setArchived(teamId: string, actor: Actor, id: string, archived: boolean) {
-  const r = await db().configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
-  if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
-  await audit(teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], { configId: id });
+  await db().$transaction(async (tx) => {
+    const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
+    if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+    await audit(tx, teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], { configId: id });
+  });
 }
 
 // ---------------------------------------------------------------- export / import
@@ -231,9 +239,9 @@ export async function importConfigFile(teamId: string, actor: Actor, text: strin
       });
       out.push(t);
     }
+    await audit(tx, teamId, actor, "app:config.import", out.map((c) => c.id), { count: out.length, format: "json" });
     return out;
   });
-  await audit(teamId, actor, "app:config.import", created.map((c) => c.id), { count: created.length, format: "json" });
   return { ok: true, created };
 }
 
@@ -287,7 +295,8 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
       throw new UserFacingError(`Unknown format ${String(never)}`, { code: "INVALID_INPUT" });
     }
   }
-  await audit(teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format });
+  // Nothing changes, but the record comes first: no export leaves unrecorded.
+  await db().$transaction((tx) => audit(tx, teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format }));
   return { body, filename, contentType };
 }
 
@@ -301,11 +310,14 @@ export async function createShareLink(teamId: string, actor: Actor, templateId: 
   if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
   if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError("No such revision.", { code: "NOT_FOUND", field: "revision" });
   const expiresAt = new Date(Date.now() + hours * 3600_000);
-  const link = await db().shareLink.create({
-    data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
-    select: { id: true, expiresAt: true, revision: true },
+  const link = await db().$transaction(async (tx) => {
+    const l = await tx.shareLink.create({
+      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
+      select: { id: true, expiresAt: true, revision: true },
+    });
+    await audit(tx, teamId, actor, "app:config.share", [templateId, l.id], { configId: templateId, revision: input.revision ?? null, expiresAt: expiresAt.toISOString() });
+    return l;
   });
-  await audit(teamId, actor, "app:config.share", [templateId, link.id], { configId: templateId, revision: input.revision ?? null, expiresAt: expiresAt.toISOString() });
   return { id: link.id, token: shareToken(link.id, expiresAt), expiresAt: link.expiresAt, revision: link.revision };
 }
 
@@ -324,10 +336,12 @@ export async function listShareLinks(teamId: string, templateId: string) {
 }
 
 export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
-  const r = await db().shareLink.updateMany({ where: { id: linkId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (r.count !== 1) throw new UserFacingError("Share link not found or already revoked.", { code: "NOT_FOUND" });
-  const link = await db().shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
-  await audit(teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), { configId: link?.templateId });
+  await db().$transaction(async (tx) => {
+    const r = await tx.shareLink.updateMany({ where: { id: linkId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (r.count !== 1) throw new UserFacingError("Share link not found or already revoked.", { code: "NOT_FOUND" });
+    const link = await tx.shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
+    await audit(tx, teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), { configId: link?.templateId });
+  });
 }
 
 export type SharedConfig =

@@ -11,6 +11,7 @@ import {
   renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived, SHARE_VIEW_ACTOR, viewShareLink,
 } from "./config.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
+import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 import { generateBundle } from "@/lib/os/bundle";
 import { CONFIG_FILE_MAX_BYTES, configSpecFromDeployment, configSpecSchema, type ConfigSpecInput } from "./config.schema";
 import { exportRos } from "./export-ros";
@@ -51,7 +52,7 @@ const deploymentSpec = {
 beforeAll(async () => {
   process.env.APP_SECRET ??= "test-secret-".padEnd(40, "x");
   t = await createTestDb();
-  for (const id of ["team-a", "team-b"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
+  for (const id of ["team-a", "team-b", "team-c"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
 });
 afterAll(async () => { await t?.close(); });
 
@@ -317,6 +318,31 @@ describe("share links", () => {
     const actions = new Set(events.map((e) => e.action));
     for (const a of ["app:config.create", "app:config.revise", "app:config.archive", "app:config.share", "app:config.share.revoke", "app:config.saveFromDeployment"]) expect(actions).toContain(a);
     expect(JSON.stringify(events, bigints)).not.toMatch(/Sup3r-Secret-Pw|ca-secret-account/);
+  });
+
+  it("a change whose audit event cannot be written does not happen (create, revise, share, revoke, import)", async () => {
+    const { id } = await createConfig("team-c", actor, { name: "kept as is", spec: sampleSpec });
+    const shared = await createShareLink("team-c", actor, id, { expiresInHours: 1 });
+    const file = JSON.stringify(await exportConfigFile("team-c", [id]));
+    const rows = async () => ({
+      configs: await t.db.configTemplate.count({ where: { teamId: "team-c" } }),
+      revisions: await t.db.configRevision.count({ where: { template: { teamId: "team-c" } } }),
+      links: await t.db.shareLink.count({ where: { teamId: "team-c" } }),
+      revoked: await t.db.shareLink.count({ where: { teamId: "team-c", revokedAt: { not: null } } }),
+      events: await t.db.auditEvent.count({ where: { teamId: "team-c" } }),
+    });
+    const before = await rows();
+    await whileAuditRefused(t.db, `NEW."teamId" = 'team-c' AND NEW.action LIKE 'app:config.%'`, async () => {
+      await expect(createConfig("team-c", actor, { name: "never", spec: sampleSpec })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(addRevision("team-c", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 } } })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(createShareLink("team-c", actor, id, { expiresInHours: 1 })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(revokeShareLink("team-c", actor, shared.id)).rejects.toThrow(AUDIT_REFUSED);
+      await expect(setArchived("team-c", actor, id, true)).rejects.toThrow(AUDIT_REFUSED);
+      await expect(importConfigFile("team-c", actor, file)).rejects.toThrow(AUDIT_REFUSED);
+      expect(await rows()).toEqual(before);
+      expect(await getConfig("team-c", id)).toMatchObject({ archived: false, latestRevision: 1 });
+    });
+    expect(await verifyAuditChain(t.db, "team-c")).toMatchObject({ ok: true });
   });
 });
 

@@ -4,6 +4,8 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseTarget, openConnection, type Connection } from "./connection";
 
 export type Db = ReturnType<typeof createPrismaClient>;
+/** The client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export function createPrismaClient(conn: Connection) {
   return new PrismaClient({

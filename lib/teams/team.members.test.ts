@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { actAs, actionTestDb, authPost, signUp as signUpUser } from "@/lib/testing/action-session";
 import type { TestDb } from "@/lib/testing/test-db";
+import { whileAuditRefused } from "@/lib/testing/refuse-audit";
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
@@ -143,6 +144,23 @@ describe("invitations", () => {
     expect(await t.db.member.count({ where: { organizationId: teamId, userId: invitee.userId } })).toBe(0);
     // A revoked invitation is no longer pending: revoking it again finds nothing.
     expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+  });
+
+  it("a change whose audit event cannot be written does not happen: removal, role change and revocation stay undone", async () => {
+    const { removeMemberAction, changeMemberRoleAction, inviteMemberAction, revokeInvitationAction } = await actions();
+    actAs(owner.cookie);
+    const inv = await inviteMemberAction({ teamId, email: "later@example.com", role: "viewer" });
+    if (!inv.ok) throw new Error(inv.error);
+    const before = await lastEvent();
+    await whileAuditRefused(t.db, `NEW.action LIKE 'app:member.%'`, async () => {
+      expect(await removeMemberAction({ teamId, memberId: people.vera!.memberId })).toMatchObject({ ok: false });
+      expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject({ ok: false });
+      expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({ ok: false });
+    });
+    expect(await t.db.member.findFirst({ where: { id: people.vera!.memberId }, select: { role: true } })).toEqual({ role: "viewer" });
+    expect(await t.db.invitation.findUniqueOrThrow({ where: { id: inv.data.id }, select: { status: true } })).toEqual({ status: "pending" });
+    expect(await readAudit(people.vera!)).toMatchObject({ ok: true });
+    expect(await t.db.auditEvent.count({ where: { teamId, seq: { gt: before.seq }, action: { startsWith: "app:member." } } })).toBe(0);
   });
 
   it("the audit trail of all this still verifies", async () => {

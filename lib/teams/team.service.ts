@@ -1,8 +1,8 @@
 // Teams: every new user gets a team of their own as owner (so the first user of
 // a fresh install owns the first team); invitations add people to more teams.
 import crypto from "node:crypto";
-import { db } from "@/lib/db/client";
-import { appendAuditEvent } from "@/lib/audit/chain";
+import { db, type Tx } from "@/lib/db/client";
+import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
 import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
@@ -99,9 +99,11 @@ export async function changeMemberRole(teamId: string, actorId: string, memberId
   if (member.role === "owner" || role === "owner") {
     throw new UserFacingError("Ownership changes only through “Transfer ownership”", { field: "role" });
   }
-  await db().member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
+  await db().$transaction(async (tx) => {
+    await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
+    });
   });
 }
 
@@ -109,8 +111,8 @@ type Actor = { id: string; email?: string | null };
 const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 };
 
 /** After a membership ends: sessions that had this team active fall back to the user's first team. */
-async function forgetActiveTeam(teamId: string, userId: string) {
-  await db().session.updateMany({ where: { userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+async function forgetActiveTeam(tx: Tx, teamId: string, userId: string) {
+  await tx.session.updateMany({ where: { userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
 }
 
 /**
@@ -131,13 +133,15 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
   if (!me || !isRole(me.role) || !isRole(member.role) || !can(me.role, "members.manage") || RANK[member.role] > RANK[me.role]) {
     throw new UserFacingError("Your role cannot remove this member.", { code: "FORBIDDEN" });
   }
-  // Compare-and-set: a member who became owner meanwhile is not removed.
-  const removed = await db().member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
-  if (removed.count !== 1) throw new UserFacingError("This member changed meanwhile. Reload and try again.", { code: "CONFLICT" });
-  await forgetActiveTeam(teamId, member.userId);
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
-    targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
+  await db().$transaction(async (tx) => {
+    // Compare-and-set: a member who became owner meanwhile is not removed.
+    const removed = await tx.member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
+    if (removed.count !== 1) throw new UserFacingError("This member changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+    await forgetActiveTeam(tx, teamId, member.userId);
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
+      targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
+    });
   });
   return { memberId: member.id, email: member.user.email };
 }
@@ -147,12 +151,14 @@ export async function leaveTeam(teamId: string, actor: Actor) {
   const me = await db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { id: true, role: true } });
   if (!me) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
   if (me.role === "owner") throw new UserFacingError("The owner cannot leave the team. Transfer ownership first.", { code: "FORBIDDEN" });
-  const left = await db().member.deleteMany({ where: { id: me.id, organizationId: teamId, role: { not: "owner" } } });
-  if (left.count !== 1) throw new UserFacingError("Your role changed meanwhile. Reload and try again.", { code: "CONFLICT" });
-  await forgetActiveTeam(teamId, actor.id);
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
-    targets: [actor.id], outcome: "success", params: { role: me.role },
+  await db().$transaction(async (tx) => {
+    const left = await tx.member.deleteMany({ where: { id: me.id, organizationId: teamId, role: { not: "owner" } } });
+    if (left.count !== 1) throw new UserFacingError("Your role changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+    await forgetActiveTeam(tx, teamId, actor.id);
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
+      targets: [actor.id], outcome: "success", params: { role: me.role },
+    });
   });
 }
 
@@ -161,11 +167,13 @@ export async function revokeInvitation(teamId: string, actor: Actor, invitationI
   const invitation = await db().invitation.findFirst({ where: { id: invitationId, organizationId: teamId, status: "pending" }, select: { id: true, email: true, role: true } });
   if (!invitation) throw new UserFacingError("No such pending invitation in this team", { code: "NOT_FOUND", field: "invitationId" });
   // "canceled" is better-auth's own status for a cancelled invitation; acceptance requires "pending".
-  const revoked = await db().invitation.updateMany({ where: { id: invitation.id, organizationId: teamId, status: "pending" }, data: { status: "canceled" } });
-  if (revoked.count !== 1) throw new UserFacingError("This invitation was accepted or revoked meanwhile. Reload.", { code: "CONFLICT" });
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.revokeInvite",
-    targets: [invitation.id], outcome: "success", params: { email: invitation.email, role: invitation.role },
+  await db().$transaction(async (tx) => {
+    const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, organizationId: teamId, status: "pending" }, data: { status: "canceled" } });
+    if (revoked.count !== 1) throw new UserFacingError("This invitation was accepted or revoked meanwhile. Reload.", { code: "CONFLICT" });
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.revokeInvite",
+      targets: [invitation.id], outcome: "success", params: { email: invitation.email, role: invitation.role },
+    });
   });
   return { id: invitation.id, email: invitation.email };
 }
@@ -186,10 +194,10 @@ export async function transferOwnership(teamId: string, actor: { id: string; ema
     const demoted = await tx.member.updateMany({ where: { id: from.id, organizationId: teamId, role: "owner" }, data: { role: "admin" } });
     if (demoted.count !== 1) throw new UserFacingError("Ownership changed meanwhile. Reload and try again.", { code: "CONFLICT" });
     await tx.member.updateMany({ where: { id: to.id, organizationId: teamId }, data: { role: "owner" } });
-  });
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.transfer",
-    targets: [to.userId], outcome: "success", params: { email: to.user.email },
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.transfer",
+      targets: [to.userId], outcome: "success", params: { email: to.user.email },
+    });
   });
 }
 
@@ -205,10 +213,12 @@ export async function deleteTeam(teamId: string, actor: { id: string; email?: st
   if (confirmName !== team.name) throw new UserFacingError("Type the team's name exactly to delete it.", { field: "confirmName" });
   const running = await db().deployment.count({ where: { teamId, status: { in: ["running", "tearing_down"] } } });
   if (running > 0) throw new UserFacingError("A deployment is running in this team. Wait for it to finish first.", { code: "CONFLICT" });
-  await appendAuditEvent(db(), {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.delete", outcome: "success", params: { name: team.name },
+  await db().$transaction(async (tx) => {
+    await tx.organization.delete({ where: { id: teamId } });
+    // Sessions whose active team was this one fall back to the user's first team (requireTeam).
+    await tx.session.updateMany({ where: { activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+    await appendAuditEventIn(tx, {
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.delete", outcome: "success", params: { name: team.name },
+    });
   });
-  await db().organization.delete({ where: { id: teamId } });
-  // Sessions whose active team was this one fall back to the user's first team (requireTeam).
-  await db().session.updateMany({ where: { activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
 }
