@@ -343,3 +343,28 @@ test("the wizard fits a phone: no sideways scrolling at 390 px", async ({ page }
   // the instance table scrolls inside its own box; the page itself does not
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test("saving the draft does not make the server render the wizard again: what is chosen meanwhile stays", async ({ page }) => {
+  await signUp(page, newUser("keep"));
+  await page.goto("/deployments/new");
+  // A refetch of this page (its URL now names the draft) would race the user's next clicks.
+  const refetches: string[] = [];
+  page.on("request", (r) => { if (/\/deployments\/new\?.*draft=.*_rsc=/.test(r.url())) refetches.push(r.url()); });
+  await page.locator(`#inst-${INSTANCE}`).check();
+  const name = `kept ${Date.now()}`;
+  await page.getByLabel("Deployment name").fill(name);
+  await next(page);
+  // Chosen while the save that creates the draft is still on its way.
+  await page.getByLabel("Create a new ENI").check();
+  const heading = await page.locator("#step-heading").elementHandle();
+  await expect(page.getByTestId("draft-status")).toContainText("Draft saved");
+  await expect(page).toHaveURL(/draft=/);
+  await page.waitForLoadState("networkidle");
+  expect(refetches).toEqual([]);
+  // The same wizard, still as the user left it.
+  expect(await heading!.evaluate((h) => h.isConnected)).toBe(true);
+  await expect(page.getByLabel("Create a new ENI")).toBeChecked();
+  // The dashboard, reached in the app, lists the new draft all the same.
+  await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Deployments" }).click();
+  await expect(page.getByTestId("deployment-row").filter({ hasText: name })).toContainText("Draft");
+});

@@ -129,6 +129,13 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     setReview(null);
     setForm((f) => ({ ...f, ...patch }));
   }, []);
+  // EIP rows change from the latest rows, not this render's: two rows picked in quick succession both stay.
+  const updateEips = useCallback((change: (eips: EipRow[]) => EipRow[]) => {
+    dirty.current = true;
+    setTouched((s) => (s.has("eips") ? s : new Set([...s, "eips"])));
+    setReview(null);
+    setForm((f) => ({ ...f, eips: change(f.eips) }));
+  }, []);
 
   // Saves run one after another: a quick second Next must update the draft the first one created,
   // not create another (whose older content could then win the URL).
@@ -298,7 +305,7 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
           {step === "eni" && <StepEni form={form} update={update} inventory={inventory} issues={stepIssues} />}
           {step === "ips" && <StepIps form={form} update={update} inventory={inventory} issues={stepIssues} />}
           {step === "os" && <StepOs form={form} update={update} inventory={inventory} teamId={teamId} />}
-          {step === "eips" && <StepEips form={form} update={update} inventory={inventory} issues={stepIssues} teamId={teamId} located={located} setLocated={setLocated} />}
+          {step === "eips" && <StepEips form={form} update={update} updateEips={updateEips} inventory={inventory} issues={stepIssues} teamId={teamId} located={located} setLocated={setLocated} />}
           {step === "routes" && <StepRoutes form={form} update={update} inventory={inventory} teamId={teamId} />}
           {step === "review" && (
             <div className="space-y-5">
@@ -636,12 +643,12 @@ function PreviewBlock({ preview, files }: { preview: ReturnType<typeof usePrevie
   );
 }
 
-function StepEips({ form, update, inventory, issues = [], teamId, located, setLocated }: StepProps & { teamId: string; located: Record<string, LocatedEip>; setLocated: React.Dispatch<React.SetStateAction<Record<string, LocatedEip>>> }) {
+function StepEips({ form, update, updateEips, inventory, issues = [], teamId, located, setLocated }: StepProps & { updateEips: (change: (eips: EipRow[]) => EipRow[]) => void; teamId: string; located: Record<string, LocatedEip>; setLocated: React.Dispatch<React.SetStateAction<Record<string, LocatedEip>>> }) {
   const t = useTranslations("wizard");
   const te = useTranslations("wizard.errors");
   const available = (inventory?.eips ?? []).filter((e) => e.status === "Available");
   const targets = eipTargets(form, inventory).filter((x) => !x.auto);
-  const setRow = (i: number, patch: Partial<EipRow>) => update({ eips: form.eips.map((r, k) => (k === i ? { ...r, ...patch } : r)) });
+  const setRow = (i: number, patch: Partial<EipRow>) => updateEips((rows) => rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
   const taken = new Set(form.eips.map((e) => e.allocationId).filter(Boolean));
   async function lookup(id: string) {
     if (!/^eip-[a-z0-9]+$/.test(id) || located[id] !== undefined || inventory?.eips.some((e) => e.allocationId === id)) return;
@@ -680,7 +687,7 @@ function StepEips({ form, update, inventory, issues = [], teamId, located, setLo
                     {row.privateIp && !targets.some((x) => x.value === row.privateIp) && <option value={row.privateIp}>{row.privateIp}</option>}
                   </Select>
                 </Field>
-                <Button variant="ghost" size="sm" aria-label={t("eipStep.remove", { n: i + 1 })} onClick={() => update({ eips: form.eips.filter((_, k) => k !== i) })} disabled={form.eips.length === 1}><Trash2 className="h-4 w-4" aria-hidden /></Button>
+                <Button variant="ghost" size="sm" aria-label={t("eipStep.remove", { n: i + 1 })} onClick={() => updateEips((rows) => rows.filter((_, k) => k !== i))} disabled={form.eips.length === 1}><Trash2 className="h-4 w-4" aria-hidden /></Button>
               </div>
               {row.source === "id" && (
                 <div className="mt-3 max-w-sm">
@@ -694,7 +701,7 @@ function StepEips({ form, update, inventory, issues = [], teamId, located, setLo
           );
         })}
       </ol>
-      <Button variant="secondary" size="sm" onClick={() => update({ eips: [...form.eips, { source: available.length > form.eips.filter((e) => e.source === "existing").length ? "existing" : "new", allocationId: "", privateIp: "" }] })} disabled={form.eips.length >= 50}>
+      <Button variant="secondary" size="sm" onClick={() => updateEips((rows) => [...rows, { source: available.length > rows.filter((e) => e.source === "existing").length ? "existing" : "new", allocationId: "", privateIp: "" }])} disabled={form.eips.length >= 50}>
         <Plus className="h-4 w-4" aria-hidden />{t("eipStep.add")}
       </Button>
       {form.eips.some((e) => e.source === "new") && (

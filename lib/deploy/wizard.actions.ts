@@ -40,9 +40,10 @@ export const saveDraftAction = teamAction(
       await updateDraft(ctx.team.teamId, id, { name, spec, actorId: ctx.user.id });
       return { id };
     }
-    const d = await createDraft(ctx.team.teamId, { name, spec, actorId: ctx.user.id });
-    revalidatePath("/");
-    return d;
+    // No revalidatePath here: it would make the router refetch the wizard's own page (its URL now
+    // names the draft) while the user goes on editing — a needless server render racing their next
+    // clicks. The dashboard is dynamic and fetched fresh on the next visit anyway.
+    return createDraft(ctx.team.teamId, { name, spec, actorId: ctx.user.id });
   },
 );
 
