@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, baseSpec, resourceState, ENI, INSTANCE, type Harness } from "./testing/harness";
-import { createDraft, getProgress, planDeployment, refreshDeployment, runPreflight, startDeployment, teardownDeployment } from "./deployment.service";
+import { cancelDeployment, createDraft, getProgress, planDeployment, refreshDeployment, runPreflight, startDeployment, teardownDeployment } from "./deployment.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
+import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 
 let h: Harness;
 beforeAll(async () => {
@@ -83,5 +84,19 @@ describe("deployment engine against the emulator", () => {
     expect(t.status, JSON.stringify(t.error)).toBe("torn_down");
     const v = await verifyAuditChain(h.t.db, h.teamId);
     expect(v.ok).toBe(true);
+  });
+});
+
+describe("deployment records and their audit events", () => {
+  it("a draft created or cancelled without its audit event does not exist / is not cancelled", async () => {
+    const { id } = await createDraft(h.teamId, { name: "kept draft", spec: baseSpec() });
+    const drafts = () => h.t.db.deployment.count({ where: { teamId: h.teamId } });
+    const before = await drafts();
+    await whileAuditRefused(h.t.db, `NEW.action IN ('app:deployment.create', 'app:deployment.cancel')`, async () => {
+      await expect(createDraft(h.teamId, { name: "never", spec: baseSpec() })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(cancelDeployment(h.teamId, id)).rejects.toThrow(AUDIT_REFUSED);
+    });
+    expect(await drafts()).toBe(before);
+    expect(await h.t.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "draft" });
   });
 });

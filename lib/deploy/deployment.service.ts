@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
-import { appendAuditEvent } from "@/lib/audit/chain";
+import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { deploymentSpecSchema, draftSpecSchema, type DeploymentSpec } from "./spec.schema";
 import type { Plan, ResourcesRecord } from "./model";
 import { checkPreflight, hasErrors, type Finding } from "./preflight";
@@ -51,12 +51,14 @@ async function contextFor(teamId: string, d: { id: string; cloudAccountId: strin
 export async function createDraft(teamId: string, input: { name: string; spec: unknown; actorId?: string | null }): Promise<{ id: string }> {
   const spec = draftSpecSchema.parse(input.spec);
   const cloudAccountId = typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null;
-  const d = await database().deployment.create({
-    data: { teamId, name: input.name, spec: spec as never, cloudAccountId, regionId: typeof spec.regionId === "string" ? spec.regionId : null, createdById: input.actorId ?? null },
-    select: { id: true },
+  return database().$transaction(async (tx) => {
+    const d = await tx.deployment.create({
+      data: { teamId, name: input.name, spec: spec as never, cloudAccountId, regionId: typeof spec.regionId === "string" ? spec.regionId : null, createdById: input.actorId ?? null },
+      select: { id: true },
+    });
+    await appendAuditEventIn(tx, { teamId, actorType: input.actorId ? "user" : "system", actorId: input.actorId ?? null, action: "app:deployment.create", deploymentId: d.id, targets: [d.id], params: { deploymentId: d.id, name: input.name }, outcome: "success" });
+    return d;
   });
-  await appendAuditEvent(database(), { teamId, actorType: input.actorId ? "user" : "system", actorId: input.actorId ?? null, action: "app:deployment.create", deploymentId: d.id, targets: [d.id], params: { deploymentId: d.id, name: input.name }, outcome: "success" });
-  return d;
 }
 
 export async function updateDraft(teamId: string, id: string, input: { name?: string; spec?: unknown; actorId?: string | null }): Promise<void> {
@@ -156,13 +158,15 @@ export async function resumeDeployment(teamId: string, id: string, opts: { actor
 
 /** Asks the running executor to stop after the steps in flight; status becomes "cancelled". */
 export async function cancelDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<{ status: string }> {
-  const r = await database().deployment.updateMany({ where: { id, teamId, status: { in: ["running", "tearing_down"] } }, data: { cancelRequested: true } });
-  if (r.count !== 1) {
-    // Not running: a draft/ready deployment is simply marked cancelled.
-    const c = await database().deployment.updateMany({ where: { id, teamId, status: { in: ["draft", "ready"] } }, data: { status: "cancelled" } });
-    if (c.count !== 1) throw new RunRefused("BAD_STATUS", "Only a running or not yet started deployment can be cancelled.");
-  }
-  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
+  await database().$transaction(async (tx) => {
+    const r = await tx.deployment.updateMany({ where: { id, teamId, status: { in: ["running", "tearing_down"] } }, data: { cancelRequested: true } });
+    if (r.count !== 1) {
+      // Not running: a draft/ready deployment is simply marked cancelled.
+      const c = await tx.deployment.updateMany({ where: { id, teamId, status: { in: ["draft", "ready"] } }, data: { status: "cancelled" } });
+      if (c.count !== 1) throw new RunRefused("BAD_STATUS", "Only a running or not yet started deployment can be cancelled.");
+    }
+    await appendAuditEventIn(tx, { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
+  });
   return { status: "cancel_requested" };
 }
 
