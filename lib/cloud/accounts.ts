@@ -49,7 +49,8 @@ export async function ensureDemoCloudAccount(teamId: string) {
   });
 }
 
-export async function createCloudAccount(teamId: string, actorId: string, raw: unknown): Promise<CloudAccountDto> {
+/** `actorLabel`: the actor's email, kept with the audit event (the trail names them after they leave the team). */
+export async function createCloudAccount(teamId: string, actorId: string, raw: unknown, actorLabel: string | null = null): Promise<CloudAccountDto> {
   const parsed = cloudAccountInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -69,7 +70,7 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
       select: accountShape,
     });
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId, action: "app:cloudAccount.create", targets: [created.id], outcome: "success",
+      teamId, actorType: "user", actorId, actorLabel, action: "app:cloudAccount.create", targets: [created.id], outcome: "success",
       params: { name: created.name, kind: created.kind, accessKeyId: maskKeyId(created.accessKeyId) },
     });
     return created;
@@ -77,11 +78,11 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
   return toDto(row);
 }
 
-export async function deleteCloudAccount(teamId: string, actorId: string, id: string) {
+export async function deleteCloudAccount(teamId: string, actorId: string, id: string, actorLabel: string | null = null) {
   await db().$transaction(async (tx) => {
     const { count } = await tx.cloudAccount.deleteMany({ where: { id, teamId } });
     if (count !== 1) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
-    await appendAuditEventIn(tx, { teamId, actorType: "user", actorId, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
+    await appendAuditEventIn(tx, { teamId, actorType: "user", actorId, actorLabel, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
   });
 }
 

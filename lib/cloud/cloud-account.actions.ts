@@ -10,7 +10,7 @@ export const createCloudAccountAction = teamAction(
   "cloudAccounts.manage",
   z.object({ teamId, account: z.unknown() }),
   async ({ account }, ctx) => {
-    const dto = await createCloudAccount(ctx.team.teamId, ctx.user.id, account);
+    const dto = await createCloudAccount(ctx.team.teamId, ctx.user.id, account, ctx.user.email);
     revalidatePath("/settings/cloud-accounts");
     return dto;
   },
@@ -20,7 +20,7 @@ export const deleteCloudAccountAction = teamAction(
   "cloudAccounts.manage",
   z.object({ teamId, id: z.string().min(1).max(64) }),
   async ({ id }, ctx) => {
-    await deleteCloudAccount(ctx.team.teamId, ctx.user.id, id);
+    await deleteCloudAccount(ctx.team.teamId, ctx.user.id, id, ctx.user.email);
     revalidatePath("/settings/cloud-accounts");
     return { id };
   },

@@ -38,7 +38,7 @@ export const changeMemberRoleAction = teamAction(
   "members.manage",
   z.object({ teamId, memberId: z.string().min(1).max(64), role: z.enum(["admin", "operator", "viewer"]) }),
   async ({ memberId, role }, ctx) => {
-    await changeMemberRole(ctx.team.teamId, ctx.user.id, memberId, role);
+    await changeMemberRole(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId, role);
     revalidatePath("/settings/team");
     return { memberId, role };
   },

@@ -87,6 +87,19 @@ describe("removing members", () => {
   });
 });
 
+describe("changing a role", () => {
+  it("the audit event names who changed it and whose role it was, by email (ids alone mean nothing once they leave)", async () => {
+    const { changeMemberRoleAction } = await actions();
+    actAs(people.ada!.cookie);
+    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject({ ok: true });
+    expect(await lastEvent()).toMatchObject({
+      action: "app:member.role", actorId: people.ada!.userId, actorLabel: people.ada!.email, targets: [people.vera!.userId],
+      params: { email: people.vera!.email, role: "operator" },
+    });
+    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "viewer" })).toMatchObject({ ok: true });
+  });
+});
+
 describe("leaving a team", () => {
   it("a viewer leaves: gone from the team, next request refused, audited", async () => {
     const { leaveTeamAction } = await actions();

@@ -92,22 +92,25 @@ export async function invitationFromNext(next: string | null | undefined): Promi
   return id ? findPendingInvitation(id) : null;
 }
 
-export async function changeMemberRole(teamId: string, actorId: string, memberId: string, role: string) {
+type Actor = { id: string; email?: string | null };
+
+export async function changeMemberRole(teamId: string, actor: Actor, memberId: string, role: string) {
   if (!isRole(role)) throw new UserFacingError(`Unknown role "${role}"`, { field: "role" });
-  const member = await db().member.findFirst({ where: { id: memberId, organizationId: teamId } });
+  const member = await db().member.findFirst({ where: { id: memberId, organizationId: teamId }, include: { user: { select: { email: true } } } });
   if (!member) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND" });
   if (member.role === "owner" || role === "owner") {
     throw new UserFacingError("Ownership changes only through “Transfer ownership”", { field: "role" });
   }
   await db().$transaction(async (tx) => {
     await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
+    // Who did it and to whom, by email: the trail must still say so after either leaves the team.
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId, action: "app:member.role", targets: [member.userId], outcome: "success", params: { role },
+      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.role", targets: [member.userId], outcome: "success",
+      params: { email: member.user.email, role },
     });
   });
 }
 
-type Actor = { id: string; email?: string | null };
 const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 };
 
 /** After a membership ends: sessions that had this team active fall back to the user's first team. */
