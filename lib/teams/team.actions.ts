@@ -3,6 +3,7 @@ import { z } from "zod";
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { teamAction } from "@/lib/server/safe-action";
+import { APIError } from "better-auth/api";
 import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
@@ -10,6 +11,11 @@ import { UserFacingError } from "@/lib/server/errors";
 import { changeMemberRole, deleteTeam, invitationUrl, leaveTeam, removeMember, revokeInvitation, transferOwnership } from "./team.service";
 
 const teamId = z.string().min(1).max(64);
+
+const INVITE_REFUSALS: Record<string, string> = {
+  USER_IS_ALREADY_A_MEMBER_OF_THIS_ORGANIZATION: "This person is already a member of the team.",
+  USER_IS_ALREADY_INVITED_TO_THIS_ORGANIZATION: "This address already has a pending invitation. Copy its link under “Pending invitations”, or revoke it to invite again.",
+};
 
 export const inviteMemberAction = teamAction(
   "members.manage",
@@ -28,8 +34,10 @@ export const inviteMemberAction = teamAction(
       revalidatePath("/settings/team");
       return { id: invitation.id, email: invitation.email, url: invitationUrl(invitation.id) };
     } catch (e) {
-      const message = e instanceof Error ? e.message : "Could not create the invitation";
-      throw new UserFacingError(message, { field: "email" });
+      // better-auth's refusals speak of "organizations"; anything else is not the user's to read (logged with a reference).
+      if (!(e instanceof APIError)) throw e;
+      const code = typeof e.body?.code === "string" ? e.body.code : "";
+      throw new UserFacingError(INVITE_REFUSALS[code] ?? e.message, { field: "email" });
     }
   },
 );

@@ -137,6 +137,19 @@ describe("invitations", () => {
     expect(await invitationFromNext(`https://evil.example/invite/${res.data.id}`)).toBeNull();
   });
 
+  it("inviting a member or an address already invited says so in the team's words", async () => {
+    const { inviteMemberAction } = await actions();
+    actAs(owner.cookie);
+    expect(await inviteMemberAction({ teamId, email: people.ada!.email, role: "viewer" })).toMatchObject({
+      ok: false, error: "This person is already a member of the team.", fieldErrors: { email: expect.any(String) },
+    });
+    const first = await inviteMemberAction({ teamId, email: "twice@example.com", role: "viewer" });
+    expect(first).toMatchObject({ ok: true });
+    expect(await inviteMemberAction({ teamId, email: "Twice@Example.com", role: "operator" })).toMatchObject({
+      ok: false, error: expect.stringMatching(/already has a pending invitation.*Pending invitations/),
+    });
+  });
+
   it("an admin revokes a pending invitation: its link stops working, it leaves the list, and it is audited", async () => {
     const { inviteMemberAction, revokeInvitationAction } = await actions();
     const invitee = await signUpUser(t.db, "invitee");
