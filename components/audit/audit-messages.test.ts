@@ -1,0 +1,25 @@
+// Counts the audit and config pages show read as English in the singular too
+// ("1 event shown", not "1 events shown"), and as before in Japanese.
+import { describe, expect, it } from "vitest";
+import { createTranslator } from "next-intl";
+import { loadMessages } from "@/lib/i18n/messages";
+
+// The loaded messages are untyped: the keys are plain strings here.
+type T = (key: string, values?: Record<string, number>) => string;
+const tr = (locale: "en" | "ja") => createTranslator({ locale, messages: loadMessages(locale) }) as unknown as T;
+
+describe("counts in audit and config messages", () => {
+  it("English says one event, one config", () => {
+    const t = tr("en");
+    expect(t("audit.shown", { count: 1 })).toBe("1 event shown");
+    expect(t("audit.shown", { count: 71 })).toBe("71 events shown");
+    expect(t("audit.verify.ok", { count: 1, ms: 3 })).toBe("Chain intact: 1 event verified in 3 ms.");
+    expect(t("audit.verify.ok", { count: 73, ms: 58 })).toBe("Chain intact: 73 events verified in 58 ms.");
+    expect(t("configs.import.done", { count: 1 })).toBe("Imported 1 config.");
+    expect(t("configs.import.done", { count: 2 })).toBe("Imported 2 configs.");
+  });
+
+  it("Japanese is unchanged", () => {
+    expect(tr("ja")("audit.shown", { count: 1 })).toBe("1 件を表示中");
+  });
+});
