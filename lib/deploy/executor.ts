@@ -72,6 +72,18 @@ export class RunRefused extends UserFacingError {
   }
 }
 
+/**
+ * Thrown inside a step when the run stopped for another reason (another step failed, Cancel, lost
+ * lease): the step did not fail itself, so it is not marked failed with someone else's error —
+ * finishRun makes it pending (Resume runs it) or skipped (cancelled).
+ */
+class RunStopped extends Error {
+  constructor() {
+    super("run stopped");
+    this.name = "RunStopped";
+  }
+}
+
 export function clientToken(deploymentId: string, phase: Phase, generation: number, key: string): string {
   return createHash("sha256").update(`${deploymentId}\n${phase}\n${generation}\n${key}`).digest("hex").slice(0, 40);
 }
@@ -246,7 +258,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   async function callWithRetry(step: PlannedStep, params: Record<string, unknown>, done: ResolvedCond | null): Promise<{ body: WireBody | null; reconciled: boolean }> {
     let stateRetries = 0;
     for (let attempt = 1; ; attempt++) {
-      if (stop) throw stop.error ?? new Error("run stopped");
+      if (stop) throw new RunStopped();
       try {
         calls++;
         const body = await limit(() => cloudCall(ctx, step.action, params));
@@ -346,6 +358,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
         try {
           await runStep(step);
         } catch (e) {
+          if (e instanceof RunStopped) return;
           const err = e instanceof CloudError ? e : toCloudError(e, step.action);
           if (!stop) stop = { reason: "error", error: err };
           await updateRow(step.key, { status: "failed", finishedAt: new Date(), error: errorJson(err) as never }).catch(() => {});
