@@ -258,6 +258,8 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   async function callWithRetry(step: PlannedStep, params: Record<string, unknown>, done: ResolvedCond | null): Promise<{ body: WireBody | null; reconciled: boolean }> {
     let stateRetries = 0;
     for (let attempt = 1; ; attempt++) {
+      // Cancel also stops a step that keeps being retried (throttling can last long).
+      if (!stop && attempt > 1 && (await cancelRequested())) stop = { reason: "cancel" };
       if (stop) throw new RunStopped();
       try {
         calls++;

@@ -2,7 +2,7 @@
 // still retrying: what each step row then says on the deployment page.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { harness, baseSpec, type Harness } from "./testing/harness";
-import { configureDeployEngine, createDraft, getProgress, startDeployment } from "./deployment.service";
+import { cancelDeployment, configureDeployEngine, createDraft, getProgress, startDeployment } from "./deployment.service";
 
 let h: Harness;
 beforeAll(async () => {
@@ -33,5 +33,25 @@ describe("a run that stops while steps are retrying", () => {
     }
     // A step the run stopped before it gave up is not reported as failed: Resume runs it again.
     for (const s of associates.filter((x) => x.status !== "failed")) expect(s.status).toBe("pending");
+  });
+
+  it("Cancel stops a run whose steps are retrying (throttled) instead of waiting for their retries to run out", async () => {
+    // Enough retries that, without Cancel, the run would go on for a while and then fail.
+    configureDeployEngine({ maxAttempts: 60, retryBaseMs: 20, retryCapMs: 50 });
+    h.emu.setFaults({ errors: { AssociateEipAddress: { "Throttling.User": 1 } } });
+    const { id } = await createDraft(h.teamId, { name: "cancel-throttled", spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}, {}] }) });
+    const start = await startDeployment(h.teamId, id);
+    for (let i = 0; ; i++) {
+      const p = await getProgress(h.teamId, id);
+      if (p.steps.some((s) => s.action === "AssociateEipAddress" && s.attempts >= 2)) break;
+      if (i > 400) throw new Error("the associations never started retrying");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await cancelDeployment(h.teamId, id);
+    const r = await start.done;
+    expect(r.status).toBe("cancelled");
+    const associates = (await getProgress(h.teamId, id)).steps.filter((s) => s.action === "AssociateEipAddress");
+    expect(associates.map((s) => s.status)).toEqual(["skipped", "skipped"]);
+    expect(Math.max(...associates.map((s) => s.attempts))).toBeLessThan(60);
   });
 });
