@@ -112,6 +112,7 @@ export async function beginRun(
   leaseMs = 30_000,
 ): Promise<void> {
   const to: DeploymentStatus = args.phase === "apply" ? "running" : "tearing_down";
+  let keys: string[] = [];
   await db.$transaction(async (tx) => {
     const dep = await tx.deployment.findFirst({ where: { id: args.deploymentId, teamId: args.teamId }, select: { id: true, status: true, spec: true, resources: true, plan: true } });
     if (!dep) throw new RunRefused("NOT_FOUND", "Deployment not found.");
@@ -124,12 +125,11 @@ export async function beginRun(
     const spec = parseSpec(dep.spec);
     const record = (dep.resources ?? {}) as ResourcesRecord;
     // One run per instance / ENI, across all app servers (the key is the primary key).
-    for (const key of lockKeys(spec, record)) {
+    keys = lockKeys(spec, record);
+    for (const key of keys) {
       const held = await tx.resourceLock.findUnique({ where: { key }, include: { deployment: { select: { id: true, name: true, status: true } } } });
       if (held && held.deploymentId !== dep.id) {
-        if (["running", "tearing_down"].includes(held.deployment.status)) {
-          throw new RunRefused("LOCKED", `${key.replace(":", " ")} is being changed by deployment “${held.deployment.name}” (${held.deployment.id}, ${held.deployment.status}). Wait for it to finish or cancel it, then try again.`, { key, holder: held.deployment.id });
-        }
+        if (["running", "tearing_down"].includes(held.deployment.status)) throw lockedBy(key, held.deployment);
         await tx.resourceLock.delete({ where: { key } });
       }
       if (!held || held.deploymentId !== dep.id) await tx.resourceLock.create({ data: { key, deploymentId: dep.id } });
@@ -150,12 +150,22 @@ export async function beginRun(
       // Resume: failed / interrupted steps go back to pending; finished ones stay finished.
       await tx.deploymentStep.updateMany({ where: { deploymentId: dep.id, phase: args.phase, status: { in: ["failed", "skipped"] } }, data: { status: "pending", error: null as never } });
     }
+  }).catch(async (e: unknown) => {
+    // Another run took the lock between our look and our insert (two starts at once on
+    // PostgreSQL): the primary key refused ours, and this transaction changed nothing.
+    if ((e as { code?: unknown }).code !== "P2002") throw e;
+    const held = await db.resourceLock.findFirst({ where: { key: { in: keys }, deploymentId: { not: args.deploymentId } }, include: { deployment: { select: { id: true, name: true, status: true } } } });
+    throw held ? lockedBy(held.key, held.deployment) : e;
   });
   await appendAuditEvent(db, {
     teamId: args.teamId, actorType: args.actorId ? "user" : "system", actorId: args.actorId ?? null,
     action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`, deploymentId: args.deploymentId,
     targets: [args.deploymentId], params: { deploymentId: args.deploymentId, phase: args.phase }, outcome: "success",
   });
+}
+
+function lockedBy(key: string, holder: { id: string; name: string; status: string }): RunRefused {
+  return new RunRefused("LOCKED", `${key.replace(":", " ")} is being changed by deployment “${holder.name}” (${holder.id}, ${holder.status}). Wait for it to finish or cancel it, then try again.`, { key, holder: holder.id });
 }
 
 function redactStepParams(p: Record<string, unknown>) {
