@@ -18,6 +18,7 @@ import { GuestPanel } from "@/components/guest/guest-panel";
 import { RelativeTime, StatusBadge, StepBadge } from "./status";
 import { TopologyView } from "./topology";
 import { topologyFromProgress } from "./topology-model";
+import { TeardownGuestNotice, type GuestTeardown } from "./teardown-guest";
 import { fillRefLabels } from "@/lib/deploy/planner";
 
 export const deploymentKeys = {
@@ -270,15 +271,6 @@ function EipResults({ d }: { d: View }) {
   );
 }
 
-type GuestTeardown = {
-  /** rollback.sh will run through Cloud Assistant first (the guest configuration was applied that way). */
-  viaCloudAssistant: { instanceId: string; scriptVersion: number } | null;
-  /** The last teardown stopped because that rollback failed: offer to go on without it. */
-  rollbackFailed: boolean;
-  /** Where to fetch rollback.sh (null: no bundle, e.g. inbound only). */
-  rollbackUrl: string | null;
-};
-
 /** What teardown does to the guest: derived from the record (guestApplied) and the last teardown's steps. */
 function guestTeardown(d: View): GuestTeardown {
   const applied = d.resources.guestApplied;
@@ -306,26 +298,14 @@ function TeardownConfirm({ name, guest, onConfirm }: { name: string; guest: Gues
     <DialogContent onPointerDownOutside={(e) => e.preventDefault()} onOpenAutoFocus={(e) => { e.preventDefault(); inputRef.current?.focus(); }}>
       <DialogTitle>{t("title")}</DialogTitle>
       <DialogDescription>{t("body")}</DialogDescription>
-      {guest.viaCloudAssistant && !skip && (
-        <p className="rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="teardown-guest" data-guest="cloud-assistant">
-          {t("guestCloudAssistant", { instance: guest.viaCloudAssistant.instanceId, version: guest.viaCloudAssistant.scriptVersion })}
-        </p>
-      )}
+      {guest.viaCloudAssistant && !skip && <TeardownGuestNotice guest={guest} skip={skip} />}
       {guest.rollbackFailed && (
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" className="mt-1" checked={skip} onChange={(e) => setSkip(e.target.checked)} data-testid="skip-guest-rollback" />
           <span>{t("skipRollback")}</span>
         </label>
       )}
-      {manual && guest.rollbackUrl && (
-        <div className="rounded-md border border-warning/50 bg-warning/5 p-3 text-sm" data-testid="teardown-guest" data-guest="manual">
-          <p>{t("guestManual")}</p>
-          <p className="mt-1.5 flex flex-wrap gap-3">
-            <a className="text-primary underline" href={guest.rollbackUrl} target="_blank" rel="noreferrer">{t("showRollback")}</a>
-            <a className="text-primary underline" href={guest.rollbackUrl} download="rollback.sh">{t("downloadRollback")}</a>
-          </p>
-        </div>
-      )}
+      {manual && <TeardownGuestNotice guest={guest} skip={skip} />}
       <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); startTransition(async () => setError(await onConfirm(typed, skip))); }}>
         <Field id="confirmName" label={t("typeName", { name })} error={error ?? undefined}>
           <Input id="confirmName" ref={inputRef} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" aria-invalid={error ? true : undefined} />
