@@ -209,3 +209,30 @@ test("owner transfers ownership; the new owner deletes the team only after typin
   await expect(next.page.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
   await Promise.all([owner.close(), next.close()]);
 });
+
+test("on a phone (390 px) the team page and a config's page do not scroll sideways", async ({ browser }) => {
+  const owner = await person(browser, "phone");
+  const member = await person(browser, "phonemember");
+  await accept(member.page, await invite(owner.page, member.user.email, "operator"));
+  const page = owner.page;
+  const spec = { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "existing" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }], os: "alinux2" };
+  const revised = { ...spec, instance: { mode: "create", zoneId: "ap-northeast-1a", instanceType: "ecs.g7.large" }, privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] } };
+  const name = `phone ${Date.now()}`;
+  const file = { schemaVersion: 1, kind: "eipilot.configs", configs: [{ name, revisions: [{ revision: 1, spec }, { revision: 2, spec: revised }] }] };
+  await page.goto("/configs");
+  await page.getByLabel("File").setInputFiles({ name: "phone.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByTestId("config-diff")).toContainText("instance.systemDiskCategory");
+  const configUrl = page.url();
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.goto("/settings/team");
+  await expect(page.getByRole("combobox", { name: `Role: ${member.user.email}` })).toBeVisible();
+  expect(await sideways()).toBe(0);
+  await page.goto(configUrl);
+  await expect(page.getByTestId("config-diff")).toBeVisible();
+  expect(await sideways()).toBe(0);
+  await Promise.all([owner.close(), member.close()]);
+});

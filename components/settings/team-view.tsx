@@ -35,42 +35,46 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_360px]">
-      <Card>
+      {/* min-w-0 and the scroller: on a phone the table scrolls inside its card, the page never sideways
+          (relative: the header's sr-only label is positioned, and would escape a static scroller). */}
+      <Card className="min-w-0">
         <h2 className="mb-3 font-semibold">{t("members")}</h2>
-        <table className="w-full text-sm">
-          <thead className="text-left text-muted-fg">
-            <tr><th className="py-1">{t("inviteEmail")}</th><th>{t("role")}</th><th>{t("joined")}</th>{canManage && <th><span className="sr-only">{tm("actions")}</span></th>}</tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.id} className="border-t border-border">
-                <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span>{m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}</td>
-                <td>
-                  {canManage && m.role !== "owner" ? (
-                    <Select aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
-                      onChange={(e) => startTransition(async () => {
-                        const res = await changeMemberRoleAction({ teamId, memberId: m.id, role: e.target.value });
-                        if (!res.ok) toast.error(res.error);
-                      })}>
-                      {(["admin", "operator", "viewer"] as const).map((r) => <option key={r} value={r}>{roles(r)}</option>)}
-                    </Select>
-                  ) : roles(m.role as "owner")}
-                </td>
-                <td title={m.createdAt}>{format.relativeTime(new Date(m.createdAt))}</td>
-                {canManage && (
-                  <td className="text-right">
-                    {/* The owner is never removed, and leaving is "Leave team"; the server checks both again. */}
-                    {m.role !== "owner" && !m.isMe && (
-                      <ConfirmButton trigger={tm("remove")} triggerLabel={tm("removeLabel", { email: m.email })}
-                        title={tm("removeTitle", { email: m.email })} body={tm("removeBody", { team: teamName })} confirm={tm("removeConfirm")}
-                        onConfirm={async () => settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")} />
-                    )}
+        <div className="relative overflow-x-auto">
+          <table className="w-full text-sm [&_td]:pr-3 [&_th]:pr-3">
+            <thead className="text-left text-muted-fg">
+              <tr><th className="py-1">{t("inviteEmail")}</th><th>{t("role")}</th><th>{t("joined")}</th>{canManage && <th><span className="sr-only">{tm("actions")}</span></th>}</tr>
+            </thead>
+            <tbody>
+              {members.map((m) => (
+                <tr key={m.id} className="border-t border-border">
+                  <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span>{m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}</td>
+                  <td>
+                    {canManage && m.role !== "owner" ? (
+                      <Select aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
+                        onChange={(e) => startTransition(async () => {
+                          const res = await changeMemberRoleAction({ teamId, memberId: m.id, role: e.target.value });
+                          if (!res.ok) toast.error(res.error);
+                        })}>
+                        {(["admin", "operator", "viewer"] as const).map((r) => <option key={r} value={r}>{roles(r)}</option>)}
+                      </Select>
+                    ) : roles(m.role as "owner")}
                   </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  <td title={m.createdAt}>{format.relativeTime(new Date(m.createdAt))}</td>
+                  {canManage && (
+                    <td className="text-right">
+                      {/* The owner is never removed, and leaving is "Leave team"; the server checks both again. */}
+                      {m.role !== "owner" && !m.isMe && (
+                        <ConfirmButton trigger={tm("remove")} triggerLabel={tm("removeLabel", { email: m.email })}
+                          title={tm("removeTitle", { email: m.email })} body={tm("removeBody", { team: teamName })} confirm={tm("removeConfirm")}
+                          onConfirm={async () => settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")} />
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {canManage && invitations.length > 0 && (
           <>
             <h3 className="mb-2 mt-6 font-medium">{t("pending")}</h3>

@@ -53,13 +53,14 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[1fr_360px]">
-        <div className="space-y-6">
+        {/* min-w-0: a long path or value in the diff scrolls inside its card, the page never sideways on a phone. */}
+        <div className="min-w-0 space-y-6">
           <Card>
             <h2 className="mb-3 font-semibold">{t("detail.spec")} · {t("detail.revision", { n: shown.revision })}</h2>
             <SpecSummary spec={spec} />
           </Card>
 
-          <Card>
+          <Card className="overflow-x-auto">
             <h2 className="mb-3 font-semibold">{t("detail.diff")}</h2>
             <form method="get" className="mb-3 flex flex-wrap items-end gap-2">
               <label className="text-sm">{t("detail.from")}
@@ -109,7 +110,7 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
           ) : !canManage ? <p className="text-sm text-muted-fg">{t("detail.readOnly")}</p> : null}
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <Card>
             <h2 className="mb-3 font-semibold">{t("detail.revisions")}</h2>
             <ol className="space-y-2 text-sm" data-testid="revisions">
