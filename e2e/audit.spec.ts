@@ -197,7 +197,16 @@ test("owner transfers ownership; the new owner deletes the team only after typin
 
   await owner.page.reload();
   await owner.page.getByLabel("New owner").selectOption({ label: next.user.email });
+  // Irreversible for the owner: the first click only asks, and Cancel changes nothing.
   await owner.page.getByRole("button", { name: "Transfer ownership" }).click();
+  const ask = owner.page.getByRole("dialog", { name: `Make ${next.user.email} the owner?` });
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(ask).toBeHidden();
+  await owner.page.reload();
+  await expect(owner.page.getByRole("heading", { name: "Owner only" })).toBeVisible();
+  await owner.page.getByLabel("New owner").selectOption({ label: next.user.email });
+  await owner.page.getByRole("button", { name: "Transfer ownership" }).click();
+  await ask.getByRole("button", { name: "Transfer ownership" }).click();
   await expect(owner.page.getByRole("heading", { name: "Owner only" })).toHaveCount(0);
 
   await next.page.reload();
@@ -208,6 +217,29 @@ test("owner transfers ownership; the new owner deletes the team only after typin
   await expect(next.page.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
   await expect(next.page.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
   await Promise.all([owner.close(), next.close()]);
+});
+
+test("removing a cloud account asks first and says it is done", async ({ browser }) => {
+  const owner = await person(browser, "accounts");
+  const page = owner.page;
+  await page.goto("/settings/cloud-accounts");
+  await page.getByLabel("Name").fill("staging keys");
+  await page.getByLabel("AccessKey ID").fill("LTAI5tStagingKey00001");
+  await page.getByLabel("AccessKey secret").fill("staging-secret-value-0001");
+  await page.getByRole("button", { name: "Add cloud account" }).click();
+  const account = page.getByTestId("cloud-account").filter({ hasText: "staging keys" });
+  await expect(account).toBeVisible();
+  await account.getByRole("button", { name: "Remove staging keys" }).click();
+  const ask = page.getByRole("dialog", { name: "Remove the cloud account staging keys?" });
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(ask).toBeHidden();
+  await page.reload();
+  await expect(account).toBeVisible();
+  await account.getByRole("button", { name: "Remove staging keys" }).click();
+  await ask.getByRole("button", { name: "Remove account" }).click();
+  await expect(page.getByText("Cloud account staging keys removed.")).toBeVisible();
+  await expect(account).toHaveCount(0);
+  await owner.close();
 });
 
 test("on a phone (390 px) the team page and a config's page do not scroll sideways", async ({ browser }) => {

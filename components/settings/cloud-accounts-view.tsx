@@ -7,6 +7,7 @@ import { createCloudAccountAction, deleteCloudAccountAction, testCloudAccountAct
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
+import { ConfirmButton } from "@/components/teams/confirm-button";
 
 type Kind = "access_key" | "sts" | "ram_role";
 const empty = { name: "", kind: "access_key" as Kind, accessKeyId: "", accessKeySecret: "", securityToken: "", roleArn: "", defaultRegion: "ap-northeast-1" };
@@ -56,10 +57,15 @@ export function CloudAccountsView({ teamId, accounts, canManage, demo }: { teamI
               else toast.error(res.error + (res.requestId ? ` (RequestId ${res.requestId})` : ""));
             })}>{t("test")}</Button>
             {canManage && a.kind !== "demo" && (
-              <Button variant="ghost" size="sm" disabled={pending} onClick={() => startTransition(async () => {
-                const res = await deleteCloudAccountAction({ teamId, id: a.id });
-                if (!res.ok) toast.error(res.error);
-              })}>{t("remove")}</Button>
+              // Nothing irreversible on a single click: the secret is gone for good once removed.
+              <ConfirmButton trigger={t("remove")} triggerVariant="ghost" triggerLabel={t("removeLabel", { name: a.name })}
+                title={t("removeTitle", { name: a.name })} body={t("removeBody")} confirm={t("removeConfirm")}
+                onConfirm={async () => {
+                  const res = await deleteCloudAccountAction({ teamId, id: a.id });
+                  if (!res.ok) return res.error;
+                  toast.success(t("removed", { name: a.name }));
+                  return null;
+                }} />
             )}
           </Card>
         ))}

@@ -9,11 +9,13 @@ import { deleteTeamAction, transferOwnershipAction } from "@/lib/teams/team.acti
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
+import { ConfirmButton } from "./confirm-button";
 
 export function OwnerZone({ teamId, teamName, members }: { teamId: string; teamName: string; members: { id: string; email: string }[] }) {
   const t = useTranslations("teams.owner");
   const router = useRouter();
   const [to, setTo] = useState(members[0]?.id ?? "");
+  const toEmail = members.find((m) => m.id === to)?.email ?? "";
   const [confirm, setConfirm] = useState("");
   const [pending, start] = useTransition();
   return (
@@ -21,15 +23,7 @@ export function OwnerZone({ teamId, teamName, members }: { teamId: string; teamN
       <h2 className="mb-3 font-semibold">{t("title")}</h2>
       <div className="grid gap-6 md:grid-cols-2">
         {members.length > 0 && (
-          <form className="space-y-2" onSubmit={(e) => {
-            e.preventDefault();
-            start(async () => {
-              const r = await transferOwnershipAction({ teamId, memberId: to });
-              if (!r.ok) return void toast.error(r.error);
-              toast.success(t("transferred"));
-              router.refresh();
-            });
-          }}>
+          <div className="space-y-2">
             <h3 className="font-medium">{t("transfer")}</h3>
             <p className="text-xs text-muted-fg">{t("transferHint")}</p>
             <Field id="owner-to" label={t("to")}>
@@ -37,8 +31,16 @@ export function OwnerZone({ teamId, teamName, members }: { teamId: string; teamN
                 {members.map((m) => <option key={m.id} value={m.id}>{m.email}</option>)}
               </Select>
             </Field>
-            <Button type="submit" variant="secondary" size="sm" disabled={pending || !to}>{t("transferButton")}</Button>
-          </form>
+            {/* Irreversible for the one who clicks (only the new owner can hand it back): asked first. */}
+            <ConfirmButton trigger={t("transferButton")} title={t("transferTitle", { email: toEmail })} body={t("transferBody", { email: toEmail })} confirm={t("transferConfirm")}
+              onConfirm={async () => {
+                const r = await transferOwnershipAction({ teamId, memberId: to });
+                if (!r.ok) return r.error;
+                toast.success(t("transferred"));
+                router.refresh();
+                return null;
+              }} />
+          </div>
         )}
         <form className="space-y-2" onSubmit={(e) => {
           e.preventDefault();
