@@ -5,7 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "./auth";
 import { can, type Capability, type Role } from "./permissions";
-import { listMemberships, type Membership } from "@/lib/teams/team.service";
+import { ensurePersonalTeam, listMemberships, type Membership } from "@/lib/teams/team.service";
 import { UserFacingError } from "@/lib/server/errors";
 
 export type SessionUser = { id: string; name: string; email: string };
@@ -22,8 +22,13 @@ export async function getSessionUser(): Promise<{ user: SessionUser; activeTeamI
 export async function requireTeamPage(capability: Capability): Promise<TeamContext> {
   const s = await getSessionUser();
   if (!s) redirect("/sign-in");
-  const ctx = await resolveTeam(s.user, s.activeTeamId, false);
-  if (!ctx) redirect("/sign-in?reason=no-team");
+  let ctx = await resolveTeam(s.user, s.activeTeamId, false);
+  if (!ctx) {
+    // No team left (their only one deleted, or removed from it): a personal team again, as at sign-up.
+    await ensurePersonalTeam(s.user);
+    ctx = await resolveTeam(s.user, null, false);
+    if (!ctx) throw new Error(`no team for user ${s.user.id} after creating one`);
+  }
   if (!can(ctx.role, capability)) redirect("/?denied=" + encodeURIComponent(capability));
   return ctx;
 }

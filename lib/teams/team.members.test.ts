@@ -189,6 +189,23 @@ describe("invitations", () => {
     expect(await t.db.auditEvent.count({ where: { teamId, seq: { gt: before.seq }, action: { startsWith: "app:member." } } })).toBe(0);
   });
 
+  it("a user left with no team gets a personal team again when they open a page (was a redirect loop)", async () => {
+    const lone = await signUpUser(t.db, "lone");
+    // Their only team gone (deleted by them, or they were removed from it).
+    await t.db.member.deleteMany({ where: { userId: lone.userId } });
+    const { requireTeamPage } = await import("@/lib/auth/session");
+    actAs(lone.cookie);
+    const [a, b] = await Promise.all([requireTeamPage("deployments.read"), requireTeamPage("deployments.read")]);
+    expect(a.team.teamId).toBe(b.team.teamId);
+    expect(a).toMatchObject({ role: "owner", team: { teamName: "lone's team" } });
+    expect(await t.db.member.count({ where: { userId: lone.userId } })).toBe(1);
+    expect(await t.db.auditEvent.findFirst({ where: { teamId: a.team.teamId }, select: { action: true, actorId: true } })).toEqual({ action: "app:team.create", actorId: lone.userId });
+    // Someone who still has a team is not given another.
+    actAs(people.vera!.cookie);
+    await requireTeamPage("deployments.read");
+    expect(await t.db.member.count({ where: { userId: people.vera!.userId } })).toBe(2);
+  });
+
   it("the audit trail of all this still verifies", async () => {
     const { verifyAuditChain } = await import("@/lib/audit/chain");
     expect((await verifyAuditChain(t.db, teamId)).ok).toBe(true);

@@ -1,7 +1,7 @@
 // Teams: every new user gets a team of their own as owner (so the first user of
 // a fresh install owns the first team); invitations add people to more teams.
 import crypto from "node:crypto";
-import { db, type Tx } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
 import { can, isRole, type Role } from "@/lib/auth/permissions";
@@ -13,9 +13,12 @@ function slugify(text: string): string {
   return base || "team";
 }
 
-export async function onUserCreated(user: { id: string; name: string; email: string }) {
+type NewOwner = { id: string; name: string; email: string };
+
+/** The personal team every user gets: named after them, they own it. */
+async function createPersonalTeam(client: Db | Tx, user: NewOwner) {
   const name = `${user.name || user.email.split("@")[0]}'s team`;
-  const team = await db().organization.create({
+  const team = await client.organization.create({
     data: {
       id: crypto.randomUUID(),
       name,
@@ -23,12 +26,37 @@ export async function onUserCreated(user: { id: string; name: string; email: str
       members: { create: { id: crypto.randomUUID(), userId: user.id, role: "owner" } },
     },
   });
+  return { team, name };
+}
+
+/** Sign-up (better-auth's user hook, inside its own transaction): the new user's personal team. */
+export async function onUserCreated(user: NewOwner) {
+  const { team, name } = await createPersonalTeam(db(), user);
   await appendAuditEvent(db(), {
     teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
     action: "app:team.create", outcome: "success", params: { name },
   });
   await ensureDemoCloudAccount(team.id);
   return team;
+}
+
+/**
+ * A signed-in user left with no team (they deleted their only team, or were
+ * removed from it or left it) gets a personal team again, as at sign-up, instead
+ * of nowhere to go. Serialized per user: two pages loading at once make one team.
+ */
+export async function ensurePersonalTeam(user: NewOwner): Promise<void> {
+  const created = await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"personal-team:" + user.id}))`;
+    if ((await tx.member.count({ where: { userId: user.id } })) > 0) return null;
+    const { team, name } = await createPersonalTeam(tx, user);
+    await appendAuditEventIn(tx, {
+      teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
+      action: "app:team.create", outcome: "success", params: { name },
+    });
+    return team;
+  });
+  if (created) await ensureDemoCloudAccount(created.id);
 }
 
 export type Membership = { teamId: string; teamName: string; teamSlug: string; role: Role };
