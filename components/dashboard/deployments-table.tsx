@@ -1,6 +1,7 @@
 "use client";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { ArrowDown, ArrowUp, Rocket } from "lucide-react";
 import { getCoreRowModel, getSortedRowModel, useLegacyTable, type LegacyColumnDef } from "@tanstack/react-table/legacy";
@@ -17,6 +18,15 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
   const [q, setQ] = useState("");
   const [sorting, setSorting] = useState<SortingState>([{ id: "createdAt", desc: true }]);
   const data = useMemo(() => filterRows(rows, filter, q), [rows, filter, q]);
+  // The list is rendered on the server: while a run is on, fetch it again now and then so its
+  // status moves on by itself (filters and search stay as they are).
+  const router = useRouter();
+  const live = rows.some((r) => r.status === "running" || r.status === "tearing_down");
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => router.refresh(), 3000);
+    return () => clearInterval(timer);
+  }, [live, router]);
   const columns = useMemo<LegacyColumnDef<DashboardRow>[]>(() => [
     { id: "name", accessorKey: "name", header: t("columns.name"), cell: ({ row }) => <Link className="font-medium hover:underline" href={["draft", "ready"].includes(row.original.status) ? `/deployments/new?draft=${row.original.id}` : `/deployments/${row.original.id}`}>{row.original.name}</Link> },
     { id: "status", accessorKey: "status", header: t("columns.status"), cell: ({ row }) => <StatusBadge status={row.original.status} /> },

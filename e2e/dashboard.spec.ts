@@ -1,0 +1,45 @@
+// The dashboard as an operator watches it while a run is on.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { newUser, signUp } from "./fixtures/users";
+
+const INSTANCE = "i-6we1x9demoweb000001";
+
+async function admin(method: string, route: string, body?: unknown) {
+  const endpoint = fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim();
+  const r = await fetch(`http://${endpoint}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
+  return r.json() as Promise<Record<string, unknown>>;
+}
+
+test.beforeEach(async () => {
+  await admin("PUT", "faults", {});
+  await admin("POST", "reset");
+});
+test.afterEach(async () => {
+  await admin("PUT", "latencies", { eniAttach: 1500, eipAssociate: 1000 });
+});
+
+test("the dashboard follows a running deployment to its end without a reload", async ({ page }) => {
+  await signUp(page, newUser("dash"));
+  const name = `dash live ${Date.now()}`;
+  await page.goto("/deployments/quick");
+  await page.getByLabel("Deployment name").fill(name);
+  await page.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
+  await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
+  await page.getByLabel(/203\.0\.113\.21/).check();
+  await page.getByLabel(/203\.0\.113\.22/).check();
+  await page.getByRole("button", { name: "Review the plan" }).click();
+  await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
+  // Slow enough that the run is still on when the dashboard opens.
+  await admin("PUT", "latencies", { eniAttach: 6000, eipAssociate: 3000 });
+  await page.getByTestId("apply").click();
+  await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
+  await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "running");
+  await page.getByRole("link", { name: "Deployments", exact: true }).click();
+  const row = page.getByTestId("deployment-row").filter({ hasText: name });
+  await expect(row.locator("[data-status]")).toHaveAttribute("data-status", "running");
+  await expect(row.locator("[data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 45_000 });
+  await expect(row).toContainText("203.0.113.21");
+});
