@@ -150,6 +150,10 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   await page.getByLabel("File").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })) });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-problems")).toContainText("schemaVersion: 9 is not supported");
+  // Too large: the file's real size, not that of the part a browser would send.
+  await page.getByLabel("File").setInputFiles({ name: "big.json", mimeType: "application/json", buffer: Buffer.alloc(300_000, " ") });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByTestId("import-problems")).toContainText("file: 300,000 bytes is larger than the 262,144 byte limit");
   await page.getByLabel("File").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
   await page.getByRole("button", { name: "Import" }).click();
   await page.getByRole("link", { name }).click();

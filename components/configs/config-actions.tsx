@@ -49,6 +49,7 @@ export function NewRevisionForm({ teamId, id, latest, spec }: { teamId: string; 
         const r = await addRevisionAction({ teamId, id, spec: parsed, message, expectedRevision: latest });
         if (!r.ok) return setError(r.error);
         setError(undefined);
+        setMessage("");
         toast.success(t("saved", { n: r.data.revision }));
         router.refresh();
       });

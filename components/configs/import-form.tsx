@@ -22,10 +22,10 @@ export function ImportForm({ teamId }: { teamId: string }) {
           e.preventDefault();
           const file = (e.currentTarget.elements.namedItem("file") as HTMLInputElement).files?.[0];
           if (!file) return;
+          // Too large: said here with the file's real size (the server refuses it too, but would see only what was sent).
+          if (file.size > CONFIG_FILE_MAX_BYTES) return setProblems([t("tooLarge", { size: file.size, max: CONFIG_FILE_MAX_BYTES })]);
           start(async () => {
-            // Read at most a little over the limit: the server reports the size problem itself.
-            const text = await file.slice(0, CONFIG_FILE_MAX_BYTES + 1024).text();
-            const res = await importConfigsAction({ teamId, text: file.size > CONFIG_FILE_MAX_BYTES ? text + " ".repeat(1025) : text });
+            const res = await importConfigsAction({ teamId, text: await file.text() });
             if (!res.ok) return setProblems([res.error]);
             if (!res.data.ok) return setProblems(res.data.problems);
             setProblems([]);

@@ -128,6 +128,11 @@ export async function addRevision(teamId: string, actor: Actor, id: string, inpu
     if (input.expectedRevision !== undefined && input.expectedRevision !== t.latestRevision) {
       throw new UserFacingError(`Someone saved revision ${t.latestRevision} meanwhile. Reload and try again.`, { code: "CONFLICT" });
     }
+    // A revision is a change: the same spec again would only add a copy to the history.
+    const latest = await tx.configRevision.findUnique({ where: { templateId_revision: { templateId: id, revision: t.latestRevision } }, select: { spec: true } });
+    if (latest && diffSpecs(latest.spec, spec.data).length === 0) {
+      throw new UserFacingError(`Nothing changed since revision ${t.latestRevision}: edit the spec first.`, { code: "NO_CHANGE", field: "spec" });
+    }
     const next = t.latestRevision + 1;
     const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
     if (cas.count !== 1) throw new UserFacingError("Someone saved a revision meanwhile. Reload and try again.", { code: "CONFLICT" });

@@ -129,6 +129,9 @@ describe("config library", () => {
     const r2 = await addRevision("team-a", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" }, message: "one more", expectedRevision: 1 });
     expect(r2.revision).toBe(2);
     await expect(addRevision("team-a", actor, id, { spec: sampleSpec, expectedRevision: 1 })).rejects.toMatchObject({ details: { code: "CONFLICT" } });
+    // The same spec again is not a revision: refused, with nothing added to the history.
+    await expect(addRevision("team-a", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" }, message: "again", expectedRevision: 2 }))
+      .rejects.toMatchObject({ message: "Nothing changed since revision 2: edit the spec first.", details: { code: "NO_CHANGE", field: "spec" } });
     const c = await getConfig("team-a", id);
     expect(c.revisions.map((r) => r.revision)).toEqual([2, 1]);
     expect(c.revisions[1]!.spec).toMatchObject({ privateIps: { count: 2 } });
