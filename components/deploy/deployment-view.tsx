@@ -246,8 +246,8 @@ function EipResults({ d }: { d: View }) {
           </tr></thead>
           <tbody>
             {rows.map((e) => (
-              <tr key={e.allocationId} className="border-t border-border" data-testid="eip-result">
-                <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block"><CopyId value={e.allocationId} /></span>{e.allocatedByUs && <Badge className="mt-0.5">{t("allocated")}</Badge>}</td>
+              <tr key={e.specIndex} className="border-t border-border" data-testid="eip-result">
+                <td className="px-4 py-2"><span className="font-mono">{e.ipAddress || "—"}</span><span className="block">{e.allocationId ? <CopyId value={e.allocationId} /> : <span className="text-xs text-muted-fg">{t("notAllocated")}</span>}</span>{e.allocatedByUs && e.allocationId && <Badge className="mt-0.5">{t("allocated")}</Badge>}</td>
                 <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
                 <td className="px-2 py-2" data-association={e.association}>{e.association === "unassociated" || e.association === "released" ? <Badge>{t(`association_${e.association}`)}</Badge> : <StepBadge status={e.association} />}</td>
                 <td className="px-2 py-2">

@@ -28,35 +28,55 @@ export function guestVerdict(guest: GuestVerdictSource, privateIp: string): { ve
   return { verdict: g.ok ? "pass" : "fail", detail: g.ok ? "" : (g.detail ?? "") };
 }
 
+/** Every EIP of the spec (`planned`, in spec order), with what the record knows of it. */
 export function eipResultRows(d: {
   status: string;
   phase: string;
   resources: ResourcesRecord;
   steps: Array<{ phase: string; key: string; status: string }>;
   checks: unknown;
+  planned?: Array<{ allocationId?: string; privateIp?: string }>;
 }): EipResultRow[] {
   const checks = d.checks as StoredChecks;
   const step = (phase: string, key: string) => d.steps.find((s) => s.phase === phase && s.key === key)?.status;
   const tornDown = d.status === "torn_down";
   const inTeardown = d.phase === "teardown";
-  return (d.resources.eips ?? [])
-    .filter((e) => e.allocationId)
-    .map((e) => {
-      const applied = (step("apply", `eip.associate.${e.specIndex}`) ?? "pending") as EipAssociation;
-      let association = applied;
-      if (inTeardown) {
-        const released = step("teardown", `eip.release.${e.allocationId}`);
-        const unassoc = step("teardown", `eip.unassociate.${e.allocationId}`);
-        if (released === "succeeded" || (tornDown && released === "noop")) association = "released";
-        else if (unassoc === "succeeded" || unassoc === "noop" || tornDown) association = "unassociated";
-        else if (unassoc === "running" || unassoc === "failed") association = unassoc;
-      }
-      const gone = association === "unassociated" || association === "released";
-      const c = checks?.results?.find((x) => x.allocationId === e.allocationId);
-      const cloud: EipResultRow["cloud"] = gone
-        ? { verdict: "not_applicable", detail: "" }
-        : c ? { verdict: c.cloud, detail: c.cloud === "pass" ? "" : c.detail } : { verdict: "not_checked", detail: "" };
-      const guest: EipResultRow["guest"] = tornDown ? { verdict: "not_applicable", detail: "" } : guestVerdict(checks?.guest, e.privateIp);
-      return { specIndex: e.specIndex, allocationId: e.allocationId, ipAddress: e.ipAddress, privateIp: e.privateIp, allocatedByUs: e.allocatedByUs, association, cloud, guest };
-    });
+  const recorded = new Map((d.resources.eips ?? []).filter((e) => e.allocationId).map((e) => [e.specIndex, e]));
+  const indexes = [...new Set([...(d.planned ?? []).keys(), ...recorded.keys()])].sort((a, b) => a - b);
+  const rows: EipResultRow[] = [];
+  for (const i of indexes) {
+    const e = recorded.get(i);
+    const applied = (step("apply", `eip.associate.${i}`) ?? "pending") as EipAssociation;
+    if (!e) {
+      // Not (yet) on the record: an existing EIP whose association has not succeeded, or a new one
+      // not allocated yet. A new one that never was has nothing to show once torn down.
+      const p = d.planned?.[i] ?? {};
+      if (!p.allocationId && (tornDown || inTeardown)) continue;
+      rows.push({
+        specIndex: i, allocationId: p.allocationId ?? "", ipAddress: "", privateIp: p.privateIp ?? "", allocatedByUs: !p.allocationId,
+        association: tornDown || inTeardown ? "unassociated" : applied,
+        cloud: { verdict: tornDown ? "not_applicable" : "not_checked", detail: "" },
+        guest: { verdict: tornDown ? "not_applicable" : "not_run", detail: "" },
+      });
+      continue;
+    }
+    let association = applied;
+    if (inTeardown) {
+      const released = step("teardown", `eip.release.${e.allocationId}`);
+      const unassoc = step("teardown", `eip.unassociate.${e.allocationId}`);
+      if (released === "succeeded" || (tornDown && released === "noop")) association = "released";
+      else if (unassoc === "succeeded" || unassoc === "noop" || tornDown) association = "unassociated";
+      else if (unassoc === "running" || unassoc === "failed") association = unassoc;
+    }
+    const gone = association === "unassociated" || association === "released";
+    const c = checks?.results?.find((x) => x.allocationId === e.allocationId);
+    const cloud: EipResultRow["cloud"] = gone
+      ? { verdict: "not_applicable", detail: "" }
+      : c ? { verdict: c.cloud, detail: c.cloud === "pass" ? "" : c.detail } : { verdict: "not_checked", detail: "" };
+    const guest: EipResultRow["guest"] = tornDown ? { verdict: "not_applicable", detail: "" } : guestVerdict(checks?.guest, e.privateIp);
+    // An allocated EIP whose association failed has no private IP on the record yet: the spec may name it.
+    const privateIp = e.privateIp || d.planned?.[i]?.privateIp || "";
+    rows.push({ specIndex: i, allocationId: e.allocationId, ipAddress: e.ipAddress, privateIp, allocatedByUs: e.allocatedByUs, association, cloud, guest });
+  }
+  return rows;
 }

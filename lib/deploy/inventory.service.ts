@@ -253,6 +253,11 @@ export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
   preflight: unknown;
 };
 
+function plannedEips(spec: unknown): Array<{ allocationId?: string; privateIp?: string }> {
+  const eips = (spec as { eips?: unknown } | null)?.eips;
+  return Array.isArray(eips) ? eips.map((e) => ({ allocationId: typeof e?.allocationId === "string" ? e.allocationId : undefined, privateIp: typeof e?.privateIp === "string" ? e.privateIp : undefined })) : [];
+}
+
 /** Progress plus what the page shows around it (plan descriptions, checks, script versions). Team-scoped. */
 export async function getDeploymentView(teamId: string, id: string): Promise<DeploymentView> {
   const progress = await getProgressFn(teamId, id);
@@ -273,7 +278,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
     steps: progress.steps.map((st) => ({ ...st, error: withHint(st.error) })),
     descriptions,
     checks: (d.checks ?? null) as Checks | null,
-    eipResults: eipResultRows({ status: progress.status, phase: progress.phase, resources: progress.resources, steps: progress.steps, checks: d.checks }),
+    eipResults: eipResultRows({ status: progress.status, phase: progress.phase, resources: progress.resources, steps: progress.steps, checks: d.checks, planned: plannedEips(d.spec) }),
     scripts: d.scripts.map((s) => ({
       version: s.version, os: s.os, sha256: s.sha256, createdAt: s.createdAt.toISOString(),
       files: ((s.files ?? []) as Array<{ path: string; sha256: string; mode: string; content: string }>).map((f) => ({ path: f.path, sha256: f.sha256, mode: f.mode, size: f.content.length })),

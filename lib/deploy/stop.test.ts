@@ -1,7 +1,8 @@
 // When a run stops (one step failed, or the user pressed Cancel) while other steps are
 // still retrying: what each step row then says on the deployment page.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { harness, baseSpec, type Harness } from "./testing/harness";
+vi.mock("server-only", () => ({}));
 import { cancelDeployment, configureDeployEngine, createDraft, getProgress, startDeployment } from "./deployment.service";
 
 let h: Harness;
@@ -33,6 +34,22 @@ describe("a run that stops while steps are retrying", () => {
     }
     // A step the run stopped before it gave up is not reported as failed: Resume runs it again.
     for (const s of associates.filter((x) => x.status !== "failed")) expect(s.status).toBe("pending");
+  });
+
+  it("Results per EIP list every EIP of the spec after a failed run, not only those on the record", async () => {
+    configureDeployEngine({ maxAttempts: 2, retryBaseMs: 5, retryCapMs: 10 });
+    h.emu.setFaults({ errors: { AssociateEipAddress: { "Throttling.User": 1 } } });
+    const spec = baseSpec({ privateIps: { mode: "explicit", addresses: ["172.16.0.111"] }, eips: [{ allocationId: "eip-6we1x9demofree00001" }, { privateIp: "172.16.0.111" }] });
+    const { id } = await createDraft(h.teamId, { name: "results-after-failure", spec });
+    expect((await (await startDeployment(h.teamId, id)).done).status).toBe("failed");
+    const { getDeploymentView } = await import("./inventory.service");
+    const rows = (await getDeploymentView(h.teamId, id)).eipResults;
+    expect(rows.map((r) => [r.specIndex, r.allocationId || "(new)", r.privateIp, r.association]), JSON.stringify(rows)).toEqual([
+      [0, "eip-6we1x9demofree00001", "", expect.stringMatching(/^(failed|pending)$/)],
+      // Failed, or pending when the run stopped before this step gave up (Resume runs it).
+      [1, expect.stringMatching(/^eip-/), "172.16.0.111", expect.stringMatching(/^(failed|pending)$/)],
+    ]);
+    expect(rows[1]!.allocatedByUs).toBe(true);
   });
 
   it("Cancel stops a run whose steps are retrying (throttled) instead of waiting for their retries to run out", async () => {
