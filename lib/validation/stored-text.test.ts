@@ -128,7 +128,7 @@ describe("what stays allowed", () => {
     const r = await createConfigAction({ teamId: owner.teamId, name: "Multi-line\n", description: "first line\n\tsecond line\r\n", spec: configSpec, message: "why:\n- more EIPs" });
     expect(r).toMatchObject({ ok: true });
     if (!r.ok) return;
-    expect(await addRevisionAction({ teamId: owner.teamId, id: (r.data as { id: string }).id, spec: configSpec, message: "again\n\tindented" })).toMatchObject({ ok: true });
+    expect(await addRevisionAction({ teamId: owner.teamId, id: (r.data as { id: string }).id, spec: { ...configSpec, privateIps: { mode: "count", count: 2 } }, message: "again\n\tindented" })).toMatchObject({ ok: true });
     const row = await t.db.configTemplate.findUniqueOrThrow({ where: { id: (r.data as { id: string }).id }, select: { name: true, description: true } });
     expect(row).toEqual({ name: "Multi-line", description: "first line\n\tsecond line\r\n" });
     // Astral characters are surrogate pairs, not lone surrogates.
