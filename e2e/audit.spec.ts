@@ -100,6 +100,8 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");
   await vw.getByRole("button", { name: "Verify integrity" }).click();
   await expect(vw.getByTestId("verify-result")).toHaveText(/Chain intact: \d+ events verified/);
+  // The verification is on the record, and the list shows it without a reload.
+  await expect(vw.getByTestId("audit-table").locator("tbody tr").first()).toContainText("app:audit.verify");
 
   const csv = await vw.request.get(`/api/audit/export?format=csv&teamId=${teamId}&deploymentId=${deploymentId}`);
   expect(csv.status()).toBe(200);
@@ -171,7 +173,15 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   expect((await sp.goto(shareUrl))?.status()).toBe(200);
   await expect(sp.getByTestId("config-name")).toHaveText(name);
   await expect(sp.getByTestId("spec-summary")).toContainText("ap-northeast-1");
+  // Revoking asks first: Cancel leaves the link working.
   await page.getByRole("button", { name: "Revoke" }).click();
+  const revoke = page.getByRole("dialog", { name: "Revoke this share link?" });
+  await revoke.getByRole("button", { name: "Cancel" }).click();
+  await expect(revoke).toBeHidden();
+  expect((await sp.reload())?.status()).toBe(200);
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await revoke.getByRole("button", { name: "Revoke link" }).click();
+  await expect(page.getByText("Share link revoked.")).toBeVisible();
   await expect(page.getByTestId("share-links")).toContainText("Revoked");
   // refused links answer 404 (crawlers and scripts see it too), with the friendly page
   expect((await sp.reload())?.status()).toBe(404);

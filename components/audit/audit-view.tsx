@@ -114,6 +114,8 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
           setVerdict(v.ok
             ? { ok: true, text: t("verify.ok", { count: v.checked, ms: v.durationMs }) }
             : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) });
+          // The verification itself is an audit event: show it without a reload.
+          await pages.refetch();
         })}>
           <ShieldCheck className="h-4 w-4" aria-hidden /> {verifying ? t("verify.running") : t("verify.button")}
         </Button>

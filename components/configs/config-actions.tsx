@@ -10,6 +10,7 @@ import { PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
+import { ConfirmButton } from "@/components/teams/confirm-button";
 
 export function ConfigButtons({ teamId, id, archived }: { teamId: string; id: string; archived: boolean }) {
   const t = useTranslations("configs.actions");
@@ -118,11 +119,16 @@ export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; i
                 {l.revokedAt ? <Badge tone="danger">{t("revoked")}</Badge> : expired ? <Badge tone="warning">{t("expired")}</Badge> : <Badge tone="success" title={l.expiresAt}>{t("expires", { time: format.relativeTime(new Date(l.expiresAt)) })}</Badge>}
                 <span className="text-xs text-muted-fg">{l.revision ? td("revision", { n: l.revision }) : t("revisionLatest")}</span>
                 {!l.revokedAt && (
-                  <Button variant="ghost" size="sm" className="ml-auto" disabled={pending} onClick={() => start(async () => {
-                    const r = await revokeShareLinkAction({ teamId, linkId: l.id, configId: id });
-                    if (!r.ok) return void toast.error(r.error);
-                    router.refresh();
-                  })}>{t("revoke")}</Button>
+                  <span className="ml-auto">
+                    <ConfirmButton trigger={t("revoke")} triggerVariant="ghost" title={t("revokeTitle")} body={t("revokeBody")} confirm={t("revokeConfirm")}
+                      onConfirm={async () => {
+                        const r = await revokeShareLinkAction({ teamId, linkId: l.id, configId: id });
+                        if (!r.ok) return r.error;
+                        toast.success(t("revokedToast"));
+                        router.refresh();
+                        return null;
+                      }} />
+                  </span>
                 )}
               </div>
               {l.token && !expired && <input readOnly aria-label="Share URL" value={url(l.token)} className="mt-1 w-full rounded border border-border bg-muted px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />}
