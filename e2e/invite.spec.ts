@@ -48,6 +48,11 @@ test("an owner invites by link; the invitee signs up through it and joins as vie
   // The owner sees the new member with the viewer role.
   await page.reload();
   await expect(page.getByRole("combobox", { name: `Role: ${invitee.email}` })).toHaveValue("viewer");
+  // Changing a role says so, and it sticks.
+  await page.getByRole("combobox", { name: `Role: ${invitee.email}` }).selectOption("operator");
+  await expect(page.getByText(`${invitee.email} is now Operator.`)).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("combobox", { name: `Role: ${invitee.email}` })).toHaveValue("operator");
   await other.close();
 });
 

@@ -49,12 +49,16 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
                 <tr key={m.id} className="border-t border-border">
                   <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span>{m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}</td>
                   <td>
-                    {canManage && m.role !== "owner" ? (
-                      <Select aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
-                        onChange={(e) => startTransition(async () => {
-                          const res = await changeMemberRoleAction({ teamId, memberId: m.id, role: e.target.value });
+                    {/* Your own role is changed by another admin or the owner (the server refuses it too). */}
+                    {canManage && m.role !== "owner" && !m.isMe ? (
+                      // Keyed by the role: after a refused change the select shows the stored role again.
+                      <Select key={m.role} aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
+                        onChange={(e) => { const role = e.target.value as "admin" | "operator" | "viewer"; startTransition(async () => {
+                          const res = await changeMemberRoleAction({ teamId, memberId: m.id, role });
                           if (!res.ok) toast.error(res.error);
-                        })}>
+                          else toast.success(tm("roleChanged", { email: m.email, role: roles(role) }));
+                          router.refresh();
+                        }); }}>
                         {(["admin", "operator", "viewer"] as const).map((r) => <option key={r} value={r}>{roles(r)}</option>)}
                       </Select>
                     ) : roles(m.role as "owner")}

@@ -98,6 +98,14 @@ describe("changing a role", () => {
     });
     expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "viewer" })).toMatchObject({ ok: true });
   });
+
+  it("nobody changes their own role (an admin would lock themselves out with one click)", async () => {
+    const { changeMemberRoleAction } = await actions();
+    actAs(people.ada!.cookie);
+    expect(await changeMemberRoleAction({ teamId, memberId: people.ada!.memberId, role: "viewer" }))
+      .toMatchObject({ ok: false, code: "FORBIDDEN", error: "You cannot change your own role. Another admin or the owner can." });
+    expect(await t.db.member.findUniqueOrThrow({ where: { id: people.ada!.memberId }, select: { role: true } })).toEqual({ role: "admin" });
+  });
 });
 
 describe("leaving a team", () => {

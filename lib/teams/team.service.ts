@@ -129,6 +129,8 @@ export async function changeMemberRole(teamId: string, actor: Actor, memberId: s
   if (member.role === "owner" || role === "owner") {
     throw new UserFacingError("Ownership changes only through “Transfer ownership”", { field: "role" });
   }
+  // One stray click would take an admin's own rights away, with nobody asked: another admin or the owner does it.
+  if (member.userId === actor.id) throw new UserFacingError("You cannot change your own role. Another admin or the owner can.", { code: "FORBIDDEN", field: "role" });
   await db().$transaction(async (tx) => {
     await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
     // Who did it and to whom, by email: the trail must still say so after either leaves the team.
