@@ -187,7 +187,7 @@ function EventDrawer({ event, people, onCloseAutoFocus }: { event: AuditEventDto
       </div>
       <dl>
         {row(t("fields.at"), <When at={event.at} />)}
-        {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
+        {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType === "user" || event.actorType === "system" ? t(`actorTypes.${event.actorType}`) : event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
         {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
         {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
         {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}
