@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import type { CloudContext, WireBody } from "@/lib/cloud/call";
 import { CloudError } from "@/lib/cloud/errors";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import { outputTail, packScript, runShellScript } from "@/lib/guest/cloud-assistant";
+import { outputTail, packScript, ranCleanly, runShellScript } from "@/lib/guest/cloud-assistant";
 
 export const GUEST_ROLLBACK_FAILED = "GuestRollbackFailed";
 
@@ -31,11 +31,12 @@ export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: 
       pollMs: opts.pollMs,
       pollCapMs: opts.pollCapMs,
     });
-    ok = r.exitCode === 0 && r.status === "Success";
+    ok = ranCleanly(r);
     body = { InvokeId: r.invokeId, InvocationStatus: r.status, ExitCode: r.exitCode, Output: outputTail(r.output, 4096) };
-    await audit(db, ctx, deploymentId, instanceId, version, { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode }, ok ? null : `rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"})`);
+    const ended = `rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"})`;
+    await audit(db, ctx, deploymentId, instanceId, version, { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode }, ok ? null : ended);
     if (!ok) {
-      throw failure(`rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"}) on ${instanceId}, so the teardown stopped before changing anything else. Output: ${outputTail(r.output.trim(), 600) || "(none)"}`);
+      throw failure(`${ended} on ${instanceId}, so the teardown stopped before changing anything else. Output: ${outputTail(r.output.trim(), 600) || "(none)"}`);
     }
   } catch (e) {
     if (e instanceof CloudError && e.code === GUEST_ROLLBACK_FAILED) throw e;

@@ -12,7 +12,7 @@ import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import type { ResourcesRecord } from "@/lib/deploy/model";
-import { agentStatus, outputTail, packScript, parseVerifyOutput, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
+import { agentStatus, outputTail, packScript, parseVerifyOutput, ranCleanly, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
 
 export type GuestAction = "apply" | "verify" | "rollback";
 
@@ -285,7 +285,7 @@ export async function applyThroughCloudAssistant(teamId: string, id: string, act
     const { run } = await invoke(ctx, d, instanceId, "apply");
     // Even a failed apply.sh may have changed part of the guest: teardown rolls back either way.
     await markGuestApplied(teamId, id, { scriptVersion: run.scriptVersion, appliedAt: run.finishedAt || new Date().toISOString() });
-    if (run.exitCode !== 0 || run.status !== "Success") {
+    if (!ranCleanly(run)) {
       const guest = await record(teamId, d, (g) => ({ ...g, runs: [run, ...g.runs].slice(0, 10) }));
       await audit(teamId, d, actorId, "apply", instanceId, [run], false);
       return { ok: false, runs: [run], guest };
@@ -317,7 +317,7 @@ export async function rollbackThroughCloudAssistant(teamId: string, id: string, 
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "rollback");
-    const ok = run.exitCode === 0 && run.status === "Success";
+    const ok = ranCleanly(run);
     if (ok) await markGuestApplied(teamId, id, null);
     const guest = await record(teamId, d, (g) => ({ ...g, checkedAt: new Date().toISOString(), ok: false, rolledBack: ok ? true : g.rolledBack, runs: [run, ...g.runs].slice(0, 10) }));
     await audit(teamId, d, actorId, "rollback", instanceId, [run], ok);

@@ -47,6 +47,11 @@ export type InvocationResult = {
 };
 
 /** Base64 of the command content must stay ≤ 24 KB: larger scripts are sent gzip'd inside a small stub. */
+/** A run finished and its script exited 0 (Cloud Assistant's own status says Success). */
+export function ranCleanly(run: { status: string; exitCode: number | null }): boolean {
+  return run.exitCode === 0 && run.status === "Success";
+}
+
 /** The last `max` characters of a run's output, marked with "…" when cut (what is stored and shown of it). */
 export function outputTail(output: string, max = 16 * 1024): string {
   return output.length > max ? `…${output.slice(output.length - max)}` : output;
