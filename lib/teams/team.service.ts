@@ -143,9 +143,15 @@ export async function changeMemberRole(teamId: string, actor: Actor, memberId: s
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 };
 
-/** After a membership ends: sessions that had this team active fall back to the user's first team. */
-async function forgetActiveTeam(tx: Tx, teamId: string, userId: string) {
-  await tx.session.updateMany({ where: { userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+/**
+ * Ends a membership (removal or leaving), compare-and-set: a member who became owner meanwhile
+ * stays (`conflict` is the message then). Sessions that had this team active fall back to the
+ * user's first team.
+ */
+async function endMembership(tx: Tx, teamId: string, member: { id: string; userId: string }, conflict: string) {
+  const ended = await tx.member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
+  if (ended.count !== 1) throw new UserFacingError(conflict, { code: "CONFLICT" });
+  await tx.session.updateMany({ where: { userId: member.userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
 }
 
 /**
@@ -167,10 +173,7 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
     throw new UserFacingError("Your role cannot remove this member.", { code: "FORBIDDEN" });
   }
   await db().$transaction(async (tx) => {
-    // Compare-and-set: a member who became owner meanwhile is not removed.
-    const removed = await tx.member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
-    if (removed.count !== 1) throw new UserFacingError("This member changed meanwhile. Reload and try again.", { code: "CONFLICT" });
-    await forgetActiveTeam(tx, teamId, member.userId);
+    await endMembership(tx, teamId, member, "This member changed meanwhile. Reload and try again.");
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
       targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
@@ -185,9 +188,7 @@ export async function leaveTeam(teamId: string, actor: Actor) {
   if (!me) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
   if (me.role === "owner") throw new UserFacingError("The owner cannot leave the team. Transfer ownership first.", { code: "FORBIDDEN" });
   await db().$transaction(async (tx) => {
-    const left = await tx.member.deleteMany({ where: { id: me.id, organizationId: teamId, role: { not: "owner" } } });
-    if (left.count !== 1) throw new UserFacingError("Your role changed meanwhile. Reload and try again.", { code: "CONFLICT" });
-    await forgetActiveTeam(tx, teamId, actor.id);
+    await endMembership(tx, teamId, { id: me.id, userId: actor.id }, "Your role changed meanwhile. Reload and try again.");
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
       targets: [actor.id], outcome: "success", params: { role: me.role },
