@@ -319,7 +319,7 @@ export const ecsActions: Record<string, Handler> = {
     if (privateIps) list = list.filter((i) => privateIps.includes(e.world.enis[i.primaryEniId]?.primaryIp ?? ""));
     if (eipIps) list = list.filter((i) => Object.values(e.world.eips).some((x) => eipIps.includes(x.ipAddress) && x.binding?.instanceId === i.instanceId));
     list.sort((a, b) => (a.creationTime < b.creationTime ? 1 : a.creationTime > b.creationTime ? -1 : a.instanceId < b.instanceId ? -1 : 1));
-    const page = pageByToken(p, list, { max: 100, floor: 10, pageSizeMax: 100 });
+    const page = pageByToken(p, list, { max: 100, floor: 10, pageSizeMax: 100, capAtMax: true });
     if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     return { ...page.extra, Instances: wrap("Instance", page.items.map((i) => instanceView(e, i))) };
   },
@@ -608,7 +608,7 @@ export const ecsActions: Record<string, Handler> = {
         (!status || n.status === status),
     );
     list.sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
-    const page = pageByToken(p, list, { max: 500, floor: 10, pageSizeMax: 100 });
+    const page = pageByToken(p, list, { max: 500, floor: 10, pageSizeMax: 100, capAtMax: true });
     return { ...page.extra, NetworkInterfaceSets: wrap("NetworkInterfaceSet", page.items.map((n) => eniView(e, n))) };
   },
 

@@ -617,14 +617,19 @@ function decodeToken(token: string): number {
 
 /**
  * NextToken/MaxResults pagination with the deprecated PageNumber/PageSize as a fallback
- * (NextToken/MaxResults win when both are given). MaxResults below `floor` count as `floor`.
+ * (NextToken/MaxResults win when both are given). MaxResults below `floor` count as `floor`;
+ * above `max` they are refused, or count as `max` where the API documents that (`capAtMax`:
+ * DescribeInstances, DescribeNetworkInterfaces).
  */
-export function pageByToken<T>(p: Params, all: T[], opts: { max: number; floor?: number; pageSizeMax?: number }): Page<T> {
+export function pageByToken<T>(p: Params, all: T[], opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean }): Page<T> {
   const token = p.str("NextToken");
   const maxRaw = p.int("MaxResults", { min: 0 });
   if (token !== undefined || maxRaw !== undefined || (!p.has("PageNumber") && !p.has("PageSize"))) {
     let size = maxRaw ?? 10;
-    if (size > opts.max) throw invalid("MaxResults", `Valid range: 1 to ${opts.max}.`);
+    if (size > opts.max) {
+      if (!opts.capAtMax) throw invalid("MaxResults", `Valid range: 1 to ${opts.max}.`);
+      size = opts.max;
+    }
     if (size < (opts.floor ?? 1)) size = opts.floor ?? 1;
     const start = token ? decodeToken(token) : 0;
     const items = all.slice(start, start + size);
