@@ -339,6 +339,8 @@ export const ecsActions: Record<string, Handler> = {
     const typeId = p.req("InstanceType");
     const vswId = p.req("VSwitchId");
     const amount = p.int("Amount", { min: 1, max: 100 }) ?? 1;
+    const stored = e.tokenLookup("ecs", "RunInstances", p);
+    if (stored) return stored;
     const spec = instanceType(typeId);
     if (!spec) throw err(400, "InvalidInstanceType.ValueNotSupported", `The specified InstanceType "${typeId}" does not exist or is not sold in this zone.`);
     if (!image(imageId)) throw err(404, "InvalidImageId.NotFound", `The specified ImageId "${imageId}" does not exist.`);
@@ -360,8 +362,6 @@ export const ecsActions: Record<string, Handler> = {
       if (problem) throw problem;
     }
     if (e.availableIpCount(vswId) < amount) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
-    const stored = e.tokenLookup("ecs", "RunInstances", p);
-    if (stored) return stored;
     if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const now = isoNow(e.now());
     const name = p.str("InstanceName");
@@ -502,24 +502,28 @@ export const ecsActions: Record<string, Handler> = {
   CreateNetworkInterface(e, p) {
     const regionId = e.regionParam(p)!;
     const vswId = p.req("VSwitchId");
-    const vsw = e.world.vswitches[vswId];
-    if (!vsw || vsw.regionId !== regionId) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
     const single = p.str("SecurityGroupId");
     const multi = p.list("SecurityGroupIds");
     if (single && multi.length) throw err(400, "InvalidParameter.Conflict", "SecurityGroupId and SecurityGroupIds.N are mutually exclusive.");
     const sgIds = single ? [single] : multi;
     if (!sgIds.length) throw missing("SecurityGroupId");
     if (sgIds.length > 5) throw invalid("SecurityGroupIds", "At most 5 security groups.");
-    for (const id of sgIds) {
-      const sg = e.world.securityGroups[id];
-      if (!sg || sg.regionId !== regionId) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
-      if (sg.vpcId !== vsw.vpcId) throw err(403, "InvalidOperation.VpcMismatch", "The security group and the vSwitch are not in the same VPC.");
-    }
     const list = p.list("PrivateIpAddress");
     const count = p.int("SecondaryPrivateIpAddressCount", { min: 1, max: 49 });
     if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
     const name = p.str("NetworkInterfaceName");
     if (name !== undefined && (name.length < 2 || name.length > 128 || !/^[\p{L}]/u.test(name) || /^https?:\/\//.test(name))) throw invalid("NetworkInterfaceName", "2 to 128 characters, starting with a letter.");
+    // A retry with the same token returns the first result before anything it created
+    // (its IPs, for one) could make the checks below fail.
+    const stored = e.tokenLookup("ecs", "CreateNetworkInterface", p);
+    if (stored) return stored;
+    const vsw = e.world.vswitches[vswId];
+    if (!vsw || vsw.regionId !== regionId) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
+    for (const id of sgIds) {
+      const sg = e.world.securityGroups[id];
+      if (!sg || sg.regionId !== regionId) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
+      if (sg.vpcId !== vsw.vpcId) throw err(403, "InvalidOperation.VpcMismatch", "The security group and the vSwitch are not in the same VPC.");
+    }
     const primary = p.str("PrimaryIpAddress");
     const requested = [...(primary ? [primary] : []), ...list];
     checkRepeated(requested);
@@ -529,8 +533,6 @@ export const ecsActions: Record<string, Handler> = {
     }
     const total = 1 + (list.length || count || 0);
     if (total > e.world.quotas.ipsPerAvailableEni) throw err(403, "InvalidOperation.Ipv4CountExceeded", `An ENI that is not attached can have at most ${e.world.quotas.ipsPerAvailableEni} private IPv4 addresses.`);
-    const stored = e.tokenLookup("ecs", "CreateNetworkInterface", p);
-    if (stored) return stored;
     const inRegion = Object.values(e.world.enis).filter((x) => x.regionId === regionId).length;
     if (inRegion >= e.world.quotas.eniPerRegion) throw err(403, "MaxEniCountExceeded", "The maximum number of ENIs in this region has been reached.");
     const primaryIp = primary ?? e.allocIps(vswId, 1, new Set(list))[0]!;

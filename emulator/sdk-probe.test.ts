@@ -22,3 +22,22 @@ describe("pagination follows the documented ranges", () => {
     await expectApiError(t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: -1 })), "InvalidParameter", 400);
   });
 });
+
+describe("ClientToken", () => {
+  it("a retried CreateNetworkInterface / RunInstances that named its IPs returns the first result instead of 'IP already in use'", async () => {
+    const eniReq = { regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, primaryIpAddress: "172.16.0.100", privateIpAddress: ["172.16.0.101"], clientToken: "probe-eni-1" };
+    const first = await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest(eniReq));
+    const again = await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest(eniReq));
+    expect(again.body!.networkInterfaceId).toBe(first.body!.networkInterfaceId);
+    expect(again.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress)).toEqual(["172.16.0.100", "172.16.0.101"]);
+    const all = await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, primaryIpAddress: "172.16.0.100" }));
+    expect(all.body!.networkInterfaceSets!.networkInterfaceSet).toHaveLength(1);
+
+    const runReq = { regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, privateIpAddress: "172.16.0.110", clientToken: "probe-run-1" };
+    const run1 = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(runReq));
+    const run2 = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(runReq));
+    expect(run2.body!.instanceIdSets!.instanceIdSet).toEqual(run1.body!.instanceIdSets!.instanceIdSet);
+    // without a token, the same IP is refused as before
+    await expectApiError(t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ ...eniReq, clientToken: undefined })), "InvalidPrivateIpAddress.Duplicated", 400);
+  });
+});
