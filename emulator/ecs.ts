@@ -422,6 +422,17 @@ export const ecsActions: Record<string, Handler> = {
     return {};
   },
 
+  // Reported as Starting until the guest is back (the short Stopping phase is not shown).
+  RebootInstance(e, p) {
+    const i = instanceById(e, p.req("InstanceId"));
+    if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
+    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    p.bool("ForceStop"); // checked for a true/false value; a forced reboot takes as long here
+    i.status = "Starting";
+    e.schedule("instance.started", i.instanceId, e.latencies.instanceStart);
+    return {};
+  },
+
   DeleteInstance(e, p) {
     const i = instanceById(e, p.req("InstanceId"));
     const force = p.bool("Force") ?? false;

@@ -4,7 +4,7 @@
 // coerced or dropped by the SDK, so the test compares the raw body with the model).
 import { describe, expect, it } from "vitest";
 import { $Ecs } from "./sdk";
-import { DEMO, TOKYO, expectApiError, setupTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, setupTestEmulator, waitFor } from "./test-helpers";
 
 const t = setupTestEmulator({ resetEachTest: true });
 const R = TOKYO;
@@ -39,5 +39,23 @@ describe("ClientToken", () => {
     expect(run2.body!.instanceIdSets!.instanceIdSet).toEqual(run1.body!.instanceIdSets!.instanceIdSet);
     // without a token, the same IP is refused as before
     await expectApiError(t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ ...eniReq, clientToken: undefined })), "InvalidPrivateIpAddress.Duplicated", 400);
+  });
+});
+
+describe("RebootInstance (listed in the API reference)", () => {
+  it("Running → Starting → Running; an instance that is not Running is IncorrectInstanceStatus; unknown id 404; DryRun", async () => {
+    t.emu.setLatencies({ instanceStart: 200 });
+    const status = async (id: string) =>
+      (await t.ecs.describeInstanceStatus(new $Ecs.DescribeInstanceStatusRequest({ regionId: R, instanceId: [id] }))).body!.instanceStatuses!.instanceStatus![0]!.status;
+    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1, dryRun: true })), "DryRunOperation", 400);
+    expect(await status(DEMO.web1)).toBe("Running");
+    const r = await t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1, forceStop: true }));
+    expect(r.body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(await status(DEMO.web1)).toBe("Starting");
+    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1 })), "IncorrectInstanceStatus", 403);
+    await waitFor(() => status(DEMO.web1), (s) => s === "Running");
+    expect(await status(DEMO.web1)).toBe("Running");
+    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: "i-nothere" })), "InvalidInstanceId.NotFound", 404);
+    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({})), "MissingParameter", 400);
   });
 });
