@@ -3,7 +3,8 @@
 // response field has the type the SDK model declares (a mistyped field is silently
 // coerced or dropped by the SDK, so the test compares the raw body with the model).
 import { describe, expect, it } from "vitest";
-import { $Ecs } from "./sdk";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { $Ecs, $Vpc } from "./sdk";
 import { DEMO, TOKYO, expectApiError, setupTestEmulator, waitFor } from "./test-helpers";
 
 const t = setupTestEmulator({ resetEachTest: true });
@@ -57,5 +58,97 @@ describe("RebootInstance (listed in the API reference)", () => {
     expect(await status(DEMO.web1)).toBe("Running");
     await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: "i-nothere" })), "InvalidInstanceId.NotFound", 404);
     await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({})), "MissingParameter", 400);
+  });
+});
+
+// ---- raw bodies through the SDK's own callApi, compared with its response models ----
+type Model = { names(): Record<string, string>; types(): Record<string, unknown> };
+const isModel = (x: unknown): x is Model => typeof x === "function" && typeof (x as Model).names === "function";
+
+/** Fields whose wire value has another type than the SDK model declares (the SDK would coerce or throw). */
+function typeMismatches(raw: unknown, model: Model, path: string, out: string[] = []): string[] {
+  const body = raw as Record<string, unknown>;
+  const types = model.types();
+  for (const [field, wire] of Object.entries(model.names())) {
+    const v = body[wire];
+    const ty = types[field] as string | Model | { type: string; itemType: unknown };
+    if (v === undefined || v === null) continue;
+    const where = `${path}.${wire}`;
+    if (typeof ty === "string") {
+      if (!["any", "map", "Readable"].includes(ty) && typeof v !== ty) out.push(`${where}: ${ty} expected, got ${JSON.stringify(v)}`);
+    } else if (isModel(ty)) {
+      if (typeof v !== "object" || Array.isArray(v)) out.push(`${where}: object expected`);
+      else typeMismatches(v, ty, where, out);
+    } else if (ty?.type === "array") {
+      if (!Array.isArray(v)) out.push(`${where}: array expected`);
+      else
+        for (const item of v) {
+          if (isModel(ty.itemType)) typeMismatches(item, ty.itemType, `${where}[]`, out);
+          else if (typeof ty.itemType === "string" && typeof item !== ty.itemType) out.push(`${where}[]: ${ty.itemType} expected, got ${JSON.stringify(item)}`);
+        }
+    }
+  }
+  return out;
+}
+
+async function rawBody(product: "ecs" | "vpc", action: string, query: Record<string, unknown>) {
+  const client = (product === "ecs" ? t.ecs : t.vpc) as unknown as { callApi(p: unknown, r: unknown, o: unknown): Promise<{ body: unknown }> };
+  const params = new $OpenApiUtil.Params({
+    action,
+    version: product === "ecs" ? "2014-05-26" : "2016-04-28",
+    protocol: "HTTPS",
+    pathname: "/",
+    method: "POST",
+    authType: "AK",
+    style: "RPC",
+    reqBodyType: "formData",
+    bodyType: "json",
+  });
+  const res = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query(query) }), {});
+  const models = (product === "ecs" ? $Ecs : $Vpc) as unknown as Record<string, unknown>;
+  const model = models[`${action}ResponseBody`];
+  if (!isModel(model)) throw new Error(`no model for ${action}`);
+  return typeMismatches(res.body, model, action);
+}
+
+describe("response fields have the types the SDK models declare", () => {
+  it("every action, with ENIs attached, secondary IPs and EIPs bound in NAT mode", async () => {
+    // a world where the nested parts are filled in
+    await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.61"] }));
+    await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await t.vpc.associateEipAddress(
+      new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.61" }),
+    );
+    t.emu.settle();
+    const calls: Array<["ecs" | "vpc", string, Record<string, unknown>]> = [
+      ["ecs", "DescribeRegions", {}],
+      ["ecs", "DescribeZones", { RegionId: R }],
+      ["ecs", "DescribeInstanceTypes", {}],
+      ["ecs", "DescribeInstances", { RegionId: R }],
+      ["ecs", "DescribeInstanceStatus", { RegionId: R }],
+      ["ecs", "DescribeNetworkInterfaces", { RegionId: R }],
+      ["ecs", "DescribeNetworkInterfaceAttribute", { RegionId: R, NetworkInterfaceId: DEMO.secondaryEni }],
+      ["ecs", "DescribeAccountAttributes", { RegionId: R }],
+      ["ecs", "DescribeCloudAssistantStatus", { RegionId: R }],
+      ["ecs", "DescribeSecurityGroups", { RegionId: R }],
+      ["ecs", "CreateNetworkInterface", { RegionId: R, VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg, SecondaryPrivateIpAddressCount: 2 }],
+      ["ecs", "AssignPrivateIpAddresses", { RegionId: R, NetworkInterfaceId: DEMO.secondaryEni, SecondaryPrivateIpAddressCount: 1 }],
+      ["ecs", "RunInstances", { RegionId: R, ImageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", InstanceType: "ecs.g7.large", VSwitchId: DEMO.vswB, SecurityGroupId: DEMO.sg }],
+      ["ecs", "StopInstance", { InstanceId: DEMO.web2 }],
+      ["vpc", "DescribeRegions", {}],
+      ["vpc", "DescribeZones", { RegionId: R }],
+      ["vpc", "DescribeVpcs", { RegionId: R }],
+      ["vpc", "DescribeVSwitches", { RegionId: R }],
+      ["vpc", "DescribeEipAddresses", { RegionId: R }],
+      ["vpc", "AllocateEipAddress", { RegionId: R }],
+      ["vpc", "CreateVpc", { RegionId: R, CidrBlock: "192.168.0.0/16" }],
+    ];
+    const problems: string[] = [];
+    for (const [product, action, query] of calls) problems.push(...(await rawBody(product, action, query)));
+    expect(problems).toEqual([]);
+    // what an SDK user reads: a pay-as-you-go EIP has no order, so no NaN order id either
+    const eip = await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R }));
+    expect(eip.body!.allocationId).toMatch(/^eip-/);
+    expect(eip.body!.orderId).toBeUndefined();
   });
 });

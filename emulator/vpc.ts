@@ -232,7 +232,8 @@ export const vpcActions: Record<string, Handler> = {
       allocationTime: isoNow(e.now()),
       binding: null,
     };
-    const body = { AllocationId: id, EipAddress: ip, ResourceGroupId: "rg-acfmdemo0000000", OrderId: "" };
+    // OrderId (a number) comes only with subscription (PrePaid) EIPs.
+    const body = { AllocationId: id, EipAddress: ip, ResourceGroupId: "rg-acfmdemo0000000" };
     e.tokenStore("vpc", "AllocateEipAddress", p, body);
     return body;
   },
