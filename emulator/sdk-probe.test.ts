@@ -63,7 +63,7 @@ describe("RebootInstance (listed in the API reference)", () => {
 
 // ---- raw bodies through the SDK's own callApi, compared with its response models ----
 type Model = { names(): Record<string, string>; types(): Record<string, unknown> };
-const isModel = (x: unknown): x is Model => typeof x === "function" && typeof (x as Model).names === "function";
+const isModel = (x: unknown): x is Model => typeof x === "function" && typeof (x as unknown as Model).names === "function";
 
 /** Fields whose wire value has another type than the SDK model declares (the SDK would coerce or throw). */
 function typeMismatches(raw: unknown, model: Model, path: string, out: string[] = []): string[] {
