@@ -135,7 +135,11 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   expect((await out.request.get(`/api/deployments/${deploymentId}/progress`)).status()).toBe(404);
   const resp = await out.goto(`/deployments/${deploymentId}`);
   expect(resp?.status()).toBe(404);
-  await out.goto("/");
+  // The 404 says what may have happened and leads back, in the app's own look.
+  await expect(out.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(out.getByTestId("status-page")).not.toContainText(deploymentId);
+  await out.getByRole("link", { name: "Go to deployments" }).click();
+  await expect(out.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
   await expect(out.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
   await expect(out.locator("main")).not.toContainText(deploymentId);
 
