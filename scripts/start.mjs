@@ -3,6 +3,7 @@
 // Demo mode = no real Alibaba Cloud credentials configured (see README).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 
@@ -10,6 +11,10 @@ const root = path.resolve(import.meta.dirname, "..");
 process.chdir(root);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const port = env.PORT ?? "3000";
+const dataDir = path.resolve(env.DATA_DIR ?? "data");
+const cloudMode = env.EIPILOT_MODE === "cloud" || (env.EIPILOT_MODE !== "demo" && Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID));
+// Only the embedded database and the demo emulator keep state in DATA_DIR: replicas on PostgreSQL in cloud mode may share it.
+const embeddedState = !cloudMode || !/^postgres(ql)?:\/\//.test(env.DATABASE_URL?.trim() ?? "");
 const log = (msg) => console.log(`[eipilot] ${msg}`);
 const children = [];
 
@@ -41,6 +46,63 @@ function run(cmd, args, extraEnv = {}) {
   }
 }
 
+/** Resolves when nothing listens on the port; Next would only find out after the build and the migrations. */
+function portIsFree(p) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(Number(p), () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * One server per data directory: the embedded database (PGlite) and the
+ * emulator's state file belong to one process at a time, and a second
+ * `npm start` on the same directory would open them as well. A lock file holds
+ * the owner's pid; one left by a process that is gone is taken over.
+ */
+function lockDataDir() {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, "eipilot.pid");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
+      process.on("exit", () => {
+        try {
+          if (fs.readFileSync(lock, "utf8").trim() === String(process.pid)) fs.rmSync(lock);
+        } catch {
+          // already gone (the directory was removed under us)
+        }
+      });
+      return;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(lock, "utf8").trim());
+      if (owner && isAlive(owner)) {
+        console.error(`[eipilot] another EIPilot (pid ${owner}) is running with the data directory ${dataDir}; stop it first, or give this one its own: DATA_DIR=<dir> npm start`);
+        process.exit(1);
+      }
+      fs.rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+// Refuse before the build and the migrations, which take minutes and touch the data directory.
+if (!(await portIsFree(port))) {
+  console.error(`[eipilot] port ${port} is already in use; stop what listens there, or choose another port: PORT=<port> npm start`);
+  process.exit(1);
+}
+if (embeddedState) lockDataDir();
+
 const nodeBin = process.execPath;
 const tsx = ["--import", "tsx"];
 
@@ -52,11 +114,8 @@ if (needsBuild()) {
 log("applying database migrations…");
 run(nodeBin, ["--experimental-wasm-modules", "--no-warnings", ...tsx, "lib/db/migrate-cli.ts", "apply"]);
 
-const cloudMode = env.EIPILOT_MODE === "cloud" || (env.EIPILOT_MODE !== "demo" && Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID));
 
 async function startEmulator() {
-  const dataDir = path.resolve(env.DATA_DIR ?? "data");
-  fs.mkdirSync(dataDir, { recursive: true });
   const args = [...tsx, "emulator/cli.ts", "--port", env.EMULATOR_PORT ?? "0", "--state", path.join(dataDir, "emulator-state.json")];
   // Lab mode (instances backed by network namespaces, Cloud Assistant runs for real) when it can.
   const labOff =
@@ -90,7 +149,7 @@ if (cloudMode) {
 } else {
   emulatorEndpoint = await startEmulator();
   log(`demo mode: Alibaba Cloud emulator at http://${emulatorEndpoint}`);
-  fs.writeFileSync(path.join(path.resolve(env.DATA_DIR ?? "data"), "emulator-endpoint"), emulatorEndpoint + "\n"); // read by e2e tests (fault injection)
+  fs.writeFileSync(path.join(dataDir, "emulator-endpoint"), emulatorEndpoint + "\n"); // read by e2e tests (fault injection)
 }
 
 const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
