@@ -46,12 +46,12 @@ function run(cmd, args, extraEnv = {}) {
   }
 }
 
-/** Resolves when nothing listens on the port; Next would only find out after the build and the migrations. */
-function portIsFree(p) {
+/** Why the port cannot be listened on (null: it can); Next would only find out after the build and the migrations. */
+function portProblem(p) {
   return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(Number(p), () => probe.close(() => resolve(true)));
+    probe.once("error", (e) => resolve(e.code === "EADDRINUSE" ? "is already in use; stop what listens there, or choose another port" : `cannot be listened on (${e.code})`));
+    probe.listen(Number(p), () => probe.close(() => resolve(null)));
   });
 }
 
@@ -97,8 +97,9 @@ function isAlive(pid) {
 }
 
 // Refuse before the build and the migrations, which take minutes and touch the data directory.
-if (!(await portIsFree(port))) {
-  console.error(`[eipilot] port ${port} is already in use; stop what listens there, or choose another port: PORT=<port> npm start`);
+const problem = /^\d{1,5}$/.test(port) && Number(port) < 65536 ? await portProblem(port) : "is not a port number (1–65535)";
+if (problem) {
+  console.error(`[eipilot] port ${port} ${problem}: PORT=<port> npm start`);
   process.exit(1);
 }
 if (embeddedState) lockDataDir();

@@ -53,6 +53,13 @@ describe("npm start refuses what it cannot serve", () => {
     }
   });
 
+  it("says so when PORT is not a port number", async () => {
+    const r = await start({ PORT: "30OO", DATA_DIR: dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("port 30OO is not a port number (1–65535)");
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
   it("will not open a data directory another running EIPilot holds", async () => {
     // This test's own process stands for the running server.
     fs.writeFileSync(path.join(dataDir, "eipilot.pid"), `${process.pid}\n`);
