@@ -64,7 +64,7 @@ describe("property: valid specs", () => {
     );
   });
 
-  it.skipIf(!has("shellcheck"))("yield scripts that pass shellcheck -S warning", () => {
+  it.skipIf(!has("shellcheck"))("yield scripts that pass shellcheck at its default severity", () => {
     fc.assert(
       fc.property(validSpec, (spec) => {
         expect(lintBundles([generateBundle(spec)], true)).toBe("");

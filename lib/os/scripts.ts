@@ -1,4 +1,4 @@
-import { LIBRARY, PERSIST_SCRIPT, addrArgs, eniArgs, header, liveSection } from "./shell";
+import { LIBRARY, PERSIST_SCRIPT, addrArgs, eniArgs, header, liveSection, withLibrary } from "./shell";
 import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 
 // apply.sh / verify.sh / rollback.sh and the boot-time persist script.
@@ -110,7 +110,7 @@ warn_shadows() {
 export function applyScript(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
   const shadowArgs = plan.shadowArgs;
   const shadows = shadowArgs ? spec.interfaces.map((e) => `warn_shadows '${e.mac}' '${e.device}' ${shadowArgs(e)}`) : [];
-  return [
+  return withLibrary([
     header({
       name: "apply.sh",
       os: spec.os,
@@ -139,11 +139,11 @@ export function applyScript(spec: NormalizedSpec, specSha256: string, plan: Fami
     'rm -rf "$STATE_DIR/tmp"',
     'log "applied; run verify.sh to check"',
     "",
-  ].join("\n");
+  ]);
 }
 
 export function persistScript(spec: NormalizedSpec, specSha256: string): string {
-  return [
+  return withLibrary([
     header({
       name: PERSIST_SCRIPT,
       os: spec.os,
@@ -154,14 +154,14 @@ export function persistScript(spec: NormalizedSpec, specSha256: string): string 
     LIBRARY,
     liveSection(spec),
     "",
-  ].join("\n");
+  ]);
 }
 
 export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
   const checks = spec.interfaces.map(
     (e) => `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}'`).join(" ")}`,
   );
-  return [
+  return withLibrary([
     header({
       name: "verify.sh",
       os: spec.os,
@@ -269,11 +269,11 @@ printf '{"ok":%s,"os":"%s","specSha256":"%s","dst":"%s","echoUrl":%s,"checks":%d
 [ "$OK" = true ] || exit 1
 exit 0
 `,
-  ].join("\n");
+  ]);
 }
 
 export function rollbackScript(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
-  return [
+  return withLibrary([
     header({
       name: "rollback.sh",
       os: spec.os,
@@ -352,5 +352,5 @@ ${plan.postRollback.join("\n")}
 rm -rf "$STATE_DIR"
 log "rolled back"
 `,
-  ].join("\n");
+  ]);
 }

@@ -22,15 +22,22 @@ export function header(h: ScriptHeader): string {
   ].join("\n");
 }
 
-/** Shared functions. Files are only written under ${ROOT:-/}; ip/sysctl act on the current network namespace. */
-export const LIBRARY = `
-ROOT="\${ROOT:-/}"
-ROOT="\${ROOT%/}"
-STATE_DIR="$ROOT${STATE_DIR}"
-RECORD=""
+/**
+ * Shared functions. Files are only written under ${ROOT:-/}; ip/sysctl act on the current network namespace.
+ * Blocks are separated by blank lines; library() gives each script only the blocks it uses.
+ */
+const LIBRARY_TEXT = `
 export LC_ALL=C
 
+ROOT="\${ROOT:-/}"
+ROOT="\${ROOT%/}"
+
+STATE_DIR="$ROOT${STATE_DIR}"
+
+RECORD=""
+
 log() { printf 'eipilot: %s\\n' "$*" >&2; }
+
 die() { log "error: $*"; exit 1; }
 
 # The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
@@ -176,6 +183,50 @@ drop_secondary_defaults() {
   done
 }
 `;
+
+type LibraryBlock = { text: string; defines: string[] };
+
+/** LIBRARY_TEXT cut at blank lines; each block names the functions and variables it defines. */
+const BLOCKS: LibraryBlock[] = LIBRARY_TEXT.split(/\n\n+/)
+  .map((b) => b.trim())
+  .filter(Boolean)
+  .map((text) => ({
+    text,
+    defines: [...text.matchAll(/^(?:([A-Za-z_][A-Za-z0-9_]*)\(\) \{|([A-Z_]+)=)/gm)].map((m) => m[1] ?? m[2]!),
+  }));
+
+const usesName = (text: string, name: string) =>
+  /^[A-Z_]+$/.test(name)
+    ? new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text) // a variable is used where it is read
+    : new RegExp(`(?<![A-Za-z0-9_$-])${name}(?![A-Za-z0-9_-])`).test(text);
+
+/** Where a script's parts (see withLibrary) take the shared functions. */
+export const LIBRARY = "\0eipilot-library\0";
+
+/**
+ * Joins a script's parts, putting at LIBRARY the library blocks the parts after it use, directly
+ * or through another included block. A function the script never calls would be dead code
+ * (shellcheck SC2317), a variable it never reads an SC2034 warning.
+ */
+export function withLibrary(parts: string[]): string {
+  const at = parts.indexOf(LIBRARY);
+  if (at < 0) return parts.join("\n");
+  const script = parts.slice(at + 1).join("\n");
+  const included = new Set<LibraryBlock>(BLOCKS.filter((b) => b.defines.length === 0));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const b of BLOCKS) {
+      if (included.has(b)) continue;
+      const users = [script, ...[...included].map((o) => o.text)];
+      if (b.defines.some((name) => users.some((t) => usesName(t, name)))) {
+        included.add(b);
+        grew = true;
+      }
+    }
+  }
+  const lib = "\n" + BLOCKS.filter((b) => included.has(b)).map((b) => b.text).join("\n\n") + "\n";
+  return [...parts.slice(0, at), lib, ...parts.slice(at + 1)].join("\n");
+}
 
 /** `IP:PRIORITY` arguments for configure_eni. */
 export function addrArgs(eni: NormalizedEni): string {

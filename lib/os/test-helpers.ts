@@ -51,7 +51,10 @@ export function shellFiles(bundle: Bundle): string[] {
   return bundle.files.filter((f) => f.path.endsWith(".sh")).map((f) => f.path);
 }
 
-/** bash -n and shellcheck -S warning over every shell script of the bundles; returns problems ("" = clean). */
+/**
+ * bash -n and shellcheck at its default severity (style notes too, as `shellcheck apply.sh` run by
+ * hand reports them) over every shell script of the bundles; returns problems ("" = clean).
+ */
 export function lintBundles(bundles: Bundle[], withShellcheck: boolean): string {
   const problems: string[] = [];
   for (const b of bundles) {
@@ -63,7 +66,7 @@ export function lintBundles(bundles: Bundle[], withShellcheck: boolean): string 
         if (r.status !== 0) problems.push(`bash -n ${f}: ${r.stderr}`);
       }
       if (withShellcheck) {
-        const r = spawnSync("shellcheck", ["-S", "warning", "-s", "bash", ...files], { encoding: "utf8" });
+        const r = spawnSync("shellcheck", ["-s", "bash", ...files], { encoding: "utf8" });
         if (r.status !== 0) problems.push(`shellcheck (${b.os}):\n${r.stdout}${r.stderr}`);
       }
     } finally {

@@ -9,13 +9,17 @@
 set -euo pipefail
 umask 022
 
-ROOT="${ROOT:-/}"
-ROOT="${ROOT%/}"
-STATE_DIR="$ROOT/var/lib/eipilot"
-RECORD=""
 export LC_ALL=C
 
+ROOT="${ROOT:-/}"
+ROOT="${ROOT%/}"
+
+STATE_DIR="$ROOT/var/lib/eipilot"
+
+RECORD=""
+
 log() { printf 'eipilot: %s\n' "$*" >&2; }
+
 die() { log "error: $*"; exit 1; }
 
 # The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
@@ -38,18 +42,6 @@ has_addr() { addr_owners "$2" | grep -xF -- "$1" >/dev/null; }
 # How many rules "PRIO: from IP lookup TABLE" exist (exact fields, no regex).
 rule_count() {
   ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
-}
-
-table_has_default() {
-  ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
-}
-
-table_has_subnet() {
-  ip -4 route show table "$1" 2>/dev/null | awk -v n="$2" -v d="$3" '$1 == n && $2 == "dev" && $3 == d { f = 1 } END { exit !f }'
-}
-
-route_get_dev() {
-  ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
 }
 
 state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }

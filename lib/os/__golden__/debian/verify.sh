@@ -8,14 +8,9 @@
 
 set -uo pipefail
 
-ROOT="${ROOT:-/}"
-ROOT="${ROOT%/}"
-STATE_DIR="$ROOT/var/lib/eipilot"
-RECORD=""
 export LC_ALL=C
 
 log() { printf 'eipilot: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 # The interface that carries MAC $1 (lower case). ENIs are found by MAC, never trusted by name.
 eni_dev() {
@@ -49,115 +44,6 @@ table_has_subnet() {
 
 route_get_dev() {
   ip -4 route get "$1" from "$2" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if (!f && $i == "dev") { print $(i + 1); f = 1 } }'
-}
-
-state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
-
-# Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
-record() {
-  [ -n "$RECORD" ] || return 0
-  mkdir -p "$STATE_DIR"
-  state_has "$1" "$2" || printf '%s\n' "$2" >> "$STATE_DIR/$1"
-}
-
-sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
-
-set_sysctl() {
-  local p cur
-  p=$(sysctl_path "$1")
-  if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
-  cur=$(cat "$p")
-  if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
-    record sysctl "$1 $cur"
-  fi
-  [ "$cur" = "$2" ] || printf '%s\n' "$2" > "$p"
-}
-
-# Checks before anything changes: every ENI present, no address sitting on another interface.
-# Usage: preflight_eni MAC DEVICE IP...
-preflight_eni() {
-  local mac=$1 want=$2 dev ip owner
-  shift 2
-  dev=$(eni_dev "$mac")
-  [ -n "$dev" ] || die "no interface has MAC $mac (expected $want); attach the ENI first"
-  if [ "$dev" != "$want" ]; then
-    log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
-  fi
-  MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
-  for ip in "$@"; do
-    for owner in $(addr_owners "$ip"); do
-      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
-    done
-  done
-}
-
-# Live configuration of one ENI; idempotent, no network service involved.
-# Usage: configure_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY...
-configure_eni() {
-  local mac=$1 plen=$3 net=$4 gw=$5 table=$6 dev a ip pref n src=""
-  shift 6
-  dev=$(eni_dev "$mac")
-  [ -n "$dev" ] || die "no interface has MAC $mac"
-  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
-    ip link set dev "$dev" up
-    record links "$dev"
-  fi
-  # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
-  set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
-  set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
-  set_sysctl "net.ipv4.conf.$dev.arp_announce" 2
-  for a in "$@"; do
-    ip=${a%%:*}
-    [ -n "$src" ] || src=$ip
-    if ! has_addr "$dev" "$ip"; then
-      # noprefixroute: the subnet route goes to the ENI's own table, the main table stays as it was.
-      if ! ip -4 addr add "$ip/$plen" dev "$dev" noprefixroute 2>/dev/null; then
-        log "warning: kernel refused noprefixroute; adding $ip/$plen with a main-table prefix route"
-        ip -4 addr add "$ip/$plen" dev "$dev"
-      fi
-      record addrs "$dev $ip/$plen"
-    fi
-  done
-  ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
-  record routes "$net/$plen dev $dev table $table"
-  ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
-  record routes "default via $gw dev $dev table $table"
-  for a in "$@"; do
-    ip=${a%%:*}
-    pref=${a##*:}
-    n=$(rule_count "$pref" "$ip" "$table")
-    if [ "$n" -eq 0 ]; then
-      ip -4 rule add from "$ip" lookup "$table" priority "$pref"
-      record rules "$pref $ip $table"
-    fi
-    while [ "$n" -gt 1 ]; do
-      log "removing a duplicate rule: $pref from $ip lookup $table"
-      ip -4 rule del from "$ip" lookup "$table" priority "$pref"
-      n=$((n - 1))
-    done
-  done
-}
-
-# DHCP on a secondary ENI can add a second main-table default route that steals the
-# primary ENI's traffic. Remove such routes, but only while another default route remains.
-drop_secondary_defaults() {
-  local dev line keep
-  keep=$(ip -4 route show table main exact 0.0.0.0/0 | awk -v m="$MANAGED_DEVS" '
-    BEGIN { split(m, d, " "); for (k in d) own[d[k]] = 1 }
-    { for (i = 1; i < NF; i++) if ($i == "dev" && !($(i + 1) in own)) { n++; break } } END { print n + 0 }')
-  for dev in $MANAGED_DEVS; do
-    ip -4 route show table main exact 0.0.0.0/0 | awk -v d="$dev" '{ for (i = 1; i < NF; i++) if ($i == "dev" && $(i + 1) == d) { print; break } }' |
-      while read -r line; do
-        if [ "$keep" -eq 0 ]; then
-          log "warning: the only default route goes via secondary ENI $dev; leaving it"
-          continue
-        fi
-        log "removing main-table default route via secondary ENI: $line"
-        # shellcheck disable=SC2086 # a route line from iproute2, split on purpose
-        ip -4 route del $line
-        record mainroutes "$line"
-      done
-  done
 }
 
 
