@@ -2,9 +2,13 @@
 // parameter ranges, idempotency, the actions the API reference lists, and that every
 // response field has the type the SDK model declares (a mistyped field is silently
 // coerced or dropped by the SDK, so the test compares the raw body with the model).
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
-import { $Ecs, $Vpc } from "./sdk";
+import { $Ecs, $Vpc, ecsClient, vpcClient } from "./sdk";
 import { DEMO, TOKYO, expectApiError, setupTestEmulator, waitFor } from "./test-helpers";
 
 const t = setupTestEmulator({ resetEachTest: true });
@@ -150,5 +154,101 @@ describe("response fields have the types the SDK models declare", () => {
     const eip = await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R }));
     expect(eip.body!.allocationId).toMatch(/^eip-/);
     expect(eip.body!.orderId).toBeUndefined();
+  });
+});
+
+// ---- the command line (contract 3 of DESIGN.md) ----
+const ROOT = path.resolve(import.meta.dirname, "..");
+type Cli = { port: number; stop(): Promise<number | null> };
+
+/** Starts `emulator/cli.ts` and waits for its `listening on …` line. */
+function startCli(args: string[]): Promise<Cli> {
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(out);
+      if (m) resolve({ port: Number(m[1]), stop: () => (child.kill("SIGTERM"), exited) });
+    });
+    void exited.then((code) => reject(new Error(`emulator exited ${code}: ${out}${err}`)));
+  });
+}
+
+/** Runs `emulator/cli.ts` that is expected to refuse its arguments. */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  return new Promise((r) =>
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      r({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe("command line", () => {
+  it("--seed, --state across a restart, an added key pair next to the demo pair, loopback admin endpoints", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "emu-probe-"));
+    const seed = path.join(dir, "seed.json");
+    const state = path.join(dir, "state.json");
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        regions: [{ regionId: "cn-shanghai", zones: [{ zoneId: "cn-shanghai-b" }] }],
+        vpcs: [{ regionId: "cn-shanghai", cidrBlock: "10.0.0.0/16", vSwitches: [{ zoneId: "cn-shanghai-b", cidrBlock: "10.0.1.0/24", name: "sw" }], securityGroups: [{ name: "sg" }] }],
+        instances: [{ name: "box", vSwitch: "sw", instanceType: "ecs.g7.large", imageId: "aliyun_3_x64_20G_alibase_20240528.vhd" }],
+        eips: [{ regionId: "cn-shanghai" }],
+      }),
+    );
+    const args = ["--seed", seed, "--state", state, "--latencies", "zero", "--access-key-id", "LTAIprobe", "--access-key-secret", "probe-secret"];
+    let cli = await startCli(["--port", "0", ...args]);
+    try {
+      const opts = { endpoint: `127.0.0.1:${cli.port}`, regionId: "cn-shanghai" };
+      const mine = vpcClient({ ...opts, accessKeyId: "LTAIprobe", accessKeySecret: "probe-secret" });
+      const eips = (await mine.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai" }))).body!.eipAddresses!.eipAddress!;
+      expect(eips).toHaveLength(1);
+      const allocated = (await vpcClient(opts).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-shanghai", name: "survives" }))).body!.allocationId!;
+      await expectApiError(ecsClient({ ...opts, accessKeyId: "LTAIprobe", accessKeySecret: "wrong" }).describeRegions(new $Ecs.DescribeRegionsRequest({})), "SignatureDoesNotMatch", 400);
+      const health = await fetch(`http://127.0.0.1:${cli.port}/_emulator/health`);
+      expect(await health.json()).toEqual({ ok: true });
+      expect(await cli.stop()).toBe(0);
+
+      cli = await startCli(["--port", "0", ...args]);
+      const after = vpcClient({ endpoint: `127.0.0.1:${cli.port}`, regionId: "cn-shanghai" });
+      const kept = await after.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai", allocationId: allocated }));
+      expect(kept.body!.eipAddresses!.eipAddress![0]!.name).toBe("survives");
+      const dump = (await (await fetch(`http://127.0.0.1:${cli.port}/_emulator/state`)).json()) as { eips: Record<string, unknown> };
+      expect(Object.keys(dump.eips)).toContain(allocated);
+      expect((await fetch(`http://127.0.0.1:${cli.port}/_emulator/reset`, { method: "POST" })).status).toBe(200);
+      const reset = await after.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai" }));
+      expect(reset.body!.totalCount).toBe(1);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it("bad flags or files end with one clear line on stderr and a non-zero exit, not a stack trace", async () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [["--port", "abc"], 2, /--port must be a number from 0 to 65535/],
+      [["--port", "0", "--bogus"], 2, /Unknown option '--bogus'/],
+      [["--port", "0", "--access-key-id", "LTAIx"], 2, /--access-key-id and --access-key-secret go together/],
+      [["--port", "0", "--seed", "/nonexistent/seed.json"], 1, /cannot start: seed file \/nonexistent\/seed\.json: ENOENT/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(" ")).toBe(code);
+      expect(r.stderr.split("\n")[0]).toMatch(/^emulator: /);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(r.stdout).not.toContain("listening on");
+    }
   });
 });

@@ -117,12 +117,17 @@ export type DriftOp =
   | { op: "deleteEni"; networkInterfaceId: string }
   | { op: "releaseEip"; allocationId: string };
 
-function readJsonArg<T>(v: T | string | undefined): T | undefined {
+/** JSON text or a JSON file; errors name what was being read (`what`: "seed", "faults", "state"). */
+function readJsonArg<T>(v: T | string | undefined, what: string): T | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "string") return v;
   const t = v.trim();
-  if (t.startsWith("{") || t.startsWith("[")) return JSON.parse(t) as T;
-  return JSON.parse(readFileSync(t, "utf8")) as T;
+  const inline = t.startsWith("{") || t.startsWith("[");
+  try {
+    return JSON.parse(inline ? t : readFileSync(t, "utf8")) as T;
+  } catch (e) {
+    throw new Error(`${what} ${inline ? "JSON" : `file ${t}`}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -150,10 +155,10 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders: 
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  const seed = readJsonArg<Seed>(options.seed) ?? DEFAULT_SEED;
+  const seed = readJsonArg<Seed>(options.seed, "seed") ?? DEFAULT_SEED;
   const now = options.now ?? Date.now;
   let world: World | undefined;
-  if (options.statePath && existsSync(options.statePath)) world = JSON.parse(readFileSync(options.statePath, "utf8")) as World;
+  if (options.statePath && existsSync(options.statePath)) world = readJsonArg<World>(options.statePath, "state");
   const engine = new Engine(seed, { latencies: { ...DEMO_LATENCIES, ...options.latencies }, runner: options.runner ?? null, now, world });
   let lab: LabWorld | null = null;
   if (options.lab) {
@@ -169,7 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw e;
     }
   }
-  const faults = new Faults(readJsonArg<FaultSpecInput>(options.faults) ?? {});
+  const faults = new Faults(readJsonArg<FaultSpecInput>(options.faults, "faults") ?? {});
   engine.transitionHook = (kind) => faults.transition(kind);
 
   const creds = new Map<string, string>();
