@@ -152,4 +152,66 @@ describe("CLI: npm run -s routes", () => {
       rmSync(d, { recursive: true, force: true });
     }
   });
+
+  it("a spec file that is missing, a directory or not JSON: the reason on stderr, exit 2; a UTF-8 byte-order mark is fine", () => {
+    const d = tmp();
+    try {
+      writeFileSync(path.join(d, "broken.json"), '{"os": "ubuntu", ');
+      writeFileSync(path.join(d, "bom.json"), "\uFEFF" + JSON.stringify(EXAMPLE));
+      const cases: [string, RegExp][] = [
+        [path.join(d, "missing.json"), /cannot read .*missing\.json: no such file or directory/],
+        [d, /cannot read .*: it is a directory/],
+        [path.join(d, "broken.json"), /broken\.json is not valid JSON/],
+      ];
+      for (const [spec, re] of cases) {
+        const r = cli(["--spec", spec, "--out", path.join(d, "out")]);
+        expect(r.status, spec).toBe(2);
+        expect(r.stderr).toMatch(re);
+        expect(r.stdout).toBe("");
+      }
+      expect(existsSync(path.join(d, "out"))).toBe(false);
+      const bom = cli(["--spec", path.join(d, "bom.json")]);
+      expect(bom.status, bom.stderr).toBe(0);
+      expect(JSON.parse(bom.stdout).os).toBe("centos7");
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("--out that cannot take the bundle: the path and reason on stderr, exit 1, nothing written, no stack trace", () => {
+    const d = tmp();
+    try {
+      const spec = path.join(d, "spec.json");
+      writeFileSync(spec, JSON.stringify(EXAMPLE));
+      writeFileSync(path.join(d, "a-file"), "");
+      const busy = path.join(d, "busy");
+      mkdirSync(busy);
+      writeFileSync(path.join(busy, "files"), "not a directory"); // where files/etc/... would go
+      const cases: [string, RegExp][] = [
+        [path.join(d, "a-file"), /a-file exists and is not a directory/],
+        [path.join(d, "a-file", "sub"), /a-file exists and is not a directory/],
+        [busy, /busy\/files exists and is not a directory/],
+        // Node's own recursive mkdir loops forever here; the CLI must give up with a reason.
+        [`/proc/eipilot-routes-test-${process.pid}/out`, /cannot create directory \/proc\/eipilot-routes-test-\d+: no such file or directory/],
+      ];
+      for (const [out, re] of cases) {
+        const r = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), "--spec", spec, "--out", out], {
+          encoding: "utf8",
+          timeout: 30_000,
+        });
+        expect(r.status, `${out}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toMatch(re);
+        expect(r.stderr).toContain("nothing was written");
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(readdirSync(busy)).toEqual(["files"]);
+      expect(readdirSync(d).sort()).toEqual(["a-file", "busy", "spec.json"]);
+      // Writing into the same directory twice gives the same bundle, with no staging left behind.
+      const out = path.join(d, "new", "bundle");
+      for (let i = 0; i < 2; i++) expect(cli(["--spec", spec, "--out", out]).status).toBe(0);
+      expect(walk(out).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
 });

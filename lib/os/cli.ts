@@ -1,14 +1,20 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { generateBundle, SpecError } from "./bundle";
+import { BundleWriteError, ioReason, writeBundleDir } from "./write-bundle";
 
 // npm run -s routes -- --spec <spec.json> [--out <dir>]   (DESIGN.md contract 4)
-// Writes the bundle under --out, or prints a JSON listing on stdout. Invalid spec: stderr, exit 2.
+// Writes the bundle under --out, or prints a JSON listing on stdout. Invalid spec or arguments:
+// stderr, exit 2. --out that cannot take the bundle: stderr, exit 1. Nothing is written on error.
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`routes: ${msg}\n`);
   process.stderr.write("usage: npm run -s routes -- --spec <spec.json> [--out <dir>]\n");
   process.exit(2);
+}
+
+function fail(msg: string, code: number): never {
+  process.stderr.write(`routes: ${msg}\n`);
+  process.exit(code);
 }
 
 function main(argv: string[]) {
@@ -23,21 +29,24 @@ function main(argv: string[]) {
   }
   if (!specPath) usage("--spec is required");
 
+  let text: string;
+  try {
+    text = readFileSync(specPath, "utf8");
+  } catch (e) {
+    fail(`cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code === "EISDIR" ? "it is a directory" : ioReason(e)}`, 2);
+  }
   let input: unknown;
   try {
-    input = JSON.parse(readFileSync(specPath, "utf8"));
+    input = JSON.parse(text.replace(/^\uFEFF/, "")); // a byte-order mark from an editor is not part of the JSON
   } catch (e) {
-    usage(`cannot read ${specPath}: ${(e as Error).message}`);
+    fail(`${specPath} is not valid JSON: ${(e as Error).message}`, 2);
   }
 
   let bundle;
   try {
     bundle = generateBundle(input);
   } catch (e) {
-    if (e instanceof SpecError) {
-      process.stderr.write(`routes: ${e.message}\n`);
-      process.exit(2);
-    }
+    if (e instanceof SpecError) fail(e.message, 2);
     throw e;
   }
 
@@ -45,11 +54,11 @@ function main(argv: string[]) {
     process.stdout.write(JSON.stringify(bundle, null, 2) + "\n");
     return;
   }
-  for (const f of bundle.files) {
-    const dst = path.join(out, f.path);
-    mkdirSync(path.dirname(dst), { recursive: true });
-    writeFileSync(dst, f.content, { mode: parseInt(f.mode, 8) });
-    chmodSync(dst, parseInt(f.mode, 8)); // the umask must not weaken or widen the mode
+  try {
+    writeBundleDir(out, bundle.files);
+  } catch (e) {
+    if (e instanceof BundleWriteError) fail(`${e.message}; nothing was written`, 1);
+    throw e;
   }
   process.stderr.write(`routes: wrote ${bundle.files.length} files to ${out} (bundle sha256 ${bundle.sha256})\n`);
 }
