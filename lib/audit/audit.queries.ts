@@ -4,21 +4,21 @@ import "server-only";
 import { z } from "zod";
 import { db as defaultDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { plainText } from "@/lib/validation/text";
+import { plainText, type FieldName } from "@/lib/validation/text";
 
 /** A search term: text the database can compare (no NUL, no unpaired surrogate), trimmed. */
-const term = (subject: string, max: number) => plainText(subject, { rule: "storable", trim: true }).max(max).optional();
+const term = (subject: FieldName, max: number) => plainText(subject, { rule: "storable", trim: true }).max(max).optional();
 
 export const auditFilterSchema = z.object({
   from: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
   to: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
   /** A user id or the exact label (email) recorded with the event. */
-  actor: term("The actor filter", 200),
+  actor: term("actorFilter", 200),
   /** Exact action, or a prefix ending in "*" ("cloud:*", "app:config.*"). */
-  action: term("The action filter", 200),
+  action: term("actionFilter", 200),
   /** A resource id among the event's targets (i-…, eni-…, eip-…, config id…). */
-  resource: term("The resource filter", 200),
-  deploymentId: term("The deployment filter", 64),
+  resource: term("resourceFilter", 200),
+  deploymentId: term("deploymentFilter", 64),
   outcome: z.enum(["success", "failure"]).optional(),
 });
 /** `actorUserId` is never read from a URL: resolveActor fills it from the team's members. */

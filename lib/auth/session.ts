@@ -7,6 +7,7 @@ import { auth } from "./auth";
 import { can, type Capability, type Role } from "./permissions";
 import { ensurePersonalTeam, listMemberships, type Membership } from "@/lib/teams/team.service";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
 
 export type SessionUser = { id: string; name: string; email: string };
 export type TeamContext = { user: SessionUser; team: Membership; role: Role; memberships: Membership[] };
@@ -36,12 +37,12 @@ export async function requireTeamPage(capability: Capability): Promise<TeamConte
 /** For actions and route handlers: throws a UserFacingError instead of redirecting. */
 export async function requireTeam(capability: Capability, teamId?: string): Promise<TeamContext> {
   const s = await getSessionUser();
-  if (!s) throw new UserFacingError("Please sign in again.", { code: "UNAUTHENTICATED" });
+  if (!s) throw new UserFacingError(msg("auth.signInAgain"), { code: "UNAUTHENTICATED" });
   const ctx = teamId ? await resolveTeam(s.user, teamId, true) : await resolveTeam(s.user, s.activeTeamId, false);
   // A forged or foreign team id looks exactly like one that does not exist.
-  if (!ctx) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
+  if (!ctx) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
   if (!can(ctx.role, capability)) {
-    throw new UserFacingError(`Your role (${ctx.role}) cannot do this.`, { code: "FORBIDDEN" });
+    throw new UserFacingError(msg("auth.roleCannot", { role: msg(`roles.${ctx.role}`) }), { code: "FORBIDDEN" });
   }
   return ctx;
 }

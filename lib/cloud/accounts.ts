@@ -5,6 +5,8 @@ import { db } from "@/lib/db/client";
 import { decryptSecret, encryptSecret, maskKeyId } from "@/lib/server/crypto";
 import { demoMode, env } from "@/lib/server/env";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
+import { safeParseIn } from "@/lib/validation/messages";
 import { appendAuditEventIn } from "@/lib/audit/chain";
 import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
@@ -54,11 +56,11 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
   const parsed = cloudAccountInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserFacingError(issue.message, { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" });
+    throw new UserFacingError((l) => safeParseIn(l, cloudAccountInput, raw).error?.issues[0]?.message ?? issue.message, { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" });
   }
   const input: CloudAccountInput = parsed.data;
   const taken = await db().cloudAccount.findFirst({ where: { teamId, name: input.name }, select: { id: true } });
-  if (taken) throw new UserFacingError(`An account named “${input.name}” already exists in this team`, { field: "name" });
+  if (taken) throw new UserFacingError(msg("cloud.nameTaken", { name: input.name }), { field: "name" });
   const secret = { accessKeySecret: input.accessKeySecret, ...(input.kind === "sts" ? { securityToken: input.securityToken } : {}) };
   // The account and its audit event commit together or not at all.
   const row = await db().$transaction(async (tx) => {
@@ -81,7 +83,7 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
 export async function deleteCloudAccount(teamId: string, actorId: string, id: string, actorLabel: string | null = null) {
   await db().$transaction(async (tx) => {
     const { count } = await tx.cloudAccount.deleteMany({ where: { id, teamId } });
-    if (count !== 1) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+    if (count !== 1) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
     await appendAuditEventIn(tx, { teamId, actorType: "user", actorId, actorLabel, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
   });
 }
@@ -96,12 +98,12 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
     where: { id: cloudAccountId, teamId },
     select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true },
   });
-  if (!row) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+  if (!row) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const secret = JSON.parse(decryptSecret(row.secretCiphertext)) as { accessKeySecret: string; securityToken?: string };
   switch (row.kind) {
     case "demo": {
       const endpoint = env().EMULATOR_ENDPOINT;
-      if (!endpoint) throw new UserFacingError("The demo account needs the emulator; start EIPilot with `npm start` in demo mode.");
+      if (!endpoint) throw new UserFacingError(msg("cloud.demoNeedsEmulator"));
       return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, endpoint };
     }
     case "access_key":
@@ -124,7 +126,7 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
 /** "Test connection": DescribeRegions with the account's credentials (audited like every cloud call). */
 export async function testCloudAccount(teamId: string, actorId: string, id: string): Promise<{ regions: number; regionIds: string[] }> {
   const account = await db().cloudAccount.findFirst({ where: { id, teamId }, select: { defaultRegion: true } });
-  if (!account) throw new UserFacingError("No such cloud account in this team", { code: "NOT_FOUND" });
+  if (!account) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const creds = await loadCloudCredentials(teamId, id);
   const body = await cloudCall({ db: db(), teamId, creds, regionId: account.defaultRegion, actorType: "user", actorId }, "DescribeRegions", {});
   const regions = ((body.Regions as { Region?: { RegionId?: string }[] } | undefined)?.Region ?? []).map((r) => r.RegionId ?? "").filter(Boolean);

@@ -10,14 +10,16 @@ import {
   addRevision, createConfig, createShareLink, duplicateConfig, importConfigFile, revokeShareLink, saveConfigFromDeployment, setArchived, updateConfigMeta,
   type Actor,
 } from "./config.service";
-import { CONFIG_FILE_MAX_BYTES, CONFIG_NAME_MAX, SHARE_HOURS_MESSAGE, SHARE_MAX_HOURS } from "./config.schema";
+import { CONFIG_FILE_MAX_BYTES, CONFIG_NAME_MAX, SHARE_MAX_HOURS } from "./config.schema";
+import { zmsg } from "@/lib/validation/messages";
 
 const teamId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
 const actorOf = (ctx: TeamContext & { meta: RequestMeta }): Actor => ({ id: ctx.user.id, email: ctx.user.email, clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent });
 // Human messages: an API client (or a form that skipped its own checks) reads them as they are.
-const shareHours = z.number(SHARE_HOURS_MESSAGE).int(SHARE_HOURS_MESSAGE).min(1, SHARE_HOURS_MESSAGE).max(SHARE_MAX_HOURS, SHARE_HOURS_MESSAGE);
-const meta = { name: z.string().max(CONFIG_NAME_MAX + 80, `Keep the config name to ${CONFIG_NAME_MAX} characters or fewer.`), description: z.string().max(4000).optional(), tags: z.array(z.string().max(64)).max(40).optional() };
+const shareHoursMessage = zmsg("configs.shareHours", { max: SHARE_MAX_HOURS });
+const shareHours = z.number(shareHoursMessage).int(shareHoursMessage).min(1, shareHoursMessage).max(SHARE_MAX_HOURS, shareHoursMessage);
+const meta = { name: z.string().max(CONFIG_NAME_MAX + 80, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX })), description: z.string().max(4000).optional(), tags: z.array(z.string().max(64)).max(40).optional() };
 
 export const createConfigAction = teamAction(
   "configs.manage",
@@ -83,9 +85,9 @@ export const setArchivedAction = teamAction(
 export const importConfigsAction = teamAction(
   "configs.manage",
   // A little headroom over the file limit so the service can report the size itself.
-  z.object({ teamId, text: z.string().max(CONFIG_FILE_MAX_BYTES * 4, "The file is too large.") }),
+  z.object({ teamId, text: z.string().max(CONFIG_FILE_MAX_BYTES * 4, zmsg("configs.fileTooLarge")) }),
   async ({ text }, ctx) => {
-    const r = await importConfigFile(ctx.team.teamId, actorOf(ctx), text);
+    const r = await importConfigFile(ctx.team.teamId, actorOf(ctx), text, ctx.meta.locale);
     if (r.ok) revalidatePath("/configs");
     return r;
   },

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { OS_FAMILIES, type DeploymentSpec } from "@/lib/deploy/spec.schema";
 import { plainText } from "@/lib/validation/text";
+import { safeParseIn, zmsg, ztext } from "@/lib/validation/messages";
+import type { Locale } from "@/lib/i18n/locales";
 
 export const CONFIG_SPEC_VERSION = 1 as const;
 /** Version of the export/import file format (not of the spec inside it). */
@@ -17,9 +19,8 @@ export const MAX_REVISIONS_PER_IMPORT = 50;
 export const CONFIG_NAME_MAX = 120;
 /** A share link lives at most 30 days. */
 export const SHARE_MAX_HOURS = 24 * 30;
-export const SHARE_HOURS_MESSAGE = `A share link lives 1 to ${SHARE_MAX_HOURS} hours.`;
 
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
 
 // A revision is immutable and parsed again with this schema whenever it is read,
 // so a spec field that gained a refusal would make stored revisions unreadable:
@@ -31,22 +32,22 @@ export const configInstance = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing") }).strict(),
   z.object({
     mode: z.literal("create"),
-    zoneId: plainText("The zone id", { rule: "storable" }).min(1).max(64),
-    instanceType: z.string().regex(/^ecs\.[a-z0-9.-]+$/, "must look like ecs.…").max(64),
+    zoneId: plainText("zoneId", { rule: "storable" }).min(1).max(64),
+    instanceType: z.string().regex(/^ecs\.[a-z0-9.-]+$/, zmsg("configs.instanceType")).max(64),
     /** Public image ids only; custom images (m-…) belong to one account. */
-    imageId: plainText("The image id", { rule: "storable" }).min(1).max(128).refine((s) => !/^m-/.test(s), "custom image ids belong to one account").optional(),
+    imageId: plainText("imageId", { rule: "storable" }).min(1).max(128).refine((s) => !/^m-/.test(s), zmsg("configs.customImage")).optional(),
     systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
   }).strict(),
 ]);
 
 export const configEni = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing") }).strict(),
-  z.object({ mode: z.literal("create"), name: plainText("The ENI name", { rule: "multiline" }).max(128).optional() }).strict(),
+  z.object({ mode: z.literal("create"), name: plainText("eniName", { rule: "multiline" }).max(128).optional() }).strict(),
 ]);
 
 export const configPrivateIps = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).strict()
-    .refine((v) => new Set(v.addresses).size === v.addresses.length, { message: "addresses must be unique", path: ["addresses"] }),
+    .refine((v) => new Set(v.addresses).size === v.addresses.length, { ...zmsg("spec.addressesUnique"), path: ["addresses"] }),
   z.object({ mode: z.literal("count"), count: z.number().int().min(0).max(49) }).strict(),
 ]);
 
@@ -58,7 +59,7 @@ export const configEip = z.object({
 
 export const configSpecSchema = z.object({
   configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
-  regionId: z.string().regex(/^[a-z]{2}-[a-z0-9-]+$/, "must be a region id like ap-northeast-1").max(64),
+  regionId: z.string().regex(/^[a-z]{2}-[a-z0-9-]+$/, zmsg("configs.regionId")).max(64),
   instance: configInstance,
   eni: configEni,
   privateIps: configPrivateIps,
@@ -67,16 +68,16 @@ export const configSpecSchema = z.object({
   eipAllocation: z.object({
     bandwidth: z.number().int().min(1).max(500).default(5),
     internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
-    namePrefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, "letters, digits and _ . : - only").max(100).default("eipilot"),
+    namePrefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, zmsg("configs.namePrefixChars")).max(100).default("eipilot"),
   }).strict().prefault({}),
   allowStopInstance: z.boolean().default(false),
   os: z.enum(OS_FAMILIES),
   traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
 }).strict().superRefine((s, ctx) => {
   const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
-  if (s.eips.length > slots) ctx.addIssue({ code: "custom", path: ["eips"], message: `${s.eips.length} EIPs but only ${slots} private IPs to map them to` });
+  if (s.eips.length > slots) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }) });
   const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-  if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: "two EIPs map to the same private IP" });
+  if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
 });
 
 export type ConfigSpec = z.output<typeof configSpecSchema>;
@@ -88,9 +89,9 @@ export function secondaryCount(s: Pick<ConfigSpec, "privateIps">): number {
 
 /**
  * Strips every credential and account-specific id from a deployment spec (a
- * draft may be incomplete: missing parts become errors of the result).
+ * draft may be incomplete: missing parts become errors of the result, written in `locale`).
  */
-export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, unknown>): z.ZodSafeParseResult<ConfigSpec> {
+export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, unknown>, locale: Locale = "en"): z.ZodSafeParseResult<ConfigSpec> {
   const s = spec as Record<string, unknown> & Partial<DeploymentSpec>;
   const inst = s.instance as Record<string, unknown> | undefined;
   const eni = s.eni as Record<string, unknown> | undefined;
@@ -112,16 +113,16 @@ export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, u
     os: s.os,
     traffic: s.traffic,
   };
-  return configSpecSchema.safeParse(candidate);
+  return safeParseIn(locale, configSpecSchema, candidate);
 }
 
 // ---------------------------------------------------------------- metadata and files
 
 /** Names and descriptions are plain text: stored as given, always rendered escaped. */
-export const configNameSchema = plainText("The config name", { trim: true }).min(1, "Give the config a name.").max(CONFIG_NAME_MAX, `Keep the config name to ${CONFIG_NAME_MAX} characters or fewer.`);
-export const configDescriptionSchema = plainText("The description", { rule: "multiline" }).max(2000).default("");
-export const configMessageSchema = plainText("The revision message", { rule: "multiline" }).max(500).default("");
-export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, "tags: letters, digits and _ . : / - only");
+export const configNameSchema = plainText("configName", { trim: true }).min(1, zmsg("configs.nameRequired")).max(CONFIG_NAME_MAX, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX }));
+export const configDescriptionSchema = plainText("description", { rule: "multiline" }).max(2000).default("");
+export const configMessageSchema = plainText("revisionMessage", { rule: "multiline" }).max(500).default("");
+export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, zmsg("configs.tagChars"));
 export const tagsSchema = z.array(tagSchema).max(20).default([]).transform((t) => [...new Set(t)]);
 
 export const configMetaSchema = z.object({
@@ -143,7 +144,7 @@ export const configFileEntrySchema = z.object({
 }).strict();
 
 export const configFileSchema = z.object({
-  schemaVersion: z.literal(CONFIG_FILE_SCHEMA_VERSION, `unsupported schemaVersion (this EIPilot reads version ${CONFIG_FILE_SCHEMA_VERSION})`),
+  schemaVersion: z.literal(CONFIG_FILE_SCHEMA_VERSION, zmsg("configs.schemaVersion", { version: CONFIG_FILE_SCHEMA_VERSION })),
   kind: z.literal("eipilot.configs"),
   exportedAt: z.string().optional(),
   configs: z.array(configFileEntrySchema).min(1).max(MAX_CONFIGS_PER_IMPORT),

@@ -8,6 +8,9 @@ import { db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg, type Translatable } from "@/lib/i18n/errors";
+import type { Locale } from "@/lib/i18n/locales";
+import { issueLines, safeParseIn, zodProblems } from "@/lib/validation/messages";
 import { signToken, verifyToken } from "@/lib/server/crypto";
 import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
@@ -15,7 +18,7 @@ import { tarArchive } from "@/lib/os/tar";
 import { textProblem } from "@/lib/validation/text";
 import {
   CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMessageSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
-  secondaryCount, SHARE_HOURS_MESSAGE, SHARE_MAX_HOURS, type ConfigFile, type ConfigSpec,
+  secondaryCount, SHARE_MAX_HOURS, type ConfigFile, type ConfigSpec,
 } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
@@ -31,9 +34,6 @@ async function audit(tx: Tx, teamId: string, actor: Actor, action: string, targe
   });
 }
 
-function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ""): string[] {
-  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".") || "file"}: ${i.message}`);
-}
 
 // ---------------------------------------------------------------- reads
 
@@ -66,16 +66,16 @@ export async function getConfig(teamId: string, id: string) {
       revisions: { orderBy: { revision: "desc" }, select: { revision: true, message: true, createdAt: true, createdById: true, spec: true } },
     },
   });
-  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   return t;
 }
 
 export async function getRevision(teamId: string, id: string, revision?: number): Promise<{ name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec }> {
   const t = await db().configTemplate.findFirst({ where: { id, teamId }, select: { name: true, description: true, tags: true, latestRevision: true } });
-  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   const n = revision ?? t.latestRevision;
   const r = await db().configRevision.findFirst({ where: { templateId: id, revision: n, template: { teamId } }, select: { spec: true } });
-  if (!r) throw new UserFacingError(`Revision ${n} not found.`, { code: "NOT_FOUND" });
+  if (!r) throw new UserFacingError(msg("configs.revisionNotFound", { revision: n }), { code: "NOT_FOUND" });
   return { name: t.name, description: t.description, tags: t.tags, revision: n, spec: configSpecSchema.parse(r.spec) };
 }
 
@@ -89,7 +89,7 @@ export async function diffRevisions(teamId: string, id: string, from: number, to
 /** A revision's message: plain text (line breaks allowed), refused before anything is written. */
 function revisionMessage(message: string | undefined): string {
   const m = configMessageSchema.safeParse(message);
-  if (!m.success) throw new UserFacingError(issuesOf(m.error, "message").join("; "), { code: "INVALID_INPUT", field: "message" });
+  if (!m.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMessageSchema, message, "message") }), { code: "INVALID_INPUT", field: "message" });
   return m.data;
 }
 
@@ -97,9 +97,9 @@ export type CreateConfigInput = { name: string; description?: string; tags?: str
 
 export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput, then?: (tx: Tx, id: string) => Promise<void>): Promise<{ id: string; revision: number }> {
   const meta = configMetaSchema.safeParse(input);
-  if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  if (!meta.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
   const spec = configSpecSchema.safeParse(input.spec);
-  if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  if (!spec.success) throw new UserFacingError(msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }), { code: "INVALID_INPUT", field: "spec" });
   const message = revisionMessage(input.message);
   const created = await db().$transaction(async (tx) => {
     const c = await tx.configTemplate.create({
@@ -119,23 +119,23 @@ export async function createConfig(teamId: string, actor: Actor, input: CreateCo
 /** Appends an immutable revision. `expectedRevision` guards against a concurrent edit. */
 export async function addRevision(teamId: string, actor: Actor, id: string, input: { spec: unknown; message?: string; expectedRevision?: number }): Promise<{ revision: number }> {
   const spec = configSpecSchema.safeParse(input.spec);
-  if (!spec.success) throw new UserFacingError(`The spec is not a valid config: ${issuesOf(spec.error, "spec").join("; ")}`, { code: "INVALID_INPUT", field: "spec" });
+  if (!spec.success) throw new UserFacingError(msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }), { code: "INVALID_INPUT", field: "spec" });
   const message = revisionMessage(input.message);
   const revision = await db().$transaction(async (tx) => {
     const t = await tx.configTemplate.findFirst({ where: { id, teamId }, select: { latestRevision: true, archived: true } });
-    if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
-    if (t.archived) throw new UserFacingError("Archived configs are read-only. Restore it first.", { code: "ARCHIVED" });
+    if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
+    if (t.archived) throw new UserFacingError(msg("configs.archived"), { code: "ARCHIVED" });
     if (input.expectedRevision !== undefined && input.expectedRevision !== t.latestRevision) {
-      throw new UserFacingError(`Someone saved revision ${t.latestRevision} meanwhile. Reload and try again.`, { code: "CONFLICT" });
+      throw new UserFacingError(msg("configs.savedMeanwhile", { revision: t.latestRevision }), { code: "CONFLICT" });
     }
     // A revision is a change: the same spec again would only add a copy to the history.
     const latest = await tx.configRevision.findUnique({ where: { templateId_revision: { templateId: id, revision: t.latestRevision } }, select: { spec: true } });
     if (latest && diffSpecs(latest.spec, spec.data).length === 0) {
-      throw new UserFacingError(`Nothing changed since revision ${t.latestRevision}: edit the spec first.`, { code: "NO_CHANGE", field: "spec" });
+      throw new UserFacingError(msg("configs.nothingChanged", { revision: t.latestRevision }), { code: "NO_CHANGE", field: "spec" });
     }
     const next = t.latestRevision + 1;
     const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
-    if (cas.count !== 1) throw new UserFacingError("Someone saved a revision meanwhile. Reload and try again.", { code: "CONFLICT" });
+    if (cas.count !== 1) throw new UserFacingError(msg("configs.revisionMeanwhile"), { code: "CONFLICT" });
     await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id } });
     await audit(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
@@ -145,10 +145,10 @@ export async function addRevision(teamId: string, actor: Actor, id: string, inpu
 
 export async function updateConfigMeta(teamId: string, actor: Actor, id: string, input: { name: string; description?: string; tags?: string[] }) {
   const meta = configMetaSchema.safeParse(input);
-  if (!meta.success) throw new UserFacingError(issuesOf(meta.error).join("; "), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  if (!meta.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
-    if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+    if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
     await audit(tx, teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
   });
 }
@@ -159,10 +159,12 @@ export async function updateConfigMeta(teamId: string, actor: Actor, id: string,
  */
 export async function saveConfigFromDeployment(teamId: string, actor: Actor, deploymentId: string, meta: { name: string; description?: string; tags?: string[] }) {
   const d = await db().deployment.findFirst({ where: { id: deploymentId, teamId }, select: { spec: true } });
-  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
-  const spec = configSpecFromDeployment((d.spec ?? {}) as Record<string, unknown>);
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
+  const stored = (d.spec ?? {}) as Record<string, unknown>;
+  const spec = configSpecFromDeployment(stored);
   if (!spec.success) {
-    throw new UserFacingError(`This deployment is not complete enough to save as a config: ${issuesOf(spec.error).join("; ")}`, { code: "INVALID_INPUT" });
+    const problems: Translatable = (l) => issueLines(configSpecFromDeployment(stored, l).error ?? { issues: [] }).join("; ");
+    throw new UserFacingError(msg("configs.deploymentIncomplete", { problems }), { code: "INVALID_INPUT" });
   }
   return createConfig(teamId, actor, { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
     (tx, id) => audit(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], { configId: id, deploymentId }));
@@ -179,7 +181,7 @@ export async function duplicateConfig(teamId: string, actor: Actor, id: string, 
 export async function setArchived(teamId: string, actor: Actor, id: string, archived: boolean) {
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
-    if (r.count !== 1) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+    if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
     await audit(tx, teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], { configId: id });
   });
 }
@@ -192,7 +194,7 @@ export async function exportConfigFile(teamId: string, ids: string[]): Promise<C
     orderBy: { createdAt: "asc" },
     select: { name: true, description: true, tags: true, revisions: { orderBy: { revision: "asc" }, select: { revision: true, message: true, spec: true } } },
   });
-  if (templates.length === 0) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
+  if (templates.length === 0) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   return {
     schemaVersion: CONFIG_FILE_SCHEMA_VERSION,
     kind: "eipilot.configs",
@@ -204,30 +206,31 @@ export async function exportConfigFile(teamId: string, ids: string[]): Promise<C
 export type ImportResult = { ok: true; created: { id: string; name: string }[] } | { ok: false; problems: string[] };
 
 /**
- * Validates the whole file and reports every problem; creates nothing unless
- * all of it is valid, and then creates everything in one transaction.
+ * Validates the whole file and reports every problem (in `locale`, the
+ * importer's language); creates nothing unless all of it is valid, and then
+ * creates everything in one transaction.
  */
-export async function importConfigFile(teamId: string, actor: Actor, text: string): Promise<ImportResult> {
+export async function importConfigFile(teamId: string, actor: Actor, text: string, locale: Locale = "en"): Promise<ImportResult> {
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > CONFIG_FILE_MAX_BYTES) return { ok: false, problems: [`file: ${bytes} bytes is larger than the ${CONFIG_FILE_MAX_BYTES} byte limit`] };
+  if (bytes > CONFIG_FILE_MAX_BYTES) return { ok: false, problems: [msg("import.tooLarge", { size: bytes, max: CONFIG_FILE_MAX_BYTES })(locale)] };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [`file: not valid JSON (${e instanceof Error ? e.message.slice(0, 120) : "parse error"})`] };
+    return { ok: false, problems: [msg("import.notJson", { details: e instanceof Error ? e.message.slice(0, 120) : "parse error" })(locale)] };
   }
   const problems: string[] = [];
   if (raw && typeof raw === "object" && "schemaVersion" in raw && (raw as { schemaVersion: unknown }).schemaVersion !== CONFIG_FILE_SCHEMA_VERSION) {
-    problems.push(`schemaVersion: ${JSON.stringify((raw as { schemaVersion: unknown }).schemaVersion)} is not supported (this EIPilot reads version ${CONFIG_FILE_SCHEMA_VERSION})`);
+    problems.push(msg("import.schemaVersion", { given: JSON.stringify((raw as { schemaVersion: unknown }).schemaVersion), version: CONFIG_FILE_SCHEMA_VERSION })(locale));
   }
-  const parsed = configFileSchema.safeParse(raw);
+  const parsed = safeParseIn(locale, configFileSchema, raw);
   if (!parsed.success) {
-    for (const p of issuesOf(parsed.error)) if (!p.startsWith("schemaVersion:") || problems.length === 0) problems.push(p);
+    for (const p of issueLines(parsed.error)) if (!p.startsWith("schemaVersion:") || problems.length === 0) problems.push(p);
     return { ok: false, problems };
   }
   for (const [i, c] of parsed.data.configs.entries()) {
     const revs = c.revisions.map((r) => r.revision);
-    if (new Set(revs).size !== revs.length) problems.push(`configs.${i}.revisions: revision numbers repeat`);
+    if (new Set(revs).size !== revs.length) problems.push(msg("import.revisionsRepeat", { index: i })(locale));
   }
   if (problems.length) return { ok: false, problems };
   const created = await db().$transaction(async (tx) => {
@@ -275,10 +278,10 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
       filename = `${base}.tf`; contentType = "text/plain";
       break;
     case "bundle": {
-      if (!guest) throw new UserFacingError("The guest bundle needs the ENI's MAC, primary IP, prefix length and gateway.", { code: "INVALID_INPUT" });
+      if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
       const secondaries = guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
       if (secondaries.length !== secondaryCount(r.spec)) {
-        throw new UserFacingError(`Give the ${secondaryCount(r.spec)} secondary private IPs the cloud assigned.`, { code: "INVALID_INPUT", field: "secondaryIps" });
+        throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(r.spec) }), { code: "INVALID_INPUT", field: "secondaryIps" });
       }
       try {
         const bundle = generateBundle({
@@ -289,7 +292,7 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
         const dir = `${base}-bundle`;
         body = new Uint8Array(gzipSync(tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode })))));
       } catch (e) {
-        if (e instanceof SpecError) throw new UserFacingError(e.errors.join("; "), { code: "INVALID_INPUT" });
+        if (e instanceof SpecError) throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), { code: "INVALID_INPUT" });
         throw e;
       }
       filename = `${base}-bundle.tar.gz`; contentType = "application/gzip";
@@ -297,7 +300,7 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
     }
     default: {
       const never: never = format;
-      throw new UserFacingError(`Unknown format ${String(never)}`, { code: "INVALID_INPUT" });
+      throw new UserFacingError(msg("configs.unknownFormat", { format: String(never) }), { code: "INVALID_INPUT" });
     }
   }
   // Nothing changes, but the record comes first: no export leaves unrecorded.
@@ -310,10 +313,10 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
 
 export async function createShareLink(teamId: string, actor: Actor, templateId: string, input: { revision?: number | null; expiresInHours: number }) {
   const hours = Math.floor(input.expiresInHours);
-  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(SHARE_HOURS_MESSAGE, { code: "INVALID_INPUT", field: "expiresInHours" });
+  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(msg("configs.shareHours", { max: SHARE_MAX_HOURS }), { code: "INVALID_INPUT", field: "expiresInHours" });
   const t = await db().configTemplate.findFirst({ where: { id: templateId, teamId }, select: { id: true, latestRevision: true } });
-  if (!t) throw new UserFacingError("Config not found.", { code: "NOT_FOUND" });
-  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError("No such revision.", { code: "NOT_FOUND", field: "revision" });
+  if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
+  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError(msg("configs.noSuchRevision"), { code: "NOT_FOUND", field: "revision" });
   const expiresAt = new Date(Date.now() + hours * 3600_000);
   const link = await db().$transaction(async (tx) => {
     const l = await tx.shareLink.create({
@@ -343,7 +346,7 @@ export async function listShareLinks(teamId: string, templateId: string) {
 export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
   await db().$transaction(async (tx) => {
     const r = await tx.shareLink.updateMany({ where: { id: linkId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
-    if (r.count !== 1) throw new UserFacingError("Share link not found or already revoked.", { code: "NOT_FOUND" });
+    if (r.count !== 1) throw new UserFacingError(msg("configs.shareLinkNotFound"), { code: "NOT_FOUND" });
     const link = await tx.shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
     await audit(tx, teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), { configId: link?.templateId });
   });

@@ -5,6 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
+import { msg } from "@/lib/i18n/errors";
 import { deploymentSpecSchema, draftSpecSchema, type DeploymentSpec } from "./spec.schema";
 import type { Plan, ResourcesRecord } from "./model";
 import { checkPreflight, hasErrors, type Finding } from "./preflight";
@@ -37,7 +38,7 @@ function executorOptions(): ExecutorOptions {
 
 async function load(teamId: string, id: string) {
   const d = await database().deployment.findFirst({ where: { id, teamId } });
-  if (!d) throw new RunRefused("NOT_FOUND", "Deployment not found.");
+  if (!d) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
   return d;
 }
 
@@ -70,7 +71,7 @@ export async function updateDraft(teamId: string, id: string, input: { name?: st
       ...(spec ? { spec: spec as never, status: "draft", preflight: null as never, plan: null as never, cloudAccountId: typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null, regionId: typeof spec.regionId === "string" ? spec.regionId : null } : {}),
     },
   });
-  if (r.count !== 1) throw new RunRefused("BAD_STATUS", "Only a draft can be edited.");
+  if (r.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.onlyDraftEditable"));
 }
 
 // ---------------------------------------------------------------- pre-flight and plan
@@ -125,7 +126,7 @@ export async function startDeployment(teamId: string, id: string, opts: { actorI
   const live = await readSnapshot(ctx, spec, prev);
   const findings = checkPreflight(spec, live, prev);
   await database().deployment.updateMany({ where: { id, teamId }, data: { preflight: { ok: !hasErrors(findings), findings, checkedAt: new Date().toISOString() } as never } });
-  if (hasErrors(findings)) throw new RunRefused("PREFLIGHT_FAILED", `Pre-flight failed: ${findings.filter((f) => f.severity === "error").map((f) => f.message.en).join(" ")}`, findings);
+  if (hasErrors(findings)) throw new RunRefused("PREFLIGHT_FAILED", msg("deploy.preflightFailed", { findings: (l) => findings.filter((f) => f.severity === "error").map((f) => f.message[l]).join(" ") }), findings);
   const plan = planApply(spec, live, prev);
   // What is known before the first call (ids of existing resources, addressing for the OS bundle).
   const record: ResourcesRecord = {
@@ -163,7 +164,7 @@ export async function cancelDeployment(teamId: string, id: string, opts: { actor
     if (r.count !== 1) {
       // Not running: a draft/ready deployment is simply marked cancelled.
       const c = await tx.deployment.updateMany({ where: { id, teamId, status: { in: ["draft", "ready"] } }, data: { status: "cancelled" } });
-      if (c.count !== 1) throw new RunRefused("BAD_STATUS", "Only a running or not yet started deployment can be cancelled.");
+      if (c.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.onlyRunningCancellable"));
     }
     await appendAuditEventIn(tx, { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
   });
@@ -232,7 +233,7 @@ const TERMINAL = new Set(["draft", "ready", "succeeded", "failed", "cancelled", 
 /** Everything the deployment page polls (stop polling when `terminal`). */
 export async function getProgress(teamId: string, id: string): Promise<Progress> {
   const d = await database().deployment.findFirst({ where: { id, teamId }, select: progressSelect });
-  if (!d) throw new RunRefused("NOT_FOUND", "Deployment not found.");
+  if (!d) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
   const steps = d.steps.map((s) => ({
     ...s,
     startedAt: s.startedAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@ import "server-only";
 // (instrumentation.ts) and, defensively, before each action that runs it.
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
 import { configureDeployEngine } from "./deployment.service";
 
 let wired = false;
@@ -13,7 +14,7 @@ export function ensureDeployEngine(): void {
   wired = true;
   configureDeployEngine({
     resolveCredentials: async ({ teamId, cloudAccountId }) => {
-      if (!cloudAccountId) throw new UserFacingError("This deployment has no cloud account.", { code: "NO_ACCOUNT" });
+      if (!cloudAccountId) throw new UserFacingError(msg("deploy.noAccount"), { code: "NO_ACCOUNT" });
       return loadCloudCredentials(teamId, cloudAccountId);
     },
   });

@@ -5,6 +5,7 @@
 // and a row lease (renewed while running) lets another process resume a run whose
 // server died. ResourceLock rows keep one run per instance and per ENI.
 import { UserFacingError } from "@/lib/server/errors";
+import { msg, statusWord, type Translatable } from "@/lib/i18n/errors";
 import { createHash, randomUUID } from "node:crypto";
 import os from "node:os";
 import pLimit from "p-limit";
@@ -64,10 +65,10 @@ const HINT_MS: Partial<Record<PlannedStep["action"], number>> = {
 export class RunRefused extends UserFacingError {
   constructor(
     readonly code: "NOT_FOUND" | "BAD_STATUS" | "LOCKED" | "PREFLIGHT_FAILED" | "NOTHING_TO_DO",
-    message: string,
+    text: Translatable,
     readonly context?: unknown,
   ) {
-    super(message, { code });
+    super(text, { code });
     this.name = "RunRefused";
   }
 }
@@ -115,12 +116,12 @@ export async function beginRun(
   let keys: string[] = [];
   await db.$transaction(async (tx) => {
     const dep = await tx.deployment.findFirst({ where: { id: args.deploymentId, teamId: args.teamId }, select: { id: true, status: true, spec: true, resources: true, plan: true } });
-    if (!dep) throw new RunRefused("NOT_FOUND", "Deployment not found.");
+    if (!dep) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
     const moved = await tx.deployment.updateMany({
       where: { id: dep.id, teamId: args.teamId, status: { in: args.from } },
       data: { status: to, phase: args.phase, cancelRequested: false, error: undefined, leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + leaseMs), startedAt: new Date(), finishedAt: null },
     });
-    if (moved.count !== 1) throw new RunRefused("BAD_STATUS", `The deployment is ${dep.status}; it cannot start ${args.phase === "apply" ? "applying" : "tearing down"} now.`);
+    if (moved.count !== 1) throw new RunRefused("BAD_STATUS", msg(args.phase === "apply" ? "deploy.cannotStartApply" : "deploy.cannotStartTeardown", { status: statusWord(dep.status) }));
     await tx.deployment.update({ where: { id: dep.id }, data: { error: null as never } });
     const spec = parseSpec(dep.spec);
     const record = (dep.resources ?? {}) as ResourcesRecord;
@@ -165,7 +166,9 @@ export async function beginRun(
 }
 
 function lockedBy(key: string, holder: { id: string; name: string; status: string }): RunRefused {
-  return new RunRefused("LOCKED", `${key.replace(":", " ")} is being changed by deployment “${holder.name}” (${holder.id}, ${holder.status}). Wait for it to finish or cancel it, then try again.`, { key, holder: holder.id });
+  const [kind, resourceId] = key.split(":") as [string, string];
+  const resource = msg(kind === "instance" ? "deploy.lockedInstance" : "deploy.lockedEni", { id: resourceId });
+  return new RunRefused("LOCKED", msg("deploy.locked", { resource, name: holder.name, id: holder.id, status: statusWord(holder.status) }), { key, holder: holder.id });
 }
 
 function redactStepParams(p: Record<string, unknown>) {
@@ -185,7 +188,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const owner = opts.owner ?? DEFAULT_OWNER;
   const leaseMs = opts.leaseMs ?? 30_000;
   const dep = await db.deployment.findFirst({ where: { id: deploymentId, leaseOwner: owner } });
-  if (!dep) throw new RunRefused("NOT_FOUND", "This process does not hold the deployment's lease.");
+  if (!dep) throw new RunRefused("NOT_FOUND", msg("deploy.noLease"));
   const phase = (dep.status === "tearing_down" ? "teardown" : "apply") as Phase;
   const spec = parseSpec(dep.spec);
   const plans = (dep.plan ?? {}) as StoredPlans;

@@ -8,6 +8,7 @@ import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
 import { describeEips, describeEnis, describeInstanceType, eipFromWire, eniFromWire, instanceFromWire, type EipView, type EniView, type InstanceView } from "@/lib/cloud/resources";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
 import { fixHint } from "@/lib/cloud/errors";
 import { getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
@@ -131,7 +132,7 @@ export async function loadInventory(teamId: string, q: { cloudAccountId: string;
   const [regionList, inst, enis, vsw, sgs, eips, types] = await Promise.all([
     regions(ctx), instances(ctx), secondaryEnis(ctx), vSwitches(ctx), securityGroups(ctx), describeEips(ctx), instanceTypes(ctx),
   ]);
-  if (!regionList.some((r) => r.regionId === q.regionId)) throw new UserFacingError(`Region ${q.regionId} is not available for this account.`, { code: "REGION_UNKNOWN", field: "regionId" });
+  if (!regionList.some((r) => r.regionId === q.regionId)) throw new UserFacingError(msg("deploy.regionUnknown", { regionId: q.regionId }), { code: "REGION_UNKNOWN", field: "regionId" });
   let chosen: Inventory["instance"] = null;
   const found = q.instanceId ? inst.find((i) => i.instanceId === q.instanceId) : undefined;
   if (found) {
@@ -174,11 +175,11 @@ export type Checks = { checkedAt: string; eniOnInstance: boolean; results: EipCh
 /** Reads the live state of a deployment's EIPs and records one result per EIP (deployment.checks). */
 export async function verifyDeployment(teamId: string, id: string, actorId?: string | null): Promise<Checks> {
   const d = await db().deployment.findFirst({ where: { id, teamId }, select: { id: true, spec: true, resources: true, cloudAccountId: true, status: true } });
-  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
   const spec = deploymentSpecSchema.parse(d.spec);
   const guestOf = async () => ((await db().deployment.findFirst({ where: { id, teamId }, select: { checks: true } }))?.checks as Checks | null)?.guest;
   const record = (d.resources ?? {}) as ResourcesRecord;
-  if (!d.cloudAccountId) throw new UserFacingError("This deployment has no cloud account.", { code: "NO_ACCOUNT" });
+  if (!d.cloudAccountId) throw new UserFacingError(msg("deploy.noAccount"), { code: "NO_ACCOUNT" });
   const ctx = { ...(await inventoryContext(teamId, d.cloudAccountId, spec.regionId, actorId)), deploymentId: id };
   const ours = (record.eips ?? []).filter((e) => e.allocationId);
   const [eips, enis] = await Promise.all([
@@ -265,7 +266,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
     where: { id, teamId },
     select: { plan: true, checks: true, spec: true, createdById: true, createdAt: true, preflight: true, scripts: { orderBy: { version: "desc" }, select: { version: true, os: true, sha256: true, createdAt: true, files: true } } },
   });
-  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
   const descriptions: DeploymentView["descriptions"] = {};
   const plans = (d.plan ?? {}) as Record<string, { steps?: Array<{ key: string; description?: { en: string; ja: string } }> } | undefined>;
   for (const phase of ["apply", "teardown"]) for (const s of plans[phase]?.steps ?? []) if (s.description) descriptions[`${phase}:${s.key}`] = s.description;

@@ -3,12 +3,13 @@
 import { z } from "zod";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 import { plainText, refuseUnstorable } from "@/lib/validation/text";
+import { zmsg, ztext } from "@/lib/validation/messages";
 
 export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "must be an IPv4 address");
-const id = (prefix: string) => z.string().trim().regex(new RegExp(`^${prefix}-[a-z0-9]+$`), `must look like ${prefix}-…`);
+const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
+const id = (prefix: string) => z.string().trim().regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
 
 export const instanceSpec = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing"), instanceId: id("i") }),
@@ -24,7 +25,7 @@ export const instanceSpec = z.discriminatedUnion("mode", [
     /** Exactly one of password / keyPairName. The password is never stored in the audit trail. */
     password: z.string().min(8).max(30).optional(),
     keyPairName: z.string().min(2).max(128).optional(),
-  }).refine((v) => !!v.password !== !!v.keyPairName, { message: "give either a password or a key pair name", path: ["password"] }),
+  }).refine((v) => !!v.password !== !!v.keyPairName, { ...zmsg("spec.passwordOrKeyPair"), path: ["password"] }),
 ]);
 
 export const eniSpec = z.discriminatedUnion("mode", [
@@ -34,7 +35,7 @@ export const eniSpec = z.discriminatedUnion("mode", [
 
 export const privateIpsSpec = z.discriminatedUnion("mode", [
   /** Explicit secondary addresses inside the ENI's vSwitch CIDR. */
-  z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).refine((v) => new Set(v.addresses).size === v.addresses.length, { message: "addresses must be unique", path: ["addresses"] }),
+  z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).refine((v) => new Set(v.addresses).size === v.addresses.length, { ...zmsg("spec.addressesUnique"), path: ["addresses"] }),
   /** Let the cloud pick `count` idle addresses. */
   z.object({ mode: z.literal("count"), count: z.number().int().min(0).max(49) }),
 ]);
@@ -77,12 +78,12 @@ export const deploymentSpecSchema = z
     const count = s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
     const slots = count + (s.usePrimaryIp ? 1 : 0);
     if (s.eips.length > slots) {
-      ctx.addIssue({ code: "custom", path: ["eips"], message: `${s.eips.length} EIPs but only ${slots} private IPs to map them to` });
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }) });
     }
     const ids = s.eips.map((e) => e.allocationId).filter(Boolean);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["eips"], message: "an EIP is listed twice" });
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.eipTwice") });
     const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: "two EIPs map to the same private IP" });
+    if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
   });
 
 export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
@@ -94,10 +95,10 @@ export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
  * by deploymentSpecSchema at review; that schema also reads stored specs to run
  * and tear down, so it gains no refusal that would strand a stored one.
  */
-export const draftSpecSchema = z.object({ specVersion: z.literal(SPEC_VERSION) }).loose().superRefine(refuseUnstorable("The spec"));
+export const draftSpecSchema = z.object({ specVersion: z.literal(SPEC_VERSION) }).loose().superRefine(refuseUnstorable("spec"));
 
 /** The deployment's name, as typed in the wizard and quick deploy. */
-export const draftNameSchema = plainText("The deployment name", { trim: true }).min(1, "Give the deployment a name.").max(120);
+export const draftNameSchema = plainText("deploymentName", { trim: true }).min(1, zmsg("deploy.nameRequired")).max(120);
 
 export function parseSpec(input: unknown): DeploymentSpec {
   return deploymentSpecSchema.parse(input);

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { revalidatePath } from "next/cache";
 import { teamAction } from "@/lib/server/safe-action";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
+import { zmsg } from "@/lib/validation/messages";
 import { db } from "@/lib/db/client";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import {
@@ -26,7 +28,7 @@ export const inventoryAction = teamAction(
 
 export const locateEipAction = teamAction(
   "deployments.read",
-  z.object({ teamId, cloudAccountId: id, regionId: z.string().min(1).max(64), allocationId: z.string().regex(/^eip-[a-z0-9]+$/, "must look like eip-…") }),
+  z.object({ teamId, cloudAccountId: id, regionId: z.string().min(1).max(64), allocationId: z.string().regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })) }),
   async (q, ctx) => locateEip(ctx.team.teamId, { ...q, actorId: ctx.user.id }),
 );
 
@@ -91,8 +93,8 @@ export const resumeAction = teamAction("deployments.apply", z.object({ teamId, i
 export const teardownAction = teamAction("deployments.apply", z.object({ teamId, id, confirmName: z.string(), skipGuestRollback: z.boolean().optional() }), async ({ id, confirmName, skipGuestRollback }, ctx) => {
   ensureDeployEngine();
   const d = await db().deployment.findFirst({ where: { id, teamId: ctx.team.teamId }, select: { name: true } });
-  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
-  if (confirmName.trim() !== d.name) throw new UserFacingError("Type the deployment's name exactly to confirm.", { code: "CONFIRMATION_MISMATCH", field: "confirmName" });
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
+  if (confirmName.trim() !== d.name) throw new UserFacingError(msg("deploy.typeName"), { code: "CONFIRMATION_MISMATCH", field: "confirmName" });
   const r = await teardownDeployment(ctx.team.teamId, id, { actorId: ctx.user.id, skipGuestRollback });
   revalidatePath("/");
   return { status: r.status, changes: r.plan.changes };
@@ -129,7 +131,7 @@ export const previewBundleAction = teamAction(
       const b = generateBundle({ os: q.os, interfaces: [{ device: "eth1", mac: q.mac || "00:16:3e:00:00:01", primaryIp: q.primaryIp, secondaryIps: q.secondaryIps, prefixLength, gateway, routeTable: 1001, eips: q.eips }] });
       return { version: b.version, sha256: b.sha256, persistence: b.persistence, files: b.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, sha256: f.sha256 })) };
     } catch (e) {
-      if (e instanceof SpecError) throw new UserFacingError(e.message, { code: "BUNDLE_INVALID" });
+      if (e instanceof SpecError) throw new UserFacingError(msg("guest.bundleInvalid", { details: e.message }), { code: "BUNDLE_INVALID" });
       throw e;
     }
   },

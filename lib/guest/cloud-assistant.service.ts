@@ -11,6 +11,7 @@ import { CloudError } from "@/lib/cloud/errors";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg, statusWord } from "@/lib/i18n/errors";
 import type { ResourcesRecord } from "@/lib/deploy/model";
 import { agentStatus, outputTail, packScript, parseVerifyOutput, ranCleanly, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
 
@@ -97,7 +98,7 @@ async function load(teamId: string, id: string): Promise<Row> {
     where: { id, teamId },
     select: { id: true, status: true, cloudAccountId: true, regionId: true, instanceId: true, spec: true, resources: true, checks: true, scripts: { orderBy: { version: "desc" }, take: 1, select: { version: true, os: true, sha256: true, files: true } } },
   });
-  if (!d) throw new UserFacingError("Deployment not found.", { code: "NOT_FOUND" });
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
   return d;
 }
 
@@ -109,7 +110,7 @@ function instanceOf(d: Row): string | null {
 
 async function contextFor(teamId: string, d: Row, actorId: string | null): Promise<CloudContext> {
   const regionId = d.regionId ?? ((d.spec ?? {}) as { regionId?: string }).regionId;
-  if (!d.cloudAccountId || !regionId) throw new UserFacingError("This deployment has no cloud account or region.", { code: "NO_ACCOUNT" });
+  if (!d.cloudAccountId || !regionId) throw new UserFacingError(msg("guest.noAccountOrRegion"), { code: "NO_ACCOUNT" });
   const creds = await (config.resolveCredentials ?? ((a) => loadCloudCredentials(a.teamId, a.cloudAccountId)))({ teamId, cloudAccountId: d.cloudAccountId });
   return { db: database(), teamId, creds, regionId, deploymentId: d.id, actorType: actorId ? "user" : "system", actorId };
 }
@@ -133,9 +134,9 @@ const running = new Set<string>();
 
 function scriptFile(d: Row, name: string): string {
   const s = d.scripts[0];
-  if (!s) throw new UserFacingError("There is no guest-OS bundle for this deployment yet (it is generated when the deployment succeeds).", { code: "NO_SCRIPT" });
+  if (!s) throw new UserFacingError(msg("guest.noBundle"), { code: "NO_SCRIPT" });
   const f = (s.files as Array<{ path: string; content: string }>).find((x) => x.path === name);
-  if (!f) throw new UserFacingError(`The bundle has no ${name}.`, { code: "NO_SCRIPT" });
+  if (!f) throw new UserFacingError(msg("guest.noFile", { file: name }), { code: "NO_SCRIPT" });
   return f.content;
 }
 
@@ -153,7 +154,7 @@ async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: Gue
     });
   } catch (e) {
     if (e instanceof CloudError && e.code === "InvalidInstance.NotMatch")
-      throw new UserFacingError(`Cloud Assistant cannot run commands on ${instanceId}: ${e.message} Download the bundle and apply it by hand instead.`, { code: "AGENT_OFFLINE", requestId: e.requestId ?? undefined });
+      throw new UserFacingError(msg("guest.agentOffline", { instanceId, cloudMessage: e.message }), { code: "AGENT_OFFLINE", requestId: e.requestId ?? undefined });
     throw e;
   }
   const run: GuestRun = {
@@ -226,7 +227,7 @@ async function record(teamId: string, d: Row, patch: (g: GuestChecks) => GuestCh
 export type GuestRunResult = { ok: boolean; runs: GuestRun[]; guest: GuestChecks };
 
 async function exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
-  if (running.has(id)) throw new UserFacingError("A Cloud Assistant command is already running for this deployment.", { code: "BUSY" });
+  if (running.has(id)) throw new UserFacingError(msg("guest.busy"), { code: "BUSY" });
   running.add(id);
   try {
     return await fn();
@@ -270,16 +271,16 @@ async function markGuestApplied(teamId: string, id: string, applied: ResourcesRe
   await database().deployment.updateMany({ where: { id, teamId, status: { notIn: ["running", "tearing_down"] } }, data: { resources: rec as never } });
 }
 
-function refuseDuringRun(d: Row, what: string) {
-  if (["running", "tearing_down"].includes(d.status)) throw new UserFacingError(`The deployment is ${d.status.replace("_", " ")}; ${what} when it has finished.`, { code: "BAD_STATUS" });
+function refuseRollbackDuringRun(d: Row) {
+  if (d.status === "running" || d.status === "tearing_down") throw new UserFacingError(msg("guest.rollbackDuringRun", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
 }
 
 /** apply.sh, then verify.sh --echo-url …, through Cloud Assistant; records per-EIP results. */
 export async function applyThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError("This deployment has no instance yet.", { code: "NO_INSTANCE" });
-  if (d.status !== "succeeded") throw new UserFacingError(`The guest configuration can be applied once the deployment has succeeded (it is ${d.status.replace("_", " ")}).`, { code: "BAD_STATUS" });
+  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  if (d.status !== "succeeded") throw new UserFacingError(msg("guest.applyNotYet", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "apply");
@@ -300,7 +301,7 @@ export async function applyThroughCloudAssistant(teamId: string, id: string, act
 export async function verifyThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError("This deployment has no instance yet.", { code: "NO_INSTANCE" });
+  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
   return exclusive(id, async () => {
     const v = await doVerify(teamId, d, await contextFor(teamId, d, actorId), instanceId);
     await audit(teamId, d, actorId, "verify", instanceId, [v.run], v.ok);
@@ -312,8 +313,8 @@ export async function verifyThroughCloudAssistant(teamId: string, id: string, ac
 export async function rollbackThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError("This deployment has no instance yet.", { code: "NO_INSTANCE" });
-  refuseDuringRun(d, "roll the guest back");
+  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  refuseRollbackDuringRun(d);
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "rollback");

@@ -14,3 +14,8 @@ export function pickLocale(acceptLanguage: string | null | undefined): Locale {
   for (const { lang } of ranked) if (LOCALES.includes(lang as Locale)) return lang as Locale;
   return "en";
 }
+
+/** The NEXT_LOCALE cookie (the switcher sets it), else the browser's Accept-Language, else English. */
+export function localeOf(cookie: string | null | undefined, acceptLanguage: string | null | undefined): Locale {
+  return LOCALES.includes(cookie as Locale) ? (cookie as Locale) : pickLocale(acceptLanguage);
+}

@@ -3,13 +3,20 @@
 import crypto from "node:crypto";
 import { logger } from "./logger";
 import { CloudError, UserFacingCloudError } from "@/lib/cloud/errors";
+import { msg, type Translatable } from "@/lib/i18n/errors";
+import type { Locale } from "@/lib/i18n/locales";
 
+/**
+ * An error written for the user: `text` is a message of messages/<locale>/errors.json
+ * (`msg("configs.notFound")`), shown in the language of whoever reads it. `message`
+ * is its English, for logs, audit rows and tests.
+ */
 export class UserFacingError extends Error {
   constructor(
-    message: string,
+    readonly text: Translatable,
     readonly details: { code?: string; field?: string; requestId?: string; hint?: string } = {},
   ) {
-    super(message);
+    super(text("en"));
     this.name = "UserFacingError";
   }
 }
@@ -18,7 +25,8 @@ export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string>; requestId?: string; hint?: string };
 
-export function toActionError(error: unknown, locale: "en" | "ja" = "en", requestId: string | null = null): Extract<ActionResult<never>, { ok: false }> {
+/** What the browser gets for `error`, written in `locale` (the request's: requestLocale()). */
+export function toActionError(error: unknown, locale: Locale, requestId: string | null = null): Extract<ActionResult<never>, { ok: false }> {
   // A cloud error carries the cloud's own code, message and RequestId: safe and useful to show.
   if (error instanceof CloudError) error = new UserFacingCloudError(error);
   if (error instanceof UserFacingCloudError) {
@@ -26,9 +34,10 @@ export function toActionError(error: unknown, locale: "en" | "ja" = "en", reques
   }
   if (error instanceof UserFacingError) {
     const { code, field, requestId, hint } = error.details;
-    return { ok: false, error: error.message, code, requestId, hint, ...(field ? { fieldErrors: { [field]: error.message } } : {}) };
+    const text = error.text(locale);
+    return { ok: false, error: text, code, requestId, hint, ...(field ? { fieldErrors: { [field]: text } } : {}) };
   }
   const ref = crypto.randomBytes(4).toString("hex");
   logger.error({ err: error, ref, requestId: requestId ?? "none" }, "unexpected error in action");
-  return { ok: false, error: `Something went wrong (ref ${ref})`, code: "INTERNAL" };
+  return { ok: false, error: msg("internal", { ref })(locale), code: "INTERNAL" };
 }

@@ -6,9 +6,14 @@ import { headers } from "next/headers";
 import type { z } from "zod";
 import { requireTeam, type TeamContext } from "@/lib/auth/session";
 import type { Capability } from "@/lib/auth/permissions";
+import { msg } from "@/lib/i18n/errors";
+import type { Locale } from "@/lib/i18n/locales";
+import { requestLocale } from "@/lib/i18n/request-locale";
+import { safeParseIn } from "@/lib/validation/messages";
 import { toActionError, type ActionResult } from "./errors";
 
-export type RequestMeta = { clientIp: string | null; userAgent: string | null; requestId: string | null };
+/** `locale`: the language of the page that called (its errors are written in it). */
+export type RequestMeta = { clientIp: string | null; userAgent: string | null; requestId: string | null; locale: Locale };
 
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
@@ -16,10 +21,11 @@ export async function requestMeta(): Promise<RequestMeta> {
     clientIp: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? h.get("x-real-ip"),
     userAgent: h.get("user-agent"),
     requestId: h.get("x-request-id"),
+    locale: await requestLocale(),
   };
 }
 
-export function fieldErrors(error: z.ZodError): Record<string, string> {
+export function fieldErrors(error: { issues: { path: PropertyKey[]; message: string }[] }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join(".") || "form";
@@ -37,17 +43,17 @@ export function teamAction<S extends z.ZodType, T>(
     let meta: RequestMeta | null = null;
     try {
       meta = await requestMeta();
-      const parsed = schema.safeParse(raw);
+      const parsed = safeParseIn(meta.locale, schema, raw);
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error);
-        return { ok: false, error: Object.values(errors)[0] ?? "Invalid input", code: "INVALID_INPUT", fieldErrors: errors };
+        return { ok: false, error: Object.values(errors)[0] ?? msg("invalidInput")(meta.locale), code: "INVALID_INPUT", fieldErrors: errors };
       }
       const teamId = typeof (parsed.data as { teamId?: unknown })?.teamId === "string" ? (parsed.data as { teamId: string }).teamId : undefined;
       const ctx = await requireTeam(capability, teamId);
       return { ok: true, data: await run(parsed.data, { ...ctx, meta }) };
     } catch (error) {
       // The log line carries the request id proxy.ts gave this request.
-      return toActionError(error, "en", meta?.requestId ?? null);
+      return toActionError(error, meta?.locale ?? "en", meta?.requestId ?? null);
     }
   };
 }

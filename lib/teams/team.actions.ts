@@ -8,18 +8,20 @@ import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg, verbatim, type ErrorKey } from "@/lib/i18n/errors";
+import { zmsg } from "@/lib/validation/messages";
 import { changeMemberRole, deleteTeam, invitationUrl, leaveTeam, removeMember, revokeInvitation, transferOwnership } from "./team.service";
 
 const teamId = z.string().min(1).max(64);
 
-const INVITE_REFUSALS: Record<string, string> = {
-  USER_IS_ALREADY_A_MEMBER_OF_THIS_ORGANIZATION: "This person is already a member of the team.",
-  USER_IS_ALREADY_INVITED_TO_THIS_ORGANIZATION: "This address already has a pending invitation. Copy its link under “Pending invitations”, or revoke it to invite again.",
+const INVITE_REFUSALS: Record<string, ErrorKey> = {
+  USER_IS_ALREADY_A_MEMBER_OF_THIS_ORGANIZATION: "teams.alreadyMember",
+  USER_IS_ALREADY_INVITED_TO_THIS_ORGANIZATION: "teams.alreadyInvited",
 };
 
 export const inviteMemberAction = teamAction(
   "members.manage",
-  z.object({ teamId, email: z.email("Enter a valid email address"), role: z.enum(["admin", "operator", "viewer"], "Pick a role") }),
+  z.object({ teamId, email: z.email(zmsg("teams.emailInvalid")), role: z.enum(["admin", "operator", "viewer"], zmsg("teams.pickRole")) }),
   async ({ email, role }, ctx) => {
     try {
       const invitation = await auth().api.createInvitation({
@@ -37,7 +39,8 @@ export const inviteMemberAction = teamAction(
       // better-auth's refusals speak of "organizations"; anything else is not the user's to read (logged with a reference).
       if (!(e instanceof APIError)) throw e;
       const code = typeof e.body?.code === "string" ? e.body.code : "";
-      throw new UserFacingError(INVITE_REFUSALS[code] ?? e.message, { field: "email" });
+      const refusal = INVITE_REFUSALS[code];
+      throw new UserFacingError(refusal ? msg(refusal) : verbatim(e.message), { field: "email" });
     }
   },
 );

@@ -6,6 +6,7 @@ import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
 import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg, type Translatable } from "@/lib/i18n/errors";
 import { env } from "@/lib/server/env";
 
 function slugify(text: string): string {
@@ -123,14 +124,14 @@ export async function invitationFromNext(next: string | null | undefined): Promi
 type Actor = { id: string; email?: string | null };
 
 export async function changeMemberRole(teamId: string, actor: Actor, memberId: string, role: string) {
-  if (!isRole(role)) throw new UserFacingError(`Unknown role "${role}"`, { field: "role" });
+  if (!isRole(role)) throw new UserFacingError(msg("teams.unknownRole", { role }), { field: "role" });
   const member = await db().member.findFirst({ where: { id: memberId, organizationId: teamId }, include: { user: { select: { email: true } } } });
-  if (!member) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND" });
+  if (!member) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND" });
   if (member.role === "owner" || role === "owner") {
-    throw new UserFacingError("Ownership changes only through “Transfer ownership”", { field: "role" });
+    throw new UserFacingError(msg("teams.ownershipByTransfer"), { field: "role" });
   }
   // One stray click would take an admin's own rights away, with nobody asked: another admin or the owner does it.
-  if (member.userId === actor.id) throw new UserFacingError("You cannot change your own role. Another admin or the owner can.", { code: "FORBIDDEN", field: "role" });
+  if (member.userId === actor.id) throw new UserFacingError(msg("teams.ownRole"), { code: "FORBIDDEN", field: "role" });
   await db().$transaction(async (tx) => {
     await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
     // Who did it and to whom, by email: the trail must still say so after either leaves the team.
@@ -148,7 +149,7 @@ const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 
  * stays (`conflict` is the message then). Sessions that had this team active fall back to the
  * user's first team.
  */
-async function endMembership(tx: Tx, teamId: string, member: { id: string; userId: string }, conflict: string) {
+async function endMembership(tx: Tx, teamId: string, member: { id: string; userId: string }, conflict: Translatable) {
   const ended = await tx.member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
   if (ended.count !== 1) throw new UserFacingError(conflict, { code: "CONFLICT" });
   await tx.session.updateMany({ where: { userId: member.userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
@@ -166,14 +167,14 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
     db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { role: true } }),
     db().member.findFirst({ where: { id: memberId, organizationId: teamId }, select: { id: true, userId: true, role: true, user: { select: { email: true } } } }),
   ]);
-  if (!member) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND", field: "memberId" });
-  if (member.userId === actor.id) throw new UserFacingError("You cannot remove yourself. Use “Leave team” instead.", { field: "memberId" });
-  if (member.role === "owner") throw new UserFacingError("The owner cannot be removed. Ownership has to be transferred first.", { code: "FORBIDDEN", field: "memberId" });
+  if (!member) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
+  if (member.userId === actor.id) throw new UserFacingError(msg("teams.removeSelf"), { field: "memberId" });
+  if (member.role === "owner") throw new UserFacingError(msg("teams.removeOwner"), { code: "FORBIDDEN", field: "memberId" });
   if (!me || !isRole(me.role) || !isRole(member.role) || !can(me.role, "members.manage") || RANK[member.role] > RANK[me.role]) {
-    throw new UserFacingError("Your role cannot remove this member.", { code: "FORBIDDEN" });
+    throw new UserFacingError(msg("teams.roleCannotRemove"), { code: "FORBIDDEN" });
   }
   await db().$transaction(async (tx) => {
-    await endMembership(tx, teamId, member, "This member changed meanwhile. Reload and try again.");
+    await endMembership(tx, teamId, member, msg("teams.memberChanged"));
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
       targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
@@ -185,10 +186,10 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
 /** Any member but the owner (team.leave, checked by the action) leaves the team. */
 export async function leaveTeam(teamId: string, actor: Actor) {
   const me = await db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { id: true, role: true } });
-  if (!me) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
-  if (me.role === "owner") throw new UserFacingError("The owner cannot leave the team. Transfer ownership first.", { code: "FORBIDDEN" });
+  if (!me) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
+  if (me.role === "owner") throw new UserFacingError(msg("teams.ownerCannotLeave"), { code: "FORBIDDEN" });
   await db().$transaction(async (tx) => {
-    await endMembership(tx, teamId, { id: me.id, userId: actor.id }, "Your role changed meanwhile. Reload and try again.");
+    await endMembership(tx, teamId, { id: me.id, userId: actor.id }, msg("teams.yourRoleChanged"));
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
       targets: [actor.id], outcome: "success", params: { role: me.role },
@@ -199,11 +200,11 @@ export async function leaveTeam(teamId: string, actor: Actor) {
 /** Owner or admin (members.manage): a pending invitation's link stops working. */
 export async function revokeInvitation(teamId: string, actor: Actor, invitationId: string) {
   const invitation = await db().invitation.findFirst({ where: { id: invitationId, organizationId: teamId, status: "pending" }, select: { id: true, email: true, role: true } });
-  if (!invitation) throw new UserFacingError("No such pending invitation in this team", { code: "NOT_FOUND", field: "invitationId" });
+  if (!invitation) throw new UserFacingError(msg("teams.noSuchInvitation"), { code: "NOT_FOUND", field: "invitationId" });
   // "canceled" is better-auth's own status for a cancelled invitation; acceptance requires "pending".
   await db().$transaction(async (tx) => {
     const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, organizationId: teamId, status: "pending" }, data: { status: "canceled" } });
-    if (revoked.count !== 1) throw new UserFacingError("This invitation was accepted or revoked meanwhile. Reload.", { code: "CONFLICT" });
+    if (revoked.count !== 1) throw new UserFacingError(msg("teams.invitationChanged"), { code: "CONFLICT" });
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.revokeInvite",
       targets: [invitation.id], outcome: "success", params: { email: invitation.email, role: invitation.role },
@@ -221,12 +222,12 @@ export async function transferOwnership(teamId: string, actor: { id: string; ema
     db().member.findFirst({ where: { organizationId: teamId, userId: actor.id } }),
     db().member.findFirst({ where: { id: toMemberId, organizationId: teamId }, include: { user: { select: { email: true } } } }),
   ]);
-  if (!from || from.role !== "owner") throw new UserFacingError("Only the owner can transfer ownership.", { code: "FORBIDDEN" });
-  if (!to) throw new UserFacingError("No such member in this team", { code: "NOT_FOUND", field: "memberId" });
-  if (to.userId === actor.id) throw new UserFacingError("You already own this team.", { field: "memberId" });
+  if (!from || from.role !== "owner") throw new UserFacingError(msg("teams.onlyOwnerTransfers"), { code: "FORBIDDEN" });
+  if (!to) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
+  if (to.userId === actor.id) throw new UserFacingError(msg("teams.alreadyOwner"), { field: "memberId" });
   await db().$transaction(async (tx) => {
     const demoted = await tx.member.updateMany({ where: { id: from.id, organizationId: teamId, role: "owner" }, data: { role: "admin" } });
-    if (demoted.count !== 1) throw new UserFacingError("Ownership changed meanwhile. Reload and try again.", { code: "CONFLICT" });
+    if (demoted.count !== 1) throw new UserFacingError(msg("teams.ownershipChanged"), { code: "CONFLICT" });
     await tx.member.updateMany({ where: { id: to.id, organizationId: teamId }, data: { role: "owner" } });
     await appendAuditEventIn(tx, {
       teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.transfer",
@@ -243,10 +244,10 @@ export async function transferOwnership(teamId: string, actor: { id: string; ema
  */
 export async function deleteTeam(teamId: string, actor: { id: string; email?: string | null }, confirmName: string) {
   const team = await db().organization.findFirst({ where: { id: teamId }, select: { name: true } });
-  if (!team) throw new UserFacingError("Team not found.", { code: "NOT_FOUND" });
-  if (confirmName !== team.name) throw new UserFacingError("Type the team's name exactly to delete it.", { field: "confirmName" });
+  if (!team) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
+  if (confirmName !== team.name) throw new UserFacingError(msg("teams.typeTeamName"), { field: "confirmName" });
   const running = await db().deployment.count({ where: { teamId, status: { in: ["running", "tearing_down"] } } });
-  if (running > 0) throw new UserFacingError("A deployment is running in this team. Wait for it to finish first.", { code: "CONFLICT" });
+  if (running > 0) throw new UserFacingError(msg("teams.deploymentRunning"), { code: "CONFLICT" });
   await db().$transaction(async (tx) => {
     await tx.organization.delete({ where: { id: teamId } });
     // Sessions whose active team was this one fall back to the user's first team (requireTeam).

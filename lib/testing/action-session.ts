@@ -6,7 +6,8 @@
 //   vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
 //   vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 //
-// then `actAs(user.cookie)` before calling an action.
+// then `actAs(user.cookie)` before calling an action (`actAs(user.cookie, { locale: "ja" })`
+// from a page switched to Japanese).
 import type { Db } from "@/lib/db/client";
 import type { TestDb } from "@/lib/testing/test-db";
 
@@ -30,9 +31,13 @@ export const nextHeaders = {
   }),
 };
 
-/** Acts as the holder of `cookie`, or as nobody. */
-export function actAs(cookie: string | null) {
-  request.headers = new Headers(cookie ? { cookie } : {});
+/**
+ * Acts as the holder of `cookie`, or as nobody. `locale`: the page's language, as the
+ * switcher sets it (NEXT_LOCALE cookie); `acceptLanguage`: the browser's header.
+ */
+export function actAs(cookie: string | null, page: { locale?: "en" | "ja"; acceptLanguage?: string } = {}) {
+  const cookies = [cookie, page.locale && `NEXT_LOCALE=${page.locale}`].filter(Boolean).join("; ");
+  request.headers = new Headers({ ...(cookies ? { cookie: cookies } : {}), ...(page.acceptLanguage ? { "accept-language": page.acceptLanguage } : {}) });
 }
 
 /** POSTs to better-auth's own handler, as /api/auth/* would receive it. */

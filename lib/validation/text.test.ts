@@ -23,10 +23,10 @@ describe("textProblem", () => {
 
 describe("plainText", () => {
   it("names the field, and trims before checking when asked", () => {
-    const name = plainText("The name", { trim: true }).min(1);
+    const name = plainText("configName", { trim: true }).min(1);
     expect(name.parse("  web-1\n")).toBe("web-1");
-    expect(name.safeParse("web\u00001").error?.issues[0]?.message).toBe("The name must not contain control characters (found U+0000).");
-    expect(plainText("The name").safeParse("web-1\n").error?.issues[0]?.message).toBe("The name must not contain control characters (found U+000A).");
+    expect(name.safeParse("web\u00001").error?.issues[0]?.message).toBe("The config name must not contain control characters (found U+0000).");
+    expect(plainText("configName").safeParse("web-1\n").error?.issues[0]?.message).toBe("The config name must not contain control characters (found U+000A).");
   });
 });
 

@@ -5,6 +5,8 @@
 // an internal database error halfway through an action.
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
+import { msg, type Translatable } from "@/lib/i18n/errors";
+import { ztext } from "./messages";
 
 /** Unpaired UTF-16 surrogates: a high one not followed by a low one, a low one not preceded by a high one. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -19,62 +21,97 @@ export type TextRule = "line" | "multiline" | "storable";
 
 const codePoint = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 
+/** What is wrong with a text: a control character, or an unpaired surrogate; `codePoint` names it ("U+000A"). */
+export type TextIssue = { kind: "control" | "surrogate"; codePoint: string };
+
 /**
- * Why `s` is refused under `rule`, as the end of a sentence about the field
- * ("must not contain …"), or null when it is fine. "line": no control
+ * What refuses `s` under `rule`, or null when it is fine. "line": no control
  * characters; "multiline": tab and line breaks allowed; "storable": only what
  * the database cannot hold (NUL), for free-form data such as a draft spec.
  * Unpaired surrogates are refused under every rule.
  */
-export function textProblem(s: string, rule: TextRule = "line"): string | null {
+export function textIssue(s: string, rule: TextRule = "line"): TextIssue | null {
   const control = (rule === "line" ? CONTROL : rule === "multiline" ? CONTROL_BUT_WHITESPACE : UNSTORABLE).exec(s);
-  if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  if (control) return { kind: "control", codePoint: codePoint(control[0]) };
   const lone = LONE_SURROGATE.exec(s);
-  if (lone) return `must be valid Unicode text (found an unpaired surrogate, ${codePoint(lone[0])})`;
+  if (lone) return { kind: "surrogate", codePoint: codePoint(lone[0]) };
   return null;
 }
 
+/** textIssue in English, as the end of a sentence about the field ("must not contain …"): for logs and better-auth's refusals. */
+export function textProblem(s: string, rule: TextRule = "line"): string | null {
+  const issue = textIssue(s, rule);
+  return issue && englishProblem(issue);
+}
+
+function englishProblem(issue: TextIssue): string {
+  return issue.kind === "control"
+    ? `must not contain control characters (found ${issue.codePoint})`
+    : `must be valid Unicode text (found an unpaired surrogate, ${issue.codePoint})`;
+}
+
+/** "<subject> must not contain …", in the language of the parse. */
+function textIssueMessage(subject: Translatable, issue: TextIssue, inKey = false): string {
+  const key = inKey ? (issue.kind === "control" ? "text.keyControl" : "text.keySurrogate") : issue.kind === "control" ? "text.control" : "text.surrogate";
+  return ztext(key, { subject, codePoint: issue.codePoint });
+}
+
+/** The fields plainText names: keys of errors.json's "fields". */
+export type FieldName = keyof (typeof import("@/messages/en/errors.json"))["fields"];
+
 /**
- * A string field of user text, refused with "<subject> must not contain …".
+ * A string field of user text, refused with "<subject> must not contain …"
+ * (`subject`: fields.<subject> of the errors catalog, in the language of the parse).
  * `trim` trims before the check, so a pasted trailing line break is dropped,
  * not refused. Chain `.min()` / `.max()` after it.
  *
- *   name: plainText("The deployment name", { trim: true }).min(1, "Give the deployment a name.").max(120)
+ *   name: plainText("deploymentName", { trim: true }).min(1, zmsg("deploy.nameRequired")).max(120)
  */
-export function plainText(subject: string, { rule = "line", trim = false }: { rule?: TextRule; trim?: boolean } = {}) {
+export function plainText(subject: FieldName, { rule = "line", trim = false }: { rule?: TextRule; trim?: boolean } = {}) {
   return (trim ? z.string().trim() : z.string()).superRefine((s, ctx) => {
-    const problem = textProblem(s, rule);
-    if (problem) ctx.addIssue({ code: "custom", message: `${subject} ${problem}.` });
+    const issue = textIssue(s, rule);
+    if (issue) ctx.addIssue({ code: "custom", message: textIssueMessage(msg(`fields.${subject}`), issue) });
   });
 }
 
 /**
- * The first string in a JSON value — a value or an object key, at any depth —
- * that the database cannot store, with its path; null when there is none.
+ * The first string in a JSON value — a value or an object key (`inKey`), at any
+ * depth — that the database cannot store, with its path; null when there is none.
  */
-export function findUnstorable(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; problem: string } | null {
+function locateUnstorable(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; issue: TextIssue; inKey: boolean } | null {
   if (typeof value === "string") {
-    const problem = textProblem(value, "storable");
-    return problem ? { path, problem } : null;
+    const issue = textIssue(value, "storable");
+    return issue ? { path, issue, inKey: false } : null;
   }
   if (value === null || typeof value !== "object") return null;
   const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
   for (const [key, v] of entries) {
     if (typeof key === "string") {
-      const problem = textProblem(key, "storable");
+      const issue = textIssue(key, "storable");
       // The path stops at the object: the key itself is not fit to be shown.
-      if (problem) return { path, problem: `has a key that ${problem}` };
+      if (issue) return { path, issue, inKey: true };
     }
-    const found = findUnstorable(v, [...path, key]);
+    const found = locateUnstorable(v, [...path, key]);
     if (found) return found;
   }
   return null;
 }
 
+/** locateUnstorable in English ("has a key that must …"): for better-auth's refusals. */
+export function findUnstorable(value: unknown): { path: (string | number)[]; problem: string } | null {
+  const found = locateUnstorable(value);
+  if (!found) return null;
+  const problem = englishProblem(found.issue);
+  return { path: found.path, problem: found.inKey ? `has a key that ${problem}` : problem };
+}
+
 /** Refines free-form JSON (a draft spec): "<subject> at <path> must not contain …". */
-export function refuseUnstorable(subject: string) {
+export function refuseUnstorable(subject: FieldName) {
   return (value: unknown, ctx: z.RefinementCtx) => {
-    const found = findUnstorable(value);
-    if (found) ctx.addIssue({ code: "custom", path: found.path, message: `${subject}${found.path.length ? ` at ${found.path.join(".")}` : ""} ${found.problem}.` });
+    const found = locateUnstorable(value);
+    if (!found) return;
+    const named = msg(`fields.${subject}`);
+    const at = found.path.length ? msg("text.at", { subject: named, path: found.path.join(".") }) : named;
+    ctx.addIssue({ code: "custom", path: found.path, message: textIssueMessage(at, found.issue, found.inKey) });
   };
 }

@@ -6,6 +6,7 @@ import { requestMeta } from "@/lib/server/safe-action";
 import { renderExport } from "@/lib/configs/config.service";
 import { errorResponse } from "@/lib/audit/http";
 import { UserFacingError } from "@/lib/server/errors";
+import { msg } from "@/lib/i18n/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +28,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     const url = new URL(req.url);
     const q = query.safeParse(Object.fromEntries(url.searchParams));
     const ctx = await requireTeam("configs.read", (q.success ? q.data.teamId : url.searchParams.get("teamId")) ?? undefined);
-    if (!q.success) throw new UserFacingError("Unknown export format or bad parameters.", { code: "INVALID_INPUT" });
+    if (!q.success) throw new UserFacingError(msg("configs.exportParams"), { code: "INVALID_INPUT" });
     const { format, revision, mac, primaryIp, prefixLength, gateway, device, secondaryIps } = q.data;
     const guest = format === "bundle" && mac && primaryIp && prefixLength !== undefined && gateway
       ? { device, mac, primaryIp, prefixLength, gateway, secondaryIps: secondaryIps ? secondaryIps.split(",").map((s) => s.trim()).filter(Boolean) : undefined }

@@ -1,6 +1,7 @@
 // Polled by the deployment page (React Query) until the run reaches a terminal status.
 import { requireTeam } from "@/lib/auth/session";
 import { toActionError } from "@/lib/server/errors";
+import { requestLocale } from "@/lib/i18n/request-locale";
 import { getDeploymentView } from "@/lib/deploy/inventory.service";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     const view = await getDeploymentView(ctx.team.teamId, id);
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   } catch (e) {
-    const err = toActionError(e);
+    const err = toActionError(e, await requestLocale());
     const status = err.code === "UNAUTHENTICATED" ? 401 : err.code === "FORBIDDEN" ? 403 : err.code === "NOT_FOUND" ? 404 : 500;
     return Response.json(err, { status });
   }
