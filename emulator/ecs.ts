@@ -4,6 +4,7 @@ import { err, invalid, missing } from "./errors";
 import { Engine, isoNow, pageByNumber, pageByToken, type Body } from "./engine";
 import type { EniRec, InstanceRec, InvocationRec } from "./model";
 import type { Params } from "./params";
+import { tagFilter, tagsParam } from "./tags";
 
 type Handler = (e: Engine, p: Params) => Body;
 
@@ -38,6 +39,7 @@ function ipLimitFor(e: Engine, eni: EniRec): number {
 }
 
 // ---------- views ----------
+const eniTags = (eni: EniRec) => wrap("Tag", (eni.tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })));
 function publicIpOf(e: Engine, eni: EniRec, ip: string) {
   const eip = e.eipsOnEni(eni).find((x) => x.binding!.privateIpAddress === ip);
   return eip ? { PublicIpAddress: eip.ipAddress, AllocationId: eip.allocationId } : {};
@@ -75,7 +77,7 @@ export function eniView(e: Engine, eni: EniRec): Body {
     Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
     Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
     Attachment: eni.instanceId ? { InstanceId: eni.instanceId, DeviceIndex: eni.deviceIndex, NetworkCardIndex: 0 } : {},
-    Tags: wrap("Tag", []),
+    Tags: eniTags(eni),
   };
 }
 
@@ -524,6 +526,7 @@ export const ecsActions: Record<string, Handler> = {
     if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
     const name = p.str("NetworkInterfaceName");
     if (name !== undefined && (name.length < 2 || name.length > 128 || !/^[\p{L}]/u.test(name) || /^https?:\/\//.test(name))) throw invalid("NetworkInterfaceName", "2 to 128 characters, starting with a letter.");
+    const tags = tagsParam(p);
     // A retry with the same token returns the first result before anything it created
     // (its IPs, for one) could make the checks below fail.
     const stored = e.tokenLookup("ecs", "CreateNetworkInterface", p);
@@ -554,6 +557,7 @@ export const ecsActions: Record<string, Handler> = {
     eni.networkInterfaceName = name ?? "";
     eni.description = p.str("Description") ?? "";
     eni.deleteOnRelease = p.bool("DeleteOnRelease") ?? false;
+    eni.tags = tags;
     e.world.enis[id] = eni;
     const v = eniView(e, eni);
     const body: Body = {
@@ -577,7 +581,7 @@ export const ecsActions: Record<string, Handler> = {
       Ipv6Sets: wrap("Ipv6Set", []),
       Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
       Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
-      Tags: wrap("Tag", []),
+      Tags: v.Tags,
     };
     e.tokenStore("ecs", "CreateNetworkInterface", p, body);
     return body;
@@ -604,6 +608,7 @@ export const ecsActions: Record<string, Handler> = {
     const type = p.oneOf("Type", ["Primary", "Secondary", "Trunk", "Member"] as const);
     const status = p.oneOf("Status", ["Available", "Attaching", "InUse", "Detaching", "Deleting"] as const);
     const f = (k: string) => p.str(k);
+    const tagged = tagFilter(p);
     if (f("VSwitchId") && !e.world.vswitches[f("VSwitchId")!]) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${f("VSwitchId")}" does not exist.`);
     if (f("SecurityGroupId") && !e.world.securityGroups[f("SecurityGroupId")!]) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${f("SecurityGroupId")}" does not exist.`);
     const list = Object.values(e.world.enis).filter(
@@ -618,7 +623,8 @@ export const ecsActions: Record<string, Handler> = {
         (!f("PrimaryIpAddress") || n.primaryIp === f("PrimaryIpAddress")) &&
         (!ips.length || ips.some((ip) => ip === n.primaryIp || n.secondaryIps.includes(ip))) &&
         (!type || n.type === type) &&
-        (!status || n.status === status),
+        (!status || n.status === status) &&
+        tagged(n.tags),
     );
     list.sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
     const page = pageByToken(p, list, { max: 500, floor: 10, pageSizeMax: 100, capAtMax: true });

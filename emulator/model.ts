@@ -74,6 +74,8 @@ export type InstanceRec = {
   internetMaxBandwidthOut: number;
 };
 
+export type TagRec = { key: string; value: string };
+
 export type EniStatus = "Available" | "Attaching" | "InUse" | "Detaching" | "Deleting";
 
 export type EniRec = {
@@ -94,6 +96,8 @@ export type EniRec = {
   creationTime: string;
   deleteOnRelease: boolean;
   deviceIndex: number;
+  /** Absent in state files written before tags were kept. */
+  tags?: TagRec[];
 };
 
 export type EipStatus = "Available" | "Associating" | "InUse" | "Unassociating" | "Releasing";
@@ -118,6 +122,7 @@ export type EipRec = {
   description: string;
   allocationTime: string;
   binding: EipBinding | null;
+  tags?: TagRec[];
 };
 
 export type InvocationInstanceRec = {

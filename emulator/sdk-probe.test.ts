@@ -65,6 +65,33 @@ describe("RebootInstance (listed in the API reference)", () => {
   });
 });
 
+describe("tags", () => {
+  it("CreateNetworkInterface / AllocateEipAddress keep their Tag.N; DescribeNetworkInterfaces / DescribeEipAddresses show and filter by them", async () => {
+    const created = await t.ecs.createNetworkInterface(
+      new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, tag: [new $Ecs.CreateNetworkInterfaceRequestTag({ key: "env", value: "prod" }), new $Ecs.CreateNetworkInterfaceRequestTag({ key: "team", value: "" })] }),
+    );
+    const id = created.body!.networkInterfaceId!;
+    expect(created.body!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([["env", "prod"], ["team", ""]]);
+    const byTag = (tag: Array<{ key: string; value?: string }>) =>
+      t.ecs
+        .describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, tag: tag.map((x) => new $Ecs.DescribeNetworkInterfacesRequestTag(x)) }))
+        .then((r) => r.body!.networkInterfaceSets!.networkInterfaceSet!);
+    const hit = await byTag([{ key: "env", value: "prod" }]);
+    expect(hit.map((x) => x.networkInterfaceId)).toEqual([id]);
+    expect(hit[0]!.tags!.tag).toEqual([expect.objectContaining({ tagKey: "env", tagValue: "prod" }), expect.objectContaining({ tagKey: "team", tagValue: "" })]);
+    expect((await byTag([{ key: "team" }])).map((x) => x.networkInterfaceId)).toEqual([id]);
+    expect(await byTag([{ key: "env", value: "dev" }])).toEqual([]);
+    const bad = (tag: Array<{ key: string; value?: string }>) =>
+      t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, tag: tag.map((x) => new $Ecs.CreateNetworkInterfaceRequestTag(x)) }));
+    await expectApiError(bad([{ key: "a", value: "1" }, { key: "a", value: "2" }]), "Duplicate.TagKey", 400);
+    await expectApiError(bad([{ key: "aliyun:x", value: "1" }]), "InvalidTagKey.Malformed", 400);
+
+    const eip = await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R, tag: [new $Vpc.AllocateEipAddressRequestTag({ key: "env", value: "prod" })] }));
+    const eips = await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, tag: [new $Vpc.DescribeEipAddressesRequestTag({ key: "env", value: "prod" })] }));
+    expect(eips.body!.eipAddresses!.eipAddress!.map((x) => [x.allocationId, x.tags!.tag!.map((g) => [g.key, g.value])])).toEqual([[eip.body!.allocationId, [["env", "prod"]]]]);
+  });
+});
+
 // ---- raw bodies through the SDK's own callApi, compared with its response models ----
 type Model = { names(): Record<string, string>; types(): Record<string, unknown> };
 const isModel = (x: unknown): x is Model => typeof x === "function" && typeof (x as unknown as Model).names === "function";

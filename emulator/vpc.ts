@@ -4,6 +4,7 @@ import { Engine, isoNow, pageByNumber, type Body } from "./engine";
 import { cidrOverlaps, cidrWithin, gatewayOf, parseCidr } from "./ip";
 import type { EipRec } from "./model";
 import type { Params } from "./params";
+import { tagFilter, tagsParam } from "./tags";
 
 type Handler = (e: Engine, p: Params) => Body;
 const wrap = <K extends string>(key: K, arr: unknown[]) => ({ [key]: arr }) as Record<K, unknown[]>;
@@ -56,7 +57,7 @@ function eipView(e: Engine, x: EipRec): Body {
     Zone: "",
     SecurityProtectionTypes: wrap("SecurityProtectionType", []),
     OperationLocks: wrap("LockReason", []),
-    Tags: wrap("Tag", []),
+    Tags: wrap("Tag", (x.tags ?? []).map((t) => ({ Key: t.key, Value: t.value }))),
   };
 }
 
@@ -212,6 +213,7 @@ export const vpcActions: Record<string, Handler> = {
     if (!/^\d+$/.test(bwText) || bw < 1 || bw > max) throw err(400, "InvalidBandwidth.Malformed", `The specified Bandwidth "${bwText}" is not valid (1 to ${max} Mbit/s for ${charge}).`);
     const name = p.str("Name") ?? "";
     if (name.length > 128) throw invalid("Name", "At most 128 characters.");
+    const tags = tagsParam(p);
     const stored = e.tokenLookup("vpc", "AllocateEipAddress", p);
     if (stored) return stored;
     const used = Object.values(e.world.eips).filter((x) => x.regionId === regionId).length;
@@ -231,6 +233,7 @@ export const vpcActions: Record<string, Handler> = {
       description: p.str("Description") ?? "",
       allocationTime: isoNow(e.now()),
       binding: null,
+      tags,
     };
     // OrderId (a number) comes only with subscription (PrePaid) EIPs.
     const body = { AllocationId: id, EipAddress: ip, ResourceGroupId: "rg-acfmdemo0000000" };
@@ -258,6 +261,7 @@ export const vpcActions: Record<string, Handler> = {
       throw err(400, "InvalidIAssociatedInstanceType.ValueNotSupported", `The specified AssociatedInstanceType "${atype}" is not supported.`);
     const aid = p.str("AssociatedInstanceId");
     const name = p.str("EipName");
+    const tagged = tagFilter(p);
     const list = Object.values(e.world.eips).filter(
       (x) =>
         x.regionId === regionId &&
@@ -266,7 +270,8 @@ export const vpcActions: Record<string, Handler> = {
         (!status || x.status === status) &&
         (!atype || x.binding?.instanceType === atype) &&
         (!aid || x.binding?.instanceId === aid) &&
-        (!name || x.name === name),
+        (!name || x.name === name) &&
+        tagged(x.tags),
     );
     const page = pageByNumber(p, list, 100);
     return { ...page.extra, EipAddresses: wrap("EipAddress", page.items.map((x) => eipView(e, x))) };
