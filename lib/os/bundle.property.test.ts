@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateBundle, SpecError, validateRoutesSpec } from "./bundle";
 import { intToIp, ipToInt, maskOf } from "./ipv4";
-import { OS_FAMILIES, PERSISTENCE_MODES } from "./spec.schema";
+import { NETPLAN_TABLE_MAX, OS_FAMILIES, PERSISTENCE_MODES } from "./spec.schema";
 import { EXAMPLE, has, lintBundles } from "./test-helpers";
 
 // Property tests: any valid spec yields scripts that pass bash -n and shellcheck; any spec with
@@ -21,6 +21,8 @@ const validSpec = fc
     addrSeeds: fc.uniqueArray(fc.nat(), { minLength: 12, maxLength: 12 }),
     perEni: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }),
     tables: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 32 - 1 }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
+    // netplan (ubuntu) takes table ids up to 2^31 - 1 only.
+    netplanTables: fc.uniqueArray(fc.integer({ min: 1, max: NETPLAN_TABLE_MAX }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
     names: fc.uniqueArray(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/).filter((n) => n !== "lo"), { minLength: 3, maxLength: 3 }),
     macs: fc.uniqueArray(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 5, maxLength: 5 }), { minLength: 3, maxLength: 3, selector: (a) => a.join() }),
     withEips: fc.boolean(),
@@ -45,7 +47,7 @@ const validSpec = fc
         secondaryIps: ips.slice(1),
         prefixLength: r.prefix,
         gateway: intToIp(network + size - 3),
-        routeTable: r.tables[i]!,
+        routeTable: (r.os === "ubuntu" ? r.netplanTables : r.tables)[i]!,
         ...(r.withEips ? { eips: Object.fromEntries(ips.map((ip, j) => [ip, `203.0.113.${(i * 10 + j) % 250 + 1}`])) } : {}),
       });
     }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateBundle, sha256 } from "./bundle";
+import { generateBundle, sha256, validateRoutesSpec } from "./bundle";
 import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate } from "./test-helpers";
 
 // Golden files per family (UPDATE_GOLDEN=1 rewrites them), lint of every script, netplan
@@ -109,6 +109,17 @@ describe("netplan", () => {
     expect(r.network).toContain("PermanentMACAddress=00:16:3e:12:34:56");
     expect(r.network).toMatch(/\[Route\]\nDestination=0\.0\.0\.0\/0\nGateway=172\.16\.0\.253\nTable=1001/);
     expect(r.network).toMatch(/\[RoutingPolicyRule\]\nFrom=172\.16\.0\.78\nTable=1001\nPriority=30002/);
+  });
+
+  it.skipIf(!available)("every table id the ubuntu spec accepts reaches networkd as that table (netplan writes large ones negative)", () => {
+    for (const table of [2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]) {
+      const spec = { ...EXAMPLE, os: "ubuntu", interfaces: [{ ...EXAMPLE.interfaces[0]!, device: "enp0s6", routeTable: table }] };
+      if (!validateRoutesSpec(spec).ok) continue;
+      const yaml = generateBundle(spec).files.find((f) => f.path === "files/etc/netplan/90-eipilot.yaml")!.content;
+      const r = netplanGenerate(yaml);
+      expect(r.ok, r.output).toBe(true);
+      expect([...r.network.matchAll(/^Table=(.*)$/gm)].map((m) => m[1]), `table ${table}`).toEqual(Array(5).fill(String(table)));
+    }
   });
 });
 

@@ -68,6 +68,13 @@ describe("validateRoutesSpec", () => {
     expect(() => generateBundle(withEni(patch))).toThrow(SpecError);
   });
 
+  it("ubuntu: refuses a table id above 2147483647 (netplan would write Table=-1); other families take it", () => {
+    expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os: "ubuntu" }).join()).toMatch(/routeTable: 4294967295 is above 2147483647; netplan/);
+    expect(errorsOf({ ...withEni({ routeTable: 2 ** 31 }), os: "ubuntu" }).join()).toMatch(/routeTable: 2147483648 is above/);
+    expect(errorsOf({ ...withEni({ routeTable: 2 ** 31 - 1 }), os: "ubuntu" })).toEqual([]);
+    for (const os of ["centos7", "rhel9", "debian", "generic"]) expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os }), os).toEqual([]);
+  });
+
   it("refuses an unknown os and a missing interface list", () => {
     expect(errorsOf({ os: "windows", interfaces: EXAMPLE.interfaces }).join()).toMatch(/^os:/);
     expect(errorsOf({ os: "ubuntu" }).join()).toMatch(/interfaces/);

@@ -23,6 +23,8 @@ export function isUnicastMac(mac: string): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 0 && !/^(00:){5}00$/.test(mac);
 }
 export const RESERVED_TABLES = [0, 253, 254, 255] as const;
+/** netplan (0.106, Ubuntu 22.04) writes a table id above this as a negative number (Table=-1), which networkd rejects. */
+export const NETPLAN_TABLE_MAX = 2 ** 31 - 1;
 export const MAX_INTERFACES = 16;
 export const MAX_ADDRESSES_PER_ENI = 50; // ENI primary + secondaries; the largest ECS quota
 /** Default first rule priority of interface i is DEFAULT_PRIORITY_BASE + 100 * i (below main's 32766). */
@@ -122,6 +124,8 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
       err("routeTable", `${eni.routeTable} is not a table id in 1..4294967295`);
     } else if ((RESERVED_TABLES as readonly number[]).includes(eni.routeTable)) {
       err("routeTable", `${eni.routeTable} is reserved by the kernel (0 unspec, 253 default, 254 main, 255 local)`);
+    } else if (parsed.data.os === "ubuntu" && eni.routeTable > NETPLAN_TABLE_MAX) {
+      err("routeTable", `${eni.routeTable} is above ${NETPLAN_TABLE_MAX}; netplan writes such a table id as a negative number and the route table is lost at boot`);
     } else if (seenTables.has(eni.routeTable)) {
       err("routeTable", `${eni.routeTable} is also used by ${seenTables.get(eni.routeTable)}; each ENI needs its own table`);
     } else seenTables.set(eni.routeTable, at);
