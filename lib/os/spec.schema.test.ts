@@ -75,6 +75,25 @@ describe("validateRoutesSpec", () => {
     for (const os of ["centos7", "rhel9", "debian", "generic"]) expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os }), os).toEqual([]);
   });
 
+  it("type problems name the field like the other checks (interfaces[0].mac) and say what is missing or given", () => {
+    const s = { interfaces: [{ device: 1, mac: "00:16:3e:12:34:56", prefixLength: "24", routeTable: 1.5, secondaryIps: null, eips: [1] }] };
+    expect(errorsOf(s)).toEqual([
+      "os: is required (one of alinux2, centos7, alinux3, rhel9, ubuntu, debian, generic)",
+      "interfaces[0].device: 1 is not a string",
+      "interfaces[0].primaryIp: is required (a string)",
+      "interfaces[0].secondaryIps: null is not a list",
+      'interfaces[0].prefixLength: "24" is not a number',
+      "interfaces[0].gateway: is required (a string)",
+      "interfaces[0].routeTable: 1.5 is not a whole number",
+      "interfaces[0].eips: [1] is not an object",
+    ]);
+    expect(errorsOf({ os: "Ubuntu", interfaces: [] })).toEqual([
+      'os: "Ubuntu" is not one of alinux2, centos7, alinux3, rhel9, ubuntu, debian, generic',
+      "interfaces: 0 given; 1 to 16 are supported",
+    ]);
+    expect(errorsOf([EXAMPLE])).toEqual([`spec: ${JSON.stringify([EXAMPLE]).slice(0, 60)} is not an object`]);
+  });
+
   it("refuses an unknown os and a missing interface list", () => {
     expect(errorsOf({ os: "windows", interfaces: EXAMPLE.interfaces }).join()).toMatch(/^os:/);
     expect(errorsOf({ os: "ubuntu" }).join()).toMatch(/interfaces/);

@@ -77,15 +77,41 @@ export class SpecError extends Error {
   }
 }
 
+/** `interfaces[0].mac`, the way the checks below name a field too. */
+function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") || "spec";
+}
+
+const KINDS: Record<string, string> = { int: "a whole number", array: "a list", record: "an object", object: "an object" };
+
+/** A type problem in words: what is missing, or the value given and what the field takes. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = fieldPath(issue.path);
+  let value: unknown = input;
+  for (const k of issue.path) value = value != null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
+  switch (issue.code) {
+    case "invalid_type": {
+      const want = KINDS[issue.expected] ?? `a ${issue.expected}`;
+      return value === undefined ? `${where}: is required (${want})` : `${where}: ${shown} is not ${want}`;
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map(String).join(", ");
+      return value === undefined ? `${where}: is required (one of ${allowed})` : `${where}: ${shown} is not one of ${allowed}`;
+    }
+    case "too_small":
+    case "too_big":
+      if (where === "interfaces") return `interfaces: ${(value as unknown[]).length} given; 1 to ${MAX_INTERFACES} are supported`;
+      return `${where}: ${issue.message}`;
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
 /** Validates a spec and returns every problem found (not just the first), or the normalised spec. */
 export function validateRoutesSpec(input: unknown): ValidationResult {
   const parsed = routesSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "spec"}: ${i.message}`),
-    };
-  }
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => describeIssue(i, input)) };
   const errors: string[] = [];
   const seenIps = new Map<string, string>();
   const seenDevices = new Map<string, string>();
