@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateBundle, sha256, validateRoutesSpec } from "./bundle";
 import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate } from "./test-helpers";
@@ -159,6 +161,14 @@ describe("CLI: npm run -s routes", () => {
       expect(r.stdout).toBe("");
       expect(existsSync(path.join(d, "out"))).toBe(false);
       expect(cli(["--out", d]).status).toBe(2);
+      // An empty --out (an unset shell variable) is refused, not taken as the current directory.
+      const cwd = mkdtempSync(path.join(d, "cwd-"));
+      writeFileSync(path.join(d, "good.json"), JSON.stringify(EXAMPLE));
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href; // found from any cwd
+      const empty = spawnSync(process.execPath, ["--import", tsx, path.join(import.meta.dirname, "cli.ts"), "--spec", path.join(d, "good.json"), "--out", ""], { cwd, encoding: "utf8" });
+      expect(empty.status).toBe(2);
+      expect(empty.stderr).toContain("--out needs a directory");
+      expect(readdirSync(cwd)).toEqual([]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

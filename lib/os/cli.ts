@@ -22,8 +22,9 @@ function main(argv: string[]) {
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--spec") specPath = argv[++i] ?? usage("--spec needs a file");
-    else if (a === "--out") out = argv[++i] ?? usage("--out needs a directory");
+    // An empty value is missing too: --out "" would otherwise mean the current directory.
+    if (a === "--spec") specPath = argv[++i] || usage("--spec needs a file");
+    else if (a === "--out") out = argv[++i] || usage("--out needs a directory");
     else if (a === "-h" || a === "--help") usage();
     else usage(`unknown argument ${a}`);
   }
