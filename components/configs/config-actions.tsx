@@ -45,7 +45,7 @@ export function NewRevisionForm({ teamId, id, latest, spec }: { teamId: string; 
     <form className="space-y-3" onSubmit={(e) => {
       e.preventDefault();
       let parsed: unknown;
-      try { parsed = JSON.parse(text); } catch (err) { return setError(err instanceof Error ? err.message : "Invalid JSON"); }
+      try { parsed = JSON.parse(text); } catch (err) { return setError(t("invalidJson", { message: err instanceof Error ? err.message : String(err) })); }
       start(async () => {
         const r = await addRevisionAction({ teamId, id, spec: parsed, message, expectedRevision: latest });
         if (!r.ok) return setError(r.error);

@@ -1,11 +1,13 @@
 "use client";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { authClient } from "@/lib/auth/auth-client";
 import { Button } from "@/components/ui/button";
 
 export function AcceptInvitation({ id, label }: { id: string; label: string }) {
   const router = useRouter();
+  const t = useTranslations("settings.team");
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
   return (
@@ -14,7 +16,8 @@ export function AcceptInvitation({ id, label }: { id: string; label: string }) {
         setPending(true);
         const res = await authClient.organization.acceptInvitation({ invitationId: id });
         setPending(false);
-        if (res.error) { setError(res.error.message ?? "Could not accept the invitation"); return; }
+        // Revoked or expired since the page was shown, or refused for another reason: said in the page's language.
+        if (res.error) { setError(t(res.error.code === "INVITATION_NOT_FOUND" ? "inviteInvalid" : "acceptFailed")); return; }
         await authClient.organization.setActive({ organizationId: res.data?.member.organizationId ?? null });
         router.replace("/");
         router.refresh();
