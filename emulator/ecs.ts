@@ -808,6 +808,9 @@ export const ecsActions: Record<string, Handler> = {
     const desc = p.str("Description") ?? "";
     if (desc.length > 512) throw err(403, "CmdDesc.ExceedLimit", "The command description exceeds 512 characters.");
     const timeout = p.int("Timeout", { min: 10, max: 86400 }) ?? 60;
+    // A retry returns the first invocation, whatever became of the instances since.
+    const stored = e.tokenLookup("ecs", "RunCommand", p);
+    if (stored) return stored;
     for (const id of ids) {
       const inst = e.world.instances[id];
       if (!inst || inst.regionId !== regionId) throw err(404, "InvalidInstance.NotFound", `The specified instance "${id}" does not exist.`);
@@ -815,8 +818,6 @@ export const ecsActions: Record<string, Handler> = {
       if (!e.runner || !inst.cloudAssistant)
         throw err(403, "InvalidInstance.NotMatch", `The Cloud Assistant agent on instance ${id} is not running or not installed (DescribeCloudAssistantStatus reports CloudAssistantStatus=false).`);
     }
-    const stored = e.tokenLookup("ecs", "RunCommand", p);
-    if (stored) return stored;
     const now = isoNow(e.now());
     const invokeId = `t-${regionId.startsWith("cn-") ? "hz" : "tk"}${e.hex(18)}`;
     const commandId = `c-${regionId.startsWith("cn-") ? "hz" : "tk"}${e.hex(18)}`;

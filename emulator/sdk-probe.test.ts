@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { $Ecs, $Vpc, ecsClient, vpcClient } from "./sdk";
-import { DEMO, TOKYO, expectApiError, setupTestEmulator, waitFor } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, setupTestEmulator, startTestEmulator, waitFor } from "./test-helpers";
 
 const t = setupTestEmulator({ resetEachTest: true });
 const R = TOKYO;
@@ -44,6 +44,23 @@ describe("ClientToken", () => {
     expect(run2.body!.instanceIdSets!.instanceIdSet).toEqual(run1.body!.instanceIdSets!.instanceIdSet);
     // without a token, the same IP is refused as before
     await expectApiError(t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ ...eniReq, clientToken: undefined })), "InvalidPrivateIpAddress.Duplicated", 400);
+  });
+});
+
+describe("ClientToken on RunCommand", () => {
+  it("a retried RunCommand returns the first InvokeId even if the instance has stopped since", async () => {
+    const { emu, ecs } = await startTestEmulator({ runner: { run: async () => ({ exitCode: 0, output: "" }) } });
+    try {
+      const req = { regionId: R, type: "RunShellScript", commandContent: "true", instanceId: [DEMO.web1], clientToken: "probe-rc-1" };
+      const first = await ecs.runCommand(new $Ecs.RunCommandRequest(req));
+      await ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: DEMO.web1 }));
+      emu.settle();
+      const again = await ecs.runCommand(new $Ecs.RunCommandRequest(req));
+      expect(again.body!.invokeId).toBe(first.body!.invokeId);
+      await expectApiError(ecs.runCommand(new $Ecs.RunCommandRequest({ ...req, clientToken: "probe-rc-2" })), "InvalidInstance.NotMatch", 403);
+    } finally {
+      await emu.close();
+    }
   });
 });
 
