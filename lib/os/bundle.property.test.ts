@@ -23,7 +23,7 @@ const validSpec = fc
     tables: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 32 - 1 }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
     // netplan (ubuntu) takes table ids up to 2^31 - 1 only.
     netplanTables: fc.uniqueArray(fc.integer({ min: 1, max: NETPLAN_TABLE_MAX }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
-    names: fc.uniqueArray(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/).filter((n) => n !== "lo"), { minLength: 3, maxLength: 3 }),
+    names: fc.uniqueArray(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/).filter((n) => !["lo", "all", "default"].includes(n)), { minLength: 3, maxLength: 3 }),
     macs: fc.uniqueArray(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 5, maxLength: 5 }), { minLength: 3, maxLength: 3, selector: (a) => a.join() }),
     withEips: fc.boolean(),
   })

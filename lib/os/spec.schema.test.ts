@@ -52,6 +52,8 @@ describe("validateRoutesSpec", () => {
     ["device with shell text", { device: "eth1;reboot" }, /not a valid interface name/],
     ["device too long", { device: "a123456789012345" }, /not a valid interface name/],
     ["device lo", { device: "lo" }, /loopback/],
+    ["device all (a sysctl name, not an interface)", { device: "all" }, /"all" cannot name an interface/],
+    ["device default (a sysctl name, not an interface)", { device: "default" }, /"default" cannot name an interface/],
     ["bad MAC", { mac: "00:16:3e:12:34" }, /not a MAC address/],
     ["multicast MAC", { mac: "01:00:5e:00:00:01" }, /not a unicast/],
     ["table 0", { routeTable: 0 }, /not a table id/],

@@ -130,6 +130,9 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
       err("device", `${JSON.stringify(eni.device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`);
     } else if (eni.device === "lo") {
       err("device", `"lo" is the loopback interface`);
+    } else if (eni.device === "all" || eni.device === "default") {
+      // net.ipv4.conf.all / .default: the sysctl file would loosen rp_filter for every interface.
+      err("device", `"${eni.device}" cannot name an interface (the kernel reserves net.ipv4.conf.${eni.device})`);
     } else if (seenDevices.has(eni.device)) {
       err("device", `${eni.device} is also used by ${seenDevices.get(eni.device)}`);
     } else seenDevices.set(eni.device, at);
