@@ -34,6 +34,19 @@ describe("admin endpoints", () => {
     expect((await admin("nothing")).status).toBe(404);
   });
 
+  it("refuses a state change sent by a web page (blind cross-site POST), not one from a script", async () => {
+    await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: TOKYO }));
+    const fromPage = await fetch(`${t.emu.url}/_emulator/reset`, { method: "POST", headers: { origin: "https://attacker.example" } });
+    expect(fromPage.status).toBe(403);
+    expect(((await fromPage.json()) as { error: string }).error).toContain("Origin https://attacker.example");
+    const faults = await fetch(`${t.emu.url}/_emulator/faults`, { method: "PUT", headers: { origin: "http://localhost:3000" }, body: JSON.stringify({ AssociateEipAddress: { code: "Throttling", rate: 1 } }) });
+    expect(faults.status).toBe(403);
+    expect(Object.keys((await admin("state")).json.eips)).toHaveLength(5); // the reset did not happen
+    expect((await fetch(`${t.emu.url}/_emulator/state`, { headers: { origin: "https://attacker.example" } })).status).toBe(200); // reading is harmless
+    expect((await admin("reset", "POST")).status).toBe(200);
+    expect(Object.keys((await admin("state")).json.eips)).toHaveLength(4);
+  });
+
   it("drift: unassign an IP and drop an EIP behind the client's back", async () => {
     await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: TOKYO, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.77"] }));
     await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: TOKYO, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.77" }));

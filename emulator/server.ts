@@ -462,10 +462,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
 
+  /** The emulator's own page origins: the only ones allowed to change its state from a browser. */
+  const ownOrigins = () => {
+    const { port } = server.address() as AddressInfo;
+    return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname.startsWith("/_emulator")) {
       if (!isLoopback(req.socket.remoteAddress)) return send(res, 403, { error: "admin endpoints are loopback-only" });
+      // A web page open in a browser on this machine is on loopback too, and may send a blind
+      // POST (reset, faults) here; browsers name that page in Origin. Scripts and the app send none.
+      const origin = req.headers.origin;
+      if (origin !== undefined && (req.method ?? "GET") !== "GET" && !ownOrigins().includes(origin)) {
+        return send(res, 403, { error: `admin endpoints refuse requests sent by a web page (Origin ${origin})` });
+      }
       void handleAdmin(req, res, url);
       return;
     }
