@@ -103,6 +103,45 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
       expect(await lab.dump()).toBe(initial);
     });
 
+    it("verify names what is wrong: a missing rule, table route or address, and an ENI that is down; apply repairs each", async () => {
+      const dir = lab.writeBundle(generateBundle(spec("generic", "native")));
+      const env = { ROOT: lab.tempDir() };
+      const sh = (script: string) => lab.exec(lab.ns.inst, ["bash", path.join(dir, script)], env);
+      const eni = topo.enis[0]!;
+      const table = String(tables[0]);
+      const ip = eni.ips[1]!;
+      const prio = String(30000 + 1);
+      // Re-added addresses come last in `ip addr` output: compare the state, not the order.
+      const state = async () => (await lab.dump()).split("\n").sort().join("\n");
+      expect((await sh("apply.sh")).code).toBe(0);
+      const applied = await state();
+      const breakages: [string, string[], string][] = [
+        ["rule", ["ip", "-4", "rule", "del", "from", ip, "lookup", table, "priority", prio], `no rule ${prio} from ${ip} lookup ${table}`],
+        ["default route", ["ip", "-4", "route", "del", "default", "table", table], `table ${table} has no default via ${VPC_GATEWAY} dev ${eni.name}`],
+        ["subnet route", ["ip", "-4", "route", "del", "172.16.0.0/24", "table", table], `table ${table} has no route 172.16.0.0/24 dev ${eni.name}`],
+        ["address", ["ip", "-4", "addr", "del", `${ip}/24`, "dev", eni.name], `${ip} is not configured on ${eni.name}`],
+        ["link", ["ip", "link", "set", "dev", eni.name, "down"], `${eni.name} (${eni.mac}) is down`],
+      ];
+      try {
+        for (const [what, cmd, problem] of breakages) {
+          const b = await lab.exec(lab.ns.inst, cmd);
+          expect(b.code, `${what}: ${b.stderr}`).toBe(0);
+          const v = await sh("verify.sh");
+          expect(v.code, what).toBe(1);
+          expect(JSON.parse(v.stdout).problems, what).toContain(problem);
+          expect(v.stderr, what).toContain(`FAIL: ${problem}`);
+          if (what === "link") await lab.exec(lab.ns.inst, ["ip", "link", "set", "dev", eni.name, "up"]);
+          expect((await sh("apply.sh")).code, what).toBe(0);
+          expect(await state(), `${what} repaired`).toBe(applied);
+          expect((await sh("verify.sh")).code, what).toBe(0);
+        }
+      } finally {
+        await lab.exec(lab.ns.inst, ["ip", "link", "set", "dev", eni.name, "up"]);
+        expect((await sh("rollback.sh")).code).toBe(0);
+      }
+      expect(await lab.dump()).toBe(initial);
+    });
+
     for (const fam of FAMILIES) {
       it(`${fam.os}${fam.persistence === "rc.local" ? " (rc.local)" : ""}: apply twice, verify, egress and inbound per EIP, rollback`, async () => {
         const bundle = generateBundle(spec(fam.os, fam.persistence));

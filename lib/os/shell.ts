@@ -62,6 +62,9 @@ rule_count() {
   ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
 }
 
+# Administratively up (the UP flag), whether or not a cable/peer is there.
+link_is_up() { ip -o link show dev "$1" 2>/dev/null | grep '[<,]UP[,>]' >/dev/null; }
+
 table_has_default() {
   ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
 }
@@ -121,7 +124,7 @@ configure_eni() {
   shift 6
   dev=$(eni_dev "$mac")
   [ -n "$dev" ] || die "no interface has MAC $mac"
-  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+  if ! link_is_up "$dev"; then
     ip link set dev "$dev" up
     record links "$dev"
   fi

@@ -44,6 +44,9 @@ rule_count() {
   ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
 }
 
+# Administratively up (the UP flag), whether or not a cable/peer is there.
+link_is_up() { ip -o link show dev "$1" 2>/dev/null | grep '[<,]UP[,>]' >/dev/null; }
+
 state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
 
 # Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
@@ -91,7 +94,7 @@ configure_eni() {
   shift 6
   dev=$(eni_dev "$mac")
   [ -n "$dev" ] || die "no interface has MAC $mac"
-  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+  if ! link_is_up "$dev"; then
     ip link set dev "$dev" up
     record links "$dev"
   fi
@@ -287,6 +290,9 @@ rule_count() {
   ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
 }
 
+# Administratively up (the UP flag), whether or not a cable/peer is there.
+link_is_up() { ip -o link show dev "$1" 2>/dev/null | grep '[<,]UP[,>]' >/dev/null; }
+
 state_has() { [ -f "$STATE_DIR/$1" ] && grep -qxF -- "$2" "$STATE_DIR/$1"; }
 
 # Remember something apply.sh changed so rollback.sh can undo exactly that (no-op in the boot script).
@@ -334,7 +340,7 @@ configure_eni() {
   shift 6
   dev=$(eni_dev "$mac")
   [ -n "$dev" ] || die "no interface has MAC $mac"
-  if ! ip -o link show dev "$dev" | grep '[<,]UP[,>]' >/dev/null; then
+  if ! link_is_up "$dev"; then
     ip link set dev "$dev" up
     record links "$dev"
   fi

@@ -34,6 +34,9 @@ rule_count() {
   ip -4 rule show | awk -v p="$1:" -v f="$2" -v t="$3" '$1 == p && $2 == "from" && $3 == f && $4 == "lookup" && $5 == t { n++ } END { print n + 0 }'
 }
 
+# Administratively up (the UP flag), whether or not a cable/peer is there.
+link_is_up() { ip -o link show dev "$1" 2>/dev/null | grep '[<,]UP[,>]' >/dev/null; }
+
 table_has_default() {
   ip -4 route show table "$1" 2>/dev/null | awk -v g="$2" -v d="$3" '$1 == "default" && $2 == "via" && $3 == g && $4 == "dev" && $5 == d { f = 1 } END { exit !f }'
 }
@@ -85,7 +88,7 @@ check() { CHECKS=$((CHECKS + 1)); }
 
 # Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP...
 check_eni() {
-  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true routes=true a ip pref eip
+  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip
   local addr rule rget egress ok n got body
   shift 6
   dev=$(eni_dev "$mac")
@@ -97,11 +100,14 @@ check_eni() {
     fail "no interface has MAC $mac ($want)"
   else
     check
+    # A link set down loses its routes: name that cause, not only the routes it took along.
+    if link_is_up "$dev"; then up=true; else fail "$dev ($mac) is down"; fi
+    check
     table_has_subnet "$table" "$net/$plen" "$dev" || { routes=false; fail "table $table has no route $net/$plen dev $dev"; }
     check
     table_has_default "$table" "$gw" "$dev" || { routes=false; fail "table $table has no default via $gw dev $dev"; }
   fi
-  ENIS="${ENIS:+$ENIS,}{\"mac\":\"$mac\",\"device\":\"$dev\",\"found\":$found,\"table\":$table,\"tableRoutes\":$routes}"
+  ENIS="${ENIS:+$ENIS,}{\"mac\":\"$mac\",\"device\":\"$dev\",\"found\":$found,\"up\":$up,\"table\":$table,\"tableRoutes\":$routes}"
   for a in "$@"; do
     IFS=: read -r ip pref eip <<< "$a"
     addr=false rule=false rget=false egress=null ok=true
@@ -116,7 +122,7 @@ check_eni() {
     got=$(route_get_dev "$DST" "$ip")
     if [ "$found" = true ] && [ "$got" = "$dev" ]; then rget=true
     else ok=false; fail "ip route get $DST from $ip uses ${got:-no route}, not $dev"; fi
-    [ "$routes" = true ] || ok=false
+    if [ "$routes" != true ] || [ "$up" != true ]; then ok=false; fi
     if [ -n "$ECHO_URL" ]; then
       check
       body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \r\n\t')
