@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateBundle, sha256, validateRoutesSpec } from "./bundle";
-import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate } from "./test-helpers";
+import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate, shellFiles, writeBundle } from "./test-helpers";
 
 // Golden files per family (UPDATE_GOLDEN=1 rewrites them), lint of every script, netplan
 // validation, and the CLI contract (DESIGN.md contract 4).
@@ -97,6 +97,25 @@ describe("shell lint", () => {
     };
     const bundles = FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence }));
     expect(lintBundles(bundles, sc)).toBe("");
+  });
+});
+
+describe("started with sh", () => {
+  it.skipIf(!has("dash"))("every script re-runs itself under bash (verify.sh run as `dash verify.sh` prints its JSON summary)", () => {
+    for (const c of FAMILY_CASES) {
+      const b = bundleFor(c);
+      for (const p of shellFiles(b)) expect(b.files.find((f) => f.path === p)!.content, p).toMatch(/\nif \[ -z "\$\{BASH_VERSION:-\}" \]; then exec bash "\$0" "\$@"; fi\n[^]*\nset -/);
+      const dir = writeBundle(b);
+      try {
+        // verify.sh only reads; it fails here (no such ENI on this host) but must get as far as its summary.
+        const r = spawnSync("dash", ["verify.sh"], { cwd: dir, encoding: "utf8" });
+        expect(r.stderr, c.name).not.toContain("Illegal option");
+        expect(r.status, c.name).toBe(1);
+        expect(JSON.parse(r.stdout).os, c.name).toBe(c.os);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
 

@@ -19,6 +19,9 @@ export function header(h: ScriptHeader): string {
     ...h.purpose.map((l) => `# ${l}`),
     "# Generated file: regenerate the bundle instead of editing it.",
     "",
+    "# Started as `sh script.sh`? Run again under bash, which the script needs.",
+    'if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi',
+    "",
   ].join("\n");
 }
 

@@ -6,6 +6,9 @@
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -euo pipefail
 umask 022
 
@@ -252,6 +255,9 @@ install_file 0755 '/usr/local/sbin/eipilot-routes.sh' <<'EIPILOT_EOF'
 # spec sha256 c2645df695e99ae6f39f49b712622f1897ab8cbb1887c1b58dc8f711905ca746
 # Boot-time policy routing for the secondary ENIs (same live steps as apply.sh, no files written).
 # Generated file: regenerate the bundle instead of editing it.
+
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 
 set -euo pipefail
 

@@ -6,6 +6,9 @@
 # Usage: ./verify.sh [--echo-url http://what-is-my-ip/] [--dst IPV4] [--timeout SECONDS]
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -uo pipefail
 
 export LC_ALL=C

@@ -6,6 +6,9 @@
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -euo pipefail
 umask 022
 

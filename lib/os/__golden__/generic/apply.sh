@@ -6,6 +6,9 @@
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -euo pipefail
 umask 022
 
@@ -252,6 +255,9 @@ install_file 0755 '/usr/local/sbin/eipilot-routes.sh' <<'EIPILOT_EOF'
 # spec sha256 6e8cc4d6b274164bd0a3b4016b97a3256cf9526a9da56e20d8921f7a85cf844d
 # Boot-time policy routing for the secondary ENIs (same live steps as apply.sh, no files written).
 # Generated file: regenerate the bundle instead of editing it.
+
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 
 set -euo pipefail
 

@@ -5,6 +5,9 @@
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -euo pipefail
 
 export LC_ALL=C

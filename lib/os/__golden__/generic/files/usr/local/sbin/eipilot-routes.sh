@@ -4,6 +4,9 @@
 # Boot-time policy routing for the secondary ENIs (same live steps as apply.sh, no files written).
 # Generated file: regenerate the bundle instead of editing it.
 
+# Started as `sh script.sh`? Run again under bash, which the script needs.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
 set -euo pipefail
 
 export LC_ALL=C
