@@ -180,6 +180,11 @@ describe("CLI: npm run -s routes", () => {
       expect(r.stdout).toBe("");
       expect(existsSync(path.join(d, "out"))).toBe(false);
       expect(cli(["--out", d]).status).toBe(2);
+      for (const h of ["--help", "-h"]) {
+        const help = cli([h]);
+        expect(help.status, h).toBe(0);
+        expect(help.stdout).toMatch(/^usage: npm run -s routes -- --spec <spec\.json> \[--out <dir>\]/);
+      }
       // An empty --out (an unset shell variable) is refused, not taken as the current directory.
       const cwd = mkdtempSync(path.join(d, "cwd-"));
       writeFileSync(path.join(d, "good.json"), JSON.stringify(EXAMPLE));

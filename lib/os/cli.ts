@@ -6,9 +6,11 @@ import { BundleWriteError, ioReason, writeBundleDir } from "./write-bundle";
 // Writes the bundle under --out, or prints a JSON listing on stdout. Invalid spec or arguments:
 // stderr, exit 2. --out that cannot take the bundle: stderr, exit 1. Nothing is written on error.
 
+const USAGE = "usage: npm run -s routes -- --spec <spec.json> [--out <dir>]\n";
+
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`routes: ${msg}\n`);
-  process.stderr.write("usage: npm run -s routes -- --spec <spec.json> [--out <dir>]\n");
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 
@@ -25,7 +27,10 @@ function main(argv: string[]) {
     // An empty value is missing too: --out "" would otherwise mean the current directory.
     if (a === "--spec") specPath = argv[++i] || usage("--spec needs a file");
     else if (a === "--out") out = argv[++i] || usage("--out needs a directory");
-    else if (a === "-h" || a === "--help") usage();
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write(USAGE); // asked for, so not an error
+      process.exit(0);
+    }
     else usage(`unknown argument ${a}`);
   }
   if (!specPath) usage("--spec is required");
