@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -193,6 +193,29 @@ describe("CLI: npm run -s routes", () => {
       expect(empty.status).toBe(2);
       expect(empty.stderr).toContain("--out needs a directory");
       expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("--out holding an earlier bundle (another os) ends up with exactly the new bundle; files that are not the earlier bundle's stay", () => {
+    const d = tmp();
+    try {
+      const out = path.join(d, "out");
+      for (const os of ["centos7", "debian", "ubuntu"]) {
+        writeFileSync(path.join(d, `${os}.json`), JSON.stringify({ ...EXAMPLE, os }));
+      }
+      expect(cli(["--spec", path.join(d, "centos7.json"), "--out", out]).status).toBe(0);
+      writeFileSync(path.join(out, "notes.txt"), "mine");
+      expect(cli(["--spec", path.join(d, "debian.json"), "--out", out]).status).toBe(0);
+      const debian = generateBundle({ ...EXAMPLE, os: "debian" }).files.map((f) => f.path);
+      expect(walk(out).sort()).toEqual([...debian, "notes.txt"].sort());
+      // A file of the earlier bundle that someone edited is not removed either.
+      appendFileSync(path.join(out, "files/etc/network/interfaces.d/eipilot-eth1"), "# edited\n");
+      expect(cli(["--spec", path.join(d, "ubuntu.json"), "--out", out]).status).toBe(0);
+      const ubuntu = generateBundle({ ...EXAMPLE, os: "ubuntu" }).files.map((f) => f.path);
+      expect(walk(out).sort()).toEqual([...ubuntu, "notes.txt", "files/etc/network/interfaces.d/eipilot-eth1"].sort());
+      expect(readdirSync(path.join(out, "files/etc")).sort()).toEqual(["netplan", "network", "sysctl.d", "systemd"]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BundleFile } from "./bundle";
 
@@ -69,15 +70,44 @@ function makeDirs(dir: string, created: string[]) {
   }
 }
 
-/** Writes `files` under `out` (created if missing) with their modes; all of them or none. */
+/**
+ * Files of an earlier bundle in `root` (listed in its SHA256SUMS) that are still as that bundle
+ * wrote them: the ones a new bundle may remove. Anything edited or foreign is kept.
+ */
+function earlierBundleFiles(root: string): string[] {
+  let sums: string;
+  try {
+    sums = readFileSync(path.join(root, "SHA256SUMS"), "utf8");
+  } catch {
+    return [];
+  }
+  const own: string[] = [];
+  for (const line of sums.split("\n")) {
+    const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+    if (!m || path.isAbsolute(m[2]!) || path.normalize(m[2]!).split(path.sep).includes("..")) continue;
+    try {
+      if (createHash("sha256").update(readFileSync(path.join(root, m[2]!))).digest("hex") === m[1]) own.push(m[2]!);
+    } catch {
+      // gone or unreadable: nothing to remove
+    }
+  }
+  return ["SHA256SUMS", ...own];
+}
+
+/**
+ * Writes `files` under `out` (created if missing) with their modes; all of them or none. A
+ * bundle written there before is replaced: its unchanged files the new one lacks are removed.
+ */
 export function writeBundleDir(out: string, files: BundleFile[]): void {
   const root = path.resolve(out);
   const created: string[] = [];
   const moved: string[] = [];
+  let earlier: string[] = [];
   let staging: string | undefined;
   try {
     if (kindOf(root) === "other") throw new BundleWriteError(`${out} exists and is not a directory`);
     checkTargets(root, files);
+    earlier = earlierBundleFiles(root);
     makeDirs(root, created);
     try {
       staging = mkdtempSync(path.join(root, ".routes-"));
@@ -120,5 +150,17 @@ export function writeBundleDir(out: string, files: BundleFile[]): void {
     throw e;
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
+  }
+  // The new bundle is complete: drop what only the earlier one had (e.g. another distro's files).
+  const now = new Set(files.map((f) => f.path));
+  for (const p of earlier.filter((e) => !now.has(e))) {
+    rmSync(path.join(root, p), { force: true });
+    for (let d = path.dirname(p); d !== "."; d = path.dirname(d)) {
+      try {
+        rmdirSync(path.join(root, d));
+      } catch {
+        break; // not empty: it holds something else
+      }
+    }
   }
 }
