@@ -198,6 +198,21 @@ describe("CLI: npm run -s routes", () => {
     }
   });
 
+  it("npm run from another directory: relative --spec and --out are the caller's, not the repository's", () => {
+    const d = tmp();
+    try {
+      writeFileSync(path.join(d, "spec.json"), JSON.stringify(EXAMPLE));
+      const repo = path.resolve(import.meta.dirname, "../..");
+      const r = spawnSync("npm", ["--prefix", repo, "run", "-s", "routes", "--", "--spec", "spec.json", "--out", "bundle"], { cwd: d, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe("");
+      expect(walk(path.join(d, "bundle")).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
+      expect(existsSync(path.join(repo, "bundle"))).toBe(false);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it("--out holding an earlier bundle (another os) ends up with exactly the new bundle; files that are not the earlier bundle's stay", () => {
     const d = tmp();
     try {

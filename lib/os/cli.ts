@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { generateBundle, SpecError } from "./bundle";
 import { BundleWriteError, ioReason, writeBundleDir } from "./write-bundle";
 
@@ -34,6 +35,10 @@ function main(argv: string[]) {
     else usage(`unknown argument ${a}`);
   }
   if (!specPath) usage("--spec is required");
+  // `npm run` starts the script in the package's directory; relative paths mean the caller's.
+  const base = process.env.npm_lifecycle_event === "routes" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  specPath = path.resolve(base, specPath);
+  if (out !== undefined) out = path.resolve(base, out);
 
   let text: string;
   try {
