@@ -233,6 +233,7 @@ test("owner transfers ownership; the new owner deletes the team only after typin
   await next.page.getByLabel("Team name").fill(teamName);
   await del.click();
   await expect(next.page.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
+  await expect(next.page.getByText(`Team ${teamName} deleted.`)).toBeVisible();
   await expect(next.page.getByRole("combobox", { name: "Switch team" })).not.toContainText(teamName);
   await Promise.all([owner.close(), next.close()]);
 });

@@ -47,6 +47,7 @@ export function OwnerZone({ teamId, teamName, members }: { teamId: string; teamN
           start(async () => {
             const r = await deleteTeamAction({ teamId, confirmName: confirm });
             if (!r.ok) return void toast.error(r.error);
+            toast.success(t("deleted", { team: teamName }));
             router.replace("/");
             router.refresh();
           });
