@@ -29,6 +29,12 @@ describe("regions, zones, instance types", () => {
       ["ap-northeast-1", "Japan (Tokyo)"],
       ["cn-hangzhou", "China (Hangzhou)"],
     ]);
+    const ja = await t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({ acceptLanguage: "ja" }));
+    expect(ja.body!.regions!.region!.map((x) => x.localName)).toEqual(["日本 (東京)", "中国 (杭州)"]);
+    const byDefault = await t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}));
+    expect(byDefault.body!.regions!.region!.map((x) => x.localName)).toEqual(["日本（东京）", "华东1（杭州）"]);
+    const zonesJa = await t.ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: R, acceptLanguage: "ja" }));
+    expect(zonesJa.body!.zones!.zone!.map((z) => z.localName)).toEqual(["東京 ゾーン A", "東京 ゾーン B"]);
   });
 
   it("DescribeZones returns two zones with purchasable types; unknown region → 404", async () => {

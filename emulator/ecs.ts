@@ -1,7 +1,7 @@
 // ECS (2014-05-26) actions.
 import { IMAGES, INSTANCE_TYPES, image, instanceType } from "./catalog";
 import { err, invalid, missing } from "./errors";
-import { Engine, isoNow, pageByNumber, pageByToken, type Body } from "./engine";
+import { Engine, isoNow, localNameFor, pageByNumber, pageByToken, type Body } from "./engine";
 import type { EniRec, InstanceRec, InvocationRec } from "./model";
 import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
@@ -236,25 +236,23 @@ const ALL_STATUSES = ["Pending", "Running", "Starting", "Stopping", "Stopped"] a
 // ---------- handlers ----------
 export const ecsActions: Record<string, Handler> = {
   DescribeRegions(e, p) {
-    const en = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase().startsWith("en");
     return {
       Regions: wrap(
         "Region",
-        e.world.regions.map((r) => ({ RegionId: r.regionId, LocalName: en ? r.localNameEn : r.localName, RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`, Status: "available" })),
+        e.world.regions.map((r) => ({ RegionId: r.regionId, LocalName: localNameFor(p, r), RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`, Status: "available" })),
       ),
     };
   },
 
   DescribeZones(e, p) {
     const regionId = e.regionParam(p)!;
-    const en = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase().startsWith("en");
     const types = INSTANCE_TYPES.map((t) => t.id);
     return {
       Zones: wrap(
         "Zone",
         e.region(regionId)!.zones.map((z) => ({
           ZoneId: z.zoneId,
-          LocalName: en ? z.localNameEn : z.localName,
+          LocalName: localNameFor(p, z),
           ZoneType: "AvailabilityZone",
           AvailableResourceCreation: { ResourceTypes: ["VSwitch", "IoOptimized", "Instance", "Disk", "DedicatedHost"] },
           AvailableInstanceTypes: { InstanceTypes: types },

@@ -141,7 +141,8 @@ export class Engine {
         regionId: r.regionId,
         localName: r.localName ?? r.regionId,
         localNameEn: r.localNameEn ?? r.regionId,
-        zones: r.zones.map((z) => ({ zoneId: z.zoneId, localName: z.localName ?? z.zoneId, localNameEn: z.localNameEn ?? z.zoneId })),
+        localNameJa: r.localNameJa,
+        zones: r.zones.map((z) => ({ zoneId: z.zoneId, localName: z.localName ?? z.zoneId, localNameEn: z.localNameEn ?? z.zoneId, localNameJa: z.localNameJa })),
       })),
       vpcs: {},
       vswitches: {},
@@ -593,6 +594,15 @@ export class Engine {
     const { RequestId: _omit, ...rest } = body;
     this.world.tokens[`${scope}:${action}:${token}`] = { fingerprint: p.fingerprint(), body: rest };
   }
+}
+
+// ---------- names ----------
+/** A region's or zone's name in the language AcceptLanguage asks for: zh-CN (the API's default), en-US or ja. */
+export function localNameFor(p: Params, rec: { localName: string; localNameEn: string; localNameJa?: string }): string {
+  const lang = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase();
+  if (lang.startsWith("en")) return rec.localNameEn;
+  if (lang.startsWith("ja")) return rec.localNameJa ?? rec.localNameEn;
+  return rec.localName;
 }
 
 // ---------- pagination ----------

@@ -2,11 +2,12 @@
 // Every id is optional: missing ids are generated (deterministically from `rngSeed`).
 import { z } from "zod";
 
-const zone = z.object({ zoneId: z.string(), localName: z.string().optional(), localNameEn: z.string().optional() });
+const zone = z.object({ zoneId: z.string(), localName: z.string().optional(), localNameEn: z.string().optional(), localNameJa: z.string().optional() });
 const region = z.object({
   regionId: z.string(),
   localName: z.string().optional(),
   localNameEn: z.string().optional(),
+  localNameJa: z.string().optional(),
   zones: z.array(zone).min(1),
 });
 const vSwitch = z.object({ id: z.string().optional(), zoneId: z.string(), cidrBlock: z.string(), name: z.string().optional(), description: z.string().optional() });
@@ -94,18 +95,20 @@ export const DEFAULT_SEED: Seed = {
       regionId: "ap-northeast-1",
       localName: "日本（东京）",
       localNameEn: "Japan (Tokyo)",
+      localNameJa: "日本 (東京)",
       zones: [
-        { zoneId: "ap-northeast-1a", localName: "东京 可用区A", localNameEn: "Tokyo Zone A" },
-        { zoneId: "ap-northeast-1b", localName: "东京 可用区B", localNameEn: "Tokyo Zone B" },
+        { zoneId: "ap-northeast-1a", localName: "东京 可用区A", localNameEn: "Tokyo Zone A", localNameJa: "東京 ゾーン A" },
+        { zoneId: "ap-northeast-1b", localName: "东京 可用区B", localNameEn: "Tokyo Zone B", localNameJa: "東京 ゾーン B" },
       ],
     },
     {
       regionId: "cn-hangzhou",
       localName: "华东1（杭州）",
       localNameEn: "China (Hangzhou)",
+      localNameJa: "中国 (杭州)",
       zones: [
-        { zoneId: "cn-hangzhou-h", localName: "杭州 可用区H", localNameEn: "Hangzhou Zone H" },
-        { zoneId: "cn-hangzhou-i", localName: "杭州 可用区I", localNameEn: "Hangzhou Zone I" },
+        { zoneId: "cn-hangzhou-h", localName: "杭州 可用区H", localNameEn: "Hangzhou Zone H", localNameJa: "杭州 ゾーン H" },
+        { zoneId: "cn-hangzhou-i", localName: "杭州 可用区I", localNameEn: "Hangzhou Zone I", localNameJa: "杭州 ゾーン I" },
       ],
     },
   ],

@@ -1,6 +1,6 @@
 // VPC (2016-04-28) actions: VPCs, vSwitches and EIPs.
 import { err, invalid, missing } from "./errors";
-import { Engine, isoNow, pageByNumber, type Body } from "./engine";
+import { Engine, isoNow, localNameFor, pageByNumber, type Body } from "./engine";
 import { cidrOverlaps, cidrWithin, gatewayOf, parseCidr } from "./ip";
 import type { EipRec } from "./model";
 import type { Params } from "./params";
@@ -70,14 +70,12 @@ function requireSettled(x: EipRec, wanted: EipRec["status"], action: string) {
 
 export const vpcActions: Record<string, Handler> = {
   DescribeRegions(e, p) {
-    const en = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase().startsWith("en");
-    return { Regions: wrap("Region", e.world.regions.map((r) => ({ RegionId: r.regionId, LocalName: en ? r.localNameEn : r.localName, RegionEndpoint: `vpc.${r.regionId}.aliyuncs.com` }))) };
+    return { Regions: wrap("Region", e.world.regions.map((r) => ({ RegionId: r.regionId, LocalName: localNameFor(p, r), RegionEndpoint: `vpc.${r.regionId}.aliyuncs.com` }))) };
   },
 
   DescribeZones(e, p) {
     const regionId = e.regionParam(p)!;
-    const en = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase().startsWith("en");
-    return { Zones: wrap("Zone", e.region(regionId)!.zones.map((z) => ({ ZoneId: z.zoneId, LocalName: en ? z.localNameEn : z.localName, ZoneType: "AvailabilityZone" }))) };
+    return { Zones: wrap("Zone", e.region(regionId)!.zones.map((z) => ({ ZoneId: z.zoneId, LocalName: localNameFor(p, z), ZoneType: "AvailabilityZone" }))) };
   },
 
   CreateVpc(e, p) {

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorHandle } from "@/emulator/server";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 import { createCloudAccount, deleteCloudAccount, ensureDemoCloudAccount, listCloudAccounts, loadCloudCredentials, testCloudAccount, DEMO_ACCESS_KEY_SECRET } from "./accounts";
+
+vi.mock("server-only", () => ({}));
 
 let t: TestDb;
 let emu: EmulatorHandle;
@@ -72,6 +74,16 @@ describe("cloud accounts", () => {
     const event = await t.db.auditEvent.findFirstOrThrow({ where: { teamId: "team-b", action: "cloud:ECS.DescribeRegions" } });
     expect(event.requestId).toBeTruthy();
     expect(JSON.stringify(event, bigints)).not.toContain(DEMO_ACCESS_KEY_SECRET);
+  });
+
+  it("the wizard lists regions in the page's language (DescribeRegions AcceptLanguage)", async () => {
+    const { loadInventory } = await import("@/lib/deploy/inventory.service");
+    const demo = await ensureDemoCloudAccount("team-b");
+    const names = async (locale?: "en" | "ja") =>
+      (await loadInventory("team-b", { cloudAccountId: demo!.id, regionId: "ap-northeast-1", locale })).regions.map((r) => r.name);
+    expect(await names("ja")).toEqual(["日本 (東京)", "中国 (杭州)"]);
+    expect(await names("en")).toEqual(["Japan (Tokyo)", "China (Hangzhou)"]);
+    expect(await names()).toEqual(["Japan (Tokyo)", "China (Hangzhou)"]); // never the API's default, Chinese
   });
 
   it("sends real accounts to Alibaba Cloud, never to the emulator", async () => {

@@ -9,6 +9,7 @@ import { describeEips, describeEnis, describeInstanceType, eipFromWire, eniFromW
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
+import type { Locale } from "@/lib/i18n/locales";
 import { fixHint } from "@/lib/cloud/errors";
 import { getProgress as getProgressFn } from "./deployment.service";
 import { STOPPED_ONLY_TYPES, type ResourcesRecord } from "./model";
@@ -55,9 +56,9 @@ export type Inventory = {
   readAt: string;
 };
 
-async function regions(ctx: CloudContext): Promise<RegionDto[]> {
-  // English names: without AcceptLanguage the API answers in Chinese ("日本（东京）"), whatever the UI's language.
-  const body = await cloudCall(ctx, "DescribeRegions", { AcceptLanguage: "en-US" });
+/** Region names in the page's language: without AcceptLanguage the API answers in Chinese ("日本（东京）"). */
+async function regions(ctx: CloudContext, locale: Locale = "en"): Promise<RegionDto[]> {
+  const body = await cloudCall(ctx, "DescribeRegions", { AcceptLanguage: locale === "ja" ? "ja" : "en-US" });
   return list(body.Regions, "Region").map((r) => ({ regionId: str(r.RegionId), name: str(r.LocalName) }));
 }
 
@@ -127,10 +128,10 @@ async function secondaryEnis(ctx: CloudContext): Promise<EniView[]> {
 }
 
 /** Everything the wizard's pickers need for one account + region (+ the chosen instance), in one round trip. */
-export async function loadInventory(teamId: string, q: { cloudAccountId: string; regionId: string; instanceId?: string | null; actorId?: string | null }): Promise<Inventory> {
+export async function loadInventory(teamId: string, q: { cloudAccountId: string; regionId: string; instanceId?: string | null; actorId?: string | null; locale?: Locale }): Promise<Inventory> {
   const ctx = await inventoryContext(teamId, q.cloudAccountId, q.regionId, q.actorId);
   const [regionList, inst, enis, vsw, sgs, eips, types] = await Promise.all([
-    regions(ctx), instances(ctx), secondaryEnis(ctx), vSwitches(ctx), securityGroups(ctx), describeEips(ctx), instanceTypes(ctx),
+    regions(ctx, q.locale), instances(ctx), secondaryEnis(ctx), vSwitches(ctx), securityGroups(ctx), describeEips(ctx), instanceTypes(ctx),
   ]);
   if (!regionList.some((r) => r.regionId === q.regionId)) throw new UserFacingError(msg("deploy.regionUnknown", { regionId: q.regionId }), { code: "REGION_UNKNOWN", field: "regionId" });
   let chosen: Inventory["instance"] = null;

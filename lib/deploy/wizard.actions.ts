@@ -23,7 +23,7 @@ const id = z.string().min(1).max(64);
 export const inventoryAction = teamAction(
   "deployments.read",
   z.object({ teamId, cloudAccountId: id, regionId: z.string().min(1).max(64), instanceId: z.string().max(64).nullish() }),
-  async (q, ctx) => loadInventory(ctx.team.teamId, { ...q, actorId: ctx.user.id }),
+  async (q, ctx) => loadInventory(ctx.team.teamId, { ...q, actorId: ctx.user.id, locale: ctx.meta.locale }),
 );
 
 export const locateEipAction = teamAction(
