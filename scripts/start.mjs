@@ -78,21 +78,32 @@ function lockDataDir() {
     } catch (e) {
       if (e.code !== "EEXIST") throw e;
       const owner = Number(fs.readFileSync(lock, "utf8").trim());
-      if (owner && isAlive(owner)) {
+      if (owner && isOtherEipilot(owner)) {
         console.error(`[eipilot] another EIPilot (pid ${owner}) is running with the data directory ${dataDir}; stop it first, or give this one its own: DATA_DIR=<dir> npm start`);
         process.exit(1);
       }
       fs.rmSync(lock, { force: true }); // stale: its process is gone
     }
   }
+  console.error(`[eipilot] could not take ${lock}: another EIPilot is starting with the same data directory`);
+  process.exit(1);
 }
 
-function isAlive(pid) {
+/**
+ * Whether `pid` is another EIPilot's `npm start`. A lock left by a killed server may name a pid
+ * that now belongs to this process or to something else (a restarted container counts from 1 again).
+ */
+function isOtherEipilot(pid) {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return e.code === "EPERM"; // exists, owned by someone else
+    if (e.code !== "EPERM") return false; // gone (EPERM: exists, owned by someone else)
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("start.mjs");
+  } catch {
+    return true; // no /proc (not Linux): a living pid is taken at its word
   }
 }
 

@@ -61,13 +61,18 @@ describe("npm start refuses what it cannot serve", () => {
   });
 
   it("will not open a data directory another running EIPilot holds", async () => {
-    // This test's own process stands for the running server.
-    fs.writeFileSync(path.join(dataDir, "eipilot.pid"), `${process.pid}\n`);
-    const r = await start({ PORT: String(await freePort()), DATA_DIR: dataDir });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`another EIPilot (pid ${process.pid}) is running with the data directory ${dataDir}`);
-    expect(r.stdout).not.toContain("migrations");
-    expect(fs.readdirSync(dataDir)).toEqual(["eipilot.pid"]);
-    expect(fs.readFileSync(path.join(dataDir, "eipilot.pid"), "utf8").trim()).toBe(String(process.pid));
+    // A process whose command line names start.mjs stands for the running server.
+    const running = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "--", "scripts/start.mjs"], { stdio: "ignore" });
+    try {
+      fs.writeFileSync(path.join(dataDir, "eipilot.pid"), `${running.pid}\n`);
+      const r = await start({ PORT: String(await freePort()), DATA_DIR: dataDir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`another EIPilot (pid ${running.pid}) is running with the data directory ${dataDir}`);
+      expect(r.stdout).not.toContain("migrations");
+      expect(fs.readdirSync(dataDir)).toEqual(["eipilot.pid"]);
+      expect(fs.readFileSync(path.join(dataDir, "eipilot.pid"), "utf8").trim()).toBe(String(running.pid));
+    } finally {
+      running.kill();
+    }
   });
 });
