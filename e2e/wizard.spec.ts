@@ -291,6 +291,8 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await expect(page.getByTestId("steps")).not.toContainText("<new ENI>");
   await expect(page.getByTestId("steps")).not.toContainText("<new secondary IP");
   await expect(page.getByTestId("steps")).not.toContainText("<new EIP");
+  // (on a Japanese page the plan's placeholders are Japanese: <新しい ENI>, <新しいセカンダリ IP #1>, <新しい EIP #1>)
+  await expect(page.getByTestId("steps")).not.toContainText("<新しい");
   await expect(page.getByTestId("eip-result")).toHaveCount(3);
   await expect(page.locator('[data-check="pass"]')).toHaveCount(3, { timeout: 15_000 });
   await shot(page, "quick-ja-succeeded");

@@ -53,4 +53,14 @@ describe("plan descriptions after the run", () => {
     expect(steps.join("\n")).toContain("with 10.0.0.12 on eni-new");
     expect(fillRefLabels("Create <new instance>", {})).toBe("Create <new instance>");
   });
+
+  it("in Japanese the placeholders are Japanese, and are filled in the same way", () => {
+    const plan = planApply(spec(), live()).steps.map((s) => s.description.ja).join("\n");
+    expect(plan).toContain("<新しい EIP #1> を <新しい ENI> の <ENI のプライマリ IP> に関連付け");
+    expect(plan).toContain("<新しいセカンダリ IP #1>");
+    expect(plan).not.toMatch(/<new |<ENI primary/);
+    const record = { eniId: "eni-new", eniPrimaryIp: "10.0.0.10", assignedIps: ["10.0.0.11"], eips: [{ specIndex: 0, allocationId: "eip-1", ipAddress: "203.0.113.1", privateIp: "10.0.0.10", allocatedByUs: true, associatedByUs: true }] };
+    expect(fillRefLabels("<新しい EIP #1> を <新しい ENI> の <ENI のプライマリ IP> に関連付け", record)).toBe("eip-1 を eni-new の 10.0.0.10 に関連付け");
+    expect(fillRefLabels("<新しいセカンダリ IP #1> と <新しいセカンダリ IP #2>", record)).toBe("10.0.0.11 と <新しいセカンダリ IP #2>");
+  });
 });

@@ -25,13 +25,16 @@ function finish(phase: Plan["phase"], drafts: Draft[]): Plan {
 }
 
 const show = (v: Val): string => (isRef(v) ? refLabel(v) : v);
-export function refLabel(r: Ref): string {
+const showJa = (v: Val): string => (isRef(v) ? refLabel(v, "ja") : v);
+/** A value known only once the run gets there, as a plan description shows it (in the description's language). */
+export function refLabel(r: Ref, locale: "en" | "ja" = "en"): string {
+  const ja = locale === "ja";
   switch (r.$ref) {
-    case "instanceId": return "<new instance>";
-    case "eniId": return "<new ENI>";
-    case "eniPrimaryIp": return "<ENI primary IP>";
-    case "secondaryIp": return `<new secondary IP #${r.index + 1}>`;
-    case "allocationId": return `<new EIP #${r.index + 1}>`;
+    case "instanceId": return ja ? "<新しいインスタンス>" : "<new instance>";
+    case "eniId": return ja ? "<新しい ENI>" : "<new ENI>";
+    case "eniPrimaryIp": return ja ? "<ENI のプライマリ IP>" : "<ENI primary IP>";
+    case "secondaryIp": return ja ? `<新しいセカンダリ IP #${r.index + 1}>` : `<new secondary IP #${r.index + 1}>`;
+    case "allocationId": return ja ? `<新しい EIP #${r.index + 1}>` : `<new EIP #${r.index + 1}>`;
     default: { const never: never = r; return String(never); }
   }
 }
@@ -42,11 +45,11 @@ export function refLabel(r: Ref): string {
  * Secondary IP #n is the n-th address this deployment added (the plan is made before any is added).
  */
 export function fillRefLabels(text: string, record: ResourcesRecord): string {
-  return text.replace(/<(new instance|new ENI|ENI primary IP|new secondary IP #(\d+)|new EIP #(\d+))>/g, (whole, what: string, ip?: string, eip?: string) => {
+  return text.replace(/<(new instance|新しいインスタンス|new ENI|新しい ENI|ENI primary IP|ENI のプライマリ IP|(?:new secondary IP|新しいセカンダリ IP) #(\d+)|(?:new EIP|新しい EIP) #(\d+))>/g, (whole, what: string, ip?: string, eip?: string) => {
     const found = ip ? record.assignedIps?.[Number(ip) - 1]
       : eip ? record.eips?.find((e) => e.specIndex === Number(eip) - 1)?.allocationId
-      : what === "new instance" ? record.instanceId
-      : what === "new ENI" ? record.eniId
+      : what === "new instance" || what === "新しいインスタンス" ? record.instanceId
+      : what === "new ENI" || what === "新しい ENI" ? record.eniId
       : record.eniPrimaryIp;
     return found || whole;
   });
@@ -107,7 +110,7 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       key: "instance.stop", kind: "instance.stop", action: "StopInstance", async: true, busy: ["Stopping"], dependsOn: ["instance.create"],
       params: { InstanceId: instanceId, ForceStop: false },
       done: { entity: "instance", id: instanceId, status: ["Stopped"] },
-      description: { en: `Stop ${show(instanceId)} (its type attaches ENIs only while stopped)`, ja: `${show(instanceId)} を停止（このタイプは停止中のみ ENI をアタッチ可能）` },
+      description: { en: `Stop ${show(instanceId)} (its type attaches ENIs only while stopped)`, ja: `${showJa(instanceId)} を停止（このタイプは停止中のみ ENI をアタッチ可能）` },
     });
   }
   d.push({
@@ -115,14 +118,14 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
     dependsOn: ["eni.create", "instance.create", "instance.stop"],
     params: { RegionId: R, NetworkInterfaceId: eniId, InstanceId: instanceId },
     done: { entity: "eni", id: eniId, status: ["InUse"], instanceId },
-    description: { en: `Attach ${show(eniId)} to ${show(instanceId)}`, ja: `${show(eniId)} を ${show(instanceId)} にアタッチ` },
+    description: { en: `Attach ${show(eniId)} to ${show(instanceId)}`, ja: `${showJa(eniId)} を ${showJa(instanceId)} にアタッチ` },
   });
   if (needStop) {
     d.push({
       key: "instance.start", kind: "instance.start", action: "StartInstance", async: true, busy: ["Starting"], dependsOn: ["eni.attach"],
       params: { InstanceId: instanceId },
       done: { entity: "instance", id: instanceId, status: ["Running"] },
-      description: { en: `Start ${show(instanceId)} again`, ja: `${show(instanceId)} を再起動` },
+      description: { en: `Start ${show(instanceId)} again`, ja: `${showJa(instanceId)} を再起動` },
     });
   }
 
@@ -141,15 +144,15 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       ...assignBase, noop: true,
       params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: spec.privateIps.addresses },
       done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
-      description: { en: `${spec.privateIps.addresses.length} secondary private IP(s) on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}${withCreate.en}`, ja: `${show(eniId)} のセカンダリプライベート IP ${spec.privateIps.addresses.length} 個: ${spec.privateIps.addresses.join(", ")}${withCreate.ja}` },
+      description: { en: `${spec.privateIps.addresses.length} secondary private IP(s) on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}${withCreate.en}`, ja: `${showJa(eniId)} のセカンダリプライベート IP ${spec.privateIps.addresses.length} 個: ${spec.privateIps.addresses.join(", ")}${withCreate.ja}` },
     };
     else assign = {
       ...assignBase, noop: missing.length === 0,
       params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: missing.length ? missing : spec.privateIps.addresses },
       done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
       description: missing.length
-        ? { en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ")}`, ja: `${show(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て` }
-        : { en: `All ${spec.privateIps.addresses.length} secondary private IP(s) are already on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}`, ja: `${show(eniId)} にはセカンダリプライベート IP ${spec.privateIps.addresses.length} 個がすでに割り当て済み` },
+        ? { en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ")}`, ja: `${showJa(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て` }
+        : { en: `All ${spec.privateIps.addresses.length} secondary private IP(s) are already on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}`, ja: `${showJa(eniId)} にはセカンダリプライベート IP ${spec.privateIps.addresses.length} 個がすでに割り当て済み` },
     };
   } else {
     const kept = (record.assignedIps ?? []).filter((ip) => onEni.has(ip));
@@ -159,14 +162,14 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
     if (eniCreatedNow) assign = {
       ...assignBase, noop: true,
       params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: spec.privateIps.count },
-      description: { en: `${spec.privateIps.count} secondary private IP(s) on ${show(eniId)}${withCreate.en}`, ja: `${show(eniId)} のセカンダリプライベート IP ${spec.privateIps.count} 個${withCreate.ja}` },
+      description: { en: `${spec.privateIps.count} secondary private IP(s) on ${show(eniId)}${withCreate.en}`, ja: `${showJa(eniId)} のセカンダリプライベート IP ${spec.privateIps.count} 個${withCreate.ja}` },
     };
     else assign = {
       ...assignBase, noop: need === 0,
       params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: need || spec.privateIps.count },
       description: need
-        ? { en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`, ja: `${show(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）` }
-        : { en: `All ${spec.privateIps.count} secondary private IP(s) are already on ${show(eniId)}: ${kept.join(", ")}`, ja: `${show(eniId)} にはセカンダリプライベート IP ${spec.privateIps.count} 個がすでに割り当て済み` },
+        ? { en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`, ja: `${showJa(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）` }
+        : { en: `All ${spec.privateIps.count} secondary private IP(s) are already on ${show(eniId)}: ${kept.join(", ")}`, ja: `${showJa(eniId)} にはセカンダリプライベート IP ${spec.privateIps.count} 個がすでに割り当て済み` },
     };
   }
   d.push(assign);
@@ -194,7 +197,7 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       params: { RegionId: R, AllocationId: allocationId, InstanceId: eniId, InstanceType: "NetworkInterface", Mode: "NAT", PrivateIpAddress: target },
       done: { entity: "eip", id: allocationId, status: ["InUse"], boundTo: { instanceId: eniId, privateIp: target } },
       ...(liveEip ? { known: { eipAddress: liveEip.ipAddress } } : {}),
-      description: { en: `Associate ${show(allocationId)}${liveEip ? ` (${liveEip.ipAddress})` : ""} with ${show(target)} on ${show(eniId)} (NAT mode)`, ja: `${show(allocationId)} を ${show(eniId)} の ${show(target)} に関連付け（NAT モード）` },
+      description: { en: `Associate ${show(allocationId)}${liveEip ? ` (${liveEip.ipAddress})` : ""} with ${show(target)} on ${show(eniId)} (NAT mode)`, ja: `${showJa(allocationId)} を ${showJa(eniId)} の ${showJa(target)} に関連付け（NAT モード）` },
     });
   });
 
