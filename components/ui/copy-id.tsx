@@ -1,14 +1,16 @@
 "use client";
 import { useState } from "react";
 import { Check, Copy } from "lucide-react";
+import { useTranslations } from "next-intl";
 
-/** A small button that copies `value`; named "<label> <value>" for assistive technology. */
+/** A small button that copies `value`; named "<label> <value>" (label: "Copy" in the page's language) for assistive technology. */
 export function CopyButton({ value, label }: { value: string; label?: string }) {
+  const t = useTranslations("common");
   const [copied, setCopied] = useState(false);
   return (
     <button
       type="button"
-      aria-label={`${label ?? "Copy"} ${value}`}
+      aria-label={`${label ?? t("actions.copy")} ${value}`}
       className="rounded p-0.5 text-muted-fg hover:bg-muted"
       onClick={async () => {
         await navigator.clipboard?.writeText(value).catch(() => {});
