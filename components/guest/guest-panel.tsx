@@ -44,6 +44,7 @@ const TEXT = {
     verified: "Every EIP verified",
     failed: "Some checks failed — see the results",
     rolledBackOk: "Rolled back",
+    bundle: "bundle",
   },
   ja: {
     title: "ゲスト OS の設定",
@@ -75,6 +76,7 @@ const TEXT = {
     verified: "すべての EIP を確認しました",
     failed: "一部のチェックが失敗しました — 結果を確認してください",
     rolledBackOk: "ロールバックしました",
+    bundle: "バンドル",
   },
 } as const;
 
@@ -136,7 +138,7 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
           </Badge>
         )}
         {state?.instanceId && <span className="font-mono text-xs text-muted-fg">{state.instanceId}</span>}
-        {state?.script && <span className="text-xs text-muted-fg">bundle v{state.script.version} · {state.script.os}</span>}
+        {state?.script && <span className="text-xs text-muted-fg">{t.bundle} v{state.script.version} · {state.script.os}</span>}
       </div>
 
       <div className="space-y-3 px-4 py-3 text-sm">
