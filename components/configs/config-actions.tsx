@@ -131,7 +131,7 @@ export function ShareLinks({ teamId, id, links, revisions }: { teamId: string; i
                   </span>
                 )}
               </div>
-              {l.token && !expired && <input readOnly aria-label="Share URL" value={url(l.token)} className="mt-1 w-full rounded border border-border bg-muted px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />}
+              {l.token && !expired && <input readOnly aria-label={t("url")} value={url(l.token)} className="mt-1 w-full rounded border border-border bg-muted px-2 py-1 font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />}
             </li>
           );
         })}
