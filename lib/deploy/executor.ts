@@ -148,8 +148,12 @@ export async function beginRun(
         })),
       });
     } else {
-      // Resume: failed / interrupted steps go back to pending; finished ones stay finished.
-      await tx.deploymentStep.updateMany({ where: { deploymentId: dep.id, phase: args.phase, status: { in: ["failed", "skipped"] } }, data: { status: "pending", error: null as never } });
+      // Resume: failed / interrupted steps go back to pending; finished ones stay finished. Their
+      // time starts again, or a step's duration would span the pause before Resume.
+      await tx.deploymentStep.updateMany({
+        where: { deploymentId: dep.id, phase: args.phase, status: { in: ["failed", "skipped"] } },
+        data: { status: "pending", error: null as never, startedAt: null, finishedAt: null },
+      });
     }
   }).catch(async (e: unknown) => {
     // Another run took the lock between our look and our insert (two starts at once on

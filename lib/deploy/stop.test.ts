@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { harness, baseSpec, type Harness } from "./testing/harness";
 vi.mock("server-only", () => ({}));
-import { cancelDeployment, configureDeployEngine, createDraft, getProgress, startDeployment } from "./deployment.service";
+import { cancelDeployment, configureDeployEngine, createDraft, getProgress, resumeDeployment, startDeployment, teardownDeployment } from "./deployment.service";
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,6 +34,23 @@ describe("a run that stops while steps are retrying", () => {
     }
     // A step the run stopped before it gave up is not reported as failed: Resume runs it again.
     for (const s of associates.filter((x) => x.status !== "failed")) expect(s.status).toBe("pending");
+  });
+
+  it("after Resume, a step's duration is that of its new attempts, not the time since it first failed", async () => {
+    configureDeployEngine({ maxAttempts: 2, retryBaseMs: 5, retryCapMs: 10 });
+    h.emu.setFaults({ errors: { AssociateEipAddress: { "Throttling.User": 1 } } });
+    const { id } = await createDraft(h.teamId, { name: "resumed-later", spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}] }) });
+    expect((await (await startDeployment(h.teamId, id)).done).status).toBe("failed");
+    // The operator comes back later: make the failed step look as if it had started an hour ago.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await h.t.db.deploymentStep.updateMany({ where: { deploymentId: id, phase: "apply", status: "failed" }, data: { startedAt: hourAgo } });
+    h.emu.setFaults({});
+    expect((await (await resumeDeployment(h.teamId, id)).done).status).toBe("succeeded");
+    const associate = (await getProgress(h.teamId, id)).steps.find((s) => s.phase === "apply" && s.action === "AssociateEipAddress")!;
+    expect(associate.status).toBe("succeeded");
+    expect(associate.durationMs).toBeLessThan(60_000);
+    expect(associate.attempts).toBeGreaterThan(2); // the attempts before Resume still count
+    expect((await (await teardownDeployment(h.teamId, id, { skipGuestRollback: true })).done).status).toBe("torn_down"); // the ENI is free for the next test
   });
 
   it("Results per EIP list every EIP of the spec after a failed run, not only those on the record", async () => {
