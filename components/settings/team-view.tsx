@@ -126,7 +126,7 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
             <div className="mt-4 space-y-1 text-sm" role="status">
               <p>{t("inviteLink", { email: link.email })}</p>
               <div className="flex items-center gap-1">
-                <Input readOnly value={link.url} aria-label="Invitation link" data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
+                <Input readOnly value={link.url} aria-label={tm("inviteLink")} data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
                 <CopyButton value={link.url} label={tm("copyLink")} />
               </div>
             </div>
