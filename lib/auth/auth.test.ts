@@ -15,11 +15,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t?.close(); });
 
-function post(path: string, body: unknown, ip = "203.0.113.7") {
+function post(path: string, body: unknown, ip = "203.0.113.7", headers: Record<string, string> = {}) {
   return auth().handler(
     new Request(`${ORIGIN}/api/auth${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": ip },
+      headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": ip, ...headers },
       body: JSON.stringify(body),
     }),
   );
@@ -39,6 +39,18 @@ describe("accounts and teams", () => {
       .toEqual([{ name: "Demo (emulator)", kind: "demo" }]);
     const password = await t.db.account.findFirstOrThrow({ where: { userId: user.id }, select: { password: true } });
     expect(password.password).not.toContain("correct-horse-battery");
+  });
+
+  it("names the new team in the language of the sign-up page", async () => {
+    const teamOf = async (email: string) =>
+      (await t.db.member.findFirstOrThrow({ where: { user: { email } }, include: { organization: true } })).organization.name;
+    expect((await post("/sign-up/email", { name: "花子", email: "hanako@example.com", password: "correct-horse-battery" }, "198.51.100.11", { "accept-language": "ja-JP,ja;q=0.9" })).status).toBe(200);
+    expect(await teamOf("hanako@example.com")).toBe("花子 のチーム");
+    // The switcher's choice wins over the browser's language.
+    expect((await post("/sign-up/email", { name: "Taro", email: "taro@example.com", password: "correct-horse-battery" }, "198.51.100.12", { "accept-language": "en-US", cookie: "theme=dark; NEXT_LOCALE=ja" })).status).toBe(200);
+    expect(await teamOf("taro@example.com")).toBe("Taro のチーム");
+    expect((await post("/sign-up/email", { name: "Carol", email: "carol@example.com", password: "correct-horse-battery" }, "198.51.100.13", { "accept-language": "ja", cookie: "NEXT_LOCALE=en" })).status).toBe(200);
+    expect(await teamOf("carol@example.com")).toBe("Carol's team");
   });
 
   it("refuses a duplicate email, a short password and an invalid email without creating anything", async () => {

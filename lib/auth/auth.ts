@@ -13,6 +13,12 @@ import { onUserCreated } from "@/lib/teams/team.service";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { logger } from "@/lib/server/logger";
 import { findUnstorable, textProblem } from "@/lib/validation/text";
+import { localeOf, type Locale } from "@/lib/i18n/locales";
+
+function signUpLocale(headers: Headers | undefined): Locale {
+  const cookie = headers?.get("cookie")?.match(/(?:^|;\s*)NEXT_LOCALE=([^;]+)/)?.[1];
+  return localeOf(cookie, headers?.get("accept-language"));
+}
 
 async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {
   const user = await db().user.findUnique({ where: { id: session.userId }, select: { email: true, members: { select: { organizationId: true } } } });
@@ -85,7 +91,8 @@ function createAuth() {
       },
     },
     databaseHooks: {
-      user: { create: { after: async (user) => { await onUserCreated(user); } } },
+      // The personal team is named in the language of the sign-up page (the switcher's cookie, else the browser's).
+      user: { create: { after: async (user, ctx) => { await onUserCreated(user, signUpLocale(ctx?.headers)); } } },
       session: {
         create: {
           before: async (session) => {

@@ -8,6 +8,7 @@ import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import { env } from "@/lib/server/env";
+import type { Locale } from "@/lib/i18n/locales";
 
 function slugify(text: string): string {
   const base = text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 32);
@@ -16,9 +17,10 @@ function slugify(text: string): string {
 
 type NewOwner = { id: string; name: string; email: string };
 
-/** The personal team every user gets: named after them, they own it. */
-async function createPersonalTeam(client: Db | Tx, user: NewOwner) {
-  const name = `${user.name || user.email.split("@")[0]}'s team`;
+/** The personal team every user gets: named after them in the language they signed up in, they own it. */
+async function createPersonalTeam(client: Db | Tx, user: NewOwner, locale: Locale = "en") {
+  const who = user.name || user.email.split("@")[0];
+  const name = locale === "ja" ? `${who} のチーム` : `${who}'s team`;
   const team = await client.organization.create({
     data: {
       id: crypto.randomUUID(),
@@ -31,8 +33,8 @@ async function createPersonalTeam(client: Db | Tx, user: NewOwner) {
 }
 
 /** Sign-up (better-auth's user hook, inside its own transaction): the new user's personal team. */
-export async function onUserCreated(user: NewOwner) {
-  const { team, name } = await createPersonalTeam(db(), user);
+export async function onUserCreated(user: NewOwner, locale: Locale = "en") {
+  const { team, name } = await createPersonalTeam(db(), user, locale);
   await appendAuditEvent(db(), {
     teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
     action: "app:team.create", outcome: "success", params: { name },
