@@ -120,6 +120,10 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(page.getByTestId("plan-calls")).toContainText("AssociateEipAddress");
   await shot(page, "wizard-7-review");
   await axe(page, "wizard review");
+  // Opened again on its review step (a reload, a link from a teammate): the pre-flight runs by itself.
+  await page.reload();
+  await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
+  await expect(page.getByTestId("apply")).toBeEnabled();
   await page.getByTestId("apply").click();
 
   // live progress → succeeded

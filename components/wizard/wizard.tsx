@@ -174,14 +174,27 @@ export function Wizard({ teamId, accounts, canApply, draft, initialStep = null }
     return () => window.removeEventListener("beforeunload", onBeforeUnload);
   }, [savesInFlight]);
 
-  const runReview = useCallback(async () => {
+  /** Pre-flight and plan of the draft as stored. */
+  const reviewStored = useCallback(async (id: string) => {
     setReviewError(null);
-    const id = await save();
-    if (!id) return;
     const r = await reviewAction({ teamId, id });
     if (!r.ok) setReviewError(r.error + (r.requestId ? ` (RequestId ${r.requestId})` : ""));
     else setReview(r.data);
-  }, [save, teamId]);
+  }, [teamId]);
+  const runReview = useCallback(async () => {
+    const id = await save();
+    if (id) await reviewStored(id);
+  }, [save, reviewStored]);
+
+  // A draft opened on its review step (a reload, a link shared in the team): the pre-flight and the
+  // plan are fetched as when Next led there, instead of an empty review with Apply disabled.
+  // Nothing is saved first: the draft was just read, and the inventory its spec is built with is not loaded yet.
+  const openedOn = useRef(step);
+  useEffect(() => {
+    if (openedOn.current !== "review" || !draftId || !canApply) return;
+    openedOn.current = "instance"; // once
+    startTransition(() => reviewStored(draftId));
+  }, [draftId, canApply, reviewStored]);
 
   // Back/Forward: show the step the history entry names (guarded like any other move), without a new entry.
   useEffect(() => {
