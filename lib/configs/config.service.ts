@@ -34,7 +34,6 @@ async function audit(tx: Tx, teamId: string, actor: Actor, action: string, targe
   });
 }
 
-
 // ---------------------------------------------------------------- reads
 
 export const configListShape = {

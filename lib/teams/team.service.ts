@@ -1,8 +1,8 @@
 // Teams: every new user gets a team of their own as owner (so the first user of
 // a fresh install owns the first team); invitations add people to more teams.
 import crypto from "node:crypto";
-import { db, type Db, type Tx } from "@/lib/db/client";
-import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
+import { db, type Tx } from "@/lib/db/client";
+import { appendAuditEventIn } from "@/lib/audit/chain";
 import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
 import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
@@ -17,28 +17,31 @@ function slugify(text: string): string {
 
 type NewOwner = { id: string; name: string; email: string };
 
-/** The personal team every user gets: named after them in the language they signed up in, they own it. */
-async function createPersonalTeam(client: Db | Tx, user: NewOwner, locale: Locale = "en") {
+/**
+ * The personal team every user gets: named after them in the language they signed up in, they
+ * own it; its audit event commits with it (appended last, as the audit chain asks).
+ */
+async function createPersonalTeam(tx: Tx, user: NewOwner, locale: Locale = "en") {
   const who = user.name || user.email.split("@")[0];
   const name = locale === "ja" ? `${who} のチーム` : `${who}'s team`;
-  const team = await client.organization.create({
+  const team = await tx.organization.create({
     data: {
       id: crypto.randomUUID(),
       name,
-      slug: `${slugify(user.name || user.email.split("@")[0] || "team")}-${crypto.randomBytes(3).toString("hex")}`,
+      slug: `${slugify(who || "team")}-${crypto.randomBytes(3).toString("hex")}`,
       members: { create: { id: crypto.randomUUID(), userId: user.id, role: "owner" } },
     },
   });
-  return { team, name };
-}
-
-/** Sign-up (better-auth's user hook, inside its own transaction): the new user's personal team. */
-export async function onUserCreated(user: NewOwner, locale: Locale = "en") {
-  const { team, name } = await createPersonalTeam(db(), user, locale);
-  await appendAuditEvent(db(), {
+  await appendAuditEventIn(tx, {
     teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
     action: "app:team.create", outcome: "success", params: { name },
   });
+  return team;
+}
+
+/** Sign-up (better-auth's user hook): the new user's personal team. */
+export async function onUserCreated(user: NewOwner, locale: Locale = "en") {
+  const team = await db().$transaction((tx) => createPersonalTeam(tx, user, locale));
   await ensureDemoCloudAccount(team.id);
   return team;
 }
@@ -52,12 +55,7 @@ export async function ensurePersonalTeam(user: NewOwner): Promise<void> {
   const created = await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"personal-team:" + user.id}))`;
     if ((await tx.member.count({ where: { userId: user.id } })) > 0) return null;
-    const { team, name } = await createPersonalTeam(tx, user);
-    await appendAuditEventIn(tx, {
-      teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
-      action: "app:team.create", outcome: "success", params: { name },
-    });
-    return team;
+    return createPersonalTeam(tx, user);
   });
   if (created) await ensureDemoCloudAccount(created.id);
 }
