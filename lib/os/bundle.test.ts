@@ -147,11 +147,18 @@ describe("netplan", () => {
 describe("CLI: npm run -s routes", () => {
   const cli = (args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), ...args], { encoding: "utf8" });
-  const tmp = () => mkdtempSync(path.join(os.tmpdir(), "eipilot-cli-"));
+  /** Runs `fn` in a fresh temporary directory, removed afterwards whatever happens. */
+  const inTmpDir = (fn: (d: string) => void) => {
+    const d = mkdtempSync(path.join(os.tmpdir(), "eipilot-cli-"));
+    try {
+      fn(d);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  };
 
   it("writes the bundle with modes under --out, and lists it as JSON without --out", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       writeFileSync(path.join(d, "spec.json"), JSON.stringify({ ...EXAMPLE, os: "generic" }));
       const w = cli(["--spec", path.join(d, "spec.json"), "--out", path.join(d, "out")]);
       expect(w.status, w.stderr).toBe(0);
@@ -162,14 +169,11 @@ describe("CLI: npm run -s routes", () => {
       const listing = JSON.parse(l.stdout);
       expect(listing.files.map((f: { path: string }) => f.path)).toContain("verify.sh");
       expect(readFileSync(path.join(d, "out/verify.sh"), "utf8")).toBe(listing.files.find((f: { path: string }) => f.path === "verify.sh").content);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it("invalid spec: every problem on stderr, exit 2, nothing written", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       const bad = structuredClone(EXAMPLE) as { interfaces: Record<string, unknown>[] };
       Object.assign(bad.interfaces[0]!, { routeTable: 254, device: "eth1 && reboot" });
       writeFileSync(path.join(d, "spec.json"), JSON.stringify(bad));
@@ -193,14 +197,11 @@ describe("CLI: npm run -s routes", () => {
       expect(empty.status).toBe(2);
       expect(empty.stderr).toContain("--out needs a directory");
       expect(readdirSync(cwd)).toEqual([]);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it("npm run from another directory: relative --spec and --out are the caller's, not the repository's", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       writeFileSync(path.join(d, "spec.json"), JSON.stringify(EXAMPLE));
       const repo = path.resolve(import.meta.dirname, "../..");
       const r = spawnSync("npm", ["--prefix", repo, "run", "-s", "routes", "--", "--spec", "spec.json", "--out", "bundle"], { cwd: d, encoding: "utf8" });
@@ -208,14 +209,11 @@ describe("CLI: npm run -s routes", () => {
       expect(r.stdout).toBe("");
       expect(walk(path.join(d, "bundle")).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
       expect(existsSync(path.join(repo, "bundle"))).toBe(false);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it("--out holding an earlier bundle (another os) ends up with exactly the new bundle; files that are not the earlier bundle's stay", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       const out = path.join(d, "out");
       for (const os of ["centos7", "debian", "ubuntu"]) {
         writeFileSync(path.join(d, `${os}.json`), JSON.stringify({ ...EXAMPLE, os }));
@@ -231,14 +229,11 @@ describe("CLI: npm run -s routes", () => {
       const ubuntu = generateBundle({ ...EXAMPLE, os: "ubuntu" }).files.map((f) => f.path);
       expect(walk(out).sort()).toEqual([...ubuntu, "notes.txt", "files/etc/network/interfaces.d/eipilot-eth1"].sort());
       expect(readdirSync(path.join(out, "files/etc")).sort()).toEqual(["netplan", "network", "sysctl.d", "systemd"]);
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it("a spec file that is missing, a directory or not JSON: the reason on stderr, exit 2; a UTF-8 byte-order mark is fine", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       writeFileSync(path.join(d, "broken.json"), '{"os": "ubuntu", ');
       writeFileSync(path.join(d, "bom.json"), "\uFEFF" + JSON.stringify(EXAMPLE));
       const cases: [string, RegExp][] = [
@@ -256,14 +251,11 @@ describe("CLI: npm run -s routes", () => {
       const bom = cli(["--spec", path.join(d, "bom.json")]);
       expect(bom.status, bom.stderr).toBe(0);
       expect(JSON.parse(bom.stdout).os).toBe("centos7");
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 
   it("--out that cannot take the bundle: the path and reason on stderr, exit 1, nothing written, no stack trace", () => {
-    const d = tmp();
-    try {
+    inTmpDir((d) => {
       const spec = path.join(d, "spec.json");
       writeFileSync(spec, JSON.stringify(EXAMPLE));
       writeFileSync(path.join(d, "a-file"), "");
@@ -293,8 +285,6 @@ describe("CLI: npm run -s routes", () => {
       const out = path.join(d, "new", "bundle");
       for (let i = 0; i < 2; i++) expect(cli(["--spec", spec, "--out", out]).status).toBe(0);
       expect(walk(out).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
-    } finally {
-      rmSync(d, { recursive: true, force: true });
-    }
+    });
   });
 });
