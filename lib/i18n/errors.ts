@@ -3,7 +3,9 @@
 // English for logs and audit rows (records, not UI) and in the request's
 // language for the browser (toActionError). Pure, no server imports: zod
 // schemas that client forms import use it too (lib/validation/messages.ts).
-import { createTranslator } from "next-intl";
+// use-intl/core, not "next-intl": under the react-server condition outside Next
+// (the benchmarks), next-intl's entry imports React hooks that do not exist there.
+import { createTranslator } from "use-intl/core";
 import en from "@/messages/en/errors.json";
 import ja from "@/messages/ja/errors.json";
 import type { Locale } from "./locales";
