@@ -2,10 +2,12 @@
 // done nothing else (as a server that did not just seed a million events),
 // and prints its figures as JSON on stdout.
 //   export — streams the team's full CSV export, as /api/audit/export does:
-//            rows, bytes, seconds, RSS before and at peak;
+//            rows, bytes, seconds, this process's RSS before and at peak,
+//            and on PostgreSQL the peak RSS of the export's own process;
 //   verify — verifies the team's hash chain, as "Verify integrity" does.
 import { createPrismaClient } from "../lib/db/client";
 import { openConnection, type DatabaseTarget } from "../lib/db/connection";
+import { readdirSync, readFileSync } from "node:fs";
 import { auditExportStream } from "../lib/audit/audit.queries";
 import { verifyAuditChain } from "../lib/audit/chain";
 
@@ -14,10 +16,29 @@ const conn = openConnection(JSON.parse(targetJson) as DatabaseTarget);
 const db = createPrismaClient(conn);
 await db.auditEvent.findFirst({ where: { teamId }, select: { id: true } }); // connected, engine loaded
 
+/** Peak RSS (VmHWM, kB) of this process's child running lib/audit/export.process.mjs, if there is one now. */
+function exportProcessPeakKB(): number | null {
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== process.pid) continue;
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("export.process.mjs")) continue;
+      return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
 async function exportAll() {
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  let exportProcessPeak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    exportProcessPeak = Math.max(exportProcessPeak, exportProcessPeakKB() ?? 0);
+  }, 50);
   const t0 = performance.now();
   let bytes = 0;
   let lines = 0;
@@ -34,6 +55,7 @@ async function exportAll() {
   return {
     rows: lines - 1, bytes, seconds: +((performance.now() - t0) / 1000).toFixed(1),
     rssBeforeMB: mb(rssBefore), rssPeakMB: mb(peak), rssGrowthMB: mb(peak - rssBefore),
+    exportProcessPeakRssMB: exportProcessPeak ? mb(exportProcessPeak * 1024) : null,
   };
 }
 

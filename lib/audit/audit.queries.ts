@@ -1,10 +1,13 @@
 // Reading the audit trail: filters, keyset pagination by (at, id) descending,
 // and a streamed export in bounded batches. Every query is scoped by team.
 import "server-only";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { z } from "zod";
-import { db as defaultDb, type Db } from "@/lib/db/client";
+import { databaseTargetOf, db as defaultDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { plainText, type FieldName } from "@/lib/validation/text";
+import { EXPORT_COLUMNS, csvCell, csvLine, exportChunks, filterTime } from "./export.mjs";
 
 /** A search term: text the database can compare (no NUL, no unpaired surrogate), trimmed. */
 const term = (subject: FieldName, max: number) => plainText(subject, { rule: "storable", trim: true }).max(max).optional();
@@ -76,16 +79,10 @@ export function decodeCursor(s: string | null | undefined): Cursor | null {
   }
 }
 
-function toDate(s: string, endOfDay: boolean): Date {
-  // A bare date means the whole day (UTC): "to 2026-11-27" includes that day.
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return new Date(Date.parse(s + "T00:00:00Z") + (endOfDay ? 86400_000 : 0));
-  return new Date(s);
-}
-
 export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | null): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [{ teamId }];
-  if (f.from) and.push({ at: { gte: toDate(f.from, false) } });
-  if (f.to) and.push({ at: { lt: toDate(f.to, true) } });
+  if (f.from) and.push({ at: { gte: filterTime(f.from, false) } });
+  if (f.to) and.push({ at: { lt: filterTime(f.to, true) } });
   if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])] });
   if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1) } } : { action: f.action });
   if (f.resource) and.push({ targets: { has: f.resource } });
@@ -148,57 +145,67 @@ export async function listAuditActions(teamId: string, db: Db = defaultDb()): Pr
 
 // ---------------------------------------------------------------- export
 
-export const EXPORT_COLUMNS = [
-  "id", "seq", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId", "params", "requestId", "outcome",
-  "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent", "prevHash", "hash",
-] as const;
+export { EXPORT_COLUMNS, csvCell, csvLine };
 
-/** RFC 4180 cell; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  let s = typeof v === "string" ? v : Array.isArray(v) ? v.join(" ") : typeof v === "object" ? JSON.stringify(v) : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+type ExportJob = { teamId: string; filter: AuditFilter; format: "csv" | "ndjson"; batchSize: number };
 
-export function csvLine(e: AuditEventDto): string {
-  return EXPORT_COLUMNS.map((c) => csvCell(e[c])).join(",") + "\r\n";
-}
+// Run by path, not bundled: Node loads it as is, next to export.mjs, from the app's directory.
+const EXPORT_PROCESS = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib/audit/export.process.mjs");
 
 /**
  * The filtered set as CSV or NDJSON, newest first, pulled from the database in
- * keyset batches as the client reads: memory stays bounded by one batch.
+ * keyset batches as the client reads: memory stays bounded by one batch. On
+ * PostgreSQL a process of its own runs the export (export.process.mjs) and
+ * this stream passes its output on; PGlite lives in this process, so there the
+ * export runs here, with the same query and formatting (export.mjs).
  */
 export function auditExportStream(teamId: string, f: AuditFilter, format: "csv" | "ndjson", opts: { batchSize?: number; db?: Db } = {}): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const batchSize = opts.batchSize ?? 1000;
-  let cursor: Cursor | null = null;
-  let started = false;
-  let done = false;
   const database = opts.db ?? defaultDb();
+  const job: ExportJob = { teamId, filter: f, format, batchSize: opts.batchSize ?? 1000 };
+  const target = databaseTargetOf(database);
+  return target.kind === "postgres" ? exportInOwnProcess(target.url, job) : exportHere(database, job);
+}
+
+function exportHere(database: Db, job: ExportJob): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const chunks = exportChunks((q) => database.$queryRawUnsafe<Record<string, unknown>[]>(q.text, ...q.values), job);
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (!started) {
-        started = true;
-        if (format === "csv") controller.enqueue(encoder.encode(EXPORT_COLUMNS.join(",") + "\r\n"));
-      }
-      if (done) return controller.close();
-      const rows = await database.auditEvent.findMany({
-        where: auditWhere(teamId, f, cursor),
-        orderBy: [{ at: "desc" }, { id: "desc" }],
-        take: batchSize,
-        select: auditRowShape,
-      });
-      if (rows.length < batchSize) done = true;
-      const last = rows[rows.length - 1];
-      if (last) cursor = { at: last.at.toISOString(), id: String(last.id) };
-      let chunk = "";
-      for (const r of rows) {
-        const e = toDto(r);
-        chunk += format === "csv" ? csvLine(e) : JSON.stringify(e) + "\n";
-      }
-      if (chunk) controller.enqueue(encoder.encode(chunk));
+      const { done, value } = await chunks.next();
       if (done) controller.close();
+      else controller.enqueue(encoder.encode(value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  }, { highWaterMark: 1 });
+}
+
+function exportInOwnProcess(url: string, job: ExportJob): ReadableStream<Uint8Array> {
+  // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
+  const child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], {
+    stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  // A process that failed to start closes its stdin: the exit code and stderr tell why, not an EPIPE here.
+  child.stdin.on("error", () => {});
+  child.stdin.end(JSON.stringify({ url, ...job }));
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => { if (stderr.length < 4000) stderr += d; });
+  const exited = new Promise<string | null>((resolve) => {
+    child.on("error", (e) => resolve(`audit export process could not start: ${e.message}`));
+    child.on("close", (code, signal) => resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`));
+  });
+  const chunks = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (!done) return controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      const failure = await exited;
+      if (failure) controller.error(new Error(failure));
+      else controller.close();
+    },
+    cancel() {
+      child.kill();
     },
   }, { highWaterMark: 1 });
 }

@@ -1,17 +1,28 @@
 // The one Prisma client of the process. Secret columns are omitted globally:
 // code that needs a secret asks for it explicitly (lib/cloud/accounts.ts).
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseTarget, openConnection, type Connection } from "./connection";
+import { databaseTarget, openConnection, type Connection, type DatabaseTarget } from "./connection";
 
 export type Db = ReturnType<typeof createPrismaClient>;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+const targets = new WeakMap<object, DatabaseTarget>();
+
 export function createPrismaClient(conn: Connection) {
-  return new PrismaClient({
+  const client = new PrismaClient({
     adapter: conn.adapter,
     omit: { cloudAccount: { secretCiphertext: true } },
   });
+  targets.set(client, conn.target);
+  return client;
+}
+
+/** The database a client talks to (work that runs outside the client, such as the audit export, needs to know). */
+export function databaseTargetOf(client: Db): DatabaseTarget {
+  const target = targets.get(client);
+  if (!target) throw new Error("not a client made by createPrismaClient");
+  return target;
 }
 
 type Holder = { client: Db; conn: Connection };

@@ -1,0 +1,36 @@
+// @ts-check
+// A full audit export from PostgreSQL, in a process of its own: the app's
+// server pipes this process's stdout to the client. A million-event export
+// then costs this small process (node and the pg driver, nothing of the app:
+// ~70 MB at its peak, see docs/benchmarks.md) instead of growing the server's
+// heap, which V8 would keep long after the download ended.
+//
+// The job comes as one JSON object on stdin — the database URL may hold a
+// password, so it is never in argv or the environment (both readable in ps
+// and /proc). The export goes to stdout, written as the reader takes it;
+// a failure is one line on stderr and exit code 1.
+import { once } from "node:events";
+import pg from "pg";
+import { exportChunks } from "./export.mjs";
+
+/** @returns {Promise<{ url: string; teamId: string; filter: import("./export.mjs").ExportFilter; format: "csv" | "ndjson"; batchSize: number }>} */
+async function readJob() {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return JSON.parse(text);
+}
+
+const job = await readJob();
+const client = new pg.Client({ connectionString: job.url, application_name: "eipilot-audit-export" });
+try {
+  await client.connect();
+  const query = async (/** @type {{ text: string; values: (string | number)[] }} */ q) => (await client.query(q)).rows;
+  for await (const chunk of exportChunks(query, job)) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
+  }
+  await client.end();
+} catch (e) {
+  process.stderr.write(`audit export failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+  await client.end().catch(() => {});
+}

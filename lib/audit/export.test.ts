@@ -1,0 +1,118 @@
+// The export against the /audit pages: the same events for every filter, each
+// line exactly what the page shows of its event. Runs on PGlite (the export in
+// this process) and, under test:integration:pg, on PostgreSQL (the export in a
+// process of its own, export.process.mjs).
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+vi.mock("server-only", () => ({}));
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { createPrismaClient } from "@/lib/db/client";
+import { openConnection } from "@/lib/db/connection";
+import { appendAuditEvent } from "./chain";
+import { auditExportStream, csvLine, EXPORT_COLUMNS, listAuditEvents, type AuditEventDto, type AuditFilter } from "./audit.queries";
+
+const TEAM = "team-e";
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+  for (const id of [TEAM, "team-other"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
+  for (let i = 0; i < 30; i++) {
+    await appendAuditEvent(t.db, {
+      teamId: TEAM, actorType: i % 6 ? "user" : "system", actorId: i % 6 ? `u-${i % 3}` : null, actorLabel: i % 6 ? `user${i % 3}@example.com` : null,
+      action: ["cloud:VPC.AssociateEipAddress", "cloud:ECS.AttachNetworkInterface", "app:config.create", "app:deployment.apply"][i % 4]!,
+      targets: i % 5 ? [`eip-${i % 4}`, `eni-${i % 2}`] : [], deploymentId: i % 3 ? `dep-${i % 2}` : null,
+      params: i % 4 ? { RegionId: "ap-northeast-1", Amount: i, InstanceIds: ["i-1", null, 2], Mode: { name: "nested", count: i }, Description: "東京 ✓ a,\"b\"\nc" } : undefined,
+      requestId: i % 2 ? `REQ-${i}` : null, outcome: i % 7 === 3 ? "failure" : "success", errorCode: i % 7 === 3 ? "Throttling.User" : null,
+      errorMessage: i === 10 ? `=cmd|' /C calc'!A0, "quoted"` : null, durationMs: i % 4 === 2 ? null : 20 + i, clientIp: "198.51.100.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64)",
+    });
+  }
+  await appendAuditEvent(t.db, { teamId: "team-other", actorType: "user", action: "cloud:VPC.AssociateEipAddress", targets: ["eip-1"], outcome: "success" });
+  // Several events in one millisecond, where a keyset batch boundary must still be exact.
+  await t.db.$executeRawUnsafe(`ALTER TABLE audit_event DISABLE TRIGGER USER`);
+  await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-02T10:00:00.123Z' WHERE "teamId" = '${TEAM}' AND seq BETWEEN 3 AND 17`);
+  await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-01T23:59:59.999Z' WHERE "teamId" = '${TEAM}' AND seq IN (1, 2)`);
+  await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`);
+});
+afterAll(async () => { await t?.close(); });
+
+async function pages(filter: AuditFilter) {
+  const seen: AuditEventDto[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await listAuditEvents(TEAM, filter, { cursor, limit: 7, db: t.db });
+    seen.push(...page.events);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
+const text = (s: ReadableStream<Uint8Array>) => new Response(s).text();
+
+const filters: Record<string, AuditFilter> = {
+  everything: {},
+  actorById: { actor: "u-1" },
+  actorByEmail: { actor: "user2@example.com", actorUserId: "u-2" },
+  exactAction: { action: "app:config.create" },
+  actionPrefix: { action: "cloud:*" },
+  resource: { resource: "eip-3" },
+  deployment: { deploymentId: "dep-1" },
+  outcome: { outcome: "failure" },
+  fromDate: { from: "2026-11-02" },
+  toDate: { to: "2026-11-01" },
+  timeRange: { from: "2026-11-02T10:00:00.123Z", to: "2026-11-02T10:00:00.124Z" }, // "to" is exclusive
+  combined: { action: "cloud:*", resource: "eni-1", outcome: "success" },
+  nothing: { resource: "eip-none" },
+};
+
+describe("audit export", () => {
+  it.each(Object.entries(filters))("%s: the same events as the /audit pages, each line what the page shows", async (_name, filter) => {
+    const expected = await pages(filter);
+    const ndjson = await text(auditExportStream(TEAM, filter, "ndjson", { batchSize: 4, db: t.db }));
+    expect(ndjson.split("\n").filter(Boolean).map((l) => JSON.parse(l))).toEqual(expected);
+    const csv = await text(auditExportStream(TEAM, filter, "csv", { batchSize: 4, db: t.db }));
+    expect(csv).toBe([EXPORT_COLUMNS.join(",") + "\r\n", ...expected.map(csvLine)].join(""));
+  });
+
+  it("covers what the filters cut: other teams excluded, ties within a millisecond across batches kept", async () => {
+    expect((await pages({})).length).toBe(30);
+    const csv = await text(auditExportStream(TEAM, {}, "csv", { batchSize: 2, db: t.db }));
+    expect(csv.split("\r\n").filter(Boolean)).toHaveLength(31);
+    expect(csv).not.toContain("team-other");
+    expect(csv).toContain(`"'=cmd|' /C calc'!A0, ""quoted"""`);
+    expect(csv).toContain(`"Description"":""東京 ✓ a,\\""b\\""\\nc""`);
+    expect((await pages(filters.timeRange!)).length).toBe(15);
+  });
+
+  it("a reader that stops early ends the export: nothing keeps reading the database", async () => {
+    const reader = auditExportStream(TEAM, {}, "ndjson", { batchSize: 1, db: t.db }).getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    if (t.kind === "postgres") await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(0);
+  });
+});
+
+/** Sessions of export processes on this test's database (PostgreSQL). */
+async function exportSessions() {
+  const rows = await t.db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'eipilot-audit-export' AND datname = current_database()`);
+  return rows[0]!.n;
+}
+
+describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export on PostgreSQL", () => {
+  it("runs in a process of its own, with its own database session", async () => {
+    const reader = auditExportStream(TEAM, {}, "csv", { batchSize: 1, db: t.db }).getReader();
+    await reader.read();
+    await reader.read();
+    expect(await exportSessions()).toBe(1);
+    for (;;) if ((await reader.read()).done) break;
+    await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it("a database it cannot read fails the download with the reason, instead of ending it as if complete", async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = "/eipilot_no_such_database";
+    const conn = openConnection({ kind: "postgres", url: url.toString() });
+    const elsewhere = createPrismaClient(conn);
+    await expect(text(auditExportStream(TEAM, {}, "csv", { db: elsewhere }))).rejects.toThrow(/^audit export failed: database "eipilot_no_such_database" does not exist/);
+    await elsewhere.$disconnect();
+  });
+});
