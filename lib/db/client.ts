@@ -7,7 +7,11 @@ export type Db = ReturnType<typeof createPrismaClient>;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const targets = new WeakMap<object, DatabaseTarget>();
+type Holder = { client: Db; conn: Connection };
+// On globalThis, not in module scope: Next.js bundles this module into several
+// chunks, each with its own module scope, and they must all see the same client.
+const globalForDb = globalThis as unknown as { __eipilotDb?: Holder; __eipilotDbTargets?: WeakMap<object, DatabaseTarget> };
+const targets = (globalForDb.__eipilotDbTargets ??= new WeakMap());
 
 export function createPrismaClient(conn: Connection) {
   const client = new PrismaClient({
@@ -24,9 +28,6 @@ export function databaseTargetOf(client: Db): DatabaseTarget {
   if (!target) throw new Error("not a client made by createPrismaClient");
   return target;
 }
-
-type Holder = { client: Db; conn: Connection };
-const globalForDb = globalThis as unknown as { __eipilotDb?: Holder };
 
 /** The process-wide client, opened on first use from DATABASE_URL / DATA_DIR. */
 export function db(): Db {
