@@ -3,6 +3,7 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import path from "node:path";
+import pLimit, { type LimitFunction } from "p-limit";
 import { z } from "zod";
 import { databaseTargetOf, db as defaultDb, type Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -181,7 +182,18 @@ function exportHere(database: Db, job: ExportJob): ReadableStream<Uint8Array> {
   }, { highWaterMark: 1 });
 }
 
-function exportInOwnProcess(url: string, job: ExportJob): ReadableStream<Uint8Array> {
+/**
+ * Export processes running at once, server-wide (each peaks near 110 MB for a
+ * million events); a download beyond that waits for one to finish. On
+ * globalThis: Next.js gives each route bundle its own copy of this module.
+ */
+const EXPORT_PROCESSES_AT_ONCE = 4;
+const globalForExport = globalThis as unknown as { __eipilotExportSlots?: LimitFunction };
+const exportSlots = (globalForExport.__eipilotExportSlots ??= pLimit(EXPORT_PROCESSES_AT_ONCE));
+
+type ExportProcess = { chunks: AsyncIterator<Buffer>; exited: Promise<string | null>; kill(): void };
+
+function startExportProcess(url: string, job: ExportJob): ExportProcess {
   // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
   const child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], {
     stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" },
@@ -195,17 +207,33 @@ function exportInOwnProcess(url: string, job: ExportJob): ReadableStream<Uint8Ar
     child.on("error", (e) => resolve(`audit export process could not start: ${e.message}`));
     child.on("close", (code, signal) => resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`));
   });
-  const chunks = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return { chunks: child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>, exited, kill: () => child.kill() };
+}
+
+function exportInOwnProcess(url: string, job: ExportJob): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  // The process once a slot is free (null: the download was abandoned while waiting); the slot is held until it exits.
+  const started = new Promise<ExportProcess | null>((resolve) => {
+    void exportSlots(async () => {
+      if (cancelled) return resolve(null);
+      const proc = startExportProcess(url, job);
+      resolve(proc);
+      await proc.exited;
+    });
+  });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { done, value } = await chunks.next();
+      const proc = await started;
+      if (!proc) return;
+      const { done, value } = await proc.chunks.next();
       if (!done) return controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      const failure = await exited;
+      const failure = await proc.exited;
       if (failure) controller.error(new Error(failure));
       else controller.close();
     },
     cancel() {
-      child.kill();
+      cancelled = true;
+      void started.then((proc) => proc?.kill());
     },
   }, { highWaterMark: 1 });
 }

@@ -3,6 +3,7 @@
 // this process) and, under test:integration:pg, on PostgreSQL (the export in a
 // process of its own, export.process.mjs).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
 vi.mock("server-only", () => ({}));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createPrismaClient } from "@/lib/db/client";
@@ -97,6 +98,21 @@ async function exportSessions() {
   return rows[0]!.n;
 }
 
+/** Live export processes started by this process. */
+function exportProcesses() {
+  let n = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === process.pid && !/^State:\s+Z/m.test(status)
+        && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("export.process.mjs")) n++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
+
 describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export on PostgreSQL", () => {
   it("runs in a process of its own, with its own database session", async () => {
     const reader = auditExportStream(TEAM, {}, "csv", { batchSize: 1, db: t.db }).getReader();
@@ -105,6 +121,19 @@ describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export o
     expect(await exportSessions()).toBe(1);
     for (;;) if ((await reader.read()).done) break;
     await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it("runs at most 4 export processes at once; further downloads wait for one and then complete", async () => {
+    // Enough events that an unread export fills its pipe and waits, alive (the chain is not checked here).
+    await t.db.organization.create({ data: { id: "team-big", name: "team-big", slug: "team-big" } });
+    await t.db.$executeRawUnsafe(`INSERT INTO audit_event ("teamId", seq, "actorType", action, targets, outcome, "prevHash", hash)
+      SELECT 'team-big', g, 'user', 'app:bulk.event', ARRAY['eip-' || g], 'success', repeat('0', 64), repeat('1', 64) FROM generate_series(1, 3000) g`);
+    const streams = Array.from({ length: 6 }, () => auditExportStream("team-big", {}, "csv", { db: t.db }));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(exportProcesses()).toBe(4);
+    const texts = await Promise.all(streams.map(text));
+    expect(texts.map((csv) => csv.split("\r\n").filter(Boolean).length)).toEqual(Array(6).fill(3001));
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(0);
   });
 
   it("a database it cannot read fails the download with the reason, instead of ending it as if complete", async () => {
