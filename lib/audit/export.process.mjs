@@ -2,13 +2,13 @@
 // A full audit export from PostgreSQL, in a process of its own: the app's
 // server pipes this process's stdout to the client. A million-event export
 // then costs this small process (node and the pg driver, nothing of the app:
-// ~70 MB at its peak, see docs/benchmarks.md) instead of growing the server's
+// ~110 MB at its peak, see docs/benchmarks.md) instead of growing the server's
 // heap, which V8 would keep long after the download ended.
 //
 // The job comes as one JSON object on stdin — the database URL may hold a
-// password, so it is never in argv or the environment (both readable in ps
-// and /proc). The export goes to stdout, written as the reader takes it;
-// a failure is one line on stderr and exit code 1.
+// password, and argv is readable by every user of the machine (ps). The
+// export goes to stdout, written as the reader takes it; a failure is one
+// line on stderr and exit code 1.
 import { once } from "node:events";
 import pg from "pg";
 import { exportChunks } from "./export.mjs";
