@@ -16,3 +16,13 @@ test("switched to 日本語, a form's error from the server is Japanese too", as
   await expect(page.getByText("An AccessKey ID is 12–128 letters and digits")).toHaveCount(0);
   await expect(page.getByTestId("cloud-account").filter({ hasText: "本番キー" })).toHaveCount(0);
 });
+
+test("switching the language on the wizard names the regions in the new language at once", async ({ page }) => {
+  await signUp(page, newUser("ja-regions"));
+  await page.getByRole("link", { name: "Give an instance several public IPs" }).click();
+  await expect(page.locator("#regionId option:checked")).toContainText("Japan (Tokyo)");
+  await page.getByRole("combobox", { name: "Language" }).selectOption("ja");
+  await expect(page.getByRole("heading", { name: "クラウドアカウント、リージョン、インスタンス" })).toBeVisible();
+  // The cloud's own names (DescribeRegions with AcceptLanguage), not only the page's text.
+  await expect(page.locator("#regionId option:checked")).toContainText("日本 (東京)", { timeout: 10_000 });
+});

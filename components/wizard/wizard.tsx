@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { Check, CircleAlert, Link2, Loader2, Plus, Trash2 } from "lucide-react";
@@ -26,7 +26,8 @@ export type AccountOption = { id: string; name: string; defaultRegion: string; k
 export type DraftInput = { id: string | null; name: string; spec: Record<string, unknown>; status: string } | null;
 
 export const wizardKeys = {
-  inventory: (team: string, account: string, region: string, instance: string) => ["inventory", team, account, region, instance] as const,
+  // The locale too: the cloud names regions and zones in the page's language.
+  inventory: (team: string, locale: string, account: string, region: string, instance: string) => ["inventory", team, locale, account, region, instance] as const,
   preview: (team: string, input: unknown) => ["bundle-preview", team, input] as const,
 };
 
@@ -38,8 +39,9 @@ async function unwrap<T>(p: Promise<{ ok: true; data: T } | { ok: false; error: 
 
 export function useInventory(teamId: string, f: Pick<WizardForm, "cloudAccountId" | "regionId" | "instanceId" | "instanceMode">) {
   const instanceId = f.instanceMode === "existing" ? f.instanceId : "";
+  const locale = useLocale();
   return useQuery({
-    queryKey: wizardKeys.inventory(teamId, f.cloudAccountId, f.regionId, instanceId),
+    queryKey: wizardKeys.inventory(teamId, locale, f.cloudAccountId, f.regionId, instanceId),
     queryFn: () => unwrap(inventoryAction({ teamId, cloudAccountId: f.cloudAccountId, regionId: f.regionId, instanceId: instanceId || null })),
     enabled: !!f.cloudAccountId && !!f.regionId,
     placeholderData: keepPreviousData,
