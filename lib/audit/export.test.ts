@@ -32,6 +32,10 @@ beforeAll(async () => {
   await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-02T10:00:00.123Z' WHERE "teamId" = '${TEAM}' AND seq BETWEEN 3 AND 17`);
   await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-01T23:59:59.999Z' WHERE "teamId" = '${TEAM}' AND seq IN (1, 2)`);
   await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`);
+  // A team with enough events that an export nobody reads fills its pipe and waits, alive (its chain is not checked here).
+  await t.db.organization.create({ data: { id: "team-big", name: "team-big", slug: "team-big" } });
+  await t.db.$executeRawUnsafe(`INSERT INTO audit_event ("teamId", seq, "actorType", action, targets, outcome, "prevHash", hash)
+    SELECT 'team-big', g, 'user', 'app:bulk.event', ARRAY['eip-' || g], 'success', repeat('0', 64), repeat('1', 64) FROM generate_series(1, 3000) g`);
 });
 afterAll(async () => { await t?.close(); });
 
@@ -84,8 +88,9 @@ describe("audit export", () => {
   });
 
   it("a reader that stops early ends the export: nothing keeps reading the database", async () => {
-    const reader = auditExportStream(TEAM, {}, "ndjson", { batchSize: 1, db: t.db }).getReader();
+    const reader = auditExportStream("team-big", {}, "ndjson", { batchSize: 100, db: t.db }).getReader();
     expect((await reader.read()).done).toBe(false);
+    if (t.kind === "postgres") await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(1);
     await reader.cancel();
     if (t.kind === "postgres") await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(0);
   });
@@ -115,21 +120,18 @@ function exportProcesses() {
 
 describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export on PostgreSQL", () => {
   it("runs in a process of its own, with its own database session", async () => {
-    const reader = auditExportStream(TEAM, {}, "csv", { batchSize: 1, db: t.db }).getReader();
+    const reader = auditExportStream("team-big", {}, "csv", { batchSize: 100, db: t.db }).getReader();
     await reader.read();
-    await reader.read();
-    expect(await exportSessions()).toBe(1);
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(1);
     for (;;) if ((await reader.read()).done) break;
     await expect.poll(() => exportSessions(), { timeout: 10_000 }).toBe(0);
   });
 
   it("runs at most 4 export processes at once; further downloads wait for one and then complete", async () => {
-    // Enough events that an unread export fills its pipe and waits, alive (the chain is not checked here).
-    await t.db.organization.create({ data: { id: "team-big", name: "team-big", slug: "team-big" } });
-    await t.db.$executeRawUnsafe(`INSERT INTO audit_event ("teamId", seq, "actorType", action, targets, outcome, "prevHash", hash)
-      SELECT 'team-big', g, 'user', 'app:bulk.event', ARRAY['eip-' || g], 'success', repeat('0', 64), repeat('1', 64) FROM generate_series(1, 3000) g`);
     const streams = Array.from({ length: 6 }, () => auditExportStream("team-big", {}, "csv", { db: t.db }));
-    await new Promise((r) => setTimeout(r, 1000));
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(4);
+    await new Promise((r) => setTimeout(r, 500));
     expect(exportProcesses()).toBe(4);
     const texts = await Promise.all(streams.map(text));
     expect(texts.map((csv) => csv.split("\r\n").filter(Boolean).length)).toEqual(Array(6).fill(3001));
