@@ -89,6 +89,9 @@ describe("validateRoutesSpec", () => {
       "interfaces[0].routeTable: 1.5 is not a whole number",
       "interfaces[0].eips: [1] is not an object",
     ]);
+    // JSON.parse reads 1e400 as Infinity: the message says so instead of "null is not a number".
+    const huge = JSON.parse(`{"os":"debian","interfaces":[{"device":"eth1","mac":"00:16:3e:12:34:56","primaryIp":"172.16.0.57","prefixLength":1e400,"gateway":"172.16.0.253","routeTable":-1e400}]}`);
+    expect(errorsOf(huge)).toEqual(["interfaces[0].prefixLength: Infinity is not a finite number", "interfaces[0].routeTable: -Infinity is not a finite number"]);
     expect(errorsOf({ os: "Ubuntu", interfaces: [] })).toEqual([
       'os: "Ubuntu" is not one of alinux2, centos7, alinux3, rhel9, ubuntu, debian, generic',
       "interfaces: 0 given; 1 to 16 are supported",

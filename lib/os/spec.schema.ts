@@ -92,6 +92,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
   switch (issue.code) {
     case "invalid_type": {
+      // A number too large for JSON.parse (1e400) arrives as Infinity, which JSON.stringify would show as null.
+      if (typeof value === "number" && !Number.isFinite(value)) return `${where}: ${value} is not a finite number`;
       const want = KINDS[issue.expected] ?? `a ${issue.expected}`;
       return value === undefined ? `${where}: is required (${want})` : `${where}: ${shown} is not ${want}`;
     }
