@@ -8,6 +8,7 @@ import { can, type Capability, type Role } from "./permissions";
 import { ensurePersonalTeam, listMemberships, type Membership } from "@/lib/teams/team.service";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
+import { requestLocale } from "@/lib/i18n/request-locale";
 
 export type SessionUser = { id: string; name: string; email: string };
 export type TeamContext = { user: SessionUser; team: Membership; role: Role; memberships: Membership[] };
@@ -26,7 +27,7 @@ export async function requireTeamPage(capability: Capability): Promise<TeamConte
   let ctx = await resolveTeam(s.user, s.activeTeamId, false);
   if (!ctx) {
     // No team left (their only one deleted, or removed from it): a personal team again, as at sign-up.
-    await ensurePersonalTeam(s.user);
+    await ensurePersonalTeam(s.user, await requestLocale());
     ctx = await resolveTeam(s.user, null, false);
     if (!ctx) throw new Error(`no team for user ${s.user.id} after creating one`);
   }

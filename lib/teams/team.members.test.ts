@@ -208,6 +208,11 @@ describe("invitations", () => {
     expect(a).toMatchObject({ role: "owner", team: { teamName: "lone's team" } });
     expect(await t.db.member.count({ where: { userId: lone.userId } })).toBe(1);
     expect(await t.db.auditEvent.findFirst({ where: { teamId: a.team.teamId }, select: { action: true, actorId: true } })).toEqual({ action: "app:team.create", actorId: lone.userId });
+    // Named in the language of the page they opened, as at sign-up.
+    const hanako = await signUpUser(t.db, "hanako");
+    await t.db.member.deleteMany({ where: { userId: hanako.userId } });
+    actAs(hanako.cookie, { locale: "ja" });
+    expect((await requireTeamPage("deployments.read")).team.teamName).toBe("hanako のチーム");
     // Someone who still has a team is not given another.
     actAs(people.vera!.cookie);
     await requireTeamPage("deployments.read");

@@ -49,13 +49,14 @@ export async function onUserCreated(user: NewOwner, locale: Locale = "en") {
 /**
  * A signed-in user left with no team (they deleted their only team, or were
  * removed from it or left it) gets a personal team again, as at sign-up, instead
- * of nowhere to go. Serialized per user: two pages loading at once make one team.
+ * of nowhere to go, named in the language of the page they opened. Serialized
+ * per user: two pages loading at once make one team.
  */
-export async function ensurePersonalTeam(user: NewOwner): Promise<void> {
+export async function ensurePersonalTeam(user: NewOwner, locale: Locale = "en"): Promise<void> {
   const created = await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"personal-team:" + user.id}))`;
     if ((await tx.member.count({ where: { userId: user.id } })) > 0) return null;
-    return createPersonalTeam(tx, user);
+    return createPersonalTeam(tx, user, locale);
   });
   if (created) await ensureDemoCloudAccount(created.id);
 }
