@@ -284,10 +284,11 @@ export const ecsActions: Record<string, Handler> = {
     const minEni = p.int("MinimumEniQuantity") ?? 0;
     const minIps = p.int("MinimumEniPrivateIpAddressQuantity") ?? 0;
     const level = p.str("InstanceFamilyLevel");
+    const pager = pageByToken(p, { max: 100, floor: 1 });
     const list = INSTANCE_TYPES.filter(
       (t) => (!ids.length || ids.includes(t.id)) && (!families.length || families.includes(t.family)) && t.eniQuantity >= minEni && t.eniPrivateIpAddressQuantity >= minIps && (!level || t.level === level),
     );
-    const page = pageByToken(p, list, { max: 100, floor: 1 });
+    const page = pager(list);
     const maxGiven = p.has("MaxResults") || p.has("NextToken");
     const items = maxGiven ? page.items : list.slice(0, 100);
     return { NextToken: maxGiven ? page.extra.NextToken : "", InstanceTypes: wrap("InstanceType", items.map(typeView)) };
@@ -302,6 +303,8 @@ export const ecsActions: Record<string, Handler> = {
     const status = p.oneOf("Status", ALL_STATUSES);
     const name = p.str("InstanceName");
     const nameRe = name ? new RegExp("^" + name.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$") : null;
+    const pager = pageByToken(p, { max: 100, floor: 10, pageSizeMax: 100, capAtMax: true });
+    const dryRun = p.bool("DryRun");
     const f = (k: string) => p.str(k);
     let list = Object.values(e.world.instances).filter(
       (i) =>
@@ -319,8 +322,8 @@ export const ecsActions: Record<string, Handler> = {
     if (privateIps) list = list.filter((i) => privateIps.includes(e.world.enis[i.primaryEniId]?.primaryIp ?? ""));
     if (eipIps) list = list.filter((i) => Object.values(e.world.eips).some((x) => eipIps.includes(x.ipAddress) && x.binding?.instanceId === i.instanceId));
     list.sort((a, b) => (a.creationTime < b.creationTime ? 1 : a.creationTime > b.creationTime ? -1 : a.instanceId < b.instanceId ? -1 : 1));
-    const page = pageByToken(p, list, { max: 100, floor: 10, pageSizeMax: 100, capAtMax: true });
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    const page = pager(list);
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     return { ...page.extra, Instances: wrap("Instance", page.items.map((i) => instanceView(e, i))) };
   },
 
@@ -328,8 +331,9 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const ids = p.list("InstanceId");
     const zone = p.str("ZoneId");
+    const pager = pageByNumber(p, 50);
     const list = Object.values(e.world.instances).filter((i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)) && (!zone || i.zoneId === zone));
-    const page = pageByNumber(p, list, 50);
+    const page = pager(list);
     return { ...page.extra, InstanceStatuses: wrap("InstanceStatus", page.items.map((i) => ({ InstanceId: i.instanceId, Status: i.status }))) };
   },
 
@@ -339,6 +343,11 @@ export const ecsActions: Record<string, Handler> = {
     const typeId = p.req("InstanceType");
     const vswId = p.req("VSwitchId");
     const amount = p.int("Amount", { min: 1, max: 100 }) ?? 1;
+    const sgIds = p.str("SecurityGroupId") ? [p.str("SecurityGroupId")!] : p.list("SecurityGroupIds");
+    if (!sgIds.length) throw missing("SecurityGroupId");
+    const ip = p.str("PrivateIpAddress");
+    if (ip && amount > 1) throw invalid("PrivateIpAddress", "PrivateIpAddress can only be set when Amount is 1.");
+    const dryRun = p.bool("DryRun");
     const stored = e.tokenLookup("ecs", "RunInstances", p);
     if (stored) return stored;
     const spec = instanceType(typeId);
@@ -348,21 +357,17 @@ export const ecsActions: Record<string, Handler> = {
     if (!vsw || vsw.regionId !== regionId) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
     const zone = p.str("ZoneId");
     if (zone && zone !== vsw.zoneId) throw err(403, "InvalidVSwitchId.ZoneMismatch", "The specified vSwitch is not in the specified zone.");
-    const sgIds = p.str("SecurityGroupId") ? [p.str("SecurityGroupId")!] : p.list("SecurityGroupIds");
-    if (!sgIds.length) throw missing("SecurityGroupId");
     for (const id of sgIds) {
       const sg = e.world.securityGroups[id];
       if (!sg || sg.regionId !== regionId) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
       if (sg.vpcId !== vsw.vpcId) throw err(403, "InvalidSecurityGroup.NotInSameVpc", "The security group and the vSwitch are not in the same VPC.");
     }
-    const ip = p.str("PrivateIpAddress");
     if (ip) {
-      if (amount > 1) throw invalid("PrivateIpAddress", "PrivateIpAddress can only be set when Amount is 1.");
       const problem = e.checkIp(vswId, ip, { status: 400, code: "InvalidPrivateIpAddress.Duplicated" });
       if (problem) throw problem;
     }
     if (e.availableIpCount(vswId) < amount) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const now = isoNow(e.now());
     const name = p.str("InstanceName");
     const ids: string[] = [];
@@ -403,43 +408,52 @@ export const ecsActions: Record<string, Handler> = {
   },
 
   StartInstance(e, p) {
-    const i = instanceById(e, p.req("InstanceId"));
+    const id = p.req("InstanceId");
+    const dryRun = p.bool("DryRun");
+    const i = instanceById(e, id);
     if (i.status !== "Stopped") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Starting";
     e.schedule("instance.started", i.instanceId, e.latencies.instanceStart);
     return {};
   },
 
   StopInstance(e, p) {
-    const i = instanceById(e, p.req("InstanceId"));
+    const id = p.req("InstanceId");
     const mode = p.oneOf("StoppedMode", ["KeepCharging", "StopCharging"] as const, "KeepCharging")!;
+    const force = p.bool("ForceStop") ?? false;
+    const dryRun = p.bool("DryRun");
+    const i = instanceById(e, id);
     if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Stopping";
     i.stoppedMode = mode;
-    e.schedule("instance.stopped", i.instanceId, p.bool("ForceStop") ? e.latencies.instanceStop / 2 : e.latencies.instanceStop);
+    e.schedule("instance.stopped", i.instanceId, force ? e.latencies.instanceStop / 2 : e.latencies.instanceStop);
     return {};
   },
 
   // Reported as Starting until the guest is back (the short Stopping phase is not shown).
   RebootInstance(e, p) {
-    const i = instanceById(e, p.req("InstanceId"));
-    if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    const id = p.req("InstanceId");
     p.bool("ForceStop"); // checked for a true/false value; a forced reboot takes as long here
+    const dryRun = p.bool("DryRun");
+    const i = instanceById(e, id);
+    if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Starting";
     e.schedule("instance.started", i.instanceId, e.latencies.instanceStart);
     return {};
   },
 
   DeleteInstance(e, p) {
-    const i = instanceById(e, p.req("InstanceId"));
+    const id = p.req("InstanceId");
     const force = p.bool("Force") ?? false;
+    const dryRun = p.bool("DryRun");
+    const i = instanceById(e, id);
     if (i.status === "Pending" || i.status === "Starting" || i.status === "Stopping")
       throw err(403, "IncorrectInstanceStatus.Initializing", `The instance is ${i.status}; wait until it is Running or Stopped.`);
     if (i.status === "Running" && !force) throw err(403, "IncorrectInstanceStatus", "The instance must be Stopped before it is released (or set Force=true).");
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const w = e.world;
     for (const eip of Object.values(w.eips)) if (eip.binding?.instanceType === "EcsInstance" && eip.binding.instanceId === i.instanceId) e.unbind(eip);
     for (const eni of Object.values(w.enis)) {
@@ -461,6 +475,7 @@ export const ecsActions: Record<string, Handler> = {
   DescribeSecurityGroups(e, p) {
     const regionId = e.regionParam(p)!;
     const ids = p.jsonList("SecurityGroupIds");
+    const pager = pageByToken(p, { max: 100, floor: 1, pageSizeMax: 50 });
     const f = (k: string) => p.str(k);
     const list = Object.values(e.world.securityGroups).filter(
       (g) =>
@@ -470,7 +485,7 @@ export const ecsActions: Record<string, Handler> = {
         (!f("VpcId") || g.vpcId === f("VpcId")) &&
         (!f("SecurityGroupName") || g.securityGroupName === f("SecurityGroupName")),
     );
-    const page = pageByToken(p, list, { max: 100, floor: 1, pageSizeMax: 50 });
+    const page = pager(list);
     return {
       RegionId: regionId,
       ...page.extra,
@@ -496,11 +511,11 @@ export const ecsActions: Record<string, Handler> = {
   CreateSecurityGroup(e, p) {
     const regionId = e.regionParam(p)!;
     const vpcId = p.req("VpcId");
-    const vpc = e.world.vpcs[vpcId];
-    if (!vpc || vpc.regionId !== regionId) throw err(404, "InvalidVpcId.NotFound", `The specified VpcId "${vpcId}" does not exist.`);
     p.oneOf("SecurityGroupType", ["normal", "enterprise"] as const);
     const name = p.str("SecurityGroupName");
     if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name))) throw err(400, "InvalidSecurityGroupName.Malformed", "The security group name must be 2 to 128 characters and must not start with http:// or https://.");
+    const vpc = e.world.vpcs[vpcId];
+    if (!vpc || vpc.regionId !== regionId) throw err(404, "InvalidVpcId.NotFound", `The specified VpcId "${vpcId}" does not exist.`);
     const stored = e.tokenLookup("ecs", "CreateSecurityGroup", p);
     if (stored) return stored;
     const id = e.newId("sg", regionId);
@@ -525,6 +540,7 @@ export const ecsActions: Record<string, Handler> = {
     const name = p.str("NetworkInterfaceName");
     if (name !== undefined && (name.length < 2 || name.length > 128 || !/^[\p{L}]/u.test(name) || /^https?:\/\//.test(name))) throw invalid("NetworkInterfaceName", "2 to 128 characters, starting with a letter.");
     const tags = tagsParam(p);
+    const deleteOnRelease = p.bool("DeleteOnRelease") ?? false;
     // A retry with the same token returns the first result before anything it created
     // (its IPs, for one) could make the checks below fail.
     const stored = e.tokenLookup("ecs", "CreateNetworkInterface", p);
@@ -554,7 +570,7 @@ export const ecsActions: Record<string, Handler> = {
     eni.secondaryIps = secondary;
     eni.networkInterfaceName = name ?? "";
     eni.description = p.str("Description") ?? "";
-    eni.deleteOnRelease = p.bool("DeleteOnRelease") ?? false;
+    eni.deleteOnRelease = deleteOnRelease;
     eni.tags = tags;
     e.world.enis[id] = eni;
     const v = eniView(e, eni);
@@ -607,6 +623,7 @@ export const ecsActions: Record<string, Handler> = {
     const status = p.oneOf("Status", ["Available", "Attaching", "InUse", "Detaching", "Deleting"] as const);
     const f = (k: string) => p.str(k);
     const tagged = tagFilter(p);
+    const pager = pageByToken(p, { max: 500, floor: 10, pageSizeMax: 100, capAtMax: true });
     if (f("VSwitchId") && !e.world.vswitches[f("VSwitchId")!]) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${f("VSwitchId")}" does not exist.`);
     if (f("SecurityGroupId") && !e.world.securityGroups[f("SecurityGroupId")!]) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${f("SecurityGroupId")}" does not exist.`);
     const list = Object.values(e.world.enis).filter(
@@ -625,7 +642,7 @@ export const ecsActions: Record<string, Handler> = {
         tagged(n.tags),
     );
     list.sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
-    const page = pageByToken(p, list, { max: 500, floor: 10, pageSizeMax: 100, capAtMax: true });
+    const page = pager(list);
     return { ...page.extra, NetworkInterfaceSets: wrap("NetworkInterfaceSet", page.items.map((n) => eniView(e, n))) };
   },
 
@@ -667,8 +684,10 @@ export const ecsActions: Record<string, Handler> = {
 
   DetachNetworkInterface(e, p) {
     const regionId = e.regionParam(p)!;
-    const eni = eniById(e, p.req("NetworkInterfaceId"), regionId);
-    const inst = instanceById(e, p.req("InstanceId"), "InvalidEcsId.NotFound", regionId);
+    const eniId = p.req("NetworkInterfaceId");
+    const instId = p.req("InstanceId");
+    const eni = eniById(e, eniId, regionId);
+    const inst = instanceById(e, instId, "InvalidEcsId.NotFound", regionId);
     if (eni.type === "Primary") throw err(400, "InvalidOperation.DetachPrimaryEniNotAllowed", "The primary ENI of an instance cannot be detached.");
     if (eni.instanceId !== inst.instanceId) throw err(400, "InvalidOperation.InvalidEniState", "The ENI is not attached to the specified instance.");
     if (eni.status === "Detaching") return {};
@@ -684,12 +703,13 @@ export const ecsActions: Record<string, Handler> = {
 
   AssignPrivateIpAddresses(e, p) {
     const regionId = e.regionParam(p)!;
-    const eni = eniById(e, p.req("NetworkInterfaceId"), regionId);
+    const eniId = p.req("NetworkInterfaceId");
     const list = p.list("PrivateIpAddress");
     const count = p.int("SecondaryPrivateIpAddressCount", { min: 1, max: 49 });
     if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
     if (!list.length && count === undefined) throw missing("SecondaryPrivateIpAddressCount");
     if (list.length > 32) throw invalid("PrivateIpAddress", "At most 32 addresses.");
+    const eni = eniById(e, eniId, regionId);
     const stored = e.tokenLookup("ecs", "AssignPrivateIpAddresses", p);
     if (stored) return stored;
     if (eni.status !== "Available" && eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
@@ -716,9 +736,10 @@ export const ecsActions: Record<string, Handler> = {
 
   UnassignPrivateIpAddresses(e, p) {
     const regionId = e.regionParam(p)!;
-    const eni = eniById(e, p.req("NetworkInterfaceId"), regionId);
+    const eniId = p.req("NetworkInterfaceId");
     const list = p.list("PrivateIpAddress");
     if (!list.length) throw missing("PrivateIpAddress.1");
+    const eni = eniById(e, eniId, regionId);
     if (eni.status !== "Available" && eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
     if (eni.type === "Primary") {
       const inst = e.world.instances[eni.instanceId];
@@ -765,8 +786,9 @@ export const ecsActions: Record<string, Handler> = {
   DescribeCloudAssistantStatus(e, p) {
     const regionId = e.regionParam(p)!;
     const ids = p.list("InstanceId");
+    const pager = pageByToken(p, { max: 50, floor: 1 });
     const list = Object.values(e.world.instances).filter((i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)));
-    const page = pageByToken(p, list, { max: 50, floor: 1 });
+    const page = pager(list);
     const online = (i: InstanceRec) => !!e.runner && i.cloudAssistant && i.status === "Running";
     return {
       ...page.extra,
@@ -844,6 +866,7 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const base64 = (p.str("ContentEncoding") ?? "Base64").toLowerCase() !== "plaintext";
     const includeOutput = p.bool("IncludeOutput") ?? false;
+    const pager = pageByToken(p, { max: 50, floor: 1, pageSizeMax: 50 });
     const f = (k: string) => p.str(k);
     const list = Object.values(e.world.invocations)
       .filter(
@@ -857,7 +880,7 @@ export const ecsActions: Record<string, Handler> = {
           (!f("InvokeStatus") || Engine.aggregateStatus(v) === f("InvokeStatus")),
       )
       .reverse();
-    const page = pageByToken(p, list, { max: 50, floor: 1, pageSizeMax: 50 });
+    const page = pager(list);
     return { ...page.extra, Invocations: wrap("Invocation", page.items.map((v) => invocationView(e, v, base64, includeOutput))) };
   },
 
@@ -865,13 +888,14 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const base64 = (p.str("ContentEncoding") ?? "Base64").toLowerCase() !== "plaintext";
     const enc = (s: string) => (base64 ? Buffer.from(s).toString("base64") : s);
+    const pager = pageByToken(p, { max: 50, floor: 1, pageSizeMax: 50 });
     const f = (k: string) => p.str(k);
     const rows = Object.values(e.world.invocations)
       .filter((v) => v.regionId === regionId && (!f("InvokeId") || v.invokeId === f("InvokeId")) && (!f("CommandId") || v.commandId === f("CommandId")))
       .flatMap((v) => v.instances.filter((x) => !f("InstanceId") || x.instanceId === f("InstanceId")).map((x) => ({ v, x })));
     const rs = f("InvokeRecordStatus");
     const filtered = rs ? rows.filter(({ x }) => (rs === "Finished" ? ["Success", "Failed", "Invalid", "Aborted", "Error", "Timeout"].includes(x.status) : x.status === rs)) : rows;
-    const page = pageByToken(p, filtered, { max: 50, floor: 1, pageSizeMax: 50 });
+    const page = pager(filtered);
     return {
       Invocation: {
         ...page.extra,

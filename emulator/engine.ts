@@ -90,7 +90,24 @@ export function isoNow(ms: number): string {
 }
 
 export class Engine {
-  world!: World;
+  private current!: World;
+  /**
+   * The InvalidRegionId.NotFound of the request being handled, held back by `regionParam`:
+   * the reference (§5.1) checks parameters before the region, so a handler validates its
+   * parameters first and the error is thrown the moment it first reads the world.
+   */
+  private heldRegionError: ApiError | null = null;
+  get world(): World {
+    const held = this.heldRegionError;
+    if (held) {
+      this.heldRegionError = null;
+      throw held;
+    }
+    return this.current;
+  }
+  set world(w: World) {
+    this.current = w;
+  }
   private rng!: Prng;
   private seed: ParsedSeed;
   latencies: Latencies;
@@ -296,11 +313,26 @@ export class Engine {
   zoneOf(regionId: string, zoneId: string) {
     return this.region(regionId)?.zones.find((z) => z.zoneId === zoneId);
   }
-  /** RegionId parameter: required, must be known. */
+  /**
+   * RegionId parameter: required, must be known. An unknown region is reported when the
+   * handler first reads the world, i.e. after its parameter checks (see `world`).
+   */
   regionParam(p: Params, required = true): string | undefined {
     const r = required ? p.req("RegionId") : p.str("RegionId");
-    if (r !== undefined && !this.region(r)) throw err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
+    if (r !== undefined && !this.region(r)) this.heldRegionError = err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
     return r;
+  }
+  /** Runs one API handler; an unknown region it did not run into is still its answer. */
+  handle(run: () => Body): Body {
+    this.heldRegionError = null;
+    try {
+      const body = run();
+      const held = this.heldRegionError;
+      if (held) throw held;
+      return body;
+    } finally {
+      this.heldRegionError = null;
+    }
   }
 
   // ---------- ids ----------
@@ -607,13 +639,18 @@ export function localNameFor(p: Params, rec: { localName: string; localNameEn: s
 
 // ---------- pagination ----------
 export type Page<T> = { items: T[]; extra: Body };
+/**
+ * A page of a list. The paging parameters are checked when the pager is made: a Describe
+ * handler makes it with its other parameter checks, before it reads the world (§5.1).
+ */
+export type Pager = <T>(all: T[]) => Page<T>;
 
 /** PageNumber/PageSize pagination (VPC Describe*, ECS DescribeInstanceStatus, DescribeSecurityGroups). */
-export function pageByNumber<T>(p: Params, all: T[], maxSize: number, defaultSize = 10): Page<T> {
+export function pageByNumber(p: Params, maxSize: number, defaultSize = 10): Pager {
   const pageNumber = p.int("PageNumber", { min: 1 }) ?? 1;
   const pageSize = p.int("PageSize", { min: 1, max: maxSize }) ?? defaultSize;
   const start = (pageNumber - 1) * pageSize;
-  return { items: all.slice(start, start + pageSize), extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize } };
+  return (all) => ({ items: all.slice(start, start + pageSize), extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize } });
 }
 
 function encodeToken(offset: number): string {
@@ -631,7 +668,7 @@ function decodeToken(token: string): number {
  * above `max` they are refused, or count as `max` where the API documents that (`capAtMax`:
  * DescribeInstances, DescribeNetworkInterfaces).
  */
-export function pageByToken<T>(p: Params, all: T[], opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean }): Page<T> {
+export function pageByToken(p: Params, opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean }): Pager {
   const token = p.str("NextToken");
   const maxRaw = p.int("MaxResults", { min: 0 });
   if (token !== undefined || maxRaw !== undefined || (!p.has("PageNumber") && !p.has("PageSize"))) {
@@ -642,10 +679,14 @@ export function pageByToken<T>(p: Params, all: T[], opts: { max: number; floor?:
     }
     if (size < (opts.floor ?? 1)) size = opts.floor ?? 1;
     const start = token ? decodeToken(token) : 0;
-    const items = all.slice(start, start + size);
-    const next = start + size < all.length ? encodeToken(start + size) : "";
-    return { items, extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 } };
+    return (all) => {
+      const next = start + size < all.length ? encodeToken(start + size) : "";
+      return { items: all.slice(start, start + size), extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 } };
+    };
   }
-  const page = pageByNumber(p, all, opts.pageSizeMax ?? opts.max);
-  return { items: page.items, extra: { ...page.extra, NextToken: "" } };
+  const byNumber = pageByNumber(p, opts.pageSizeMax ?? opts.max);
+  return (all) => {
+    const page = byNumber(all);
+    return { items: page.items, extra: { ...page.extra, NextToken: "" } };
+  };
 }

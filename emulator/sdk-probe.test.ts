@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { ecsActions } from "./ecs";
 import { $Ecs, $Vpc, ecsClient, vpcClient } from "./sdk";
 import { DEMO, TOKYO, expectApiError, setupTestEmulator, startTestEmulator, waitFor } from "./test-helpers";
+import { vpcActions } from "./vpc";
 
 const t = setupTestEmulator({ resetEachTest: true });
 const R = TOKYO;
@@ -139,7 +141,8 @@ function typeMismatches(raw: unknown, model: Model, path: string, out: string[] 
   return out;
 }
 
-async function rawBody(product: "ecs" | "vpc", action: string, query: Record<string, unknown>) {
+/** Any action with any parameters, through the SDK's own callApi (signed like every SDK call). */
+function callRaw(product: "ecs" | "vpc", action: string, query: Record<string, unknown>) {
   const client = (product === "ecs" ? t.ecs : t.vpc) as unknown as { callApi(p: unknown, r: unknown, o: unknown): Promise<{ body: unknown }> };
   const params = new $OpenApiUtil.Params({
     action,
@@ -152,7 +155,11 @@ async function rawBody(product: "ecs" | "vpc", action: string, query: Record<str
     reqBodyType: "formData",
     bodyType: "json",
   });
-  const res = await client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query(query) }), {});
+  return client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: $OpenApiUtil.default.query(query) }), {});
+}
+
+async function rawBody(product: "ecs" | "vpc", action: string, query: Record<string, unknown>) {
+  const res = await callRaw(product, action, query);
   const models = (product === "ecs" ? $Ecs : $Vpc) as unknown as Record<string, unknown>;
   const model = models[`${action}ResponseBody`];
   if (!isModel(model)) throw new Error(`no model for ${action}`);
@@ -198,6 +205,77 @@ describe("response fields have the types the SDK models declare", () => {
     const eip = await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R }));
     expect(eip.body!.allocationId).toMatch(/^eip-/);
     expect(eip.body!.orderId).toBeUndefined();
+  });
+});
+
+describe("order of checks (reference §5.1: parameters, then the region, then the ClientToken, then the resources)", () => {
+  const NOWHERE = "xx-nowhere-1";
+  const IMAGE = "aliyun_2_1903_x64_20G_alibase_20240628.vhd";
+  // Every action that takes a RegionId, with one parameter problem each: the problem is the answer, not the unknown region.
+  const cases: Array<["ecs" | "vpc", string, Record<string, unknown>, string]> = [
+    ["ecs", "DescribeInstances", { MaxResults: "many" }, "InvalidParameter"],
+    ["ecs", "DescribeInstanceStatus", { PageSize: 51 }, "InvalidParameter"],
+    ["ecs", "RunInstances", { ImageId: IMAGE, InstanceType: "ecs.g7.large", VSwitchId: DEMO.vswA }, "MissingParameter"],
+    ["ecs", "DescribeSecurityGroups", { MaxResults: 101 }, "InvalidParameter"],
+    ["ecs", "CreateSecurityGroup", { VpcId: DEMO.vpc, SecurityGroupType: "huge" }, "InvalidParameter"],
+    ["ecs", "CreateNetworkInterface", { VSwitchId: DEMO.vswA }, "MissingParameter"],
+    ["ecs", "DeleteNetworkInterface", {}, "MissingParameter"],
+    ["ecs", "DescribeNetworkInterfaces", { NextToken: "garbage" }, "InvalidParameter"],
+    ["ecs", "DescribeNetworkInterfaceAttribute", {}, "MissingParameter"],
+    ["ecs", "AttachNetworkInterface", { NetworkInterfaceId: DEMO.secondaryEni }, "MissingParameter"],
+    ["ecs", "DetachNetworkInterface", { NetworkInterfaceId: DEMO.secondaryEni }, "MissingParameter"],
+    ["ecs", "AssignPrivateIpAddresses", { NetworkInterfaceId: DEMO.secondaryEni }, "MissingParameter"],
+    ["ecs", "UnassignPrivateIpAddresses", { NetworkInterfaceId: DEMO.secondaryEni }, "MissingParameter"],
+    ["ecs", "DescribeAccountAttributes", {}, "InvalidRegionId.NotFound"], // no parameter to get wrong
+    ["ecs", "DescribeCloudAssistantStatus", { MaxResults: 51 }, "InvalidParameter"],
+    ["ecs", "RunCommand", { Type: "RunShellScript", CommandContent: "true" }, "MissingParameter"],
+    ["ecs", "DescribeInvocations", { MaxResults: 51 }, "InvalidParameter"],
+    ["ecs", "DescribeInvocationResults", { MaxResults: 51 }, "InvalidParameter"],
+    ["ecs", "DescribeZones", {}, "InvalidRegionId.NotFound"], // no parameter to get wrong
+    ["vpc", "DescribeZones", {}, "InvalidRegionId.NotFound"], // no parameter to get wrong
+    ["vpc", "CreateVpc", { DryRun: "perhaps" }, "InvalidParameter"],
+    ["vpc", "DescribeVpcs", { PageSize: 51 }, "InvalidParameter"],
+    ["vpc", "CreateVSwitch", { VpcId: DEMO.vpc, ZoneId: "ap-northeast-1a" }, "MissingParameter"],
+    ["vpc", "DescribeVSwitches", { PageNumber: 0 }, "InvalidParameter"],
+    ["vpc", "AllocateEipAddress", { InternetChargeType: "PayByLuck" }, "InvalidParameter"],
+    ["vpc", "ReleaseEipAddress", {}, "MissingParameter"],
+    ["vpc", "DescribeEipAddresses", { Status: "Lost" }, "InvalidParameter"],
+    ["vpc", "AssociateEipAddress", { AllocationId: DEMO.freeEips[0] }, "MissingParameter"],
+    ["vpc", "UnassociateEipAddress", {}, "MissingParameter"],
+  ];
+
+  it("a missing or invalid parameter is reported before an unknown RegionId, for every action that takes one", async () => {
+    const regionless = new Set(["DescribeRegions", "DescribeInstanceTypes", "StartInstance", "StopInstance", "RebootInstance", "DeleteInstance"]);
+    const covered = new Set(cases.map(([product, action]) => `${product}:${action}`));
+    const served = [...Object.keys(ecsActions).map((a) => `ecs:${a}`), ...Object.keys(vpcActions).map((a) => `vpc:${a}`)].filter((k) => !regionless.has(k.split(":")[1]!));
+    expect(served.filter((k) => !covered.has(k))).toEqual([]);
+    const answers: string[] = [];
+    for (const [product, action, query] of cases) {
+      const e = await callRaw(product, action, { RegionId: NOWHERE, ...query }).then(
+        () => ({ code: "(ok)", statusCode: 200 }),
+        (x: { code?: string; statusCode?: number }) => x,
+      );
+      answers.push(`${product}:${action} ${e.code} ${e.statusCode}`);
+    }
+    expect(answers).toEqual(cases.map(([product, action, , code]) => `${product}:${action} ${code} ${code === "InvalidRegionId.NotFound" ? 404 : 400}`));
+  });
+
+  it("with the parameters right, an unknown RegionId is InvalidRegionId.NotFound and nothing is created or looked up", async () => {
+    const valid: Array<["ecs" | "vpc", string, Record<string, unknown>]> = [
+      ["ecs", "DescribeInstances", { MaxResults: 10 }],
+      ["ecs", "CreateNetworkInterface", { VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg }],
+      ["ecs", "AssignPrivateIpAddresses", { NetworkInterfaceId: "eni-nothere", SecondaryPrivateIpAddressCount: 1 }],
+      ["vpc", "AllocateEipAddress", { ClientToken: "nowhere-1" }],
+      ["vpc", "AssociateEipAddress", { AllocationId: "eip-nothere", InstanceId: DEMO.web1 }],
+    ];
+    for (const [product, action, query] of valid) await expectApiError(callRaw(product, action, { RegionId: NOWHERE, ...query }), "InvalidRegionId.NotFound", 404);
+    expect(Object.keys(t.emu.state().eips)).toHaveLength(4);
+    expect(Object.keys(t.emu.state().enis)).toHaveLength(3);
+  });
+
+  it("actions without a RegionId check their parameters before the instance exists", async () => {
+    await expectApiError(t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: "i-nothere", stoppedMode: "Sleeping" })), "InvalidParameter", 400);
+    await expectApiError(callRaw("ecs", "DeleteInstance", { InstanceId: "i-nothere", Force: "perhaps" }), "InvalidParameter", 400);
   });
 });
 

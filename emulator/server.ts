@@ -315,14 +315,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!action) throw new ApiError(400, "MissingParameter", 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
       const handler = Object.hasOwn(prod.actions, action) ? prod.actions[action] : undefined;
       if (!handler) throw new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
-      params = Params.from(auth.params);
+      const p = (params = Params.from(auth.params));
       if (faults.rateLimited(now())) throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
       const injected = faults.injectedError(action);
       const delay = faults.extraLatencyMs();
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (injected) throw new ApiError(injected.status, injected.code, injected.message);
       engine.tick();
-      const result = handler(engine, params);
+      const result = engine.handle(() => handler(engine, p));
       if (!READ_ONLY.test(action)) changed();
       finish(200, "", result);
     } catch (e) {

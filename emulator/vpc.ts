@@ -84,9 +84,10 @@ export const vpcActions: Record<string, Handler> = {
     const c = parseCidr(cidrText);
     if (!c || !PRIVATE_RANGES.some((r) => cidrWithin(c, r)) || c.prefix < 8 || c.prefix > 28)
       throw err(400, "InvalidCidrBlock.Malformed", `The specified CidrBlock "${cidrText}" is not valid: use 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or a subnet of them (mask 8 to 28).`);
+    const dryRun = p.bool("DryRun");
     const stored = e.tokenLookup("vpc", "CreateVpc", p);
     if (stored) return stored;
-    if (p.bool("DryRun")) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
+    if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const id = e.newId("vpc", regionId);
     const vrt = e.newId("vrt", regionId);
     const vtb = e.newId("vtb", regionId);
@@ -101,8 +102,9 @@ export const vpcActions: Record<string, Handler> = {
     const ids = p.str("VpcId")?.split(",").map((s) => s.trim());
     if (ids && ids.length > 20) throw invalid("VpcId", "At most 20 ids.");
     const name = p.str("VpcName");
+    const pager = pageByNumber(p, 50);
     const list = Object.values(e.world.vpcs).filter((v) => v.regionId === regionId && (!ids || ids.includes(v.vpcId)) && (!name || v.vpcName === name));
-    const page = pageByNumber(p, list, 50);
+    const page = pager(list);
     return {
       ...page.extra,
       Vpcs: wrap(
@@ -142,11 +144,11 @@ export const vpcActions: Record<string, Handler> = {
     const zoneId = p.req("ZoneId");
     const cidrText = p.req("CidrBlock");
     const vpcId = p.req("VpcId");
+    const c = parseCidr(cidrText);
+    if (!c || c.prefix < 16 || c.prefix > 29) throw err(400, "InvalidCidrBlock.Malformed", `The specified CidrBlock "${cidrText}" is not valid (mask 16 to 29).`);
     const vpc = e.world.vpcs[vpcId];
     if (!vpc || vpc.regionId !== regionId) throw err(404, "InvalidVpcId.NotFound", `The specified VpcId "${vpcId}" does not exist.`);
     if (!e.zoneOf(regionId, zoneId)) throw err(400, "InvalidZoneId.NotFound", `The specified ZoneId "${zoneId}" does not exist in ${regionId}.`);
-    const c = parseCidr(cidrText);
-    if (!c || c.prefix < 16 || c.prefix > 29) throw err(400, "InvalidCidrBlock.Malformed", `The specified CidrBlock "${cidrText}" is not valid (mask 16 to 29).`);
     if (!cidrWithin(c, parseCidr(vpc.cidrBlock)!)) throw err(400, "InvalidCidrBlock.Malformed", `The CIDR block ${cidrText} is not inside the VPC CIDR block ${vpc.cidrBlock}.`);
     const stored = e.tokenLookup("vpc", "CreateVSwitch", p);
     if (stored) return stored;
@@ -166,10 +168,11 @@ export const vpcActions: Record<string, Handler> = {
     const ids = p.str("VSwitchId")?.split(",").map((s) => s.trim());
     const zone = p.str("ZoneId");
     const name = p.str("VSwitchName");
+    const pager = pageByNumber(p, 50);
     const list = Object.values(e.world.vswitches).filter(
       (s) => (!regionId || s.regionId === regionId) && (!vpcId || s.vpcId === vpcId) && (!ids || ids.includes(s.vSwitchId)) && (!zone || s.zoneId === zone) && (!name || s.vSwitchName === name),
     );
-    const page = pageByNumber(p, list, 50);
+    const page = pager(list);
     return {
       ...page.extra,
       VSwitches: wrap(
@@ -260,6 +263,7 @@ export const vpcActions: Record<string, Handler> = {
     const aid = p.str("AssociatedInstanceId");
     const name = p.str("EipName");
     const tagged = tagFilter(p);
+    const pager = pageByNumber(p, 100);
     const list = Object.values(e.world.eips).filter(
       (x) =>
         x.regionId === regionId &&
@@ -271,13 +275,13 @@ export const vpcActions: Record<string, Handler> = {
         (!name || x.name === name) &&
         tagged(x.tags),
     );
-    const page = pageByNumber(p, list, 100);
+    const page = pager(list);
     return { ...page.extra, EipAddresses: wrap("EipAddress", page.items.map((x) => eipView(e, x))) };
   },
 
   AssociateEipAddress(e, p) {
     const regionId = e.regionParam(p, false);
-    const eip = eipById(e, p.req("AllocationId"), regionId);
+    const allocationId = p.req("AllocationId");
     const targetId = p.req("InstanceId");
     const type = p.str("InstanceType") ?? "EcsInstance";
     if (!["EcsInstance", "NetworkInterface", "SlbInstance", "Nat", "HaVip", "IpAddress"].includes(type))
@@ -285,6 +289,7 @@ export const vpcActions: Record<string, Handler> = {
     if (type !== "EcsInstance" && type !== "NetworkInterface") throw err(400, "InstanceType.NotSupport", `The emulator supports EcsInstance and NetworkInterface targets only.`);
     const mode = p.str("Mode") ?? "NAT";
     if (!["NAT", "MULTI_BINDED", "BINDED"].includes(mode)) throw err(400, "IllegalParam.Mode", `The specified Mode "${mode}" is not valid.`);
+    const eip = eipById(e, allocationId, regionId);
     const stored = e.tokenLookup("vpc", "AssociateEipAddress", p);
     if (stored) return stored;
     requireSettled(eip, "Available", "AssociateEipAddress");
@@ -326,10 +331,11 @@ export const vpcActions: Record<string, Handler> = {
 
   UnassociateEipAddress(e, p) {
     const regionId = e.regionParam(p, false);
-    const eip = eipById(e, p.req("AllocationId"), regionId);
+    const allocationId = p.req("AllocationId");
     const type = p.str("InstanceType");
     if (type && !["EcsInstance", "NetworkInterface", "SlbInstance", "Nat", "HaVip", "IpAddress"].includes(type))
       throw err(400, "InvalidInstanceType.ValueNotSupported", `The specified InstanceType "${type}" is not supported.`);
+    const eip = eipById(e, allocationId, regionId);
     const stored = e.tokenLookup("vpc", "UnassociateEipAddress", p);
     if (stored) return stored;
     requireSettled(eip, "InUse", "UnassociateEipAddress");
