@@ -709,9 +709,10 @@ export const ecsActions: Record<string, Handler> = {
     if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
     if (!list.length && count === undefined) throw missing("SecondaryPrivateIpAddressCount");
     if (list.length > 32) throw invalid("PrivateIpAddress", "At most 32 addresses.");
-    const eni = eniById(e, eniId, regionId);
+    // A retry returns the first result, whatever became of the ENI since.
     const stored = e.tokenLookup("ecs", "AssignPrivateIpAddresses", p);
     if (stored) return stored;
+    const eni = eniById(e, eniId, regionId);
     if (eni.status !== "Available" && eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
     if (eni.type === "Primary") {
       const inst = e.world.instances[eni.instanceId];

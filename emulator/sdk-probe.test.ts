@@ -49,6 +49,34 @@ describe("ClientToken", () => {
   });
 });
 
+describe("ClientToken before the resource lookup", () => {
+  it("a retried AssignPrivateIpAddresses / AssociateEipAddress / UnassociateEipAddress returns the first result after the ENI or EIP is gone", async () => {
+    const eniId = (await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }))).body!.networkInterfaceId!;
+    const assignReq = { regionId: R, networkInterfaceId: eniId, privateIpAddress: ["172.16.0.120"], clientToken: "probe-assign-1" };
+    const assigned = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest(assignReq));
+    const eipId = DEMO.freeEips[0];
+    const assocReq = { regionId: R, allocationId: eipId, instanceId: eniId, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.120", clientToken: "probe-assoc-1" };
+    await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest(assocReq));
+    t.emu.settle();
+    const unassocReq = { regionId: R, allocationId: eipId, clientToken: "probe-unassoc-1" };
+    await t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest(unassocReq));
+    t.emu.settle();
+    // the ENI and the EIP are released; the retries still get what the first requests got
+    await t.vpc.releaseEipAddress(new $Vpc.ReleaseEipAddressRequest({ regionId: R, allocationId: eipId }));
+    await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: eniId }));
+    t.emu.settle();
+    const again = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest(assignReq));
+    expect(again.body!.assignedPrivateIpAddressesSet).toEqual(assigned.body!.assignedPrivateIpAddressesSet);
+    expect((await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest(assocReq))).body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect((await t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest(unassocReq))).body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    // nothing came back to life, and a new token or other parameters still meet the lookup and the mismatch check
+    expect(t.emu.state().enis[eniId]).toBeUndefined();
+    expect(t.emu.state().eips[eipId!]).toBeUndefined();
+    await expectApiError(t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ ...assignReq, clientToken: "probe-assign-2" })), "InvalidEniId.NotFound", 404);
+    await expectApiError(t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ ...assocReq, privateIpAddress: "172.16.0.121" })), "IdempotentParameterMismatch", 400);
+  });
+});
+
 describe("ClientToken on RunCommand", () => {
   it("a retried RunCommand returns the first InvokeId even if the instance has stopped since", async () => {
     const { emu, ecs } = await startTestEmulator({ runner: { run: async () => ({ exitCode: 0, output: "" }) } });

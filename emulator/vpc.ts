@@ -289,9 +289,10 @@ export const vpcActions: Record<string, Handler> = {
     if (type !== "EcsInstance" && type !== "NetworkInterface") throw err(400, "InstanceType.NotSupport", `The emulator supports EcsInstance and NetworkInterface targets only.`);
     const mode = p.str("Mode") ?? "NAT";
     if (!["NAT", "MULTI_BINDED", "BINDED"].includes(mode)) throw err(400, "IllegalParam.Mode", `The specified Mode "${mode}" is not valid.`);
-    const eip = eipById(e, allocationId, regionId);
+    // A retry returns the first result, whatever became of the EIP since.
     const stored = e.tokenLookup("vpc", "AssociateEipAddress", p);
     if (stored) return stored;
+    const eip = eipById(e, allocationId, regionId);
     requireSettled(eip, "Available", "AssociateEipAddress");
     let privateIp: string;
     let vpcId: string;
@@ -335,9 +336,9 @@ export const vpcActions: Record<string, Handler> = {
     const type = p.str("InstanceType");
     if (type && !["EcsInstance", "NetworkInterface", "SlbInstance", "Nat", "HaVip", "IpAddress"].includes(type))
       throw err(400, "InvalidInstanceType.ValueNotSupported", `The specified InstanceType "${type}" is not supported.`);
-    const eip = eipById(e, allocationId, regionId);
     const stored = e.tokenLookup("vpc", "UnassociateEipAddress", p);
     if (stored) return stored;
+    const eip = eipById(e, allocationId, regionId);
     requireSettled(eip, "InUse", "UnassociateEipAddress");
     const b = eip.binding!;
     const id = p.str("InstanceId");
