@@ -637,6 +637,23 @@ export function localNameFor(p: Params, rec: { localName: string; localNameEn: s
   return rec.localName;
 }
 
+// ---------- filters ----------
+/**
+ * The `Filter.N` parameter of DescribeInstances / DescribeEipAddresses: the only key is
+ * `CreationStartTime`, its value a UTC time `yyyy-MM-ddTHH:mmZ`; it keeps the resources
+ * created at or after that time.
+ */
+export function creationFilter(p: Params): (creationTime: string) => boolean {
+  let since = -Infinity;
+  for (const f of p.objList("Filter")) {
+    if (f.Key !== "CreationStartTime") throw invalid("Filter.N.Key", `"${f.Key ?? ""}" is not a filter key; the only one is CreationStartTime.`);
+    const v = f.Value ?? "";
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/.test(v) || Number.isNaN(Date.parse(v))) throw invalid("Filter.N.Value", `"${v}" is not a UTC time like 2024-01-31T09:30Z.`);
+    since = Math.max(since, Date.parse(v));
+  }
+  return (creationTime) => Date.parse(creationTime) >= since;
+}
+
 // ---------- pagination ----------
 export type Page<T> = { items: T[]; extra: Body };
 /**

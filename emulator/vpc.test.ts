@@ -73,6 +73,22 @@ describe("EIPs", () => {
     await expectApiError(eips({ associatedInstanceType: "Banana" }), "InvalidIAssociatedInstanceType.ValueNotSupported", 400);
   });
 
+  it("DescribeEipAddresses filters by ChargeType, ISP and Filter.N CreationStartTime", async () => {
+    const fresh = (await allocate({ ISP: "BGP_PRO" })).body!.allocationId!;
+    const ids = async (req: Partial<$Vpc.DescribeEipAddressesRequest>) => (await eips(req)).eipAddresses!.eipAddress!.map((x) => x.allocationId);
+    expect(await ids({ ISP: "BGP_PRO" })).toEqual([fresh]);
+    expect(await ids({ ISP: "BGP" })).toHaveLength(4);
+    expect(await ids({ chargeType: "PostPaid" })).toHaveLength(5);
+    expect(await ids({ chargeType: "PrePaid" })).toEqual([]);
+    await expectApiError(eips({ chargeType: "Monthly" }), "InvalidChargeType.ValueNotSupported", 400);
+    // the demo EIPs were allocated 30 days ago, the fresh one now
+    const since = (ms: number) => [new $Vpc.DescribeEipAddressesRequestFilter({ key: "CreationStartTime", value: new Date(ms).toISOString().slice(0, 16) + "Z" })];
+    expect(await ids({ filter: since(Date.now() - 3_600_000) })).toEqual([fresh]);
+    expect(await ids({ filter: since(Date.now() - 40 * 86_400_000) })).toHaveLength(5);
+    await expectApiError(eips({ filter: [new $Vpc.DescribeEipAddressesRequestFilter({ key: "CreationStartTime", value: "yesterday" })] }), "InvalidParameter", 400);
+    await expectApiError(eips({ filter: [new $Vpc.DescribeEipAddressesRequestFilter({ key: "Color", value: "2024-01-01T00:00Z" })] }), "InvalidParameter", 400);
+  });
+
   it("Allocate (idempotent) and Release (Releasing → gone); quota of 20 per region", async () => {
     const a = await allocate({ bandwidth: "10", internetChargeType: "PayByTraffic", name: "x", clientToken: "alloc-1" });
     expect(a.body!.allocationId).toMatch(/^eip-6we/);

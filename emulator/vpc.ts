@@ -1,6 +1,6 @@
 // VPC (2016-04-28) actions: VPCs, vSwitches and EIPs.
 import { err, invalid, missing } from "./errors";
-import { Engine, isoNow, localNameFor, pageByNumber, type Body } from "./engine";
+import { Engine, creationFilter, isoNow, localNameFor, pageByNumber, type Body } from "./engine";
 import { cidrOverlaps, cidrWithin, gatewayOf, parseCidr } from "./ip";
 import type { EipRec } from "./model";
 import type { Params } from "./params";
@@ -262,6 +262,11 @@ export const vpcActions: Record<string, Handler> = {
       throw err(400, "InvalidIAssociatedInstanceType.ValueNotSupported", `The specified AssociatedInstanceType "${atype}" is not supported.`);
     const aid = p.str("AssociatedInstanceId");
     const name = p.str("EipName");
+    const chargeType = p.str("ChargeType");
+    if (chargeType && chargeType !== "PostPaid" && chargeType !== "PrePaid")
+      throw err(400, "InvalidChargeType.ValueNotSupported", `The specified ChargeType "${chargeType}" is not supported (PostPaid or PrePaid).`);
+    const isp = p.str("ISP");
+    const created = creationFilter(p);
     const tagged = tagFilter(p);
     const pager = pageByNumber(p, 100);
     const list = Object.values(e.world.eips).filter(
@@ -273,6 +278,9 @@ export const vpcActions: Record<string, Handler> = {
         (!atype || x.binding?.instanceType === atype) &&
         (!aid || x.binding?.instanceId === aid) &&
         (!name || x.name === name) &&
+        (!chargeType || x.chargeType === chargeType) &&
+        (!isp || x.isp === isp) &&
+        created(x.allocationTime) &&
         tagged(x.tags),
     );
     const page = pager(list);
