@@ -112,6 +112,26 @@ describe("instances", () => {
     expect(["172.16.0.0", "172.16.0.253", "172.16.0.254", "172.16.0.255"]).not.toContain(ip);
   });
 
+  it("DescribeInstances filters by Tag.N (RunInstances keeps its tags) and Filter.N CreationStartTime", async () => {
+    const tag = (key: string, value?: string) => ({ key, value });
+    const run = await t.ecs.runInstances(
+      new $Ecs.RunInstancesRequest({ regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, tag: [new $Ecs.RunInstancesRequestTag(tag("env", "prod")), new $Ecs.RunInstancesRequestTag(tag("team", "net"))] }),
+    );
+    const id = run.body!.instanceIdSets!.instanceIdSet![0]!;
+    const ids = async (req: Partial<$Ecs.DescribeInstancesRequest>) =>
+      (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, ...req }))).body!.instances!.instance!.map((i) => i.instanceId);
+    const byTag = (...tags: Array<{ key: string; value?: string }>) => ids({ tag: tags.map((x) => new $Ecs.DescribeInstancesRequestTag(x)) });
+    expect(await byTag(tag("env", "prod"))).toEqual([id]);
+    expect(await byTag(tag("env", "prod"), tag("team"))).toEqual([id]);
+    expect(await byTag(tag("env", "dev"))).toEqual([]);
+    expect((await instance(id))!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([["env", "prod"], ["team", "net"]]);
+    // the demo instances were created 30 days ago, the new one now
+    const since = (ms: number) => [new $Ecs.DescribeInstancesRequestFilter({ key: "CreationStartTime", value: new Date(ms).toISOString().slice(0, 16) + "Z" })];
+    expect(await ids({ filter: since(Date.now() - 3_600_000) })).toEqual([id]);
+    expect(await ids({ filter: since(Date.now() - 40 * 86_400_000) })).toHaveLength(3);
+    await expectApiError(t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, filter: [new $Ecs.DescribeInstancesRequestFilter({ key: "CreationStartTime", value: "soon" })] })), "InvalidParameter", 400);
+  });
+
   it("RunInstances errors: unknown type, image, vSwitch, security group, used IP", async () => {
     const base = { regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg };
     await expectApiError(t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...base, instanceType: "ecs.nope.large" })), "InvalidInstanceType.ValueNotSupported", 400);

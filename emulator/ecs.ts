@@ -1,8 +1,8 @@
 // ECS (2014-05-26) actions.
 import { IMAGES, INSTANCE_TYPES, image, instanceType } from "./catalog";
 import { err, invalid, missing } from "./errors";
-import { Engine, isoNow, localNameFor, pageByNumber, pageByToken, type Body } from "./engine";
-import type { EniRec, InstanceRec, InvocationRec } from "./model";
+import { Engine, creationFilter, isoNow, localNameFor, pageByNumber, pageByToken, type Body } from "./engine";
+import type { EniRec, InstanceRec, InvocationRec, TagRec } from "./model";
 import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
 
@@ -39,7 +39,7 @@ function ipLimitFor(e: Engine, eni: EniRec): number {
 }
 
 // ---------- views ----------
-const eniTags = (eni: EniRec) => wrap("Tag", (eni.tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })));
+const ecsTags = (tags: TagRec[] | undefined) => wrap("Tag", (tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })));
 function publicIpOf(e: Engine, eni: EniRec, ip: string) {
   const eip = e.eipsOnEni(eni).find((x) => x.binding!.privateIpAddress === ip);
   return eip ? { PublicIpAddress: eip.ipAddress, AllocationId: eip.allocationId } : {};
@@ -77,7 +77,7 @@ export function eniView(e: Engine, eni: EniRec): Body {
     Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
     Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
     Attachment: eni.instanceId ? { InstanceId: eni.instanceId, DeviceIndex: eni.deviceIndex, NetworkCardIndex: 0 } : {},
-    Tags: eniTags(eni),
+    Tags: ecsTags(eni.tags),
   };
 }
 
@@ -145,7 +145,7 @@ function instanceView(e: Engine, i: InstanceRec): Body {
       })),
     ),
     OperationLocks: wrap("LockReason", []),
-    Tags: wrap("Tag", []),
+    Tags: ecsTags(i.tags),
     MetadataOptions: { HttpEndpoint: "enabled", HttpTokens: "optional", HttpPutResponseHopLimit: 1 },
     CpuOptions: { CoreCount: Math.max(1, spec.cpu / 2), ThreadsPerCore: spec.cpu > 1 ? 2 : 1, Numa: "" },
   };
@@ -303,6 +303,8 @@ export const ecsActions: Record<string, Handler> = {
     const status = p.oneOf("Status", ALL_STATUSES);
     const name = p.str("InstanceName");
     const nameRe = name ? new RegExp("^" + name.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$") : null;
+    const tagged = tagFilter(p);
+    const created = creationFilter(p);
     const pager = pageByToken(p, { max: 100, floor: 10, pageSizeMax: 100, capAtMax: true });
     const dryRun = p.bool("DryRun");
     const f = (k: string) => p.str(k);
@@ -317,7 +319,9 @@ export const ecsActions: Record<string, Handler> = {
         (!f("ImageId") || i.imageId === f("ImageId")) &&
         (!f("SecurityGroupId") || i.securityGroupIds.includes(f("SecurityGroupId")!)) &&
         (!status || i.status === status) &&
-        (!nameRe || nameRe.test(i.instanceName)),
+        (!nameRe || nameRe.test(i.instanceName)) &&
+        created(i.creationTime) &&
+        tagged(i.tags),
     );
     if (privateIps) list = list.filter((i) => privateIps.includes(e.world.enis[i.primaryEniId]?.primaryIp ?? ""));
     if (eipIps) list = list.filter((i) => Object.values(e.world.eips).some((x) => eipIps.includes(x.ipAddress) && x.binding?.instanceId === i.instanceId));
@@ -347,6 +351,7 @@ export const ecsActions: Record<string, Handler> = {
     if (!sgIds.length) throw missing("SecurityGroupId");
     const ip = p.str("PrivateIpAddress");
     if (ip && amount > 1) throw invalid("PrivateIpAddress", "PrivateIpAddress can only be set when Amount is 1.");
+    const tags = tagsParam(p);
     const dryRun = p.bool("DryRun");
     const stored = e.tokenLookup("ecs", "RunInstances", p);
     if (stored) return stored;
@@ -398,6 +403,7 @@ export const ecsActions: Record<string, Handler> = {
         securityGroupIds: [...sgIds],
         cloudAssistant: true,
         internetMaxBandwidthOut: 0,
+        tags,
       };
       e.schedule("instance.created", id, e.latencies.instanceCreate);
       ids.push(id);

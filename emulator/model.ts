@@ -73,6 +73,8 @@ export type InstanceRec = {
   /** Cloud Assistant agent installed and online (only meaningful when a CommandRunner exists). */
   cloudAssistant: boolean;
   internetMaxBandwidthOut: number;
+  /** Absent in state files written before tags were kept. */
+  tags?: TagRec[];
 };
 
 export type TagRec = { key: string; value: string };

@@ -1,4 +1,4 @@
-// Resource tags (`Tag.N.Key` / `Tag.N.Value`) on ENIs and EIPs: validation as the
+// Resource tags (`Tag.N.Key` / `Tag.N.Value`) on instances, ENIs and EIPs: validation as the
 // API documents it, and the Tag.N filter of the Describe calls.
 import { err } from "./errors";
 import type { TagRec } from "./model";
