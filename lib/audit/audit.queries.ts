@@ -1,7 +1,8 @@
 // Reading the audit trail: filters, keyset pagination by (at, id) descending,
 // and a streamed export in bounded batches. Every query is scoped by team.
 import "server-only";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { z } from "zod";
@@ -85,7 +86,8 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   if (f.from) and.push({ at: { gte: filterTime(f.from, false) } });
   if (f.to) and.push({ at: { lt: filterTime(f.to, true) } });
   if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])] });
-  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1) } } : { action: f.action });
+  // Prisma sends startsWith as LIKE without escaping its wildcards: "app_*" would also match "app:…".
+  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1).replace(/[\\%_]/g, "\\$&") } } : { action: f.action });
   if (f.resource) and.push({ targets: { has: f.resource } });
   if (f.deploymentId) and.push({ deploymentId: f.deploymentId });
   if (f.outcome) and.push({ outcome: f.outcome });
@@ -160,11 +162,13 @@ const EXPORT_PROCESS = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib/a
  * this stream passes its output on; PGlite lives in this process, so there the
  * export runs here, with the same query and formatting (export.mjs).
  */
-export function auditExportStream(teamId: string, f: AuditFilter, format: "csv" | "ndjson", opts: { batchSize?: number; db?: Db } = {}): ReadableStream<Uint8Array> {
+export function auditExportStream(
+  teamId: string, f: AuditFilter, format: "csv" | "ndjson", opts: { batchSize?: number; db?: Db; idleLimitMs?: number } = {},
+): ReadableStream<Uint8Array> {
   const database = opts.db ?? defaultDb();
   const job: ExportJob = { teamId, filter: f, format, batchSize: opts.batchSize ?? 1000 };
   const target = databaseTargetOf(database);
-  return target.kind === "postgres" ? exportInOwnProcess(target.url, job) : exportHere(database, job);
+  return target.kind === "postgres" ? exportInOwnProcess(target.url, job, opts.idleLimitMs ?? EXPORT_IDLE_LIMIT_MS) : exportHere(database, job);
 }
 
 function exportHere(database: Db, job: ExportJob): ReadableStream<Uint8Array> {
@@ -191,49 +195,97 @@ const EXPORT_PROCESSES_AT_ONCE = 4;
 const globalForExport = globalThis as unknown as { __eipilotExportSlots?: LimitFunction };
 const exportSlots = (globalForExport.__eipilotExportSlots ??= pLimit(EXPORT_PROCESSES_AT_ONCE));
 
-type ExportProcess = { chunks: AsyncIterator<Buffer>; exited: Promise<string | null>; kill(): void };
+type ExportProcess = {
+  chunks: AsyncIterator<Buffer>;
+  /** null once the export completed and its output was read; otherwise why it did not complete. */
+  outcome: Promise<string | null>;
+  /** Settles when the process is gone, however it ended: its slot is free then. */
+  gone: Promise<void>;
+  /** Ends the process and drops its pipes (a download abandoned midway). */
+  stop(): void;
+};
+
+function failedProcess(reason: string): ExportProcess {
+  return { chunks: (async function* () {})(), outcome: Promise.resolve(reason), gone: Promise.resolve(), stop() {} };
+}
 
 function startExportProcess(url: string, job: ExportJob): ExportProcess {
-  // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
-  const child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], {
-    stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" },
+  if (!existsSync(EXPORT_PROCESS)) return failedProcess(`audit export process not found at ${EXPORT_PROCESS}: start EIPilot from its directory (npm start)`);
+  let child: ChildProcessWithoutNullStreams;
+  try {
+    // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
+    child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], { stdio: "pipe", env: { ...process.env, NODE_OPTIONS: "" } });
+  } catch (e) {
+    return failedProcess(`audit export process could not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const gone = new Promise<void>((resolve) => {
+    child.on("exit", () => resolve());
+    child.on("error", () => resolve());
   });
+  // Out of file descriptors, spawn returns a child without pipes (and emits "error", handled above).
+  if (!child.stdin || !child.stdout || !child.stderr) return { ...failedProcess("audit export process could not start: no pipes"), gone };
   // A process that failed to start closes its stdin: the exit code and stderr tell why, not an EPIPE here.
   child.stdin.on("error", () => {});
   child.stdin.end(JSON.stringify({ url, ...job }));
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => { if (stderr.length < 4000) stderr += d; });
-  const exited = new Promise<string | null>((resolve) => {
+  const outcome = new Promise<string | null>((resolve) => {
     child.on("error", (e) => resolve(`audit export process could not start: ${e.message}`));
     child.on("close", (code, signal) => resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`));
   });
-  return { chunks: child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>, exited, kill: () => child.kill() };
+  return {
+    chunks: child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+    outcome,
+    gone,
+    stop() {
+      child.kill();
+      // A paused reader would keep the pipe, and with it the process's "close", forever.
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
+  };
 }
 
-function exportInOwnProcess(url: string, job: ExportJob): ReadableStream<Uint8Array> {
+/** A download whose reader took nothing for this long is ended, so that it frees its export process. */
+const EXPORT_IDLE_LIMIT_MS = 120_000;
+
+function exportInOwnProcess(url: string, job: ExportJob, idleLimitMs: number): ReadableStream<Uint8Array> {
   let cancelled = false;
-  // The process once a slot is free (null: the download was abandoned while waiting); the slot is held until it exits.
+  let idle: NodeJS.Timeout | undefined;
+  // The process once a slot is free (null: the download was abandoned while waiting); the slot is held until it is gone.
   const started = new Promise<ExportProcess | null>((resolve) => {
-    void exportSlots(async () => {
+    exportSlots(async () => {
       if (cancelled) return resolve(null);
       const proc = startExportProcess(url, job);
       resolve(proc);
-      await proc.exited;
-    });
+      await proc.gone;
+    }).catch((e: unknown) => resolve(failedProcess(`audit export process could not start: ${e instanceof Error ? e.message : String(e)}`)));
   });
+  const end = () => {
+    cancelled = true;
+    clearTimeout(idle);
+    void started.then((proc) => proc?.stop());
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      clearTimeout(idle);
       const proc = await started;
       if (!proc) return;
       const { done, value } = await proc.chunks.next();
-      if (!done) return controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      const failure = await proc.exited;
+      if (!done) {
+        controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        // Waits for the reader's next pull; a reader that stops reading (a paused or stalled download) ends it.
+        idle = setTimeout(() => {
+          end();
+          controller.error(new Error(`audit export ended: the download was not read for ${idleLimitMs / 1000} s`));
+        }, idleLimitMs);
+        idle.unref();
+        return;
+      }
+      const failure = await proc.outcome;
       if (failure) controller.error(new Error(failure));
       else controller.close();
     },
-    cancel() {
-      cancelled = true;
-      void started.then((proc) => proc?.kill());
-    },
+    cancel: end,
   }, { highWaterMark: 1 });
 }

@@ -16,21 +16,27 @@ import { exportChunks } from "./export.mjs";
 /** @returns {Promise<{ url: string; teamId: string; filter: import("./export.mjs").ExportFilter; format: "csv" | "ndjson"; batchSize: number }>} */
 async function readJob() {
   let text = "";
+  process.stdin.setEncoding("utf8"); // a character split across two reads stays whole
   for await (const chunk of process.stdin) text += chunk;
   return JSON.parse(text);
 }
 
-const job = await readJob();
-const client = new pg.Client({ connectionString: job.url, application_name: "eipilot-audit-export" });
+/** @type {pg.Client | undefined} */
+let client;
 try {
+  const job = await readJob();
+  client = new pg.Client({ connectionString: job.url, application_name: "eipilot-audit-export" });
   await client.connect();
-  const query = async (/** @type {{ text: string; values: (string | number)[] }} */ q) => (await client.query(q)).rows;
+  const connected = client;
+  const query = async (/** @type {{ text: string; values: (string | number)[] }} */ q) => (await connected.query(q)).rows;
   for await (const chunk of exportChunks(query, job)) {
     if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
   }
   await client.end();
 } catch (e) {
-  process.stderr.write(`audit export failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  // The server logs this line: no credentials in it, should a message quote a connection URL.
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\/\/[^/@\s]*@/g, "//…@");
+  process.stderr.write(`audit export failed: ${message}\n`);
   process.exitCode = 1;
-  await client.end().catch(() => {});
+  await client?.end().catch(() => {});
 }

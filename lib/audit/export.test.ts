@@ -65,6 +65,9 @@ const filters: Record<string, AuditFilter> = {
   toDate: { to: "2026-11-01" },
   timeRange: { from: "2026-11-02T10:00:00.123Z", to: "2026-11-02T10:00:00.124Z" }, // "to" is exclusive
   combined: { action: "cloud:*", resource: "eni-1", outcome: "success" },
+  // LIKE's wildcards in a prefix are plain characters: no action starts with "app_" or "%".
+  underscorePrefix: { action: "app_*" },
+  percentPrefix: { action: "%*" },
   nothing: { resource: "eip-none" },
 };
 
@@ -72,7 +75,7 @@ describe("audit export", () => {
   it.each(Object.entries(filters))("%s: the same events as the /audit pages, each line what the page shows", async (_name, filter) => {
     const expected = await pages(filter);
     const ndjson = await text(auditExportStream(TEAM, filter, "ndjson", { batchSize: 4, db: t.db }));
-    expect(ndjson.split("\n").filter(Boolean).map((l) => JSON.parse(l))).toEqual(expected);
+    expect(ndjson).toBe(expected.map((e) => JSON.stringify(e) + "\n").join(""));
     const csv = await text(auditExportStream(TEAM, filter, "csv", { batchSize: 4, db: t.db }));
     expect(csv).toBe([EXPORT_COLUMNS.join(",") + "\r\n", ...expected.map(csvLine)].join(""));
   });
@@ -85,6 +88,8 @@ describe("audit export", () => {
     expect(csv).toContain(`"'=cmd|' /C calc'!A0, ""quoted"""`);
     expect(csv).toContain(`"Description"":""東京 ✓ a,\\""b\\""\\nc""`);
     expect((await pages(filters.timeRange!)).length).toBe(15);
+    expect(await pages(filters.underscorePrefix!)).toEqual([]);
+    expect(await pages(filters.percentPrefix!)).toEqual([]);
   });
 
   it("a reader that stops early ends the export: nothing keeps reading the database", async () => {
@@ -135,6 +140,25 @@ describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export o
     expect(exportProcesses()).toBe(4);
     const texts = await Promise.all(streams.map(text));
     expect(texts.map((csv) => csv.split("\r\n").filter(Boolean).length)).toEqual(Array(6).fill(3001));
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it("downloads abandoned midway free their processes and slots: four more run after them", async () => {
+    const readers = Array.from({ length: 4 }, () => auditExportStream("team-big", {}, "csv", { db: t.db }).getReader());
+    for (const r of readers) await r.read();
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(4);
+    await new Promise((r) => setTimeout(r, 500)); // their pipes fill up
+    for (const r of readers) await r.cancel();
+    await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(0);
+    const again = await Promise.all(Array.from({ length: 4 }, () => text(auditExportStream("team-big", {}, "csv", { db: t.db }))));
+    expect(again.map((csv) => csv.split("\r\n").filter(Boolean).length)).toEqual(Array(4).fill(3001));
+  }, 30_000);
+
+  it("a download nobody reads any more is ended after the idle limit, and its process with it", async () => {
+    const reader = auditExportStream("team-big", {}, "csv", { db: t.db, idleLimitMs: 300 }).getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 1000));
+    await expect(reader.read()).rejects.toThrow(/^audit export ended: the download was not read for 0.3 s$/);
     await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(0);
   });
 
