@@ -7,6 +7,7 @@ import path from "node:path";
 import pLimit, { type LimitFunction } from "p-limit";
 import { z } from "zod";
 import { databaseTargetOf, db as defaultDb, type Db } from "@/lib/db/client";
+import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { plainText, type FieldName } from "@/lib/validation/text";
 import { EXPORT_COLUMNS, csvCell, csvLine, exportChunks, filterTime } from "./export.mjs";
@@ -86,8 +87,7 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   if (f.from) and.push({ at: { gte: filterTime(f.from, false) } });
   if (f.to) and.push({ at: { lt: filterTime(f.to, true) } });
   if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])] });
-  // Prisma sends startsWith as LIKE without escaping its wildcards: "app_*" would also match "app:…".
-  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: f.action.slice(0, -1).replace(/[\\%_]/g, "\\$&") } } : { action: f.action });
+  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: likeLiteral(f.action.slice(0, -1)) } } : { action: f.action });
   if (f.resource) and.push({ targets: { has: f.resource } });
   if (f.deploymentId) and.push({ deploymentId: f.deploymentId });
   if (f.outcome) and.push({ outcome: f.outcome });

@@ -5,6 +5,7 @@
 // (trigger, migration config_revision_immutable).
 import "server-only";
 import { db, type Tx } from "@/lib/db/client";
+import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
@@ -48,7 +49,7 @@ export async function listConfigs(teamId: string, filter: { archived?: boolean; 
     where: {
       teamId,
       archived: filter.archived ?? false,
-      ...(filter.q ? { OR: [{ name: { contains: filter.q, mode: "insensitive" } }, { description: { contains: filter.q, mode: "insensitive" } }] } : {}),
+      ...(filter.q ? { OR: [{ name: { contains: likeLiteral(filter.q), mode: "insensitive" } }, { description: { contains: likeLiteral(filter.q), mode: "insensitive" } }] } : {}),
       ...(filter.tag ? { tags: { has: filter.tag } } : {}),
     },
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],

@@ -144,6 +144,9 @@ describe("config library", () => {
     expect(await listConfigs("team-b")).toEqual([]);
     expect((await listConfigs("team-a", { q: "Web" })).map((x) => x.id)).toContain(id);
     expect(await listConfigs("team-a", { q: "Web\u0000" })).toEqual([]);
+    // "%" and "_" are searched as typed, not as LIKE's wildcards
+    expect(await listConfigs("team-a", { q: "_" })).toEqual([]);
+    expect(await listConfigs("team-a", { q: "W%b" })).toEqual([]);
     expect(await listConfigs("team-a", { tag: "\u0000" })).toEqual([]);
     await expect(getConfig("team-b", id)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
     await expect(addRevision("team-b", actor, id, { spec: sampleSpec })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
