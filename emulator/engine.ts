@@ -322,14 +322,24 @@ export class Engine {
     if (r !== undefined && !this.region(r)) this.heldRegionError = err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
     return r;
   }
+  /**
+   * A handler whose parameters are all checked and that is about to judge anything
+   * else (the catalog, a ClientToken, a DryRun) calls this: an unknown region is the answer then.
+   */
+  requireRegion(): void {
+    void this.world;
+  }
   /** Runs one API handler; an unknown region it did not run into is still its answer. */
   handle(run: () => Body): Body {
     this.heldRegionError = null;
     try {
       const body = run();
-      const held = this.heldRegionError;
-      if (held) throw held;
+      this.requireRegion();
       return body;
+    } catch (e) {
+      // "Request validation has been passed" cannot be the answer to a request for an unknown region.
+      if (this.heldRegionError && e instanceof ApiError && e.code === "DryRunOperation") this.requireRegion();
+      throw e;
     } finally {
       this.heldRegionError = null;
     }
@@ -613,8 +623,10 @@ export class Engine {
   /** Returns the stored body for a repeated ClientToken, throws on a mismatched repeat, or null. */
   tokenLookup(scope: string, action: string, p: Params): Body | null {
     const token = p.str("ClientToken");
+    if (token !== undefined && (token.length > 64 || /[^\x20-\x7e]/.test(token))) throw invalid("ClientToken", "At most 64 ASCII characters.");
+    // The region comes before the ClientToken (§5.1), whether or not the request has one.
+    this.requireRegion();
     if (!token) return null;
-    if (token.length > 64 || /[^\x20-\x7e]/.test(token)) throw invalid("ClientToken", "At most 64 ASCII characters.");
     const rec = this.world.tokens[`${scope}:${action}:${token}`];
     if (!rec) return null;
     if (rec.fingerprint !== p.fingerprint()) throw err(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.");

@@ -295,6 +295,9 @@ describe("order of checks (reference §5.1: parameters, then the region, then th
       ["ecs", "AssignPrivateIpAddresses", { NetworkInterfaceId: "eni-nothere", SecondaryPrivateIpAddressCount: 1 }],
       ["vpc", "AllocateEipAddress", { ClientToken: "nowhere-1" }],
       ["vpc", "AssociateEipAddress", { AllocationId: "eip-nothere", InstanceId: DEMO.web1 }],
+      // nothing of the world read before the answer: a dry run, the image catalog
+      ["vpc", "CreateVpc", { DryRun: true }],
+      ["ecs", "RunInstances", { ImageId: "m-nothere", InstanceType: "ecs.nothere", VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg }],
     ];
     for (const [product, action, query] of valid) await expectApiError(callRaw(product, action, { RegionId: NOWHERE, ...query }), "InvalidRegionId.NotFound", 404);
     expect(Object.keys(t.emu.state().eips)).toHaveLength(4);
