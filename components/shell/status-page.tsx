@@ -2,6 +2,7 @@
 // the brand, one card that says what happened and the way back. No hooks, so a
 // server page (not-found) and a client error boundary can both use it.
 import Link from "next/link";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 
 export function StatusPage({ code, title, children, actions }: { code: string; title: string; children: React.ReactNode; actions: React.ReactNode }) {
@@ -15,6 +16,31 @@ export function StatusPage({ code, title, children, actions }: { code: string; t
         <div className="flex flex-wrap gap-3 pt-2">{actions}</div>
       </Card>
     </main>
+  );
+}
+
+/** What a failed page says (messages/<locale>/fallback.json, "error"). */
+export type FailedPageText = { title: string; body: string; reference: string; retry: string; home: string };
+
+/**
+ * A page that failed to render: Try again, the way back, and the digest as the
+ * reference to find the error in the server log (its message is never shown).
+ */
+export function FailedPage({ text, digest, reset }: { text: FailedPageText; digest?: string; reset: () => void }) {
+  return (
+    <StatusPage
+      code="500"
+      title={text.title}
+      actions={
+        <>
+          <Button onClick={reset}>{text.retry}</Button>
+          <Link href="/" className={statusLink.secondary}>{text.home}</Link>
+        </>
+      }
+    >
+      <p>{text.body}</p>
+      {digest ? <p>{text.reference} <code className="font-mono text-fg" data-testid="error-digest">{digest}</code></p> : null}
+    </StatusPage>
   );
 }
 
