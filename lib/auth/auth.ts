@@ -13,11 +13,10 @@ import { onUserCreated } from "@/lib/teams/team.service";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { logger } from "@/lib/server/logger";
 import { findUnstorable, textProblem } from "@/lib/validation/text";
-import { localeOf, type Locale } from "@/lib/i18n/locales";
+import { localeCookie, localeOf, type Locale } from "@/lib/i18n/locales";
 
 function signUpLocale(headers: Headers | undefined): Locale {
-  const cookie = headers?.get("cookie")?.match(/(?:^|;\s*)NEXT_LOCALE=([^;]+)/)?.[1];
-  return localeOf(cookie, headers?.get("accept-language"));
+  return localeOf(localeCookie(headers?.get("cookie")), headers?.get("accept-language"));
 }
 
 async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {

@@ -15,6 +15,11 @@ export function pickLocale(acceptLanguage: string | null | undefined): Locale {
   return "en";
 }
 
+/** The NEXT_LOCALE cookie's value (the switcher sets it) in a Cookie header or in document.cookie. */
+export function localeCookie(cookies: string | null | undefined): string | undefined {
+  return cookies?.match(/(?:^|;\s*)NEXT_LOCALE=([^;]+)/)?.[1];
+}
+
 /** The NEXT_LOCALE cookie (the switcher sets it), else the browser's Accept-Language, else English. */
 export function localeOf(cookie: string | null | undefined, acceptLanguage: string | null | undefined): Locale {
   return LOCALES.includes(cookie as Locale) ? (cookie as Locale) : pickLocale(acceptLanguage);
