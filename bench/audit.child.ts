@@ -7,7 +7,7 @@
 //   verify — verifies the team's hash chain, as "Verify integrity" does.
 import { createPrismaClient } from "../lib/db/client";
 import { openConnection, type DatabaseTarget } from "../lib/db/connection";
-import { readdirSync, readFileSync } from "node:fs";
+import { childProcessStatuses } from "../lib/testing/processes";
 import { auditExportStream } from "../lib/audit/audit.queries";
 import { verifyAuditChain } from "../lib/audit/chain";
 
@@ -16,19 +16,9 @@ const conn = openConnection(JSON.parse(targetJson) as DatabaseTarget);
 const db = createPrismaClient(conn);
 await db.auditEvent.findFirst({ where: { teamId }, select: { id: true } }); // connected, engine loaded
 
-/** Peak RSS (VmHWM, kB) of this process's child running lib/audit/export.process.mjs, if there is one now. */
-function exportProcessPeakKB(): number | null {
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== process.pid) continue;
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("export.process.mjs")) continue;
-      return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
+/** Peak RSS (VmHWM, kB) of this process's child running lib/audit/export.process.mjs, 0 if there is none now. */
+function exportProcessPeakKB(): number {
+  return Math.max(0, ...childProcessStatuses("export.process.mjs").map((s) => Number(/^VmHWM:\s+(\d+)/m.exec(s)?.[1] ?? 0)));
 }
 
 async function exportAll() {
@@ -37,7 +27,7 @@ async function exportAll() {
   let exportProcessPeak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
-    exportProcessPeak = Math.max(exportProcessPeak, exportProcessPeakKB() ?? 0);
+    exportProcessPeak = Math.max(exportProcessPeak, exportProcessPeakKB());
   }, 50);
   const t0 = performance.now();
   let bytes = 0;

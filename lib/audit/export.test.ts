@@ -3,9 +3,9 @@
 // this process) and, under test:integration:pg, on PostgreSQL (the export in a
 // process of its own, export.process.mjs).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
 vi.mock("server-only", () => ({}));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { childProcessStatuses } from "@/lib/testing/processes";
 import { createPrismaClient } from "@/lib/db/client";
 import { openConnection } from "@/lib/db/connection";
 import { appendAuditEvent } from "./chain";
@@ -109,19 +109,7 @@ async function exportSessions() {
 }
 
 /** Live export processes started by this process. */
-function exportProcesses() {
-  let n = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === process.pid && !/^State:\s+Z/m.test(status)
-        && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("export.process.mjs")) n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
+const exportProcesses = () => childProcessStatuses("export.process.mjs").length;
 
 describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export on PostgreSQL", () => {
   it("runs in a process of its own, with its own database session", async () => {
