@@ -205,6 +205,8 @@ type ExportProcess = {
   stop(): void;
 };
 
+const couldNotStart = (e: unknown) => `audit export process could not start: ${e instanceof Error ? e.message : String(e)}`;
+
 function failedProcess(reason: string): ExportProcess {
   return { chunks: (async function* () {})(), outcome: Promise.resolve(reason), gone: Promise.resolve(), stop() {} };
 }
@@ -216,21 +218,21 @@ function startExportProcess(url: string, job: ExportJob): ExportProcess {
     // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
     child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], { stdio: "pipe", env: { ...process.env, NODE_OPTIONS: "" } });
   } catch (e) {
-    return failedProcess(`audit export process could not start: ${e instanceof Error ? e.message : String(e)}`);
+    return failedProcess(couldNotStart(e));
   }
   const gone = new Promise<void>((resolve) => {
     child.on("exit", () => resolve());
     child.on("error", () => resolve());
   });
   // Out of file descriptors, spawn returns a child without pipes (and emits "error", handled above).
-  if (!child.stdin || !child.stdout || !child.stderr) return { ...failedProcess("audit export process could not start: no pipes"), gone };
+  if (!child.stdin || !child.stdout || !child.stderr) return { ...failedProcess(couldNotStart("no pipes")), gone };
   // A process that failed to start closes its stdin: the exit code and stderr tell why, not an EPIPE here.
   child.stdin.on("error", () => {});
   child.stdin.end(JSON.stringify({ url, ...job }));
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => { if (stderr.length < 4000) stderr += d; });
   const outcome = new Promise<string | null>((resolve) => {
-    child.on("error", (e) => resolve(`audit export process could not start: ${e.message}`));
+    child.on("error", (e) => resolve(couldNotStart(e)));
     child.on("close", (code, signal) => resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`));
   });
   return {
@@ -259,7 +261,7 @@ function exportInOwnProcess(url: string, job: ExportJob, idleLimitMs: number): R
       const proc = startExportProcess(url, job);
       resolve(proc);
       await proc.gone;
-    }).catch((e: unknown) => resolve(failedProcess(`audit export process could not start: ${e instanceof Error ? e.message : String(e)}`)));
+    }).catch((e: unknown) => resolve(failedProcess(couldNotStart(e))));
   });
   const end = () => {
     cancelled = true;
