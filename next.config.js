@@ -21,8 +21,16 @@ const nextConfig = {
   // PGlite and the WASM engines must load from node_modules, not from the bundle
   // (bundled, PGlite fails with "The path argument must be of type string").
   serverExternalPackages: [
-    "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/schema-engine-wasm", "@prisma/adapter-pg", "pg", "pino",
-    "@alicloud/ecs20140526", "@alicloud/vpc20160428", "@alicloud/openapi-client", "@alicloud/credentials",
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@prisma/schema-engine-wasm",
+    "@prisma/adapter-pg",
+    "pg",
+    "pino",
+    "@alicloud/ecs20140526",
+    "@alicloud/vpc20160428",
+    "@alicloud/openapi-client",
+    "@alicloud/credentials",
   ],
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: true }, // `npm test` typechecks; the build need not do it twice

@@ -7,5 +7,11 @@ import { FailedPage } from "@/components/shell/status-page";
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   const t = useTranslations("fallback.error");
-  return <FailedPage text={{ title: t("title"), body: t("body"), reference: t("reference"), retry: t("retry"), home: t("home") }} digest={error.digest} reset={reset} />;
+  return (
+    <FailedPage
+      text={{ title: t("title"), body: t("body"), reference: t("reference"), retry: t("retry"), home: t("home") }}
+      digest={error.digest}
+      reset={reset}
+    />
+  );
 }

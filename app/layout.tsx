@@ -7,7 +7,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "EIPilot", template: "%s · EIPilot" },
-  description: "Several public IPs for one Alibaba Cloud ECS instance: secondary ENI, private IPs, EIPs in NAT mode and guest routes.",
+  description:
+    "Several public IPs for one Alibaba Cloud ECS instance: secondary ENI, private IPs, EIPs in NAT mode and guest routes.",
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

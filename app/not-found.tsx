@@ -10,7 +10,15 @@ export const metadata = { title: "Not found", robots: { index: false, follow: fa
 export default async function NotFound() {
   const t = await getTranslations("fallback.notFound");
   return (
-    <StatusPage code="404" title={t("title")} actions={<Link href="/" className={statusLink.primary}>{t("home")}</Link>}>
+    <StatusPage
+      code="404"
+      title={t("title")}
+      actions={
+        <Link href="/" className={statusLink.primary}>
+          {t("home")}
+        </Link>
+      }
+    >
       <p>{t("body")}</p>
     </StatusPage>
   );

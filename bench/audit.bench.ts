@@ -26,8 +26,18 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const TEAM = "bench-team";
 const BATCH = 5000;
 
-const ACTIONS = ["cloud:ECS.DescribeNetworkInterfaces", "cloud:ECS.AttachNetworkInterface", "cloud:ECS.AssignPrivateIpAddresses", "cloud:VPC.AllocateEipAddress",
-  "cloud:VPC.AssociateEipAddress", "cloud:VPC.DescribeEipAddresses", "app:deployment.apply", "app:config.create", "app:auth.signIn", "app:member.invite"];
+const ACTIONS = [
+  "cloud:ECS.DescribeNetworkInterfaces",
+  "cloud:ECS.AttachNetworkInterface",
+  "cloud:ECS.AssignPrivateIpAddresses",
+  "cloud:VPC.AllocateEipAddress",
+  "cloud:VPC.AssociateEipAddress",
+  "cloud:VPC.DescribeEipAddresses",
+  "app:deployment.apply",
+  "app:config.create",
+  "app:auth.signIn",
+  "app:member.invite",
+];
 const BASE = Date.parse("2025-11-01T00:00:00Z");
 
 function* events(n: number) {
@@ -35,12 +45,24 @@ function* events(n: number) {
   for (let i = 0; i < n; i++) {
     const failure = i % 23 === 0;
     const e: ChainedFields = {
-      teamId: TEAM, seq: i + 1, at: new Date(BASE + i * 30_000), actorType: i % 10 === 0 ? "system" : "user",
-      actorId: i % 10 === 0 ? null : `user-${i % 20}`, actorLabel: i % 10 === 0 ? null : `user${i % 20}@example.com`,
-      action: ACTIONS[i % ACTIONS.length]!, targets: [`i-bench${i % 300}`, `eni-bench${i % 5000}`, `eip-bench${i % 20000}`],
-      deploymentId: `dep-${i % 2000}`, params: { RegionId: "ap-northeast-1", AllocationId: `eip-bench${i % 20000}`, Mode: "NAT" },
-      requestId: `REQ-${i.toString(16).padStart(8, "0")}`, outcome: failure ? "failure" : "success", errorCode: failure ? "Throttling.User" : null,
-      errorMessage: failure ? "Request was denied due to user flow control." : null, durationMs: 20 + (i % 180), clientIp: "198.51.100.7", userAgent: "bench", prevHash,
+      teamId: TEAM,
+      seq: i + 1,
+      at: new Date(BASE + i * 30_000),
+      actorType: i % 10 === 0 ? "system" : "user",
+      actorId: i % 10 === 0 ? null : `user-${i % 20}`,
+      actorLabel: i % 10 === 0 ? null : `user${i % 20}@example.com`,
+      action: ACTIONS[i % ACTIONS.length]!,
+      targets: [`i-bench${i % 300}`, `eni-bench${i % 5000}`, `eip-bench${i % 20000}`],
+      deploymentId: `dep-${i % 2000}`,
+      params: { RegionId: "ap-northeast-1", AllocationId: `eip-bench${i % 20000}`, Mode: "NAT" },
+      requestId: `REQ-${i.toString(16).padStart(8, "0")}`,
+      outcome: failure ? "failure" : "success",
+      errorCode: failure ? "Throttling.User" : null,
+      errorMessage: failure ? "Request was denied due to user flow control." : null,
+      durationMs: 20 + (i % 180),
+      clientIp: "198.51.100.7",
+      userAgent: "bench",
+      prevHash,
     };
     const hash = eventHash(e);
     prevHash = hash;
@@ -53,8 +75,27 @@ const COLUMNS = `"teamId","seq","at","actorType","actorId","actorLabel","action"
 
 /** One event's values in COLUMNS order, as text where PostgreSQL parses them (time without "Z", params as JSON, targets as a list). */
 function eventRow(e: ChainedFields & { hash: string }, targets: (list: string[]) => string): unknown[] {
-  return [e.teamId, e.seq, e.at.toISOString().replace("Z", ""), e.actorType, e.actorId, e.actorLabel, e.action, targets(e.targets), e.deploymentId,
-    JSON.stringify(e.params), e.requestId, e.outcome, e.errorCode, e.errorMessage, e.durationMs, e.clientIp, e.userAgent, e.prevHash, e.hash];
+  return [
+    e.teamId,
+    e.seq,
+    e.at.toISOString().replace("Z", ""),
+    e.actorType,
+    e.actorId,
+    e.actorLabel,
+    e.action,
+    targets(e.targets),
+    e.deploymentId,
+    JSON.stringify(e.params),
+    e.requestId,
+    e.outcome,
+    e.errorCode,
+    e.errorMessage,
+    e.durationMs,
+    e.clientIp,
+    e.userAgent,
+    e.prevHash,
+    e.hash,
+  ];
 }
 
 const INSERT = `INSERT INTO audit_event (${COLUMNS})
@@ -94,18 +135,24 @@ async function seedPgliteByCopy(dir: string, n: number) {
   let pglite = new PGlite(dir);
   await applyMigrations(new PrismaPGlite(pglite) as unknown as SqlMigrationAwareDriverAdapterFactory);
   const { rows: indexes } = await pglite.query<{ indexname: string; indexdef: string }>(
-    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_event' AND indexname <> 'audit_event_pkey'`);
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_event' AND indexname <> 'audit_event_pkey'`,
+  );
   for (const ix of indexes) await pglite.exec(`DROP INDEX "${ix.indexname}"`);
   const CHUNK = 100_000;
   let lines: string[] = [];
   const flush = async () => {
     if (!lines.length) return;
-    await pglite.query(`COPY audit_event (${COLUMNS}) FROM '/dev/blob' WITH (FORMAT csv)`,
-      [], { blob: new Blob([lines.join("\n") + "\n"]) });
+    await pglite.query(`COPY audit_event (${COLUMNS}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
+      blob: new Blob([lines.join("\n") + "\n"]),
+    });
     lines = [];
   };
   for (const e of events(n)) {
-    lines.push(eventRow(e, (list) => `{${list.join(",")}}`).map(csv).join(","));
+    lines.push(
+      eventRow(e, (list) => `{${list.join(",")}}`)
+        .map(csv)
+        .join(","),
+    );
     if (lines.length >= CHUNK) await flush();
   }
   await flush();
@@ -126,7 +173,11 @@ async function seedPgliteByCopy(dir: string, n: number) {
 
 function p95(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
-  return { p50: +s[Math.floor(s.length * 0.5)]!.toFixed(1), p95: +s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!.toFixed(1), max: +s[s.length - 1]!.toFixed(1) };
+  return {
+    p50: +s[Math.floor(s.length * 0.5)]!.toFixed(1),
+    p95: +s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!.toFixed(1),
+    max: +s[s.length - 1]!.toFixed(1),
+  };
 }
 
 async function measure(db: Db, n: number) {
@@ -160,7 +211,8 @@ async function measure(db: Db, n: number) {
     const first = await listAuditEvents(TEAM, f, { db });
     console.log(`  filtered.${name}…`);
     pages[`filtered.${name}`] = { ...(await time(() => listAuditEvents(TEAM, f, { db }))), rows: first.events.length };
-    if (first.nextCursor) pages[`filtered.${name}.page2`] = await time(() => listAuditEvents(TEAM, f, { db, cursor: first.nextCursor }));
+    if (first.nextCursor)
+      pages[`filtered.${name}.page2`] = await time(() => listAuditEvents(TEAM, f, { db, cursor: first.nextCursor }));
   }
   void mid;
 
@@ -169,11 +221,27 @@ async function measure(db: Db, n: number) {
   const v0 = performance.now();
   const verdict = await verifyAuditChain(db, TEAM);
   const vs = (performance.now() - v0) / 1000;
-  return { pages, verifyInSeedingProcess: { ok: verdict.ok, checked: verdict.checked, seconds: +vs.toFixed(1), eventsPerSecond: Math.round(verdict.checked / vs) } };
+  return {
+    pages,
+    verifyInSeedingProcess: {
+      ok: verdict.ok,
+      checked: verdict.checked,
+      seconds: +vs.toFixed(1),
+      eventsPerSecond: Math.round(verdict.checked / vs),
+    },
+  };
 }
 
 const results: Record<string, unknown> = {
-  bench: "audit", at: new Date().toISOString(), host: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, runs: RUNS,
+  bench: "audit",
+  at: new Date().toISOString(),
+  host: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  runs: RUNS,
 };
 
 /**
@@ -184,17 +252,30 @@ const results: Record<string, unknown> = {
  * completes under a small cap holds only a bounded amount live, whatever RSS
  * V8's lazy collection shows without one.
  */
-function inFreshProcess(mode: "export" | "verify", target: DatabaseTarget, heapCapMB?: number): Promise<Record<string, unknown>> {
+function inFreshProcess(
+  mode: "export" | "verify",
+  target: DatabaseTarget,
+  heapCapMB?: number,
+): Promise<Record<string, unknown>> {
   const env = { ...process.env };
   if (heapCapMB) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapCapMB}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, "audit.child.ts"), mode, JSON.stringify(target), TEAM], {
-      stdio: ["ignore", "pipe", "inherit"], env,
-    });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, path.join(import.meta.dirname, "audit.child.ts"), mode, JSON.stringify(target), TEAM],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        env,
+      },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`${mode} child exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as Record<string, unknown>)
+        : reject(new Error(`${mode} child exited ${code}`)),
+    );
   });
 }
 
@@ -212,8 +293,12 @@ async function measureDatabase(conn: Connection, n: number, seedMs: number) {
   await conn.close();
   console.log("  verify, export, export under a 64 MB heap (fresh processes)…");
   const result = {
-    events: n, seedMs, ...measured,
-    verify: await inFreshProcess("verify", target), export: await inFreshProcess("export", target), exportHeapCapped64MB: await inFreshProcess("export", target, 64),
+    events: n,
+    seedMs,
+    ...measured,
+    verify: await inFreshProcess("verify", target),
+    export: await inFreshProcess("export", target),
+    exportHeapCapped64MB: await inFreshProcess("export", target, 64),
   };
   console.log(JSON.stringify(result, null, 2));
   return result;
@@ -273,6 +358,8 @@ mkdirSync(path.dirname(out), { recursive: true });
 try {
   const previous = JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
   for (const k of ["postgres", "pglite"]) if (!(k in results) && k in previous) results[k] = previous[k];
-} catch { /* first run */ }
+} catch {
+  /* first run */
+}
 writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
 console.log(`wrote ${out}`);

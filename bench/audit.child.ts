@@ -18,7 +18,10 @@ await db.auditEvent.findFirst({ where: { teamId }, select: { id: true } }); // c
 
 /** Peak RSS (VmHWM, kB) of this process's child running lib/audit/export.process.mjs, 0 if there is none now. */
 function exportProcessPeakKB(): number {
-  return Math.max(0, ...childProcessStatuses("export.process.mjs").map((s) => Number(/^VmHWM:\s+(\d+)/m.exec(s)?.[1] ?? 0)));
+  return Math.max(
+    0,
+    ...childProcessStatuses("export.process.mjs").map((s) => Number(/^VmHWM:\s+(\d+)/m.exec(s)?.[1] ?? 0)),
+  );
 }
 
 async function exportAll() {
@@ -43,8 +46,12 @@ async function exportAll() {
   peak = Math.max(peak, process.memoryUsage().rss);
   const mb = (b: number) => Math.round(b / 2 ** 20);
   return {
-    rows: lines - 1, bytes, seconds: +((performance.now() - t0) / 1000).toFixed(1),
-    rssBeforeMB: mb(rssBefore), rssPeakMB: mb(peak), rssGrowthMB: mb(peak - rssBefore),
+    rows: lines - 1,
+    bytes,
+    seconds: +((performance.now() - t0) / 1000).toFixed(1),
+    rssBeforeMB: mb(rssBefore),
+    rssPeakMB: mb(peak),
+    rssGrowthMB: mb(peak - rssBefore),
     exportProcessPeakRssMB: exportProcessPeak ? mb(exportProcessPeak * 1024) : null,
   };
 }
@@ -53,7 +60,12 @@ async function verify() {
   const t0 = performance.now();
   const verdict = await verifyAuditChain(db, teamId);
   const seconds = (performance.now() - t0) / 1000;
-  return { ok: verdict.ok, checked: verdict.checked, seconds: +seconds.toFixed(1), eventsPerSecond: Math.round(verdict.checked / seconds) };
+  return {
+    ok: verdict.ok,
+    checked: verdict.checked,
+    seconds: +seconds.toFixed(1),
+    eventsPerSecond: Math.round(verdict.checked / seconds),
+  };
 }
 
 const result = mode === "verify" ? await verify() : await exportAll();

@@ -28,29 +28,45 @@ function valueImports(source: string): string[] {
 
 describe("npm run bench", () => {
   it("finds the benchmarks", () => {
-    expect(scripts.map(([name]) => name)).toEqual(expect.arrayContaining(["bench:audit", "bench:deploy", "bench:emulator", "bench:wizard"]));
+    expect(scripts.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["bench:audit", "bench:deploy", "bench:emulator", "bench:wizard"]),
+    );
   });
 
-  it.each(scripts)("%s loads its modules", (name, command) => {
-    const { nodeOptions, file } = parseScript(command);
-    const source = readFileSync(path.join(root, file), "utf8");
-    const imports = valueImports(source);
-    expect(imports.length, file).toBeGreaterThan(0);
-    // Beside the benchmark, so that its relative imports resolve the same way.
-    const probe = path.join(root, path.dirname(file), `.load-probe-${name.replace(":", "-")}.ts`);
-    const createsDatabases = /\b(applyMigrations|createTestDb)\(/.test(source);
-    const lines = imports.map((spec) => `import ${JSON.stringify(spec)};`);
-    // Loaded on first use (lib/db/migrate.ts), so importing the modules alone would not show it missing.
-    if (createsDatabases) lines.push(`await import("@prisma/schema-engine-wasm");`);
-    writeFileSync(probe, lines.join("\n") + "\n");
-    try {
-      const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), [probe], {
-        cwd: root, encoding: "utf8", timeout: 90_000, env: { ...process.env, NODE_OPTIONS: nodeOptions },
-      });
-      expect(res.stderr.split("\n").filter((l) => !/^\s+at /.test(l)).join("\n").trim(), `${name}: ${command}`).toBe("");
-      expect(res.status, `${name} exited ${res.status}`).toBe(0);
-    } finally {
-      rmSync(probe, { force: true });
-    }
-  }, 120_000);
+  it.each(scripts)(
+    "%s loads its modules",
+    (name, command) => {
+      const { nodeOptions, file } = parseScript(command);
+      const source = readFileSync(path.join(root, file), "utf8");
+      const imports = valueImports(source);
+      expect(imports.length, file).toBeGreaterThan(0);
+      // Beside the benchmark, so that its relative imports resolve the same way.
+      const probe = path.join(root, path.dirname(file), `.load-probe-${name.replace(":", "-")}.ts`);
+      const createsDatabases = /\b(applyMigrations|createTestDb)\(/.test(source);
+      const lines = imports.map((spec) => `import ${JSON.stringify(spec)};`);
+      // Loaded on first use (lib/db/migrate.ts), so importing the modules alone would not show it missing.
+      if (createsDatabases) lines.push(`await import("@prisma/schema-engine-wasm");`);
+      writeFileSync(probe, lines.join("\n") + "\n");
+      try {
+        const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), [probe], {
+          cwd: root,
+          encoding: "utf8",
+          timeout: 90_000,
+          env: { ...process.env, NODE_OPTIONS: nodeOptions },
+        });
+        expect(
+          res.stderr
+            .split("\n")
+            .filter((l) => !/^\s+at /.test(l))
+            .join("\n")
+            .trim(),
+          `${name}: ${command}`,
+        ).toBe("");
+        expect(res.status, `${name} exited ${res.status}`).toBe(0);
+      } finally {
+        rmSync(probe, { force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -11,7 +11,9 @@ import { configureDeployEngine, createDraft, startDeployment } from "@/lib/deplo
 import { observeCloudCalls, type CallRecord } from "@/lib/cloud/call";
 import { configureRateLimit } from "@/lib/cloud/rate-limit";
 
-const ATTACH = 2000, ASSIGN = 500, ASSOCIATE = 1500;
+const ATTACH = 2000,
+  ASSIGN = 500,
+  ASSOCIATE = 1500;
 const REGION = "ap-northeast-1";
 const VSW = "vsw-6we1x9demotokyoa01";
 
@@ -19,9 +21,22 @@ function seedFor(instances: number, eips: number): Seed {
   return {
     ...DEFAULT_SEED,
     quotas: { eipPerRegion: 500, eniPerRegion: 1000, ipsPerAvailableEni: 10 },
-    instances: Array.from({ length: instances }, (_, i) => ({ id: `i-6we1x9benchvm${String(i).padStart(6, "0")}`, name: `bench-${i}`, vSwitch: VSW, instanceType: "ecs.g7.xlarge", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", status: "Running" as const })),
-    networkInterfaces: Array.from({ length: instances }, (_, i) => ({ id: `eni-6we1x9benchen${String(i).padStart(6, "0")}`, vSwitch: VSW })),
-    eips: Array.from({ length: eips }, (_, i) => ({ id: `eip-6we1x9benchip${String(i).padStart(6, "0")}`, regionId: REGION })),
+    instances: Array.from({ length: instances }, (_, i) => ({
+      id: `i-6we1x9benchvm${String(i).padStart(6, "0")}`,
+      name: `bench-${i}`,
+      vSwitch: VSW,
+      instanceType: "ecs.g7.xlarge",
+      imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+      status: "Running" as const,
+    })),
+    networkInterfaces: Array.from({ length: instances }, (_, i) => ({
+      id: `eni-6we1x9benchen${String(i).padStart(6, "0")}`,
+      vSwitch: VSW,
+    })),
+    eips: Array.from({ length: eips }, (_, i) => ({
+      id: `eip-6we1x9benchip${String(i).padStart(6, "0")}`,
+      regionId: REGION,
+    })),
   };
 }
 
@@ -36,7 +51,17 @@ async function scenario(opts: { instances: number; eipsPer: number; rateLimit: n
   const t = await createTestDb();
   const teamId = "bench-team";
   await t.db.organization.create({ data: { id: teamId, name: "bench", slug: "bench" } });
-  await t.db.cloudAccount.create({ data: { id: "acct-bench", teamId, name: "emu", kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID, secretCiphertext: "-", endpoint: emu.endpoint } });
+  await t.db.cloudAccount.create({
+    data: {
+      id: "acct-bench",
+      teamId,
+      name: "emu",
+      kind: "demo",
+      accessKeyId: DEMO_ACCESS_KEY_ID,
+      secretCiphertext: "-",
+      endpoint: emu.endpoint,
+    },
+  });
   const creds = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
   configureRateLimit(creds.accessKeyId, creds.endpoint, opts.rateLimit, 1);
   configureDeployEngine({ db: () => t.db, resolveCredentials: async () => creds, concurrency: 8 });
@@ -45,27 +70,36 @@ async function scenario(opts: { instances: number; eipsPer: number; rateLimit: n
   const ids: string[] = [];
   for (let k = 0; k < opts.instances; k++) {
     const spec = {
-      specVersion: 1, cloudAccountId: "acct-bench", regionId: REGION,
+      specVersion: 1,
+      cloudAccountId: "acct-bench",
+      regionId: REGION,
       instance: { mode: "existing", instanceId: `i-6we1x9benchvm${String(k).padStart(6, "0")}` },
       eni: { mode: "existing", networkInterfaceId: `eni-6we1x9benchen${String(k).padStart(6, "0")}` },
-      privateIps: { mode: "count", count: opts.eipsPer - 1 }, usePrimaryIp: true,
-      eips: Array.from({ length: opts.eipsPer }, (_, j) => ({ allocationId: `eip-6we1x9benchip${String(k * opts.eipsPer + j).padStart(6, "0")}` })),
+      privateIps: { mode: "count", count: opts.eipsPer - 1 },
+      usePrimaryIp: true,
+      eips: Array.from({ length: opts.eipsPer }, (_, j) => ({
+        allocationId: `eip-6we1x9benchip${String(k * opts.eipsPer + j).padStart(6, "0")}`,
+      })),
       os: "alinux2",
     };
     ids.push((await createDraft(teamId, { name: `bench-${k}`, spec })).id);
   }
   const t0 = Date.now();
-  const runs = await Promise.all(ids.map(async (id) => {
-    const s = await startDeployment(teamId, id);
-    const tRun = Date.now();
-    const r = await s.done;
-    return { ...r, runMs: Date.now() - tRun };
-  }));
+  const runs = await Promise.all(
+    ids.map(async (id) => {
+      const s = await startDeployment(teamId, id);
+      const tRun = Date.now();
+      const r = await s.done;
+      return { ...r, runMs: Date.now() - tRun };
+    }),
+  );
   const wallMs = Date.now() - t0;
   off();
   const steps = await t.db.deploymentStep.findMany({ where: { deploymentId: { in: ids } } });
   const stepMs = (a: string) => {
-    const xs = steps.filter((s) => s.action === a && s.startedAt && s.finishedAt).map((s) => s.finishedAt!.getTime() - s.startedAt!.getTime());
+    const xs = steps
+      .filter((s) => s.action === a && s.startedAt && s.finishedAt)
+      .map((s) => s.finishedAt!.getTime() - s.startedAt!.getTime());
     return xs.length ? Math.round(xs.reduce((x, y) => x + y, 0) / xs.length) : 0;
   };
   const mutating = calls.filter((c) => !c.action.startsWith("Describe"));
@@ -93,7 +127,12 @@ async function scenario(opts: { instances: number; eipsPer: number; rateLimit: n
     describePollsForWaits: polls,
     pollsPerWait: +(polls / Math.max(1, waits)).toFixed(2),
     stepMsAvg: { attach: stepMs("AttachNetworkInterface"), assign: assignMs, associate: stepMs("AssociateEipAddress") },
-    ...(opts.rateLimit ? { callsOverRateMs: Math.round((calls.length / opts.rateLimit) * 1000), ratioToCallsOverRate: +(wallMs / ((calls.length / opts.rateLimit) * 1000)).toFixed(3) } : {}),
+    ...(opts.rateLimit
+      ? {
+          callsOverRateMs: Math.round((calls.length / opts.rateLimit) * 1000),
+          ratioToCallsOverRate: +(wallMs / ((calls.length / opts.rateLimit) * 1000)).toFixed(3),
+        }
+      : {}),
   };
   configureRateLimit(creds.accessKeyId, creds.endpoint, null);
   await emu.close();
@@ -103,9 +142,20 @@ async function scenario(opts: { instances: number; eipsPer: number; rateLimit: n
 
 const results = {
   generatedAt: new Date().toISOString(),
-  machine: { nproc: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", node: process.version, platform: `${os.platform()} ${os.release()}` },
-  latencies: { attachMs: ATTACH, assignMs: ASSIGN, associateMs: ASSOCIATE, note: "assign: the emulator answers AssignPrivateIpAddresses synchronously (no per-action response latency yet); the bound uses max(0.5 s, measured)" },
-  notes: "executorMs = from the run being recorded to its end (the pre-flight reads before it are in wallMs and totalCalls).",
+  machine: {
+    nproc: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "",
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
+  latencies: {
+    attachMs: ATTACH,
+    assignMs: ASSIGN,
+    associateMs: ASSOCIATE,
+    note: "assign: the emulator answers AssignPrivateIpAddresses synchronously (no per-action response latency yet); the bound uses max(0.5 s, measured)",
+  },
+  notes:
+    "executorMs = from the run being recorded to its end (the pre-flight reads before it are in wallMs and totalCalls).",
   single: [] as unknown[],
   fleet: null as unknown,
 };

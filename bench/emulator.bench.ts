@@ -26,7 +26,8 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 const endpoint = url.replace("http://", "");
 const client = ecsClient({ endpoint });
-const req = () => client.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: "ap-northeast-1" }));
+const req = () =>
+  client.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: "ap-northeast-1" }));
 
 for (let k = 0; k < 200; k++) await req(); // warm-up (JIT, sockets)
 
@@ -55,11 +56,17 @@ const server = log.map((r) => r.durationMs).sort((a, b) => a - b);
 const sq = (p: number) => server[Math.min(server.length - 1, Math.floor(p * server.length))] ?? 0;
 
 latencies.sort((a, b) => a - b);
-const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 100) / 100;
+const q = (p: number) =>
+  Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 100) / 100;
 const result = {
   benchmark: "emulator: signed DescribeNetworkInterfaces over loopback (official SDK client, ACS3-HMAC-SHA256)",
   date: new Date().toISOString(),
-  machine: { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform}-${process.arch}` },
+  machine: {
+    nproc: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  },
   note: "emulator in its own process (npm run emulator); client = official SDK in the bench process; latency = client-observed round trip",
   durationSeconds: Math.round(elapsed * 100) / 100,
   concurrency: CONCURRENCY,

@@ -14,7 +14,8 @@ import { configureDeployEngine, createDraft, runPreflight } from "@/lib/deploy/d
 import { listDeploymentsForDashboard } from "@/lib/deploy/inventory.service";
 
 const root = path.resolve(import.meta.dirname, "..");
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 function firstLoadJs() {
@@ -24,19 +25,37 @@ function firstLoadJs() {
   const g = globalThis as unknown as { __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> };
   new Function(fs.readFileSync(manifest, "utf8"))();
   const entry = g.__RSC_MANIFEST?.["/(app)/deployments/new/page"]?.entryJSFiles ?? {};
-  const build = JSON.parse(fs.readFileSync(path.join(dir, "server/app/(app)/deployments/new/page/build-manifest.json"), "utf8")) as { rootMainFiles: string[]; polyfillFiles: string[] };
-  const files = new Set<string>([...build.rootMainFiles, ...Object.entries(entry).filter(([k]) => k.includes("app/layout") || k.includes("deployments/new/page")).flatMap(([, v]) => v)]);
-  let raw = 0, gz = 0;
+  const build = JSON.parse(
+    fs.readFileSync(path.join(dir, "server/app/(app)/deployments/new/page/build-manifest.json"), "utf8"),
+  ) as { rootMainFiles: string[]; polyfillFiles: string[] };
+  const files = new Set<string>([
+    ...build.rootMainFiles,
+    ...Object.entries(entry)
+      .filter(([k]) => k.includes("app/layout") || k.includes("deployments/new/page"))
+      .flatMap(([, v]) => v),
+  ]);
+  let raw = 0,
+    gz = 0;
   for (const f of files) {
     const buf = fs.readFileSync(path.join(dir, f));
     raw += buf.length;
     gz += zlib.gzipSync(buf, { level: 9 }).length;
   }
-  return { files: files.size, rawKB: round(raw / 1024), gzipKB: round(gz / 1024), budgetKB: 200, withinBudget: gz / 1024 <= 200, note: "root main files + layout + page client chunks (polyfills excluded: nomodule)" };
+  return {
+    files: files.size,
+    rawKB: round(raw / 1024),
+    gzipKB: round(gz / 1024),
+    budgetKB: 200,
+    withinBudget: gz / 1024 <= 200,
+    note: "root main files + layout + page client chunks (polyfills excluded: nomodule)",
+  };
 }
 
 async function main() {
-  const results: Record<string, unknown> = { host: { cpus: os.cpus().length, node: process.version }, at: new Date().toISOString() };
+  const results: Record<string, unknown> = {
+    host: { cpus: os.cpus().length, node: process.version },
+    at: new Date().toISOString(),
+  };
   results.firstLoadJs = firstLoadJs();
 
   const emu = await startEmulator({ port: 0 });
@@ -44,16 +63,35 @@ async function main() {
   installDb(t.db, t.conn);
   const teamId = "bench-wizard";
   await t.db.organization.create({ data: { id: teamId, name: "bench", slug: "bench-wizard" } });
-  await t.db.cloudAccount.create({ data: { id: "acct-bench", teamId, name: "emu", kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID, secretCiphertext: "-", endpoint: emu.endpoint } });
+  await t.db.cloudAccount.create({
+    data: {
+      id: "acct-bench",
+      teamId,
+      name: "emu",
+      kind: "demo",
+      accessKeyId: DEMO_ACCESS_KEY_ID,
+      secretCiphertext: "-",
+      endpoint: emu.endpoint,
+    },
+  });
   const creds = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
   configureDeployEngine({ db: () => t.db, resolveCredentials: async () => creds });
 
   // 2. pre-flight round trip (the three-EIP wizard spec of the e2e test)
   const spec = {
-    specVersion: 1, cloudAccountId: "acct-bench", regionId: "ap-northeast-1",
-    instance: { mode: "existing", instanceId: "i-6we1x9demoweb000001" }, eni: { mode: "existing", networkInterfaceId: "eni-6we1x9demosecond001" },
-    privateIps: { mode: "count", count: 2 }, usePrimaryIp: true,
-    eips: [{ allocationId: "eip-6we1x9demofree00001" }, { allocationId: "eip-6we1x9demofree00002" }, { allocationId: "eip-6we1x9demofree00003" }], os: "alinux2",
+    specVersion: 1,
+    cloudAccountId: "acct-bench",
+    regionId: "ap-northeast-1",
+    instance: { mode: "existing", instanceId: "i-6we1x9demoweb000001" },
+    eni: { mode: "existing", networkInterfaceId: "eni-6we1x9demosecond001" },
+    privateIps: { mode: "count", count: 2 },
+    usePrimaryIp: true,
+    eips: [
+      { allocationId: "eip-6we1x9demofree00001" },
+      { allocationId: "eip-6we1x9demofree00002" },
+      { allocationId: "eip-6we1x9demofree00003" },
+    ],
+    os: "alinux2",
   };
   const { id } = await createDraft(teamId, { name: "bench", spec });
   for (let i = 0; i < 5; i++) await runPreflight(teamId, id);
@@ -65,15 +103,39 @@ async function main() {
     pre.push(performance.now() - s);
     ok &&= r.ok;
   }
-  results.preflight = { runs: pre.length, allPassed: ok, p50ms: round(pct(pre, 50)), p95ms: round(pct(pre, 95)), maxMs: round(Math.max(...pre)), budgetMs: 300, withinBudget: pct(pre, 95) < 300 };
+  results.preflight = {
+    runs: pre.length,
+    allPassed: ok,
+    p50ms: round(pct(pre, 50)),
+    p95ms: round(pct(pre, 95)),
+    maxMs: round(Math.max(...pre)),
+    budgetMs: 300,
+    withinBudget: pct(pre, 95) < 300,
+  };
 
   // 3. dashboard with 1,000 deployments
   const statuses = ["draft", "succeeded", "failed", "torn_down", "cancelled"];
   await t.db.user.create({ data: { id: "u-bench", name: "Bench User", email: "bench@example.com" } });
   await t.db.member.create({ data: { id: "m-bench", organizationId: teamId, userId: "u-bench", role: "owner" } });
   const rows = Array.from({ length: 1000 }, (_, i) => ({
-    teamId, name: `deployment ${i}`, status: statuses[i % statuses.length]!, spec: spec as never, regionId: "ap-northeast-1", instanceId: "i-6we1x9demoweb000001", eniId: "eni-6we1x9demosecond001", createdById: "u-bench",
-    resources: { eips: [0, 1, 2].map((k) => ({ specIndex: k, allocationId: `eip-x${i}${k}`, ipAddress: `203.0.113.${k + 1}`, privateIp: `172.16.0.${k + 60}`, allocatedByUs: false, associatedByUs: true })) } as never,
+    teamId,
+    name: `deployment ${i}`,
+    status: statuses[i % statuses.length]!,
+    spec: spec as never,
+    regionId: "ap-northeast-1",
+    instanceId: "i-6we1x9demoweb000001",
+    eniId: "eni-6we1x9demosecond001",
+    createdById: "u-bench",
+    resources: {
+      eips: [0, 1, 2].map((k) => ({
+        specIndex: k,
+        allocationId: `eip-x${i}${k}`,
+        ipAddress: `203.0.113.${k + 1}`,
+        privateIp: `172.16.0.${k + 60}`,
+        allocatedByUs: false,
+        associatedByUs: true,
+      })),
+    } as never,
   }));
   for (let i = 0; i < rows.length; i += 200) await t.db.deployment.createMany({ data: rows.slice(i, i + 200) });
   for (let i = 0; i < 3; i++) await listDeploymentsForDashboard(teamId);
@@ -86,7 +148,14 @@ async function main() {
     dash.push(performance.now() - s);
     count = list.length;
   }
-  results.dashboard = { deployments: count, p50ms: round(pct(dash, 50)), p95ms: round(pct(dash, 95)), budgetMs: 500, withinBudget: pct(dash, 95) < 500, measured: "listDeploymentsForDashboard + serialising the rows (embedded PGlite)" };
+  results.dashboard = {
+    deployments: count,
+    p50ms: round(pct(dash, 50)),
+    p95ms: round(pct(dash, 95)),
+    budgetMs: 500,
+    withinBudget: pct(dash, 95) < 500,
+    measured: "listDeploymentsForDashboard + serialising the rows (embedded PGlite)",
+  };
 
   await emu.close();
   await t.close();

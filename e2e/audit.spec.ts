@@ -12,7 +12,11 @@ function emulator(): string {
   return `http://${fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim()}`;
 }
 async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${emulator()}/_emulator/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status}`);
 }
 
@@ -43,7 +47,9 @@ test.beforeEach(async () => {
   await admin("POST", "reset");
 });
 
-test("operator deploys; viewer reads and verifies the audit trail but cannot apply; another team sees nothing", async ({ browser }) => {
+test("operator deploys; viewer reads and verifies the audit trail but cannot apply; another team sees nothing", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const owner = await person(browser, "owner");
   const teamId = await owner.page.getByRole("combobox", { name: "Switch team" }).inputValue();
@@ -82,7 +88,10 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await table.locator("tbody tr").first().click();
   const drawer = vw.getByRole("dialog", { name: /^Event #\d+$/ });
   await expect(drawer).toContainText(deploymentId);
-  await expect(drawer.getByRole("link", { name: "Open deployment" })).toHaveAttribute("href", `/deployments/${deploymentId}`);
+  await expect(drawer.getByRole("link", { name: "Open deployment" })).toHaveAttribute(
+    "href",
+    `/deployments/${deploymentId}`,
+  );
   await expect(drawer).toContainText(/"Mode": "NAT"/);
   await drawer.getByRole("button", { name: "Close" }).click();
   // closing hands focus back to the row that opened the drawer
@@ -149,24 +158,61 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
 test("configs: import, diff, exports, share link shown to the public, then revoked", async ({ browser }) => {
   const owner = await person(browser, "cfg");
   const page = owner.page;
-  const spec = { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }, { source: "allocate" }], os: "alinux2" };
+  const spec = {
+    configSpecVersion: 1,
+    regionId: "ap-northeast-1",
+    instance: { mode: "existing" },
+    eni: { mode: "create" },
+    privateIps: { mode: "count", count: 2 },
+    eips: [{ source: "allocate" }, { source: "allocate" }],
+    os: "alinux2",
+  };
   const name = `<script>window.__pwned=1</script> web ${Date.now()}`;
-  const file = { schemaVersion: 1, kind: "eipilot.configs", configs: [{ name, description: "two EIPs", tags: ["web"], revisions: [{ revision: 1, spec }, { revision: 2, spec: { ...spec, privateIps: { mode: "count", count: 3 } } }] }] };
+  const file = {
+    schemaVersion: 1,
+    kind: "eipilot.configs",
+    configs: [
+      {
+        name,
+        description: "two EIPs",
+        tags: ["web"],
+        revisions: [
+          { revision: 1, spec },
+          { revision: 2, spec: { ...spec, privateIps: { mode: "count", count: 3 } } },
+        ],
+      },
+    ],
+  };
   await page.goto("/configs");
-  await page.getByLabel("File").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })) });
+  await page
+    .getByLabel("File")
+    .setInputFiles({
+      name: "bad.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })),
+    });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-problems")).toContainText("schemaVersion: 9 is not supported");
   // Too large: the file's real size, not that of the part a browser would send.
-  await page.getByLabel("File").setInputFiles({ name: "big.json", mimeType: "application/json", buffer: Buffer.alloc(300_000, " ") });
+  await page
+    .getByLabel("File")
+    .setInputFiles({ name: "big.json", mimeType: "application/json", buffer: Buffer.alloc(300_000, " ") });
   await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByTestId("import-problems")).toContainText("file: 300,000 bytes is larger than the 262,144 byte limit");
-  await page.getByLabel("File").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await expect(page.getByTestId("import-problems")).toContainText(
+    "file: 300,000 bytes is larger than the 262,144 byte limit",
+  );
+  await page
+    .getByLabel("File")
+    .setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
   await page.getByRole("button", { name: "Import" }).click();
   await page.getByRole("link", { name }).click();
   await expect(page.getByTestId("config-name")).toHaveText(name);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.getByTestId("config-diff")).toContainText("privateIps.count");
-  await expect(page.getByRole("link", { name: "Start a new deployment from this config" })).toHaveAttribute("href", /\/deployments\/new\?config=.+&revision=2/);
+  await expect(page.getByRole("link", { name: "Start a new deployment from this config" })).toHaveAttribute(
+    "href",
+    /\/deployments\/new\?config=.+&revision=2/,
+  );
   const tf = await page.request.get((await page.getByRole("link", { name: "Terraform" }).getAttribute("href"))!);
   expect(await tf.text()).toContain('instance_type      = "NetworkInterface"');
 
@@ -192,7 +238,9 @@ test("configs: import, diff, exports, share link shown to the public, then revok
   await expect(sp.getByTestId("share-refused")).toHaveText("This share link was revoked by the team that shared it.");
   // A forged signature (a character in the middle of the MAC changed) is refused as invalid.
   const at = shareUrl.length - 10;
-  expect((await sp.goto(shareUrl.slice(0, at) + (shareUrl[at] === "A" ? "B" : "A") + shareUrl.slice(at + 1)))?.status()).toBe(404);
+  expect(
+    (await sp.goto(shareUrl.slice(0, at) + (shareUrl[at] === "A" ? "B" : "A") + shareUrl.slice(at + 1)))?.status(),
+  ).toBe(404);
   await expect(sp.getByTestId("share-refused")).toContainText("not valid");
   await stranger.close();
   await owner.close();
@@ -266,19 +314,46 @@ test("on a phone (390 px) the team page and a config's page do not scroll sidewa
   const member = await person(browser, "phonemember");
   await accept(member.page, await invite(owner.page, member.user.email, "operator"));
   const page = owner.page;
-  const spec = { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "existing" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }], os: "alinux2" };
-  const revised = { ...spec, instance: { mode: "create", zoneId: "ap-northeast-1a", instanceType: "ecs.g7.large" }, privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] } };
+  const spec = {
+    configSpecVersion: 1,
+    regionId: "ap-northeast-1",
+    instance: { mode: "existing" },
+    eni: { mode: "existing" },
+    privateIps: { mode: "count", count: 2 },
+    eips: [{ source: "allocate" }],
+    os: "alinux2",
+  };
+  const revised = {
+    ...spec,
+    instance: { mode: "create", zoneId: "ap-northeast-1a", instanceType: "ecs.g7.large" },
+    privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
+  };
   const name = `phone ${Date.now()}`;
-  const file = { schemaVersion: 1, kind: "eipilot.configs", configs: [{ name, revisions: [{ revision: 1, spec }, { revision: 2, spec: revised }] }] };
+  const file = {
+    schemaVersion: 1,
+    kind: "eipilot.configs",
+    configs: [
+      {
+        name,
+        revisions: [
+          { revision: 1, spec },
+          { revision: 2, spec: revised },
+        ],
+      },
+    ],
+  };
   await page.goto("/configs");
-  await page.getByLabel("File").setInputFiles({ name: "phone.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+  await page
+    .getByLabel("File")
+    .setInputFiles({ name: "phone.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
   await page.getByRole("button", { name: "Import" }).click();
   await page.getByRole("link", { name }).click();
   await expect(page.getByTestId("config-diff")).toContainText("instance.systemDiskCategory");
   const configUrl = page.url();
 
   await page.setViewportSize({ width: 390, height: 844 });
-  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const sideways = () =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   await page.goto("/settings/team");
   await expect(page.getByRole("combobox", { name: `Role: ${member.user.email}` })).toBeVisible();
   expect(await sideways()).toBe(0);

@@ -8,7 +8,11 @@ const INSTANCE = "i-6we1x9demoweb000001";
 
 async function admin(method: string, route: string, body?: unknown) {
   const endpoint = fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim();
-  const r = await fetch(`http://${endpoint}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`http://${endpoint}/_emulator/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
   return r.json() as Promise<Record<string, unknown>>;
 }

@@ -26,7 +26,9 @@ test("an owner invites by link; the invitee signs up through it and joins as vie
   await guest.goto(link);
   await expect(guest).toHaveURL(/\/sign-up\?next=/);
   // The signed-out invitee learns what the link is for, and the address is filled in.
-  await expect(guest.getByTestId("invitation-note")).toContainText(`You've been invited to join ${teamName} as Viewer.`);
+  await expect(guest.getByTestId("invitation-note")).toContainText(
+    `You've been invited to join ${teamName} as Viewer.`,
+  );
   await expect(guest.getByTestId("invitation-note")).toContainText(`Invited by ${owner.name} (${owner.email})`);
   await expect(guest.getByLabel("Email")).toHaveValue(invitee.email);
   await guest.getByLabel("Your name").fill(invitee.name);
@@ -71,7 +73,10 @@ async function member(browser: Browser, owner: Page, prefix: string, role: "admi
   return { page, user, close: () => context.close() };
 }
 
-test("an admin removes a member and revokes an invitation; a viewer leaves; the owner cannot leave", async ({ page, browser }) => {
+test("an admin removes a member and revokes an invitation; a viewer leaves; the owner cannot leave", async ({
+  page,
+  browser,
+}) => {
   const owner = newUser("teamowner");
   await signUp(page, owner);
   const teamName = `${owner.name}'s team`;
@@ -95,7 +100,9 @@ test("an admin removes a member and revokes an invitation; a viewer leaves; the 
   await expect(ad.getByRole("combobox", { name: `Role: ${removed.user.email}` })).toHaveCount(0);
   await removed.page.goto("/settings/team");
   await expect(removed.page.getByRole("heading", { name: `Team: ${teamName}` })).toHaveCount(0);
-  await expect(removed.page.getByRole("combobox", { name: "Switch team" }).locator("option", { hasText: teamName })).toHaveCount(0);
+  await expect(
+    removed.page.getByRole("combobox", { name: "Switch team" }).locator("option", { hasText: teamName }),
+  ).toHaveCount(0);
 
   // The admin revokes a pending invitation; its link stops working.
   await ad.getByLabel("Email").fill(`never-${Date.now()}@example.com`);
@@ -117,7 +124,9 @@ test("an admin removes a member and revokes an invitation; a viewer leaves; the 
   await leaver.page.getByRole("button", { name: "Leave team" }).click();
   await leaver.page.getByRole("dialog").getByRole("button", { name: "Leave team" }).click();
   await expect(leaver.page.getByRole("heading", { name: "Deployments", exact: true })).toBeVisible();
-  await expect(leaver.page.getByRole("combobox", { name: "Switch team" }).locator("option", { hasText: teamName })).toHaveCount(0);
+  await expect(
+    leaver.page.getByRole("combobox", { name: "Switch team" }).locator("option", { hasText: teamName }),
+  ).toHaveCount(0);
 
   // All of it is in the owner's audit trail.
   await page.goto("/audit");

@@ -16,7 +16,11 @@ function emulator(): string {
   return `http://${fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim()}`;
 }
 async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${emulator()}/_emulator/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
   return r.json() as Promise<Record<string, unknown>>;
 }
@@ -58,7 +62,9 @@ async function deployThreeEips(page: Page, name: string) {
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
 }
 
-test("lab: Results per EIP follow the guest checks; teardown rolls the guest back through Cloud Assistant first", async ({ page }) => {
+test("lab: Results per EIP follow the guest checks; teardown rolls the guest back through Cloud Assistant first", async ({
+  page,
+}) => {
   await labReady();
 
   await signUp(page, newUser("labtd"));
@@ -87,7 +93,10 @@ test("lab: Results per EIP follow the guest checks; teardown rolls the guest bac
   await dialog.getByRole("textbox").fill(name);
   await dialog.getByRole("button", { name: "Tear down" }).click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 90_000 });
-  await expect(page.locator('[data-testid="step"][data-key="guest.rollback"]')).toHaveAttribute("data-status", "succeeded");
+  await expect(page.locator('[data-testid="step"][data-key="guest.rollback"]')).toHaveAttribute(
+    "data-status",
+    "succeeded",
+  );
   await expect(page.locator('[data-association="unassociated"]')).toHaveCount(3);
   await expect(page.locator('[data-guest-check="not_applicable"]')).toHaveCount(3);
   const ns = ((await admin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
@@ -95,7 +104,9 @@ test("lab: Results per EIP follow the guest checks; teardown rolls the guest bac
   expect(rules).not.toContain("lookup 1001");
 });
 
-test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails verify, roll back", async ({ page }) => {
+test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails verify, roll back", async ({
+  page,
+}) => {
   const lab = await labReady();
 
   await signUp(page, newUser("labca"));
@@ -109,9 +120,17 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
   await expect(panel.getByTestId("guest-result")).toHaveCount(3, { timeout: 90_000 });
   await expect(panel.locator('[data-testid="guest-result"][data-ok="true"]')).toHaveCount(3);
   // Each row: observed = expected EIP, as seen by the what-is-my-IP service.
-  const rows = await panel.getByTestId("guest-result").evaluateAll((els) => els.map((e) => Array.from(e.querySelectorAll("td")).map((td) => td.textContent?.trim() ?? "")));
-  const state = (await admin("GET", "state")) as { eips: Record<string, { ipAddress: string; binding: { privateIpAddress: string } | null }> };
-  const want = Object.fromEntries(FREE_EIPS.map((id) => [state.eips[id]!.binding!.privateIpAddress, state.eips[id]!.ipAddress]));
+  const rows = await panel
+    .getByTestId("guest-result")
+    .evaluateAll((els) =>
+      els.map((e) => Array.from(e.querySelectorAll("td")).map((td) => td.textContent?.trim() ?? "")),
+    );
+  const state = (await admin("GET", "state")) as {
+    eips: Record<string, { ipAddress: string; binding: { privateIpAddress: string } | null }>;
+  };
+  const want = Object.fromEntries(
+    FREE_EIPS.map((id) => [state.eips[id]!.binding!.privateIpAddress, state.eips[id]!.ipAddress]),
+  );
   expect(Object.fromEntries(rows.map((r) => [r[0], r[2]]))).toEqual(want);
   for (const r of rows) expect(r[1]).toBe(r[2]);
 
@@ -120,7 +139,9 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
   const broken = rows[1]![0]!;
   execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "del", "from", broken, "lookup", "1001"]);
   await panel.getByTestId("guest-verify").click();
-  await expect(panel.locator(`[data-testid="guest-result"][data-ip="${broken}"]`)).toHaveAttribute("data-ok", "false", { timeout: 90_000 });
+  await expect(panel.locator(`[data-testid="guest-result"][data-ip="${broken}"]`)).toHaveAttribute("data-ok", "false", {
+    timeout: 90_000,
+  });
   await expect(panel.locator('[data-testid="guest-result"][data-ok="true"]')).toHaveCount(2);
 
   // Roll back through Cloud Assistant (two clicks: nothing irreversible on one).

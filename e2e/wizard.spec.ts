@@ -18,15 +18,28 @@ function emulator(): string {
   return `http://${fs.readFileSync(file, "utf8").trim()}`;
 }
 async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${emulator()}/_emulator/${route}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
   return r.json() as Promise<Record<string, unknown>>;
 }
 /** What "the start" means for teardown: every ENI, EIP and instance with its status and bindings. */
 async function world() {
-  const s = (await admin("GET", "state")) as { enis: Record<string, { status: string; instanceId: string; secondaryIps: string[] }>; eips: Record<string, { status: string; binding: unknown }>; instances: Record<string, { status: string }> };
+  const s = (await admin("GET", "state")) as {
+    enis: Record<string, { status: string; instanceId: string; secondaryIps: string[] }>;
+    eips: Record<string, { status: string; binding: unknown }>;
+    instances: Record<string, { status: string }>;
+  };
   return {
-    enis: Object.fromEntries(Object.entries(s.enis).map(([k, v]) => [k, { status: v.status, instanceId: v.instanceId, secondaryIps: [...v.secondaryIps].sort() }])),
+    enis: Object.fromEntries(
+      Object.entries(s.enis).map(([k, v]) => [
+        k,
+        { status: v.status, instanceId: v.instanceId, secondaryIps: [...v.secondaryIps].sort() },
+      ]),
+    ),
     eips: Object.fromEntries(Object.entries(s.eips).map(([k, v]) => [k, { status: v.status, binding: v.binding }])),
     instances: Object.fromEntries(Object.entries(s.instances).map(([k, v]) => [k, v.status])),
   };
@@ -39,7 +52,15 @@ async function axe(page: Page, what: string, only?: string) {
   const builder = new AxeBuilder({ page }).exclude('[data-testid="agent-status"]');
   const r = await (only ? builder.include(only) : builder).analyze();
   const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`)).toEqual([]);
+  expect(
+    bad.map(
+      (v) =>
+        `${what}: ${v.id} (${v.impact}) ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join(" | ")}`,
+    ),
+  ).toEqual([]);
 }
 async function next(page: Page) {
   await page.getByRole("button", { name: "Next", exact: true }).click();
@@ -50,7 +71,9 @@ test.beforeEach(async () => {
   await admin("POST", "reset");
 });
 
-test("wizard: three EIPs → apply → every step succeeds → results per EIP → bundle downloads → teardown restores the start", async ({ page }) => {
+test("wizard: three EIPs → apply → every step succeeds → results per EIP → bundle downloads → teardown restores the start", async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   const start = await world();
   await signUp(page, newUser("wizard"));
@@ -79,7 +102,9 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 3. private IPs (count 2 + the ENI primary = 3 slots)
   await expect(page.getByTestId("cidr-note")).toContainText("172.16.0.0/24");
-  await expect(page.getByText("0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included.")).toBeVisible();
+  await expect(
+    page.getByText("0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included."),
+  ).toBeVisible();
   await page.getByLabel("Number of secondary private IPs").fill("2");
   await shot(page, "wizard-3-ips");
   await next(page);
@@ -161,7 +186,10 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(dialog.getByRole("textbox")).toBeFocused();
   // EIPilot did not apply the guest configuration here: the dialog says to run rollback.sh by hand, and offers it.
   await expect(dialog.getByTestId("teardown-guest")).toHaveAttribute("data-guest", "manual");
-  await expect(dialog.getByRole("link", { name: "Show rollback.sh" })).toHaveAttribute("href", new RegExp(`/api/deployments/${id}/bundle\\?version=1&file=rollback\\.sh$`));
+  await expect(dialog.getByRole("link", { name: "Show rollback.sh" })).toHaveAttribute(
+    "href",
+    new RegExp(`/api/deployments/${id}/bundle\\?version=1&file=rollback\\.sh$`),
+  );
   await axe(page, "teardown dialog", '[role="dialog"]');
   const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));
   for (const key of ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
@@ -197,7 +225,10 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   test.setTimeout(120_000);
   // An EIP in another region (cn-hangzhou), allocated behind EIPilot's back.
   const { vpcClient, $Vpc } = await import("../emulator/sdk");
-  const far = await vpcClient({ endpoint: emulator().replace("http://", ""), regionId: "cn-hangzhou" }).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }));
+  const far = await vpcClient({
+    endpoint: emulator().replace("http://", ""),
+    regionId: "cn-hangzhou",
+  }).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }));
   const farId = far.body!.allocationId!;
 
   await signUp(page, newUser("badinput"));
@@ -215,7 +246,9 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   // 2. an ENI in the wrong zone (a new ENI in zone b for an instance in zone a)
   await page.getByLabel("Create a new ENI").check();
   await page.getByLabel("vSwitch").selectOption("vsw-6we1x9demotokyob01");
-  await expect(page.getByTestId("step-issues")).toContainText("is in zone ap-northeast-1b but the instance is in ap-northeast-1a");
+  await expect(page.getByTestId("step-issues")).toContainText(
+    "is in zone ap-northeast-1b but the instance is in ap-northeast-1a",
+  );
   await shot(page, "bad-2-wrong-zone");
   await page.getByLabel("Use an Available ENI").check();
   await page.locator(`#eni-${ENI}`).check();
@@ -236,7 +269,9 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   await expect(page.getByText("invalid routes spec")).toHaveCount(0);
   await page.getByLabel("Let the cloud pick idle addresses").check();
   await page.getByLabel("Number of secondary private IPs").fill("9");
-  await expect(page.getByTestId("step-issues")).toContainText("Too many addresses: ecs.g7.large allows 6 private IPs per ENI and this needs 10.");
+  await expect(page.getByTestId("step-issues")).toContainText(
+    "Too many addresses: ecs.g7.large allows 6 private IPs per ENI and this needs 10.",
+  );
   await shot(page, "bad-3-quota");
   await page.getByLabel("Number of secondary private IPs").fill("2");
   await next(page);
@@ -264,7 +299,10 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   await expect(page.getByTestId("step-issues")).toContainText(farId);
 });
 
-test("quick deploy in Japanese: new ENI, two existing EIPs and one new → applied → torn down", async ({ page, context }) => {
+test("quick deploy in Japanese: new ENI, two existing EIPs and one new → applied → torn down", async ({
+  page,
+  context,
+}) => {
   test.setTimeout(150_000);
   const start = await world();
   await signUp(page, newUser("quick"));
@@ -284,7 +322,9 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await expect(page.getByTestId("preflight-status")).toHaveText(/プリフライトに合格しました/, { timeout: 30_000 });
   await expect(page.getByTestId("plan-calls")).toContainText("CreateNetworkInterface");
   await expect(page.getByTestId("plan-calls")).not.toContainText("を 0 個割り当て");
-  await expect(page.getByTestId("quick-review").getByTestId("cloud-effect")).toContainText("クラウドで行われること: 「適用」を押すまで何も変更されません");
+  await expect(page.getByTestId("quick-review").getByTestId("cloud-effect")).toContainText(
+    "クラウドで行われること: 「適用」を押すまで何も変更されません",
+  );
   await expect(page.getByTestId("plan-calls")).toContainText("AllocateEipAddress");
   await shot(page, "quick-ja-review");
   await page.getByTestId("apply").click();
@@ -350,12 +390,16 @@ test("the wizard fits a phone: no sideways scrolling at 390 px", async ({ page }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
 
-test("saving the draft does not make the server render the wizard again: what is chosen meanwhile stays", async ({ page }) => {
+test("saving the draft does not make the server render the wizard again: what is chosen meanwhile stays", async ({
+  page,
+}) => {
   await signUp(page, newUser("keep"));
   await page.goto("/deployments/new");
   // A refetch of this page (its URL now names the draft) would race the user's next clicks.
   const refetches: string[] = [];
-  page.on("request", (r) => { if (/\/deployments\/new\?.*draft=.*_rsc=/.test(r.url())) refetches.push(r.url()); });
+  page.on("request", (r) => {
+    if (/\/deployments\/new\?.*draft=.*_rsc=/.test(r.url())) refetches.push(r.url());
+  });
   await page.locator(`#inst-${INSTANCE}`).check();
   const name = `kept ${Date.now()}`;
   await page.getByLabel("Deployment name").fill(name);

@@ -15,20 +15,37 @@ beforeEach(async () => {
   await fetch(`${t.emu.url}/_emulator/latencies`, { method: "PUT", body: JSON.stringify(ZERO_LATENCIES) });
 });
 const admin = async (p: string, method = "GET", body?: unknown) => {
-  const r = await fetch(`${t.emu.url}/_emulator/${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${t.emu.url}/_emulator/${p}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin responses vary by endpoint; each test asserts the fields it reads
   return { status: r.status, json: (await r.json()) as any };
 };
 const regions = () => t.ecs.describeRegions(new $Ecs.DescribeRegionsRequest({}));
 const eniStatus = async (id: string) =>
-  (await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: TOKYO, networkInterfaceId: [id] }))).body!.networkInterfaceSets!.networkInterfaceSet![0]?.status;
+  (
+    await t.ecs.describeNetworkInterfaces(
+      new $Ecs.DescribeNetworkInterfacesRequest({ regionId: TOKYO, networkInterfaceId: [id] }),
+    )
+  ).body!.networkInterfaceSets!.networkInterfaceSet![0]?.status;
 
 describe("admin endpoints", () => {
   it("state dump, reset back to the seed, request log", async () => {
     await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: TOKYO }));
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(5);
-    const log = (await admin("requests?action=AllocateEipAddress")).json as Array<{ action: string; status: number; params: Record<string, string>; accessKeyId: string }>;
-    expect(log.at(-1)).toMatchObject({ action: "AllocateEipAddress", status: 200, accessKeyId: "LTAI5tEIPilotDemoKey01", params: { RegionId: TOKYO } });
+    const log = (await admin("requests?action=AllocateEipAddress")).json as Array<{
+      action: string;
+      status: number;
+      params: Record<string, string>;
+      accessKeyId: string;
+    }>;
+    expect(log.at(-1)).toMatchObject({
+      action: "AllocateEipAddress",
+      status: 200,
+      accessKeyId: "LTAI5tEIPilotDemoKey01",
+      params: { RegionId: TOKYO },
+    });
     expect((await admin("reset", "POST")).status).toBe(200);
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(4);
     expect((await admin("nothing")).status).toBe(404);
@@ -36,25 +53,64 @@ describe("admin endpoints", () => {
 
   it("refuses a state change sent by a web page (blind cross-site POST), not one from a script", async () => {
     await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: TOKYO }));
-    const fromPage = await fetch(`${t.emu.url}/_emulator/reset`, { method: "POST", headers: { origin: "https://attacker.example" } });
+    const fromPage = await fetch(`${t.emu.url}/_emulator/reset`, {
+      method: "POST",
+      headers: { origin: "https://attacker.example" },
+    });
     expect(fromPage.status).toBe(403);
     expect(((await fromPage.json()) as { error: string }).error).toContain("Origin https://attacker.example");
-    const faults = await fetch(`${t.emu.url}/_emulator/faults`, { method: "PUT", headers: { origin: "http://localhost:3000" }, body: JSON.stringify({ AssociateEipAddress: { code: "Throttling", rate: 1 } }) });
+    const faults = await fetch(`${t.emu.url}/_emulator/faults`, {
+      method: "PUT",
+      headers: { origin: "http://localhost:3000" },
+      body: JSON.stringify({ AssociateEipAddress: { code: "Throttling", rate: 1 } }),
+    });
     expect(faults.status).toBe(403);
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(5); // the reset did not happen
-    expect((await fetch(`${t.emu.url}/_emulator/state`, { headers: { origin: "https://attacker.example" } })).status).toBe(200); // reading is harmless
+    expect(
+      (await fetch(`${t.emu.url}/_emulator/state`, { headers: { origin: "https://attacker.example" } })).status,
+    ).toBe(200); // reading is harmless
     expect((await admin("reset", "POST")).status).toBe(200);
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(4);
   });
 
   it("drift: unassign an IP and drop an EIP behind the client's back", async () => {
-    await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: TOKYO, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.77"] }));
-    await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: TOKYO, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.77" }));
-    expect((await admin("drift", "POST", { op: "unassignPrivateIp", networkInterfaceId: DEMO.secondaryEni, privateIpAddress: "172.16.0.77" })).status).toBe(200);
-    const e = (await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: TOKYO, allocationId: DEMO.freeEips[0] }))).body!.eipAddresses!.eipAddress![0]!;
+    await t.ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.77"],
+      }),
+    );
+    await t.vpc.associateEipAddress(
+      new $Vpc.AssociateEipAddressRequest({
+        regionId: TOKYO,
+        allocationId: DEMO.freeEips[0],
+        instanceId: DEMO.secondaryEni,
+        instanceType: "NetworkInterface",
+        privateIpAddress: "172.16.0.77",
+      }),
+    );
+    expect(
+      (
+        await admin("drift", "POST", {
+          op: "unassignPrivateIp",
+          networkInterfaceId: DEMO.secondaryEni,
+          privateIpAddress: "172.16.0.77",
+        })
+      ).status,
+    ).toBe(200);
+    const e = (
+      await t.vpc.describeEipAddresses(
+        new $Vpc.DescribeEipAddressesRequest({ regionId: TOKYO, allocationId: DEMO.freeEips[0] }),
+      )
+    ).body!.eipAddresses!.eipAddress![0]!;
     expect([e.status, e.instanceId]).toEqual(["Available", ""]);
     await admin("drift", "POST", { op: "unassociateEip", allocationId: DEMO.eipOnWeb1 });
-    const i = (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: TOKYO, instanceIds: JSON.stringify([DEMO.web1]) }))).body!.instances!.instance![0]!;
+    const i = (
+      await t.ecs.describeInstances(
+        new $Ecs.DescribeInstancesRequest({ regionId: TOKYO, instanceIds: JSON.stringify([DEMO.web1]) }),
+      )
+    ).body!.instances!.instance![0]!;
     expect(i.eipAddress!.allocationId).toBe("");
     expect((await admin("drift", "POST", { op: "detachEni", networkInterfaceId: "eni-nope" })).status).toBe(404);
   });
@@ -62,7 +118,13 @@ describe("admin endpoints", () => {
   it("latencies: GET/PUT change how long a transition takes; settle completes it", async () => {
     await admin("latencies", "PUT", { eniAttach: 60_000 });
     expect((await admin("latencies")).json.eniAttach).toBe(60_000);
-    await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: TOKYO, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await t.ecs.attachNetworkInterface(
+      new $Ecs.AttachNetworkInterfaceRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Attaching");
     expect((await admin("settle", "POST")).json.applied).toBe(1);
     expect(await eniStatus(DEMO.secondaryEni)).toBe("InUse");
@@ -86,7 +148,13 @@ describe("faults", () => {
     const run = async () => {
       await admin("faults", "PUT", { seed: 7, errors: { DescribeRegions: { InternalError: 0.5 } } });
       const out: string[] = [];
-      for (let k = 0; k < 20; k++) out.push(await regions().then(() => "ok", (e: { code: string }) => e.code));
+      for (let k = 0; k < 20; k++)
+        out.push(
+          await regions().then(
+            () => "ok",
+            (e: { code: string }) => e.code,
+          ),
+        );
       return out.join(",");
     };
     const a = await run();
@@ -98,8 +166,20 @@ describe("faults", () => {
 
   it("stuck transitions stay stuck until settled; latency jitter delays responses", async () => {
     await admin("faults", "PUT", { stuck: { DetachNetworkInterface: 1 }, latency: { minMs: 40, maxMs: 60 } });
-    await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: TOKYO, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
-    await t.ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: TOKYO, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await t.ecs.attachNetworkInterface(
+      new $Ecs.AttachNetworkInterfaceRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
+    await t.ecs.detachNetworkInterface(
+      new $Ecs.DetachNetworkInterfaceRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
     const t0 = Date.now();
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Detaching");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
@@ -111,7 +191,14 @@ describe("faults", () => {
 
   it("a global rate limit answers Throttling.User beyond N requests/second", async () => {
     await admin("faults", "PUT", { rateLimit: 5 });
-    const results = await Promise.all(Array.from({ length: 12 }, () => regions().then(() => "ok", (e: { code: string }) => e.code)));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        regions().then(
+          () => "ok",
+          (e: { code: string }) => e.code,
+        ),
+      ),
+    );
     expect(results.filter((r) => r === "ok").length).toBeLessThanOrEqual(6);
     expect(results).toContain("Throttling.User");
   });
@@ -125,19 +212,39 @@ describe("seeds, persistence, CLI", () => {
       seedPath,
       JSON.stringify({
         regions: [{ regionId: "cn-shanghai", zones: [{ zoneId: "cn-shanghai-a" }] }],
-        vpcs: [{ regionId: "cn-shanghai", cidrBlock: "10.0.0.0/16", name: "v", vSwitches: [{ zoneId: "cn-shanghai-a", cidrBlock: "10.0.0.0/24", name: "s" }], securityGroups: [{ name: "g" }] }],
-        instances: [{ name: "box", vSwitch: "s", instanceType: "ecs.g6.xlarge", imageId: "ubuntu_22_04_x64_20G_alibase_20240710.vhd" }],
+        vpcs: [
+          {
+            regionId: "cn-shanghai",
+            cidrBlock: "10.0.0.0/16",
+            name: "v",
+            vSwitches: [{ zoneId: "cn-shanghai-a", cidrBlock: "10.0.0.0/24", name: "s" }],
+            securityGroups: [{ name: "g" }],
+          },
+        ],
+        instances: [
+          {
+            name: "box",
+            vSwitch: "s",
+            instanceType: "ecs.g6.xlarge",
+            imageId: "ubuntu_22_04_x64_20G_alibase_20240710.vhd",
+          },
+        ],
         eips: [{ regionId: "cn-shanghai", associate: { instance: "box" } }],
       }),
     );
     const { emu: e2, ecs } = await startTestEmulator({ seed: seedPath });
     try {
       const c = ecsClient({ endpoint: e2.endpoint, regionId: "cn-shanghai" });
-      const i = (await c.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: "cn-shanghai" }))).body!.instances!.instance!;
+      const i = (await c.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: "cn-shanghai" }))).body!
+        .instances!.instance!;
       expect(i).toHaveLength(1);
       expect(i[0]!.instanceId).toMatch(/^i-uf6[a-z0-9]{17}$/);
       expect(i[0]!.eipAddress!.ipAddress).toMatch(/^(203\.0\.113|198\.51\.100)\./);
-      await expectApiError(ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: TOKYO })), "InvalidRegionId.NotFound", 404);
+      await expectApiError(
+        ecs.describeZones(new $Ecs.DescribeZonesRequest({ regionId: TOKYO })),
+        "InvalidRegionId.NotFound",
+        404,
+      );
     } finally {
       await e2.close();
     }
@@ -147,11 +254,14 @@ describe("seeds, persistence, CLI", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "emu-"));
     const statePath = path.join(dir, "state.json");
     const a = await startTestEmulator({ statePath });
-    const id = (await a.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: TOKYO, name: "kept" }))).body!.allocationId!;
+    const id = (await a.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: TOKYO, name: "kept" })))
+      .body!.allocationId!;
     await a.emu.close();
     const b = await startTestEmulator({ statePath });
     try {
-      const got = await b.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: TOKYO, allocationId: id }));
+      const got = await b.vpc.describeEipAddresses(
+        new $Vpc.DescribeEipAddressesRequest({ regionId: TOKYO, allocationId: id }),
+      );
       expect(got.body!.eipAddresses!.eipAddress![0]!.name).toBe("kept");
     } finally {
       await b.emu.close();
@@ -159,10 +269,26 @@ describe("seeds, persistence, CLI", () => {
   });
 
   it("npm run emulator prints exactly 'listening on http://127.0.0.1:<port>' and serves signed calls", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", "--port", "0", "--access-key-id", "LTAIcli", "--access-key-secret", "cli-secret", "--faults", '{"seed":3}'], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "emulator/cli.ts",
+        "--port",
+        "0",
+        "--access-key-id",
+        "LTAIcli",
+        "--access-key-secret",
+        "cli-secret",
+        "--faults",
+        '{"seed":3}',
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, ".."),
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let buf = "";

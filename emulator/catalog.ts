@@ -67,11 +67,41 @@ export function instanceType(id: string): InstanceTypeSpec | undefined {
 export type ImageSpec = { imageId: string; osName: string; osNameEn: string; osType: "linux"; platform: string };
 
 export const IMAGES: ImageSpec[] = [
-  { imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osName: "Alibaba Cloud Linux  2.1903 LTS 64位", osNameEn: "Alibaba Cloud Linux  2.1903 LTS 64 bit", osType: "linux", platform: "Aliyun" },
-  { imageId: "aliyun_3_x64_20G_alibase_20240528.vhd", osName: "Alibaba Cloud Linux  3.2104 LTS 64位", osNameEn: "Alibaba Cloud Linux  3.2104 LTS 64 bit", osType: "linux", platform: "Aliyun" },
-  { imageId: "centos_7_9_x64_20G_alibase_20240628.vhd", osName: "CentOS  7.9 64位", osNameEn: "CentOS  7.9 64 bit", osType: "linux", platform: "CentOS" },
-  { imageId: "ubuntu_22_04_x64_20G_alibase_20240710.vhd", osName: "Ubuntu  22.04 64位", osNameEn: "Ubuntu  22.04 64 bit", osType: "linux", platform: "Ubuntu" },
-  { imageId: "debian_12_6_x64_20G_alibase_20240717.vhd", osName: "Debian  12.6 64位", osNameEn: "Debian  12.6 64 bit", osType: "linux", platform: "Debian" },
+  {
+    imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+    osName: "Alibaba Cloud Linux  2.1903 LTS 64位",
+    osNameEn: "Alibaba Cloud Linux  2.1903 LTS 64 bit",
+    osType: "linux",
+    platform: "Aliyun",
+  },
+  {
+    imageId: "aliyun_3_x64_20G_alibase_20240528.vhd",
+    osName: "Alibaba Cloud Linux  3.2104 LTS 64位",
+    osNameEn: "Alibaba Cloud Linux  3.2104 LTS 64 bit",
+    osType: "linux",
+    platform: "Aliyun",
+  },
+  {
+    imageId: "centos_7_9_x64_20G_alibase_20240628.vhd",
+    osName: "CentOS  7.9 64位",
+    osNameEn: "CentOS  7.9 64 bit",
+    osType: "linux",
+    platform: "CentOS",
+  },
+  {
+    imageId: "ubuntu_22_04_x64_20G_alibase_20240710.vhd",
+    osName: "Ubuntu  22.04 64位",
+    osNameEn: "Ubuntu  22.04 64 bit",
+    osType: "linux",
+    platform: "Ubuntu",
+  },
+  {
+    imageId: "debian_12_6_x64_20G_alibase_20240717.vhd",
+    osName: "Debian  12.6 64位",
+    osNameEn: "Debian  12.6 64 bit",
+    osType: "linux",
+    platform: "Debian",
+  },
 ];
 
 export function image(id: string): ImageSpec | undefined {

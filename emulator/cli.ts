@@ -49,8 +49,10 @@ function latencies(v: string | undefined): Partial<Latencies> | undefined {
   }
 }
 
-if (!!values["access-key-id"] !== !!values["access-key-secret"]) usageError("--access-key-id and --access-key-secret go together");
-if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) usageError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
+if (!!values["access-key-id"] !== !!values["access-key-secret"])
+  usageError("--access-key-id and --access-key-secret go together");
+if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535)
+  usageError(`--port must be a number from 0 to 65535 (0 picks a free port), not "${values.port}"`);
 
 // Lab mode is best effort on the command line: say clearly why it is off and carry on.
 let lab = values.lab;
@@ -71,13 +73,18 @@ const emu = await startEmulator({
   statePath: values.state,
   faults: values.faults,
   latencies: latencies(values.latencies),
-  credentials: values["access-key-id"] ? [{ accessKeyId: values["access-key-id"], accessKeySecret: values["access-key-secret"]! }] : [],
+  credentials: values["access-key-id"]
+    ? [{ accessKeyId: values["access-key-id"], accessKeySecret: values["access-key-secret"]! }]
+    : [],
   demoCredentials: !values["no-demo-credentials"],
 }).catch((e: unknown) => {
   console.error(`emulator: cannot start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });
-if (emu.lab) console.log(`lab mode: on (instances are network namespaces ${emu.lab.prefix}-*; what-is-my-IP service at ${emu.lab.echoUrl})`);
+if (emu.lab)
+  console.log(
+    `lab mode: on (instances are network namespaces ${emu.lab.prefix}-*; what-is-my-IP service at ${emu.lab.echoUrl})`,
+  );
 console.log(`listening on ${emu.url}`);
 
 let closing = false;

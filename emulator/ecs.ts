@@ -13,12 +13,14 @@ const wrap = <K extends string>(key: K, arr: unknown[]) => ({ [key]: arr }) as R
 // ---------- lookups with the real not-found codes ----------
 function eniById(e: Engine, id: string, regionId?: string): EniRec {
   const eni = e.world.enis[id];
-  if (!eni || (regionId && eni.regionId !== regionId)) throw err(404, "InvalidEniId.NotFound", `The specified ENI "${id}" does not exist.`);
+  if (!eni || (regionId && eni.regionId !== regionId))
+    throw err(404, "InvalidEniId.NotFound", `The specified ENI "${id}" does not exist.`);
   return eni;
 }
 function instanceById(e: Engine, id: string, code = "InvalidInstanceId.NotFound", regionId?: string): InstanceRec {
   const i = e.world.instances[id];
-  if (!i || (regionId && i.regionId !== regionId)) throw err(404, code, `The specified instance "${id}" does not exist.`);
+  if (!i || (regionId && i.regionId !== regionId))
+    throw err(404, code, `The specified instance "${id}" does not exist.`);
   return i;
 }
 function checkRepeated(ips: string[]) {
@@ -39,7 +41,11 @@ function ipLimitFor(e: Engine, eni: EniRec): number {
 }
 
 // ---------- views ----------
-const ecsTags = (tags: TagRec[] | undefined) => wrap("Tag", (tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })));
+const ecsTags = (tags: TagRec[] | undefined) =>
+  wrap(
+    "Tag",
+    (tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })),
+  );
 function publicIpOf(e: Engine, eni: EniRec, ip: string) {
   const eip = e.eipsOnEni(eni).find((x) => x.binding!.privateIpAddress === ip);
   return eip ? { PublicIpAddress: eip.ipAddress, AllocationId: eip.allocationId } : {};
@@ -70,7 +76,12 @@ export function eniView(e: Engine, eni: EniRec): Body {
     AssociatedPublicIp: publicIpOf(e, eni, eni.primaryIp),
     PrivateIpSets: wrap(
       "PrivateIpSet",
-      ips.map((ip, i) => ({ PrivateIpAddress: ip, Primary: i === 0, PrivateDnsName: "", AssociatedPublicIp: publicIpOf(e, eni, ip) })),
+      ips.map((ip, i) => ({
+        PrivateIpAddress: ip,
+        Primary: i === 0,
+        PrivateDnsName: "",
+        AssociatedPublicIp: publicIpOf(e, eni, ip),
+      })),
     ),
     SecurityGroupIds: wrap("SecurityGroupId", [...eni.securityGroupIds]),
     Ipv6Sets: wrap("Ipv6Set", []),
@@ -85,7 +96,9 @@ function instanceView(e: Engine, i: InstanceRec): Body {
   const spec = instanceType(i.instanceType)!;
   const img = image(i.imageId);
   const primary = e.world.enis[i.primaryEniId];
-  const eip = Object.values(e.world.eips).find((x) => x.binding?.instanceType === "EcsInstance" && x.binding.instanceId === i.instanceId);
+  const eip = Object.values(e.world.eips).find(
+    (x) => x.binding?.instanceType === "EcsInstance" && x.binding.instanceId === i.instanceId,
+  );
   const enis = Object.values(e.world.enis)
     .filter((x) => x.instanceId === i.instanceId && (x.status === "InUse" || x.type === "Primary"))
     .sort((a, b) => a.deviceIndex - b.deviceIndex);
@@ -123,12 +136,23 @@ function instanceView(e: Engine, i: InstanceRec): Body {
     DeviceAvailable: true,
     ResourceGroupId: "",
     KeyPairName: "",
-    VpcAttributes: { VpcId: i.vpcId, VSwitchId: i.vSwitchId, NatIpAddress: "", PrivateIpAddress: { IpAddress: primary ? [primary.primaryIp] : [] } },
+    VpcAttributes: {
+      VpcId: i.vpcId,
+      VSwitchId: i.vSwitchId,
+      NatIpAddress: "",
+      PrivateIpAddress: { IpAddress: primary ? [primary.primaryIp] : [] },
+    },
     PublicIpAddress: { IpAddress: [] },
     InnerIpAddress: { IpAddress: [] },
     RdmaIpAddress: { IpAddress: [] },
     EipAddress: eip
-      ? { AllocationId: eip.allocationId, IpAddress: eip.ipAddress, Bandwidth: Number(eip.bandwidth), InternetChargeType: eip.internetChargeType, IsSupportUnassociate: true }
+      ? {
+          AllocationId: eip.allocationId,
+          IpAddress: eip.ipAddress,
+          Bandwidth: Number(eip.bandwidth),
+          InternetChargeType: eip.internetChargeType,
+          IsSupportUnassociate: true,
+        }
       : { AllocationId: "", IpAddress: "", Bandwidth: 0, InternetChargeType: "", IsSupportUnassociate: false },
     SecurityGroupIds: wrap("SecurityGroupId", [...i.securityGroupIds]),
     NetworkInterfaces: wrap(
@@ -138,7 +162,14 @@ function instanceView(e: Engine, i: InstanceRec): Body {
         Type: n.type,
         MacAddress: n.macAddress,
         PrimaryIpAddress: n.primaryIp,
-        PrivateIpSets: wrap("PrivateIpSet", [n.primaryIp, ...n.secondaryIps].map((ip, k) => ({ PrivateIpAddress: ip, Primary: k === 0, PrivateDnsName: "" }))),
+        PrivateIpSets: wrap(
+          "PrivateIpSet",
+          [n.primaryIp, ...n.secondaryIps].map((ip, k) => ({
+            PrivateIpAddress: ip,
+            Primary: k === 0,
+            PrivateDnsName: "",
+          })),
+        ),
         Ipv6Sets: wrap("Ipv6Set", []),
         Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
         Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
@@ -239,7 +270,12 @@ export const ecsActions: Record<string, Handler> = {
     return {
       Regions: wrap(
         "Region",
-        e.world.regions.map((r) => ({ RegionId: r.regionId, LocalName: localNameFor(p, r), RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`, Status: "available" })),
+        e.world.regions.map((r) => ({
+          RegionId: r.regionId,
+          LocalName: localNameFor(p, r),
+          RegionEndpoint: `ecs.${r.regionId}.aliyuncs.com`,
+          Status: "available",
+        })),
       ),
     };
   },
@@ -265,7 +301,9 @@ export const ecsActions: Record<string, Handler> = {
               {
                 IoOptimized: true,
                 InstanceTypes: { supportedInstanceType: types },
-                InstanceTypeFamilies: { supportedInstanceTypeFamily: [...new Set(INSTANCE_TYPES.map((t) => t.family))] },
+                InstanceTypeFamilies: {
+                  supportedInstanceTypeFamily: [...new Set(INSTANCE_TYPES.map((t) => t.family))],
+                },
                 InstanceGenerations: { supportedInstanceGeneration: ["ecs-5", "ecs-6"] },
                 NetworkTypes: { supportedNetworkCategory: ["vpc"] },
                 SystemDiskCategories: { supportedSystemDiskCategory: ["cloud_essd", "cloud_efficiency"] },
@@ -280,18 +318,29 @@ export const ecsActions: Record<string, Handler> = {
 
   DescribeInstanceTypes(_e, p) {
     const ids = p.list("InstanceTypes");
-    const families = [...p.list("InstanceTypeFamilies"), ...(p.str("InstanceTypeFamily") ? [p.str("InstanceTypeFamily")!] : [])];
+    const families = [
+      ...p.list("InstanceTypeFamilies"),
+      ...(p.str("InstanceTypeFamily") ? [p.str("InstanceTypeFamily")!] : []),
+    ];
     const minEni = p.int("MinimumEniQuantity") ?? 0;
     const minIps = p.int("MinimumEniPrivateIpAddressQuantity") ?? 0;
     const level = p.str("InstanceFamilyLevel");
     const pager = pageByToken(p, { max: 100, floor: 1 });
     const list = INSTANCE_TYPES.filter(
-      (t) => (!ids.length || ids.includes(t.id)) && (!families.length || families.includes(t.family)) && t.eniQuantity >= minEni && t.eniPrivateIpAddressQuantity >= minIps && (!level || t.level === level),
+      (t) =>
+        (!ids.length || ids.includes(t.id)) &&
+        (!families.length || families.includes(t.family)) &&
+        t.eniQuantity >= minEni &&
+        t.eniPrivateIpAddressQuantity >= minIps &&
+        (!level || t.level === level),
     );
     const page = pager(list);
     const maxGiven = p.has("MaxResults") || p.has("NextToken");
     const items = maxGiven ? page.items : list.slice(0, 100);
-    return { NextToken: maxGiven ? page.extra.NextToken : "", InstanceTypes: wrap("InstanceType", items.map(typeView)) };
+    return {
+      NextToken: maxGiven ? page.extra.NextToken : "",
+      InstanceTypes: wrap("InstanceType", items.map(typeView)),
+    };
   },
 
   DescribeInstances(e, p) {
@@ -302,7 +351,16 @@ export const ecsActions: Record<string, Handler> = {
     const eipIps = p.jsonList("EipAddresses");
     const status = p.oneOf("Status", ALL_STATUSES);
     const name = p.str("InstanceName");
-    const nameRe = name ? new RegExp("^" + name.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$") : null;
+    const nameRe = name
+      ? new RegExp(
+          "^" +
+            name
+              .split("*")
+              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+              .join(".*") +
+            "$",
+        )
+      : null;
     const tagged = tagFilter(p);
     const created = creationFilter(p);
     const pager = pageByToken(p, { max: 100, floor: 10, pageSizeMax: 100, capAtMax: true });
@@ -324,11 +382,22 @@ export const ecsActions: Record<string, Handler> = {
         tagged(i.tags),
     );
     if (privateIps) list = list.filter((i) => privateIps.includes(e.world.enis[i.primaryEniId]?.primaryIp ?? ""));
-    if (eipIps) list = list.filter((i) => Object.values(e.world.eips).some((x) => eipIps.includes(x.ipAddress) && x.binding?.instanceId === i.instanceId));
-    list.sort((a, b) => (a.creationTime < b.creationTime ? 1 : a.creationTime > b.creationTime ? -1 : a.instanceId < b.instanceId ? -1 : 1));
+    if (eipIps)
+      list = list.filter((i) =>
+        Object.values(e.world.eips).some((x) => eipIps.includes(x.ipAddress) && x.binding?.instanceId === i.instanceId),
+      );
+    list.sort((a, b) =>
+      a.creationTime < b.creationTime ? 1 : a.creationTime > b.creationTime ? -1 : a.instanceId < b.instanceId ? -1 : 1,
+    );
     const page = pager(list);
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
-    return { ...page.extra, Instances: wrap("Instance", page.items.map((i) => instanceView(e, i))) };
+    return {
+      ...page.extra,
+      Instances: wrap(
+        "Instance",
+        page.items.map((i) => instanceView(e, i)),
+      ),
+    };
   },
 
   DescribeInstanceStatus(e, p) {
@@ -336,9 +405,17 @@ export const ecsActions: Record<string, Handler> = {
     const ids = p.list("InstanceId");
     const zone = p.str("ZoneId");
     const pager = pageByNumber(p, 50);
-    const list = Object.values(e.world.instances).filter((i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)) && (!zone || i.zoneId === zone));
+    const list = Object.values(e.world.instances).filter(
+      (i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)) && (!zone || i.zoneId === zone),
+    );
     const page = pager(list);
-    return { ...page.extra, InstanceStatuses: wrap("InstanceStatus", page.items.map((i) => ({ InstanceId: i.instanceId, Status: i.status }))) };
+    return {
+      ...page.extra,
+      InstanceStatuses: wrap(
+        "InstanceStatus",
+        page.items.map((i) => ({ InstanceId: i.instanceId, Status: i.status })),
+      ),
+    };
   },
 
   RunInstances(e, p) {
@@ -356,22 +433,37 @@ export const ecsActions: Record<string, Handler> = {
     const stored = e.tokenLookup("ecs", "RunInstances", p);
     if (stored) return stored;
     const spec = instanceType(typeId);
-    if (!spec) throw err(400, "InvalidInstanceType.ValueNotSupported", `The specified InstanceType "${typeId}" does not exist or is not sold in this zone.`);
-    if (!image(imageId)) throw err(404, "InvalidImageId.NotFound", `The specified ImageId "${imageId}" does not exist.`);
+    if (!spec)
+      throw err(
+        400,
+        "InvalidInstanceType.ValueNotSupported",
+        `The specified InstanceType "${typeId}" does not exist or is not sold in this zone.`,
+      );
+    if (!image(imageId))
+      throw err(404, "InvalidImageId.NotFound", `The specified ImageId "${imageId}" does not exist.`);
     const vsw = e.world.vswitches[vswId];
-    if (!vsw || vsw.regionId !== regionId) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
+    if (!vsw || vsw.regionId !== regionId)
+      throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
     const zone = p.str("ZoneId");
-    if (zone && zone !== vsw.zoneId) throw err(403, "InvalidVSwitchId.ZoneMismatch", "The specified vSwitch is not in the specified zone.");
+    if (zone && zone !== vsw.zoneId)
+      throw err(403, "InvalidVSwitchId.ZoneMismatch", "The specified vSwitch is not in the specified zone.");
     for (const id of sgIds) {
       const sg = e.world.securityGroups[id];
-      if (!sg || sg.regionId !== regionId) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
-      if (sg.vpcId !== vsw.vpcId) throw err(403, "InvalidSecurityGroup.NotInSameVpc", "The security group and the vSwitch are not in the same VPC.");
+      if (!sg || sg.regionId !== regionId)
+        throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
+      if (sg.vpcId !== vsw.vpcId)
+        throw err(
+          403,
+          "InvalidSecurityGroup.NotInSameVpc",
+          "The security group and the vSwitch are not in the same VPC.",
+        );
     }
     if (ip) {
       const problem = e.checkIp(vswId, ip, { status: 400, code: "InvalidPrivateIpAddress.Duplicated" });
       if (problem) throw problem;
     }
-    if (e.availableIpCount(vswId) < amount) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
+    if (e.availableIpCount(vswId) < amount)
+      throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const now = isoNow(e.now());
     const name = p.str("InstanceName");
@@ -417,7 +509,12 @@ export const ecsActions: Record<string, Handler> = {
     const id = p.req("InstanceId");
     const dryRun = p.bool("DryRun");
     const i = instanceById(e, id);
-    if (i.status !== "Stopped") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
+    if (i.status !== "Stopped")
+      throw err(
+        403,
+        "IncorrectInstanceStatus",
+        `The current status of the resource does not support this operation (instance is ${i.status}).`,
+      );
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Starting";
     e.schedule("instance.started", i.instanceId, e.latencies.instanceStart);
@@ -430,7 +527,12 @@ export const ecsActions: Record<string, Handler> = {
     const force = p.bool("ForceStop") ?? false;
     const dryRun = p.bool("DryRun");
     const i = instanceById(e, id);
-    if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
+    if (i.status !== "Running")
+      throw err(
+        403,
+        "IncorrectInstanceStatus",
+        `The current status of the resource does not support this operation (instance is ${i.status}).`,
+      );
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Stopping";
     i.stoppedMode = mode;
@@ -444,7 +546,12 @@ export const ecsActions: Record<string, Handler> = {
     p.bool("ForceStop"); // checked for a true/false value; a forced reboot takes as long here
     const dryRun = p.bool("DryRun");
     const i = instanceById(e, id);
-    if (i.status !== "Running") throw err(403, "IncorrectInstanceStatus", `The current status of the resource does not support this operation (instance is ${i.status}).`);
+    if (i.status !== "Running")
+      throw err(
+        403,
+        "IncorrectInstanceStatus",
+        `The current status of the resource does not support this operation (instance is ${i.status}).`,
+      );
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     i.status = "Starting";
     e.schedule("instance.started", i.instanceId, e.latencies.instanceStart);
@@ -457,11 +564,21 @@ export const ecsActions: Record<string, Handler> = {
     const dryRun = p.bool("DryRun");
     const i = instanceById(e, id);
     if (i.status === "Pending" || i.status === "Starting" || i.status === "Stopping")
-      throw err(403, "IncorrectInstanceStatus.Initializing", `The instance is ${i.status}; wait until it is Running or Stopped.`);
-    if (i.status === "Running" && !force) throw err(403, "IncorrectInstanceStatus", "The instance must be Stopped before it is released (or set Force=true).");
+      throw err(
+        403,
+        "IncorrectInstanceStatus.Initializing",
+        `The instance is ${i.status}; wait until it is Running or Stopped.`,
+      );
+    if (i.status === "Running" && !force)
+      throw err(
+        403,
+        "IncorrectInstanceStatus",
+        "The instance must be Stopped before it is released (or set Force=true).",
+      );
     if (dryRun) throw err(400, "DryRunOperation", "Request validation has been passed with DryRun flag set.");
     const w = e.world;
-    for (const eip of Object.values(w.eips)) if (eip.binding?.instanceType === "EcsInstance" && eip.binding.instanceId === i.instanceId) e.unbind(eip);
+    for (const eip of Object.values(w.eips))
+      if (eip.binding?.instanceType === "EcsInstance" && eip.binding.instanceId === i.instanceId) e.unbind(eip);
     for (const eni of Object.values(w.enis)) {
       if (eni.instanceId !== i.instanceId) continue;
       e.cancelTasks(eni.networkInterfaceId);
@@ -506,7 +623,8 @@ export const ecsActions: Record<string, Handler> = {
           SecurityGroupType: "normal",
           ResourceGroupId: "",
           ServiceManaged: false,
-          EcsCount: Object.values(e.world.instances).filter((i) => i.securityGroupIds.includes(g.securityGroupId)).length,
+          EcsCount: Object.values(e.world.instances).filter((i) => i.securityGroupIds.includes(g.securityGroupId))
+            .length,
           AvailableInstanceAmount: 2000,
           Tags: wrap("Tag", []),
         })),
@@ -519,13 +637,26 @@ export const ecsActions: Record<string, Handler> = {
     const vpcId = p.req("VpcId");
     p.oneOf("SecurityGroupType", ["normal", "enterprise"] as const);
     const name = p.str("SecurityGroupName");
-    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name))) throw err(400, "InvalidSecurityGroupName.Malformed", "The security group name must be 2 to 128 characters and must not start with http:// or https://.");
+    if (name !== undefined && (name.length < 2 || name.length > 128 || /^https?:\/\//.test(name)))
+      throw err(
+        400,
+        "InvalidSecurityGroupName.Malformed",
+        "The security group name must be 2 to 128 characters and must not start with http:// or https://.",
+      );
     const vpc = e.world.vpcs[vpcId];
-    if (!vpc || vpc.regionId !== regionId) throw err(404, "InvalidVpcId.NotFound", `The specified VpcId "${vpcId}" does not exist.`);
+    if (!vpc || vpc.regionId !== regionId)
+      throw err(404, "InvalidVpcId.NotFound", `The specified VpcId "${vpcId}" does not exist.`);
     const stored = e.tokenLookup("ecs", "CreateSecurityGroup", p);
     if (stored) return stored;
     const id = e.newId("sg", regionId);
-    e.world.securityGroups[id] = { securityGroupId: id, regionId, vpcId, securityGroupName: name ?? "", description: p.str("Description") ?? "", creationTime: isoNow(e.now()) };
+    e.world.securityGroups[id] = {
+      securityGroupId: id,
+      regionId,
+      vpcId,
+      securityGroupName: name ?? "",
+      description: p.str("Description") ?? "",
+      creationTime: isoNow(e.now()),
+    };
     const body = { SecurityGroupId: id };
     e.tokenStore("ecs", "CreateSecurityGroup", p, body);
     return body;
@@ -536,15 +667,25 @@ export const ecsActions: Record<string, Handler> = {
     const vswId = p.req("VSwitchId");
     const single = p.str("SecurityGroupId");
     const multi = p.list("SecurityGroupIds");
-    if (single && multi.length) throw err(400, "InvalidParameter.Conflict", "SecurityGroupId and SecurityGroupIds.N are mutually exclusive.");
+    if (single && multi.length)
+      throw err(400, "InvalidParameter.Conflict", "SecurityGroupId and SecurityGroupIds.N are mutually exclusive.");
     const sgIds = single ? [single] : multi;
     if (!sgIds.length) throw missing("SecurityGroupId");
     if (sgIds.length > 5) throw invalid("SecurityGroupIds", "At most 5 security groups.");
     const list = p.list("PrivateIpAddress");
     const count = p.int("SecondaryPrivateIpAddressCount", { min: 1, max: 49 });
-    if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
+    if (list.length && count !== undefined)
+      throw err(
+        400,
+        "InvalidParameter.Conflict",
+        "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.",
+      );
     const name = p.str("NetworkInterfaceName");
-    if (name !== undefined && (name.length < 2 || name.length > 128 || !/^[\p{L}]/u.test(name) || /^https?:\/\//.test(name))) throw invalid("NetworkInterfaceName", "2 to 128 characters, starting with a letter.");
+    if (
+      name !== undefined &&
+      (name.length < 2 || name.length > 128 || !/^[\p{L}]/u.test(name) || /^https?:\/\//.test(name))
+    )
+      throw invalid("NetworkInterfaceName", "2 to 128 characters, starting with a letter.");
     const tags = tagsParam(p);
     const deleteOnRelease = p.bool("DeleteOnRelease") ?? false;
     // A retry with the same token returns the first result before anything it created
@@ -552,11 +693,14 @@ export const ecsActions: Record<string, Handler> = {
     const stored = e.tokenLookup("ecs", "CreateNetworkInterface", p);
     if (stored) return stored;
     const vsw = e.world.vswitches[vswId];
-    if (!vsw || vsw.regionId !== regionId) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
+    if (!vsw || vsw.regionId !== regionId)
+      throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${vswId}" does not exist.`);
     for (const id of sgIds) {
       const sg = e.world.securityGroups[id];
-      if (!sg || sg.regionId !== regionId) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
-      if (sg.vpcId !== vsw.vpcId) throw err(403, "InvalidOperation.VpcMismatch", "The security group and the vSwitch are not in the same VPC.");
+      if (!sg || sg.regionId !== regionId)
+        throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${id}" does not exist.`);
+      if (sg.vpcId !== vsw.vpcId)
+        throw err(403, "InvalidOperation.VpcMismatch", "The security group and the vSwitch are not in the same VPC.");
     }
     const primary = p.str("PrimaryIpAddress");
     const requested = [...(primary ? [primary] : []), ...list];
@@ -566,9 +710,15 @@ export const ecsActions: Record<string, Handler> = {
       if (problem) throw problem;
     }
     const total = 1 + (list.length || count || 0);
-    if (total > e.world.quotas.ipsPerAvailableEni) throw err(403, "InvalidOperation.Ipv4CountExceeded", `An ENI that is not attached can have at most ${e.world.quotas.ipsPerAvailableEni} private IPv4 addresses.`);
+    if (total > e.world.quotas.ipsPerAvailableEni)
+      throw err(
+        403,
+        "InvalidOperation.Ipv4CountExceeded",
+        `An ENI that is not attached can have at most ${e.world.quotas.ipsPerAvailableEni} private IPv4 addresses.`,
+      );
     const inRegion = Object.values(e.world.enis).filter((x) => x.regionId === regionId).length;
-    if (inRegion >= e.world.quotas.eniPerRegion) throw err(403, "MaxEniCountExceeded", "The maximum number of ENIs in this region has been reached.");
+    if (inRegion >= e.world.quotas.eniPerRegion)
+      throw err(403, "MaxEniCountExceeded", "The maximum number of ENIs in this region has been reached.");
     const primaryIp = primary ?? e.allocIps(vswId, 1, new Set(list))[0]!;
     const secondary = list.length ? list : count ? e.allocIps(vswId, count, new Set([primaryIp])) : [];
     const id = e.newId("eni", regionId);
@@ -597,7 +747,10 @@ export const ecsActions: Record<string, Handler> = {
       ServiceManaged: false,
       SourceDestCheck: false,
       SecurityGroupIds: v.SecurityGroupIds,
-      PrivateIpSets: wrap("PrivateIpSet", [primaryIp, ...secondary].map((ip, k) => ({ PrivateIpAddress: ip, Primary: k === 0 }))),
+      PrivateIpSets: wrap(
+        "PrivateIpSet",
+        [primaryIp, ...secondary].map((ip, k) => ({ PrivateIpAddress: ip, Primary: k === 0 })),
+      ),
       Ipv6Sets: wrap("Ipv6Set", []),
       Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
       Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
@@ -611,10 +764,19 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const eni = eniById(e, p.req("NetworkInterfaceId"), regionId);
     if (eni.type === "Primary") throw err(403, "InvalidOperation.InvalidEniType", "A primary ENI cannot be deleted.");
-    if (eni.status !== "Available") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; only an Available ENI can be deleted.`);
+    if (eni.status !== "Available")
+      throw err(
+        400,
+        "InvalidOperation.InvalidEniState",
+        `The ENI is ${eni.status}; only an Available ENI can be deleted.`,
+      );
     const eips = e.eipsOnEni(eni);
     if (eips.length && e.world.policies.deleteEniWithEip === "reject")
-      throw err(400, "InvalidOperation.InvalidEniState", `The ENI still has EIPs associated (${eips.map((x) => x.allocationId).join(", ")}); unassociate them first.`);
+      throw err(
+        400,
+        "InvalidOperation.InvalidEniState",
+        `The ENI still has EIPs associated (${eips.map((x) => x.allocationId).join(", ")}); unassociate them first.`,
+      );
     eni.status = "Deleting";
     e.schedule("eni.deleted", eni.networkInterfaceId, e.latencies.eniDelete);
     return {};
@@ -630,8 +792,14 @@ export const ecsActions: Record<string, Handler> = {
     const f = (k: string) => p.str(k);
     const tagged = tagFilter(p);
     const pager = pageByToken(p, { max: 500, floor: 10, pageSizeMax: 100, capAtMax: true });
-    if (f("VSwitchId") && !e.world.vswitches[f("VSwitchId")!]) throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${f("VSwitchId")}" does not exist.`);
-    if (f("SecurityGroupId") && !e.world.securityGroups[f("SecurityGroupId")!]) throw err(404, "InvalidSecurityGroupId.NotFound", `The specified SecurityGroupId "${f("SecurityGroupId")}" does not exist.`);
+    if (f("VSwitchId") && !e.world.vswitches[f("VSwitchId")!])
+      throw err(404, "InvalidVSwitchId.NotFound", `The specified VSwitchId "${f("VSwitchId")}" does not exist.`);
+    if (f("SecurityGroupId") && !e.world.securityGroups[f("SecurityGroupId")!])
+      throw err(
+        404,
+        "InvalidSecurityGroupId.NotFound",
+        `The specified SecurityGroupId "${f("SecurityGroupId")}" does not exist.`,
+      );
     const list = Object.values(e.world.enis).filter(
       (n) =>
         n.regionId === regionId &&
@@ -647,9 +815,23 @@ export const ecsActions: Record<string, Handler> = {
         (!status || n.status === status) &&
         tagged(n.tags),
     );
-    list.sort((a, b) => (a.creationTime < b.creationTime ? -1 : a.creationTime > b.creationTime ? 1 : a.networkInterfaceId < b.networkInterfaceId ? -1 : 1));
+    list.sort((a, b) =>
+      a.creationTime < b.creationTime
+        ? -1
+        : a.creationTime > b.creationTime
+          ? 1
+          : a.networkInterfaceId < b.networkInterfaceId
+            ? -1
+            : 1,
+    );
     const page = pager(list);
-    return { ...page.extra, NetworkInterfaceSets: wrap("NetworkInterfaceSet", page.items.map((n) => eniView(e, n))) };
+    return {
+      ...page.extra,
+      NetworkInterfaceSets: wrap(
+        "NetworkInterfaceSet",
+        page.items.map((n) => eniView(e, n)),
+      ),
+    };
   },
 
   DescribeNetworkInterfaceAttribute(e, p) {
@@ -670,17 +852,42 @@ export const ecsActions: Record<string, Handler> = {
     const eni = eniById(e, eniId, regionId);
     const inst = instanceById(e, instId, "InvalidEcsId.NotFound", regionId);
     if (eni.type === "Primary") throw err(403, "InvalidOperation.InvalidEniType", "A primary ENI cannot be attached.");
-    if (eni.status !== "Available") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; only an Available ENI can be attached.`);
+    if (eni.status !== "Available")
+      throw err(
+        400,
+        "InvalidOperation.InvalidEniState",
+        `The ENI is ${eni.status}; only an Available ENI can be attached.`,
+      );
     const spec = instanceType(inst.instanceType)!;
-    if (inst.status !== "Running" && inst.status !== "Stopped") throw err(400, "InvalidOperation.InvalidEcsState", `The instance is ${inst.status}; it must be Running or Stopped.`);
+    if (inst.status !== "Running" && inst.status !== "Stopped")
+      throw err(
+        400,
+        "InvalidOperation.InvalidEcsState",
+        `The instance is ${inst.status}; it must be Running or Stopped.`,
+      );
     if (spec.attachRequiresStopped && inst.status !== "Stopped")
-      throw err(400, "InvalidOperation.InvalidEcsState", `Instance type ${spec.id} supports attaching ENIs only while the instance is Stopped.`);
-    if (eni.vpcId !== inst.vpcId) throw err(403, "InvalidOperation.VpcMismatch", "The ENI and the instance are not in the same VPC.");
-    if (eni.zoneId !== inst.zoneId) throw err(403, "InvalidOperation.AvailabilityZoneMismatch", "The ENI and the instance are not in the same zone.");
+      throw err(
+        400,
+        "InvalidOperation.InvalidEcsState",
+        `Instance type ${spec.id} supports attaching ENIs only while the instance is Stopped.`,
+      );
+    if (eni.vpcId !== inst.vpcId)
+      throw err(403, "InvalidOperation.VpcMismatch", "The ENI and the instance are not in the same VPC.");
+    if (eni.zoneId !== inst.zoneId)
+      throw err(403, "InvalidOperation.AvailabilityZoneMismatch", "The ENI and the instance are not in the same zone.");
     const attached = Object.values(e.world.enis).filter((x) => x.instanceId === inst.instanceId).length;
-    if (attached >= spec.eniQuantity) throw err(403, "EniPerInstanceLimitExceeded", `Instance type ${spec.id} supports at most ${spec.eniQuantity} ENIs (including the primary ENI).`);
+    if (attached >= spec.eniQuantity)
+      throw err(
+        403,
+        "EniPerInstanceLimitExceeded",
+        `Instance type ${spec.id} supports at most ${spec.eniQuantity} ENIs (including the primary ENI).`,
+      );
     if (ipCount(eni) > spec.eniPrivateIpAddressQuantity)
-      throw err(403, "InvalidOperation.Ipv4CountExceeded", `The ENI has ${ipCount(eni)} private IPv4 addresses; ${spec.id} allows ${spec.eniPrivateIpAddressQuantity} per ENI.`);
+      throw err(
+        403,
+        "InvalidOperation.Ipv4CountExceeded",
+        `The ENI has ${ipCount(eni)} private IPv4 addresses; ${spec.id} allows ${spec.eniPrivateIpAddressQuantity} per ENI.`,
+      );
     eni.instanceId = inst.instanceId;
     eni.deviceIndex = e.nextDeviceIndex(inst.instanceId);
     eni.status = "Attaching";
@@ -694,14 +901,34 @@ export const ecsActions: Record<string, Handler> = {
     const instId = p.req("InstanceId");
     const eni = eniById(e, eniId, regionId);
     const inst = instanceById(e, instId, "InvalidEcsId.NotFound", regionId);
-    if (eni.type === "Primary") throw err(400, "InvalidOperation.DetachPrimaryEniNotAllowed", "The primary ENI of an instance cannot be detached.");
-    if (eni.instanceId !== inst.instanceId) throw err(400, "InvalidOperation.InvalidEniState", "The ENI is not attached to the specified instance.");
+    if (eni.type === "Primary")
+      throw err(
+        400,
+        "InvalidOperation.DetachPrimaryEniNotAllowed",
+        "The primary ENI of an instance cannot be detached.",
+      );
+    if (eni.instanceId !== inst.instanceId)
+      throw err(400, "InvalidOperation.InvalidEniState", "The ENI is not attached to the specified instance.");
     if (eni.status === "Detaching") return {};
-    if (eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; only an InUse ENI can be detached.`);
+    if (eni.status !== "InUse")
+      throw err(
+        400,
+        "InvalidOperation.InvalidEniState",
+        `The ENI is ${eni.status}; only an InUse ENI can be detached.`,
+      );
     const spec = instanceType(inst.instanceType)!;
-    if (inst.status !== "Running" && inst.status !== "Stopped") throw err(400, "InvalidOperation.InvalidEcsState", `The instance is ${inst.status}; it must be Running or Stopped.`);
+    if (inst.status !== "Running" && inst.status !== "Stopped")
+      throw err(
+        400,
+        "InvalidOperation.InvalidEcsState",
+        `The instance is ${inst.status}; it must be Running or Stopped.`,
+      );
     if (spec.attachRequiresStopped && inst.status !== "Stopped")
-      throw err(400, "InvalidOperation.InvalidEcsState", `Instance type ${spec.id} supports detaching ENIs only while the instance is Stopped.`);
+      throw err(
+        400,
+        "InvalidOperation.InvalidEcsState",
+        `Instance type ${spec.id} supports detaching ENIs only while the instance is Stopped.`,
+      );
     eni.status = "Detaching";
     e.schedule("eni.detached", eni.networkInterfaceId, e.latencies.eniDetach);
     return {};
@@ -712,17 +939,28 @@ export const ecsActions: Record<string, Handler> = {
     const eniId = p.req("NetworkInterfaceId");
     const list = p.list("PrivateIpAddress");
     const count = p.int("SecondaryPrivateIpAddressCount", { min: 1, max: 49 });
-    if (list.length && count !== undefined) throw err(400, "InvalidParameter.Conflict", "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.");
+    if (list.length && count !== undefined)
+      throw err(
+        400,
+        "InvalidParameter.Conflict",
+        "PrivateIpAddress.N and SecondaryPrivateIpAddressCount are mutually exclusive.",
+      );
     if (!list.length && count === undefined) throw missing("SecondaryPrivateIpAddressCount");
     if (list.length > 32) throw invalid("PrivateIpAddress", "At most 32 addresses.");
     // A retry returns the first result, whatever became of the ENI since.
     const stored = e.tokenLookup("ecs", "AssignPrivateIpAddresses", p);
     if (stored) return stored;
     const eni = eniById(e, eniId, regionId);
-    if (eni.status !== "Available" && eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
+    if (eni.status !== "Available" && eni.status !== "InUse")
+      throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
     if (eni.type === "Primary") {
       const inst = e.world.instances[eni.instanceId];
-      if (!inst || (inst.status !== "Running" && inst.status !== "Stopped")) throw err(400, "InvalidOperation.InvalidEcsState", "The instance of this primary ENI must be Running or Stopped.");
+      if (!inst || (inst.status !== "Running" && inst.status !== "Stopped"))
+        throw err(
+          400,
+          "InvalidOperation.InvalidEcsState",
+          "The instance of this primary ENI must be Running or Stopped.",
+        );
     }
     checkRepeated(list);
     for (const ip of list) {
@@ -732,11 +970,21 @@ export const ecsActions: Record<string, Handler> = {
     const n = list.length || count!;
     const limit = ipLimitFor(e, eni);
     if (ipCount(eni) + n > limit)
-      throw err(403, "InvalidOperation.Ipv4CountExceeded", `The ENI would have ${ipCount(eni) + n} private IPv4 addresses; the limit is ${limit}.`);
+      throw err(
+        403,
+        "InvalidOperation.Ipv4CountExceeded",
+        `The ENI would have ${ipCount(eni) + n} private IPv4 addresses; the limit is ${limit}.`,
+      );
     const ips = list.length ? list : e.allocIps(eni.vSwitchId, n);
     eni.secondaryIps.push(...ips);
     e.emit({ type: "action", action: "AssignPrivateIpAddresses", target: eni.networkInterfaceId, ips });
-    const body = { AssignedPrivateIpAddressesSet: { NetworkInterfaceId: eni.networkInterfaceId, PrivateIpSet: { PrivateIpAddress: ips }, Ipv4PrefixSet: { Ipv4Prefixes: [] } } };
+    const body = {
+      AssignedPrivateIpAddressesSet: {
+        NetworkInterfaceId: eni.networkInterfaceId,
+        PrivateIpSet: { PrivateIpAddress: ips },
+        Ipv4PrefixSet: { Ipv4Prefixes: [] },
+      },
+    };
     e.tokenStore("ecs", "AssignPrivateIpAddresses", p, body);
     return body;
   },
@@ -747,19 +995,36 @@ export const ecsActions: Record<string, Handler> = {
     const list = p.list("PrivateIpAddress");
     if (!list.length) throw missing("PrivateIpAddress.1");
     const eni = eniById(e, eniId, regionId);
-    if (eni.status !== "Available" && eni.status !== "InUse") throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
+    if (eni.status !== "Available" && eni.status !== "InUse")
+      throw err(400, "InvalidOperation.InvalidEniState", `The ENI is ${eni.status}; it must be Available or InUse.`);
     if (eni.type === "Primary") {
       const inst = e.world.instances[eni.instanceId];
-      if (!inst || (inst.status !== "Running" && inst.status !== "Stopped")) throw err(400, "InvalidOperation.InvalidEcsState", "The instance of this primary ENI must be Running or Stopped.");
+      if (!inst || (inst.status !== "Running" && inst.status !== "Stopped"))
+        throw err(
+          400,
+          "InvalidOperation.InvalidEcsState",
+          "The instance of this primary ENI must be Running or Stopped.",
+        );
     }
     checkRepeated(list);
     for (const ip of list) {
-      if (!eni.secondaryIps.includes(ip)) throw err(403, "InvalidIp.IpUnassigned", `The IP address ${ip} is not a secondary private IP address of this ENI.`);
+      if (!eni.secondaryIps.includes(ip))
+        throw err(
+          403,
+          "InvalidIp.IpUnassigned",
+          `The IP address ${ip} is not a secondary private IP address of this ENI.`,
+        );
     }
-    const bound = list.map((ip) => e.eipsOnEni(eni).find((x) => x.binding!.privateIpAddress === ip)).filter((x) => x !== undefined);
+    const bound = list
+      .map((ip) => e.eipsOnEni(eni).find((x) => x.binding!.privateIpAddress === ip))
+      .filter((x) => x !== undefined);
     if (bound.length) {
       if (e.world.policies.unassignIpWithEip === "reject")
-        throw err(400, "InvalidOperation.InvalidEniState", `The private IP address ${bound[0]!.binding!.privateIpAddress} is associated with EIP ${bound[0]!.allocationId}; unassociate the EIP first.`);
+        throw err(
+          400,
+          "InvalidOperation.InvalidEniState",
+          `The private IP address ${bound[0]!.binding!.privateIpAddress} is associated with EIP ${bound[0]!.allocationId}; unassociate the EIP first.`,
+        );
       for (const eip of bound) {
         e.cancelTasks(eip.allocationId);
         e.unbind(eip);
@@ -775,7 +1040,9 @@ export const ecsActions: Record<string, Handler> = {
     const names = p.list("AttributeName");
     const values: Record<string, unknown[]> = {
       "max-elastic-network-interfaces": [{ Value: String(e.world.quotas.eniPerRegion), Count: 1 }],
-      "used-elastic-network-interfaces": [{ Value: String(Object.values(e.world.enis).filter((x) => x.regionId === regionId).length), Count: 1 }],
+      "used-elastic-network-interfaces": [
+        { Value: String(Object.values(e.world.enis).filter((x) => x.regionId === regionId).length), Count: 1 },
+      ],
       "max-security-groups": [{ Value: "100", Count: 1 }],
       "instance-network-type": [{ Value: "vpc", Count: 1 }],
       "max-postpaid-instance-vcpu-count": [{ Value: "500", Count: 1 }],
@@ -794,7 +1061,9 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const ids = p.list("InstanceId");
     const pager = pageByToken(p, { max: 50, floor: 1 });
-    const list = Object.values(e.world.instances).filter((i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)));
+    const list = Object.values(e.world.instances).filter(
+      (i) => i.regionId === regionId && (!ids.length || ids.includes(i.instanceId)),
+    );
     const page = pager(list);
     const online = (i: InstanceRec) => !!e.runner && i.cloudAssistant && i.status === "Running";
     return {
@@ -802,7 +1071,9 @@ export const ecsActions: Record<string, Handler> = {
       InstanceCloudAssistantStatusSet: wrap(
         "InstanceCloudAssistantStatus",
         page.items.map((i) => {
-          const invs = Object.values(e.world.invocations).filter((v) => v.instances.some((x) => x.instanceId === i.instanceId));
+          const invs = Object.values(e.world.invocations).filter((v) =>
+            v.instances.some((x) => x.instanceId === i.instanceId),
+          );
           return {
             InstanceId: i.instanceId,
             CloudAssistantStatus: String(online(i)),
@@ -811,7 +1082,9 @@ export const ecsActions: Record<string, Handler> = {
             LastHeartbeatTime: online(i) ? isoNow(e.now()) : "",
             LastInvokedTime: invs.at(-1)?.creationTime ?? "",
             InvocationCount: invs.length,
-            ActiveTaskCount: invs.filter((v) => Engine.aggregateStatus(v) === "Running" || Engine.aggregateStatus(v) === "Pending").length,
+            ActiveTaskCount: invs.filter(
+              (v) => Engine.aggregateStatus(v) === "Running" || Engine.aggregateStatus(v) === "Pending",
+            ).length,
             SupportSessionManager: false,
           };
         }),
@@ -823,10 +1096,12 @@ export const ecsActions: Record<string, Handler> = {
     const regionId = e.regionParam(p)!;
     const type = p.req("Type");
     const content = p.req("CommandContent");
-    if (!["RunShellScript", "RunBatScript", "RunPowerShellScript"].includes(type)) throw err(403, "InvalidCmdType.NotFound", `The command type "${type}" does not exist.`);
+    if (!["RunShellScript", "RunBatScript", "RunPowerShellScript"].includes(type))
+      throw err(403, "InvalidCmdType.NotFound", `The command type "${type}" does not exist.`);
     const encoding = (p.str("ContentEncoding") ?? "PlainText").toLowerCase() === "base64" ? "Base64" : "PlainText";
     const script = encoding === "Base64" ? Buffer.from(content, "base64").toString("utf8") : content;
-    if (Buffer.byteLength(encoding === "Base64" ? content : Buffer.from(content).toString("base64")) > 24 * 1024) throw err(403, "CmdContent.ExceedLimit", "The command content exceeds 24 KB after Base64 encoding.");
+    if (Buffer.byteLength(encoding === "Base64" ? content : Buffer.from(content).toString("base64")) > 24 * 1024)
+      throw err(403, "CmdContent.ExceedLimit", "The command content exceeds 24 KB after Base64 encoding.");
     const ids = p.list("InstanceId");
     if (!ids.length) throw missing("InstanceId");
     if (ids.length > 100) throw err(403, "InstanceIds.ExceedLimit", "At most 100 instances per invocation.");
@@ -840,10 +1115,16 @@ export const ecsActions: Record<string, Handler> = {
     if (stored) return stored;
     for (const id of ids) {
       const inst = e.world.instances[id];
-      if (!inst || inst.regionId !== regionId) throw err(404, "InvalidInstance.NotFound", `The specified instance "${id}" does not exist.`);
-      if (inst.status !== "Running") throw err(403, "InvalidInstance.NotMatch", `The instance ${id} is not Running (it is ${inst.status}).`);
+      if (!inst || inst.regionId !== regionId)
+        throw err(404, "InvalidInstance.NotFound", `The specified instance "${id}" does not exist.`);
+      if (inst.status !== "Running")
+        throw err(403, "InvalidInstance.NotMatch", `The instance ${id} is not Running (it is ${inst.status}).`);
       if (!e.runner || !inst.cloudAssistant)
-        throw err(403, "InvalidInstance.NotMatch", `The Cloud Assistant agent on instance ${id} is not running or not installed (DescribeCloudAssistantStatus reports CloudAssistantStatus=false).`);
+        throw err(
+          403,
+          "InvalidInstance.NotMatch",
+          `The Cloud Assistant agent on instance ${id} is not running or not installed (DescribeCloudAssistantStatus reports CloudAssistantStatus=false).`,
+        );
     }
     const now = isoNow(e.now());
     const invokeId = `t-${regionId.startsWith("cn-") ? "hz" : "tk"}${e.hex(18)}`;
@@ -861,7 +1142,17 @@ export const ecsActions: Record<string, Handler> = {
       workingDir: p.str("WorkingDir") ?? "/root",
       parameters: p.str("Parameters") ?? "{}",
       creationTime: now,
-      instances: ids.map((id) => ({ instanceId: id, status: "Pending", exitCode: null, output: "", errorCode: "", errorInfo: "", creationTime: now, startTime: "", finishTime: "" })),
+      instances: ids.map((id) => ({
+        instanceId: id,
+        status: "Pending",
+        exitCode: null,
+        output: "",
+        errorCode: "",
+        errorInfo: "",
+        creationTime: now,
+        startTime: "",
+        finishTime: "",
+      })),
     };
     e.schedule("invocation.delivered", invokeId, e.latencies.commandDelivery);
     const body = { CommandId: commandId, InvokeId: invokeId };
@@ -888,7 +1179,13 @@ export const ecsActions: Record<string, Handler> = {
       )
       .reverse();
     const page = pager(list);
-    return { ...page.extra, Invocations: wrap("Invocation", page.items.map((v) => invocationView(e, v, base64, includeOutput))) };
+    return {
+      ...page.extra,
+      Invocations: wrap(
+        "Invocation",
+        page.items.map((v) => invocationView(e, v, base64, includeOutput)),
+      ),
+    };
   },
 
   DescribeInvocationResults(e, p) {
@@ -898,10 +1195,23 @@ export const ecsActions: Record<string, Handler> = {
     const pager = pageByToken(p, { max: 50, floor: 1, pageSizeMax: 50 });
     const f = (k: string) => p.str(k);
     const rows = Object.values(e.world.invocations)
-      .filter((v) => v.regionId === regionId && (!f("InvokeId") || v.invokeId === f("InvokeId")) && (!f("CommandId") || v.commandId === f("CommandId")))
-      .flatMap((v) => v.instances.filter((x) => !f("InstanceId") || x.instanceId === f("InstanceId")).map((x) => ({ v, x })));
+      .filter(
+        (v) =>
+          v.regionId === regionId &&
+          (!f("InvokeId") || v.invokeId === f("InvokeId")) &&
+          (!f("CommandId") || v.commandId === f("CommandId")),
+      )
+      .flatMap((v) =>
+        v.instances.filter((x) => !f("InstanceId") || x.instanceId === f("InstanceId")).map((x) => ({ v, x })),
+      );
     const rs = f("InvokeRecordStatus");
-    const filtered = rs ? rows.filter(({ x }) => (rs === "Finished" ? ["Success", "Failed", "Invalid", "Aborted", "Error", "Timeout"].includes(x.status) : x.status === rs)) : rows;
+    const filtered = rs
+      ? rows.filter(({ x }) =>
+          rs === "Finished"
+            ? ["Success", "Failed", "Invalid", "Aborted", "Error", "Timeout"].includes(x.status)
+            : x.status === rs,
+        )
+      : rows;
     const page = pager(filtered);
     return {
       Invocation: {

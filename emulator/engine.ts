@@ -36,7 +36,9 @@ export const DEMO_LATENCIES: Latencies = {
   commandDelivery: 500,
 };
 
-export const ZERO_LATENCIES: Latencies = Object.fromEntries(Object.keys(DEMO_LATENCIES).map((k) => [k, 0])) as Latencies;
+export const ZERO_LATENCIES: Latencies = Object.fromEntries(
+  Object.keys(DEMO_LATENCIES).map((k) => [k, 0]),
+) as Latencies;
 
 /**
  * Extension point for a later "lab mode": something that really executes a Cloud
@@ -65,7 +67,12 @@ export type Body = Record<string, unknown>;
  */
 export type TransitionEvent =
   | { type: "task"; kind: TaskKind; target: string }
-  | { type: "action"; action: "AssignPrivateIpAddresses" | "UnassignPrivateIpAddresses" | "DeleteInstance"; target: string; ips?: string[] }
+  | {
+      type: "action";
+      action: "AssignPrivateIpAddresses" | "UnassignPrivateIpAddresses" | "DeleteInstance";
+      target: string;
+      ips?: string[];
+    }
   | { type: "world"; reason: string };
 
 export interface TransitionObserver {
@@ -119,7 +126,10 @@ export class Engine {
   /** Notified of every completed transition (lab mode). */
   readonly observers = new Set<TransitionObserver>();
 
-  constructor(seed: Seed, opts: { latencies?: Partial<Latencies>; runner?: CommandRunner | null; now?: () => number; world?: World } = {}) {
+  constructor(
+    seed: Seed,
+    opts: { latencies?: Partial<Latencies>; runner?: CommandRunner | null; now?: () => number; world?: World } = {},
+  ) {
     this.seed = parseSeed(seed);
     this.latencies = { ...DEMO_LATENCIES, ...opts.latencies };
     this.runner = opts.runner ?? null;
@@ -159,7 +169,12 @@ export class Engine {
         localName: r.localName ?? r.regionId,
         localNameEn: r.localNameEn ?? r.regionId,
         localNameJa: r.localNameJa,
-        zones: r.zones.map((z) => ({ zoneId: z.zoneId, localName: z.localName ?? z.zoneId, localNameEn: z.localNameEn ?? z.zoneId, localNameJa: z.localNameJa })),
+        zones: r.zones.map((z) => ({
+          zoneId: z.zoneId,
+          localName: z.localName ?? z.zoneId,
+          localNameEn: z.localNameEn ?? z.zoneId,
+          localNameJa: z.localNameJa,
+        })),
       })),
       vpcs: {},
       vswitches: {},
@@ -196,16 +211,43 @@ export class Engine {
         if (!this.zoneOf(v.regionId, sw.zoneId)) fail(`zone ${sw.zoneId} not in ${v.regionId}`);
         if (!parseCidr(sw.cidrBlock)) fail(`bad vSwitch CIDR ${sw.cidrBlock}`);
         const id = sw.id ?? this.newId("vsw", v.regionId);
-        w.vswitches[id] = { vSwitchId: id, vpcId, regionId: v.regionId, zoneId: sw.zoneId, cidrBlock: sw.cidrBlock, vSwitchName: sw.name ?? "", description: sw.description ?? "", creationTime: created };
+        w.vswitches[id] = {
+          vSwitchId: id,
+          vpcId,
+          regionId: v.regionId,
+          zoneId: sw.zoneId,
+          cidrBlock: sw.cidrBlock,
+          vSwitchName: sw.name ?? "",
+          description: sw.description ?? "",
+          creationTime: created,
+        };
       }
       for (const sg of v.securityGroups) {
         const id = sg.id ?? this.newId("sg", v.regionId);
-        w.securityGroups[id] = { securityGroupId: id, regionId: v.regionId, vpcId, securityGroupName: sg.name ?? "", description: sg.description ?? "", creationTime: created };
+        w.securityGroups[id] = {
+          securityGroupId: id,
+          regionId: v.regionId,
+          vpcId,
+          securityGroupName: sg.name ?? "",
+          description: sg.description ?? "",
+          creationTime: created,
+        };
       }
     }
-    const findVsw = (ref: string) => w.vswitches[ref] ?? Object.values(w.vswitches).find((x) => x.vSwitchName === ref) ?? fail(`unknown vSwitch ${ref}`);
+    const findVsw = (ref: string) =>
+      w.vswitches[ref] ??
+      Object.values(w.vswitches).find((x) => x.vSwitchName === ref) ??
+      fail(`unknown vSwitch ${ref}`);
     const sgsFor = (vpcId: string, refs?: string[]) => {
-      if (refs?.length) return refs.map((r) => (w.securityGroups[r] ?? Object.values(w.securityGroups).find((g) => g.securityGroupName === r && g.vpcId === vpcId) ?? fail(`unknown security group ${r}`)).securityGroupId);
+      if (refs?.length)
+        return refs.map(
+          (r) =>
+            (
+              w.securityGroups[r] ??
+              Object.values(w.securityGroups).find((g) => g.securityGroupName === r && g.vpcId === vpcId) ??
+              fail(`unknown security group ${r}`)
+            ).securityGroupId,
+        );
       const first = Object.values(w.securityGroups).find((g) => g.vpcId === vpcId);
       return first ? [first.securityGroupId] : [];
     };
@@ -248,7 +290,10 @@ export class Engine {
         internetMaxBandwidthOut: 0,
       };
     }
-    const findInstance = (ref: string) => w.instances[ref] ?? Object.values(w.instances).find((x) => x.instanceName === ref) ?? fail(`unknown instance ${ref}`);
+    const findInstance = (ref: string) =>
+      w.instances[ref] ??
+      Object.values(w.instances).find((x) => x.instanceName === ref) ??
+      fail(`unknown instance ${ref}`);
     for (const n of s.networkInterfaces) {
       const vsw = findVsw(n.vSwitch);
       const id = n.id ?? this.newId("eni", vsw.regionId);
@@ -287,14 +332,28 @@ export class Engine {
       w.eips[id] = rec;
       if (e.associate?.instance) {
         const inst = findInstance(e.associate.instance);
-        rec.binding = { instanceType: "EcsInstance", instanceId: inst.instanceId, privateIpAddress: w.enis[inst.primaryEniId]!.primaryIp, mode: "NAT" };
+        rec.binding = {
+          instanceType: "EcsInstance",
+          instanceId: inst.instanceId,
+          privateIpAddress: w.enis[inst.primaryEniId]!.primaryIp,
+          mode: "NAT",
+        };
         rec.status = "InUse";
       } else if (e.associate?.networkInterface) {
         const ref = e.associate.networkInterface;
-        const eni = w.enis[ref] ?? Object.values(w.enis).find((x) => x.networkInterfaceName === ref) ?? fail(`unknown ENI ${ref}`);
+        const eni =
+          w.enis[ref] ??
+          Object.values(w.enis).find((x) => x.networkInterfaceName === ref) ??
+          fail(`unknown ENI ${ref}`);
         const pip = e.associate.privateIpAddress ?? eni.primaryIp;
-        if (pip !== eni.primaryIp && !eni.secondaryIps.includes(pip)) fail(`${pip} is not on ${eni.networkInterfaceId}`);
-        rec.binding = { instanceType: "NetworkInterface", instanceId: eni.networkInterfaceId, privateIpAddress: pip, mode: "NAT" };
+        if (pip !== eni.primaryIp && !eni.secondaryIps.includes(pip))
+          fail(`${pip} is not on ${eni.networkInterfaceId}`);
+        rec.binding = {
+          instanceType: "NetworkInterface",
+          instanceId: eni.networkInterfaceId,
+          privateIpAddress: pip,
+          mode: "NAT",
+        };
         rec.status = "InUse";
       }
     }
@@ -319,7 +378,8 @@ export class Engine {
    */
   regionParam(p: Params, required = true): string | undefined {
     const r = required ? p.req("RegionId") : p.str("RegionId");
-    if (r !== undefined && !this.region(r)) this.heldRegionError = err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
+    if (r !== undefined && !this.region(r))
+      this.heldRegionError = err(404, "InvalidRegionId.NotFound", `The specified RegionId "${r}" does not exist.`);
     return r;
   }
   /**
@@ -356,7 +416,15 @@ export class Engine {
   }
   private idTaken(id: string): boolean {
     const w = this.world;
-    return !!(w.vpcs[id] || w.vswitches[id] || w.securityGroups[id] || w.instances[id] || w.enis[id] || w.eips[id] || w.invocations[id]);
+    return !!(
+      w.vpcs[id] ||
+      w.vswitches[id] ||
+      w.securityGroups[id] ||
+      w.instances[id] ||
+      w.enis[id] ||
+      w.eips[id] ||
+      w.invocations[id]
+    );
   }
   random(): number {
     const v = this.rng.next();
@@ -371,7 +439,14 @@ export class Engine {
     return `00:16:3e:${b()}:${b()}:${b()}`;
   }
 
-  makeEni(id: string, vSwitchId: string, ip: string, sgs: string[], type: "Primary" | "Secondary", created: string): EniRec {
+  makeEni(
+    id: string,
+    vSwitchId: string,
+    ip: string,
+    sgs: string[],
+    type: "Primary" | "Secondary",
+    created: string,
+  ): EniRec {
     const vsw = this.world.vswitches[vSwitchId]!;
     return {
       networkInterfaceId: id,
@@ -395,7 +470,11 @@ export class Engine {
   }
 
   nextDeviceIndex(instanceId: string): number {
-    const used = new Set(Object.values(this.world.enis).filter((e) => e.instanceId === instanceId).map((e) => e.deviceIndex));
+    const used = new Set(
+      Object.values(this.world.enis)
+        .filter((e) => e.instanceId === instanceId)
+        .map((e) => e.deviceIndex),
+    );
     let i = 1;
     while (used.has(i)) i++;
     return i;
@@ -416,12 +495,27 @@ export class Engine {
     return usableCount(c) - this.usedIps(vSwitchId).size;
   }
   /** Why an explicitly requested IP cannot be used, or null. */
-  checkIp(vSwitchId: string, ip: string, duplicateCode: { status: number; code: string } = { status: 403, code: "InvalidIp.IpAssigned" }): ApiError | null {
+  checkIp(
+    vSwitchId: string,
+    ip: string,
+    duplicateCode: { status: number; code: string } = { status: 403, code: "InvalidIp.IpAssigned" },
+  ): ApiError | null {
     const c = parseCidr(this.world.vswitches[vSwitchId]!.cidrBlock)!;
     if (Number.isNaN(ipToInt(ip))) return invalid("PrivateIpAddress", `"${ip}" is not an IPv4 address.`);
-    if (!cidrContains(c, ip)) return err(403, "InvalidVSwitchId.IpInvalid", `The specified IP address ${ip} is not in the CIDR block of the vSwitch.`);
-    if (isReserved(c, ip)) return err(403, "InvalidVSwitchId.IpInvalid", `The specified IP address ${ip} is reserved by the vSwitch (the first and the last three addresses of a CIDR block are reserved).`);
-    if (this.usedIps(vSwitchId).has(ip)) return err(duplicateCode.status, duplicateCode.code, `The specified IP address ${ip} is already in use.`);
+    if (!cidrContains(c, ip))
+      return err(
+        403,
+        "InvalidVSwitchId.IpInvalid",
+        `The specified IP address ${ip} is not in the CIDR block of the vSwitch.`,
+      );
+    if (isReserved(c, ip))
+      return err(
+        403,
+        "InvalidVSwitchId.IpInvalid",
+        `The specified IP address ${ip} is reserved by the vSwitch (the first and the last three addresses of a CIDR block are reserved).`,
+      );
+    if (this.usedIps(vSwitchId).has(ip))
+      return err(duplicateCode.status, duplicateCode.code, `The specified IP address ${ip} is already in use.`);
     return null;
   }
   /** Pick `n` idle addresses (random start, linear probe — like the cloud, not sequential). */
@@ -429,14 +523,16 @@ export class Engine {
     const c = parseCidr(this.world.vswitches[vSwitchId]!.cidrBlock)!;
     const used = this.usedIps(vSwitchId);
     const usable = usableCount(c);
-    if (usable - used.size - exclude.size < n) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
+    if (usable - used.size - exclude.size < n)
+      throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
     const out: string[] = [];
     let off = Math.floor(this.random() * usable);
     for (let tries = 0; out.length < n && tries < usable; tries++, off = (off + 1) % usable) {
       const ip = intToIp(c.base + 1 + off);
       if (!used.has(ip) && !exclude.has(ip) && !out.includes(ip)) out.push(ip);
     }
-    if (out.length < n) throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
+    if (out.length < n)
+      throw err(403, "InvalidVSwitchId.IpNotEnough", "The vSwitch does not have enough idle private IP addresses.");
     return out;
   }
 
@@ -445,7 +541,8 @@ export class Engine {
     const used = new Set(Object.values(this.world.eips).map((e) => e.ipAddress));
     const pools = this.seed.eipPools.map((p) => parseCidr(p)!).filter(Boolean);
     if (requested) {
-      if (!pools.some((c) => cidrContains(c, requested))) throw err(400, "ResourceNotFound.Ip", `The IP address ${requested} is not in the public IP address pool.`);
+      if (!pools.some((c) => cidrContains(c, requested)))
+        throw err(400, "ResourceNotFound.Ip", `The IP address ${requested} is not in the public IP address pool.`);
       if (used.has(requested)) throw err(400, "Ip.Allocated", `The IP address ${requested} is already allocated.`);
       return requested;
     }
@@ -461,7 +558,10 @@ export class Engine {
     for (const e of Object.values(this.world.eips)) {
       const b = e.binding;
       if (!b || b.privateIpAddress !== ip) continue;
-      const owner = b.instanceType === "EcsInstance" ? this.world.instances[b.instanceId]?.vpcId : this.world.enis[b.instanceId]?.vpcId;
+      const owner =
+        b.instanceType === "EcsInstance"
+          ? this.world.instances[b.instanceId]?.vpcId
+          : this.world.enis[b.instanceId]?.vpcId;
       if (owner === vpcId) return e;
     }
     return undefined;
@@ -489,7 +589,9 @@ export class Engine {
     const now = this.now();
     let applied = 0;
     for (;;) {
-      const due = this.world.tasks.filter((t) => (t.dueAt !== null && t.dueAt <= now) || force).sort((a, b) => (a.dueAt ?? now) - (b.dueAt ?? now) || a.id - b.id);
+      const due = this.world.tasks
+        .filter((t) => (t.dueAt !== null && t.dueAt <= now) || force)
+        .sort((a, b) => (a.dueAt ?? now) - (b.dueAt ?? now) || a.id - b.id);
       if (!due.length) break;
       for (const t of due) {
         this.world.tasks = this.world.tasks.filter((x) => x.id !== t.id);
@@ -580,27 +682,68 @@ export class Engine {
       const inst = this.world.instances[ii.instanceId];
       ii.startTime = isoNow(this.now());
       if (!inst) {
-        Object.assign(ii, { status: "Invalid", errorCode: "InstanceReleased", errorInfo: "the instance has been released", finishTime: ii.startTime });
+        Object.assign(ii, {
+          status: "Invalid",
+          errorCode: "InstanceReleased",
+          errorInfo: "the instance has been released",
+          finishTime: ii.startTime,
+        });
         continue;
       }
       if (inst.status !== "Running") {
-        Object.assign(ii, { status: "Invalid", errorCode: "InstanceNotRunning", errorInfo: "the instance is not running", finishTime: ii.startTime });
+        Object.assign(ii, {
+          status: "Invalid",
+          errorCode: "InstanceNotRunning",
+          errorInfo: "the instance is not running",
+          finishTime: ii.startTime,
+        });
         continue;
       }
       if (!this.runner || !inst.cloudAssistant) {
-        Object.assign(ii, { status: "Aborted", errorCode: "ClientNotRunning", errorInfo: "the Cloud Assistant agent is not running", finishTime: ii.startTime });
+        Object.assign(ii, {
+          status: "Aborted",
+          errorCode: "ClientNotRunning",
+          errorInfo: "the Cloud Assistant agent is not running",
+          finishTime: ii.startTime,
+        });
         continue;
       }
       ii.status = "Running";
       const enis = Object.values(this.world.enis).filter((e) => e.instanceId === inst.instanceId);
       this.runner
-        .run({ instance: inst, networkInterfaces: enis, type: inv.commandType, script: inv.commandContent, timeoutSeconds: inv.timeout, username: inv.username, workingDir: inv.workingDir })
+        .run({
+          instance: inst,
+          networkInterfaces: enis,
+          type: inv.commandType,
+          script: inv.commandContent,
+          timeoutSeconds: inv.timeout,
+          username: inv.username,
+          workingDir: inv.workingDir,
+        })
         .then(
           (r) =>
             r.timedOut
-              ? Object.assign(ii, { status: "Timeout", exitCode: r.exitCode, output: r.output, errorCode: "ExecutionTimeout", errorInfo: `the command did not finish within ${inv.timeout} seconds` })
-              : Object.assign(ii, { status: r.exitCode === 0 ? "Success" : "Failed", exitCode: r.exitCode, output: r.output, errorCode: r.exitCode === 0 ? "" : "ExitCodeNonzero", errorInfo: r.exitCode === 0 ? "" : `the command exited with code ${r.exitCode}` }),
-          (e: unknown) => Object.assign(ii, { status: "Error", exitCode: null, errorCode: "ExecutionException", errorInfo: String(e) }),
+              ? Object.assign(ii, {
+                  status: "Timeout",
+                  exitCode: r.exitCode,
+                  output: r.output,
+                  errorCode: "ExecutionTimeout",
+                  errorInfo: `the command did not finish within ${inv.timeout} seconds`,
+                })
+              : Object.assign(ii, {
+                  status: r.exitCode === 0 ? "Success" : "Failed",
+                  exitCode: r.exitCode,
+                  output: r.output,
+                  errorCode: r.exitCode === 0 ? "" : "ExitCodeNonzero",
+                  errorInfo: r.exitCode === 0 ? "" : `the command exited with code ${r.exitCode}`,
+                }),
+          (e: unknown) =>
+            Object.assign(ii, {
+              status: "Error",
+              exitCode: null,
+              errorCode: "ExecutionException",
+              errorInfo: String(e),
+            }),
         )
         .finally(() => {
           ii.finishTime = isoNow(this.now());
@@ -623,13 +766,19 @@ export class Engine {
   /** Returns the stored body for a repeated ClientToken, throws on a mismatched repeat, or null. */
   tokenLookup(scope: string, action: string, p: Params): Body | null {
     const token = p.str("ClientToken");
-    if (token !== undefined && (token.length > 64 || /[^\x20-\x7e]/.test(token))) throw invalid("ClientToken", "At most 64 ASCII characters.");
+    if (token !== undefined && (token.length > 64 || /[^\x20-\x7e]/.test(token)))
+      throw invalid("ClientToken", "At most 64 ASCII characters.");
     // The region comes before the ClientToken (§5.1), whether or not the request has one.
     this.requireRegion();
     if (!token) return null;
     const rec = this.world.tokens[`${scope}:${action}:${token}`];
     if (!rec) return null;
-    if (rec.fingerprint !== p.fingerprint()) throw err(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.");
+    if (rec.fingerprint !== p.fingerprint())
+      throw err(
+        400,
+        "IdempotentParameterMismatch",
+        "The request uses the same client token as a previous, but non-identical request.",
+      );
     return structuredClone(rec.body);
   }
   tokenStore(scope: string, action: string, p: Params, body: Body): void {
@@ -658,9 +807,11 @@ export function localNameFor(p: Params, rec: { localName: string; localNameEn: s
 export function creationFilter(p: Params): (creationTime: string) => boolean {
   let since = -Infinity;
   for (const f of p.objList("Filter")) {
-    if (f.Key !== "CreationStartTime") throw invalid("Filter.N.Key", `"${f.Key ?? ""}" is not a filter key; the only one is CreationStartTime.`);
+    if (f.Key !== "CreationStartTime")
+      throw invalid("Filter.N.Key", `"${f.Key ?? ""}" is not a filter key; the only one is CreationStartTime.`);
     const v = f.Value ?? "";
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/.test(v) || Number.isNaN(Date.parse(v))) throw invalid("Filter.N.Value", `"${v}" is not a UTC time like 2024-01-31T09:30Z.`);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/.test(v) || Number.isNaN(Date.parse(v)))
+      throw invalid("Filter.N.Value", `"${v}" is not a UTC time like 2024-01-31T09:30Z.`);
     since = Math.max(since, Date.parse(v));
   }
   return (creationTime) => Date.parse(creationTime) >= since;
@@ -679,7 +830,10 @@ export function pageByNumber(p: Params, maxSize: number, defaultSize = 10): Page
   const pageNumber = p.int("PageNumber", { min: 1 }) ?? 1;
   const pageSize = p.int("PageSize", { min: 1, max: maxSize }) ?? defaultSize;
   const start = (pageNumber - 1) * pageSize;
-  return (all) => ({ items: all.slice(start, start + pageSize), extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize } });
+  return (all) => ({
+    items: all.slice(start, start + pageSize),
+    extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize },
+  });
 }
 
 function encodeToken(offset: number): string {
@@ -697,7 +851,10 @@ function decodeToken(token: string): number {
  * above `max` they are refused, or count as `max` where the API documents that (`capAtMax`:
  * DescribeInstances, DescribeNetworkInterfaces).
  */
-export function pageByToken(p: Params, opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean }): Pager {
+export function pageByToken(
+  p: Params,
+  opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean },
+): Pager {
   const token = p.str("NextToken");
   const maxRaw = p.int("MaxResults", { min: 0 });
   if (token !== undefined || maxRaw !== undefined || (!p.has("PageNumber") && !p.has("PageSize"))) {
@@ -710,7 +867,10 @@ export function pageByToken(p: Params, opts: { max: number; floor?: number; page
     const start = token ? decodeToken(token) : 0;
     return (all) => {
       const next = start + size < all.length ? encodeToken(start + size) : "";
-      return { items: all.slice(start, start + size), extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 } };
+      return {
+        items: all.slice(start, start + size),
+        extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 },
+      };
     };
   }
   const byNumber = pageByNumber(p, opts.pageSizeMax ?? opts.max);

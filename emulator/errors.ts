@@ -12,7 +12,11 @@ export class ApiError extends Error {
 export const err = (status: number, code: string, message: string) => new ApiError(status, code, message);
 
 export const missing = (name: string) =>
-  new ApiError(400, `MissingParameter`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+  new ApiError(
+    400,
+    `MissingParameter`,
+    `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+  );
 
 export const invalid = (name: string, detail?: string) =>
   new ApiError(400, "InvalidParameter", `The specified parameter "${name}" is not valid.${detail ? " " + detail : ""}`);

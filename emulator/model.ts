@@ -17,7 +17,13 @@ export type Policies = {
 };
 
 /** `localName` Chinese (the API's default), `localNameEn` for AcceptLanguage en-US, `localNameJa` for ja (optional: states saved before it fall back to English). */
-export type RegionRec = { regionId: string; localName: string; localNameEn: string; localNameJa?: string; zones: Array<{ zoneId: string; localName: string; localNameEn: string; localNameJa?: string }> };
+export type RegionRec = {
+  regionId: string;
+  localName: string;
+  localNameEn: string;
+  localNameJa?: string;
+  zones: Array<{ zoneId: string; localName: string; localNameEn: string; localNameJa?: string }>;
+};
 
 export type VpcRec = {
   vpcId: string;

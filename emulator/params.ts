@@ -66,7 +66,10 @@ export class Params {
       const bare = this.str(name);
       return bare === undefined ? [] : [bare];
     }
-    return items.sort((a, b) => a[0] - b[0]).map(([, v]) => v).filter((v) => v !== "");
+    return items
+      .sort((a, b) => a[0] - b[0])
+      .map(([, v]) => v)
+      .filter((v) => v !== "");
   }
 
   /** `Tag.1.Key=…&Tag.1.Value=…` → [{Key, Value}] */
@@ -102,6 +105,8 @@ export class Params {
   /** Stable fingerprint of the request for ClientToken idempotency. */
   fingerprint(exclude: string[] = []): string {
     const skip = new Set(["ClientToken", ...exclude]);
-    return JSON.stringify([...this.map.entries()].filter(([k]) => !skip.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return JSON.stringify(
+      [...this.map.entries()].filter(([k]) => !skip.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   }
 }

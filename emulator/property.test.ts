@@ -11,18 +11,43 @@ import { DEMO, TOKYO, setupTestEmulator } from "./test-helpers";
 const t = setupTestEmulator();
 
 const R = TOKYO;
-const OPS = ["createEni", "attach", "detach", "assign", "assignExplicit", "unassign", "allocate", "associateEni", "associateEcs", "unassociate", "deleteEni", "release", "stop", "start", "settle"] as const;
+const OPS = [
+  "createEni",
+  "attach",
+  "detach",
+  "assign",
+  "assignExplicit",
+  "unassign",
+  "allocate",
+  "associateEni",
+  "associateEcs",
+  "unassociate",
+  "deleteEni",
+  "release",
+  "stop",
+  "start",
+  "settle",
+] as const;
 type Op = { op: (typeof OPS)[number]; a: number; b: number; c: number };
 // assignments and associations are weighted up: that is where the quotas and the IP↔EIP rules bite
 const WEIGHTED: Op["op"][] = [...OPS, "assign", "assign", "assign", "attach", "associateEni", "associateEni"];
-const opArb: fc.Arbitrary<Op> = fc.record({ op: fc.constantFrom(...WEIGHTED), a: fc.nat(50), b: fc.nat(50), c: fc.integer({ min: 1, max: 4 }) });
+const opArb: fc.Arbitrary<Op> = fc.record({
+  op: fc.constantFrom(...WEIGHTED),
+  a: fc.nat(50),
+  b: fc.nat(50),
+  c: fc.integer({ min: 1, max: 4 }),
+});
 
 const pick = <T>(xs: T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
 
 async function snapshot() {
-  const enis = (await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, maxResults: 500 }))).body!.networkInterfaceSets!.networkInterfaceSet!;
-  const eips = (await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, pageSize: 100 }))).body!.eipAddresses!.eipAddress!;
-  const instances = (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 100 }))).body!.instances!.instance!;
+  const enis = (
+    await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, maxResults: 500 }))
+  ).body!.networkInterfaceSets!.networkInterfaceSet!;
+  const eips = (await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, pageSize: 100 })))
+    .body!.eipAddresses!.eipAddress!;
+  const instances = (await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 100 })))
+    .body!.instances!.instance!;
   return { enis, eips, instances };
 }
 
@@ -43,24 +68,54 @@ it("invariants hold under random call sequences", async () => {
           switch (op.op) {
             case "createEni": {
               const r = await t.ecs.createNetworkInterface(
-                new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: op.b % 3 === 0 ? DEMO.vswB : DEMO.vswA, securityGroupId: DEMO.sg, secondaryPrivateIpAddressCount: op.c % 3 || undefined }),
+                new $Ecs.CreateNetworkInterfaceRequest({
+                  regionId: R,
+                  vSwitchId: op.b % 3 === 0 ? DEMO.vswB : DEMO.vswA,
+                  securityGroupId: DEMO.sg,
+                  secondaryPrivateIpAddressCount: op.c % 3 || undefined,
+                }),
               );
-              expectedIps.set(r.body!.networkInterfaceId!, new Set(r.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!)));
+              expectedIps.set(
+                r.body!.networkInterfaceId!,
+                new Set(r.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!)),
+              );
               break;
             }
             case "attach":
-              if (e1 && inst) await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: e1.networkInterfaceId, instanceId: inst.instanceId }));
+              if (e1 && inst)
+                await t.ecs.attachNetworkInterface(
+                  new $Ecs.AttachNetworkInterfaceRequest({
+                    regionId: R,
+                    networkInterfaceId: e1.networkInterfaceId,
+                    instanceId: inst.instanceId,
+                  }),
+                );
               break;
             case "detach":
-              if (e1) await t.ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: e1.networkInterfaceId, instanceId: e1.instanceId || inst?.instanceId }));
+              if (e1)
+                await t.ecs.detachNetworkInterface(
+                  new $Ecs.DetachNetworkInterfaceRequest({
+                    regionId: R,
+                    networkInterfaceId: e1.networkInterfaceId,
+                    instanceId: e1.instanceId || inst?.instanceId,
+                  }),
+                );
               break;
             case "assign": {
               const target = pick(allEnis, op.a);
               if (!target) break;
-              const r = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, secondaryPrivateIpAddressCount: op.c }));
+              const r = await t.ecs.assignPrivateIpAddresses(
+                new $Ecs.AssignPrivateIpAddressesRequest({
+                  regionId: R,
+                  networkInterfaceId: target.networkInterfaceId,
+                  secondaryPrivateIpAddressCount: op.c,
+                }),
+              );
               const got = r.body!.assignedPrivateIpAddressesSet!.privateIpSet!.privateIpAddress!;
               expect(got).toHaveLength(op.c);
-              const set = expectedIps.get(target.networkInterfaceId!) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
+              const set =
+                expectedIps.get(target.networkInterfaceId!) ??
+                new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
               for (const ip of got) set.add(ip);
               expectedIps.set(target.networkInterfaceId!, set);
               break;
@@ -69,8 +124,16 @@ it("invariants hold under random call sequences", async () => {
               const target = pick(allEnis, op.a);
               if (!target) break;
               const ip = `172.16.${target.vSwitchId === DEMO.vswA ? 0 : 1}.${op.b * 5}`; // sometimes reserved (.0) or taken
-              await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, privateIpAddress: [ip] }));
-              const set = expectedIps.get(target.networkInterfaceId!) ?? new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
+              await t.ecs.assignPrivateIpAddresses(
+                new $Ecs.AssignPrivateIpAddressesRequest({
+                  regionId: R,
+                  networkInterfaceId: target.networkInterfaceId,
+                  privateIpAddress: [ip],
+                }),
+              );
+              const set =
+                expectedIps.get(target.networkInterfaceId!) ??
+                new Set(target.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!));
               set.add(ip);
               expectedIps.set(target.networkInterfaceId!, set);
               break;
@@ -80,7 +143,13 @@ it("invariants hold under random call sequences", async () => {
               const ips = target?.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!) ?? [];
               const ip = pick(ips, op.b);
               if (!target || !ip) break;
-              await t.ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: target.networkInterfaceId, privateIpAddress: [ip] }));
+              await t.ecs.unassignPrivateIpAddresses(
+                new $Ecs.UnassignPrivateIpAddressesRequest({
+                  regionId: R,
+                  networkInterfaceId: target.networkInterfaceId,
+                  privateIpAddress: [ip],
+                }),
+              );
               expectedIps.get(target.networkInterfaceId!)?.delete(ip);
               break;
             }
@@ -91,23 +160,46 @@ it("invariants hold under random call sequences", async () => {
               const target = pick(allEnis, op.b);
               const ip = pick(target?.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress!) ?? [], op.c);
               if (eip && target)
-                await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: eip.allocationId, instanceId: target.networkInterfaceId, instanceType: "NetworkInterface", privateIpAddress: ip }));
+                await t.vpc.associateEipAddress(
+                  new $Vpc.AssociateEipAddressRequest({
+                    regionId: R,
+                    allocationId: eip.allocationId,
+                    instanceId: target.networkInterfaceId,
+                    instanceType: "NetworkInterface",
+                    privateIpAddress: ip,
+                  }),
+                );
               break;
             }
             case "associateEcs":
-              if (eip && inst) await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: eip.allocationId, instanceId: inst.instanceId }));
+              if (eip && inst)
+                await t.vpc.associateEipAddress(
+                  new $Vpc.AssociateEipAddressRequest({
+                    regionId: R,
+                    allocationId: eip.allocationId,
+                    instanceId: inst.instanceId,
+                  }),
+                );
               break;
             case "unassociate":
-              if (eip) await t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest({ regionId: R, allocationId: eip.allocationId }));
+              if (eip)
+                await t.vpc.unassociateEipAddress(
+                  new $Vpc.UnassociateEipAddressRequest({ regionId: R, allocationId: eip.allocationId }),
+                );
               break;
             case "deleteEni":
               if (e1) {
-                await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: e1.networkInterfaceId }));
+                await t.ecs.deleteNetworkInterface(
+                  new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: e1.networkInterfaceId }),
+                );
                 expectedIps.delete(e1.networkInterfaceId!);
               }
               break;
             case "release":
-              if (eip) await t.vpc.releaseEipAddress(new $Vpc.ReleaseEipAddressRequest({ regionId: R, allocationId: eip.allocationId }));
+              if (eip)
+                await t.vpc.releaseEipAddress(
+                  new $Vpc.ReleaseEipAddressRequest({ regionId: R, allocationId: eip.allocationId }),
+                );
               break;
             case "stop":
               if (inst) await t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: inst.instanceId }));
@@ -137,7 +229,9 @@ it("invariants hold under random call sequences", async () => {
             expect(cidrContains(cidr, ip) && !isReserved(cidr, ip), `${ip} outside/reserved`).toBe(true);
           }
           const inst2 = after.instances.find((i) => i.instanceId === n.instanceId);
-          const limit = inst2 ? INSTANCE_TYPES.find((x) => x.id === inst2.instanceType)!.eniPrivateIpAddressQuantity : t.emu.engine.world.quotas.ipsPerAvailableEni;
+          const limit = inst2
+            ? INSTANCE_TYPES.find((x) => x.id === inst2.instanceType)!.eniPrivateIpAddressQuantity
+            : t.emu.engine.world.quotas.ipsPerAvailableEni;
           expect(ips.length).toBeLessThanOrEqual(limit);
           const model = expectedIps.get(n.networkInterfaceId!);
           if (model && n.status !== "Deleting") expect(new Set(ips)).toEqual(model);

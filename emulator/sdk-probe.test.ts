@@ -19,43 +19,93 @@ const R = TOKYO;
 describe("pagination follows the documented ranges", () => {
   it("MaxResults above the maximum is capped (500 for DescribeNetworkInterfaces, 100 for DescribeInstances), not refused", async () => {
     for (let k = 0; k < 11; k++)
-      await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }));
-    const enis = await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, maxResults: 1000 }));
+      await t.ecs.createNetworkInterface(
+        new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }),
+      );
+    const enis = await t.ecs.describeNetworkInterfaces(
+      new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, maxResults: 1000 }),
+    );
     expect(enis.body!.networkInterfaceSets!.networkInterfaceSet).toHaveLength(14);
     expect(enis.body!.nextToken ?? "").toBe("");
-    const instances = await t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 250 }));
+    const instances = await t.ecs.describeInstances(
+      new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: 250 }),
+    );
     expect(instances.body!.instances!.instance).toHaveLength(2);
     // a value that is not a number is still refused
-    await expectApiError(t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: -1 })), "InvalidParameter", 400);
+    await expectApiError(
+      t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: R, maxResults: -1 })),
+      "InvalidParameter",
+      400,
+    );
   });
 });
 
 describe("ClientToken", () => {
   it("a retried CreateNetworkInterface / RunInstances that named its IPs returns the first result instead of 'IP already in use'", async () => {
-    const eniReq = { regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, primaryIpAddress: "172.16.0.100", privateIpAddress: ["172.16.0.101"], clientToken: "probe-eni-1" };
+    const eniReq = {
+      regionId: R,
+      vSwitchId: DEMO.vswA,
+      securityGroupId: DEMO.sg,
+      primaryIpAddress: "172.16.0.100",
+      privateIpAddress: ["172.16.0.101"],
+      clientToken: "probe-eni-1",
+    };
     const first = await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest(eniReq));
     const again = await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest(eniReq));
     expect(again.body!.networkInterfaceId).toBe(first.body!.networkInterfaceId);
-    expect(again.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress)).toEqual(["172.16.0.100", "172.16.0.101"]);
-    const all = await t.ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, primaryIpAddress: "172.16.0.100" }));
+    expect(again.body!.privateIpSets!.privateIpSet!.map((x) => x.privateIpAddress)).toEqual([
+      "172.16.0.100",
+      "172.16.0.101",
+    ]);
+    const all = await t.ecs.describeNetworkInterfaces(
+      new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, primaryIpAddress: "172.16.0.100" }),
+    );
     expect(all.body!.networkInterfaceSets!.networkInterfaceSet).toHaveLength(1);
 
-    const runReq = { regionId: R, imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", instanceType: "ecs.g7.large", vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, privateIpAddress: "172.16.0.110", clientToken: "probe-run-1" };
+    const runReq = {
+      regionId: R,
+      imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+      instanceType: "ecs.g7.large",
+      vSwitchId: DEMO.vswA,
+      securityGroupId: DEMO.sg,
+      privateIpAddress: "172.16.0.110",
+      clientToken: "probe-run-1",
+    };
     const run1 = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(runReq));
     const run2 = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(runReq));
     expect(run2.body!.instanceIdSets!.instanceIdSet).toEqual(run1.body!.instanceIdSets!.instanceIdSet);
     // without a token, the same IP is refused as before
-    await expectApiError(t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ ...eniReq, clientToken: undefined })), "InvalidPrivateIpAddress.Duplicated", 400);
+    await expectApiError(
+      t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ ...eniReq, clientToken: undefined })),
+      "InvalidPrivateIpAddress.Duplicated",
+      400,
+    );
   });
 });
 
 describe("ClientToken before the resource lookup", () => {
   it("a retried AssignPrivateIpAddresses / AssociateEipAddress / UnassociateEipAddress returns the first result after the ENI or EIP is gone", async () => {
-    const eniId = (await t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }))).body!.networkInterfaceId!;
-    const assignReq = { regionId: R, networkInterfaceId: eniId, privateIpAddress: ["172.16.0.120"], clientToken: "probe-assign-1" };
+    const eniId = (
+      await t.ecs.createNetworkInterface(
+        new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg }),
+      )
+    ).body!.networkInterfaceId!;
+    const assignReq = {
+      regionId: R,
+      networkInterfaceId: eniId,
+      privateIpAddress: ["172.16.0.120"],
+      clientToken: "probe-assign-1",
+    };
     const assigned = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest(assignReq));
     const eipId = DEMO.freeEips[0];
-    const assocReq = { regionId: R, allocationId: eipId, instanceId: eniId, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.120", clientToken: "probe-assoc-1" };
+    const assocReq = {
+      regionId: R,
+      allocationId: eipId,
+      instanceId: eniId,
+      instanceType: "NetworkInterface",
+      privateIpAddress: "172.16.0.120",
+      clientToken: "probe-assoc-1",
+    };
     await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest(assocReq));
     t.emu.settle();
     const unassocReq = { regionId: R, allocationId: eipId, clientToken: "probe-unassoc-1" };
@@ -63,17 +113,33 @@ describe("ClientToken before the resource lookup", () => {
     t.emu.settle();
     // the ENI and the EIP are released; the retries still get what the first requests got
     await t.vpc.releaseEipAddress(new $Vpc.ReleaseEipAddressRequest({ regionId: R, allocationId: eipId }));
-    await t.ecs.deleteNetworkInterface(new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: eniId }));
+    await t.ecs.deleteNetworkInterface(
+      new $Ecs.DeleteNetworkInterfaceRequest({ regionId: R, networkInterfaceId: eniId }),
+    );
     t.emu.settle();
     const again = await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest(assignReq));
     expect(again.body!.assignedPrivateIpAddressesSet).toEqual(assigned.body!.assignedPrivateIpAddressesSet);
-    expect((await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest(assocReq))).body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
-    expect((await t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest(unassocReq))).body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect((await t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest(assocReq))).body!.requestId).toMatch(
+      /^[0-9A-F-]{36}$/,
+    );
+    expect(
+      (await t.vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest(unassocReq))).body!.requestId,
+    ).toMatch(/^[0-9A-F-]{36}$/);
     // nothing came back to life, and a new token or other parameters still meet the lookup and the mismatch check
     expect(t.emu.state().enis[eniId]).toBeUndefined();
     expect(t.emu.state().eips[eipId!]).toBeUndefined();
-    await expectApiError(t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ ...assignReq, clientToken: "probe-assign-2" })), "InvalidEniId.NotFound", 404);
-    await expectApiError(t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ ...assocReq, privateIpAddress: "172.16.0.121" })), "IdempotentParameterMismatch", 400);
+    await expectApiError(
+      t.ecs.assignPrivateIpAddresses(
+        new $Ecs.AssignPrivateIpAddressesRequest({ ...assignReq, clientToken: "probe-assign-2" }),
+      ),
+      "InvalidEniId.NotFound",
+      404,
+    );
+    await expectApiError(
+      t.vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ ...assocReq, privateIpAddress: "172.16.0.121" })),
+      "IdempotentParameterMismatch",
+      400,
+    );
   });
 });
 
@@ -81,13 +147,23 @@ describe("ClientToken on RunCommand", () => {
   it("a retried RunCommand returns the first InvokeId even if the instance has stopped since", async () => {
     const { emu, ecs } = await startTestEmulator({ runner: { run: async () => ({ exitCode: 0, output: "" }) } });
     try {
-      const req = { regionId: R, type: "RunShellScript", commandContent: "true", instanceId: [DEMO.web1], clientToken: "probe-rc-1" };
+      const req = {
+        regionId: R,
+        type: "RunShellScript",
+        commandContent: "true",
+        instanceId: [DEMO.web1],
+        clientToken: "probe-rc-1",
+      };
       const first = await ecs.runCommand(new $Ecs.RunCommandRequest(req));
       await ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: DEMO.web1 }));
       emu.settle();
       const again = await ecs.runCommand(new $Ecs.RunCommandRequest(req));
       expect(again.body!.invokeId).toBe(first.body!.invokeId);
-      await expectApiError(ecs.runCommand(new $Ecs.RunCommandRequest({ ...req, clientToken: "probe-rc-2" })), "InvalidInstance.NotMatch", 403);
+      await expectApiError(
+        ecs.runCommand(new $Ecs.RunCommandRequest({ ...req, clientToken: "probe-rc-2" })),
+        "InvalidInstance.NotMatch",
+        403,
+      );
     } finally {
       await emu.close();
     }
@@ -98,16 +174,32 @@ describe("RebootInstance (listed in the API reference)", () => {
   it("Running → Starting → Running; an instance that is not Running is IncorrectInstanceStatus; unknown id 404; DryRun", async () => {
     t.emu.setLatencies({ instanceStart: 200 });
     const status = async (id: string) =>
-      (await t.ecs.describeInstanceStatus(new $Ecs.DescribeInstanceStatusRequest({ regionId: R, instanceId: [id] }))).body!.instanceStatuses!.instanceStatus![0]!.status;
-    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1, dryRun: true })), "DryRunOperation", 400);
+      (await t.ecs.describeInstanceStatus(new $Ecs.DescribeInstanceStatusRequest({ regionId: R, instanceId: [id] })))
+        .body!.instanceStatuses!.instanceStatus![0]!.status;
+    await expectApiError(
+      t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1, dryRun: true })),
+      "DryRunOperation",
+      400,
+    );
     expect(await status(DEMO.web1)).toBe("Running");
     const r = await t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1, forceStop: true }));
     expect(r.body!.requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(await status(DEMO.web1)).toBe("Starting");
-    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1 })), "IncorrectInstanceStatus", 403);
-    await waitFor(() => status(DEMO.web1), (s) => s === "Running");
+    await expectApiError(
+      t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: DEMO.web1 })),
+      "IncorrectInstanceStatus",
+      403,
+    );
+    await waitFor(
+      () => status(DEMO.web1),
+      (s) => s === "Running",
+    );
     expect(await status(DEMO.web1)).toBe("Running");
-    await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: "i-nothere" })), "InvalidInstanceId.NotFound", 404);
+    await expectApiError(
+      t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({ instanceId: "i-nothere" })),
+      "InvalidInstanceId.NotFound",
+      404,
+    );
     await expectApiError(t.ecs.rebootInstance(new $Ecs.RebootInstanceRequest({})), "MissingParameter", 400);
   });
 });
@@ -115,33 +207,79 @@ describe("RebootInstance (listed in the API reference)", () => {
 describe("tags", () => {
   it("CreateNetworkInterface / AllocateEipAddress keep their Tag.N; DescribeNetworkInterfaces / DescribeEipAddresses show and filter by them", async () => {
     const created = await t.ecs.createNetworkInterface(
-      new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, tag: [new $Ecs.CreateNetworkInterfaceRequestTag({ key: "env", value: "prod" }), new $Ecs.CreateNetworkInterfaceRequestTag({ key: "team", value: "" })] }),
+      new $Ecs.CreateNetworkInterfaceRequest({
+        regionId: R,
+        vSwitchId: DEMO.vswA,
+        securityGroupId: DEMO.sg,
+        tag: [
+          new $Ecs.CreateNetworkInterfaceRequestTag({ key: "env", value: "prod" }),
+          new $Ecs.CreateNetworkInterfaceRequestTag({ key: "team", value: "" }),
+        ],
+      }),
     );
     const id = created.body!.networkInterfaceId!;
-    expect(created.body!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([["env", "prod"], ["team", ""]]);
+    expect(created.body!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([
+      ["env", "prod"],
+      ["team", ""],
+    ]);
     const byTag = (tag: Array<{ key: string; value?: string }>) =>
       t.ecs
-        .describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, tag: tag.map((x) => new $Ecs.DescribeNetworkInterfacesRequestTag(x)) }))
+        .describeNetworkInterfaces(
+          new $Ecs.DescribeNetworkInterfacesRequest({
+            regionId: R,
+            tag: tag.map((x) => new $Ecs.DescribeNetworkInterfacesRequestTag(x)),
+          }),
+        )
         .then((r) => r.body!.networkInterfaceSets!.networkInterfaceSet!);
     const hit = await byTag([{ key: "env", value: "prod" }]);
     expect(hit.map((x) => x.networkInterfaceId)).toEqual([id]);
-    expect(hit[0]!.tags!.tag).toEqual([expect.objectContaining({ tagKey: "env", tagValue: "prod" }), expect.objectContaining({ tagKey: "team", tagValue: "" })]);
+    expect(hit[0]!.tags!.tag).toEqual([
+      expect.objectContaining({ tagKey: "env", tagValue: "prod" }),
+      expect.objectContaining({ tagKey: "team", tagValue: "" }),
+    ]);
     expect((await byTag([{ key: "team" }])).map((x) => x.networkInterfaceId)).toEqual([id]);
     expect(await byTag([{ key: "env", value: "dev" }])).toEqual([]);
     const bad = (tag: Array<{ key: string; value?: string }>) =>
-      t.ecs.createNetworkInterface(new $Ecs.CreateNetworkInterfaceRequest({ regionId: R, vSwitchId: DEMO.vswA, securityGroupId: DEMO.sg, tag: tag.map((x) => new $Ecs.CreateNetworkInterfaceRequestTag(x)) }));
-    await expectApiError(bad([{ key: "a", value: "1" }, { key: "a", value: "2" }]), "Duplicate.TagKey", 400);
+      t.ecs.createNetworkInterface(
+        new $Ecs.CreateNetworkInterfaceRequest({
+          regionId: R,
+          vSwitchId: DEMO.vswA,
+          securityGroupId: DEMO.sg,
+          tag: tag.map((x) => new $Ecs.CreateNetworkInterfaceRequestTag(x)),
+        }),
+      );
+    await expectApiError(
+      bad([
+        { key: "a", value: "1" },
+        { key: "a", value: "2" },
+      ]),
+      "Duplicate.TagKey",
+      400,
+    );
     await expectApiError(bad([{ key: "aliyun:x", value: "1" }]), "InvalidTagKey.Malformed", 400);
 
-    const eip = await t.vpc.allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: R, tag: [new $Vpc.AllocateEipAddressRequestTag({ key: "env", value: "prod" })] }));
-    const eips = await t.vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: R, tag: [new $Vpc.DescribeEipAddressesRequestTag({ key: "env", value: "prod" })] }));
-    expect(eips.body!.eipAddresses!.eipAddress!.map((x) => [x.allocationId, x.tags!.tag!.map((g) => [g.key, g.value])])).toEqual([[eip.body!.allocationId, [["env", "prod"]]]]);
+    const eip = await t.vpc.allocateEipAddress(
+      new $Vpc.AllocateEipAddressRequest({
+        regionId: R,
+        tag: [new $Vpc.AllocateEipAddressRequestTag({ key: "env", value: "prod" })],
+      }),
+    );
+    const eips = await t.vpc.describeEipAddresses(
+      new $Vpc.DescribeEipAddressesRequest({
+        regionId: R,
+        tag: [new $Vpc.DescribeEipAddressesRequestTag({ key: "env", value: "prod" })],
+      }),
+    );
+    expect(
+      eips.body!.eipAddresses!.eipAddress!.map((x) => [x.allocationId, x.tags!.tag!.map((g) => [g.key, g.value])]),
+    ).toEqual([[eip.body!.allocationId, [["env", "prod"]]]]);
   });
 });
 
 // ---- raw bodies through the SDK's own callApi, compared with its response models ----
 type Model = { names(): Record<string, string>; types(): Record<string, unknown> };
-const isModel = (x: unknown): x is Model => typeof x === "function" && typeof (x as unknown as Model).names === "function";
+const isModel = (x: unknown): x is Model =>
+  typeof x === "function" && typeof (x as unknown as Model).names === "function";
 
 /** Fields whose wire value has another type than the SDK model declares (the SDK would coerce or throw). */
 function typeMismatches(raw: unknown, model: Model, path: string, out: string[] = []): string[] {
@@ -153,7 +291,8 @@ function typeMismatches(raw: unknown, model: Model, path: string, out: string[] 
     if (v === undefined || v === null) continue;
     const where = `${path}.${wire}`;
     if (typeof ty === "string") {
-      if (!["any", "map", "Readable"].includes(ty) && typeof v !== ty) out.push(`${where}: ${ty} expected, got ${JSON.stringify(v)}`);
+      if (!["any", "map", "Readable"].includes(ty) && typeof v !== ty)
+        out.push(`${where}: ${ty} expected, got ${JSON.stringify(v)}`);
     } else if (isModel(ty)) {
       if (typeof v !== "object" || Array.isArray(v)) out.push(`${where}: object expected`);
       else typeMismatches(v, ty, where, out);
@@ -162,7 +301,8 @@ function typeMismatches(raw: unknown, model: Model, path: string, out: string[] 
       else
         for (const item of v) {
           if (isModel(ty.itemType)) typeMismatches(item, ty.itemType, `${where}[]`, out);
-          else if (typeof ty.itemType === "string" && typeof item !== ty.itemType) out.push(`${where}[]: ${ty.itemType} expected, got ${JSON.stringify(item)}`);
+          else if (typeof ty.itemType === "string" && typeof item !== ty.itemType)
+            out.push(`${where}[]: ${ty.itemType} expected, got ${JSON.stringify(item)}`);
         }
     }
   }
@@ -171,7 +311,9 @@ function typeMismatches(raw: unknown, model: Model, path: string, out: string[] 
 
 /** Any action with any parameters, through the SDK's own callApi (signed like every SDK call). */
 function callRaw(product: "ecs" | "vpc", action: string, query: Record<string, unknown>) {
-  const client = (product === "ecs" ? t.ecs : t.vpc) as unknown as { callApi(p: unknown, r: unknown, o: unknown): Promise<{ body: unknown }> };
+  const client = (product === "ecs" ? t.ecs : t.vpc) as unknown as {
+    callApi(p: unknown, r: unknown, o: unknown): Promise<{ body: unknown }>;
+  };
   const params = new $OpenApiUtil.Params({
     action,
     version: product === "ecs" ? "2014-05-26" : "2016-04-28",
@@ -197,10 +339,28 @@ async function rawBody(product: "ecs" | "vpc", action: string, query: Record<str
 describe("response fields have the types the SDK models declare", () => {
   it("every action, with ENIs attached, secondary IPs and EIPs bound in NAT mode", async () => {
     // a world where the nested parts are filled in
-    await t.ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.61"] }));
-    await t.ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: R, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await t.ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: R,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.61"],
+      }),
+    );
+    await t.ecs.attachNetworkInterface(
+      new $Ecs.AttachNetworkInterfaceRequest({
+        regionId: R,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
     await t.vpc.associateEipAddress(
-      new $Vpc.AssociateEipAddressRequest({ regionId: R, allocationId: DEMO.freeEips[0], instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", privateIpAddress: "172.16.0.61" }),
+      new $Vpc.AssociateEipAddressRequest({
+        regionId: R,
+        allocationId: DEMO.freeEips[0],
+        instanceId: DEMO.secondaryEni,
+        instanceType: "NetworkInterface",
+        privateIpAddress: "172.16.0.61",
+      }),
     );
     t.emu.settle();
     const calls: Array<["ecs" | "vpc", string, Record<string, unknown>]> = [
@@ -214,9 +374,27 @@ describe("response fields have the types the SDK models declare", () => {
       ["ecs", "DescribeAccountAttributes", { RegionId: R }],
       ["ecs", "DescribeCloudAssistantStatus", { RegionId: R }],
       ["ecs", "DescribeSecurityGroups", { RegionId: R }],
-      ["ecs", "CreateNetworkInterface", { RegionId: R, VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg, SecondaryPrivateIpAddressCount: 2 }],
-      ["ecs", "AssignPrivateIpAddresses", { RegionId: R, NetworkInterfaceId: DEMO.secondaryEni, SecondaryPrivateIpAddressCount: 1 }],
-      ["ecs", "RunInstances", { RegionId: R, ImageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", InstanceType: "ecs.g7.large", VSwitchId: DEMO.vswB, SecurityGroupId: DEMO.sg }],
+      [
+        "ecs",
+        "CreateNetworkInterface",
+        { RegionId: R, VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg, SecondaryPrivateIpAddressCount: 2 },
+      ],
+      [
+        "ecs",
+        "AssignPrivateIpAddresses",
+        { RegionId: R, NetworkInterfaceId: DEMO.secondaryEni, SecondaryPrivateIpAddressCount: 1 },
+      ],
+      [
+        "ecs",
+        "RunInstances",
+        {
+          RegionId: R,
+          ImageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+          InstanceType: "ecs.g7.large",
+          VSwitchId: DEMO.vswB,
+          SecurityGroupId: DEMO.sg,
+        },
+      ],
       ["ecs", "StopInstance", { InstanceId: DEMO.web2 }],
       ["vpc", "DescribeRegions", {}],
       ["vpc", "DescribeZones", { RegionId: R }],
@@ -273,9 +451,19 @@ describe("order of checks (reference §5.1: parameters, then the region, then th
   ];
 
   it("a missing or invalid parameter is reported before an unknown RegionId, for every action that takes one", async () => {
-    const regionless = new Set(["DescribeRegions", "DescribeInstanceTypes", "StartInstance", "StopInstance", "RebootInstance", "DeleteInstance"]);
+    const regionless = new Set([
+      "DescribeRegions",
+      "DescribeInstanceTypes",
+      "StartInstance",
+      "StopInstance",
+      "RebootInstance",
+      "DeleteInstance",
+    ]);
     const covered = new Set(cases.map(([product, action]) => `${product}:${action}`));
-    const served = [...Object.keys(ecsActions).map((a) => `ecs:${a}`), ...Object.keys(vpcActions).map((a) => `vpc:${a}`)].filter((k) => !regionless.has(k.split(":")[1]!));
+    const served = [
+      ...Object.keys(ecsActions).map((a) => `ecs:${a}`),
+      ...Object.keys(vpcActions).map((a) => `vpc:${a}`),
+    ].filter((k) => !regionless.has(k.split(":")[1]!));
     expect(served.filter((k) => !covered.has(k))).toEqual([]);
     const answers: string[] = [];
     for (const [product, action, query] of cases) {
@@ -285,7 +473,12 @@ describe("order of checks (reference §5.1: parameters, then the region, then th
       );
       answers.push(`${product}:${action} ${e.code} ${e.statusCode}`);
     }
-    expect(answers).toEqual(cases.map(([product, action, , code]) => `${product}:${action} ${code} ${code === "InvalidRegionId.NotFound" ? 404 : 400}`));
+    expect(answers).toEqual(
+      cases.map(
+        ([product, action, , code]) =>
+          `${product}:${action} ${code} ${code === "InvalidRegionId.NotFound" ? 404 : 400}`,
+      ),
+    );
   });
 
   it("with the parameters right, an unknown RegionId is InvalidRegionId.NotFound and nothing is created or looked up", async () => {
@@ -297,16 +490,29 @@ describe("order of checks (reference §5.1: parameters, then the region, then th
       ["vpc", "AssociateEipAddress", { AllocationId: "eip-nothere", InstanceId: DEMO.web1 }],
       // nothing of the world read before the answer: a dry run, the image catalog
       ["vpc", "CreateVpc", { DryRun: true }],
-      ["ecs", "RunInstances", { ImageId: "m-nothere", InstanceType: "ecs.nothere", VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg }],
+      [
+        "ecs",
+        "RunInstances",
+        { ImageId: "m-nothere", InstanceType: "ecs.nothere", VSwitchId: DEMO.vswA, SecurityGroupId: DEMO.sg },
+      ],
     ];
-    for (const [product, action, query] of valid) await expectApiError(callRaw(product, action, { RegionId: NOWHERE, ...query }), "InvalidRegionId.NotFound", 404);
+    for (const [product, action, query] of valid)
+      await expectApiError(callRaw(product, action, { RegionId: NOWHERE, ...query }), "InvalidRegionId.NotFound", 404);
     expect(Object.keys(t.emu.state().eips)).toHaveLength(4);
     expect(Object.keys(t.emu.state().enis)).toHaveLength(3);
   });
 
   it("actions without a RegionId check their parameters before the instance exists", async () => {
-    await expectApiError(t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: "i-nothere", stoppedMode: "Sleeping" })), "InvalidParameter", 400);
-    await expectApiError(callRaw("ecs", "DeleteInstance", { InstanceId: "i-nothere", Force: "perhaps" }), "InvalidParameter", 400);
+    await expectApiError(
+      t.ecs.stopInstance(new $Ecs.StopInstanceRequest({ instanceId: "i-nothere", stoppedMode: "Sleeping" })),
+      "InvalidParameter",
+      400,
+    );
+    await expectApiError(
+      callRaw("ecs", "DeleteInstance", { InstanceId: "i-nothere", Force: "perhaps" }),
+      "InvalidParameter",
+      400,
+    );
   });
 });
 
@@ -316,7 +522,10 @@ type Cli = { port: number; stop(): Promise<number | null> };
 
 /** Starts `emulator/cli.ts` and waits for its `listening on …` line. */
 function startCli(args: string[]): Promise<Cli> {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   return new Promise((resolve, reject) => {
     let out = "";
@@ -333,7 +542,10 @@ function startCli(args: string[]): Promise<Cli> {
 
 /** Runs `emulator/cli.ts` that is expected to refuse its arguments. */
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -356,29 +568,69 @@ describe("command line", () => {
       seed,
       JSON.stringify({
         regions: [{ regionId: "cn-shanghai", zones: [{ zoneId: "cn-shanghai-b" }] }],
-        vpcs: [{ regionId: "cn-shanghai", cidrBlock: "10.0.0.0/16", vSwitches: [{ zoneId: "cn-shanghai-b", cidrBlock: "10.0.1.0/24", name: "sw" }], securityGroups: [{ name: "sg" }] }],
-        instances: [{ name: "box", vSwitch: "sw", instanceType: "ecs.g7.large", imageId: "aliyun_3_x64_20G_alibase_20240528.vhd" }],
+        vpcs: [
+          {
+            regionId: "cn-shanghai",
+            cidrBlock: "10.0.0.0/16",
+            vSwitches: [{ zoneId: "cn-shanghai-b", cidrBlock: "10.0.1.0/24", name: "sw" }],
+            securityGroups: [{ name: "sg" }],
+          },
+        ],
+        instances: [
+          {
+            name: "box",
+            vSwitch: "sw",
+            instanceType: "ecs.g7.large",
+            imageId: "aliyun_3_x64_20G_alibase_20240528.vhd",
+          },
+        ],
         eips: [{ regionId: "cn-shanghai" }],
       }),
     );
-    const args = ["--seed", seed, "--state", state, "--latencies", "zero", "--access-key-id", "LTAIprobe", "--access-key-secret", "probe-secret"];
+    const args = [
+      "--seed",
+      seed,
+      "--state",
+      state,
+      "--latencies",
+      "zero",
+      "--access-key-id",
+      "LTAIprobe",
+      "--access-key-secret",
+      "probe-secret",
+    ];
     let cli = await startCli(["--port", "0", ...args]);
     try {
       const opts = { endpoint: `127.0.0.1:${cli.port}`, regionId: "cn-shanghai" };
       const mine = vpcClient({ ...opts, accessKeyId: "LTAIprobe", accessKeySecret: "probe-secret" });
-      const eips = (await mine.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai" }))).body!.eipAddresses!.eipAddress!;
+      const eips = (await mine.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai" })))
+        .body!.eipAddresses!.eipAddress!;
       expect(eips).toHaveLength(1);
-      const allocated = (await vpcClient(opts).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-shanghai", name: "survives" }))).body!.allocationId!;
-      await expectApiError(ecsClient({ ...opts, accessKeyId: "LTAIprobe", accessKeySecret: "wrong" }).describeRegions(new $Ecs.DescribeRegionsRequest({})), "SignatureDoesNotMatch", 400);
+      const allocated = (
+        await vpcClient(opts).allocateEipAddress(
+          new $Vpc.AllocateEipAddressRequest({ regionId: "cn-shanghai", name: "survives" }),
+        )
+      ).body!.allocationId!;
+      await expectApiError(
+        ecsClient({ ...opts, accessKeyId: "LTAIprobe", accessKeySecret: "wrong" }).describeRegions(
+          new $Ecs.DescribeRegionsRequest({}),
+        ),
+        "SignatureDoesNotMatch",
+        400,
+      );
       const health = await fetch(`http://127.0.0.1:${cli.port}/_emulator/health`);
       expect(await health.json()).toEqual({ ok: true });
       expect(await cli.stop()).toBe(0);
 
       cli = await startCli(["--port", "0", ...args]);
       const after = vpcClient({ endpoint: `127.0.0.1:${cli.port}`, regionId: "cn-shanghai" });
-      const kept = await after.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai", allocationId: allocated }));
+      const kept = await after.describeEipAddresses(
+        new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai", allocationId: allocated }),
+      );
       expect(kept.body!.eipAddresses!.eipAddress![0]!.name).toBe("survives");
-      const dump = (await (await fetch(`http://127.0.0.1:${cli.port}/_emulator/state`)).json()) as { eips: Record<string, unknown> };
+      const dump = (await (await fetch(`http://127.0.0.1:${cli.port}/_emulator/state`)).json()) as {
+        eips: Record<string, unknown>;
+      };
       expect(Object.keys(dump.eips)).toContain(allocated);
       expect((await fetch(`http://127.0.0.1:${cli.port}/_emulator/reset`, { method: "POST" })).status).toBe(200);
       const reset = await after.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: "cn-shanghai" }));
@@ -393,7 +645,11 @@ describe("command line", () => {
       [["--port", "abc"], 2, /--port must be a number from 0 to 65535/],
       [["--port", "0", "--bogus"], 2, /Unknown option '--bogus'/],
       [["--port", "0", "--access-key-id", "LTAIx"], 2, /--access-key-id and --access-key-secret go together/],
-      [["--port", "0", "--seed", "/nonexistent/seed.json"], 1, /cannot start: seed file \/nonexistent\/seed\.json: ENOENT/],
+      [
+        ["--port", "0", "--seed", "/nonexistent/seed.json"],
+        1,
+        /cannot start: seed file \/nonexistent\/seed\.json: ENOENT/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const r = await runCli(args);

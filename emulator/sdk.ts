@@ -8,7 +8,10 @@ import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "./server";
 // default import may be the module object itself.
 type EcsClient = InstanceType<typeof EcsModule>;
 type VpcClient = InstanceType<typeof VpcModule>;
-const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default && typeof (m as { default?: unknown }).default === "function" ? (m as { default: T }).default : (m as T));
+const unwrap = <T>(m: unknown): T =>
+  (m as { default?: T }).default && typeof (m as { default?: unknown }).default === "function"
+    ? (m as { default: T }).default
+    : (m as T);
 const EcsCtor = unwrap<typeof EcsModule>(EcsModule);
 const VpcCtor = unwrap<typeof VpcModule>(VpcModule);
 

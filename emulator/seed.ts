@@ -2,7 +2,12 @@
 // Every id is optional: missing ids are generated (deterministically from `rngSeed`).
 import { z } from "zod";
 
-const zone = z.object({ zoneId: z.string(), localName: z.string().optional(), localNameEn: z.string().optional(), localNameJa: z.string().optional() });
+const zone = z.object({
+  zoneId: z.string(),
+  localName: z.string().optional(),
+  localNameEn: z.string().optional(),
+  localNameJa: z.string().optional(),
+});
 const region = z.object({
   regionId: z.string(),
   localName: z.string().optional(),
@@ -10,8 +15,18 @@ const region = z.object({
   localNameJa: z.string().optional(),
   zones: z.array(zone).min(1),
 });
-const vSwitch = z.object({ id: z.string().optional(), zoneId: z.string(), cidrBlock: z.string(), name: z.string().optional(), description: z.string().optional() });
-const securityGroup = z.object({ id: z.string().optional(), name: z.string().optional(), description: z.string().optional() });
+const vSwitch = z.object({
+  id: z.string().optional(),
+  zoneId: z.string(),
+  cidrBlock: z.string(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+});
+const securityGroup = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+});
 const vpc = z.object({
   id: z.string().optional(),
   regionId: z.string(),
@@ -55,7 +70,11 @@ const eip = z.object({
   internetChargeType: z.enum(["PayByBandwidth", "PayByTraffic"]).default("PayByTraffic"),
   /** bind at start: an instance (id/name) or an ENI (id/name) with an optional private IP */
   associate: z
-    .object({ instance: z.string().optional(), networkInterface: z.string().optional(), privateIpAddress: z.string().optional() })
+    .object({
+      instance: z.string().optional(),
+      networkInterface: z.string().optional(),
+      privateIpAddress: z.string().optional(),
+    })
     .optional(),
 });
 
@@ -63,10 +82,17 @@ export const seedSchema = z.object({
   ownerId: z.string().default("1234567890123456"),
   rngSeed: z.union([z.number(), z.string()]).default(20261127),
   quotas: z
-    .object({ eipPerRegion: z.number().int().min(0).default(20), eniPerRegion: z.number().int().min(0).default(1000), ipsPerAvailableEni: z.number().int().min(1).default(10) })
+    .object({
+      eipPerRegion: z.number().int().min(0).default(20),
+      eniPerRegion: z.number().int().min(0).default(1000),
+      ipsPerAvailableEni: z.number().int().min(1).default(10),
+    })
     .prefault({}),
   policies: z
-    .object({ unassignIpWithEip: z.enum(["reject", "unassociate"]).default("reject"), deleteEniWithEip: z.enum(["reject", "unassociate"]).default("reject") })
+    .object({
+      unassignIpWithEip: z.enum(["reject", "unassociate"]).default("reject"),
+      deleteEniWithEip: z.enum(["reject", "unassociate"]).default("reject"),
+    })
     .prefault({}),
   /** Public address pools for new EIPs (documentation ranges by default — no real address ever appears). */
   eipPools: z.array(z.string()).default(["203.0.113.0/24", "198.51.100.0/24"]),
@@ -97,8 +123,18 @@ export const DEFAULT_SEED: Seed = {
       localNameEn: "Japan (Tokyo)",
       localNameJa: "日本 (東京)",
       zones: [
-        { zoneId: "ap-northeast-1a", localName: "东京 可用区A", localNameEn: "Tokyo Zone A", localNameJa: "東京 ゾーン A" },
-        { zoneId: "ap-northeast-1b", localName: "东京 可用区B", localNameEn: "Tokyo Zone B", localNameJa: "東京 ゾーン B" },
+        {
+          zoneId: "ap-northeast-1a",
+          localName: "东京 可用区A",
+          localNameEn: "Tokyo Zone A",
+          localNameJa: "東京 ゾーン A",
+        },
+        {
+          zoneId: "ap-northeast-1b",
+          localName: "东京 可用区B",
+          localNameEn: "Tokyo Zone B",
+          localNameJa: "東京 ゾーン B",
+        },
       ],
     },
     {
@@ -107,8 +143,18 @@ export const DEFAULT_SEED: Seed = {
       localNameEn: "China (Hangzhou)",
       localNameJa: "中国 (杭州)",
       zones: [
-        { zoneId: "cn-hangzhou-h", localName: "杭州 可用区H", localNameEn: "Hangzhou Zone H", localNameJa: "杭州 ゾーン H" },
-        { zoneId: "cn-hangzhou-i", localName: "杭州 可用区I", localNameEn: "Hangzhou Zone I", localNameJa: "杭州 ゾーン I" },
+        {
+          zoneId: "cn-hangzhou-h",
+          localName: "杭州 可用区H",
+          localNameEn: "Hangzhou Zone H",
+          localNameJa: "杭州 ゾーン H",
+        },
+        {
+          zoneId: "cn-hangzhou-i",
+          localName: "杭州 可用区I",
+          localNameEn: "Hangzhou Zone I",
+          localNameJa: "杭州 ゾーン I",
+        },
       ],
     },
   ],
@@ -161,10 +207,21 @@ export const DEFAULT_SEED: Seed = {
     },
   ],
   networkInterfaces: [
-    { id: "eni-6we1x9demosecond001", name: "demo-secondary-eni", vSwitch: "vsw-6we1x9demotokyoa01", primaryIp: "172.16.0.60" },
+    {
+      id: "eni-6we1x9demosecond001",
+      name: "demo-secondary-eni",
+      vSwitch: "vsw-6we1x9demotokyoa01",
+      primaryIp: "172.16.0.60",
+    },
   ],
   eips: [
-    { id: "eip-6we1x9demoprimary01", regionId: "ap-northeast-1", ipAddress: "203.0.113.10", name: "demo-web-1-eip", associate: { instance: "i-6we1x9demoweb000001" } },
+    {
+      id: "eip-6we1x9demoprimary01",
+      regionId: "ap-northeast-1",
+      ipAddress: "203.0.113.10",
+      name: "demo-web-1-eip",
+      associate: { instance: "i-6we1x9demoweb000001" },
+    },
     { id: "eip-6we1x9demofree00001", regionId: "ap-northeast-1", ipAddress: "203.0.113.21", name: "demo-eip-1" },
     { id: "eip-6we1x9demofree00002", regionId: "ap-northeast-1", ipAddress: "203.0.113.22", name: "demo-eip-2" },
     { id: "eip-6we1x9demofree00003", regionId: "ap-northeast-1", ipAddress: "203.0.113.23", name: "demo-eip-3" },

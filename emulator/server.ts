@@ -146,11 +146,17 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const isLoopback = (addr: string | undefined) => !!addr && (addr === "::1" || addr.startsWith("127.") || addr === "::ffff:127.0.0.1" || addr.startsWith("::ffff:127."));
+const isLoopback = (addr: string | undefined) =>
+  !!addr &&
+  (addr === "::1" || addr.startsWith("127.") || addr === "::ffff:127.0.0.1" || addr.startsWith("::ffff:127."));
 
 function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json;charset=utf-8", "content-length": Buffer.byteLength(text), ...extraHeaders });
+  res.writeHead(status, {
+    "content-type": "application/json;charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...extraHeaders,
+  });
   res.end(text);
 }
 
@@ -159,7 +165,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const now = options.now ?? Date.now;
   let world: World | undefined;
   if (options.statePath && existsSync(options.statePath)) world = readJsonArg<World>(options.statePath, "state");
-  const engine = new Engine(seed, { latencies: { ...DEMO_LATENCIES, ...options.latencies }, runner: options.runner ?? null, now, world });
+  const engine = new Engine(seed, {
+    latencies: { ...DEMO_LATENCIES, ...options.latencies },
+    runner: options.runner ?? null,
+    now,
+    world,
+  });
   let lab: LabWorld | null = null;
   if (options.lab) {
     const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
@@ -218,29 +229,50 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function authenticate(req: IncomingMessage, method: string, path: string, query: QueryPairs, body: Buffer): Auth {
     const h = req.headers;
     const authz = h["authorization"];
-    const formParams: QueryPairs = (h["content-type"] ?? "").startsWith("application/x-www-form-urlencoded") ? parseQuery(body.toString("utf8")) : [];
+    const formParams: QueryPairs = (h["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+      ? parseQuery(body.toString("utf8"))
+      : [];
     if (typeof authz === "string" && authz.startsWith("ACS3-")) {
       const parsed = parseAuthorization(authz);
-      if (!parsed) throw new ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards.");
-      if (parsed.algorithm !== "ACS3-HMAC-SHA256") throw new ApiError(400, "IncompleteSignature", `The signature algorithm ${parsed.algorithm} is not supported.`);
+      if (!parsed)
+        throw new ApiError(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards.");
+      if (parsed.algorithm !== "ACS3-HMAC-SHA256")
+        throw new ApiError(400, "IncompleteSignature", `The signature algorithm ${parsed.algorithm} is not supported.`);
       const secret = creds.get(parsed.credential);
-      if (secret === undefined) throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+      if (secret === undefined)
+        throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
       const action = String(h["x-acs-action"] ?? "");
       const version = String(h["x-acs-version"] ?? "");
       const date = String(h["x-acs-date"] ?? "");
       const nonce = String(h["x-acs-signature-nonce"] ?? "");
       for (const name of Object.keys(h)) {
         if (name.startsWith("x-acs-") && !parsed.signedHeaders.includes(name))
-          throw new ApiError(400, "IncompleteSignature", `The header ${name} must be signed (listed in SignedHeaders).`);
+          throw new ApiError(
+            400,
+            "IncompleteSignature",
+            `The header ${name} must be signed (listed in SignedHeaders).`,
+          );
       }
-      if (!parsed.signedHeaders.includes("host")) throw new ApiError(400, "IncompleteSignature", "The host header must be signed.");
+      if (!parsed.signedHeaders.includes("host"))
+        throw new ApiError(400, "IncompleteSignature", "The host header must be signed.");
       const payloadHash = body.length ? sha256Hex(body) : EMPTY_SHA256;
       const claimed = String(h["x-acs-content-sha256"] ?? "");
-      const canonical = acs3CanonicalRequest({ method, path, query, headers: h, signedHeaders: parsed.signedHeaders, payloadHash });
+      const canonical = acs3CanonicalRequest({
+        method,
+        path,
+        query,
+        headers: h,
+        signedHeaders: parsed.signedHeaders,
+        payloadHash,
+      });
       const sts = acs3StringToSign(canonical);
       const expected = acs3Signature(secret, sts);
       if (claimed !== payloadHash || !constantTimeEqual(expected, parsed.signature))
-        throw new ApiError(400, "SignatureDoesNotMatch", `Specified signature does not match our calculation. server StringToSign is [${sts}]`);
+        throw new ApiError(
+          400,
+          "SignatureDoesNotMatch",
+          `Specified signature does not match our calculation. server StringToSign is [${sts}]`,
+        );
       checkTimeAndNonce(parsed.credential, date, nonce, "InvalidTimeStamp.Expired");
       return { accessKeyId: parsed.credential, action, version, params: [...query, ...formParams] };
     }
@@ -252,23 +284,49 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!akId) throw new ApiError(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.");
     if (!signature) throw new ApiError(400, "MissingSignature", "Signature is mandatory for this action.");
     const secret = creds.get(akId);
-    if (secret === undefined) throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+    if (secret === undefined)
+      throw new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
     const sm = get("SignatureMethod");
-    if (sm && sm !== "HMAC-SHA1") throw new ApiError(400, "InvalidSignatureMethod", `Specified signature method ${sm} is not valid.`);
+    if (sm && sm !== "HMAC-SHA1")
+      throw new ApiError(400, "InvalidSignatureMethod", `Specified signature method ${sm} is not valid.`);
     const sts = v1StringToSign(method, all);
     if (!constantTimeEqual(v1Signature(secret, sts), signature))
-      throw new ApiError(400, "SignatureDoesNotMatch", `Specified signature is not matched with our calculation. server string to sign is:${sts}`);
+      throw new ApiError(
+        400,
+        "SignatureDoesNotMatch",
+        `Specified signature is not matched with our calculation. server string to sign is:${sts}`,
+      );
     const ts = get("Timestamp");
     if (!ts) throw new ApiError(400, "MissingTimestamp", "Timestamp is mandatory for this action.");
     checkTimeAndNonce(akId, ts, get("SignatureNonce") ?? "", "InvalidTimeStamp.Expired");
-    const rest = all.filter(([k]) => !["Signature", "AccessKeyId", "SignatureMethod", "SignatureVersion", "SignatureNonce", "Timestamp", "Format", "Action", "Version", "SignatureType"].includes(k));
+    const rest = all.filter(
+      ([k]) =>
+        ![
+          "Signature",
+          "AccessKeyId",
+          "SignatureMethod",
+          "SignatureVersion",
+          "SignatureNonce",
+          "Timestamp",
+          "Format",
+          "Action",
+          "Version",
+          "SignatureType",
+        ].includes(k),
+    );
     return { accessKeyId: akId, action: get("Action") ?? "", version: get("Version") ?? "", params: rest };
   }
 
   function checkTimeAndNonce(akId: string, date: string, nonce: string, expiredCode: string) {
     const t = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(date) ? Date.parse(date) : NaN;
-    if (Number.isNaN(t)) throw new ApiError(400, "IllegalTimestamp", `The input parameter "Timestamp" that is mandatory for processing this request is not supplied or is malformed (${date}).`);
-    if (Math.abs(now() - t) > CLOCK_SKEW_MS) throw new ApiError(400, expiredCode, `Specified time stamp or date value is expired (${date}).`);
+    if (Number.isNaN(t))
+      throw new ApiError(
+        400,
+        "IllegalTimestamp",
+        `The input parameter "Timestamp" that is mandatory for processing this request is not supplied or is malformed (${date}).`,
+      );
+    if (Math.abs(now() - t) > CLOCK_SKEW_MS)
+      throw new ApiError(400, expiredCode, `Specified time stamp or date value is expired (${date}).`);
     if (!nonce) throw new ApiError(400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action.");
     const key = `${akId}\n${nonce}`;
     if (nonces.has(key)) throw new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
@@ -284,8 +342,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let akId = "";
     let params: Params | null = null;
     const finish = (status: number, code: string, body: Body) => {
-      const host = PRODUCTS[req.headers["x-acs-version"] as string]?.host ?? (product === "Vpc" ? "vpc.aliyuncs.com" : "ecs.aliyuncs.com");
-      const payload = code ? { RequestId: requestId, HostId: host, Code: code, Message: body.Message, Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${product || "Ecs"}&requestId=${requestId}` } : { RequestId: requestId, ...body };
+      const host =
+        PRODUCTS[req.headers["x-acs-version"] as string]?.host ??
+        (product === "Vpc" ? "vpc.aliyuncs.com" : "ecs.aliyuncs.com");
+      const payload = code
+        ? {
+            RequestId: requestId,
+            HostId: host,
+            Code: code,
+            Message: body.Message,
+            Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${product || "Ecs"}&requestId=${requestId}`,
+          }
+        : { RequestId: requestId, ...body };
       send(res, status, payload, code.startsWith("Throttling") ? { "x-acs-retry-after": "1000" } : {});
       log.push({
         seq: ++seq,
@@ -308,15 +376,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const auth = authenticate(req, method, url.pathname, query, body);
       akId = auth.accessKeyId;
       action = auth.action;
-      if (!auth.version) throw new ApiError(400, "MissingParameter", 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
+      if (!auth.version)
+        throw new ApiError(
+          400,
+          "MissingParameter",
+          'The input parameter "Version" that is mandatory for processing this request is not supplied.',
+        );
       const prod = PRODUCTS[auth.version];
-      if (!prod) throw new ApiError(400, "InvalidVersion", `Specified parameter Version "${auth.version}" is not valid.`);
+      if (!prod)
+        throw new ApiError(400, "InvalidVersion", `Specified parameter Version "${auth.version}" is not valid.`);
       product = prod.name;
-      if (!action) throw new ApiError(400, "MissingParameter", 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+      if (!action)
+        throw new ApiError(
+          400,
+          "MissingParameter",
+          'The input parameter "Action" that is mandatory for processing this request is not supplied.',
+        );
       const handler = Object.hasOwn(prod.actions, action) ? prod.actions[action] : undefined;
-      if (!handler) throw new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
+      if (!handler)
+        throw new ApiError(
+          404,
+          "InvalidAction.NotFound",
+          "Specified api is not found, please check your url and method.",
+        );
       const p = (params = Params.from(auth.params));
-      if (faults.rateLimited(now())) throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
+      if (faults.rateLimited(now()))
+        throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
       const injected = faults.injectedError(action);
       const delay = faults.extraLatencyMs();
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
@@ -329,7 +414,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (e instanceof ApiError) finish(e.status, e.code, { Message: e.message });
       else {
         console.error("[emulator] internal error", e);
-        finish(500, "InternalError", { Message: "The request processing has failed due to some unknown error, exception or failure." });
+        finish(500, "InternalError", {
+          Message: "The request processing has failed due to some unknown error, exception or failure.",
+        });
       }
     }
   }
@@ -344,7 +431,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     switch (d.op) {
       case "unassignPrivateIp": {
         const eni = need(w.enis[d.networkInterfaceId], d.networkInterfaceId);
-        for (const eip of engine.eipsOnEni(eni)) if (eip.binding!.privateIpAddress === d.privateIpAddress) engine.unbind(eip);
+        for (const eip of engine.eipsOnEni(eni))
+          if (eip.binding!.privateIpAddress === d.privateIpAddress) engine.unbind(eip);
         eni.secondaryIps = eni.secondaryIps.filter((ip) => ip !== d.privateIpAddress);
         break;
       }
@@ -417,7 +505,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (route === "lab" && method === "GET") {
         if (!lab) return send(res, 200, { enabled: false, echoUrl: null });
         await lab.idle();
-        return send(res, 200, { enabled: true, ...lab.status(), namespaces: lab.namespaces(), lastError: lab.lastError?.message ?? null });
+        return send(res, 200, {
+          enabled: true,
+          ...lab.status(),
+          namespaces: lab.namespaces(),
+          lastError: lab.lastError?.message ?? null,
+        });
       }
       if (route === "settle" && method === "POST") return send(res, 200, { applied: handle.settle() });
       if (route === "faults" && method === "GET") return send(res, 200, faults.spec);
@@ -445,7 +538,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (route === "requests" && method === "GET") {
         const since = Number(url.searchParams.get("since") ?? 0);
         const action = url.searchParams.get("action");
-        return send(res, 200, log.filter((r) => r.seq > since && (!action || r.action === action)));
+        return send(
+          res,
+          200,
+          log.filter((r) => r.seq > since && (!action || r.action === action)),
+        );
       }
       if (route === "requests" && method === "DELETE") {
         log.length = 0;
@@ -458,7 +555,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, 404, { error: `no admin route ${method} /_emulator/${route}` });
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 400;
-      return send(res, status, { error: e instanceof Error ? e.message : String(e), code: e instanceof ApiError ? e.code : undefined });
+      return send(res, status, {
+        error: e instanceof Error ? e.message : String(e),
+        code: e instanceof ApiError ? e.code : undefined,
+      });
     }
   }
 

@@ -4,12 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { $Ecs } from "./sdk";
 import { ecsClient } from "./sdk";
 import type { EmulatorHandle } from "./server";
-import { acs3CanonicalRequest, acs3Signature, acs3StringToSign, canonicalQueryString, parseQuery, v1Signature, v1StringToSign } from "./signature";
+import {
+  acs3CanonicalRequest,
+  acs3Signature,
+  acs3StringToSign,
+  canonicalQueryString,
+  parseQuery,
+  v1Signature,
+  v1StringToSign,
+} from "./signature";
 import { TOKYO, acsDate, expectApiError, rawAcs3, rawV1, startTestEmulator } from "./test-helpers";
 
 describe("signature algorithms match the SDK's known answers", () => {
   it("vector A: ACS3 with a query string that needs strict encoding", () => {
-    const query = parseQuery("?ClientToken=tok%20(1)*!&NetworkInterfaceId=eni-1&PrivateIpAddress.1=10.0.0.5&PrivateIpAddress.2=10.0.0.6&RegionId=cn-hangzhou");
+    const query = parseQuery(
+      "?ClientToken=tok%20(1)*!&NetworkInterfaceId=eni-1&PrivateIpAddress.1=10.0.0.5&PrivateIpAddress.2=10.0.0.6&RegionId=cn-hangzhou",
+    );
     expect(canonicalQueryString(query)).toBe(
       "ClientToken=tok%20%281%29%2A%21&NetworkInterfaceId=eni-1&PrivateIpAddress.1=10.0.0.5&PrivateIpAddress.2=10.0.0.6&RegionId=cn-hangzhou",
     );
@@ -22,8 +32,20 @@ describe("signature algorithms match the SDK's known answers", () => {
       "x-acs-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
       "x-acs-credentials-provider": "static_ak",
     };
-    const signed = "host;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version".split(";");
-    const sts = acs3StringToSign(acs3CanonicalRequest({ method: "POST", path: "/", query, headers, signedHeaders: signed, payloadHash: headers["x-acs-content-sha256"] }));
+    const signed =
+      "host;x-acs-action;x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version".split(
+        ";",
+      );
+    const sts = acs3StringToSign(
+      acs3CanonicalRequest({
+        method: "POST",
+        path: "/",
+        query,
+        headers,
+        signedHeaders: signed,
+        payloadHash: headers["x-acs-content-sha256"],
+      }),
+    );
     expect(acs3Signature("testsecret", sts)).toBe("b587ee34d31a7e5a1c259e841cecd9bd10a132b8d4d6de0734085b217fb3fdff");
   });
 
@@ -38,7 +60,16 @@ describe("signature algorithms match the SDK's known answers", () => {
       "x-acs-signature-nonce": "abc123",
       "x-acs-content-sha256": hash,
     };
-    const sts = acs3StringToSign(acs3CanonicalRequest({ method: "POST", path: "/", query: [["RegionId", "cn-hangzhou"]], headers, signedHeaders: Object.keys(headers), payloadHash: hash }));
+    const sts = acs3StringToSign(
+      acs3CanonicalRequest({
+        method: "POST",
+        path: "/",
+        query: [["RegionId", "cn-hangzhou"]],
+        headers,
+        signedHeaders: Object.keys(headers),
+        payloadHash: hash,
+      }),
+    );
     expect(acs3Signature("testsecret", sts)).toBe("c21a78e559adb24c76497141fe111fc798e637f520d63b9a6622ab0554cef156");
   });
 
@@ -64,7 +95,9 @@ describe("signature algorithms match the SDK's known answers", () => {
 describe("the server rejects what the real gateway rejects", () => {
   let emu: EmulatorHandle;
   beforeAll(async () => {
-    ({ emu } = await startTestEmulator({ credentials: [{ accessKeyId: "LTAItestExtraKey", accessKeySecret: "extra-secret" }] }));
+    ({ emu } = await startTestEmulator({
+      credentials: [{ accessKeyId: "LTAItestExtraKey", accessKeySecret: "extra-secret" }],
+    }));
   });
   afterAll(() => emu.close());
 
@@ -128,14 +161,25 @@ describe("the server rejects what the real gateway rejects", () => {
   });
 
   it("tampered query (parameter changed after signing) → SignatureDoesNotMatch", async () => {
-    const r = await rawAcs3(emu, { action: "DescribeZones", query: q, tamper: (s) => s.replace("ap-northeast-1", "cn-hangzhou") });
+    const r = await rawAcs3(emu, {
+      action: "DescribeZones",
+      query: q,
+      tamper: (s) => s.replace("ap-northeast-1", "cn-hangzhou"),
+    });
     expect([r.status, r.body.Code]).toEqual([400, "SignatureDoesNotMatch"]);
     const added = await rawAcs3(emu, { action: "DescribeZones", query: q, tamper: (s) => s + "&Verbose=false" });
     expect(added.body.Code).toBe("SignatureDoesNotMatch");
   });
 
   it("an unsigned x-acs- header or a malformed Authorization is IncompleteSignature", async () => {
-    const res = await fetch(`${emu.url}/?RegionId=${TOKYO}`, { method: "POST", headers: { authorization: "ACS3-HMAC-SHA256 garbage", "x-acs-action": "DescribeZones", "x-acs-version": "2014-05-26" } });
+    const res = await fetch(`${emu.url}/?RegionId=${TOKYO}`, {
+      method: "POST",
+      headers: {
+        authorization: "ACS3-HMAC-SHA256 garbage",
+        "x-acs-action": "DescribeZones",
+        "x-acs-version": "2014-05-26",
+      },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { Code: string }).Code).toBe("IncompleteSignature");
   });

@@ -76,7 +76,10 @@ export function acs3CanonicalRequest(input: Acs3Input): string {
   for (const name of names) {
     const raw = input.headers[name];
     const values = raw === undefined ? [""] : Array.isArray(raw) ? raw : [raw];
-    canonicalHeaders += `${name}:${values.map((v) => v.trim()).sort(byCodeUnit).join(",")}\n`;
+    canonicalHeaders += `${name}:${values
+      .map((v) => v.trim())
+      .sort(byCodeUnit)
+      .join(",")}\n`;
   }
   return [
     input.method.toUpperCase(),
@@ -111,7 +114,12 @@ export function parseAuthorization(value: string): ParsedAuthorization | null {
   }
   const { Credential, SignedHeaders, Signature } = fields;
   if (!Credential || SignedHeaders === undefined || !Signature) return null;
-  return { algorithm, credential: Credential, signedHeaders: SignedHeaders.split(";").filter(Boolean), signature: Signature };
+  return {
+    algorithm,
+    credential: Credential,
+    signedHeaders: SignedHeaders.split(";").filter(Boolean),
+    signature: Signature,
+  };
 }
 
 /** RPC v1: StringToSign = METHOD&%2F&enc(canonicalized query). */

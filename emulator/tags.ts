@@ -15,8 +15,17 @@ export function tagsParam(p: Params): TagRec[] {
     const key = t.Key ?? "";
     const value = t.Value ?? "";
     if (!key || key.length > 128 || /^(aliyun|acs:)/i.test(key) || URL_IN.test(key))
-      throw err(400, "InvalidTagKey.Malformed", `The tag key "${key}" is not valid: 1 to 128 characters, not starting with aliyun or acs:, without http:// or https://.`);
-    if (value.length > 128 || URL_IN.test(value)) throw err(400, "InvalidTagValue.Malformed", `The tag value "${value}" is not valid: up to 128 characters, without http:// or https://.`);
+      throw err(
+        400,
+        "InvalidTagKey.Malformed",
+        `The tag key "${key}" is not valid: 1 to 128 characters, not starting with aliyun or acs:, without http:// or https://.`,
+      );
+    if (value.length > 128 || URL_IN.test(value))
+      throw err(
+        400,
+        "InvalidTagValue.Malformed",
+        `The tag value "${value}" is not valid: up to 128 characters, without http:// or https://.`,
+      );
     if (seen.has(key)) throw err(400, "Duplicate.TagKey", `The tag key "${key}" is given more than once.`);
     seen.add(key);
     return { key, value };
@@ -26,5 +35,6 @@ export function tagsParam(p: Params): TagRec[] {
 /** The `Tag.N` filter of a Describe call: every given key must be on the resource (with the value, when one is given). */
 export function tagFilter(p: Params): (tags: TagRec[] | undefined) => boolean {
   const want = p.objList("Tag").filter((t) => t.Key);
-  return (tags) => want.every((w) => (tags ?? []).some((t) => t.key === w.Key && (w.Value === undefined || t.value === w.Value)));
+  return (tags) =>
+    want.every((w) => (tags ?? []).some((t) => t.key === w.Key && (w.Value === undefined || t.value === w.Value)));
 }

@@ -3,8 +3,23 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { ZERO_LATENCIES } from "./engine";
 import { ecsClient, vpcClient } from "./sdk";
-import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startEmulator, type EmulatorHandle, type EmulatorOptions } from "./server";
-import { EMPTY_SHA256, acs3CanonicalRequest, acs3Signature, acs3StringToSign, percentEncode, v1Signature, v1StringToSign, type QueryPairs } from "./signature";
+import {
+  DEMO_ACCESS_KEY_ID,
+  DEMO_ACCESS_KEY_SECRET,
+  startEmulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+} from "./server";
+import {
+  EMPTY_SHA256,
+  acs3CanonicalRequest,
+  acs3Signature,
+  acs3StringToSign,
+  percentEncode,
+  v1Signature,
+  v1StringToSign,
+  type QueryPairs,
+} from "./signature";
 
 export const TOKYO = "ap-northeast-1";
 export const DEMO = {
@@ -107,19 +122,42 @@ export async function rawAcs3(emu: EmulatorHandle, r: RawAcs3) {
     "x-acs-content-sha256": EMPTY_SHA256,
   };
   const signed = Object.keys(headers).sort();
-  const sts = acs3StringToSign(acs3CanonicalRequest({ method: "POST", path: "/", query, headers, signedHeaders: signed, payloadHash: EMPTY_SHA256 }));
+  const sts = acs3StringToSign(
+    acs3CanonicalRequest({
+      method: "POST",
+      path: "/",
+      query,
+      headers,
+      signedHeaders: signed,
+      payloadHash: EMPTY_SHA256,
+    }),
+  );
   const sig = acs3Signature(r.secret ?? DEMO_ACCESS_KEY_SECRET, sts);
   let qs = query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
   if (r.tamper) qs = r.tamper(qs);
   const res = await fetch(`${emu.url}/?${qs}`, {
     method: "POST",
-    headers: { ...headers, authorization: `ACS3-HMAC-SHA256 Credential=${r.accessKeyId ?? DEMO_ACCESS_KEY_ID},SignedHeaders=${signed.join(";")},Signature=${sig}` },
+    headers: {
+      ...headers,
+      authorization: `ACS3-HMAC-SHA256 Credential=${r.accessKeyId ?? DEMO_ACCESS_KEY_ID},SignedHeaders=${signed.join(";")},Signature=${sig}`,
+    },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** A hand-built RPC v1 (HMAC-SHA1) GET request, as aliyun-cli classic sends it. */
-export async function rawV1(emu: EmulatorHandle, r: { action: string; version?: string; params?: Record<string, string>; accessKeyId?: string; secret?: string; timestamp?: string; nonce?: string }) {
+export async function rawV1(
+  emu: EmulatorHandle,
+  r: {
+    action: string;
+    version?: string;
+    params?: Record<string, string>;
+    accessKeyId?: string;
+    secret?: string;
+    timestamp?: string;
+    nonce?: string;
+  },
+) {
   const pairs: QueryPairs = Object.entries({
     Action: r.action,
     Version: r.version ?? "2014-05-26",
@@ -132,7 +170,9 @@ export async function rawV1(emu: EmulatorHandle, r: { action: string; version?: 
     ...r.params,
   });
   const sig = v1Signature(r.secret ?? DEMO_ACCESS_KEY_SECRET, v1StringToSign("GET", pairs));
-  const qs = [...pairs, ["Signature", sig] as [string, string]].map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&");
+  const qs = [...pairs, ["Signature", sig] as [string, string]]
+    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+    .join("&");
   const res = await fetch(`${emu.url}/?${qs}`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

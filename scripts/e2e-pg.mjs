@@ -30,7 +30,8 @@ try {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const run = spawnSync("npx", ["playwright", "test", ...process.argv.slice(2)], {
-    stdio: "inherit", env: { ...process.env, DATABASE_URL: url.toString() },
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: url.toString() },
   });
   status = run.status ?? 1;
 } finally {

@@ -12,7 +12,8 @@ process.chdir(root);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const port = env.PORT ?? "3000";
 const dataDir = path.resolve(env.DATA_DIR ?? "data");
-const cloudMode = env.EIPILOT_MODE === "cloud" || (env.EIPILOT_MODE !== "demo" && Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID));
+const cloudMode =
+  env.EIPILOT_MODE === "cloud" || (env.EIPILOT_MODE !== "demo" && Boolean(env.ALIBABA_CLOUD_ACCESS_KEY_ID));
 // Only the embedded database and the demo emulator keep state in DATA_DIR: replicas on PostgreSQL in cloud mode may share it.
 const embeddedState = !cloudMode || !/^postgres(ql)?:\/\//.test(env.DATABASE_URL?.trim() ?? "");
 const log = (msg) => console.log(`[eipilot] ${msg}`);
@@ -24,7 +25,8 @@ function newestMtime(dir) {
   const stat = fs.statSync(dir);
   if (!stat.isDirectory()) return stat.mtimeMs;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", ".next", "generated", "data"].includes(entry.name) || entry.name.endsWith(".test.ts")) continue;
+    if (["node_modules", ".next", "generated", "data"].includes(entry.name) || entry.name.endsWith(".test.ts"))
+      continue;
     newest = Math.max(newest, newestMtime(path.join(dir, entry.name)));
   }
   return newest;
@@ -34,7 +36,16 @@ function needsBuild() {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
   const built = fs.statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "messages", "proxy.ts", "next.config.js", "package-lock.json", "instrumentation.ts"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "messages",
+    "proxy.ts",
+    "next.config.js",
+    "package-lock.json",
+    "instrumentation.ts",
+  ];
   return sources.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
@@ -50,7 +61,13 @@ function run(cmd, args, extraEnv = {}) {
 function portProblem(p) {
   return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once("error", (e) => resolve(e.code === "EADDRINUSE" ? "is already in use; stop what listens there, or choose another port" : `cannot be listened on (${e.code})`));
+    probe.once("error", (e) =>
+      resolve(
+        e.code === "EADDRINUSE"
+          ? "is already in use; stop what listens there, or choose another port"
+          : `cannot be listened on (${e.code})`,
+      ),
+    );
     probe.listen(Number(p), () => probe.close(() => resolve(null)));
   });
 }
@@ -79,7 +96,9 @@ function lockDataDir() {
       if (e.code !== "EEXIST") throw e;
       const owner = Number(fs.readFileSync(lock, "utf8").trim());
       if (owner && isOtherEipilot(owner)) {
-        console.error(`[eipilot] another EIPilot (pid ${owner}) is running with the data directory ${dataDir}; stop it first, or give this one its own: DATA_DIR=<dir> npm start`);
+        console.error(
+          `[eipilot] another EIPilot (pid ${owner}) is running with the data directory ${dataDir}; stop it first, or give this one its own: DATA_DIR=<dir> npm start`,
+        );
         process.exit(1);
       }
       fs.rmSync(lock, { force: true }); // stale: its process is gone
@@ -108,7 +127,8 @@ function isOtherEipilot(pid) {
 }
 
 // Refuse before the build and the migrations, which take minutes and touch the data directory.
-const problem = /^\d{1,5}$/.test(port) && Number(port) < 65536 ? await portProblem(port) : "is not a port number (1–65535)";
+const problem =
+  /^\d{1,5}$/.test(port) && Number(port) < 65536 ? await portProblem(port) : "is not a port number (1–65535)";
 if (problem) {
   console.error(`[eipilot] port ${port} ${problem}: PORT=<port> npm start`);
   process.exit(1);
@@ -126,13 +146,30 @@ if (needsBuild()) {
 log("applying database migrations…");
 run(nodeBin, ["--experimental-wasm-modules", "--no-warnings", ...tsx, "lib/db/migrate-cli.ts", "apply"]);
 
-
 async function startEmulator() {
-  const args = [...tsx, "emulator/cli.ts", "--port", env.EMULATOR_PORT ?? "0", "--state", path.join(dataDir, "emulator-state.json")];
+  const args = [
+    ...tsx,
+    "emulator/cli.ts",
+    "--port",
+    env.EMULATOR_PORT ?? "0",
+    "--state",
+    path.join(dataDir, "emulator-state.json"),
+  ];
   // Lab mode (instances backed by network namespaces, Cloud Assistant runs for real) when it can.
   const labOff =
-    env.EMULATOR_LAB === "off" ? "EMULATOR_LAB=off" : process.platform !== "linux" ? "needs Linux" : process.getuid?.() !== 0 ? "needs root (ip netns); run npm start as root to get it" : !fs.existsSync("emulator/lab") ? "emulator/lab is missing" : null;
-  if (labOff) log(`emulator lab mode: off (${labOff}); Cloud Assistant agents are reported offline, guest bundles are applied by hand`);
+    env.EMULATOR_LAB === "off"
+      ? "EMULATOR_LAB=off"
+      : process.platform !== "linux"
+        ? "needs Linux"
+        : process.getuid?.() !== 0
+          ? "needs root (ip netns); run npm start as root to get it"
+          : !fs.existsSync("emulator/lab")
+            ? "emulator/lab is missing"
+            : null;
+  if (labOff)
+    log(
+      `emulator lab mode: off (${labOff}); Cloud Assistant agents are reported offline, guest bundles are applied by hand`,
+    );
   else args.push("--lab");
   const child = spawn(nodeBin, args, { stdio: ["ignore", "pipe", "inherit"], env });
   children.push(child);
@@ -146,10 +183,17 @@ async function startEmulator() {
       if (lab) {
         const url = lab[2].match(/what-is-my-IP service at (http:\/\/\S+)/);
         if (url) echoUrl = url[1];
-        log(lab[1] === "on" ? `emulator lab mode: on — instances are network namespaces, Cloud Assistant runs scripts in them; what-is-my-IP at ${echoUrl}` : `emulator lab mode: off (${lab[2]})`);
+        log(
+          lab[1] === "on"
+            ? `emulator lab mode: on — instances are network namespaces, Cloud Assistant runs scripts in them; what-is-my-IP at ${echoUrl}`
+            : `emulator lab mode: off (${lab[2]})`,
+        );
       }
       const m = line.match(/listening on http:\/\/(127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
   });
 }
@@ -166,7 +210,11 @@ if (cloudMode) {
 
 const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
   stdio: "inherit",
-  env: { ...env, ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}), ...(echoUrl ? { EMULATOR_ECHO_URL: echoUrl } : {}) },
+  env: {
+    ...env,
+    ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}),
+    ...(echoUrl ? { EMULATOR_ECHO_URL: echoUrl } : {}),
+  },
 });
 children.push(next);
 log(`serving on http://localhost:${port}`);

@@ -13,14 +13,20 @@ const START = path.join(import.meta.dirname, "start.mjs");
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [START], { env: { ...process.env, EMULATOR_LAB: "off", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [START], {
+      env: { ...process.env, EMULATOR_LAB: "off", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     // Should it go on to build or serve, the test fails on the exit code, not on a hang.
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("exit", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
@@ -33,7 +39,9 @@ async function freePort(): Promise<number> {
 }
 
 let dataDir: string;
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "eipilot-start-")); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "eipilot-start-"));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe("npm start refuses what it cannot serve", () => {
@@ -62,7 +70,9 @@ describe("npm start refuses what it cannot serve", () => {
 
   it("will not open a data directory another running EIPilot holds", async () => {
     // A process whose command line names start.mjs stands for the running server.
-    const running = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "--", "scripts/start.mjs"], { stdio: "ignore" });
+    const running = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)", "--", "scripts/start.mjs"], {
+      stdio: "ignore",
+    });
     try {
       fs.writeFileSync(path.join(dataDir, "eipilot.pid"), `${running.pid}\n`);
       const r = await start({ PORT: String(await freePort()), DATA_DIR: dataDir });

@@ -22,8 +22,18 @@ export default async function DashboardPage() {
         </div>
         {canApply && (
           <div className="flex gap-2">
-            <Link href="/deployments/quick" className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted">{t("quick")}</Link>
-            <Link href="/deployments/new" className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-fg">{t("new")}</Link>
+            <Link
+              href="/deployments/quick"
+              className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted"
+            >
+              {t("quick")}
+            </Link>
+            <Link
+              href="/deployments/new"
+              className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-fg"
+            >
+              {t("new")}
+            </Link>
           </div>
         )}
       </div>

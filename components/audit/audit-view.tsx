@@ -25,15 +25,35 @@ export const auditKeys = {
 
 function Outcome({ value }: { value: string }) {
   const t = useTranslations("audit.outcome");
-  return <Badge tone={value === "success" ? "success" : "danger"}>{t(value === "success" ? "success" : "failure")}</Badge>;
+  return (
+    <Badge tone={value === "success" ? "success" : "danger"}>{t(value === "success" ? "success" : "failure")}</Badge>
+  );
 }
 
 function When({ at }: { at: string }) {
   const format = useFormatter();
-  return <time dateTime={at} title={at}>{format.relativeTime(new Date(at))}</time>;
+  return (
+    <time dateTime={at} title={at}>
+      {format.relativeTime(new Date(at))}
+    </time>
+  );
 }
 
-export function AuditView({ teamId, filter, query, first, actions, people }: { teamId: string; filter: AuditFilter; query: string; first: AuditPage; actions: string[]; people: Record<string, string> }) {
+export function AuditView({
+  teamId,
+  filter,
+  query,
+  first,
+  actions,
+  people,
+}: {
+  teamId: string;
+  filter: AuditFilter;
+  query: string;
+  first: AuditPage;
+  actions: string[];
+  people: Record<string, string>;
+}) {
   const t = useTranslations("audit");
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
   // The row that opened the drawer gets focus back when it closes (rows are not Radix triggers).
@@ -62,14 +82,38 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
   });
   const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
 
-  const columns = useMemo(() => helper.columns([
-    helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
-    helper.accessor("actorLabel", { header: () => t("columns.actor"), cell: (c) => actorName(c.row.original, people) ?? t("system") }),
-    helper.accessor("action", { header: () => t("columns.action"), cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
-    helper.accessor("targets", { header: () => t("columns.targets"), cell: (c) => <span className="font-mono text-xs">{c.getValue().slice(0, 3).join(", ")}{c.getValue().length > 3 ? " …" : ""}</span> }),
-    helper.accessor("outcome", { header: () => t("columns.outcome"), cell: (c) => <Outcome value={c.getValue()} /> }),
-    helper.accessor("durationMs", { header: () => t("columns.duration"), cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`) }),
-  ]), [t, people]);
+  const columns = useMemo(
+    () =>
+      helper.columns([
+        helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
+        helper.accessor("actorLabel", {
+          header: () => t("columns.actor"),
+          cell: (c) => actorName(c.row.original, people) ?? t("system"),
+        }),
+        helper.accessor("action", {
+          header: () => t("columns.action"),
+          cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span>,
+        }),
+        helper.accessor("targets", {
+          header: () => t("columns.targets"),
+          cell: (c) => (
+            <span className="font-mono text-xs">
+              {c.getValue().slice(0, 3).join(", ")}
+              {c.getValue().length > 3 ? " …" : ""}
+            </span>
+          ),
+        }),
+        helper.accessor("outcome", {
+          header: () => t("columns.outcome"),
+          cell: (c) => <Outcome value={c.getValue()} />,
+        }),
+        helper.accessor("durationMs", {
+          header: () => t("columns.duration"),
+          cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`),
+        }),
+      ]),
+    [t, people],
+  );
   const table = useTable({ features, columns, data: rows, getRowId: (r) => r.id });
 
   const exportHref = (format: "csv" | "ndjson") => {
@@ -82,16 +126,35 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
   return (
     <div className="space-y-4">
       <Card className="p-4">
-        <form method="get" action="/audit" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label={t("filters.legend")}>
-          <Field id="f-from" label={t("filters.from")}><Input id="f-from" name="from" type="date" defaultValue={filter.from?.slice(0, 10)} /></Field>
-          <Field id="f-to" label={t("filters.to")}><Input id="f-to" name="to" type="date" defaultValue={filter.to?.slice(0, 10)} /></Field>
-          <Field id="f-actor" label={t("filters.actor")}><Input id="f-actor" name="actor" defaultValue={filter.actor} /></Field>
+        <form
+          method="get"
+          action="/audit"
+          className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+          aria-label={t("filters.legend")}
+        >
+          <Field id="f-from" label={t("filters.from")}>
+            <Input id="f-from" name="from" type="date" defaultValue={filter.from?.slice(0, 10)} />
+          </Field>
+          <Field id="f-to" label={t("filters.to")}>
+            <Input id="f-to" name="to" type="date" defaultValue={filter.to?.slice(0, 10)} />
+          </Field>
+          <Field id="f-actor" label={t("filters.actor")}>
+            <Input id="f-actor" name="actor" defaultValue={filter.actor} />
+          </Field>
           <Field id="f-action" label={t("filters.action")} hint={t("filters.actionHint")}>
             <Input id="f-action" name="action" list="audit-actions" defaultValue={filter.action} />
-            <datalist id="audit-actions">{actions.map((a) => <option key={a} value={a} />)}</datalist>
+            <datalist id="audit-actions">
+              {actions.map((a) => (
+                <option key={a} value={a} />
+              ))}
+            </datalist>
           </Field>
-          <Field id="f-resource" label={t("filters.resource")}><Input id="f-resource" name="resource" className="font-mono" defaultValue={filter.resource} /></Field>
-          <Field id="f-deployment" label={t("filters.deployment")}><Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} /></Field>
+          <Field id="f-resource" label={t("filters.resource")}>
+            <Input id="f-resource" name="resource" className="font-mono" defaultValue={filter.resource} />
+          </Field>
+          <Field id="f-deployment" label={t("filters.deployment")}>
+            <Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} />
+          </Field>
           <Field id="f-outcome" label={t("filters.outcome")}>
             <Select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""}>
               <option value="">{t("filters.any")}</option>
@@ -101,31 +164,64 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
           </Field>
           <div className="flex items-end gap-2">
             <Button type="submit">{t("filters.apply")}</Button>
-            <Link href="/audit" className="inline-flex h-10 items-center rounded-md px-3 text-sm hover:bg-muted">{t("filters.clear")}</Link>
+            <Link href="/audit" className="inline-flex h-10 items-center rounded-md px-3 text-sm hover:bg-muted">
+              {t("filters.clear")}
+            </Link>
           </div>
         </form>
       </Card>
 
       <div className="flex flex-wrap items-center gap-2">
-        <Button variant="secondary" disabled={verifying} onClick={() => startVerify(async () => {
-          const r = await verifyAuditChainAction({ teamId });
-          if (!r.ok) return setVerdict({ ok: false, text: r.error });
-          const v = r.data;
-          setVerdict(v.ok
-            ? { ok: true, text: t("verify.ok", { count: v.checked, ms: v.durationMs }) }
-            : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) });
-          // The verification itself is an audit event: show it without a reload.
-          await pages.refetch();
-        })}>
+        <Button
+          variant="secondary"
+          disabled={verifying}
+          onClick={() =>
+            startVerify(async () => {
+              const r = await verifyAuditChainAction({ teamId });
+              if (!r.ok) return setVerdict({ ok: false, text: r.error });
+              const v = r.data;
+              setVerdict(
+                v.ok
+                  ? { ok: true, text: t("verify.ok", { count: v.checked, ms: v.durationMs }) }
+                  : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) },
+              );
+              // The verification itself is an audit event: show it without a reload.
+              await pages.refetch();
+            })
+          }
+        >
           <ShieldCheck className="h-4 w-4" aria-hidden /> {verifying ? t("verify.running") : t("verify.button")}
         </Button>
         <span className="ml-auto text-sm text-muted-fg">{t("export.label")}:</span>
-        <a className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted" href={exportHref("csv")} download><Download className="h-3 w-3" aria-hidden />{t("export.csv")}</a>
-        <a className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted" href={exportHref("ndjson")} download><Download className="h-3 w-3" aria-hidden />{t("export.ndjson")}</a>
+        <a
+          className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted"
+          href={exportHref("csv")}
+          download
+        >
+          <Download className="h-3 w-3" aria-hidden />
+          {t("export.csv")}
+        </a>
+        <a
+          className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted"
+          href={exportHref("ndjson")}
+          download
+        >
+          <Download className="h-3 w-3" aria-hidden />
+          {t("export.ndjson")}
+        </a>
       </div>
       {verdict && (
-        <p role="status" data-testid="verify-result" className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm ${verdict.ok ? "bg-success/10 text-success" : "bg-danger/10 text-danger"}`}>
-          {verdict.ok ? <ShieldCheck className="h-4 w-4" aria-hidden /> : <ShieldAlert className="h-4 w-4" aria-hidden />} {verdict.text}
+        <p
+          role="status"
+          data-testid="verify-result"
+          className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm ${verdict.ok ? "bg-success/10 text-success" : "bg-danger/10 text-danger"}`}
+        >
+          {verdict.ok ? (
+            <ShieldCheck className="h-4 w-4" aria-hidden />
+          ) : (
+            <ShieldAlert className="h-4 w-4" aria-hidden />
+          )}{" "}
+          {verdict.text}
         </p>
       )}
 
@@ -136,18 +232,36 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
           <table className="w-full text-sm" data-testid="audit-table">
             <thead className="bg-muted text-left text-muted-fg">
               {table.getHeaderGroups().map((g) => (
-                <tr key={g.id}>{g.headers.map((h) => <th key={h.id} className="px-3 py-2 font-medium">{h.isPlaceholder ? null : <table.FlexRender header={h} />}</th>)}</tr>
+                <tr key={g.id}>
+                  {g.headers.map((h) => (
+                    <th key={h.id} className="px-3 py-2 font-medium">
+                      {h.isPlaceholder ? null : <table.FlexRender header={h} />}
+                    </th>
+                  ))}
+                </tr>
               ))}
             </thead>
             <tbody>
               {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="cursor-pointer border-t border-border hover:bg-muted/50" tabIndex={0}
-                  onClick={(e) => openDrawer(row.original, e.currentTarget)} onKeyDown={(e) => {
+                <tr
+                  key={row.id}
+                  className="cursor-pointer border-t border-border hover:bg-muted/50"
+                  tabIndex={0}
+                  onClick={(e) => openDrawer(row.original, e.currentTarget)}
+                  onKeyDown={(e) => {
                     // preventDefault: otherwise the same Enter lands on the drawer's
                     // Close button, which has focus by then, and closes it at once.
-                    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); openDrawer(row.original, e.currentTarget); }
-                  }}>
-                  {row.getAllCells().map((cell) => <td key={cell.id} className="px-3 py-2 align-top"><table.FlexRender cell={cell} /></td>)}
+                    if (e.key === "Enter" || e.key === " ") {
+                      e.preventDefault();
+                      openDrawer(row.original, e.currentTarget);
+                    }
+                  }}
+                >
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className="px-3 py-2 align-top">
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -157,13 +271,32 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
       <div className="flex items-center gap-3">
         <span className="text-sm text-muted-fg">{t("shown", { count: rows.length })}</span>
         {pages.hasNextPage && (
-          <Button variant="secondary" size="sm" disabled={pages.isFetchingNextPage} onClick={() => pages.fetchNextPage()}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={pages.isFetchingNextPage}
+            onClick={() => pages.fetchNextPage()}
+          >
             {pages.isFetchingNextPage ? t("loading") : t("loadMore")}
           </Button>
         )}
       </div>
-      <Dialog open={selected !== null} onOpenChange={(isOpen) => { if (!isOpen) setSelected(null); }}>
-        {selected && <EventDrawer event={selected} people={people} onCloseAutoFocus={(e) => { e.preventDefault(); opener.current?.focus(); }} />}
+      <Dialog
+        open={selected !== null}
+        onOpenChange={(isOpen) => {
+          if (!isOpen) setSelected(null);
+        }}
+      >
+        {selected && (
+          <EventDrawer
+            event={selected}
+            people={people}
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              opener.current?.focus();
+            }}
+          />
+        )}
       </Dialog>
     </div>
   );
@@ -171,34 +304,79 @@ export function AuditView({ teamId, filter, query, first, actions, people }: { t
 
 /** The recorded label, else the member's email for the recorded user id (background work records only the id). */
 function actorName(e: AuditEventDto, people: Record<string, string>): string | null {
-  return e.actorLabel ?? (e.actorId ? people[e.actorId] ?? e.actorId : null);
+  return e.actorLabel ?? (e.actorId ? (people[e.actorId] ?? e.actorId) : null);
 }
 
-function EventDrawer({ event, people, onCloseAutoFocus }: { event: AuditEventDto; people: Record<string, string>; onCloseAutoFocus: (e: Event) => void }) {
+function EventDrawer({
+  event,
+  people,
+  onCloseAutoFocus,
+}: {
+  event: AuditEventDto;
+  people: Record<string, string>;
+  onCloseAutoFocus: (e: Event) => void;
+}) {
   const t = useTranslations("audit.detail");
   const row = (label: string, value: React.ReactNode) => (
-    <div className="grid grid-cols-[140px_1fr] gap-2 border-t border-border py-2 text-sm"><dt className="text-muted-fg">{label}</dt><dd className="min-w-0 break-words">{value ?? "—"}</dd></div>
+    <div className="grid grid-cols-[140px_1fr] gap-2 border-t border-border py-2 text-sm">
+      <dt className="text-muted-fg">{label}</dt>
+      <dd className="min-w-0 break-words">{value ?? "—"}</dd>
+    </div>
   );
   return (
     <DrawerContent aria-describedby={undefined} onCloseAutoFocus={onCloseAutoFocus}>
       <div className="mb-3 flex items-center justify-between">
         <DialogTitle>{t("title", { seq: event.seq })}</DialogTitle>
-        <DialogClose asChild><Button variant="ghost" size="sm" aria-label={t("close")}><X className="h-4 w-4" aria-hidden /></Button></DialogClose>
+        <DialogClose asChild>
+          <Button variant="ghost" size="sm" aria-label={t("close")}>
+            <X className="h-4 w-4" aria-hidden />
+          </Button>
+        </DialogClose>
       </div>
       <dl>
         {row(t("fields.at"), <When at={event.at} />)}
-        {row(t("fields.actor"), `${actorName(event, people) ?? "—"} (${event.actorType === "user" || event.actorType === "system" ? t(`actorTypes.${event.actorType}`) : event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`)}
+        {row(
+          t("fields.actor"),
+          `${actorName(event, people) ?? "—"} (${event.actorType === "user" || event.actorType === "system" ? t(`actorTypes.${event.actorType}`) : event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`,
+        )}
         {row(t("fields.action"), <span className="font-mono text-xs">{event.action}</span>)}
         {row(t("fields.outcome"), <Outcome value={event.outcome} />)}
-        {row(t("fields.targets"), event.targets.length ? <span className="flex flex-col gap-1">{event.targets.map((x) => <CopyId key={x} value={x} />)}</span> : null)}
-        {row(t("fields.deployment"), event.deploymentId ? (
-          <span className="flex flex-wrap items-center gap-2"><CopyId value={event.deploymentId} /><Link className="text-primary underline" href={`/deployments/${encodeURIComponent(event.deploymentId)}`}>{t("openDeployment")}</Link></span>
-        ) : null)}
+        {row(
+          t("fields.targets"),
+          event.targets.length ? (
+            <span className="flex flex-col gap-1">
+              {event.targets.map((x) => (
+                <CopyId key={x} value={x} />
+              ))}
+            </span>
+          ) : null,
+        )}
+        {row(
+          t("fields.deployment"),
+          event.deploymentId ? (
+            <span className="flex flex-wrap items-center gap-2">
+              <CopyId value={event.deploymentId} />
+              <Link className="text-primary underline" href={`/deployments/${encodeURIComponent(event.deploymentId)}`}>
+                {t("openDeployment")}
+              </Link>
+            </span>
+          ) : null,
+        )}
         {row(t("fields.requestId"), event.requestId ? <CopyId value={event.requestId} /> : null)}
-        {row(t("fields.error"), event.errorCode || event.errorMessage ? `${event.errorCode ?? ""} ${event.errorMessage ?? ""}` : null)}
+        {row(
+          t("fields.error"),
+          event.errorCode || event.errorMessage ? `${event.errorCode ?? ""} ${event.errorMessage ?? ""}` : null,
+        )}
         {row(t("fields.duration"), event.durationMs == null ? null : `${event.durationMs} ms`)}
         {row(t("fields.client"), [event.clientIp, event.userAgent].filter(Boolean).join(" · ") || null)}
-        {row(t("fields.params"), event.params == null ? null : <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">{JSON.stringify(event.params, null, 2)}</pre>)}
+        {row(
+          t("fields.params"),
+          event.params == null ? null : (
+            <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">
+              {JSON.stringify(event.params, null, 2)}
+            </pre>
+          ),
+        )}
         {row(t("fields.hash"), <span className="font-mono text-xs break-all">{event.hash}</span>)}
         {row(t("fields.prevHash"), <span className="font-mono text-xs break-all">{event.prevHash}</span>)}
       </dl>

@@ -51,13 +51,19 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
       const code = res.error.code ?? "";
       const status = res.error.status;
       const message =
-        status === 429 ? t("errors.tooMany")
-        : code === "INVALID_EMAIL_OR_PASSWORD" ? t("errors.wrongPassword")
-        : code.startsWith("USER_ALREADY_EXISTS") ? t("errors.emailTaken")
-        : code === "PASSWORD_TOO_SHORT" ? t("errors.passwordShort")
-        : code === "INVALID_EMAIL" ? t("errors.emailInvalid")
-        : code === "INVALID_NAME" ? t("errors.nameInvalid")
-        : t("errors.generic");
+        status === 429
+          ? t("errors.tooMany")
+          : code === "INVALID_EMAIL_OR_PASSWORD"
+            ? t("errors.wrongPassword")
+            : code.startsWith("USER_ALREADY_EXISTS")
+              ? t("errors.emailTaken")
+              : code === "PASSWORD_TOO_SHORT"
+                ? t("errors.passwordShort")
+                : code === "INVALID_EMAIL"
+                  ? t("errors.emailInvalid")
+                  : code === "INVALID_NAME"
+                    ? t("errors.nameInvalid")
+                    : t("errors.generic");
       setErrors({ form: message });
       return;
     }
@@ -80,7 +86,11 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
       {invitation && (
         <div className="mt-3">
           <InvitationNote invitation={invitation}>
-            <p>{mode === "sign-in" ? ti("signInAs", { email: invitation.email }) : ti("signUpAs", { email: invitation.email })}</p>
+            <p>
+              {mode === "sign-in"
+                ? ti("signInAs", { email: invitation.email })
+                : ti("signUpAs", { email: invitation.email })}
+            </p>
           </InvitationNote>
         </div>
       )}
@@ -93,17 +103,33 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
         <Field id="email" label={t("email")} error={errors.email}>
           <Input type="email" autoComplete="email" {...field("email")} />
         </Field>
-        <Field id="password" label={t("password")} hint={mode === "sign-up" ? t("passwordHint") : undefined} error={errors.password}>
-          <Input type="password" autoComplete={mode === "sign-up" ? "new-password" : "current-password"} {...field("password")} />
+        <Field
+          id="password"
+          label={t("password")}
+          hint={mode === "sign-up" ? t("passwordHint") : undefined}
+          error={errors.password}
+        >
+          <Input
+            type="password"
+            autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+            {...field("password")}
+          />
         </Field>
-        {errors.form && <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">{errors.form}</p>}
+        {errors.form && (
+          <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">
+            {errors.form}
+          </p>
+        )}
         <Button type="submit" className="w-full" disabled={pending}>
           {mode === "sign-in" ? t("signIn") : t("signUp")}
         </Button>
       </form>
       <p className="mt-4 text-sm text-muted-fg">
         {mode === "sign-in" ? t("noAccount") : t("haveAccount")}{" "}
-        <Link className="font-medium text-primary underline" href={`${mode === "sign-in" ? "/sign-up" : "/sign-in"}${next ? `?next=${encodeURIComponent(next)}` : ""}`}>
+        <Link
+          className="font-medium text-primary underline"
+          href={`${mode === "sign-in" ? "/sign-up" : "/sign-in"}${next ? `?next=${encodeURIComponent(next)}` : ""}`}
+        >
           {mode === "sign-in" ? t("signUp") : t("signIn")}
         </Link>
       </p>

@@ -23,7 +23,8 @@ export function ImportForm({ teamId }: { teamId: string }) {
           const file = (e.currentTarget.elements.namedItem("file") as HTMLInputElement).files?.[0];
           if (!file) return;
           // Too large: said here with the file's real size (the server refuses it too, but would see only what was sent).
-          if (file.size > CONFIG_FILE_MAX_BYTES) return setProblems([t("tooLarge", { size: file.size, max: CONFIG_FILE_MAX_BYTES })]);
+          if (file.size > CONFIG_FILE_MAX_BYTES)
+            return setProblems([t("tooLarge", { size: file.size, max: CONFIG_FILE_MAX_BYTES })]);
           start(async () => {
             const res = await importConfigsAction({ teamId, text: await file.text() });
             if (!res.ok) return setProblems([res.error]);
@@ -34,14 +35,33 @@ export function ImportForm({ teamId }: { teamId: string }) {
           });
         }}
       >
-        <label htmlFor="import-file" className="mb-1 block text-sm font-medium">{t("file")}</label>
-        <input id="import-file" name="file" type="file" accept="application/json,.json" className="mb-3 block w-full text-sm" required />
-        <Button type="submit" size="sm" disabled={pending}>{t("button")}</Button>
+        <label htmlFor="import-file" className="mb-1 block text-sm font-medium">
+          {t("file")}
+        </label>
+        <input
+          id="import-file"
+          name="file"
+          type="file"
+          accept="application/json,.json"
+          className="mb-3 block w-full text-sm"
+          required
+        />
+        <Button type="submit" size="sm" disabled={pending}>
+          {t("button")}
+        </Button>
       </form>
       {problems.length > 0 && (
-        <div role="alert" data-testid="import-problems" className="mt-3 rounded-md bg-danger/10 p-3 text-sm text-danger">
+        <div
+          role="alert"
+          data-testid="import-problems"
+          className="mt-3 rounded-md bg-danger/10 p-3 text-sm text-danger"
+        >
           <p className="font-medium">{t("problems")}</p>
-          <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs">{problems.slice(0, 50).map((p, i) => <li key={i}>{p}</li>)}</ul>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs">
+            {problems.slice(0, 50).map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
         </div>
       )}
     </Card>

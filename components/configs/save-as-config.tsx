@@ -11,7 +11,15 @@ import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/input";
 
 /** "Save as config" on a deployment: its shape goes into the team's library. */
-export function SaveAsConfig({ teamId, deploymentId, defaultName }: { teamId: string; deploymentId: string; defaultName: string }) {
+export function SaveAsConfig({
+  teamId,
+  deploymentId,
+  defaultName,
+}: {
+  teamId: string;
+  deploymentId: string;
+  defaultName: string;
+}) {
   const t = useTranslations("configs.saveFromDeployment");
   const tf = useTranslations("configs.formErrors");
   const [name, setName] = useState(defaultName);
@@ -22,25 +30,44 @@ export function SaveAsConfig({ teamId, deploymentId, defaultName }: { teamId: st
     <Card className="mt-6">
       <h2 className="font-semibold">{t("title")}</h2>
       <p className="mb-3 text-sm text-muted-fg">{t("intro")}</p>
-      <form noValidate className="flex flex-wrap items-end gap-3" onSubmit={(e) => {
-        e.preventDefault();
-        const problem = configNameProblem(name);
-        if (problem) return setError(tf(problem.key, problem.values));
-        startTransition(async () => {
-          const res = await saveConfigFromDeploymentAction({ teamId, deploymentId, name: name.trim() });
-          if (!res.ok) { setError(res.error); return; }
-          setError(undefined);
-          setSavedId(res.data.id);
-          toast.success(t("saved"));
-        });
-      }}>
+      <form
+        noValidate
+        className="flex flex-wrap items-end gap-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const problem = configNameProblem(name);
+          if (problem) return setError(tf(problem.key, problem.values));
+          startTransition(async () => {
+            const res = await saveConfigFromDeploymentAction({ teamId, deploymentId, name: name.trim() });
+            if (!res.ok) {
+              setError(res.error);
+              return;
+            }
+            setError(undefined);
+            setSavedId(res.data.id);
+            toast.success(t("saved"));
+          });
+        }}
+      >
         <div className="min-w-64 flex-1">
           <Field id="config-name" label={t("name")} error={error}>
-            <Input id="config-name" value={name} maxLength={CONFIG_NAME_MAX} onChange={(e) => setName(e.target.value)} aria-invalid={error ? true : undefined} />
+            <Input
+              id="config-name"
+              value={name}
+              maxLength={CONFIG_NAME_MAX}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={error ? true : undefined}
+            />
           </Field>
         </div>
-        <Button type="submit" variant="secondary" disabled={pending || !name.trim()}>{t("save")}</Button>
-        {savedId && <Link className="text-sm font-medium text-primary underline" href={`/configs/${savedId}`}>{t("open")}</Link>}
+        <Button type="submit" variant="secondary" disabled={pending || !name.trim()}>
+          {t("save")}
+        </Button>
+        {savedId && (
+          <Link className="text-sm font-medium text-primary underline" href={`/configs/${savedId}`}>
+            {t("open")}
+          </Link>
+        )}
       </form>
     </Card>
   );

@@ -12,12 +12,28 @@ export function SpecSummary({ spec }: { spec: ConfigSpec }) {
   // [label, value, value is an id (monospace)]
   const rows: [string, string, boolean?][] = [
     [t("region"), spec.regionId, true],
-    [t("instance"), spec.instance.mode === "create" ? t("newInstance", { type: spec.instance.instanceType, zone: spec.instance.zoneId }) : t("existingInstance")],
-    [t("eni"), spec.eni.mode === "create" ? `${t("newEni")}${spec.eni.name ? ` (${spec.eni.name})` : ""}` : t("existingEni")],
-    [t("privateIps"), spec.privateIps.mode === "count" ? t("count", { count: spec.privateIps.count }) : t("explicit", { list: spec.privateIps.addresses.join(", ") || "—" })],
+    [
+      t("instance"),
+      spec.instance.mode === "create"
+        ? t("newInstance", { type: spec.instance.instanceType, zone: spec.instance.zoneId })
+        : t("existingInstance"),
+    ],
+    [
+      t("eni"),
+      spec.eni.mode === "create" ? `${t("newEni")}${spec.eni.name ? ` (${spec.eni.name})` : ""}` : t("existingEni"),
+    ],
+    [
+      t("privateIps"),
+      spec.privateIps.mode === "count"
+        ? t("count", { count: spec.privateIps.count })
+        : t("explicit", { list: spec.privateIps.addresses.join(", ") || "—" }),
+    ],
     [t("primary"), spec.usePrimaryIp ? t("yes") : t("no")],
     [t("eips"), t("eipsValue", { total: spec.eips.length, allocate, existing: spec.eips.length - allocate })],
-    [t("bandwidth"), `${spec.eipAllocation.bandwidth} Mbps · ${tw(spec.eipAllocation.internetChargeType === "PayByBandwidth" ? "eipStep.payByBandwidth" : "eipStep.payByTraffic")}`],
+    [
+      t("bandwidth"),
+      `${spec.eipAllocation.bandwidth} Mbps · ${tw(spec.eipAllocation.internetChargeType === "PayByBandwidth" ? "eipStep.payByBandwidth" : "eipStep.payByTraffic")}`,
+    ],
     [t("os"), tw(`os.${spec.os}`)],
     [t("traffic"), tw(`traffic.${spec.traffic}.short`)],
   ];

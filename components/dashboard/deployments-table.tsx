@@ -27,15 +27,73 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
     const timer = setInterval(() => router.refresh(), 3000);
     return () => clearInterval(timer);
   }, [live, router]);
-  const columns = useMemo<LegacyColumnDef<DashboardRow>[]>(() => [
-    { id: "name", accessorKey: "name", header: t("columns.name"), cell: ({ row }) => <Link className="font-medium hover:underline" href={["draft", "ready"].includes(row.original.status) ? `/deployments/new?draft=${row.original.id}` : `/deployments/${row.original.id}`}>{row.original.name}</Link> },
-    { id: "status", accessorKey: "status", header: t("columns.status"), cell: ({ row }) => <StatusBadge status={row.original.status} /> },
-    { id: "instance", accessorKey: "instanceId", header: t("columns.instance"), cell: ({ row }) => <span className="font-mono text-xs">{row.original.instanceId ?? "—"}</span> },
-    { id: "eips", accessorFn: (r) => r.eipCount, header: t("columns.eips"), cell: ({ row }) => <span className="font-mono text-xs" title={row.original.eips.join(", ")}>{row.original.eips.length ? row.original.eips.slice(0, 3).join(", ") + (row.original.eips.length > 3 ? ` +${row.original.eips.length - 3}` : "") : row.original.eipCount || "—"}</span> },
-    { id: "createdBy", accessorKey: "createdBy", header: t("columns.createdBy"), cell: ({ row }) => row.original.createdBy ?? "—" },
-    { id: "createdAt", accessorKey: "createdAt", header: t("columns.created"), cell: ({ row }) => <RelativeTime iso={row.original.createdAt} /> },
-  ], [t]);
-  const table = useLegacyTable({ data, columns, state: { sorting }, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() });
+  const columns = useMemo<LegacyColumnDef<DashboardRow>[]>(
+    () => [
+      {
+        id: "name",
+        accessorKey: "name",
+        header: t("columns.name"),
+        cell: ({ row }) => (
+          <Link
+            className="font-medium hover:underline"
+            href={
+              ["draft", "ready"].includes(row.original.status)
+                ? `/deployments/new?draft=${row.original.id}`
+                : `/deployments/${row.original.id}`
+            }
+          >
+            {row.original.name}
+          </Link>
+        ),
+      },
+      {
+        id: "status",
+        accessorKey: "status",
+        header: t("columns.status"),
+        cell: ({ row }) => <StatusBadge status={row.original.status} />,
+      },
+      {
+        id: "instance",
+        accessorKey: "instanceId",
+        header: t("columns.instance"),
+        cell: ({ row }) => <span className="font-mono text-xs">{row.original.instanceId ?? "—"}</span>,
+      },
+      {
+        id: "eips",
+        accessorFn: (r) => r.eipCount,
+        header: t("columns.eips"),
+        cell: ({ row }) => (
+          <span className="font-mono text-xs" title={row.original.eips.join(", ")}>
+            {row.original.eips.length
+              ? row.original.eips.slice(0, 3).join(", ") +
+                (row.original.eips.length > 3 ? ` +${row.original.eips.length - 3}` : "")
+              : row.original.eipCount || "—"}
+          </span>
+        ),
+      },
+      {
+        id: "createdBy",
+        accessorKey: "createdBy",
+        header: t("columns.createdBy"),
+        cell: ({ row }) => row.original.createdBy ?? "—",
+      },
+      {
+        id: "createdAt",
+        accessorKey: "createdAt",
+        header: t("columns.created"),
+        cell: ({ row }) => <RelativeTime iso={row.original.createdAt} />,
+      },
+    ],
+    [t],
+  );
+  const table = useLegacyTable({
+    data,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
 
   if (rows.length === 0) {
     return (
@@ -44,8 +102,15 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
         <p className="text-lg font-semibold">{t("empty")}</p>
         <p className="max-w-md text-sm text-muted-fg">{t("emptyBody")}</p>
         <div className="flex gap-2">
-          <Link href="/deployments/new" className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-fg">{t("emptyCta")}</Link>
-          <Link href="/deployments/quick" className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted">{t("quick")}</Link>
+          <Link href="/deployments/new" className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-fg">
+            {t("emptyCta")}
+          </Link>
+          <Link
+            href="/deployments/quick"
+            className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted"
+          >
+            {t("quick")}
+          </Link>
         </div>
       </Card>
     );
@@ -53,13 +118,35 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
   return (
     <Card className="p-0">
       <div className="flex flex-wrap items-center gap-2 border-b border-border p-3">
-        <label htmlFor="dash-search" className="sr-only">{t("search")}</label>
-        <Input id="dash-search" type="search" placeholder={t("search")} value={q} onChange={(e) => setQ(e.target.value)} className="h-9 max-w-xs" />
-        <label htmlFor="dash-filter" className="sr-only">{t("filter")}</label>
-        <Select id="dash-filter" value={filter} onChange={(e) => setFilter(e.target.value as Filter)} className="h-9 w-44">
-          {FILTERS.map((f) => <option key={f} value={f}>{t(`filters.${f}`)}</option>)}
+        <label htmlFor="dash-search" className="sr-only">
+          {t("search")}
+        </label>
+        <Input
+          id="dash-search"
+          type="search"
+          placeholder={t("search")}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="h-9 max-w-xs"
+        />
+        <label htmlFor="dash-filter" className="sr-only">
+          {t("filter")}
+        </label>
+        <Select
+          id="dash-filter"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value as Filter)}
+          className="h-9 w-44"
+        >
+          {FILTERS.map((f) => (
+            <option key={f} value={f}>
+              {t(`filters.${f}`)}
+            </option>
+          ))}
         </Select>
-        <span className="ml-auto text-xs text-muted-fg" role="status">{t("count", { shown: data.length, total: rows.length })}</span>
+        <span className="ml-auto text-xs text-muted-fg" role="status">
+          {t("count", { shown: data.length, total: rows.length })}
+        </span>
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-sm" data-testid="deployments-table">
@@ -70,10 +157,23 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
                 {hg.headers.map((h) => {
                   const sorted = h.column.getIsSorted();
                   return (
-                    <th key={h.id} scope="col" className="px-4 py-2 font-medium" aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}>
-                      <button type="button" className="inline-flex items-center gap-1 hover:text-fg" onClick={h.column.getToggleSortingHandler()}>
+                    <th
+                      key={h.id}
+                      scope="col"
+                      className="px-4 py-2 font-medium"
+                      aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                    >
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 hover:text-fg"
+                        onClick={h.column.getToggleSortingHandler()}
+                      >
                         {flexRender(h.column.columnDef.header, h.getContext())}
-                        {sorted === "asc" ? <ArrowUp className="h-3 w-3" aria-hidden /> : sorted === "desc" ? <ArrowDown className="h-3 w-3" aria-hidden /> : null}
+                        {sorted === "asc" ? (
+                          <ArrowUp className="h-3 w-3" aria-hidden />
+                        ) : sorted === "desc" ? (
+                          <ArrowDown className="h-3 w-3" aria-hidden />
+                        ) : null}
                       </button>
                     </th>
                   );
@@ -82,16 +182,31 @@ export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {
             ))}
           </thead>
           <tbody>
-            {table.getRowModel().rows.length === 0 && <tr><td colSpan={columns.length} className="px-4 py-6 text-center text-muted-fg">{t("noMatch")}</td></tr>}
-            {table.getRowModel().rows.slice(0, 200).map((row) => (
-              <tr key={row.id} className="border-t border-border hover:bg-muted/40" data-testid="deployment-row">
-                {row.getVisibleCells().map((c) => <td key={c.id} className="px-4 py-2">{flexRender(c.column.columnDef.cell, c.getContext())}</td>)}
+            {table.getRowModel().rows.length === 0 && (
+              <tr>
+                <td colSpan={columns.length} className="px-4 py-6 text-center text-muted-fg">
+                  {t("noMatch")}
+                </td>
               </tr>
-            ))}
+            )}
+            {table
+              .getRowModel()
+              .rows.slice(0, 200)
+              .map((row) => (
+                <tr key={row.id} className="border-t border-border hover:bg-muted/40" data-testid="deployment-row">
+                  {row.getVisibleCells().map((c) => (
+                    <td key={c.id} className="px-4 py-2">
+                      {flexRender(c.column.columnDef.cell, c.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              ))}
           </tbody>
         </table>
       </div>
-      {data.length > 200 && <p className="border-t border-border px-4 py-2 text-xs text-muted-fg">{t("truncated", { count: 200 })}</p>}
+      {data.length > 200 && (
+        <p className="border-t border-border px-4 py-2 text-xs text-muted-fg">{t("truncated", { count: 200 })}</p>
+      )}
     </Card>
   );
 }

@@ -13,7 +13,8 @@ export function filterRows(rows: DashboardRow[], filter: Filter, q: string): Das
     if (filter === "draft" && !["draft", "ready"].includes(r.status)) return false;
     if (!["all", "active", "running", "draft"].includes(filter) && r.status !== filter) return false;
     if (!needle) return true;
-    return [r.name, r.id, r.instanceId, r.eniId, r.regionId, r.createdBy, ...r.eips].some((v) => v?.toLowerCase().includes(needle));
+    return [r.name, r.id, r.instanceId, r.eniId, r.regionId, r.createdBy, ...r.eips].some((v) =>
+      v?.toLowerCase().includes(needle),
+    );
   });
 }
-

@@ -5,8 +5,13 @@ import { describe, expect, it } from "vitest";
 import { RelativeTime } from "./status";
 
 const render = (iso: string, now: Date) =>
-  renderToStaticMarkup(createElement(NextIntlClientProvider, { locale: "en", timeZone: "UTC", now, messages: {} } as Parameters<typeof NextIntlClientProvider>[0],
-    createElement(RelativeTime, { iso })));
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale: "en", timeZone: "UTC", now, messages: {} } as Parameters<typeof NextIntlClientProvider>[0],
+      createElement(RelativeTime, { iso }),
+    ),
+  );
 
 describe("RelativeTime", () => {
   const now = new Date("2026-11-27T12:00:00.000Z");

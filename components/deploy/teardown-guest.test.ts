@@ -7,15 +7,28 @@ import ja from "@/messages/ja/deployment.json";
 import { TeardownGuestNotice, type GuestTeardown } from "./teardown-guest";
 
 const render = (locale: "en" | "ja", guest: GuestTeardown, skip: boolean) =>
-  renderToStaticMarkup(createElement(NextIntlClientProvider, { locale, timeZone: "UTC", messages: { deployment: locale === "en" ? en : ja } } as unknown as Parameters<typeof NextIntlClientProvider>[0],
-    createElement(TeardownGuestNotice, { guest, skip })));
+  renderToStaticMarkup(
+    createElement(
+      NextIntlClientProvider,
+      { locale, timeZone: "UTC", messages: { deployment: locale === "en" ? en : ja } } as unknown as Parameters<
+        typeof NextIntlClientProvider
+      >[0],
+      createElement(TeardownGuestNotice, { guest, skip }),
+    ),
+  );
 
 const url = "/api/deployments/d1/bundle?version=1&file=rollback.sh";
-const applied: GuestTeardown = { viaCloudAssistant: { instanceId: "i-6we1x9demoweb000002", scriptVersion: 1 }, rollbackFailed: true, rollbackUrl: url };
+const applied: GuestTeardown = {
+  viaCloudAssistant: { instanceId: "i-6we1x9demoweb000002", scriptVersion: 1 },
+  rollbackFailed: true,
+  rollbackUrl: url,
+};
 
 describe("teardown dialog: the guest configuration", () => {
   it("applied through Cloud Assistant: rollback.sh runs there first", () => {
-    expect(render("en", applied, false)).toContain("it runs rollback.sh (bundle v1) on i-6we1x9demoweb000002 through Cloud Assistant");
+    expect(render("en", applied, false)).toContain(
+      "it runs rollback.sh (bundle v1) on i-6we1x9demoweb000002 through Cloud Assistant",
+    );
   });
 
   it("applied through Cloud Assistant but the rollback skipped: says EIPilot applied it and leaves it, not that it did not apply it", () => {
@@ -29,7 +42,9 @@ describe("teardown dialog: the guest configuration", () => {
   });
 
   it("never applied by EIPilot: says to run rollback.sh by hand if apply.sh was run", () => {
-    expect(render("en", { viaCloudAssistant: null, rollbackFailed: false, rollbackUrl: url }, false)).toContain("EIPilot did not apply the guest configuration");
+    expect(render("en", { viaCloudAssistant: null, rollbackFailed: false, rollbackUrl: url }, false)).toContain(
+      "EIPilot did not apply the guest configuration",
+    );
     expect(render("en", { viaCloudAssistant: null, rollbackFailed: false, rollbackUrl: null }, false)).toBe("");
   });
 });

@@ -16,19 +16,38 @@ export function TeardownGuestNotice({ guest, skip }: { guest: GuestTeardown; ski
   const t = useTranslations("deployment.teardownDialog");
   if (guest.viaCloudAssistant && !skip) {
     return (
-      <p className="rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="teardown-guest" data-guest="cloud-assistant">
-        {t("guestCloudAssistant", { instance: guest.viaCloudAssistant.instanceId, version: guest.viaCloudAssistant.scriptVersion })}
+      <p
+        className="rounded-md border border-border bg-muted/40 p-3 text-sm"
+        data-testid="teardown-guest"
+        data-guest="cloud-assistant"
+      >
+        {t("guestCloudAssistant", {
+          instance: guest.viaCloudAssistant.instanceId,
+          version: guest.viaCloudAssistant.scriptVersion,
+        })}
       </p>
     );
   }
   if (!guest.rollbackUrl) return null;
   return (
-    <div className="rounded-md border border-warning/50 bg-warning/5 p-3 text-sm" data-testid="teardown-guest" data-guest="manual">
+    <div
+      className="rounded-md border border-warning/50 bg-warning/5 p-3 text-sm"
+      data-testid="teardown-guest"
+      data-guest="manual"
+    >
       {/* Skipped: EIPilot did apply it (through Cloud Assistant), it just will not remove it. */}
-      <p>{guest.viaCloudAssistant ? t("guestSkipped", { instance: guest.viaCloudAssistant.instanceId }) : t("guestManual")}</p>
+      <p>
+        {guest.viaCloudAssistant
+          ? t("guestSkipped", { instance: guest.viaCloudAssistant.instanceId })
+          : t("guestManual")}
+      </p>
       <p className="mt-1.5 flex flex-wrap gap-3">
-        <a className="text-primary underline" href={guest.rollbackUrl} target="_blank" rel="noreferrer">{t("showRollback")}</a>
-        <a className="text-primary underline" href={guest.rollbackUrl} download="rollback.sh">{t("downloadRollback")}</a>
+        <a className="text-primary underline" href={guest.rollbackUrl} target="_blank" rel="noreferrer">
+          {t("showRollback")}
+        </a>
+        <a className="text-primary underline" href={guest.rollbackUrl} download="rollback.sh">
+          {t("downloadRollback")}
+        </a>
       </p>
     </div>
   );

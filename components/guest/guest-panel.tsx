@@ -19,8 +19,10 @@ const TEXT = {
     online: "Cloud Assistant online",
     offline: "Cloud Assistant offline",
     checking: "Checking the Cloud Assistant agent…",
-    introOnline: "EIPilot runs the bundle on the instance through Cloud Assistant (no SSH): apply.sh, then verify.sh asks a what-is-my-IP service from each private IP.",
-    introOffline: "The Cloud Assistant agent is not online on this instance, so EIPilot cannot run the bundle itself. Copy or download the bundle below and run apply.sh, then verify.sh, as root on the instance.",
+    introOnline:
+      "EIPilot runs the bundle on the instance through Cloud Assistant (no SSH): apply.sh, then verify.sh asks a what-is-my-IP service from each private IP.",
+    introOffline:
+      "The Cloud Assistant agent is not online on this instance, so EIPilot cannot run the bundle itself. Copy or download the bundle below and run apply.sh, then verify.sh, as root on the instance.",
     noScript: "The bundle is generated when the deployment succeeds.",
     apply: "Apply through Cloud Assistant",
     verify: "Verify",
@@ -51,8 +53,10 @@ const TEXT = {
     online: "クラウドアシスタント: オンライン",
     offline: "クラウドアシスタント: オフライン",
     checking: "クラウドアシスタントの状態を確認しています…",
-    introOnline: "EIPilot はクラウドアシスタント経由で (SSH なしで) インスタンス上のバンドルを実行します: apply.sh の後、verify.sh が各プライベート IP から IP 確認サービスに問い合わせます。",
-    introOffline: "このインスタンスではクラウドアシスタントのエージェントがオンラインではないため、EIPilot はバンドルを実行できません。下のバンドルをコピーまたはダウンロードし、インスタンス上で root として apply.sh、続いて verify.sh を実行してください。",
+    introOnline:
+      "EIPilot はクラウドアシスタント経由で (SSH なしで) インスタンス上のバンドルを実行します: apply.sh の後、verify.sh が各プライベート IP から IP 確認サービスに問い合わせます。",
+    introOffline:
+      "このインスタンスではクラウドアシスタントのエージェントがオンラインではないため、EIPilot はバンドルを実行できません。下のバンドルをコピーまたはダウンロードし、インスタンス上で root として apply.sh、続いて verify.sh を実行してください。",
     noScript: "バンドルはデプロイが成功すると生成されます。",
     apply: "クラウドアシスタントで適用",
     verify: "検証",
@@ -85,7 +89,17 @@ export const guestKeys = {
 };
 
 /** `onChanged`: after each run, so the page's other views of the guest (Results per EIP, teardown) update. */
-export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { teamId: string; deploymentId: string; canApply: boolean; onChanged?: () => unknown }) {
+export function GuestPanel({
+  teamId,
+  deploymentId,
+  canApply,
+  onChanged,
+}: {
+  teamId: string;
+  deploymentId: string;
+  canApply: boolean;
+  onChanged?: () => unknown;
+}) {
   const locale = useLocale() === "ja" ? "ja" : "en";
   const t = TEXT[locale];
   const q = useQuery({
@@ -120,7 +134,7 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
 
   const guest = state?.guest ?? null;
   const online = state?.mode === "cloud-assistant";
-  const shownRuns = lastRuns.length ? lastRuns : guest?.runs.slice(0, 1) ?? [];
+  const shownRuns = lastRuns.length ? lastRuns : (guest?.runs.slice(0, 1) ?? []);
 
   return (
     <Card className="p-0" data-testid="guest-panel">
@@ -133,12 +147,20 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
           </span>
         )}
         {state && (
-          <Badge tone={online ? "success" : "warning"} data-testid="agent-status" data-online={online ? "true" : "false"}>
+          <Badge
+            tone={online ? "success" : "warning"}
+            data-testid="agent-status"
+            data-online={online ? "true" : "false"}
+          >
             {online ? t.online : t.offline}
           </Badge>
         )}
         {state?.instanceId && <span className="font-mono text-xs text-muted-fg">{state.instanceId}</span>}
-        {state?.script && <span className="text-xs text-muted-fg">{t.bundle} v{state.script.version} · {state.script.os}</span>}
+        {state?.script && (
+          <span className="text-xs text-muted-fg">
+            {t.bundle} v{state.script.version} · {state.script.os}
+          </span>
+        )}
       </div>
 
       <div className="space-y-3 px-4 py-3 text-sm">
@@ -153,21 +175,48 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
         {state && !state.script && <p className="text-muted-fg">{t.noScript}</p>}
         {state && online && state.script && canApply && (
           <div className="flex flex-wrap gap-2">
-            <Button size="sm" disabled={pending || state.busy} onClick={() => run(guestApplyAction, t.applied)} data-testid="guest-apply">
-              {pending ? <Loader2 className="h-4 w-4 animate-spin" aria-hidden /> : <Play className="h-4 w-4" aria-hidden />}
+            <Button
+              size="sm"
+              disabled={pending || state.busy}
+              onClick={() => run(guestApplyAction, t.applied)}
+              data-testid="guest-apply"
+            >
+              {pending ? (
+                <Loader2 className="h-4 w-4 animate-spin" aria-hidden />
+              ) : (
+                <Play className="h-4 w-4" aria-hidden />
+              )}
               {t.apply}
             </Button>
-            <Button size="sm" variant="secondary" disabled={pending || state.busy} onClick={() => run(guestVerifyAction, t.verified)} data-testid="guest-verify">
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={pending || state.busy}
+              onClick={() => run(guestVerifyAction, t.verified)}
+              data-testid="guest-verify"
+            >
               <ShieldCheck className="h-4 w-4" aria-hidden />
               {t.verify}
             </Button>
             {!confirm ? (
-              <Button size="sm" variant="ghost" disabled={pending || state.busy} onClick={() => setConfirm(true)} data-testid="guest-rollback">
+              <Button
+                size="sm"
+                variant="ghost"
+                disabled={pending || state.busy}
+                onClick={() => setConfirm(true)}
+                data-testid="guest-rollback"
+              >
                 <RotateCcw className="h-4 w-4" aria-hidden />
                 {t.rollback}
               </Button>
             ) : (
-              <Button size="sm" variant="danger" disabled={pending} onClick={() => run(guestRollbackAction, t.rolledBackOk)} data-testid="guest-rollback-confirm">
+              <Button
+                size="sm"
+                variant="danger"
+                disabled={pending}
+                onClick={() => run(guestRollbackAction, t.rolledBackOk)}
+                data-testid="guest-rollback-confirm"
+              >
                 <RotateCcw className="h-4 w-4" aria-hidden />
                 {t.confirmRollback}
               </Button>
@@ -180,7 +229,11 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
             {t.running}
           </p>
         )}
-        {guest?.rolledBack && <p className="text-warning" data-testid="guest-rolled-back">{t.rolledBack}</p>}
+        {guest?.rolledBack && (
+          <p className="text-warning" data-testid="guest-rolled-back">
+            {t.rolledBack}
+          </p>
+        )}
       </div>
 
       {guest && guest.results.length > 0 && (
@@ -188,18 +241,34 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
           <table className="w-full text-sm" data-testid="guest-results">
             <thead className="text-left text-xs text-muted-fg">
               <tr>
-                <th scope="col" className="px-4 py-2">{t.privateIp}</th>
-                <th scope="col" className="px-2 py-2">{t.expected}</th>
-                <th scope="col" className="px-2 py-2">{t.observed}</th>
-                <th scope="col" className="px-2 py-2">{t.result}</th>
+                <th scope="col" className="px-4 py-2">
+                  {t.privateIp}
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  {t.expected}
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  {t.observed}
+                </th>
+                <th scope="col" className="px-2 py-2">
+                  {t.result}
+                </th>
               </tr>
             </thead>
             <tbody>
               {guest.results.map((r) => (
-                <tr key={r.privateIp} className={cn("border-t border-border", guest.rolledBack && "opacity-60")} data-testid="guest-result" data-ip={r.privateIp} data-ok={r.ok ? "true" : "false"}>
+                <tr
+                  key={r.privateIp}
+                  className={cn("border-t border-border", guest.rolledBack && "opacity-60")}
+                  data-testid="guest-result"
+                  data-ip={r.privateIp}
+                  data-ok={r.ok ? "true" : "false"}
+                >
                   <td className="px-4 py-2 font-mono">{r.privateIp}</td>
                   <td className="px-2 py-2 font-mono">{r.expectedEip ?? "—"}</td>
-                  <td className="px-2 py-2 font-mono" data-testid="guest-observed">{r.observed ?? (guest.echoUrl ? t.noAnswer : t.notMeasured)}</td>
+                  <td className="px-2 py-2 font-mono" data-testid="guest-observed">
+                    {r.observed ?? (guest.echoUrl ? t.noAnswer : t.notMeasured)}
+                  </td>
                   <td className="px-2 py-2">
                     {r.ok ? (
                       <span className="inline-flex items-center gap-1 text-success">
@@ -232,7 +301,9 @@ export function GuestPanel({ teamId, deploymentId, canApply, onChanged }: { team
                   {t.exit} {r.exitCode ?? "—"} · <span className="font-mono">{r.invokeId}</span>
                 </span>
               </summary>
-              <pre className="mt-2 max-h-72 overflow-auto rounded bg-muted p-2 font-mono text-xs whitespace-pre-wrap">{r.output || "(no output)"}</pre>
+              <pre className="mt-2 max-h-72 overflow-auto rounded bg-muted p-2 font-mono text-xs whitespace-pre-wrap">
+                {r.output || "(no output)"}
+              </pre>
             </details>
           ))}
         </div>

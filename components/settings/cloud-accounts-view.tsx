@@ -3,33 +3,64 @@ import { useState, useTransition } from "react";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
 import type { CloudAccountDto } from "@/lib/cloud/accounts";
-import { createCloudAccountAction, deleteCloudAccountAction, testCloudAccountAction } from "@/lib/cloud/cloud-account.actions";
+import {
+  createCloudAccountAction,
+  deleteCloudAccountAction,
+  testCloudAccountAction,
+} from "@/lib/cloud/cloud-account.actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
 import { ConfirmButton } from "@/components/teams/confirm-button";
 
 type Kind = "access_key" | "sts" | "ram_role";
-const empty = { name: "", kind: "access_key" as Kind, accessKeyId: "", accessKeySecret: "", securityToken: "", roleArn: "", defaultRegion: "ap-northeast-1" };
+const empty = {
+  name: "",
+  kind: "access_key" as Kind,
+  accessKeyId: "",
+  accessKeySecret: "",
+  securityToken: "",
+  roleArn: "",
+  defaultRegion: "ap-northeast-1",
+};
 
 /** `demo`: the server runs in demo mode, where only the Demo account talks to the emulator. */
-export function CloudAccountsView({ teamId, accounts, canManage, demo }: { teamId: string; accounts: CloudAccountDto[]; canManage: boolean; demo: boolean }) {
+export function CloudAccountsView({
+  teamId,
+  accounts,
+  canManage,
+  demo,
+}: {
+  teamId: string;
+  accounts: CloudAccountDto[];
+  canManage: boolean;
+  demo: boolean;
+}) {
   const t = useTranslations("settings.cloudAccounts");
   const [form, setForm] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [pending, startTransition] = useTransition();
 
-  const set = (k: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const set = (k: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setForm((f) => ({ ...f, [k]: e.target.value }));
   const invalid = (k: string) => (errors[k] ? { "aria-invalid": true as const, "aria-describedby": `${k}-error` } : {});
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
     startTransition(async () => {
       const { securityToken, roleArn, ...rest } = form;
-      const account = { ...rest, ...(form.kind === "sts" ? { securityToken } : {}), ...(form.kind === "ram_role" ? { roleArn } : {}) };
+      const account = {
+        ...rest,
+        ...(form.kind === "sts" ? { securityToken } : {}),
+        ...(form.kind === "ram_role" ? { roleArn } : {}),
+      };
       const res = await createCloudAccountAction({ teamId, account });
       if (!res.ok) {
-        setErrors(res.fieldErrors ? Object.fromEntries(Object.entries(res.fieldErrors).map(([k, v]) => [k.replace(/^account\./, ""), v])) : { form: res.error });
+        setErrors(
+          res.fieldErrors
+            ? Object.fromEntries(Object.entries(res.fieldErrors).map(([k, v]) => [k.replace(/^account\./, ""), v]))
+            : { form: res.error },
+        );
         return;
       }
       setErrors({});
@@ -41,31 +72,49 @@ export function CloudAccountsView({ teamId, accounts, canManage, demo }: { teamI
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_380px]">
       <section aria-labelledby="accounts-heading" className="space-y-3">
-        <h2 id="accounts-heading" className="sr-only">{t("title")}</h2>
+        <h2 id="accounts-heading" className="sr-only">
+          {t("title")}
+        </h2>
         {accounts.length === 0 && <Card className="text-sm text-muted-fg">{t("empty")}</Card>}
         {accounts.map((a) => (
           <Card key={a.id} className="flex flex-wrap items-center gap-3" data-testid="cloud-account">
             <div className="min-w-0 flex-1">
               <p className="font-medium">{a.name}</p>
               <p className="text-xs text-muted-fg">
-                <Badge>{t(`kinds.${a.kind as Kind | "demo"}`)}</Badge> <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion}
+                <Badge>{t(`kinds.${a.kind as Kind | "demo"}`)}</Badge>{" "}
+                <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion}
               </p>
             </div>
-            <Button variant="secondary" size="sm" disabled={pending} onClick={() => startTransition(async () => {
-              const res = await testCloudAccountAction({ teamId, id: a.id });
-              if (res.ok) toast.success(t("testOk", { count: res.data.regions }));
-              else toast.error(res.error + (res.requestId ? ` (RequestId ${res.requestId})` : ""));
-            })}>{t("test")}</Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={pending}
+              onClick={() =>
+                startTransition(async () => {
+                  const res = await testCloudAccountAction({ teamId, id: a.id });
+                  if (res.ok) toast.success(t("testOk", { count: res.data.regions }));
+                  else toast.error(res.error + (res.requestId ? ` (RequestId ${res.requestId})` : ""));
+                })
+              }
+            >
+              {t("test")}
+            </Button>
             {canManage && a.kind !== "demo" && (
               // Nothing irreversible on a single click: the secret is gone for good once removed.
-              <ConfirmButton trigger={t("remove")} triggerVariant="ghost" triggerLabel={t("removeLabel", { name: a.name })}
-                title={t("removeTitle", { name: a.name })} body={t("removeBody")} confirm={t("removeConfirm")}
+              <ConfirmButton
+                trigger={t("remove")}
+                triggerVariant="ghost"
+                triggerLabel={t("removeLabel", { name: a.name })}
+                title={t("removeTitle", { name: a.name })}
+                body={t("removeBody")}
+                confirm={t("removeConfirm")}
                 onConfirm={async () => {
                   const res = await deleteCloudAccountAction({ teamId, id: a.id });
                   if (!res.ok) return res.error;
                   toast.success(t("removed", { name: a.name }));
                   return null;
-                }} />
+                }}
+              />
             )}
           </Card>
         ))}
@@ -73,21 +122,75 @@ export function CloudAccountsView({ teamId, accounts, canManage, demo }: { teamI
       {canManage ? (
         <Card>
           <h2 className="mb-3 font-semibold">{t("add")}</h2>
-          {demo && <p className="mb-3 text-sm text-muted-fg" data-testid="real-cloud-note">{t("realCloudNote")}</p>}
+          {demo && (
+            <p className="mb-3 text-sm text-muted-fg" data-testid="real-cloud-note">
+              {t("realCloudNote")}
+            </p>
+          )}
           <form noValidate onSubmit={submit} className="space-y-3">
-            <Field id="name" label={t("name")} error={errors.name}><Input id="name" value={form.name} onChange={set("name")} {...invalid("name")} /></Field>
+            <Field id="name" label={t("name")} error={errors.name}>
+              <Input id="name" value={form.name} onChange={set("name")} {...invalid("name")} />
+            </Field>
             <Field id="kind" label={t("kind")}>
               <Select id="kind" value={form.kind} onChange={set("kind")}>
-                {(["access_key", "sts", "ram_role"] as const).map((k) => <option key={k} value={k}>{t(`kinds.${k}`)}</option>)}
+                {(["access_key", "sts", "ram_role"] as const).map((k) => (
+                  <option key={k} value={k}>
+                    {t(`kinds.${k}`)}
+                  </option>
+                ))}
               </Select>
             </Field>
-            <Field id="accessKeyId" label={t("accessKeyId")} error={errors.accessKeyId}><Input id="accessKeyId" autoComplete="off" value={form.accessKeyId} onChange={set("accessKeyId")} {...invalid("accessKeyId")} /></Field>
-            <Field id="accessKeySecret" label={t("accessKeySecret")} error={errors.accessKeySecret}><Input id="accessKeySecret" type="password" autoComplete="off" value={form.accessKeySecret} onChange={set("accessKeySecret")} {...invalid("accessKeySecret")} /></Field>
-            {form.kind === "sts" && <Field id="securityToken" label={t("securityToken")} error={errors.securityToken}><Input id="securityToken" type="password" value={form.securityToken} onChange={set("securityToken")} {...invalid("securityToken")} /></Field>}
-            {form.kind === "ram_role" && <Field id="roleArn" label={t("roleArn")} error={errors.roleArn}><Input id="roleArn" value={form.roleArn} onChange={set("roleArn")} {...invalid("roleArn")} /></Field>}
-            <Field id="defaultRegion" label={t("defaultRegion")} error={errors.defaultRegion}><Input id="defaultRegion" value={form.defaultRegion} onChange={set("defaultRegion")} {...invalid("defaultRegion")} /></Field>
-            {errors.form && <p role="alert" className="text-sm text-danger">{errors.form}</p>}
-            <Button type="submit" disabled={pending}>{t("add")}</Button>
+            <Field id="accessKeyId" label={t("accessKeyId")} error={errors.accessKeyId}>
+              <Input
+                id="accessKeyId"
+                autoComplete="off"
+                value={form.accessKeyId}
+                onChange={set("accessKeyId")}
+                {...invalid("accessKeyId")}
+              />
+            </Field>
+            <Field id="accessKeySecret" label={t("accessKeySecret")} error={errors.accessKeySecret}>
+              <Input
+                id="accessKeySecret"
+                type="password"
+                autoComplete="off"
+                value={form.accessKeySecret}
+                onChange={set("accessKeySecret")}
+                {...invalid("accessKeySecret")}
+              />
+            </Field>
+            {form.kind === "sts" && (
+              <Field id="securityToken" label={t("securityToken")} error={errors.securityToken}>
+                <Input
+                  id="securityToken"
+                  type="password"
+                  value={form.securityToken}
+                  onChange={set("securityToken")}
+                  {...invalid("securityToken")}
+                />
+              </Field>
+            )}
+            {form.kind === "ram_role" && (
+              <Field id="roleArn" label={t("roleArn")} error={errors.roleArn}>
+                <Input id="roleArn" value={form.roleArn} onChange={set("roleArn")} {...invalid("roleArn")} />
+              </Field>
+            )}
+            <Field id="defaultRegion" label={t("defaultRegion")} error={errors.defaultRegion}>
+              <Input
+                id="defaultRegion"
+                value={form.defaultRegion}
+                onChange={set("defaultRegion")}
+                {...invalid("defaultRegion")}
+              />
+            </Field>
+            {errors.form && (
+              <p role="alert" className="text-sm text-danger">
+                {errors.form}
+              </p>
+            )}
+            <Button type="submit" disabled={pending}>
+              {t("add")}
+            </Button>
           </form>
         </Card>
       ) : (

@@ -3,7 +3,12 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { changeMemberRoleAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "@/lib/teams/team.actions";
+import {
+  changeMemberRoleAction,
+  inviteMemberAction,
+  removeMemberAction,
+  revokeInvitationAction,
+} from "@/lib/teams/team.actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton, CopyId } from "@/components/ui/copy-id";
@@ -14,7 +19,19 @@ import type { ActionResult } from "@/lib/server/errors";
 type Member = { id: string; role: string; name: string; email: string; createdAt: string; isMe: boolean };
 type Invitation = { id: string; email: string; role: string; url: string; expiresAt: string };
 
-export function TeamView({ teamId, teamName, canManage, members, invitations }: { teamId: string; teamName: string; canManage: boolean; members: Member[]; invitations: Invitation[] }) {
+export function TeamView({
+  teamId,
+  teamName,
+  canManage,
+  members,
+  invitations,
+}: {
+  teamId: string;
+  teamName: string;
+  canManage: boolean;
+  members: Member[];
+  invitations: Invitation[];
+}) {
   const t = useTranslations("settings.team");
   const tm = useTranslations("teams.members");
   const roles = useTranslations("common.roles");
@@ -42,35 +59,69 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
         <div className="relative overflow-x-auto">
           <table className="w-full text-sm [&_td]:pr-3 [&_th]:pr-3">
             <thead className="text-left text-muted-fg">
-              <tr><th className="py-1">{t("inviteEmail")}</th><th>{t("role")}</th><th>{t("joined")}</th>{canManage && <th><span className="sr-only">{tm("actions")}</span></th>}</tr>
+              <tr>
+                <th className="py-1">{t("inviteEmail")}</th>
+                <th>{t("role")}</th>
+                <th>{t("joined")}</th>
+                {canManage && (
+                  <th>
+                    <span className="sr-only">{tm("actions")}</span>
+                  </th>
+                )}
+              </tr>
             </thead>
             <tbody>
               {members.map((m) => (
                 <tr key={m.id} className="border-t border-border">
-                  <td className="py-2">{m.name} <span className="text-muted-fg">{m.email}</span>{m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}</td>
+                  <td className="py-2">
+                    {m.name} <span className="text-muted-fg">{m.email}</span>
+                    {m.isMe && <span className="text-muted-fg"> ({tm("you")})</span>}
+                  </td>
                   <td>
                     {/* Your own role is changed by another admin or the owner (the server refuses it too). */}
                     {canManage && m.role !== "owner" && !m.isMe ? (
                       // Keyed by the role: after a refused change the select shows the stored role again.
-                      <Select key={m.role} aria-label={`${t("role")}: ${m.email}`} className="h-8 w-32" defaultValue={m.role} disabled={pending}
-                        onChange={(e) => { const role = e.target.value as "admin" | "operator" | "viewer"; startTransition(async () => {
-                          const res = await changeMemberRoleAction({ teamId, memberId: m.id, role });
-                          if (!res.ok) toast.error(res.error);
-                          else toast.success(tm("roleChanged", { email: m.email, role: roles(role) }));
-                          router.refresh();
-                        }); }}>
-                        {(["admin", "operator", "viewer"] as const).map((r) => <option key={r} value={r}>{roles(r)}</option>)}
+                      <Select
+                        key={m.role}
+                        aria-label={`${t("role")}: ${m.email}`}
+                        className="h-8 w-32"
+                        defaultValue={m.role}
+                        disabled={pending}
+                        onChange={(e) => {
+                          const role = e.target.value as "admin" | "operator" | "viewer";
+                          startTransition(async () => {
+                            const res = await changeMemberRoleAction({ teamId, memberId: m.id, role });
+                            if (!res.ok) toast.error(res.error);
+                            else toast.success(tm("roleChanged", { email: m.email, role: roles(role) }));
+                            router.refresh();
+                          });
+                        }}
+                      >
+                        {(["admin", "operator", "viewer"] as const).map((r) => (
+                          <option key={r} value={r}>
+                            {roles(r)}
+                          </option>
+                        ))}
                       </Select>
-                    ) : roles(m.role as "owner")}
+                    ) : (
+                      roles(m.role as "owner")
+                    )}
                   </td>
                   <td title={m.createdAt}>{format.relativeTime(new Date(m.createdAt))}</td>
                   {canManage && (
                     <td className="text-right">
                       {/* The owner is never removed, and leaving is "Leave team"; the server checks both again. */}
                       {m.role !== "owner" && !m.isMe && (
-                        <ConfirmButton trigger={tm("remove")} triggerLabel={tm("removeLabel", { email: m.email })}
-                          title={tm("removeTitle", { email: m.email })} body={tm("removeBody", { team: teamName })} confirm={tm("removeConfirm")}
-                          onConfirm={async () => settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")} />
+                        <ConfirmButton
+                          trigger={tm("remove")}
+                          triggerLabel={tm("removeLabel", { email: m.email })}
+                          title={tm("removeTitle", { email: m.email })}
+                          body={tm("removeBody", { team: teamName })}
+                          confirm={tm("removeConfirm")}
+                          onConfirm={async () =>
+                            settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")
+                          }
+                        />
                       )}
                     </td>
                   )}
@@ -86,12 +137,26 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
               {invitations.map((i) => (
                 <li key={i.id} className="flex items-start justify-between gap-3 border-t border-border pt-2">
                   <div className="min-w-0">
-                    <p>{i.email} · {roles(i.role as "viewer")} · <span className="text-muted-fg" title={i.expiresAt}>{tm("expires", { when: format.relativeTime(new Date(i.expiresAt)) })}</span></p>
-                    <p className="break-all"><CopyId value={i.url} label={tm("copyLink")} /></p>
+                    <p>
+                      {i.email} · {roles(i.role as "viewer")} ·{" "}
+                      <span className="text-muted-fg" title={i.expiresAt}>
+                        {tm("expires", { when: format.relativeTime(new Date(i.expiresAt)) })}
+                      </span>
+                    </p>
+                    <p className="break-all">
+                      <CopyId value={i.url} label={tm("copyLink")} />
+                    </p>
                   </div>
-                  <ConfirmButton trigger={tm("revoke")} triggerLabel={tm("revokeLabel", { email: i.email })}
-                    title={tm("revokeTitle", { email: i.email })} body={tm("revokeBody")} confirm={tm("revokeConfirm")}
-                    onConfirm={async () => settled(await revokeInvitationAction({ teamId, invitationId: i.id }), "revoked")} />
+                  <ConfirmButton
+                    trigger={tm("revoke")}
+                    triggerLabel={tm("revokeLabel", { email: i.email })}
+                    title={tm("revokeTitle", { email: i.email })}
+                    body={tm("revokeBody")}
+                    confirm={tm("revokeConfirm")}
+                    onConfirm={async () =>
+                      settled(await revokeInvitationAction({ teamId, invitationId: i.id }), "revoked")
+                    }
+                  />
                 </li>
               ))}
             </ul>
@@ -101,32 +166,57 @@ export function TeamView({ teamId, teamName, canManage, members, invitations }: 
       {canManage && (
         <Card>
           <h2 className="mb-3 font-semibold">{t("invite")}</h2>
-          <form noValidate className="space-y-3" onSubmit={(e) => {
-            e.preventDefault();
-            startTransition(async () => {
-              const res = await inviteMemberAction({ teamId, email, role });
-              if (!res.ok) { setError(res.error); return; }
-              setError(undefined);
-              setLink({ url: res.data.url, email: res.data.email });
-              setEmail("");
-              router.refresh();
-            });
-          }}>
+          <form
+            noValidate
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              startTransition(async () => {
+                const res = await inviteMemberAction({ teamId, email, role });
+                if (!res.ok) {
+                  setError(res.error);
+                  return;
+                }
+                setError(undefined);
+                setLink({ url: res.data.url, email: res.data.email });
+                setEmail("");
+                router.refresh();
+              });
+            }}
+          >
             <Field id="invite-email" label={t("inviteEmail")} error={error}>
-              <Input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} aria-invalid={error ? true : undefined} />
+              <Input
+                id="invite-email"
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                aria-invalid={error ? true : undefined}
+              />
             </Field>
             <Field id="invite-role" label={t("inviteRole")}>
               <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value)}>
-                {(["admin", "operator", "viewer"] as const).map((r) => <option key={r} value={r}>{roles(r)}</option>)}
+                {(["admin", "operator", "viewer"] as const).map((r) => (
+                  <option key={r} value={r}>
+                    {roles(r)}
+                  </option>
+                ))}
               </Select>
             </Field>
-            <Button type="submit" disabled={pending}>{t("sendInvite")}</Button>
+            <Button type="submit" disabled={pending}>
+              {t("sendInvite")}
+            </Button>
           </form>
           {link && (
             <div className="mt-4 space-y-1 text-sm" role="status">
               <p>{t("inviteLink", { email: link.email })}</p>
               <div className="flex items-center gap-1">
-                <Input readOnly value={link.url} aria-label={tm("inviteLink")} data-testid="invite-link" onFocus={(e) => e.currentTarget.select()} />
+                <Input
+                  readOnly
+                  value={link.url}
+                  aria-label={tm("inviteLink")}
+                  data-testid="invite-link"
+                  onFocus={(e) => e.currentTarget.select()}
+                />
                 <CopyButton value={link.url} label={tm("copyLink")} />
               </div>
             </div>

@@ -6,11 +6,21 @@ import { LogOut } from "lucide-react";
 // Plain requests to better-auth's own endpoints (same origin; it checks the
 // session, the membership and the Origin header), so the shell ships no auth client.
 async function authPost(path: string, body: unknown = {}): Promise<boolean> {
-  const res = await fetch(`/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`/api/auth${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return res.ok;
 }
 
-export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string; teamName: string; role: string }[]; activeTeamId: string }) {
+export function TeamSwitcher({
+  teams,
+  activeTeamId,
+}: {
+  teams: { teamId: string; teamName: string; role: string }[];
+  activeTeamId: string;
+}) {
   const router = useRouter();
   const t = useTranslations("common.nav");
   return (
@@ -23,7 +33,9 @@ export function TeamSwitcher({ teams, activeTeamId }: { teams: { teamId: string;
       }}
     >
       {teams.map((team) => (
-        <option key={team.teamId} value={team.teamId}>{team.teamName}</option>
+        <option key={team.teamId} value={team.teamId}>
+          {team.teamName}
+        </option>
       ))}
     </select>
   );

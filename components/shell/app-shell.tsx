@@ -20,16 +20,22 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
     <div className="min-h-screen">
       <header className="border-b border-border bg-card">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
-          <Link href="/" className="shrink-0 text-lg font-bold text-primary">EIPilot</Link>
+          <Link href="/" className="shrink-0 text-lg font-bold text-primary">
+            EIPilot
+          </Link>
           <nav aria-label={t("nav.mainNavigation")} className="flex flex-wrap gap-1 text-sm">
             {links.map((l) => (
-              <Link key={l.href} href={l.href} className="rounded-md px-2 py-1 hover:bg-muted">{l.label}</Link>
+              <Link key={l.href} href={l.href} className="rounded-md px-2 py-1 hover:bg-muted">
+                {l.label}
+              </Link>
             ))}
           </nav>
           {/* Wraps on a phone: the team, language, theme and sign-out controls take a row of their own. */}
           <div className="ml-auto flex min-w-0 max-w-full flex-wrap items-center gap-2">
             <TeamSwitcher teams={ctx.memberships} activeTeamId={ctx.team.teamId} />
-            <span className="hidden text-sm text-muted-fg sm:inline" data-testid="current-user">{ctx.user.email}</span>
+            <span className="hidden text-sm text-muted-fg sm:inline" data-testid="current-user">
+              {ctx.user.email}
+            </span>
             <LocaleSwitcher />
             <ThemeToggle />
             <SignOutButton />
@@ -37,7 +43,9 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
         </div>
       </header>
       {demoMode() && (
-        <div role="status" className="border-b border-border bg-warning/10 px-4 py-1.5 text-center text-xs text-fg">{t("demoBanner")}</div>
+        <div role="status" className="border-b border-border bg-warning/10 px-4 py-1.5 text-center text-xs text-fg">
+          {t("demoBanner")}
+        </div>
       )}
       <main className="mx-auto min-w-0 max-w-7xl px-4 py-6">{children}</main>
     </div>

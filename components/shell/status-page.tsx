@@ -5,10 +5,22 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 
-export function StatusPage({ code, title, children, actions }: { code: string; title: string; children: React.ReactNode; actions: React.ReactNode }) {
+export function StatusPage({
+  code,
+  title,
+  children,
+  actions,
+}: {
+  code: string;
+  title: string;
+  children: React.ReactNode;
+  actions: React.ReactNode;
+}) {
   return (
     <main className="flex min-h-screen flex-col items-center justify-center gap-6 bg-muted p-4">
-      <Link href="/" className="text-2xl font-bold text-primary">EIPilot</Link>
+      <Link href="/" className="text-2xl font-bold text-primary">
+        EIPilot
+      </Link>
       <Card className="w-full max-w-md space-y-3" data-testid="status-page">
         <p className="font-mono text-sm text-muted-fg">{code}</p>
         <h1 className="text-xl font-semibold">{title}</h1>
@@ -34,12 +46,21 @@ export function FailedPage({ text, digest, reset }: { text: FailedPageText; dige
       actions={
         <>
           <Button onClick={reset}>{text.retry}</Button>
-          <Link href="/" className={statusLink.secondary}>{text.home}</Link>
+          <Link href="/" className={statusLink.secondary}>
+            {text.home}
+          </Link>
         </>
       }
     >
       <p>{text.body}</p>
-      {digest ? <p>{text.reference} <code className="font-mono text-fg" data-testid="error-digest">{digest}</code></p> : null}
+      {digest ? (
+        <p>
+          {text.reference}{" "}
+          <code className="font-mono text-fg" data-testid="error-digest">
+            {digest}
+          </code>
+        </p>
+      ) : null}
     </StatusPage>
   );
 }

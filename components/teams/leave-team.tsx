@@ -15,11 +15,18 @@ export function LeaveTeam({ teamId, teamName, isOwner }: { teamId: string; teamN
     <Card>
       <h2 className="mb-2 font-semibold">{t("title")}</h2>
       {isOwner ? (
-        <p className="text-sm text-muted-fg" data-testid="owner-cannot-leave">{t("ownerCannot")}</p>
+        <p className="text-sm text-muted-fg" data-testid="owner-cannot-leave">
+          {t("ownerCannot")}
+        </p>
       ) : (
         <div className="flex flex-wrap items-center justify-between gap-3">
           <p className="text-sm text-muted-fg">{t("hint", { team: teamName })}</p>
-          <ConfirmButton trigger={t("button")} triggerVariant="danger" title={t("confirmTitle", { team: teamName })} body={t("hint", { team: teamName })} confirm={t("confirm")}
+          <ConfirmButton
+            trigger={t("button")}
+            triggerVariant="danger"
+            title={t("confirmTitle", { team: teamName })}
+            body={t("hint", { team: teamName })}
+            confirm={t("confirm")}
             onConfirm={async () => {
               const res = await leaveTeamAction({ teamId });
               if (!res.ok) return res.error;
@@ -27,7 +34,8 @@ export function LeaveTeam({ teamId, teamName, isOwner }: { teamId: string; teamN
               router.replace("/");
               router.refresh();
               return null;
-            }} />
+            }}
+          />
         </div>
       )}
     </Card>

@@ -38,15 +38,24 @@ function Layer({ overlayClassName, ...props }: ContentProps & { overlayClassName
 /** A centred modal (confirmations, short forms). */
 export function DialogContent({ className, ...props }: ContentProps) {
   return (
-    <Layer overlayClassName="fixed inset-0 z-50 flex items-center justify-center overflow-y-auto bg-black/40 p-4"
-      className={cn("w-full max-w-md space-y-3 rounded-lg border border-border bg-card p-5 shadow-sm focus:outline-none", className)} {...props} />
+    <Layer
+      overlayClassName="fixed inset-0 z-50 flex items-center justify-center overflow-y-auto bg-black/40 p-4"
+      className={cn(
+        "w-full max-w-md space-y-3 rounded-lg border border-border bg-card p-5 shadow-sm focus:outline-none",
+        className,
+      )}
+      {...props}
+    />
   );
 }
 
 /** A full-height panel on the right (details of a row). */
 export function DrawerContent({ className, ...props }: ContentProps) {
   return (
-    <Layer overlayClassName="fixed inset-0 z-40 flex justify-end bg-black/30"
-      className={cn("h-full w-full max-w-xl overflow-y-auto bg-card p-5 shadow-xl focus:outline-none", className)} {...props} />
+    <Layer
+      overlayClassName="fixed inset-0 z-40 flex justify-end bg-black/30"
+      className={cn("h-full w-full max-w-xl overflow-y-auto bg-card p-5 shadow-xl focus:outline-none", className)}
+      {...props}
+    />
   );
 }

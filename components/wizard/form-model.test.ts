@@ -1,25 +1,141 @@
 import { describe, expect, it } from "vitest";
-import { classifyInCidr, defaultEips, ipRoom, emptyForm, formWarnings, isPlaceholderEips, exampleAddresses, formFromSpec, guardStep, osFromImage, parseAddressList, parseStep, specFromForm, stepStates, validate, visibleIssues, visitedBefore, type InventoryLike, type WizardForm } from "./form-model";
+import {
+  classifyInCidr,
+  defaultEips,
+  ipRoom,
+  emptyForm,
+  formWarnings,
+  isPlaceholderEips,
+  exampleAddresses,
+  formFromSpec,
+  guardStep,
+  osFromImage,
+  parseAddressList,
+  parseStep,
+  specFromForm,
+  stepStates,
+  validate,
+  visibleIssues,
+  visitedBefore,
+  type InventoryLike,
+  type WizardForm,
+} from "./form-model";
 import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
 
-const inst = (over = {}) => ({ instanceId: "i-web1", regionId: "ap-northeast-1", zoneId: "ap-northeast-1a", vpcId: "vpc-a", vSwitchId: "vsw-a", instanceType: "ecs.g7.large", status: "Running", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", osType: "linux", name: "web-1", osName: "Alibaba Cloud Linux 2", primaryIp: "172.16.0.57", eniCount: 1, eipCount: 1, ...over });
-const eni = (over = {}) => ({ networkInterfaceId: "eni-second", status: "Available", type: "Secondary", instanceId: "", vpcId: "vpc-a", vSwitchId: "vsw-a", zoneId: "ap-northeast-1a", macAddress: "00:16:3e:00:00:01", primaryIp: "172.16.0.60", privateIps: [{ ip: "172.16.0.60", primary: true, eipAllocationId: null, eipAddress: null }], securityGroupIds: ["sg-a"], ...over });
-const eip = (id: string, over = {}) => ({ allocationId: id, ipAddress: "203.0.113.21", regionId: "ap-northeast-1", status: "Available", instanceType: "", instanceId: "", privateIpAddress: "", mode: "", chargeType: "PostPaid", internetChargeType: "PayByTraffic", bandwidth: "5", ...over });
-const g7 = { instanceTypeId: "ecs.g7.large", family: "ecs.g7", cpu: 2, memoryGiB: 8, eniQuantity: 3, eniPrivateIpAddressQuantity: 6, stoppedOnly: false };
+const inst = (over = {}) => ({
+  instanceId: "i-web1",
+  regionId: "ap-northeast-1",
+  zoneId: "ap-northeast-1a",
+  vpcId: "vpc-a",
+  vSwitchId: "vsw-a",
+  instanceType: "ecs.g7.large",
+  status: "Running",
+  imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+  osType: "linux",
+  name: "web-1",
+  osName: "Alibaba Cloud Linux 2",
+  primaryIp: "172.16.0.57",
+  eniCount: 1,
+  eipCount: 1,
+  ...over,
+});
+const eni = (over = {}) => ({
+  networkInterfaceId: "eni-second",
+  status: "Available",
+  type: "Secondary",
+  instanceId: "",
+  vpcId: "vpc-a",
+  vSwitchId: "vsw-a",
+  zoneId: "ap-northeast-1a",
+  macAddress: "00:16:3e:00:00:01",
+  primaryIp: "172.16.0.60",
+  privateIps: [{ ip: "172.16.0.60", primary: true, eipAllocationId: null, eipAddress: null }],
+  securityGroupIds: ["sg-a"],
+  ...over,
+});
+const eip = (id: string, over = {}) => ({
+  allocationId: id,
+  ipAddress: "203.0.113.21",
+  regionId: "ap-northeast-1",
+  status: "Available",
+  instanceType: "",
+  instanceId: "",
+  privateIpAddress: "",
+  mode: "",
+  chargeType: "PostPaid",
+  internetChargeType: "PayByTraffic",
+  bandwidth: "5",
+  ...over,
+});
+const g7 = {
+  instanceTypeId: "ecs.g7.large",
+  family: "ecs.g7",
+  cpu: 2,
+  memoryGiB: 8,
+  eniQuantity: 3,
+  eniPrivateIpAddressQuantity: 6,
+  stoppedOnly: false,
+};
 
 function inventory(over: Partial<InventoryLike> = {}): InventoryLike {
   const i = inst();
   return {
-    regionId: "ap-northeast-1", instances: [i, inst({ instanceId: "i-web2", primaryIp: "172.16.0.58" })],
-    enis: [eni(), eni({ networkInterfaceId: "eni-zoneb", zoneId: "ap-northeast-1b", vSwitchId: "vsw-b", primaryIp: "172.16.1.9" })],
-    vSwitches: [{ vSwitchId: "vsw-a", name: "a", vpcId: "vpc-a", zoneId: "ap-northeast-1a", cidrBlock: "172.16.0.0/24", availableIpAddressCount: 200 }, { vSwitchId: "vsw-b", name: "b", vpcId: "vpc-a", zoneId: "ap-northeast-1b", cidrBlock: "172.16.1.0/24", availableIpAddressCount: 200 }],
+    regionId: "ap-northeast-1",
+    instances: [i, inst({ instanceId: "i-web2", primaryIp: "172.16.0.58" })],
+    enis: [
+      eni(),
+      eni({ networkInterfaceId: "eni-zoneb", zoneId: "ap-northeast-1b", vSwitchId: "vsw-b", primaryIp: "172.16.1.9" }),
+    ],
+    vSwitches: [
+      {
+        vSwitchId: "vsw-a",
+        name: "a",
+        vpcId: "vpc-a",
+        zoneId: "ap-northeast-1a",
+        cidrBlock: "172.16.0.0/24",
+        availableIpAddressCount: 200,
+      },
+      {
+        vSwitchId: "vsw-b",
+        name: "b",
+        vpcId: "vpc-a",
+        zoneId: "ap-northeast-1b",
+        cidrBlock: "172.16.1.0/24",
+        availableIpAddressCount: 200,
+      },
+    ],
     securityGroups: [{ securityGroupId: "sg-a", name: "sg", vpcId: "vpc-a" }],
-    eips: [eip("eip-1"), eip("eip-2", { ipAddress: "203.0.113.22" }), eip("eip-3", { ipAddress: "203.0.113.23" }), eip("eip-used", { status: "InUse", instanceId: "i-web2" })],
-    eipTotal: 4, instanceTypes: [g7], instance: { instance: i, type: g7, enis: [] }, ...over,
+    eips: [
+      eip("eip-1"),
+      eip("eip-2", { ipAddress: "203.0.113.22" }),
+      eip("eip-3", { ipAddress: "203.0.113.23" }),
+      eip("eip-used", { status: "InUse", instanceId: "i-web2" }),
+    ],
+    eipTotal: 4,
+    instanceTypes: [g7],
+    instance: { instance: i, type: g7, enis: [] },
+    ...over,
   };
 }
-const good = (over: Partial<WizardForm> = {}) => emptyForm({ name: "web-1 three EIPs", cloudAccountId: "acct", regionId: "ap-northeast-1", instanceId: "i-web1", eniId: "eni-second", ipCount: 2, eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }, { source: "existing", allocationId: "eip-2", privateIp: "" }, { source: "existing", allocationId: "eip-3", privateIp: "" }], ...over });
-const keys = (f: WizardForm, inv = inventory(), located = {}) => Object.values(validate(f, inv, located)).flat().map((i) => i.key);
+const good = (over: Partial<WizardForm> = {}) =>
+  emptyForm({
+    name: "web-1 three EIPs",
+    cloudAccountId: "acct",
+    regionId: "ap-northeast-1",
+    instanceId: "i-web1",
+    eniId: "eni-second",
+    ipCount: 2,
+    eips: [
+      { source: "existing", allocationId: "eip-1", privateIp: "" },
+      { source: "existing", allocationId: "eip-2", privateIp: "" },
+      { source: "existing", allocationId: "eip-3", privateIp: "" },
+    ],
+    ...over,
+  });
+const keys = (f: WizardForm, inv = inventory(), located = {}) =>
+  Object.values(validate(f, inv, located))
+    .flat()
+    .map((i) => i.key);
 
 describe("wizard form model", () => {
   it("a complete form has no issues and its spec passes the engine's schema", () => {
@@ -29,20 +145,43 @@ describe("wizard form model", () => {
     expect(spec.os).toBe("alinux2");
   });
   it("round-trips spec → form → spec", () => {
-    const f = good({ ipMode: "explicit", ipAddresses: "172.16.0.70\n172.16.0.71", os: "ubuntu", traffic: "inbound-only" });
+    const f = good({
+      ipMode: "explicit",
+      ipAddresses: "172.16.0.70\n172.16.0.71",
+      os: "ubuntu",
+      traffic: "inbound-only",
+    });
     const spec = specFromForm(f, inventory());
     expect(specFromForm(formFromSpec(spec, f.name), inventory())).toEqual(spec);
   });
   it("a shared config's existing EIPs stay 'pick an existing EIP' (never silently allocated)", () => {
-    const f = formFromSpec({ regionId: "ap-northeast-1", os: "ubuntu", eips: [{ pickExisting: true }, {}, { privateIp: "172.16.0.70", pickExisting: true }] }, "from config");
+    const f = formFromSpec(
+      {
+        regionId: "ap-northeast-1",
+        os: "ubuntu",
+        eips: [{ pickExisting: true }, {}, { privateIp: "172.16.0.70", pickExisting: true }],
+      },
+      "from config",
+    );
     expect(f.eips.map((e) => e.source)).toEqual(["existing", "new", "existing"]);
     expect(f.eips.map((e) => e.allocationId)).toEqual(["", "", ""]);
     expect(f.os).toBe("ubuntu");
     expect(keys({ ...good(), eips: f.eips })).not.toEqual([]);
   });
   it("addresses outside the CIDR, reserved, duplicated or in use get specific messages", () => {
-    const f = good({ ipMode: "explicit", ipAddresses: "10.0.0.5, 172.16.0.255 172.16.0.70 172.16.0.70 172.16.0.58 999.1.1.1" });
-    expect(keys(f)).toEqual(expect.arrayContaining(["addressOutside", "addressReserved", "addressDuplicate", "addressInUse", "addressInvalid"]));
+    const f = good({
+      ipMode: "explicit",
+      ipAddresses: "10.0.0.5, 172.16.0.255 172.16.0.70 172.16.0.70 172.16.0.58 999.1.1.1",
+    });
+    expect(keys(f)).toEqual(
+      expect.arrayContaining([
+        "addressOutside",
+        "addressReserved",
+        "addressDuplicate",
+        "addressInUse",
+        "addressInvalid",
+      ]),
+    );
   });
   it("too many addresses for the per-ENI quota", () => {
     const issues = validate(good({ ipCount: 6 }), inventory()).ips;
@@ -53,13 +192,30 @@ describe("wizard form model", () => {
     expect(keys(good({ eniId: "eni-zoneb" }))).toContain("eniZone");
   });
   it("an EIP from another region, a used EIP, a duplicate, more EIPs than IPs", () => {
-    expect(keys(good({ eips: [{ source: "id", allocationId: "eip-far", privateIp: "" }] }), inventory(), { "eip-far": { allocationId: "eip-far", regionId: "cn-hangzhou", status: "Available", ipAddress: "198.51.100.4" } })).toContain("eipRegion");
-    expect(keys(good({ eips: [{ source: "existing", allocationId: "eip-used", privateIp: "" }] }))).toContain("eipNotAvailable");
-    expect(keys(good({ eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }, { source: "existing", allocationId: "eip-1", privateIp: "" }] }))).toContain("eipDuplicate");
+    expect(
+      keys(good({ eips: [{ source: "id", allocationId: "eip-far", privateIp: "" }] }), inventory(), {
+        "eip-far": { allocationId: "eip-far", regionId: "cn-hangzhou", status: "Available", ipAddress: "198.51.100.4" },
+      }),
+    ).toContain("eipRegion");
+    expect(keys(good({ eips: [{ source: "existing", allocationId: "eip-used", privateIp: "" }] }))).toContain(
+      "eipNotAvailable",
+    );
+    expect(
+      keys(
+        good({
+          eips: [
+            { source: "existing", allocationId: "eip-1", privateIp: "" },
+            { source: "existing", allocationId: "eip-1", privateIp: "" },
+          ],
+        }),
+      ),
+    ).toContain("eipDuplicate");
     expect(keys(good({ ipCount: 1 }))).toContain("eipsMoreThanIps");
   });
   it("EIP quota counts the EIPs to allocate", () => {
-    expect(keys(good({ eips: [{ source: "new", allocationId: "", privateIp: "" }] }), inventory({ eipTotal: 20 }))).toContain("eipQuota");
+    expect(
+      keys(good({ eips: [{ source: "new", allocationId: "", privateIp: "" }] }), inventory({ eipTotal: 20 })),
+    ).toContain("eipQuota");
   });
   it("stop-only instance types need the user's consent", () => {
     const t = { ...g7, instanceTypeId: "ecs.t6-c1m2.large", stoppedOnly: true };
@@ -80,7 +236,12 @@ describe("wizard form model", () => {
     expect(osFromImage("aliyun_3_x64_20G")).toBe("alinux3");
     expect(osFromImage("something")).toBe("generic");
     const issues = validate(good({ eniId: "" }), inventory());
-    expect(stepStates("ips", new Set(["instance", "eni", "ips"]), issues)).toMatchObject({ instance: "done", eni: "blocked", ips: "current", os: "todo" });
+    expect(stepStates("ips", new Set(["instance", "eni", "ips"]), issues)).toMatchObject({
+      instance: "done",
+      eni: "blocked",
+      ips: "current",
+      os: "todo",
+    });
   });
   it("the step in the URL is honoured only when the steps before it are complete", () => {
     expect(parseStep("ips")).toBe("ips");
@@ -97,9 +258,20 @@ describe("wizard form model", () => {
   });
   it("a resumed draft on step 3 shows steps 1–2 done and the unvisited steps 4–6 not done", () => {
     const states = stepStates("ips", visitedBefore("ips"), validate(good(), inventory()));
-    expect(states).toMatchObject({ instance: "done", eni: "done", ips: "current", os: "todo", eips: "todo", routes: "todo", review: "todo" });
+    expect(states).toMatchObject({
+      instance: "done",
+      eni: "done",
+      ips: "current",
+      os: "todo",
+      eips: "todo",
+      routes: "todo",
+      review: "todo",
+    });
     // a visited step with problems is "blocked", never "done"
-    expect(stepStates("ips", visitedBefore("ips"), validate(good({ eniId: "" }), inventory()))).toMatchObject({ instance: "done", eni: "blocked" });
+    expect(stepStates("ips", visitedBefore("ips"), validate(good({ eniId: "" }), inventory()))).toMatchObject({
+      instance: "done",
+      eni: "blocked",
+    });
     expect([...visitedBefore("instance")]).toEqual([]);
   });
   it("step 1 shows no errors before the user typed or tried to continue", () => {
@@ -125,16 +297,29 @@ describe("wizard form model", () => {
     // the placeholder saved in a draft and read back
     expect(isPlaceholderEips(formFromSpec(specFromForm(emptyForm()), "d").eips)).toBe(true);
     expect(isPlaceholderEips([{ source: "existing", allocationId: "eip-1", privateIp: "" }])).toBe(false);
-    expect(defaultEips(good({ ipCount: 2 }))).toEqual(Array.from({ length: 3 }, () => ({ source: "new", allocationId: "", privateIp: "" })));
+    expect(defaultEips(good({ ipCount: 2 }))).toEqual(
+      Array.from({ length: 3 }, () => ({ source: "new", allocationId: "", privateIp: "" })),
+    );
     expect(defaultEips(good({ ipCount: 2, usePrimaryIp: false }))).toHaveLength(2);
     const one = good({ ipCount: 2, eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }] });
     expect(keys(one)).toEqual([]);
-    expect(formWarnings(one)).toEqual([{ field: "eips", key: "eipsFewerThanIps", values: { eips: 1, slots: 3, missing: 2 } }]);
+    expect(formWarnings(one)).toEqual([
+      { field: "eips", key: "eipsFewerThanIps", values: { eips: 1, slots: 3, missing: 2 } },
+    ]);
     expect(formWarnings(good())).toEqual([]);
   });
   it("the room for secondary IPs is the type's per-ENI quota less the primary IP (ecs.g7.large: 5, not 49)", () => {
     expect(ipRoom(good(), inventory())).toEqual({ type: "ecs.g7.large", quota: 6, others: 0, max: 5 });
-    const busy = inventory({ enis: [eni({ privateIps: [{ ip: "172.16.0.60", primary: true, eipAllocationId: null, eipAddress: null }, { ip: "172.16.0.61", primary: false, eipAllocationId: null, eipAddress: null }] })] });
+    const busy = inventory({
+      enis: [
+        eni({
+          privateIps: [
+            { ip: "172.16.0.60", primary: true, eipAllocationId: null, eipAddress: null },
+            { ip: "172.16.0.61", primary: false, eipAllocationId: null, eipAddress: null },
+          ],
+        }),
+      ],
+    });
     expect(ipRoom(good(), busy)).toMatchObject({ others: 1, max: 4 });
     expect(ipRoom(emptyForm(), null)).toBeNull();
   });

@@ -59,11 +59,32 @@ export const EIP_QUOTA_DEFAULT = 20;
 
 export function emptyForm(over: Partial<WizardForm> = {}): WizardForm {
   return {
-    name: "", cloudAccountId: "", regionId: "", instanceMode: "existing", instanceId: "",
-    zoneId: "", instanceType: "", imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd", systemDiskCategory: "cloud_essd", password: "", instanceVSwitchId: "", instanceSecurityGroupId: "",
-    eniMode: "existing", eniId: "", vSwitchId: "", securityGroupId: "", allowStopInstance: false,
-    ipMode: "count", ipCount: 2, ipAddresses: "", usePrimaryIp: true,
-    os: "", eips: [{ source: "existing", allocationId: "", privateIp: "" }], bandwidth: 5, internetChargeType: "PayByTraffic", traffic: "policy-routes",
+    name: "",
+    cloudAccountId: "",
+    regionId: "",
+    instanceMode: "existing",
+    instanceId: "",
+    zoneId: "",
+    instanceType: "",
+    imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+    systemDiskCategory: "cloud_essd",
+    password: "",
+    instanceVSwitchId: "",
+    instanceSecurityGroupId: "",
+    eniMode: "existing",
+    eniId: "",
+    vSwitchId: "",
+    securityGroupId: "",
+    allowStopInstance: false,
+    ipMode: "count",
+    ipCount: 2,
+    ipAddresses: "",
+    usePrimaryIp: true,
+    os: "",
+    eips: [{ source: "existing", allocationId: "", privateIp: "" }],
+    bandwidth: 5,
+    internetChargeType: "PayByTraffic",
+    traffic: "policy-routes",
     ...over,
   };
 }
@@ -95,7 +116,10 @@ export function classifyInCidr(ip: string, cidr: string): "outside" | "reserved"
   return "ok";
 }
 export function parseAddressList(text: string): string[] {
-  return text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 /** Free example addresses in a CIDR (for previews before the cloud picks real ones). */
 export function exampleAddresses(cidr: string, used: string[], count: number): string[] {
@@ -103,7 +127,11 @@ export function exampleAddresses(cidr: string, used: string[], count: number): s
   if (!c) return [];
   const taken = new Set(used);
   const out: string[] = [];
-  for (let n = c.base + 100 < c.base + c.size - 3 ? c.base + 100 : c.base + 1; n < c.base + c.size - 3 && out.length < count; n++) {
+  for (
+    let n = c.base + 100 < c.base + c.size - 3 ? c.base + 100 : c.base + 1;
+    n < c.base + c.size - 3 && out.length < count;
+    n++
+  ) {
     const ip = intToIp(n);
     if (!taken.has(ip)) out.push(ip);
   }
@@ -128,16 +156,45 @@ export function osFromImage(imageId: string, osName = ""): OsFamily {
 type SpecLike = Record<string, unknown>;
 
 export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance" | "instances"> | null): SpecLike {
-  const instance = f.instanceMode === "existing"
-    ? { mode: "existing", instanceId: f.instanceId }
-    : { mode: "create", zoneId: f.zoneId, instanceType: f.instanceType, imageId: f.imageId, systemDiskCategory: f.systemDiskCategory, vSwitchId: f.instanceVSwitchId, securityGroupId: f.instanceSecurityGroupId, ...(f.password ? { password: f.password } : {}) };
-  const eni = f.eniMode === "existing" ? { mode: "existing", networkInterfaceId: f.eniId } : { mode: "create", vSwitchId: f.vSwitchId, securityGroupId: f.securityGroupId };
-  const privateIps = f.ipMode === "count" ? { mode: "count", count: Math.max(0, Math.floor(Number(f.ipCount) || 0)) } : { mode: "explicit", addresses: parseAddressList(f.ipAddresses) };
-  const eips = f.eips.map((e) => ({ ...(e.source !== "new" && e.allocationId ? { allocationId: e.allocationId.trim() } : {}), ...(e.privateIp ? { privateIp: e.privateIp } : {}) }));
+  const instance =
+    f.instanceMode === "existing"
+      ? { mode: "existing", instanceId: f.instanceId }
+      : {
+          mode: "create",
+          zoneId: f.zoneId,
+          instanceType: f.instanceType,
+          imageId: f.imageId,
+          systemDiskCategory: f.systemDiskCategory,
+          vSwitchId: f.instanceVSwitchId,
+          securityGroupId: f.instanceSecurityGroupId,
+          ...(f.password ? { password: f.password } : {}),
+        };
+  const eni =
+    f.eniMode === "existing"
+      ? { mode: "existing", networkInterfaceId: f.eniId }
+      : { mode: "create", vSwitchId: f.vSwitchId, securityGroupId: f.securityGroupId };
+  const privateIps =
+    f.ipMode === "count"
+      ? { mode: "count", count: Math.max(0, Math.floor(Number(f.ipCount) || 0)) }
+      : { mode: "explicit", addresses: parseAddressList(f.ipAddresses) };
+  const eips = f.eips.map((e) => ({
+    ...(e.source !== "new" && e.allocationId ? { allocationId: e.allocationId.trim() } : {}),
+    ...(e.privateIp ? { privateIp: e.privateIp } : {}),
+  }));
   return {
-    specVersion: 1, cloudAccountId: f.cloudAccountId, regionId: f.regionId, instance, eni, privateIps, usePrimaryIp: f.usePrimaryIp, eips,
+    specVersion: 1,
+    cloudAccountId: f.cloudAccountId,
+    regionId: f.regionId,
+    instance,
+    eni,
+    privateIps,
+    usePrimaryIp: f.usePrimaryIp,
+    eips,
     eipAllocation: { bandwidth: f.bandwidth, internetChargeType: f.internetChargeType, namePrefix: "eipilot" },
-    allowStopInstance: f.allowStopInstance, os: resolvedOs(f, inv ?? null), traffic: f.traffic, eipQuota: EIP_QUOTA_DEFAULT,
+    allowStopInstance: f.allowStopInstance,
+    os: resolvedOs(f, inv ?? null),
+    traffic: f.traffic,
+    eipQuota: EIP_QUOTA_DEFAULT,
   };
 }
 
@@ -151,8 +208,22 @@ export function resolvedOs(f: WizardForm, inv: Pick<InventoryLike, "instance" | 
 export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<string, "existing" | "id">): WizardForm {
   const f = emptyForm({ name });
   const s = spec as {
-    cloudAccountId?: string; regionId?: string; usePrimaryIp?: boolean; allowStopInstance?: boolean; os?: OsFamily; traffic?: WizardForm["traffic"];
-    instance?: { mode?: string; instanceId?: string; zoneId?: string; instanceType?: string; imageId?: string; systemDiskCategory?: WizardForm["systemDiskCategory"]; vSwitchId?: string; securityGroupId?: string };
+    cloudAccountId?: string;
+    regionId?: string;
+    usePrimaryIp?: boolean;
+    allowStopInstance?: boolean;
+    os?: OsFamily;
+    traffic?: WizardForm["traffic"];
+    instance?: {
+      mode?: string;
+      instanceId?: string;
+      zoneId?: string;
+      instanceType?: string;
+      imageId?: string;
+      systemDiskCategory?: WizardForm["systemDiskCategory"];
+      vSwitchId?: string;
+      securityGroupId?: string;
+    };
     eni?: { mode?: string; networkInterfaceId?: string; vSwitchId?: string; securityGroupId?: string };
     privateIps?: { mode?: string; count?: number; addresses?: string[] };
     /** pickExisting: from a shared config — an existing EIP the user must choose in this account. */
@@ -163,11 +234,25 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   f.cloudAccountId = s.cloudAccountId ?? "";
   f.regionId = s.regionId ?? "";
   if (s.instance?.mode === "create") {
-    Object.assign(f, { instanceMode: "create", zoneId: s.instance.zoneId ?? "", instanceType: s.instance.instanceType ?? "", imageId: s.instance.imageId ?? f.imageId, systemDiskCategory: s.instance.systemDiskCategory ?? "cloud_essd", instanceVSwitchId: s.instance.vSwitchId ?? "", instanceSecurityGroupId: s.instance.securityGroupId ?? "" });
+    Object.assign(f, {
+      instanceMode: "create",
+      zoneId: s.instance.zoneId ?? "",
+      instanceType: s.instance.instanceType ?? "",
+      imageId: s.instance.imageId ?? f.imageId,
+      systemDiskCategory: s.instance.systemDiskCategory ?? "cloud_essd",
+      instanceVSwitchId: s.instance.vSwitchId ?? "",
+      instanceSecurityGroupId: s.instance.securityGroupId ?? "",
+    });
   } else f.instanceId = s.instance?.instanceId ?? "";
-  if (s.eni?.mode === "create") Object.assign(f, { eniMode: "create", vSwitchId: s.eni.vSwitchId ?? "", securityGroupId: s.eni.securityGroupId ?? "" });
+  if (s.eni?.mode === "create")
+    Object.assign(f, {
+      eniMode: "create",
+      vSwitchId: s.eni.vSwitchId ?? "",
+      securityGroupId: s.eni.securityGroupId ?? "",
+    });
   else f.eniId = s.eni?.networkInterfaceId ?? "";
-  if (s.privateIps?.mode === "explicit") Object.assign(f, { ipMode: "explicit", ipAddresses: (s.privateIps.addresses ?? []).join("\n") });
+  if (s.privateIps?.mode === "explicit")
+    Object.assign(f, { ipMode: "explicit", ipAddresses: (s.privateIps.addresses ?? []).join("\n") });
   else if (typeof s.privateIps?.count === "number") f.ipCount = s.privateIps.count;
   if (typeof s.usePrimaryIp === "boolean") f.usePrimaryIp = s.usePrimaryIp;
   if (typeof s.allowStopInstance === "boolean") f.allowStopInstance = s.allowStopInstance;
@@ -176,7 +261,11 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   if (s.eipAllocation?.bandwidth) f.bandwidth = s.eipAllocation.bandwidth;
   if (s.eipAllocation?.internetChargeType) f.internetChargeType = s.eipAllocation.internetChargeType;
   if (Array.isArray(s.eips) && s.eips.length) {
-    f.eips = s.eips.map((e) => ({ source: e.allocationId ? (eipSources?.[e.allocationId] ?? "existing") : e.pickExisting ? "existing" : "new", allocationId: e.allocationId ?? "", privateIp: e.privateIp ?? "" }));
+    f.eips = s.eips.map((e) => ({
+      source: e.allocationId ? (eipSources?.[e.allocationId] ?? "existing") : e.pickExisting ? "existing" : "new",
+      allocationId: e.allocationId ?? "",
+      privateIp: e.privateIp ?? "",
+    }));
   }
   return f;
 }
@@ -185,18 +274,28 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
 
 export function chosenInstance(f: WizardForm, inv: InventoryLike | null): InstanceDto | null {
   if (!inv || f.instanceMode !== "existing") return null;
-  return inv.instance?.instance.instanceId === f.instanceId ? inv.instance.instance : (inv.instances.find((i) => i.instanceId === f.instanceId) ?? null);
+  return inv.instance?.instance.instanceId === f.instanceId
+    ? inv.instance.instance
+    : (inv.instances.find((i) => i.instanceId === f.instanceId) ?? null);
 }
 export function chosenType(f: WizardForm, inv: InventoryLike | null): InstanceTypeDto | null {
   if (!inv) return null;
   if (f.instanceMode === "create") return inv.instanceTypes.find((t) => t.instanceTypeId === f.instanceType) ?? null;
   const inst = chosenInstance(f, inv);
   if (!inst) return null;
-  return (inv.instance?.instance.instanceId === inst.instanceId ? inv.instance.type : null) ?? inv.instanceTypes.find((t) => t.instanceTypeId === inst.instanceType) ?? null;
+  return (
+    (inv.instance?.instance.instanceId === inst.instanceId ? inv.instance.type : null) ??
+    inv.instanceTypes.find((t) => t.instanceTypeId === inst.instanceType) ??
+    null
+  );
 }
 export function chosenEni(f: WizardForm, inv: InventoryLike | null): EniView | null {
   if (!inv || f.eniMode !== "existing" || !f.eniId) return null;
-  return inv.enis.find((e) => e.networkInterfaceId === f.eniId) ?? inv.instance?.enis.find((e) => e.networkInterfaceId === f.eniId) ?? null;
+  return (
+    inv.enis.find((e) => e.networkInterfaceId === f.eniId) ??
+    inv.instance?.enis.find((e) => e.networkInterfaceId === f.eniId) ??
+    null
+  );
 }
 /** Where the instance lives (existing: from the cloud; create: from the form). */
 export function instancePlace(f: WizardForm, inv: InventoryLike | null): { zoneId: string; vpcId: string } | null {
@@ -214,14 +313,23 @@ export function eniVSwitch(f: WizardForm, inv: InventoryLike | null): VSwitchDto
   return inv.vSwitches.find((v) => v.vSwitchId === id) ?? null;
 }
 export function secondaryCount(f: WizardForm): number {
-  return f.ipMode === "count" ? Math.max(0, Math.floor(Number(f.ipCount) || 0)) : parseAddressList(f.ipAddresses).length;
+  return f.ipMode === "count"
+    ? Math.max(0, Math.floor(Number(f.ipCount) || 0))
+    : parseAddressList(f.ipAddresses).length;
 }
 /** The private IPs EIPs can map to: the ENI primary IP (if used) and the secondaries (explicit, or "auto #n"). */
-export function eipTargets(f: WizardForm, inv: InventoryLike | null): Array<{ value: string; label: string; auto: boolean }> {
+export function eipTargets(
+  f: WizardForm,
+  inv: InventoryLike | null,
+): Array<{ value: string; label: string; auto: boolean }> {
   const eni = chosenEni(f, inv);
   const out: Array<{ value: string; label: string; auto: boolean }> = [];
-  if (f.usePrimaryIp) out.push(eni ? { value: eni.primaryIp, label: eni.primaryIp, auto: false } : { value: "", label: "primary", auto: true });
-  if (f.ipMode === "explicit") for (const ip of parseAddressList(f.ipAddresses)) out.push({ value: ip, label: ip, auto: false });
+  if (f.usePrimaryIp)
+    out.push(
+      eni ? { value: eni.primaryIp, label: eni.primaryIp, auto: false } : { value: "", label: "primary", auto: true },
+    );
+  if (f.ipMode === "explicit")
+    for (const ip of parseAddressList(f.ipAddresses)) out.push({ value: ip, label: ip, auto: false });
   else for (let i = 0; i < secondaryCount(f); i++) out.push({ value: "", label: `#${i + 1}`, auto: true });
   return out;
 }
@@ -230,12 +338,24 @@ export function eipTargets(f: WizardForm, inv: InventoryLike | null): Array<{ va
  * Room for secondary IPs on the ENI under the instance type's per-ENI quota (which counts the ENI's
  * primary IP): `max` new secondaries, besides `others` already on it. Null while the type is unknown.
  */
-export function ipRoom(f: WizardForm, inv: InventoryLike | null): { type: string; quota: number; others: number; max: number } | null {
+export function ipRoom(
+  f: WizardForm,
+  inv: InventoryLike | null,
+): { type: string; quota: number; others: number; max: number } | null {
   const type = chosenType(f, inv);
   if (!type) return null;
   const eni = chosenEni(f, inv);
-  const others = eni ? eni.privateIps.filter((p) => !p.primary && !(f.ipMode === "explicit" && parseAddressList(f.ipAddresses).includes(p.ip))).length : 0;
-  return { type: type.instanceTypeId, quota: type.eniPrivateIpAddressQuantity, others, max: Math.max(0, type.eniPrivateIpAddressQuantity - 1 - others) };
+  const others = eni
+    ? eni.privateIps.filter(
+        (p) => !p.primary && !(f.ipMode === "explicit" && parseAddressList(f.ipAddresses).includes(p.ip)),
+      ).length
+    : 0;
+  return {
+    type: type.instanceTypeId,
+    quota: type.eniPrivateIpAddressQuantity,
+    others,
+    max: Math.max(0, type.eniPrivateIpAddressQuantity - 1 - others),
+  };
 }
 
 // ---------------------------------------------------------------- validation
@@ -244,7 +364,8 @@ const RUNNABLE = new Set(["Running", "Stopped"]);
 
 export function validate(f: WizardForm, inv: InventoryLike | null, located: Record<string, LocatedEip> = {}): Issues {
   const out: Issues = { instance: [], eni: [], ips: [], os: [], eips: [], routes: [], review: [] };
-  const add = (step: StepId, field: string, key: string, values?: Issue["values"]) => out[step].push({ field, key, ...(values ? { values } : {}) });
+  const add = (step: StepId, field: string, key: string, values?: Issue["values"]) =>
+    out[step].push({ field, key, ...(values ? { values } : {}) });
 
   // 1. account, region, instance
   if (!f.name.trim()) add("instance", "name", "nameRequired");
@@ -255,8 +376,10 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   const type = chosenType(f, inv);
   if (f.instanceMode === "existing") {
     if (!f.instanceId) add("instance", "instanceId", "instanceRequired");
-    else if (inv && !inst) add("instance", "instanceId", "instanceNotFound", { instance: f.instanceId, region: f.regionId });
-    else if (inst && !RUNNABLE.has(inst.status)) add("instance", "instanceId", "instanceState", { instance: inst.instanceId, status: inst.status });
+    else if (inv && !inst)
+      add("instance", "instanceId", "instanceNotFound", { instance: f.instanceId, region: f.regionId });
+    else if (inst && !RUNNABLE.has(inst.status))
+      add("instance", "instanceId", "instanceState", { instance: inst.instanceId, status: inst.status });
   } else {
     if (!f.zoneId) add("instance", "zoneId", "zoneRequired");
     if (!f.instanceType) add("instance", "instanceType", "typeRequired");
@@ -264,10 +387,18 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
     if (!f.instanceVSwitchId) add("instance", "instanceVSwitchId", "vSwitchRequired");
     else {
       const v = inv?.vSwitches.find((x) => x.vSwitchId === f.instanceVSwitchId);
-      if (v && f.zoneId && v.zoneId !== f.zoneId) add("instance", "instanceVSwitchId", "vSwitchZone", { vSwitch: v.vSwitchId, zone: v.zoneId, wanted: f.zoneId });
+      if (v && f.zoneId && v.zoneId !== f.zoneId)
+        add("instance", "instanceVSwitchId", "vSwitchZone", { vSwitch: v.vSwitchId, zone: v.zoneId, wanted: f.zoneId });
     }
     if (!f.instanceSecurityGroupId) add("instance", "instanceSecurityGroupId", "securityGroupRequired");
-    if (f.password.length < 8 || f.password.length > 30 || !/[a-z]/.test(f.password) || !/[A-Z]/.test(f.password) || !/\d/.test(f.password)) add("instance", "password", "passwordRule");
+    if (
+      f.password.length < 8 ||
+      f.password.length > 30 ||
+      !/[a-z]/.test(f.password) ||
+      !/[A-Z]/.test(f.password) ||
+      !/\d/.test(f.password)
+    )
+      add("instance", "password", "passwordRule");
   }
   const place = instancePlace(f, inv);
 
@@ -279,45 +410,76 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
     else if (eni) {
       const attachedHere = !!inst && eni.instanceId === inst.instanceId;
       if (eni.type === "Primary") add("eni", "eniId", "eniPrimary", { eni: eni.networkInterfaceId });
-      else if (!attachedHere && eni.status !== "Available") add("eni", "eniId", "eniNotAvailable", { eni: eni.networkInterfaceId, status: eni.status });
-      if (place?.vpcId && eni.vpcId !== place.vpcId) add("eni", "eniId", "eniVpc", { eni: eni.networkInterfaceId, vpc: eni.vpcId, instanceVpc: place.vpcId });
-      else if (place?.zoneId && eni.zoneId !== place.zoneId) add("eni", "eniId", "eniZone", { eni: eni.networkInterfaceId, zone: eni.zoneId, instanceZone: place.zoneId, instance: inst?.instanceId ?? "—" });
+      else if (!attachedHere && eni.status !== "Available")
+        add("eni", "eniId", "eniNotAvailable", { eni: eni.networkInterfaceId, status: eni.status });
+      if (place?.vpcId && eni.vpcId !== place.vpcId)
+        add("eni", "eniId", "eniVpc", { eni: eni.networkInterfaceId, vpc: eni.vpcId, instanceVpc: place.vpcId });
+      else if (place?.zoneId && eni.zoneId !== place.zoneId)
+        add("eni", "eniId", "eniZone", {
+          eni: eni.networkInterfaceId,
+          zone: eni.zoneId,
+          instanceZone: place.zoneId,
+          instance: inst?.instanceId ?? "—",
+        });
     }
   } else {
     const v = inv?.vSwitches.find((x) => x.vSwitchId === f.vSwitchId);
     if (!f.vSwitchId) add("eni", "vSwitchId", "vSwitchRequired");
-    else if (v && place?.vpcId && v.vpcId !== place.vpcId) add("eni", "vSwitchId", "vSwitchVpc", { vSwitch: v.vSwitchId, vpc: v.vpcId, instanceVpc: place.vpcId });
-    else if (v && place?.zoneId && v.zoneId !== place.zoneId) add("eni", "vSwitchId", "vSwitchZoneEni", { vSwitch: v.vSwitchId, zone: v.zoneId, instanceZone: place.zoneId });
+    else if (v && place?.vpcId && v.vpcId !== place.vpcId)
+      add("eni", "vSwitchId", "vSwitchVpc", { vSwitch: v.vSwitchId, vpc: v.vpcId, instanceVpc: place.vpcId });
+    else if (v && place?.zoneId && v.zoneId !== place.zoneId)
+      add("eni", "vSwitchId", "vSwitchZoneEni", { vSwitch: v.vSwitchId, zone: v.zoneId, instanceZone: place.zoneId });
     const sg = inv?.securityGroups.find((x) => x.securityGroupId === f.securityGroupId);
     if (!f.securityGroupId) add("eni", "securityGroupId", "securityGroupRequired");
-    else if (sg && v && sg.vpcId !== v.vpcId) add("eni", "securityGroupId", "securityGroupVpc", { sg: sg.securityGroupId, vpc: v.vpcId });
+    else if (sg && v && sg.vpcId !== v.vpcId)
+      add("eni", "securityGroupId", "securityGroupVpc", { sg: sg.securityGroupId, vpc: v.vpcId });
   }
   const alreadyAttached = !!eni && !!inst && eni.instanceId === inst.instanceId;
   if (type && inst && !alreadyAttached) {
-    const enisNow = inv?.instance?.instance.instanceId === inst.instanceId ? inv.instance.enis.length || inst.eniCount : inst.eniCount;
-    if (enisNow + 1 > type.eniQuantity) add("eni", "eniId", "eniQuota", { type: type.instanceTypeId, quota: type.eniQuantity, now: enisNow, instance: inst.instanceId });
-    if (type.stoppedOnly && inst.status === "Running" && !f.allowStopInstance) add("eni", "allowStopInstance", "mustStop", { type: type.instanceTypeId, instance: inst.instanceId });
+    const enisNow =
+      inv?.instance?.instance.instanceId === inst.instanceId
+        ? inv.instance.enis.length || inst.eniCount
+        : inst.eniCount;
+    if (enisNow + 1 > type.eniQuantity)
+      add("eni", "eniId", "eniQuota", {
+        type: type.instanceTypeId,
+        quota: type.eniQuantity,
+        now: enisNow,
+        instance: inst.instanceId,
+      });
+    if (type.stoppedOnly && inst.status === "Running" && !f.allowStopInstance)
+      add("eni", "allowStopInstance", "mustStop", { type: type.instanceTypeId, instance: inst.instanceId });
   }
 
   // 3. private IPs
   const vsw = eniVSwitch(f, inv);
   const n = secondaryCount(f);
   if (f.ipMode === "count") {
-    if (!Number.isInteger(Number(f.ipCount)) || Number(f.ipCount) < 0 || Number(f.ipCount) > 49) add("ips", "ipCount", "countRange");
+    if (!Number.isInteger(Number(f.ipCount)) || Number(f.ipCount) < 0 || Number(f.ipCount) > 49)
+      add("ips", "ipCount", "countRange");
   } else {
     const list = parseAddressList(f.ipAddresses);
     if (!list.length) add("ips", "ipAddresses", "addressesRequired");
     const seen = new Set<string>();
     const inUse = new Map<string, string>();
-    for (const e of [...(inv?.enis ?? []), ...(inv?.instance?.enis ?? [])]) for (const p of e.privateIps) if (e.networkInterfaceId !== eni?.networkInterfaceId || p.primary) inUse.set(p.ip, e.networkInterfaceId);
+    for (const e of [...(inv?.enis ?? []), ...(inv?.instance?.enis ?? [])])
+      for (const p of e.privateIps)
+        if (e.networkInterfaceId !== eni?.networkInterfaceId || p.primary) inUse.set(p.ip, e.networkInterfaceId);
     for (const i of inv?.instances ?? []) if (i.primaryIp) inUse.set(i.primaryIp, i.instanceId);
     for (const ip of list) {
-      if (!isIpv4(ip)) { add("ips", "ipAddresses", "addressInvalid", { ip }); continue; }
-      if (seen.has(ip)) { add("ips", "ipAddresses", "addressDuplicate", { ip }); continue; }
+      if (!isIpv4(ip)) {
+        add("ips", "ipAddresses", "addressInvalid", { ip });
+        continue;
+      }
+      if (seen.has(ip)) {
+        add("ips", "ipAddresses", "addressDuplicate", { ip });
+        continue;
+      }
       seen.add(ip);
       if (vsw) {
         const c = classifyInCidr(ip, vsw.cidrBlock);
-        if (c === "outside") add("ips", "ipAddresses", "addressOutside", { ip, cidr: vsw.cidrBlock, vSwitch: vsw.vSwitchId });
+        if (c === "outside")
+          add("ips", "ipAddresses", "addressOutside", { ip, cidr: vsw.cidrBlock, vSwitch: vsw.vSwitchId });
         else if (c === "reserved") add("ips", "ipAddresses", "addressReserved", { ip, cidr: vsw.cidrBlock });
         else if (inUse.has(ip)) add("ips", "ipAddresses", "addressInUse", { ip, holder: inUse.get(ip)! });
       }
@@ -326,9 +488,16 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   const room = ipRoom(f, inv);
   if (room) {
     const total = 1 + room.others + n;
-    if (total > room.quota) add("ips", f.ipMode === "count" ? "ipCount" : "ipAddresses", "ipQuota", { type: room.type, quota: room.quota, total, max: room.max });
+    if (total > room.quota)
+      add("ips", f.ipMode === "count" ? "ipCount" : "ipAddresses", "ipQuota", {
+        type: room.type,
+        quota: room.quota,
+        total,
+        max: room.max,
+      });
   }
-  if (vsw && f.ipMode === "count" && n + (f.eniMode === "create" ? 1 : 0) > vsw.availableIpAddressCount) add("ips", "ipCount", "vSwitchFull", { vSwitch: vsw.vSwitchId, free: vsw.availableIpAddressCount });
+  if (vsw && f.ipMode === "count" && n + (f.eniMode === "create" ? 1 : 0) > vsw.availableIpAddressCount)
+    add("ips", "ipCount", "vSwitchFull", { vSwitch: vsw.vSwitchId, free: vsw.availableIpAddressCount });
 
   // 5. EIPs
   const slots = n + (f.usePrimaryIp ? 1 : 0);
@@ -336,7 +505,11 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   if (f.eips.length > slots) add("eips", "eips", "eipsMoreThanIps", { eips: f.eips.length, slots });
   const ids = new Set<string>();
   const targets = new Set<string>();
-  const allowedTargets = new Set(eipTargets(f, inv).filter((t) => !t.auto).map((t) => t.value));
+  const allowedTargets = new Set(
+    eipTargets(f, inv)
+      .filter((t) => !t.auto)
+      .map((t) => t.value),
+  );
   f.eips.forEach((e, i) => {
     const field = `eips.${i}`;
     const row = i + 1;
@@ -350,26 +523,35 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
         const here = inv?.eips.find((x) => x.allocationId === idv);
         const away = located[idv];
         if (here) {
-          if (here.status !== "Available" && !(eni && here.instanceId === eni.networkInterfaceId)) add("eips", field, "eipNotAvailable", { row, eip: idv, status: here.status });
-        } else if (away && away.regionId && away.regionId !== f.regionId) add("eips", field, "eipRegion", { row, eip: idv, region: away.regionId, wanted: f.regionId });
-        else if (inv && (away === null || e.source === "existing")) add("eips", field, "eipNotFound", { row, eip: idv, region: f.regionId });
+          if (here.status !== "Available" && !(eni && here.instanceId === eni.networkInterfaceId))
+            add("eips", field, "eipNotAvailable", { row, eip: idv, status: here.status });
+        } else if (away && away.regionId && away.regionId !== f.regionId)
+          add("eips", field, "eipRegion", { row, eip: idv, region: away.regionId, wanted: f.regionId });
+        else if (inv && (away === null || e.source === "existing"))
+          add("eips", field, "eipNotFound", { row, eip: idv, region: f.regionId });
       }
     }
     if (e.privateIp) {
       if (targets.has(e.privateIp)) add("eips", field, "eipTargetDuplicate", { row, ip: e.privateIp });
-      else if (allowedTargets.size && !allowedTargets.has(e.privateIp) && f.ipMode === "explicit") add("eips", field, "eipTargetUnknown", { row, ip: e.privateIp });
+      else if (allowedTargets.size && !allowedTargets.has(e.privateIp) && f.ipMode === "explicit")
+        add("eips", field, "eipTargetUnknown", { row, ip: e.privateIp });
       targets.add(e.privateIp);
     }
   });
   const toAllocate = f.eips.filter((e) => e.source === "new").length;
-  if (inv && toAllocate > 0 && inv.eipTotal + toAllocate > EIP_QUOTA_DEFAULT) add("eips", "eips", "eipQuota", { quota: EIP_QUOTA_DEFAULT, used: inv.eipTotal, asked: toAllocate });
+  if (inv && toAllocate > 0 && inv.eipTotal + toAllocate > EIP_QUOTA_DEFAULT)
+    add("eips", "eips", "eipQuota", { quota: EIP_QUOTA_DEFAULT, used: inv.eipTotal, asked: toAllocate });
   if (f.bandwidth < 1 || f.bandwidth > 500) add("eips", "bandwidth", "bandwidthRange");
   return out;
 }
 
 /** The EIP step's starting rows: one new EIP per private IP (EIPilot's purpose is one EIP per address). */
 export function defaultEips(f: WizardForm): EipRow[] {
-  return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, () => ({ source: "new" as const, allocationId: "", privateIp: "" }));
+  return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, () => ({
+    source: "new" as const,
+    allocationId: "",
+    privateIp: "",
+  }));
 }
 /**
  * The placeholder row of a new form (nothing chosen, nothing mapped). Saved in a draft it comes back
@@ -382,14 +564,18 @@ export function isPlaceholderEips(rows: EipRow[]): boolean {
 export function formWarnings(f: WizardForm): Issue[] {
   const slots = secondaryCount(f) + (f.usePrimaryIp ? 1 : 0);
   const eips = f.eips.length;
-  return eips > 0 && eips < slots ? [{ field: "eips", key: "eipsFewerThanIps", values: { eips, slots, missing: slots - eips } }] : [];
+  return eips > 0 && eips < slots
+    ? [{ field: "eips", key: "eipsFewerThanIps", values: { eips, slots, missing: slots - eips } }]
+    : [];
 }
 
 export type StepState = "done" | "current" | "blocked" | "todo";
 /** Stepper state: a step with issues is blocked once visited; a visited clean step is done. */
 export function stepStates(current: StepId, visited: Set<StepId>, issues: Issues): Record<StepId, StepState> {
   const r = {} as Record<StepId, StepState>;
-  for (const s of STEPS) r[s] = s === current ? "current" : issues[s].length && visited.has(s) ? "blocked" : visited.has(s) ? "done" : "todo";
+  for (const s of STEPS)
+    r[s] =
+      s === current ? "current" : issues[s].length && visited.has(s) ? "blocked" : visited.has(s) ? "done" : "todo";
   return r;
 }
 /**

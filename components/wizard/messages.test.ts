@@ -3,15 +3,24 @@ import { createTranslator } from "next-intl";
 import en from "@/messages/en/wizard.json";
 import ja from "@/messages/ja/wizard.json";
 
-const tr = (locale: "en" | "ja") => createTranslator({ locale, messages: { wizard: locale === "en" ? en : ja }, namespace: "wizard" });
+const tr = (locale: "en" | "ja") =>
+  createTranslator({ locale, messages: { wizard: locale === "en" ? en : ja }, namespace: "wizard" });
 
 describe("wizard messages", () => {
   it("pre-flight counts use plural forms (en) and counters (ja)", () => {
-    expect(tr("en")("summary.findingCounts", { errors: 0, warnings: 0, notices: 1 })).toBe("0 errors · 0 warnings · 1 notice");
-    expect(tr("en")("summary.findingCounts", { errors: 1, warnings: 2, notices: 0 })).toBe("1 error · 2 warnings · 0 notices");
-    expect(tr("ja")("summary.findingCounts", { errors: 0, warnings: 0, notices: 1 })).toBe("エラー 0 件 · 警告 0 件 · お知らせ 1 件");
+    expect(tr("en")("summary.findingCounts", { errors: 0, warnings: 0, notices: 1 })).toBe(
+      "0 errors · 0 warnings · 1 notice",
+    );
+    expect(tr("en")("summary.findingCounts", { errors: 1, warnings: 2, notices: 0 })).toBe(
+      "1 error · 2 warnings · 0 notices",
+    );
+    expect(tr("ja")("summary.findingCounts", { errors: 0, warnings: 0, notices: 1 })).toBe(
+      "エラー 0 件 · 警告 0 件 · お知らせ 1 件",
+    );
   });
   it("the count hint names the instance type's real room", () => {
-    expect(tr("en")("ips.countHintType", { max: 5, type: "ecs.g7.large", quota: 6 })).toBe("0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included.");
+    expect(tr("en")("ips.countHintType", { max: 5, type: "ecs.g7.large", quota: 6 })).toBe(
+      "0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included.",
+    );
   });
 });

@@ -5,9 +5,17 @@ import { cn } from "@/components/ui/cn";
 import type { Finding, Plan } from "@/lib/deploy/deployment.service";
 import { Badge } from "@/components/ui/card";
 
-export type ReviewResult = { preflight: { ok: boolean; findings: Finding[]; checkedAt: string }; plan: Plan | null; ms: number };
+export type ReviewResult = {
+  preflight: { ok: boolean; findings: Finding[]; checkedAt: string };
+  plan: Plan | null;
+  ms: number;
+};
 
-const SEV = { error: { tone: "danger", Icon: CircleAlert }, warning: { tone: "warning", Icon: AlertTriangle }, notice: { tone: "info", Icon: Info } } as const;
+const SEV = {
+  error: { tone: "danger", Icon: CircleAlert },
+  warning: { tone: "warning", Icon: AlertTriangle },
+  notice: { tone: "info", Icon: Info },
+} as const;
 
 export function FindingsList({ findings }: { findings: Finding[] }) {
   const t = useTranslations("wizard.review");
@@ -16,18 +24,40 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
   const order = { error: 0, warning: 1, notice: 2 };
   return (
     <ul className="space-y-2" data-testid="findings">
-      {[...findings].sort((a, b) => order[a.severity] - order[b.severity]).map((f, i) => {
-        const { tone, Icon } = SEV[f.severity];
-        return (
-          <li key={`${f.code}-${i}`} className={cn("flex gap-2 rounded-md border p-2.5 text-sm", f.severity === "error" ? "border-danger/40" : "border-border")} data-severity={f.severity}>
-            <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", tone === "danger" ? "text-danger" : tone === "warning" ? "text-warning" : "text-primary")} aria-hidden />
-            <div className="min-w-0">
-              <p><Badge tone={tone} className="mr-2">{t(`severity.${f.severity}`)}</Badge>{f.message[locale] ?? f.message.en}</p>
-              <p className="mt-0.5 text-xs text-muted-fg">{t("fix")}: {f.fix[locale] ?? f.fix.en} <span className="font-mono">· {f.code}</span></p>
-            </div>
-          </li>
-        );
-      })}
+      {[...findings]
+        .sort((a, b) => order[a.severity] - order[b.severity])
+        .map((f, i) => {
+          const { tone, Icon } = SEV[f.severity];
+          return (
+            <li
+              key={`${f.code}-${i}`}
+              className={cn(
+                "flex gap-2 rounded-md border p-2.5 text-sm",
+                f.severity === "error" ? "border-danger/40" : "border-border",
+              )}
+              data-severity={f.severity}
+            >
+              <Icon
+                className={cn(
+                  "mt-0.5 h-4 w-4 shrink-0",
+                  tone === "danger" ? "text-danger" : tone === "warning" ? "text-warning" : "text-primary",
+                )}
+                aria-hidden
+              />
+              <div className="min-w-0">
+                <p>
+                  <Badge tone={tone} className="mr-2">
+                    {t(`severity.${f.severity}`)}
+                  </Badge>
+                  {f.message[locale] ?? f.message.en}
+                </p>
+                <p className="mt-0.5 text-xs text-muted-fg">
+                  {t("fix")}: {f.fix[locale] ?? f.fix.en} <span className="font-mono">· {f.code}</span>
+                </p>
+              </div>
+            </li>
+          );
+        })}
     </ul>
   );
 }
@@ -35,7 +65,10 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
 function paramText(params: Record<string, unknown>): string {
   return Object.entries(params)
     .filter(([k, v]) => v !== undefined && k !== "RegionId" && k !== "Password")
-    .map(([k, v]) => `${k}=${typeof v === "object" && v && "$ref" in (v as object) ? `<${String((v as { $ref: string; index?: number }).$ref)}${(v as { index?: number }).index !== undefined ? `#${(v as { index: number }).index + 1}` : ""}>` : Array.isArray(v) ? v.join(",") : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === "object" && v && "$ref" in (v as object) ? `<${String((v as { $ref: string; index?: number }).$ref)}${(v as { index?: number }).index !== undefined ? `#${(v as { index: number }).index + 1}` : ""}>` : Array.isArray(v) ? v.join(",") : String(v)}`,
+    )
     .join(" ");
 }
 
@@ -48,7 +81,17 @@ export function PlanCalls({ plan }: { plan: Plan }) {
       <table className="w-full text-sm" data-testid="plan-calls">
         <caption className="sr-only">{t("planCaption")}</caption>
         <thead className="text-left text-xs text-muted-fg">
-          <tr><th scope="col" className="w-8 py-1 pr-2">#</th><th scope="col" className="py-1 pr-2">{t("call")}</th><th scope="col" className="py-1">{t("what")}</th></tr>
+          <tr>
+            <th scope="col" className="w-8 py-1 pr-2">
+              #
+            </th>
+            <th scope="col" className="py-1 pr-2">
+              {t("call")}
+            </th>
+            <th scope="col" className="py-1">
+              {t("what")}
+            </th>
+          </tr>
         </thead>
         <tbody>
           {plan.steps.map((s, i) => (

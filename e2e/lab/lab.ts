@@ -75,10 +75,16 @@ export class Lab {
     // RHEL-family default: strict reverse-path filtering, inherited by every interface created below.
     const instCmds = [base, "sysctl -qw net.ipv4.conf.all.rp_filter=1", "sysctl -qw net.ipv4.conf.default.rp_filter=1"];
     for (const [i, p] of ports.entries()) {
-      instCmds.push(`ip link add ${p.name} address ${p.mac} type veth peer name port${i} netns ${vsw}`, `ip link set ${p.name} up`);
+      instCmds.push(
+        `ip link add ${p.name} address ${p.mac} type veth peer name port${i} netns ${vsw}`,
+        `ip link set ${p.name} up`,
+      );
     }
     const prim = this.topo.primary;
-    instCmds.push(`ip addr add ${prim.ips[0]}/24 dev ${prim.name}`, `ip route add default via ${VPC_GATEWAY} dev ${prim.name} metric 100`);
+    instCmds.push(
+      `ip addr add ${prim.ips[0]}/24 dev ${prim.name}`,
+      `ip route add default via ${VPC_GATEWAY} dev ${prim.name} metric 100`,
+    );
     await this.sh(inst, instCmds.join("\n"));
     // Gateway and internet.
     await this.sh(
@@ -94,10 +100,19 @@ export class Lab {
         "sysctl -qw net.ipv4.ip_forward=1",
       ].join("\n"),
     );
-    await this.sh(net, [base, `ip addr add ${ECHO_IP}/24 dev up0`, "ip link set up0 up", `ip route add 203.0.113.0/24 via ${WAN_GW}`].join("\n"));
+    await this.sh(
+      net,
+      [
+        base,
+        `ip addr add ${ECHO_IP}/24 dev up0`,
+        "ip link set up0 up",
+        `ip route add 203.0.113.0/24 via ${WAN_GW}`,
+      ].join("\n"),
+    );
     // vSwitch: a bridge whose ports only accept their own ENI's MAC and private IPs (like the VPC).
     const vswCmds = [base, "ip link add br0 type bridge", "ip link set br0 up"];
-    for (const name of [...ports.map((_, i) => `port${i}`), "portgw"]) vswCmds.push(`ip link set ${name} master br0`, `ip link set ${name} up`);
+    for (const name of [...ports.map((_, i) => `port${i}`), "portgw"])
+      vswCmds.push(`ip link set ${name} master br0`, `ip link set ${name} up`);
     await this.sh(vsw, vswCmds.join("\n"));
     await nftApply(vsw, vswitchRuleset(ports.map((p, i) => ({ port: `port${i}`, mac: p.mac, ips: p.ips }))));
     // Gateway: EIP NAT mode, 1:1 per private IP; private sources without an EIP do not get out.
@@ -135,7 +150,7 @@ export class Lab {
       "sh",
       "-c",
       "ip -4 -o addr show; echo; ip -4 rule show; echo; ip -4 route show table all; echo; " +
-        "for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce; do echo \"$f $(cat $f)\"; done",
+        'for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/arp_ignore /proc/sys/net/ipv4/conf/*/arp_announce; do echo "$f $(cat $f)"; done',
     ]);
     if (r.code !== 0) throw new Error(`dump failed: ${r.stderr}`);
     return r.stdout;
@@ -143,7 +158,14 @@ export class Lab {
 
   /** What the echo service sees when the instance fetches it from `source` (or with the default source). */
   async egress(source?: string, maxTime = 5) {
-    const r = await this.exec(this.ns.inst, ["curl", "-sS", "--max-time", String(maxTime), ...(source ? ["--interface", source] : []), ECHO_URL]);
+    const r = await this.exec(this.ns.inst, [
+      "curl",
+      "-sS",
+      "--max-time",
+      String(maxTime),
+      ...(source ? ["--interface", source] : []),
+      ECHO_URL,
+    ]);
     return r.code === 0 ? r.stdout.trim() : `error(${r.code})`;
   }
 

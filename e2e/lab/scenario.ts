@@ -98,7 +98,18 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
         expect(r.code, r.stderr).toBe(0);
         expect(await lab.dump()).toBe(broken);
       } finally {
-        await lab.exec(lab.ns.inst, ["ip", "route", "del", "default", "via", VPC_GATEWAY, "dev", eni.name, "metric", "50"]);
+        await lab.exec(lab.ns.inst, [
+          "ip",
+          "route",
+          "del",
+          "default",
+          "via",
+          VPC_GATEWAY,
+          "dev",
+          eni.name,
+          "metric",
+          "50",
+        ]);
       }
       expect(await lab.dump()).toBe(initial);
     });
@@ -116,9 +127,21 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
       expect((await sh("apply.sh")).code).toBe(0);
       const applied = await state();
       const breakages: [string, string[], string][] = [
-        ["rule", ["ip", "-4", "rule", "del", "from", ip, "lookup", table, "priority", prio], `no rule ${prio} from ${ip} lookup ${table}`],
-        ["default route", ["ip", "-4", "route", "del", "default", "table", table], `table ${table} has no default via ${VPC_GATEWAY} dev ${eni.name}`],
-        ["subnet route", ["ip", "-4", "route", "del", "172.16.0.0/24", "table", table], `table ${table} has no route 172.16.0.0/24 dev ${eni.name}`],
+        [
+          "rule",
+          ["ip", "-4", "rule", "del", "from", ip, "lookup", table, "priority", prio],
+          `no rule ${prio} from ${ip} lookup ${table}`,
+        ],
+        [
+          "default route",
+          ["ip", "-4", "route", "del", "default", "table", table],
+          `table ${table} has no default via ${VPC_GATEWAY} dev ${eni.name}`,
+        ],
+        [
+          "subnet route",
+          ["ip", "-4", "route", "del", "172.16.0.0/24", "table", table],
+          `table ${table} has no route 172.16.0.0/24 dev ${eni.name}`,
+        ],
         ["address", ["ip", "-4", "addr", "del", `${ip}/24`, "dev", eni.name], `${ip} is not configured on ${eni.name}`],
         ["link", ["ip", "link", "set", "dev", eni.name, "down"], `${eni.name} (${eni.mac}) is down`],
       ];
@@ -148,7 +171,8 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
         const dir = lab.writeBundle(bundle);
         const root = lab.tempDir();
         const env = { ROOT: root };
-        const sh = (script: string, ...args: string[]) => lab.exec(lab.ns.inst, ["bash", path.join(dir, script), ...args], env);
+        const sh = (script: string, ...args: string[]) =>
+          lab.exec(lab.ns.inst, ["bash", path.join(dir, script), ...args], env);
 
         const a1 = await sh("apply.sh");
         expect(a1.code, a1.stderr).toBe(0);
@@ -165,10 +189,16 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
           expect((lstatSync(target).mode & 0o777).toString(8)).toBe(f.mode.slice(1));
         }
         if (fam.persistence === "rc.local") {
-          expect(readFileSync(path.join(root, "etc/rc.d/rc.local"), "utf8")).toContain("/usr/local/sbin/eipilot-routes.sh");
+          expect(readFileSync(path.join(root, "etc/rc.d/rc.local"), "utf8")).toContain(
+            "/usr/local/sbin/eipilot-routes.sh",
+          );
         }
         if (fam.os === "generic") {
-          expect(lstatSync(path.join(root, "etc/systemd/system/multi-user.target.wants/eipilot-routes.service")).isSymbolicLink()).toBe(true);
+          expect(
+            lstatSync(
+              path.join(root, "etc/systemd/system/multi-user.target.wants/eipilot-routes.service"),
+            ).isSymbolicLink(),
+          ).toBe(true);
         }
 
         const v = await sh("verify.sh");
@@ -181,7 +211,9 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
         const ve = await sh("verify.sh", "--echo-url", ECHO_URL);
         expect(ve.code, ve.stdout + ve.stderr).toBe(0);
         const echoed = JSON.parse(ve.stdout) as { addresses: { ip: string; egress: string; ok: boolean }[] };
-        expect(Object.fromEntries(echoed.addresses.map((x) => [x.ip, x.egress]))).toEqual(Object.fromEntries(pairs.map((p) => [p.ip, p.eip])));
+        expect(Object.fromEntries(echoed.addresses.map((x) => [x.ip, x.egress]))).toEqual(
+          Object.fromEntries(pairs.map((p) => [p.ip, p.eip])),
+        );
 
         // Inbound to each EIP is answered by the private IP it maps to; the primary is unchanged.
         const inbound = await Promise.all(pairs.map((p) => lab.inbound(p.eip)));

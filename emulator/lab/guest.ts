@@ -34,43 +34,83 @@ const HOST_ETC_NEEDED = [
 type ImageFamily = { id: string; name: string; version: string; like: string; rhel: boolean };
 
 export function imageFamily(imageId: string): ImageFamily {
-  if (imageId.startsWith("aliyun_2")) return { id: "alinux", name: "Alibaba Cloud Linux", version: "2.1903", like: "rhel fedora centos anolis", rhel: true };
-  if (imageId.startsWith("aliyun_3")) return { id: "alinux", name: "Alibaba Cloud Linux", version: "3", like: "rhel fedora centos anolis", rhel: true };
-  if (imageId.startsWith("centos")) return { id: "centos", name: "CentOS Linux", version: "7", like: "rhel fedora", rhel: true };
-  if (imageId.startsWith("ubuntu")) return { id: "ubuntu", name: "Ubuntu", version: "22.04", like: "debian", rhel: false };
-  if (imageId.startsWith("debian")) return { id: "debian", name: "Debian GNU/Linux", version: "12", like: "", rhel: false };
+  if (imageId.startsWith("aliyun_2"))
+    return {
+      id: "alinux",
+      name: "Alibaba Cloud Linux",
+      version: "2.1903",
+      like: "rhel fedora centos anolis",
+      rhel: true,
+    };
+  if (imageId.startsWith("aliyun_3"))
+    return { id: "alinux", name: "Alibaba Cloud Linux", version: "3", like: "rhel fedora centos anolis", rhel: true };
+  if (imageId.startsWith("centos"))
+    return { id: "centos", name: "CentOS Linux", version: "7", like: "rhel fedora", rhel: true };
+  if (imageId.startsWith("ubuntu"))
+    return { id: "ubuntu", name: "Ubuntu", version: "22.04", like: "debian", rhel: false };
+  if (imageId.startsWith("debian"))
+    return { id: "debian", name: "Debian GNU/Linux", version: "12", like: "", rhel: false };
   return { id: "linux", name: "Linux", version: "", like: "", rhel: false };
 }
 
 /** Creates the sandbox "disk" of an instance: a fresh /etc that looks like the image, and empty dirs. */
-export function createSandbox(dir: string, inst: { instanceId: string; hostName: string; imageId: string }, primary: { device: string; mac: string; ip: string; prefix: number; gateway: string }) {
+export function createSandbox(
+  dir: string,
+  inst: { instanceId: string; hostName: string; imageId: string },
+  primary: { device: string; mac: string; ip: string; prefix: number; gateway: string },
+) {
   for (const d of SANDBOXED_DIRS) mkdirSync(path.join(dir, d), { recursive: true });
   chmodSync(path.join(dir, "tmp"), 0o1777);
   const etc = path.join(dir, "etc");
   for (const name of HOST_ETC_NEEDED) {
     const src = path.join("/etc", name);
-    if (existsSync(src)) cpSync(src, path.join(etc, name), { recursive: true, verbatimSymlinks: true, dereference: false });
+    if (existsSync(src))
+      cpSync(src, path.join(etc, name), { recursive: true, verbatimSymlinks: true, dereference: false });
   }
   const fam = imageFamily(inst.imageId);
   writeFileSync(
     path.join(etc, "os-release"),
-    [`NAME="${fam.name}"`, `VERSION="${fam.version}"`, `ID="${fam.id}"`, ...(fam.like ? [`ID_LIKE="${fam.like}"`] : []), `VERSION_ID="${fam.version}"`, `PRETTY_NAME="${fam.name} ${fam.version} (EIPilot lab)"`, ""].join("\n"),
+    [
+      `NAME="${fam.name}"`,
+      `VERSION="${fam.version}"`,
+      `ID="${fam.id}"`,
+      ...(fam.like ? [`ID_LIKE="${fam.like}"`] : []),
+      `VERSION_ID="${fam.version}"`,
+      `PRETTY_NAME="${fam.name} ${fam.version} (EIPilot lab)"`,
+      "",
+    ].join("\n"),
   );
   writeFileSync(path.join(etc, "hostname"), `${inst.hostName}\n`);
   writeFileSync(path.join(etc, "hosts"), `127.0.0.1 localhost\n${primary.ip} ${inst.hostName}\n`);
   writeFileSync(path.join(etc, "resolv.conf"), "# lab mode: no DNS\n");
-  writeFileSync(path.join(etc, "machine-id"), `${inst.instanceId.replace(/[^0-9a-f]/g, "").padEnd(32, "0").slice(0, 32)}\n`);
+  writeFileSync(
+    path.join(etc, "machine-id"),
+    `${inst.instanceId
+      .replace(/[^0-9a-f]/g, "")
+      .padEnd(32, "0")
+      .slice(0, 32)}\n`,
+  );
   // What the image's own network configuration for the primary ENI looks like (DHCP).
   if (fam.rhel) {
     mkdirSync(path.join(etc, "sysconfig/network-scripts"), { recursive: true });
-    writeFileSync(path.join(etc, "sysconfig/network-scripts", `ifcfg-${primary.device}`), `DEVICE=${primary.device}\nBOOTPROTO=dhcp\nONBOOT=yes\n`);
+    writeFileSync(
+      path.join(etc, "sysconfig/network-scripts", `ifcfg-${primary.device}`),
+      `DEVICE=${primary.device}\nBOOTPROTO=dhcp\nONBOOT=yes\n`,
+    );
     writeFileSync(path.join(etc, "sysconfig/network"), "NETWORKING=yes\n");
   } else if (fam.id === "ubuntu") {
     mkdirSync(path.join(etc, "netplan"), { recursive: true });
-    writeFileSync(path.join(etc, "netplan/50-cloud-init.yaml"), `network:\n  version: 2\n  ethernets:\n    ${primary.device}:\n      match:\n        macaddress: "${primary.mac}"\n      dhcp4: true\n      set-name: ${primary.device}\n`, { mode: 0o600 });
+    writeFileSync(
+      path.join(etc, "netplan/50-cloud-init.yaml"),
+      `network:\n  version: 2\n  ethernets:\n    ${primary.device}:\n      match:\n        macaddress: "${primary.mac}"\n      dhcp4: true\n      set-name: ${primary.device}\n`,
+      { mode: 0o600 },
+    );
   } else if (fam.id === "debian") {
     mkdirSync(path.join(etc, "network/interfaces.d"), { recursive: true });
-    writeFileSync(path.join(etc, "network/interfaces"), `source /etc/network/interfaces.d/*\nauto lo\niface lo inet loopback\nauto ${primary.device}\niface ${primary.device} inet dhcp\n`);
+    writeFileSync(
+      path.join(etc, "network/interfaces"),
+      `source /etc/network/interfaces.d/*\nauto lo\niface lo inet loopback\nauto ${primary.device}\niface ${primary.device} inet dhcp\n`,
+    );
   }
 }
 
@@ -96,17 +136,44 @@ export type GuestRunResult = { exitCode: number; output: string; timedOut: boole
  * with the sandbox bound over the guest directories, working directory `workingDir`.
  * stdout and stderr are interleaved into one output, like the agent's.
  */
-export function runInGuest(opts: { ns: string; sandbox: string; script: string; workingDir: string; timeoutSeconds: number; name: string }): Promise<GuestRunResult> {
+export function runInGuest(opts: {
+  ns: string;
+  sandbox: string;
+  script: string;
+  workingDir: string;
+  timeoutSeconds: number;
+  name: string;
+}): Promise<GuestRunResult> {
   const scriptDir = path.join(opts.sandbox, "var/lib/aliyun-assist/work/script");
   mkdirSync(scriptDir, { recursive: true });
   const file = `${opts.name}.sh`;
   writeFileSync(path.join(scriptDir, file), opts.script, { mode: 0o700 });
   const guestPath = `/var/lib/aliyun-assist/work/script/${file}`;
   return new Promise((resolve) => {
-    const child = spawn("ip", ["netns", "exec", opts.ns, "unshare", "--mount", "--propagation", "private", "--", "bash", "-c", WRAPPER, "wrapper", opts.sandbox, opts.workingDir, guestPath], {
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    const child = spawn(
+      "ip",
+      [
+        "netns",
+        "exec",
+        opts.ns,
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "bash",
+        "-c",
+        WRAPPER,
+        "wrapper",
+        opts.sandbox,
+        opts.workingDir,
+        guestPath,
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
     let out = Buffer.alloc(0);
     const take = (d: Buffer) => {
       out = Buffer.concat([out, d]);

@@ -37,22 +37,54 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
     }
     throw new Error(`timed out waiting for ${what}`);
   };
-  const eniStatus = async (id: string) => (await ecs.describeNetworkInterfaces(new $Ecs.DescribeNetworkInterfacesRequest({ regionId: T, networkInterfaceId: [id] }))).body!.networkInterfaceSets!.networkInterfaceSet![0]!.status;
-  const eipStatus = async (id: string) => (await vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: T, allocationId: id }))).body!.eipAddresses!.eipAddress![0]!.status;
+  const eniStatus = async (id: string) =>
+    (
+      await ecs.describeNetworkInterfaces(
+        new $Ecs.DescribeNetworkInterfacesRequest({ regionId: T, networkInterfaceId: [id] }),
+      )
+    ).body!.networkInterfaceSets!.networkInterfaceSet![0]!.status;
+  const eipStatus = async (id: string) =>
+    (await vpc.describeEipAddresses(new $Vpc.DescribeEipAddressesRequest({ regionId: T, allocationId: id }))).body!
+      .eipAddresses!.eipAddress![0]!.status;
   const links = async (ns: string) => (await nsExec(ns, ["ip", "-o", "link", "show"])).stdout;
   const portRules = async () => (await nsExec(vpcNs().namespace, ["nft", "list", "table", "bridge", "vswitch"])).stdout;
-  const natRules = async () => (await nsExec(vpcNs().gatewayNamespace, ["nft", "list", "table", "ip", "eipnat"])).stdout;
+  const natRules = async () =>
+    (await nsExec(vpcNs().gatewayNamespace, ["nft", "list", "table", "ip", "eipnat"])).stdout;
   const egress = async (ns: string, source?: string) => {
-    const r = await nsExec(ns, ["curl", "-sS", "--max-time", "2", ...(source ? ["--interface", source] : []), emu.lab!.echoUrl]);
+    const r = await nsExec(ns, [
+      "curl",
+      "-sS",
+      "--max-time",
+      "2",
+      ...(source ? ["--interface", source] : []),
+      emu.lab!.echoUrl,
+    ]);
     return r.code === 0 ? r.stdout.trim() : `error(${r.code})`;
   };
   const runCommand = async (instanceId: string, script: string) => {
-    const r = await ecs.runCommand(new $Ecs.RunCommandRequest({ regionId: T, instanceId: [instanceId], type: "RunShellScript", commandContent: Buffer.from(script).toString("base64"), contentEncoding: "Base64", timeout: 30 }));
+    const r = await ecs.runCommand(
+      new $Ecs.RunCommandRequest({
+        regionId: T,
+        instanceId: [instanceId],
+        type: "RunShellScript",
+        commandContent: Buffer.from(script).toString("base64"),
+        contentEncoding: "Base64",
+        timeout: 30,
+      }),
+    );
     const invokeId = r.body!.invokeId!;
     for (let i = 0; i < 100; i++) {
-      const res = await ecs.describeInvocationResults(new $Ecs.DescribeInvocationResultsRequest({ regionId: T, invokeId }));
+      const res = await ecs.describeInvocationResults(
+        new $Ecs.DescribeInvocationResultsRequest({ regionId: T, invokeId }),
+      );
       const row = res.body!.invocation!.invocationResults!.invocationResult![0]!;
-      if (row.invokeRecordStatus === "Finished") return { status: row.invocationStatus, exitCode: row.exitCode, errorCode: row.errorCode, output: Buffer.from(row.output ?? "", "base64").toString("utf8") };
+      if (row.invokeRecordStatus === "Finished")
+        return {
+          status: row.invocationStatus,
+          exitCode: row.exitCode,
+          errorCode: row.errorCode,
+          output: Buffer.from(row.output ?? "", "base64").toString("utf8"),
+        };
       await sleep(100);
     }
     throw new Error("invocation did not finish");
@@ -77,7 +109,9 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
     const ns = nsOf(DEMO.web1);
     expect(await links(ns)).toContain(`eth0@`);
     expect(await links(ns)).toContain(primary.macAddress);
-    expect((await nsExec(ns, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"])).stdout).toContain(`${primary.primaryIp}/24`);
+    expect((await nsExec(ns, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"])).stdout).toContain(
+      `${primary.primaryIp}/24`,
+    );
     expect((await nsExec(ns, ["ip", "route", "show", "default"])).stdout).toContain("via 172.16.0.253 dev eth0");
     expect(await natRules()).toContain("dnat to 172.16.0.57");
     expect(await egress(ns)).toBe("203.0.113.10");
@@ -86,7 +120,13 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
   });
 
   it("attach: the ENI's veth appears in the instance namespace (by MAC) only when the attach completes", async () => {
-    await ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: T, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await ecs.attachNetworkInterface(
+      new $Ecs.AttachNetworkInterfaceRequest({
+        regionId: T,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
     await sync();
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Attaching");
     await emu.lab!.idle();
@@ -94,13 +134,22 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
     await until("InUse", async () => (await eniStatus(DEMO.secondaryEni)) === "InUse");
     const l = await links(nsOf(DEMO.web1));
     expect(l).toMatch(new RegExp(`eth1@\\S+ .*link/ether ${eni.mac}`));
-    expect(emu.lab!.status().networkInterfaces[DEMO.secondaryEni]).toMatchObject({ instanceId: DEMO.web1, device: "eth1" });
+    expect(emu.lab!.status().networkInterfaces[DEMO.secondaryEni]).toMatchObject({
+      instanceId: DEMO.web1,
+      device: "eth1",
+    });
     expect(await portRules()).toContain(`ether saddr != ${eni.mac} drop`);
   });
 
   it("assign: a private IP becomes a valid source on the vSwitch port only after AssignPrivateIpAddresses", async () => {
     expect(await portRules()).not.toContain("172.16.0.61");
-    await ecs.assignPrivateIpAddresses(new $Ecs.AssignPrivateIpAddressesRequest({ regionId: T, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.61"] }));
+    await ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: T,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.61"],
+      }),
+    );
     await sync();
     expect(await portRules()).toMatch(/ip saddr != \{ 172\.16\.0\.60, 172\.16\.0\.61 \} drop/);
   });
@@ -113,7 +162,16 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
       [eipA!, eni.ip],
       [eipB!, "172.16.0.61"],
     ] as const) {
-      await vpc.associateEipAddress(new $Vpc.AssociateEipAddressRequest({ regionId: T, allocationId: id, instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface", mode: "NAT", privateIpAddress: ip }));
+      await vpc.associateEipAddress(
+        new $Vpc.AssociateEipAddressRequest({
+          regionId: T,
+          allocationId: id,
+          instanceId: DEMO.secondaryEni,
+          instanceType: "NetworkInterface",
+          mode: "NAT",
+          privateIpAddress: ip,
+        }),
+      );
     }
     await sync();
     expect(await eipStatus(eipA!)).toBe("Associating");
@@ -138,7 +196,10 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
 
   it("RunCommand runs in the instance's namespaces with a sandboxed /etc", async () => {
     const marker = `eipilot-lab-test-${process.pid}`;
-    const out = await runCommand(DEMO.web1, `#!/bin/bash\necho "${marker}" > /etc/${marker}\ncat /etc/${marker}\nip -o link show eth1\ngrep ^ID= /etc/os-release\npwd\nexit 3\n`);
+    const out = await runCommand(
+      DEMO.web1,
+      `#!/bin/bash\necho "${marker}" > /etc/${marker}\ncat /etc/${marker}\nip -o link show eth1\ngrep ^ID= /etc/os-release\npwd\nexit 3\n`,
+    );
     expect(out.status).toBe("Failed");
     expect(out.exitCode).toBe(3);
     expect(out.errorCode).toBe("ExitCodeNonzero");
@@ -151,28 +212,58 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
     expect(readFileSync(`${sandbox}/etc/${marker}`, "utf8")).toBe(`${marker}\n`);
     const ok = await runCommand(DEMO.web2, "ip -o link show eth0 && test ! -e /etc/" + marker);
     expect(ok).toMatchObject({ status: "Success", exitCode: 0 });
-    expect(ok.output).toContain(emu.engine.world.instances[DEMO.web2]!.primaryEniId ? emu.engine.world.enis[emu.engine.world.instances[DEMO.web2]!.primaryEniId]!.macAddress : "");
+    expect(ok.output).toContain(
+      emu.engine.world.instances[DEMO.web2]!.primaryEniId
+        ? emu.engine.world.enis[emu.engine.world.instances[DEMO.web2]!.primaryEniId]!.macAddress
+        : "",
+    );
   });
 
   it("unassociate / unassign / detach: NAT, source and veth go away when each completes", async () => {
     const [eipA, eipB] = DEMO.freeEips;
     const ns = nsOf(DEMO.web1);
-    await vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest({ regionId: T, allocationId: eipB!, instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface" }));
+    await vpc.unassociateEipAddress(
+      new $Vpc.UnassociateEipAddressRequest({
+        regionId: T,
+        allocationId: eipB!,
+        instanceId: DEMO.secondaryEni,
+        instanceType: "NetworkInterface",
+      }),
+    );
     await sync();
     expect(await natRules()).toContain("dnat to 172.16.0.61");
     await until("Available", async () => (await eipStatus(eipB!)) === "Available");
     expect(await natRules()).not.toContain("dnat to 172.16.0.61");
     expect(await egress(ns, "172.16.0.61")).toMatch(/^error/);
 
-    await ecs.unassignPrivateIpAddresses(new $Ecs.UnassignPrivateIpAddressesRequest({ regionId: T, networkInterfaceId: DEMO.secondaryEni, privateIpAddress: ["172.16.0.61"] }));
+    await ecs.unassignPrivateIpAddresses(
+      new $Ecs.UnassignPrivateIpAddressesRequest({
+        regionId: T,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.61"],
+      }),
+    );
     await sync();
     expect(await portRules()).not.toContain("172.16.0.61");
 
-    await vpc.unassociateEipAddress(new $Vpc.UnassociateEipAddressRequest({ regionId: T, allocationId: eipA!, instanceId: DEMO.secondaryEni, instanceType: "NetworkInterface" }));
+    await vpc.unassociateEipAddress(
+      new $Vpc.UnassociateEipAddressRequest({
+        regionId: T,
+        allocationId: eipA!,
+        instanceId: DEMO.secondaryEni,
+        instanceType: "NetworkInterface",
+      }),
+    );
     await until("Available", async () => (await eipStatus(eipA!)) === "Available");
     expect(await natRules()).not.toContain(`dnat to ${eni.ip}`);
 
-    await ecs.detachNetworkInterface(new $Ecs.DetachNetworkInterfaceRequest({ regionId: T, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web1 }));
+    await ecs.detachNetworkInterface(
+      new $Ecs.DetachNetworkInterfaceRequest({
+        regionId: T,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web1,
+      }),
+    );
     await sync();
     expect(await links(ns)).toContain(eni.mac);
     await until("Available", async () => (await eniStatus(DEMO.secondaryEni)) === "Available");
@@ -181,14 +272,24 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
   });
 
   it("admin GET /_emulator/lab gives the echo URL and the namespaces", async () => {
-    const body = (await (await fetch(`${emu.url}/_emulator/lab`)).json()) as { enabled: boolean; echoUrl: string; namespaces: string[] };
+    const body = (await (await fetch(`${emu.url}/_emulator/lab`)).json()) as {
+      enabled: boolean;
+      echoUrl: string;
+      namespaces: string[];
+    };
     expect(body.enabled).toBe(true);
     expect(body.echoUrl).toBe(emu.lab!.echoUrl);
     expect(body.namespaces.length).toBe(5);
   });
 
   it("reset rebuilds the namespaces from the seed; nothing of the old world is left", async () => {
-    await ecs.attachNetworkInterface(new $Ecs.AttachNetworkInterfaceRequest({ regionId: T, networkInterfaceId: DEMO.secondaryEni, instanceId: DEMO.web2 }));
+    await ecs.attachNetworkInterface(
+      new $Ecs.AttachNetworkInterfaceRequest({
+        regionId: T,
+        networkInterfaceId: DEMO.secondaryEni,
+        instanceId: DEMO.web2,
+      }),
+    );
     await until("InUse", async () => (await eniStatus(DEMO.secondaryEni)) === "InUse");
     expect(await links(nsOf(DEMO.web2))).toContain(eni.mac);
     const before = emu.lab!.namespaces().sort();
@@ -222,7 +323,11 @@ describe.skipIf(why !== null)("emulator --lab: cleanup", () => {
 
   it("the CLI with --lab says so, and SIGTERM leaves no namespaces", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["--import", "tsx", "emulator/cli.ts", "--port", "0", "--lab", "--latencies", "zero"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "emulator/cli.ts", "--port", "0", "--lab", "--latencies", "zero"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 30_000);
@@ -234,7 +339,10 @@ describe.skipIf(why !== null)("emulator --lab: cleanup", () => {
         }
       });
     });
-    const m = /lab mode: on \(instances are network namespaces (eipe\d+x\d+)-\*; what-is-my-IP service at (http:\/\/192\.0\.2\.10:8080\/)\)/.exec(out);
+    const m =
+      /lab mode: on \(instances are network namespaces (eipe\d+x\d+)-\*; what-is-my-IP service at (http:\/\/192\.0\.2\.10:8080\/)\)/.exec(
+        out,
+      );
     expect(m, out).not.toBeNull();
     expect(listNamespaces().some((n) => n.startsWith(`${m![1]}-`))).toBe(true);
     const exited = new Promise((r) => child.once("exit", r));

@@ -22,7 +22,20 @@ import type { CommandRunner, Engine, TransitionEvent, TransitionObserver } from 
 import { cidrContains, intToIp, parseCidr } from "../ip";
 import type { EniRec, InstanceRec } from "../model";
 import { createSandbox, imageFamily, runInGuest } from "./guest";
-import { BASE_NS_SETUP, cleanupNamespaces, listNamespaces, nftApply, nsAdd, nsDel, nsExec, nsSh, pidAlive, startEchoServer, vswitchRuleset, eipNatBody } from "./netns";
+import {
+  BASE_NS_SETUP,
+  cleanupNamespaces,
+  listNamespaces,
+  nftApply,
+  nsAdd,
+  nsDel,
+  nsExec,
+  nsSh,
+  pidAlive,
+  startEchoServer,
+  vswitchRuleset,
+  eipNatBody,
+} from "./netns";
 
 export const ECHO_PORT = 8080;
 const DOC_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
@@ -70,7 +83,11 @@ export class LabWorld implements TransitionObserver, CommandRunner {
   private enis = new Map<string, EniWiring>();
   private portSeq = 0;
   private vpcSeq = 0;
-  private applied = { ports: new Map<string, string>(), nat: new Map<string, string>(), routes: new Map<string, string>() };
+  private applied = {
+    ports: new Map<string, string>(),
+    nat: new Map<string, string>(),
+    routes: new Map<string, string>(),
+  };
   private natPairs: LabStatus["nat"] = [];
   private chain: Promise<void> = Promise.resolve();
   private pending = false;
@@ -98,7 +115,15 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     const removed = cleanupLabLeftovers();
     if (removed.length) this.log(`removed ${removed.length} leftovers of an earlier lab run`);
     nsAdd(this.netNs);
-    await nsSh(this.netNs, [BASE_NS_SETUP, "ip link add inet0 type bridge", `ip addr add ${this.echoIp}/24 dev inet0`, "ip link set inet0 up"].join("\n"));
+    await nsSh(
+      this.netNs,
+      [
+        BASE_NS_SETUP,
+        "ip link add inet0 type bridge",
+        `ip addr add ${this.echoIp}/24 dev inet0`,
+        "ip link set inet0 up",
+      ].join("\n"),
+    );
     this.echo = await startEchoServer(this.netNs, this.echoIp, ECHO_PORT, "remote");
     this.schedule();
     await this.idle();
@@ -157,7 +182,13 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     await nsSh(v.ns, BASE_NS_SETUP);
     await nsSh(
       v.gw,
-      [BASE_NS_SETUP, `ip link add wan0 type veth peer name v${k} netns ${this.netNs}`, `ip addr add ${wanIp}/24 dev wan0`, "ip link set wan0 up", "sysctl -qw net.ipv4.ip_forward=1"].join("\n"),
+      [
+        BASE_NS_SETUP,
+        `ip link add wan0 type veth peer name v${k} netns ${this.netNs}`,
+        `ip addr add ${wanIp}/24 dev wan0`,
+        "ip link set wan0 up",
+        "sysctl -qw net.ipv4.ip_forward=1",
+      ].join("\n"),
     );
     await nsSh(this.netNs, `ip link set v${k} master inet0\nip link set v${k} up`);
     await nftApply(v.ns, vswitchRuleset([]));
@@ -171,8 +202,23 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     const sw = this.engine.world.vswitches[vSwitchId]!;
     const c = parseCidr(sw.cidrBlock)!;
     const j = v.vswitches.size + 1;
-    await nsSh(v.gw, [`ip link add sw${j} type veth peer name g${j} netns ${v.ns}`, `ip addr add ${intToIp(c.base + c.size - 3)}/${c.prefix} dev sw${j}`, `ip link set sw${j} up`].join("\n"));
-    await nsSh(v.ns, [`ip link add br${j} type bridge`, `ip link set br${j} up`, `ip link set g${j} master br${j}`, `ip link set g${j} up`].join("\n"));
+    await nsSh(
+      v.gw,
+      [
+        `ip link add sw${j} type veth peer name g${j} netns ${v.ns}`,
+        `ip addr add ${intToIp(c.base + c.size - 3)}/${c.prefix} dev sw${j}`,
+        `ip link set sw${j} up`,
+      ].join("\n"),
+    );
+    await nsSh(
+      v.ns,
+      [
+        `ip link add br${j} type bridge`,
+        `ip link set br${j} up`,
+        `ip link set g${j} master br${j}`,
+        `ip link set g${j} up`,
+      ].join("\n"),
+    );
     v.vswitches.set(vSwitchId, j);
     return j;
   }
@@ -183,17 +229,35 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     const primary = this.engine.world.enis[inst.primaryEniId]!;
     const c = parseCidr(this.engine.world.vswitches[primary.vSwitchId]!.cidrBlock)!;
     const sandbox = path.join(this.sandboxRoot, inst.instanceId);
-    createSandbox(sandbox, inst, { device: "eth0", mac: primary.macAddress, ip: primary.primaryIp, prefix: c.prefix, gateway: intToIp(c.base + c.size - 3) });
+    createSandbox(sandbox, inst, {
+      device: "eth0",
+      mac: primary.macAddress,
+      ip: primary.primaryIp,
+      prefix: c.prefix,
+      gateway: intToIp(c.base + c.size - 3),
+    });
     nsAdd(ns);
     this.instances.set(inst.instanceId, { ns, sandbox });
     // RHEL-family images use strict reverse-path filtering, Debian/Ubuntu loose; new interfaces inherit it.
     const rp = imageFamily(inst.imageId).rhel ? 1 : 2;
-    await nsSh(ns, [BASE_NS_SETUP, `sysctl -qw net.ipv4.conf.all.rp_filter=${rp}`, `sysctl -qw net.ipv4.conf.default.rp_filter=${rp}`].join("\n"));
+    await nsSh(
+      ns,
+      [
+        BASE_NS_SETUP,
+        `sysctl -qw net.ipv4.conf.all.rp_filter=${rp}`,
+        `sysctl -qw net.ipv4.conf.default.rp_filter=${rp}`,
+      ].join("\n"),
+    );
   }
 
   private attachedEnis(): EniRec[] {
     const w = this.engine.world;
-    return Object.values(w.enis).filter((e) => e.instanceId && w.instances[e.instanceId] && (e.status === "InUse" || e.status === "Detaching" || e.type === "Primary"));
+    return Object.values(w.enis).filter(
+      (e) =>
+        e.instanceId &&
+        w.instances[e.instanceId] &&
+        (e.status === "InUse" || e.status === "Detaching" || e.type === "Primary"),
+    );
   }
 
   private async reconcile(): Promise<void> {
@@ -228,14 +292,27 @@ export class LabWorld implements TransitionObserver, CommandRunner {
       const j = await this.ensureVSwitch(v, e.vSwitchId);
       const device = `eth${e.type === "Primary" ? 0 : e.deviceIndex}`;
       const port = `p${++this.portSeq}`;
-      const cmds = [`ip link del dev ${device} 2>/dev/null || true`, `ip link add ${device} address ${e.macAddress} type veth peer name ${port} netns ${v.ns}`];
+      const cmds = [
+        `ip link del dev ${device} 2>/dev/null || true`,
+        `ip link add ${device} address ${e.macAddress} type veth peer name ${port} netns ${v.ns}`,
+      ];
       if (e.type === "Primary") {
         const c = parseCidr(w.vswitches[e.vSwitchId]!.cidrBlock)!;
-        cmds.push(`ip link set ${device} up`, `ip addr add ${e.primaryIp}/${c.prefix} dev ${device}`, `ip route add default via ${intToIp(c.base + c.size - 3)} dev ${device} metric 100`);
+        cmds.push(
+          `ip link set ${device} up`,
+          `ip addr add ${e.primaryIp}/${c.prefix} dev ${device}`,
+          `ip route add default via ${intToIp(c.base + c.size - 3)} dev ${device} metric 100`,
+        );
       }
       await nsSh(inst.ns, cmds.join("\n"));
       await nsSh(v.ns, `ip link set ${port} master br${j}\nip link set ${port} up`);
-      this.enis.set(e.networkInterfaceId, { instanceId: e.instanceId, device, port, vpcId: e.vpcId, key: `${e.instanceId}/${e.deviceIndex}/${e.macAddress}` });
+      this.enis.set(e.networkInterfaceId, {
+        instanceId: e.instanceId,
+        device,
+        port,
+        vpcId: e.vpcId,
+        key: `${e.instanceId}/${e.deviceIndex}/${e.macAddress}`,
+      });
       this.log(`ENI ${e.networkInterfaceId}: ${device} (${e.macAddress}) in ${e.instanceId}`);
     }
     // vSwitch anti-spoofing per VPC: the ENI's MAC and its currently assigned private IPs.
@@ -275,8 +352,10 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     }
     const routes = new Map(pairs.map((p) => [p.eip, this.vpcs.get(p.vpcId)!.wanIp]));
     const cmds: string[] = [];
-    for (const [eip, via] of this.applied.routes) if (routes.get(eip) !== via) cmds.push(`ip route del ${eip}/32 || true`);
-    for (const [eip, via] of routes) if (this.applied.routes.get(eip) !== via) cmds.push(`ip route replace ${eip}/32 via ${via} dev inet0`);
+    for (const [eip, via] of this.applied.routes)
+      if (routes.get(eip) !== via) cmds.push(`ip route del ${eip}/32 || true`);
+    for (const [eip, via] of routes)
+      if (this.applied.routes.get(eip) !== via) cmds.push(`ip route replace ${eip}/32 via ${via} dev inet0`);
     if (cmds.length) await nsSh(this.netNs, cmds.join("\n"));
     this.applied.routes = routes;
     this.natPairs = pairs;
@@ -303,13 +382,24 @@ export class LabWorld implements TransitionObserver, CommandRunner {
 
   // ------------------------------------------------------------ Cloud Assistant
 
-  async run(req: Parameters<CommandRunner["run"]>[0]): Promise<{ exitCode: number; output: string; timedOut?: boolean }> {
-    if (req.type !== "RunShellScript") return { exitCode: 1, output: `lab mode runs RunShellScript only, not ${req.type}\n` };
-    if (req.username !== "root") return { exitCode: 1, output: `lab mode runs commands as root only (Username=${req.username})\n` };
+  async run(
+    req: Parameters<CommandRunner["run"]>[0],
+  ): Promise<{ exitCode: number; output: string; timedOut?: boolean }> {
+    if (req.type !== "RunShellScript")
+      return { exitCode: 1, output: `lab mode runs RunShellScript only, not ${req.type}\n` };
+    if (req.username !== "root")
+      return { exitCode: 1, output: `lab mode runs commands as root only (Username=${req.username})\n` };
     await this.idle();
     const inst = this.instances.get(req.instance.instanceId);
     if (!inst) throw new Error(`instance ${req.instance.instanceId} has no lab namespace`);
-    return runInGuest({ ns: inst.ns, sandbox: inst.sandbox, script: req.script, workingDir: req.workingDir, timeoutSeconds: req.timeoutSeconds, name: `lab-${++this.runSeq}` });
+    return runInGuest({
+      ns: inst.ns,
+      sandbox: inst.sandbox,
+      script: req.script,
+      workingDir: req.workingDir,
+      timeoutSeconds: req.timeoutSeconds,
+      name: `lab-${++this.runSeq}`,
+    });
   }
 
   // ------------------------------------------------------------ introspection and cleanup
@@ -320,8 +410,12 @@ export class LabWorld implements TransitionObserver, CommandRunner {
       echoUrl: this.echoUrl,
       internetNamespace: this.netNs,
       vpcs: Object.fromEntries([...this.vpcs].map(([id, v]) => [id, { namespace: v.ns, gatewayNamespace: v.gw }])),
-      instances: Object.fromEntries([...this.instances].map(([id, r]) => [id, { namespace: r.ns, sandbox: r.sandbox }])),
-      networkInterfaces: Object.fromEntries([...this.enis].map(([id, e]) => [id, { instanceId: e.instanceId, device: e.device, port: e.port }])),
+      instances: Object.fromEntries(
+        [...this.instances].map(([id, r]) => [id, { namespace: r.ns, sandbox: r.sandbox }]),
+      ),
+      networkInterfaces: Object.fromEntries(
+        [...this.enis].map(([id, e]) => [id, { instanceId: e.instanceId, device: e.device, port: e.port }]),
+      ),
       nat: [...this.natPairs],
     };
   }

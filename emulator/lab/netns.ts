@@ -84,14 +84,25 @@ export function cleanupNamespaces(re: RegExp, opts: { includeSelf?: boolean } = 
 }
 
 /** Runs a command inside a namespace; resolves with code/stdout/stderr, never rejects on exit code. */
-export async function nsExec(ns: string, cmd: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ExecResult> {
+export async function nsExec(
+  ns: string,
+  cmd: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ExecResult> {
   const envArgs = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
   try {
-    const r = await run("ip", ["netns", "exec", ns, "env", ...envArgs, ...cmd], { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 << 20 });
+    const r = await run("ip", ["netns", "exec", ns, "env", ...envArgs, ...cmd], {
+      timeout: opts.timeoutMs ?? 30_000,
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof err.code === "number" ? err.code : -1, stdout: err.stdout ?? "", stderr: err.stderr ?? String(e) };
+    return {
+      code: typeof err.code === "number" ? err.code : -1,
+      stdout: err.stdout ?? "",
+      stderr: err.stderr ?? String(e),
+    };
   }
 }
 
@@ -120,7 +131,8 @@ export function replaceTable(family: string, name: string, body: string): string
   return `table ${family} ${name}\ndelete table ${family} ${name}\ntable ${family} ${name} {\n${body}}\n`;
 }
 
-export const BASE_NS_SETUP = "ip link set lo up; sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1";
+export const BASE_NS_SETUP =
+  "ip link set lo up; sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1";
 
 // ---------------------------------------------------------------- rulesets
 
@@ -135,7 +147,10 @@ export function portFilterRules(ports: PortFilter[]): string[] {
   return ports.flatMap((p) => [
     `    iifname "${p.port}" ether saddr != ${p.mac} drop`,
     ...(p.ips.length
-      ? [`    iifname "${p.port}" ip saddr != { ${p.ips.join(", ")} } drop`, `    iifname "${p.port}" arp saddr ip != { ${p.ips.join(", ")} } drop`]
+      ? [
+          `    iifname "${p.port}" ip saddr != { ${p.ips.join(", ")} } drop`,
+          `    iifname "${p.port}" arp saddr ip != { ${p.ips.join(", ")} } drop`,
+        ]
       : [`    iifname "${p.port}" ether type { ip, arp } drop`]),
   ]);
 }
@@ -162,7 +177,9 @@ export function eipNatBody(pairs: NatPair[], wan: string, lanMatch: string): str
     "  }",
     "  chain egress_filter {",
     "    type filter hook forward priority 0; policy accept;",
-    pairs.length ? `    ${lanMatch} oifname "${wan}" ip saddr != { ${pairs.map((p) => p.privateIp).join(", ")} } drop` : `    ${lanMatch} oifname "${wan}" drop`,
+    pairs.length
+      ? `    ${lanMatch} oifname "${wan}" ip saddr != { ${pairs.map((p) => p.privateIp).join(", ")} } drop`
+      : `    ${lanMatch} oifname "${wan}" drop`,
     "  }",
   ];
   return lines.join("\n") + "\n";
@@ -180,8 +197,15 @@ export const ECHO_SERVER_SCRIPT = path.join(import.meta.dirname, "echo-server.mj
  * Starts the echo service in a namespace: mode "remote" answers with the client's address
  * (what-is-my-IP), "local" with the address the request arrived at. Resolves when ready.
  */
-export function startEchoServer(ns: string, host: string, port: number, mode: "remote" | "local"): Promise<ChildProcess> {
-  const child = spawn("ip", ["netns", "exec", ns, process.execPath, ECHO_SERVER_SCRIPT, host, String(port), mode], { stdio: ["ignore", "pipe", "pipe"] });
+export function startEchoServer(
+  ns: string,
+  host: string,
+  port: number,
+  mode: "remote" | "local",
+): Promise<ChildProcess> {
+  const child = spawn("ip", ["netns", "exec", ns, process.execPath, ECHO_SERVER_SCRIPT, host, String(port), mode], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise<ChildProcess>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`echo server in ${ns} did not start`)), 10_000);
     child.stdout!.on("data", (d: Buffer) => {

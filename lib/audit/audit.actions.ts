@@ -13,10 +13,18 @@ export const verifyAuditChainAction = teamAction(
     const verdict = await verifyAuditChain(db(), ctx.team.teamId);
     const durationMs = Math.round(performance.now() - started);
     await appendAuditEvent(db(), {
-      teamId: ctx.team.teamId, actorType: "user", actorId: ctx.user.id, actorLabel: ctx.user.email, action: "app:audit.verify",
-      outcome: verdict.ok ? "success" : "failure", params: { count: verdict.checked }, durationMs,
-      errorCode: verdict.ok ? null : "CHAIN_BROKEN", errorMessage: verdict.ok ? null : `seq ${verdict.brokenAt.seq}: ${verdict.brokenAt.reason}`,
-      clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent,
+      teamId: ctx.team.teamId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      actorLabel: ctx.user.email,
+      action: "app:audit.verify",
+      outcome: verdict.ok ? "success" : "failure",
+      params: { count: verdict.checked },
+      durationMs,
+      errorCode: verdict.ok ? null : "CHAIN_BROKEN",
+      errorMessage: verdict.ok ? null : `seq ${verdict.brokenAt.seq}: ${verdict.brokenAt.reason}`,
+      clientIp: ctx.meta.clientIp,
+      userAgent: ctx.meta.userAgent,
     });
     return { ...verdict, durationMs };
   },

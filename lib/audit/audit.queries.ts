@@ -13,7 +13,8 @@ import { plainText, type FieldName } from "@/lib/validation/text";
 import { EXPORT_COLUMNS, csvCell, csvLine, exportChunks, filterTime } from "./export.mjs";
 
 /** A search term: text the database can compare (no NUL, no unpaired surrogate), trimmed. */
-const term = (subject: FieldName, max: number) => plainText(subject, { rule: "storable", trim: true }).max(max).optional();
+const term = (subject: FieldName, max: number) =>
+  plainText(subject, { rule: "storable", trim: true }).max(max).optional();
 
 export const auditFilterSchema = z.object({
   from: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
@@ -37,7 +38,15 @@ export function parseAuditFilter(params: URLSearchParams | Record<string, string
     const s = Array.isArray(v) ? v[0] : v;
     return s && s.trim() ? s.trim() : undefined;
   };
-  const raw = { from: get("from"), to: get("to"), actor: get("actor"), action: get("action"), resource: get("resource"), deploymentId: get("deploymentId") ?? get("deployment"), outcome: get("outcome") };
+  const raw = {
+    from: get("from"),
+    to: get("to"),
+    actor: get("actor"),
+    action: get("action"),
+    resource: get("resource"),
+    deploymentId: get("deploymentId") ?? get("deployment"),
+    outcome: get("outcome"),
+  };
   const parsed = auditFilterSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // Drop only the invalid fields, keep the rest.
@@ -57,13 +66,19 @@ export function filterToSearch(f: AuditFilter): URLSearchParams {
  */
 export async function resolveActor(teamId: string, f: AuditFilter, db: Db = defaultDb()): Promise<AuditFilter> {
   if (!f.actor?.includes("@")) return f;
-  const m = await db.member.findFirst({ where: { organizationId: teamId, user: { email: f.actor.toLowerCase() } }, select: { userId: true } });
+  const m = await db.member.findFirst({
+    where: { organizationId: teamId, user: { email: f.actor.toLowerCase() } },
+    select: { userId: true },
+  });
   return m ? { ...f, actorUserId: m.userId } : f;
 }
 
 /** Team members' user id → email, to name actors whose events carry only the id. */
 export async function teamPeople(teamId: string, db: Db = defaultDb()): Promise<Record<string, string>> {
-  const rows = await db.member.findMany({ where: { organizationId: teamId }, select: { userId: true, user: { select: { email: true } } } });
+  const rows = await db.member.findMany({
+    where: { organizationId: teamId },
+    select: { userId: true, user: { select: { email: true } } },
+  });
   return Object.fromEntries(rows.map((r) => [r.userId, r.user.email]));
 }
 
@@ -75,7 +90,8 @@ export function decodeCursor(s: string | null | undefined): Cursor | null {
   if (!s || s.length > 200) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof at !== "string" || typeof id !== "string" || !/^\d{1,19}$/.test(id) || Number.isNaN(Date.parse(at))) return null;
+    if (typeof at !== "string" || typeof id !== "string" || !/^\d{1,19}$/.test(id) || Number.isNaN(Date.parse(at)))
+      return null;
     return { at, id };
   } catch {
     return null;
@@ -86,8 +102,14 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   const and: Prisma.AuditEventWhereInput[] = [{ teamId }];
   if (f.from) and.push({ at: { gte: filterTime(f.from, false) } });
   if (f.to) and.push({ at: { lt: filterTime(f.to, true) } });
-  if (f.actor) and.push({ OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])] });
-  if (f.action) and.push(f.action.endsWith("*") ? { action: { startsWith: likeLiteral(f.action.slice(0, -1)) } } : { action: f.action });
+  if (f.actor)
+    and.push({
+      OR: [{ actorId: f.actor }, { actorLabel: f.actor }, ...(f.actorUserId ? [{ actorId: f.actorUserId }] : [])],
+    });
+  if (f.action)
+    and.push(
+      f.action.endsWith("*") ? { action: { startsWith: likeLiteral(f.action.slice(0, -1)) } } : { action: f.action },
+    );
   if (f.resource) and.push({ targets: { has: f.resource } });
   if (f.deploymentId) and.push({ deploymentId: f.deploymentId });
   if (f.outcome) and.push({ outcome: f.outcome });
@@ -102,9 +124,25 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
 }
 
 export const auditRowShape = {
-  id: true, seq: true, at: true, actorType: true, actorId: true, actorLabel: true, action: true, targets: true, deploymentId: true,
-  params: true, requestId: true, outcome: true, errorCode: true, errorMessage: true, durationMs: true, clientIp: true, userAgent: true,
-  prevHash: true, hash: true,
+  id: true,
+  seq: true,
+  at: true,
+  actorType: true,
+  actorId: true,
+  actorLabel: true,
+  action: true,
+  targets: true,
+  deploymentId: true,
+  params: true,
+  requestId: true,
+  outcome: true,
+  errorCode: true,
+  errorMessage: true,
+  durationMs: true,
+  clientIp: true,
+  userAgent: true,
+  prevHash: true,
+  hash: true,
 } as const satisfies Prisma.AuditEventSelect;
 type AuditRow = Prisma.AuditEventGetPayload<{ select: typeof auditRowShape }>;
 
@@ -118,7 +156,11 @@ export type AuditPage = { events: AuditEventDto[]; nextCursor: string | null };
 
 export const PAGE_SIZE = 50;
 
-export async function listAuditEvents(teamId: string, f: AuditFilter, opts: { cursor?: string | null; limit?: number; db?: Db } = {}): Promise<AuditPage> {
+export async function listAuditEvents(
+  teamId: string,
+  f: AuditFilter,
+  opts: { cursor?: string | null; limit?: number; db?: Db } = {},
+): Promise<AuditPage> {
   const limit = Math.min(Math.max(opts.limit ?? PAGE_SIZE, 1), 500);
   const rows = await (opts.db ?? defaultDb()).auditEvent.findMany({
     where: auditWhere(teamId, f, decodeCursor(opts.cursor)),
@@ -142,7 +184,9 @@ export async function getAuditEvent(teamId: string, id: string): Promise<AuditEv
 
 /** Distinct actions of the team (for the filter's suggestions). */
 export async function listAuditActions(teamId: string, db: Db = defaultDb()): Promise<string[]> {
-  const rows = await db.$queryRaw<{ action: string }[]>`SELECT DISTINCT action FROM audit_event WHERE "teamId" = ${teamId} ORDER BY action LIMIT 200`;
+  const rows = await db.$queryRaw<
+    { action: string }[]
+  >`SELECT DISTINCT action FROM audit_event WHERE "teamId" = ${teamId} ORDER BY action LIMIT 200`;
   return rows.map((r) => r.action);
 }
 
@@ -163,27 +207,35 @@ const EXPORT_PROCESS = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib/a
  * export runs here, with the same query and formatting (export.mjs).
  */
 export function auditExportStream(
-  teamId: string, f: AuditFilter, format: "csv" | "ndjson", opts: { batchSize?: number; db?: Db; idleLimitMs?: number } = {},
+  teamId: string,
+  f: AuditFilter,
+  format: "csv" | "ndjson",
+  opts: { batchSize?: number; db?: Db; idleLimitMs?: number } = {},
 ): ReadableStream<Uint8Array> {
   const database = opts.db ?? defaultDb();
   const job: ExportJob = { teamId, filter: f, format, batchSize: opts.batchSize ?? 1000 };
   const target = databaseTargetOf(database);
-  return target.kind === "postgres" ? exportInOwnProcess(target.url, job, opts.idleLimitMs ?? EXPORT_IDLE_LIMIT_MS) : exportHere(database, job);
+  return target.kind === "postgres"
+    ? exportInOwnProcess(target.url, job, opts.idleLimitMs ?? EXPORT_IDLE_LIMIT_MS)
+    : exportHere(database, job);
 }
 
 function exportHere(database: Db, job: ExportJob): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const chunks = exportChunks((q) => database.$queryRawUnsafe<Record<string, unknown>[]>(q.text, ...q.values), job);
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await chunks.next();
-      if (done) controller.close();
-      else controller.enqueue(encoder.encode(value));
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
     },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  }, { highWaterMark: 1 });
+    { highWaterMark: 1 },
+  );
 }
 
 /**
@@ -205,18 +257,25 @@ type ExportProcess = {
   stop(): void;
 };
 
-const couldNotStart = (e: unknown) => `audit export process could not start: ${e instanceof Error ? e.message : String(e)}`;
+const couldNotStart = (e: unknown) =>
+  `audit export process could not start: ${e instanceof Error ? e.message : String(e)}`;
 
 function failedProcess(reason: string): ExportProcess {
   return { chunks: (async function* () {})(), outcome: Promise.resolve(reason), gone: Promise.resolve(), stop() {} };
 }
 
 function startExportProcess(url: string, job: ExportJob): ExportProcess {
-  if (!existsSync(EXPORT_PROCESS)) return failedProcess(`audit export process not found at ${EXPORT_PROCESS}: start EIPilot from its directory (npm start)`);
+  if (!existsSync(EXPORT_PROCESS))
+    return failedProcess(
+      `audit export process not found at ${EXPORT_PROCESS}: start EIPilot from its directory (npm start)`,
+    );
   let child: ChildProcessWithoutNullStreams;
   try {
     // No NODE_OPTIONS of the server's (heap sizes, loaders); a small heap is plenty for one batch at a time.
-    child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], { stdio: "pipe", env: { ...process.env, NODE_OPTIONS: "" } });
+    child = spawn(process.execPath, ["--max-old-space-size=64", EXPORT_PROCESS], {
+      stdio: "pipe",
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
   } catch (e) {
     return failedProcess(couldNotStart(e));
   }
@@ -230,10 +289,14 @@ function startExportProcess(url: string, job: ExportJob): ExportProcess {
   child.stdin.on("error", () => {});
   child.stdin.end(JSON.stringify({ url, ...job }));
   let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => { if (stderr.length < 4000) stderr += d; });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    if (stderr.length < 4000) stderr += d;
+  });
   const outcome = new Promise<string | null>((resolve) => {
     child.on("error", (e) => resolve(couldNotStart(e)));
-    child.on("close", (code, signal) => resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`));
+    child.on("close", (code, signal) =>
+      resolve(code === 0 ? null : stderr.trim() || `audit export process exited with ${signal ?? code}`),
+    );
   });
   return {
     chunks: child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
@@ -268,26 +331,29 @@ function exportInOwnProcess(url: string, job: ExportJob, idleLimitMs: number): R
     clearTimeout(idle);
     void started.then((proc) => proc?.stop());
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      clearTimeout(idle);
-      const proc = await started;
-      if (!proc) return;
-      const { done, value } = await proc.chunks.next();
-      if (!done) {
-        controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-        // Waits for the reader's next pull; a reader that stops reading (a paused or stalled download) ends it.
-        idle = setTimeout(() => {
-          end();
-          controller.error(new Error(`audit export ended: the download was not read for ${idleLimitMs / 1000} s`));
-        }, idleLimitMs);
-        idle.unref();
-        return;
-      }
-      const failure = await proc.outcome;
-      if (failure) controller.error(new Error(failure));
-      else controller.close();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        clearTimeout(idle);
+        const proc = await started;
+        if (!proc) return;
+        const { done, value } = await proc.chunks.next();
+        if (!done) {
+          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          // Waits for the reader's next pull; a reader that stops reading (a paused or stalled download) ends it.
+          idle = setTimeout(() => {
+            end();
+            controller.error(new Error(`audit export ended: the download was not read for ${idleLimitMs / 1000} s`));
+          }, idleLimitMs);
+          idle.unref();
+          return;
+        }
+        const failure = await proc.outcome;
+        if (failure) controller.error(new Error(failure));
+        else controller.close();
+      },
+      cancel: end,
     },
-    cancel: end,
-  }, { highWaterMark: 1 });
+    { highWaterMark: 1 },
+  );
 }

@@ -80,10 +80,12 @@ const json = JSON.stringify;
 export function canonicalOf(e, atIso) {
   const sorted = e.params === null || typeof e.params !== "object" ? (e.params ?? null) : sortedCopy(e.params);
   const params = sorted === NOT_REPRESENTABLE ? canonicalJson(e.params) : json(sorted);
-  return `{"action":${json(e.action)},"actorId":${json(e.actorId ?? null)},"actorLabel":${json(e.actorLabel ?? null)},"actorType":${json(e.actorType)},`
-    + `"at":${json(atIso)},"clientIp":${json(e.clientIp ?? null)},"deploymentId":${json(e.deploymentId ?? null)},"durationMs":${json(e.durationMs ?? null)},`
-    + `"errorCode":${json(e.errorCode ?? null)},"errorMessage":${json(e.errorMessage ?? null)},"outcome":${json(e.outcome)},"params":${params},`
-    + `"requestId":${json(e.requestId ?? null)},"seq":${json(e.seq)},"targets":${json(e.targets)},"teamId":${json(e.teamId)},"userAgent":${json(e.userAgent ?? null)}}`;
+  return (
+    `{"action":${json(e.action)},"actorId":${json(e.actorId ?? null)},"actorLabel":${json(e.actorLabel ?? null)},"actorType":${json(e.actorType)},` +
+    `"at":${json(atIso)},"clientIp":${json(e.clientIp ?? null)},"deploymentId":${json(e.deploymentId ?? null)},"durationMs":${json(e.durationMs ?? null)},` +
+    `"errorCode":${json(e.errorCode ?? null)},"errorMessage":${json(e.errorMessage ?? null)},"outcome":${json(e.outcome)},"params":${params},` +
+    `"requestId":${json(e.requestId ?? null)},"seq":${json(e.seq)},"targets":${json(e.targets)},"teamId":${json(e.teamId)},"userAgent":${json(e.userAgent ?? null)}}`
+  );
 }
 
 /**
@@ -122,10 +124,45 @@ export function isoOfJsonTimestamp(s) {
  * @returns {string}
  */
 function recomputedHash(row) {
-  const [, seq, prevHash, , teamId, at, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage,
-    durationMs, clientIp, userAgent] = row;
+  const [
+    ,
+    seq,
+    prevHash,
+    ,
+    teamId,
+    at,
+    actorType,
+    actorId,
+    actorLabel,
+    action,
+    targets,
+    deploymentId,
+    params,
+    requestId,
+    outcome,
+    errorCode,
+    errorMessage,
+    durationMs,
+    clientIp,
+    userAgent,
+  ] = row;
   const parts = {
-    teamId, seq, actorType, actorId, actorLabel, action, targets, deploymentId, params, requestId, outcome, errorCode, errorMessage, durationMs, clientIp, userAgent,
+    teamId,
+    seq,
+    actorType,
+    actorId,
+    actorLabel,
+    action,
+    targets,
+    deploymentId,
+    params,
+    requestId,
+    outcome,
+    errorCode,
+    errorMessage,
+    durationMs,
+    clientIp,
+    userAgent,
   };
   return chainHash(prevHash, canonicalOf(parts, isoOfJsonTimestamp(at)));
 }

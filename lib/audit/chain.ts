@@ -105,8 +105,7 @@ export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
 }
 
 export type ChainVerdict =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: string } };
+  { ok: true; checked: number } | { ok: false; checked: number; brokenAt: { seq: number; id: string; reason: string } };
 
 /**
  * What verification reads: one seq range of a team's events as a single JSON
@@ -127,7 +126,11 @@ const VERIFY_BATCH_SQL = `SELECT json_agg(json_build_array("id"::text, "seq", "p
 /** Ranges in flight: one being checked by the worker, the next ones being fetched. */
 const DEPTH = 3;
 
-const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: { seq, id, reason } });
+const brokenAt = (checked: number, seq: number, id: string, reason: string): ChainVerdict => ({
+  ok: false,
+  checked,
+  brokenAt: { seq, id, reason },
+});
 
 /**
  * A worker thread running checkBatch (verify.worker.mjs): batches go in and
@@ -137,7 +140,9 @@ function batchChecker() {
   // A young generation of 96 MB (semi-spaces of 32 MB; V8's default is half
   // that): hashing makes many short-lived strings, and with the default size
   // scavenges took a third of verification's time (bench:audit).
-  const worker = new Worker(new URL("./verify.worker.mjs", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+  const worker = new Worker(new URL("./verify.worker.mjs", import.meta.url), {
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
+  });
   const waiting = new Map<number, { resolve(c: BatchCheck): void; reject(e: Error): void }>();
   let failure: Error | null = null;
   let nextId = 0;
@@ -185,7 +190,8 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
     const from = nextFrom;
     nextFrom += batchSize;
     // Prisma queries are lazy: .then() is what sends the query.
-    const checked = db.$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, from, batchSize)
+    const checked = db
+      .$queryRawUnsafe<{ batch: string | null }[]>(VERIFY_BATCH_SQL, teamId, from, batchSize)
       .then(([r]) => (r?.batch ? checker.check(r.batch) : null));
     // A verdict may return before a prefetch settles: never leave its rejection unhandled.
     checked.catch(() => {});
@@ -201,15 +207,20 @@ export async function verifyAuditChain(db: Db, teamId: string, batchSize = 5000)
       // A range with no event ends the chain, unless later events exist past a run of missing ones.
       if (batch === null || batch.count === 0) {
         const [later] = await db.$queryRawUnsafe<{ seq: number; id: string }[]>(
-          `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`, teamId, from);
+          `SELECT "seq", "id"::text AS "id" FROM audit_event WHERE "teamId" = $1 AND "seq" >= $2 ORDER BY "seq" LIMIT 1`,
+          teamId,
+          from,
+        );
         if (!later) return { ok: true, checked };
         return brokenAt(checked, expectedSeq, later.id, `event #${expectedSeq} is missing (deleted?)`);
       }
       launch();
       // The links into this batch, then what the worker found inside it.
       const { first, last, broken } = batch;
-      if (first && first.seq !== expectedSeq) return brokenAt(checked, expectedSeq, first.id, `event #${expectedSeq} is missing (deleted?)`);
-      if (first && first.prevHash !== prevHash) return brokenAt(checked, first.seq, first.id, "previous-hash link does not match");
+      if (first && first.seq !== expectedSeq)
+        return brokenAt(checked, expectedSeq, first.id, `event #${expectedSeq} is missing (deleted?)`);
+      if (first && first.prevHash !== prevHash)
+        return brokenAt(checked, first.seq, first.id, "previous-hash link does not match");
       if (broken) return brokenAt(checked + broken.index, broken.seq, broken.id, broken.reason);
       prevHash = last!.hash;
       expectedSeq = last!.seq + 1;

@@ -6,8 +6,25 @@
 // PGlite in the app's process (audit.queries.ts) — the same code in both.
 
 export const EXPORT_COLUMNS = /** @type {const} */ ([
-  "id", "seq", "at", "actorType", "actorId", "actorLabel", "action", "targets", "deploymentId", "params", "requestId", "outcome",
-  "errorCode", "errorMessage", "durationMs", "clientIp", "userAgent", "prevHash", "hash",
+  "id",
+  "seq",
+  "at",
+  "actorType",
+  "actorId",
+  "actorLabel",
+  "action",
+  "targets",
+  "deploymentId",
+  "params",
+  "requestId",
+  "outcome",
+  "errorCode",
+  "errorMessage",
+  "durationMs",
+  "clientIp",
+  "userAgent",
+  "prevHash",
+  "hash",
 ]);
 
 /**
@@ -61,9 +78,14 @@ export function exportQuery(teamId, f, cursor, limit) {
   if (f.to) where.push(`"at" < ${$(utcWallTime(filterTime(f.to, true)))}::timestamp(3)`);
   if (f.actor) {
     const actor = $(f.actor);
-    where.push(`("actorId" = ${actor} OR "actorLabel" = ${actor}${f.actorUserId ? ` OR "actorId" = ${$(f.actorUserId)}` : ""})`);
+    where.push(
+      `("actorId" = ${actor} OR "actorLabel" = ${actor}${f.actorUserId ? ` OR "actorId" = ${$(f.actorUserId)}` : ""})`,
+    );
   }
-  if (f.action) where.push(f.action.endsWith("*") ? `starts_with("action", ${$(f.action.slice(0, -1))})` : `"action" = ${$(f.action)}`);
+  if (f.action)
+    where.push(
+      f.action.endsWith("*") ? `starts_with("action", ${$(f.action.slice(0, -1))})` : `"action" = ${$(f.action)}`,
+    );
   if (f.resource) where.push(`"targets" @> ARRAY[${$(f.resource)}]::text[]`);
   if (f.deploymentId) where.push(`"deploymentId" = ${$(f.deploymentId)}`);
   if (f.outcome) where.push(`"outcome" = ${$(f.outcome)}`);
@@ -101,7 +123,8 @@ export function exportedEvent(r) {
  */
 export function csvCell(v) {
   if (v === null || v === undefined) return "";
-  let s = typeof v === "string" ? v : Array.isArray(v) ? v.join(" ") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  let s =
+    typeof v === "string" ? v : Array.isArray(v) ? v.join(" ") : typeof v === "object" ? JSON.stringify(v) : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

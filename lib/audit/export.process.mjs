@@ -28,7 +28,8 @@ try {
   client = new pg.Client({ connectionString: job.url, application_name: "eipilot-audit-export" });
   await client.connect();
   const connected = client;
-  const query = async (/** @type {{ text: string; values: (string | number)[] }} */ q) => (await connected.query(q)).rows;
+  const query = async (/** @type {{ text: string; values: (string | number)[] }} */ q) =>
+    (await connected.query(q)).rows;
   for await (const chunk of exportChunks(query, job)) {
     if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
   }

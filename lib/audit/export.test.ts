@@ -9,7 +9,14 @@ import { childProcessStatuses } from "@/lib/testing/processes";
 import { createPrismaClient } from "@/lib/db/client";
 import { openConnection } from "@/lib/db/connection";
 import { appendAuditEvent } from "./chain";
-import { auditExportStream, csvLine, EXPORT_COLUMNS, listAuditEvents, type AuditEventDto, type AuditFilter } from "./audit.queries";
+import {
+  auditExportStream,
+  csvLine,
+  EXPORT_COLUMNS,
+  listAuditEvents,
+  type AuditEventDto,
+  type AuditFilter,
+} from "./audit.queries";
 
 const TEAM = "team-e";
 let t: TestDb;
@@ -18,26 +25,62 @@ beforeAll(async () => {
   for (const id of [TEAM, "team-other"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
   for (let i = 0; i < 30; i++) {
     await appendAuditEvent(t.db, {
-      teamId: TEAM, actorType: i % 6 ? "user" : "system", actorId: i % 6 ? `u-${i % 3}` : null, actorLabel: i % 6 ? `user${i % 3}@example.com` : null,
-      action: ["cloud:VPC.AssociateEipAddress", "cloud:ECS.AttachNetworkInterface", "app:config.create", "app:deployment.apply"][i % 4]!,
-      targets: i % 5 ? [`eip-${i % 4}`, `eni-${i % 2}`] : [], deploymentId: i % 3 ? `dep-${i % 2}` : null,
-      params: i % 4 ? { RegionId: "ap-northeast-1", Amount: i, InstanceIds: ["i-1", null, 2], Mode: { name: "nested", count: i }, Description: "東京 ✓ a,\"b\"\nc" } : undefined,
-      requestId: i % 2 ? `REQ-${i}` : null, outcome: i % 7 === 3 ? "failure" : "success", errorCode: i % 7 === 3 ? "Throttling.User" : null,
-      errorMessage: i === 10 ? `=cmd|' /C calc'!A0, "quoted"` : null, durationMs: i % 4 === 2 ? null : 20 + i, clientIp: "198.51.100.7", userAgent: "Mozilla/5.0 (X11; Linux x86_64)",
+      teamId: TEAM,
+      actorType: i % 6 ? "user" : "system",
+      actorId: i % 6 ? `u-${i % 3}` : null,
+      actorLabel: i % 6 ? `user${i % 3}@example.com` : null,
+      action: [
+        "cloud:VPC.AssociateEipAddress",
+        "cloud:ECS.AttachNetworkInterface",
+        "app:config.create",
+        "app:deployment.apply",
+      ][i % 4]!,
+      targets: i % 5 ? [`eip-${i % 4}`, `eni-${i % 2}`] : [],
+      deploymentId: i % 3 ? `dep-${i % 2}` : null,
+      params:
+        i % 4
+          ? {
+              RegionId: "ap-northeast-1",
+              Amount: i,
+              InstanceIds: ["i-1", null, 2],
+              Mode: { name: "nested", count: i },
+              Description: '東京 ✓ a,"b"\nc',
+            }
+          : undefined,
+      requestId: i % 2 ? `REQ-${i}` : null,
+      outcome: i % 7 === 3 ? "failure" : "success",
+      errorCode: i % 7 === 3 ? "Throttling.User" : null,
+      errorMessage: i === 10 ? `=cmd|' /C calc'!A0, "quoted"` : null,
+      durationMs: i % 4 === 2 ? null : 20 + i,
+      clientIp: "198.51.100.7",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64)",
     });
   }
-  await appendAuditEvent(t.db, { teamId: "team-other", actorType: "user", action: "cloud:VPC.AssociateEipAddress", targets: ["eip-1"], outcome: "success" });
+  await appendAuditEvent(t.db, {
+    teamId: "team-other",
+    actorType: "user",
+    action: "cloud:VPC.AssociateEipAddress",
+    targets: ["eip-1"],
+    outcome: "success",
+  });
   // Several events in one millisecond, where a keyset batch boundary must still be exact.
   await t.db.$executeRawUnsafe(`ALTER TABLE audit_event DISABLE TRIGGER USER`);
-  await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-02T10:00:00.123Z' WHERE "teamId" = '${TEAM}' AND seq BETWEEN 3 AND 17`);
-  await t.db.$executeRawUnsafe(`UPDATE audit_event SET "at" = '2026-11-01T23:59:59.999Z' WHERE "teamId" = '${TEAM}' AND seq IN (1, 2)`);
+  await t.db.$executeRawUnsafe(
+    `UPDATE audit_event SET "at" = '2026-11-02T10:00:00.123Z' WHERE "teamId" = '${TEAM}' AND seq BETWEEN 3 AND 17`,
+  );
+  await t.db.$executeRawUnsafe(
+    `UPDATE audit_event SET "at" = '2026-11-01T23:59:59.999Z' WHERE "teamId" = '${TEAM}' AND seq IN (1, 2)`,
+  );
   await t.db.$executeRawUnsafe(`ALTER TABLE audit_event ENABLE TRIGGER USER`);
   // A team with enough events that an export nobody reads fills its pipe and waits, alive (its chain is not checked here).
   await t.db.organization.create({ data: { id: "team-big", name: "team-big", slug: "team-big" } });
-  await t.db.$executeRawUnsafe(`INSERT INTO audit_event ("teamId", seq, "actorType", action, targets, outcome, "prevHash", hash)
+  await t.db
+    .$executeRawUnsafe(`INSERT INTO audit_event ("teamId", seq, "actorType", action, targets, outcome, "prevHash", hash)
     SELECT 'team-big', g, 'user', 'app:bulk.event', ARRAY['eip-' || g], 'success', repeat('0', 64), repeat('1', 64) FROM generate_series(1, 3000) g`);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 async function pages(filter: AuditFilter) {
   const seen: AuditEventDto[] = [];
@@ -72,13 +115,16 @@ const filters: Record<string, AuditFilter> = {
 };
 
 describe("audit export", () => {
-  it.each(Object.entries(filters))("%s: the same events as the /audit pages, each line what the page shows", async (_name, filter) => {
-    const expected = await pages(filter);
-    const ndjson = await text(auditExportStream(TEAM, filter, "ndjson", { batchSize: 4, db: t.db }));
-    expect(ndjson).toBe(expected.map((e) => JSON.stringify(e) + "\n").join(""));
-    const csv = await text(auditExportStream(TEAM, filter, "csv", { batchSize: 4, db: t.db }));
-    expect(csv).toBe([EXPORT_COLUMNS.join(",") + "\r\n", ...expected.map(csvLine)].join(""));
-  });
+  it.each(Object.entries(filters))(
+    "%s: the same events as the /audit pages, each line what the page shows",
+    async (_name, filter) => {
+      const expected = await pages(filter);
+      const ndjson = await text(auditExportStream(TEAM, filter, "ndjson", { batchSize: 4, db: t.db }));
+      expect(ndjson).toBe(expected.map((e) => JSON.stringify(e) + "\n").join(""));
+      const csv = await text(auditExportStream(TEAM, filter, "csv", { batchSize: 4, db: t.db }));
+      expect(csv).toBe([EXPORT_COLUMNS.join(",") + "\r\n", ...expected.map(csvLine)].join(""));
+    },
+  );
 
   it("covers what the filters cut: other teams excluded, ties within a millisecond across batches kept", async () => {
     expect((await pages({})).length).toBe(30);
@@ -104,7 +150,8 @@ describe("audit export", () => {
 /** Sessions of export processes on this test's database (PostgreSQL). */
 async function exportSessions() {
   const rows = await t.db.$queryRawUnsafe<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'eipilot-audit-export' AND datname = current_database()`);
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'eipilot-audit-export' AND datname = current_database()`,
+  );
   return rows[0]!.n;
 }
 
@@ -138,7 +185,9 @@ describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export o
     await new Promise((r) => setTimeout(r, 500)); // their pipes fill up
     for (const r of readers) await r.cancel();
     await expect.poll(() => exportProcesses(), { timeout: 10_000 }).toBe(0);
-    const again = await Promise.all(Array.from({ length: 4 }, () => text(auditExportStream("team-big", {}, "csv", { db: t.db }))));
+    const again = await Promise.all(
+      Array.from({ length: 4 }, () => text(auditExportStream("team-big", {}, "csv", { db: t.db }))),
+    );
     expect(again.map((csv) => csv.split("\r\n").filter(Boolean).length)).toEqual(Array(4).fill(3001));
   }, 30_000);
 
@@ -155,7 +204,9 @@ describe.runIf(process.env.DATABASE_URL?.startsWith("postgres"))("audit export o
     url.pathname = "/eipilot_no_such_database";
     const conn = openConnection({ kind: "postgres", url: url.toString() });
     const elsewhere = createPrismaClient(conn);
-    await expect(text(auditExportStream(TEAM, {}, "csv", { db: elsewhere }))).rejects.toThrow(/^audit export failed: database "eipilot_no_such_database" does not exist/);
+    await expect(text(auditExportStream(TEAM, {}, "csv", { db: elsewhere }))).rejects.toThrow(
+      /^audit export failed: database "eipilot_no_such_database" does not exist/,
+    );
     await elsewhere.$disconnect();
   });
 });

@@ -4,9 +4,18 @@ import "server-only";
 import { toActionError } from "@/lib/server/errors";
 import { requestLocale } from "@/lib/i18n/request-locale";
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID_INPUT: 400, CONFLICT: 409 };
+const STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  CONFLICT: 409,
+};
 
 export async function errorResponse(error: unknown): Promise<Response> {
   const e = toActionError(error, await requestLocale().catch(() => "en" as const));
-  return Response.json({ error: e.error, code: e.code }, { status: STATUS[e.code ?? ""] ?? 500, headers: { "cache-control": "no-store" } });
+  return Response.json(
+    { error: e.error, code: e.code },
+    { status: STATUS[e.code ?? ""] ?? 500, headers: { "cache-control": "no-store" } },
+  );
 }

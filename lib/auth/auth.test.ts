@@ -13,7 +13,9 @@ beforeAll(async () => {
   t = await createTestDb();
   ({ auth } = await import("./auth"));
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 function post(path: string, body: unknown, ip = "203.0.113.7", headers: Record<string, string> = {}) {
   return auth().handler(
@@ -27,7 +29,11 @@ function post(path: string, body: unknown, ip = "203.0.113.7", headers: Record<s
 
 describe("accounts and teams", () => {
   it("sign-up makes the user owner of a new team that has the demo cloud account", async () => {
-    const res = await post("/sign-up/email", { name: "Alice", email: "alice@example.com", password: "correct-horse-battery" }, "198.51.100.1");
+    const res = await post(
+      "/sign-up/email",
+      { name: "Alice", email: "alice@example.com", password: "correct-horse-battery" },
+      "198.51.100.1",
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get("set-cookie")).toMatch(/HttpOnly/i);
     expect(res.headers.get("set-cookie")).toMatch(/SameSite=Lax/i);
@@ -35,34 +41,78 @@ describe("accounts and teams", () => {
     const member = await t.db.member.findFirstOrThrow({ where: { userId: user.id }, include: { organization: true } });
     expect(member.role).toBe("owner");
     expect(member.organization.name).toBe("Alice's team");
-    expect(await t.db.cloudAccount.findMany({ where: { teamId: member.organizationId }, select: { name: true, kind: true } }))
-      .toEqual([{ name: "Demo (emulator)", kind: "demo" }]);
+    expect(
+      await t.db.cloudAccount.findMany({
+        where: { teamId: member.organizationId },
+        select: { name: true, kind: true },
+      }),
+    ).toEqual([{ name: "Demo (emulator)", kind: "demo" }]);
     const password = await t.db.account.findFirstOrThrow({ where: { userId: user.id }, select: { password: true } });
     expect(password.password).not.toContain("correct-horse-battery");
   });
 
   it("names the new team in the language of the sign-up page", async () => {
     const teamOf = async (email: string) =>
-      (await t.db.member.findFirstOrThrow({ where: { user: { email } }, include: { organization: true } })).organization.name;
-    expect((await post("/sign-up/email", { name: "花子", email: "hanako@example.com", password: "correct-horse-battery" }, "198.51.100.11", { "accept-language": "ja-JP,ja;q=0.9" })).status).toBe(200);
+      (await t.db.member.findFirstOrThrow({ where: { user: { email } }, include: { organization: true } })).organization
+        .name;
+    expect(
+      (
+        await post(
+          "/sign-up/email",
+          { name: "花子", email: "hanako@example.com", password: "correct-horse-battery" },
+          "198.51.100.11",
+          { "accept-language": "ja-JP,ja;q=0.9" },
+        )
+      ).status,
+    ).toBe(200);
     expect(await teamOf("hanako@example.com")).toBe("花子 のチーム");
     // The switcher's choice wins over the browser's language.
-    expect((await post("/sign-up/email", { name: "Taro", email: "taro@example.com", password: "correct-horse-battery" }, "198.51.100.12", { "accept-language": "en-US", cookie: "theme=dark; NEXT_LOCALE=ja" })).status).toBe(200);
+    expect(
+      (
+        await post(
+          "/sign-up/email",
+          { name: "Taro", email: "taro@example.com", password: "correct-horse-battery" },
+          "198.51.100.12",
+          { "accept-language": "en-US", cookie: "theme=dark; NEXT_LOCALE=ja" },
+        )
+      ).status,
+    ).toBe(200);
     expect(await teamOf("taro@example.com")).toBe("Taro のチーム");
-    expect((await post("/sign-up/email", { name: "Carol", email: "carol@example.com", password: "correct-horse-battery" }, "198.51.100.13", { "accept-language": "ja", cookie: "NEXT_LOCALE=en" })).status).toBe(200);
+    expect(
+      (
+        await post(
+          "/sign-up/email",
+          { name: "Carol", email: "carol@example.com", password: "correct-horse-battery" },
+          "198.51.100.13",
+          { "accept-language": "ja", cookie: "NEXT_LOCALE=en" },
+        )
+      ).status,
+    ).toBe(200);
     expect(await teamOf("carol@example.com")).toBe("Carol's team");
   });
 
   it("refuses a duplicate email, a short password and an invalid email without creating anything", async () => {
     const users = await t.db.user.count();
     const teams = await t.db.organization.count();
-    const dup = await post("/sign-up/email", { name: "Alice 2", email: "alice@example.com", password: "another-long-password" }, "198.51.100.2");
+    const dup = await post(
+      "/sign-up/email",
+      { name: "Alice 2", email: "alice@example.com", password: "another-long-password" },
+      "198.51.100.2",
+    );
     expect(dup.status).toBe(422);
     expect((await dup.json()).code).toMatch(/USER_ALREADY_EXISTS/);
-    const short = await post("/sign-up/email", { name: "Bob", email: "bob@example.com", password: "short" }, "198.51.100.3");
+    const short = await post(
+      "/sign-up/email",
+      { name: "Bob", email: "bob@example.com", password: "short" },
+      "198.51.100.3",
+    );
     expect(short.status).toBe(400);
     expect((await short.json()).code).toBe("PASSWORD_TOO_SHORT");
-    const bad = await post("/sign-up/email", { name: "Bob", email: "not-an-email", password: "long-enough-password" }, "198.51.100.4");
+    const bad = await post(
+      "/sign-up/email",
+      { name: "Bob", email: "not-an-email", password: "long-enough-password" },
+      "198.51.100.4",
+    );
     expect(bad.status).toBe(400);
     expect(await t.db.user.count()).toBe(users);
     expect(await t.db.organization.count()).toBe(teams);
@@ -71,14 +121,22 @@ describe("accounts and teams", () => {
   it("answers a wrong password with INVALID_EMAIL_OR_PASSWORD and rate-limits repeated attempts", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await post("/sign-in/email", { email: "alice@example.com", password: `wrong-password-${i}` }, "192.0.2.50");
+      const res = await post(
+        "/sign-in/email",
+        { email: "alice@example.com", password: `wrong-password-${i}` },
+        "192.0.2.50",
+      );
       statuses.push(res.status);
       if (i === 0) expect((await res.json()).code).toBe("INVALID_EMAIL_OR_PASSWORD");
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
     // another client address is not affected
-    const ok = await post("/sign-in/email", { email: "alice@example.com", password: "correct-horse-battery" }, "192.0.2.51");
+    const ok = await post(
+      "/sign-in/email",
+      { email: "alice@example.com", password: "correct-horse-battery" },
+      "192.0.2.51",
+    );
     expect(ok.status).toBe(200);
   });
 });

@@ -20,11 +20,20 @@ function signUpLocale(headers: Headers | undefined): Locale {
 }
 
 async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {
-  const user = await db().user.findUnique({ where: { id: session.userId }, select: { email: true, members: { select: { organizationId: true } } } });
+  const user = await db().user.findUnique({
+    where: { id: session.userId },
+    select: { email: true, members: { select: { organizationId: true } } },
+  });
   for (const m of user?.members ?? []) {
     await appendAuditEvent(db(), {
-      teamId: m.organizationId, actorType: "user", actorId: session.userId, actorLabel: user?.email ?? null, action: "app:auth.signIn",
-      outcome: "success", clientIp: session.ipAddress ?? null, userAgent: session.userAgent ?? null,
+      teamId: m.organizationId,
+      actorType: "user",
+      actorId: session.userId,
+      actorLabel: user?.email ?? null,
+      action: "app:auth.signIn",
+      outcome: "success",
+      clientIp: session.ipAddress ?? null,
+      userAgent: session.userAgent ?? null,
     });
   }
 }
@@ -39,13 +48,22 @@ async function auditSignIn(session: { userId: string; ipAddress?: string | null;
 const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
   const body: unknown = ctx.body;
   if (!body || typeof body !== "object") return;
-  const { password: _password, newPassword: _newPassword, currentPassword: _currentPassword, ...rest } = body as Record<string, unknown>;
+  const {
+    password: _password,
+    newPassword: _newPassword,
+    currentPassword: _currentPassword,
+    ...rest
+  } = body as Record<string, unknown>;
   for (const name of [rest.name, (rest.data as Record<string, unknown> | undefined)?.name]) {
     const problem = typeof name === "string" ? textProblem(name, "line") : null;
     if (problem) throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: `The name ${problem}.` });
   }
   const found = findUnstorable(rest);
-  if (found) throw new APIError("BAD_REQUEST", { code: "INVALID_TEXT", message: `${found.path.length ? `The field ${found.path.join(".")}` : "The request"} ${found.problem}.` });
+  if (found)
+    throw new APIError("BAD_REQUEST", {
+      code: "INVALID_TEXT",
+      message: `${found.path.length ? `The field ${found.path.join(".")}` : "The request"} ${found.problem}.`,
+    });
 });
 
 const ac = createAccessControl(defaultStatements);
@@ -91,12 +109,21 @@ function createAuth() {
     },
     databaseHooks: {
       // The personal team is named in the language of the sign-up page (the switcher's cookie, else the browser's).
-      user: { create: { after: async (user, ctx) => { await onUserCreated(user, signUpLocale(ctx?.headers)); } } },
+      user: {
+        create: {
+          after: async (user, ctx) => {
+            await onUserCreated(user, signUpLocale(ctx?.headers));
+          },
+        },
+      },
       session: {
         create: {
           before: async (session) => {
             // Start every session in the user's first team.
-            const member = await db().member.findFirst({ where: { userId: session.userId }, orderBy: { createdAt: "asc" } });
+            const member = await db().member.findFirst({
+              where: { userId: session.userId },
+              orderBy: { createdAt: "asc" },
+            });
             return { data: { ...session, activeOrganizationId: member?.organizationId ?? null } };
           },
           // Every sign-in (and the automatic one after sign-up) enters the audit
@@ -112,7 +139,13 @@ function createAuth() {
       },
     },
     plugins: [
-      organization({ ac, roles: teamRoles, creatorRole: "owner", allowUserToCreateOrganization: true, invitationExpiresIn: 60 * 60 * 24 * 7 }),
+      organization({
+        ac,
+        roles: teamRoles,
+        creatorRole: "owner",
+        allowUserToCreateOrganization: true,
+        invitationExpiresIn: 60 * 60 * 24 * 7,
+      }),
       nextCookies(),
     ],
   });

@@ -14,8 +14,12 @@ vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 vi.mock("next/navigation", () => ({
-  redirect: (to: string) => { throw new Error(`redirect ${to}`); },
-  notFound: () => { throw new Error("notFound"); },
+  redirect: (to: string) => {
+    throw new Error(`redirect ${to}`);
+  },
+  notFound: () => {
+    throw new Error("notFound");
+  },
 }));
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -24,57 +28,183 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 type Fixture = { teamA: string; deploymentA: string; configA: string; shareLinkA: string; memberA: string };
 /** `restore` undoes what the least allowed role really did (so later entries see the same team). */
-type ActionEntry = { capability: Capability; input: (f: Fixture) => Record<string, unknown>; restore?: (f: Fixture) => Promise<void> };
+type ActionEntry = {
+  capability: Capability;
+  input: (f: Fixture) => Record<string, unknown>;
+  restore?: (f: Fixture) => Promise<void>;
+};
 
 /** Every server action: the capability it needs and an input that passes its schema. */
 const ACTIONS: Record<string, ActionEntry> = {
   // lib/audit
-  "lib/audit/audit.actions.ts#verifyAuditChainAction": { capability: "audit.read", input: (f) => ({ teamId: f.teamA }) },
+  "lib/audit/audit.actions.ts#verifyAuditChainAction": {
+    capability: "audit.read",
+    input: (f) => ({ teamId: f.teamA }),
+  },
   // lib/configs
-  "lib/configs/config.actions.ts#createConfigAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, name: "x", spec: {} }) },
-  "lib/configs/config.actions.ts#addRevisionAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA, spec: {} }) },
-  "lib/configs/config.actions.ts#updateConfigMetaAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA, name: "renamed" }) },
-  "lib/configs/config.actions.ts#saveConfigFromDeploymentAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, deploymentId: f.deploymentA, name: "x" }) },
-  "lib/configs/config.actions.ts#duplicateConfigAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: f.configA }) },
-  "lib/configs/config.actions.ts#setArchivedAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-config", archived: true }) },
-  "lib/configs/config.actions.ts#importConfigsAction": { capability: "configs.manage", input: (f) => ({ teamId: f.teamA, text: "{}" }) },
-  "lib/configs/config.actions.ts#createShareLinkAction": { capability: "shareLinks.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-config", expiresInHours: 1 }) },
-  "lib/configs/config.actions.ts#revokeShareLinkAction": { capability: "shareLinks.manage", input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }) },
+  "lib/configs/config.actions.ts#createConfigAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, name: "x", spec: {} }),
+  },
+  "lib/configs/config.actions.ts#addRevisionAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, id: f.configA, spec: {} }),
+  },
+  "lib/configs/config.actions.ts#updateConfigMetaAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, id: f.configA, name: "renamed" }),
+  },
+  "lib/configs/config.actions.ts#saveConfigFromDeploymentAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, deploymentId: f.deploymentA, name: "x" }),
+  },
+  "lib/configs/config.actions.ts#duplicateConfigAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, id: f.configA }),
+  },
+  "lib/configs/config.actions.ts#setArchivedAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-config", archived: true }),
+  },
+  "lib/configs/config.actions.ts#importConfigsAction": {
+    capability: "configs.manage",
+    input: (f) => ({ teamId: f.teamA, text: "{}" }),
+  },
+  "lib/configs/config.actions.ts#createShareLinkAction": {
+    capability: "shareLinks.manage",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-config", expiresInHours: 1 }),
+  },
+  "lib/configs/config.actions.ts#revokeShareLinkAction": {
+    capability: "shareLinks.manage",
+    input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }),
+  },
   // lib/teams
-  "lib/teams/team.actions.ts#inviteMemberAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, email: "new@example.com", role: "viewer" }) },
-  "lib/teams/team.actions.ts#changeMemberRoleAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member", role: "viewer" }) },
-  "lib/teams/team.actions.ts#removeMemberAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }) },
-  "lib/teams/team.actions.ts#revokeInvitationAction": { capability: "members.manage", input: (f) => ({ teamId: f.teamA, invitationId: "no-such-invitation" }) },
+  "lib/teams/team.actions.ts#inviteMemberAction": {
+    capability: "members.manage",
+    input: (f) => ({ teamId: f.teamA, email: "new@example.com", role: "viewer" }),
+  },
+  "lib/teams/team.actions.ts#changeMemberRoleAction": {
+    capability: "members.manage",
+    input: (f) => ({ teamId: f.teamA, memberId: "no-such-member", role: "viewer" }),
+  },
+  "lib/teams/team.actions.ts#removeMemberAction": {
+    capability: "members.manage",
+    input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
+  },
+  "lib/teams/team.actions.ts#revokeInvitationAction": {
+    capability: "members.manage",
+    input: (f) => ({ teamId: f.teamA, invitationId: "no-such-invitation" }),
+  },
   // Every role but the owner, who must transfer ownership first. The least role (viewer) really leaves: it is re-added below.
-  "lib/teams/team.actions.ts#leaveTeamAction": { capability: "team.leave", input: (f) => ({ teamId: f.teamA }), restore: (f) => rejoin(f.teamA, "viewer") },
-  "lib/teams/team.actions.ts#transferOwnershipAction": { capability: "team.transfer", input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }) },
-  "lib/teams/team.actions.ts#deleteTeamAction": { capability: "team.delete", input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }) },
+  "lib/teams/team.actions.ts#leaveTeamAction": {
+    capability: "team.leave",
+    input: (f) => ({ teamId: f.teamA }),
+    restore: (f) => rejoin(f.teamA, "viewer"),
+  },
+  "lib/teams/team.actions.ts#transferOwnershipAction": {
+    capability: "team.transfer",
+    input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
+  },
+  "lib/teams/team.actions.ts#deleteTeamAction": {
+    capability: "team.delete",
+    input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }),
+  },
   // lib/cloud
-  "lib/cloud/cloud-account.actions.ts#createCloudAccountAction": { capability: "cloudAccounts.manage", input: (f) => ({ teamId: f.teamA, account: {} }) },
-  "lib/cloud/cloud-account.actions.ts#deleteCloudAccountAction": { capability: "cloudAccounts.manage", input: (f) => ({ teamId: f.teamA, id: "no-such-account" }) },
-  "lib/cloud/cloud-account.actions.ts#testCloudAccountAction": { capability: "cloudAccounts.read", input: (f) => ({ teamId: f.teamA, id: "no-such-account" }) },
+  "lib/cloud/cloud-account.actions.ts#createCloudAccountAction": {
+    capability: "cloudAccounts.manage",
+    input: (f) => ({ teamId: f.teamA, account: {} }),
+  },
+  "lib/cloud/cloud-account.actions.ts#deleteCloudAccountAction": {
+    capability: "cloudAccounts.manage",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-account" }),
+  },
+  "lib/cloud/cloud-account.actions.ts#testCloudAccountAction": {
+    capability: "cloudAccounts.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-account" }),
+  },
   // lib/deploy (wizard, deployment page)
-  "lib/deploy/wizard.actions.ts#inventoryAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1" }) },
-  "lib/deploy/wizard.actions.ts#locateEipAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1", allocationId: "eip-abc" }) },
-  "lib/deploy/wizard.actions.ts#saveDraftAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: f.deploymentA, name: "d", spec: {} }) },
-  "lib/deploy/wizard.actions.ts#reviewAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#applyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#cancelAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#resumeAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#teardownAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: f.deploymentA, confirmName: "wrong" }) },
-  "lib/deploy/wizard.actions.ts#refreshAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#verifyAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
+  "lib/deploy/wizard.actions.ts#inventoryAction": {
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1" }),
+  },
+  "lib/deploy/wizard.actions.ts#locateEipAction": {
+    capability: "deployments.read",
+    input: (f) => ({
+      teamId: f.teamA,
+      cloudAccountId: "no-such-account",
+      regionId: "ap-northeast-1",
+      allocationId: "eip-abc",
+    }),
+  },
+  "lib/deploy/wizard.actions.ts#saveDraftAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: f.deploymentA, name: "d", spec: {} }),
+  },
+  "lib/deploy/wizard.actions.ts#reviewAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#applyAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#cancelAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#resumeAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#teardownAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: f.deploymentA, confirmName: "wrong" }),
+  },
+  "lib/deploy/wizard.actions.ts#refreshAction": {
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#verifyAction": {
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
   // lib/guest (guest configuration through Cloud Assistant)
-  "lib/guest/guest.actions.ts#guestStateAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/guest/guest.actions.ts#guestApplyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/guest/guest.actions.ts#guestVerifyAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/guest/guest.actions.ts#guestRollbackAction": { capability: "deployments.apply", input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }) },
-  "lib/deploy/wizard.actions.ts#previewBundleAction": { capability: "deployments.read", input: (f) => ({ teamId: f.teamA, os: "alinux2", mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: [], cidr: "172.16.0.0/24" }) },
+  "lib/guest/guest.actions.ts#guestStateAction": {
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/guest/guest.actions.ts#guestApplyAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/guest/guest.actions.ts#guestVerifyAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/guest/guest.actions.ts#guestRollbackAction": {
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/deploy/wizard.actions.ts#previewBundleAction": {
+    capability: "deployments.read",
+    input: (f) => ({
+      teamId: f.teamA,
+      os: "alinux2",
+      mac: "00:16:3e:12:34:56",
+      primaryIp: "172.16.0.57",
+      secondaryIps: [],
+      cidr: "172.16.0.0/24",
+    }),
+  },
 };
 
 type RouteEntry =
   | { public: string }
-  | { capability: Capability; GET: (f: Fixture) => { url: string; params?: Record<string, string> }; leaks: (f: Fixture) => string[] };
+  | {
+      capability: Capability;
+      GET: (f: Fixture) => { url: string; params?: Record<string, string> };
+      leaks: (f: Fixture) => string[];
+    };
 
 /** Every route handler: public (with the reason) or the capability it needs. */
 const ROUTES: Record<string, RouteEntry> = {
@@ -97,7 +227,10 @@ const ROUTES: Record<string, RouteEntry> = {
   },
   "app/api/deployments/[id]/progress/route.ts": {
     capability: "deployments.read",
-    GET: (f) => ({ url: `/api/deployments/${f.deploymentA}/progress?teamId=${f.teamA}`, params: { id: f.deploymentA } }),
+    GET: (f) => ({
+      url: `/api/deployments/${f.deploymentA}/progress?teamId=${f.teamA}`,
+      params: { id: f.deploymentA },
+    }),
     leaks: () => ["secret-deployment"],
   },
   "app/api/deployments/[id]/bundle/route.ts": {
@@ -150,24 +283,47 @@ beforeAll(async () => {
   cookies.outsider = outsider.cookie;
 
   const { createConfig, createShareLink } = await import("@/lib/configs/config.service");
-  const cfg = await createConfig(teamA, { id: owner.userId }, {
-    name: "Secret config", spec: { configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create" }, privateIps: { mode: "count", count: 1 }, eips: [{ source: "allocate" }], os: "alinux2" },
-  });
+  const cfg = await createConfig(
+    teamA,
+    { id: owner.userId },
+    {
+      name: "Secret config",
+      spec: {
+        configSpecVersion: 1,
+        regionId: "ap-northeast-1",
+        instance: { mode: "existing" },
+        eni: { mode: "create" },
+        privateIps: { mode: "count", count: 1 },
+        eips: [{ source: "allocate" }],
+        os: "alinux2",
+      },
+    },
+  );
   const link = await createShareLink(teamA, { id: owner.userId }, cfg.id, { expiresInHours: 1 });
-  const dep = await t.db.deployment.create({ data: { teamId: teamA, name: "secret-deployment", spec: { specVersion: 1 } as never }, select: { id: true } });
+  const dep = await t.db.deployment.create({
+    data: { teamId: teamA, name: "secret-deployment", spec: { specVersion: 1 } as never },
+    select: { id: true },
+  });
   fixture = { teamA, deploymentA: dep.id, configA: cfg.id, shareLinkA: link.id, memberA: "m-viewer" };
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 /** Puts a role's user back into team A, as a member with team A active. */
 async function rejoin(teamA: string, role: "admin" | "operator" | "viewer") {
   const userId = users[role]!;
-  await t.db.member.upsert({ where: { id: `m-${role}` }, create: { id: `m-${role}`, organizationId: teamA, userId, role }, update: { role } });
+  await t.db.member.upsert({
+    where: { id: `m-${role}` },
+    create: { id: `m-${role}`, organizationId: teamA, userId, role },
+    update: { role },
+  });
   await t.db.session.updateMany({ where: { userId }, data: { activeOrganizationId: teamA } });
 }
 
 const below = (c: Capability): Role[] => ROLES.filter((r) => !(CAN[c] as readonly Role[]).includes(r));
-const isAuthzRefusal = (r: { ok: boolean; code?: string; error?: string }) => !r.ok && (r.code === "FORBIDDEN" || r.error === "Team not found." || r.code === "UNAUTHENTICATED");
+const isAuthzRefusal = (r: { ok: boolean; code?: string; error?: string }) =>
+  !r.ok && (r.code === "FORBIDDEN" || r.error === "Team not found." || r.code === "UNAUTHENTICATED");
 
 // ---------------------------------------------------------------- server actions
 
@@ -180,13 +336,19 @@ describe("server actions", () => {
     }
     const missing = found.filter((k) => !ACTIONS[k]);
     expect(missing, `add these actions to ACTIONS in ${path.relative(ROOT, import.meta.filename)}`).toEqual([]);
-    expect(Object.keys(ACTIONS).filter((k) => !found.includes(k)), "stale ACTIONS entries").toEqual([]);
+    expect(
+      Object.keys(ACTIONS).filter((k) => !found.includes(k)),
+      "stale ACTIONS entries",
+    ).toEqual([]);
   });
 
   for (const [key, entry] of Object.entries(ACTIONS)) {
     const [file, name] = key.split("#") as [string, string];
     it(`${name} (${entry.capability}) refuses another team's member, lower roles and anonymous callers`, async () => {
-      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (input: unknown) => Promise<{ ok: boolean; code?: string; error?: string }>>;
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<
+        string,
+        (input: unknown) => Promise<{ ok: boolean; code?: string; error?: string }>
+      >;
       const action = mod[name]!;
       expect(typeof action).toBe("function");
       const input = entry.input(fixture);
@@ -196,7 +358,11 @@ describe("server actions", () => {
 
       as("outsider");
       const foreign = await action(input);
-      expect(foreign, "a member of another team").toMatchObject({ ok: false, code: "NOT_FOUND", error: "Team not found." });
+      expect(foreign, "a member of another team").toMatchObject({
+        ok: false,
+        code: "NOT_FOUND",
+        error: "Team not found.",
+      });
 
       for (const role of below(entry.capability)) {
         as(role);
@@ -207,7 +373,9 @@ describe("server actions", () => {
       as(least);
       const allowed = await action(input);
       await entry.restore?.(fixture);
-      expect(isAuthzRefusal(allowed), `role ${least} should pass authorization: ${JSON.stringify(allowed)}`).toBe(false);
+      expect(isAuthzRefusal(allowed), `role ${least} should pass authorization: ${JSON.stringify(allowed)}`).toBe(
+        false,
+      );
     });
   }
 });
@@ -216,8 +384,14 @@ describe("server actions", () => {
 
 describe("route handlers", () => {
   it("every app/**/route.ts has an entry, and every entry exists", () => {
-    expect(routeFiles.filter((f) => !ROUTES[f]), "add these routes to ROUTES").toEqual([]);
-    expect(Object.keys(ROUTES).filter((k) => !routeFiles.includes(k)), "stale ROUTES entries").toEqual([]);
+    expect(
+      routeFiles.filter((f) => !ROUTES[f]),
+      "add these routes to ROUTES",
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((k) => !routeFiles.includes(k)),
+      "stale ROUTES entries",
+    ).toEqual([]);
   });
 
   for (const [file, entry] of Object.entries(ROUTES)) {
@@ -229,7 +403,9 @@ describe("route handlers", () => {
       const GET = mod.GET as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
       const call = async () => {
         const { url, params } = entry.GET(fixture);
-        const res = await GET(new Request(ORIGIN + url, { headers: request.headers }), { params: Promise.resolve(params ?? {}) });
+        const res = await GET(new Request(ORIGIN + url, { headers: request.headers }), {
+          params: Promise.resolve(params ?? {}),
+        });
         return { status: res.status, body: await res.text() };
       };
       as("anonymous");

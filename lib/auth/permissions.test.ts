@@ -3,14 +3,25 @@ import { CAN, can, ROLES } from "./permissions";
 
 describe("permission table", () => {
   it("gives each role exactly its documented powers", () => {
-    const powers = (role: string) => Object.keys(CAN).filter((c) => can(role, c as keyof typeof CAN)).sort();
-    expect(powers("viewer")).toEqual(["audit.read", "cloudAccounts.read", "configs.read", "deployments.read", "team.leave"]);
+    const powers = (role: string) =>
+      Object.keys(CAN)
+        .filter((c) => can(role, c as keyof typeof CAN))
+        .sort();
+    expect(powers("viewer")).toEqual([
+      "audit.read",
+      "cloudAccounts.read",
+      "configs.read",
+      "deployments.read",
+      "team.leave",
+    ]);
     expect(powers("operator")).toEqual([...powers("viewer"), "deployments.apply"].sort());
     expect(powers("admin")).toEqual(
       [...powers("operator"), "cloudAccounts.manage", "configs.manage", "members.manage", "shareLinks.manage"].sort(),
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).
-    expect(powers("owner")).toEqual([...powers("admin").filter((c) => c !== "team.leave"), "team.delete", "team.transfer"].sort());
+    expect(powers("owner")).toEqual(
+      [...powers("admin").filter((c) => c !== "team.leave"), "team.delete", "team.transfer"].sort(),
+    );
   });
 
   it("denies unknown roles everything", () => {

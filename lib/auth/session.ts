@@ -49,7 +49,11 @@ export async function requireTeam(capability: Capability, teamId?: string): Prom
 }
 
 /** strict: the wanted team or nothing; otherwise fall back to the first team (a stale active team). */
-async function resolveTeam(user: SessionUser, wanted: string | null | undefined, strict: boolean): Promise<TeamContext | null> {
+async function resolveTeam(
+  user: SessionUser,
+  wanted: string | null | undefined,
+  strict: boolean,
+): Promise<TeamContext | null> {
   const memberships = await listMemberships(user.id);
   const found = wanted ? memberships.find((m) => m.teamId === wanted) : undefined;
   const team = found ?? (strict ? undefined : memberships[0]);

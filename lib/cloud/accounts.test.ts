@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmulator, type EmulatorHandle } from "@/emulator/server";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
-import { createCloudAccount, deleteCloudAccount, ensureDemoCloudAccount, listCloudAccounts, loadCloudCredentials, testCloudAccount, DEMO_ACCESS_KEY_SECRET } from "./accounts";
+import {
+  createCloudAccount,
+  deleteCloudAccount,
+  ensureDemoCloudAccount,
+  listCloudAccounts,
+  loadCloudCredentials,
+  testCloudAccount,
+  DEMO_ACCESS_KEY_SECRET,
+} from "./accounts";
 
 vi.mock("server-only", () => ({}));
 
@@ -24,7 +32,13 @@ afterAll(async () => {
 });
 
 const bigints = (_k: string, v: unknown) => (typeof v === "bigint" ? String(v) : v);
-const input = { name: "prod", kind: "access_key", accessKeyId: "LTAI5tRealLookingKey9", accessKeySecret: "a-very-secret-value-123456", defaultRegion: "cn-hangzhou" };
+const input = {
+  name: "prod",
+  kind: "access_key",
+  accessKeyId: "LTAI5tRealLookingKey9",
+  accessKeySecret: "a-very-secret-value-123456",
+  defaultRegion: "cn-hangzhou",
+};
 
 describe("cloud accounts", () => {
   it("stores the secret encrypted and never returns it", async () => {
@@ -42,7 +56,9 @@ describe("cloud accounts", () => {
 
   it("rejects bad input with the field and changes nothing", async () => {
     const before = await t.db.cloudAccount.count();
-    await expect(createCloudAccount("team-a", "user-1", { ...input, name: "x", accessKeyId: "!" })).rejects.toMatchObject({ details: { field: "accessKeyId" } });
+    await expect(
+      createCloudAccount("team-a", "user-1", { ...input, name: "x", accessKeyId: "!" }),
+    ).rejects.toMatchObject({ details: { field: "accessKeyId" } });
     await expect(createCloudAccount("team-a", "user-1", { ...input })).rejects.toThrow(/already exists/);
     expect(await t.db.cloudAccount.count()).toBe(before);
   });
@@ -71,7 +87,9 @@ describe("cloud accounts", () => {
     const demo = await ensureDemoCloudAccount("team-b");
     const result = await testCloudAccount("team-b", "user-2", demo!.id);
     expect(result.regionIds).toEqual(expect.arrayContaining(["ap-northeast-1", "cn-hangzhou"]));
-    const event = await t.db.auditEvent.findFirstOrThrow({ where: { teamId: "team-b", action: "cloud:ECS.DescribeRegions" } });
+    const event = await t.db.auditEvent.findFirstOrThrow({
+      where: { teamId: "team-b", action: "cloud:ECS.DescribeRegions" },
+    });
     expect(event.requestId).toBeTruthy();
     expect(JSON.stringify(event, bigints)).not.toContain(DEMO_ACCESS_KEY_SECRET);
   });
@@ -80,7 +98,9 @@ describe("cloud accounts", () => {
     const { loadInventory } = await import("@/lib/deploy/inventory.service");
     const demo = await ensureDemoCloudAccount("team-b");
     const names = async (locale?: "en" | "ja") =>
-      (await loadInventory("team-b", { cloudAccountId: demo!.id, regionId: "ap-northeast-1", locale })).regions.map((r) => r.name);
+      (await loadInventory("team-b", { cloudAccountId: demo!.id, regionId: "ap-northeast-1", locale })).regions.map(
+        (r) => r.name,
+      );
     expect(await names("ja")).toEqual(["日本 (東京)", "中国 (杭州)"]);
     expect(await names("en")).toEqual(["Japan (Tokyo)", "China (Hangzhou)"]);
     expect(await names()).toEqual(["Japan (Tokyo)", "China (Hangzhou)"]); // never the API's default, Chinese

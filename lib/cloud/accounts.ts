@@ -18,14 +18,34 @@ export const DEMO_ACCESS_KEY_SECRET = "EIPilotDemoSecretNotForProduction01";
 export const DEMO_ACCOUNT_NAME = "Demo (emulator)";
 
 const accountShape = {
-  id: true, name: true, kind: true, accessKeyId: true, roleArn: true, defaultRegion: true, createdAt: true,
+  id: true,
+  name: true,
+  kind: true,
+  accessKeyId: true,
+  roleArn: true,
+  defaultRegion: true,
+  createdAt: true,
 } as const;
 
 export type CloudAccountDto = {
-  id: string; name: string; kind: string; accessKeyIdMasked: string; roleArn: string | null; defaultRegion: string; createdAt: Date;
+  id: string;
+  name: string;
+  kind: string;
+  accessKeyIdMasked: string;
+  roleArn: string | null;
+  defaultRegion: string;
+  createdAt: Date;
 };
 
-function toDto(row: { id: string; name: string; kind: string; accessKeyId: string; roleArn: string | null; defaultRegion: string; createdAt: Date }): CloudAccountDto {
+function toDto(row: {
+  id: string;
+  name: string;
+  kind: string;
+  accessKeyId: string;
+  roleArn: string | null;
+  defaultRegion: string;
+  createdAt: Date;
+}): CloudAccountDto {
   const { accessKeyId, ...rest } = row;
   return { ...rest, accessKeyIdMasked: row.kind === "demo" ? accessKeyId : maskKeyId(accessKeyId) };
 }
@@ -33,7 +53,11 @@ function toDto(row: { id: string; name: string; kind: string; accessKeyId: strin
 export async function listCloudAccounts(teamId: string): Promise<CloudAccountDto[]> {
   // A team made before demo mode was switched on gets its demo account on first look.
   await ensureDemoCloudAccount(teamId);
-  const rows = await db().cloudAccount.findMany({ where: { teamId }, orderBy: { createdAt: "asc" }, select: accountShape });
+  const rows = await db().cloudAccount.findMany({
+    where: { teamId },
+    orderBy: { createdAt: "asc" },
+    select: accountShape,
+  });
   return rows.filter((r) => r.kind !== "demo" || demoMode()).map(toDto);
 }
 
@@ -43,7 +67,10 @@ export async function ensureDemoCloudAccount(teamId: string) {
   if (existing) return existing;
   return db().cloudAccount.create({
     data: {
-      teamId, name: DEMO_ACCOUNT_NAME, kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID,
+      teamId,
+      name: DEMO_ACCOUNT_NAME,
+      kind: "demo",
+      accessKeyId: DEMO_ACCESS_KEY_ID,
       secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: DEMO_ACCESS_KEY_SECRET })),
       defaultRegion: "ap-northeast-1",
     },
@@ -52,27 +79,50 @@ export async function ensureDemoCloudAccount(teamId: string) {
 }
 
 /** `actorLabel`: the actor's email, kept with the audit event (the trail names them after they leave the team). */
-export async function createCloudAccount(teamId: string, actorId: string, raw: unknown, actorLabel: string | null = null): Promise<CloudAccountDto> {
+export async function createCloudAccount(
+  teamId: string,
+  actorId: string,
+  raw: unknown,
+  actorLabel: string | null = null,
+): Promise<CloudAccountDto> {
   const parsed = cloudAccountInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserFacingError((l) => safeParseIn(l, cloudAccountInput, raw).error?.issues[0]?.message ?? issue.message, { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" });
+    throw new UserFacingError(
+      (l) => safeParseIn(l, cloudAccountInput, raw).error?.issues[0]?.message ?? issue.message,
+      { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" },
+    );
   }
   const input: CloudAccountInput = parsed.data;
   const taken = await db().cloudAccount.findFirst({ where: { teamId, name: input.name }, select: { id: true } });
   if (taken) throw new UserFacingError(msg("cloud.nameTaken", { name: input.name }), { field: "name" });
-  const secret = { accessKeySecret: input.accessKeySecret, ...(input.kind === "sts" ? { securityToken: input.securityToken } : {}) };
+  const secret = {
+    accessKeySecret: input.accessKeySecret,
+    ...(input.kind === "sts" ? { securityToken: input.securityToken } : {}),
+  };
   // The account and its audit event commit together or not at all.
   const row = await db().$transaction(async (tx) => {
     const created = await tx.cloudAccount.create({
       data: {
-        teamId, name: input.name, kind: input.kind, accessKeyId: input.accessKeyId, defaultRegion: input.defaultRegion,
-        roleArn: input.kind === "ram_role" ? input.roleArn : null, secretCiphertext: encryptSecret(JSON.stringify(secret)), createdById: actorId,
+        teamId,
+        name: input.name,
+        kind: input.kind,
+        accessKeyId: input.accessKeyId,
+        defaultRegion: input.defaultRegion,
+        roleArn: input.kind === "ram_role" ? input.roleArn : null,
+        secretCiphertext: encryptSecret(JSON.stringify(secret)),
+        createdById: actorId,
       },
       select: accountShape,
     });
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId, actorLabel, action: "app:cloudAccount.create", targets: [created.id], outcome: "success",
+      teamId,
+      actorType: "user",
+      actorId,
+      actorLabel,
+      action: "app:cloudAccount.create",
+      targets: [created.id],
+      outcome: "success",
       params: { name: created.name, kind: created.kind, accessKeyId: maskKeyId(created.accessKeyId) },
     });
     return created;
@@ -80,11 +130,24 @@ export async function createCloudAccount(teamId: string, actorId: string, raw: u
   return toDto(row);
 }
 
-export async function deleteCloudAccount(teamId: string, actorId: string, id: string, actorLabel: string | null = null) {
+export async function deleteCloudAccount(
+  teamId: string,
+  actorId: string,
+  id: string,
+  actorLabel: string | null = null,
+) {
   await db().$transaction(async (tx) => {
     const { count } = await tx.cloudAccount.deleteMany({ where: { id, teamId } });
     if (count !== 1) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
-    await appendAuditEventIn(tx, { teamId, actorType: "user", actorId, actorLabel, action: "app:cloudAccount.delete", targets: [id], outcome: "success" });
+    await appendAuditEventIn(tx, {
+      teamId,
+      actorType: "user",
+      actorId,
+      actorLabel,
+      action: "app:cloudAccount.delete",
+      targets: [id],
+      outcome: "success",
+    });
   });
 }
 
@@ -109,14 +172,28 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
     case "access_key":
       return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret };
     case "sts":
-      return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, securityToken: secret.securityToken };
+      return {
+        accessKeyId: row.accessKeyId,
+        accessKeySecret: secret.accessKeySecret,
+        securityToken: secret.securityToken,
+      };
     case "ram_role": {
       const { default: Credential, Config } = await import("@alicloud/credentials");
       const credential = new Credential(
-        new Config({ type: "ram_role_arn", accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, roleArn: row.roleArn ?? "", roleSessionName: "eipilot" }),
+        new Config({
+          type: "ram_role_arn",
+          accessKeyId: row.accessKeyId,
+          accessKeySecret: secret.accessKeySecret,
+          roleArn: row.roleArn ?? "",
+          roleSessionName: "eipilot",
+        }),
       );
       const c = await credential.getCredential();
-      return { accessKeyId: c.accessKeyId ?? "", accessKeySecret: c.accessKeySecret ?? "", securityToken: c.securityToken };
+      return {
+        accessKeyId: c.accessKeyId ?? "",
+        accessKeySecret: c.accessKeySecret ?? "",
+        securityToken: c.securityToken,
+      };
     }
     default:
       throw new Error(`unknown cloud account kind ${row.kind}`);
@@ -124,11 +201,21 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
 }
 
 /** "Test connection": DescribeRegions with the account's credentials (audited like every cloud call). */
-export async function testCloudAccount(teamId: string, actorId: string, id: string): Promise<{ regions: number; regionIds: string[] }> {
+export async function testCloudAccount(
+  teamId: string,
+  actorId: string,
+  id: string,
+): Promise<{ regions: number; regionIds: string[] }> {
   const account = await db().cloudAccount.findFirst({ where: { id, teamId }, select: { defaultRegion: true } });
   if (!account) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const creds = await loadCloudCredentials(teamId, id);
-  const body = await cloudCall({ db: db(), teamId, creds, regionId: account.defaultRegion, actorType: "user", actorId }, "DescribeRegions", {});
-  const regions = ((body.Regions as { Region?: { RegionId?: string }[] } | undefined)?.Region ?? []).map((r) => r.RegionId ?? "").filter(Boolean);
+  const body = await cloudCall(
+    { db: db(), teamId, creds, regionId: account.defaultRegion, actorType: "user", actorId },
+    "DescribeRegions",
+    {},
+  );
+  const regions = ((body.Regions as { Region?: { RegionId?: string }[] } | undefined)?.Region ?? [])
+    .map((r) => r.RegionId ?? "")
+    .filter(Boolean);
   return { regions: regions.length, regionIds: regions };
 }

@@ -57,7 +57,14 @@ export type CloudContext = {
   actorId?: string | null;
 };
 
-export type CallRecord = { action: CloudAction; ok: boolean; code?: string; durationMs: number; deploymentId?: string | null; startedAt: number };
+export type CallRecord = {
+  action: CloudAction;
+  ok: boolean;
+  code?: string;
+  durationMs: number;
+  deploymentId?: string | null;
+  startedAt: number;
+};
 type Observer = (r: CallRecord) => void;
 const observers = new Set<Observer>();
 /** Metrics hook (benchmarks, tests): called after every cloud call. Returns an unsubscribe function. */
@@ -136,11 +143,14 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
   try {
     const client = sdkClient(product, ctx.creds, ctx.regionId);
     const Ctor = requestModel(product, action);
-    if (!Ctor) throw new CloudError({ code: "ClientError", message: `SDK has no ${action}Request`, action, retryable: false });
+    if (!Ctor)
+      throw new CloudError({ code: "ClientError", message: `SDK has no ${action}Request`, action, retryable: false });
     const request = toModel(Ctor, params);
     // The plain method uses default runtime options: no SDK-level retries (the
     // executor owns retries) and the timeouts set on the client's Config.
-    const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (req: unknown) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;
+    const method = client[`${action[0]!.toLowerCase()}${action.slice(1)}`] as (
+      req: unknown,
+    ) => Promise<{ body?: { toMap(): Record<string, unknown> } }>;
     let res: Awaited<ReturnType<typeof method>>;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -158,7 +168,8 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
     error = toCloudError(e, action);
   }
   const durationMs = Date.now() - startedAt;
-  for (const o of observers) o({ action, ok: !error, code: error?.code, durationMs, deploymentId: ctx.deploymentId, startedAt });
+  for (const o of observers)
+    o({ action, ok: !error, code: error?.code, durationMs, deploymentId: ctx.deploymentId, startedAt });
   await appendAuditEvent(ctx.db, {
     teamId: ctx.teamId,
     actorType: ctx.actorType ?? "system",

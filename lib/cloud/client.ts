@@ -73,7 +73,14 @@ const cache = new Map<string, SdkClient>();
 
 /** The SDK client for a product in a region (cached; a client is stateless apart from its config). */
 export function sdkClient(product: Product, creds: CloudCredentials, regionId: string): SdkClient {
-  const key = [product, creds.accessKeyId, creds.securityToken ?? "", creds.endpoint ?? "", regionId, hashSecret(creds.accessKeySecret)].join("|");
+  const key = [
+    product,
+    creds.accessKeyId,
+    creds.securityToken ?? "",
+    creds.endpoint ?? "",
+    regionId,
+    hashSecret(creds.accessKeySecret),
+  ].join("|");
   let c = cache.get(key);
   if (!c) {
     const Ctor = product === "ecs" ? EcsClient : VpcClient;

@@ -10,8 +10,12 @@ vi.mock("next/headers", async () => (await import("@/lib/testing/action-session"
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
 let t: TestDb;
-beforeAll(async () => { t = await actionTestDb("cloud-account-actions-secret-"); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await actionTestDb("cloud-account-actions-secret-");
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe("cloud account actions", () => {
   it("adding and removing an account are recorded with the actor's email", async () => {
@@ -21,11 +25,20 @@ describe("cloud account actions", () => {
     actAs(owner.cookie);
     const created = await createCloudAccountAction({
       teamId: owner.teamId,
-      account: { name: "prod", kind: "access_key", accessKeyId: "LTAI5tRealLookingKey9", accessKeySecret: "a-very-secret-value-123456", defaultRegion: "ap-northeast-1" },
+      account: {
+        name: "prod",
+        kind: "access_key",
+        accessKeyId: "LTAI5tRealLookingKey9",
+        accessKeySecret: "a-very-secret-value-123456",
+        defaultRegion: "ap-northeast-1",
+      },
     });
     if (!created.ok) throw new Error(created.error);
     expect(await deleteCloudAccountAction({ teamId: owner.teamId, id: created.data.id })).toMatchObject({ ok: true });
-    const events = await t.db.auditEvent.findMany({ where: { teamId: owner.teamId, action: { startsWith: "app:cloudAccount." } }, orderBy: { seq: "asc" } });
+    const events = await t.db.auditEvent.findMany({
+      where: { teamId: owner.teamId, action: { startsWith: "app:cloudAccount." } },
+      orderBy: { seq: "asc" },
+    });
     expect(events.map((e) => [e.action, e.actorId, e.actorLabel])).toEqual([
       ["app:cloudAccount.create", owner.userId, email],
       ["app:cloudAccount.delete", owner.userId, email],

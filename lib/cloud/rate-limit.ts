@@ -33,10 +33,13 @@ export class RateLimiter {
     }
     if (this.queue.length && !this.timer) {
       const wait = Math.ceil(((1 - this.tokens) / this.rps) * 1000);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.drain();
-      }, Math.max(1, wait));
+      this.timer = setTimeout(
+        () => {
+          this.timer = null;
+          this.drain();
+        },
+        Math.max(1, wait),
+      );
     }
   }
 }

@@ -46,7 +46,13 @@ export type EipView = {
   bandwidth: string;
 };
 
-export type VSwitchView = { vSwitchId: string; vpcId: string; zoneId: string; cidrBlock: string; availableIpAddressCount: number };
+export type VSwitchView = {
+  vSwitchId: string;
+  vpcId: string;
+  zoneId: string;
+  cidrBlock: string;
+  availableIpAddressCount: number;
+};
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -82,7 +88,12 @@ export function eniFromWire(e: Obj): EniView {
     primaryIp: str(e.PrivateIpAddress),
     privateIps: list(e.PrivateIpSets, "PrivateIpSet").map((p) => {
       const pub = obj(p.AssociatedPublicIp);
-      return { ip: str(p.PrivateIpAddress), primary: p.Primary === true || p.Primary === "true", eipAllocationId: str(pub.AllocationId) || null, eipAddress: str(pub.PublicIpAddress) || null };
+      return {
+        ip: str(p.PrivateIpAddress),
+        primary: p.Primary === true || p.Primary === "true",
+        eipAllocationId: str(pub.AllocationId) || null,
+        eipAddress: str(pub.PublicIpAddress) || null,
+      };
     }),
     securityGroupIds: arr(obj(e.SecurityGroupIds).SecurityGroupId).map(str),
   };
@@ -106,18 +117,31 @@ export function eipFromWire(e: Obj): EipView {
 
 export async function describeInstances(ctx: CloudContext, ids: string[]): Promise<InstanceView[]> {
   if (!ids.length) return [];
-  const body = await cloudCall(ctx, "DescribeInstances", { RegionId: ctx.regionId, InstanceIds: JSON.stringify(ids), MaxResults: 100 });
+  const body = await cloudCall(ctx, "DescribeInstances", {
+    RegionId: ctx.regionId,
+    InstanceIds: JSON.stringify(ids),
+    MaxResults: 100,
+  });
   return list(body.Instances, "Instance").map(instanceFromWire);
 }
 
 export async function describeInstanceType(ctx: CloudContext, type: string): Promise<InstanceTypeView | null> {
   const body = await cloudCall(ctx, "DescribeInstanceTypes", { InstanceTypes: [type] });
   const t = list(body.InstanceTypes, "InstanceType").find((x) => x.InstanceTypeId === type);
-  return t ? { instanceTypeId: type, eniQuantity: Number(t.EniQuantity ?? 0), eniPrivateIpAddressQuantity: Number(t.EniPrivateIpAddressQuantity ?? 0) } : null;
+  return t
+    ? {
+        instanceTypeId: type,
+        eniQuantity: Number(t.EniQuantity ?? 0),
+        eniPrivateIpAddressQuantity: Number(t.EniPrivateIpAddressQuantity ?? 0),
+      }
+    : null;
 }
 
 /** ENIs by id (≤100) or attached to an instance. Follows NextToken. */
-export async function describeEnis(ctx: CloudContext, q: { ids?: string[]; instanceId?: string; privateIps?: string[]; vpcId?: string }): Promise<EniView[]> {
+export async function describeEnis(
+  ctx: CloudContext,
+  q: { ids?: string[]; instanceId?: string; privateIps?: string[]; vpcId?: string },
+): Promise<EniView[]> {
   if (q.ids && !q.ids.length) return [];
   const out: EniView[] = [];
   let next: string | undefined;
@@ -138,12 +162,19 @@ export async function describeEnis(ctx: CloudContext, q: { ids?: string[]; insta
 }
 
 /** EIPs by allocation id (comma-joined, ≤50 per call), or every EIP of the region. */
-export async function describeEips(ctx: CloudContext, ids?: string[]): Promise<{ eips: EipView[]; totalCount: number }> {
+export async function describeEips(
+  ctx: CloudContext,
+  ids?: string[],
+): Promise<{ eips: EipView[]; totalCount: number }> {
   if (ids && !ids.length) return { eips: [], totalCount: 0 };
   if (ids) {
     const eips: EipView[] = [];
     for (let i = 0; i < ids.length; i += 50) {
-      const body = await cloudCall(ctx, "DescribeEipAddresses", { RegionId: ctx.regionId, AllocationId: ids.slice(i, i + 50).join(","), PageSize: 50 });
+      const body = await cloudCall(ctx, "DescribeEipAddresses", {
+        RegionId: ctx.regionId,
+        AllocationId: ids.slice(i, i + 50).join(","),
+        PageSize: 50,
+      });
       eips.push(...list(body.EipAddresses, "EipAddress").map(eipFromWire));
     }
     return { eips, totalCount: eips.length };
@@ -151,7 +182,11 @@ export async function describeEips(ctx: CloudContext, ids?: string[]): Promise<{
   const eips: EipView[] = [];
   let total = 0;
   for (let page = 1; ; page++) {
-    const body = await cloudCall(ctx, "DescribeEipAddresses", { RegionId: ctx.regionId, PageNumber: page, PageSize: 100 });
+    const body = await cloudCall(ctx, "DescribeEipAddresses", {
+      RegionId: ctx.regionId,
+      PageNumber: page,
+      PageSize: 100,
+    });
     const items = list(body.EipAddresses, "EipAddress").map(eipFromWire);
     eips.push(...items);
     total = Number(body.TotalCount ?? eips.length);
@@ -163,5 +198,13 @@ export async function describeEips(ctx: CloudContext, ids?: string[]): Promise<{
 export async function describeVSwitch(ctx: CloudContext, vSwitchId: string): Promise<VSwitchView | null> {
   const body = await cloudCall(ctx, "DescribeVSwitches", { RegionId: ctx.regionId, VSwitchId: vSwitchId });
   const v = list(body.VSwitches, "VSwitch").find((x) => x.VSwitchId === vSwitchId);
-  return v ? { vSwitchId, vpcId: str(v.VpcId), zoneId: str(v.ZoneId), cidrBlock: str(v.CidrBlock), availableIpAddressCount: Number(v.AvailableIpAddressCount ?? 0) } : null;
+  return v
+    ? {
+        vSwitchId,
+        vpcId: str(v.VpcId),
+        zoneId: str(v.ZoneId),
+        cidrBlock: str(v.CidrBlock),
+        availableIpAddressCount: Number(v.AvailableIpAddressCount ?? 0),
+      }
+    : null;
 }

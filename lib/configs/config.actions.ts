@@ -7,7 +7,15 @@ import { teamAction } from "@/lib/server/safe-action";
 import type { TeamContext } from "@/lib/auth/session";
 import type { RequestMeta } from "@/lib/server/safe-action";
 import {
-  addRevision, createConfig, createShareLink, duplicateConfig, importConfigFile, revokeShareLink, saveConfigFromDeployment, setArchived, updateConfigMeta,
+  addRevision,
+  createConfig,
+  createShareLink,
+  duplicateConfig,
+  importConfigFile,
+  revokeShareLink,
+  saveConfigFromDeployment,
+  setArchived,
+  updateConfigMeta,
   type Actor,
 } from "./config.service";
 import { CONFIG_FILE_MAX_BYTES, CONFIG_NAME_MAX, SHARE_MAX_HOURS } from "./config.schema";
@@ -15,11 +23,24 @@ import { zmsg } from "@/lib/validation/messages";
 
 const teamId = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
-const actorOf = (ctx: TeamContext & { meta: RequestMeta }): Actor => ({ id: ctx.user.id, email: ctx.user.email, clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent });
+const actorOf = (ctx: TeamContext & { meta: RequestMeta }): Actor => ({
+  id: ctx.user.id,
+  email: ctx.user.email,
+  clientIp: ctx.meta.clientIp,
+  userAgent: ctx.meta.userAgent,
+});
 // Human messages: an API client (or a form that skipped its own checks) reads them as they are.
 const shareHoursMessage = zmsg("configs.shareHours", { max: SHARE_MAX_HOURS });
-const shareHours = z.number(shareHoursMessage).int(shareHoursMessage).min(1, shareHoursMessage).max(SHARE_MAX_HOURS, shareHoursMessage);
-const meta = { name: z.string().max(CONFIG_NAME_MAX + 80, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX })), description: z.string().max(4000).optional(), tags: z.array(z.string().max(64)).max(40).optional() };
+const shareHours = z
+  .number(shareHoursMessage)
+  .int(shareHoursMessage)
+  .min(1, shareHoursMessage)
+  .max(SHARE_MAX_HOURS, shareHoursMessage);
+const meta = {
+  name: z.string().max(CONFIG_NAME_MAX + 80, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX })),
+  description: z.string().max(4000).optional(),
+  tags: z.array(z.string().max(64)).max(40).optional(),
+};
 
 export const createConfigAction = teamAction(
   "configs.manage",
@@ -33,7 +54,13 @@ export const createConfigAction = teamAction(
 
 export const addRevisionAction = teamAction(
   "configs.manage",
-  z.object({ teamId, id, spec: z.unknown(), message: z.string().max(500).optional(), expectedRevision: z.number().int().optional() }),
+  z.object({
+    teamId,
+    id,
+    spec: z.unknown(),
+    message: z.string().max(500).optional(),
+    expectedRevision: z.number().int().optional(),
+  }),
   async ({ id, ...input }, ctx) => {
     const r = await addRevision(ctx.team.teamId, actorOf(ctx), id, input);
     revalidatePath(`/configs/${id}`);

@@ -20,7 +20,9 @@ export const CONFIG_NAME_MAX = 120;
 /** A share link lives at most 30 days. */
 export const SHARE_MAX_HOURS = 24 * 30;
 
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
+const ipv4 = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
 
 // A revision is immutable and parsed again with this schema whenever it is read,
 // so a spec field that gained a refusal would make stored revisions unreadable:
@@ -30,55 +32,92 @@ const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0
 export const configInstance = z.discriminatedUnion("mode", [
   /** Bring your own instance: its id is given when the config is deployed. */
   z.object({ mode: z.literal("existing") }).strict(),
-  z.object({
-    mode: z.literal("create"),
-    zoneId: plainText("zoneId", { rule: "storable" }).min(1).max(64),
-    instanceType: z.string().regex(/^ecs\.[a-z0-9.-]+$/, zmsg("configs.instanceType")).max(64),
-    /** Public image ids only; custom images (m-…) belong to one account. */
-    imageId: plainText("imageId", { rule: "storable" }).min(1).max(128).refine((s) => !/^m-/.test(s), zmsg("configs.customImage")).optional(),
-    systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
-  }).strict(),
+  z
+    .object({
+      mode: z.literal("create"),
+      zoneId: plainText("zoneId", { rule: "storable" }).min(1).max(64),
+      instanceType: z
+        .string()
+        .regex(/^ecs\.[a-z0-9.-]+$/, zmsg("configs.instanceType"))
+        .max(64),
+      /** Public image ids only; custom images (m-…) belong to one account. */
+      imageId: plainText("imageId", { rule: "storable" })
+        .min(1)
+        .max(128)
+        .refine((s) => !/^m-/.test(s), zmsg("configs.customImage"))
+        .optional(),
+      systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
+    })
+    .strict(),
 ]);
 
 export const configEni = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing") }).strict(),
-  z.object({ mode: z.literal("create"), name: plainText("eniName", { rule: "multiline" }).max(128).optional() }).strict(),
+  z
+    .object({ mode: z.literal("create"), name: plainText("eniName", { rule: "multiline" }).max(128).optional() })
+    .strict(),
 ]);
 
 export const configPrivateIps = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).strict()
-    .refine((v) => new Set(v.addresses).size === v.addresses.length, { ...zmsg("spec.addressesUnique"), path: ["addresses"] }),
+  z
+    .object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) })
+    .strict()
+    .refine((v) => new Set(v.addresses).size === v.addresses.length, {
+      ...zmsg("spec.addressesUnique"),
+      path: ["addresses"],
+    }),
   z.object({ mode: z.literal("count"), count: z.number().int().min(0).max(49) }).strict(),
 ]);
 
-export const configEip = z.object({
-  /** "existing": the deployer picks one of their EIPs; "allocate": a new pay-as-you-go EIP. */
-  source: z.enum(["existing", "allocate"]),
-  privateIp: ipv4.optional(),
-}).strict();
+export const configEip = z
+  .object({
+    /** "existing": the deployer picks one of their EIPs; "allocate": a new pay-as-you-go EIP. */
+    source: z.enum(["existing", "allocate"]),
+    privateIp: ipv4.optional(),
+  })
+  .strict();
 
-export const configSpecSchema = z.object({
-  configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
-  regionId: z.string().regex(/^[a-z]{2}-[a-z0-9-]+$/, zmsg("configs.regionId")).max(64),
-  instance: configInstance,
-  eni: configEni,
-  privateIps: configPrivateIps,
-  usePrimaryIp: z.boolean().default(true),
-  eips: z.array(configEip).min(1).max(50),
-  eipAllocation: z.object({
-    bandwidth: z.number().int().min(1).max(500).default(5),
-    internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
-    namePrefix: z.string().regex(/^[A-Za-z0-9_.:-]*$/, zmsg("configs.namePrefixChars")).max(100).default("eipilot"),
-  }).strict().prefault({}),
-  allowStopInstance: z.boolean().default(false),
-  os: z.enum(OS_FAMILIES),
-  traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
-}).strict().superRefine((s, ctx) => {
-  const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
-  if (s.eips.length > slots) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }) });
-  const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-  if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
-});
+export const configSpecSchema = z
+  .object({
+    configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
+    regionId: z
+      .string()
+      .regex(/^[a-z]{2}-[a-z0-9-]+$/, zmsg("configs.regionId"))
+      .max(64),
+    instance: configInstance,
+    eni: configEni,
+    privateIps: configPrivateIps,
+    usePrimaryIp: z.boolean().default(true),
+    eips: z.array(configEip).min(1).max(50),
+    eipAllocation: z
+      .object({
+        bandwidth: z.number().int().min(1).max(500).default(5),
+        internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
+        namePrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.:-]*$/, zmsg("configs.namePrefixChars"))
+          .max(100)
+          .default("eipilot"),
+      })
+      .strict()
+      .prefault({}),
+    allowStopInstance: z.boolean().default(false),
+    os: z.enum(OS_FAMILIES),
+    traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
+    if (s.eips.length > slots)
+      ctx.addIssue({
+        code: "custom",
+        path: ["eips"],
+        message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }),
+      });
+    const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
+    if (new Set(ips).size !== ips.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+  });
 
 export type ConfigSpec = z.output<typeof configSpecSchema>;
 export type ConfigSpecInput = z.input<typeof configSpecSchema>;
@@ -91,22 +130,37 @@ export function secondaryCount(s: Pick<ConfigSpec, "privateIps">): number {
  * Strips every credential and account-specific id from a deployment spec (a
  * draft may be incomplete: missing parts become errors of the result, written in `locale`).
  */
-export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, unknown>, locale: Locale = "en"): z.ZodSafeParseResult<ConfigSpec> {
+export function configSpecFromDeployment(
+  spec: DeploymentSpec | Record<string, unknown>,
+  locale: Locale = "en",
+): z.ZodSafeParseResult<ConfigSpec> {
   const s = spec as Record<string, unknown> & Partial<DeploymentSpec>;
   const inst = s.instance as Record<string, unknown> | undefined;
   const eni = s.eni as Record<string, unknown> | undefined;
   const candidate = {
     configSpecVersion: CONFIG_SPEC_VERSION,
     regionId: s.regionId,
-    instance: inst?.mode === "create"
-      ? { mode: "create", zoneId: inst.zoneId, instanceType: inst.instanceType, systemDiskCategory: inst.systemDiskCategory,
-          ...(typeof inst.imageId === "string" && !inst.imageId.startsWith("m-") ? { imageId: inst.imageId } : {}) }
-      : { mode: "existing" },
-    eni: eni?.mode === "create" ? { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) } : { mode: "existing" },
+    instance:
+      inst?.mode === "create"
+        ? {
+            mode: "create",
+            zoneId: inst.zoneId,
+            instanceType: inst.instanceType,
+            systemDiskCategory: inst.systemDiskCategory,
+            ...(typeof inst.imageId === "string" && !inst.imageId.startsWith("m-") ? { imageId: inst.imageId } : {}),
+          }
+        : { mode: "existing" },
+    eni:
+      eni?.mode === "create"
+        ? { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) }
+        : { mode: "existing" },
     privateIps: s.privateIps,
     usePrimaryIp: s.usePrimaryIp,
     eips: Array.isArray(s.eips)
-      ? s.eips.map((e) => ({ source: e && typeof e === "object" && "allocationId" in e && e.allocationId ? "existing" : "allocate", ...(e?.privateIp ? { privateIp: e.privateIp } : {}) }))
+      ? s.eips.map((e) => ({
+          source: e && typeof e === "object" && "allocationId" in e && e.allocationId ? "existing" : "allocate",
+          ...(e?.privateIp ? { privateIp: e.privateIp } : {}),
+        }))
       : undefined,
     eipAllocation: s.eipAllocation,
     allowStopInstance: s.allowStopInstance,
@@ -119,11 +173,22 @@ export function configSpecFromDeployment(spec: DeploymentSpec | Record<string, u
 // ---------------------------------------------------------------- metadata and files
 
 /** Names and descriptions are plain text: stored as given, always rendered escaped. */
-export const configNameSchema = plainText("configName", { trim: true }).min(1, zmsg("configs.nameRequired")).max(CONFIG_NAME_MAX, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX }));
+export const configNameSchema = plainText("configName", { trim: true })
+  .min(1, zmsg("configs.nameRequired"))
+  .max(CONFIG_NAME_MAX, zmsg("configs.nameTooLong", { max: CONFIG_NAME_MAX }));
 export const configDescriptionSchema = plainText("description", { rule: "multiline" }).max(2000).default("");
 export const configMessageSchema = plainText("revisionMessage", { rule: "multiline" }).max(500).default("");
-export const tagSchema = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}_.:\/-]+$/u, zmsg("configs.tagChars"));
-export const tagsSchema = z.array(tagSchema).max(20).default([]).transform((t) => [...new Set(t)]);
+export const tagSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[\p{L}\p{N}_.:\/-]+$/u, zmsg("configs.tagChars"));
+export const tagsSchema = z
+  .array(tagSchema)
+  .max(20)
+  .default([])
+  .transform((t) => [...new Set(t)]);
 
 export const configMetaSchema = z.object({
   name: configNameSchema,
@@ -132,23 +197,37 @@ export const configMetaSchema = z.object({
 });
 
 /** One config in an export file: its revisions oldest first. */
-export const configFileEntrySchema = z.object({
-  name: configNameSchema,
-  description: configDescriptionSchema,
-  tags: tagsSchema,
-  revisions: z.array(z.object({
-    revision: z.number().int().min(1),
-    message: configMessageSchema,
-    spec: configSpecSchema,
-  }).strict()).min(1).max(MAX_REVISIONS_PER_IMPORT),
-}).strict();
+export const configFileEntrySchema = z
+  .object({
+    name: configNameSchema,
+    description: configDescriptionSchema,
+    tags: tagsSchema,
+    revisions: z
+      .array(
+        z
+          .object({
+            revision: z.number().int().min(1),
+            message: configMessageSchema,
+            spec: configSpecSchema,
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_REVISIONS_PER_IMPORT),
+  })
+  .strict();
 
-export const configFileSchema = z.object({
-  schemaVersion: z.literal(CONFIG_FILE_SCHEMA_VERSION, zmsg("configs.schemaVersion", { version: CONFIG_FILE_SCHEMA_VERSION })),
-  kind: z.literal("eipilot.configs"),
-  exportedAt: z.string().optional(),
-  configs: z.array(configFileEntrySchema).min(1).max(MAX_CONFIGS_PER_IMPORT),
-}).strict();
+export const configFileSchema = z
+  .object({
+    schemaVersion: z.literal(
+      CONFIG_FILE_SCHEMA_VERSION,
+      zmsg("configs.schemaVersion", { version: CONFIG_FILE_SCHEMA_VERSION }),
+    ),
+    kind: z.literal("eipilot.configs"),
+    exportedAt: z.string().optional(),
+    configs: z.array(configFileEntrySchema).min(1).max(MAX_CONFIGS_PER_IMPORT),
+  })
+  .strict();
 
 export type ConfigFile = z.output<typeof configFileSchema>;
 
@@ -162,14 +241,27 @@ export function draftFromConfig(spec: ConfigSpec): Record<string, unknown> {
   return {
     specVersion: 1,
     regionId: spec.regionId,
-    instance: spec.instance.mode === "create"
-      ? { mode: "create", zoneId: spec.instance.zoneId, instanceType: spec.instance.instanceType, systemDiskCategory: spec.instance.systemDiskCategory, ...(spec.instance.imageId ? { imageId: spec.instance.imageId } : {}) }
-      : { mode: "existing" },
-    eni: spec.eni.mode === "create" ? { mode: "create", ...(spec.eni.name ? { name: spec.eni.name } : {}) } : { mode: "existing" },
+    instance:
+      spec.instance.mode === "create"
+        ? {
+            mode: "create",
+            zoneId: spec.instance.zoneId,
+            instanceType: spec.instance.instanceType,
+            systemDiskCategory: spec.instance.systemDiskCategory,
+            ...(spec.instance.imageId ? { imageId: spec.instance.imageId } : {}),
+          }
+        : { mode: "existing" },
+    eni:
+      spec.eni.mode === "create"
+        ? { mode: "create", ...(spec.eni.name ? { name: spec.eni.name } : {}) }
+        : { mode: "existing" },
     privateIps: spec.privateIps,
     usePrimaryIp: spec.usePrimaryIp,
     // An "existing" EIP has no allocationId yet: the wizard asks which one.
-    eips: spec.eips.map((e) => ({ ...(e.privateIp ? { privateIp: e.privateIp } : {}), ...(e.source === "existing" ? { allocationId: undefined, pickExisting: true } : {}) })),
+    eips: spec.eips.map((e) => ({
+      ...(e.privateIp ? { privateIp: e.privateIp } : {}),
+      ...(e.source === "existing" ? { allocationId: undefined, pickExisting: true } : {}),
+    })),
     eipAllocation: spec.eipAllocation,
     allowStopInstance: spec.allowStopInstance,
     os: spec.os,

@@ -18,8 +18,17 @@ import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
 import { textProblem } from "@/lib/validation/text";
 import {
-  CONFIG_FILE_MAX_BYTES, CONFIG_FILE_SCHEMA_VERSION, configFileSchema, configMessageSchema, configMetaSchema, configSpecFromDeployment, configSpecSchema,
-  secondaryCount, SHARE_MAX_HOURS, type ConfigFile, type ConfigSpec,
+  CONFIG_FILE_MAX_BYTES,
+  CONFIG_FILE_SCHEMA_VERSION,
+  configFileSchema,
+  configMessageSchema,
+  configMetaSchema,
+  configSpecFromDeployment,
+  configSpecSchema,
+  secondaryCount,
+  SHARE_MAX_HOURS,
+  type ConfigFile,
+  type ConfigSpec,
 } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
@@ -28,28 +37,60 @@ import { diffSpecs, type DiffEntry } from "./diff";
 export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
 
 /** Records a change in the transaction that makes it: both commit, or neither. */
-async function audit(tx: Tx, teamId: string, actor: Actor, action: string, targets: string[], params: Record<string, unknown>) {
+async function audit(
+  tx: Tx,
+  teamId: string,
+  actor: Actor,
+  action: string,
+  targets: string[],
+  params: Record<string, unknown>,
+) {
   await appendAuditEventIn(tx, {
-    teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action, targets, params, outcome: "success",
-    clientIp: actor.clientIp ?? null, userAgent: actor.userAgent ?? null,
+    teamId,
+    actorType: "user",
+    actorId: actor.id,
+    actorLabel: actor.email ?? null,
+    action,
+    targets,
+    params,
+    outcome: "success",
+    clientIp: actor.clientIp ?? null,
+    userAgent: actor.userAgent ?? null,
   });
 }
 
 // ---------------------------------------------------------------- reads
 
 export const configListShape = {
-  id: true, name: true, description: true, tags: true, archived: true, latestRevision: true, updatedAt: true, createdAt: true,
+  id: true,
+  name: true,
+  description: true,
+  tags: true,
+  archived: true,
+  latestRevision: true,
+  updatedAt: true,
+  createdAt: true,
 } as const satisfies Prisma.ConfigTemplateSelect;
 export type ConfigListItem = Prisma.ConfigTemplateGetPayload<{ select: typeof configListShape }>;
 
-export async function listConfigs(teamId: string, filter: { archived?: boolean; q?: string; tag?: string } = {}): Promise<ConfigListItem[]> {
+export async function listConfigs(
+  teamId: string,
+  filter: { archived?: boolean; q?: string; tag?: string } = {},
+): Promise<ConfigListItem[]> {
   // A term with a NUL (which the database refuses to compare) matches nothing stored.
   if ([filter.q, filter.tag].some((term) => term && textProblem(term, "storable"))) return [];
   return db().configTemplate.findMany({
     where: {
       teamId,
       archived: filter.archived ?? false,
-      ...(filter.q ? { OR: [{ name: { contains: likeLiteral(filter.q), mode: "insensitive" } }, { description: { contains: likeLiteral(filter.q), mode: "insensitive" } }] } : {}),
+      ...(filter.q
+        ? {
+            OR: [
+              { name: { contains: likeLiteral(filter.q), mode: "insensitive" } },
+              { description: { contains: likeLiteral(filter.q), mode: "insensitive" } },
+            ],
+          }
+        : {}),
       ...(filter.tag ? { tags: { has: filter.tag } } : {}),
     },
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
@@ -63,18 +104,31 @@ export async function getConfig(teamId: string, id: string) {
     where: { id, teamId },
     select: {
       ...configListShape,
-      revisions: { orderBy: { revision: "desc" }, select: { revision: true, message: true, createdAt: true, createdById: true, spec: true } },
+      revisions: {
+        orderBy: { revision: "desc" },
+        select: { revision: true, message: true, createdAt: true, createdById: true, spec: true },
+      },
     },
   });
   if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   return t;
 }
 
-export async function getRevision(teamId: string, id: string, revision?: number): Promise<{ name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec }> {
-  const t = await db().configTemplate.findFirst({ where: { id, teamId }, select: { name: true, description: true, tags: true, latestRevision: true } });
+export async function getRevision(
+  teamId: string,
+  id: string,
+  revision?: number,
+): Promise<{ name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec }> {
+  const t = await db().configTemplate.findFirst({
+    where: { id, teamId },
+    select: { name: true, description: true, tags: true, latestRevision: true },
+  });
   if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   const n = revision ?? t.latestRevision;
-  const r = await db().configRevision.findFirst({ where: { templateId: id, revision: n, template: { teamId } }, select: { spec: true } });
+  const r = await db().configRevision.findFirst({
+    where: { templateId: id, revision: n, template: { teamId } },
+    select: { spec: true },
+  });
   if (!r) throw new UserFacingError(msg("configs.revisionNotFound", { revision: n }), { code: "NOT_FOUND" });
   return { name: t.name, description: t.description, tags: t.tags, revision: n, spec: configSpecSchema.parse(r.spec) };
 }
@@ -89,22 +143,50 @@ export async function diffRevisions(teamId: string, id: string, from: number, to
 /** A revision's message: plain text (line breaks allowed), refused before anything is written. */
 function revisionMessage(message: string | undefined): string {
   const m = configMessageSchema.safeParse(message);
-  if (!m.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMessageSchema, message, "message") }), { code: "INVALID_INPUT", field: "message" });
+  if (!m.success)
+    throw new UserFacingError(
+      msg("configs.invalid", { problems: zodProblems(configMessageSchema, message, "message") }),
+      { code: "INVALID_INPUT", field: "message" },
+    );
   return m.data;
 }
 
-export type CreateConfigInput = { name: string; description?: string; tags?: string[]; spec: unknown; message?: string };
+export type CreateConfigInput = {
+  name: string;
+  description?: string;
+  tags?: string[];
+  spec: unknown;
+  message?: string;
+};
 
-export async function createConfig(teamId: string, actor: Actor, input: CreateConfigInput, then?: (tx: Tx, id: string) => Promise<void>): Promise<{ id: string; revision: number }> {
+export async function createConfig(
+  teamId: string,
+  actor: Actor,
+  input: CreateConfigInput,
+  then?: (tx: Tx, id: string) => Promise<void>,
+): Promise<{ id: string; revision: number }> {
   const meta = configMetaSchema.safeParse(input);
-  if (!meta.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  if (!meta.success)
+    throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), {
+      code: "INVALID_INPUT",
+      field: String(meta.error.issues[0]?.path[0] ?? "name"),
+    });
   const spec = configSpecSchema.safeParse(input.spec);
-  if (!spec.success) throw new UserFacingError(msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }), { code: "INVALID_INPUT", field: "spec" });
+  if (!spec.success)
+    throw new UserFacingError(
+      msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }),
+      { code: "INVALID_INPUT", field: "spec" },
+    );
   const message = revisionMessage(input.message);
   const created = await db().$transaction(async (tx) => {
     const c = await tx.configTemplate.create({
       data: {
-        teamId, name: meta.data.name, description: meta.data.description, tags: meta.data.tags, createdById: actor.id, latestRevision: 1,
+        teamId,
+        name: meta.data.name,
+        description: meta.data.description,
+        tags: meta.data.tags,
+        createdById: actor.id,
+        latestRevision: 1,
         revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
       },
       select: { id: true },
@@ -117,35 +199,67 @@ export async function createConfig(teamId: string, actor: Actor, input: CreateCo
 }
 
 /** Appends an immutable revision. `expectedRevision` guards against a concurrent edit. */
-export async function addRevision(teamId: string, actor: Actor, id: string, input: { spec: unknown; message?: string; expectedRevision?: number }): Promise<{ revision: number }> {
+export async function addRevision(
+  teamId: string,
+  actor: Actor,
+  id: string,
+  input: { spec: unknown; message?: string; expectedRevision?: number },
+): Promise<{ revision: number }> {
   const spec = configSpecSchema.safeParse(input.spec);
-  if (!spec.success) throw new UserFacingError(msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }), { code: "INVALID_INPUT", field: "spec" });
+  if (!spec.success)
+    throw new UserFacingError(
+      msg("configs.specInvalid", { problems: zodProblems(configSpecSchema, input.spec, "spec") }),
+      { code: "INVALID_INPUT", field: "spec" },
+    );
   const message = revisionMessage(input.message);
   const revision = await db().$transaction(async (tx) => {
-    const t = await tx.configTemplate.findFirst({ where: { id, teamId }, select: { latestRevision: true, archived: true } });
+    const t = await tx.configTemplate.findFirst({
+      where: { id, teamId },
+      select: { latestRevision: true, archived: true },
+    });
     if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
     if (t.archived) throw new UserFacingError(msg("configs.archived"), { code: "ARCHIVED" });
     if (input.expectedRevision !== undefined && input.expectedRevision !== t.latestRevision) {
       throw new UserFacingError(msg("configs.savedMeanwhile", { revision: t.latestRevision }), { code: "CONFLICT" });
     }
     // A revision is a change: the same spec again would only add a copy to the history.
-    const latest = await tx.configRevision.findUnique({ where: { templateId_revision: { templateId: id, revision: t.latestRevision } }, select: { spec: true } });
+    const latest = await tx.configRevision.findUnique({
+      where: { templateId_revision: { templateId: id, revision: t.latestRevision } },
+      select: { spec: true },
+    });
     if (latest && diffSpecs(latest.spec, spec.data).length === 0) {
-      throw new UserFacingError(msg("configs.nothingChanged", { revision: t.latestRevision }), { code: "NO_CHANGE", field: "spec" });
+      throw new UserFacingError(msg("configs.nothingChanged", { revision: t.latestRevision }), {
+        code: "NO_CHANGE",
+        field: "spec",
+      });
     }
     const next = t.latestRevision + 1;
-    const cas = await tx.configTemplate.updateMany({ where: { id, teamId, latestRevision: t.latestRevision }, data: { latestRevision: next } });
+    const cas = await tx.configTemplate.updateMany({
+      where: { id, teamId, latestRevision: t.latestRevision },
+      data: { latestRevision: next },
+    });
     if (cas.count !== 1) throw new UserFacingError(msg("configs.revisionMeanwhile"), { code: "CONFLICT" });
-    await tx.configRevision.create({ data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id } });
+    await tx.configRevision.create({
+      data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id },
+    });
     await audit(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
   });
   return { revision };
 }
 
-export async function updateConfigMeta(teamId: string, actor: Actor, id: string, input: { name: string; description?: string; tags?: string[] }) {
+export async function updateConfigMeta(
+  teamId: string,
+  actor: Actor,
+  id: string,
+  input: { name: string; description?: string; tags?: string[] },
+) {
   const meta = configMetaSchema.safeParse(input);
-  if (!meta.success) throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), { code: "INVALID_INPUT", field: String(meta.error.issues[0]?.path[0] ?? "name") });
+  if (!meta.success)
+    throw new UserFacingError(msg("configs.invalid", { problems: zodProblems(configMetaSchema, input) }), {
+      code: "INVALID_INPUT",
+      field: String(meta.error.issues[0]?.path[0] ?? "name"),
+    });
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
     if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
@@ -157,23 +271,37 @@ export async function updateConfigMeta(teamId: string, actor: Actor, id: string,
  * Saves a wizard draft or a finished deployment of this team as a new config
  * (credentials and account-specific ids stripped). For the wizard (issue 6).
  */
-export async function saveConfigFromDeployment(teamId: string, actor: Actor, deploymentId: string, meta: { name: string; description?: string; tags?: string[] }) {
+export async function saveConfigFromDeployment(
+  teamId: string,
+  actor: Actor,
+  deploymentId: string,
+  meta: { name: string; description?: string; tags?: string[] },
+) {
   const d = await db().deployment.findFirst({ where: { id: deploymentId, teamId }, select: { spec: true } });
   if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
   const stored = (d.spec ?? {}) as Record<string, unknown>;
   const spec = configSpecFromDeployment(stored);
   if (!spec.success) {
-    const problems: Translatable = (l) => issueLines(configSpecFromDeployment(stored, l).error ?? { issues: [] }).join("; ");
+    const problems: Translatable = (l) =>
+      issueLines(configSpecFromDeployment(stored, l).error ?? { issues: [] }).join("; ");
     throw new UserFacingError(msg("configs.deploymentIncomplete", { problems }), { code: "INVALID_INPUT" });
   }
-  return createConfig(teamId, actor, { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
-    (tx, id) => audit(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], { configId: id, deploymentId }));
+  return createConfig(
+    teamId,
+    actor,
+    { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
+    (tx, id) =>
+      audit(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], { configId: id, deploymentId }),
+  );
 }
 
 export async function duplicateConfig(teamId: string, actor: Actor, id: string, name?: string) {
   const src = await getRevision(teamId, id);
   return createConfig(teamId, actor, {
-    name: (name ?? `${src.name} (copy)`).slice(0, 120), description: src.description, tags: src.tags, spec: src.spec,
+    name: (name ?? `${src.name} (copy)`).slice(0, 120),
+    description: src.description,
+    tags: src.tags,
+    spec: src.spec,
     message: `Duplicated from ${src.name} revision ${src.revision}`,
   });
 }
@@ -192,14 +320,28 @@ export async function exportConfigFile(teamId: string, ids: string[]): Promise<C
   const templates = await db().configTemplate.findMany({
     where: { teamId, id: { in: ids } },
     orderBy: { createdAt: "asc" },
-    select: { name: true, description: true, tags: true, revisions: { orderBy: { revision: "asc" }, select: { revision: true, message: true, spec: true } } },
+    select: {
+      name: true,
+      description: true,
+      tags: true,
+      revisions: { orderBy: { revision: "asc" }, select: { revision: true, message: true, spec: true } },
+    },
   });
   if (templates.length === 0) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
   return {
     schemaVersion: CONFIG_FILE_SCHEMA_VERSION,
     kind: "eipilot.configs",
     exportedAt: new Date().toISOString(),
-    configs: templates.map((t) => ({ name: t.name, description: t.description, tags: t.tags, revisions: t.revisions.map((r) => ({ revision: r.revision, message: r.message, spec: configSpecSchema.parse(r.spec) })) })),
+    configs: templates.map((t) => ({
+      name: t.name,
+      description: t.description,
+      tags: t.tags,
+      revisions: t.revisions.map((r) => ({
+        revision: r.revision,
+        message: r.message,
+        spec: configSpecSchema.parse(r.spec),
+      })),
+    })),
   };
 }
 
@@ -210,22 +352,44 @@ export type ImportResult = { ok: true; created: { id: string; name: string }[] }
  * importer's language); creates nothing unless all of it is valid, and then
  * creates everything in one transaction.
  */
-export async function importConfigFile(teamId: string, actor: Actor, text: string, locale: Locale = "en"): Promise<ImportResult> {
+export async function importConfigFile(
+  teamId: string,
+  actor: Actor,
+  text: string,
+  locale: Locale = "en",
+): Promise<ImportResult> {
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > CONFIG_FILE_MAX_BYTES) return { ok: false, problems: [msg("import.tooLarge", { size: bytes, max: CONFIG_FILE_MAX_BYTES })(locale)] };
+  if (bytes > CONFIG_FILE_MAX_BYTES)
+    return { ok: false, problems: [msg("import.tooLarge", { size: bytes, max: CONFIG_FILE_MAX_BYTES })(locale)] };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [msg("import.notJson", { details: e instanceof Error ? e.message.slice(0, 120) : "parse error" })(locale)] };
+    return {
+      ok: false,
+      problems: [
+        msg("import.notJson", { details: e instanceof Error ? e.message.slice(0, 120) : "parse error" })(locale),
+      ],
+    };
   }
   const problems: string[] = [];
-  if (raw && typeof raw === "object" && "schemaVersion" in raw && (raw as { schemaVersion: unknown }).schemaVersion !== CONFIG_FILE_SCHEMA_VERSION) {
-    problems.push(msg("import.schemaVersion", { given: JSON.stringify((raw as { schemaVersion: unknown }).schemaVersion), version: CONFIG_FILE_SCHEMA_VERSION })(locale));
+  if (
+    raw &&
+    typeof raw === "object" &&
+    "schemaVersion" in raw &&
+    (raw as { schemaVersion: unknown }).schemaVersion !== CONFIG_FILE_SCHEMA_VERSION
+  ) {
+    problems.push(
+      msg("import.schemaVersion", {
+        given: JSON.stringify((raw as { schemaVersion: unknown }).schemaVersion),
+        version: CONFIG_FILE_SCHEMA_VERSION,
+      })(locale),
+    );
   }
   const parsed = safeParseIn(locale, configFileSchema, raw);
   if (!parsed.success) {
-    for (const p of issueLines(parsed.error)) if (!p.startsWith("schemaVersion:") || problems.length === 0) problems.push(p);
+    for (const p of issueLines(parsed.error))
+      if (!p.startsWith("schemaVersion:") || problems.length === 0) problems.push(p);
     return { ok: false, problems };
   }
   for (const [i, c] of parsed.data.configs.entries()) {
@@ -239,15 +403,34 @@ export async function importConfigFile(teamId: string, actor: Actor, text: strin
       const revisions = [...c.revisions].sort((a, b) => a.revision - b.revision);
       const t = await tx.configTemplate.create({
         data: {
-          teamId, name: c.name, description: c.description, tags: c.tags, createdById: actor.id, latestRevision: revisions.length,
+          teamId,
+          name: c.name,
+          description: c.description,
+          tags: c.tags,
+          createdById: actor.id,
+          latestRevision: revisions.length,
           // Renumbered 1..n in order: our revisions are contiguous.
-          revisions: { create: revisions.map((r, idx) => ({ revision: idx + 1, spec: r.spec as never, message: r.message || `Imported revision ${r.revision}`, createdById: actor.id })) },
+          revisions: {
+            create: revisions.map((r, idx) => ({
+              revision: idx + 1,
+              spec: r.spec as never,
+              message: r.message || `Imported revision ${r.revision}`,
+              createdById: actor.id,
+            })),
+          },
         },
         select: { id: true, name: true },
       });
       out.push(t);
     }
-    await audit(tx, teamId, actor, "app:config.import", out.map((c) => c.id), { count: out.length, format: "json" });
+    await audit(
+      tx,
+      teamId,
+      actor,
+      "app:config.import",
+      out.map((c) => c.id),
+      { count: out.length, format: "json" },
+    );
     return out;
   });
   return { ok: true, created };
@@ -256,46 +439,91 @@ export async function importConfigFile(teamId: string, actor: Actor, text: strin
 export type ExportFormat = "json" | "ros" | "terraform" | "bundle";
 
 /** Guest facts the bundle needs and a config cannot know (they exist only once deployed). */
-export type GuestFacts = { device?: string; mac: string; primaryIp: string; secondaryIps?: string[]; prefixLength: number; gateway: string; routeTable?: number };
+export type GuestFacts = {
+  device?: string;
+  mac: string;
+  primaryIp: string;
+  secondaryIps?: string[];
+  prefixLength: number;
+  gateway: string;
+  routeTable?: number;
+};
 
-export async function renderExport(teamId: string, actor: Actor, id: string, revision: number | undefined, format: ExportFormat, guest?: GuestFacts) {
+export async function renderExport(
+  teamId: string,
+  actor: Actor,
+  id: string,
+  revision: number | undefined,
+  format: ExportFormat,
+  guest?: GuestFacts,
+) {
   const r = await getRevision(teamId, id, revision);
-  const base = `${r.name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "config"}-r${r.revision}`;
+  const base = `${
+    r.name
+      .replace(/[^A-Za-z0-9_.-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "config"
+  }-r${r.revision}`;
   let body: string | Uint8Array<ArrayBuffer>;
   let filename: string;
   let contentType: string;
   switch (format) {
     case "json":
       body = JSON.stringify(await exportConfigFile(teamId, [id]), null, 2) + "\n";
-      filename = `${base}.eipilot.json`; contentType = "application/json";
+      filename = `${base}.eipilot.json`;
+      contentType = "application/json";
       break;
     case "ros":
       body = JSON.stringify(exportRos(r.spec, { name: r.name, revision: r.revision }), null, 2) + "\n";
-      filename = `${base}.ros.json`; contentType = "application/json";
+      filename = `${base}.ros.json`;
+      contentType = "application/json";
       break;
     case "terraform":
       body = exportTerraform(r.spec, { name: r.name, revision: r.revision });
-      filename = `${base}.tf`; contentType = "text/plain";
+      filename = `${base}.tf`;
+      contentType = "text/plain";
       break;
     case "bundle": {
       if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
-      const secondaries = guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
+      const secondaries =
+        guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
       if (secondaries.length !== secondaryCount(r.spec)) {
-        throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(r.spec) }), { code: "INVALID_INPUT", field: "secondaryIps" });
+        throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(r.spec) }), {
+          code: "INVALID_INPUT",
+          field: "secondaryIps",
+        });
       }
       try {
         const bundle = generateBundle({
           os: r.spec.os,
-          interfaces: [{ device: guest.device ?? "eth1", mac: guest.mac, primaryIp: guest.primaryIp, secondaryIps: secondaries, prefixLength: guest.prefixLength, gateway: guest.gateway, routeTable: guest.routeTable ?? 1001 }],
+          interfaces: [
+            {
+              device: guest.device ?? "eth1",
+              mac: guest.mac,
+              primaryIp: guest.primaryIp,
+              secondaryIps: secondaries,
+              prefixLength: guest.prefixLength,
+              gateway: guest.gateway,
+              routeTable: guest.routeTable ?? 1001,
+            },
+          ],
         });
         // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
         const dir = `${base}-bundle`;
-        body = new Uint8Array(gzipSync(tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode })))));
+        body = new Uint8Array(
+          gzipSync(
+            tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode }))),
+          ),
+        );
       } catch (e) {
-        if (e instanceof SpecError) throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), { code: "INVALID_INPUT" });
+        if (e instanceof SpecError)
+          throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), {
+            code: "INVALID_INPUT",
+          });
         throw e;
       }
-      filename = `${base}-bundle.tar.gz`; contentType = "application/gzip";
+      filename = `${base}-bundle.tar.gz`;
+      contentType = "application/gzip";
       break;
     }
     default: {
@@ -304,26 +532,44 @@ export async function renderExport(teamId: string, actor: Actor, id: string, rev
     }
   }
   // Nothing changes, but the record comes first: no export leaves unrecorded.
-  await db().$transaction((tx) => audit(tx, teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format }));
+  await db().$transaction((tx) =>
+    audit(tx, teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format }),
+  );
   return { body, filename, contentType };
 }
 
 // ---------------------------------------------------------------- share links
 
-
-export async function createShareLink(teamId: string, actor: Actor, templateId: string, input: { revision?: number | null; expiresInHours: number }) {
+export async function createShareLink(
+  teamId: string,
+  actor: Actor,
+  templateId: string,
+  input: { revision?: number | null; expiresInHours: number },
+) {
   const hours = Math.floor(input.expiresInHours);
-  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS)) throw new UserFacingError(msg("configs.shareHours", { max: SHARE_MAX_HOURS }), { code: "INVALID_INPUT", field: "expiresInHours" });
-  const t = await db().configTemplate.findFirst({ where: { id: templateId, teamId }, select: { id: true, latestRevision: true } });
+  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS))
+    throw new UserFacingError(msg("configs.shareHours", { max: SHARE_MAX_HOURS }), {
+      code: "INVALID_INPUT",
+      field: "expiresInHours",
+    });
+  const t = await db().configTemplate.findFirst({
+    where: { id: templateId, teamId },
+    select: { id: true, latestRevision: true },
+  });
   if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
-  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision)) throw new UserFacingError(msg("configs.noSuchRevision"), { code: "NOT_FOUND", field: "revision" });
+  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision))
+    throw new UserFacingError(msg("configs.noSuchRevision"), { code: "NOT_FOUND", field: "revision" });
   const expiresAt = new Date(Date.now() + hours * 3600_000);
   const link = await db().$transaction(async (tx) => {
     const l = await tx.shareLink.create({
       data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
       select: { id: true, expiresAt: true, revision: true },
     });
-    await audit(tx, teamId, actor, "app:config.share", [templateId, l.id], { configId: templateId, revision: input.revision ?? null, expiresAt: expiresAt.toISOString() });
+    await audit(tx, teamId, actor, "app:config.share", [templateId, l.id], {
+      configId: templateId,
+      revision: input.revision ?? null,
+      expiresAt: expiresAt.toISOString(),
+    });
     return l;
   });
   return { id: link.id, token: shareToken(link.id, expiresAt), expiresAt: link.expiresAt, revision: link.revision };
@@ -340,15 +586,24 @@ export async function listShareLinks(teamId: string, templateId: string) {
     select: { id: true, revision: true, expiresAt: true, revokedAt: true, createdAt: true },
   });
   const now = Date.now();
-  return links.map((l) => ({ ...l, expired: l.expiresAt.getTime() <= now, token: l.revokedAt || l.expiresAt.getTime() <= now ? null : shareToken(l.id, l.expiresAt) }));
+  return links.map((l) => ({
+    ...l,
+    expired: l.expiresAt.getTime() <= now,
+    token: l.revokedAt || l.expiresAt.getTime() <= now ? null : shareToken(l.id, l.expiresAt),
+  }));
 }
 
 export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
   await db().$transaction(async (tx) => {
-    const r = await tx.shareLink.updateMany({ where: { id: linkId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const r = await tx.shareLink.updateMany({
+      where: { id: linkId, teamId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     if (r.count !== 1) throw new UserFacingError(msg("configs.shareLinkNotFound"), { code: "NOT_FOUND" });
     const link = await tx.shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
-    await audit(tx, teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), { configId: link?.templateId });
+    await audit(tx, teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), {
+      configId: link?.templateId,
+    });
   });
 }
 
@@ -364,16 +619,36 @@ async function lookupShareToken(token: string, now: Date): Promise<{ shared: Sha
   const payload = verifyToken(token);
   if (!payload) return { shared: { ok: false, reason: "invalid" } };
   let parsed: { v?: number; l?: string; e?: number };
-  try { parsed = JSON.parse(payload); } catch { return { shared: { ok: false, reason: "invalid" } }; }
-  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number") return { shared: { ok: false, reason: "invalid" } };
-  const row = await db().shareLink.findFirst({ where: { id: parsed.l }, select: { id: true, teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true } });
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return { shared: { ok: false, reason: "invalid" } };
+  }
+  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number")
+    return { shared: { ok: false, reason: "invalid" } };
+  const row = await db().shareLink.findFirst({
+    where: { id: parsed.l },
+    select: { id: true, teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true },
+  });
   if (!row) return { shared: { ok: false, reason: "gone" } };
   const link = { id: row.id, teamId: row.teamId, templateId: row.templateId };
   if (row.revokedAt) return { shared: { ok: false, reason: "revoked" }, link };
-  if (row.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime()) return { shared: { ok: false, reason: "expired" }, link };
+  if (row.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime())
+    return { shared: { ok: false, reason: "expired" }, link };
   try {
     const r = await getRevision(row.teamId, row.templateId, row.revision ?? undefined);
-    return { shared: { ok: true, name: r.name, description: r.description, tags: r.tags, revision: r.revision, spec: r.spec, expiresAt: row.expiresAt }, link };
+    return {
+      shared: {
+        ok: true,
+        name: r.name,
+        description: r.description,
+        tags: r.tags,
+        revision: r.revision,
+        spec: r.spec,
+        expiresAt: row.expiresAt,
+      },
+      link,
+    };
   } catch {
     return { shared: { ok: false, reason: "gone" }, link };
   }
@@ -401,12 +676,20 @@ export async function viewShareLink(token: string, viewer: ShareViewer, now = ne
   const { shared, link } = await lookupShareToken(token, now);
   if (link) {
     await appendAuditEvent(db(), {
-      teamId: link.teamId, actorType: "system", actorId: null, actorLabel: SHARE_VIEW_ACTOR, action: "app:config.shareView",
+      teamId: link.teamId,
+      actorType: "system",
+      actorId: null,
+      actorLabel: SHARE_VIEW_ACTOR,
+      action: "app:config.shareView",
       targets: [link.templateId, link.id],
       params: { configId: link.templateId, ...(shared.ok ? { revision: shared.revision } : {}) },
       outcome: shared.ok ? "success" : "failure",
-      ...(shared.ok ? {} : { errorCode: `SHARE_${shared.reason.toUpperCase()}`, errorMessage: `Share link ${shared.reason}` }),
-      clientIp: viewer.clientIp ?? null, userAgent: viewer.userAgent ?? null, requestId: viewer.requestId ?? null,
+      ...(shared.ok
+        ? {}
+        : { errorCode: `SHARE_${shared.reason.toUpperCase()}`, errorMessage: `Share link ${shared.reason}` }),
+      clientIp: viewer.clientIp ?? null,
+      userAgent: viewer.userAgent ?? null,
+      requestId: viewer.requestId ?? null,
     });
   }
   return shared;

@@ -7,13 +7,32 @@ import { vi } from "vitest";
 vi.mock("server-only", () => ({}));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import {
-  addRevision, createConfig, createShareLink, diffRevisions, duplicateConfig, exportConfigFile, getConfig, importConfigFile, listConfigs,
-  renderExport, resolveShareToken, revokeShareLink, saveConfigFromDeployment, setArchived, SHARE_VIEW_ACTOR, viewShareLink,
+  addRevision,
+  createConfig,
+  createShareLink,
+  diffRevisions,
+  duplicateConfig,
+  exportConfigFile,
+  getConfig,
+  importConfigFile,
+  listConfigs,
+  renderExport,
+  resolveShareToken,
+  revokeShareLink,
+  saveConfigFromDeployment,
+  setArchived,
+  SHARE_VIEW_ACTOR,
+  viewShareLink,
 } from "./config.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
 import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 import { generateBundle } from "@/lib/os/bundle";
-import { CONFIG_FILE_MAX_BYTES, configSpecFromDeployment, configSpecSchema, type ConfigSpecInput } from "./config.schema";
+import {
+  CONFIG_FILE_MAX_BYTES,
+  configSpecFromDeployment,
+  configSpecSchema,
+  type ConfigSpecInput,
+} from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform, hcl } from "./export-terraform";
 
@@ -37,7 +56,15 @@ const deploymentSpec = {
   specVersion: 1,
   cloudAccountId: "ca-secret-account-123",
   regionId: "ap-northeast-1",
-  instance: { mode: "create", zoneId: "ap-northeast-1a", instanceType: "ecs.g7.large", imageId: "m-customimage01", vSwitchId: "vsw-abc123", securityGroupId: "sg-abc123", password: "Sup3r-Secret-Pw" },
+  instance: {
+    mode: "create",
+    zoneId: "ap-northeast-1a",
+    instanceType: "ecs.g7.large",
+    imageId: "m-customimage01",
+    vSwitchId: "vsw-abc123",
+    securityGroupId: "sg-abc123",
+    password: "Sup3r-Secret-Pw",
+  },
   eni: { mode: "existing", networkInterfaceId: "eni-abc123" },
   privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
   usePrimaryIp: true,
@@ -54,18 +81,33 @@ beforeAll(async () => {
   t = await createTestDb();
   for (const id of ["team-a", "team-b", "team-c"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe("config spec", () => {
   it("strips credentials and account-specific ids from a deployment spec, keeping the shape", () => {
     const r = configSpecFromDeployment(deploymentSpec);
     expect(r.success).toBe(true);
     const text = JSON.stringify(r.data);
-    for (const secret of ["ca-secret-account-123", "vsw-abc123", "sg-abc123", "Sup3r-Secret-Pw", "eni-abc123", "eip-abc123", "m-customimage01"]) expect(text).not.toContain(secret);
+    for (const secret of [
+      "ca-secret-account-123",
+      "vsw-abc123",
+      "sg-abc123",
+      "Sup3r-Secret-Pw",
+      "eni-abc123",
+      "eip-abc123",
+      "m-customimage01",
+    ])
+      expect(text).not.toContain(secret);
     expect(r.data).toMatchObject({
-      regionId: "ap-northeast-1", instance: { mode: "create", instanceType: "ecs.g7.large", zoneId: "ap-northeast-1a" }, eni: { mode: "existing" },
-      privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] }, eips: [{ source: "existing", privateIp: "172.16.0.78" }, { source: "allocate" }],
-      os: "ubuntu", traffic: "inbound-only",
+      regionId: "ap-northeast-1",
+      instance: { mode: "create", instanceType: "ecs.g7.large", zoneId: "ap-northeast-1a" },
+      eni: { mode: "existing" },
+      privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
+      eips: [{ source: "existing", privateIp: "172.16.0.78" }, { source: "allocate" }],
+      os: "ubuntu",
+      traffic: "inbound-only",
     });
   });
 });
@@ -73,26 +115,51 @@ describe("config spec", () => {
 describe("exports", () => {
   it("ROS: ENI + attachment + EIPs + NAT-mode associations to the ENI's private IPs", () => {
     const spec = configSpecFromDeployment(deploymentSpec).data!;
-    const ros = exportRos(spec, { name: "web", revision: 3 }) as { ROSTemplateFormatVersion: string; Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>; Parameters: Record<string, unknown> };
+    const ros = exportRos(spec, { name: "web", revision: 3 }) as {
+      ROSTemplateFormatVersion: string;
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Parameters: Record<string, unknown>;
+    };
     expect(ros.ROSTemplateFormatVersion).toBe("2015-09-01");
     // the deployment created its instance: so does the template, from the config's shape and per-account parameters
-    expect(Object.keys(ros.Parameters)).toEqual(expect.arrayContaining(["VSwitchId", "SecurityGroupId", "ImageId", "InstancePassword", "NetworkInterfaceId", "EniPrimaryIpAddress", "EipAllocationId1"]));
+    expect(Object.keys(ros.Parameters)).toEqual(
+      expect.arrayContaining([
+        "VSwitchId",
+        "SecurityGroupId",
+        "ImageId",
+        "InstancePassword",
+        "NetworkInterfaceId",
+        "EniPrimaryIpAddress",
+        "EipAllocationId1",
+      ]),
+    );
     expect(ros.Parameters).not.toHaveProperty("InstanceId");
     expect(ros.Resources.Instance!.Type).toBe("ALIYUN::ECS::Instance");
-    expect(ros.Resources.Instance!.Properties).toMatchObject({ ZoneId: "ap-northeast-1a", InstanceType: "ecs.g7.large", ImageId: { Ref: "ImageId" } });
+    expect(ros.Resources.Instance!.Properties).toMatchObject({
+      ZoneId: "ap-northeast-1a",
+      InstanceType: "ecs.g7.large",
+      ImageId: { Ref: "ImageId" },
+    });
     expect(ros.Resources.EniAttachment!.Type).toBe("ALIYUN::ECS::NetworkInterfaceAttachment");
     expect(ros.Resources.EniAttachment!.Properties.InstanceId).toEqual({ "Fn::GetAtt": ["Instance", "InstanceId"] });
     expect(ros.Resources.SecondaryIps!.Properties.PrivateIpAddresses).toEqual(["172.16.0.77", "172.16.0.78"]);
     expect(ros.Resources.Eip2!.Type).toBe("ALIYUN::VPC::EIP");
     const a1 = ros.Resources.EipAssociation1!;
     expect(a1.Type).toBe("ALIYUN::VPC::EIPAssociation");
-    expect(a1.Properties).toEqual({ AllocationId: { Ref: "EipAllocationId1" }, InstanceId: { Ref: "NetworkInterfaceId" }, PrivateIpAddress: "172.16.0.78", Mode: "NAT" });
+    expect(a1.Properties).toEqual({
+      AllocationId: { Ref: "EipAllocationId1" },
+      InstanceId: { Ref: "NetworkInterfaceId" },
+      PrivateIpAddress: "172.16.0.78",
+      Mode: "NAT",
+    });
     // the second EIP takes the next free slot: the ENI primary IP
     expect(ros.Resources.EipAssociation2!.Properties.PrivateIpAddress).toEqual({ Ref: "EniPrimaryIpAddress" });
   });
 
   it("ROS and Terraform agree for a count-mode config with a new ENI", () => {
-    const ros = exportRos(configSpecSchema.parse(sampleSpec), { name: "x", revision: 1 }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const ros = exportRos(configSpecSchema.parse(sampleSpec), { name: "x", revision: 1 }) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
     expect(ros.Resources.Eni!.Type).toBe("ALIYUN::ECS::NetworkInterface");
     expect(ros.Resources.Eni!.Properties.PrivateIpAddresses).toEqual({ Ref: "SecondaryPrivateIpAddresses" });
     const assoc = Object.values(ros.Resources).filter((r) => r.Type === "ALIYUN::VPC::EIPAssociation");
@@ -125,13 +192,32 @@ describe("exports", () => {
 describe("config library", () => {
   let id: string;
   it("creates, revises immutably, diffs and lists per team", async () => {
-    ({ id } = await createConfig("team-a", actor, { name: "Web tier", description: "three EIPs", tags: ["web", "prod"], spec: sampleSpec }));
-    const r2 = await addRevision("team-a", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" }, message: "one more", expectedRevision: 1 });
+    ({ id } = await createConfig("team-a", actor, {
+      name: "Web tier",
+      description: "three EIPs",
+      tags: ["web", "prod"],
+      spec: sampleSpec,
+    }));
+    const r2 = await addRevision("team-a", actor, id, {
+      spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" },
+      message: "one more",
+      expectedRevision: 1,
+    });
     expect(r2.revision).toBe(2);
-    await expect(addRevision("team-a", actor, id, { spec: sampleSpec, expectedRevision: 1 })).rejects.toMatchObject({ details: { code: "CONFLICT" } });
+    await expect(addRevision("team-a", actor, id, { spec: sampleSpec, expectedRevision: 1 })).rejects.toMatchObject({
+      details: { code: "CONFLICT" },
+    });
     // The same spec again is not a revision: refused, with nothing added to the history.
-    await expect(addRevision("team-a", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" }, message: "again", expectedRevision: 2 }))
-      .rejects.toMatchObject({ message: "Nothing changed since revision 2: edit the spec first.", details: { code: "NO_CHANGE", field: "spec" } });
+    await expect(
+      addRevision("team-a", actor, id, {
+        spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 }, traffic: "inbound-only" },
+        message: "again",
+        expectedRevision: 2,
+      }),
+    ).rejects.toMatchObject({
+      message: "Nothing changed since revision 2: edit the spec first.",
+      details: { code: "NO_CHANGE", field: "spec" },
+    });
     const c = await getConfig("team-a", id);
     expect(c.revisions.map((r) => r.revision)).toEqual([2, 1]);
     expect(c.revisions[1]!.spec).toMatchObject({ privateIps: { count: 2 } });
@@ -149,7 +235,9 @@ describe("config library", () => {
     expect(await listConfigs("team-a", { q: "W%b" })).toEqual([]);
     expect(await listConfigs("team-a", { tag: "\u0000" })).toEqual([]);
     await expect(getConfig("team-b", id)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
-    await expect(addRevision("team-b", actor, id, { spec: sampleSpec })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    await expect(addRevision("team-b", actor, id, { spec: sampleSpec })).rejects.toMatchObject({
+      details: { code: "NOT_FOUND" },
+    });
   });
 
   it("duplicates and archives; an archived config is read-only and filtered out", async () => {
@@ -158,18 +246,30 @@ describe("config library", () => {
     await setArchived("team-a", actor, copy.id, true);
     expect((await listConfigs("team-a")).map((x) => x.id)).not.toContain(copy.id);
     expect((await listConfigs("team-a", { archived: true })).map((x) => x.id)).toEqual([copy.id]);
-    await expect(addRevision("team-a", actor, copy.id, { spec: sampleSpec })).rejects.toMatchObject({ details: { code: "ARCHIVED" } });
+    await expect(addRevision("team-a", actor, copy.id, { spec: sampleSpec })).rejects.toMatchObject({
+      details: { code: "ARCHIVED" },
+    });
     await expect(setArchived("team-b", actor, id, true)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
   });
 
   it("saves a deployment as a config without credentials or account ids", async () => {
-    const d = await t.db.deployment.create({ data: { teamId: "team-a", name: "dep", spec: deploymentSpec as never }, select: { id: true } });
+    const d = await t.db.deployment.create({
+      data: { teamId: "team-a", name: "dep", spec: deploymentSpec as never },
+      select: { id: true },
+    });
     const saved = await saveConfigFromDeployment("team-a", actor, d.id, { name: "From deployment", tags: ["saved"] });
     const rev = await t.db.configRevision.findFirstOrThrow({ where: { templateId: saved.id } });
     expect(JSON.stringify(rev.spec)).not.toMatch(/ca-secret|vsw-|sg-|Sup3r|eni-abc|eip-abc/);
-    await expect(saveConfigFromDeployment("team-b", actor, d.id, { name: "steal" })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
-    const incomplete = await t.db.deployment.create({ data: { teamId: "team-a", name: "draft", spec: { specVersion: 1, regionId: "ap-northeast-1" } as never }, select: { id: true } });
-    await expect(saveConfigFromDeployment("team-a", actor, incomplete.id, { name: "x" })).rejects.toThrow(/not complete enough/);
+    await expect(saveConfigFromDeployment("team-b", actor, d.id, { name: "steal" })).rejects.toMatchObject({
+      details: { code: "NOT_FOUND" },
+    });
+    const incomplete = await t.db.deployment.create({
+      data: { teamId: "team-a", name: "draft", spec: { specVersion: 1, regionId: "ap-northeast-1" } as never },
+      select: { id: true },
+    });
+    await expect(saveConfigFromDeployment("team-a", actor, incomplete.id, { name: "x" })).rejects.toThrow(
+      /not complete enough/,
+    );
   });
 
   it("renders every export format and audits it", async () => {
@@ -179,7 +279,13 @@ describe("config library", () => {
       expect(out.filename).toMatch(/^Web-tier-r1\./);
     }
     await expect(renderExport("team-a", actor, id, 1, "bundle")).rejects.toThrow(/MAC/);
-    const guest = { mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: ["172.16.0.77", "172.16.0.78"], prefixLength: 24, gateway: "172.16.0.253" };
+    const guest = {
+      mac: "00:16:3e:12:34:56",
+      primaryIp: "172.16.0.57",
+      secondaryIps: ["172.16.0.77", "172.16.0.78"],
+      prefixLength: 24,
+      gateway: "172.16.0.253",
+    };
     const bundle = await renderExport("team-a", actor, id, 1, "bundle", guest);
     expect(bundle).toMatchObject({ filename: "Web-tier-r1-bundle.tar.gz", contentType: "application/gzip" });
     expect(bundle.body).toBeInstanceOf(Uint8Array);
@@ -188,10 +294,17 @@ describe("config library", () => {
     try {
       fs.writeFileSync(path.join(dir, bundle.filename), bundle.body);
       const listing = execFileSync("tar", ["-tzvf", bundle.filename], { cwd: dir, encoding: "utf8" });
-      const expected = generateBundle({ os: "alinux2", interfaces: [{ device: "eth1", ...guest, routeTable: 1001 }] }).files;
-      const listed = listing.trim().split("\n").map((line) => ({ mode: line.split(/\s+/)[0], path: line.split(/\s+/).pop() }));
+      const expected = generateBundle({
+        os: "alinux2",
+        interfaces: [{ device: "eth1", ...guest, routeTable: 1001 }],
+      }).files;
+      const listed = listing
+        .trim()
+        .split("\n")
+        .map((line) => ({ mode: line.split(/\s+/)[0], path: line.split(/\s+/).pop() }));
       expect(listed.map((l) => l.path)).toEqual(expected.map((f) => `Web-tier-r1-bundle/${f.path}`));
-      for (const name of ["apply.sh", "verify.sh", "rollback.sh"]) expect(listed.find((l) => l.path === `Web-tier-r1-bundle/${name}`)?.mode).toBe("-rwxr-xr-x");
+      for (const name of ["apply.sh", "verify.sh", "rollback.sh"])
+        expect(listed.find((l) => l.path === `Web-tier-r1-bundle/${name}`)?.mode).toBe("-rwxr-xr-x");
       expect(listed.find((l) => l.path === "Web-tier-r1-bundle/README.md")?.mode).toBe("-rw-r--r--");
       execFileSync("tar", ["-xzf", bundle.filename], { cwd: dir });
       for (const f of expected) {
@@ -209,7 +322,13 @@ describe("config library", () => {
 });
 
 describe("import", () => {
-  const good = () => ({ schemaVersion: 1, kind: "eipilot.configs", configs: [{ name: "Imported", description: "", tags: ["x"], revisions: [{ revision: 1, message: "", spec: sampleSpec }] }] });
+  const good = () => ({
+    schemaVersion: 1,
+    kind: "eipilot.configs",
+    configs: [
+      { name: "Imported", description: "", tags: ["x"], revisions: [{ revision: 1, message: "", spec: sampleSpec }] },
+    ],
+  });
   const count = () => t.db.configTemplate.count({ where: { teamId: "team-b" } });
 
   it("round-trips an export into another team", async () => {
@@ -217,17 +336,67 @@ describe("import", () => {
     const file = await exportConfigFile("team-a", [a!.id]);
     const r = await importConfigFile("team-b", actor, JSON.stringify(file));
     expect(r.ok).toBe(true);
-    if (r.ok) expect((await getConfig("team-b", r.created[0]!.id)).revisions.length).toBe(file.configs[0]!.revisions.length);
+    if (r.ok)
+      expect((await getConfig("team-b", r.created[0]!.id)).revisions.length).toBe(file.configs[0]!.revisions.length);
   });
 
   it.each([
     ["not JSON", "{oops", /not valid JSON/],
     ["wrong version", JSON.stringify({ ...good(), schemaVersion: 2 }), /schemaVersion: 2 is not supported/],
-    ["missing fields", JSON.stringify({ schemaVersion: 1, kind: "eipilot.configs", configs: [{ revisions: [{ revision: 1, spec: { configSpecVersion: 1 } }] }] }), /configs\.0\.name/],
+    [
+      "missing fields",
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: "eipilot.configs",
+        configs: [{ revisions: [{ revision: 1, spec: { configSpecVersion: 1 } }] }],
+      }),
+      /configs\.0\.name/,
+    ],
     ["oversized", JSON.stringify({ ...good(), pad: "x".repeat(CONFIG_FILE_MAX_BYTES) }), /larger than/],
-    ["a credential smuggled into the spec", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: { ...sampleSpec, cloudAccountId: "ca-1", accessKeySecret: "x" } }] }] }), /Unrecognized key/],
-    ["an account id in the spec", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: { ...sampleSpec, eni: { mode: "existing", networkInterfaceId: "eni-1" } } }] }] }), /Unrecognized key/],
-    ["duplicate revisions", JSON.stringify({ ...good(), configs: [{ ...good().configs[0], revisions: [{ revision: 1, spec: sampleSpec }, { revision: 1, spec: sampleSpec }] }] }), /revision numbers repeat/],
+    [
+      "a credential smuggled into the spec",
+      JSON.stringify({
+        ...good(),
+        configs: [
+          {
+            ...good().configs[0],
+            revisions: [{ revision: 1, spec: { ...sampleSpec, cloudAccountId: "ca-1", accessKeySecret: "x" } }],
+          },
+        ],
+      }),
+      /Unrecognized key/,
+    ],
+    [
+      "an account id in the spec",
+      JSON.stringify({
+        ...good(),
+        configs: [
+          {
+            ...good().configs[0],
+            revisions: [
+              { revision: 1, spec: { ...sampleSpec, eni: { mode: "existing", networkInterfaceId: "eni-1" } } },
+            ],
+          },
+        ],
+      }),
+      /Unrecognized key/,
+    ],
+    [
+      "duplicate revisions",
+      JSON.stringify({
+        ...good(),
+        configs: [
+          {
+            ...good().configs[0],
+            revisions: [
+              { revision: 1, spec: sampleSpec },
+              { revision: 1, spec: sampleSpec },
+            ],
+          },
+        ],
+      }),
+      /revision numbers repeat/,
+    ],
   ])("refuses %s and changes nothing", async (_name, text, problem) => {
     const before = await count();
     const r = await importConfigFile("team-b", actor, text);
@@ -238,19 +407,39 @@ describe("import", () => {
 
   it("reports every problem, not just the first, and creates none of the valid configs", async () => {
     const before = await count();
-    const file = { ...good(), configs: [good().configs[0], { name: "", tags: ["bad tag!"], revisions: [{ revision: 1, spec: { ...sampleSpec, regionId: "Mars", os: "windows" } }] }] };
+    const file = {
+      ...good(),
+      configs: [
+        good().configs[0],
+        {
+          name: "",
+          tags: ["bad tag!"],
+          revisions: [{ revision: 1, spec: { ...sampleSpec, regionId: "Mars", os: "windows" } }],
+        },
+      ],
+    };
     const r = await importConfigFile("team-b", actor, JSON.stringify(file));
     expect(r.ok).toBe(false);
     if (!r.ok) {
       const all = r.problems.join("\n");
-      for (const p of ["configs.1.name", "configs.1.tags.0", "configs.1.revisions.0.spec.regionId", "configs.1.revisions.0.spec.os"]) expect(all).toContain(p);
+      for (const p of [
+        "configs.1.name",
+        "configs.1.tags.0",
+        "configs.1.revisions.0.spec.regionId",
+        "configs.1.revisions.0.spec.os",
+      ])
+        expect(all).toContain(p);
     }
     expect(await count()).toBe(before);
   });
 
   it("stores script text in names as text", async () => {
     const name = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
-    const r = await importConfigFile("team-b", actor, JSON.stringify({ ...good(), configs: [{ ...good().configs[0], name }] }));
+    const r = await importConfigFile(
+      "team-b",
+      actor,
+      JSON.stringify({ ...good(), configs: [{ ...good().configs[0], name }] }),
+    );
     expect(r.ok).toBe(true);
     if (r.ok) expect((await getConfig("team-b", r.created[0]!.id)).name).toBe(name);
   });
@@ -265,15 +454,27 @@ describe("share links", () => {
     const text = JSON.stringify(shared);
     expect(text).not.toContain("team-a");
     expect(text).not.toContain(cfg!.id);
-    expect(await resolveShareToken(link.token, new Date(Date.now() + 2 * 3600_000))).toEqual({ ok: false, reason: "expired" });
+    expect(await resolveShareToken(link.token, new Date(Date.now() + 2 * 3600_000))).toEqual({
+      ok: false,
+      reason: "expired",
+    });
     const [body, mac] = link.token.split(".");
-    const forged = Buffer.from(Buffer.from(body!, "base64url").toString().replace(/"e":\d+/, `"e":${Date.now() + 1e9}`)).toString("base64url") + "." + mac;
+    const forged =
+      Buffer.from(
+        Buffer.from(body!, "base64url")
+          .toString()
+          .replace(/"e":\d+/, `"e":${Date.now() + 1e9}`),
+      ).toString("base64url") +
+      "." +
+      mac;
     expect(await resolveShareToken(forged)).toEqual({ ok: false, reason: "invalid" });
     expect(await resolveShareToken("garbage")).toEqual({ ok: false, reason: "invalid" });
     await expect(revokeShareLink("team-b", actor, link.id)).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
     await revokeShareLink("team-a", actor, link.id);
     expect(await resolveShareToken(link.token)).toEqual({ ok: false, reason: "revoked" });
-    await expect(createShareLink("team-b", actor, cfg!.id, { expiresInHours: 1 })).rejects.toMatchObject({ details: { code: "NOT_FOUND" } });
+    await expect(createShareLink("team-b", actor, cfg!.id, { expiresInHours: 1 })).rejects.toMatchObject({
+      details: { code: "NOT_FOUND" },
+    });
     await expect(createShareLink("team-a", actor, cfg!.id, { expiresInHours: 24 * 365 })).rejects.toThrow(/1 to/);
   });
 
@@ -303,8 +504,13 @@ describe("share links", () => {
     ]);
     for (const e of events) {
       expect(e).toMatchObject({
-        actorType: "system", actorId: null, actorLabel: SHARE_VIEW_ACTOR, targets: [cfg!.id, link.id],
-        clientIp: "203.0.113.9", userAgent: "Mozilla/5.0 (share test)", requestId: "req-share-1",
+        actorType: "system",
+        actorId: null,
+        actorLabel: SHARE_VIEW_ACTOR,
+        targets: [cfg!.id, link.id],
+        clientIp: "203.0.113.9",
+        userAgent: "Mozilla/5.0 (share test)",
+        requestId: "req-share-1",
       });
       expect(e.params).toMatchObject({ configId: cfg!.id });
     }
@@ -322,7 +528,15 @@ describe("share links", () => {
   it("audits config changes without secrets", async () => {
     const events = await t.db.auditEvent.findMany({ where: { teamId: "team-a" } });
     const actions = new Set(events.map((e) => e.action));
-    for (const a of ["app:config.create", "app:config.revise", "app:config.archive", "app:config.share", "app:config.share.revoke", "app:config.saveFromDeployment"]) expect(actions).toContain(a);
+    for (const a of [
+      "app:config.create",
+      "app:config.revise",
+      "app:config.archive",
+      "app:config.share",
+      "app:config.share.revoke",
+      "app:config.saveFromDeployment",
+    ])
+      expect(actions).toContain(a);
     expect(JSON.stringify(events, bigints)).not.toMatch(/Sup3r-Secret-Pw|ca-secret-account/);
   });
 
@@ -340,7 +554,9 @@ describe("share links", () => {
     const before = await rows();
     await whileAuditRefused(t.db, `NEW."teamId" = 'team-c' AND NEW.action LIKE 'app:config.%'`, async () => {
       await expect(createConfig("team-c", actor, { name: "never", spec: sampleSpec })).rejects.toThrow(AUDIT_REFUSED);
-      await expect(addRevision("team-c", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 } } })).rejects.toThrow(AUDIT_REFUSED);
+      await expect(
+        addRevision("team-c", actor, id, { spec: { ...sampleSpec, privateIps: { mode: "count", count: 3 } } }),
+      ).rejects.toThrow(AUDIT_REFUSED);
       await expect(createShareLink("team-c", actor, id, { expiresInHours: 1 })).rejects.toThrow(AUDIT_REFUSED);
       await expect(revokeShareLink("team-c", actor, shared.id)).rejects.toThrow(AUDIT_REFUSED);
       await expect(setArchived("team-c", actor, id, true)).rejects.toThrow(AUDIT_REFUSED);
@@ -357,9 +573,20 @@ describe("draft from config", () => {
     const { draftFromConfig } = await import("./config.schema");
     const spec = configSpecSchema.parse(sampleSpec);
     const draft = draftFromConfig(spec);
-    expect(draft).toMatchObject({ specVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "create", name: "web-eni" }, privateIps: { mode: "count", count: 2 } });
+    expect(draft).toMatchObject({
+      specVersion: 1,
+      regionId: "ap-northeast-1",
+      instance: { mode: "existing" },
+      eni: { mode: "create", name: "web-eni" },
+      privateIps: { mode: "count", count: 2 },
+    });
     expect((draft.eips as unknown[])[2]).toMatchObject({ pickExisting: true });
-    const back = configSpecFromDeployment({ ...draft, eips: (draft.eips as Record<string, unknown>[]).map((e) => (e.pickExisting ? { allocationId: "eip-chosen1" } : e)) });
+    const back = configSpecFromDeployment({
+      ...draft,
+      eips: (draft.eips as Record<string, unknown>[]).map((e) =>
+        e.pickExisting ? { allocationId: "eip-chosen1" } : e,
+      ),
+    });
     expect(back.data).toEqual(spec);
   });
 });

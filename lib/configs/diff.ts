@@ -26,7 +26,8 @@ export function diffSpecs(before: unknown, after: unknown): DiffEntry[] {
     const inB = b.has(path);
     if (inA && !inB) out.push({ path, kind: "removed", before: a.get(path) });
     else if (!inA && inB) out.push({ path, kind: "added", after: b.get(path) });
-    else if (JSON.stringify(a.get(path)) !== JSON.stringify(b.get(path))) out.push({ path, kind: "changed", before: a.get(path), after: b.get(path) });
+    else if (JSON.stringify(a.get(path)) !== JSON.stringify(b.get(path)))
+      out.push({ path, kind: "changed", before: a.get(path), after: b.get(path) });
   }
   return out.sort((x, y) => naturalPathCompare(x.path, y.path));
 }

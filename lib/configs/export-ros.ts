@@ -21,22 +21,50 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
   const inst = spec.instance;
   const needsNetwork = inst.mode === "create" || spec.eni.mode === "create";
   if (needsNetwork) {
-    const users = [inst.mode === "create" ? "the new instance" : "", spec.eni.mode === "create" ? "the secondary ENI" : ""].filter(Boolean).join(" and ");
+    const users = [
+      inst.mode === "create" ? "the new instance" : "",
+      spec.eni.mode === "create" ? "the secondary ENI" : "",
+    ]
+      .filter(Boolean)
+      .join(" and ");
     const zone = inst.mode === "create" ? ` in zone ${inst.zoneId}` : " (same zone as the instance)";
-    parameters.VSwitchId = { Type: "String", AssociationProperty: "ALIYUN::VPC::VSwitch::VSwitchId", Label: `vSwitch${zone}`, Description: `The vSwitch of ${users}.` };
-    parameters.SecurityGroupId = { Type: "String", AssociationProperty: "ALIYUN::ECS::SecurityGroup::SecurityGroupId", Label: "Security group", Description: `The security group of ${users} (in the vSwitch's VPC).` };
+    parameters.VSwitchId = {
+      Type: "String",
+      AssociationProperty: "ALIYUN::VPC::VSwitch::VSwitchId",
+      Label: `vSwitch${zone}`,
+      Description: `The vSwitch of ${users}.`,
+    };
+    parameters.SecurityGroupId = {
+      Type: "String",
+      AssociationProperty: "ALIYUN::ECS::SecurityGroup::SecurityGroupId",
+      Label: "Security group",
+      Description: `The security group of ${users} (in the vSwitch's VPC).`,
+    };
   }
   let instanceRef: Json;
   if (inst.mode === "create") {
     parameters.ImageId = {
-      Type: "String", AssociationProperty: "ALIYUN::ECS::Image::ImageId", Label: "Image",
-      ...(inst.imageId ? { Default: inst.imageId, Description: "The config's public image; any image of the region will do." } : { Description: "An image for the new instance." }),
+      Type: "String",
+      AssociationProperty: "ALIYUN::ECS::Image::ImageId",
+      Label: "Image",
+      ...(inst.imageId
+        ? { Default: inst.imageId, Description: "The config's public image; any image of the region will do." }
+        : { Description: "An image for the new instance." }),
     };
     parameters.InstancePassword = {
-      Type: "String", NoEcho: true, Default: "", Label: "Instance login password",
-      Description: "8 to 30 characters with three of: upper case, lower case, digits, symbols. Leave empty to log in with the key pair only.",
+      Type: "String",
+      NoEcho: true,
+      Default: "",
+      Label: "Instance login password",
+      Description:
+        "8 to 30 characters with three of: upper case, lower case, digits, symbols. Leave empty to log in with the key pair only.",
     };
-    parameters.KeyPairName = { Type: "String", Default: "", Label: "Key pair", Description: "An SSH key pair of the account. Leave empty to log in with the password." };
+    parameters.KeyPairName = {
+      Type: "String",
+      Default: "",
+      Label: "Key pair",
+      Description: "An SSH key pair of the account. Leave empty to log in with the password.",
+    };
     conditions.HasInstancePassword = { "Fn::Not": { "Fn::Equals": ["", { Ref: "InstancePassword" }] } };
     conditions.HasKeyPair = { "Fn::Not": { "Fn::Equals": ["", { Ref: "KeyPairName" }] } };
     resources.Instance = {
@@ -59,14 +87,18 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
     outputs.InstanceId = { Value: instanceRef };
   } else {
     parameters.InstanceId = {
-      Type: "String", AssociationProperty: "ALIYUN::ECS::Instance::InstanceId", Label: "ECS instance",
+      Type: "String",
+      AssociationProperty: "ALIYUN::ECS::Instance::InstanceId",
+      Label: "ECS instance",
       Description: "The ECS instance that receives the secondary ENI.",
     };
     instanceRef = { Ref: "InstanceId" };
   }
-  const eniRef: Json = spec.eni.mode === "create" ? { "Fn::GetAtt": ["Eni", "NetworkInterfaceId"] } : { Ref: "NetworkInterfaceId" };
+  const eniRef: Json =
+    spec.eni.mode === "create" ? { "Fn::GetAtt": ["Eni", "NetworkInterfaceId"] } : { Ref: "NetworkInterfaceId" };
   const count = secondaryCount(spec);
-  const secondaryList: Json = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : { Ref: "SecondaryPrivateIpAddresses" };
+  const secondaryList: Json =
+    spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : { Ref: "SecondaryPrivateIpAddresses" };
   if (spec.privateIps.mode === "count" && count > 0) {
     parameters.SecondaryPrivateIpAddresses = {
       Type: "CommaDelimitedList",
@@ -75,7 +107,11 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
     };
   }
   if (spec.usePrimaryIp) {
-    parameters.EniPrimaryIpAddress = { Type: "String", Label: "ENI primary private IP", Description: "The ENI's primary private IP (it carries an EIP too)." };
+    parameters.EniPrimaryIpAddress = {
+      Type: "String",
+      Label: "ENI primary private IP",
+      Description: "The ENI's primary private IP (it carries an EIP too).",
+    };
   }
 
   if (spec.eni.mode === "create") {
@@ -84,13 +120,18 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
       Properties: {
         VSwitchId: { Ref: "VSwitchId" },
         SecurityGroupId: { Ref: "SecurityGroupId" },
-        NetworkInterfaceName: spec.eni.name && /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/.test(spec.eni.name) ? spec.eni.name : "eipilot-eni",
+        NetworkInterfaceName:
+          spec.eni.name && /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/.test(spec.eni.name) ? spec.eni.name : "eipilot-eni",
         ...(spec.usePrimaryIp ? { PrimaryIpAddress: { Ref: "EniPrimaryIpAddress" } } : {}),
         ...(count > 0 ? { PrivateIpAddresses: secondaryList } : {}),
       },
     };
   } else {
-    parameters.NetworkInterfaceId = { Type: "String", Label: "Existing secondary ENI", Description: "An ENI in the instance's VPC and zone (Available or already attached)." };
+    parameters.NetworkInterfaceId = {
+      Type: "String",
+      Label: "Existing secondary ENI",
+      Description: "An ENI in the instance's VPC and zone (Available or already attached).",
+    };
     if (count > 0) {
       resources.SecondaryIps = {
         Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
@@ -105,9 +146,12 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
 
   const slotRef = (slot: Slot): Json => {
     switch (slot.kind) {
-      case "primary": return { Ref: "EniPrimaryIpAddress" };
-      case "literal": return slot.address;
-      case "secondary": return slot.address ?? { "Fn::Select": [String(slot.index), { Ref: "SecondaryPrivateIpAddresses" }] };
+      case "primary":
+        return { Ref: "EniPrimaryIpAddress" };
+      case "literal":
+        return slot.address;
+      case "secondary":
+        return slot.address ?? { "Fn::Select": [String(slot.index), { Ref: "SecondaryPrivateIpAddresses" }] };
     }
   };
   outputs.NetworkInterfaceId = { Value: eniRef };
@@ -126,7 +170,11 @@ export function exportRos(spec: ConfigSpec, meta: { name: string; revision: numb
       allocation = { "Fn::GetAtt": [`Eip${n}`, "AllocationId"] };
       outputs[`EipAddress${n}`] = { Value: { "Fn::GetAtt": [`Eip${n}`, "EipAddress"] } };
     } else {
-      parameters[`EipAllocationId${n}`] = { Type: "String", AssociationProperty: "ALIYUN::VPC::EIP::AllocationId", Label: `Existing EIP #${n}` };
+      parameters[`EipAllocationId${n}`] = {
+        Type: "String",
+        AssociationProperty: "ALIYUN::VPC::EIP::AllocationId",
+        Label: `Existing EIP #${n}`,
+      };
       allocation = { Ref: `EipAllocationId${n}` };
     }
     resources[`EipAssociation${n}`] = {

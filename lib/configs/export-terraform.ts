@@ -44,32 +44,36 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
     "  }",
     "}",
     "",
-    "provider \"alicloud\" {",
+    'provider "alicloud" {',
     `  region = ${hcl(spec.regionId)}`,
     "}",
     "",
-    "variable \"vswitch_id\" {",
+    'variable "vswitch_id" {',
     inst.mode === "create"
       ? `  description = ${hcl(`vSwitch in zone ${inst.zoneId} of the new instance and the secondary ENI.`)}`
       : '  description = "vSwitch of the secondary ENI (same zone as the instance)."',
     "  type        = string",
     "}",
     "",
-    "variable \"security_group_ids\" {",
-    inst.mode === "create" ? '  description = "Security groups of the new instance and the secondary ENI."' : '  description = "Security groups of the secondary ENI."',
+    'variable "security_group_ids" {',
+    inst.mode === "create"
+      ? '  description = "Security groups of the new instance and the secondary ENI."'
+      : '  description = "Security groups of the secondary ENI."',
     "  type        = list(string)",
     "}",
     "",
   );
   if (inst.mode === "create") {
     push(
-      "variable \"image_id\" {",
-      inst.imageId ? '  description = "Image of the new instance: the config\'s public image unless you choose another."' : '  description = "Image of the new instance."',
+      'variable "image_id" {',
+      inst.imageId
+        ? '  description = "Image of the new instance: the config\'s public image unless you choose another."'
+        : '  description = "Image of the new instance."',
       "  type        = string",
       ...(inst.imageId ? [`  default     = ${hcl(inst.imageId)}`] : []),
       "}",
       "",
-      "variable \"instance_password\" {",
+      'variable "instance_password" {',
       '  description = "Login password of the new instance (8 to 30 characters); null to log in with the key pair only."',
       "  type        = string",
       "  sensitive   = true",
@@ -81,13 +85,13 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       "  }",
       "}",
       "",
-      "variable \"key_pair_name\" {",
+      'variable "key_pair_name" {',
       '  description = "SSH key pair of the new instance; null to log in with the password only."',
       "  type        = string",
       "  default     = null",
       "}",
       "",
-      "resource \"alicloud_instance\" \"instance\" {",
+      'resource "alicloud_instance" "instance" {',
       `  availability_zone          = ${hcl(inst.zoneId)}`,
       `  instance_type              = ${hcl(inst.instanceType)}`,
       "  image_id                   = var.image_id",
@@ -104,7 +108,7 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
     );
   } else {
     push(
-      "variable \"instance_id\" {",
+      'variable "instance_id" {',
       '  description = "The ECS instance that receives the secondary ENI."',
       "  type        = string",
       "}",
@@ -113,7 +117,7 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
   }
   if (spec.eni.mode === "existing") {
     push(
-      "variable \"network_interface_id\" {",
+      'variable "network_interface_id" {',
       '  description = "The existing secondary ENI: imported, then managed by this configuration."',
       "  type        = string",
       "}",
@@ -125,20 +129,18 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       "",
     );
   }
-  push("resource \"alicloud_ecs_network_interface\" \"eni\" {");
+  push('resource "alicloud_ecs_network_interface" "eni" {');
   // An imported ENI keeps its owner's name: setting one here would rename it on apply.
   if (spec.eni.mode === "create") push(`  network_interface_name = ${hcl(spec.eni.name || "eipilot-eni")}`);
-  push(
-    "  vswitch_id             = var.vswitch_id",
-    "  security_group_ids     = var.security_group_ids",
-  );
+  push("  vswitch_id             = var.vswitch_id", "  security_group_ids     = var.security_group_ids");
   if (count > 0) {
-    if (spec.privateIps.mode === "explicit") push(`  private_ip_addresses   = [${spec.privateIps.addresses.map(hcl).join(", ")}]`);
+    if (spec.privateIps.mode === "explicit")
+      push(`  private_ip_addresses   = [${spec.privateIps.addresses.map(hcl).join(", ")}]`);
     else push(`  secondary_private_ip_address_count = ${count}`);
   }
   push("}", "");
   push(
-    "resource \"alicloud_ecs_network_interface_attachment\" \"eni\" {",
+    'resource "alicloud_ecs_network_interface_attachment" "eni" {',
     `  instance_id          = ${inst.mode === "create" ? "alicloud_instance.instance.id" : "var.instance_id"}`,
     "  network_interface_id = alicloud_ecs_network_interface.eni.id",
     "}",
@@ -146,9 +148,14 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
   );
   const slotExpr = (slot: Slot): string => {
     switch (slot.kind) {
-      case "primary": return "alicloud_ecs_network_interface.eni.primary_ip_address";
-      case "literal": return hcl(slot.address);
-      case "secondary": return slot.address ? hcl(slot.address) : `sort(tolist(alicloud_ecs_network_interface.eni.private_ip_addresses))[${slot.index}]`;
+      case "primary":
+        return "alicloud_ecs_network_interface.eni.primary_ip_address";
+      case "literal":
+        return hcl(slot.address);
+      case "secondary":
+        return slot.address
+          ? hcl(slot.address)
+          : `sort(tolist(alicloud_ecs_network_interface.eni.private_ip_addresses))[${slot.index}]`;
     }
   };
   const outputs: string[] = [];
@@ -168,7 +175,13 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       allocation = `alicloud_eip_address.eip_${n}.id`;
       outputs.push(`output "eip_${n}_address" {`, `  value = alicloud_eip_address.eip_${n}.ip_address`, "}", "");
     } else {
-      push(`variable "eip_${n}_allocation_id" {`, `  description = "Existing EIP #${n}."`, "  type        = string", "}", "");
+      push(
+        `variable "eip_${n}_allocation_id" {`,
+        `  description = "Existing EIP #${n}."`,
+        "  type        = string",
+        "}",
+        "",
+      );
       allocation = `var.eip_${n}_allocation_id`;
     }
     push(
@@ -183,7 +196,7 @@ export function exportTerraform(spec: ConfigSpec, meta: { name: string; revision
       "",
     );
   }
-  if (inst.mode === "create") push("output \"instance_id\" {", "  value = alicloud_instance.instance.id", "}", "");
-  push("output \"network_interface_id\" {", "  value = alicloud_ecs_network_interface.eni.id", "}", "", ...outputs);
+  if (inst.mode === "create") push('output "instance_id" {', "  value = alicloud_instance.instance.id", "}", "");
+  push('output "network_interface_id" {', "  value = alicloud_ecs_network_interface.eni.id", "}", "", ...outputs);
   return out.join("\n").replace(/\n+$/, "\n");
 }

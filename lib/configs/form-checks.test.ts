@@ -7,7 +7,13 @@ import ja from "@/messages/ja/configs.json";
 import { configNameProblem, guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "./form-checks";
 import { configNameSchema } from "./config.schema";
 
-const good: GuestFactsInput = { mac: "00:16:3e:12:34:56", primaryIp: "172.16.0.57", secondaryIps: "172.16.0.77, 172.16.0.78", prefixLength: "24", gateway: "172.16.0.253" };
+const good: GuestFactsInput = {
+  mac: "00:16:3e:12:34:56",
+  primaryIp: "172.16.0.57",
+  secondaryIps: "172.16.0.77, 172.16.0.78",
+  prefixLength: "24",
+  gateway: "172.16.0.253",
+};
 
 describe("config name", () => {
   it("refuses an empty or too long name the way the server would", () => {
@@ -15,7 +21,9 @@ describe("config name", () => {
     expect(configNameProblem("x".repeat(5000))).toEqual({ key: "nameTooLong", values: { max: 120 } });
     expect(configNameProblem("x".repeat(120))).toBeNull();
     expect(configNameSchema.safeParse("x".repeat(120)).success).toBe(true);
-    expect(configNameSchema.safeParse("x".repeat(121)).error?.issues[0]?.message).toBe("Keep the config name to 120 characters or fewer.");
+    expect(configNameSchema.safeParse("x".repeat(121)).error?.issues[0]?.message).toBe(
+      "Keep the config name to 120 characters or fewer.",
+    );
   });
 });
 
@@ -37,20 +45,51 @@ describe("guest bundle facts", () => {
       mac: { key: "mac" },
       primaryIp: { key: "ipv4", values: { value: "999.1.1.1" } },
     });
-    expect(guestFactsProblems({ ...good, gateway: " ", secondaryIps: "" }, 2)).toEqual({ gateway: { key: "required" }, secondaryIps: { key: "required" } });
+    expect(guestFactsProblems({ ...good, gateway: " ", secondaryIps: "" }, 2)).toEqual({
+      gateway: { key: "required" },
+      secondaryIps: { key: "required" },
+    });
   });
 
   it("checks prefix range, gateway subnet, multicast MACs and the secondary IPs", () => {
-    expect(guestFactsProblems({ ...good, prefixLength: "8" }, 2).prefixLength).toEqual({ key: "prefixLength", values: { min: 16, max: 29 } });
-    expect(guestFactsProblems({ ...good, gateway: "10.0.0.1" }, 2).gateway).toEqual({ key: "outsideSubnet", values: { value: "10.0.0.1" } });
+    expect(guestFactsProblems({ ...good, prefixLength: "8" }, 2).prefixLength).toEqual({
+      key: "prefixLength",
+      values: { min: 16, max: 29 },
+    });
+    expect(guestFactsProblems({ ...good, gateway: "10.0.0.1" }, 2).gateway).toEqual({
+      key: "outsideSubnet",
+      values: { value: "10.0.0.1" },
+    });
     expect(guestFactsProblems({ ...good, mac: "01:16:3e:12:34:56" }, 2).mac).toEqual({ key: "macUnicast" });
-    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77" }, 2).secondaryIps).toEqual({ key: "secondaryCount", values: { count: 2 } });
-    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77,1.2.3" }, 2).secondaryIps).toEqual({ key: "ipv4", values: { value: "1.2.3" } });
-    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77,172.16.9.9" }, 2).secondaryIps).toEqual({ key: "outsideSubnet", values: { value: "172.16.9.9" } });
+    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77" }, 2).secondaryIps).toEqual({
+      key: "secondaryCount",
+      values: { count: 2 },
+    });
+    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77,1.2.3" }, 2).secondaryIps).toEqual({
+      key: "ipv4",
+      values: { value: "1.2.3" },
+    });
+    expect(guestFactsProblems({ ...good, secondaryIps: "172.16.0.77,172.16.9.9" }, 2).secondaryIps).toEqual({
+      key: "outsideSubnet",
+      values: { value: "172.16.9.9" },
+    });
   });
 
   it("has a message in every locale for every key", () => {
-    const keys = ["required", "nameRequired", "nameTooLong", "shareHours", "mac", "macUnicast", "ipv4", "prefixLength", "outsideSubnet", "secondaryCount", "download"];
-    for (const messages of [en, ja]) for (const k of keys) expect((messages.formErrors as Record<string, string>)[k], k).toBeTruthy();
+    const keys = [
+      "required",
+      "nameRequired",
+      "nameTooLong",
+      "shareHours",
+      "mac",
+      "macUnicast",
+      "ipv4",
+      "prefixLength",
+      "outsideSubnet",
+      "secondaryCount",
+      "download",
+    ];
+    for (const messages of [en, ja])
+      for (const k of keys) expect((messages.formErrors as Record<string, string>)[k], k).toBeTruthy();
   });
 });

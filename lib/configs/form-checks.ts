@@ -19,15 +19,25 @@ export function configNameProblem(name: string): FormProblem | null {
 /** `hours` as typed: an empty or fractional field is a problem too. */
 export function shareHoursProblem(hours: string): FormProblem | null {
   const n = Number(hours);
-  if (hours.trim() === "" || !Number.isInteger(n) || n < 1 || n > SHARE_MAX_HOURS) return { key: "shareHours", values: { max: SHARE_MAX_HOURS } };
+  if (hours.trim() === "" || !Number.isInteger(n) || n < 1 || n > SHARE_MAX_HOURS)
+    return { key: "shareHours", values: { max: SHARE_MAX_HOURS } };
   return null;
 }
 
 /** The guest facts of a config's bundle form, as typed. */
-export type GuestFactsInput = { mac: string; primaryIp: string; secondaryIps: string; prefixLength: string; gateway: string };
+export type GuestFactsInput = {
+  mac: string;
+  primaryIp: string;
+  secondaryIps: string;
+  prefixLength: string;
+  gateway: string;
+};
 
 export function splitIps(list: string): string[] {
-  return list.split(",").map((s) => s.trim()).filter(Boolean);
+  return list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -35,10 +45,14 @@ export function splitIps(list: string): string[] {
  * ahead. `secondaryCount` is how many secondary IPs the user must give (0
  * when the config lists them itself).
  */
-export function guestFactsProblems(input: GuestFactsInput, secondaryCount: number): Partial<Record<keyof GuestFactsInput, FormProblem>> {
+export function guestFactsProblems(
+  input: GuestFactsInput,
+  secondaryCount: number,
+): Partial<Record<keyof GuestFactsInput, FormProblem>> {
   const out: Partial<Record<keyof GuestFactsInput, FormProblem>> = {};
-  const required = (["mac", "primaryIp", "prefixLength", "gateway", ...(secondaryCount > 0 ? ["secondaryIps" as const] : [])] as const)
-    .filter((k) => input[k].trim() === "");
+  const required = (
+    ["mac", "primaryIp", "prefixLength", "gateway", ...(secondaryCount > 0 ? ["secondaryIps" as const] : [])] as const
+  ).filter((k) => input[k].trim() === "");
   const mac = input.mac.trim();
   if (!MAC_RE.test(mac)) out.mac = { key: "mac" };
   else if (!isUnicastMac(mac.toLowerCase())) out.mac = { key: "macUnicast" };
@@ -47,7 +61,8 @@ export function guestFactsProblems(input: GuestFactsInput, secondaryCount: numbe
   if (!isIpv4(primary)) out.primaryIp = { key: "ipv4", values: { value: primary } };
 
   const prefix = Number(input.prefixLength);
-  const prefixOk = input.prefixLength.trim() !== "" && Number.isInteger(prefix) && prefix >= PREFIX_MIN && prefix <= PREFIX_MAX;
+  const prefixOk =
+    input.prefixLength.trim() !== "" && Number.isInteger(prefix) && prefix >= PREFIX_MIN && prefix <= PREFIX_MAX;
   if (!prefixOk) out.prefixLength = { key: "prefixLength", values: { min: PREFIX_MIN, max: PREFIX_MAX } };
   const sameSubnet = (ip: string) => !prefixOk || !isIpv4(primary) || inPrefix(ip, primary, prefix);
 
@@ -59,7 +74,8 @@ export function guestFactsProblems(input: GuestFactsInput, secondaryCount: numbe
     const ips = splitIps(input.secondaryIps);
     const bad = ips.find((ip) => !isIpv4(ip));
     if (bad !== undefined) out.secondaryIps = { key: "ipv4", values: { value: bad } };
-    else if (ips.length !== secondaryCount) out.secondaryIps = { key: "secondaryCount", values: { count: secondaryCount } };
+    else if (ips.length !== secondaryCount)
+      out.secondaryIps = { key: "secondaryCount", values: { count: secondaryCount } };
     else {
       const outside = ips.find((ip) => !sameSubnet(ip));
       if (outside) out.secondaryIps = { key: "outsideSubnet", values: { value: outside } };

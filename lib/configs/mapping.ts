@@ -4,14 +4,19 @@
 // ROS and the Terraform exports render this one mapping. Pure.
 import { secondaryCount, type ConfigSpec } from "./config.schema";
 
-export type Slot = { kind: "primary" } | { kind: "secondary"; index: number; address?: string } | { kind: "literal"; address: string };
+export type Slot =
+  { kind: "primary" } | { kind: "secondary"; index: number; address?: string } | { kind: "literal"; address: string };
 export type EipMapping = { index: number; source: "existing" | "allocate"; slot: Slot };
 
 export function eipMappings(spec: ConfigSpec): EipMapping[] {
   const slots: Slot[] = [];
   if (spec.usePrimaryIp) slots.push({ kind: "primary" });
   for (let i = 0; i < secondaryCount(spec); i++) {
-    slots.push({ kind: "secondary", index: i, ...(spec.privateIps.mode === "explicit" ? { address: spec.privateIps.addresses[i] } : {}) });
+    slots.push({
+      kind: "secondary",
+      index: i,
+      ...(spec.privateIps.mode === "explicit" ? { address: spec.privateIps.addresses[i] } : {}),
+    });
   }
   const taken = new Set<string>();
   for (const e of spec.eips) if (e.privateIp) taken.add(e.privateIp);

@@ -10,7 +10,10 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 type Holder = { client: Db; conn: Connection };
 // On globalThis, not in module scope: Next.js bundles this module into several
 // chunks, each with its own module scope, and they must all see the same client.
-const globalForDb = globalThis as unknown as { __eipilotDb?: Holder; __eipilotDbTargets?: WeakMap<object, DatabaseTarget> };
+const globalForDb = globalThis as unknown as {
+  __eipilotDb?: Holder;
+  __eipilotDbTargets?: WeakMap<object, DatabaseTarget>;
+};
 const targets = (globalForDb.__eipilotDbTargets ??= new WeakMap());
 
 export function createPrismaClient(conn: Connection) {

@@ -9,9 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
-export type DatabaseTarget =
-  | { kind: "postgres"; url: string }
-  | { kind: "pglite"; dataDir: string | null };
+export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | null };
 
 export function dataDir(): string {
   // turbopackIgnore: a runtime path, not a source the bundler should trace.
@@ -23,9 +21,13 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   if (url && /^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
   if (url === "memory://") return { kind: "pglite", dataDir: null };
   if (url && !url.startsWith("pglite://")) {
-    throw new Error(`DATABASE_URL must start with postgresql://, pglite:// or be memory:// (got "${url.split(":")[0]}:…")`);
+    throw new Error(
+      `DATABASE_URL must start with postgresql://, pglite:// or be memory:// (got "${url.split(":")[0]}:…")`,
+    );
   }
-  const dir = url?.startsWith("pglite://") ? url.slice("pglite://".length) : path.join(/*turbopackIgnore: true*/ dataDir(), "pglite");
+  const dir = url?.startsWith("pglite://")
+    ? url.slice("pglite://".length)
+    : path.join(/*turbopackIgnore: true*/ dataDir(), "pglite");
   return { kind: "pglite", dataDir: path.resolve(/*turbopackIgnore: true*/ dir) };
 }
 
@@ -50,7 +52,11 @@ export function openConnection(target: DatabaseTarget): Connection {
   };
 }
 
-type ScriptRunner = { client: { query(sql: string): Promise<unknown> }; onError(e: unknown): never; executeScript(s: string): Promise<void> };
+type ScriptRunner = {
+  client: { query(sql: string): Promise<unknown> };
+  onError(e: unknown): never;
+  executeScript(s: string): Promise<void>;
+};
 
 /**
  * @prisma/adapter-pg runs a migration script by splitting it on ";", which breaks

@@ -3,11 +3,19 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { refreshPlannerStatistics } from "./maintenance";
 
 let t: TestDb;
-beforeAll(async () => { t = await createTestDb(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const auditStats = async () =>
-  (await t.db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'audit_event'`))[0]!.n;
+  (
+    await t.db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'audit_event'`,
+    )
+  )[0]!.n;
 
 it("gives the planner statistics for the audit trail", async () => {
   await t.db.organization.create({ data: { id: "team-stats", name: "Stats", slug: "stats" } });
@@ -17,6 +25,8 @@ it("gives the planner statistics for the audit trail", async () => {
   if (t.kind === "pglite") expect(await auditStats()).toBe(0);
   await refreshPlannerStatistics(t.db);
   expect(await auditStats()).toBeGreaterThan(0);
-  const rows = await t.db.$queryRawUnsafe<{ reltuples: number }[]>(`SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'audit_event'`);
+  const rows = await t.db.$queryRawUnsafe<{ reltuples: number }[]>(
+    `SELECT reltuples::int AS reltuples FROM pg_class WHERE relname = 'audit_event'`,
+  );
   expect(rows).toEqual([{ reltuples: 500 }]);
 });

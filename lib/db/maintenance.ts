@@ -14,7 +14,11 @@ export async function refreshPlannerStatistics(db: Db): Promise<void> {
 }
 
 /** Starts the hourly ANALYZE when `target` is the embedded PGlite; a no-op for PostgreSQL. */
-export function keepPlannerStatistics(target: DatabaseTarget, db: () => Db, onDone: (result: { ms: number } | { error: unknown }) => void): void {
+export function keepPlannerStatistics(
+  target: DatabaseTarget,
+  db: () => Db,
+  onDone: (result: { ms: number } | { error: unknown }) => void,
+): void {
   if (target.kind !== "pglite") return;
   const run = () => {
     const started = performance.now();

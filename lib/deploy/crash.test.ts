@@ -46,14 +46,48 @@ afterAll(async () => {
 it("a server killed with SIGKILL mid-run: the run is resumed by resumeInterruptedRuns and finishes once", async () => {
   const teamId = "crash-team";
   await db.organization.create({ data: { id: teamId, name: "crash", slug: "crash" } });
-  await db.cloudAccount.create({ data: { id: "acct-test", teamId, name: "emu", kind: "demo", accessKeyId: "LTAI5tEIPilotDemoKey01", secretCiphertext: "-", endpoint: emu.endpoint } });
-  configureDeployEngine({ db: () => db, resolveCredentials: async () => ({ accessKeyId: "LTAI5tEIPilotDemoKey01", accessKeySecret: "EIPilotDemoSecretNotForProduction01", endpoint: emu.endpoint }) });
-  const { id } = await createDraft(teamId, { name: "crashy", spec: baseSpec({ privateIps: { mode: "count", count: 2 }, eips: [{}, {}, {}] }) });
+  await db.cloudAccount.create({
+    data: {
+      id: "acct-test",
+      teamId,
+      name: "emu",
+      kind: "demo",
+      accessKeyId: "LTAI5tEIPilotDemoKey01",
+      secretCiphertext: "-",
+      endpoint: emu.endpoint,
+    },
+  });
+  configureDeployEngine({
+    db: () => db,
+    resolveCredentials: async () => ({
+      accessKeyId: "LTAI5tEIPilotDemoKey01",
+      accessKeySecret: "EIPilotDemoSecretNotForProduction01",
+      endpoint: emu.endpoint,
+    }),
+  });
+  const { id } = await createDraft(teamId, {
+    name: "crashy",
+    spec: baseSpec({ privateIps: { mode: "count", count: 2 }, eips: [{}, {}, {}] }),
+  });
   if (dir) {
     await db.$disconnect();
     await conn.close();
   }
-  const child = spawn(process.execPath, ["--experimental-wasm-modules", "--no-warnings", "--import", "tsx", "lib/deploy/testing/crash-child.ts", target, teamId, id, emu.endpoint], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "--experimental-wasm-modules",
+      "--no-warnings",
+      "--import",
+      "tsx",
+      "lib/deploy/testing/crash-child.ts",
+      target,
+      teamId,
+      id,
+      emu.endpoint,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
   await new Promise<void>((resolve, reject) => {
@@ -73,7 +107,15 @@ it("a server killed with SIGKILL mid-run: the run is resumed by resumeInterrupte
     conn = openConnection({ kind: "pglite", dataDir: dir });
     db = createPrismaClient(conn);
   }
-  configureDeployEngine({ db: () => db, owner: "restarted-server", waitScale: 0.05, pollCapMs: 100, leaseMs: 1000, retryBaseMs: 5, retryCapMs: 50 });
+  configureDeployEngine({
+    db: () => db,
+    owner: "restarted-server",
+    waitScale: 0.05,
+    pollCapMs: 100,
+    leaseMs: 1000,
+    retryBaseMs: 5,
+    retryCapMs: 50,
+  });
   const mid = await getProgress(teamId, id);
   expect(mid.status).toBe("running");
   await new Promise((r) => setTimeout(r, 1100)); // the dead server's lease expires
@@ -85,6 +127,8 @@ it("a server killed with SIGKILL mid-run: the run is resumed by resumeInterrupte
   expect(Object.values(w.eips).filter((e) => e.binding?.instanceId === ENI)).toHaveLength(3);
   // The attach was not issued twice: one AttachNetworkInterface request reached the cloud.
   expect(emu.requests().filter((q) => q.action === "AttachNetworkInterface" && q.status === 200)).toHaveLength(1);
-  expect(emu.requests().filter((q) => q.action === "AllocateEipAddress" && q.status === 200).length).toBeLessThanOrEqual(3 + 3); // replays return the same EIP
+  expect(
+    emu.requests().filter((q) => q.action === "AllocateEipAddress" && q.status === 200).length,
+  ).toBeLessThanOrEqual(3 + 3); // replays return the same EIP
   expect(Object.keys(w.eips)).toHaveLength(4 + 3);
 }, 90_000);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, baseSpec, resourceState, ENI, INSTANCE, type Harness } from "./testing/harness";
-import { cancelDeployment, createDraft, getProgress, planDeployment, refreshDeployment, runPreflight, startDeployment, teardownDeployment } from "./deployment.service";
+import {
+  cancelDeployment,
+  createDraft,
+  getProgress,
+  planDeployment,
+  refreshDeployment,
+  runPreflight,
+  startDeployment,
+  teardownDeployment,
+} from "./deployment.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
 import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 
@@ -59,15 +68,25 @@ describe("deployment engine against the emulator", () => {
   it("uses existing EIPs and explicit addresses, and reports drift made behind its back", async () => {
     const spec = baseSpec({
       privateIps: { mode: "explicit", addresses: ["172.16.0.100", "172.16.0.101"] },
-      eips: [{ allocationId: "eip-6we1x9demofree00001" }, { allocationId: "eip-6we1x9demofree00002", privateIp: "172.16.0.101" }, { allocationId: "eip-6we1x9demofree00003", privateIp: "172.16.0.100" }],
+      eips: [
+        { allocationId: "eip-6we1x9demofree00001" },
+        { allocationId: "eip-6we1x9demofree00002", privateIp: "172.16.0.101" },
+        { allocationId: "eip-6we1x9demofree00003", privateIp: "172.16.0.100" },
+      ],
     });
     const { id } = await createDraft(h.teamId, { name: "explicit", spec });
     const r = await (await startDeployment(h.teamId, id)).done;
     expect(r.status, JSON.stringify(r.error)).toBe("succeeded");
     expect(h.emu.state().eips["eip-6we1x9demofree00002"]!.binding?.privateIpAddress).toBe("172.16.0.101");
     // The record names each existing EIP's public address (the dashboard and results show it).
-    const record = (await h.t.db.deployment.findFirstOrThrow({ where: { id } })).resources as { eips: { allocationId: string; ipAddress: string }[] };
-    expect(record.eips.map((e) => e.ipAddress)).toEqual(["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"].map((a) => h.emu.state().eips[a]!.ipAddress));
+    const record = (await h.t.db.deployment.findFirstOrThrow({ where: { id } })).resources as {
+      eips: { allocationId: string; ipAddress: string }[];
+    };
+    expect(record.eips.map((e) => e.ipAddress)).toEqual(
+      ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"].map(
+        (a) => h.emu.state().eips[a]!.ipAddress,
+      ),
+    );
     expect(record.eips.every((e) => /^\d+\.\d+\.\d+\.\d+$/.test(e.ipAddress))).toBe(true);
     expect((await refreshDeployment(h.teamId, id)).inSync).toBe(true);
     h.emu.drift({ op: "unassociateEip", allocationId: "eip-6we1x9demofree00003" });
@@ -79,7 +98,12 @@ describe("deployment engine against the emulator", () => {
     expect(fields).toContain(`${ENI}:privateIp:172.16.0.101`);
     // Re-planning now repairs exactly what drifted.
     const plan = await planDeployment(h.teamId, id);
-    expect(plan.steps.filter((s) => !s.noop).map((s) => s.key).sort()).toEqual(["eip.associate.1", "eip.associate.2", "ips.assign"].sort());
+    expect(
+      plan.steps
+        .filter((s) => !s.noop)
+        .map((s) => s.key)
+        .sort(),
+    ).toEqual(["eip.associate.1", "eip.associate.2", "ips.assign"].sort());
     const t = await (await teardownDeployment(h.teamId, id)).done;
     expect(t.status, JSON.stringify(t.error)).toBe("torn_down");
     const v = await verifyAuditChain(h.t.db, h.teamId);
@@ -97,6 +121,8 @@ describe("deployment records and their audit events", () => {
       await expect(cancelDeployment(h.teamId, id)).rejects.toThrow(AUDIT_REFUSED);
     });
     expect(await drafts()).toBe(before);
-    expect(await h.t.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: "draft" });
+    expect(await h.t.db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({
+      status: "draft",
+    });
   });
 });

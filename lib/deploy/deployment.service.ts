@@ -12,12 +12,23 @@ import { checkPreflight, hasErrors, type Finding } from "./preflight";
 import { readSnapshot } from "./state";
 import { planApply, planTeardown } from "./planner";
 import { diffDrift, type DriftItem } from "./drift";
-import { beginRun, executeRun, resumeInterruptedRuns as resumeRuns, RunRefused, type ExecutorOptions, type RunResult, type CredentialsResolver } from "./executor";
+import {
+  beginRun,
+  executeRun,
+  resumeInterruptedRuns as resumeRuns,
+  RunRefused,
+  type ExecutorOptions,
+  type RunResult,
+  type CredentialsResolver,
+} from "./executor";
 
 export { RunRefused };
 export type { Finding, Plan, DriftItem, RunResult };
 
-type EngineConfig = Omit<ExecutorOptions, "resolveCredentials"> & { resolveCredentials?: CredentialsResolver; db?: () => Db };
+type EngineConfig = Omit<ExecutorOptions, "resolveCredentials"> & {
+  resolveCredentials?: CredentialsResolver;
+  db?: () => Db;
+};
 let config: EngineConfig = {};
 
 /**
@@ -32,7 +43,8 @@ function database(): Db {
   return config.db ? config.db() : defaultDb();
 }
 function executorOptions(): ExecutorOptions {
-  if (!config.resolveCredentials) throw new Error("deploy engine not configured: call configureDeployEngine({ resolveCredentials })");
+  if (!config.resolveCredentials)
+    throw new Error("deploy engine not configured: call configureDeployEngine({ resolveCredentials })");
   return { ...config, resolveCredentials: config.resolveCredentials };
 }
 
@@ -42,33 +54,78 @@ async function load(teamId: string, id: string) {
   return d;
 }
 
-async function contextFor(teamId: string, d: { id: string; cloudAccountId: string | null }, spec: DeploymentSpec, actorId?: string | null): Promise<CloudContext> {
+async function contextFor(
+  teamId: string,
+  d: { id: string; cloudAccountId: string | null },
+  spec: DeploymentSpec,
+  actorId?: string | null,
+): Promise<CloudContext> {
   const creds = await executorOptions().resolveCredentials({ teamId, cloudAccountId: d.cloudAccountId });
-  return { db: database(), teamId, creds, regionId: spec.regionId, deploymentId: d.id, actorType: actorId ? "user" : "system", actorId: actorId ?? null };
+  return {
+    db: database(),
+    teamId,
+    creds,
+    regionId: spec.regionId,
+    deploymentId: d.id,
+    actorType: actorId ? "user" : "system",
+    actorId: actorId ?? null,
+  };
 }
 
 // ---------------------------------------------------------------- drafts
 
-export async function createDraft(teamId: string, input: { name: string; spec: unknown; actorId?: string | null }): Promise<{ id: string }> {
+export async function createDraft(
+  teamId: string,
+  input: { name: string; spec: unknown; actorId?: string | null },
+): Promise<{ id: string }> {
   const spec = draftSpecSchema.parse(input.spec);
   const cloudAccountId = typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null;
   return database().$transaction(async (tx) => {
     const d = await tx.deployment.create({
-      data: { teamId, name: input.name, spec: spec as never, cloudAccountId, regionId: typeof spec.regionId === "string" ? spec.regionId : null, createdById: input.actorId ?? null },
+      data: {
+        teamId,
+        name: input.name,
+        spec: spec as never,
+        cloudAccountId,
+        regionId: typeof spec.regionId === "string" ? spec.regionId : null,
+        createdById: input.actorId ?? null,
+      },
       select: { id: true },
     });
-    await appendAuditEventIn(tx, { teamId, actorType: input.actorId ? "user" : "system", actorId: input.actorId ?? null, action: "app:deployment.create", deploymentId: d.id, targets: [d.id], params: { deploymentId: d.id, name: input.name }, outcome: "success" });
+    await appendAuditEventIn(tx, {
+      teamId,
+      actorType: input.actorId ? "user" : "system",
+      actorId: input.actorId ?? null,
+      action: "app:deployment.create",
+      deploymentId: d.id,
+      targets: [d.id],
+      params: { deploymentId: d.id, name: input.name },
+      outcome: "success",
+    });
     return d;
   });
 }
 
-export async function updateDraft(teamId: string, id: string, input: { name?: string; spec?: unknown; actorId?: string | null }): Promise<void> {
+export async function updateDraft(
+  teamId: string,
+  id: string,
+  input: { name?: string; spec?: unknown; actorId?: string | null },
+): Promise<void> {
   const spec = input.spec === undefined ? undefined : draftSpecSchema.parse(input.spec);
   const r = await database().deployment.updateMany({
     where: { id, teamId, status: { in: ["draft", "ready"] } },
     data: {
       ...(input.name ? { name: input.name } : {}),
-      ...(spec ? { spec: spec as never, status: "draft", preflight: null as never, plan: null as never, cloudAccountId: typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null, regionId: typeof spec.regionId === "string" ? spec.regionId : null } : {}),
+      ...(spec
+        ? {
+            spec: spec as never,
+            status: "draft",
+            preflight: null as never,
+            plan: null as never,
+            cloudAccountId: typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null,
+            regionId: typeof spec.regionId === "string" ? spec.regionId : null,
+          }
+        : {}),
     },
   });
   if (r.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.onlyDraftEditable"));
@@ -78,13 +135,18 @@ export async function updateDraft(teamId: string, id: string, input: { name?: st
 
 export type PreflightResult = { ok: boolean; findings: Finding[]; checkedAt: string };
 
-export async function runPreflight(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<PreflightResult> {
+export async function runPreflight(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null } = {},
+): Promise<PreflightResult> {
   const d = await load(teamId, id);
   const parsed = deploymentSpecSchema.safeParse(d.spec);
   let findings: Finding[];
   if (!parsed.success) {
     findings = parsed.error.issues.map((i) => ({
-      severity: "error" as const, code: "SPEC_INVALID",
+      severity: "error" as const,
+      code: "SPEC_INVALID",
       message: { en: `${i.path.join(".") || "spec"}: ${i.message}`, ja: `${i.path.join(".") || "spec"}: ${i.message}` },
       fix: { en: "Complete the form.", ja: "フォームを完成させてください。" },
     }));
@@ -96,37 +158,68 @@ export async function runPreflight(teamId: string, id: string, opts: { actorId?:
   const result: PreflightResult = { ok: !hasErrors(findings), findings, checkedAt: new Date().toISOString() };
   await database().deployment.updateMany({ where: { id, teamId }, data: { preflight: result as never } });
   // draft ⇄ ready by compare-and-set; other statuses keep theirs.
-  if (result.ok) await database().deployment.updateMany({ where: { id, teamId, status: "draft" }, data: { status: "ready" } });
+  if (result.ok)
+    await database().deployment.updateMany({ where: { id, teamId, status: "draft" }, data: { status: "ready" } });
   else await database().deployment.updateMany({ where: { id, teamId, status: "ready" }, data: { status: "draft" } });
   return result;
 }
 
 /** The plan as it would run now (preview; nothing changes). A finished deployment plans no changes. */
-export async function planDeployment(teamId: string, id: string, opts: { actorId?: string | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {}): Promise<Plan> {
+export async function planDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {},
+): Promise<Plan> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
-  return opts.phase === "teardown" ? planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback }) : planApply(spec, live, record);
+  return opts.phase === "teardown"
+    ? planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback })
+    : planApply(spec, live, record);
 }
 
 // ---------------------------------------------------------------- runs
 
-export type StartResult = { deploymentId: string; status: string; plan: Plan; findings: Finding[]; done: Promise<RunResult> };
+export type StartResult = {
+  deploymentId: string;
+  status: string;
+  plan: Plan;
+  findings: Finding[];
+  done: Promise<RunResult>;
+};
 
 /**
  * Pre-flight, plan and start applying. Returns once the run is recorded; the run
  * itself continues in the background (`done` settles when it ends — server actions ignore it).
  */
-export async function startDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<StartResult> {
+export async function startDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null } = {},
+): Promise<StartResult> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const prev = (d.resources ?? {}) as ResourcesRecord;
   const ctx = await contextFor(teamId, d, spec, opts.actorId);
   const live = await readSnapshot(ctx, spec, prev);
   const findings = checkPreflight(spec, live, prev);
-  await database().deployment.updateMany({ where: { id, teamId }, data: { preflight: { ok: !hasErrors(findings), findings, checkedAt: new Date().toISOString() } as never } });
-  if (hasErrors(findings)) throw new RunRefused("PREFLIGHT_FAILED", msg("deploy.preflightFailed", { findings: (l) => findings.filter((f) => f.severity === "error").map((f) => f.message[l]).join(" ") }), findings);
+  await database().deployment.updateMany({
+    where: { id, teamId },
+    data: { preflight: { ok: !hasErrors(findings), findings, checkedAt: new Date().toISOString() } as never },
+  });
+  if (hasErrors(findings))
+    throw new RunRefused(
+      "PREFLIGHT_FAILED",
+      msg("deploy.preflightFailed", {
+        findings: (l) =>
+          findings
+            .filter((f) => f.severity === "error")
+            .map((f) => f.message[l])
+            .join(" "),
+      }),
+      findings,
+    );
   const plan = planApply(spec, live, prev);
   // What is known before the first call (ids of existing resources, addressing for the OS bundle).
   const record: ResourcesRecord = {
@@ -138,35 +231,78 @@ export async function startDeployment(teamId: string, id: string, opts: { actorI
     vSwitchCidr: prev.vSwitchCidr ?? live.vSwitch?.cidrBlock,
   };
   for (const k of Object.keys(record) as Array<keyof ResourcesRecord>) if (record[k] === undefined) delete record[k];
-  await database().deployment.updateMany({ where: { id, teamId }, data: { resources: record as never, instanceId: record.instanceId ?? null, eniId: record.eniId ?? null } });
+  await database().deployment.updateMany({
+    where: { id, teamId },
+    data: { resources: record as never, instanceId: record.instanceId ?? null, eniId: record.eniId ?? null },
+  });
   const opt = executorOptions();
-  await beginRun(database(), { teamId, deploymentId: id, phase: "apply", from: ["draft", "ready", "failed", "cancelled", "succeeded"], plan, actorId: opts.actorId }, opt.owner, opt.leaseMs);
+  await beginRun(
+    database(),
+    {
+      teamId,
+      deploymentId: id,
+      phase: "apply",
+      from: ["draft", "ready", "failed", "cancelled", "succeeded"],
+      plan,
+      actorId: opts.actorId,
+    },
+    opt.owner,
+    opt.leaseMs,
+  );
   const done = executeRun(database(), id, opt);
   done.catch(() => {});
   return { deploymentId: id, status: "running", plan, findings, done };
 }
 
 /** Continue a failed or cancelled run from its last finished step (no re-planning). */
-export async function resumeDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<{ status: string; done: Promise<RunResult> }> {
+export async function resumeDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null } = {},
+): Promise<{ status: string; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const opt = executorOptions();
   const phase = d.phase === "teardown" ? "teardown" : "apply";
-  await beginRun(database(), { teamId, deploymentId: id, phase, from: ["failed", "cancelled"], plan: null, actorId: opts.actorId }, opt.owner, opt.leaseMs);
+  await beginRun(
+    database(),
+    { teamId, deploymentId: id, phase, from: ["failed", "cancelled"], plan: null, actorId: opts.actorId },
+    opt.owner,
+    opt.leaseMs,
+  );
   const done = executeRun(database(), id, opt);
   done.catch(() => {});
   return { status: phase === "apply" ? "running" : "tearing_down", done };
 }
 
 /** Asks the running executor to stop after the steps in flight; status becomes "cancelled". */
-export async function cancelDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<{ status: string }> {
+export async function cancelDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null } = {},
+): Promise<{ status: string }> {
   await database().$transaction(async (tx) => {
-    const r = await tx.deployment.updateMany({ where: { id, teamId, status: { in: ["running", "tearing_down"] } }, data: { cancelRequested: true } });
+    const r = await tx.deployment.updateMany({
+      where: { id, teamId, status: { in: ["running", "tearing_down"] } },
+      data: { cancelRequested: true },
+    });
     if (r.count !== 1) {
       // Not running: a draft/ready deployment is simply marked cancelled.
-      const c = await tx.deployment.updateMany({ where: { id, teamId, status: { in: ["draft", "ready"] } }, data: { status: "cancelled" } });
+      const c = await tx.deployment.updateMany({
+        where: { id, teamId, status: { in: ["draft", "ready"] } },
+        data: { status: "cancelled" },
+      });
       if (c.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.onlyRunningCancellable"));
     }
-    await appendAuditEventIn(tx, { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.cancel", deploymentId: id, targets: [id], params: { deploymentId: id }, outcome: "success" });
+    await appendAuditEventIn(tx, {
+      teamId,
+      actorType: opts.actorId ? "user" : "system",
+      actorId: opts.actorId ?? null,
+      action: "app:deployment.cancel",
+      deploymentId: id,
+      targets: [id],
+      params: { deploymentId: id },
+      outcome: "success",
+    });
   });
   return { status: "cancel_requested" };
 }
@@ -176,18 +312,40 @@ export async function cancelDeployment(teamId: string, id: string, opts: { actor
  * first when it was applied through Cloud Assistant, unless the operator chose to skip that
  * (`skipGuestRollback`: they run rollback.sh by hand; recorded in the audit trail).
  */
-export async function teardownDeployment(teamId: string, id: string, opts: { actorId?: string | null; skipGuestRollback?: boolean } = {}): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
+export async function teardownDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null; skipGuestRollback?: boolean } = {},
+): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
   const plan = planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback });
   const opt = executorOptions();
-  await beginRun(database(), { teamId, deploymentId: id, phase: "teardown", from: ["succeeded", "failed", "cancelled"], plan, actorId: opts.actorId }, opt.owner, opt.leaseMs);
+  await beginRun(
+    database(),
+    {
+      teamId,
+      deploymentId: id,
+      phase: "teardown",
+      from: ["succeeded", "failed", "cancelled"],
+      plan,
+      actorId: opts.actorId,
+    },
+    opt.owner,
+    opt.leaseMs,
+  );
   if (opts.skipGuestRollback && record.guestApplied) {
     await appendAuditEvent(database(), {
-      teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "guest.rollback.skipped", deploymentId: id, targets: [id],
-      params: { deploymentId: id, scriptVersion: record.guestApplied.scriptVersion }, outcome: "success",
+      teamId,
+      actorType: opts.actorId ? "user" : "system",
+      actorId: opts.actorId ?? null,
+      action: "guest.rollback.skipped",
+      deploymentId: id,
+      targets: [id],
+      params: { deploymentId: id, scriptVersion: record.guestApplied.scriptVersion },
+      outcome: "success",
     });
   }
   const done = executeRun(database(), id, opt);
@@ -196,36 +354,96 @@ export async function teardownDeployment(teamId: string, id: string, opts: { act
 }
 
 /** Drift: compare the record with live state; every difference is listed. */
-export async function refreshDeployment(teamId: string, id: string, opts: { actorId?: string | null } = {}): Promise<{ drift: DriftItem[]; checkedAt: string; inSync: boolean }> {
+export async function refreshDeployment(
+  teamId: string,
+  id: string,
+  opts: { actorId?: string | null } = {},
+): Promise<{ drift: DriftItem[]; checkedAt: string; inSync: boolean }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
-  const drift = d.status === "torn_down" || d.status === "draft" || d.status === "ready" ? [] : diffDrift(spec, live, record);
-  await appendAuditEvent(database(), { teamId, actorType: opts.actorId ? "user" : "system", actorId: opts.actorId ?? null, action: "app:deployment.refresh", deploymentId: id, targets: [id], params: { deploymentId: id, count: drift.length }, outcome: "success" });
+  const drift =
+    d.status === "torn_down" || d.status === "draft" || d.status === "ready" ? [] : diffDrift(spec, live, record);
+  await appendAuditEvent(database(), {
+    teamId,
+    actorType: opts.actorId ? "user" : "system",
+    actorId: opts.actorId ?? null,
+    action: "app:deployment.refresh",
+    deploymentId: id,
+    targets: [id],
+    params: { deploymentId: id, count: drift.length },
+    outcome: "success",
+  });
   return { drift, checkedAt: new Date().toISOString(), inSync: drift.length === 0 };
 }
 
 // ---------------------------------------------------------------- progress
 
 export const progressSelect = {
-  id: true, name: true, status: true, phase: true, regionId: true, instanceId: true, eniId: true, resources: true,
-  preflight: true, error: true, cancelRequested: true, startedAt: true, finishedAt: true, updatedAt: true,
+  id: true,
+  name: true,
+  status: true,
+  phase: true,
+  regionId: true,
+  instanceId: true,
+  eniId: true,
+  resources: true,
+  preflight: true,
+  error: true,
+  cancelRequested: true,
+  startedAt: true,
+  finishedAt: true,
+  updatedAt: true,
   steps: {
     orderBy: [{ phase: "asc" as const }, { seq: "asc" as const }],
-    select: { phase: true, seq: true, key: true, action: true, params: true, status: true, attempts: true, requestIds: true, error: true, startedAt: true, finishedAt: true },
+    select: {
+      phase: true,
+      seq: true,
+      key: true,
+      action: true,
+      params: true,
+      status: true,
+      attempts: true,
+      requestIds: true,
+      error: true,
+      startedAt: true,
+      finishedAt: true,
+    },
   },
 } satisfies Prisma.DeploymentSelect;
 
 export type ProgressStep = {
-  phase: string; seq: number; key: string; action: string; params: unknown; status: string; attempts: number;
-  requestIds: string[]; error: unknown; startedAt: string | null; finishedAt: string | null; durationMs: number | null;
+  phase: string;
+  seq: number;
+  key: string;
+  action: string;
+  params: unknown;
+  status: string;
+  attempts: number;
+  requestIds: string[];
+  error: unknown;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
 };
 export type Progress = {
-  id: string; name: string; status: string; phase: string; terminal: boolean; cancelRequested: boolean;
-  regionId: string | null; instanceId: string | null; eniId: string | null; resources: ResourcesRecord; error: unknown;
-  startedAt: string | null; finishedAt: string | null; updatedAt: string;
-  counts: Record<string, number>; steps: ProgressStep[];
+  id: string;
+  name: string;
+  status: string;
+  phase: string;
+  terminal: boolean;
+  cancelRequested: boolean;
+  regionId: string | null;
+  instanceId: string | null;
+  eniId: string | null;
+  resources: ResourcesRecord;
+  error: unknown;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  counts: Record<string, number>;
+  steps: ProgressStep[];
 };
 
 const TERMINAL = new Set(["draft", "ready", "succeeded", "failed", "cancelled", "torn_down"]);
@@ -243,10 +461,22 @@ export async function getProgress(teamId: string, id: string): Promise<Progress>
   const counts: Record<string, number> = {};
   for (const s of steps) if (s.phase === d.phase) counts[s.status] = (counts[s.status] ?? 0) + 1;
   return {
-    id: d.id, name: d.name, status: d.status, phase: d.phase, terminal: TERMINAL.has(d.status), cancelRequested: d.cancelRequested,
-    regionId: d.regionId, instanceId: d.instanceId, eniId: d.eniId, resources: (d.resources ?? {}) as ResourcesRecord, error: d.error,
-    startedAt: d.startedAt?.toISOString() ?? null, finishedAt: d.finishedAt?.toISOString() ?? null, updatedAt: d.updatedAt.toISOString(),
-    counts, steps,
+    id: d.id,
+    name: d.name,
+    status: d.status,
+    phase: d.phase,
+    terminal: TERMINAL.has(d.status),
+    cancelRequested: d.cancelRequested,
+    regionId: d.regionId,
+    instanceId: d.instanceId,
+    eniId: d.eniId,
+    resources: (d.resources ?? {}) as ResourcesRecord,
+    error: d.error,
+    startedAt: d.startedAt?.toISOString() ?? null,
+    finishedAt: d.finishedAt?.toISOString() ?? null,
+    updatedAt: d.updatedAt.toISOString(),
+    counts,
+    steps,
   };
 }
 

@@ -15,24 +15,56 @@ export type DriftItem = {
 
 export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord): DriftItem[] {
   const out: DriftItem[] = [];
-  const add = (resource: string, field: string, expected: string, actual: string, en: string, ja: string) => out.push({ resource, field, expected, actual, message: { en, ja } });
+  const add = (resource: string, field: string, expected: string, actual: string, en: string, ja: string) =>
+    out.push({ resource, field, expected, actual, message: { en, ja } });
   const instanceId = record.instanceId ?? (spec.instance.mode === "existing" ? spec.instance.instanceId : undefined);
-  if (instanceId && !live.instance) add(instanceId, "exists", "present", "absent", `Instance ${instanceId} no longer exists.`, `インスタンス ${instanceId} が存在しません。`);
+  if (instanceId && !live.instance)
+    add(
+      instanceId,
+      "exists",
+      "present",
+      "absent",
+      `Instance ${instanceId} no longer exists.`,
+      `インスタンス ${instanceId} が存在しません。`,
+    );
   const eniId = record.eniId;
   if (eniId) {
     if (!live.eni) {
       add(eniId, "exists", "present", "absent", `ENI ${eniId} no longer exists.`, `ENI ${eniId} が存在しません。`);
     } else {
       if (instanceId && live.eni.instanceId !== instanceId) {
-        add(eniId, "attachment", instanceId, live.eni.instanceId || "(detached)", `ENI ${eniId} is ${live.eni.instanceId ? `attached to ${live.eni.instanceId}` : "detached"}, expected on ${instanceId}.`, `ENI ${eniId} は ${live.eni.instanceId ? `${live.eni.instanceId} にアタッチ` : "デタッチ"}されています（想定: ${instanceId}）。`);
+        add(
+          eniId,
+          "attachment",
+          instanceId,
+          live.eni.instanceId || "(detached)",
+          `ENI ${eniId} is ${live.eni.instanceId ? `attached to ${live.eni.instanceId}` : "detached"}, expected on ${instanceId}.`,
+          `ENI ${eniId} は ${live.eni.instanceId ? `${live.eni.instanceId} にアタッチ` : "デタッチ"}されています（想定: ${instanceId}）。`,
+        );
       }
       const onEni = new Set(live.eni.privateIps.map((p) => p.ip));
       for (const ip of record.assignedIps ?? []) {
-        if (!onEni.has(ip)) add(eniId, `privateIp:${ip}`, "assigned", "missing", `Secondary private IP ${ip} is no longer on ${eniId}.`, `セカンダリプライベート IP ${ip} が ${eniId} から外れています。`);
+        if (!onEni.has(ip))
+          add(
+            eniId,
+            `privateIp:${ip}`,
+            "assigned",
+            "missing",
+            `Secondary private IP ${ip} is no longer on ${eniId}.`,
+            `セカンダリプライベート IP ${ip} が ${eniId} から外れています。`,
+          );
       }
       const known = new Set([live.eni.primaryIp, ...(record.assignedIps ?? [])]);
       for (const p of live.eni.privateIps) {
-        if (!known.has(p.ip)) add(eniId, `privateIp:${p.ip}`, "absent", "assigned", `${p.ip} was added to ${eniId} outside this deployment.`, `${p.ip} がこのデプロイ以外で ${eniId} に追加されています。`);
+        if (!known.has(p.ip))
+          add(
+            eniId,
+            `privateIp:${p.ip}`,
+            "absent",
+            "assigned",
+            `${p.ip} was added to ${eniId} outside this deployment.`,
+            `${p.ip} がこのデプロイ以外で ${eniId} に追加されています。`,
+          );
       }
     }
   }
@@ -41,10 +73,24 @@ export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
     const l = live.eips.find((x) => x.allocationId === e.allocationId);
     const name = `${e.allocationId}${e.ipAddress ? ` (${e.ipAddress})` : ""}`;
     if (!l) {
-      add(e.allocationId, "exists", "present", "absent", `EIP ${name} no longer exists.`, `EIP ${name} が存在しません。`);
+      add(
+        e.allocationId,
+        "exists",
+        "present",
+        "absent",
+        `EIP ${name} no longer exists.`,
+        `EIP ${name} が存在しません。`,
+      );
     } else if (l.instanceId !== eniId || l.privateIpAddress !== e.privateIp) {
       const actual = l.instanceId ? `${l.instanceId}/${l.privateIpAddress}` : "(unassociated)";
-      add(e.allocationId, "association", `${eniId}/${e.privateIp}`, actual, `EIP ${name} should map to ${e.privateIp} on ${eniId}; it is ${l.instanceId ? `bound to ${actual}` : "not associated"}.`, `EIP ${name} は ${eniId} の ${e.privateIp} に関連付いているはずですが、${l.instanceId ? `${actual} に関連付いています` : "関連付けがありません"}。`);
+      add(
+        e.allocationId,
+        "association",
+        `${eniId}/${e.privateIp}`,
+        actual,
+        `EIP ${name} should map to ${e.privateIp} on ${eniId}; it is ${l.instanceId ? `bound to ${actual}` : "not associated"}.`,
+        `EIP ${name} は ${eniId} の ${e.privateIp} に関連付いているはずですが、${l.instanceId ? `${actual} に関連付いています` : "関連付けがありません"}。`,
+      );
     }
   }
   return out;

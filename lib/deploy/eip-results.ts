@@ -4,11 +4,13 @@
 // what each column says, so a teardown or a new guest verify shows up everywhere at once.
 import type { ResourcesRecord } from "./model";
 
-export type GuestVerdictSource = { rolledBack?: boolean; results?: Array<{ privateIp: string; ok: boolean; detail?: string }> } | null | undefined;
+export type GuestVerdictSource =
+  { rolledBack?: boolean; results?: Array<{ privateIp: string; ok: boolean; detail?: string }> } | null | undefined;
 type CloudCheck = { allocationId: string; cloud: "pass" | "fail"; detail: string };
 type StoredChecks = { checkedAt?: string; results?: CloudCheck[]; guest?: GuestVerdictSource } | null | undefined;
 
-export type EipAssociation = "pending" | "running" | "succeeded" | "failed" | "skipped" | "noop" | "unassociated" | "released";
+export type EipAssociation =
+  "pending" | "running" | "succeeded" | "failed" | "skipped" | "noop" | "unassociated" | "released";
 export type EipResultRow = {
   specIndex: number;
   allocationId: string;
@@ -21,7 +23,10 @@ export type EipResultRow = {
 };
 
 /** The latest guest verification's verdict for one private IP. */
-export function guestVerdict(guest: GuestVerdictSource, privateIp: string): { verdict: "pass" | "fail" | "not_run" | "rolled_back"; detail: string } {
+export function guestVerdict(
+  guest: GuestVerdictSource,
+  privateIp: string,
+): { verdict: "pass" | "fail" | "not_run" | "rolled_back"; detail: string } {
   if (guest?.rolledBack) return { verdict: "rolled_back", detail: "" };
   const g = guest?.results?.find((x) => x.privateIp === privateIp);
   if (!g) return { verdict: "not_run", detail: "" };
@@ -53,7 +58,11 @@ export function eipResultRows(d: {
       const p = d.planned?.[i] ?? {};
       if (!p.allocationId && (tornDown || inTeardown)) continue;
       rows.push({
-        specIndex: i, allocationId: p.allocationId ?? "", ipAddress: "", privateIp: p.privateIp ?? "", allocatedByUs: !p.allocationId,
+        specIndex: i,
+        allocationId: p.allocationId ?? "",
+        ipAddress: "",
+        privateIp: p.privateIp ?? "",
+        allocatedByUs: !p.allocationId,
         association: tornDown || inTeardown ? "unassociated" : applied,
         cloud: { verdict: tornDown ? "not_applicable" : "not_checked", detail: "" },
         guest: { verdict: tornDown ? "not_applicable" : "not_run", detail: "" },
@@ -72,11 +81,24 @@ export function eipResultRows(d: {
     const c = checks?.results?.find((x) => x.allocationId === e.allocationId);
     const cloud: EipResultRow["cloud"] = gone
       ? { verdict: "not_applicable", detail: "" }
-      : c ? { verdict: c.cloud, detail: c.cloud === "pass" ? "" : c.detail } : { verdict: "not_checked", detail: "" };
-    const guest: EipResultRow["guest"] = tornDown ? { verdict: "not_applicable", detail: "" } : guestVerdict(checks?.guest, e.privateIp);
+      : c
+        ? { verdict: c.cloud, detail: c.cloud === "pass" ? "" : c.detail }
+        : { verdict: "not_checked", detail: "" };
+    const guest: EipResultRow["guest"] = tornDown
+      ? { verdict: "not_applicable", detail: "" }
+      : guestVerdict(checks?.guest, e.privateIp);
     // An allocated EIP whose association failed has no private IP on the record yet: the spec may name it.
     const privateIp = e.privateIp || d.planned?.[i]?.privateIp || "";
-    rows.push({ specIndex: i, allocationId: e.allocationId, ipAddress: e.ipAddress, privateIp, allocatedByUs: e.allocatedByUs, association, cloud, guest });
+    rows.push({
+      specIndex: i,
+      allocationId: e.allocationId,
+      ipAddress: e.ipAddress,
+      privateIp,
+      allocatedByUs: e.allocatedByUs,
+      association,
+      cloud,
+      guest,
+    });
   }
   return rows;
 }

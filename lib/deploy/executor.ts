@@ -22,7 +22,8 @@ import { buildRouteScript } from "./route-script";
 import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
 
 export type Phase = "apply" | "teardown";
-export type DeploymentStatus = "draft" | "ready" | "running" | "succeeded" | "failed" | "cancelled" | "tearing_down" | "torn_down";
+export type DeploymentStatus =
+  "draft" | "ready" | "running" | "succeeded" | "failed" | "cancelled" | "tearing_down" | "torn_down";
 
 export type CredentialsResolver = (d: { teamId: string; cloudAccountId: string | null }) => Promise<CloudCredentials>;
 
@@ -89,7 +90,11 @@ export function clientToken(deploymentId: string, phase: Phase, generation: numb
   return createHash("sha256").update(`${deploymentId}\n${phase}\n${generation}\n${key}`).digest("hex").slice(0, 40);
 }
 
-type StoredPlans = { apply?: Plan & { generation: number }; teardown?: Plan & { generation: number }; preview?: unknown };
+type StoredPlans = {
+  apply?: Plan & { generation: number };
+  teardown?: Plan & { generation: number };
+  preview?: unknown;
+};
 
 export function lockKeys(spec: DeploymentSpec, record: ResourcesRecord): string[] {
   const keys = new Set<string>();
@@ -108,71 +113,119 @@ export function lockKeys(spec: DeploymentSpec, record: ResourcesRecord): string[
  */
 export async function beginRun(
   db: Db,
-  args: { teamId: string; deploymentId: string; phase: Phase; from: DeploymentStatus[]; plan: Plan | null; actorId?: string | null },
+  args: {
+    teamId: string;
+    deploymentId: string;
+    phase: Phase;
+    from: DeploymentStatus[];
+    plan: Plan | null;
+    actorId?: string | null;
+  },
   owner = DEFAULT_OWNER,
   leaseMs = 30_000,
 ): Promise<void> {
   const to: DeploymentStatus = args.phase === "apply" ? "running" : "tearing_down";
   let keys: string[] = [];
-  await db.$transaction(async (tx) => {
-    const dep = await tx.deployment.findFirst({ where: { id: args.deploymentId, teamId: args.teamId }, select: { id: true, status: true, spec: true, resources: true, plan: true } });
-    if (!dep) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
-    const moved = await tx.deployment.updateMany({
-      where: { id: dep.id, teamId: args.teamId, status: { in: args.from } },
-      data: { status: to, phase: args.phase, cancelRequested: false, error: undefined, leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + leaseMs), startedAt: new Date(), finishedAt: null },
-    });
-    if (moved.count !== 1) throw new RunRefused("BAD_STATUS", msg(args.phase === "apply" ? "deploy.cannotStartApply" : "deploy.cannotStartTeardown", { status: statusWord(dep.status) }));
-    await tx.deployment.update({ where: { id: dep.id }, data: { error: null as never } });
-    const spec = parseSpec(dep.spec);
-    const record = (dep.resources ?? {}) as ResourcesRecord;
-    // One run per instance / ENI, across all app servers (the key is the primary key).
-    keys = lockKeys(spec, record);
-    for (const key of keys) {
-      const held = await tx.resourceLock.findUnique({ where: { key }, include: { deployment: { select: { id: true, name: true, status: true } } } });
-      if (held && held.deploymentId !== dep.id) {
-        if (["running", "tearing_down"].includes(held.deployment.status)) throw lockedBy(key, held.deployment);
-        await tx.resourceLock.delete({ where: { key } });
+  await db
+    .$transaction(async (tx) => {
+      const dep = await tx.deployment.findFirst({
+        where: { id: args.deploymentId, teamId: args.teamId },
+        select: { id: true, status: true, spec: true, resources: true, plan: true },
+      });
+      if (!dep) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
+      const moved = await tx.deployment.updateMany({
+        where: { id: dep.id, teamId: args.teamId, status: { in: args.from } },
+        data: {
+          status: to,
+          phase: args.phase,
+          cancelRequested: false,
+          error: undefined,
+          leaseOwner: owner,
+          leaseExpiresAt: new Date(Date.now() + leaseMs),
+          startedAt: new Date(),
+          finishedAt: null,
+        },
+      });
+      if (moved.count !== 1)
+        throw new RunRefused(
+          "BAD_STATUS",
+          msg(args.phase === "apply" ? "deploy.cannotStartApply" : "deploy.cannotStartTeardown", {
+            status: statusWord(dep.status),
+          }),
+        );
+      await tx.deployment.update({ where: { id: dep.id }, data: { error: null as never } });
+      const spec = parseSpec(dep.spec);
+      const record = (dep.resources ?? {}) as ResourcesRecord;
+      // One run per instance / ENI, across all app servers (the key is the primary key).
+      keys = lockKeys(spec, record);
+      for (const key of keys) {
+        const held = await tx.resourceLock.findUnique({
+          where: { key },
+          include: { deployment: { select: { id: true, name: true, status: true } } },
+        });
+        if (held && held.deploymentId !== dep.id) {
+          if (["running", "tearing_down"].includes(held.deployment.status)) throw lockedBy(key, held.deployment);
+          await tx.resourceLock.delete({ where: { key } });
+        }
+        if (!held || held.deploymentId !== dep.id)
+          await tx.resourceLock.create({ data: { key, deploymentId: dep.id } });
       }
-      if (!held || held.deploymentId !== dep.id) await tx.resourceLock.create({ data: { key, deploymentId: dep.id } });
-    }
-    if (args.plan) {
-      const plans = (dep.plan ?? {}) as StoredPlans;
-      const generation = (plans.apply?.generation ?? 0) + (plans.teardown?.generation ?? 0) + 1;
-      const stored: StoredPlans = { ...plans, [args.phase]: { ...args.plan, generation } };
-      await tx.deployment.update({ where: { id: dep.id }, data: { plan: stored as never } });
-      await tx.deploymentStep.deleteMany({ where: { deploymentId: dep.id, phase: args.phase } });
-      await tx.deploymentStep.createMany({
-        data: args.plan.steps.map((s, seq) => ({
-          deploymentId: dep.id, phase: args.phase, seq, key: s.key, action: s.action, params: redactStepParams(s.params) as never,
-          status: s.noop ? "noop" : "pending",
-        })),
+      if (args.plan) {
+        const plans = (dep.plan ?? {}) as StoredPlans;
+        const generation = (plans.apply?.generation ?? 0) + (plans.teardown?.generation ?? 0) + 1;
+        const stored: StoredPlans = { ...plans, [args.phase]: { ...args.plan, generation } };
+        await tx.deployment.update({ where: { id: dep.id }, data: { plan: stored as never } });
+        await tx.deploymentStep.deleteMany({ where: { deploymentId: dep.id, phase: args.phase } });
+        await tx.deploymentStep.createMany({
+          data: args.plan.steps.map((s, seq) => ({
+            deploymentId: dep.id,
+            phase: args.phase,
+            seq,
+            key: s.key,
+            action: s.action,
+            params: redactStepParams(s.params) as never,
+            status: s.noop ? "noop" : "pending",
+          })),
+        });
+      } else {
+        // Resume: failed / interrupted steps go back to pending; finished ones stay finished. Their
+        // time starts again, or a step's duration would span the pause before Resume.
+        await tx.deploymentStep.updateMany({
+          where: { deploymentId: dep.id, phase: args.phase, status: { in: ["failed", "skipped"] } },
+          data: { status: "pending", error: null as never, startedAt: null, finishedAt: null },
+        });
+      }
+    })
+    .catch(async (e: unknown) => {
+      // Another run took the lock between our look and our insert (two starts at once on
+      // PostgreSQL): the primary key refused ours, and this transaction changed nothing.
+      if ((e as { code?: unknown }).code !== "P2002") throw e;
+      const held = await db.resourceLock.findFirst({
+        where: { key: { in: keys }, deploymentId: { not: args.deploymentId } },
+        include: { deployment: { select: { id: true, name: true, status: true } } },
       });
-    } else {
-      // Resume: failed / interrupted steps go back to pending; finished ones stay finished. Their
-      // time starts again, or a step's duration would span the pause before Resume.
-      await tx.deploymentStep.updateMany({
-        where: { deploymentId: dep.id, phase: args.phase, status: { in: ["failed", "skipped"] } },
-        data: { status: "pending", error: null as never, startedAt: null, finishedAt: null },
-      });
-    }
-  }).catch(async (e: unknown) => {
-    // Another run took the lock between our look and our insert (two starts at once on
-    // PostgreSQL): the primary key refused ours, and this transaction changed nothing.
-    if ((e as { code?: unknown }).code !== "P2002") throw e;
-    const held = await db.resourceLock.findFirst({ where: { key: { in: keys }, deploymentId: { not: args.deploymentId } }, include: { deployment: { select: { id: true, name: true, status: true } } } });
-    throw held ? lockedBy(held.key, held.deployment) : e;
-  });
+      throw held ? lockedBy(held.key, held.deployment) : e;
+    });
   await appendAuditEvent(db, {
-    teamId: args.teamId, actorType: args.actorId ? "user" : "system", actorId: args.actorId ?? null,
-    action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`, deploymentId: args.deploymentId,
-    targets: [args.deploymentId], params: { deploymentId: args.deploymentId, phase: args.phase }, outcome: "success",
+    teamId: args.teamId,
+    actorType: args.actorId ? "user" : "system",
+    actorId: args.actorId ?? null,
+    action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`,
+    deploymentId: args.deploymentId,
+    targets: [args.deploymentId],
+    params: { deploymentId: args.deploymentId, phase: args.phase },
+    outcome: "success",
   });
 }
 
 function lockedBy(key: string, holder: { id: string; name: string; status: string }): RunRefused {
   const [kind, resourceId] = key.split(":") as [string, string];
   const resource = msg(kind === "instance" ? "deploy.lockedInstance" : "deploy.lockedEni", { id: resourceId });
-  return new RunRefused("LOCKED", msg("deploy.locked", { resource, name: holder.name, id: holder.id, status: statusWord(holder.status) }), { key, holder: holder.id });
+  return new RunRefused(
+    "LOCKED",
+    msg("deploy.locked", { resource, name: holder.name, id: holder.id, status: statusWord(holder.status) }),
+    { key, holder: holder.id },
+  );
 }
 
 function redactStepParams(p: Record<string, unknown>) {
@@ -182,7 +235,15 @@ function redactStepParams(p: Record<string, unknown>) {
 
 export type RunResult = { status: DeploymentStatus; error?: unknown; stats: WaiterStats & { calls: number } };
 
-type StepRow = { id: string; key: string; status: string; attempts: number; requestIds: string[]; result: unknown; startedAt: Date | null };
+type StepRow = {
+  id: string;
+  key: string;
+  status: string;
+  attempts: number;
+  requestIds: string[];
+  result: unknown;
+  startedAt: Date | null;
+};
 
 /**
  * Executes (or continues) the current run of a deployment this process holds the
@@ -199,33 +260,54 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const plan = plans[phase];
   if (!plan) throw new Error(`deployment ${deploymentId} has no ${phase} plan`);
   const creds = await opts.resolveCredentials({ teamId: dep.teamId, cloudAccountId: dep.cloudAccountId });
-  const ctx: CloudContext = { db, teamId: dep.teamId, creds, regionId: spec.regionId, deploymentId, actorType: "system" };
-  const waiter = new Waiter(ctx, { scale: opts.waitScale ?? 1, capMs: opts.pollCapMs ?? 5000, timeoutMs: opts.waitTimeoutMs ?? 5 * 60_000 });
+  const ctx: CloudContext = {
+    db,
+    teamId: dep.teamId,
+    creds,
+    regionId: spec.regionId,
+    deploymentId,
+    actorType: "system",
+  };
+  const waiter = new Waiter(ctx, {
+    scale: opts.waitScale ?? 1,
+    capMs: opts.pollCapMs ?? 5000,
+    timeoutMs: opts.waitTimeoutMs ?? 5 * 60_000,
+  });
   const limit = pLimit(opts.concurrency ?? 4);
   const record: ResourcesRecord = structuredClone((dep.resources ?? {}) as ResourcesRecord);
   let calls = 0;
   let stop: { reason: "error" | "cancel" | "lease"; error?: unknown } | null = null;
 
   const rows = new Map<string, StepRow>();
-  for (const r of await db.deploymentStep.findMany({ where: { deploymentId, phase }, orderBy: { seq: "asc" } })) rows.set(r.key, r);
+  for (const r of await db.deploymentStep.findMany({ where: { deploymentId, phase }, orderBy: { seq: "asc" } }))
+    rows.set(r.key, r);
 
   // ---- lease renewal ----
   let leaseLost = false;
-  const renew = setInterval(() => {
-    void db.deployment
-      .updateMany({ where: { id: deploymentId, leaseOwner: owner }, data: { leaseExpiresAt: new Date(Date.now() + leaseMs) } })
-      .then((r) => {
-        if (r.count === 0) leaseLost = true;
-      })
-      .catch(() => {});
-  }, Math.max(50, leaseMs / 3));
+  const renew = setInterval(
+    () => {
+      void db.deployment
+        .updateMany({
+          where: { id: deploymentId, leaseOwner: owner },
+          data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
+        })
+        .then((r) => {
+          if (r.count === 0) leaseLost = true;
+        })
+        .catch(() => {});
+    },
+    Math.max(50, leaseMs / 3),
+  );
 
   // ---- serialized writes of the resource record ----
   let writes: Promise<unknown> = Promise.resolve();
   const saveRecord = () => {
     const snapshot = structuredClone(record);
     writes = writes.then(async () => {
-      const r = await db.deployment.updateMany({ where: { id: deploymentId, leaseOwner: owner }, data: { resources: snapshot as never } });
+      const r = await db.deployment.updateMany({
+        where: { id: deploymentId, leaseOwner: owner },
+        data: { resources: snapshot as never },
+      });
       if (r.count === 0) leaseLost = true;
     });
     return writes;
@@ -241,24 +323,35 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   };
   const resolve = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(resolve);
-    if (v && typeof v === "object" && !isRef(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+    if (v && typeof v === "object" && !isRef(v))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
     if (!isRef(v)) return v;
     const res = results();
     switch (v.$ref) {
-      case "instanceId": return need(record.instanceId, v);
-      case "eniId": return need(record.eniId, v);
-      case "eniPrimaryIp": return need(record.eniPrimaryIp, v);
-      case "allocationId": return need(res[`eip.allocate.${v.index}`]?.AllocationId as string | undefined, v);
+      case "instanceId":
+        return need(record.instanceId, v);
+      case "eniId":
+        return need(record.eniId, v);
+      case "eniPrimaryIp":
+        return need(record.eniPrimaryIp, v);
+      case "allocationId":
+        return need(res[`eip.allocate.${v.index}`]?.AllocationId as string | undefined, v);
       case "secondaryIp": {
         const fresh = assignedFrom(res["ips.assign"]) ?? createdSecondaries(res["eni.create"]);
         return need(fresh?.[v.index], v);
       }
-      default: { const never: never = v; throw new Error(`unknown ref ${JSON.stringify(never)}`); }
+      default: {
+        const never: never = v;
+        throw new Error(`unknown ref ${JSON.stringify(never)}`);
+      }
     }
   };
-  const resolveCond = (c: Cond): ResolvedCond => JSON.parse(JSON.stringify(c, (_k, val) => (isRef(val) ? resolve(val) : val))) as ResolvedCond;
+  const resolveCond = (c: Cond): ResolvedCond =>
+    JSON.parse(JSON.stringify(c, (_k, val) => (isRef(val) ? resolve(val) : val))) as ResolvedCond;
 
-  const cancelRequested = async () => (await db.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequested: true } }))?.cancelRequested ?? false;
+  const cancelRequested = async () =>
+    (await db.deployment.findUnique({ where: { id: deploymentId }, select: { cancelRequested: true } }))
+      ?.cancelRequested ?? false;
 
   const updateRow = async (key: string, data: Record<string, unknown>) => {
     const row = rows.get(key)!;
@@ -272,7 +365,11 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const base = opts.retryBaseMs ?? 200;
   const cap = opts.retryCapMs ?? 5000;
 
-  async function callWithRetry(step: PlannedStep, params: Record<string, unknown>, done: ResolvedCond | null): Promise<{ body: WireBody | null; reconciled: boolean }> {
+  async function callWithRetry(
+    step: PlannedStep,
+    params: Record<string, unknown>,
+    done: ResolvedCond | null,
+  ): Promise<{ body: WireBody | null; reconciled: boolean }> {
     let stateRetries = 0;
     for (let attempt = 1; ; attempt++) {
       // Cancel also stops a step that keeps being retried (throttling can last long).
@@ -289,7 +386,8 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
         if (TRANSIENT_STATE_CODES.has(err.code) && done) {
           // The effect may already be there (a lost response) or a transition is still finishing.
           const live = await waiter.probe(done).catch(() => undefined);
-          if (condHolds(done, live) || (live && step.busy?.includes(live.status) && busyMatches(done, live))) return { body: null, reconciled: true };
+          if (condHolds(done, live) || (live && step.busy?.includes(live.status) && busyMatches(done, live)))
+            return { body: null, reconciled: true };
           if (stateRetries++ < 3 && attempt < maxAttempts) {
             await sleep(backoff(attempt, base * 2, cap));
             continue;
@@ -326,7 +424,12 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     let done = doneNow();
     const prior = row.result as { called?: boolean } | null;
     let called = !!prior?.called;
-    await updateRow(step.key, { status: "running", attempts: { increment: 1 }, startedAt: row.startedAt ?? new Date(), error: null });
+    await updateRow(step.key, {
+      status: "running",
+      attempts: { increment: 1 },
+      startedAt: row.startedAt ?? new Date(),
+      error: null,
+    });
     if (step.kind === "guest.rollback") {
       // A script on the instance, not one cloud call: rollback.sh is idempotent, so a retry simply runs it again.
       calls++;
@@ -380,7 +483,9 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
           if (e instanceof RunStopped) return;
           const err = e instanceof CloudError ? e : toCloudError(e, step.action);
           if (!stop) stop = { reason: "error", error: err };
-          await updateRow(step.key, { status: "failed", finishedAt: new Date(), error: errorJson(err) as never }).catch(() => {});
+          await updateRow(step.key, { status: "failed", finishedAt: new Date(), error: errorJson(err) as never }).catch(
+            () => {},
+          );
           opts.onStep?.({ deploymentId, key: step.key, event: "failed" });
           throw err;
         }
@@ -396,7 +501,8 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
 
   const stats = { ...waiter.stats, calls };
   const stopped = stop as { reason: "error" | "cancel" | "lease"; error?: unknown } | null;
-  if (leaseLost || stopped?.reason === "lease") return { status: phase === "apply" ? "running" : "tearing_down", stats };
+  if (leaseLost || stopped?.reason === "lease")
+    return { status: phase === "apply" ? "running" : "tearing_down", stats };
 
   let status: DeploymentStatus;
   let error: unknown = null;
@@ -419,32 +525,65 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
 }
 
 function busyMatches(done: ResolvedCond, live: unknown): boolean {
-  if (done.entity === "eni" && done.instanceId !== undefined) return (live as { instanceId?: string }).instanceId === done.instanceId;
-  if (done.entity === "eip" && done.boundTo) return (live as { privateIpAddress?: string }).privateIpAddress === done.boundTo.privateIp;
+  if (done.entity === "eni" && done.instanceId !== undefined)
+    return (live as { instanceId?: string }).instanceId === done.instanceId;
+  if (done.entity === "eip" && done.boundTo)
+    return (live as { privateIpAddress?: string }).privateIpAddress === done.boundTo.privateIp;
   return true;
 }
 
-async function finishRun(db: Db, teamId: string, deploymentId: string, owner: string, status: DeploymentStatus, error: unknown, record: ResourcesRecord) {
+async function finishRun(
+  db: Db,
+  teamId: string,
+  deploymentId: string,
+  owner: string,
+  status: DeploymentStatus,
+  error: unknown,
+  record: ResourcesRecord,
+) {
   await db.$transaction(async (tx) => {
     const r = await tx.deployment.updateMany({
       where: { id: deploymentId, leaseOwner: owner },
-      data: { status, error: (error ?? null) as never, resources: record as never, leaseOwner: null, leaseExpiresAt: null, finishedAt: new Date() },
+      data: {
+        status,
+        error: (error ?? null) as never,
+        resources: record as never,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        finishedAt: new Date(),
+      },
     });
     if (r.count !== 1) return;
-    await tx.deploymentStep.updateMany({ where: { deploymentId, status: { in: ["pending", "running"] } }, data: { status: status === "cancelled" ? "skipped" : "pending" } });
+    await tx.deploymentStep.updateMany({
+      where: { deploymentId, status: { in: ["pending", "running"] } },
+      data: { status: status === "cancelled" ? "skipped" : "pending" },
+    });
     await tx.resourceLock.deleteMany({ where: { deploymentId } });
   });
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {
-    teamId, actorType: "system", action: `app:deployment.${status}`, deploymentId, targets: [deploymentId],
-    params: { deploymentId, status }, outcome: status === "failed" ? "failure" : "success",
-    errorCode: e?.code ?? null, errorMessage: e?.message ?? null, requestId: e?.requestId ?? null,
+    teamId,
+    actorType: "system",
+    action: `app:deployment.${status}`,
+    deploymentId,
+    targets: [deploymentId],
+    params: { deploymentId, status },
+    outcome: status === "failed" ? "failure" : "success",
+    errorCode: e?.code ?? null,
+    errorMessage: e?.message ?? null,
+    requestId: e?.requestId ?? null,
   });
 }
 
 function errorJson(e: unknown) {
   if (e instanceof CloudError) return e.toJSON();
-  return { code: "INTERNAL", message: e instanceof Error ? e.message : String(e), requestId: null, action: "executor", retryable: false };
+  return {
+    code: "INTERNAL",
+    message: e instanceof Error ? e.message : String(e),
+    requestId: null,
+    action: "executor",
+    retryable: false,
+  };
 }
 
 function backoff(attempt: number, base: number, cap: number): number {
@@ -458,21 +597,36 @@ function need<T>(v: T | undefined, ref: Val): T {
 }
 
 function assignedFrom(body: WireBody | undefined): string[] | undefined {
-  const set = (body?.AssignedPrivateIpAddressesSet as { PrivateIpSet?: { PrivateIpAddress?: string[] } } | undefined)?.PrivateIpSet?.PrivateIpAddress;
+  const set = (body?.AssignedPrivateIpAddressesSet as { PrivateIpSet?: { PrivateIpAddress?: string[] } } | undefined)
+    ?.PrivateIpSet?.PrivateIpAddress;
   return Array.isArray(set) ? set : undefined;
 }
 function createdSecondaries(body: WireBody | undefined): string[] | undefined {
-  const list = (body?.PrivateIpSets as { PrivateIpSet?: Array<{ PrivateIpAddress: string; Primary: boolean }> } | undefined)?.PrivateIpSet;
+  const list = (
+    body?.PrivateIpSets as { PrivateIpSet?: Array<{ PrivateIpAddress: string; Primary: boolean }> } | undefined
+  )?.PrivateIpSet;
   return Array.isArray(list) ? list.filter((p) => !p.Primary).map((p) => p.PrivateIpAddress) : undefined;
 }
 
 /** What a finished step means for the deployment's resource record. */
-export function applyEffect(record: ResourcesRecord, step: PlannedStep, params: Record<string, unknown>, body: WireBody | null): void {
+export function applyEffect(
+  record: ResourcesRecord,
+  step: PlannedStep,
+  params: Record<string, unknown>,
+  body: WireBody | null,
+): void {
   const eipEntry = (index: number) => {
     record.eips ??= [];
     let e = record.eips.find((x) => x.specIndex === index);
     if (!e) {
-      e = { specIndex: index, allocationId: "", ipAddress: "", privateIp: "", allocatedByUs: false, associatedByUs: false };
+      e = {
+        specIndex: index,
+        allocationId: "",
+        ipAddress: "",
+        privateIp: "",
+        allocatedByUs: false,
+        associatedByUs: false,
+      };
       record.eips.push(e);
       // Steps of different EIPs finish in any order (they run concurrently): the
       // record lists them in the spec's order, whatever order they finished in.
@@ -512,7 +666,9 @@ export function applyEffect(record: ResourcesRecord, step: PlannedStep, params: 
       record.eniAttachedByUs = false;
       return;
     case "ips.assign": {
-      const added = Array.isArray(params.PrivateIpAddress) ? (params.PrivateIpAddress as string[]) : (assignedFrom(body ?? undefined) ?? []);
+      const added = Array.isArray(params.PrivateIpAddress)
+        ? (params.PrivateIpAddress as string[])
+        : (assignedFrom(body ?? undefined) ?? []);
       record.assignedIps = [...new Set([...(record.assignedIps ?? []), ...added])];
       return;
     }

@@ -15,11 +15,19 @@ function failure(message: string, requestId: string | null = null): CloudError {
   return new CloudError({ code: GUEST_ROLLBACK_FAILED, message, requestId, action: "RunCommand", retryable: false });
 }
 
-export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: string, params: Record<string, unknown>, opts: GuestRollbackOptions = {}): Promise<WireBody> {
+export async function runGuestRollback(
+  db: Db,
+  ctx: CloudContext,
+  deploymentId: string,
+  params: Record<string, unknown>,
+  opts: GuestRollbackOptions = {},
+): Promise<WireBody> {
   const instanceId = String(params.InstanceId);
   const version = Number(params.ScriptVersion);
   const script = await db.routeScript.findFirst({ where: { deploymentId, version }, select: { files: true } });
-  const file = ((script?.files ?? []) as Array<{ path: string; content: string }>).find((f) => f.path === "rollback.sh");
+  const file = ((script?.files ?? []) as Array<{ path: string; content: string }>).find(
+    (f) => f.path === "rollback.sh",
+  );
   if (!file) throw failure(`The guest-OS bundle v${version} has no rollback.sh; nothing else was changed.`);
   let body: WireBody;
   let ok = false;
@@ -32,17 +40,45 @@ export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: 
       pollCapMs: opts.pollCapMs,
     });
     ok = ranCleanly(r);
-    body = { InvokeId: r.invokeId, InvocationStatus: r.status, ExitCode: r.exitCode, Output: outputTail(r.output, 4096) };
+    body = {
+      InvokeId: r.invokeId,
+      InvocationStatus: r.status,
+      ExitCode: r.exitCode,
+      Output: outputTail(r.output, 4096),
+    };
     const ended = `rollback.sh ended ${r.status} (exit ${r.exitCode ?? "—"})`;
-    await audit(db, ctx, deploymentId, instanceId, version, { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode }, ok ? null : ended);
+    await audit(
+      db,
+      ctx,
+      deploymentId,
+      instanceId,
+      version,
+      { invokeId: r.invokeId, status: r.status, exitCode: r.exitCode },
+      ok ? null : ended,
+    );
     if (!ok) {
-      throw failure(`${ended} on ${instanceId}, so the teardown stopped before changing anything else. Output: ${outputTail(r.output.trim(), 600) || "(none)"}`);
+      throw failure(
+        `${ended} on ${instanceId}, so the teardown stopped before changing anything else. Output: ${outputTail(r.output.trim(), 600) || "(none)"}`,
+      );
     }
   } catch (e) {
     if (e instanceof CloudError && e.code === GUEST_ROLLBACK_FAILED) throw e;
-    if (!ok) await audit(db, ctx, deploymentId, instanceId, version, null, e instanceof Error ? e.message : String(e), e instanceof CloudError ? e.code : null).catch(() => {});
+    if (!ok)
+      await audit(
+        db,
+        ctx,
+        deploymentId,
+        instanceId,
+        version,
+        null,
+        e instanceof Error ? e.message : String(e),
+        e instanceof CloudError ? e.code : null,
+      ).catch(() => {});
     const why = e instanceof CloudError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    throw failure(`Cloud Assistant could not run rollback.sh on ${instanceId} (${why}), so the teardown stopped before changing anything else.`, e instanceof CloudError ? e.requestId : null);
+    throw failure(
+      `Cloud Assistant could not run rollback.sh on ${instanceId} (${why}), so the teardown stopped before changing anything else.`,
+      e instanceof CloudError ? e.requestId : null,
+    );
   }
   await markRolledBack(db, deploymentId);
   return body;
@@ -53,12 +89,32 @@ export async function runGuestRollback(db: Db, ctx: CloudContext, deploymentId: 
  * code (never its output); a failure's text goes to the event's error message. `run` is null when
  * Cloud Assistant never started it.
  */
-async function audit(db: Db, ctx: CloudContext, deploymentId: string, instanceId: string, version: number,
-  run: { invokeId: string; status: string; exitCode: number | null } | null, error: string | null, errorCode: string | null = null) {
+async function audit(
+  db: Db,
+  ctx: CloudContext,
+  deploymentId: string,
+  instanceId: string,
+  version: number,
+  run: { invokeId: string; status: string; exitCode: number | null } | null,
+  error: string | null,
+  errorCode: string | null = null,
+) {
   await appendAuditEvent(db, {
-    teamId: ctx.teamId, actorType: "system", action: "guest.rollback", deploymentId, targets: [deploymentId, instanceId],
-    params: { deploymentId, instanceId, scriptVersion: version, phase: "teardown", invocations: run ? [{ action: "rollback", ...run }] : [] },
-    outcome: error ? "failure" : "success", errorCode, errorMessage: error,
+    teamId: ctx.teamId,
+    actorType: "system",
+    action: "guest.rollback",
+    deploymentId,
+    targets: [deploymentId, instanceId],
+    params: {
+      deploymentId,
+      instanceId,
+      scriptVersion: version,
+      phase: "teardown",
+      invocations: run ? [{ action: "rollback", ...run }] : [],
+    },
+    outcome: error ? "failure" : "success",
+    errorCode,
+    errorMessage: error,
   });
 }
 
@@ -67,5 +123,8 @@ async function markRolledBack(db: Db, deploymentId: string) {
   const d = await db.deployment.findUnique({ where: { id: deploymentId }, select: { checks: true } });
   const checks = (d?.checks ?? null) as ({ guest?: Record<string, unknown> } & Record<string, unknown>) | null;
   if (!checks?.guest) return;
-  await db.deployment.update({ where: { id: deploymentId }, data: { checks: { ...checks, guest: { ...checks.guest, rolledBack: true } } as never } });
+  await db.deployment.update({
+    where: { id: deploymentId },
+    data: { checks: { ...checks, guest: { ...checks.guest, rolledBack: true } } as never },
+  });
 }

@@ -17,18 +17,30 @@ describe("resource locks", () => {
     for (let round = 0; round < 20; round++) {
       const a = await createDraft(h.teamId, { name: `lock-a-${round}`, spec: baseSpec() });
       const b = await createDraft(h.teamId, { name: `lock-b-${round}`, spec: baseSpec() });
-      const begin = (id: string) => beginRun(h.t.db, { teamId: h.teamId, deploymentId: id, phase: "apply", from: ["draft"], plan: null }, `owner-${id}`);
+      const begin = (id: string) =>
+        beginRun(
+          h.t.db,
+          { teamId: h.teamId, deploymentId: id, phase: "apply", from: ["draft"], plan: null },
+          `owner-${id}`,
+        );
       const results = await Promise.allSettled([begin(a.id), begin(b.id)]);
-      const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason as unknown);
+      const refused = results
+        .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+        .map((r) => r.reason as unknown);
       expect(refused, `round ${round}`).toHaveLength(1);
       expect(refused[0], `round ${round}: ${String(refused[0])}`).toBeInstanceOf(RunRefused);
       expect((refused[0] as RunRefused).code).toBe("LOCKED");
-      expect((refused[0] as RunRefused).message).toMatch(new RegExp(`(instance ${INSTANCE}|eni ${ENI}) is being changed by deployment “lock-[ab]-${round}”`));
+      expect((refused[0] as RunRefused).message).toMatch(
+        new RegExp(`(instance ${INSTANCE}|eni ${ENI}) is being changed by deployment “lock-[ab]-${round}”`),
+      );
       // The refused one did not move: it is still a draft.
       const rows = await h.t.db.deployment.findMany({ where: { id: { in: [a.id, b.id] } }, select: { status: true } });
       expect(rows.map((r) => r.status).sort()).toEqual(["draft", "running"]);
       await h.t.db.resourceLock.deleteMany({});
-      await h.t.db.deployment.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { status: "cancelled", leaseOwner: null } });
+      await h.t.db.deployment.updateMany({
+        where: { id: { in: [a.id, b.id] } },
+        data: { status: "cancelled", leaseOwner: null },
+      });
     }
   });
 });

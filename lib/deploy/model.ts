@@ -37,7 +37,14 @@ export type ResourcesRecord = {
   vSwitchCidr?: string;
   /** Secondary IPs this deployment added (created with the ENI or assigned). */
   assignedIps?: string[];
-  eips?: Array<{ specIndex: number; allocationId: string; ipAddress: string; privateIp: string; allocatedByUs: boolean; associatedByUs: boolean }>;
+  eips?: Array<{
+    specIndex: number;
+    allocationId: string;
+    ipAddress: string;
+    privateIp: string;
+    allocatedByUs: boolean;
+    associatedByUs: boolean;
+  }>;
   /**
    * The guest-OS bundle was run on the instance through Cloud Assistant (apply.sh) and not rolled
    * back since: teardown then runs rollback.sh there first, before the ENI goes away.
@@ -60,10 +67,20 @@ export type Cond =
   | { entity: "eip"; id: Val; status?: string[]; boundTo?: { instanceId: Val; privateIp: Val } | null; gone?: boolean };
 
 export type StepKind =
-  | "instance.create" | "instance.stop" | "instance.start" | "instance.delete"
-  | "eni.create" | "eni.attach" | "eni.detach" | "eni.delete"
-  | "ips.assign" | "ips.unassign"
-  | "eip.allocate" | "eip.associate" | "eip.unassociate" | "eip.release"
+  | "instance.create"
+  | "instance.stop"
+  | "instance.start"
+  | "instance.delete"
+  | "eni.create"
+  | "eni.attach"
+  | "eni.detach"
+  | "eni.delete"
+  | "ips.assign"
+  | "ips.unassign"
+  | "eip.allocate"
+  | "eip.associate"
+  | "eip.unassociate"
+  | "eip.release"
   | "guest.rollback";
 
 export type PlannedStep = {
@@ -94,14 +111,36 @@ export type Plan = {
 };
 
 export const CLIENT_TOKEN_ACTIONS = new Set<CloudAction>([
-  "RunInstances", "CreateNetworkInterface", "AssignPrivateIpAddresses", "AllocateEipAddress", "AssociateEipAddress", "UnassociateEipAddress",
+  "RunInstances",
+  "CreateNetworkInterface",
+  "AssignPrivateIpAddresses",
+  "AllocateEipAddress",
+  "AssociateEipAddress",
+  "UnassociateEipAddress",
 ]);
 
 /** Instance types that attach/detach secondary ENIs only while Stopped (non-exhaustive, from the 2021 family docs). */
 export const STOPPED_ONLY_TYPES = new Set([
-  "ecs.t6-c1m1.large", "ecs.t6-c1m2.large", "ecs.t6-c1m4.large", "ecs.t6-c2m1.large", "ecs.t6-c4m1.large", "ecs.t5-lc2m1.nano",
-  "ecs.t5-c1m1.large", "ecs.t5-c1m2.large", "ecs.t5-c1m4.large", "ecs.t5-lc1m1.small", "ecs.t5-lc1m2.large", "ecs.t5-lc1m2.small",
-  "ecs.t5-lc1m4.large", "ecs.xn4.small", "ecs.n4.small", "ecs.n4.large", "ecs.mn4.small", "ecs.mn4.large", "ecs.e4.small", "ecs.e4.large",
+  "ecs.t6-c1m1.large",
+  "ecs.t6-c1m2.large",
+  "ecs.t6-c1m4.large",
+  "ecs.t6-c2m1.large",
+  "ecs.t6-c4m1.large",
+  "ecs.t5-lc2m1.nano",
+  "ecs.t5-c1m1.large",
+  "ecs.t5-c1m2.large",
+  "ecs.t5-c1m4.large",
+  "ecs.t5-lc1m1.small",
+  "ecs.t5-lc1m2.large",
+  "ecs.t5-lc1m2.small",
+  "ecs.t5-lc1m4.large",
+  "ecs.xn4.small",
+  "ecs.n4.small",
+  "ecs.n4.large",
+  "ecs.mn4.small",
+  "ecs.mn4.large",
+  "ecs.e4.small",
+  "ecs.e4.large",
 ]);
 
 export function isRef(v: unknown): v is Ref {

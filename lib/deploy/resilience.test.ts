@@ -13,7 +13,10 @@ describe("resilience", () => {
     const before = resourceState(h.emu);
     const eipsBefore = Object.keys(before.eips).length;
     h.emu.setFaults({ seed: 7, errors: { "*": { "Throttling.User": 0.2, ServiceUnavailable: 0.05 } } });
-    const { id } = await createDraft(h.teamId, { name: "faults", spec: baseSpec({ privateIps: { mode: "count", count: 2 }, eips: [{}, {}, {}] }) });
+    const { id } = await createDraft(h.teamId, {
+      name: "faults",
+      spec: baseSpec({ privateIps: { mode: "count", count: 2 }, eips: [{}, {}, {}] }),
+    });
     let start;
     for (let i = 0; ; i++) {
       // startDeployment's own reads may be throttled too; the caller retries those.
@@ -31,7 +34,9 @@ describe("resilience", () => {
     expect(Object.keys(w.eips)).toHaveLength(eipsBefore + 3); // exactly 3 allocated, never twice
     expect(w.enis[ENI]!.secondaryIps).toHaveLength(2); // assigned once
     expect(Object.values(w.eips).filter((e) => e.binding?.instanceId === ENI)).toHaveLength(3);
-    const failures = h.emu.requests().filter((q) => q.code === "Throttling.User" || q.code === "ServiceUnavailable").length;
+    const failures = h.emu
+      .requests()
+      .filter((q) => q.code === "Throttling.User" || q.code === "ServiceUnavailable").length;
     expect(failures).toBeGreaterThan(0);
     const steps = await h.t.db.deploymentStep.findMany({ where: { deploymentId: id } });
     expect(steps.some((s) => s.requestIds.length > 1)).toBe(true);
@@ -43,8 +48,14 @@ describe("resilience", () => {
 
   it("two deployments racing for one instance: one runs, the other is refused with a clear message", async () => {
     h.emu.setLatencies({ eniAttach: 300 });
-    const a = await createDraft(h.teamId, { name: "racer-a", spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}] }) });
-    const b = await createDraft(h.teamId, { name: "racer-b", spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}] }) });
+    const a = await createDraft(h.teamId, {
+      name: "racer-a",
+      spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}] }),
+    });
+    const b = await createDraft(h.teamId, {
+      name: "racer-b",
+      spec: baseSpec({ privateIps: { mode: "count", count: 1 }, eips: [{}] }),
+    });
     const results = await Promise.allSettled([startDeployment(h.teamId, a.id), startDeployment(h.teamId, b.id)]);
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -53,7 +64,9 @@ describe("resilience", () => {
     const err = refused[0]!.reason as RunRefused;
     expect(err).toBeInstanceOf(RunRefused);
     expect(err.code).toBe("LOCKED");
-    expect(err.message).toMatch(new RegExp(`(instance ${INSTANCE}|eni ${ENI}) is being changed by deployment “racer-[ab]”`));
+    expect(err.message).toMatch(
+      new RegExp(`(instance ${INSTANCE}|eni ${ENI}) is being changed by deployment “racer-[ab]”`),
+    );
     const winner = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof startDeployment>>>).value;
     const r = await winner.done;
     expect(r.status, JSON.stringify(r.error)).toBe("succeeded");

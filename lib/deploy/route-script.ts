@@ -19,10 +19,22 @@ export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
   if (!record.eniPrimaryIp || !record.macAddress || !record.vSwitchCidr) return null;
   const { gateway, prefixLength } = gatewayOf(record.vSwitchCidr);
   const eips: Record<string, string> = {};
-  for (const e of record.eips ?? []) if (e.associatedByUs && e.privateIp && e.ipAddress) eips[e.privateIp] = e.ipAddress;
+  for (const e of record.eips ?? [])
+    if (e.associatedByUs && e.privateIp && e.ipAddress) eips[e.privateIp] = e.ipAddress;
   return {
     os: spec.os,
-    interfaces: [{ device: "eth1", mac: record.macAddress, primaryIp: record.eniPrimaryIp, secondaryIps: record.assignedIps ?? [], prefixLength, gateway, routeTable: 1001, eips }],
+    interfaces: [
+      {
+        device: "eth1",
+        mac: record.macAddress,
+        primaryIp: record.eniPrimaryIp,
+        secondaryIps: record.assignedIps ?? [],
+        prefixLength,
+        gateway,
+        routeTable: 1001,
+        eips,
+      },
+    ],
   };
 }
 
@@ -31,10 +43,20 @@ export async function buildRouteScript(db: Db, deploymentId: string, spec: Deplo
   const input = routesSpecFor(spec, record);
   if (!input) return null;
   const bundle = generateBundle(input);
-  const last = await db.routeScript.findFirst({ where: { deploymentId }, orderBy: { version: "desc" }, select: { version: true, sha256: true } });
+  const last = await db.routeScript.findFirst({
+    where: { deploymentId },
+    orderBy: { version: "desc" },
+    select: { version: true, sha256: true },
+  });
   if (last?.sha256 === bundle.sha256) return last;
   return db.routeScript.create({
-    data: { deploymentId, version: (last?.version ?? 0) + 1, os: spec.os, sha256: bundle.sha256, files: bundle.files as never },
+    data: {
+      deploymentId,
+      version: (last?.version ?? 0) + 1,
+      os: spec.os,
+      sha256: bundle.sha256,
+      files: bundle.files as never,
+    },
     select: { version: true, sha256: true },
   });
 }

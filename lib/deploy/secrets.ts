@@ -17,6 +17,10 @@ export function planWithoutSecrets<T>(plan: T): T {
   if (!isObj(plan) || !Array.isArray(plan.steps)) return plan;
   return {
     ...plan,
-    steps: plan.steps.map((s: unknown) => (isObj(s) && isObj(s.params) && s.params.Password !== undefined ? { ...s, params: { ...s.params, Password: REDACTED_PASSWORD } } : s)),
+    steps: plan.steps.map((s: unknown) =>
+      isObj(s) && isObj(s.params) && s.params.Password !== undefined
+        ? { ...s, params: { ...s.params, Password: REDACTED_PASSWORD } }
+        : s,
+    ),
   } as T;
 }

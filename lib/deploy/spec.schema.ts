@@ -8,34 +8,52 @@ import { zmsg, ztext } from "@/lib/validation/messages";
 export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
-const ipv4 = z.string().regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
-const id = (prefix: string) => z.string().trim().regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
+const ipv4 = z
+  .string()
+  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
+const id = (prefix: string) =>
+  z
+    .string()
+    .trim()
+    .regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
 
 export const instanceSpec = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing"), instanceId: id("i") }),
-  z.object({
-    mode: z.literal("create"),
-    zoneId: z.string().min(1),
-    instanceType: z.string().regex(/^ecs\./),
-    imageId: z.string().min(1),
-    systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
-    vSwitchId: id("vsw"),
-    securityGroupId: id("sg"),
-    instanceName: z.string().min(2).max(128).optional(),
-    /** Exactly one of password / keyPairName. The password is never stored in the audit trail. */
-    password: z.string().min(8).max(30).optional(),
-    keyPairName: z.string().min(2).max(128).optional(),
-  }).refine((v) => !!v.password !== !!v.keyPairName, { ...zmsg("spec.passwordOrKeyPair"), path: ["password"] }),
+  z
+    .object({
+      mode: z.literal("create"),
+      zoneId: z.string().min(1),
+      instanceType: z.string().regex(/^ecs\./),
+      imageId: z.string().min(1),
+      systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
+      vSwitchId: id("vsw"),
+      securityGroupId: id("sg"),
+      instanceName: z.string().min(2).max(128).optional(),
+      /** Exactly one of password / keyPairName. The password is never stored in the audit trail. */
+      password: z.string().min(8).max(30).optional(),
+      keyPairName: z.string().min(2).max(128).optional(),
+    })
+    .refine((v) => !!v.password !== !!v.keyPairName, { ...zmsg("spec.passwordOrKeyPair"), path: ["password"] }),
 ]);
 
 export const eniSpec = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("existing"), networkInterfaceId: id("eni") }),
-  z.object({ mode: z.literal("create"), vSwitchId: id("vsw"), securityGroupId: id("sg"), name: z.string().min(2).max(128).optional() }),
+  z.object({
+    mode: z.literal("create"),
+    vSwitchId: id("vsw"),
+    securityGroupId: id("sg"),
+    name: z.string().min(2).max(128).optional(),
+  }),
 ]);
 
 export const privateIpsSpec = z.discriminatedUnion("mode", [
   /** Explicit secondary addresses inside the ENI's vSwitch CIDR. */
-  z.object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) }).refine((v) => new Set(v.addresses).size === v.addresses.length, { ...zmsg("spec.addressesUnique"), path: ["addresses"] }),
+  z
+    .object({ mode: z.literal("explicit"), addresses: z.array(ipv4).max(49) })
+    .refine((v) => new Set(v.addresses).size === v.addresses.length, {
+      ...zmsg("spec.addressesUnique"),
+      path: ["addresses"],
+    }),
   /** Let the cloud pick `count` idle addresses. */
   z.object({ mode: z.literal("count"), count: z.number().int().min(0).max(49) }),
 ]);
@@ -78,12 +96,18 @@ export const deploymentSpecSchema = z
     const count = s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
     const slots = count + (s.usePrimaryIp ? 1 : 0);
     if (s.eips.length > slots) {
-      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }) });
+      ctx.addIssue({
+        code: "custom",
+        path: ["eips"],
+        message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }),
+      });
     }
     const ids = s.eips.map((e) => e.allocationId).filter(Boolean);
-    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.eipTwice") });
+    if (new Set(ids).size !== ids.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.eipTwice") });
     const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length) ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+    if (new Set(ips).size !== ips.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
   });
 
 export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
@@ -95,7 +119,10 @@ export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
  * by deploymentSpecSchema at review; that schema also reads stored specs to run
  * and tear down, so it gains no refusal that would strand a stored one.
  */
-export const draftSpecSchema = z.object({ specVersion: z.literal(SPEC_VERSION) }).loose().superRefine(refuseUnstorable("spec"));
+export const draftSpecSchema = z
+  .object({ specVersion: z.literal(SPEC_VERSION) })
+  .loose()
+  .superRefine(refuseUnstorable("spec"));
 
 /** The deployment's name, as typed in the wizard and quick deploy. */
 export const draftNameSchema = plainText("deploymentName", { trim: true }).min(1, zmsg("deploy.nameRequired")).max(120);

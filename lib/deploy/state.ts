@@ -1,14 +1,29 @@
 // Reads the live state a spec touches (through lib/cloud, so every read is audited).
 import type { CloudContext } from "@/lib/cloud/call";
-import { describeEips, describeEnis, describeInstances, describeInstanceType, describeVSwitch } from "@/lib/cloud/resources";
+import {
+  describeEips,
+  describeEnis,
+  describeInstances,
+  describeInstanceType,
+  describeVSwitch,
+} from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 import type { DeploymentSpec } from "./spec.schema";
 import type { LiveSnapshot, ResourcesRecord } from "./model";
 
-export async function readSnapshot(ctx: CloudContext, spec: DeploymentSpec, record: ResourcesRecord = {}): Promise<LiveSnapshot> {
+export async function readSnapshot(
+  ctx: CloudContext,
+  spec: DeploymentSpec,
+  record: ResourcesRecord = {},
+): Promise<LiveSnapshot> {
   const instanceId = spec.instance.mode === "existing" ? spec.instance.instanceId : record.instanceId;
   const eniId = spec.eni.mode === "existing" ? spec.eni.networkInterfaceId : record.eniId;
-  const eipIds = [...new Set([...spec.eips.map((e) => e.allocationId).filter((x): x is string => !!x), ...(record.eips ?? []).map((e) => e.allocationId)])];
+  const eipIds = [
+    ...new Set([
+      ...spec.eips.map((e) => e.allocationId).filter((x): x is string => !!x),
+      ...(record.eips ?? []).map((e) => e.allocationId),
+    ]),
+  ];
   let regionKnown = true;
   const guard = async <T>(p: Promise<T>, fallback: T): Promise<T> => {
     try {
@@ -35,10 +50,14 @@ export async function readSnapshot(ctx: CloudContext, spec: DeploymentSpec, reco
     typeId && regionKnown ? describeInstanceType(ctx, typeId) : Promise.resolve(null),
     instance ? describeEnis(ctx, { instanceId: instance.instanceId }) : Promise.resolve([]),
     vSwitchId && regionKnown ? describeVSwitch(ctx, vSwitchId) : Promise.resolve(null),
-    explicit.length && regionKnown ? describeEnis(ctx, { privateIps: explicit, vpcId: eni?.vpcId }) : Promise.resolve([]),
+    explicit.length && regionKnown
+      ? describeEnis(ctx, { privateIps: explicit, vpcId: eni?.vpcId })
+      : Promise.resolve([]),
   ]);
   const ipHolders: Record<string, string> = {};
-  for (const h of holders) for (const p of h.privateIps) if (explicit.includes(p.ip) && h.networkInterfaceId !== eniId) ipHolders[p.ip] = h.networkInterfaceId;
+  for (const h of holders)
+    for (const p of h.privateIps)
+      if (explicit.includes(p.ip) && h.networkInterfaceId !== eniId) ipHolders[p.ip] = h.networkInterfaceId;
   return {
     regionId: spec.regionId,
     regionKnown,

@@ -35,7 +35,9 @@ describe("teardown and the guest configuration", () => {
   it("after teardown, Results per EIP say released and not applicable, not Succeeded / Pass", async () => {
     const id = await deployed("results-after-teardown");
     const before = await getDeploymentView(h.teamId, id);
-    expect(before.eipResults.map((e) => [e.association, e.cloud.verdict, e.guest.verdict])).toEqual(Array(3).fill(["succeeded", "pass", "not_run"]));
+    expect(before.eipResults.map((e) => [e.association, e.cloud.verdict, e.guest.verdict])).toEqual(
+      Array(3).fill(["succeeded", "pass", "not_run"]),
+    );
 
     const r = await (await teardownDeployment(h.teamId, id)).done;
     expect(r.status, JSON.stringify(r.error)).toBe("torn_down");
@@ -51,14 +53,27 @@ describe("teardown and the guest configuration", () => {
   it("applied through Cloud Assistant but the agent is offline: teardown stops at the guest rollback and changes nothing in the cloud; skipping it is recorded", async () => {
     const id = await deployed("guest-rollback-fails");
     // As "Apply through Cloud Assistant" records it (the agent is offline here, so set it directly).
-    const row = await h.t.db.deployment.findFirstOrThrow({ where: { id, teamId: h.teamId }, select: { resources: true } });
-    const resources: ResourcesRecord = { ...(row.resources as ResourcesRecord), guestApplied: { scriptVersion: 1, appliedAt: new Date().toISOString() } };
+    const row = await h.t.db.deployment.findFirstOrThrow({
+      where: { id, teamId: h.teamId },
+      select: { resources: true },
+    });
+    const resources: ResourcesRecord = {
+      ...(row.resources as ResourcesRecord),
+      guestApplied: { scriptVersion: 1, appliedAt: new Date().toISOString() },
+    };
     await h.t.db.deployment.update({ where: { id }, data: { resources: resources as never } });
 
     const plan = await planDeployment(h.teamId, id, { phase: "teardown" });
-    expect(plan.steps[0]).toMatchObject({ key: "guest.rollback", action: "RunCommand", noop: false, params: { InstanceId: INSTANCE, Script: "rollback.sh", ScriptVersion: 1 } });
+    expect(plan.steps[0]).toMatchObject({
+      key: "guest.rollback",
+      action: "RunCommand",
+      noop: false,
+      params: { InstanceId: INSTANCE, Script: "rollback.sh", ScriptVersion: 1 },
+    });
     for (const s of plan.steps.slice(1).filter((x) => !x.noop)) expect(s.dependsOn).toContain("guest.rollback");
-    expect((await planDeployment(h.teamId, id, { phase: "teardown", skipGuestRollback: true })).steps.map((s) => s.key)).not.toContain("guest.rollback");
+    expect(
+      (await planDeployment(h.teamId, id, { phase: "teardown", skipGuestRollback: true })).steps.map((s) => s.key),
+    ).not.toContain("guest.rollback");
 
     expect(boundToEni()).toBe(3);
     const r = await (await teardownDeployment(h.teamId, id, { actorId: null })).done;
@@ -76,11 +91,21 @@ describe("teardown and the guest configuration", () => {
     expect(boundToEni()).toBe(3);
     expect(view.eipResults.map((e) => e.association)).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(view.resources.guestApplied).toBeTruthy();
-    const audit = await h.t.db.auditEvent.findMany({ where: { teamId: h.teamId, deploymentId: id }, select: { action: true, outcome: true } });
+    const audit = await h.t.db.auditEvent.findMany({
+      where: { teamId: h.teamId, deploymentId: id },
+      select: { action: true, outcome: true },
+    });
     expect(audit).toContainEqual({ action: "guest.rollback", outcome: "failure" });
     // Cloud Assistant never started the script: no run on the record, the reason in the error fields.
-    const rollback = await h.t.db.auditEvent.findFirst({ where: { teamId: h.teamId, deploymentId: id, action: "guest.rollback" }, select: { params: true, errorCode: true, errorMessage: true } });
-    expect(rollback).toMatchObject({ params: { invocations: [] }, errorCode: expect.any(String), errorMessage: expect.stringMatching(/.+/) });
+    const rollback = await h.t.db.auditEvent.findFirst({
+      where: { teamId: h.teamId, deploymentId: id, action: "guest.rollback" },
+      select: { params: true, errorCode: true, errorMessage: true },
+    });
+    expect(rollback).toMatchObject({
+      params: { invocations: [] },
+      errorCode: expect.any(String),
+      errorMessage: expect.stringMatching(/.+/),
+    });
     expect(JSON.stringify(rollback!.params)).not.toContain("[redacted]");
     expect(audit).toContainEqual({ action: "cloud:ECS.RunCommand", outcome: "failure" });
 
@@ -90,7 +115,9 @@ describe("teardown and the guest configuration", () => {
     expect(boundToEni()).toBe(0);
     const final = await getDeploymentView(h.teamId, id);
     expect(final.steps.filter((s) => s.phase === "teardown").map((s) => s.key)).not.toContain("guest.rollback");
-    const actions = (await h.t.db.auditEvent.findMany({ where: { teamId: h.teamId, deploymentId: id }, select: { action: true } })).map((a) => a.action);
+    const actions = (
+      await h.t.db.auditEvent.findMany({ where: { teamId: h.teamId, deploymentId: id }, select: { action: true } })
+    ).map((a) => a.action);
     expect(actions).toContain("guest.rollback.skipped");
   });
 });

@@ -5,13 +5,34 @@
 // typical duration ("hint"), then exponential backoff (¼, ½, 1, 2 × hint …, capped)
 // with ±10 % jitter, up to a timeout.
 import type { CloudContext } from "@/lib/cloud/call";
-import { describeEips, describeEnis, describeInstances, type EipView, type EniView, type InstanceView } from "@/lib/cloud/resources";
+import {
+  describeEips,
+  describeEnis,
+  describeInstances,
+  type EipView,
+  type EniView,
+  type InstanceView,
+} from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 
 export type ResolvedCond =
   | { entity: "instance"; id: string; status?: string[]; gone?: boolean }
-  | { entity: "eni"; id: string; status?: string[]; instanceId?: string; hasIps?: string[]; lacksIps?: string[]; gone?: boolean }
-  | { entity: "eip"; id: string; status?: string[]; boundTo?: { instanceId: string; privateIp: string } | null; gone?: boolean };
+  | {
+      entity: "eni";
+      id: string;
+      status?: string[];
+      instanceId?: string;
+      hasIps?: string[];
+      lacksIps?: string[];
+      gone?: boolean;
+    }
+  | {
+      entity: "eip";
+      id: string;
+      status?: string[];
+      boundTo?: { instanceId: string; privateIp: string } | null;
+      gone?: boolean;
+    };
 
 type Entity = ResolvedCond["entity"];
 type Live = InstanceView | EniView | EipView | undefined;
@@ -29,7 +50,12 @@ export function condHolds(c: ResolvedCond, live: Live): boolean {
   }
   if (c.entity === "eip" && c.boundTo !== undefined) {
     const e = live as EipView;
-    if (c.boundTo === null ? e.instanceId !== "" : e.instanceId !== c.boundTo.instanceId || e.privateIpAddress !== c.boundTo.privateIp) return false;
+    if (
+      c.boundTo === null
+        ? e.instanceId !== ""
+        : e.instanceId !== c.boundTo.instanceId || e.privateIpAddress !== c.boundTo.privateIp
+    )
+      return false;
   }
   return true;
 }
@@ -63,7 +89,15 @@ export class Waiter {
     return new Promise((resolve, reject) => {
       const now = Date.now();
       const list = this.pending.get(cond.entity) ?? [];
-      list.push({ cond, deadline: now + this.opts.timeoutMs, nextAt: now + hint, interval: hint / 4, resolve, reject, lastStatus: "?" });
+      list.push({
+        cond,
+        deadline: now + this.opts.timeoutMs,
+        nextAt: now + hint,
+        interval: hint / 4,
+        resolve,
+        reject,
+        lastStatus: "?",
+      });
       this.pending.set(cond.entity, list);
       this.arm(cond.entity);
     });
@@ -87,7 +121,10 @@ export class Waiter {
     const next = Math.min(...list.map((p) => p.nextAt));
     const existing = this.timers.get(entity);
     if (existing) clearTimeout(existing);
-    this.timers.set(entity, setTimeout(() => void this.poll(entity), Math.max(0, next - Date.now())));
+    this.timers.set(
+      entity,
+      setTimeout(() => void this.poll(entity), Math.max(0, next - Date.now())),
+    );
   }
 
   private async fetch(entity: Entity, ids: string[]): Promise<Map<string, Exclude<Live, undefined>>> {
@@ -124,7 +161,14 @@ export class Waiter {
         continue;
       }
       if (now >= p.deadline) {
-        p.reject(new CloudError({ code: "WaitTimeout", action: `wait:${entity}`, message: `${p.cond.entity} ${p.cond.id} did not reach ${describeCond(p.cond)} in time (last status: ${p.lastStatus}).`, retryable: false }));
+        p.reject(
+          new CloudError({
+            code: "WaitTimeout",
+            action: `wait:${entity}`,
+            message: `${p.cond.entity} ${p.cond.id} did not reach ${describeCond(p.cond)} in time (last status: ${p.lastStatus}).`,
+            retryable: false,
+          }),
+        );
         continue;
       }
       if (p.nextAt <= now + 5) {

@@ -13,7 +13,16 @@ import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, statusWord } from "@/lib/i18n/errors";
 import type { ResourcesRecord } from "@/lib/deploy/model";
-import { agentStatus, outputTail, packScript, parseVerifyOutput, ranCleanly, runShellScript, type AgentStatus, type InvocationResult } from "./cloud-assistant";
+import {
+  agentStatus,
+  outputTail,
+  packScript,
+  parseVerifyOutput,
+  ranCleanly,
+  runShellScript,
+  type AgentStatus,
+  type InvocationResult,
+} from "./cloud-assistant";
 
 export type GuestAction = "apply" | "verify" | "rollback";
 
@@ -79,7 +88,8 @@ export function configureGuest(c: Config): void {
 }
 
 const database = () => (config.db ? config.db() : defaultDb());
-const echoUrl = () => (config.echoUrl ? config.echoUrl() : (process.env.EMULATOR_ECHO_URL ?? process.env.EIPILOT_ECHO_URL ?? null)) || null;
+const echoUrl = () =>
+  (config.echoUrl ? config.echoUrl() : (process.env.EMULATOR_ECHO_URL ?? process.env.EIPILOT_ECHO_URL ?? null)) || null;
 
 type Row = {
   id: string;
@@ -96,7 +106,21 @@ type Row = {
 async function load(teamId: string, id: string): Promise<Row> {
   const d = await database().deployment.findFirst({
     where: { id, teamId },
-    select: { id: true, status: true, cloudAccountId: true, regionId: true, instanceId: true, spec: true, resources: true, checks: true, scripts: { orderBy: { version: "desc" }, take: 1, select: { version: true, os: true, sha256: true, files: true } } },
+    select: {
+      id: true,
+      status: true,
+      cloudAccountId: true,
+      regionId: true,
+      instanceId: true,
+      spec: true,
+      resources: true,
+      checks: true,
+      scripts: {
+        orderBy: { version: "desc" },
+        take: 1,
+        select: { version: true, os: true, sha256: true, files: true },
+      },
+    },
   });
   if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
   return d;
@@ -111,8 +135,19 @@ function instanceOf(d: Row): string | null {
 async function contextFor(teamId: string, d: Row, actorId: string | null): Promise<CloudContext> {
   const regionId = d.regionId ?? ((d.spec ?? {}) as { regionId?: string }).regionId;
   if (!d.cloudAccountId || !regionId) throw new UserFacingError(msg("guest.noAccountOrRegion"), { code: "NO_ACCOUNT" });
-  const creds = await (config.resolveCredentials ?? ((a) => loadCloudCredentials(a.teamId, a.cloudAccountId)))({ teamId, cloudAccountId: d.cloudAccountId });
-  return { db: database(), teamId, creds, regionId, deploymentId: d.id, actorType: actorId ? "user" : "system", actorId };
+  const creds = await (config.resolveCredentials ?? ((a) => loadCloudCredentials(a.teamId, a.cloudAccountId)))({
+    teamId,
+    cloudAccountId: d.cloudAccountId,
+  });
+  return {
+    db: database(),
+    teamId,
+    creds,
+    regionId,
+    deploymentId: d.id,
+    actorType: actorId ? "user" : "system",
+    actorId,
+  };
 }
 
 function guestOf(checks: unknown): GuestChecks | null {
@@ -124,10 +159,20 @@ function guestOf(checks: unknown): GuestChecks | null {
 export async function getGuestState(teamId: string, id: string, actorId: string | null = null): Promise<GuestState> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
-  const script = d.scripts[0] ? { version: d.scripts[0].version, os: d.scripts[0].os, sha256: d.scripts[0].sha256 } : null;
+  const script = d.scripts[0]
+    ? { version: d.scripts[0].version, os: d.scripts[0].os, sha256: d.scripts[0].sha256 }
+    : null;
   let agent: AgentStatus | null = null;
   if (instanceId && d.cloudAccountId) agent = await agentStatus(await contextFor(teamId, d, actorId), instanceId);
-  return { instanceId, agent, mode: agent?.online ? "cloud-assistant" : "manual", script, echoUrl: echoUrl(), guest: guestOf(d.checks), busy: running.has(id) };
+  return {
+    instanceId,
+    agent,
+    mode: agent?.online ? "cloud-assistant" : "manual",
+    script,
+    echoUrl: echoUrl(),
+    guest: guestOf(d.checks),
+    busy: running.has(id),
+  };
 }
 
 const running = new Set<string>();
@@ -140,7 +185,13 @@ function scriptFile(d: Row, name: string): string {
   return f.content;
 }
 
-async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: GuestAction, args: string[] = []): Promise<{ run: GuestRun; result: InvocationResult }> {
+async function invoke(
+  ctx: CloudContext,
+  d: Row,
+  instanceId: string,
+  action: GuestAction,
+  args: string[] = [],
+): Promise<{ run: GuestRun; result: InvocationResult }> {
   const file = `${action}.sh`;
   const content = packScript(scriptFile(d, file), args);
   let result: InvocationResult;
@@ -154,7 +205,10 @@ async function invoke(ctx: CloudContext, d: Row, instanceId: string, action: Gue
     });
   } catch (e) {
     if (e instanceof CloudError && e.code === "InvalidInstance.NotMatch")
-      throw new UserFacingError(msg("guest.agentOffline", { instanceId, cloudMessage: e.message }), { code: "AGENT_OFFLINE", requestId: e.requestId ?? undefined });
+      throw new UserFacingError(msg("guest.agentOffline", { instanceId, cloudMessage: e.message }), {
+        code: "AGENT_OFFLINE",
+        requestId: e.requestId ?? undefined,
+      });
     throw e;
   }
   const run: GuestRun = {
@@ -181,8 +235,14 @@ async function expectedEips(ctx: CloudContext, d: Row): Promise<Map<string, stri
   const out = new Map(eips.filter((e) => e.ipAddress).map((e) => [e.privateIp, e.ipAddress!]));
   const missing = eips.filter((e) => !e.ipAddress && e.allocationId);
   if (missing.length) {
-    const body = await cloudCall(ctx, "DescribeEipAddresses", { RegionId: ctx.regionId, AllocationId: missing.map((e) => e.allocationId).join(","), PageSize: 50 });
-    const rows = ((body.EipAddresses as { EipAddress?: Array<{ AllocationId?: string; IpAddress?: string }> } | undefined)?.EipAddress ?? []);
+    const body = await cloudCall(ctx, "DescribeEipAddresses", {
+      RegionId: ctx.regionId,
+      AllocationId: missing.map((e) => e.allocationId).join(","),
+      PageSize: 50,
+    });
+    const rows =
+      (body.EipAddresses as { EipAddress?: Array<{ AllocationId?: string; IpAddress?: string }> } | undefined)
+        ?.EipAddress ?? [];
     for (const e of missing) {
       const ip = rows.find((r) => r.AllocationId === e.allocationId)?.IpAddress;
       if (ip) out.set(e.privateIp, ip);
@@ -192,16 +252,40 @@ async function expectedEips(ctx: CloudContext, d: Row): Promise<Map<string, stri
 }
 
 /** Per-EIP verdicts from verify.sh's summary, against the EIPs the deployment expects. */
-function eipResults(expected: Map<string, string>, output: string): { ok: boolean; echo: string | null; results: GuestEipResult[] } {
+function eipResults(
+  expected: Map<string, string>,
+  output: string,
+): { ok: boolean; echo: string | null; results: GuestEipResult[] } {
   const summary = parseVerifyOutput(output);
   if (!summary) {
-    return { ok: false, echo: null, results: [...expected].map(([privateIp, eip]) => ({ privateIp, expectedEip: eip, observed: null, ok: false, detail: "verify.sh printed no summary (see the output)" })) };
+    return {
+      ok: false,
+      echo: null,
+      results: [...expected].map(([privateIp, eip]) => ({
+        privateIp,
+        expectedEip: eip,
+        observed: null,
+        ok: false,
+        detail: "verify.sh printed no summary (see the output)",
+      })),
+    };
   }
   const results = summary.addresses.map((a) => {
     const want = a.expectedEip || expected.get(a.ip) || null;
     const problems = summary.problems.filter((p) => p.includes(a.ip));
-    const detail = a.ok ? (a.egress ? `egresses as ${a.egress}` : "configured and routed") : problems.join("; ") || (a.egress && want && a.egress !== want ? `egresses as ${a.egress}, expected ${want}` : "failed");
-    return { privateIp: a.ip, expectedEip: want, observed: a.egress, ok: a.ok && (!summary.echoUrl || (!!a.egress && (!want || a.egress === want))), detail };
+    const detail = a.ok
+      ? a.egress
+        ? `egresses as ${a.egress}`
+        : "configured and routed"
+      : problems.join("; ") ||
+        (a.egress && want && a.egress !== want ? `egresses as ${a.egress}, expected ${want}` : "failed");
+    return {
+      privateIp: a.ip,
+      expectedEip: want,
+      observed: a.egress,
+      ok: a.ok && (!summary.echoUrl || (!!a.egress && (!want || a.egress === want))),
+      detail,
+    };
   });
   return { ok: summary.ok, echo: summary.echoUrl, results };
 }
@@ -209,8 +293,17 @@ function eipResults(expected: Map<string, string>, output: string): { ok: boolea
 async function record(teamId: string, d: Row, patch: (g: GuestChecks) => GuestChecks): Promise<GuestChecks> {
   // Re-read: another writer (the cloud-side per-EIP check) may have replaced `checks` meanwhile.
   const fresh = await database().deployment.findFirst({ where: { id: d.id, teamId }, select: { checks: true } });
-  const checks = ((fresh?.checks ?? null) as ({ results?: Array<{ privateIp?: string; guest?: string }> } & Record<string, unknown>) | null) ?? {};
-  const prev = guestOf(checks) ?? { checkedAt: new Date().toISOString(), ok: false, echoUrl: null, results: [], runs: [], rolledBack: false };
+  const checks =
+    ((fresh?.checks ?? null) as
+      ({ results?: Array<{ privateIp?: string; guest?: string }> } & Record<string, unknown>) | null) ?? {};
+  const prev = guestOf(checks) ?? {
+    checkedAt: new Date().toISOString(),
+    ok: false,
+    echoUrl: null,
+    results: [],
+    runs: [],
+    rolledBack: false,
+  };
   const guest = patch(prev);
   // The cloud-side check rows (lib/deploy verifyDeployment) carry a guest verdict per EIP: fill it in.
   const rows = Array.isArray(checks.results)
@@ -236,7 +329,15 @@ async function exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function audit(teamId: string, d: Row, actorId: string | null, action: GuestAction, instanceId: string, runs: GuestRun[], ok: boolean) {
+async function audit(
+  teamId: string,
+  d: Row,
+  actorId: string | null,
+  action: GuestAction,
+  instanceId: string,
+  runs: GuestRun[],
+  ok: boolean,
+) {
   await appendAuditEvent(database(), {
     teamId,
     actorType: actorId ? "user" : "system",
@@ -244,17 +345,39 @@ async function audit(teamId: string, d: Row, actorId: string | null, action: Gue
     action: `guest.${action}`,
     deploymentId: d.id,
     targets: [d.id, instanceId],
-    params: { deploymentId: d.id, instanceId, scriptVersion: d.scripts[0]?.version ?? null, invocations: runs.map((r) => ({ action: r.action, invokeId: r.invokeId, status: r.status, exitCode: r.exitCode })) },
+    params: {
+      deploymentId: d.id,
+      instanceId,
+      scriptVersion: d.scripts[0]?.version ?? null,
+      invocations: runs.map((r) => ({
+        action: r.action,
+        invokeId: r.invokeId,
+        status: r.status,
+        exitCode: r.exitCode,
+      })),
+    },
     outcome: ok ? "success" : "failure",
   });
 }
 
-async function doVerify(teamId: string, d: Row, ctx: CloudContext, instanceId: string): Promise<{ run: GuestRun; guest: GuestChecks; ok: boolean }> {
+async function doVerify(
+  teamId: string,
+  d: Row,
+  ctx: CloudContext,
+  instanceId: string,
+): Promise<{ run: GuestRun; guest: GuestChecks; ok: boolean }> {
   const url = echoUrl();
   const { run } = await invoke(ctx, d, instanceId, "verify", url ? ["--echo-url", url] : []);
   const parsed = eipResults(await expectedEips(ctx, d), run.output);
   const ok = run.exitCode === 0 && parsed.ok && parsed.results.every((r) => r.ok);
-  const guest = await record(teamId, d, (g) => ({ checkedAt: new Date().toISOString(), ok, echoUrl: parsed.echo ?? url, results: parsed.results, runs: [run, ...g.runs].slice(0, 10), rolledBack: false }));
+  const guest = await record(teamId, d, (g) => ({
+    checkedAt: new Date().toISOString(),
+    ok,
+    echoUrl: parsed.echo ?? url,
+    results: parsed.results,
+    runs: [run, ...g.runs].slice(0, 10),
+    rolledBack: false,
+  }));
   return { run, guest, ok };
 }
 
@@ -268,24 +391,36 @@ async function markGuestApplied(teamId: string, id: string, applied: ResourcesRe
   const rec = { ...((fresh?.resources ?? {}) as ResourcesRecord) };
   if (applied) rec.guestApplied = applied;
   else delete rec.guestApplied;
-  await database().deployment.updateMany({ where: { id, teamId, status: { notIn: ["running", "tearing_down"] } }, data: { resources: rec as never } });
+  await database().deployment.updateMany({
+    where: { id, teamId, status: { notIn: ["running", "tearing_down"] } },
+    data: { resources: rec as never },
+  });
 }
 
 function refuseRollbackDuringRun(d: Row) {
-  if (d.status === "running" || d.status === "tearing_down") throw new UserFacingError(msg("guest.rollbackDuringRun", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
+  if (d.status === "running" || d.status === "tearing_down")
+    throw new UserFacingError(msg("guest.rollbackDuringRun", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
 }
 
 /** apply.sh, then verify.sh --echo-url …, through Cloud Assistant; records per-EIP results. */
-export async function applyThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
+export async function applyThroughCloudAssistant(
+  teamId: string,
+  id: string,
+  actorId: string | null = null,
+): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
-  if (d.status !== "succeeded") throw new UserFacingError(msg("guest.applyNotYet", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
+  if (d.status !== "succeeded")
+    throw new UserFacingError(msg("guest.applyNotYet", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actorId);
     const { run } = await invoke(ctx, d, instanceId, "apply");
     // Even a failed apply.sh may have changed part of the guest: teardown rolls back either way.
-    await markGuestApplied(teamId, id, { scriptVersion: run.scriptVersion, appliedAt: run.finishedAt || new Date().toISOString() });
+    await markGuestApplied(teamId, id, {
+      scriptVersion: run.scriptVersion,
+      appliedAt: run.finishedAt || new Date().toISOString(),
+    });
     if (!ranCleanly(run)) {
       const guest = await record(teamId, d, (g) => ({ ...g, runs: [run, ...g.runs].slice(0, 10) }));
       await audit(teamId, d, actorId, "apply", instanceId, [run], false);
@@ -298,7 +433,11 @@ export async function applyThroughCloudAssistant(teamId: string, id: string, act
 }
 
 /** verify.sh --echo-url … through Cloud Assistant; records per-EIP results. */
-export async function verifyThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
+export async function verifyThroughCloudAssistant(
+  teamId: string,
+  id: string,
+  actorId: string | null = null,
+): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
@@ -310,7 +449,11 @@ export async function verifyThroughCloudAssistant(teamId: string, id: string, ac
 }
 
 /** rollback.sh through Cloud Assistant: the guest returns to its state before apply. */
-export async function rollbackThroughCloudAssistant(teamId: string, id: string, actorId: string | null = null): Promise<GuestRunResult> {
+export async function rollbackThroughCloudAssistant(
+  teamId: string,
+  id: string,
+  actorId: string | null = null,
+): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
@@ -320,7 +463,13 @@ export async function rollbackThroughCloudAssistant(teamId: string, id: string, 
     const { run } = await invoke(ctx, d, instanceId, "rollback");
     const ok = ranCleanly(run);
     if (ok) await markGuestApplied(teamId, id, null);
-    const guest = await record(teamId, d, (g) => ({ ...g, checkedAt: new Date().toISOString(), ok: false, rolledBack: ok ? true : g.rolledBack, runs: [run, ...g.runs].slice(0, 10) }));
+    const guest = await record(teamId, d, (g) => ({
+      ...g,
+      checkedAt: new Date().toISOString(),
+      ok: false,
+      rolledBack: ok ? true : g.rolledBack,
+      runs: [run, ...g.runs].slice(0, 10),
+    }));
     await audit(teamId, d, actorId, "rollback", instanceId, [run], ok);
     return { ok, runs: [run], guest };
   });

@@ -19,11 +19,22 @@ export type AgentStatus = { instanceId: string; online: boolean; version: string
 /** Whether the instance's Cloud Assistant agent is online (DescribeCloudAssistantStatus). */
 export async function agentStatus(ctx: CloudContext, instanceId: string): Promise<AgentStatus> {
   try {
-    const body = await cloudCall(ctx, "DescribeCloudAssistantStatus", { RegionId: ctx.regionId, InstanceId: [instanceId] });
+    const body = await cloudCall(ctx, "DescribeCloudAssistantStatus", {
+      RegionId: ctx.regionId,
+      InstanceId: [instanceId],
+    });
     const row = first(body.InstanceCloudAssistantStatusSet, "InstanceCloudAssistantStatus");
-    if (!row.InstanceId) return { instanceId, online: false, version: null, reason: "The instance was not found in this region." };
+    if (!row.InstanceId)
+      return { instanceId, online: false, version: null, reason: "The instance was not found in this region." };
     const online = str(row.CloudAssistantStatus) === "true";
-    return { instanceId, online, version: str(row.CloudAssistantVersion) || null, reason: online ? null : "The Cloud Assistant agent is not running on this instance (or the instance is not Running)." };
+    return {
+      instanceId,
+      online,
+      version: str(row.CloudAssistantVersion) || null,
+      reason: online
+        ? null
+        : "The Cloud Assistant agent is not running on this instance (or the instance is not Running).",
+    };
   } catch (e) {
     if (e instanceof CloudError) return { instanceId, online: false, version: null, reason: `${e.code}: ${e.message}` };
     throw e;
@@ -31,7 +42,18 @@ export async function agentStatus(ctx: CloudContext, instanceId: string): Promis
 }
 
 /** Terminal per-instance statuses of an invocation (reference §2.16). */
-const FINISHED = new Set(["Success", "Failed", "Error", "Timeout", "Cancelled", "Terminated", "Invalid", "Aborted", "Stopped", "PartialFailed"]);
+const FINISHED = new Set([
+  "Success",
+  "Failed",
+  "Error",
+  "Timeout",
+  "Cancelled",
+  "Terminated",
+  "Invalid",
+  "Aborted",
+  "Stopped",
+  "PartialFailed",
+]);
 
 export type InvocationResult = {
   invokeId: string;
@@ -69,12 +91,14 @@ export function packScript(script: string, args: string[] = []): string {
   }
   if (Buffer.byteLength(Buffer.from(plain).toString("base64")) <= MAX_CONTENT_BASE64) return plain;
   // The stub: unpack into a private temp dir, check the digest, run with the arguments.
-  const gz = gzipSync(Buffer.from(script)).toString("base64").replace(/(.{76})/g, "$1\n");
+  const gz = gzipSync(Buffer.from(script))
+    .toString("base64")
+    .replace(/(.{76})/g, "$1\n");
   const sum = createHash("sha256").update(script).digest("hex");
   const stub = [
     "#!/bin/bash",
     "set -euo pipefail",
-    'd=$(mktemp -d /tmp/eipilot.XXXXXX); trap \'rm -rf "$d"\' EXIT',
+    "d=$(mktemp -d /tmp/eipilot.XXXXXX); trap 'rm -rf \"$d\"' EXIT",
     "base64 -d > \"$d/s.gz\" <<'EIPILOT_PAYLOAD'",
     gz,
     "EIPILOT_PAYLOAD",
@@ -85,18 +109,31 @@ export function packScript(script: string, args: string[] = []): string {
     "exit $?",
     "",
   ].join("\n");
-  if (Buffer.byteLength(Buffer.from(stub).toString("base64")) > MAX_CONTENT_BASE64) throw new Error("the script is too large for Cloud Assistant even compressed");
+  if (Buffer.byteLength(Buffer.from(stub).toString("base64")) > MAX_CONTENT_BASE64)
+    throw new Error("the script is too large for Cloud Assistant even compressed");
   return stub;
 }
 
-export type RunOptions = { name: string; description?: string; timeoutSeconds?: number; pollMs?: number; pollCapMs?: number; clientToken?: string };
+export type RunOptions = {
+  name: string;
+  description?: string;
+  timeoutSeconds?: number;
+  pollMs?: number;
+  pollCapMs?: number;
+  clientToken?: string;
+};
 
 /**
  * RunCommand (RunShellScript, Base64 content, Timeout) on one instance, then polls
  * DescribeInvocations until the invocation finished and reads the result with
  * DescribeInvocationResults (Output decoded from Base64). Throws CloudError for API errors.
  */
-export async function runShellScript(ctx: CloudContext, instanceId: string, content: string, opts: RunOptions): Promise<InvocationResult> {
+export async function runShellScript(
+  ctx: CloudContext,
+  instanceId: string,
+  content: string,
+  opts: RunOptions,
+): Promise<InvocationResult> {
   const timeout = opts.timeoutSeconds ?? 120;
   const run = await cloudCall(ctx, "RunCommand", {
     RegionId: ctx.regionId,
@@ -114,14 +151,24 @@ export async function runShellScript(ctx: CloudContext, instanceId: string, cont
   let wait = opts.pollMs ?? 1000;
   for (;;) {
     await new Promise((r) => setTimeout(r, wait));
-    const inv = first((await cloudCall(ctx, "DescribeInvocations", { RegionId: ctx.regionId, InvokeId: invokeId })).Invocations, "Invocation");
-    const mine = (obj(inv.InvokeInstances).InvokeInstance as Obj[] | undefined)?.find((x) => x.InstanceId === instanceId);
+    const inv = first(
+      (await cloudCall(ctx, "DescribeInvocations", { RegionId: ctx.regionId, InvokeId: invokeId })).Invocations,
+      "Invocation",
+    );
+    const mine = (obj(inv.InvokeInstances).InvokeInstance as Obj[] | undefined)?.find(
+      (x) => x.InstanceId === instanceId,
+    );
     const status = str(mine?.InvocationStatus ?? inv.InvocationStatus);
     if (FINISHED.has(status)) break;
     if (Date.now() > deadline) throw new Error(`the invocation ${invokeId} did not finish within ${timeout + 90} s`);
     wait = Math.min(wait * 1.5, opts.pollCapMs ?? 3000);
   }
-  const res = await cloudCall(ctx, "DescribeInvocationResults", { RegionId: ctx.regionId, InvokeId: invokeId, InstanceId: instanceId, ContentEncoding: "Base64" });
+  const res = await cloudCall(ctx, "DescribeInvocationResults", {
+    RegionId: ctx.regionId,
+    InvokeId: invokeId,
+    InstanceId: instanceId,
+    ContentEncoding: "Base64",
+  });
   const row = first(obj(obj(res.Invocation).InvocationResults), "InvocationResult");
   return {
     invokeId,
@@ -139,7 +186,13 @@ export async function runShellScript(ctx: CloudContext, instanceId: string, cont
 
 // ---------------------------------------------------------------- verify.sh output
 
-export type VerifyAddress = { device: string; ip: string; egress: string | null; expectedEip: string | null; ok: boolean };
+export type VerifyAddress = {
+  device: string;
+  ip: string;
+  egress: string | null;
+  expectedEip: string | null;
+  ok: boolean;
+};
 export type VerifySummary = { ok: boolean; echoUrl: string | null; addresses: VerifyAddress[]; problems: string[] };
 
 /** The JSON line verify.sh prints (the last line of the output that parses as its summary). */

@@ -8,7 +8,9 @@ import { msg, statusWord, type ErrorKey } from "./errors";
 import { safeParseIn, zmsg } from "@/lib/validation/messages";
 
 function leaves(obj: object, prefix = ""): [string, string][] {
-  return Object.entries(obj).flatMap(([k, v]) => (typeof v === "string" ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v, `${prefix}${k}.`)));
+  return Object.entries(obj).flatMap(([k, v]) =>
+    typeof v === "string" ? [[`${prefix}${k}`, v] as [string, string]] : leaves(v, `${prefix}${k}.`),
+  );
 }
 
 /** The ICU arguments a message takes, with their kind ("argument", "plural", …). */
@@ -17,7 +19,11 @@ function params(message: string): string[] {
   const walk = (els: MessageFormatElement[]) => {
     for (const el of els) {
       if (el.type === TYPE.literal || el.type === TYPE.pound) continue;
-      if (el.type === TYPE.tag) { out.add(`<${el.value}>`); walk(el.children); continue; }
+      if (el.type === TYPE.tag) {
+        out.add(`<${el.value}>`);
+        walk(el.children);
+        continue;
+      }
       out.add(`${el.value}:${TYPE[el.type]}`);
       if (el.type === TYPE.select || el.type === TYPE.plural) for (const o of Object.values(el.options)) walk(o.value);
     }
@@ -69,8 +75,14 @@ describe("zod messages", () => {
 
   it("are English unless a parse asks for another language", () => {
     const bad = { ip: "x", name: "" };
-    expect(schema.safeParse(bad).error?.issues.map((i) => i.message)).toEqual(["must be an IPv4 address", "Too small: expected string to have >=1 characters"]);
-    expect(safeParseIn("en", schema, bad).error?.issues.map((i) => i.message)).toEqual(["must be an IPv4 address", "Too small: expected string to have >=1 characters"]);
+    expect(schema.safeParse(bad).error?.issues.map((i) => i.message)).toEqual([
+      "must be an IPv4 address",
+      "Too small: expected string to have >=1 characters",
+    ]);
+    expect(safeParseIn("en", schema, bad).error?.issues.map((i) => i.message)).toEqual([
+      "must be an IPv4 address",
+      "Too small: expected string to have >=1 characters",
+    ]);
     const ja = safeParseIn("ja", schema, bad).error?.issues.map((i) => i.message);
     expect(ja?.[0]).toBe("IPv4 アドレスを指定してください");
     expect(ja?.[1]).toMatch(/1文字以上/);

@@ -34,7 +34,11 @@ const translators: Record<Locale, Translate> = {
 
 /** `key` of the errors catalog with `values`, in whichever language it is shown. */
 export function msg(key: ErrorKey, values: MessageValues = {}): Translatable {
-  return (locale) => translators[locale](key, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "function" ? v(locale) : String(v)])));
+  return (locale) =>
+    translators[locale](
+      key,
+      Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "function" ? v(locale) : String(v)])),
+    );
 }
 
 /** Text that is the same in every language: the cloud's own message, a JSON parser's, a resource id. */

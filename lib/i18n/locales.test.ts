@@ -6,7 +6,9 @@ const en = loadMessages("en");
 const ja = loadMessages("ja");
 
 function keys(obj: object, prefix = ""): string[] {
-  return Object.entries(obj).flatMap(([k, v]) => (typeof v === "object" && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`])).sort();
+  return Object.entries(obj)
+    .flatMap(([k, v]) => (typeof v === "object" && v ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]))
+    .sort();
 }
 
 describe("locales", () => {

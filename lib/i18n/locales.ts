@@ -7,7 +7,12 @@ export function pickLocale(acceptLanguage: string | null | undefined): Locale {
     .split(",")
     .map((part) => {
       const [tag, ...params] = part.trim().split(";");
-      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? 1,
+      );
       return { lang: (tag ?? "").toLowerCase().split("-")[0], q: Number.isFinite(q) ? q : 0 };
     })
     .sort((a, b) => b.q - a.q);

@@ -20,11 +20,24 @@ const validSpec = fc
     enis: fc.integer({ min: 1, max: 3 }),
     addrSeeds: fc.uniqueArray(fc.nat(), { minLength: 12, maxLength: 12 }),
     perEni: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }),
-    tables: fc.uniqueArray(fc.integer({ min: 1, max: 2 ** 32 - 1 }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
+    tables: fc.uniqueArray(
+      fc.integer({ min: 1, max: 2 ** 32 - 1 }).filter((t) => ![253, 254, 255].includes(t)),
+      { minLength: 3, maxLength: 3 },
+    ),
     // netplan (ubuntu) takes table ids up to 2^31 - 1 only.
-    netplanTables: fc.uniqueArray(fc.integer({ min: 1, max: NETPLAN_TABLE_MAX }).filter((t) => ![253, 254, 255].includes(t)), { minLength: 3, maxLength: 3 }),
-    names: fc.uniqueArray(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/).filter((n) => !["lo", "all", "default"].includes(n)), { minLength: 3, maxLength: 3 }),
-    macs: fc.uniqueArray(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 5, maxLength: 5 }), { minLength: 3, maxLength: 3, selector: (a) => a.join() }),
+    netplanTables: fc.uniqueArray(
+      fc.integer({ min: 1, max: NETPLAN_TABLE_MAX }).filter((t) => ![253, 254, 255].includes(t)),
+      { minLength: 3, maxLength: 3 },
+    ),
+    names: fc.uniqueArray(
+      fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9_-]{0,14}$/).filter((n) => !["lo", "all", "default"].includes(n)),
+      { minLength: 3, maxLength: 3 },
+    ),
+    macs: fc.uniqueArray(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 5, maxLength: 5 }), {
+      minLength: 3,
+      maxLength: 3,
+      selector: (a) => a.join(),
+    }),
     withEips: fc.boolean(),
   })
   .map((r) => {
@@ -48,7 +61,9 @@ const validSpec = fc
         prefixLength: r.prefix,
         gateway: intToIp(network + size - 3),
         routeTable: (r.os === "ubuntu" ? r.netplanTables : r.tables)[i]!,
-        ...(r.withEips ? { eips: Object.fromEntries(ips.map((ip, j) => [ip, `203.0.113.${(i * 10 + j) % 250 + 1}`])) } : {}),
+        ...(r.withEips
+          ? { eips: Object.fromEntries(ips.map((ip, j) => [ip, `203.0.113.${((i * 10 + j) % 250) + 1}`])) }
+          : {}),
       });
     }
     return { os: r.os, persistence: r.persistence, interfaces };
@@ -83,7 +98,10 @@ const breakers: [string, (s: typeof EXAMPLE & { interfaces: Record<string, unkno
   ["address outside the prefix", (s) => (s.interfaces[0]!.secondaryIps = ["172.16.9.9"])],
   ["reserved table", (s) => (s.interfaces[0]!.routeTable = 254)],
   ["gateway outside", (s) => (s.interfaces[0]!.gateway = "10.9.9.9")],
-  ["duplicate across ENIs", (s) => s.interfaces.push({ ...s.interfaces[0]!, device: "eth9", mac: "00:16:3e:99:99:99", routeTable: 1009 })],
+  [
+    "duplicate across ENIs",
+    (s) => s.interfaces.push({ ...s.interfaces[0]!, device: "eth9", mac: "00:16:3e:99:99:99", routeTable: 1009 }),
+  ],
   ["priority overflow", (s) => (s.interfaces[0]!.rulePriority = 32766)],
   ["junk os", (s, j) => ((s as { os: string }).os = `x${j}`)],
 ];

@@ -1,6 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,7 +23,8 @@ import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate, shellFiles, w
 
 const GOLDEN = path.join(import.meta.dirname, "__golden__");
 const update = process.env.UPDATE_GOLDEN === "1";
-const bundleFor = (c: (typeof FAMILY_CASES)[number]) => generateBundle({ ...EXAMPLE, os: c.os, persistence: c.persistence });
+const bundleFor = (c: (typeof FAMILY_CASES)[number]) =>
+  generateBundle({ ...EXAMPLE, os: c.os, persistence: c.persistence });
 
 function walk(dir: string, prefix = ""): string[] {
   if (!existsSync(dir)) return [];
@@ -33,8 +44,11 @@ describe("golden bundles", () => {
         writeFileSync(path.join(dir, f.path), f.content);
       }
     }
-    expect(walk(dir).sort(), "file list (UPDATE_GOLDEN=1 to accept a change)").toEqual(b.files.map((f) => f.path).sort());
-    for (const f of b.files) expect(f.content, `${c.name}/${f.path}`).toBe(readFileSync(path.join(dir, f.path), "utf8"));
+    expect(walk(dir).sort(), "file list (UPDATE_GOLDEN=1 to accept a change)").toEqual(
+      b.files.map((f) => f.path).sort(),
+    );
+    for (const f of b.files)
+      expect(f.content, `${c.name}/${f.path}`).toBe(readFileSync(path.join(dir, f.path), "utf8"));
   });
 });
 
@@ -42,7 +56,8 @@ describe("bundle structure", () => {
   it.each(FAMILY_CASES)("$name: scripts, README, hashes, embedded files", (c) => {
     const b = bundleFor(c);
     const byPath = new Map(b.files.map((f) => [f.path, f]));
-    for (const p of ["apply.sh", "verify.sh", "rollback.sh", "README.md", "spec.json", "SHA256SUMS"]) expect(byPath.has(p), p).toBe(true);
+    for (const p of ["apply.sh", "verify.sh", "rollback.sh", "README.md", "spec.json", "SHA256SUMS"])
+      expect(byPath.has(p), p).toBe(true);
     expect(byPath.get("apply.sh")!.mode).toBe("0755");
     for (const f of b.files) expect(f.sha256).toBe(sha256(f.content));
     expect(b.sha256).toBe(sha256(byPath.get("SHA256SUMS")!.content));
@@ -57,7 +72,14 @@ describe("bundle structure", () => {
     // Never touches the main table's default route except to drop a DHCP one via a secondary ENI.
     expect(apply).not.toMatch(/ip -4 route (add|replace) default via [0-9.]+ dev \S+( |$)(?!.*table)/m);
     const readme = byPath.get("README.md")!.content;
-    for (const topic of ["rp_filter", "ARP flux", "DHCP", "ManageForeignRoutingPolicyRules", "cloud-init", "Duplicate rules"]) {
+    for (const topic of [
+      "rp_filter",
+      "ARP flux",
+      "DHCP",
+      "ManageForeignRoutingPolicyRules",
+      "cloud-init",
+      "Duplicate rules",
+    ]) {
       expect(readme).toContain(topic);
     }
   });
@@ -70,14 +92,29 @@ describe("bundle structure", () => {
   });
 
   it("family files: ifcfg/route/rule, keyfile, netplan + networkd drop-in, ifupdown, systemd unit, rc.local", () => {
-    const paths = (os: string, persistence = "native") => generateBundle({ ...EXAMPLE, os, persistence }).files.map((f) => f.path);
+    const paths = (os: string, persistence = "native") =>
+      generateBundle({ ...EXAMPLE, os, persistence }).files.map((f) => f.path);
     expect(paths("centos7")).toEqual(
-      expect.arrayContaining(["files/etc/sysconfig/network-scripts/ifcfg-eth1", "files/etc/sysconfig/network-scripts/route-eth1", "files/etc/sysconfig/network-scripts/rule-eth1"]),
+      expect.arrayContaining([
+        "files/etc/sysconfig/network-scripts/ifcfg-eth1",
+        "files/etc/sysconfig/network-scripts/route-eth1",
+        "files/etc/sysconfig/network-scripts/rule-eth1",
+      ]),
     );
     expect(paths("rhel9")).toContain("files/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection");
-    expect(paths("ubuntu")).toEqual(expect.arrayContaining(["files/etc/netplan/90-eipilot.yaml", "files/etc/systemd/networkd.conf.d/90-eipilot.conf"]));
+    expect(paths("ubuntu")).toEqual(
+      expect.arrayContaining([
+        "files/etc/netplan/90-eipilot.yaml",
+        "files/etc/systemd/networkd.conf.d/90-eipilot.conf",
+      ]),
+    );
     expect(paths("debian")).toContain("files/etc/network/interfaces.d/eipilot-eth1");
-    expect(paths("generic")).toEqual(expect.arrayContaining(["files/etc/systemd/system/eipilot-routes.service", "files/usr/local/sbin/eipilot-routes.sh"]));
+    expect(paths("generic")).toEqual(
+      expect.arrayContaining([
+        "files/etc/systemd/system/eipilot-routes.service",
+        "files/usr/local/sbin/eipilot-routes.sh",
+      ]),
+    );
     expect(paths("centos7", "rc.local")).toContain("files/usr/local/sbin/eipilot-routes.sh");
     const rule = generateBundle(EXAMPLE).files.find((f) => f.path.endsWith("rule-eth1"))!.content;
     expect(rule).toContain("from 172.16.0.77 lookup 1001 priority 30001");
@@ -92,7 +129,15 @@ describe("shell lint", () => {
       ...EXAMPLE,
       interfaces: [
         ...EXAMPLE.interfaces,
-        { device: "ens6", mac: "00:16:3e:66:00:06", primaryIp: "172.16.0.30", secondaryIps: ["172.16.0.31"], prefixLength: 24, gateway: "172.16.0.253", routeTable: 1006 },
+        {
+          device: "ens6",
+          mac: "00:16:3e:66:00:06",
+          primaryIp: "172.16.0.30",
+          secondaryIps: ["172.16.0.31"],
+          prefixLength: 24,
+          gateway: "172.16.0.253",
+          routeTable: 1006,
+        },
       ],
     };
     const bundles = FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence }));
@@ -101,27 +146,34 @@ describe("shell lint", () => {
 });
 
 describe("started with sh", () => {
-  it.skipIf(!has("dash"))("every script re-runs itself under bash (verify.sh run as `dash verify.sh` prints its JSON summary)", () => {
-    for (const c of FAMILY_CASES) {
-      const b = bundleFor(c);
-      for (const p of shellFiles(b)) expect(b.files.find((f) => f.path === p)!.content, p).toMatch(/\nif \[ -z "\$\{BASH_VERSION:-\}" \]; then exec bash "\$0" "\$@"; fi\n[^]*\nset -/);
-      const dir = writeBundle(b);
-      try {
-        // verify.sh only reads; it fails here (no such ENI on this host) but must get as far as its summary.
-        const r = spawnSync("dash", ["verify.sh"], { cwd: dir, encoding: "utf8" });
-        expect(r.stderr, c.name).not.toContain("Illegal option");
-        expect(r.status, c.name).toBe(1);
-        expect(JSON.parse(r.stdout).os, c.name).toBe(c.os);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+  it.skipIf(!has("dash"))(
+    "every script re-runs itself under bash (verify.sh run as `dash verify.sh` prints its JSON summary)",
+    () => {
+      for (const c of FAMILY_CASES) {
+        const b = bundleFor(c);
+        for (const p of shellFiles(b))
+          expect(b.files.find((f) => f.path === p)!.content, p).toMatch(
+            /\nif \[ -z "\$\{BASH_VERSION:-\}" \]; then exec bash "\$0" "\$@"; fi\n[^]*\nset -/,
+          );
+        const dir = writeBundle(b);
+        try {
+          // verify.sh only reads; it fails here (no such ENI on this host) but must get as far as its summary.
+          const r = spawnSync("dash", ["verify.sh"], { cwd: dir, encoding: "utf8" });
+          expect(r.stderr, c.name).not.toContain("Illegal option");
+          expect(r.status, c.name).toBe(1);
+          expect(JSON.parse(r.stdout).os, c.name).toBe(c.os);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("netplan", () => {
   const available = has("netplan");
-  if (!available) console.warn("[lib/os] netplan not installed (apt-get install -y netplan.io): skipping `netplan generate`");
+  if (!available)
+    console.warn("[lib/os] netplan not installed (apt-get install -y netplan.io): skipping `netplan generate`");
   it.skipIf(!available)("netplan generate accepts the ubuntu bundle's YAML and yields table routes and rules", () => {
     const b = generateBundle({ ...EXAMPLE, os: "ubuntu" });
     const yaml = b.files.find((f) => f.path === "files/etc/netplan/90-eipilot.yaml")!.content;
@@ -132,21 +184,33 @@ describe("netplan", () => {
     expect(r.network).toMatch(/\[RoutingPolicyRule\]\nFrom=172\.16\.0\.78\nTable=1001\nPriority=30002/);
   });
 
-  it.skipIf(!available)("every table id the ubuntu spec accepts reaches networkd as that table (netplan writes large ones negative)", () => {
-    for (const table of [2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]) {
-      const spec = { ...EXAMPLE, os: "ubuntu", interfaces: [{ ...EXAMPLE.interfaces[0]!, device: "enp0s6", routeTable: table }] };
-      if (!validateRoutesSpec(spec).ok) continue;
-      const yaml = generateBundle(spec).files.find((f) => f.path === "files/etc/netplan/90-eipilot.yaml")!.content;
-      const r = netplanGenerate(yaml);
-      expect(r.ok, r.output).toBe(true);
-      expect([...r.network.matchAll(/^Table=(.*)$/gm)].map((m) => m[1]), `table ${table}`).toEqual(Array(5).fill(String(table)));
-    }
-  });
+  it.skipIf(!available)(
+    "every table id the ubuntu spec accepts reaches networkd as that table (netplan writes large ones negative)",
+    () => {
+      for (const table of [2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1]) {
+        const spec = {
+          ...EXAMPLE,
+          os: "ubuntu",
+          interfaces: [{ ...EXAMPLE.interfaces[0]!, device: "enp0s6", routeTable: table }],
+        };
+        if (!validateRoutesSpec(spec).ok) continue;
+        const yaml = generateBundle(spec).files.find((f) => f.path === "files/etc/netplan/90-eipilot.yaml")!.content;
+        const r = netplanGenerate(yaml);
+        expect(r.ok, r.output).toBe(true);
+        expect(
+          [...r.network.matchAll(/^Table=(.*)$/gm)].map((m) => m[1]),
+          `table ${table}`,
+        ).toEqual(Array(5).fill(String(table)));
+      }
+    },
+  );
 });
 
 describe("CLI: npm run -s routes", () => {
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), ...args], { encoding: "utf8" });
+    spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), ...args], {
+      encoding: "utf8",
+    });
   /** Runs `fn` in a fresh temporary directory, removed afterwards whatever happens. */
   const inTmpDir = (fn: (d: string) => void) => {
     const d = mkdtempSync(path.join(os.tmpdir(), "eipilot-cli-"));
@@ -168,7 +232,9 @@ describe("CLI: npm run -s routes", () => {
       expect(l.status, l.stderr).toBe(0);
       const listing = JSON.parse(l.stdout);
       expect(listing.files.map((f: { path: string }) => f.path)).toContain("verify.sh");
-      expect(readFileSync(path.join(d, "out/verify.sh"), "utf8")).toBe(listing.files.find((f: { path: string }) => f.path === "verify.sh").content);
+      expect(readFileSync(path.join(d, "out/verify.sh"), "utf8")).toBe(
+        listing.files.find((f: { path: string }) => f.path === "verify.sh").content,
+      );
     });
   });
 
@@ -193,7 +259,11 @@ describe("CLI: npm run -s routes", () => {
       const cwd = mkdtempSync(path.join(d, "cwd-"));
       writeFileSync(path.join(d, "good.json"), JSON.stringify(EXAMPLE));
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href; // found from any cwd
-      const empty = spawnSync(process.execPath, ["--import", tsx, path.join(import.meta.dirname, "cli.ts"), "--spec", path.join(d, "good.json"), "--out", ""], { cwd, encoding: "utf8" });
+      const empty = spawnSync(
+        process.execPath,
+        ["--import", tsx, path.join(import.meta.dirname, "cli.ts"), "--spec", path.join(d, "good.json"), "--out", ""],
+        { cwd, encoding: "utf8" },
+      );
       expect(empty.status).toBe(2);
       expect(empty.stderr).toContain("--out needs a directory");
       expect(readdirSync(cwd)).toEqual([]);
@@ -204,10 +274,18 @@ describe("CLI: npm run -s routes", () => {
     inTmpDir((d) => {
       writeFileSync(path.join(d, "spec.json"), JSON.stringify(EXAMPLE));
       const repo = path.resolve(import.meta.dirname, "../..");
-      const r = spawnSync("npm", ["--prefix", repo, "run", "-s", "routes", "--", "--spec", "spec.json", "--out", "bundle"], { cwd: d, encoding: "utf8" });
+      const r = spawnSync(
+        "npm",
+        ["--prefix", repo, "run", "-s", "routes", "--", "--spec", "spec.json", "--out", "bundle"],
+        { cwd: d, encoding: "utf8" },
+      );
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toBe("");
-      expect(walk(path.join(d, "bundle")).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
+      expect(walk(path.join(d, "bundle")).sort()).toEqual(
+        generateBundle(EXAMPLE)
+          .files.map((f) => f.path)
+          .sort(),
+      );
       expect(existsSync(path.join(repo, "bundle"))).toBe(false);
     });
   });
@@ -267,13 +345,20 @@ describe("CLI: npm run -s routes", () => {
         [path.join(d, "a-file", "sub"), /a-file exists and is not a directory/],
         [busy, /busy\/files exists and is not a directory/],
         // Node's own recursive mkdir loops forever here; the CLI must give up with a reason.
-        [`/proc/eipilot-routes-test-${process.pid}/out`, /cannot create directory \/proc\/eipilot-routes-test-\d+: no such file or directory/],
+        [
+          `/proc/eipilot-routes-test-${process.pid}/out`,
+          /cannot create directory \/proc\/eipilot-routes-test-\d+: no such file or directory/,
+        ],
       ];
       for (const [out, re] of cases) {
-        const r = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), "--spec", spec, "--out", out], {
-          encoding: "utf8",
-          timeout: 30_000,
-        });
+        const r = spawnSync(
+          process.execPath,
+          ["--import", "tsx", path.join(import.meta.dirname, "cli.ts"), "--spec", spec, "--out", out],
+          {
+            encoding: "utf8",
+            timeout: 30_000,
+          },
+        );
         expect(r.status, `${out}: ${r.stderr}`).toBe(1);
         expect(r.stderr).toMatch(re);
         expect(r.stderr).toContain("nothing was written");
@@ -284,7 +369,11 @@ describe("CLI: npm run -s routes", () => {
       // Writing into the same directory twice gives the same bundle, with no staging left behind.
       const out = path.join(d, "new", "bundle");
       for (let i = 0; i < 2; i++) expect(cli(["--spec", spec, "--out", out]).status).toBe(0);
-      expect(walk(out).sort()).toEqual(generateBundle(EXAMPLE).files.map((f) => f.path).sort());
+      expect(walk(out).sort()).toEqual(
+        generateBundle(EXAMPLE)
+          .files.map((f) => f.path)
+          .sort(),
+      );
     });
   });
 });

@@ -31,12 +31,12 @@ function main(argv: string[]) {
     else if (a === "-h" || a === "--help") {
       process.stdout.write(USAGE); // asked for, so not an error
       process.exit(0);
-    }
-    else usage(`unknown argument ${a}`);
+    } else usage(`unknown argument ${a}`);
   }
   if (!specPath) usage("--spec is required");
   // `npm run` starts the script in the package's directory; relative paths mean the caller's.
-  const base = process.env.npm_lifecycle_event === "routes" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const base =
+    process.env.npm_lifecycle_event === "routes" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   specPath = path.resolve(base, specPath);
   if (out !== undefined) out = path.resolve(base, out);
 
@@ -44,7 +44,10 @@ function main(argv: string[]) {
   try {
     text = readFileSync(specPath, "utf8");
   } catch (e) {
-    fail(`cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code === "EISDIR" ? "it is a directory" : ioReason(e)}`, 2);
+    fail(
+      `cannot read ${specPath}: ${(e as NodeJS.ErrnoException).code === "EISDIR" ? "it is a directory" : ioReason(e)}`,
+      2,
+    );
   }
   let input: unknown;
   try {

@@ -27,7 +27,11 @@ export function genericPlan(spec: NormalizedSpec, specSha256: string): FamilyPla
     "",
   ].join("\n");
   return {
-    files: [persistScriptFile(spec, specSha256), { path: `/etc/systemd/system/${UNIT}`, mode: "0644", content: unit }, sysctlFile(spec)],
+    files: [
+      persistScriptFile(spec, specSha256),
+      { path: `/etc/systemd/system/${UNIT}`, mode: "0644", content: unit },
+      sysctlFile(spec),
+    ],
     postInstall: [`enable_unit ${UNIT}`],
     postRollback: ['if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi'],
   };

@@ -31,7 +31,7 @@ export function broadcastOf(ip: string, prefix: number): string {
 }
 
 export function inPrefix(ip: string, net: string, prefix: number): boolean {
-  return ((ipToInt(ip) & maskOf(prefix)) >>> 0) === ((ipToInt(net) & maskOf(prefix)) >>> 0);
+  return (ipToInt(ip) & maskOf(prefix)) >>> 0 === (ipToInt(net) & maskOf(prefix)) >>> 0;
 }
 
 /** Addresses no host may use: 0/8, loopback, link-local, multicast, reserved, broadcast. */

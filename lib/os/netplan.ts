@@ -10,7 +10,12 @@ export const NETPLAN_FILE = "/etc/netplan/90-eipilot.yaml";
 export const NETWORKD_DROPIN = "/etc/systemd/networkd.conf.d/90-eipilot.conf";
 
 export function netplanYaml(spec: NormalizedSpec): string {
-  const out = [generatedBy("#", "secondary ENIs with per-ENI route tables").trimEnd(), "network:", "  version: 2", "  ethernets:"];
+  const out = [
+    generatedBy("#", "secondary ENIs with per-ENI route tables").trimEnd(),
+    "network:",
+    "  version: 2",
+    "  ethernets:",
+  ];
   for (const e of spec.interfaces) {
     out.push(
       `    ${e.device}:`,
@@ -30,7 +35,11 @@ export function netplanYaml(spec: NormalizedSpec): string {
       `          via: ${e.gateway}`,
       `          table: ${e.routeTable}`,
       "      routing-policy:",
-      ...e.addresses.flatMap((a) => [`        - from: ${a.ip}`, `          table: ${e.routeTable}`, `          priority: ${a.priority}`]),
+      ...e.addresses.flatMap((a) => [
+        `        - from: ${a.ip}`,
+        `          table: ${e.routeTable}`,
+        `          priority: ${a.priority}`,
+      ]),
     );
   }
   return out.join("\n") + "\n";

@@ -53,11 +53,16 @@ function keyfile(e: NormalizedEni): string {
 
 export function networkManagerPlan(spec: NormalizedSpec): FamilyPlan {
   return {
-    files: [...spec.interfaces.map((e) => ({ path: keyfilePath(e), mode: "0600" as const, content: keyfile(e) })), sysctlFile(spec)],
+    files: [
+      ...spec.interfaces.map((e) => ({ path: keyfilePath(e), mode: "0600" as const, content: keyfile(e) })),
+      sysctlFile(spec),
+    ],
     // Load the profiles without activating anything: no connection is restarted.
     postInstall: [
       'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then',
-      ...spec.interfaces.map((e) => `  nmcli connection load '${keyfilePath(e)}' || log "warning: nmcli could not load ${keyfilePath(e)}"`),
+      ...spec.interfaces.map(
+        (e) => `  nmcli connection load '${keyfilePath(e)}' || log "warning: nmcli could not load ${keyfilePath(e)}"`,
+      ),
       "fi",
     ],
     postRollback: [

@@ -18,7 +18,8 @@ const FAMILY: Record<OsFamily, string> = {
 export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
   const rows = spec.interfaces.flatMap((e) =>
     e.addresses.map(
-      (a) => `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? "-"} |`,
+      (a) =>
+        `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? "-"} |`,
     ),
   );
   const persistence =
@@ -96,7 +97,9 @@ ${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rc
   more copy each time): every rule has a fixed priority, apply.sh adds it only when missing and
   deletes extra identical copies; verify.sh fails when a rule exists more than once.
 - **A network restart cutting the site off**: nothing is restarted; ${
-    nm ? "NetworkManager only loads the profiles (`nmcli connection load`)" : "the persistent files take effect at the next boot"
+    nm
+      ? "NetworkManager only loads the profiles (`nmcli connection load`)"
+      : "the persistent files take effect at the next boot"
   }.
 `;
 }

@@ -109,7 +109,9 @@ warn_shadows() {
 
 export function applyScript(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
   const shadowArgs = plan.shadowArgs;
-  const shadows = shadowArgs ? spec.interfaces.map((e) => `warn_shadows '${e.mac}' '${e.device}' ${shadowArgs(e)}`) : [];
+  const shadows = shadowArgs
+    ? spec.interfaces.map((e) => `warn_shadows '${e.mac}' '${e.device}' ${shadowArgs(e)}`)
+    : [];
   return withLibrary([
     header({
       name: "apply.sh",
@@ -125,7 +127,7 @@ export function applyScript(spec: NormalizedSpec, specSha256: string, plan: Fami
     "umask 022",
     LIBRARY,
     APPLY_LIB,
-    'RECORD=1',
+    "RECORD=1",
     '[ "$(id -u)" = 0 ] || die "run as root"',
     'command -v ip >/dev/null || die "iproute2 (ip) is required"',
     'mkdir -p "$STATE_DIR"',

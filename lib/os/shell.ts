@@ -219,7 +219,7 @@ export function withLibrary(parts: string[]): string {
   if (at < 0) return parts.join("\n");
   const script = parts.slice(at + 1).join("\n");
   const included = new Set<LibraryBlock>(BLOCKS.filter((b) => b.defines.length === 0));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const b of BLOCKS) {
       if (included.has(b)) continue;
@@ -230,7 +230,12 @@ export function withLibrary(parts: string[]): string {
       }
     }
   }
-  const lib = "\n" + BLOCKS.filter((b) => included.has(b)).map((b) => b.text).join("\n\n") + "\n";
+  const lib =
+    "\n" +
+    BLOCKS.filter((b) => included.has(b))
+      .map((b) => b.text)
+      .join("\n\n") +
+    "\n";
   return [...parts.slice(0, at), lib, ...parts.slice(at + 1)].join("\n");
 }
 
@@ -246,8 +251,10 @@ export function eniArgs(eni: NormalizedEni): string {
 /** The live part, used by apply.sh and (without state recording) by the boot-time persist script. */
 export function liveSection(spec: NormalizedSpec): string {
   return [
-    "MANAGED_DEVS=\"\"",
-    ...spec.interfaces.map((e) => `preflight_eni '${e.mac}' '${e.device}' ${e.addresses.map((a) => `'${a.ip}'`).join(" ")}`),
+    'MANAGED_DEVS=""',
+    ...spec.interfaces.map(
+      (e) => `preflight_eni '${e.mac}' '${e.device}' ${e.addresses.map((a) => `'${a.ip}'`).join(" ")}`,
+    ),
     "# Against ARP flux: only answer ARP for addresses on the receiving interface, announce the best local source.",
     "set_sysctl net.ipv4.conf.all.arp_ignore 1",
     "set_sysctl net.ipv4.conf.all.arp_announce 2",

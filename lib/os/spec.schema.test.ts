@@ -38,8 +38,16 @@ describe("validateRoutesSpec", () => {
 
   it.each([
     // The subnet is the primary IP's prefix, so a stray primary shows up as everything else being outside it.
-    ["primaryIp in another subnet", { primaryIp: "172.16.1.5" }, /gateway: 172\.16\.0\.253 is outside the ENI's subnet 172\.16\.1\.0\/24/],
-    ["secondary outside the prefix", { secondaryIps: ["10.0.0.5"] }, /secondaryIps\[0\]: 10\.0\.0\.5 is outside the ENI's subnet 172\.16\.0\.0\/24/],
+    [
+      "primaryIp in another subnet",
+      { primaryIp: "172.16.1.5" },
+      /gateway: 172\.16\.0\.253 is outside the ENI's subnet 172\.16\.1\.0\/24/,
+    ],
+    [
+      "secondary outside the prefix",
+      { secondaryIps: ["10.0.0.5"] },
+      /secondaryIps\[0\]: 10\.0\.0\.5 is outside the ENI's subnet 172\.16\.0\.0\/24/,
+    ],
     ["network address", { secondaryIps: ["172.16.0.0"] }, /reserved/],
     ["broadcast address", { secondaryIps: ["172.16.0.255"] }, /reserved/],
     ["the vSwitch gateway as an address", { secondaryIps: ["172.16.0.253"] }, /reserved/],
@@ -71,14 +79,23 @@ describe("validateRoutesSpec", () => {
   });
 
   it("ubuntu: refuses a table id above 2147483647 (netplan would write Table=-1); other families take it", () => {
-    expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os: "ubuntu" }).join()).toMatch(/routeTable: 4294967295 is above 2147483647; netplan/);
-    expect(errorsOf({ ...withEni({ routeTable: 2 ** 31 }), os: "ubuntu" }).join()).toMatch(/routeTable: 2147483648 is above/);
+    expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os: "ubuntu" }).join()).toMatch(
+      /routeTable: 4294967295 is above 2147483647; netplan/,
+    );
+    expect(errorsOf({ ...withEni({ routeTable: 2 ** 31 }), os: "ubuntu" }).join()).toMatch(
+      /routeTable: 2147483648 is above/,
+    );
     expect(errorsOf({ ...withEni({ routeTable: 2 ** 31 - 1 }), os: "ubuntu" })).toEqual([]);
-    for (const os of ["centos7", "rhel9", "debian", "generic"]) expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os }), os).toEqual([]);
+    for (const os of ["centos7", "rhel9", "debian", "generic"])
+      expect(errorsOf({ ...withEni({ routeTable: 2 ** 32 - 1 }), os }), os).toEqual([]);
   });
 
   it("type problems name the field like the other checks (interfaces[0].mac) and say what is missing or given", () => {
-    const s = { interfaces: [{ device: 1, mac: "00:16:3e:12:34:56", prefixLength: "24", routeTable: 1.5, secondaryIps: null, eips: [1] }] };
+    const s = {
+      interfaces: [
+        { device: 1, mac: "00:16:3e:12:34:56", prefixLength: "24", routeTable: 1.5, secondaryIps: null, eips: [1] },
+      ],
+    };
     expect(errorsOf(s)).toEqual([
       "os: is required (one of alinux2, centos7, alinux3, rhel9, ubuntu, debian, generic)",
       "interfaces[0].device: 1 is not a string",
@@ -90,8 +107,13 @@ describe("validateRoutesSpec", () => {
       "interfaces[0].eips: [1] is not an object",
     ]);
     // JSON.parse reads 1e400 as Infinity: the message says so instead of "null is not a number".
-    const huge = JSON.parse(`{"os":"debian","interfaces":[{"device":"eth1","mac":"00:16:3e:12:34:56","primaryIp":"172.16.0.57","prefixLength":1e400,"gateway":"172.16.0.253","routeTable":-1e400}]}`);
-    expect(errorsOf(huge)).toEqual(["interfaces[0].prefixLength: Infinity is not a finite number", "interfaces[0].routeTable: -Infinity is not a finite number"]);
+    const huge = JSON.parse(
+      `{"os":"debian","interfaces":[{"device":"eth1","mac":"00:16:3e:12:34:56","primaryIp":"172.16.0.57","prefixLength":1e400,"gateway":"172.16.0.253","routeTable":-1e400}]}`,
+    );
+    expect(errorsOf(huge)).toEqual([
+      "interfaces[0].prefixLength: Infinity is not a finite number",
+      "interfaces[0].routeTable: -Infinity is not a finite number",
+    ]);
     expect(errorsOf({ os: "Ubuntu", interfaces: [] })).toEqual([
       'os: "Ubuntu" is not one of alinux2, centos7, alinux3, rhel9, ubuntu, debian, generic',
       "interfaces: 0 given; 1 to 16 are supported",
@@ -121,7 +143,15 @@ describe("validateRoutesSpec", () => {
       os: "ubuntu",
       interfaces: [
         { ...clone(EXAMPLE.interfaces[0]!), rulePriority: 100 },
-        { device: "eth2", mac: "00:16:3e:00:00:02", primaryIp: "172.16.0.60", prefixLength: 24, gateway: "172.16.0.253", routeTable: 1002, rulePriority: 102 },
+        {
+          device: "eth2",
+          mac: "00:16:3e:00:00:02",
+          primaryIp: "172.16.0.60",
+          prefixLength: 24,
+          gateway: "172.16.0.253",
+          routeTable: 1002,
+          rulePriority: 102,
+        },
       ],
     };
     expect(errorsOf(overlap).join()).toMatch(/rule priority 102 is also used by interfaces\[0\]/);
@@ -137,7 +167,15 @@ describe("validateRoutesSpec", () => {
       os: "rhel9",
       interfaces: [
         clone(EXAMPLE.interfaces[0]!),
-        { device: "eth2", mac: "00:16:3E:AB:CD:EF", primaryIp: "172.16.0.60", secondaryIps: ["172.16.0.87"], prefixLength: 24, gateway: "172.16.0.253", routeTable: 1002 },
+        {
+          device: "eth2",
+          mac: "00:16:3E:AB:CD:EF",
+          primaryIp: "172.16.0.60",
+          secondaryIps: ["172.16.0.87"],
+          prefixLength: 24,
+          gateway: "172.16.0.253",
+          routeTable: 1002,
+        },
       ],
     };
     const r = validateRoutesSpec(s);

@@ -79,16 +79,25 @@ export class SpecError extends Error {
 
 /** `interfaces[0].mac`, the way the checks below name a field too. */
 function fieldPath(path: PropertyKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") || "spec";
+  return (
+    path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") ||
+    "spec"
+  );
 }
 
-const KINDS: Record<string, string> = { int: "a whole number", array: "a list", record: "an object", object: "an object" };
+const KINDS: Record<string, string> = {
+  int: "a whole number",
+  array: "a list",
+  record: "an object",
+  object: "an object",
+};
 
 /** A type problem in words: what is missing, or the value given and what the field takes. */
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const where = fieldPath(issue.path);
   let value: unknown = input;
-  for (const k of issue.path) value = value != null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
+  for (const k of issue.path)
+    value = value != null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
   const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
   switch (issue.code) {
     case "invalid_type": {
@@ -99,11 +108,14 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case "invalid_value": {
       const allowed = issue.values.map(String).join(", ");
-      return value === undefined ? `${where}: is required (one of ${allowed})` : `${where}: ${shown} is not one of ${allowed}`;
+      return value === undefined
+        ? `${where}: is required (one of ${allowed})`
+        : `${where}: ${shown} is not one of ${allowed}`;
     }
     case "too_small":
     case "too_big":
-      if (where === "interfaces") return `interfaces: ${(value as unknown[]).length} given; 1 to ${MAX_INTERFACES} are supported`;
+      if (where === "interfaces")
+        return `interfaces: ${(value as unknown[]).length} given; 1 to ${MAX_INTERFACES} are supported`;
       return `${where}: ${issue.message}`;
     default:
       return `${where}: ${issue.message}`;
@@ -129,7 +141,10 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     const err = (field: string, msg: string) => errors.push(`${at}.${field}: ${msg}`);
 
     if (!DEVICE_RE.test(eni.device)) {
-      err("device", `${JSON.stringify(eni.device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`);
+      err(
+        "device",
+        `${JSON.stringify(eni.device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`,
+      );
     } else if (eni.device === "lo") {
       err("device", `"lo" is the loopback interface`);
     } else if (eni.device === "all" || eni.device === "default") {
@@ -149,16 +164,26 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     } else seenMacs.set(mac, at);
 
     const prefixOk = eni.prefixLength >= PREFIX_MIN && eni.prefixLength <= PREFIX_MAX;
-    if (!prefixOk) err("prefixLength", `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX} (the vSwitch CIDR sizes Alibaba Cloud allows)`);
+    if (!prefixOk)
+      err(
+        "prefixLength",
+        `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX} (the vSwitch CIDR sizes Alibaba Cloud allows)`,
+      );
 
     if (!Number.isSafeInteger(eni.routeTable) || eni.routeTable < 1 || eni.routeTable > 0xffffffff) {
       err("routeTable", `${eni.routeTable} is not a table id in 1..4294967295`);
     } else if ((RESERVED_TABLES as readonly number[]).includes(eni.routeTable)) {
       err("routeTable", `${eni.routeTable} is reserved by the kernel (0 unspec, 253 default, 254 main, 255 local)`);
     } else if (parsed.data.os === "ubuntu" && eni.routeTable > NETPLAN_TABLE_MAX) {
-      err("routeTable", `${eni.routeTable} is above ${NETPLAN_TABLE_MAX}; netplan writes such a table id as a negative number and the route table is lost at boot`);
+      err(
+        "routeTable",
+        `${eni.routeTable} is above ${NETPLAN_TABLE_MAX}; netplan writes such a table id as a negative number and the route table is lost at boot`,
+      );
     } else if (seenTables.has(eni.routeTable)) {
-      err("routeTable", `${eni.routeTable} is also used by ${seenTables.get(eni.routeTable)}; each ENI needs its own table`);
+      err(
+        "routeTable",
+        `${eni.routeTable} is also used by ${seenTables.get(eni.routeTable)}; each ENI needs its own table`,
+      );
     } else seenTables.set(eni.routeTable, at);
 
     // Addresses: the ENI's primary private IP first, then the secondaries.
@@ -174,7 +199,8 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     const bcast = primaryValid && prefixOk ? broadcastOf(eni.primaryIp, eni.prefixLength) : null;
     const cidr = net ? `${net}/${eni.prefixLength}` : null;
     // The vSwitch reserves the first address and the last three (the gateway is the third from last).
-    const reserved = net && bcast ? new Set([net, intToIp(ipToInt(bcast) - 2), intToIp(ipToInt(bcast) - 1), bcast]) : null;
+    const reserved =
+      net && bcast ? new Set([net, intToIp(ipToInt(bcast) - 2), intToIp(ipToInt(bcast) - 1), bcast]) : null;
 
     for (const { ip, field } of ips) {
       if (!isIpv4(ip)) {
@@ -191,9 +217,12 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     if (!isIpv4(eni.gateway)) {
       err("gateway", `${JSON.stringify(eni.gateway)} is not an IPv4 address`);
     } else if (net && cidr) {
-      if (!inPrefix(eni.gateway, net, eni.prefixLength)) err("gateway", `${eni.gateway} is outside the ENI's subnet ${cidr}`);
-      else if (eni.gateway === net || eni.gateway === bcast) err("gateway", `${eni.gateway} is the network or broadcast address of ${cidr}`);
-      else if (ips.some((a) => a.ip === eni.gateway)) err("gateway", `${eni.gateway} is also one of the ENI's own addresses`);
+      if (!inPrefix(eni.gateway, net, eni.prefixLength))
+        err("gateway", `${eni.gateway} is outside the ENI's subnet ${cidr}`);
+      else if (eni.gateway === net || eni.gateway === bcast)
+        err("gateway", `${eni.gateway} is the network or broadcast address of ${cidr}`);
+      else if (ips.some((a) => a.ip === eni.gateway))
+        err("gateway", `${eni.gateway} is also one of the ENI's own addresses`);
     }
 
     const base = eni.rulePriority ?? DEFAULT_PRIORITY_BASE + 100 * i;
@@ -214,7 +243,8 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     const ipSet = new Set(ips.map((a) => a.ip));
     for (const [priv, eip] of Object.entries(eips)) {
       if (!ipSet.has(priv)) err(`eips`, `${JSON.stringify(priv)} is not one of this ENI's addresses`);
-      if (!isIpv4(eip) || isSpecialPurpose(eip)) err(`eips`, `${JSON.stringify(eip)} (for ${priv}) is not a usable IPv4 address`);
+      if (!isIpv4(eip) || isSpecialPurpose(eip))
+        err(`eips`, `${JSON.stringify(eip)} (for ${priv}) is not a usable IPv4 address`);
       else if (seenEips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seenEips.get(eip)}`);
       else seenEips.set(eip, priv);
     }

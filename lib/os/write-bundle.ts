@@ -1,5 +1,16 @@
 import { createHash } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import type { BundleFile } from "./bundle";
 
@@ -39,10 +50,12 @@ function checkTargets(out: string, files: BundleFile[]) {
     for (let d = path.dirname(f.path); d !== "."; d = path.dirname(d)) dirs.add(d);
   }
   for (const d of dirs) {
-    if (kindOf(path.join(out, d)) === "other") throw new BundleWriteError(`${path.join(out, d)} exists and is not a directory`);
+    if (kindOf(path.join(out, d)) === "other")
+      throw new BundleWriteError(`${path.join(out, d)} exists and is not a directory`);
   }
   for (const f of files) {
-    if (kindOf(path.join(out, f.path)) === "dir") throw new BundleWriteError(`${path.join(out, f.path)} is a directory`);
+    if (kindOf(path.join(out, f.path)) === "dir")
+      throw new BundleWriteError(`${path.join(out, f.path)} is a directory`);
   }
 }
 
@@ -86,7 +99,12 @@ function earlierBundleFiles(root: string): string[] {
     const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
     if (!m || path.isAbsolute(m[2]!) || path.normalize(m[2]!).split(path.sep).includes("..")) continue;
     try {
-      if (createHash("sha256").update(readFileSync(path.join(root, m[2]!))).digest("hex") === m[1]) own.push(m[2]!);
+      if (
+        createHash("sha256")
+          .update(readFileSync(path.join(root, m[2]!)))
+          .digest("hex") === m[1]
+      )
+        own.push(m[2]!);
     } catch {
       // gone or unreadable: nothing to remove
     }

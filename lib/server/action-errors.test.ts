@@ -15,16 +15,29 @@ let viewer: { cookie: string };
 let configId: string;
 
 const spec = {
-  configSpecVersion: 1, regionId: "ap-northeast-1", instance: { mode: "existing" }, eni: { mode: "existing" },
-  privateIps: { mode: "count", count: 1 }, eips: [{ source: "allocate" }], os: "alinux2",
+  configSpecVersion: 1,
+  regionId: "ap-northeast-1",
+  instance: { mode: "existing" },
+  eni: { mode: "existing" },
+  privateIps: { mode: "count", count: 1 },
+  eips: [{ source: "allocate" }],
+  os: "alinux2",
 };
-const badAccount = { kind: "access_key", name: "prod", defaultRegion: "ap-northeast-1", accessKeyId: "short", accessKeySecret: "s".repeat(20) };
+const badAccount = {
+  kind: "access_key",
+  name: "prod",
+  defaultRegion: "ap-northeast-1",
+  accessKeyId: "short",
+  accessKeySecret: "s".repeat(20),
+};
 
 beforeAll(async () => {
   t = await actionTestDb("action-errors-test-secret-");
   owner = await signUp(t.db, "owner");
   const v = await signUp(t.db, "viewer");
-  await t.db.member.create({ data: { id: "m-viewer", organizationId: owner.teamId, userId: v.userId, role: "viewer" } });
+  await t.db.member.create({
+    data: { id: "m-viewer", organizationId: owner.teamId, userId: v.userId, role: "viewer" },
+  });
   await t.db.session.updateMany({ where: { userId: v.userId }, data: { activeOrganizationId: owner.teamId } });
   viewer = v;
   actAs(owner.cookie);
@@ -33,29 +46,39 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(r.error);
   configId = r.data.id;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe("action errors in the page's language", () => {
   it("invalid input: the field errors of a form are Japanese on a Japanese page, English otherwise", async () => {
     const { createCloudAccountAction } = await import("@/lib/cloud/cloud-account.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await createCloudAccountAction({ teamId: owner.teamId, account: badAccount })).toMatchObject({
-      ok: false, code: "INVALID_INPUT", error: "AccessKey ID は 12〜128 文字の英数字です", fieldErrors: { accessKeyId: "AccessKey ID は 12〜128 文字の英数字です" },
+      ok: false,
+      code: "INVALID_INPUT",
+      error: "AccessKey ID は 12〜128 文字の英数字です",
+      fieldErrors: { accessKeyId: "AccessKey ID は 12〜128 文字の英数字です" },
     });
     actAs(owner.cookie);
     expect(await createCloudAccountAction({ teamId: owner.teamId, account: badAccount })).toMatchObject({
-      ok: false, error: "An AccessKey ID is 12–128 letters and digits", fieldErrors: { accessKeyId: "An AccessKey ID is 12–128 letters and digits" },
+      ok: false,
+      error: "An AccessKey ID is 12–128 letters and digits",
+      fieldErrors: { accessKeyId: "An AccessKey ID is 12–128 letters and digits" },
     });
 
     // The action's own input schema (teamAction), with one of zod's built-in messages.
     const { inviteMemberAction } = await import("@/lib/teams/team.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await inviteMemberAction({ teamId: owner.teamId, email: "not-an-address", role: "viewer" })).toMatchObject({
-      ok: false, code: "INVALID_INPUT", fieldErrors: { email: "有効なメールアドレスを入力してください" },
+      ok: false,
+      code: "INVALID_INPUT",
+      fieldErrors: { email: "有効なメールアドレスを入力してください" },
     });
     const { createShareLinkAction } = await import("@/lib/configs/config.actions");
     expect(await createShareLinkAction({ teamId: owner.teamId, id: configId, expiresInHours: 0 })).toMatchObject({
-      ok: false, fieldErrors: { expiresInHours: "共有リンクの有効期間は 1〜720 時間です。" },
+      ok: false,
+      fieldErrors: { expiresInHours: "共有リンクの有効期間は 1〜720 時間です。" },
     });
   });
 
@@ -63,31 +86,50 @@ describe("action errors in the page's language", () => {
     const { inviteMemberAction } = await import("@/lib/teams/team.actions");
     actAs(viewer.cookie, { locale: "ja" });
     expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toEqual({
-      ok: false, code: "FORBIDDEN", error: "あなたのロール (閲覧者) ではこの操作はできません。",
+      ok: false,
+      code: "FORBIDDEN",
+      error: "あなたのロール (閲覧者) ではこの操作はできません。",
     });
     actAs(viewer.cookie, { acceptLanguage: "ja-JP,ja;q=0.9,en;q=0.8" });
-    expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toMatchObject({ error: "あなたのロール (閲覧者) ではこの操作はできません。" });
+    expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toMatchObject({
+      error: "あなたのロール (閲覧者) ではこの操作はできません。",
+    });
     // The switcher's choice wins over the browser's.
     actAs(viewer.cookie, { locale: "en", acceptLanguage: "ja" });
-    expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toMatchObject({ error: "Your role (viewer) cannot do this." });
+    expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toMatchObject({
+      error: "Your role (viewer) cannot do this.",
+    });
   });
 
   it("a conflict: 'Nothing changed since revision N' in Japanese, with the spec field named", async () => {
     const { addRevisionAction } = await import("@/lib/configs/config.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await addRevisionAction({ teamId: owner.teamId, id: configId, spec })).toEqual({
-      ok: false, code: "NO_CHANGE",
+      ok: false,
+      code: "NO_CHANGE",
       error: "リビジョン 1 から何も変わっていません。先に構成を編集してください。",
       fieldErrors: { spec: "リビジョン 1 から何も変わっていません。先に構成を編集してください。" },
     });
     actAs(owner.cookie);
-    expect(await addRevisionAction({ teamId: owner.teamId, id: configId, spec })).toMatchObject({ error: "Nothing changed since revision 1: edit the spec first." });
+    expect(await addRevisionAction({ teamId: owner.teamId, id: configId, spec })).toMatchObject({
+      error: "Nothing changed since revision 1: edit the spec first.",
+    });
 
     // A spec zod refuses: our own and zod's messages, in Japanese.
     actAs(owner.cookie, { locale: "ja" });
-    const r = await addRevisionAction({ teamId: owner.teamId, id: configId, spec: { ...spec, regionId: "Tokyo", eips: [{ source: "allocate" }, { source: "allocate" }, { source: "allocate" }] } });
+    const r = await addRevisionAction({
+      teamId: owner.teamId,
+      id: configId,
+      spec: {
+        ...spec,
+        regionId: "Tokyo",
+        eips: [{ source: "allocate" }, { source: "allocate" }, { source: "allocate" }],
+      },
+    });
     expect(r).toMatchObject({ ok: false, code: "INVALID_INPUT" });
-    expect(!r.ok && r.error).toBe("構成として正しくありません: spec.regionId: ap-northeast-1 のようなリージョン ID を指定してください; spec.eips: EIP が 3 個ありますが、割り当てられるプライベート IP は 2 個だけです");
+    expect(!r.ok && r.error).toBe(
+      "構成として正しくありません: spec.regionId: ap-northeast-1 のようなリージョン ID を指定してください; spec.eips: EIP が 3 個ありますが、割り当てられるプライベート IP は 2 個だけです",
+    );
   });
 
   it("an unexpected error is 'Something went wrong' with its reference, in Japanese", async () => {
@@ -100,15 +142,37 @@ describe("action errors in the page's language", () => {
   it("route handlers and import problems answer in the page's language too", async () => {
     const { GET } = await import("@/app/api/configs/[id]/export/route");
     actAs(owner.cookie, { locale: "ja" });
-    const res = await GET(new Request(`http://localhost/api/configs/${configId}/export?format=pdf&teamId=${owner.teamId}`), { params: Promise.resolve({ id: configId }) });
+    const res = await GET(
+      new Request(`http://localhost/api/configs/${configId}/export?format=pdf&teamId=${owner.teamId}`),
+      { params: Promise.resolve({ id: configId }) },
+    );
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ code: "INVALID_INPUT", error: "不明なエクスポート形式か、パラメーターが正しくありません。" });
+    expect(await res.json()).toEqual({
+      code: "INVALID_INPUT",
+      error: "不明なエクスポート形式か、パラメーターが正しくありません。",
+    });
 
     const { importConfigsAction } = await import("@/lib/configs/config.actions");
-    const file = { schemaVersion: 1, kind: "eipilot.configs", configs: [{ name: "", revisions: [{ revision: 1, spec }, { revision: 1, spec }] }] };
-    expect(await importConfigsAction({ teamId: owner.teamId, text: "{" })).toMatchObject({ ok: true, data: { ok: false, problems: [expect.stringMatching(/^file: 正しい JSON ではありません \(/)] } });
+    const file = {
+      schemaVersion: 1,
+      kind: "eipilot.configs",
+      configs: [
+        {
+          name: "",
+          revisions: [
+            { revision: 1, spec },
+            { revision: 1, spec },
+          ],
+        },
+      ],
+    };
+    expect(await importConfigsAction({ teamId: owner.teamId, text: "{" })).toMatchObject({
+      ok: true,
+      data: { ok: false, problems: [expect.stringMatching(/^file: 正しい JSON ではありません \(/)] },
+    });
     expect(await importConfigsAction({ teamId: owner.teamId, text: JSON.stringify(file) })).toMatchObject({
-      ok: true, data: { ok: false, problems: ["configs.0.name: 構成に名前を付けてください。"] },
+      ok: true,
+      data: { ok: false, problems: ["configs.0.name: 構成に名前を付けてください。"] },
     });
   });
 });

@@ -6,18 +6,20 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { dataDir } from "@/lib/db/connection";
 
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Defaults to http://localhost:PORT, so `PORT=3200 npm start` signs users in without also setting APP_URL. */
-  APP_URL: z.string().url().optional(),
-  APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters").optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** "127.0.0.1:PORT" of the emulator started by `npm start` in demo mode. */
-  EMULATOR_ENDPOINT: z.string().optional(),
-  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().optional(),
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().optional(),
-}).transform((e) => ({ ...e, APP_URL: e.APP_URL ?? `http://localhost:${e.PORT}` }));
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Defaults to http://localhost:PORT, so `PORT=3200 npm start` signs users in without also setting APP_URL. */
+    APP_URL: z.string().url().optional(),
+    APP_SECRET: z.string().min(32, "APP_SECRET must be at least 32 characters").optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** "127.0.0.1:PORT" of the emulator started by `npm start` in demo mode. */
+    EMULATOR_ENDPOINT: z.string().optional(),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().optional(),
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().optional(),
+  })
+  .transform((e) => ({ ...e, APP_URL: e.APP_URL ?? `http://localhost:${e.PORT}` }));
 
 export type Env = z.infer<typeof schema>;
 let cached: Env | undefined;

@@ -23,14 +23,31 @@ export class UserFacingError extends Error {
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string>; requestId?: string; hint?: string };
+  | {
+      ok: false;
+      error: string;
+      code?: string;
+      fieldErrors?: Record<string, string>;
+      requestId?: string;
+      hint?: string;
+    };
 
 /** What the browser gets for `error`, written in `locale` (the request's: requestLocale()). */
-export function toActionError(error: unknown, locale: Locale, requestId: string | null = null): Extract<ActionResult<never>, { ok: false }> {
+export function toActionError(
+  error: unknown,
+  locale: Locale,
+  requestId: string | null = null,
+): Extract<ActionResult<never>, { ok: false }> {
   // A cloud error carries the cloud's own code, message and RequestId: safe and useful to show.
   if (error instanceof CloudError) error = new UserFacingCloudError(error);
   if (error instanceof UserFacingCloudError) {
-    return { ok: false, error: error.message, code: error.code, requestId: error.requestId ?? undefined, hint: error.hint[locale] };
+    return {
+      ok: false,
+      error: error.message,
+      code: error.code,
+      requestId: error.requestId ?? undefined,
+      hint: error.hint[locale],
+    };
   }
   if (error instanceof UserFacingError) {
     const { code, field, requestId, hint } = error.details;

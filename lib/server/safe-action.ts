@@ -13,7 +13,12 @@ import { safeParseIn } from "@/lib/validation/messages";
 import { toActionError, type ActionResult } from "./errors";
 
 /** `locale`: the language of the page that called (its errors are written in it). */
-export type RequestMeta = { clientIp: string | null; userAgent: string | null; requestId: string | null; locale: Locale };
+export type RequestMeta = {
+  clientIp: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  locale: Locale;
+};
 
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
@@ -46,9 +51,17 @@ export function teamAction<S extends z.ZodType, T>(
       const parsed = safeParseIn(meta.locale, schema, raw);
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error);
-        return { ok: false, error: Object.values(errors)[0] ?? msg("invalidInput")(meta.locale), code: "INVALID_INPUT", fieldErrors: errors };
+        return {
+          ok: false,
+          error: Object.values(errors)[0] ?? msg("invalidInput")(meta.locale),
+          code: "INVALID_INPUT",
+          fieldErrors: errors,
+        };
       }
-      const teamId = typeof (parsed.data as { teamId?: unknown })?.teamId === "string" ? (parsed.data as { teamId: string }).teamId : undefined;
+      const teamId =
+        typeof (parsed.data as { teamId?: unknown })?.teamId === "string"
+          ? (parsed.data as { teamId: string }).teamId
+          : undefined;
       const ctx = await requireTeam(capability, teamId);
       return { ok: true, data: await run(parsed.data, { ...ctx, meta }) };
     } catch (error) {

@@ -10,7 +10,15 @@ import { appendAuditEvent } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, verbatim, type ErrorKey } from "@/lib/i18n/errors";
 import { zmsg } from "@/lib/validation/messages";
-import { changeMemberRole, deleteTeam, invitationUrl, leaveTeam, removeMember, revokeInvitation, transferOwnership } from "./team.service";
+import {
+  changeMemberRole,
+  deleteTeam,
+  invitationUrl,
+  leaveTeam,
+  removeMember,
+  revokeInvitation,
+  transferOwnership,
+} from "./team.service";
 
 const teamId = z.string().min(1).max(64);
 
@@ -21,7 +29,11 @@ const INVITE_REFUSALS: Record<string, ErrorKey> = {
 
 export const inviteMemberAction = teamAction(
   "members.manage",
-  z.object({ teamId, email: z.email(zmsg("teams.emailInvalid")), role: z.enum(["admin", "operator", "viewer"], zmsg("teams.pickRole")) }),
+  z.object({
+    teamId,
+    email: z.email(zmsg("teams.emailInvalid")),
+    role: z.enum(["admin", "operator", "viewer"], zmsg("teams.pickRole")),
+  }),
   async ({ email, role }, ctx) => {
     try {
       const invitation = await auth().api.createInvitation({
@@ -29,9 +41,16 @@ export const inviteMemberAction = teamAction(
         headers: await headers(),
       });
       await appendAuditEvent(db(), {
-        teamId: ctx.team.teamId, actorType: "user", actorId: ctx.user.id, actorLabel: ctx.user.email,
-        action: "app:member.invite", targets: [invitation.id], outcome: "success", params: { email, role },
-        clientIp: ctx.meta.clientIp, userAgent: ctx.meta.userAgent,
+        teamId: ctx.team.teamId,
+        actorType: "user",
+        actorId: ctx.user.id,
+        actorLabel: ctx.user.email,
+        action: "app:member.invite",
+        targets: [invitation.id],
+        outcome: "success",
+        params: { email, role },
+        clientIp: ctx.meta.clientIp,
+        userAgent: ctx.meta.userAgent,
       });
       revalidatePath("/settings/team");
       return { id: invitation.id, email: invitation.email, url: invitationUrl(invitation.id) };
@@ -75,15 +94,11 @@ export const revokeInvitationAction = teamAction(
   },
 );
 
-export const leaveTeamAction = teamAction(
-  "team.leave",
-  z.object({ teamId }),
-  async (_input, ctx) => {
-    await leaveTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email });
-    revalidatePath("/");
-    return { left: ctx.team.teamId };
-  },
-);
+export const leaveTeamAction = teamAction("team.leave", z.object({ teamId }), async (_input, ctx) => {
+  await leaveTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email });
+  revalidatePath("/");
+  return { left: ctx.team.teamId };
+});
 
 export const transferOwnershipAction = teamAction(
   "team.transfer",

@@ -17,7 +17,9 @@ const people: Record<string, Person> = {};
 
 async function join(name: string, role: "admin" | "operator" | "viewer"): Promise<Person> {
   const u = await signUpUser(t.db, name);
-  const member = await t.db.member.create({ data: { id: `m-${name}`, organizationId: teamId, userId: u.userId, role } });
+  const member = await t.db.member.create({
+    data: { id: `m-${name}`, organizationId: teamId, userId: u.userId, role },
+  });
   await t.db.session.updateMany({ where: { userId: u.userId }, data: { activeOrganizationId: teamId } });
   const { email } = await t.db.user.findUniqueOrThrow({ where: { id: u.userId } });
   return { userId: u.userId, cookie: u.cookie, email, memberId: member.id };
@@ -37,36 +39,61 @@ beforeAll(async () => {
   teamId = o.teamId;
   const row = await t.db.member.findFirstOrThrow({ where: { userId: o.userId }, include: { user: true } });
   owner = { userId: o.userId, cookie: o.cookie, email: row.user.email, memberId: row.id };
-  for (const [name, role] of [["ada", "admin"], ["abe", "admin"], ["otto", "operator"], ["vera", "viewer"], ["val", "viewer"]] as const) {
+  for (const [name, role] of [
+    ["ada", "admin"],
+    ["abe", "admin"],
+    ["otto", "operator"],
+    ["vera", "viewer"],
+    ["val", "viewer"],
+  ] as const) {
     people[name] = await join(name, role);
   }
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe("removing members", () => {
   it("an admin removes an operator: the operator's next request is refused, and the removal is audited", async () => {
     const { removeMemberAction } = await actions();
     expect(await readAudit(people.otto!)).toMatchObject({ ok: true });
     actAs(people.ada!.cookie);
-    expect(await removeMemberAction({ teamId, memberId: people.otto!.memberId })).toMatchObject({ ok: true, data: { email: people.otto!.email } });
+    expect(await removeMemberAction({ teamId, memberId: people.otto!.memberId })).toMatchObject({
+      ok: true,
+      data: { email: people.otto!.email },
+    });
 
     expect(await t.db.member.findFirst({ where: { organizationId: teamId, userId: people.otto!.userId } })).toBeNull();
     expect(await readAudit(people.otto!)).toMatchObject({ ok: false, code: "NOT_FOUND", error: "Team not found." });
     // Their sessions no longer point at the team they were removed from.
     expect(await t.db.session.count({ where: { userId: people.otto!.userId, activeOrganizationId: teamId } })).toBe(0);
     expect(await lastEvent()).toMatchObject({
-      action: "app:member.remove", actorId: people.ada!.userId, actorLabel: people.ada!.email, targets: [people.otto!.userId],
-      outcome: "success", params: { email: people.otto!.email, role: "operator" },
+      action: "app:member.remove",
+      actorId: people.ada!.userId,
+      actorLabel: people.ada!.email,
+      targets: [people.otto!.userId],
+      outcome: "success",
+      params: { email: people.otto!.email, role: "operator" },
     });
   });
 
   it("an admin may remove another admin but never the owner; nobody removes themselves; lower roles cannot remove", async () => {
     const { removeMemberAction } = await actions();
     actAs(people.ada!.cookie);
-    expect(await removeMemberAction({ teamId, memberId: owner.memberId })).toMatchObject({ ok: false, code: "FORBIDDEN", error: expect.stringMatching(/owner cannot be removed/) });
-    expect(await removeMemberAction({ teamId, memberId: people.ada!.memberId })).toMatchObject({ ok: false, error: expect.stringMatching(/Leave team/) });
+    expect(await removeMemberAction({ teamId, memberId: owner.memberId })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+      error: expect.stringMatching(/owner cannot be removed/),
+    });
+    expect(await removeMemberAction({ teamId, memberId: people.ada!.memberId })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Leave team/),
+    });
     actAs(people.vera!.cookie);
-    expect(await removeMemberAction({ teamId, memberId: people.val!.memberId })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await removeMemberAction({ teamId, memberId: people.val!.memberId })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+    });
     actAs(owner.cookie);
     expect(await removeMemberAction({ teamId, memberId: owner.memberId })).toMatchObject({ ok: false });
 
@@ -91,20 +118,32 @@ describe("changing a role", () => {
   it("the audit event names who changed it and whose role it was, by email (ids alone mean nothing once they leave)", async () => {
     const { changeMemberRoleAction } = await actions();
     actAs(people.ada!.cookie);
-    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject({ ok: true });
+    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject({
+      ok: true,
+    });
     expect(await lastEvent()).toMatchObject({
-      action: "app:member.role", actorId: people.ada!.userId, actorLabel: people.ada!.email, targets: [people.vera!.userId],
+      action: "app:member.role",
+      actorId: people.ada!.userId,
+      actorLabel: people.ada!.email,
+      targets: [people.vera!.userId],
       params: { email: people.vera!.email, role: "operator" },
     });
-    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "viewer" })).toMatchObject({ ok: true });
+    expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "viewer" })).toMatchObject({
+      ok: true,
+    });
   });
 
   it("nobody changes their own role (an admin would lock themselves out with one click)", async () => {
     const { changeMemberRoleAction } = await actions();
     actAs(people.ada!.cookie);
-    expect(await changeMemberRoleAction({ teamId, memberId: people.ada!.memberId, role: "viewer" }))
-      .toMatchObject({ ok: false, code: "FORBIDDEN", error: "You cannot change your own role. Another admin or the owner can." });
-    expect(await t.db.member.findUniqueOrThrow({ where: { id: people.ada!.memberId }, select: { role: true } })).toEqual({ role: "admin" });
+    expect(await changeMemberRoleAction({ teamId, memberId: people.ada!.memberId, role: "viewer" })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+      error: "You cannot change your own role. Another admin or the owner can.",
+    });
+    expect(
+      await t.db.member.findUniqueOrThrow({ where: { id: people.ada!.memberId }, select: { role: true } }),
+    ).toEqual({ role: "admin" });
   });
 });
 
@@ -115,7 +154,12 @@ describe("leaving a team", () => {
     expect(await leaveTeamAction({ teamId })).toMatchObject({ ok: true });
     expect(await t.db.member.findFirst({ where: { organizationId: teamId, userId: people.val!.userId } })).toBeNull();
     expect(await readAudit(people.val!)).toMatchObject({ ok: false, code: "NOT_FOUND" });
-    expect(await lastEvent()).toMatchObject({ action: "app:member.leave", actorId: people.val!.userId, targets: [people.val!.userId], params: { role: "viewer" } });
+    expect(await lastEvent()).toMatchObject({
+      action: "app:member.leave",
+      actorId: people.val!.userId,
+      targets: [people.val!.userId],
+      params: { role: "viewer" },
+    });
   });
 
   it("the owner cannot leave without transferring ownership first", async () => {
@@ -139,7 +183,10 @@ describe("invitations", () => {
     expect((await listInvitations(teamId)).find((i) => i.id === res.data.id)?.url).toBe(res.data.url);
     const team = await t.db.organization.findUniqueOrThrow({ where: { id: teamId } });
     expect(await invitationFromNext(`/invite/${res.data.id}`)).toMatchObject({
-      email: "newbie@example.com", role: "operator", teamName: team.name, inviter: { email: owner.email },
+      email: "newbie@example.com",
+      role: "operator",
+      teamName: team.name,
+      inviter: { email: owner.email },
     });
     expect(await invitationFromNext("/deployments")).toBeNull();
     expect(await invitationFromNext(`https://evil.example/invite/${res.data.id}`)).toBeNull();
@@ -149,12 +196,15 @@ describe("invitations", () => {
     const { inviteMemberAction } = await actions();
     actAs(owner.cookie);
     expect(await inviteMemberAction({ teamId, email: people.ada!.email, role: "viewer" })).toMatchObject({
-      ok: false, error: "This person is already a member of the team.", fieldErrors: { email: expect.any(String) },
+      ok: false,
+      error: "This person is already a member of the team.",
+      fieldErrors: { email: expect.any(String) },
     });
     const first = await inviteMemberAction({ teamId, email: "twice@example.com", role: "viewer" });
     expect(first).toMatchObject({ ok: true });
     expect(await inviteMemberAction({ teamId, email: "Twice@Example.com", role: "operator" })).toMatchObject({
-      ok: false, error: expect.stringMatching(/already has a pending invitation.*Pending invitations/),
+      ok: false,
+      error: expect.stringMatching(/already has a pending invitation.*Pending invitations/),
     });
   });
 
@@ -167,17 +217,32 @@ describe("invitations", () => {
     if (!inv.ok) throw new Error(inv.error);
 
     actAs(people.ada!.cookie);
-    expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({ ok: true, data: { email } });
-    expect(await lastEvent()).toMatchObject({ action: "app:member.revokeInvite", actorId: people.ada!.userId, targets: [inv.data.id], params: { email, role: "viewer" } });
+    expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({
+      ok: true,
+      data: { email },
+    });
+    expect(await lastEvent()).toMatchObject({
+      action: "app:member.revokeInvite",
+      actorId: people.ada!.userId,
+      targets: [inv.data.id],
+      params: { email, role: "viewer" },
+    });
     const { findPendingInvitation, listInvitations } = await import("./team.service");
     expect((await listInvitations(teamId)).map((i) => i.id)).not.toContain(inv.data.id);
     expect(await findPendingInvitation(inv.data.id)).toBeNull();
 
-    const accepted = await authPost("/organization/accept-invitation", { invitationId: inv.data.id }, { cookie: invitee.cookie });
+    const accepted = await authPost(
+      "/organization/accept-invitation",
+      { invitationId: inv.data.id },
+      { cookie: invitee.cookie },
+    );
     expect(accepted.status).toBeGreaterThanOrEqual(400);
     expect(await t.db.member.count({ where: { organizationId: teamId, userId: invitee.userId } })).toBe(0);
     // A revoked invitation is no longer pending: revoking it again finds nothing.
-    expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({
+      ok: false,
+      code: "NOT_FOUND",
+    });
   });
 
   it("a change whose audit event cannot be written does not happen: removal, role change and revocation stay undone", async () => {
@@ -188,13 +253,23 @@ describe("invitations", () => {
     const before = await lastEvent();
     await whileAuditRefused(t.db, `NEW.action LIKE 'app:member.%'`, async () => {
       expect(await removeMemberAction({ teamId, memberId: people.vera!.memberId })).toMatchObject({ ok: false });
-      expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject({ ok: false });
+      expect(await changeMemberRoleAction({ teamId, memberId: people.vera!.memberId, role: "operator" })).toMatchObject(
+        { ok: false },
+      );
       expect(await revokeInvitationAction({ teamId, invitationId: inv.data.id })).toMatchObject({ ok: false });
     });
-    expect(await t.db.member.findFirst({ where: { id: people.vera!.memberId }, select: { role: true } })).toEqual({ role: "viewer" });
-    expect(await t.db.invitation.findUniqueOrThrow({ where: { id: inv.data.id }, select: { status: true } })).toEqual({ status: "pending" });
+    expect(await t.db.member.findFirst({ where: { id: people.vera!.memberId }, select: { role: true } })).toEqual({
+      role: "viewer",
+    });
+    expect(await t.db.invitation.findUniqueOrThrow({ where: { id: inv.data.id }, select: { status: true } })).toEqual({
+      status: "pending",
+    });
     expect(await readAudit(people.vera!)).toMatchObject({ ok: true });
-    expect(await t.db.auditEvent.count({ where: { teamId, seq: { gt: before.seq }, action: { startsWith: "app:member." } } })).toBe(0);
+    expect(
+      await t.db.auditEvent.count({
+        where: { teamId, seq: { gt: before.seq }, action: { startsWith: "app:member." } },
+      }),
+    ).toBe(0);
   });
 
   it("a user left with no team gets a personal team again when they open a page (was a redirect loop)", async () => {
@@ -207,7 +282,9 @@ describe("invitations", () => {
     expect(a.team.teamId).toBe(b.team.teamId);
     expect(a).toMatchObject({ role: "owner", team: { teamName: "lone's team" } });
     expect(await t.db.member.count({ where: { userId: lone.userId } })).toBe(1);
-    expect(await t.db.auditEvent.findFirst({ where: { teamId: a.team.teamId }, select: { action: true, actorId: true } })).toEqual({ action: "app:team.create", actorId: lone.userId });
+    expect(
+      await t.db.auditEvent.findFirst({ where: { teamId: a.team.teamId }, select: { action: true, actorId: true } }),
+    ).toEqual({ action: "app:team.create", actorId: lone.userId });
     // Named in the language of the page they opened, as at sign-up.
     const hanako = await signUpUser(t.db, "hanako");
     await t.db.member.deleteMany({ where: { userId: hanako.userId } });

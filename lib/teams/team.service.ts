@@ -11,7 +11,12 @@ import { env } from "@/lib/server/env";
 import type { Locale } from "@/lib/i18n/locales";
 
 function slugify(text: string): string {
-  const base = text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 32);
+  const base = text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32);
   return base || "team";
 }
 
@@ -33,8 +38,13 @@ async function createPersonalTeam(tx: Tx, user: NewOwner, locale: Locale = "en")
     },
   });
   await appendAuditEventIn(tx, {
-    teamId: team.id, actorType: "user", actorId: user.id, actorLabel: user.email,
-    action: "app:team.create", outcome: "success", params: { name },
+    teamId: team.id,
+    actorType: "user",
+    actorId: user.id,
+    actorLabel: user.email,
+    action: "app:team.create",
+    outcome: "success",
+    params: { name },
   });
   return team;
 }
@@ -71,7 +81,12 @@ export async function listMemberships(userId: string): Promise<Membership[]> {
   });
   return rows
     .filter((r) => isRole(r.role))
-    .map((r) => ({ teamId: r.organization.id, teamName: r.organization.name, teamSlug: r.organization.slug, role: r.role as Role }));
+    .map((r) => ({
+      teamId: r.organization.id,
+      teamName: r.organization.name,
+      teamSlug: r.organization.slug,
+      role: r.role as Role,
+    }));
 }
 
 export async function getMembership(userId: string, teamId: string): Promise<Membership | null> {
@@ -79,11 +94,18 @@ export async function getMembership(userId: string, teamId: string): Promise<Mem
 }
 
 export const memberListShape = {
-  id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } },
+  id: true,
+  role: true,
+  createdAt: true,
+  user: { select: { id: true, name: true, email: true } },
 } as const;
 
 export async function listMembers(teamId: string) {
-  return db().member.findMany({ where: { organizationId: teamId }, orderBy: { createdAt: "asc" }, select: memberListShape });
+  return db().member.findMany({
+    where: { organizationId: teamId },
+    orderBy: { createdAt: "asc" },
+    select: memberListShape,
+  });
 }
 
 /** The full link an invitee opens (APP_URL is the address better-auth signs users in at). */
@@ -100,7 +122,13 @@ export async function listInvitations(teamId: string) {
   return rows.map((r) => ({ ...r, url: invitationUrl(r.id) }));
 }
 
-export type InvitationSummary = { id: string; email: string; role: Role; teamName: string; inviter: { name: string; email: string } };
+export type InvitationSummary = {
+  id: string;
+  email: string;
+  role: Role;
+  teamName: string;
+  inviter: { name: string; email: string };
+};
 
 /**
  * What the holder of an invitation link may see about it (the link is the
@@ -110,10 +138,22 @@ export type InvitationSummary = { id: string; email: string; role: Role; teamNam
 export async function findPendingInvitation(id: string): Promise<InvitationSummary | null> {
   const row = await db().invitation.findFirst({
     where: { id, status: "pending", expiresAt: { gt: new Date() } },
-    select: { id: true, email: true, role: true, organization: { select: { name: true } }, inviter: { select: { name: true, email: true } } },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      organization: { select: { name: true } },
+      inviter: { select: { name: true, email: true } },
+    },
   });
   if (!row) return null;
-  return { id: row.id, email: row.email, role: isRole(row.role) ? row.role : "viewer", teamName: row.organization.name, inviter: row.inviter };
+  return {
+    id: row.id,
+    email: row.email,
+    role: isRole(row.role) ? row.role : "viewer",
+    teamName: row.organization.name,
+    inviter: row.inviter,
+  };
 }
 
 /** The invitation a `next=/invite/<id>` sign-up or sign-in leads to, if any. */
@@ -126,7 +166,10 @@ type Actor = { id: string; email?: string | null };
 
 export async function changeMemberRole(teamId: string, actor: Actor, memberId: string, role: string) {
   if (!isRole(role)) throw new UserFacingError(msg("teams.unknownRole", { role }), { field: "role" });
-  const member = await db().member.findFirst({ where: { id: memberId, organizationId: teamId }, include: { user: { select: { email: true } } } });
+  const member = await db().member.findFirst({
+    where: { id: memberId, organizationId: teamId },
+    include: { user: { select: { email: true } } },
+  });
   if (!member) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND" });
   if (member.role === "owner" || role === "owner") {
     throw new UserFacingError(msg("teams.ownershipByTransfer"), { field: "role" });
@@ -137,7 +180,13 @@ export async function changeMemberRole(teamId: string, actor: Actor, memberId: s
     await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
     // Who did it and to whom, by email: the trail must still say so after either leaves the team.
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.role", targets: [member.userId], outcome: "success",
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:member.role",
+      targets: [member.userId],
+      outcome: "success",
       params: { email: member.user.email, role },
     });
   });
@@ -151,9 +200,14 @@ const RANK: Record<Role, number> = { owner: 3, admin: 2, operator: 1, viewer: 0 
  * user's first team.
  */
 async function endMembership(tx: Tx, teamId: string, member: { id: string; userId: string }, conflict: Translatable) {
-  const ended = await tx.member.deleteMany({ where: { id: member.id, organizationId: teamId, role: { not: "owner" } } });
+  const ended = await tx.member.deleteMany({
+    where: { id: member.id, organizationId: teamId, role: { not: "owner" } },
+  });
   if (ended.count !== 1) throw new UserFacingError(conflict, { code: "CONFLICT" });
-  await tx.session.updateMany({ where: { userId: member.userId, activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
+  await tx.session.updateMany({
+    where: { userId: member.userId, activeOrganizationId: teamId },
+    data: { activeOrganizationId: null },
+  });
 }
 
 /**
@@ -166,19 +220,35 @@ async function endMembership(tx: Tx, teamId: string, member: { id: string; userI
 export async function removeMember(teamId: string, actor: Actor, memberId: string) {
   const [me, member] = await Promise.all([
     db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { role: true } }),
-    db().member.findFirst({ where: { id: memberId, organizationId: teamId }, select: { id: true, userId: true, role: true, user: { select: { email: true } } } }),
+    db().member.findFirst({
+      where: { id: memberId, organizationId: teamId },
+      select: { id: true, userId: true, role: true, user: { select: { email: true } } },
+    }),
   ]);
   if (!member) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
   if (member.userId === actor.id) throw new UserFacingError(msg("teams.removeSelf"), { field: "memberId" });
-  if (member.role === "owner") throw new UserFacingError(msg("teams.removeOwner"), { code: "FORBIDDEN", field: "memberId" });
-  if (!me || !isRole(me.role) || !isRole(member.role) || !can(me.role, "members.manage") || RANK[member.role] > RANK[me.role]) {
+  if (member.role === "owner")
+    throw new UserFacingError(msg("teams.removeOwner"), { code: "FORBIDDEN", field: "memberId" });
+  if (
+    !me ||
+    !isRole(me.role) ||
+    !isRole(member.role) ||
+    !can(me.role, "members.manage") ||
+    RANK[member.role] > RANK[me.role]
+  ) {
     throw new UserFacingError(msg("teams.roleCannotRemove"), { code: "FORBIDDEN" });
   }
   await db().$transaction(async (tx) => {
     await endMembership(tx, teamId, member, msg("teams.memberChanged"));
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.remove",
-      targets: [member.userId], outcome: "success", params: { email: member.user.email, role: member.role },
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:member.remove",
+      targets: [member.userId],
+      outcome: "success",
+      params: { email: member.user.email, role: member.role },
     });
   });
   return { memberId: member.id, email: member.user.email };
@@ -186,29 +256,51 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
 
 /** Any member but the owner (team.leave, checked by the action) leaves the team. */
 export async function leaveTeam(teamId: string, actor: Actor) {
-  const me = await db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { id: true, role: true } });
+  const me = await db().member.findFirst({
+    where: { organizationId: teamId, userId: actor.id },
+    select: { id: true, role: true },
+  });
   if (!me) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
   if (me.role === "owner") throw new UserFacingError(msg("teams.ownerCannotLeave"), { code: "FORBIDDEN" });
   await db().$transaction(async (tx) => {
     await endMembership(tx, teamId, { id: me.id, userId: actor.id }, msg("teams.yourRoleChanged"));
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.leave",
-      targets: [actor.id], outcome: "success", params: { role: me.role },
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:member.leave",
+      targets: [actor.id],
+      outcome: "success",
+      params: { role: me.role },
     });
   });
 }
 
 /** Owner or admin (members.manage): a pending invitation's link stops working. */
 export async function revokeInvitation(teamId: string, actor: Actor, invitationId: string) {
-  const invitation = await db().invitation.findFirst({ where: { id: invitationId, organizationId: teamId, status: "pending" }, select: { id: true, email: true, role: true } });
-  if (!invitation) throw new UserFacingError(msg("teams.noSuchInvitation"), { code: "NOT_FOUND", field: "invitationId" });
+  const invitation = await db().invitation.findFirst({
+    where: { id: invitationId, organizationId: teamId, status: "pending" },
+    select: { id: true, email: true, role: true },
+  });
+  if (!invitation)
+    throw new UserFacingError(msg("teams.noSuchInvitation"), { code: "NOT_FOUND", field: "invitationId" });
   // "canceled" is better-auth's own status for a cancelled invitation; acceptance requires "pending".
   await db().$transaction(async (tx) => {
-    const revoked = await tx.invitation.updateMany({ where: { id: invitation.id, organizationId: teamId, status: "pending" }, data: { status: "canceled" } });
+    const revoked = await tx.invitation.updateMany({
+      where: { id: invitation.id, organizationId: teamId, status: "pending" },
+      data: { status: "canceled" },
+    });
     if (revoked.count !== 1) throw new UserFacingError(msg("teams.invitationChanged"), { code: "CONFLICT" });
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:member.revokeInvite",
-      targets: [invitation.id], outcome: "success", params: { email: invitation.email, role: invitation.role },
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:member.revokeInvite",
+      targets: [invitation.id],
+      outcome: "success",
+      params: { email: invitation.email, role: invitation.role },
     });
   });
   return { id: invitation.id, email: invitation.email };
@@ -218,21 +310,37 @@ export async function revokeInvitation(teamId: string, actor: Actor, invitationI
  * Owner only (checked by the action): hands the team to another member; the
  * previous owner stays on as admin. Both role changes commit together.
  */
-export async function transferOwnership(teamId: string, actor: { id: string; email?: string | null }, toMemberId: string) {
+export async function transferOwnership(
+  teamId: string,
+  actor: { id: string; email?: string | null },
+  toMemberId: string,
+) {
   const [from, to] = await Promise.all([
     db().member.findFirst({ where: { organizationId: teamId, userId: actor.id } }),
-    db().member.findFirst({ where: { id: toMemberId, organizationId: teamId }, include: { user: { select: { email: true } } } }),
+    db().member.findFirst({
+      where: { id: toMemberId, organizationId: teamId },
+      include: { user: { select: { email: true } } },
+    }),
   ]);
   if (!from || from.role !== "owner") throw new UserFacingError(msg("teams.onlyOwnerTransfers"), { code: "FORBIDDEN" });
   if (!to) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
   if (to.userId === actor.id) throw new UserFacingError(msg("teams.alreadyOwner"), { field: "memberId" });
   await db().$transaction(async (tx) => {
-    const demoted = await tx.member.updateMany({ where: { id: from.id, organizationId: teamId, role: "owner" }, data: { role: "admin" } });
+    const demoted = await tx.member.updateMany({
+      where: { id: from.id, organizationId: teamId, role: "owner" },
+      data: { role: "admin" },
+    });
     if (demoted.count !== 1) throw new UserFacingError(msg("teams.ownershipChanged"), { code: "CONFLICT" });
     await tx.member.updateMany({ where: { id: to.id, organizationId: teamId }, data: { role: "owner" } });
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.transfer",
-      targets: [to.userId], outcome: "success", params: { email: to.user.email },
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:team.transfer",
+      targets: [to.userId],
+      outcome: "success",
+      params: { email: to.user.email },
     });
   });
 }
@@ -254,7 +362,13 @@ export async function deleteTeam(teamId: string, actor: { id: string; email?: st
     // Sessions whose active team was this one fall back to the user's first team (requireTeam).
     await tx.session.updateMany({ where: { activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
     await appendAuditEventIn(tx, {
-      teamId, actorType: "user", actorId: actor.id, actorLabel: actor.email ?? null, action: "app:team.delete", outcome: "success", params: { name: team.name },
+      teamId,
+      actorType: "user",
+      actorId: actor.id,
+      actorLabel: actor.email ?? null,
+      action: "app:team.delete",
+      outcome: "success",
+      params: { name: team.name },
     });
   });
 }

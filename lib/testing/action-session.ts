@@ -37,17 +37,31 @@ export const nextHeaders = {
  */
 export function actAs(cookie: string | null, page: { locale?: "en" | "ja"; acceptLanguage?: string } = {}) {
   const cookies = [cookie, page.locale && `NEXT_LOCALE=${page.locale}`].filter(Boolean).join("; ");
-  request.headers = new Headers({ ...(cookies ? { cookie: cookies } : {}), ...(page.acceptLanguage ? { "accept-language": page.acceptLanguage } : {}) });
+  request.headers = new Headers({
+    ...(cookies ? { cookie: cookies } : {}),
+    ...(page.acceptLanguage ? { "accept-language": page.acceptLanguage } : {}),
+  });
 }
 
 /** POSTs to better-auth's own handler, as /api/auth/* would receive it. */
-export async function authPost(path: string, body: unknown, init: { ip?: string; cookie?: string } = {}): Promise<Response> {
+export async function authPost(
+  path: string,
+  body: unknown,
+  init: { ip?: string; cookie?: string } = {},
+): Promise<Response> {
   const { auth } = await import("@/lib/auth/auth");
-  return auth().handler(new Request(`${ORIGIN}/api/auth${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": init.ip ?? "198.51.100.1", ...(init.cookie ? { cookie: init.cookie } : {}) },
-    body: JSON.stringify(body),
-  }));
+  return auth().handler(
+    new Request(`${ORIGIN}/api/auth${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: ORIGIN,
+        "x-forwarded-for": init.ip ?? "198.51.100.1",
+        ...(init.cookie ? { cookie: init.cookie } : {}),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 /** A fresh test database for signed-in action calls: sign-ups are not rate-limited, no emulator (teams get no demo account). */
@@ -64,9 +78,18 @@ let ipCounter = 10;
 /** Signs a new user up (who owns a new team) and returns the session cookie. */
 export async function signUp(db: Db, name: string): Promise<{ userId: string; cookie: string; teamId: string }> {
   const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const res = await authPost("/sign-up/email", { name, email, password: "correct-horse-battery-staple" }, { ip: `198.51.100.${ipCounter++}` });
+  const res = await authPost(
+    "/sign-up/email",
+    { name, email, password: "correct-horse-battery-staple" },
+    { ip: `198.51.100.${ipCounter++}` },
+  );
   if (res.status !== 200) throw new Error(`sign-up of ${name} answered ${res.status}: ${await res.text()}`);
-  const cookie = (res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""]).map((c) => c.split(";")[0]).join("; ");
-  const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true, members: { select: { organizationId: true } } } });
+  const cookie = (res.headers.getSetCookie?.() ?? [res.headers.get("set-cookie") ?? ""])
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const user = await db.user.findUniqueOrThrow({
+    where: { email },
+    select: { id: true, members: { select: { organizationId: true } } },
+  });
   return { userId: user.id, cookie, teamId: user.members[0]!.organizationId };
 }

@@ -8,7 +8,9 @@ export const AUDIT_REFUSED = "audit store unavailable";
 export async function whileAuditRefused(db: Db, when: string, fn: () => Promise<void>): Promise<void> {
   await db.$executeRawUnsafe(`CREATE FUNCTION refuse_audit_events() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF ${when} THEN RAISE EXCEPTION '${AUDIT_REFUSED}'; END IF; RETURN NEW; END $$`);
-  await db.$executeRawUnsafe(`CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION refuse_audit_events()`);
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER refuse_audit_events BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION refuse_audit_events()`,
+  );
   try {
     await fn();
   } finally {

@@ -47,5 +47,7 @@ export async function createTestDb(): Promise<TestDb> {
   await adminQuery(url, `CREATE DATABASE "${name}"`);
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;
-  return migrated({ kind: "postgres", url: testUrl.toString() }, () => adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  return migrated({ kind: "postgres", url: testUrl.toString() }, () =>
+    adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  );
 }

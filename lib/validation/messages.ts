@@ -27,7 +27,11 @@ export function ztext(key: ErrorKey, values?: MessageValues): string {
 }
 
 /** Parses `data` with every issue's message in `locale`. */
-export function safeParseIn<S extends z.ZodType>(locale: Locale, schema: S, data: unknown): z.ZodSafeParseResult<z.output<S>> {
+export function safeParseIn<S extends z.ZodType>(
+  locale: Locale,
+  schema: S,
+  data: unknown,
+): z.ZodSafeParseResult<z.output<S>> {
   const outer = parsing;
   parsing = locale;
   try {
@@ -53,6 +57,7 @@ export function zodProblems(schema: z.ZodType, data: unknown, prefix = ""): Tran
 }
 
 export function issueLines(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ""): string[] {
-  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".") || "file"}: ${i.message}`);
+  return error.issues.map(
+    (i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join(".") || "file"}: ${i.message}`,
+  );
 }
-

@@ -52,7 +52,13 @@ function englishProblem(issue: TextIssue): string {
 
 /** "<subject> must not contain …", in the language of the parse. */
 function textIssueMessage(subject: Translatable, issue: TextIssue, inKey = false): string {
-  const key = inKey ? (issue.kind === "control" ? "text.keyControl" : "text.keySurrogate") : issue.kind === "control" ? "text.control" : "text.surrogate";
+  const key = inKey
+    ? issue.kind === "control"
+      ? "text.keyControl"
+      : "text.keySurrogate"
+    : issue.kind === "control"
+      ? "text.control"
+      : "text.surrogate";
   return ztext(key, { subject, codePoint: issue.codePoint });
 }
 
@@ -67,7 +73,10 @@ export type FieldName = keyof (typeof import("@/messages/en/errors.json"))["fiel
  *
  *   name: plainText("deploymentName", { trim: true }).min(1, zmsg("deploy.nameRequired")).max(120)
  */
-export function plainText(subject: FieldName, { rule = "line", trim = false }: { rule?: TextRule; trim?: boolean } = {}) {
+export function plainText(
+  subject: FieldName,
+  { rule = "line", trim = false }: { rule?: TextRule; trim?: boolean } = {},
+) {
   return (trim ? z.string().trim() : z.string()).superRefine((s, ctx) => {
     const issue = textIssue(s, rule);
     if (issue) ctx.addIssue({ code: "custom", message: textIssueMessage(msg(`fields.${subject}`), issue) });
@@ -78,13 +87,18 @@ export function plainText(subject: FieldName, { rule = "line", trim = false }: {
  * The first string in a JSON value — a value or an object key (`inKey`), at any
  * depth — that the database cannot store, with its path; null when there is none.
  */
-function locateUnstorable(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; issue: TextIssue; inKey: boolean } | null {
+function locateUnstorable(
+  value: unknown,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; issue: TextIssue; inKey: boolean } | null {
   if (typeof value === "string") {
     const issue = textIssue(value, "storable");
     return issue ? { path, issue, inKey: false } : null;
   }
   if (value === null || typeof value !== "object") return null;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
   for (const [key, v] of entries) {
     if (typeof key === "string") {
       const issue = textIssue(key, "storable");

@@ -12,7 +12,11 @@ import { ImportForm } from "@/components/configs/import-form";
 export const metadata = { title: "Configs" };
 export const dynamic = "force-dynamic";
 
-export default async function ConfigsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ConfigsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const ctx = await requireTeamPage("configs.read");
   const t = await getTranslations("configs");
   const format = await getFormatter();
@@ -31,31 +35,68 @@ export default async function ConfigsPage({ searchParams }: { searchParams: Prom
       <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
         <div className="space-y-3">
           <div className="flex flex-wrap items-center gap-2">
-            <Link className={tab(!archived)} href="/configs">{t("active")}</Link>
-            <Link className={tab(archived)} href="/configs?archived=1">{t("archived")}</Link>
+            <Link className={tab(!archived)} href="/configs">
+              {t("active")}
+            </Link>
+            <Link className={tab(archived)} href="/configs?archived=1">
+              {t("archived")}
+            </Link>
             <form method="get" className="flex w-full min-w-0 gap-2 sm:ml-auto sm:w-auto">
               {archived && <input type="hidden" name="archived" value="1" />}
-              <Input name="q" aria-label={t("search")} placeholder={t("search")} defaultValue={q} className="h-8 min-w-0 flex-1 sm:w-48 sm:flex-none" />
-              <Input name="tag" aria-label={t("tag")} placeholder={t("tag")} defaultValue={tag} className="h-8 w-24 shrink-0 sm:w-28" />
-              <Button type="submit" size="sm" variant="secondary">{t("filter")}</Button>
+              <Input
+                name="q"
+                aria-label={t("search")}
+                placeholder={t("search")}
+                defaultValue={q}
+                className="h-8 min-w-0 flex-1 sm:w-48 sm:flex-none"
+              />
+              <Input
+                name="tag"
+                aria-label={t("tag")}
+                placeholder={t("tag")}
+                defaultValue={tag}
+                className="h-8 w-24 shrink-0 sm:w-28"
+              />
+              <Button type="submit" size="sm" variant="secondary">
+                {t("filter")}
+              </Button>
             </form>
           </div>
           <Card className="overflow-x-auto p-0">
-            {configs.length === 0 ? <p className="p-6 text-center text-muted-fg">{t("empty")}</p> : (
+            {configs.length === 0 ? (
+              <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
+            ) : (
               <table className="w-full text-sm" data-testid="configs-table">
                 <thead className="bg-muted text-left text-muted-fg">
-                  <tr><th className="px-4 py-2">{t("columns.name")}</th><th>{t("columns.tags")}</th><th>{t("columns.revision")}</th><th>{t("columns.updated")}</th></tr>
+                  <tr>
+                    <th className="px-4 py-2">{t("columns.name")}</th>
+                    <th>{t("columns.tags")}</th>
+                    <th>{t("columns.revision")}</th>
+                    <th>{t("columns.updated")}</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {configs.map((c) => (
                     <tr key={c.id} className="border-t border-border align-top">
                       <td className="px-4 py-2">
-                        <Link href={`/configs/${c.id}`} className="font-medium hover:underline">{c.name}</Link>
+                        <Link href={`/configs/${c.id}`} className="font-medium hover:underline">
+                          {c.name}
+                        </Link>
                         {c.description && <p className="line-clamp-2 text-xs text-muted-fg">{c.description}</p>}
                       </td>
-                      <td className="py-2"><span className="flex flex-wrap gap-1">{c.tags.map((x) => <Link key={x} href={`/configs?tag=${encodeURIComponent(x)}`}><Badge>{x}</Badge></Link>)}</span></td>
+                      <td className="py-2">
+                        <span className="flex flex-wrap gap-1">
+                          {c.tags.map((x) => (
+                            <Link key={x} href={`/configs?tag=${encodeURIComponent(x)}`}>
+                              <Badge>{x}</Badge>
+                            </Link>
+                          ))}
+                        </span>
+                      </td>
                       <td className="py-2">{c.latestRevision}</td>
-                      <td className="py-2" title={c.updatedAt.toISOString()}>{format.relativeTime(c.updatedAt)}</td>
+                      <td className="py-2" title={c.updatedAt.toISOString()}>
+                        {format.relativeTime(c.updatedAt)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -63,7 +104,11 @@ export default async function ConfigsPage({ searchParams }: { searchParams: Prom
             )}
           </Card>
         </div>
-        {can(ctx.role, "configs.manage") && <div><ImportForm teamId={ctx.team.teamId} /></div>}
+        {can(ctx.role, "configs.manage") && (
+          <div>
+            <ImportForm teamId={ctx.team.teamId} />
+          </div>
+        )}
       </div>
     </AppShell>
   );

@@ -11,5 +11,9 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   const { next } = await searchParams;
   // Arriving from an invitation link: say which team and role it is for.
   const invitation = await invitationFromNext(typeof next === "string" ? next : null);
-  return <Suspense><AuthForm mode="sign-up" invitation={invitation} /></Suspense>;
+  return (
+    <Suspense>
+      <AuthForm mode="sign-up" invitation={invitation} />
+    </Suspense>
+  );
 }

@@ -10,7 +10,11 @@ async function check(fn: () => Promise<unknown>) {
     await fn();
     return { ok: true, ms: Math.round(performance.now() - started) };
   } catch (e) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: e instanceof Error ? e.message.slice(0, 200) : "unreachable" };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: e instanceof Error ? e.message.slice(0, 200) : "unreachable",
+    };
   }
 }
 
@@ -24,5 +28,8 @@ export async function GET() {
       })
     : { ok: true, skipped: "no emulator: real Alibaba Cloud mode" };
   const ok = database.ok && emulator.ok;
-  return Response.json({ status: ok ? "ok" : "degraded", database, emulator, mode: endpoint ? "demo" : "cloud" }, { status: ok ? 200 : 503 });
+  return Response.json(
+    { status: ok ? "ok" : "degraded", database, emulator, mode: endpoint ? "demo" : "cloud" },
+    { status: ok ? 200 : 503 },
+  );
 }

@@ -21,7 +21,9 @@ export default async function InvitePage({ params }: { params: Promise<{ id: str
         {invitation && mine ? (
           <>
             <h1 className="mb-4 text-xl font-semibold">{t("acceptTitle", { team: invitation.teamName })}</h1>
-            <div className="mb-4"><InvitationNote invitation={invitation} /></div>
+            <div className="mb-4">
+              <InvitationNote invitation={invitation} />
+            </div>
             <AcceptInvitation id={invitation.id} label={t("accept")} />
           </>
         ) : invitation ? (

@@ -18,7 +18,9 @@ export default async function ShareNotFound() {
   const reason = shared && !shared.ok ? shared.reason : "invalid";
   return (
     <SharePageFrame title={t("title")}>
-      <Card role="alert" data-testid="share-refused" className="border-danger/40 text-danger">{t(reason)}</Card>
+      <Card role="alert" data-testid="share-refused" className="border-danger/40 text-danger">
+        {t(reason)}
+      </Card>
     </SharePageFrame>
   );
 }

@@ -29,11 +29,19 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
     <SharePageFrame title={t("title")}>
       <Card className="space-y-4">
         <div>
-          <h2 className="break-words text-xl font-semibold" data-testid="config-name">{shared.name}</h2>
+          <h2 className="break-words text-xl font-semibold" data-testid="config-name">
+            {shared.name}
+          </h2>
           {shared.description && <p className="whitespace-pre-wrap text-sm text-muted-fg">{shared.description}</p>}
-          <div className="mt-1 flex flex-wrap gap-1">{shared.tags.map((x) => <Badge key={x}>{x}</Badge>)}</div>
+          <div className="mt-1 flex flex-wrap gap-1">
+            {shared.tags.map((x) => (
+              <Badge key={x}>{x}</Badge>
+            ))}
+          </div>
         </div>
-        <p className="text-xs text-muted-fg" title={shared.expiresAt.toISOString()}>{t("readOnly", { n: shared.revision, time: format.relativeTime(shared.expiresAt) })}</p>
+        <p className="text-xs text-muted-fg" title={shared.expiresAt.toISOString()}>
+          {t("readOnly", { n: shared.revision, time: format.relativeTime(shared.expiresAt) })}
+        </p>
         <SpecSummary spec={shared.spec} />
       </Card>
     </SharePageFrame>

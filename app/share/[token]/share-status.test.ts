@@ -5,7 +5,11 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { renderToStaticMarkup } from "react-dom/server";
 import en from "@/messages/en/configs.json";
 
-const state = vi.hoisted(() => ({ headers: new Map<string, string>(), shared: null as unknown, resolved: [] as string[] }));
+const state = vi.hoisted(() => ({
+  headers: new Map<string, string>(),
+  shared: null as unknown,
+  resolved: [] as string[],
+}));
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/headers", () => ({ headers: async () => ({ get: (k: string) => state.headers.get(k) ?? null }) }));
@@ -16,10 +20,15 @@ vi.mock("next-intl/server", () => ({
   },
   getFormatter: async () => ({ relativeTime: () => "in 3 days" }),
 }));
-vi.mock("@/lib/server/safe-action", () => ({ requestMeta: async () => ({ clientIp: null, userAgent: null, requestId: null }) }));
+vi.mock("@/lib/server/safe-action", () => ({
+  requestMeta: async () => ({ clientIp: null, userAgent: null, requestId: null }),
+}));
 vi.mock("@/lib/configs/config.service", () => ({
   viewShareLink: async () => state.shared,
-  resolveShareToken: async (token: string) => { state.resolved.push(token); return state.shared; },
+  resolveShareToken: async (token: string) => {
+    state.resolved.push(token);
+    return state.shared;
+  },
 }));
 vi.mock("@/components/configs/spec-summary", () => ({ SpecSummary: () => null }));
 
@@ -54,7 +63,15 @@ describe("share page status", () => {
   });
 
   it("renders a valid link's config", async () => {
-    state.shared = { ok: true, name: "Web tier", description: "", tags: [], revision: 2, spec: {}, expiresAt: new Date() };
+    state.shared = {
+      ok: true,
+      name: "Web tier",
+      description: "",
+      tags: [],
+      revision: 2,
+      spec: {},
+      expiresAt: new Date(),
+    };
     const html = renderToStaticMarkup(await SharePage(params("tok.en")));
     expect(html).toContain("Web tier");
     expect(html).not.toContain("share-refused");

@@ -5,11 +5,17 @@ import { createPrismaClient } from "@/lib/db/client";
 import { configureDeployEngine, startDeployment } from "../deployment.service";
 
 const [target, teamId, deploymentId, endpoint] = process.argv.slice(2) as [string, string, string, string];
-const conn = openConnection(target.startsWith("postgres") ? { kind: "postgres", url: target } : { kind: "pglite", dataDir: target });
+const conn = openConnection(
+  target.startsWith("postgres") ? { kind: "postgres", url: target } : { kind: "pglite", dataDir: target },
+);
 const db = createPrismaClient(conn);
 configureDeployEngine({
   db: () => db,
-  resolveCredentials: async () => ({ accessKeyId: "LTAI5tEIPilotDemoKey01", accessKeySecret: "EIPilotDemoSecretNotForProduction01", endpoint }),
+  resolveCredentials: async () => ({
+    accessKeyId: "LTAI5tEIPilotDemoKey01",
+    accessKeySecret: "EIPilotDemoSecretNotForProduction01",
+    endpoint,
+  }),
   owner: `child-${process.pid}`,
   leaseMs: 1000,
   waitScale: 0.05,

@@ -20,17 +20,49 @@ export const ENI = "eni-6we1x9demosecond001";
 export const VSW_A = "vsw-6we1x9demotokyoa01";
 export const SG = "sg-6we1x9demotokyo00001";
 
-export type Harness = { emu: EmulatorHandle; t: TestDb; teamId: string; creds: CloudCredentials; ctx: CloudContext; close(): Promise<void> };
+export type Harness = {
+  emu: EmulatorHandle;
+  t: TestDb;
+  teamId: string;
+  creds: CloudCredentials;
+  ctx: CloudContext;
+  close(): Promise<void>;
+};
 
-export const FAST = { eniAttach: 5, eniDetach: 5, eniDelete: 5, eipAssociate: 5, eipUnassociate: 5, eipRelease: 5, instanceStart: 5, instanceStop: 5, instanceCreate: 5, commandDelivery: 5 };
+export const FAST = {
+  eniAttach: 5,
+  eniDetach: 5,
+  eniDelete: 5,
+  eipAssociate: 5,
+  eipUnassociate: 5,
+  eipRelease: 5,
+  instanceStart: 5,
+  instanceStop: 5,
+  instanceCreate: 5,
+  commandDelivery: 5,
+};
 
 export async function harness(opts: { seed?: Seed; latencies?: Record<string, number> } = {}): Promise<Harness> {
   const emu = await startEmulator({ latencies: { ...FAST, ...opts.latencies }, seed: opts.seed ?? TEST_SEED });
   const t = await createTestDb();
   const teamId = `team-${Math.random().toString(36).slice(2, 8)}`;
   await t.db.organization.create({ data: { id: teamId, name: "Test team", slug: teamId } });
-  await t.db.cloudAccount.create({ data: { id: "acct-test", teamId, name: "emulator", kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID, secretCiphertext: "unused-in-tests", endpoint: emu.endpoint } });
-  const creds: CloudCredentials = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
+  await t.db.cloudAccount.create({
+    data: {
+      id: "acct-test",
+      teamId,
+      name: "emulator",
+      kind: "demo",
+      accessKeyId: DEMO_ACCESS_KEY_ID,
+      secretCiphertext: "unused-in-tests",
+      endpoint: emu.endpoint,
+    },
+  });
+  const creds: CloudCredentials = {
+    accessKeyId: DEMO_ACCESS_KEY_ID,
+    accessKeySecret: DEMO_ACCESS_KEY_SECRET,
+    endpoint: emu.endpoint,
+  };
   configureDeployEngine({
     db: () => t.db,
     resolveCredentials: async () => creds,
@@ -41,7 +73,10 @@ export async function harness(opts: { seed?: Seed; latencies?: Record<string, nu
     leaseMs: 10_000,
   });
   return {
-    emu, t, teamId, creds,
+    emu,
+    t,
+    teamId,
+    creds,
     ctx: { db: t.db, teamId, creds, regionId: REGION },
     async close() {
       await emu.close();
@@ -68,5 +103,12 @@ export function baseSpec(over: Partial<DeploymentSpecInput> = {}): DeploymentSpe
 /** Resources only (no tokens, RNG or task bookkeeping) — what "the same cloud state" means. */
 export function resourceState(emu: EmulatorHandle) {
   const w = structuredClone(emu.state());
-  return { instances: w.instances, enis: w.enis, eips: w.eips, vswitches: w.vswitches, vpcs: w.vpcs, securityGroups: w.securityGroups };
+  return {
+    instances: w.instances,
+    enis: w.enis,
+    eips: w.eips,
+    vswitches: w.vswitches,
+    vpcs: w.vpcs,
+    securityGroups: w.securityGroups,
+  };
 }

@@ -17,13 +17,22 @@ import { BundleForm, ConfigButtons, NewRevisionForm, ShareLinks } from "@/compon
 export const metadata = { title: "Config" };
 export const dynamic = "force-dynamic";
 
-export default async function ConfigPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ConfigPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const ctx = await requireTeamPage("configs.read");
   const { id } = await params;
   const sp = await searchParams;
   const t = await getTranslations("configs");
   const format = await getFormatter();
-  const config = await getConfig(ctx.team.teamId, id).catch((e) => { if (e instanceof UserFacingError) notFound(); throw e; });
+  const config = await getConfig(ctx.team.teamId, id).catch((e) => {
+    if (e instanceof UserFacingError) notFound();
+    throw e;
+  });
   const canManage = can(ctx.role, "configs.manage");
   const canShare = can(ctx.role, "shareLinks.manage");
   const latest = config.revisions[0]!;
@@ -39,14 +48,30 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
     <AppShell ctx={ctx}>
       <div className="mb-4 flex flex-wrap items-start gap-3">
         <div className="min-w-0 flex-1">
-          <p className="text-sm"><Link href="/configs" className="text-muted-fg hover:underline">{t("title")}</Link></p>
-          <h1 className="break-words text-2xl font-semibold" data-testid="config-name">{config.name}</h1>
+          <p className="text-sm">
+            <Link href="/configs" className="text-muted-fg hover:underline">
+              {t("title")}
+            </Link>
+          </p>
+          <h1 className="break-words text-2xl font-semibold" data-testid="config-name">
+            {config.name}
+          </h1>
           {config.description && <p className="whitespace-pre-wrap text-sm text-muted-fg">{config.description}</p>}
-          <div className="mt-1 flex flex-wrap gap-1">{config.archived && <Badge tone="warning">{t("archived")}</Badge>}{config.tags.map((x) => <Badge key={x}>{x}</Badge>)}</div>
+          <div className="mt-1 flex flex-wrap gap-1">
+            {config.archived && <Badge tone="warning">{t("archived")}</Badge>}
+            {config.tags.map((x) => (
+              <Badge key={x}>{x}</Badge>
+            ))}
+          </div>
         </div>
         <div className="flex flex-wrap gap-2">
           {can(ctx.role, "deployments.apply") && !config.archived && (
-            <Link href={`/deployments/new?config=${encodeURIComponent(id)}&revision=${shown.revision}`} className="inline-flex h-8 items-center rounded-md bg-primary px-3 text-sm font-medium text-primary-fg">{t("actions.startDeployment")}</Link>
+            <Link
+              href={`/deployments/new?config=${encodeURIComponent(id)}&revision=${shown.revision}`}
+              className="inline-flex h-8 items-center rounded-md bg-primary px-3 text-sm font-medium text-primary-fg"
+            >
+              {t("actions.startDeployment")}
+            </Link>
           )}
           {canManage && <ConfigButtons teamId={ctx.team.teamId} id={id} archived={config.archived} />}
         </div>
@@ -56,32 +81,58 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
         {/* min-w-0: a long path or value in the diff scrolls inside its card, the page never sideways on a phone. */}
         <div className="min-w-0 space-y-6">
           <Card>
-            <h2 className="mb-3 font-semibold">{t("detail.spec")} · {t("detail.revision", { n: shown.revision })}</h2>
+            <h2 className="mb-3 font-semibold">
+              {t("detail.spec")} · {t("detail.revision", { n: shown.revision })}
+            </h2>
             <SpecSummary spec={spec} />
           </Card>
 
           <Card className="overflow-x-auto">
             <h2 className="mb-3 font-semibold">{t("detail.diff")}</h2>
             <form method="get" className="mb-3 flex flex-wrap items-end gap-2">
-              <label className="text-sm">{t("detail.from")}
-                <Select name="from" defaultValue={from.revision} className="h-8 w-36">{config.revisions.map((r) => <option key={r.revision} value={r.revision}>{t("detail.revision", { n: r.revision })}</option>)}</Select>
+              <label className="text-sm">
+                {t("detail.from")}
+                <Select name="from" defaultValue={from.revision} className="h-8 w-36">
+                  {config.revisions.map((r) => (
+                    <option key={r.revision} value={r.revision}>
+                      {t("detail.revision", { n: r.revision })}
+                    </option>
+                  ))}
+                </Select>
               </label>
-              <label className="text-sm">{t("detail.to")}
-                <Select name="to" defaultValue={to.revision} className="h-8 w-36">{config.revisions.map((r) => <option key={r.revision} value={r.revision}>{t("detail.revision", { n: r.revision })}</option>)}</Select>
+              <label className="text-sm">
+                {t("detail.to")}
+                <Select name="to" defaultValue={to.revision} className="h-8 w-36">
+                  {config.revisions.map((r) => (
+                    <option key={r.revision} value={r.revision}>
+                      {t("detail.revision", { n: r.revision })}
+                    </option>
+                  ))}
+                </Select>
               </label>
-              <Button type="submit" size="sm" variant="secondary">{t("detail.compare")}</Button>
+              <Button type="submit" size="sm" variant="secondary">
+                {t("detail.compare")}
+              </Button>
             </form>
-            {diff.length === 0 ? <p className="text-sm text-muted-fg">{t("detail.noChanges")}</p> : (
+            {diff.length === 0 ? (
+              <p className="text-sm text-muted-fg">{t("detail.noChanges")}</p>
+            ) : (
               <table className="w-full text-sm" data-testid="config-diff">
                 <tbody>
                   {diff.map((d) => (
                     <tr key={d.path} className="border-t border-border">
                       <td className="py-1 pr-2 font-mono text-xs">{d.path}</td>
-                      <td className="py-1 pr-2"><Badge tone={d.kind === "added" ? "success" : d.kind === "removed" ? "danger" : "info"}>{t(`detail.${d.kind}`)}</Badge></td>
+                      <td className="py-1 pr-2">
+                        <Badge tone={d.kind === "added" ? "success" : d.kind === "removed" ? "danger" : "info"}>
+                          {t(`detail.${d.kind}`)}
+                        </Badge>
+                      </td>
                       <td className="py-1 font-mono text-xs">
                         {d.kind !== "added" && <del className="text-danger">{formatValue(d.before)}</del>}
                         {d.kind === "changed" && " → "}
-                        {d.kind !== "removed" && <ins className="text-success no-underline">{formatValue(d.after)}</ins>}
+                        {d.kind !== "removed" && (
+                          <ins className="text-success no-underline">{formatValue(d.after)}</ins>
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -95,11 +146,22 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
             <p className="mb-3 text-xs text-muted-fg">{t("exports.intro")}</p>
             <div className="mb-4 flex flex-wrap gap-2">
               {(["json", "ros", "terraform"] as const).map((f) => (
-                <a key={f} href={exportHref(f)} download className="inline-flex h-8 items-center rounded-md border border-border px-3 text-sm hover:bg-muted">{t(`exports.${f}`)}</a>
+                <a
+                  key={f}
+                  href={exportHref(f)}
+                  download
+                  className="inline-flex h-8 items-center rounded-md border border-border px-3 text-sm hover:bg-muted"
+                >
+                  {t(`exports.${f}`)}
+                </a>
               ))}
             </div>
             <h3 className="mb-2 text-sm font-medium">{t("exports.bundle")}</h3>
-            <BundleForm id={id} revision={shown.revision} secondaryCount={spec.privateIps.mode === "count" ? secondaryCount(spec) : 0} />
+            <BundleForm
+              id={id}
+              revision={shown.revision}
+              secondaryCount={spec.privateIps.mode === "count" ? secondaryCount(spec) : 0}
+            />
           </Card>
 
           {canManage && !config.archived ? (
@@ -107,7 +169,9 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
               <h2 className="mb-3 font-semibold">{t("detail.newRevision")}</h2>
               <NewRevisionForm teamId={ctx.team.teamId} id={id} latest={latest.revision} spec={latest.spec} />
             </Card>
-          ) : !canManage ? <p className="text-sm text-muted-fg">{t("detail.readOnly")}</p> : null}
+          ) : !canManage ? (
+            <p className="text-sm text-muted-fg">{t("detail.readOnly")}</p>
+          ) : null}
         </div>
 
         <div className="min-w-0 space-y-6">
@@ -116,17 +180,36 @@ export default async function ConfigPage({ params, searchParams }: { params: Pro
             <ol className="space-y-2 text-sm" data-testid="revisions">
               {config.revisions.map((r) => (
                 <li key={r.revision} className="border-t border-border pt-2 first:border-0 first:pt-0">
-                  <Link href={`/configs/${id}?revision=${r.revision}`} className="font-medium hover:underline">{t("detail.revision", { n: r.revision })}</Link>
-                  {r.revision === latest.revision && <Badge className="ml-2" tone="info">{t("detail.latest")}</Badge>}
-                  <span className="ml-2 text-xs text-muted-fg" title={r.createdAt.toISOString()}>{format.relativeTime(r.createdAt)}</span>
+                  <Link href={`/configs/${id}?revision=${r.revision}`} className="font-medium hover:underline">
+                    {t("detail.revision", { n: r.revision })}
+                  </Link>
+                  {r.revision === latest.revision && (
+                    <Badge className="ml-2" tone="info">
+                      {t("detail.latest")}
+                    </Badge>
+                  )}
+                  <span className="ml-2 text-xs text-muted-fg" title={r.createdAt.toISOString()}>
+                    {format.relativeTime(r.createdAt)}
+                  </span>
                   {r.message && <p className="text-xs text-muted-fg">{r.message}</p>}
                 </li>
               ))}
             </ol>
           </Card>
           {canShare && (
-            <ShareLinks teamId={ctx.team.teamId} id={id} revisions={config.revisions.map((r) => r.revision)}
-              links={links.map((l) => ({ id: l.id, revision: l.revision, expiresAt: l.expiresAt.toISOString(), revokedAt: l.revokedAt?.toISOString() ?? null, expired: l.expired, token: l.token }))} />
+            <ShareLinks
+              teamId={ctx.team.teamId}
+              id={id}
+              revisions={config.revisions.map((r) => r.revision)}
+              links={links.map((l) => ({
+                id: l.id,
+                revision: l.revision,
+                expiresAt: l.expiresAt.toISOString(),
+                revokedAt: l.revokedAt?.toISOString() ?? null,
+                expired: l.expired,
+                token: l.token,
+              }))}
+            />
           )}
         </div>
       </div>

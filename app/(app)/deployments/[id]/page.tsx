@@ -19,7 +19,9 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   return (
     <AppShell ctx={ctx}>
       <DeploymentView teamId={ctx.team.teamId} initial={view} canApply={can(ctx.role, "deployments.apply")} />
-      {can(ctx.role, "configs.manage") && <SaveAsConfig teamId={ctx.team.teamId} deploymentId={view.id} defaultName={view.name} />}
+      {can(ctx.role, "configs.manage") && (
+        <SaveAsConfig teamId={ctx.team.teamId} deploymentId={view.id} defaultName={view.name} />
+      )}
     </AppShell>
   );
 }

@@ -23,17 +23,30 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
   const accounts = await listCloudAccounts(ctx.team.teamId);
   let draft: DraftInput = null;
   if (draftId) {
-    const d = await db().deployment.findFirst({ where: { id: draftId, teamId: ctx.team.teamId }, select: { id: true, name: true, spec: true, status: true } });
+    const d = await db().deployment.findFirst({
+      where: { id: draftId, teamId: ctx.team.teamId },
+      select: { id: true, name: true, spec: true, status: true },
+    });
     if (!d) redirect("/deployments/new");
     if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
     // A draft URL is shareable within the team: the instance password (if any) is never sent back.
-    draft = { id: d.id, name: d.name, spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>), status: d.status };
+    draft = {
+      id: d.id,
+      name: d.name,
+      spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
+      status: d.status,
+    };
   } else if (configId) {
     // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
     const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
     const config = await getRevision(ctx.team.teamId, configId, n).catch(() => null);
     if (!config) redirect("/deployments/new");
-    draft = { id: null, name: `${config.name} (rev ${config.revision})`, spec: draftFromConfig(config.spec), status: "draft" };
+    draft = {
+      id: null,
+      name: `${config.name} (rev ${config.revision})`,
+      spec: draftFromConfig(config.spec),
+      status: "draft",
+    };
   }
   return (
     <AppShell ctx={ctx}>
@@ -42,7 +55,9 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
           <h1 className="text-2xl font-semibold">{draft ? t("titleDraft", { name: draft.name }) : t("title")}</h1>
           <p className="mt-1 max-w-3xl text-sm text-muted-fg">{t("intro")}</p>
         </div>
-        <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">{t("quickLink")}</Link>
+        <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">
+          {t("quickLink")}
+        </Link>
       </div>
       <Wizard
         teamId={ctx.team.teamId}

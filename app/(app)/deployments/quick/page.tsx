@@ -19,9 +19,15 @@ export default async function QuickDeployPage() {
           <h1 className="text-2xl font-semibold">{t("title")}</h1>
           <p className="mt-1 max-w-3xl text-sm text-muted-fg">{t("intro")}</p>
         </div>
-        <Link href="/deployments/new" className="text-sm font-medium text-primary hover:underline">{t("wizardLink")}</Link>
+        <Link href="/deployments/new" className="text-sm font-medium text-primary hover:underline">
+          {t("wizardLink")}
+        </Link>
       </div>
-      <QuickDeploy teamId={ctx.team.teamId} accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))} canApply={can(ctx.role, "deployments.apply")} />
+      <QuickDeploy
+        teamId={ctx.team.teamId}
+        accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
+        canApply={can(ctx.role, "deployments.apply")}
+      />
     </AppShell>
   );
 }

@@ -16,7 +16,12 @@ export default async function CloudAccountsPage() {
     <AppShell ctx={ctx}>
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <p className="mb-6 mt-1 text-sm text-muted-fg">{t("intro")}</p>
-      <CloudAccountsView teamId={ctx.team.teamId} accounts={accounts} canManage={can(ctx.role, "cloudAccounts.manage")} demo={demoMode()} />
+      <CloudAccountsView
+        teamId={ctx.team.teamId}
+        accounts={accounts}
+        canManage={can(ctx.role, "cloudAccounts.manage")}
+        demo={demoMode()}
+      />
     </AppShell>
   );
 }

@@ -13,24 +13,45 @@ export default async function TeamPage() {
   const ctx = await requireTeamPage("deployments.read");
   const t = await getTranslations("settings.team");
   const canManage = can(ctx.role, "members.manage");
-  const [members, invitations] = await Promise.all([listMembers(ctx.team.teamId), canManage ? listInvitations(ctx.team.teamId) : []]);
+  const [members, invitations] = await Promise.all([
+    listMembers(ctx.team.teamId),
+    canManage ? listInvitations(ctx.team.teamId) : [],
+  ]);
   return (
     <AppShell ctx={ctx}>
-      <h1 className="mb-6 text-2xl font-semibold">{t("title")}: {ctx.team.teamName}</h1>
+      <h1 className="mb-6 text-2xl font-semibold">
+        {t("title")}: {ctx.team.teamName}
+      </h1>
       <TeamView
         teamId={ctx.team.teamId}
         teamName={ctx.team.teamName}
         canManage={canManage}
-        members={members.map((m) => ({ id: m.id, role: m.role, name: m.user.name, email: m.user.email, createdAt: m.createdAt.toISOString(), isMe: m.user.id === ctx.user.id }))}
-        invitations={invitations.map((i) => ({ id: i.id, email: i.email, role: i.role ?? "viewer", url: i.url, expiresAt: i.expiresAt.toISOString() }))}
+        members={members.map((m) => ({
+          id: m.id,
+          role: m.role,
+          name: m.user.name,
+          email: m.user.email,
+          createdAt: m.createdAt.toISOString(),
+          isMe: m.user.id === ctx.user.id,
+        }))}
+        invitations={invitations.map((i) => ({
+          id: i.id,
+          email: i.email,
+          role: i.role ?? "viewer",
+          url: i.url,
+          expiresAt: i.expiresAt.toISOString(),
+        }))}
       />
       <div className="mt-6">
         <LeaveTeam teamId={ctx.team.teamId} teamName={ctx.team.teamName} isOwner={ctx.role === "owner"} />
       </div>
       {can(ctx.role, "team.delete") && (
         <div className="mt-6">
-          <OwnerZone teamId={ctx.team.teamId} teamName={ctx.team.teamName}
-            members={members.filter((m) => m.role !== "owner").map((m) => ({ id: m.id, email: m.user.email }))} />
+          <OwnerZone
+            teamId={ctx.team.teamId}
+            teamName={ctx.team.teamName}
+            members={members.filter((m) => m.role !== "owner").map((m) => ({ id: m.id, email: m.user.email }))}
+          />
         </div>
       )}
     </AppShell>

@@ -3,7 +3,13 @@ import { requireTeam } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/server/safe-action";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import { auditExportStream, filterToSearch, parseAuditFilter, resolveActor, type AuditFilter } from "@/lib/audit/audit.queries";
+import {
+  auditExportStream,
+  filterToSearch,
+  parseAuditFilter,
+  resolveActor,
+  type AuditFilter,
+} from "@/lib/audit/audit.queries";
 import { errorResponse } from "@/lib/audit/http";
 
 export const dynamic = "force-dynamic";
@@ -19,8 +25,15 @@ export async function GET(req: Request) {
     const meta = await requestMeta();
     // Exporting the trail is itself an audited act (recorded before the first byte).
     await appendAuditEvent(db(), {
-      teamId: ctx.team.teamId, actorType: "user", actorId: ctx.user.id, actorLabel: ctx.user.email, action: "app:audit.export",
-      outcome: "success", params: { format, ...filterToParams(filter) }, clientIp: meta.clientIp, userAgent: meta.userAgent,
+      teamId: ctx.team.teamId,
+      actorType: "user",
+      actorId: ctx.user.id,
+      actorLabel: ctx.user.email,
+      action: "app:audit.export",
+      outcome: "success",
+      params: { format, ...filterToParams(filter) },
+      clientIp: meta.clientIp,
+      userAgent: meta.userAgent,
     });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     return new Response(auditExportStream(ctx.team.teamId, filter, format), {

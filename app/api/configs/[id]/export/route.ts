@@ -27,14 +27,37 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     const { id } = await params;
     const url = new URL(req.url);
     const q = query.safeParse(Object.fromEntries(url.searchParams));
-    const ctx = await requireTeam("configs.read", (q.success ? q.data.teamId : url.searchParams.get("teamId")) ?? undefined);
+    const ctx = await requireTeam(
+      "configs.read",
+      (q.success ? q.data.teamId : url.searchParams.get("teamId")) ?? undefined,
+    );
     if (!q.success) throw new UserFacingError(msg("configs.exportParams"), { code: "INVALID_INPUT" });
     const { format, revision, mac, primaryIp, prefixLength, gateway, device, secondaryIps } = q.data;
-    const guest = format === "bundle" && mac && primaryIp && prefixLength !== undefined && gateway
-      ? { device, mac, primaryIp, prefixLength, gateway, secondaryIps: secondaryIps ? secondaryIps.split(",").map((s) => s.trim()).filter(Boolean) : undefined }
-      : undefined;
+    const guest =
+      format === "bundle" && mac && primaryIp && prefixLength !== undefined && gateway
+        ? {
+            device,
+            mac,
+            primaryIp,
+            prefixLength,
+            gateway,
+            secondaryIps: secondaryIps
+              ? secondaryIps
+                  .split(",")
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : undefined,
+          }
+        : undefined;
     const meta = await requestMeta();
-    const out = await renderExport(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email, clientIp: meta.clientIp, userAgent: meta.userAgent }, id, revision, format, guest);
+    const out = await renderExport(
+      ctx.team.teamId,
+      { id: ctx.user.id, email: ctx.user.email, clientIp: meta.clientIp, userAgent: meta.userAgent },
+      id,
+      revision,
+      format,
+      guest,
+    );
     return new Response(out.body, {
       headers: {
         "content-type": typeof out.body === "string" ? `${out.contentType}; charset=utf-8` : out.contentType,

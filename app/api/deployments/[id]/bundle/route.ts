@@ -24,12 +24,21 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
       const f = bundle.files.find((x) => x.path === file);
       if (!f) return Response.json({ ok: false, error: msg("guest.noSuchFile")(locale) }, { status: 404 });
       return new Response(f.content, {
-        headers: { "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${f.path.split("/").pop()}"`, "x-sha256": f.sha256, "cache-control": "no-store" },
+        headers: {
+          "content-type": "text/plain; charset=utf-8",
+          "content-disposition": `attachment; filename="${f.path.split("/").pop()}"`,
+          "x-sha256": f.sha256,
+          "cache-control": "no-store",
+        },
       });
     }
     const tar = tarArchive(bundle.files.map((f) => ({ path: `${base}/${f.path}`, content: f.content, mode: f.mode })));
     return new Response(new Uint8Array(tar), {
-      headers: { "content-type": "application/x-tar", "content-disposition": `attachment; filename="${base}.tar"`, "cache-control": "no-store" },
+      headers: {
+        "content-type": "application/x-tar",
+        "content-disposition": `attachment; filename="${base}.tar"`,
+        "cache-control": "no-store",
+      },
     });
   } catch (e) {
     const err = toActionError(e, locale);

@@ -14,7 +14,8 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   } catch (e) {
     const err = toActionError(e, await requestLocale());
-    const status = err.code === "UNAUTHENTICATED" ? 401 : err.code === "FORBIDDEN" ? 403 : err.code === "NOT_FOUND" ? 404 : 500;
+    const status =
+      err.code === "UNAUTHENTICATED" ? 401 : err.code === "FORBIDDEN" ? 403 : err.code === "NOT_FOUND" ? 404 : 500;
     return Response.json(err, { status });
   }
 }
