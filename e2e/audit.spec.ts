@@ -184,13 +184,11 @@ test("configs: import, diff, exports, share link shown to the public, then revok
     ],
   };
   await page.goto("/configs");
-  await page
-    .getByLabel("File")
-    .setInputFiles({
-      name: "bad.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })),
-    });
+  await page.getByLabel("File").setInputFiles({
+    name: "bad.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ ...file, schemaVersion: 9 })),
+  });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("import-problems")).toContainText("schemaVersion: 9 is not supported");
   // Too large: the file's real size, not that of the part a browser would send.
