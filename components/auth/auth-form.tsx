@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { authClient } from "@/lib/auth/auth-client";
 import { textProblem } from "@/lib/validation/text";
+import { safeNextPath } from "@/lib/validation/next-path";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Card } from "@/components/ui/card";
@@ -67,7 +68,7 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
       setErrors({ form: message });
       return;
     }
-    router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+    router.replace(safeNextPath(next));
     router.refresh();
   }
 
