@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 // End-to-end tests drive Debian's Chromium against the production build served by
@@ -19,7 +20,9 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Debian's Chromium (or CHROMIUM_PATH); without either, Playwright's own download (scripts/e2e.mjs checks one exists).
+      executablePath:
+        process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
       args: [
         "--headless",
         "--no-sandbox",
