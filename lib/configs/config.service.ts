@@ -355,17 +355,11 @@ export async function exportConfigFile(teamId: string, ids: string[]): Promise<C
 
 export type ImportResult = { ok: true; created: { id: string; name: string }[] } | { ok: false; problems: string[] };
 
-/**
- * Validates the whole file and reports every problem (in `locale`, the
- * importer's language); creates nothing unless all of it is valid, and then
- * creates everything in one transaction.
- */
-export async function importConfigFile(
-  teamId: string,
-  actor: Actor,
+/** Every problem of an import file (in `locale`), or its configs when it has none. */
+function readConfigFile(
   text: string,
-  locale: Locale = "en",
-): Promise<ImportResult> {
+  locale: Locale,
+): { ok: true; configs: ConfigFile["configs"] } | { ok: false; problems: string[] } {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > CONFIG_FILE_MAX_BYTES)
     return { ok: false, problems: [msg("import.tooLarge", { size: bytes, max: CONFIG_FILE_MAX_BYTES })(locale)] };
@@ -405,9 +399,25 @@ export async function importConfigFile(
     if (new Set(revs).size !== revs.length) problems.push(msg("import.revisionsRepeat", { index: i })(locale));
   }
   if (problems.length) return { ok: false, problems };
+  return { ok: true, configs: parsed.data.configs };
+}
+
+/**
+ * Validates the whole file and reports every problem (in `locale`, the
+ * importer's language); creates nothing unless all of it is valid, and then
+ * creates everything in one transaction.
+ */
+export async function importConfigFile(
+  teamId: string,
+  actor: Actor,
+  text: string,
+  locale: Locale = "en",
+): Promise<ImportResult> {
+  const file = readConfigFile(text, locale);
+  if (!file.ok) return file;
   const created = await db().$transaction(async (tx) => {
     const out: { id: string; name: string }[] = [];
-    for (const c of parsed.data.configs) {
+    for (const c of file.configs) {
       const revisions = [...c.revisions].sort((a, b) => a.revision - b.revision);
       const t = await tx.configTemplate.create({
         data: {
@@ -457,6 +467,44 @@ export type GuestFacts = {
   routeTable?: number;
 };
 
+/** The guest bundle for a config's OS and the guest's facts, as a gzipped tar of the directory `dir`. */
+function guestBundleArchive(spec: ConfigSpec, guest: GuestFacts | undefined, dir: string): Uint8Array<ArrayBuffer> {
+  if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
+  const secondaries = guest.secondaryIps ?? (spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : []);
+  if (secondaries.length !== secondaryCount(spec)) {
+    throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(spec) }), {
+      code: "INVALID_INPUT",
+      field: "secondaryIps",
+    });
+  }
+  try {
+    const bundle = generateBundle({
+      os: spec.os,
+      interfaces: [
+        {
+          device: guest.device ?? "eth1",
+          mac: guest.mac,
+          primaryIp: guest.primaryIp,
+          secondaryIps: secondaries,
+          prefixLength: guest.prefixLength,
+          gateway: guest.gateway,
+          routeTable: guest.routeTable ?? 1001,
+        },
+      ],
+    });
+    // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
+    return new Uint8Array(
+      gzipSync(tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode })))),
+    );
+  } catch (e) {
+    if (e instanceof SpecError)
+      throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), {
+        code: "INVALID_INPUT",
+      });
+    throw e;
+  }
+}
+
 export async function renderExport(
   teamId: string,
   actor: Actor,
@@ -491,49 +539,11 @@ export async function renderExport(
       filename = `${base}.tf`;
       contentType = "text/plain";
       break;
-    case "bundle": {
-      if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
-      const secondaries =
-        guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
-      if (secondaries.length !== secondaryCount(r.spec)) {
-        throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(r.spec) }), {
-          code: "INVALID_INPUT",
-          field: "secondaryIps",
-        });
-      }
-      try {
-        const bundle = generateBundle({
-          os: r.spec.os,
-          interfaces: [
-            {
-              device: guest.device ?? "eth1",
-              mac: guest.mac,
-              primaryIp: guest.primaryIp,
-              secondaryIps: secondaries,
-              prefixLength: guest.prefixLength,
-              gateway: guest.gateway,
-              routeTable: guest.routeTable ?? 1001,
-            },
-          ],
-        });
-        // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
-        const dir = `${base}-bundle`;
-        body = new Uint8Array(
-          gzipSync(
-            tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode }))),
-          ),
-        );
-      } catch (e) {
-        if (e instanceof SpecError)
-          throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), {
-            code: "INVALID_INPUT",
-          });
-        throw e;
-      }
+    case "bundle":
+      body = guestBundleArchive(r.spec, guest, `${base}-bundle`);
       filename = `${base}-bundle.tar.gz`;
       contentType = "application/gzip";
       break;
-    }
     default: {
       const never: never = format;
       throw new UserFacingError(msg("configs.unknownFormat", { format: String(never) }), { code: "INVALID_INPUT" });
