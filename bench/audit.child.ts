@@ -8,7 +8,7 @@
 import { createPrismaClient } from "../lib/db/client";
 import { openConnection, type DatabaseTarget } from "../lib/db/connection";
 import { childProcessStatuses } from "../lib/testing/processes";
-import { auditExportStream } from "../lib/audit/audit.queries";
+import { auditExportStream } from "../lib/audit/export-stream";
 import { verifyAuditChain } from "../lib/audit/chain";
 
 const [mode, targetJson, teamId] = process.argv.slice(2) as ["export" | "verify", string, string];

@@ -2,15 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("server-only", () => ({}));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { appendAuditEvent } from "./chain";
-import {
-  auditExportStream,
-  csvCell,
-  decodeCursor,
-  encodeCursor,
-  listAuditEvents,
-  parseAuditFilter,
-  type AuditEventDto,
-} from "./audit.queries";
+import { decodeCursor, encodeCursor, listAuditEvents, parseAuditFilter, type AuditEventDto } from "./audit.queries";
+import { auditExportStream, csvCell } from "./export-stream";
 
 let t: TestDb;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // first), its lines (CSV, NDJSON) and the loop that pulls batch after batch.
 // Plain JavaScript on purpose, as canonical.mjs: on PostgreSQL the export runs
 // in a process of its own (export.process.mjs, loaded by Node.js as is), on
-// PGlite in the app's process (audit.queries.ts) — the same code in both.
+// PGlite in the app's process (export-stream.ts) — the same code in both.
 
 export const EXPORT_COLUMNS = /** @type {const} */ ([
   "id",

@@ -9,14 +9,8 @@ import { childProcessStatuses } from "@/lib/testing/processes";
 import { createPrismaClient } from "@/lib/db/client";
 import { openConnection } from "@/lib/db/connection";
 import { appendAuditEvent } from "./chain";
-import {
-  auditExportStream,
-  csvLine,
-  EXPORT_COLUMNS,
-  listAuditEvents,
-  type AuditEventDto,
-  type AuditFilter,
-} from "./audit.queries";
+import { listAuditEvents, type AuditEventDto, type AuditFilter } from "./audit.queries";
+import { auditExportStream, csvLine, EXPORT_COLUMNS } from "./export-stream";
 
 const TEAM = "team-e";
 let t: TestDb;

@@ -282,7 +282,8 @@ beforeAll(async () => {
   const outsider = await signUp("outsider");
   cookies.outsider = outsider.cookie;
 
-  const { createConfig, createShareLink } = await import("@/lib/configs/config.service");
+  const { createConfig } = await import("@/lib/configs/config.service");
+  const { createShareLink } = await import("@/lib/configs/share-link.service");
   const cfg = await createConfig(
     teamA,
     { id: owner.userId },

@@ -1,18 +1,18 @@
-// The team's library of configs. Every function takes the team id and scopes
-// by it: another team's config simply does not exist. Revisions are immutable:
-// a change appends revision n+1 (compare-and-set on latestRevision); nothing
+// The team's library of configs and their revisions (share links live in
+// share-link.service.ts). Every function takes the team id and scopes by it:
+// another team's config simply does not exist. Revisions are immutable: a
+// change appends revision n+1 (compare-and-set on latestRevision); nothing
 // here updates or deletes a ConfigRevision row, and the database refuses to
 // (trigger, migration config_revision_immutable).
 import "server-only";
 import { db, type Tx } from "@/lib/db/client";
 import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
+import { appendAuditEventIn } from "@/lib/audit/chain";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import { issueLines, safeParseIn, zodProblems } from "@/lib/validation/messages";
-import { signToken, verifyToken } from "@/lib/server/crypto";
 import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
@@ -26,7 +26,6 @@ import {
   configSpecFromDeployment,
   configSpecSchema,
   secondaryCount,
-  SHARE_MAX_HOURS,
   type ConfigFile,
   type ConfigSpec,
 } from "./config.schema";
@@ -36,8 +35,8 @@ import { diffSpecs, type DiffEntry } from "./diff";
 
 export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
 
-/** Records a change in the transaction that makes it: both commit, or neither. */
-async function audit(
+/** Records a change in the transaction that makes it: both commit, or neither. Share links record theirs here too. */
+export async function auditConfigChange(
   tx: Tx,
   teamId: string,
   actor: Actor,
@@ -191,7 +190,11 @@ export async function createConfig(
       },
       select: { id: true },
     });
-    await audit(tx, teamId, actor, "app:config.create", [c.id], { configId: c.id, name: meta.data.name, revision: 1 });
+    await auditConfigChange(tx, teamId, actor, "app:config.create", [c.id], {
+      configId: c.id,
+      name: meta.data.name,
+      revision: 1,
+    });
     await then?.(tx, c.id);
     return c;
   });
@@ -242,7 +245,7 @@ export async function addRevision(
     await tx.configRevision.create({
       data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id },
     });
-    await audit(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
+    await auditConfigChange(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
   });
   return { revision };
@@ -263,7 +266,7 @@ export async function updateConfigMeta(
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: meta.data });
     if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
-    await audit(tx, teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
+    await auditConfigChange(tx, teamId, actor, "app:config.update", [id], { configId: id, name: meta.data.name });
   });
 }
 
@@ -291,7 +294,10 @@ export async function saveConfigFromDeployment(
     actor,
     { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
     (tx, id) =>
-      audit(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], { configId: id, deploymentId }),
+      auditConfigChange(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], {
+        configId: id,
+        deploymentId,
+      }),
   );
 }
 
@@ -310,7 +316,9 @@ export async function setArchived(teamId: string, actor: Actor, id: string, arch
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
     if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
-    await audit(tx, teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], { configId: id });
+    await auditConfigChange(tx, teamId, actor, archived ? "app:config.archive" : "app:config.restore", [id], {
+      configId: id,
+    });
   });
 }
 
@@ -347,17 +355,11 @@ export async function exportConfigFile(teamId: string, ids: string[]): Promise<C
 
 export type ImportResult = { ok: true; created: { id: string; name: string }[] } | { ok: false; problems: string[] };
 
-/**
- * Validates the whole file and reports every problem (in `locale`, the
- * importer's language); creates nothing unless all of it is valid, and then
- * creates everything in one transaction.
- */
-export async function importConfigFile(
-  teamId: string,
-  actor: Actor,
+/** Every problem of an import file (in `locale`), or its configs when it has none. */
+function readConfigFile(
   text: string,
-  locale: Locale = "en",
-): Promise<ImportResult> {
+  locale: Locale,
+): { ok: true; configs: ConfigFile["configs"] } | { ok: false; problems: string[] } {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > CONFIG_FILE_MAX_BYTES)
     return { ok: false, problems: [msg("import.tooLarge", { size: bytes, max: CONFIG_FILE_MAX_BYTES })(locale)] };
@@ -397,9 +399,25 @@ export async function importConfigFile(
     if (new Set(revs).size !== revs.length) problems.push(msg("import.revisionsRepeat", { index: i })(locale));
   }
   if (problems.length) return { ok: false, problems };
+  return { ok: true, configs: parsed.data.configs };
+}
+
+/**
+ * Validates the whole file and reports every problem (in `locale`, the
+ * importer's language); creates nothing unless all of it is valid, and then
+ * creates everything in one transaction.
+ */
+export async function importConfigFile(
+  teamId: string,
+  actor: Actor,
+  text: string,
+  locale: Locale = "en",
+): Promise<ImportResult> {
+  const file = readConfigFile(text, locale);
+  if (!file.ok) return file;
   const created = await db().$transaction(async (tx) => {
     const out: { id: string; name: string }[] = [];
-    for (const c of parsed.data.configs) {
+    for (const c of file.configs) {
       const revisions = [...c.revisions].sort((a, b) => a.revision - b.revision);
       const t = await tx.configTemplate.create({
         data: {
@@ -423,7 +441,7 @@ export async function importConfigFile(
       });
       out.push(t);
     }
-    await audit(
+    await auditConfigChange(
       tx,
       teamId,
       actor,
@@ -448,6 +466,44 @@ export type GuestFacts = {
   gateway: string;
   routeTable?: number;
 };
+
+/** The guest bundle for a config's OS and the guest's facts, as a gzipped tar of the directory `dir`. */
+function guestBundleArchive(spec: ConfigSpec, guest: GuestFacts | undefined, dir: string): Uint8Array<ArrayBuffer> {
+  if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
+  const secondaries = guest.secondaryIps ?? (spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : []);
+  if (secondaries.length !== secondaryCount(spec)) {
+    throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(spec) }), {
+      code: "INVALID_INPUT",
+      field: "secondaryIps",
+    });
+  }
+  try {
+    const bundle = generateBundle({
+      os: spec.os,
+      interfaces: [
+        {
+          device: guest.device ?? "eth1",
+          mac: guest.mac,
+          primaryIp: guest.primaryIp,
+          secondaryIps: secondaries,
+          prefixLength: guest.prefixLength,
+          gateway: guest.gateway,
+          routeTable: guest.routeTable ?? 1001,
+        },
+      ],
+    });
+    // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
+    return new Uint8Array(
+      gzipSync(tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode })))),
+    );
+  } catch (e) {
+    if (e instanceof SpecError)
+      throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), {
+        code: "INVALID_INPUT",
+      });
+    throw e;
+  }
+}
 
 export async function renderExport(
   teamId: string,
@@ -483,49 +539,11 @@ export async function renderExport(
       filename = `${base}.tf`;
       contentType = "text/plain";
       break;
-    case "bundle": {
-      if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
-      const secondaries =
-        guest.secondaryIps ?? (r.spec.privateIps.mode === "explicit" ? r.spec.privateIps.addresses : []);
-      if (secondaries.length !== secondaryCount(r.spec)) {
-        throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(r.spec) }), {
-          code: "INVALID_INPUT",
-          field: "secondaryIps",
-        });
-      }
-      try {
-        const bundle = generateBundle({
-          os: r.spec.os,
-          interfaces: [
-            {
-              device: guest.device ?? "eth1",
-              mac: guest.mac,
-              primaryIp: guest.primaryIp,
-              secondaryIps: secondaries,
-              prefixLength: guest.prefixLength,
-              gateway: guest.gateway,
-              routeTable: guest.routeTable ?? 1001,
-            },
-          ],
-        });
-        // The same files, modes (scripts 0755) and ustar writer as a deployment's bundle download, gzipped.
-        const dir = `${base}-bundle`;
-        body = new Uint8Array(
-          gzipSync(
-            tarArchive(bundle.files.map((f) => ({ path: `${dir}/${f.path}`, content: f.content, mode: f.mode }))),
-          ),
-        );
-      } catch (e) {
-        if (e instanceof SpecError)
-          throw new UserFacingError(msg("guest.bundleInvalid", { details: e.errors.join("; ") }), {
-            code: "INVALID_INPUT",
-          });
-        throw e;
-      }
+    case "bundle":
+      body = guestBundleArchive(r.spec, guest, `${base}-bundle`);
       filename = `${base}-bundle.tar.gz`;
       contentType = "application/gzip";
       break;
-    }
     default: {
       const never: never = format;
       throw new UserFacingError(msg("configs.unknownFormat", { format: String(never) }), { code: "INVALID_INPUT" });
@@ -533,164 +551,11 @@ export async function renderExport(
   }
   // Nothing changes, but the record comes first: no export leaves unrecorded.
   await db().$transaction((tx) =>
-    audit(tx, teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format }),
+    auditConfigChange(tx, teamId, actor, "app:config.export", [id], { configId: id, revision: r.revision, format }),
   );
   return { body, filename, contentType };
 }
 
-// ---------------------------------------------------------------- share links
-
-export async function createShareLink(
-  teamId: string,
-  actor: Actor,
-  templateId: string,
-  input: { revision?: number | null; expiresInHours: number },
-) {
-  const hours = Math.floor(input.expiresInHours);
-  if (!(hours >= 1 && hours <= SHARE_MAX_HOURS))
-    throw new UserFacingError(msg("configs.shareHours", { max: SHARE_MAX_HOURS }), {
-      code: "INVALID_INPUT",
-      field: "expiresInHours",
-    });
-  const t = await db().configTemplate.findFirst({
-    where: { id: templateId, teamId },
-    select: { id: true, latestRevision: true },
-  });
-  if (!t) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
-  if (input.revision != null && (input.revision < 1 || input.revision > t.latestRevision))
-    throw new UserFacingError(msg("configs.noSuchRevision"), { code: "NOT_FOUND", field: "revision" });
-  const expiresAt = new Date(Date.now() + hours * 3600_000);
-  const link = await db().$transaction(async (tx) => {
-    const l = await tx.shareLink.create({
-      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
-      select: { id: true, expiresAt: true, revision: true },
-    });
-    await audit(tx, teamId, actor, "app:config.share", [templateId, l.id], {
-      configId: templateId,
-      revision: input.revision ?? null,
-      expiresAt: expiresAt.toISOString(),
-    });
-    return l;
-  });
-  return { id: link.id, token: shareToken(link.id, expiresAt), expiresAt: link.expiresAt, revision: link.revision };
-}
-
-export function shareToken(linkId: string, expiresAt: Date): string {
-  return signToken(JSON.stringify({ v: 1, l: linkId, e: expiresAt.getTime() }));
-}
-
-export async function listShareLinks(teamId: string, templateId: string) {
-  const links = await db().shareLink.findMany({
-    where: { teamId, templateId },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, revision: true, expiresAt: true, revokedAt: true, createdAt: true },
-  });
-  const now = Date.now();
-  return links.map((l) => ({
-    ...l,
-    expired: l.expiresAt.getTime() <= now,
-    token: l.revokedAt || l.expiresAt.getTime() <= now ? null : shareToken(l.id, l.expiresAt),
-  }));
-}
-
-export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
-  await db().$transaction(async (tx) => {
-    const r = await tx.shareLink.updateMany({
-      where: { id: linkId, teamId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
-    if (r.count !== 1) throw new UserFacingError(msg("configs.shareLinkNotFound"), { code: "NOT_FOUND" });
-    const link = await tx.shareLink.findFirst({ where: { id: linkId, teamId }, select: { templateId: true } });
-    await audit(tx, teamId, actor, "app:config.share.revoke", [link?.templateId ?? "", linkId].filter(Boolean), {
-      configId: link?.templateId,
-    });
-  });
-}
-
-export type SharedConfig =
-  | { ok: true; name: string; description: string; tags: string[]; revision: number; spec: ConfigSpec; expiresAt: Date }
-  | { ok: false; reason: "invalid" | "expired" | "revoked" | "gone" };
-
-type KnownLink = { id: string; teamId: string; templateId: string };
-
-/** Resolves a token; `link` is set whenever the token names a link that exists (so its team is known). */
-async function lookupShareToken(token: string, now: Date): Promise<{ shared: SharedConfig; link?: KnownLink }> {
-  if (typeof token !== "string" || token.length > 1000) return { shared: { ok: false, reason: "invalid" } };
-  const payload = verifyToken(token);
-  if (!payload) return { shared: { ok: false, reason: "invalid" } };
-  let parsed: { v?: number; l?: string; e?: number };
-  try {
-    parsed = JSON.parse(payload);
-  } catch {
-    return { shared: { ok: false, reason: "invalid" } };
-  }
-  if (parsed.v !== 1 || typeof parsed.l !== "string" || typeof parsed.e !== "number")
-    return { shared: { ok: false, reason: "invalid" } };
-  const row = await db().shareLink.findFirst({
-    where: { id: parsed.l },
-    select: { id: true, teamId: true, templateId: true, revision: true, expiresAt: true, revokedAt: true },
-  });
-  if (!row) return { shared: { ok: false, reason: "gone" } };
-  const link = { id: row.id, teamId: row.teamId, templateId: row.templateId };
-  if (row.revokedAt) return { shared: { ok: false, reason: "revoked" }, link };
-  if (row.expiresAt.getTime() <= now.getTime() || parsed.e <= now.getTime())
-    return { shared: { ok: false, reason: "expired" }, link };
-  try {
-    const r = await getRevision(row.teamId, row.templateId, row.revision ?? undefined);
-    return {
-      shared: {
-        ok: true,
-        name: r.name,
-        description: r.description,
-        tags: r.tags,
-        revision: r.revision,
-        spec: r.spec,
-        expiresAt: row.expiresAt,
-      },
-      link,
-    };
-  } catch {
-    return { shared: { ok: false, reason: "gone" }, link };
-  }
-}
-
-/** The public side of a share link: only the config's shape, never ids of the team or account. */
-export async function resolveShareToken(token: string, now = new Date()): Promise<SharedConfig> {
-  return (await lookupShareToken(token, now)).shared;
-}
-
-/** Who opened a share link: nobody signed in, so only what the request says. */
-export type ShareViewer = { clientIp?: string | null; userAgent?: string | null; requestId?: string | null };
-
-export const SHARE_VIEW_ACTOR = "anonymous (share link)";
-
-/**
- * A view of /share/<token>: resolves it like resolveShareToken and records the
- * view in the audit trail of the link's team — a success, or a failure naming
- * why it was refused (expired, revoked, gone). A token that names no existing
- * link (garbage, a bad signature) has no team to record it for. The event
- * carries the link and config ids, never the token. The event is written
- * before the config is returned: a view that cannot be recorded is not shown.
- */
-export async function viewShareLink(token: string, viewer: ShareViewer, now = new Date()): Promise<SharedConfig> {
-  const { shared, link } = await lookupShareToken(token, now);
-  if (link) {
-    await appendAuditEvent(db(), {
-      teamId: link.teamId,
-      actorType: "system",
-      actorId: null,
-      actorLabel: SHARE_VIEW_ACTOR,
-      action: "app:config.shareView",
-      targets: [link.templateId, link.id],
-      params: { configId: link.templateId, ...(shared.ok ? { revision: shared.revision } : {}) },
-      outcome: shared.ok ? "success" : "failure",
-      ...(shared.ok
-        ? {}
-        : { errorCode: `SHARE_${shared.reason.toUpperCase()}`, errorMessage: `Share link ${shared.reason}` }),
-      clientIp: viewer.clientIp ?? null,
-      userAgent: viewer.userAgent ?? null,
-      requestId: viewer.requestId ?? null,
-    });
-  }
-  return shared;
-}
+// Temporary, for config.actions.ts (moving to lib/actions/ in a parallel branch, not edited here):
+// at merge it imports these from ./share-link.service and these lines go.
+export { createShareLink, revokeShareLink } from "./share-link.service";

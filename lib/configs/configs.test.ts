@@ -9,7 +9,6 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import {
   addRevision,
   createConfig,
-  createShareLink,
   diffRevisions,
   duplicateConfig,
   exportConfigFile,
@@ -17,13 +16,16 @@ import {
   importConfigFile,
   listConfigs,
   renderExport,
-  resolveShareToken,
-  revokeShareLink,
   saveConfigFromDeployment,
   setArchived,
+} from "./config.service";
+import {
+  createShareLink,
+  resolveShareToken,
+  revokeShareLink,
   SHARE_VIEW_ACTOR,
   viewShareLink,
-} from "./config.service";
+} from "./share-link.service";
 import { verifyAuditChain } from "@/lib/audit/chain";
 import { AUDIT_REFUSED, whileAuditRefused } from "@/lib/testing/refuse-audit";
 import { generateBundle } from "@/lib/os/bundle";

@@ -4,7 +4,7 @@
 // event (page.tsx already recorded the refused view).
 import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
-import { resolveShareToken } from "@/lib/configs/config.service";
+import { resolveShareToken } from "@/lib/configs/share-link.service";
 import { SharePageFrame } from "@/components/configs/share-page-frame";
 import { Card } from "@/components/ui/card";
 import { shareTokenFromPath } from "@/lib/configs/share-path";

@@ -23,7 +23,7 @@ vi.mock("next-intl/server", () => ({
 vi.mock("@/lib/server/safe-action", () => ({
   requestMeta: async () => ({ clientIp: null, userAgent: null, requestId: null }),
 }));
-vi.mock("@/lib/configs/config.service", () => ({
+vi.mock("@/lib/configs/share-link.service", () => ({
   viewShareLink: async () => state.shared,
   resolveShareToken: async (token: string) => {
     state.resolved.push(token);

@@ -3,13 +3,8 @@ import { requireTeam } from "@/lib/auth/session";
 import { requestMeta } from "@/lib/server/safe-action";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import {
-  auditExportStream,
-  filterToSearch,
-  parseAuditFilter,
-  resolveActor,
-  type AuditFilter,
-} from "@/lib/audit/audit.queries";
+import { filterToSearch, parseAuditFilter, resolveActor, type AuditFilter } from "@/lib/audit/audit.queries";
+import { auditExportStream } from "@/lib/audit/export-stream";
 import { errorResponse } from "@/lib/audit/http";
 
 export const dynamic = "force-dynamic";
