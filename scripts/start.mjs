@@ -49,12 +49,21 @@ function needsBuild() {
   return sources.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
+/** Runs a step (build, migrations) as a child that a shutdown stops too; exits with its code when it fails. */
 function run(cmd, args, extraEnv = {}) {
-  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
-  if (res.status !== 0) {
-    console.error(`[eipilot] ${cmd} ${args.join(" ")} failed (exit ${res.status})`);
-    process.exit(res.status ?? 1);
-  }
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
+    children.push(child);
+    child.on("exit", (code, signal) => {
+      children.splice(children.indexOf(child), 1);
+      if (stopping) return;
+      if (code !== 0) {
+        console.error(`[eipilot] ${cmd} ${args.join(" ")} failed (exit ${code ?? signal})`);
+        process.exit(code ?? 1);
+      }
+      resolve();
+    });
+  });
 }
 
 /** Why the port cannot be listened on (null: it can); Next would only find out after the build and the migrations. */
@@ -126,6 +135,32 @@ function isOtherEipilot(pid) {
   }
 }
 
+let stopping = false;
+function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down…`);
+  for (const child of children) child.kill("SIGTERM");
+  // The lab removes its network namespaces on SIGTERM: give the children time, then go.
+  const deadline = setTimeout(() => process.exit(0), 8000);
+  deadline.unref();
+  const waitForChildren = setInterval(() => {
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(0);
+  }, 100);
+  waitForChildren.unref();
+}
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+// `npm start` passes SIGINT on to this process but not SIGTERM: npm exits and
+// leaves its script behind (with the server, the emulator and the lab's
+// namespaces). Run by npm, this process therefore also stops when npm is gone.
+if (process.env.npm_lifecycle_event === "start") {
+  const npmPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== npmPid) shutdown("npm exited");
+  }, 500).unref();
+}
+
 // Refuse before the build and the migrations, which take minutes and touch the data directory.
 const problem =
   /^\d{1,5}$/.test(port) && Number(port) < 65536 ? await portProblem(port) : "is not a port number (1–65535)";
@@ -140,11 +175,11 @@ const tsx = ["--import", "tsx"];
 
 if (needsBuild()) {
   log("building the production bundle (first start or sources changed)…");
-  run(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "build"]);
+  await run(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "build"]);
 }
 
 log("applying database migrations…");
-run(nodeBin, ["--experimental-wasm-modules", "--no-warnings", ...tsx, "lib/db/migrate-cli.ts", "apply"]);
+await run(nodeBin, ["--experimental-wasm-modules", "--no-warnings", ...tsx, "lib/db/migrate-cli.ts", "apply"]);
 
 async function startEmulator() {
   const args = [
@@ -208,10 +243,13 @@ if (cloudMode) {
   fs.writeFileSync(path.join(dataDir, "emulator-endpoint"), emulatorEndpoint + "\n"); // read by e2e tests (fault injection)
 }
 
-const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+// scripts/server.mjs rather than `next start`: the client address comes from the socket (see there).
+const next = spawn(nodeBin, [path.join(root, "scripts/server.mjs")], {
   stdio: "inherit",
   env: {
     ...env,
+    PORT: port,
+    NODE_ENV: "production",
     ...(emulatorEndpoint ? { EMULATOR_ENDPOINT: emulatorEndpoint } : {}),
     ...(echoUrl ? { EMULATOR_ECHO_URL: echoUrl } : {}),
   },
@@ -219,16 +257,6 @@ const next = spawn(nodeBin, [path.join(root, "node_modules/next/dist/bin/next"),
 children.push(next);
 log(`serving on http://localhost:${port}`);
 
-let stopping = false;
-function shutdown(signal) {
-  if (stopping) return;
-  stopping = true;
-  log(`${signal}: shutting down…`);
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(0), 8000).unref();
-}
-process.on("SIGINT", () => shutdown("SIGINT"));
-process.on("SIGTERM", () => shutdown("SIGTERM"));
 next.on("exit", (code) => {
   for (const child of children) if (child !== next) child.kill("SIGTERM");
   process.exit(stopping ? 0 : (code ?? 1));

@@ -5,7 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { authClient } from "@/lib/auth/auth-client";
-import { textProblem } from "@/lib/validation/text";
+import { EMAIL_MAX, PERSON_NAME_MAX, textProblem } from "@/lib/validation/text";
 import { safeNextPath } from "@/lib/validation/next-path";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
@@ -28,8 +28,11 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
   function validate(): Errors {
     const e: Errors = {};
     if (mode === "sign-up" && !values.name.trim()) e.name = t("errors.nameRequired");
+    else if (mode === "sign-up" && values.name.trim().length > PERSON_NAME_MAX)
+      e.name = t("errors.nameTooLong", { max: PERSON_NAME_MAX });
     else if (mode === "sign-up" && textProblem(values.name.trim())) e.name = t("errors.nameInvalid");
     if (!values.email.trim()) e.email = t("errors.emailRequired");
+    else if (values.email.trim().length > EMAIL_MAX) e.email = t("errors.emailTooLong", { max: EMAIL_MAX });
     else if (!z.email().safeParse(values.email.trim()).success) e.email = t("errors.emailInvalid");
     if (mode === "sign-up" && values.password.length < 10) e.password = t("errors.passwordShort");
     if (mode === "sign-in" && !values.password) e.password = t("errors.passwordShort");
@@ -64,7 +67,11 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
                   ? t("errors.emailInvalid")
                   : code === "INVALID_NAME"
                     ? t("errors.nameInvalid")
-                    : t("errors.generic");
+                    : code === "NAME_TOO_LONG"
+                      ? t("errors.nameTooLong", { max: PERSON_NAME_MAX })
+                      : code === "EMAIL_TOO_LONG"
+                        ? t("errors.emailTooLong", { max: EMAIL_MAX })
+                        : t("errors.generic");
       setErrors({ form: message });
       return;
     }

@@ -118,6 +118,33 @@ describe("accounts and teams", () => {
     expect(await t.db.organization.count()).toBe(teams);
   });
 
+  it("refuses an 8 MB name and an over-long email with the specific reason, creating nothing", async () => {
+    const users = await t.db.user.count();
+    const teams = await t.db.organization.count();
+    const huge = await post(
+      "/sign-up/email",
+      { name: "N".repeat(8 * 1024 * 1024), email: "huge@example.com", password: "long-enough-password" },
+      "198.51.100.5",
+    );
+    expect(huge.status).toBe(400);
+    expect(await huge.json()).toMatchObject({ code: "NAME_TOO_LONG", message: expect.stringContaining("at most 100") });
+    const longEmail = await post(
+      "/sign-up/email",
+      { name: "Long", email: `${"e".repeat(250)}@example.com`, password: "long-enough-password" },
+      "198.51.100.6",
+    );
+    expect(longEmail.status).toBe(400);
+    expect((await longEmail.json()).code).toBe("EMAIL_TOO_LONG");
+    const atLimit = await post(
+      "/sign-up/email",
+      { name: "M".repeat(100), email: "limit@example.com", password: "long-enough-password" },
+      "198.51.100.7",
+    );
+    expect(atLimit.status).toBe(200);
+    expect(await t.db.user.count()).toBe(users + 1);
+    expect(await t.db.organization.count()).toBe(teams + 1);
+  });
+
   it("answers a wrong password with INVALID_EMAIL_OR_PASSWORD and rate-limits repeated attempts", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {

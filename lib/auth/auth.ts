@@ -12,7 +12,7 @@ import { appSecret, env } from "@/lib/server/env";
 import { onUserCreated } from "@/lib/teams/team.service";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { logger } from "@/lib/server/logger";
-import { findUnstorable, textProblem } from "@/lib/validation/text";
+import { EMAIL_MAX, PERSON_NAME_MAX, findUnstorable, textProblem } from "@/lib/validation/text";
 import { localeCookie, localeOf, type Locale } from "@/lib/i18n/locales";
 
 function signUpLocale(headers: Headers | undefined): Locale {
@@ -55,9 +55,19 @@ const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
     ...rest
   } = body as Record<string, unknown>;
   for (const name of [rest.name, (rest.data as Record<string, unknown> | undefined)?.name]) {
+    if (typeof name === "string" && name.length > PERSON_NAME_MAX)
+      throw new APIError("BAD_REQUEST", {
+        code: "NAME_TOO_LONG",
+        message: `The name must be at most ${PERSON_NAME_MAX} characters (this one has ${name.length}).`,
+      });
     const problem = typeof name === "string" ? textProblem(name, "line") : null;
     if (problem) throw new APIError("BAD_REQUEST", { code: "INVALID_NAME", message: `The name ${problem}.` });
   }
+  if (typeof rest.email === "string" && rest.email.length > EMAIL_MAX)
+    throw new APIError("BAD_REQUEST", {
+      code: "EMAIL_TOO_LONG",
+      message: `The email address must be at most ${EMAIL_MAX} characters.`,
+    });
   const found = findUnstorable(rest);
   if (found)
     throw new APIError("BAD_REQUEST", {

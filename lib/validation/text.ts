@@ -19,6 +19,11 @@ const UNSTORABLE = /\u0000/;
 
 export type TextRule = "line" | "multiline" | "storable";
 
+/** A person's name (sign-up, profile): it is copied into team names and every audit row they write. */
+export const PERSON_NAME_MAX = 100;
+/** RFC 5321's limit for an email address (a forward path of 256 octets less the angle brackets). */
+export const EMAIL_MAX = 254;
+
 const codePoint = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 /** What is wrong with a text: a control character, or an unpaired surrogate; `codePoint` names it ("U+000A"). */
