@@ -1,14 +1,11 @@
 // ECS (2014-05-26) actions.
 import { IMAGES, INSTANCE_TYPES, image, instanceType } from "./catalog";
 import { err, invalid, missing } from "./errors";
-import { Engine, creationFilter, isoNow, localNameFor, pageByNumber, pageByToken, type Body } from "./engine";
+import { creationFilter, localNameFor, pageByNumber, pageByToken } from "./describe";
+import { Engine, isoNow, type Body } from "./engine";
 import type { EniRec, InstanceRec, InvocationRec, TagRec } from "./model";
-import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
-
-type Handler = (e: Engine, p: Params) => Body;
-
-const wrap = <K extends string>(key: K, arr: unknown[]) => ({ [key]: arr }) as Record<K, unknown[]>;
+import { wrap, type Handler } from "./wire";
 
 // ---------- lookups with the real not-found codes ----------
 function eniById(e: Engine, id: string, regionId?: string): EniRec {
