@@ -11,7 +11,7 @@ import { listenHttp } from "./http/http-server";
 import { RequestLog, type RequestLogEntry } from "./http/request-log";
 import { SignatureCheck } from "./http/signature-check";
 import { LabWorld } from "./lab/lab-world";
-import { labUnavailable } from "./lab/netns";
+import { LAB_MODE_TOOLS, labUnavailable } from "./lab/netns";
 import type { World } from "./model";
 import { DEFAULT_SEED, type Seed } from "./seed";
 import { StateFile } from "./state-file";
@@ -102,7 +102,7 @@ function createEngine(options: EmulatorOptions, now: () => number): Engine {
 
 /** Lab mode: the namespace lab runs the engine's Cloud Assistant scripts and mirrors its world. */
 async function startLab(engine: Engine, labLog: EmulatorOptions["labLog"]): Promise<LabWorld> {
-  const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+  const why = labUnavailable(LAB_MODE_TOOLS);
   if (why) throw new Error(`lab mode unavailable: ${why}`);
   const lab = new LabWorld(engine, labLog);
   engine.runner = lab;
