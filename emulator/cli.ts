@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { ZERO_LATENCIES, type Latencies } from "./engine";
 import { startEmulator } from "./server";
-import { labUnavailable } from "./lab/netns";
+import { LAB_MODE_TOOLS, labUnavailable } from "./lab/netns";
 import { readFileSync } from "node:fs";
 
 const USAGE =
@@ -57,7 +57,7 @@ if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535)
 // Lab mode is best effort on the command line: say clearly why it is off and carry on.
 let lab = values.lab;
 if (lab) {
-  const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+  const why = labUnavailable(LAB_MODE_TOOLS);
   if (why) {
     console.log(`lab mode: off (${why})`);
     lab = false;

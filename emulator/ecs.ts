@@ -1,14 +1,11 @@
 // ECS (2014-05-26) actions.
 import { IMAGES, INSTANCE_TYPES, image, instanceType } from "./catalog";
 import { err, invalid, missing } from "./errors";
-import { Engine, creationFilter, isoNow, localNameFor, pageByNumber, pageByToken, type Body } from "./engine";
+import { creationFilter, localNameFor, pageByNumber, pageByToken } from "./describe";
+import { Engine, isoNow, type Body } from "./engine";
 import type { EniRec, InstanceRec, InvocationRec, TagRec } from "./model";
-import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
-
-type Handler = (e: Engine, p: Params) => Body;
-
-const wrap = <K extends string>(key: K, arr: unknown[]) => ({ [key]: arr }) as Record<K, unknown[]>;
+import { wrap, type Handler } from "./wire";
 
 // ---------- lookups with the real not-found codes ----------
 function eniById(e: Engine, id: string, regionId?: string): EniRec {
@@ -259,6 +256,37 @@ function invocationView(e: Engine, inv: InvocationRec, base64: boolean, includeO
         Timed: false,
       })),
     ),
+  };
+}
+
+/** The CreateNetworkInterface response: a shorter shape than DescribeNetworkInterfaces'. `ips`: primary first. */
+function createdEniBody(e: Engine, eni: EniRec, ips: string[]): Body {
+  const v = eniView(e, eni);
+  return {
+    NetworkInterfaceId: eni.networkInterfaceId,
+    Status: eni.status,
+    Type: eni.type,
+    VpcId: eni.vpcId,
+    VSwitchId: eni.vSwitchId,
+    ZoneId: eni.zoneId,
+    PrivateIpAddress: eni.primaryIp,
+    MacAddress: eni.macAddress,
+    NetworkInterfaceName: eni.networkInterfaceName,
+    Description: eni.description,
+    OwnerId: e.world.ownerId,
+    ResourceGroupId: "",
+    ServiceID: 0,
+    ServiceManaged: false,
+    SourceDestCheck: false,
+    SecurityGroupIds: v.SecurityGroupIds,
+    PrivateIpSets: wrap(
+      "PrivateIpSet",
+      ips.map((ip, k) => ({ PrivateIpAddress: ip, Primary: k === 0 })),
+    ),
+    Ipv6Sets: wrap("Ipv6Set", []),
+    Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
+    Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
+    Tags: v.Tags,
   };
 }
 
@@ -729,33 +757,7 @@ export const ecsActions: Record<string, Handler> = {
     eni.deleteOnRelease = deleteOnRelease;
     eni.tags = tags;
     e.world.enis[id] = eni;
-    const v = eniView(e, eni);
-    const body: Body = {
-      NetworkInterfaceId: id,
-      Status: eni.status,
-      Type: eni.type,
-      VpcId: eni.vpcId,
-      VSwitchId: eni.vSwitchId,
-      ZoneId: eni.zoneId,
-      PrivateIpAddress: eni.primaryIp,
-      MacAddress: eni.macAddress,
-      NetworkInterfaceName: eni.networkInterfaceName,
-      Description: eni.description,
-      OwnerId: e.world.ownerId,
-      ResourceGroupId: "",
-      ServiceID: 0,
-      ServiceManaged: false,
-      SourceDestCheck: false,
-      SecurityGroupIds: v.SecurityGroupIds,
-      PrivateIpSets: wrap(
-        "PrivateIpSet",
-        [primaryIp, ...secondary].map((ip, k) => ({ PrivateIpAddress: ip, Primary: k === 0 })),
-      ),
-      Ipv6Sets: wrap("Ipv6Set", []),
-      Ipv4PrefixSets: wrap("Ipv4PrefixSet", []),
-      Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
-      Tags: v.Tags,
-    };
+    const body = createdEniBody(e, eni, [primaryIp, ...secondary]);
     e.tokenStore("ecs", "CreateNetworkInterface", p, body);
     return body;
   },

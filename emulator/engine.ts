@@ -1,13 +1,14 @@
 // The emulator's state machine: resources, id/IP allocation, asynchronous
-// transitions (tasks with a due time), idempotency tokens and pagination helpers.
-// Protocol concerns (HTTP, signatures, faults) live in server.ts.
+// transitions (tasks with a due time) and idempotency tokens. Building the world from
+// the seed is in seed-world.ts, what Describe* handlers share in describe.ts, and
+// protocol concerns (HTTP, signatures, faults) in server.ts and http/.
 import { ApiError, err, invalid } from "./errors";
 import { cidrContains, intToIp, ipToInt, isReserved, parseCidr, usableCount } from "./ip";
-import type { EipRec, EniRec, InstanceRec, InvocationRec, Task, TaskKind, World } from "./model";
+import type { EipBinding, EipRec, EniRec, InstanceRec, InvocationRec, Task, TaskKind, World } from "./model";
 import type { Params } from "./params";
 import { Prng, seedFromString } from "./prng";
 import { parseSeed, type ParsedSeed, type Seed } from "./seed";
-import { instanceType } from "./catalog";
+import { emptyWorld, populateWorld } from "./seed-world";
 
 /** Milliseconds each asynchronous transition takes. */
 export type Latencies = {
@@ -92,6 +93,11 @@ const REGION_PREFIX: Record<string, string> = {
   "eu-central-1": "gw8",
 };
 
+/** The VPC of the instance or ENI an EIP is bound to; undefined when that is gone. */
+export function bindingVpcId(w: World, b: EipBinding): string | undefined {
+  return b.instanceType === "EcsInstance" ? w.instances[b.instanceId]?.vpcId : w.enis[b.instanceId]?.vpcId;
+}
+
 export function isoNow(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -159,204 +165,8 @@ export class Engine {
     const rngSeed = typeof s.rngSeed === "number" ? s.rngSeed : seedFromString(s.rngSeed);
     this.rng = new Prng(rngSeed);
     const created = isoNow(this.now() - 86_400_000 * 30);
-    this.world = {
-      version: 1,
-      ownerId: s.ownerId,
-      quotas: { ...s.quotas },
-      policies: { ...s.policies },
-      regions: s.regions.map((r) => ({
-        regionId: r.regionId,
-        localName: r.localName ?? r.regionId,
-        localNameEn: r.localNameEn ?? r.regionId,
-        localNameJa: r.localNameJa,
-        zones: r.zones.map((z) => ({
-          zoneId: z.zoneId,
-          localName: z.localName ?? z.zoneId,
-          localNameEn: z.localNameEn ?? z.zoneId,
-          localNameJa: z.localNameJa,
-        })),
-      })),
-      vpcs: {},
-      vswitches: {},
-      securityGroups: {},
-      instances: {},
-      enis: {},
-      eips: {},
-      invocations: {},
-      tasks: [],
-      tokens: {},
-      rngState: 0,
-      taskSeq: 0,
-    };
-    const w = this.world;
-    const fail = (msg: string): never => {
-      throw new Error(`seed: ${msg}`);
-    };
-    for (const v of s.vpcs) {
-      if (!this.region(v.regionId)) fail(`vpc region ${v.regionId} is not in regions`);
-      if (!parseCidr(v.cidrBlock)) fail(`bad VPC CIDR ${v.cidrBlock}`);
-      const vpcId = v.id ?? this.newId("vpc", v.regionId);
-      w.vpcs[vpcId] = {
-        vpcId,
-        regionId: v.regionId,
-        cidrBlock: v.cidrBlock,
-        vpcName: v.name ?? "",
-        description: v.description ?? "",
-        isDefault: false,
-        vRouterId: this.newId("vrt", v.regionId),
-        routeTableId: this.newId("vtb", v.regionId),
-        creationTime: created,
-      };
-      for (const sw of v.vSwitches) {
-        if (!this.zoneOf(v.regionId, sw.zoneId)) fail(`zone ${sw.zoneId} not in ${v.regionId}`);
-        if (!parseCidr(sw.cidrBlock)) fail(`bad vSwitch CIDR ${sw.cidrBlock}`);
-        const id = sw.id ?? this.newId("vsw", v.regionId);
-        w.vswitches[id] = {
-          vSwitchId: id,
-          vpcId,
-          regionId: v.regionId,
-          zoneId: sw.zoneId,
-          cidrBlock: sw.cidrBlock,
-          vSwitchName: sw.name ?? "",
-          description: sw.description ?? "",
-          creationTime: created,
-        };
-      }
-      for (const sg of v.securityGroups) {
-        const id = sg.id ?? this.newId("sg", v.regionId);
-        w.securityGroups[id] = {
-          securityGroupId: id,
-          regionId: v.regionId,
-          vpcId,
-          securityGroupName: sg.name ?? "",
-          description: sg.description ?? "",
-          creationTime: created,
-        };
-      }
-    }
-    const findVsw = (ref: string) =>
-      w.vswitches[ref] ??
-      Object.values(w.vswitches).find((x) => x.vSwitchName === ref) ??
-      fail(`unknown vSwitch ${ref}`);
-    const sgsFor = (vpcId: string, refs?: string[]) => {
-      if (refs?.length)
-        return refs.map(
-          (r) =>
-            (
-              w.securityGroups[r] ??
-              Object.values(w.securityGroups).find((g) => g.securityGroupName === r && g.vpcId === vpcId) ??
-              fail(`unknown security group ${r}`)
-            ).securityGroupId,
-        );
-      const first = Object.values(w.securityGroups).find((g) => g.vpcId === vpcId);
-      return first ? [first.securityGroupId] : [];
-    };
-    const takeIp = (vswId: string, ip?: string) => {
-      if (ip) {
-        const problem = this.checkIp(vswId, ip);
-        if (problem) fail(`${ip}: ${problem.message}`);
-        return ip;
-      }
-      return this.allocIps(vswId, 1)[0]!;
-    };
-    for (const i of s.instances) {
-      const vsw = findVsw(i.vSwitch);
-      if (!instanceType(i.instanceType)) fail(`unknown instance type ${i.instanceType}`);
-      const id = i.id ?? this.newId("i", vsw.regionId);
-      const eniId = i.primaryEniId ?? this.newId("eni", vsw.regionId);
-      const sgs = sgsFor(vsw.vpcId, i.securityGroups);
-      const ip = takeIp(vsw.vSwitchId, i.primaryIp);
-      w.enis[eniId] = this.makeEni(eniId, vsw.vSwitchId, ip, sgs, "Primary", created);
-      w.enis[eniId]!.status = "InUse";
-      w.enis[eniId]!.instanceId = id;
-      w.instances[id] = {
-        instanceId: id,
-        regionId: vsw.regionId,
-        zoneId: vsw.zoneId,
-        vpcId: vsw.vpcId,
-        vSwitchId: vsw.vSwitchId,
-        instanceType: i.instanceType,
-        imageId: i.imageId,
-        instanceName: i.name ?? id,
-        hostName: i.hostName ?? `iZ${id.slice(2)}Z`,
-        description: "",
-        status: i.status,
-        stoppedMode: i.status === "Stopped" ? "KeepCharging" : "Not-applicable",
-        creationTime: created,
-        startTime: created,
-        primaryEniId: eniId,
-        securityGroupIds: sgs,
-        cloudAssistant: i.cloudAssistant,
-        internetMaxBandwidthOut: 0,
-      };
-    }
-    const findInstance = (ref: string) =>
-      w.instances[ref] ??
-      Object.values(w.instances).find((x) => x.instanceName === ref) ??
-      fail(`unknown instance ${ref}`);
-    for (const n of s.networkInterfaces) {
-      const vsw = findVsw(n.vSwitch);
-      const id = n.id ?? this.newId("eni", vsw.regionId);
-      const ip = takeIp(vsw.vSwitchId, n.primaryIp);
-      const eni = this.makeEni(id, vsw.vSwitchId, ip, sgsFor(vsw.vpcId, n.securityGroups), "Secondary", created);
-      eni.networkInterfaceName = n.name ?? "";
-      eni.description = n.description ?? "";
-      w.enis[id] = eni;
-      for (const sip of n.secondaryIps) eni.secondaryIps.push(takeIp(vsw.vSwitchId, sip));
-      if (n.instance) {
-        const inst = findInstance(n.instance);
-        eni.instanceId = inst.instanceId;
-        eni.status = "InUse";
-        eni.deviceIndex = this.nextDeviceIndex(inst.instanceId);
-      }
-    }
-    for (const e of s.eips) {
-      if (!this.region(e.regionId)) fail(`eip region ${e.regionId} is not in regions`);
-      const id = e.id ?? this.newId("eip", e.regionId);
-      const ip = e.ipAddress ?? this.allocPublicIp();
-      if (Object.values(w.eips).some((x) => x.ipAddress === ip)) fail(`EIP address ${ip} used twice`);
-      const rec: EipRec = {
-        allocationId: id,
-        regionId: e.regionId,
-        ipAddress: ip,
-        status: "Available",
-        bandwidth: e.bandwidth,
-        internetChargeType: e.internetChargeType,
-        chargeType: "PostPaid",
-        isp: "BGP",
-        name: e.name ?? "",
-        description: "",
-        allocationTime: created,
-        binding: null,
-      };
-      w.eips[id] = rec;
-      if (e.associate?.instance) {
-        const inst = findInstance(e.associate.instance);
-        rec.binding = {
-          instanceType: "EcsInstance",
-          instanceId: inst.instanceId,
-          privateIpAddress: w.enis[inst.primaryEniId]!.primaryIp,
-          mode: "NAT",
-        };
-        rec.status = "InUse";
-      } else if (e.associate?.networkInterface) {
-        const ref = e.associate.networkInterface;
-        const eni =
-          w.enis[ref] ??
-          Object.values(w.enis).find((x) => x.networkInterfaceName === ref) ??
-          fail(`unknown ENI ${ref}`);
-        const pip = e.associate.privateIpAddress ?? eni.primaryIp;
-        if (pip !== eni.primaryIp && !eni.secondaryIps.includes(pip))
-          fail(`${pip} is not on ${eni.networkInterfaceId}`);
-        rec.binding = {
-          instanceType: "NetworkInterface",
-          instanceId: eni.networkInterfaceId,
-          privateIpAddress: pip,
-          mode: "NAT",
-        };
-        rec.status = "InUse";
-      }
-    }
+    this.world = emptyWorld(s);
+    populateWorld(this, s, created);
     this.world.rngState = this.rng.state;
   }
 
@@ -558,11 +368,7 @@ export class Engine {
     for (const e of Object.values(this.world.eips)) {
       const b = e.binding;
       if (!b || b.privateIpAddress !== ip) continue;
-      const owner =
-        b.instanceType === "EcsInstance"
-          ? this.world.instances[b.instanceId]?.vpcId
-          : this.world.enis[b.instanceId]?.vpcId;
-      if (owner === vpcId) return e;
+      if (bindingVpcId(this.world, b) === vpcId) return e;
     }
     return undefined;
   }
@@ -787,95 +593,4 @@ export class Engine {
     const { RequestId: _omit, ...rest } = body;
     this.world.tokens[`${scope}:${action}:${token}`] = { fingerprint: p.fingerprint(), body: rest };
   }
-}
-
-// ---------- names ----------
-/** A region's or zone's name in the language AcceptLanguage asks for: zh-CN (the API's default), en-US or ja. */
-export function localNameFor(p: Params, rec: { localName: string; localNameEn: string; localNameJa?: string }): string {
-  const lang = (p.str("AcceptLanguage") ?? "zh-CN").toLowerCase();
-  if (lang.startsWith("en")) return rec.localNameEn;
-  if (lang.startsWith("ja")) return rec.localNameJa ?? rec.localNameEn;
-  return rec.localName;
-}
-
-// ---------- filters ----------
-/**
- * The `Filter.N` parameter of DescribeInstances / DescribeEipAddresses: the only key is
- * `CreationStartTime`, its value a UTC time `yyyy-MM-ddTHH:mmZ`; it keeps the resources
- * created at or after that time.
- */
-export function creationFilter(p: Params): (creationTime: string) => boolean {
-  let since = -Infinity;
-  for (const f of p.objList("Filter")) {
-    if (f.Key !== "CreationStartTime")
-      throw invalid("Filter.N.Key", `"${f.Key ?? ""}" is not a filter key; the only one is CreationStartTime.`);
-    const v = f.Value ?? "";
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$/.test(v) || Number.isNaN(Date.parse(v)))
-      throw invalid("Filter.N.Value", `"${v}" is not a UTC time like 2024-01-31T09:30Z.`);
-    since = Math.max(since, Date.parse(v));
-  }
-  return (creationTime) => Date.parse(creationTime) >= since;
-}
-
-// ---------- pagination ----------
-export type Page<T> = { items: T[]; extra: Body };
-/**
- * A page of a list. The paging parameters are checked when the pager is made: a Describe
- * handler makes it with its other parameter checks, before it reads the world (§5.1).
- */
-export type Pager = <T>(all: T[]) => Page<T>;
-
-/** PageNumber/PageSize pagination (VPC Describe*, ECS DescribeInstanceStatus, DescribeSecurityGroups). */
-export function pageByNumber(p: Params, maxSize: number, defaultSize = 10): Pager {
-  const pageNumber = p.int("PageNumber", { min: 1 }) ?? 1;
-  const pageSize = p.int("PageSize", { min: 1, max: maxSize }) ?? defaultSize;
-  const start = (pageNumber - 1) * pageSize;
-  return (all) => ({
-    items: all.slice(start, start + pageSize),
-    extra: { TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize },
-  });
-}
-
-function encodeToken(offset: number): string {
-  return Buffer.from(`eipilot:${offset}`).toString("base64url");
-}
-function decodeToken(token: string): number {
-  const m = /^eipilot:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
-  if (!m) throw err(400, "InvalidParameter", `The specified NextToken "${token}" is not valid.`);
-  return Number(m[1]);
-}
-
-/**
- * NextToken/MaxResults pagination with the deprecated PageNumber/PageSize as a fallback
- * (NextToken/MaxResults win when both are given). MaxResults below `floor` count as `floor`;
- * above `max` they are refused, or count as `max` where the API documents that (`capAtMax`:
- * DescribeInstances, DescribeNetworkInterfaces).
- */
-export function pageByToken(
-  p: Params,
-  opts: { max: number; floor?: number; pageSizeMax?: number; capAtMax?: boolean },
-): Pager {
-  const token = p.str("NextToken");
-  const maxRaw = p.int("MaxResults", { min: 0 });
-  if (token !== undefined || maxRaw !== undefined || (!p.has("PageNumber") && !p.has("PageSize"))) {
-    let size = maxRaw ?? 10;
-    if (size > opts.max) {
-      if (!opts.capAtMax) throw invalid("MaxResults", `Valid range: 1 to ${opts.max}.`);
-      size = opts.max;
-    }
-    if (size < (opts.floor ?? 1)) size = opts.floor ?? 1;
-    const start = token ? decodeToken(token) : 0;
-    return (all) => {
-      const next = start + size < all.length ? encodeToken(start + size) : "";
-      return {
-        items: all.slice(start, start + size),
-        extra: { NextToken: next, TotalCount: all.length, PageSize: size, PageNumber: Math.floor(start / size) + 1 },
-      };
-    };
-  }
-  const byNumber = pageByNumber(p, opts.pageSizeMax ?? opts.max);
-  return (all) => {
-    const page = byNumber(all);
-    return { items: page.items, extra: { ...page.extra, NextToken: "" } };
-  };
 }

@@ -1,13 +1,11 @@
 // VPC (2016-04-28) actions: VPCs, vSwitches and EIPs.
 import { err, invalid, missing } from "./errors";
-import { Engine, creationFilter, isoNow, localNameFor, pageByNumber, type Body } from "./engine";
+import { creationFilter, localNameFor, pageByNumber } from "./describe";
+import { Engine, bindingVpcId, isoNow, type Body } from "./engine";
 import { cidrOverlaps, cidrWithin, gatewayOf, parseCidr } from "./ip";
 import type { EipRec } from "./model";
-import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
-
-type Handler = (e: Engine, p: Params) => Body;
-const wrap = <K extends string>(key: K, arr: unknown[]) => ({ [key]: arr }) as Record<K, unknown[]>;
+import { wrap, type Handler } from "./wire";
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
 
@@ -20,11 +18,7 @@ function eipById(e: Engine, id: string, regionId?: string): EipRec {
 
 function eipView(e: Engine, x: EipRec): Body {
   const b = x.binding;
-  const vpcId = b
-    ? ((b.instanceType === "EcsInstance"
-        ? e.world.instances[b.instanceId]?.vpcId
-        : e.world.enis[b.instanceId]?.vpcId) ?? "")
-    : "";
+  const vpcId = b ? (bindingVpcId(e.world, b) ?? "") : "";
   return {
     AllocationId: x.allocationId,
     IpAddress: x.ipAddress,

@@ -18,9 +18,15 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { CommandRunner, Engine, TransitionEvent, TransitionObserver } from "../engine";
-import { cidrContains, intToIp, parseCidr } from "../ip";
-import type { EniRec, InstanceRec } from "../model";
+import {
+  bindingVpcId,
+  type CommandRunner,
+  type Engine,
+  type TransitionEvent,
+  type TransitionObserver,
+} from "../engine";
+import { cidrContains, gatewayOf, intToIp, parseCidr } from "../ip";
+import type { EniRec, InstanceRec, World } from "../model";
 import { createSandbox, imageFamily, runInGuest } from "./guest";
 import {
   BASE_NS_SETUP,
@@ -206,7 +212,7 @@ export class LabWorld implements TransitionObserver, CommandRunner {
       v.gw,
       [
         `ip link add sw${j} type veth peer name g${j} netns ${v.ns}`,
-        `ip addr add ${intToIp(c.base + c.size - 3)}/${c.prefix} dev sw${j}`,
+        `ip addr add ${gatewayOf(c)}/${c.prefix} dev sw${j}`,
         `ip link set sw${j} up`,
       ].join("\n"),
     );
@@ -234,7 +240,7 @@ export class LabWorld implements TransitionObserver, CommandRunner {
       mac: primary.macAddress,
       ip: primary.primaryIp,
       prefix: c.prefix,
-      gateway: intToIp(c.base + c.size - 3),
+      gateway: gatewayOf(c),
     });
     nsAdd(ns);
     this.instances.set(inst.instanceId, { ns, sandbox });
@@ -260,9 +266,22 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     );
   }
 
+  /** Makes the namespaces match the world: instances, ENIs, anti-spoofing filters, EIP NAT. */
   private async reconcile(): Promise<void> {
+    // One snapshot of the world for the whole pass: a reset meanwhile schedules a rebuild after it.
     const w = this.engine.world;
-    // Instances that are gone: their namespace (and every ENI veth inside) goes too.
+    this.removeGoneInstances(w);
+    for (const inst of Object.values(w.instances)) {
+      await this.ensureVpc(inst.vpcId);
+      await this.ensureInstance(inst);
+    }
+    await this.reconcileEnis(w);
+    await this.applyPortFilters(w);
+    await this.applyEipNat(w);
+  }
+
+  /** Instances that are gone: their namespace (and every ENI veth inside) goes too. */
+  private removeGoneInstances(w: World): void {
     for (const [id, rec] of this.instances) {
       if (w.instances[id]) continue;
       nsDel(rec.ns);
@@ -270,11 +289,10 @@ export class LabWorld implements TransitionObserver, CommandRunner {
       this.instances.delete(id);
       for (const [eniId, e] of this.enis) if (e.instanceId === id) this.enis.delete(eniId);
     }
-    for (const inst of Object.values(w.instances)) {
-      await this.ensureVpc(inst.vpcId);
-      await this.ensureInstance(inst);
-    }
-    // ENIs: a veth exists exactly while the ENI is attached (after the attach completed, until the detach completed).
+  }
+
+  /** ENIs: a veth exists exactly while the ENI is attached (after the attach completed, until the detach completed). */
+  private async reconcileEnis(w: World): Promise<void> {
     const want = new Map(this.attachedEnis().map((e) => [e.networkInterfaceId, e]));
     for (const [eniId, wired] of this.enis) {
       const e = want.get(eniId);
@@ -287,35 +305,43 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     }
     for (const e of want.values()) {
       if (this.enis.has(e.networkInterfaceId)) continue;
-      const inst = this.instances.get(e.instanceId)!;
-      const v = await this.ensureVpc(e.vpcId);
-      const j = await this.ensureVSwitch(v, e.vSwitchId);
-      const device = `eth${e.type === "Primary" ? 0 : e.deviceIndex}`;
-      const port = `p${++this.portSeq}`;
-      const cmds = [
-        `ip link del dev ${device} 2>/dev/null || true`,
-        `ip link add ${device} address ${e.macAddress} type veth peer name ${port} netns ${v.ns}`,
-      ];
-      if (e.type === "Primary") {
-        const c = parseCidr(w.vswitches[e.vSwitchId]!.cidrBlock)!;
-        cmds.push(
-          `ip link set ${device} up`,
-          `ip addr add ${e.primaryIp}/${c.prefix} dev ${device}`,
-          `ip route add default via ${intToIp(c.base + c.size - 3)} dev ${device} metric 100`,
-        );
-      }
-      await nsSh(inst.ns, cmds.join("\n"));
-      await nsSh(v.ns, `ip link set ${port} master br${j}\nip link set ${port} up`);
-      this.enis.set(e.networkInterfaceId, {
-        instanceId: e.instanceId,
-        device,
-        port,
-        vpcId: e.vpcId,
-        key: `${e.instanceId}/${e.deviceIndex}/${e.macAddress}`,
-      });
-      this.log(`ENI ${e.networkInterfaceId}: ${device} (${e.macAddress}) in ${e.instanceId}`);
+      await this.wireEni(w, e);
     }
-    // vSwitch anti-spoofing per VPC: the ENI's MAC and its currently assigned private IPs.
+  }
+
+  /** A veth from the instance's namespace to its vSwitch bridge; the primary ENI also gets its address and route. */
+  private async wireEni(w: World, e: EniRec): Promise<void> {
+    const inst = this.instances.get(e.instanceId)!;
+    const v = await this.ensureVpc(e.vpcId);
+    const j = await this.ensureVSwitch(v, e.vSwitchId);
+    const device = `eth${e.type === "Primary" ? 0 : e.deviceIndex}`;
+    const port = `p${++this.portSeq}`;
+    const cmds = [
+      `ip link del dev ${device} 2>/dev/null || true`,
+      `ip link add ${device} address ${e.macAddress} type veth peer name ${port} netns ${v.ns}`,
+    ];
+    if (e.type === "Primary") {
+      const c = parseCidr(w.vswitches[e.vSwitchId]!.cidrBlock)!;
+      cmds.push(
+        `ip link set ${device} up`,
+        `ip addr add ${e.primaryIp}/${c.prefix} dev ${device}`,
+        `ip route add default via ${gatewayOf(c)} dev ${device} metric 100`,
+      );
+    }
+    await nsSh(inst.ns, cmds.join("\n"));
+    await nsSh(v.ns, `ip link set ${port} master br${j}\nip link set ${port} up`);
+    this.enis.set(e.networkInterfaceId, {
+      instanceId: e.instanceId,
+      device,
+      port,
+      vpcId: e.vpcId,
+      key: `${e.instanceId}/${e.deviceIndex}/${e.macAddress}`,
+    });
+    this.log(`ENI ${e.networkInterfaceId}: ${device} (${e.macAddress}) in ${e.instanceId}`);
+  }
+
+  /** vSwitch anti-spoofing per VPC: the ENI's MAC and its currently assigned private IPs. */
+  private async applyPortFilters(w: World): Promise<void> {
     for (const [vpcId, v] of this.vpcs) {
       const ports = [...this.enis.entries()]
         .filter(([, x]) => x.vpcId === vpcId)
@@ -329,12 +355,15 @@ export class LabWorld implements TransitionObserver, CommandRunner {
         this.applied.ports.set(vpcId, text);
       }
     }
-    // EIP NAT per VPC gateway, and the internet's route back to each EIP.
+  }
+
+  /** EIP NAT per VPC gateway, and the internet's route back to each EIP. */
+  private async applyEipNat(w: World): Promise<void> {
     const pairs: LabStatus["nat"] = [];
     for (const eip of Object.values(w.eips)) {
       const b = eip.binding;
       if (!b || eip.status === "Associating") continue;
-      const vpcId = b.instanceType === "EcsInstance" ? w.instances[b.instanceId]?.vpcId : w.enis[b.instanceId]?.vpcId;
+      const vpcId = bindingVpcId(w, b);
       if (!vpcId || !this.vpcs.has(vpcId)) continue;
       pairs.push({ eip: eip.ipAddress, privateIp: b.privateIpAddress, vpcId });
     }

@@ -15,6 +15,9 @@ const run = promisify(execFile);
 
 export type ExecResult = { code: number; stdout: string; stderr: string };
 
+/** The tools the emulator's lab mode (`--lab`) runs: the lab's own ones and `unshare` for the guests' sandboxes. */
+export const LAB_MODE_TOOLS = ["ip", "nft", "curl", "bash", "unshare"];
+
 /** Why a namespace lab cannot run here, or null when it can. */
 export function labUnavailable(tools: string[] = ["ip", "nft", "curl", "bash"]): string | null {
   if (process.platform !== "linux") return "the network lab needs Linux";

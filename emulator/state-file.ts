@@ -1,0 +1,32 @@
+// Persistence of the world to a JSON file (`--state`): written atomically, shortly after each
+// change (changes in a burst share one write) and at close.
+import { renameSync, writeFileSync } from "node:fs";
+import type { Engine } from "./engine";
+
+/** Wait before a write, so that a burst of changes is written once. */
+const SAVE_DELAY_MS = 50;
+
+export class StateFile {
+  private timer: NodeJS.Timeout | null = null;
+
+  /** Without a path nothing is ever written. */
+  constructor(
+    private readonly path: string | undefined,
+    private readonly engine: Engine,
+  ) {}
+
+  /** The world changed: write it soon. */
+  readonly changed = (): void => {
+    if (!this.path || this.timer) return;
+    this.timer = setTimeout(this.saveNow, SAVE_DELAY_MS);
+  };
+
+  readonly saveNow = (): void => {
+    if (!this.path) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const tmp = `${this.path}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(this.engine.world));
+    renameSync(tmp, this.path);
+  };
+}
