@@ -2,7 +2,7 @@
 // instead of 'unsafe-inline', and an inline script without it is refused.
 import { expect, test } from "@playwright/test";
 
-test("script-src has a per-response nonce and no 'unsafe-inline'; an inline script without it does not run", async ({
+test("script-src has a per-response nonce and no 'unsafe-inline'; injected inline code does not run", async ({
   page,
   request,
 }) => {
@@ -22,10 +22,11 @@ test("script-src has a per-response nonce and no 'unsafe-inline'; an inline scri
   await expect(page.getByText("Enter your email address.")).toBeVisible();
   const ran = await page.evaluate(async () => {
     const w = window as unknown as { injected?: boolean };
-    const s = document.createElement("script");
-    s.textContent = "window.injected = true";
-    document.body.appendChild(s);
-    await new Promise((r) => setTimeout(r, 100));
+    // What an HTML injection looks like: markup with an inline handler (ran under 'unsafe-inline').
+    const div = document.createElement("div");
+    div.innerHTML = '<img src="data:," onerror="window.injected = true" onload="window.injected = true">';
+    document.body.appendChild(div);
+    await new Promise((r) => setTimeout(r, 300));
     return w.injected === true;
   });
   expect(ran).toBe(false);
