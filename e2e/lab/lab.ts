@@ -47,13 +47,16 @@ export function cleanupLeftovers(caseId: string) {
 export class Lab {
   readonly ns: { inst: string; vsw: string; gw: string; net: string };
   private servers: ChildProcess[] = [];
+  private localServer: ChildProcess | null = null;
   private tmp: string[] = [];
 
+  /** `prefix` keeps the namespaces of different lab suites apart ("eipl" apply lab, "eipb" boot lab). */
   constructor(
     readonly caseId: string,
     readonly topo: LabTopology,
+    readonly prefix = "eipl",
   ) {
-    const p = `eipl${caseId}-${process.pid}`;
+    const p = `${prefix}${caseId}-${process.pid}`;
     this.ns = { inst: `${p}-i`, vsw: `${p}-s`, gw: `${p}-g`, net: `${p}-n` };
   }
 
@@ -71,21 +74,8 @@ export class Lab {
     for (const n of [inst, vsw, gw, net]) nsAdd(n);
     const base = BASE_NS_SETUP;
     const ports = [this.topo.primary, ...this.topo.enis];
-    // Instance side: one veth per ENI, the peer is a port of the vSwitch bridge.
-    // RHEL-family default: strict reverse-path filtering, inherited by every interface created below.
-    const instCmds = [base, "sysctl -qw net.ipv4.conf.all.rp_filter=1", "sysctl -qw net.ipv4.conf.default.rp_filter=1"];
-    for (const [i, p] of ports.entries()) {
-      instCmds.push(
-        `ip link add ${p.name} address ${p.mac} type veth peer name port${i} netns ${vsw}`,
-        `ip link set ${p.name} up`,
-      );
-    }
-    const prim = this.topo.primary;
-    instCmds.push(
-      `ip addr add ${prim.ips[0]}/24 dev ${prim.name}`,
-      `ip route add default via ${VPC_GATEWAY} dev ${prim.name} metric 100`,
-    );
-    await this.sh(inst, instCmds.join("\n"));
+    await this.sh(inst, base);
+    await this.sh(vsw, [base, "ip link add br0 type bridge", "ip link set br0 up"].join("\n"));
     // Gateway and internet.
     await this.sh(
       gw,
@@ -109,17 +99,54 @@ export class Lab {
         `ip route add 203.0.113.0/24 via ${WAN_GW}`,
       ].join("\n"),
     );
-    // vSwitch: a bridge whose ports only accept their own ENI's MAC and private IPs (like the VPC).
-    const vswCmds = [base, "ip link add br0 type bridge", "ip link set br0 up"];
-    for (const name of [...ports.map((_, i) => `port${i}`), "portgw"])
-      vswCmds.push(`ip link set ${name} master br0`, `ip link set ${name} up`);
-    await this.sh(vsw, vswCmds.join("\n"));
-    await nftApply(vsw, vswitchRuleset(ports.map((p, i) => ({ port: `port${i}`, mac: p.mac, ips: p.ips }))));
+    await this.sh(vsw, "ip link set portgw master br0\nip link set portgw up");
     // Gateway: EIP NAT mode, 1:1 per private IP; private sources without an EIP do not get out.
     const pairs = ports.flatMap((p) => p.ips.map((ip, j) => ({ privateIp: ip, eip: p.eips[j]! })));
     await nftApply(gw, eipNatRuleset(pairs, "wan0", 'iifname "vpc0"'));
     await this.server(net, ECHO_IP, "remote");
-    await this.server(inst, "0.0.0.0", "local");
+    await this.instanceUp();
+  }
+
+  /**
+   * The instance side: one veth per ENI whose peer is a port of the vSwitch bridge, the primary
+   * ENI's address and default route (what the cloud's DHCP gives it), and the local echo service.
+   */
+  private async instanceUp() {
+    const { inst, vsw } = this.ns;
+    const ports = [this.topo.primary, ...this.topo.enis];
+    // RHEL-family default: strict reverse-path filtering, inherited by every interface created below.
+    const instCmds = ["sysctl -qw net.ipv4.conf.all.rp_filter=1", "sysctl -qw net.ipv4.conf.default.rp_filter=1"];
+    for (const [i, p] of ports.entries()) {
+      instCmds.push(
+        `ip link add ${p.name} address ${p.mac} type veth peer name port${i} netns ${vsw}`,
+        `ip link set ${p.name} up`,
+      );
+    }
+    const prim = this.topo.primary;
+    instCmds.push(
+      `ip addr add ${prim.ips[0]}/24 dev ${prim.name}`,
+      `ip route add default via ${VPC_GATEWAY} dev ${prim.name} metric 100`,
+    );
+    await this.sh(inst, instCmds.join("\n"));
+    // vSwitch: a bridge whose ports only accept their own ENI's MAC and private IPs (like the VPC).
+    await this.sh(vsw, ports.map((_, i) => `ip link set port${i} master br0\nip link set port${i} up`).join("\n"));
+    // Replaced, not added to, on a reboot.
+    const filter = vswitchRuleset(ports.map((p, i) => ({ port: `port${i}`, mac: p.mac, ips: p.ips })));
+    await nftApply(vsw, `table bridge vswitch\ndelete table bridge vswitch\n${filter}`);
+    this.localServer = await startEchoServer(inst, "0.0.0.0", 8080, "local");
+  }
+
+  /**
+   * A reboot as the network sees it: a fresh instance namespace (no address, rule, route or sysctl
+   * survives) with the same ENIs plugged into the same vSwitch ports; the VPC side stays up.
+   */
+  async reboot() {
+    this.localServer?.kill("SIGKILL");
+    this.localServer = null;
+    nsDel(this.ns.inst);
+    nsAdd(this.ns.inst);
+    await this.sh(this.ns.inst, BASE_NS_SETUP);
+    await this.instanceUp();
   }
 
   private async server(ns: string, host: string, mode: "remote" | "local") {
@@ -176,7 +203,7 @@ export class Lab {
   }
 
   down() {
-    for (const s of this.servers) s.kill("SIGKILL");
+    for (const s of [...this.servers, this.localServer]) s?.kill("SIGKILL");
     for (const n of Object.values(this.ns)) nsDel(n);
     for (const d of this.tmp) rmSync(d, { recursive: true, force: true });
   }

@@ -306,7 +306,13 @@ describe("CLI: npm run -s routes", () => {
       expect(cli(["--spec", path.join(d, "ubuntu.json"), "--out", out]).status).toBe(0);
       const ubuntu = generateBundle({ ...EXAMPLE, os: "ubuntu" }).files.map((f) => f.path);
       expect(walk(out).sort()).toEqual([...ubuntu, "notes.txt", "files/etc/network/interfaces.d/eipilot-eth1"].sort());
-      expect(readdirSync(path.join(out, "files/etc")).sort()).toEqual(["netplan", "network", "sysctl.d", "systemd"]);
+      expect(readdirSync(path.join(out, "files/etc")).sort()).toEqual([
+        "cloud",
+        "netplan",
+        "network",
+        "sysctl.d",
+        "systemd",
+      ]);
     });
   });
 

@@ -29,6 +29,34 @@ export function sysctlFile(spec: NormalizedSpec): PersistentFile {
   return { path: SYSCTL_FILE, mode: "0644", content: lines.join("\n") + "\n" };
 }
 
+export const CLOUD_INIT_FILE = "/etc/cloud/cloud.cfg.d/90-eipilot.cfg";
+
+/**
+ * cloud-init's AliYun datasource (like Ec2, which it long derived from) re-renders the network
+ * configuration of every NIC from the metadata on each boot, overwriting a secondary ENI's files
+ * with DHCP ones. Limiting network updates to a new instance's first boot stops that and keeps
+ * cloud-init configuring the primary ENI; `network: {config: disabled}` would stop it for the
+ * primary too. Inert where cloud-init is not installed.
+ */
+export function cloudInitFile(): PersistentFile {
+  return {
+    path: CLOUD_INIT_FILE,
+    mode: "0644",
+    content: [
+      generatedBy(
+        "#",
+        "keep cloud-init from re-rendering the secondary ENIs' network configuration at every boot",
+      ).trimEnd(),
+      "# Network configuration is still rendered on a new instance's first boot (the primary ENI keeps",
+      "# working); later boots and hotplug events leave the files EIPilot installed alone.",
+      "updates:",
+      "  network:",
+      "    when: [boot-new-instance]",
+      "",
+    ].join("\n"),
+  };
+}
+
 export function persistScriptFile(spec: NormalizedSpec, specSha256: string): PersistentFile {
   return { path: PERSIST_SCRIPT, mode: "0755", content: persistScript(spec, specSha256) };
 }

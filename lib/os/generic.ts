@@ -1,4 +1,4 @@
-import { generatedBy, persistScriptFile, sysctlFile } from "./common-files";
+import { cloudInitFile, generatedBy, persistScriptFile, sysctlFile } from "./common-files";
 import { PERSIST_SCRIPT } from "./shell";
 import type { FamilyPlan } from "./scripts";
 import type { NormalizedSpec } from "./spec.schema";
@@ -31,6 +31,7 @@ export function genericPlan(spec: NormalizedSpec, specSha256: string): FamilyPla
       persistScriptFile(spec, specSha256),
       { path: `/etc/systemd/system/${UNIT}`, mode: "0644", content: unit },
       sysctlFile(spec),
+      cloudInitFile(),
     ],
     postInstall: [`enable_unit ${UNIT}`],
     postRollback: ['if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi'],

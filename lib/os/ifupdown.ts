@@ -1,4 +1,4 @@
-import { generatedBy, sysctlFile } from "./common-files";
+import { cloudInitFile, generatedBy, sysctlFile } from "./common-files";
 import type { FamilyPlan } from "./scripts";
 import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 
@@ -36,6 +36,7 @@ export function ifupdownPlan(spec: NormalizedSpec): FamilyPlan {
     files: [
       ...spec.interfaces.map((e) => ({ path: stanzaPath(e), mode: "0644" as const, content: stanza(e) })),
       sysctlFile(spec),
+      cloudInitFile(),
     ],
     postInstall: [
       'if [ -f "$ROOT/etc/network/interfaces" ] && ! grep -qE "^[[:space:]]*source(-directory)?[[:space:]]+/etc/network/interfaces.d" "$ROOT/etc/network/interfaces"; then',

@@ -1,13 +1,32 @@
-import { generatedBy, sysctlFile } from "./common-files";
+import { cloudInitFile, generatedBy, sysctlFile } from "./common-files";
 import type { FamilyPlan } from "./scripts";
-import type { NormalizedSpec } from "./spec.schema";
+import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 
 // Ubuntu: a netplan file (sorted after cloud-init's 50-cloud-init.yaml, so its keys win for the
-// same interface id) with the addresses, table routes and routing-policy, plus a networkd
-// drop-in so systemd-networkd leaves routing rules it did not create alone.
+// same interface id) with the table routes and routing-policy, a drop-in for the .network file
+// netplan generates from it carrying the addresses, and a networkd drop-in so systemd-networkd
+// leaves routing rules it did not create alone.
+//
+// The addresses sit in the drop-in because netplan cannot say "no prefix route": from netplan,
+// networkd would add each address with a main-table subnet route via the ENI at boot (which apply.sh
+// avoids with noprefixroute, and which can send the primary ENI's VPC traffic out of the wrong ENI).
+// `[Address] AddPrefixRoute=no` (systemd >= 245) keeps the main table as apply.sh leaves it.
 
 export const NETPLAN_FILE = "/etc/netplan/90-eipilot.yaml";
 export const NETWORKD_DROPIN = "/etc/systemd/networkd.conf.d/90-eipilot.conf";
+
+/** netplan names the file it generates for interface id X `10-netplan-X.network`; our id is the device name. */
+export function addressDropinPath(e: NormalizedEni): string {
+  return `/etc/systemd/network/10-netplan-${e.device}.network.d/90-eipilot.conf`;
+}
+
+function addressDropin(e: NormalizedEni): string {
+  const out = [
+    generatedBy("#", `addresses of secondary ENI ${e.device} (${e.mac}), without main-table prefix routes`).trimEnd(),
+  ];
+  for (const a of e.addresses) out.push("", "[Address]", `Address=${a.ip}/${e.prefixLength}`, "AddPrefixRoute=no");
+  return out.join("\n") + "\n";
+}
 
 export function netplanYaml(spec: NormalizedSpec): string {
   const out = [
@@ -24,8 +43,7 @@ export function netplanYaml(spec: NormalizedSpec): string {
       "      dhcp4: false",
       "      dhcp6: false",
       "      accept-ra: false",
-      "      addresses:",
-      ...e.addresses.map((a) => `        - ${a.ip}/${e.prefixLength}`),
+      `      # addresses: ${e.addresses.map((a) => a.ip).join(", ")} in ${addressDropinPath(e)}`,
       "      routes:",
       `        - to: ${e.network}/${e.prefixLength}`,
       "          scope: link",
@@ -49,6 +67,7 @@ export function netplanPlan(spec: NormalizedSpec): FamilyPlan {
   return {
     files: [
       { path: NETPLAN_FILE, mode: "0600", content: netplanYaml(spec) },
+      ...spec.interfaces.map((e) => ({ path: addressDropinPath(e), mode: "0644" as const, content: addressDropin(e) })),
       {
         path: NETWORKD_DROPIN,
         mode: "0644",
@@ -57,6 +76,7 @@ export function netplanPlan(spec: NormalizedSpec): FamilyPlan {
           "[Network]\nManageForeignRoutingPolicyRules=no\n",
       },
       sysctlFile(spec),
+      cloudInitFile(),
     ],
     // No `netplan apply`: it would reconfigure links. The files take effect at the next boot.
     postInstall: [],

@@ -1,4 +1,4 @@
-import { generatedBy, sysctlFile } from "./common-files";
+import { cloudInitFile, generatedBy, sysctlFile } from "./common-files";
 import type { FamilyPlan } from "./scripts";
 import type { NormalizedSpec } from "./spec.schema";
 
@@ -22,6 +22,11 @@ export function networkScriptsPlan(spec: NormalizedSpec): FamilyPlan {
       "DEFROUTE=no",
       "PEERDNS=no",
       "IPV6INIT=no",
+      "# ifup-eth adds a main-table 169.254.0.0/16 route per interface unless this is set.",
+      "NOZEROCONF=yes",
+      "# initscripts has no noprefixroute key; ifup-eth passes SCOPE verbatim to `ip addr add`, so the",
+      `# addresses get no main-table prefix route at boot either (route-${e.device} puts it in table ${e.routeTable}).`,
+      'SCOPE="scope global noprefixroute"',
       "# The network service, not NetworkManager, applies route-/rule- files reliably on these releases.",
       "NM_CONTROLLED=no",
       ...e.addresses.flatMap((a, i) => [`IPADDR${i}=${a.ip}`, `PREFIX${i}=${e.prefixLength}`]),
@@ -47,7 +52,7 @@ export function networkScriptsPlan(spec: NormalizedSpec): FamilyPlan {
         ].join("\n") + "\n",
     });
   }
-  files.push(sysctlFile(spec));
+  files.push(sysctlFile(spec), cloudInitFile());
   return {
     files,
     postInstall: [],

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { generatedBy, sysctlFile } from "./common-files";
+import { cloudInitFile, generatedBy, sysctlFile } from "./common-files";
 import type { FamilyPlan } from "./scripts";
 import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 
@@ -56,6 +56,7 @@ export function networkManagerPlan(spec: NormalizedSpec): FamilyPlan {
     files: [
       ...spec.interfaces.map((e) => ({ path: keyfilePath(e), mode: "0600" as const, content: keyfile(e) })),
       sysctlFile(spec),
+      cloudInitFile(),
     ],
     // Load the profiles without activating anything: no connection is restarted.
     postInstall: [

@@ -65,6 +65,15 @@ ${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rc
    live changes go to the interface that really has the MAC).
 2. Refuses to start if an address is already configured on another interface.
 3. Adds every address with \`noprefixroute\`, so the main routing table is not changed.
+   The persistent files do the same at boot (${
+     spec.os === "ubuntu"
+       ? "networkd drop-ins with `AddPrefixRoute=no`"
+       : spec.os === "centos7" || spec.os === "alinux2"
+         ? '`SCOPE="scope global noprefixroute"` in the ifcfg file, which ifup-eth passes to `ip addr add`'
+         : spec.os === "alinux3" || spec.os === "rhel9"
+           ? "NetworkManager puts every route of the profile, the prefix routes too, in the ENI's table"
+           : "the same `ip addr add … noprefixroute` commands"
+   }); the ENI's MTU is left as the cloud set it.
 4. Puts the subnet route and a default route via the vSwitch gateway in the ENI's own table,
    and one \`ip rule from <ip> lookup <table>\` per address with a fixed priority.
 5. Sets the kernel settings below, then installs the persistent files.
@@ -91,8 +100,23 @@ ${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rc
       ? "our netplan file is `90-eipilot.yaml`, sorted after cloud-init's, and uses the same interface id, so its keys win; "
       : ""
   }apply.sh prints a warning naming every other file that mentions the ENI's name or MAC. Remove
-  those entries (or disable cloud-init's network configuration with
-  \`network: {config: disabled}\` in \`/etc/cloud/cloud.cfg.d/\`) if they conflict.
+  those entries if they conflict.
+- **cloud-init re-rendering the network configuration at boot**: its AliYun datasource (like
+  Ec2's) renders every NIC from the instance metadata on each boot and can overwrite a secondary
+  ENI's files with DHCP ones. ${
+    native
+      ? `This bundle installs \`/etc/cloud/cloud.cfg.d/90-eipilot.cfg\` with
+  \`updates: network: when: [boot-new-instance]\`: cloud-init still configures the primary ENI on a new
+  instance's first boot, but later boots and hotplug events leave EIPilot's files alone. It is
+  deliberately not \`network: {config: disabled}\`, which would also stop cloud-init from configuring
+  the primary ENI of an instance created from an image of this one. cloud-init releases older than
+  21.3 ignore \`updates\`; there, remove cloud-init's entries for the secondary ENI after each boot
+  or upgrade cloud-init.`
+      : `In rc.local mode the boot script re-applies the routes after the network is up and removes a
+  DHCP default route via a secondary ENI; to stop the re-rendering, put
+  \`updates: network: when: [boot-new-instance]\` in \`/etc/cloud/cloud.cfg.d/\` (not
+  \`network: {config: disabled}\`, which would stop it for the primary ENI too).`
+  }
 - **Duplicate rules piling up on re-runs** (the document's \`ip rule add\` in rc.local adds one
   more copy each time): every rule has a fixed priority, apply.sh adds it only when missing and
   deletes extra identical copies; verify.sh fails when a rule exists more than once.

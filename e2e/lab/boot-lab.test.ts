@@ -1,0 +1,189 @@
+import { existsSync, lstatSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { generateBundle } from "@/lib/os/bundle";
+import { boot, type Boot, type BootFamily } from "./boot";
+import { ECHO_URL, Lab, VPC_GATEWAY, labUnavailable, type LabTopology } from "./lab";
+import { cleanupNamespaces } from "@/emulator/lab/netns";
+
+// The persistent files after a reboot (issue 18): apply.sh installs them under ROOT (the
+// instance's disk) and its live state is recorded; then the instance "reboots" (a fresh instance
+// namespace) and the family's real network daemon starts on those files alone (see boot.ts).
+// The same checks as after apply follow, then rollback.sh and one more boot, which must leave no
+// trace of EIPilot. Namespaces are "eipb…" so they never meet the apply lab's "eipl…" ones.
+
+const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+if (why) console.warn(`[e2e/lab boot] skipped: ${why}`);
+
+const MTU = 8500; // jumbo frames: the value the ENI's driver reports, which the boot must keep
+
+const TOPO: LabTopology = {
+  primary: { name: "eth0", mac: "00:16:3e:00:00:01", ips: ["172.16.0.10"], eips: ["203.0.113.100"] },
+  enis: [
+    {
+      name: "eth1",
+      mac: "00:16:3e:12:34:56",
+      ips: ["172.16.0.57", "172.16.0.77", "172.16.0.78"],
+      eips: ["203.0.113.10", "203.0.113.11", "203.0.113.12"],
+    },
+  ],
+};
+const ENI = TOPO.enis[0]!;
+const TABLE = 1001;
+const PAIRS = ENI.ips.map((ip, j) => ({ ip, eip: ENI.eips[j]! }));
+const PRIMARY = { ip: TOPO.primary.ips[0]!, eip: TOPO.primary.eips[0]! };
+
+const spec = (os: string) => ({
+  os,
+  interfaces: [
+    {
+      device: ENI.name,
+      mac: ENI.mac,
+      primaryIp: ENI.ips[0],
+      secondaryIps: ENI.ips.slice(1),
+      prefixLength: 24,
+      gateway: VPC_GATEWAY,
+      routeTable: TABLE,
+      eips: Object.fromEntries(PAIRS.map((p) => [p.ip, p.eip])),
+    },
+  ],
+});
+
+function listFiles(dir: string, prefix = ""): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = path.join(dir, n);
+    return lstatSync(p).isDirectory() ? listFiles(p, `${prefix}/${n}`) : [`${prefix}/${n}`];
+  });
+}
+
+/**
+ * The live state in the terms both apply.sh and a daemon can be held to. Dropped, because they say
+ * who made a route or address rather than where traffic goes: `proto`, `metric`, the broadcast
+ * address and its local-table broadcast route (daemons add `brd`, apply.sh does not). With
+ * `perAddressPrefixRoutes` (NetworkManager puts one prefix route per address in the ENI's table,
+ * differing only in `src`; apply.sh has one), the `src` of table routes is dropped and duplicates merged.
+ */
+function normalize(dump: string, perAddressPrefixRoutes = false): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of dump.split("\n")) {
+    if (/^broadcast .* table local /.test(raw)) continue;
+    let l = raw
+      .replace(/ brd \S+/, "")
+      .replace(/ proto \S+/g, "")
+      .replace(/ metric \d+/g, "")
+      .trimEnd();
+    if (perAddressPrefixRoutes && / table \d+ /.test(l) && !/ table local /.test(l)) l = l.replace(/ src \S+/, "");
+    if (/ table \d+ /.test(l) && seen.has(l)) continue;
+    seen.add(l);
+    out.push(l);
+  }
+  return out.join("\n");
+}
+
+type Case = { os: BootFamily; daemon: string };
+const CASES: Case[] = [
+  { os: "ubuntu", daemon: "netplan generate + systemd-networkd" },
+  { os: "debian", daemon: "ifupdown (ifup -a, ifup --allow=hotplug)" },
+  { os: "generic", daemon: "the systemd unit's ExecStart" },
+];
+// Not yet: in this harness NetworkManager 1.42 keeps the lab's veth ENI "unmanaged" (state 10) and
+// never activates the keyfile, although a hand-run NetworkManager in the same kind of namespace did
+// activate it (addresses, table 1001 routes, rules, MTU kept). Until the difference is found, the
+// boot code for it (boot.ts) stays and these cases are listed as skipped.
+const NM_PENDING: BootFamily[] = ["alinux3", "rhel9"];
+
+describe.skipIf(why !== null)("network lab: the persistent files booted with the real daemon", () => {
+  let lab: Lab | null = null;
+  let running: Boot | null = null;
+
+  afterEach(async () => {
+    await running?.stop();
+    running = null;
+    lab?.down();
+    lab = null;
+  });
+
+  for (const c of CASES) {
+    it(`${c.os}: ${c.daemon} brings up what apply.sh did; after rollback a boot leaves no trace`, async () => {
+      cleanupNamespaces(/^eipb[a-z0-9]+-(?<pid>\d+)-[a-z]$/);
+      lab = new Lab(c.os.replace(/[^a-z0-9]/g, ""), TOPO, "eipb");
+      const l = lab;
+      await l.up();
+      const setMtu = () => l.sh(l.ns.inst, `ip link set ${ENI.name} mtu ${MTU}`);
+      await setMtu();
+      const initial = await l.dump();
+      const bundle = generateBundle(spec(c.os));
+      const dir = l.writeBundle(bundle);
+      const disk = l.tempDir();
+      const run = (script: string, ...args: string[]) =>
+        l.exec(l.ns.inst, ["bash", path.join(dir, script), ...args], { ROOT: disk });
+
+      const a = await run("apply.sh");
+      expect(a.code, a.stderr).toBe(0);
+      const applied = await l.dump();
+
+      // Reboot onto the disk apply.sh wrote.
+      await l.reboot();
+      await setMtu();
+      expect(await l.dump(), "a fresh instance namespace").toBe(initial);
+      const nm = NM_PENDING.includes(c.os);
+      running = await boot(l, c.os, disk, nm ? { competingNmProfileFor: ENI.name } : {});
+      if (nm) {
+        // A DHCP profile for the same NIC (NetworkManager's or cloud-init's) also autoconnects; ours must win.
+        expect(running.output()).toContain(`active: eipilot-${ENI.name}:${ENI.name}`);
+      }
+
+      const booted = await l.dump();
+      expect(normalize(booted, nm)).toBe(normalize(applied, nm));
+      // The main table is exactly as before: no prefix route, no zeroconf route, no default route via the ENI.
+      // lab.dump(): addresses, rules, routes of every table, sysctls, separated by blank lines.
+      const main = (d: string) =>
+        d
+          .split("\n\n")[2]!
+          .split("\n")
+          .filter((x) => !/ table /.test(x));
+      expect(main(booted)).toEqual(main(initial));
+      expect(booted).not.toMatch(new RegExp(`^default .*dev ${ENI.name}(?!.* table )`, "m"));
+      const mtu = await l.exec(l.ns.inst, ["cat", `/sys/class/net/${ENI.name}/mtu`]);
+      expect(mtu.stdout.trim(), "the ENI's MTU as the cloud set it").toBe(String(MTU));
+
+      const v = await run("verify.sh", "--echo-url", ECHO_URL);
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      const echoed = JSON.parse(v.stdout) as { addresses: { ip: string; egress: string }[] };
+      expect(Object.fromEntries(echoed.addresses.map((x) => [x.ip, x.egress]))).toEqual(
+        Object.fromEntries(PAIRS.map((p) => [p.ip, p.eip])),
+      );
+      expect(await Promise.all(PAIRS.map((p) => l.inbound(p.eip)))).toEqual(PAIRS.map((p) => p.ip));
+      expect(await l.egress()).toBe(PRIMARY.eip);
+      expect(await l.inbound(PRIMARY.eip)).toBe(PRIMARY.ip);
+
+      // Roll back, then boot once more: nothing of EIPilot may come back.
+      await running.stop();
+      running = null;
+      const r = await run("rollback.sh");
+      expect(r.code, r.stderr).toBe(0);
+      expect(listFiles(disk)).toEqual([]);
+      await l.reboot();
+      await setMtu();
+      running = await boot(l, c.os, disk);
+      const after = await l.dump();
+      expect(after).not.toMatch(/lookup 1001|table 1001/);
+      expect(after.split("\n").filter((x) => x.includes(ENI.ips[0]!))).toEqual([]);
+      expect(after).toBe(initial);
+      expect(await l.egress()).toBe(PRIMARY.eip);
+    });
+  }
+
+  for (const os of NM_PENDING)
+    it.skip(`${os}: NetworkManager boot — pending: the harness's NetworkManager leaves the veth ENI unmanaged`, () => {});
+  it.skip("centos7, alinux2: not booted — network-scripts (initscripts) has no daemon in Debian; lib/os/network-scripts.test.ts checks the files against initscripts' syntax", () => {});
+});
+
+if (!why) {
+  console.warn(
+    "[e2e/lab boot] centos7/alinux2 are not booted: initscripts' network service does not exist in Debian; " +
+      "their ifcfg/route/rule files are checked against initscripts' syntax in lib/os/network-scripts.test.ts",
+  );
+}
