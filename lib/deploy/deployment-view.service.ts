@@ -31,7 +31,7 @@ export type EipCheck = {
   /** Guest side: needs Cloud Assistant (verify.sh run on the instance). */
   guest: "pass" | "fail" | "not_run";
 };
-/** `guest`: the latest guest verification (lib/guest, verify.sh through Cloud Assistant), kept across cloud checks. */
+/** `guest`: the latest guest verification (guest-run.service.ts, verify.sh through Cloud Assistant), kept across cloud checks. */
 export type Checks = { checkedAt: string; eniOnInstance: boolean; results: EipCheck[]; guest?: GuestChecks };
 
 /** Reads the live state of a deployment's EIPs and records one result per EIP (deployment.checks). */
