@@ -11,7 +11,7 @@ import { startEmulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "@/emu
 import { createTestDb } from "@/lib/testing/test-db";
 import { installDb } from "@/lib/db/client";
 import { configureDeployEngine, createDraft, runPreflight } from "@/lib/deploy/deployment.service";
-import { listDeploymentsForDashboard } from "@/lib/deploy/inventory.service";
+import { listDeploymentsForDashboard } from "@/lib/deploy/dashboard.queries";
 
 const root = path.resolve(import.meta.dirname, "..");
 const pct = (xs: number[], p: number) =>

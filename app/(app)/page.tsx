@@ -2,7 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { requireTeamPage } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { listDeploymentsForDashboard } from "@/lib/deploy/inventory.service";
+import { listDeploymentsForDashboard } from "@/lib/deploy/dashboard.queries";
 import { AppShell } from "@/components/shell/app-shell";
 import { DeploymentsTable } from "@/components/dashboard/deployments-table";
 

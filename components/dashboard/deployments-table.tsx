@@ -9,7 +9,7 @@ import { flexRender, type SortingState } from "@tanstack/react-table";
 import { Card } from "@/components/ui/card";
 import { Input, Select } from "@/components/ui/input";
 import { RelativeTime, StatusBadge } from "@/components/deploy/status";
-import type { DashboardRow } from "@/lib/deploy/inventory.service";
+import type { DashboardRow } from "@/lib/deploy/dashboard.queries";
 import { FILTERS, filterRows, type Filter } from "./filter";
 
 export function DeploymentsTable({ rows }: { rows: DashboardRow[] }) {

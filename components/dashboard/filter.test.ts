@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { filterRows } from "./filter";
-import type { DashboardRow } from "@/lib/deploy/inventory.service";
+import type { DashboardRow } from "@/lib/deploy/dashboard.queries";
 
 const row = (over: Partial<DashboardRow>): DashboardRow => ({
   id: "d1",

@@ -1,5 +1,5 @@
 // Dashboard filter + search (pure; unit-tested).
-import type { DashboardRow } from "@/lib/deploy/inventory.service";
+import type { DashboardRow } from "@/lib/deploy/dashboard.queries";
 
 export const FILTERS = ["all", "active", "draft", "running", "succeeded", "failed", "cancelled", "torn_down"] as const;
 export type Filter = (typeof FILTERS)[number];

@@ -18,7 +18,7 @@ import {
 import { CopyId } from "@/components/ui/copy-id";
 import { Field, Input } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
-import type { DeploymentView as View } from "@/lib/deploy/inventory.service";
+import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
 import { cancelAction, refreshAction, resumeAction, teardownAction, verifyAction } from "@/lib/deploy/wizard.actions";
 import { BundleViewer } from "@/components/wizard/bundle-viewer";
 import { GuestPanel } from "@/components/guest/guest-panel";

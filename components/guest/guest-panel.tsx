@@ -10,7 +10,7 @@ import { CheckCircle2, CircleAlert, Loader2, Play, RotateCcw, ShieldCheck, Termi
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import type { GuestRun } from "@/lib/guest/cloud-assistant.service";
+import type { GuestRun } from "@/lib/guest/guest-checks";
 import { guestApplyAction, guestRollbackAction, guestStateAction, guestVerifyAction } from "@/lib/guest/guest.actions";
 
 const TEXT = {

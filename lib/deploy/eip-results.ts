@@ -1,6 +1,6 @@
 // "Results per EIP" on the deployment page, derived (pure) from what is stored: the resource
 // record, the step rows of both phases, the cloud-side check (Deployment.checks.results) and the
-// latest guest verification (Deployment.checks.guest, written by lib/guest). One place decides
+// latest guest verification (Deployment.checks.guest, written by guest-run.service.ts). One place decides
 // what each column says, so a teardown or a new guest verify shows up everywhere at once.
 import type { ResourcesRecord } from "./model";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEffect } from "./executor";
+import { applyEffect } from "./step-effects";
 import type { PlannedStep, ResourcesRecord } from "./model";
 
 const associate = (i: number): PlannedStep => ({

@@ -85,7 +85,7 @@ export async function runGuestRollback(
 }
 
 /**
- * The run is recorded like the apply/verify runs (lib/guest): `invocations` with its id, status and exit
+ * The run is recorded like the apply/verify runs (guest-run.service.ts): `invocations` with its id, status and exit
  * code (never its output); a failure's text goes to the event's error message. `run` is null when
  * Cloud Assistant never started it.
  */
@@ -118,7 +118,7 @@ async function audit(
   });
 }
 
-/** The Guest configuration results are from before: say so (lib/guest reads Deployment.checks.guest). */
+/** The Guest configuration results are from before: say so (guest-run.service.ts reads Deployment.checks.guest). */
 async function markRolledBack(db: Db, deploymentId: string) {
   const d = await db.deployment.findUnique({ where: { id: deploymentId }, select: { checks: true } });
   const checks = (d?.checks ?? null) as ({ guest?: Record<string, unknown> } & Record<string, unknown>) | null;

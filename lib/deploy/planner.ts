@@ -91,74 +91,113 @@ export function eipTargets(spec: DeploymentSpec, primary: Val, secondaries: Val[
   return spec.eips.map((e) => e.privateIp ?? free[next++] ?? "<no free private IP>");
 }
 
+/** What the steps of an apply plan share: ids known now, or Refs filled in by earlier steps. */
+type ApplyContext = {
+  spec: DeploymentSpec;
+  live: LiveSnapshot;
+  record: ResourcesRecord;
+  R: string;
+  instanceId: Val;
+  instanceType: string;
+  eniId: Val;
+  /** The spec asks for a new ENI and it does not exist yet (its secondary IPs come with it). */
+  eniCreatedNow: boolean;
+};
+
 export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord = {}): Plan {
-  const R = spec.regionId;
-  const d: Draft[] = [];
   const inst = spec.instance;
-  const instanceId: Val = inst.mode === "existing" ? inst.instanceId : (record.instanceId ?? { $ref: "instanceId" });
-  const instanceType = inst.mode === "create" ? inst.instanceType : (live.instance?.instanceType ?? "");
-
-  // 1. Instance (create).
-  if (inst.mode === "create") {
-    d.push({
-      key: "instance.create",
-      kind: "instance.create",
-      action: "RunInstances",
-      async: true,
-      busy: ["Pending", "Starting"],
-      noop: !!live.instance,
-      params: {
-        RegionId: R,
-        ZoneId: inst.zoneId,
-        InstanceType: inst.instanceType,
-        ImageId: inst.imageId,
-        VSwitchId: inst.vSwitchId,
-        SecurityGroupId: inst.securityGroupId,
-        "SystemDisk.Category": inst.systemDiskCategory,
-        InstanceName: inst.instanceName,
-        Password: inst.password,
-        KeyPairName: inst.keyPairName,
-        Amount: 1,
-        InstanceChargeType: "PostPaid",
-      },
-      done: { entity: "instance", id: instanceId, status: ["Running"] },
-      description: {
-        en: `Create a ${inst.instanceType} instance in ${inst.zoneId}`,
-        ja: `${inst.zoneId} に ${inst.instanceType} インスタンスを作成`,
-      },
-    });
-  }
-
-  // 2. Secondary ENI (create, with its secondary IPs in the same call).
   const eniSpec = spec.eni;
-  const eniId: Val = eniSpec.mode === "existing" ? eniSpec.networkInterfaceId : (record.eniId ?? { $ref: "eniId" });
-  const eniCreatedNow = eniSpec.mode === "create" && !live.eni;
-  if (eniSpec.mode === "create") {
-    const ipParams =
-      spec.privateIps.mode === "explicit"
-        ? { PrivateIpAddress: spec.privateIps.addresses.length ? spec.privateIps.addresses : undefined }
-        : { SecondaryPrivateIpAddressCount: spec.privateIps.count || undefined };
-    d.push({
-      key: "eni.create",
-      kind: "eni.create",
-      action: "CreateNetworkInterface",
-      noop: !eniCreatedNow,
-      params: {
-        RegionId: R,
-        VSwitchId: eniSpec.vSwitchId,
-        SecurityGroupId: eniSpec.securityGroupId,
-        NetworkInterfaceName: eniSpec.name,
-        ...ipParams,
-      },
-      done: { entity: "eni", id: eniId, status: ["Available", "InUse", "Attaching"] },
-      description: {
-        en: `Create a secondary ENI in ${eniSpec.vSwitchId}`,
-        ja: `${eniSpec.vSwitchId} にセカンダリ ENI を作成`,
-      },
-    });
-  }
-
+  const c: ApplyContext = {
+    spec,
+    live,
+    record,
+    R: spec.regionId,
+    instanceId: inst.mode === "existing" ? inst.instanceId : (record.instanceId ?? { $ref: "instanceId" }),
+    instanceType: inst.mode === "create" ? inst.instanceType : (live.instance?.instanceType ?? ""),
+    eniId: eniSpec.mode === "existing" ? eniSpec.networkInterfaceId : (record.eniId ?? { $ref: "eniId" }),
+    eniCreatedNow: eniSpec.mode === "create" && !live.eni,
+  };
+  const d: Draft[] = [];
+  // 1. Instance (create).
+  const createInstance = planInstanceCreate(c);
+  if (createInstance) d.push(createInstance);
+  // 2. Secondary ENI (create, with its secondary IPs in the same call).
+  const createEni = planEniCreate(c);
+  if (createEni) d.push(createEni);
   // 3. Attach (stopping the instance around it when its family requires that and the user allowed it).
+  d.push(...planAttach(c));
+  // 4. Secondary private IPs — all in ONE AssignPrivateIpAddresses call.
+  const { assign, secondaries } = planSecondaryIps(c);
+  d.push(assign);
+  // 5. EIPs: allocate what is missing, associate each with its private IP (NAT mode), in parallel.
+  const primary: Val = live.eni?.primaryIp || record.eniPrimaryIp || { $ref: "eniPrimaryIp" };
+  const targets = eipTargets(spec, primary, secondaries);
+  spec.eips.forEach((_, i) => d.push(...planEip(c, i, targets[i]!, primary)));
+  return finish("apply", d);
+}
+
+function planInstanceCreate({ spec, live, R, instanceId }: ApplyContext): Draft | null {
+  const inst = spec.instance;
+  if (inst.mode !== "create") return null;
+  return {
+    key: "instance.create",
+    kind: "instance.create",
+    action: "RunInstances",
+    async: true,
+    busy: ["Pending", "Starting"],
+    noop: !!live.instance,
+    params: {
+      RegionId: R,
+      ZoneId: inst.zoneId,
+      InstanceType: inst.instanceType,
+      ImageId: inst.imageId,
+      VSwitchId: inst.vSwitchId,
+      SecurityGroupId: inst.securityGroupId,
+      "SystemDisk.Category": inst.systemDiskCategory,
+      InstanceName: inst.instanceName,
+      Password: inst.password,
+      KeyPairName: inst.keyPairName,
+      Amount: 1,
+      InstanceChargeType: "PostPaid",
+    },
+    done: { entity: "instance", id: instanceId, status: ["Running"] },
+    description: {
+      en: `Create a ${inst.instanceType} instance in ${inst.zoneId}`,
+      ja: `${inst.zoneId} に ${inst.instanceType} インスタンスを作成`,
+    },
+  };
+}
+
+function planEniCreate({ spec, R, eniId, eniCreatedNow }: ApplyContext): Draft | null {
+  const eniSpec = spec.eni;
+  if (eniSpec.mode !== "create") return null;
+  const ipParams =
+    spec.privateIps.mode === "explicit"
+      ? { PrivateIpAddress: spec.privateIps.addresses.length ? spec.privateIps.addresses : undefined }
+      : { SecondaryPrivateIpAddressCount: spec.privateIps.count || undefined };
+  return {
+    key: "eni.create",
+    kind: "eni.create",
+    action: "CreateNetworkInterface",
+    noop: !eniCreatedNow,
+    params: {
+      RegionId: R,
+      VSwitchId: eniSpec.vSwitchId,
+      SecurityGroupId: eniSpec.securityGroupId,
+      NetworkInterfaceName: eniSpec.name,
+      ...ipParams,
+    },
+    done: { entity: "eni", id: eniId, status: ["Available", "InUse", "Attaching"] },
+    description: {
+      en: `Create a secondary ENI in ${eniSpec.vSwitchId}`,
+      ja: `${eniSpec.vSwitchId} にセカンダリ ENI を作成`,
+    },
+  };
+}
+
+/** Attach the ENI; stop the instance before and start it after when its type attaches only while stopped. */
+function planAttach({ spec, live, R, instanceId, instanceType, eniId }: ApplyContext): Draft[] {
+  const d: Draft[] = [];
   const attachedHere =
     !!live.eni &&
     live.eni.instanceId !== "" &&
@@ -213,165 +252,186 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       description: { en: `Start ${show(instanceId)} again`, ja: `${showJa(instanceId)} を再起動` },
     });
   }
+  return d;
+}
 
-  // 4. Secondary private IPs — all in ONE AssignPrivateIpAddresses call.
-  const onEni = new Set(live.eni?.privateIps.filter((p) => !p.primary).map((p) => p.ip) ?? []);
-  let secondaries: Val[];
-  let assign: Draft | null = null;
-  const assignBase = {
-    key: "ips.assign",
-    kind: "ips.assign" as const,
-    action: "AssignPrivateIpAddresses" as const,
-    dependsOn: ["eni.attach", "eni.create", "instance.start"],
-  };
-  // A new ENI gets its secondary IPs in the CreateNetworkInterface call itself: this call is then not
-  // needed, and its parameters and description say what that call assigns (not "0").
-  const withCreate = {
-    en: `, assigned by CreateNetworkInterface with the new ENI: no separate call`,
-    ja: `（CreateNetworkInterface で新しい ENI と同時に割り当て、個別の呼び出しは不要）`,
-  };
-  if (spec.privateIps.mode === "explicit") {
-    secondaries = spec.privateIps.addresses;
-    const missing = spec.privateIps.addresses.filter((ip) => !onEni.has(ip));
-    if (eniCreatedNow)
-      assign = {
+const assignBase = {
+  key: "ips.assign",
+  kind: "ips.assign" as const,
+  action: "AssignPrivateIpAddresses" as const,
+  dependsOn: ["eni.attach", "eni.create", "instance.start"],
+};
+// A new ENI gets its secondary IPs in the CreateNetworkInterface call itself: this call is then not
+// needed, and its parameters and description say what that call assigns (not "0").
+const withCreate = {
+  en: `, assigned by CreateNetworkInterface with the new ENI: no separate call`,
+  ja: `（CreateNetworkInterface で新しい ENI と同時に割り当て、個別の呼び出しは不要）`,
+};
+
+/** The one AssignPrivateIpAddresses step, and the secondary IPs the EIPs can map to (Refs where the cloud picks). */
+function planSecondaryIps(c: ApplyContext): { assign: Draft; secondaries: Val[] } {
+  const onEni = new Set(c.live.eni?.privateIps.filter((p) => !p.primary).map((p) => p.ip) ?? []);
+  return c.spec.privateIps.mode === "explicit"
+    ? planExplicitIps(c, c.spec.privateIps.addresses, onEni)
+    : planCountedIps(c, c.spec.privateIps.count, onEni);
+}
+
+function planExplicitIps(
+  { R, eniId, eniCreatedNow }: ApplyContext,
+  addresses: string[],
+  onEni: Set<string>,
+): { assign: Draft; secondaries: Val[] } {
+  const missing = addresses.filter((ip) => !onEni.has(ip));
+  if (eniCreatedNow)
+    return {
+      secondaries: addresses,
+      assign: {
         ...assignBase,
         noop: true,
-        params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: spec.privateIps.addresses },
-        done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
+        params: { RegionId: R, NetworkInterfaceId: eniId, PrivateIpAddress: addresses },
+        done: { entity: "eni", id: eniId, hasIps: addresses },
         description: {
-          en: `${spec.privateIps.addresses.length} secondary private IP(s) on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}${withCreate.en}`,
-          ja: `${showJa(eniId)} のセカンダリプライベート IP ${spec.privateIps.addresses.length} 個: ${spec.privateIps.addresses.join(", ")}${withCreate.ja}`,
+          en: `${addresses.length} secondary private IP(s) on ${show(eniId)}: ${addresses.join(", ")}${withCreate.en}`,
+          ja: `${showJa(eniId)} のセカンダリプライベート IP ${addresses.length} 個: ${addresses.join(", ")}${withCreate.ja}`,
         },
-      };
-    else
-      assign = {
-        ...assignBase,
-        noop: missing.length === 0,
-        params: {
-          RegionId: R,
-          NetworkInterfaceId: eniId,
-          PrivateIpAddress: missing.length ? missing : spec.privateIps.addresses,
-        },
-        done: { entity: "eni", id: eniId, hasIps: spec.privateIps.addresses },
-        description: missing.length
-          ? {
-              en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ")}`,
-              ja: `${showJa(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て`,
-            }
-          : {
-              en: `All ${spec.privateIps.addresses.length} secondary private IP(s) are already on ${show(eniId)}: ${spec.privateIps.addresses.join(", ")}`,
-              ja: `${showJa(eniId)} にはセカンダリプライベート IP ${spec.privateIps.addresses.length} 個がすでに割り当て済み`,
-            },
-      };
-  } else {
-    const kept = (record.assignedIps ?? []).filter((ip) => onEni.has(ip));
-    const need = eniCreatedNow ? 0 : Math.max(0, spec.privateIps.count - kept.length);
-    const fresh: Val[] = Array.from({ length: eniCreatedNow ? spec.privateIps.count : need }, (_, i) => ({
-      $ref: "secondaryIp" as const,
-      index: i,
-    }));
-    secondaries = [...kept, ...fresh].slice(0, spec.privateIps.count);
-    if (eniCreatedNow)
-      assign = {
-        ...assignBase,
-        noop: true,
-        params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: spec.privateIps.count },
-        description: {
-          en: `${spec.privateIps.count} secondary private IP(s) on ${show(eniId)}${withCreate.en}`,
-          ja: `${showJa(eniId)} のセカンダリプライベート IP ${spec.privateIps.count} 個${withCreate.ja}`,
-        },
-      };
-    else
-      assign = {
-        ...assignBase,
-        noop: need === 0,
-        params: {
-          RegionId: R,
-          NetworkInterfaceId: eniId,
-          SecondaryPrivateIpAddressCount: need || spec.privateIps.count,
-        },
-        description: need
-          ? {
-              en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`,
-              ja: `${showJa(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）`,
-            }
-          : {
-              en: `All ${spec.privateIps.count} secondary private IP(s) are already on ${show(eniId)}: ${kept.join(", ")}`,
-              ja: `${showJa(eniId)} にはセカンダリプライベート IP ${spec.privateIps.count} 個がすでに割り当て済み`,
-            },
-      };
-  }
-  d.push(assign);
-
-  // 5. EIPs: allocate what is missing, associate each with its private IP (NAT mode), in parallel.
-  const primary: Val = live.eni?.primaryIp || record.eniPrimaryIp || { $ref: "eniPrimaryIp" };
-  const targets = eipTargets(spec, primary, secondaries);
-  spec.eips.forEach((e, i) => {
-    const recorded = record.eips?.find((r) => r.allocatedByUs && r.specIndex === i);
-    const allocationId: Val = e.allocationId ?? recorded?.allocationId ?? { $ref: "allocationId", index: i };
-    const liveEip =
-      typeof allocationId === "string" ? live.eips.find((x) => x.allocationId === allocationId) : undefined;
-    if (!e.allocationId) {
-      d.push({
-        key: `eip.allocate.${i}`,
-        kind: "eip.allocate",
-        action: "AllocateEipAddress",
-        noop: !!liveEip,
-        params: {
-          RegionId: R,
-          Bandwidth: String(spec.eipAllocation.bandwidth),
-          InternetChargeType: spec.eipAllocation.internetChargeType,
-          InstanceChargeType: "PostPaid",
-          Name: `${spec.eipAllocation.namePrefix}-${i + 1}`,
-        },
-        done: { entity: "eip", id: allocationId, status: ["Available", "InUse", "Associating"] },
-        description: {
-          en: `Allocate a pay-as-you-go EIP (${spec.eipAllocation.bandwidth} Mbit/s, ${spec.eipAllocation.internetChargeType})`,
-          ja: `従量課金 EIP を確保（${spec.eipAllocation.bandwidth} Mbit/s、${spec.eipAllocation.internetChargeType}）`,
-        },
-      });
-    }
-    const target = targets[i]!;
-    const inPlace =
-      !!liveEip &&
-      typeof eniId === "string" &&
-      typeof target === "string" &&
-      liveEip.instanceId === eniId &&
-      liveEip.privateIpAddress === target &&
-      ["InUse", "Associating"].includes(liveEip.status);
-    d.push({
-      key: `eip.associate.${i}`,
-      kind: "eip.associate",
-      action: "AssociateEipAddress",
-      async: true,
-      busy: ["Associating"],
-      noop: inPlace,
-      dependsOn: [
-        `eip.allocate.${i}`,
-        "eni.create",
-        "eni.attach",
-        "instance.start",
-        ...(spec.usePrimaryIp && target === primary ? [] : ["ips.assign"]),
-      ],
+      },
+    };
+  return {
+    secondaries: addresses,
+    assign: {
+      ...assignBase,
+      noop: missing.length === 0,
       params: {
         RegionId: R,
-        AllocationId: allocationId,
-        InstanceId: eniId,
-        InstanceType: "NetworkInterface",
-        Mode: "NAT",
-        PrivateIpAddress: target,
+        NetworkInterfaceId: eniId,
+        PrivateIpAddress: missing.length ? missing : addresses,
       },
-      done: { entity: "eip", id: allocationId, status: ["InUse"], boundTo: { instanceId: eniId, privateIp: target } },
-      ...(liveEip ? { known: { eipAddress: liveEip.ipAddress } } : {}),
+      done: { entity: "eni", id: eniId, hasIps: addresses },
+      description: missing.length
+        ? {
+            en: `Assign ${missing.length} secondary private IP(s) to ${show(eniId)}: ${missing.join(", ")}`,
+            ja: `${showJa(eniId)} にセカンダリプライベート IP を ${missing.length} 個割り当て`,
+          }
+        : {
+            en: `All ${addresses.length} secondary private IP(s) are already on ${show(eniId)}: ${addresses.join(", ")}`,
+            ja: `${showJa(eniId)} にはセカンダリプライベート IP ${addresses.length} 個がすでに割り当て済み`,
+          },
+    },
+  };
+}
+
+function planCountedIps(
+  { record, R, eniId, eniCreatedNow }: ApplyContext,
+  count: number,
+  onEni: Set<string>,
+): { assign: Draft; secondaries: Val[] } {
+  const kept = (record.assignedIps ?? []).filter((ip) => onEni.has(ip));
+  const need = eniCreatedNow ? 0 : Math.max(0, count - kept.length);
+  const fresh: Val[] = Array.from({ length: eniCreatedNow ? count : need }, (_, i) => ({
+    $ref: "secondaryIp" as const,
+    index: i,
+  }));
+  const secondaries = [...kept, ...fresh].slice(0, count);
+  if (eniCreatedNow)
+    return {
+      secondaries,
+      assign: {
+        ...assignBase,
+        noop: true,
+        params: { RegionId: R, NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: count },
+        description: {
+          en: `${count} secondary private IP(s) on ${show(eniId)}${withCreate.en}`,
+          ja: `${showJa(eniId)} のセカンダリプライベート IP ${count} 個${withCreate.ja}`,
+        },
+      },
+    };
+  return {
+    secondaries,
+    assign: {
+      ...assignBase,
+      noop: need === 0,
+      params: {
+        RegionId: R,
+        NetworkInterfaceId: eniId,
+        SecondaryPrivateIpAddressCount: need || count,
+      },
+      description: need
+        ? {
+            en: `Assign ${need} secondary private IP(s) to ${show(eniId)} (the cloud picks idle addresses)`,
+            ja: `${showJa(eniId)} にセカンダリプライベート IP を ${need} 個割り当て（空きアドレスを自動選択）`,
+          }
+        : {
+            en: `All ${count} secondary private IP(s) are already on ${show(eniId)}: ${kept.join(", ")}`,
+            ja: `${showJa(eniId)} にはセカンダリプライベート IP ${count} 個がすでに割り当て済み`,
+          },
+    },
+  };
+}
+
+/** The spec's EIP `i`: allocate it when the spec names none, then associate it with `target` on the ENI. */
+function planEip({ spec, live, record, R, eniId }: ApplyContext, i: number, target: Val, primary: Val): Draft[] {
+  const d: Draft[] = [];
+  const e = spec.eips[i]!;
+  const recorded = record.eips?.find((r) => r.allocatedByUs && r.specIndex === i);
+  const allocationId: Val = e.allocationId ?? recorded?.allocationId ?? { $ref: "allocationId", index: i };
+  const liveEip = typeof allocationId === "string" ? live.eips.find((x) => x.allocationId === allocationId) : undefined;
+  if (!e.allocationId) {
+    d.push({
+      key: `eip.allocate.${i}`,
+      kind: "eip.allocate",
+      action: "AllocateEipAddress",
+      noop: !!liveEip,
+      params: {
+        RegionId: R,
+        Bandwidth: String(spec.eipAllocation.bandwidth),
+        InternetChargeType: spec.eipAllocation.internetChargeType,
+        InstanceChargeType: "PostPaid",
+        Name: `${spec.eipAllocation.namePrefix}-${i + 1}`,
+      },
+      done: { entity: "eip", id: allocationId, status: ["Available", "InUse", "Associating"] },
       description: {
-        en: `Associate ${show(allocationId)}${liveEip ? ` (${liveEip.ipAddress})` : ""} with ${show(target)} on ${show(eniId)} (NAT mode)`,
-        ja: `${showJa(allocationId)} を ${showJa(eniId)} の ${showJa(target)} に関連付け（NAT モード）`,
+        en: `Allocate a pay-as-you-go EIP (${spec.eipAllocation.bandwidth} Mbit/s, ${spec.eipAllocation.internetChargeType})`,
+        ja: `従量課金 EIP を確保（${spec.eipAllocation.bandwidth} Mbit/s、${spec.eipAllocation.internetChargeType}）`,
       },
     });
+  }
+  const inPlace =
+    !!liveEip &&
+    typeof eniId === "string" &&
+    typeof target === "string" &&
+    liveEip.instanceId === eniId &&
+    liveEip.privateIpAddress === target &&
+    ["InUse", "Associating"].includes(liveEip.status);
+  d.push({
+    key: `eip.associate.${i}`,
+    kind: "eip.associate",
+    action: "AssociateEipAddress",
+    async: true,
+    busy: ["Associating"],
+    noop: inPlace,
+    dependsOn: [
+      `eip.allocate.${i}`,
+      "eni.create",
+      "eni.attach",
+      "instance.start",
+      ...(spec.usePrimaryIp && target === primary ? [] : ["ips.assign"]),
+    ],
+    params: {
+      RegionId: R,
+      AllocationId: allocationId,
+      InstanceId: eniId,
+      InstanceType: "NetworkInterface",
+      Mode: "NAT",
+      PrivateIpAddress: target,
+    },
+    done: { entity: "eip", id: allocationId, status: ["InUse"], boundTo: { instanceId: eniId, privateIp: target } },
+    ...(liveEip ? { known: { eipAddress: liveEip.ipAddress } } : {}),
+    description: {
+      en: `Associate ${show(allocationId)}${liveEip ? ` (${liveEip.ipAddress})` : ""} with ${show(target)} on ${show(eniId)} (NAT mode)`,
+      ja: `${showJa(allocationId)} を ${showJa(eniId)} の ${showJa(target)} に関連付け（NAT モード）`,
+    },
   });
-
-  return finish("apply", d);
+  return d;
 }
 
 export type TeardownOptions = {
@@ -389,11 +449,34 @@ export function planTeardown(
   record: ResourcesRecord,
   opts: TeardownOptions = {},
 ): Plan {
-  const R = spec.regionId;
+  const c: TeardownContext = {
+    spec,
+    live,
+    record,
+    R: spec.regionId,
+    eniId: record.eniId,
+    instanceId: record.instanceId,
+  };
+  const d = planUnassociate(c);
+  const unassocKeys = d.map((x) => x.key);
+  d.push(...planUnassign(c, unassocKeys), ...planDetach(c, unassocKeys), ...planDeletes(c, unassocKeys));
+  guestRollbackFirst(c, d, opts);
+  return finish("teardown", d);
+}
+
+/** What the steps of a teardown plan share: the ids this deployment recorded. */
+type TeardownContext = {
+  spec: DeploymentSpec;
+  live: LiveSnapshot;
+  record: ResourcesRecord;
+  R: string;
+  eniId: string | undefined;
+  instanceId: string | undefined;
+};
+
+/** Unassociate each EIP this deployment associated (a no-op where it is no longer bound there). */
+function planUnassociate({ live, record, R, eniId }: TeardownContext): Draft[] {
   const d: Draft[] = [];
-  const eniId = record.eniId;
-  const instanceId = record.instanceId;
-  const unassocKeys: string[] = [];
   for (const e of record.eips ?? []) {
     const l = live.eips.find((x) => x.allocationId === e.allocationId);
     if (!e.associatedByUs) continue;
@@ -404,7 +487,6 @@ export function planTeardown(
       l.privateIpAddress === e.privateIp &&
       ["InUse", "Associating"].includes(l.status);
     const key = `eip.unassociate.${e.allocationId}`;
-    unassocKeys.push(key);
     d.push({
       key,
       kind: "eip.unassociate",
@@ -426,6 +508,12 @@ export function planTeardown(
       },
     });
   }
+  return d;
+}
+
+/** Unassign the secondary IPs this deployment added (a created ENI takes them along when deleted). */
+function planUnassign({ live, record, R, eniId }: TeardownContext, unassocKeys: string[]): Draft[] {
+  const d: Draft[] = [];
   const onEni = new Set(live.eni?.privateIps.filter((p) => !p.primary).map((p) => p.ip) ?? []);
   const ours = (record.assignedIps ?? []).filter((ip) => onEni.has(ip));
   if (eniId && (record.assignedIps?.length ?? 0) > 0) {
@@ -444,6 +532,12 @@ export function planTeardown(
       },
     });
   }
+  return d;
+}
+
+/** Detach the ENI this deployment attached or created, stopping the instance around it when its type needs that. */
+function planDetach({ spec, live, record, R, eniId, instanceId }: TeardownContext, unassocKeys: string[]): Draft[] {
+  const d: Draft[] = [];
   const attached =
     !!live.eni &&
     !!instanceId &&
@@ -495,6 +589,12 @@ export function planTeardown(
       });
     }
   }
+  return d;
+}
+
+/** Delete / release only what this deployment created: the ENI, the EIPs, the instance. */
+function planDeletes({ live, record, R, eniId, instanceId }: TeardownContext, unassocKeys: string[]): Draft[] {
+  const d: Draft[] = [];
   if (eniId && record.eniCreated) {
     d.push({
       key: "eni.delete",
@@ -544,6 +644,11 @@ export function planTeardown(
       },
     });
   }
+  return d;
+}
+
+/** Puts the guest rollback (rollback.sh through Cloud Assistant) before every other step, when it applies. */
+function guestRollbackFirst({ spec, live, record, R, instanceId }: TeardownContext, d: Draft[], opts: TeardownOptions) {
   // The guest first: its policy routes name the ENI's addresses, and once the ENI is detached
   // rollback.sh can no longer find the interface it configured. Every cloud step waits for it,
   // so a failed rollback changes nothing else.
@@ -571,7 +676,6 @@ export function planTeardown(
       },
     });
   }
-  return finish("teardown", d);
 }
 
 export const GUEST_ROLLBACK_KEY = "guest.rollback";

@@ -33,6 +33,19 @@ function ipToInt(ip: string): number {
   return ip.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
 }
 
+/** What the pre-flight rules share: the spec, the live state and what this deployment already did. */
+type PreflightContext = {
+  spec: DeploymentSpec;
+  live: LiveSnapshot;
+  record: ResourcesRecord;
+  inst: LiveSnapshot["instance"];
+  instanceId: string | undefined;
+  eni: LiveSnapshot["eni"];
+  vsw: LiveSnapshot["vSwitch"];
+  /** The ENI is already on the instance (attached by an earlier run, or the spec's own). */
+  attachedHere: boolean;
+};
+
 export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord = {}): Finding[] {
   const out: Finding[] = [];
   if (!live.regionKnown) {
@@ -48,8 +61,33 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
     );
     return out;
   }
-  const inst = live.instance;
   const instanceId = spec.instance.mode === "existing" ? spec.instance.instanceId : record.instanceId;
+  const c: PreflightContext = {
+    spec,
+    live,
+    record,
+    inst: live.instance,
+    instanceId,
+    eni: live.eni,
+    vsw: live.vSwitch,
+    attachedHere: !!live.eni && !!instanceId && live.eni.instanceId === instanceId,
+  };
+  return [
+    ...checkResources(c),
+    ...checkPlacement(c),
+    ...checkInstanceState(c),
+    ...checkTypeQuotas(c),
+    ...checkExplicitAddresses(c),
+    ...checkFreeAddresses(c),
+    ...checkEipTargets(c),
+    ...checkEips(c),
+    ...checkEipQuotaAndNotices(c),
+  ];
+}
+
+/** The instance and the ENI the spec names exist, and the ENI can be attached to it. */
+function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   if (spec.instance.mode === "existing" && !inst) {
     out.push(
       f(
@@ -62,7 +100,6 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       ),
     );
   }
-  const eni = live.eni;
   if (spec.eni.mode === "existing" && !eni) {
     out.push(
       f(
@@ -75,7 +112,6 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       ),
     );
   }
-  const attachedHere = !!eni && !!instanceId && eni.instanceId === instanceId;
   if (eni) {
     if (eni.type === "Primary") {
       out.push(
@@ -112,7 +148,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       );
     }
   }
-  const vsw = live.vSwitch;
+  return out;
+}
+
+/** The ENI (or its vSwitch) is in the instance's VPC and zone, and the vSwitch exists. */
+function checkPlacement({ spec, inst, eni, vsw }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   const eniVpc = eni?.vpcId ?? vsw?.vpcId;
   const eniZone = eni?.zoneId ?? vsw?.zoneId;
   const instVpc = inst?.vpcId;
@@ -153,7 +194,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       ),
     );
   }
-  // Instance state and stop-to-attach families.
+  return out;
+}
+
+/** Instance state and stop-to-attach families. */
+function checkInstanceState({ spec, inst, attachedHere }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   const typeId = inst?.instanceType ?? (spec.instance.mode === "create" ? spec.instance.instanceType : "");
   if (inst && !["Running", "Stopped"].includes(inst.status)) {
     out.push(
@@ -192,7 +238,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       );
     }
   }
-  // Quotas of the instance type.
+  return out;
+}
+
+/** Quotas of the instance type (ENIs per instance, private IPs per ENI). */
+function checkTypeQuotas({ spec, live, record, inst, eni, attachedHere }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   const t = live.instanceType;
   const secondaryCount = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses.length : spec.privateIps.count;
   if (t) {
@@ -226,7 +277,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       );
     }
   }
-  // Addresses inside the vSwitch CIDR and free.
+  return out;
+}
+
+/** Explicit addresses: inside the vSwitch CIDR, not reserved, and free. */
+function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   if (vsw && spec.privateIps.mode === "explicit") {
     const c = cidrInfo(vsw.cidrBlock);
     for (const ip of spec.privateIps.addresses) {
@@ -267,6 +323,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       }
     }
   }
+  return out;
+}
+
+/** Addresses the cloud picks: the vSwitch has that many free. */
+function checkFreeAddresses({ spec, record, eni, vsw }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   if (vsw && spec.privateIps.mode === "count") {
     const have = (record.assignedIps ?? []).filter((ip) => eni?.privateIps.some((p) => p.ip === ip)).length;
     const need = Math.max(0, spec.privateIps.count - have) + (spec.eni.mode === "create" && !eni ? 1 : 0);
@@ -283,7 +345,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       );
     }
   }
-  // EIP targets must be addresses of the ENI.
+  return out;
+}
+
+/** EIP targets must be addresses of the ENI, and not carry another EIP already. */
+function checkEipTargets({ spec, record, eni }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   const known = new Set([
     ...(eni ? [eni.primaryIp] : []),
     ...(spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : []),
@@ -325,7 +392,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       }
     });
   }
-  // EIPs exist, are in the region and Available (or already bound exactly as asked).
+  return out;
+}
+
+/** EIPs exist, are in the region and Available (or already bound exactly as asked). */
+function checkEips({ spec, live, eni }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   for (const e of spec.eips) {
     if (!e.allocationId) continue;
     const l = live.eips.find((x) => x.allocationId === e.allocationId);
@@ -368,6 +440,12 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
       );
     }
   }
+  return out;
+}
+
+/** The account's EIP quota, and what the operator should know (fees, inbound-only). */
+function checkEipQuotaAndNotices({ spec, live, record }: PreflightContext): Finding[] {
+  const out: Finding[] = [];
   const toAllocate = spec.eips.filter(
     (e, i) => !e.allocationId && !(record.eips ?? []).some((r) => r.specIndex === i && r.allocatedByUs),
   ).length;

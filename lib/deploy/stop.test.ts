@@ -83,7 +83,7 @@ describe("a run that stops while steps are retrying", () => {
     });
     const { id } = await createDraft(h.teamId, { name: "results-after-failure", spec });
     expect((await (await startDeployment(h.teamId, id)).done).status).toBe("failed");
-    const { getDeploymentView } = await import("./inventory.service");
+    const { getDeploymentView } = await import("./deployment-view.service");
     const rows = (await getDeploymentView(h.teamId, id)).eipResults;
     expect(
       rows.map((r) => [r.specIndex, r.allocationId || "(new)", r.privateIp, r.association]),

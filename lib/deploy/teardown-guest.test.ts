@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { harness, baseSpec, ENI, INSTANCE, type Harness } from "./testing/harness";
 import { createDraft, planDeployment, runPreflight, startDeployment, teardownDeployment } from "./deployment.service";
-import { getDeploymentView, verifyDeployment } from "./inventory.service";
+import { getDeploymentView, verifyDeployment } from "./deployment-view.service";
 import type { ResourcesRecord } from "./model";
 
 const accounts = vi.hoisted(() => ({ creds: null as CloudCredentials | null }));

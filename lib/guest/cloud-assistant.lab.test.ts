@@ -16,7 +16,7 @@ import {
   startDeployment,
   teardownDeployment,
 } from "@/lib/deploy/deployment.service";
-import { getDeploymentView, verifyDeployment } from "@/lib/deploy/inventory.service";
+import { getDeploymentView, verifyDeployment } from "@/lib/deploy/deployment-view.service";
 import { TEST_SEED, FAST, baseSpec, INSTANCE, REGION } from "@/lib/deploy/testing/harness";
 import { agentStatus } from "./cloud-assistant";
 import {
@@ -25,7 +25,7 @@ import {
   getGuestState,
   rollbackThroughCloudAssistant,
   verifyThroughCloudAssistant,
-} from "./cloud-assistant.service";
+} from "@/lib/deploy/guest-run.service";
 
 // The cloud-side check (lib/deploy) reads the team's credentials from its cloud account: the emulator's here.
 const accounts = vi.hoisted(() => ({ creds: null as CloudCredentials | null }));

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { requireTeamPage } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
-import { getDeploymentView } from "@/lib/deploy/inventory.service";
+import { getDeploymentView } from "@/lib/deploy/deployment-view.service";
 import { AppShell } from "@/components/shell/app-shell";
 import { DeploymentView } from "@/components/deploy/deployment-view";
 import { SaveAsConfig } from "@/components/configs/save-as-config";

@@ -4,7 +4,7 @@ import { requireTeam } from "@/lib/auth/session";
 import { toActionError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { requestLocale } from "@/lib/i18n/request-locale";
-import { getRouteScriptFiles } from "@/lib/deploy/inventory.service";
+import { getRouteScriptFiles } from "@/lib/deploy/bundle-files.service";
 import { tarArchive } from "@/lib/os/tar";
 
 export const dynamic = "force-dynamic";

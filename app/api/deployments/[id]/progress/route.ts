@@ -2,7 +2,7 @@
 import { requireTeam } from "@/lib/auth/session";
 import { toActionError } from "@/lib/server/errors";
 import { requestLocale } from "@/lib/i18n/request-locale";
-import { getDeploymentView } from "@/lib/deploy/inventory.service";
+import { getDeploymentView } from "@/lib/deploy/deployment-view.service";
 
 export const dynamic = "force-dynamic";
 
