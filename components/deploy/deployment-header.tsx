@@ -82,7 +82,6 @@ function DeploymentActions({
 }) {
   const t = useTranslations("deployment");
   const [pending, startTransition] = useTransition();
-  const [confirmOpen, setConfirmOpen] = useState(false);
   const canTeardown = canApply && ["succeeded", "failed", "cancelled"].includes(d.status);
   const act = (fn: () => Promise<{ ok: boolean; error?: string; requestId?: string }>, ok?: string) =>
     startTransition(async () => {
@@ -133,30 +132,7 @@ function DeploymentActions({
           {t("refresh")}
         </Button>
       )}
-      {canTeardown && (
-        <Dialog open={confirmOpen} onOpenChange={setConfirmOpen}>
-          <DialogTrigger asChild>
-            <Button variant="danger">
-              <Trash2 className="h-4 w-4" aria-hidden />
-              {t("teardown")}
-            </Button>
-          </DialogTrigger>
-          {confirmOpen && (
-            <TeardownConfirm
-              name={d.name}
-              guest={guestTeardown(d)}
-              onConfirm={async (confirmName, skipGuestRollback) => {
-                const r = await teardownAction({ teamId, id: d.id, confirmName, skipGuestRollback });
-                if (!r.ok) return r.error;
-                setConfirmOpen(false);
-                toast.success(t("teardownStarted", { count: r.data.changes }));
-                await refresh();
-                return null;
-              }}
-            />
-          )}
-        </Dialog>
-      )}
+      {canTeardown && <TeardownButton teamId={teamId} d={d} refresh={refresh} />}
       {["draft", "ready"].includes(d.status) && (
         <Link
           className="inline-flex h-10 items-center rounded-md bg-primary px-4 text-sm font-medium text-primary-fg"
@@ -166,5 +142,35 @@ function DeploymentActions({
         </Link>
       )}
     </div>
+  );
+}
+
+/** Tear down: a dialog that asks for the deployment's name (and says what happens to the guest). */
+function TeardownButton({ teamId, d, refresh }: { teamId: string; d: View; refresh: () => Promise<void> }) {
+  const t = useTranslations("deployment");
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  return (
+    <Dialog open={confirmOpen} onOpenChange={setConfirmOpen}>
+      <DialogTrigger asChild>
+        <Button variant="danger">
+          <Trash2 className="h-4 w-4" aria-hidden />
+          {t("teardown")}
+        </Button>
+      </DialogTrigger>
+      {confirmOpen && (
+        <TeardownConfirm
+          name={d.name}
+          guest={guestTeardown(d)}
+          onConfirm={async (confirmName, skipGuestRollback) => {
+            const r = await teardownAction({ teamId, id: d.id, confirmName, skipGuestRollback });
+            if (!r.ok) return r.error;
+            setConfirmOpen(false);
+            toast.success(t("teardownStarted", { count: r.data.changes }));
+            await refresh();
+            return null;
+          }}
+        />
+      )}
+    </Dialog>
   );
 }

@@ -63,9 +63,56 @@ export function InstanceFields({ form, update, inventory, err }: QuickFieldsProp
 function NewInstanceFields({ form, update, inventory, err }: QuickFieldsProps) {
   const t = useTranslations("quick");
   const tw = useTranslations("wizard");
-  const { vsws, zones, sgs } = quickNetwork(form, inventory);
+  const { vsws, sgs } = quickNetwork(form, inventory);
   return (
     <div className="grid gap-4 sm:grid-cols-2">
+      <MachineFields form={form} update={update} inventory={inventory} err={err} />
+      <Field id="q-ivsw" label={t("instanceVSwitch")} error={err("instanceVSwitchId")}>
+        <Select
+          id="q-ivsw"
+          value={form.instanceVSwitchId}
+          onChange={(e) => update({ instanceVSwitchId: e.target.value })}
+        >
+          <option value="">{tw("choose")}</option>
+          {vsws
+            .filter((v) => !form.zoneId || v.zoneId === form.zoneId)
+            .map((v) => (
+              <option key={v.vSwitchId} value={v.vSwitchId}>{`${v.name || v.vSwitchId} · ${v.cidrBlock}`}</option>
+            ))}
+        </Select>
+      </Field>
+      <Field id="q-isg" label={tw("eni.securityGroup")} error={err("instanceSecurityGroupId")}>
+        <Select
+          id="q-isg"
+          value={form.instanceSecurityGroupId}
+          onChange={(e) => update({ instanceSecurityGroupId: e.target.value })}
+        >
+          <option value="">{tw("choose")}</option>
+          {sgs.map((g) => (
+            <option key={g.securityGroupId} value={g.securityGroupId}>{`${g.name} (${g.securityGroupId})`}</option>
+          ))}
+        </Select>
+      </Field>
+      <Field id="q-password" label={t("password")} error={err("password")} hint={t("passwordHint")}>
+        <Input
+          id="q-password"
+          type="password"
+          autoComplete="new-password"
+          value={form.password}
+          onChange={(e) => update({ password: e.target.value })}
+        />
+      </Field>
+    </div>
+  );
+}
+
+/** Zone (which also picks a vSwitch and security group in it), type, image and disk of the new instance. */
+function MachineFields({ form, update, inventory, err }: QuickFieldsProps) {
+  const t = useTranslations("quick");
+  const tw = useTranslations("wizard");
+  const { vsws, zones } = quickNetwork(form, inventory);
+  return (
+    <>
       <Field id="q-zone" label={t("zone")} error={err("zoneId")}>
         <Select
           id="q-zone"
@@ -124,41 +171,6 @@ function NewInstanceFields({ form, update, inventory, err }: QuickFieldsProps) {
           ))}
         </Select>
       </Field>
-      <Field id="q-ivsw" label={t("instanceVSwitch")} error={err("instanceVSwitchId")}>
-        <Select
-          id="q-ivsw"
-          value={form.instanceVSwitchId}
-          onChange={(e) => update({ instanceVSwitchId: e.target.value })}
-        >
-          <option value="">{tw("choose")}</option>
-          {vsws
-            .filter((v) => !form.zoneId || v.zoneId === form.zoneId)
-            .map((v) => (
-              <option key={v.vSwitchId} value={v.vSwitchId}>{`${v.name || v.vSwitchId} · ${v.cidrBlock}`}</option>
-            ))}
-        </Select>
-      </Field>
-      <Field id="q-isg" label={tw("eni.securityGroup")} error={err("instanceSecurityGroupId")}>
-        <Select
-          id="q-isg"
-          value={form.instanceSecurityGroupId}
-          onChange={(e) => update({ instanceSecurityGroupId: e.target.value })}
-        >
-          <option value="">{tw("choose")}</option>
-          {sgs.map((g) => (
-            <option key={g.securityGroupId} value={g.securityGroupId}>{`${g.name} (${g.securityGroupId})`}</option>
-          ))}
-        </Select>
-      </Field>
-      <Field id="q-password" label={t("password")} error={err("password")} hint={t("passwordHint")}>
-        <Input
-          id="q-password"
-          type="password"
-          autoComplete="new-password"
-          value={form.password}
-          onChange={(e) => update({ password: e.target.value })}
-        />
-      </Field>
-    </div>
+    </>
   );
 }

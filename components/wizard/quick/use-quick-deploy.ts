@@ -30,6 +30,18 @@ export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
   return { vsws, zones, zone, zoneVsws, sgs };
 }
 
+/** The form as reviewed: the default name when none, the picked EIPs and then the new ones. */
+function effectiveForm(form: WizardForm, picked: string[], newEips: number, defaultName: string): WizardForm {
+  return {
+    ...form,
+    name: form.name.trim() || defaultName,
+    eips: [
+      ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
+      ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
+    ],
+  };
+}
+
 /**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
  * Review saves a draft and runs its pre-flight; Apply starts it.
@@ -53,17 +65,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
 
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
-  const effective: WizardForm = useMemo(
-    () => ({
-      ...form,
-      name: form.name.trim() || t("defaultName"),
-      eips: [
-        ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
-        ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
-      ],
-    }),
-    [form, picked, newEips, t],
-  );
+  const effective = useMemo(() => effectiveForm(form, picked, newEips, t("defaultName")), [form, picked, newEips, t]);
   const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
   const err = (field: string) =>

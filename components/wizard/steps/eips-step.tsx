@@ -11,30 +11,20 @@ import type { StepProps } from "./step-props";
 
 type UpdateEips = (change: (eips: EipRow[]) => EipRow[]) => void;
 
-export function EipsStep({
-  form,
-  update,
-  updateEips,
-  inventory,
-  issues = [],
-  teamId,
-  located,
-  setLocated,
-}: StepProps & {
-  updateEips: UpdateEips;
-  teamId: string;
+type Located = {
   located: Record<string, LocatedEip>;
   setLocated: React.Dispatch<React.SetStateAction<Record<string, LocatedEip>>>;
-}) {
-  const t = useTranslations("wizard");
-  const te = useTranslations("wizard.errors");
-  const available = (inventory?.eips ?? []).filter((e) => e.status === "Available");
-  const listError = fieldError(
-    issues.filter((i) => i.field === "eips"),
-    "eips",
-    te,
-  );
-  async function lookup(id: string) {
+};
+
+/** An allocation id typed by hand and not in the region's list: where is it (another region, nowhere)? */
+function useEipLookup({
+  teamId,
+  form,
+  inventory,
+  located,
+  setLocated,
+}: Located & { teamId: string; form: WizardForm; inventory: Inventory | null }) {
+  return async function lookup(id: string) {
     if (!/^eip-[a-z0-9]+$/.test(id) || located[id] !== undefined || inventory?.eips.some((e) => e.allocationId === id))
       return;
     const r = await locateEipAction({
@@ -50,7 +40,31 @@ export function EipsStep({
           ? { allocationId: id, regionId: r.data.regionId, status: r.data.status, ipAddress: r.data.ipAddress }
           : null,
       }));
-  }
+  };
+}
+
+export function EipsStep({
+  form,
+  update,
+  updateEips,
+  inventory,
+  issues = [],
+  teamId,
+  located,
+  setLocated,
+}: StepProps & {
+  updateEips: UpdateEips;
+  teamId: string;
+} & Located) {
+  const t = useTranslations("wizard");
+  const te = useTranslations("wizard.errors");
+  const available = (inventory?.eips ?? []).filter((e) => e.status === "Available");
+  const listError = fieldError(
+    issues.filter((i) => i.field === "eips"),
+    "eips",
+    te,
+  );
+  const lookup = useEipLookup({ teamId, form, inventory, located, setLocated });
   return (
     <div className="space-y-4">
       <div className="rounded-md border border-warning/40 bg-warning/5 p-3 text-sm" data-testid="fee-notice">
@@ -133,50 +147,13 @@ function EipRowItem({
   error: string | undefined;
 }) {
   const t = useTranslations("wizard");
-  const available = (inventory?.eips ?? []).filter((e) => e.status === "Available");
   const targets = eipTargets(form, inventory).filter((x) => !x.auto);
-  const taken = new Set(form.eips.map((e) => e.allocationId).filter(Boolean));
   const setRow = (patch: Partial<EipRow>) =>
     updateEips((rows) => rows.map((r, k) => (k === i ? { ...r, ...patch } : r)));
-  const value = row.source === "new" ? "__new" : row.source === "id" ? "__id" : row.allocationId;
   return (
     <li className="rounded-md border border-border p-3" data-testid="eip-row">
       <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-        <Field id={`eip-${i}`} label={t("eipStep.eipLabel", { n: i + 1 })}>
-          <Select
-            id={`eip-${i}`}
-            value={value}
-            aria-invalid={rowErr ? true : undefined}
-            aria-describedby={rowErr ? `eip-row-${i}-error` : undefined}
-            onChange={(e) => {
-              const v = e.target.value;
-              setRow(
-                v === "__new"
-                  ? { source: "new", allocationId: "" }
-                  : v === "__id"
-                    ? { source: "id", allocationId: "" }
-                    : { source: "existing", allocationId: v },
-              );
-            }}
-          >
-            <option value="">{t("choose")}</option>
-            {available
-              .filter((e) => e.allocationId === row.allocationId || !taken.has(e.allocationId))
-              .map((e) => (
-                <option
-                  key={e.allocationId}
-                  value={e.allocationId}
-                >{`${e.ipAddress} · ${e.allocationId} · ${e.bandwidth} Mbit/s`}</option>
-              ))}
-            {row.source === "existing" &&
-              row.allocationId &&
-              !available.some((e) => e.allocationId === row.allocationId) && (
-                <option value={row.allocationId}>{row.allocationId}</option>
-              )}
-            <option value="__new">{t("eipStep.allocate")}</option>
-            <option value="__id">{t("eipStep.byId")}</option>
-          </Select>
-        </Field>
+        <EipChoice index={i} row={row} form={form} inventory={inventory} setRow={setRow} error={rowErr} />
         <Field id={`eip-target-${i}`} label={t("eipStep.target")}>
           <Select id={`eip-target-${i}`} value={row.privateIp} onChange={(e) => setRow({ privateIp: e.target.value })}>
             <option value="">{t("eipStep.nextFree")}</option>
@@ -250,5 +227,64 @@ function NewEipOptions({ form, update, issues = [] }: Omit<StepProps, "inventory
         </Select>
       </Field>
     </div>
+  );
+}
+
+/** Which EIP a row is: one of the region's Available ones (not taken by another row), a new one, or one by id. */
+function EipChoice({
+  index: i,
+  row,
+  form,
+  inventory,
+  setRow,
+  error: rowErr,
+}: {
+  index: number;
+  row: EipRow;
+  form: WizardForm;
+  inventory: Inventory | null;
+  setRow: (patch: Partial<EipRow>) => void;
+  error: string | undefined;
+}) {
+  const t = useTranslations("wizard");
+  const available = (inventory?.eips ?? []).filter((e) => e.status === "Available");
+  const taken = new Set(form.eips.map((e) => e.allocationId).filter(Boolean));
+  const value = row.source === "new" ? "__new" : row.source === "id" ? "__id" : row.allocationId;
+  return (
+    <Field id={`eip-${i}`} label={t("eipStep.eipLabel", { n: i + 1 })}>
+      <Select
+        id={`eip-${i}`}
+        value={value}
+        aria-invalid={rowErr ? true : undefined}
+        aria-describedby={rowErr ? `eip-row-${i}-error` : undefined}
+        onChange={(e) => {
+          const v = e.target.value;
+          setRow(
+            v === "__new"
+              ? { source: "new", allocationId: "" }
+              : v === "__id"
+                ? { source: "id", allocationId: "" }
+                : { source: "existing", allocationId: v },
+          );
+        }}
+      >
+        <option value="">{t("choose")}</option>
+        {available
+          .filter((e) => e.allocationId === row.allocationId || !taken.has(e.allocationId))
+          .map((e) => (
+            <option
+              key={e.allocationId}
+              value={e.allocationId}
+            >{`${e.ipAddress} · ${e.allocationId} · ${e.bandwidth} Mbit/s`}</option>
+          ))}
+        {row.source === "existing" &&
+          row.allocationId &&
+          !available.some((e) => e.allocationId === row.allocationId) && (
+            <option value={row.allocationId}>{row.allocationId}</option>
+          )}
+        <option value="__new">{t("eipStep.allocate")}</option>
+        <option value="__id">{t("eipStep.byId")}</option>
+      </Select>
+    </Field>
   );
 }
