@@ -362,18 +362,26 @@ export function ipRoom(
 
 const RUNNABLE = new Set(["Running", "Stopped"]);
 
+type AddIssue = (step: StepId, field: string, key: string, values?: Issue["values"]) => void;
+
+/** Every problem of the form, by step: one checker per step, each adding only to its own step's list. */
 export function validate(f: WizardForm, inv: InventoryLike | null, located: Record<string, LocatedEip> = {}): Issues {
   const out: Issues = { instance: [], eni: [], ips: [], os: [], eips: [], routes: [], review: [] };
-  const add = (step: StepId, field: string, key: string, values?: Issue["values"]) =>
-    out[step].push({ field, key, ...(values ? { values } : {}) });
+  const add: AddIssue = (step, field, key, values) => out[step].push({ field, key, ...(values ? { values } : {}) });
+  validateInstance(f, inv, add);
+  validateEni(f, inv, add);
+  validateIps(f, inv, add);
+  validateEips(f, inv, located, add);
+  return out;
+}
 
-  // 1. account, region, instance
+/** 1. account, region, instance (an existing one, or the fields of a new one). */
+function validateInstance(f: WizardForm, inv: InventoryLike | null, add: AddIssue) {
   if (!f.name.trim()) add("instance", "name", "nameRequired");
   else if (textProblem(f.name.trim())) add("instance", "name", "nameInvalid");
   if (!f.cloudAccountId) add("instance", "cloudAccountId", "accountRequired");
   if (!f.regionId) add("instance", "regionId", "regionRequired");
   const inst = chosenInstance(f, inv);
-  const type = chosenType(f, inv);
   if (f.instanceMode === "existing") {
     if (!f.instanceId) add("instance", "instanceId", "instanceRequired");
     else if (inv && !inst)
@@ -400,9 +408,13 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
     )
       add("instance", "password", "passwordRule");
   }
-  const place = instancePlace(f, inv);
+}
 
-  // 2. secondary ENI
+/** 2. the secondary ENI: an existing one fit for the instance, or a vSwitch and security group for a new one. */
+function validateEni(f: WizardForm, inv: InventoryLike | null, add: AddIssue) {
+  const inst = chosenInstance(f, inv);
+  const type = chosenType(f, inv);
+  const place = instancePlace(f, inv);
   const eni = chosenEni(f, inv);
   if (f.eniMode === "existing") {
     if (!f.eniId) add("eni", "eniId", "eniRequired");
@@ -450,8 +462,11 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
     if (type.stoppedOnly && inst.status === "Running" && !f.allowStopInstance)
       add("eni", "allowStopInstance", "mustStop", { type: type.instanceTypeId, instance: inst.instanceId });
   }
+}
 
-  // 3. private IPs
+/** 3. the private IPs: a count in range, or addresses that are valid, unique, inside the vSwitch and free. */
+function validateIps(f: WizardForm, inv: InventoryLike | null, add: AddIssue) {
+  const eni = chosenEni(f, inv);
   const vsw = eniVSwitch(f, inv);
   const n = secondaryCount(f);
   if (f.ipMode === "count") {
@@ -498,9 +513,12 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   }
   if (vsw && f.ipMode === "count" && n + (f.eniMode === "create" ? 1 : 0) > vsw.availableIpAddressCount)
     add("ips", "ipCount", "vSwitchFull", { vSwitch: vsw.vSwitchId, free: vsw.availableIpAddressCount });
+}
 
-  // 5. EIPs
-  const slots = n + (f.usePrimaryIp ? 1 : 0);
+/** 5. the EIPs: no more than the addresses, each one found, Available and in the region, targets unique. */
+function validateEips(f: WizardForm, inv: InventoryLike | null, located: Record<string, LocatedEip>, add: AddIssue) {
+  const eni = chosenEni(f, inv);
+  const slots = secondaryCount(f) + (f.usePrimaryIp ? 1 : 0);
   if (!f.eips.length) add("eips", "eips", "eipsRequired");
   if (f.eips.length > slots) add("eips", "eips", "eipsMoreThanIps", { eips: f.eips.length, slots });
   const ids = new Set<string>();
@@ -542,7 +560,6 @@ export function validate(f: WizardForm, inv: InventoryLike | null, located: Reco
   if (inv && toAllocate > 0 && inv.eipTotal + toAllocate > EIP_QUOTA_DEFAULT)
     add("eips", "eips", "eipQuota", { quota: EIP_QUOTA_DEFAULT, used: inv.eipTotal, asked: toAllocate });
   if (f.bandwidth < 1 || f.bandwidth > 500) add("eips", "bandwidth", "bandwidthRange");
-  return out;
 }
 
 /** The EIP step's starting rows: one new EIP per private IP (EIPilot's purpose is one EIP per address). */

@@ -111,3 +111,13 @@ export function PlanCalls({ plan }: { plan: Plan }) {
     </div>
   );
 }
+
+/** Whether the pre-flight passed and how long it took (the wizard's review step and Quick deploy). */
+export function PreflightStatus({ review }: { review: ReviewResult }) {
+  const t = useTranslations("wizard.review");
+  return (
+    <p className="text-xs text-muted-fg" data-testid="preflight-status">
+      {review.preflight.ok ? t("passed") : t("failed")} · {t("took", { ms: review.ms })}
+    </p>
+  );
+}

@@ -13,7 +13,7 @@ import { Badge, Card } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { SpecSummary } from "@/components/configs/spec-summary";
-import { BundleForm, ConfigButtons, NewRevisionForm, ShareLinks } from "@/components/configs/config-actions";
+import { BundleForm, ConfigButtons, NewRevisionForm, ShareLinks } from "@/components/configs/config-controls";
 
 export const metadata = { title: "Config" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,6 @@
 "use client";
+// The controls of a config's page (duplicate, archive, new revision, share links, bundle download); they call
+// the server actions of lib/configs/config.actions.ts.
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";

@@ -1,0 +1,144 @@
+import { useMemo, useRef, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { toast } from "sonner";
+import { applyAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
+import type { Inventory } from "@/lib/deploy/inventory.service";
+import type { ReviewResult } from "../review-panel";
+import { emptyForm, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "../form-model";
+import { useInventory } from "../wizard-queries";
+import type { AccountOption } from "../use-wizard-state";
+
+/** What every Quick deploy field group gets: the form, its setter, the inventory and the field's error. */
+export type QuickFieldsProps = {
+  form: WizardForm;
+  update: (p: Partial<WizardForm>) => void;
+  inventory: Inventory | null;
+  err: (field: string) => string | undefined;
+};
+
+/** The vSwitches, zones and security groups the form's instance (chosen or to create) can use. */
+export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
+  const vsws = inventory?.vSwitches ?? [];
+  const zones = [...new Set(vsws.map((v) => v.zoneId))];
+  const inst = inventory?.instances.find((i) => i.instanceId === form.instanceId);
+  const zone = form.instanceMode === "existing" ? inst?.zoneId : form.zoneId;
+  const vpc =
+    form.instanceMode === "existing" ? inst?.vpcId : vsws.find((v) => v.vSwitchId === form.instanceVSwitchId)?.vpcId;
+  const zoneVsws = vsws.filter((v) => (!zone || v.zoneId === zone) && (!vpc || v.vpcId === vpc));
+  const sgs = (inventory?.securityGroups ?? []).filter((g) => !vpc || g.vpcId === vpc);
+  return { vsws, zones, zone, zoneVsws, sgs };
+}
+
+/** The form as reviewed: the default name when none, the picked EIPs and then the new ones. */
+function effectiveForm(form: WizardForm, picked: string[], newEips: number, defaultName: string): WizardForm {
+  return {
+    ...form,
+    name: form.name.trim() || defaultName,
+    eips: [
+      ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
+      ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
+    ],
+  };
+}
+
+/**
+ * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
+ * Review saves a draft and runs its pre-flight; Apply starts it.
+ */
+export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts: AccountOption[] }) {
+  const t = useTranslations("quick");
+  const te = useTranslations("wizard.errors");
+  const router = useRouter();
+  const a = accounts[0];
+  const [form, setForm] = useState<WizardForm>(() =>
+    emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "", eniMode: "create", eips: [] }),
+  );
+  const [newEips, setNewEips] = useState(0);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [review, setReview] = useState<ReviewResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [touched, setTouched] = useState(false);
+  const [pending, startTransition] = useTransition();
+  const reviewRef = useRef<HTMLHeadingElement>(null);
+
+  const inv = useInventory(teamId, form);
+  const inventory = inv.data ?? null;
+  const effective = useMemo(() => effectiveForm(form, picked, newEips, t("defaultName")), [form, picked, newEips, t]);
+  const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
+  const all: Issue[] = STEPS.flatMap((s) => issues[s]);
+  const err = (field: string) =>
+    touched
+      ? all
+          .filter((i) => i.field === field || i.field.startsWith(`${field}.`))
+          .map((i) => te(i.key as "nameRequired", i.values as Record<string, string>))
+          .join(" ") || undefined
+      : undefined;
+  const update = (p: Partial<WizardForm>) => {
+    setReview(null);
+    setForm((f) => ({ ...f, ...p }));
+  };
+
+  async function doReview() {
+    setTouched(true);
+    setError(null);
+    if (totalIssues(issues) > 0) return;
+    const name = form.name.trim() || t("defaultName");
+    const saved = await saveDraftAction({
+      teamId,
+      id: draftId,
+      name,
+      spec: specFromForm({ ...effective, name }, inventory),
+    });
+    if (!saved.ok) {
+      setError(saved.error);
+      return;
+    }
+    setDraftId(saved.data.id);
+    const r = await reviewAction({ teamId, id: saved.data.id });
+    if (!r.ok) {
+      setError(r.error);
+      return;
+    }
+    setReview(r.data);
+    requestAnimationFrame(() => reviewRef.current?.focus());
+  }
+
+  async function apply() {
+    if (!draftId) return;
+    const r = await applyAction({ teamId, id: draftId });
+    if (!r.ok) {
+      toast.error(r.error);
+      setError(r.error);
+      return;
+    }
+    router.push(`/deployments/${r.data.deploymentId}`);
+  }
+
+  return {
+    form,
+    update,
+    inventory,
+    inv,
+    effective,
+    issues,
+    all,
+    err,
+    error,
+    touched,
+    newEips,
+    setNewEips,
+    picked,
+    setPicked,
+    review,
+    setReview,
+    pending,
+    startTransition,
+    reviewRef,
+    doReview,
+    apply,
+  };
+}
+
+export type QuickDeployState = ReturnType<typeof useQuickDeploy>;

@@ -1,0 +1,90 @@
+"use client";
+import { useTranslations } from "next-intl";
+import { toast } from "sonner";
+import { Check, Link2 } from "lucide-react";
+import { cn } from "@/components/ui/cn";
+import { STEPS } from "./form-model";
+import type { WizardState } from "./use-wizard-state";
+
+/** The left column: the steps (done / current / blocked / to do) and the draft's save status. */
+export function WizardStepper({ w }: { w: WizardState }) {
+  const t = useTranslations("wizard");
+  return (
+    <nav aria-label={t("stepsLabel")} className="lg:sticky lg:top-4 lg:self-start">
+      {/* relative: the steps' sr-only labels are absolutely positioned and would otherwise widen the page past the scroller */}
+      <ol className="relative flex gap-1 overflow-x-auto lg:flex-col">
+        {STEPS.map((s, i) => {
+          const st = w.states[s];
+          return (
+            <li key={s}>
+              <button
+                type="button"
+                onClick={() => w.go(s)}
+                aria-current={s === w.step ? "step" : undefined}
+                data-state={st}
+                className={cn(
+                  "flex w-full items-center gap-2 whitespace-nowrap rounded-md px-2 py-1.5 text-left text-sm",
+                  s === w.step ? "bg-primary/10 font-medium text-fg" : "text-muted-fg hover:bg-muted",
+                )}
+              >
+                <span
+                  aria-hidden
+                  className={cn(
+                    "flex h-5 w-5 shrink-0 items-center justify-center rounded-full border text-[11px]",
+                    st === "done" && "border-success bg-success text-white",
+                    st === "blocked" && "border-danger text-danger",
+                    st === "current" && "border-primary text-primary",
+                    st === "todo" && "border-border",
+                  )}
+                >
+                  {st === "done" ? <Check className="h-3 w-3" /> : st === "blocked" ? "!" : i + 1}
+                </span>
+                <span>{t(`steps.${s}.short`)}</span>
+                <span className="sr-only">({t(`stepState.${st}`)})</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      <DraftStatus w={w} />
+    </nav>
+  );
+}
+
+function DraftStatus({ w: { draftId, savesInFlight, savedAt, saveError } }: { w: WizardState }) {
+  const t = useTranslations("wizard");
+  return (
+    <div className="mt-4 hidden space-y-1 text-xs text-muted-fg lg:block">
+      {draftId ? (
+        <>
+          <p role="status" data-testid="draft-status">
+            {savesInFlight > 0 ? t("draft.saving") : savedAt ? t("draft.saved") : t("draft.resumed")} ·{" "}
+            <span className="font-mono">{draftId}</span>
+          </p>
+          <button
+            type="button"
+            className="inline-flex items-center gap-1 text-primary hover:underline"
+            onClick={() => {
+              void navigator.clipboard
+                ?.writeText(`${window.location.origin}/deployments/new?draft=${draftId}`)
+                .catch(() => {});
+              toast.success(t("draft.linkCopied"));
+            }}
+          >
+            <Link2 className="h-3 w-3" aria-hidden />
+            {t("draft.copyLink")}
+          </button>
+        </>
+      ) : (
+        <p role="status" data-testid="draft-status">
+          {savesInFlight > 0 ? t("draft.saving") : t("draft.notSaved")}
+        </p>
+      )}
+      {saveError && (
+        <p role="alert" className="text-danger">
+          {t("draft.saveFailed")}: {saveError}
+        </p>
+      )}
+    </div>
+  );
+}
