@@ -3,7 +3,7 @@
 // cannot apply, a member of another team sees none of it. Demo mode (emulator).
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin } from "./fixtures/emulator-admin";
+import { resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 
@@ -30,8 +30,7 @@ async function accept(page: Page, link: string) {
 }
 
 test.beforeEach(async () => {
-  await emulatorAdmin("PUT", "faults", {});
-  await emulatorAdmin("POST", "reset");
+  await resetEmulator();
 });
 
 test("operator deploys; viewer reads and verifies the audit trail but cannot apply; another team sees nothing", async ({

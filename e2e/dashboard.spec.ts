@@ -1,13 +1,12 @@
 // The dashboard as an operator watches it while a run is on.
 import { expect, test } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin } from "./fixtures/emulator-admin";
+import { emulatorAdmin, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 
 test.beforeEach(async () => {
-  await emulatorAdmin("PUT", "faults", {});
-  await emulatorAdmin("POST", "reset");
+  await resetEmulator();
 });
 test.afterEach(async () => {
   await emulatorAdmin("PUT", "latencies", { eniAttach: 1500, eipAssociate: 1000 });

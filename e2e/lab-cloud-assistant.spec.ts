@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin } from "./fixtures/emulator-admin";
+import { emulatorAdmin, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const ENI = "eni-6we1x9demosecond001";
@@ -21,8 +21,7 @@ async function labReady(): Promise<Lab> {
   test.setTimeout(240_000);
   const lab = (await emulatorAdmin("GET", "lab")) as Lab;
   test.skip(!lab.enabled, "emulator lab mode is off (npm start needs root on Linux); see the npm start log for why");
-  await emulatorAdmin("PUT", "faults", {});
-  await emulatorAdmin("POST", "reset");
+  await resetEmulator();
   await emulatorAdmin("GET", "lab");
   return lab;
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin, emulatorUrl } from "./fixtures/emulator-admin";
+import { emulatorAdmin, emulatorUrl, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const INSTANCE2 = "i-6we1x9demoweb000002";
@@ -55,8 +55,7 @@ async function next(page: Page) {
 }
 
 test.beforeEach(async () => {
-  await emulatorAdmin("PUT", "faults", {});
-  await emulatorAdmin("POST", "reset");
+  await resetEmulator();
 });
 
 test("wizard: three EIPs → apply → every step succeeds → results per EIP → bundle downloads → teardown restores the start", async ({
