@@ -1,24 +1,11 @@
 // Roles and the audit trail, as three people of one team and one outsider would
 // see them: an operator deploys, a viewer reads the (verified) audit trail and
 // cannot apply, a member of another team sees none of it. Demo mode (emulator).
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
+import { resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
-
-function emulator(): string {
-  return `http://${fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim()}`;
-}
-async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status}`);
-}
 
 async function person(browser: Browser, prefix: string) {
   const context = await browser.newContext();
@@ -43,8 +30,7 @@ async function accept(page: Page, link: string) {
 }
 
 test.beforeEach(async () => {
-  await admin("PUT", "faults", {});
-  await admin("POST", "reset");
+  await resetEmulator();
 });
 
 test("operator deploys; viewer reads and verifies the audit trail but cannot apply; another team sees nothing", async ({

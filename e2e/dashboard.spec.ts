@@ -1,28 +1,15 @@
 // The dashboard as an operator watches it while a run is on.
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
+import { emulatorAdmin, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 
-async function admin(method: string, route: string, body?: unknown) {
-  const endpoint = fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim();
-  const r = await fetch(`http://${endpoint}/_emulator/${route}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<Record<string, unknown>>;
-}
-
 test.beforeEach(async () => {
-  await admin("PUT", "faults", {});
-  await admin("POST", "reset");
+  await resetEmulator();
 });
 test.afterEach(async () => {
-  await admin("PUT", "latencies", { eniAttach: 1500, eipAssociate: 1000 });
+  await emulatorAdmin("PUT", "latencies", { eniAttach: 1500, eipAssociate: 1000 });
 });
 
 test("the dashboard follows a running deployment to its end without a reload", async ({ page }) => {
@@ -37,7 +24,7 @@ test("the dashboard follows a running deployment to its end without a reload", a
   await page.getByRole("button", { name: "Review the plan" }).click();
   await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
   // Slow enough that the run is still on when the dashboard opens.
-  await admin("PUT", "latencies", { eniAttach: 6000, eipAssociate: 3000 });
+  await emulatorAdmin("PUT", "latencies", { eniAttach: 6000, eipAssociate: 3000 });
   await page.getByTestId("apply").click();
   await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "running");

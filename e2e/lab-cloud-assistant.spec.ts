@@ -3,27 +3,14 @@
 // the instance's namespace behind EIPilot's back → Verify fails for that EIP → roll back.
 // Needs `npm start` as root on Linux (emulator --lab); skipped with a message otherwise.
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
+import { emulatorAdmin, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const ENI = "eni-6we1x9demosecond001";
 const FREE_EIPS = ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"];
 
-function emulator(): string {
-  return `http://${fs.readFileSync(path.join(process.cwd(), "data/e2e/emulator-endpoint"), "utf8").trim()}`;
-}
-async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<Record<string, unknown>>;
-}
 type Lab = { enabled: boolean; echoUrl: string | null; instances?: Record<string, { namespace: string }> };
 async function next(page: Page) {
   await page.getByRole("button", { name: "Next", exact: true }).click();
@@ -32,11 +19,10 @@ async function next(page: Page) {
 /** Skips without lab mode; otherwise a fresh emulator world (no faults) and its lab status. */
 async function labReady(): Promise<Lab> {
   test.setTimeout(240_000);
-  const lab = (await admin("GET", "lab")) as Lab;
+  const lab = (await emulatorAdmin("GET", "lab")) as Lab;
   test.skip(!lab.enabled, "emulator lab mode is off (npm start needs root on Linux); see the npm start log for why");
-  await admin("PUT", "faults", {});
-  await admin("POST", "reset");
-  await admin("GET", "lab");
+  await resetEmulator();
+  await emulatorAdmin("GET", "lab");
   return lab;
 }
 
@@ -99,7 +85,7 @@ test("lab: Results per EIP follow the guest checks; teardown rolls the guest bac
   );
   await expect(page.locator('[data-association="unassociated"]')).toHaveCount(3);
   await expect(page.locator('[data-guest-check="not_applicable"]')).toHaveCount(3);
-  const ns = ((await admin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
+  const ns = ((await emulatorAdmin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
   const rules = execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "show"], { encoding: "utf8" });
   expect(rules).not.toContain("lookup 1001");
 });
@@ -125,7 +111,7 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
     .evaluateAll((els) =>
       els.map((e) => Array.from(e.querySelectorAll("td")).map((td) => td.textContent?.trim() ?? "")),
     );
-  const state = (await admin("GET", "state")) as {
+  const state = (await emulatorAdmin("GET", "state")) as {
     eips: Record<string, { ipAddress: string; binding: { privateIpAddress: string } | null }>;
   };
   const want = Object.fromEntries(
@@ -135,7 +121,7 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
   for (const r of rows) expect(r[1]).toBe(r[2]);
 
   // Behind EIPilot's back: delete one address's policy rule in the instance's namespace.
-  const ns = ((await admin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
+  const ns = ((await emulatorAdmin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
   const broken = rows[1]![0]!;
   execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "del", "from", broken, "lookup", "1001"]);
   await panel.getByTestId("guest-verify").click();

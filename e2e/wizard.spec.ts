@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { newUser, signUp } from "./fixtures/users";
+import { emulatorAdmin, emulatorUrl, resetEmulator } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const INSTANCE2 = "i-6we1x9demoweb000002";
@@ -13,22 +14,9 @@ const FREE_EIPS = ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6w
 const ARTIFACTS = path.join(import.meta.dirname, "artifacts");
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-function emulator(): string {
-  const file = path.join(process.cwd(), "data/e2e/emulator-endpoint");
-  return `http://${fs.readFileSync(file, "utf8").trim()}`;
-}
-async function admin(method: string, route: string, body?: unknown) {
-  const r = await fetch(`${emulator()}/_emulator/${route}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`emulator ${method} ${route}: ${r.status} ${await r.text()}`);
-  return r.json() as Promise<Record<string, unknown>>;
-}
 /** What "the start" means for teardown: every ENI, EIP and instance with its status and bindings. */
 async function world() {
-  const s = (await admin("GET", "state")) as {
+  const s = (await emulatorAdmin("GET", "state")) as {
     enis: Record<string, { status: string; instanceId: string; secondaryIps: string[] }>;
     eips: Record<string, { status: string; binding: unknown }>;
     instances: Record<string, { status: string }>;
@@ -67,8 +55,7 @@ async function next(page: Page) {
 }
 
 test.beforeEach(async () => {
-  await admin("PUT", "faults", {});
-  await admin("POST", "reset");
+  await resetEmulator();
 });
 
 test("wizard: three EIPs → apply → every step succeeds → results per EIP → bundle downloads → teardown restores the start", async ({
@@ -210,7 +197,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(page.locator('[data-check="pass"]')).toHaveCount(0);
   await expect(page.locator('[data-check="not_applicable"]')).toHaveCount(3);
   await shot(page, "deployment-torn-down");
-  await admin("POST", "settle");
+  await emulatorAdmin("POST", "settle");
   expect(await world()).toEqual(start);
 
   // dashboard lists it with status word, instance and who
@@ -226,7 +213,7 @@ test("bad input on every step shows the specific message and blocks Apply", asyn
   // An EIP in another region (cn-hangzhou), allocated behind EIPilot's back.
   const { vpcClient, $Vpc } = await import("../emulator/sdk");
   const far = await vpcClient({
-    endpoint: emulator().replace("http://", ""),
+    endpoint: emulatorUrl().replace("http://", ""),
     regionId: "cn-hangzhou",
   }).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }));
   const farId = far.body!.allocationId!;
@@ -346,7 +333,7 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await page.getByRole("dialog").getByRole("textbox").fill(name);
   await page.getByRole("dialog").getByRole("button", { name: "削除する" }).click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
-  await admin("POST", "settle");
+  await emulatorAdmin("POST", "settle");
   expect(await world()).toEqual(start);
 });
 
@@ -361,7 +348,7 @@ test("with emulator faults injected the run still ends green and shows the retri
   await page.getByLabel(/203\.0\.113\.23/).check();
   await page.getByRole("button", { name: "Review the plan" }).click();
   await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
-  await admin("PUT", "faults", {
+  await emulatorAdmin("PUT", "faults", {
     seed: 7,
     errors: {
       CreateNetworkInterface: { "Throttling.User": 0.6 },
@@ -372,7 +359,7 @@ test("with emulator faults injected the run still ends green and shows the retri
   await page.getByTestId("apply").click();
   await expect(page).toHaveURL(/\/deployments\/[a-z0-9]+$/);
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
-  await admin("PUT", "faults", {});
+  await emulatorAdmin("PUT", "faults", {});
   await expect(page.getByTestId("retried")).toBeVisible();
   const attempts = await page.getByTestId("attempts").allTextContents();
   expect(attempts.some((a) => /^[2-9]\d* attempts$/.test(a))).toBe(true);

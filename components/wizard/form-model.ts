@@ -3,6 +3,7 @@
 // wizard, quick deploy and unit tests share it. Messages are i18n keys + values.
 import type { EniView } from "@/lib/cloud/resources";
 import type { InstanceDto, InstanceTypeDto, Inventory, VSwitchDto } from "@/lib/deploy/inventory.service";
+import { classifyInCidr, intToIp, isIpv4, parseCidr } from "@/lib/net/ipv4";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 import { textProblem } from "@/lib/validation/text";
 
@@ -91,30 +92,8 @@ export function emptyForm(over: Partial<WizardForm> = {}): WizardForm {
 
 // ---------------------------------------------------------------- addresses
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-export const isIpv4 = (s: string) => IPV4.test(s);
-export function ipToInt(ip: string): number {
-  return ip.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
-}
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
-}
-export function parseCidr(cidr: string): { base: number; size: number } | null {
-  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
-  if (!m || !isIpv4(m[1]!) || Number(m[2]) > 32) return null;
-  const len = Number(m[2]);
-  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-  return { base: (ipToInt(m[1]!) & mask) >>> 0, size: 2 ** (32 - len) };
-}
-/** "outside" | "reserved" (first address and the last three of the block) | "ok". */
-export function classifyInCidr(ip: string, cidr: string): "outside" | "reserved" | "ok" {
-  const c = parseCidr(cidr);
-  if (!c) return "outside";
-  const n = ipToInt(ip);
-  if (n < c.base || n >= c.base + c.size) return "outside";
-  if (n === c.base || n >= c.base + c.size - 3) return "reserved";
-  return "ok";
-}
+// The arithmetic is lib/net's; the wizard's tests and callers import classifyInCidr from here.
+export { classifyInCidr };
 export function parseAddressList(text: string): string[] {
   return text
     .split(/[\s,;]+/)

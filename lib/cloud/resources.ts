@@ -1,6 +1,8 @@
 // Typed, normalised reads of the live state EIPilot needs (instances, instance
 // types, ENIs, EIPs, vSwitches). Everything goes through cloudCall.
-import { cloudCall, type CloudContext, type WireBody } from "./call";
+import { cloudCall, type CloudContext } from "./call";
+import { describeAll } from "./paging";
+import { arr, list, obj, str, type Obj } from "./wire";
 
 export type InstanceView = {
   instanceId: string;
@@ -53,12 +55,6 @@ export type VSwitchView = {
   cidrBlock: string;
   availableIpAddressCount: number;
 };
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
-const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
-const list = (wrapper: unknown, key: string): Obj[] => arr(obj(wrapper)[key]);
 
 export function instanceFromWire(i: Obj): InstanceView {
   const vpc = obj(i.VpcAttributes);
@@ -143,22 +139,20 @@ export async function describeEnis(
   q: { ids?: string[]; instanceId?: string; privateIps?: string[]; vpcId?: string },
 ): Promise<EniView[]> {
   if (q.ids && !q.ids.length) return [];
-  const out: EniView[] = [];
-  let next: string | undefined;
-  do {
-    const body: WireBody = await cloudCall(ctx, "DescribeNetworkInterfaces", {
+  const { items } = await describeAll(
+    ctx,
+    "DescribeNetworkInterfaces",
+    {
       RegionId: ctx.regionId,
       NetworkInterfaceId: q.ids,
       InstanceId: q.instanceId,
       PrivateIpAddress: q.privateIps,
       VpcId: q.vpcId,
-      MaxResults: 500,
-      NextToken: next,
-    });
-    out.push(...list(body.NetworkInterfaceSets, "NetworkInterfaceSet").map(eniFromWire));
-    next = str(body.NextToken) || undefined;
-  } while (next);
-  return out;
+    },
+    { by: "NextToken", MaxResults: 500 },
+    (body) => list(body.NetworkInterfaceSets, "NetworkInterfaceSet").map(eniFromWire),
+  );
+  return items;
 }
 
 /** EIPs by allocation id (comma-joined, ≤50 per call), or every EIP of the region. */
@@ -179,20 +173,14 @@ export async function describeEips(
     }
     return { eips, totalCount: eips.length };
   }
-  const eips: EipView[] = [];
-  let total = 0;
-  for (let page = 1; ; page++) {
-    const body = await cloudCall(ctx, "DescribeEipAddresses", {
-      RegionId: ctx.regionId,
-      PageNumber: page,
-      PageSize: 100,
-    });
-    const items = list(body.EipAddresses, "EipAddress").map(eipFromWire);
-    eips.push(...items);
-    total = Number(body.TotalCount ?? eips.length);
-    if (!items.length || eips.length >= total) break;
-  }
-  return { eips, totalCount: total };
+  const { items, totalCount } = await describeAll(
+    ctx,
+    "DescribeEipAddresses",
+    { RegionId: ctx.regionId },
+    { by: "PageNumber", PageSize: 100 },
+    (body) => list(body.EipAddresses, "EipAddress").map(eipFromWire),
+  );
+  return { eips: items, totalCount };
 }
 
 export async function describeVSwitch(ctx: CloudContext, vSwitchId: string): Promise<VSwitchView | null> {

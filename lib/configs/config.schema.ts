@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { OS_FAMILIES, type DeploymentSpec } from "@/lib/deploy/spec.schema";
 import { plainText } from "@/lib/validation/text";
+import { isIpv4 } from "@/lib/net/ipv4";
 import { safeParseIn, zmsg, ztext } from "@/lib/validation/messages";
 import type { Locale } from "@/lib/i18n/locales";
 
@@ -20,9 +21,7 @@ export const CONFIG_NAME_MAX = 120;
 /** A share link lives at most 30 days. */
 export const SHARE_MAX_HOURS = 24 * 30;
 
-const ipv4 = z
-  .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
+const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
 
 // A revision is immutable and parsed again with this schema whenever it is read,
 // so a spec field that gained a refusal would make stored revisions unreadable:

@@ -4,7 +4,7 @@
 // under "configs.formErrors" plus its values; the server validates again.
 // Pure, no server imports: client components import it.
 import { isUnicastMac, MAC_RE, PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";
-import { inPrefix, isIpv4 } from "@/lib/os/ipv4";
+import { inPrefix, isIpv4 } from "@/lib/net/ipv4";
 import { CONFIG_NAME_MAX, SHARE_MAX_HOURS } from "./config.schema";
 
 export type FormProblem = { key: string; values?: Record<string, string | number> };

@@ -4,7 +4,7 @@ import "server-only";
 // the cloud. The deployment page's reads live in deployment-view.service.ts, the dashboard's in
 // dashboard.queries.ts, the bundle downloads in bundle-files.service.ts.
 import { db } from "@/lib/db/client";
-import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
+import { cloudCall, type CloudContext } from "@/lib/cloud/call";
 import {
   describeEips,
   describeEnis,
@@ -15,6 +15,8 @@ import {
   type EniView,
   type InstanceView,
 } from "@/lib/cloud/resources";
+import { describeAll } from "@/lib/cloud/paging";
+import { list, obj, str } from "@/lib/cloud/wire";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
@@ -32,14 +34,6 @@ export async function inventoryContext(
   const creds = await loadCloudCredentials(teamId, cloudAccountId);
   return { db: db(), teamId, creds, regionId, actorType: actorId ? "user" : "system", actorId: actorId ?? null };
 }
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const list = (wrapper: unknown, key: string): Obj[] => {
-  const v = obj(wrapper)[key];
-  return Array.isArray(v) ? (v as Obj[]) : [];
-};
-const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 
 // ---------------------------------------------------------------- DTOs
 
@@ -92,109 +86,92 @@ async function regions(ctx: CloudContext, locale: Locale = "en"): Promise<Region
 }
 
 async function instances(ctx: CloudContext): Promise<InstanceDto[]> {
-  const out: InstanceDto[] = [];
-  let next: string | undefined;
-  do {
-    const body: WireBody = await cloudCall(ctx, "DescribeInstances", {
-      RegionId: ctx.regionId,
-      MaxResults: 100,
-      NextToken: next,
-    });
-    for (const raw of list(body.Instances, "Instance")) {
-      const v = instanceFromWire(raw);
-      const enis = list(raw.NetworkInterfaces, "NetworkInterface");
-      const ips = obj(obj(raw.VpcAttributes).PrivateIpAddress).IpAddress;
-      const primaryIp = Array.isArray(ips) ? str(ips[0]) : "";
-      const eip = obj(raw.EipAddress);
-      out.push({
-        ...v,
-        name: str(raw.InstanceName),
-        osName: str(raw.OSNameEn) || str(raw.OSName),
-        primaryIp,
-        eniCount: enis.length || 1,
-        eipCount: str(eip.AllocationId) ? 1 : 0,
-      });
-    }
-    next = str(body.NextToken) || undefined;
-  } while (next);
-  return out;
+  const { items } = await describeAll(
+    ctx,
+    "DescribeInstances",
+    { RegionId: ctx.regionId },
+    { by: "NextToken", MaxResults: 100 },
+    (body) => list(body.Instances, "Instance"),
+  );
+  return items.map((raw) => {
+    const v = instanceFromWire(raw);
+    const enis = list(raw.NetworkInterfaces, "NetworkInterface");
+    const ips = obj(obj(raw.VpcAttributes).PrivateIpAddress).IpAddress;
+    const primaryIp = Array.isArray(ips) ? str(ips[0]) : "";
+    const eip = obj(raw.EipAddress);
+    return {
+      ...v,
+      name: str(raw.InstanceName),
+      osName: str(raw.OSNameEn) || str(raw.OSName),
+      primaryIp,
+      eniCount: enis.length || 1,
+      eipCount: str(eip.AllocationId) ? 1 : 0,
+    };
+  });
 }
 
 async function instanceTypes(ctx: CloudContext): Promise<InstanceTypeDto[]> {
-  const out: InstanceTypeDto[] = [];
-  let next: string | undefined;
-  do {
-    const body: WireBody = await cloudCall(ctx, "DescribeInstanceTypes", { MaxResults: 100, NextToken: next });
-    for (const t of list(body.InstanceTypes, "InstanceType")) {
-      const id = str(t.InstanceTypeId);
-      out.push({
-        instanceTypeId: id,
-        family: str(t.InstanceTypeFamily),
-        cpu: Number(t.CpuCoreCount ?? 0),
-        memoryGiB: Number(t.MemorySize ?? 0),
-        eniQuantity: Number(t.EniQuantity ?? 0),
-        eniPrivateIpAddressQuantity: Number(t.EniPrivateIpAddressQuantity ?? 0),
-        stoppedOnly: STOPPED_ONLY_TYPES.has(id),
-      });
-    }
-    next = str(body.NextToken) || undefined;
-  } while (next);
-  return out;
+  const { items } = await describeAll(ctx, "DescribeInstanceTypes", {}, { by: "NextToken", MaxResults: 100 }, (body) =>
+    list(body.InstanceTypes, "InstanceType"),
+  );
+  return items.map((t) => {
+    const id = str(t.InstanceTypeId);
+    return {
+      instanceTypeId: id,
+      family: str(t.InstanceTypeFamily),
+      cpu: Number(t.CpuCoreCount ?? 0),
+      memoryGiB: Number(t.MemorySize ?? 0),
+      eniQuantity: Number(t.EniQuantity ?? 0),
+      eniPrivateIpAddressQuantity: Number(t.EniPrivateIpAddressQuantity ?? 0),
+      stoppedOnly: STOPPED_ONLY_TYPES.has(id),
+    };
+  });
 }
 
 async function vSwitches(ctx: CloudContext): Promise<VSwitchDto[]> {
-  const out: VSwitchDto[] = [];
-  for (let page = 1; ; page++) {
-    const body = await cloudCall(ctx, "DescribeVSwitches", { RegionId: ctx.regionId, PageNumber: page, PageSize: 50 });
-    const items = list(body.VSwitches, "VSwitch").map((v) => ({
-      vSwitchId: str(v.VSwitchId),
-      name: str(v.VSwitchName),
-      vpcId: str(v.VpcId),
-      zoneId: str(v.ZoneId),
-      cidrBlock: str(v.CidrBlock),
-      availableIpAddressCount: Number(v.AvailableIpAddressCount ?? 0),
-    }));
-    out.push(...items);
-    if (items.length < 50 || out.length >= Number(body.TotalCount ?? 0)) break;
-  }
-  return out;
+  const { items } = await describeAll(
+    ctx,
+    "DescribeVSwitches",
+    { RegionId: ctx.regionId },
+    { by: "PageNumber", PageSize: 50 },
+    (body) =>
+      list(body.VSwitches, "VSwitch").map((v) => ({
+        vSwitchId: str(v.VSwitchId),
+        name: str(v.VSwitchName),
+        vpcId: str(v.VpcId),
+        zoneId: str(v.ZoneId),
+        cidrBlock: str(v.CidrBlock),
+        availableIpAddressCount: Number(v.AvailableIpAddressCount ?? 0),
+      })),
+  );
+  return items;
 }
 
 async function securityGroups(ctx: CloudContext): Promise<SecurityGroupDto[]> {
-  const out: SecurityGroupDto[] = [];
-  let next: string | undefined;
-  do {
-    const body: WireBody = await cloudCall(ctx, "DescribeSecurityGroups", {
-      RegionId: ctx.regionId,
-      MaxResults: 100,
-      NextToken: next,
-    });
-    out.push(
-      ...list(body.SecurityGroups, "SecurityGroup").map((g) => ({
+  const { items } = await describeAll(
+    ctx,
+    "DescribeSecurityGroups",
+    { RegionId: ctx.regionId },
+    { by: "NextToken", MaxResults: 100 },
+    (body) =>
+      list(body.SecurityGroups, "SecurityGroup").map((g) => ({
         securityGroupId: str(g.SecurityGroupId),
         name: str(g.SecurityGroupName),
         vpcId: str(g.VpcId),
       })),
-    );
-    next = str(body.NextToken) || undefined;
-  } while (next);
-  return out;
+  );
+  return items;
 }
 
 async function secondaryEnis(ctx: CloudContext): Promise<EniView[]> {
-  const out: EniView[] = [];
-  let next: string | undefined;
-  do {
-    const body: WireBody = await cloudCall(ctx, "DescribeNetworkInterfaces", {
-      RegionId: ctx.regionId,
-      Type: "Secondary",
-      MaxResults: 500,
-      NextToken: next,
-    });
-    out.push(...list(body.NetworkInterfaceSets, "NetworkInterfaceSet").map(eniFromWire));
-    next = str(body.NextToken) || undefined;
-  } while (next);
-  return out;
+  const { items } = await describeAll(
+    ctx,
+    "DescribeNetworkInterfaces",
+    { RegionId: ctx.regionId, Type: "Secondary" },
+    { by: "NextToken", MaxResults: 500 },
+    (body) => list(body.NetworkInterfaceSets, "NetworkInterfaceSet").map(eniFromWire),
+  );
+  return items;
 }
 
 /** Everything the wizard's pickers need for one account + region (+ the chosen instance), in one round trip. */

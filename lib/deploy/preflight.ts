@@ -1,8 +1,8 @@
 // Pre-flight: every rule checked against the live state BEFORE anything changes.
 // `checkPreflight` is pure (spec + snapshot → findings); `runPreflight` reads the
 // snapshot through lib/cloud first.
-import ipaddr from "ipaddr.js";
 import type { CloudContext } from "@/lib/cloud/call";
+import { classifyInCidr } from "@/lib/net/ipv4";
 import type { DeploymentSpec } from "./spec.schema";
 import { STOPPED_ONLY_TYPES, type LiveSnapshot, type ResourcesRecord } from "./model";
 import { readSnapshot } from "./state";
@@ -22,16 +22,6 @@ const f = (severity: Severity, code: string, en: string, ja: string, fixEn: stri
   message: { en, ja },
   fix: { en: fixEn, ja: fixJa },
 });
-
-function cidrInfo(cidr: string) {
-  const [addr, len] = ipaddr.parseCIDR(cidr);
-  const base = ipToInt(addr.toString()) & (len === 0 ? 0 : (~0 << (32 - len)) >>> 0);
-  const size = 2 ** (32 - len);
-  return { base: base >>> 0, size, len };
-}
-function ipToInt(ip: string): number {
-  return ip.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
-}
 
 /** What the pre-flight rules share: the spec, the live state and what this deployment already did. */
 type PreflightContext = {
@@ -284,10 +274,9 @@ function checkTypeQuotas({ spec, live, record, inst, eni, attachedHere }: Prefli
 function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[] {
   const out: Finding[] = [];
   if (vsw && spec.privateIps.mode === "explicit") {
-    const c = cidrInfo(vsw.cidrBlock);
     for (const ip of spec.privateIps.addresses) {
-      const n = ipToInt(ip);
-      if (n < c.base || n >= c.base + c.size) {
+      const where = classifyInCidr(ip, vsw.cidrBlock);
+      if (where === "outside") {
         out.push(
           f(
             "error",
@@ -298,7 +287,7 @@ function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[
             `${vsw.cidrBlock} の範囲内のアドレスを選んでください。`,
           ),
         );
-      } else if (n === c.base || n >= c.base + c.size - 3) {
+      } else if (where === "reserved") {
         out.push(
           f(
             "error",

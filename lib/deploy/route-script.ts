@@ -2,22 +2,14 @@
 // stored as a versioned RouteScript row.
 import type { Db } from "@/lib/db/client";
 import { generateBundle } from "@/lib/os/bundle";
+import { parseCidr, vSwitchGateway } from "@/lib/net/ipv4";
 import type { DeploymentSpec } from "./spec.schema";
 import type { ResourcesRecord } from "./model";
 
-function gatewayOf(cidr: string): { gateway: string; prefixLength: number } {
-  const [addr, len] = cidr.split("/");
-  const prefixLength = Number(len);
-  const n = addr!.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
-  const base = prefixLength === 0 ? 0 : (n & ((~0 << (32 - prefixLength)) >>> 0)) >>> 0;
-  const gw = (base + 2 ** (32 - prefixLength) - 3) >>> 0;
-  return { gateway: [24, 16, 8, 0].map((s) => (gw >>> s) & 255).join("."), prefixLength };
-}
-
 /** The routes spec (contract 4 of DESIGN.md) for this deployment, or null when something is unknown. */
 export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
-  if (!record.eniPrimaryIp || !record.macAddress || !record.vSwitchCidr) return null;
-  const { gateway, prefixLength } = gatewayOf(record.vSwitchCidr);
+  const vSwitch = record.vSwitchCidr ? parseCidr(record.vSwitchCidr) : null;
+  if (!record.eniPrimaryIp || !record.macAddress || !vSwitch) return null;
   const eips: Record<string, string> = {};
   for (const e of record.eips ?? [])
     if (e.associatedByUs && e.privateIp && e.ipAddress) eips[e.privateIp] = e.ipAddress;
@@ -29,8 +21,8 @@ export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
         mac: record.macAddress,
         primaryIp: record.eniPrimaryIp,
         secondaryIps: record.assignedIps ?? [],
-        prefixLength,
-        gateway,
+        prefixLength: vSwitch.prefix,
+        gateway: vSwitchGateway(vSwitch),
         routeTable: 1001,
         eips,
       },

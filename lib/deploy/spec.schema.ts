@@ -3,14 +3,13 @@
 import { z } from "zod";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 import { plainText, refuseUnstorable } from "@/lib/validation/text";
+import { isIpv4 } from "@/lib/net/ipv4";
 import { zmsg, ztext } from "@/lib/validation/messages";
 
 export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
-const ipv4 = z
-  .string()
-  .regex(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, zmsg("spec.ipv4"));
+const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
 const id = (prefix: string) =>
   z
     .string()

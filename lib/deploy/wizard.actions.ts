@@ -7,6 +7,7 @@ import { teamAction } from "@/lib/server/safe-action";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { zmsg } from "@/lib/validation/messages";
+import { isCidr, isIpv4, parseCidr, vSwitchGateway } from "@/lib/net/ipv4";
 import { db } from "@/lib/db/client";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import {
@@ -128,7 +129,7 @@ export const verifyAction = teamAction("deployments.read", z.object({ teamId, id
   verifyDeployment(ctx.team.teamId, id, ctx.user.id),
 );
 
-const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
+const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
 /** Preview of the guest-OS bundle before anything exists (addresses may be examples). */
 export const previewBundleAction = teamAction(
   "deployments.read",
@@ -138,16 +139,13 @@ export const previewBundleAction = teamAction(
     mac: z.string().max(32),
     primaryIp: ipv4,
     secondaryIps: z.array(ipv4).max(50),
-    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+    cidr: z.string().refine(isCidr),
     eips: z.record(z.string(), z.string()).optional(),
   }),
   async (q) => {
-    const [addr, len] = q.cidr.split("/");
-    const prefixLength = Number(len);
-    const n = addr!.split(".").reduce((a, o) => ((a << 8) >>> 0) + Number(o), 0) >>> 0;
-    const base = prefixLength === 0 ? 0 : (n & ((~0 << (32 - prefixLength)) >>> 0)) >>> 0;
-    const gw = (base + 2 ** (32 - prefixLength) - 3) >>> 0;
-    const gateway = [24, 16, 8, 0].map((s) => (gw >>> s) & 255).join(".");
+    const vSwitch = parseCidr(q.cidr)!;
+    const prefixLength = vSwitch.prefix;
+    const gateway = vSwitchGateway(vSwitch);
     try {
       const b = generateBundle({
         os: q.os,

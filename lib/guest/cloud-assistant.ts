@@ -5,14 +5,7 @@ import { gzipSync } from "node:zlib";
 import { createHash, randomUUID } from "node:crypto";
 import { cloudCall, type CloudContext } from "@/lib/cloud/call";
 import { CloudError } from "@/lib/cloud/errors";
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const first = (wrapper: unknown, key: string): Obj => {
-  const v = obj(wrapper)[key];
-  return Array.isArray(v) && v.length ? obj(v[0]) : {};
-};
-const str = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+import { first, obj, str, type Obj } from "@/lib/cloud/wire";
 
 export type AgentStatus = { instanceId: string; online: boolean; version: string | null; reason: string | null };
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateBundle, SpecError, validateRoutesSpec } from "./bundle";
-import { intToIp, ipToInt, maskOf } from "./ipv4";
+import { intToIp, ipToInt, maskOf } from "@/lib/net/ipv4";
 import { NETPLAN_TABLE_MAX, OS_FAMILIES, PERSISTENCE_MODES } from "./spec.schema";
 import { EXAMPLE, has, lintBundles } from "./test-helpers";
 

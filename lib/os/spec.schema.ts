@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { broadcastOf, inPrefix, intToIp, ipToInt, isIpv4, isSpecialPurpose, networkOf } from "./ipv4";
+// Relative, not "@/": the routes CLI runs under tsx from any directory, where the alias does not resolve.
+import { broadcastOf, inPrefix, intToIp, ipToInt, isIpv4, isSpecialPurpose, networkOf } from "../net/ipv4";
 
 // Input of the guest-OS bundle generator (DESIGN.md contract 4). Extra fields
 // are allowed and ignored: only the validated, normalised fields below ever
