@@ -1,7 +1,7 @@
 // `npm start`: build if needed, apply migrations, start the emulator in demo
 // mode, then serve the production build on http://localhost:3000.
 // Demo mode = no real Alibaba Cloud credentials configured (see README).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
