@@ -9,7 +9,7 @@ import {
   duplicateConfigAction,
   revokeShareLinkAction,
   setArchivedAction,
-} from "@/lib/configs/config.actions";
+} from "@/lib/actions/configs.actions";
 import { SHARE_MAX_HOURS } from "@/lib/configs/config.schema";
 import { guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "@/lib/configs/form-checks";
 import { PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";

@@ -19,7 +19,13 @@ import { CopyId } from "@/components/ui/copy-id";
 import { Field, Input } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import type { DeploymentView as View } from "@/lib/deploy/inventory.service";
-import { cancelAction, refreshAction, resumeAction, teardownAction, verifyAction } from "@/lib/deploy/wizard.actions";
+import {
+  cancelAction,
+  refreshAction,
+  resumeAction,
+  teardownAction,
+  verifyAction,
+} from "@/lib/actions/deployments.actions";
 import { BundleViewer } from "@/components/wizard/bundle-viewer";
 import { GuestPanel } from "@/components/guest/guest-panel";
 import { RelativeTime, StatusBadge, StepBadge } from "./status";

@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import { TopologyView } from "@/components/deploy/topology";
-import { applyAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
+import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
 import { FindingsList, PlanCalls, type ReviewResult } from "./review-panel";
 import {
   emptyForm,

@@ -18,7 +18,7 @@ import {
   previewBundleAction,
   reviewAction,
   saveDraftAction,
-} from "@/lib/deploy/wizard.actions";
+} from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import { OS_FAMILIES } from "@/lib/os/os-families";
 import { BundleViewer } from "./bundle-viewer";

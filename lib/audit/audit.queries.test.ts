@@ -11,6 +11,7 @@ import {
   parseAuditFilter,
   type AuditEventDto,
 } from "./audit.queries";
+import { userActor } from "@/lib/audit/actor";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -155,7 +156,7 @@ describe("redaction end to end", () => {
       process.env.APP_SECRET ??= "redaction-secret-".padEnd(40, "r");
       const { createCloudAccount, testCloudAccount } = await import("@/lib/cloud/accounts");
       const secret = "Very-Secret-Access-Key-Value-123";
-      const wrong = await createCloudAccount("team-q", "u-alice", {
+      const wrong = await createCloudAccount("team-q", userActor("u-alice"), {
         name: "wrong",
         kind: "access_key",
         accessKeyId: "LTAI5tWrongKey000001",
@@ -164,7 +165,7 @@ describe("redaction end to end", () => {
       });
       // Point the account at the emulator: the call is signed with the secret and fails (unknown key).
       await t.db.cloudAccount.update({ where: { id: wrong.id }, data: { endpoint: emu.endpoint } });
-      await testCloudAccount("team-q", "u-alice", wrong.id).catch(() => {});
+      await testCloudAccount("team-q", userActor("u-alice"), wrong.id).catch(() => {});
       await appendAuditEvent(t.db, {
         teamId: "team-q",
         actorType: "user",

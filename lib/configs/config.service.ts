@@ -8,6 +8,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
+import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
@@ -34,28 +35,22 @@ import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
 import { diffSpecs, type DiffEntry } from "./diff";
 
-export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
-
 /** Records a change in the transaction that makes it: both commit, or neither. */
 async function audit(
   tx: Tx,
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   action: string,
   targets: string[],
   params: Record<string, unknown>,
 ) {
   await appendAuditEventIn(tx, {
     teamId,
-    actorType: "user",
-    actorId: actor.id,
-    actorLabel: actor.email ?? null,
+    ...actorFields(actor),
     action,
     targets,
     params,
     outcome: "success",
-    clientIp: actor.clientIp ?? null,
-    userAgent: actor.userAgent ?? null,
   });
 }
 
@@ -161,7 +156,7 @@ export type CreateConfigInput = {
 
 export async function createConfig(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   input: CreateConfigInput,
   then?: (tx: Tx, id: string) => Promise<void>,
 ): Promise<{ id: string; revision: number }> {
@@ -185,9 +180,9 @@ export async function createConfig(
         name: meta.data.name,
         description: meta.data.description,
         tags: meta.data.tags,
-        createdById: actor.id,
+        createdById: actor.userId,
         latestRevision: 1,
-        revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
+        revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.userId } },
       },
       select: { id: true },
     });
@@ -201,7 +196,7 @@ export async function createConfig(
 /** Appends an immutable revision. `expectedRevision` guards against a concurrent edit. */
 export async function addRevision(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   input: { spec: unknown; message?: string; expectedRevision?: number },
 ): Promise<{ revision: number }> {
@@ -240,7 +235,7 @@ export async function addRevision(
     });
     if (cas.count !== 1) throw new UserFacingError(msg("configs.revisionMeanwhile"), { code: "CONFLICT" });
     await tx.configRevision.create({
-      data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id },
+      data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.userId },
     });
     await audit(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
@@ -250,7 +245,7 @@ export async function addRevision(
 
 export async function updateConfigMeta(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   input: { name: string; description?: string; tags?: string[] },
 ) {
@@ -273,7 +268,7 @@ export async function updateConfigMeta(
  */
 export async function saveConfigFromDeployment(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   deploymentId: string,
   meta: { name: string; description?: string; tags?: string[] },
 ) {
@@ -295,7 +290,7 @@ export async function saveConfigFromDeployment(
   );
 }
 
-export async function duplicateConfig(teamId: string, actor: Actor, id: string, name?: string) {
+export async function duplicateConfig(teamId: string, actor: UserActor, id: string, name?: string) {
   const src = await getRevision(teamId, id);
   return createConfig(teamId, actor, {
     name: (name ?? `${src.name} (copy)`).slice(0, 120),
@@ -306,7 +301,7 @@ export async function duplicateConfig(teamId: string, actor: Actor, id: string, 
   });
 }
 
-export async function setArchived(teamId: string, actor: Actor, id: string, archived: boolean) {
+export async function setArchived(teamId: string, actor: UserActor, id: string, archived: boolean) {
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
     if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
@@ -354,7 +349,7 @@ export type ImportResult = { ok: true; created: { id: string; name: string }[] }
  */
 export async function importConfigFile(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   text: string,
   locale: Locale = "en",
 ): Promise<ImportResult> {
@@ -407,7 +402,7 @@ export async function importConfigFile(
           name: c.name,
           description: c.description,
           tags: c.tags,
-          createdById: actor.id,
+          createdById: actor.userId,
           latestRevision: revisions.length,
           // Renumbered 1..n in order: our revisions are contiguous.
           revisions: {
@@ -415,7 +410,7 @@ export async function importConfigFile(
               revision: idx + 1,
               spec: r.spec as never,
               message: r.message || `Imported revision ${r.revision}`,
-              createdById: actor.id,
+              createdById: actor.userId,
             })),
           },
         },
@@ -451,7 +446,7 @@ export type GuestFacts = {
 
 export async function renderExport(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   revision: number | undefined,
   format: ExportFormat,
@@ -542,7 +537,7 @@ export async function renderExport(
 
 export async function createShareLink(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   templateId: string,
   input: { revision?: number | null; expiresInHours: number },
 ) {
@@ -562,7 +557,7 @@ export async function createShareLink(
   const expiresAt = new Date(Date.now() + hours * 3600_000);
   const link = await db().$transaction(async (tx) => {
     const l = await tx.shareLink.create({
-      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
+      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.userId },
       select: { id: true, expiresAt: true, revision: true },
     });
     await audit(tx, teamId, actor, "app:config.share", [templateId, l.id], {
@@ -593,7 +588,7 @@ export async function listShareLinks(teamId: string, templateId: string) {
   }));
 }
 
-export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
+export async function revokeShareLink(teamId: string, actor: UserActor, linkId: string) {
   await db().$transaction(async (tx) => {
     const r = await tx.shareLink.updateMany({
       where: { id: linkId, teamId, revokedAt: null },

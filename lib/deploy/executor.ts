@@ -15,6 +15,7 @@ import { cloudCall, type WireBody } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { CloudError, TRANSIENT_STATE_CODES, toCloudError } from "@/lib/cloud/errors";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, type Val } from "./model";
 import { Waiter, condHolds, type ResolvedCond, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
@@ -119,7 +120,8 @@ export async function beginRun(
     phase: Phase;
     from: DeploymentStatus[];
     plan: Plan | null;
-    actorId?: string | null;
+    /** Who started the run: its audit event names them and their client address. */
+    actor?: AuditActor | null;
   },
   owner = DEFAULT_OWNER,
   leaseMs = 30_000,
@@ -208,8 +210,7 @@ export async function beginRun(
     });
   await appendAuditEvent(db, {
     teamId: args.teamId,
-    actorType: args.actorId ? "user" : "system",
-    actorId: args.actorId ?? null,
+    ...actorFields(args.actor),
     action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`,
     deploymentId: args.deploymentId,
     targets: [args.deploymentId],
