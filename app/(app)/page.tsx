@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
 import { listDeploymentsForDashboard } from "@/lib/deploy/dashboard.queries";
 import { AppShell } from "@/components/shell/app-shell";

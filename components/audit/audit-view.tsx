@@ -9,7 +9,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { ShieldCheck, ShieldAlert, Download, X } from "lucide-react";
 import type { AuditEventDto, AuditFilter, AuditPage } from "@/lib/audit/audit.queries";
-import { verifyAuditChainAction } from "@/lib/audit/audit.actions";
+import { verifyAuditChainAction } from "@/lib/actions/audit.actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";

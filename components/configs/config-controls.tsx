@@ -1,6 +1,6 @@
 "use client";
 // The controls of a config's page (duplicate, archive, new revision, share links, bundle download); they call
-// the server actions of lib/configs/config.actions.ts.
+// the server actions of lib/actions/configs.actions.ts.
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
@@ -11,7 +11,7 @@ import {
   duplicateConfigAction,
   revokeShareLinkAction,
   setArchivedAction,
-} from "@/lib/configs/config.actions";
+} from "@/lib/actions/configs.actions";
 import { SHARE_MAX_HOURS } from "@/lib/configs/config.schema";
 import { guestFactsProblems, shareHoursProblem, type GuestFactsInput } from "@/lib/configs/form-checks";
 import { PREFIX_MAX, PREFIX_MIN } from "@/lib/os/spec.schema";

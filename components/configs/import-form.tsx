@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { importConfigsAction } from "@/lib/configs/config.actions";
+import { importConfigsAction } from "@/lib/actions/configs.actions";
 import { CONFIG_FILE_MAX_BYTES } from "@/lib/configs/config.schema";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { saveConfigFromDeploymentAction } from "@/lib/configs/config.actions";
+import { saveConfigFromDeploymentAction } from "@/lib/actions/configs.actions";
 import { CONFIG_NAME_MAX } from "@/lib/configs/config.schema";
 import { configNameProblem } from "@/lib/configs/form-checks";
 import { Button } from "@/components/ui/button";

@@ -9,7 +9,13 @@ import { Badge } from "@/components/ui/card";
 import { Dialog, DialogTrigger } from "@/components/ui/dialog";
 import { CopyId } from "@/components/ui/copy-id";
 import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
-import { cancelAction, refreshAction, resumeAction, teardownAction, verifyAction } from "@/lib/deploy/wizard.actions";
+import {
+  cancelAction,
+  refreshAction,
+  resumeAction,
+  teardownAction,
+  verifyAction,
+} from "@/lib/actions/deployments.actions";
 import { RelativeTime, StatusBadge } from "./status";
 import { guestTeardown, TeardownConfirm } from "./teardown-dialog";
 import type { Drift } from "./drift-card";

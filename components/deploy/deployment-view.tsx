@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Card } from "@/components/ui/card";
 import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
-import { verifyAction } from "@/lib/deploy/wizard.actions";
+import { verifyAction } from "@/lib/actions/deployments.actions";
 import { GuestPanel } from "@/components/guest/guest-panel";
 import { TopologyView } from "./topology";
 import { topologyFromProgress } from "./topology-model";

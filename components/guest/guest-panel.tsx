@@ -11,7 +11,12 @@ import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import type { GuestRun } from "@/lib/guest/guest-checks";
-import { guestApplyAction, guestRollbackAction, guestStateAction, guestVerifyAction } from "@/lib/guest/guest.actions";
+import {
+  guestApplyAction,
+  guestRollbackAction,
+  guestStateAction,
+  guestVerifyAction,
+} from "@/lib/actions/guest.actions";
 
 const TEXT = {
   en: {

@@ -7,7 +7,7 @@ import {
   createCloudAccountAction,
   deleteCloudAccountAction,
   testCloudAccountAction,
-} from "@/lib/cloud/cloud-account.actions";
+} from "@/lib/actions/cloud-accounts.actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";

@@ -8,7 +8,7 @@ import {
   inviteMemberAction,
   removeMemberAction,
   revokeInvitationAction,
-} from "@/lib/teams/team.actions";
+} from "@/lib/actions/teams.actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton, CopyId } from "@/components/ui/copy-id";

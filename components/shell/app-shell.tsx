@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import type { TeamContext } from "@/lib/auth/session";
+import type { TeamContext } from "@/lib/access/team-context";
 import { demoMode } from "@/lib/server/env";
 import { LocaleSwitcher } from "./locale-switcher";
 import { ThemeToggle } from "./theme-toggle";

@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { leaveTeamAction } from "@/lib/teams/team.actions";
+import { leaveTeamAction } from "@/lib/actions/teams.actions";
 import { Card } from "@/components/ui/card";
 import { ConfirmButton } from "./confirm-button";
 

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { deleteTeamAction, transferOwnershipAction } from "@/lib/teams/team.actions";
+import { deleteTeamAction, transferOwnershipAction } from "@/lib/actions/teams.actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";

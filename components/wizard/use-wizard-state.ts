@@ -11,7 +11,7 @@ import {
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { applyAction, reviewAction, saveDraftAction } from "@/lib/deploy/wizard.actions";
+import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "./review-panel";
 import {

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { useLocale } from "next-intl";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { inventoryAction, previewBundleAction } from "@/lib/deploy/wizard.actions";
+import { inventoryAction, previewBundleAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import {
   chosenEni,

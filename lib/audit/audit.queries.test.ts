@@ -4,6 +4,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { appendAuditEvent } from "./chain";
 import { decodeCursor, encodeCursor, listAuditEvents, parseAuditFilter, type AuditEventDto } from "./audit.queries";
 import { auditExportStream, csvCell } from "./export-stream";
+import { userActor } from "@/lib/audit/actor";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -148,7 +149,7 @@ describe("redaction end to end", () => {
       process.env.APP_SECRET ??= "redaction-secret-".padEnd(40, "r");
       const { createCloudAccount, testCloudAccount } = await import("@/lib/cloud/accounts");
       const secret = "Very-Secret-Access-Key-Value-123";
-      const wrong = await createCloudAccount("team-q", "u-alice", {
+      const wrong = await createCloudAccount("team-q", userActor("u-alice"), {
         name: "wrong",
         kind: "access_key",
         accessKeyId: "LTAI5tWrongKey000001",
@@ -157,7 +158,7 @@ describe("redaction end to end", () => {
       });
       // Point the account at the emulator: the call is signed with the secret and fails (unknown key).
       await t.db.cloudAccount.update({ where: { id: wrong.id }, data: { endpoint: emu.endpoint } });
-      await testCloudAccount("team-q", "u-alice", wrong.id).catch(() => {});
+      await testCloudAccount("team-q", userActor("u-alice"), wrong.id).catch(() => {});
       await appendAuditEvent(t.db, {
         teamId: "team-q",
         actorType: "user",

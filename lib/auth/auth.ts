@@ -9,8 +9,9 @@ import { nextCookies } from "better-auth/next-js";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { db } from "@/lib/db/client";
 import { appSecret, env } from "@/lib/server/env";
-import { onUserCreated } from "@/lib/teams/team.service";
+import { onUserCreated } from "./personal-team";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields } from "@/lib/audit/actor";
 import { logger } from "@/lib/server/logger";
 import { EMAIL_MAX, PERSON_NAME_MAX, findUnstorable, textProblem } from "@/lib/validation/text";
 import { localeCookie, localeOf, type Locale } from "@/lib/i18n/locales";
@@ -27,13 +28,14 @@ async function auditSignIn(session: { userId: string; ipAddress?: string | null;
   for (const m of user?.members ?? []) {
     await appendAuditEvent(db(), {
       teamId: m.organizationId,
-      actorType: "user",
-      actorId: session.userId,
-      actorLabel: user?.email ?? null,
+      ...actorFields({
+        userId: session.userId,
+        email: user?.email ?? null,
+        clientIp: session.ipAddress ?? null,
+        userAgent: session.userAgent ?? null,
+      }),
       action: "app:auth.signIn",
       outcome: "success",
-      clientIp: session.ipAddress ?? null,
-      userAgent: session.userAgent ?? null,
     });
   }
 }

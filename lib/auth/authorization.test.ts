@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROLES, CAN, type Capability, type Role } from "./permissions";
 import { actAs, actionTestDb, ORIGIN, request, signUp as signUpUser } from "@/lib/testing/action-session";
+import { userActor } from "@/lib/audit/actor";
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
@@ -27,107 +28,133 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 // ---------------------------------------------------------------- the tables
 
 type Fixture = { teamA: string; deploymentA: string; configA: string; shareLinkA: string; memberA: string };
-/** `restore` undoes what the least allowed role really did (so later entries see the same team). */
+/**
+ * `name`: the action's stable name (in its log lines); `restore` undoes what the least allowed
+ * role really did (so later entries see the same team).
+ */
 type ActionEntry = {
+  name: string;
   capability: Capability;
   input: (f: Fixture) => Record<string, unknown>;
   restore?: (f: Fixture) => Promise<void>;
 };
 
-/** Every server action: the capability it needs and an input that passes its schema. */
+/** Every server action (lib/actions/*.actions.ts): its name, the capability it needs and an input that passes its schema. */
 const ACTIONS: Record<string, ActionEntry> = {
-  // lib/audit
-  "lib/audit/audit.actions.ts#verifyAuditChainAction": {
+  // lib/actions/audit.actions.ts
+  "lib/actions/audit.actions.ts#verifyAuditChainAction": {
+    name: "audit.verify",
     capability: "audit.read",
     input: (f) => ({ teamId: f.teamA }),
   },
-  // lib/configs
-  "lib/configs/config.actions.ts#createConfigAction": {
+  // lib/actions/configs.actions.ts
+  "lib/actions/configs.actions.ts#createConfigAction": {
+    name: "configs.create",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, name: "x", spec: {} }),
   },
-  "lib/configs/config.actions.ts#addRevisionAction": {
+  "lib/actions/configs.actions.ts#addRevisionAction": {
+    name: "configs.addRevision",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, id: f.configA, spec: {} }),
   },
-  "lib/configs/config.actions.ts#updateConfigMetaAction": {
+  "lib/actions/configs.actions.ts#updateConfigMetaAction": {
+    name: "configs.updateMeta",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, id: f.configA, name: "renamed" }),
   },
-  "lib/configs/config.actions.ts#saveConfigFromDeploymentAction": {
+  "lib/actions/configs.actions.ts#saveConfigFromDeploymentAction": {
+    name: "configs.saveFromDeployment",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, deploymentId: f.deploymentA, name: "x" }),
   },
-  "lib/configs/config.actions.ts#duplicateConfigAction": {
+  "lib/actions/configs.actions.ts#duplicateConfigAction": {
+    name: "configs.duplicate",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, id: f.configA }),
   },
-  "lib/configs/config.actions.ts#setArchivedAction": {
+  "lib/actions/configs.actions.ts#setArchivedAction": {
+    name: "configs.setArchived",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, id: "no-such-config", archived: true }),
   },
-  "lib/configs/config.actions.ts#importConfigsAction": {
+  "lib/actions/configs.actions.ts#importConfigsAction": {
+    name: "configs.import",
     capability: "configs.manage",
     input: (f) => ({ teamId: f.teamA, text: "{}" }),
   },
-  "lib/configs/config.actions.ts#createShareLinkAction": {
+  "lib/actions/configs.actions.ts#createShareLinkAction": {
+    name: "shareLinks.create",
     capability: "shareLinks.manage",
     input: (f) => ({ teamId: f.teamA, id: "no-such-config", expiresInHours: 1 }),
   },
-  "lib/configs/config.actions.ts#revokeShareLinkAction": {
+  "lib/actions/configs.actions.ts#revokeShareLinkAction": {
+    name: "shareLinks.revoke",
     capability: "shareLinks.manage",
     input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }),
   },
-  // lib/teams
-  "lib/teams/team.actions.ts#inviteMemberAction": {
+  // lib/actions/teams.actions.ts
+  "lib/actions/teams.actions.ts#inviteMemberAction": {
+    name: "teams.invite",
     capability: "members.manage",
     input: (f) => ({ teamId: f.teamA, email: "new@example.com", role: "viewer" }),
   },
-  "lib/teams/team.actions.ts#changeMemberRoleAction": {
+  "lib/actions/teams.actions.ts#changeMemberRoleAction": {
+    name: "teams.changeRole",
     capability: "members.manage",
     input: (f) => ({ teamId: f.teamA, memberId: "no-such-member", role: "viewer" }),
   },
-  "lib/teams/team.actions.ts#removeMemberAction": {
+  "lib/actions/teams.actions.ts#removeMemberAction": {
+    name: "teams.removeMember",
     capability: "members.manage",
     input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
   },
-  "lib/teams/team.actions.ts#revokeInvitationAction": {
+  "lib/actions/teams.actions.ts#revokeInvitationAction": {
+    name: "teams.revokeInvitation",
     capability: "members.manage",
     input: (f) => ({ teamId: f.teamA, invitationId: "no-such-invitation" }),
   },
   // Every role but the owner, who must transfer ownership first. The least role (viewer) really leaves: it is re-added below.
-  "lib/teams/team.actions.ts#leaveTeamAction": {
+  "lib/actions/teams.actions.ts#leaveTeamAction": {
+    name: "teams.leave",
     capability: "team.leave",
     input: (f) => ({ teamId: f.teamA }),
     restore: (f) => rejoin(f.teamA, "viewer"),
   },
-  "lib/teams/team.actions.ts#transferOwnershipAction": {
+  "lib/actions/teams.actions.ts#transferOwnershipAction": {
+    name: "teams.transferOwnership",
     capability: "team.transfer",
     input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
   },
-  "lib/teams/team.actions.ts#deleteTeamAction": {
+  "lib/actions/teams.actions.ts#deleteTeamAction": {
+    name: "teams.delete",
     capability: "team.delete",
     input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }),
   },
-  // lib/cloud
-  "lib/cloud/cloud-account.actions.ts#createCloudAccountAction": {
+  // lib/actions/cloud-accounts.actions.ts
+  "lib/actions/cloud-accounts.actions.ts#createCloudAccountAction": {
+    name: "cloudAccounts.create",
     capability: "cloudAccounts.manage",
     input: (f) => ({ teamId: f.teamA, account: {} }),
   },
-  "lib/cloud/cloud-account.actions.ts#deleteCloudAccountAction": {
+  "lib/actions/cloud-accounts.actions.ts#deleteCloudAccountAction": {
+    name: "cloudAccounts.delete",
     capability: "cloudAccounts.manage",
     input: (f) => ({ teamId: f.teamA, id: "no-such-account" }),
   },
-  "lib/cloud/cloud-account.actions.ts#testCloudAccountAction": {
+  "lib/actions/cloud-accounts.actions.ts#testCloudAccountAction": {
+    name: "cloudAccounts.test",
     capability: "cloudAccounts.read",
     input: (f) => ({ teamId: f.teamA, id: "no-such-account" }),
   },
-  // lib/deploy (wizard, deployment page)
-  "lib/deploy/wizard.actions.ts#inventoryAction": {
+  // lib/actions/wizard.actions.ts and deployments.actions.ts (wizard, deployment page)
+  "lib/actions/wizard.actions.ts#inventoryAction": {
+    name: "deployments.inventory",
     capability: "deployments.read",
     input: (f) => ({ teamId: f.teamA, cloudAccountId: "no-such-account", regionId: "ap-northeast-1" }),
   },
-  "lib/deploy/wizard.actions.ts#locateEipAction": {
+  "lib/actions/wizard.actions.ts#locateEipAction": {
+    name: "deployments.locateEip",
     capability: "deployments.read",
     input: (f) => ({
       teamId: f.teamA,
@@ -136,56 +163,69 @@ const ACTIONS: Record<string, ActionEntry> = {
       allocationId: "eip-abc",
     }),
   },
-  "lib/deploy/wizard.actions.ts#saveDraftAction": {
+  "lib/actions/wizard.actions.ts#saveDraftAction": {
+    name: "deployments.saveDraft",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: f.deploymentA, name: "d", spec: {} }),
   },
-  "lib/deploy/wizard.actions.ts#reviewAction": {
+  "lib/actions/wizard.actions.ts#reviewAction": {
+    name: "deployments.review",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#applyAction": {
+  "lib/actions/wizard.actions.ts#applyAction": {
+    name: "deployments.apply",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#cancelAction": {
+  "lib/actions/deployments.actions.ts#cancelAction": {
+    name: "deployments.cancel",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#resumeAction": {
+  "lib/actions/deployments.actions.ts#resumeAction": {
+    name: "deployments.resume",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#teardownAction": {
+  "lib/actions/deployments.actions.ts#teardownAction": {
+    name: "deployments.teardown",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: f.deploymentA, confirmName: "wrong" }),
   },
-  "lib/deploy/wizard.actions.ts#refreshAction": {
+  "lib/actions/deployments.actions.ts#refreshAction": {
+    name: "deployments.refresh",
     capability: "deployments.read",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#verifyAction": {
+  "lib/actions/deployments.actions.ts#verifyAction": {
+    name: "deployments.verify",
     capability: "deployments.read",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  // lib/guest (guest configuration through Cloud Assistant)
-  "lib/guest/guest.actions.ts#guestStateAction": {
+  // lib/actions/guest.actions.ts (guest configuration through Cloud Assistant)
+  "lib/actions/guest.actions.ts#guestStateAction": {
+    name: "guest.state",
     capability: "deployments.read",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/guest/guest.actions.ts#guestApplyAction": {
+  "lib/actions/guest.actions.ts#guestApplyAction": {
+    name: "guest.apply",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/guest/guest.actions.ts#guestVerifyAction": {
+  "lib/actions/guest.actions.ts#guestVerifyAction": {
+    name: "guest.verify",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/guest/guest.actions.ts#guestRollbackAction": {
+  "lib/actions/guest.actions.ts#guestRollbackAction": {
+    name: "guest.rollback",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
-  "lib/deploy/wizard.actions.ts#previewBundleAction": {
+  "lib/actions/wizard.actions.ts#previewBundleAction": {
+    name: "deployments.previewBundle",
     capability: "deployments.read",
     input: (f) => ({
       teamId: f.teamA,
@@ -284,23 +324,19 @@ beforeAll(async () => {
 
   const { createConfig } = await import("@/lib/configs/config.service");
   const { createShareLink } = await import("@/lib/configs/share-link.service");
-  const cfg = await createConfig(
-    teamA,
-    { id: owner.userId },
-    {
-      name: "Secret config",
-      spec: {
-        configSpecVersion: 1,
-        regionId: "ap-northeast-1",
-        instance: { mode: "existing" },
-        eni: { mode: "create" },
-        privateIps: { mode: "count", count: 1 },
-        eips: [{ source: "allocate" }],
-        os: "alinux2",
-      },
+  const cfg = await createConfig(teamA, userActor(owner.userId), {
+    name: "Secret config",
+    spec: {
+      configSpecVersion: 1,
+      regionId: "ap-northeast-1",
+      instance: { mode: "existing" },
+      eni: { mode: "create" },
+      privateIps: { mode: "count", count: 1 },
+      eips: [{ source: "allocate" }],
+      os: "alinux2",
     },
-  );
-  const link = await createShareLink(teamA, { id: owner.userId }, cfg.id, { expiresInHours: 1 });
+  });
+  const link = await createShareLink(teamA, userActor(owner.userId), cfg.id, { expiresInHours: 1 });
   const dep = await t.db.deployment.create({
     data: { teamId: teamA, name: "secret-deployment", spec: { specVersion: 1 } as never },
     select: { id: true },
@@ -352,6 +388,9 @@ describe("server actions", () => {
       >;
       const action = mod[name]!;
       expect(typeof action).toBe("function");
+      // The table says what the code says: the action's own name and capability.
+      const { actionDefinition } = await import("@/lib/access/team-action");
+      expect(actionDefinition(action)).toEqual({ name: entry.name, capability: entry.capability });
       const input = entry.input(fixture);
 
       as("anonymous");

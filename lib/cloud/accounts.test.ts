@@ -11,6 +11,7 @@ import {
   testCloudAccount,
   DEMO_ACCESS_KEY_SECRET,
 } from "./accounts";
+import { userActor } from "@/lib/audit/actor";
 
 vi.mock("server-only", () => ({}));
 
@@ -42,7 +43,7 @@ const input = {
 
 describe("cloud accounts", () => {
   it("stores the secret encrypted and never returns it", async () => {
-    const dto = await createCloudAccount("team-a", "user-1", input);
+    const dto = await createCloudAccount("team-a", userActor("user-1"), input);
     expect(JSON.stringify(dto)).not.toContain(input.accessKeySecret);
     expect(dto.accessKeyIdMasked).toBe("LTAI••••Key9");
     const raw = await t.db.cloudAccount.findFirstOrThrow({ where: { id: dto.id }, select: { secretCiphertext: true } });
@@ -57,18 +58,20 @@ describe("cloud accounts", () => {
   it("rejects bad input with the field and changes nothing", async () => {
     const before = await t.db.cloudAccount.count();
     await expect(
-      createCloudAccount("team-a", "user-1", { ...input, name: "x", accessKeyId: "!" }),
+      createCloudAccount("team-a", userActor("user-1"), { ...input, name: "x", accessKeyId: "!" }),
     ).rejects.toMatchObject({ details: { field: "accessKeyId" } });
-    await expect(createCloudAccount("team-a", "user-1", { ...input })).rejects.toThrow(/already exists/);
+    await expect(createCloudAccount("team-a", userActor("user-1"), { ...input })).rejects.toThrow(/already exists/);
     expect(await t.db.cloudAccount.count()).toBe(before);
   });
 
   it("an account whose audit event cannot be written is neither added nor deleted", async () => {
-    const kept = await createCloudAccount("team-a", "user-1", { ...input, name: "kept" });
+    const kept = await createCloudAccount("team-a", userActor("user-1"), { ...input, name: "kept" });
     const before = await t.db.cloudAccount.count({ where: { teamId: "team-a" } });
     await whileAuditRefused(t.db, `NEW.action LIKE 'app:cloudAccount.%'`, async () => {
-      await expect(createCloudAccount("team-a", "user-1", { ...input, name: "never" })).rejects.toThrow(AUDIT_REFUSED);
-      await expect(deleteCloudAccount("team-a", "user-1", kept.id)).rejects.toThrow(AUDIT_REFUSED);
+      await expect(createCloudAccount("team-a", userActor("user-1"), { ...input, name: "never" })).rejects.toThrow(
+        AUDIT_REFUSED,
+      );
+      await expect(deleteCloudAccount("team-a", userActor("user-1"), kept.id)).rejects.toThrow(AUDIT_REFUSED);
     });
     expect(await t.db.cloudAccount.count({ where: { teamId: "team-a" } })).toBe(before);
     expect((await listCloudAccounts("team-a")).map((a) => a.name)).toContain("kept");
@@ -80,12 +83,12 @@ describe("cloud accounts", () => {
     // team B has only its own demo account (demo mode), never team A's
     expect((await listCloudAccounts("team-b")).map((x) => x.kind)).toEqual(["demo"]);
     await expect(loadCloudCredentials("team-b", a!.id)).rejects.toThrow(/No such cloud account/);
-    await expect(testCloudAccount("team-b", "user-2", a!.id)).rejects.toThrow(/No such cloud account/);
+    await expect(testCloudAccount("team-b", userActor("user-2"), a!.id)).rejects.toThrow(/No such cloud account/);
   });
 
   it("tests the demo account's connection with DescribeRegions against the emulator", async () => {
     const demo = await ensureDemoCloudAccount("team-b");
-    const result = await testCloudAccount("team-b", "user-2", demo!.id);
+    const result = await testCloudAccount("team-b", userActor("user-2"), demo!.id);
     expect(result.regionIds).toEqual(expect.arrayContaining(["ap-northeast-1", "cn-hangzhou"]));
     const event = await t.db.auditEvent.findFirstOrThrow({
       where: { teamId: "team-b", action: "cloud:ECS.DescribeRegions" },
@@ -107,7 +110,7 @@ describe("cloud accounts", () => {
   });
 
   it("sends real accounts to Alibaba Cloud, never to the emulator", async () => {
-    const dto = await createCloudAccount("team-b", "user-2", { ...input, name: "real" });
+    const dto = await createCloudAccount("team-b", userActor("user-2"), { ...input, name: "real" });
     expect((await loadCloudCredentials("team-b", dto.id)).endpoint).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { safeParseIn } from "@/lib/validation/messages";
 import { appendAuditEventIn } from "@/lib/audit/chain";
+import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
 import { cloudCall } from "./call";
@@ -78,13 +79,8 @@ export async function ensureDemoCloudAccount(teamId: string) {
   });
 }
 
-/** `actorLabel`: the actor's email, kept with the audit event (the trail names them after they leave the team). */
-export async function createCloudAccount(
-  teamId: string,
-  actorId: string,
-  raw: unknown,
-  actorLabel: string | null = null,
-): Promise<CloudAccountDto> {
+/** The audit event keeps the actor's email (the trail names them after they leave the team). */
+export async function createCloudAccount(teamId: string, actor: UserActor, raw: unknown): Promise<CloudAccountDto> {
   const parsed = cloudAccountInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -111,15 +107,13 @@ export async function createCloudAccount(
         defaultRegion: input.defaultRegion,
         roleArn: input.kind === "ram_role" ? input.roleArn : null,
         secretCiphertext: encryptSecret(JSON.stringify(secret)),
-        createdById: actorId,
+        createdById: actor.userId,
       },
       select: accountShape,
     });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId,
-      actorLabel,
+      ...actorFields(actor),
       action: "app:cloudAccount.create",
       targets: [created.id],
       outcome: "success",
@@ -130,20 +124,13 @@ export async function createCloudAccount(
   return toDto(row);
 }
 
-export async function deleteCloudAccount(
-  teamId: string,
-  actorId: string,
-  id: string,
-  actorLabel: string | null = null,
-) {
+export async function deleteCloudAccount(teamId: string, actor: UserActor, id: string) {
   await db().$transaction(async (tx) => {
     const { count } = await tx.cloudAccount.deleteMany({ where: { id, teamId } });
     if (count !== 1) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId,
-      actorLabel,
+      ...actorFields(actor),
       action: "app:cloudAccount.delete",
       targets: [id],
       outcome: "success",
@@ -203,14 +190,14 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
 /** "Test connection": DescribeRegions with the account's credentials (audited like every cloud call). */
 export async function testCloudAccount(
   teamId: string,
-  actorId: string,
+  actor: UserActor,
   id: string,
 ): Promise<{ regions: number; regionIds: string[] }> {
   const account = await db().cloudAccount.findFirst({ where: { id, teamId }, select: { defaultRegion: true } });
   if (!account) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const creds = await loadCloudCredentials(teamId, id);
   const body = await cloudCall(
-    { db: db(), teamId, creds, regionId: account.defaultRegion, actorType: "user", actorId },
+    { db: db(), teamId, creds, regionId: account.defaultRegion, actor },
     "DescribeRegions",
     {},
   );

@@ -3,6 +3,7 @@
 // the team's audit trail (action, redacted parameters, RequestId, outcome, duration).
 import type { Db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { EcsModule, VpcModule, sdkClient, type CloudCredentials, type Product } from "./client";
 import { CloudError, toCloudError } from "./errors";
 import { limiterFor } from "./rate-limit";
@@ -53,6 +54,9 @@ export type CloudContext = {
   creds: CloudCredentials;
   regionId: string;
   deploymentId?: string | null;
+  /** Who the call is made for: its audit event carries their label and client address. */
+  actor?: AuditActor | null;
+  /** Without `actor`: the older form, an id only (the deploy engine's contexts). */
   actorType?: "user" | "system";
   actorId?: string | null;
 };
@@ -172,8 +176,9 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
     o({ action, ok: !error, code: error?.code, durationMs, deploymentId: ctx.deploymentId, startedAt });
   await appendAuditEvent(ctx.db, {
     teamId: ctx.teamId,
-    actorType: ctx.actorType ?? "system",
-    actorId: ctx.actorId ?? null,
+    ...(ctx.actor !== undefined
+      ? actorFields(ctx.actor)
+      : { actorType: ctx.actorType ?? "system", actorId: ctx.actorId ?? null }),
     action: `cloud:${product === "ecs" ? "ECS" : "VPC"}.${action}`,
     targets: targetsOf(params),
     deploymentId: ctx.deploymentId ?? null,

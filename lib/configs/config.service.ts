@@ -9,6 +9,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAuditEventIn } from "@/lib/audit/chain";
+import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
@@ -33,28 +34,22 @@ import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
 import { diffSpecs, type DiffEntry } from "./diff";
 
-export type Actor = { id: string; email?: string | null; clientIp?: string | null; userAgent?: string | null };
-
 /** Records a change in the transaction that makes it: both commit, or neither. Share links record theirs here too. */
 export async function auditConfigChange(
   tx: Tx,
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   action: string,
   targets: string[],
   params: Record<string, unknown>,
 ) {
   await appendAuditEventIn(tx, {
     teamId,
-    actorType: "user",
-    actorId: actor.id,
-    actorLabel: actor.email ?? null,
+    ...actorFields(actor),
     action,
     targets,
     params,
     outcome: "success",
-    clientIp: actor.clientIp ?? null,
-    userAgent: actor.userAgent ?? null,
   });
 }
 
@@ -160,7 +155,7 @@ export type CreateConfigInput = {
 
 export async function createConfig(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   input: CreateConfigInput,
   then?: (tx: Tx, id: string) => Promise<void>,
 ): Promise<{ id: string; revision: number }> {
@@ -184,9 +179,9 @@ export async function createConfig(
         name: meta.data.name,
         description: meta.data.description,
         tags: meta.data.tags,
-        createdById: actor.id,
+        createdById: actor.userId,
         latestRevision: 1,
-        revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.id } },
+        revisions: { create: { revision: 1, spec: spec.data as never, message, createdById: actor.userId } },
       },
       select: { id: true },
     });
@@ -204,7 +199,7 @@ export async function createConfig(
 /** Appends an immutable revision. `expectedRevision` guards against a concurrent edit. */
 export async function addRevision(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   input: { spec: unknown; message?: string; expectedRevision?: number },
 ): Promise<{ revision: number }> {
@@ -243,7 +238,7 @@ export async function addRevision(
     });
     if (cas.count !== 1) throw new UserFacingError(msg("configs.revisionMeanwhile"), { code: "CONFLICT" });
     await tx.configRevision.create({
-      data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.id },
+      data: { templateId: id, revision: next, spec: spec.data as never, message, createdById: actor.userId },
     });
     await auditConfigChange(tx, teamId, actor, "app:config.revise", [id], { configId: id, revision: next });
     return next;
@@ -253,7 +248,7 @@ export async function addRevision(
 
 export async function updateConfigMeta(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   input: { name: string; description?: string; tags?: string[] },
 ) {
@@ -276,7 +271,7 @@ export async function updateConfigMeta(
  */
 export async function saveConfigFromDeployment(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   deploymentId: string,
   meta: { name: string; description?: string; tags?: string[] },
 ) {
@@ -301,7 +296,7 @@ export async function saveConfigFromDeployment(
   );
 }
 
-export async function duplicateConfig(teamId: string, actor: Actor, id: string, name?: string) {
+export async function duplicateConfig(teamId: string, actor: UserActor, id: string, name?: string) {
   const src = await getRevision(teamId, id);
   return createConfig(teamId, actor, {
     name: (name ?? `${src.name} (copy)`).slice(0, 120),
@@ -312,7 +307,7 @@ export async function duplicateConfig(teamId: string, actor: Actor, id: string, 
   });
 }
 
-export async function setArchived(teamId: string, actor: Actor, id: string, archived: boolean) {
+export async function setArchived(teamId: string, actor: UserActor, id: string, archived: boolean) {
   await db().$transaction(async (tx) => {
     const r = await tx.configTemplate.updateMany({ where: { id, teamId }, data: { archived } });
     if (r.count !== 1) throw new UserFacingError(msg("configs.notFound"), { code: "NOT_FOUND" });
@@ -409,7 +404,7 @@ function readConfigFile(
  */
 export async function importConfigFile(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   text: string,
   locale: Locale = "en",
 ): Promise<ImportResult> {
@@ -425,7 +420,7 @@ export async function importConfigFile(
           name: c.name,
           description: c.description,
           tags: c.tags,
-          createdById: actor.id,
+          createdById: actor.userId,
           latestRevision: revisions.length,
           // Renumbered 1..n in order: our revisions are contiguous.
           revisions: {
@@ -433,7 +428,7 @@ export async function importConfigFile(
               revision: idx + 1,
               spec: r.spec as never,
               message: r.message || `Imported revision ${r.revision}`,
-              createdById: actor.id,
+              createdById: actor.userId,
             })),
           },
         },
@@ -507,7 +502,7 @@ function guestBundleArchive(spec: ConfigSpec, guest: GuestFacts | undefined, dir
 
 export async function renderExport(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   id: string,
   revision: number | undefined,
   format: ExportFormat,
@@ -555,7 +550,3 @@ export async function renderExport(
   );
   return { body, filename, contentType };
 }
-
-// Temporary, for config.actions.ts (moving to lib/actions/ in a parallel branch, not edited here):
-// at merge it imports these from ./share-link.service and these lines go.
-export { createShareLink, revokeShareLink } from "./share-link.service";

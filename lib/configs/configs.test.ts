@@ -37,9 +37,10 @@ import {
 } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform, hcl } from "./export-terraform";
+import { userActor } from "@/lib/audit/actor";
 
 let t: TestDb;
-const actor = { id: "user-1", email: "alice@example.com" };
+const actor = userActor("user-1", "alice@example.com");
 const bigints = (_k: string, v: unknown) => (typeof v === "bigint" ? String(v) : v);
 
 export const sampleSpec: ConfigSpecInput = {

@@ -9,11 +9,12 @@ import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { signToken, verifyToken } from "@/lib/server/crypto";
 import { SHARE_MAX_HOURS, type ConfigSpec } from "./config.schema";
-import { auditConfigChange, getRevision, type Actor } from "./config.service";
+import type { UserActor } from "@/lib/audit/actor";
+import { auditConfigChange, getRevision } from "./config.service";
 
 export async function createShareLink(
   teamId: string,
-  actor: Actor,
+  actor: UserActor,
   templateId: string,
   input: { revision?: number | null; expiresInHours: number },
 ) {
@@ -33,7 +34,7 @@ export async function createShareLink(
   const expiresAt = new Date(Date.now() + hours * 3600_000);
   const link = await db().$transaction(async (tx) => {
     const l = await tx.shareLink.create({
-      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.id },
+      data: { teamId, templateId, revision: input.revision ?? null, expiresAt, createdById: actor.userId },
       select: { id: true, expiresAt: true, revision: true },
     });
     await auditConfigChange(tx, teamId, actor, "app:config.share", [templateId, l.id], {
@@ -64,7 +65,7 @@ export async function listShareLinks(teamId: string, templateId: string) {
   }));
 }
 
-export async function revokeShareLink(teamId: string, actor: Actor, linkId: string) {
+export async function revokeShareLink(teamId: string, actor: UserActor, linkId: string) {
   await db().$transaction(async (tx) => {
     const r = await tx.shareLink.updateMany({
       where: { id: linkId, teamId, revokedAt: null },

@@ -5,6 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
+import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { msg } from "@/lib/i18n/errors";
 import { deploymentSpecSchema, draftSpecSchema, type DeploymentSpec } from "./spec.schema";
 import type { Plan, ResourcesRecord } from "./model";
@@ -58,7 +59,7 @@ async function contextFor(
   teamId: string,
   d: { id: string; cloudAccountId: string | null },
   spec: DeploymentSpec,
-  actorId?: string | null,
+  actor?: AuditActor | null,
 ): Promise<CloudContext> {
   const creds = await executorOptions().resolveCredentials({ teamId, cloudAccountId: d.cloudAccountId });
   return {
@@ -67,8 +68,7 @@ async function contextFor(
     creds,
     regionId: spec.regionId,
     deploymentId: d.id,
-    actorType: actorId ? "user" : "system",
-    actorId: actorId ?? null,
+    actor: actor ?? null,
   };
 }
 
@@ -76,7 +76,7 @@ async function contextFor(
 
 export async function createDraft(
   teamId: string,
-  input: { name: string; spec: unknown; actorId?: string | null },
+  input: { name: string; spec: unknown; actor?: AuditActor | null },
 ): Promise<{ id: string }> {
   const spec = draftSpecSchema.parse(input.spec);
   const cloudAccountId = typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null;
@@ -88,14 +88,13 @@ export async function createDraft(
         spec: spec as never,
         cloudAccountId,
         regionId: typeof spec.regionId === "string" ? spec.regionId : null,
-        createdById: input.actorId ?? null,
+        createdById: input.actor?.userId ?? null,
       },
       select: { id: true },
     });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: input.actorId ? "user" : "system",
-      actorId: input.actorId ?? null,
+      ...actorFields(input.actor),
       action: "app:deployment.create",
       deploymentId: d.id,
       targets: [d.id],
@@ -109,7 +108,7 @@ export async function createDraft(
 export async function updateDraft(
   teamId: string,
   id: string,
-  input: { name?: string; spec?: unknown; actorId?: string | null },
+  input: { name?: string; spec?: unknown; actor?: AuditActor | null },
 ): Promise<void> {
   const spec = input.spec === undefined ? undefined : draftSpecSchema.parse(input.spec);
   const r = await database().deployment.updateMany({
@@ -138,7 +137,7 @@ export type PreflightResult = { ok: boolean; findings: Finding[]; checkedAt: str
 export async function runPreflight(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null } = {},
+  opts: { actor?: AuditActor | null } = {},
 ): Promise<PreflightResult> {
   const d = await load(teamId, id);
   const parsed = deploymentSpecSchema.safeParse(d.spec);
@@ -152,7 +151,7 @@ export async function runPreflight(
     }));
   } else {
     const record = (d.resources ?? {}) as ResourcesRecord;
-    const live = await readSnapshot(await contextFor(teamId, d, parsed.data, opts.actorId), parsed.data, record);
+    const live = await readSnapshot(await contextFor(teamId, d, parsed.data, opts.actor), parsed.data, record);
     findings = checkPreflight(parsed.data, live, record);
   }
   const result: PreflightResult = { ok: !hasErrors(findings), findings, checkedAt: new Date().toISOString() };
@@ -168,12 +167,12 @@ export async function runPreflight(
 export async function planDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {},
+  opts: { actor?: AuditActor | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {},
 ): Promise<Plan> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
-  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
+  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   return opts.phase === "teardown"
     ? planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback })
     : planApply(spec, live, record);
@@ -196,12 +195,12 @@ export type StartResult = {
 export async function startDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null } = {},
+  opts: { actor?: AuditActor | null } = {},
 ): Promise<StartResult> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const prev = (d.resources ?? {}) as ResourcesRecord;
-  const ctx = await contextFor(teamId, d, spec, opts.actorId);
+  const ctx = await contextFor(teamId, d, spec, opts.actor);
   const live = await readSnapshot(ctx, spec, prev);
   const findings = checkPreflight(spec, live, prev);
   await database().deployment.updateMany({
@@ -244,7 +243,7 @@ export async function startDeployment(
       phase: "apply",
       from: ["draft", "ready", "failed", "cancelled", "succeeded"],
       plan,
-      actorId: opts.actorId,
+      actor: opts.actor,
     },
     opt.owner,
     opt.leaseMs,
@@ -258,14 +257,14 @@ export async function startDeployment(
 export async function resumeDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null } = {},
+  opts: { actor?: AuditActor | null } = {},
 ): Promise<{ status: string; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const opt = executorOptions();
   const phase = d.phase === "teardown" ? "teardown" : "apply";
   await beginRun(
     database(),
-    { teamId, deploymentId: id, phase, from: ["failed", "cancelled"], plan: null, actorId: opts.actorId },
+    { teamId, deploymentId: id, phase, from: ["failed", "cancelled"], plan: null, actor: opts.actor },
     opt.owner,
     opt.leaseMs,
   );
@@ -278,7 +277,7 @@ export async function resumeDeployment(
 export async function cancelDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null } = {},
+  opts: { actor?: AuditActor | null } = {},
 ): Promise<{ status: string }> {
   await database().$transaction(async (tx) => {
     const r = await tx.deployment.updateMany({
@@ -295,8 +294,7 @@ export async function cancelDeployment(
     }
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: opts.actorId ? "user" : "system",
-      actorId: opts.actorId ?? null,
+      ...actorFields(opts.actor),
       action: "app:deployment.cancel",
       deploymentId: id,
       targets: [id],
@@ -315,12 +313,12 @@ export async function cancelDeployment(
 export async function teardownDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null; skipGuestRollback?: boolean } = {},
+  opts: { actor?: AuditActor | null; skipGuestRollback?: boolean } = {},
 ): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
-  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
+  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const plan = planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback });
   const opt = executorOptions();
   await beginRun(
@@ -331,7 +329,7 @@ export async function teardownDeployment(
       phase: "teardown",
       from: ["succeeded", "failed", "cancelled"],
       plan,
-      actorId: opts.actorId,
+      actor: opts.actor,
     },
     opt.owner,
     opt.leaseMs,
@@ -339,8 +337,7 @@ export async function teardownDeployment(
   if (opts.skipGuestRollback && record.guestApplied) {
     await appendAuditEvent(database(), {
       teamId,
-      actorType: opts.actorId ? "user" : "system",
-      actorId: opts.actorId ?? null,
+      ...actorFields(opts.actor),
       action: "guest.rollback.skipped",
       deploymentId: id,
       targets: [id],
@@ -357,18 +354,17 @@ export async function teardownDeployment(
 export async function refreshDeployment(
   teamId: string,
   id: string,
-  opts: { actorId?: string | null } = {},
+  opts: { actor?: AuditActor | null } = {},
 ): Promise<{ drift: DriftItem[]; checkedAt: string; inSync: boolean }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(d.spec);
   const record = (d.resources ?? {}) as ResourcesRecord;
-  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actorId), spec, record);
+  const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const drift =
     d.status === "torn_down" || d.status === "draft" || d.status === "ready" ? [] : diffDrift(spec, live, record);
   await appendAuditEvent(database(), {
     teamId,
-    actorType: opts.actorId ? "user" : "system",
-    actorId: opts.actorId ?? null,
+    ...actorFields(opts.actor),
     action: "app:deployment.refresh",
     deploymentId: id,
     targets: [id],

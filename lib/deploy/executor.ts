@@ -12,6 +12,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import type { Plan, ResourcesRecord } from "./model";
 import { Waiter, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
@@ -87,7 +88,8 @@ export async function beginRun(
     phase: Phase;
     from: DeploymentStatus[];
     plan: Plan | null;
-    actorId?: string | null;
+    /** Who started the run: its audit event names them and their client address. */
+    actor?: AuditActor | null;
   },
   owner = DEFAULT_OWNER,
   leaseMs = 30_000,
@@ -140,8 +142,7 @@ export async function beginRun(
     });
   await appendAuditEvent(db, {
     teamId: args.teamId,
-    actorType: args.actorId ? "user" : "system",
-    actorId: args.actorId ?? null,
+    ...actorFields(args.actor),
     action: `app:deployment.${args.phase === "apply" ? (args.plan ? "apply" : "resume") : "teardown"}`,
     deploymentId: args.deploymentId,
     targets: [args.deploymentId],

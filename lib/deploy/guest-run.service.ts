@@ -9,6 +9,7 @@ import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { loadCloudCredentials } from "@/lib/cloud/accounts";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, statusWord } from "@/lib/i18n/errors";
 import { agentStatus, ranCleanly, type AgentStatus } from "@/lib/guest/cloud-assistant";
@@ -99,7 +100,7 @@ function expectedOf(d: Row) {
   return ((d.resources ?? {}) as ResourcesRecord).eips ?? [];
 }
 
-async function contextFor(teamId: string, d: Row, actorId: string | null): Promise<CloudContext> {
+async function contextFor(teamId: string, d: Row, actor: AuditActor | null): Promise<CloudContext> {
   const regionId = d.regionId ?? ((d.spec ?? {}) as { regionId?: string }).regionId;
   if (!d.cloudAccountId || !regionId) throw new UserFacingError(msg("guest.noAccountOrRegion"), { code: "NO_ACCOUNT" });
   const creds = await (config.resolveCredentials ?? ((a) => loadCloudCredentials(a.teamId, a.cloudAccountId)))({
@@ -112,20 +113,19 @@ async function contextFor(teamId: string, d: Row, actorId: string | null): Promi
     creds,
     regionId,
     deploymentId: d.id,
-    actorType: actorId ? "user" : "system",
-    actorId,
+    actor,
   };
 }
 
 /** What the Guest configuration panel shows: agent status (one audited DescribeCloudAssistantStatus), script, last results. */
-export async function getGuestState(teamId: string, id: string, actorId: string | null = null): Promise<GuestState> {
+export async function getGuestState(teamId: string, id: string, actor: AuditActor | null = null): Promise<GuestState> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   const script = d.scripts[0]
     ? { version: d.scripts[0].version, os: d.scripts[0].os, sha256: d.scripts[0].sha256 }
     : null;
   let agent: AgentStatus | null = null;
-  if (instanceId && d.cloudAccountId) agent = await agentStatus(await contextFor(teamId, d, actorId), instanceId);
+  if (instanceId && d.cloudAccountId) agent = await agentStatus(await contextFor(teamId, d, actor), instanceId);
   return {
     instanceId,
     agent,
@@ -181,7 +181,7 @@ async function exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
 async function audit(
   teamId: string,
   d: Row,
-  actorId: string | null,
+  actor: AuditActor | null,
   action: GuestAction,
   instanceId: string,
   runs: GuestRun[],
@@ -189,8 +189,7 @@ async function audit(
 ) {
   await appendAuditEvent(database(), {
     teamId,
-    actorType: actorId ? "user" : "system",
-    actorId,
+    ...actorFields(actor),
     action: `guest.${action}`,
     deploymentId: d.id,
     targets: [d.id, instanceId],
@@ -253,7 +252,7 @@ function refuseRollbackDuringRun(d: Row) {
 export async function applyThroughCloudAssistant(
   teamId: string,
   id: string,
-  actorId: string | null = null,
+  actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
@@ -261,7 +260,7 @@ export async function applyThroughCloudAssistant(
   if (d.status !== "succeeded")
     throw new UserFacingError(msg("guest.applyNotYet", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
   return exclusive(id, async () => {
-    const ctx = await contextFor(teamId, d, actorId);
+    const ctx = await contextFor(teamId, d, actor);
     const { run } = await runBundleScript(ctx, targetOf(d, instanceId), "apply", [], timing());
     // Even a failed apply.sh may have changed part of the guest: teardown rolls back either way.
     await markGuestApplied(teamId, id, {
@@ -270,11 +269,11 @@ export async function applyThroughCloudAssistant(
     });
     if (!ranCleanly(run)) {
       const guest = await record(teamId, d, (g) => ({ ...g, runs: [run, ...g.runs].slice(0, 10) }));
-      await audit(teamId, d, actorId, "apply", instanceId, [run], false);
+      await audit(teamId, d, actor, "apply", instanceId, [run], false);
       return { ok: false, runs: [run], guest };
     }
     const v = await doVerify(teamId, d, ctx, instanceId);
-    await audit(teamId, d, actorId, "apply", instanceId, [run, v.run], v.ok);
+    await audit(teamId, d, actor, "apply", instanceId, [run, v.run], v.ok);
     return { ok: v.ok, runs: [run, v.run], guest: v.guest };
   });
 }
@@ -283,14 +282,14 @@ export async function applyThroughCloudAssistant(
 export async function verifyThroughCloudAssistant(
   teamId: string,
   id: string,
-  actorId: string | null = null,
+  actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
   return exclusive(id, async () => {
-    const v = await doVerify(teamId, d, await contextFor(teamId, d, actorId), instanceId);
-    await audit(teamId, d, actorId, "verify", instanceId, [v.run], v.ok);
+    const v = await doVerify(teamId, d, await contextFor(teamId, d, actor), instanceId);
+    await audit(teamId, d, actor, "verify", instanceId, [v.run], v.ok);
     return { ok: v.ok, runs: [v.run], guest: v.guest };
   });
 }
@@ -299,14 +298,14 @@ export async function verifyThroughCloudAssistant(
 export async function rollbackThroughCloudAssistant(
   teamId: string,
   id: string,
-  actorId: string | null = null,
+  actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
   const d = await load(teamId, id);
   const instanceId = instanceOf(d);
   if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
   refuseRollbackDuringRun(d);
   return exclusive(id, async () => {
-    const ctx = await contextFor(teamId, d, actorId);
+    const ctx = await contextFor(teamId, d, actor);
     const { run } = await runBundleScript(ctx, targetOf(d, instanceId), "rollback", [], timing());
     const ok = ranCleanly(run);
     if (ok) await markGuestApplied(teamId, id, null);
@@ -317,7 +316,7 @@ export async function rollbackThroughCloudAssistant(
       rolledBack: ok ? true : g.rolledBack,
       runs: [run, ...g.runs].slice(0, 10),
     }));
-    await audit(teamId, d, actorId, "rollback", instanceId, [run], ok);
+    await audit(teamId, d, actor, "rollback", instanceId, [run], ok);
     return { ok, runs: [run], guest };
   });
 }

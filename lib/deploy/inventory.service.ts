@@ -242,7 +242,3 @@ export async function locateEip(
   }
   return null;
 }
-
-// MERGE SHIM (issue 15): wizard.actions.ts still imports verifyDeployment from here; it moved to
-// deployment-view.service.ts. Delete this line once the actions import it from there.
-export { verifyDeployment } from "./deployment-view.service";

@@ -76,7 +76,7 @@ describe("teardown and the guest configuration", () => {
     ).not.toContain("guest.rollback");
 
     expect(boundToEni()).toBe(3);
-    const r = await (await teardownDeployment(h.teamId, id, { actorId: null })).done;
+    const r = await (await teardownDeployment(h.teamId, id, { actor: null })).done;
     expect(r.status).toBe("failed");
     expect(r.error).toMatchObject({ code: "GuestRollbackFailed", action: "RunCommand" });
     expect((r.error as { message: string }).message).toMatch(/rollback\.sh.*stopped before changing anything else/);
@@ -110,7 +110,7 @@ describe("teardown and the guest configuration", () => {
     expect(audit).toContainEqual({ action: "cloud:ECS.RunCommand", outcome: "failure" });
 
     // The operator's way out: tear down the cloud side only (they run rollback.sh by hand).
-    const skipped = await (await teardownDeployment(h.teamId, id, { actorId: null, skipGuestRollback: true })).done;
+    const skipped = await (await teardownDeployment(h.teamId, id, { actor: null, skipGuestRollback: true })).done;
     expect(skipped.status, JSON.stringify(skipped.error)).toBe("torn_down");
     expect(boundToEni()).toBe(0);
     const final = await getDeploymentView(h.teamId, id);

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 // The ICU parser next-intl formats with (through intl-messageformat).
 import { parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
 import en from "@/messages/en/errors.json";
 import ja from "@/messages/ja/errors.json";
 import { msg, statusWord, type ErrorKey } from "./errors";
-import { safeParseIn, zmsg } from "@/lib/validation/messages";
 
 function leaves(obj: object, prefix = ""): [string, string][] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -64,29 +62,5 @@ describe("errors catalog", () => {
     expect(refused("en")).toBe("Your role (viewer) cannot do this.");
     expect(refused("ja")).toBe("あなたのロール (閲覧者) ではこの操作はできません。");
     expect(statusWord("tearing_down")("ja")).toBe("削除中");
-  });
-});
-
-describe("zod messages", () => {
-  const schema = z.object({
-    ip: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/, zmsg("spec.ipv4")),
-    name: z.string().min(1),
-  });
-
-  it("are English unless a parse asks for another language", () => {
-    const bad = { ip: "x", name: "" };
-    expect(schema.safeParse(bad).error?.issues.map((i) => i.message)).toEqual([
-      "must be an IPv4 address",
-      "Too small: expected string to have >=1 characters",
-    ]);
-    expect(safeParseIn("en", schema, bad).error?.issues.map((i) => i.message)).toEqual([
-      "must be an IPv4 address",
-      "Too small: expected string to have >=1 characters",
-    ]);
-    const ja = safeParseIn("ja", schema, bad).error?.issues.map((i) => i.message);
-    expect(ja?.[0]).toBe("IPv4 アドレスを指定してください");
-    expect(ja?.[1]).toMatch(/1文字以上/);
-    // The language does not stick to later parses.
-    expect(schema.safeParse(bad).error?.issues[0]?.message).toBe("must be an IPv4 address");
   });
 });

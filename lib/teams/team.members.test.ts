@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { actAs, actionTestDb, authPost, signUp as signUpUser } from "@/lib/testing/action-session";
 import type { TestDb } from "@/lib/testing/test-db";
 import { whileAuditRefused } from "@/lib/testing/refuse-audit";
+import { userActor } from "@/lib/audit/actor";
 
 vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("@/lib/testing/action-session")).nextHeaders);
@@ -25,11 +26,11 @@ async function join(name: string, role: "admin" | "operator" | "viewer"): Promis
   return { userId: u.userId, cookie: u.cookie, email, memberId: member.id };
 }
 
-const actions = () => import("./team.actions");
+const actions = () => import("@/lib/actions/teams.actions");
 /** A request that needs only membership: what a removed member's next click would be. */
 async function readAudit(who: Person) {
   actAs(who.cookie);
-  return (await import("@/lib/audit/audit.actions")).verifyAuditChainAction({ teamId });
+  return (await import("@/lib/actions/audit.actions")).verifyAuditChainAction({ teamId });
 }
 const lastEvent = async () => t.db.auditEvent.findFirstOrThrow({ where: { teamId }, orderBy: { seq: "desc" } });
 
@@ -167,7 +168,7 @@ describe("leaving a team", () => {
     actAs(owner.cookie);
     expect(await leaveTeamAction({ teamId })).toMatchObject({ ok: false, code: "FORBIDDEN" });
     const { leaveTeam } = await import("./team.service");
-    await expect(leaveTeam(teamId, { id: owner.userId })).rejects.toThrow(/Transfer ownership first/);
+    await expect(leaveTeam(teamId, userActor(owner.userId))).rejects.toThrow(/Transfer ownership first/);
     expect(await t.db.member.count({ where: { organizationId: teamId, role: "owner" } })).toBe(1);
   });
 });
@@ -276,7 +277,7 @@ describe("invitations", () => {
     const lone = await signUpUser(t.db, "lone");
     // Their only team gone (deleted by them, or they were removed from it).
     await t.db.member.deleteMany({ where: { userId: lone.userId } });
-    const { requireTeamPage } = await import("@/lib/auth/session");
+    const { requireTeamPage } = await import("@/lib/access/team-context");
     actAs(lone.cookie);
     const [a, b] = await Promise.all([requireTeamPage("deployments.read"), requireTeamPage("deployments.read")]);
     expect(a.team.teamId).toBe(b.team.teamId);

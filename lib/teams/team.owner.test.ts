@@ -5,6 +5,7 @@ vi.mock("next/headers", () => ({
   cookies: async () => ({ get: () => undefined, getAll: () => [], set: () => {} }),
 }));
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { userActor } from "@/lib/audit/actor";
 
 let t: TestDb;
 const ORIGIN = "http://localhost:3000";
@@ -92,18 +93,18 @@ describe("sign-in audit and owner-only team operations", () => {
       data: { id: "m-bert", organizationId: teamId, userId: bert.id, role: "operator" },
     });
 
-    await expect(transferOwnership(teamId, { id: bert.id }, olivia.members[0]!.id)).rejects.toMatchObject({
+    await expect(transferOwnership(teamId, userActor(bert.id), olivia.members[0]!.id)).rejects.toMatchObject({
       details: { code: "FORBIDDEN" },
     });
-    await transferOwnership(teamId, { id: olivia.id, email: olivia.email }, bertMember.id);
+    await transferOwnership(teamId, userActor(olivia.id, olivia.email), bertMember.id);
     const roles = Object.fromEntries(
       (await t.db.member.findMany({ where: { organizationId: teamId } })).map((m) => [m.userId, m.role]),
     );
     expect(roles).toEqual({ [olivia.id]: "admin", [bert.id]: "owner" });
 
     const team = await t.db.organization.findUniqueOrThrow({ where: { id: teamId } });
-    await expect(deleteTeam(teamId, { id: bert.id }, "wrong name")).rejects.toThrow(/Type the team's name/);
-    await deleteTeam(teamId, { id: bert.id, email: bert.email }, team.name);
+    await expect(deleteTeam(teamId, userActor(bert.id), "wrong name")).rejects.toThrow(/Type the team's name/);
+    await deleteTeam(teamId, userActor(bert.id, bert.email), team.name);
     expect(await t.db.organization.findUnique({ where: { id: teamId } })).toBeNull();
     const trail = await t.db.auditEvent.findMany({ where: { teamId }, orderBy: { seq: "desc" } });
     expect(trail[0]!.action).toBe("app:team.delete");

@@ -1,97 +1,12 @@
-// Teams: every new user gets a team of their own as owner (so the first user of
-// a fresh install owns the first team); invitations add people to more teams.
-import crypto from "node:crypto";
+// Teams: members, invitations, ownership. Every new user's personal team is made
+// in lib/auth (personal-team.ts); invitations add people to more teams.
 import { db, type Tx } from "@/lib/db/client";
 import { appendAuditEventIn } from "@/lib/audit/chain";
-import { ensureDemoCloudAccount } from "@/lib/cloud/accounts";
+import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { can, isRole, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import { env } from "@/lib/server/env";
-import type { Locale } from "@/lib/i18n/locales";
-
-function slugify(text: string): string {
-  const base = text
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 32);
-  return base || "team";
-}
-
-type NewOwner = { id: string; name: string; email: string };
-
-/**
- * The personal team every user gets: named after them in the language they signed up in, they
- * own it; its audit event commits with it (appended last, as the audit chain asks).
- */
-async function createPersonalTeam(tx: Tx, user: NewOwner, locale: Locale = "en") {
-  const who = user.name || user.email.split("@")[0];
-  const name = locale === "ja" ? `${who} のチーム` : `${who}'s team`;
-  const team = await tx.organization.create({
-    data: {
-      id: crypto.randomUUID(),
-      name,
-      slug: `${slugify(who || "team")}-${crypto.randomBytes(3).toString("hex")}`,
-      members: { create: { id: crypto.randomUUID(), userId: user.id, role: "owner" } },
-    },
-  });
-  await appendAuditEventIn(tx, {
-    teamId: team.id,
-    actorType: "user",
-    actorId: user.id,
-    actorLabel: user.email,
-    action: "app:team.create",
-    outcome: "success",
-    params: { name },
-  });
-  return team;
-}
-
-/** Sign-up (better-auth's user hook): the new user's personal team. */
-export async function onUserCreated(user: NewOwner, locale: Locale = "en") {
-  const team = await db().$transaction((tx) => createPersonalTeam(tx, user, locale));
-  await ensureDemoCloudAccount(team.id);
-  return team;
-}
-
-/**
- * A signed-in user left with no team (they deleted their only team, or were
- * removed from it or left it) gets a personal team again, as at sign-up, instead
- * of nowhere to go, named in the language of the page they opened. Serialized
- * per user: two pages loading at once make one team.
- */
-export async function ensurePersonalTeam(user: NewOwner, locale: Locale = "en"): Promise<void> {
-  const created = await db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"personal-team:" + user.id}))`;
-    if ((await tx.member.count({ where: { userId: user.id } })) > 0) return null;
-    return createPersonalTeam(tx, user, locale);
-  });
-  if (created) await ensureDemoCloudAccount(created.id);
-}
-
-export type Membership = { teamId: string; teamName: string; teamSlug: string; role: Role };
-
-export async function listMemberships(userId: string): Promise<Membership[]> {
-  const rows = await db().member.findMany({
-    where: { userId },
-    orderBy: { createdAt: "asc" },
-    select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
-  });
-  return rows
-    .filter((r) => isRole(r.role))
-    .map((r) => ({
-      teamId: r.organization.id,
-      teamName: r.organization.name,
-      teamSlug: r.organization.slug,
-      role: r.role as Role,
-    }));
-}
-
-export async function getMembership(userId: string, teamId: string): Promise<Membership | null> {
-  return (await listMemberships(userId)).find((m) => m.teamId === teamId) ?? null;
-}
 
 export const memberListShape = {
   id: true,
@@ -162,9 +77,7 @@ export async function invitationFromNext(next: string | null | undefined): Promi
   return id ? findPendingInvitation(id) : null;
 }
 
-type Actor = { id: string; email?: string | null };
-
-export async function changeMemberRole(teamId: string, actor: Actor, memberId: string, role: string) {
+export async function changeMemberRole(teamId: string, actor: UserActor, memberId: string, role: string) {
   if (!isRole(role)) throw new UserFacingError(msg("teams.unknownRole", { role }), { field: "role" });
   const member = await db().member.findFirst({
     where: { id: memberId, organizationId: teamId },
@@ -175,15 +88,14 @@ export async function changeMemberRole(teamId: string, actor: Actor, memberId: s
     throw new UserFacingError(msg("teams.ownershipByTransfer"), { field: "role" });
   }
   // One stray click would take an admin's own rights away, with nobody asked: another admin or the owner does it.
-  if (member.userId === actor.id) throw new UserFacingError(msg("teams.ownRole"), { code: "FORBIDDEN", field: "role" });
+  if (member.userId === actor.userId)
+    throw new UserFacingError(msg("teams.ownRole"), { code: "FORBIDDEN", field: "role" });
   await db().$transaction(async (tx) => {
     await tx.member.updateMany({ where: { id: memberId, organizationId: teamId }, data: { role } });
     // Who did it and to whom, by email: the trail must still say so after either leaves the team.
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:member.role",
       targets: [member.userId],
       outcome: "success",
@@ -217,16 +129,16 @@ async function endMembership(tx: Tx, teamId: string, member: { id: string; userI
  * is "Leave team", not removing oneself. Access ends at once: every request
  * reads the membership from the database.
  */
-export async function removeMember(teamId: string, actor: Actor, memberId: string) {
+export async function removeMember(teamId: string, actor: UserActor, memberId: string) {
   const [me, member] = await Promise.all([
-    db().member.findFirst({ where: { organizationId: teamId, userId: actor.id }, select: { role: true } }),
+    db().member.findFirst({ where: { organizationId: teamId, userId: actor.userId }, select: { role: true } }),
     db().member.findFirst({
       where: { id: memberId, organizationId: teamId },
       select: { id: true, userId: true, role: true, user: { select: { email: true } } },
     }),
   ]);
   if (!member) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
-  if (member.userId === actor.id) throw new UserFacingError(msg("teams.removeSelf"), { field: "memberId" });
+  if (member.userId === actor.userId) throw new UserFacingError(msg("teams.removeSelf"), { field: "memberId" });
   if (member.role === "owner")
     throw new UserFacingError(msg("teams.removeOwner"), { code: "FORBIDDEN", field: "memberId" });
   if (
@@ -242,9 +154,7 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
     await endMembership(tx, teamId, member, msg("teams.memberChanged"));
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:member.remove",
       targets: [member.userId],
       outcome: "success",
@@ -255,22 +165,20 @@ export async function removeMember(teamId: string, actor: Actor, memberId: strin
 }
 
 /** Any member but the owner (team.leave, checked by the action) leaves the team. */
-export async function leaveTeam(teamId: string, actor: Actor) {
+export async function leaveTeam(teamId: string, actor: UserActor) {
   const me = await db().member.findFirst({
-    where: { organizationId: teamId, userId: actor.id },
+    where: { organizationId: teamId, userId: actor.userId },
     select: { id: true, role: true },
   });
   if (!me) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
   if (me.role === "owner") throw new UserFacingError(msg("teams.ownerCannotLeave"), { code: "FORBIDDEN" });
   await db().$transaction(async (tx) => {
-    await endMembership(tx, teamId, { id: me.id, userId: actor.id }, msg("teams.yourRoleChanged"));
+    await endMembership(tx, teamId, { id: me.id, userId: actor.userId }, msg("teams.yourRoleChanged"));
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:member.leave",
-      targets: [actor.id],
+      targets: [actor.userId],
       outcome: "success",
       params: { role: me.role },
     });
@@ -278,7 +186,7 @@ export async function leaveTeam(teamId: string, actor: Actor) {
 }
 
 /** Owner or admin (members.manage): a pending invitation's link stops working. */
-export async function revokeInvitation(teamId: string, actor: Actor, invitationId: string) {
+export async function revokeInvitation(teamId: string, actor: UserActor, invitationId: string) {
   const invitation = await db().invitation.findFirst({
     where: { id: invitationId, organizationId: teamId, status: "pending" },
     select: { id: true, email: true, role: true },
@@ -294,9 +202,7 @@ export async function revokeInvitation(teamId: string, actor: Actor, invitationI
     if (revoked.count !== 1) throw new UserFacingError(msg("teams.invitationChanged"), { code: "CONFLICT" });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:member.revokeInvite",
       targets: [invitation.id],
       outcome: "success",
@@ -310,13 +216,9 @@ export async function revokeInvitation(teamId: string, actor: Actor, invitationI
  * Owner only (checked by the action): hands the team to another member; the
  * previous owner stays on as admin. Both role changes commit together.
  */
-export async function transferOwnership(
-  teamId: string,
-  actor: { id: string; email?: string | null },
-  toMemberId: string,
-) {
+export async function transferOwnership(teamId: string, actor: UserActor, toMemberId: string) {
   const [from, to] = await Promise.all([
-    db().member.findFirst({ where: { organizationId: teamId, userId: actor.id } }),
+    db().member.findFirst({ where: { organizationId: teamId, userId: actor.userId } }),
     db().member.findFirst({
       where: { id: toMemberId, organizationId: teamId },
       include: { user: { select: { email: true } } },
@@ -324,7 +226,7 @@ export async function transferOwnership(
   ]);
   if (!from || from.role !== "owner") throw new UserFacingError(msg("teams.onlyOwnerTransfers"), { code: "FORBIDDEN" });
   if (!to) throw new UserFacingError(msg("teams.noSuchMember"), { code: "NOT_FOUND", field: "memberId" });
-  if (to.userId === actor.id) throw new UserFacingError(msg("teams.alreadyOwner"), { field: "memberId" });
+  if (to.userId === actor.userId) throw new UserFacingError(msg("teams.alreadyOwner"), { field: "memberId" });
   await db().$transaction(async (tx) => {
     const demoted = await tx.member.updateMany({
       where: { id: from.id, organizationId: teamId, role: "owner" },
@@ -334,9 +236,7 @@ export async function transferOwnership(
     await tx.member.updateMany({ where: { id: to.id, organizationId: teamId }, data: { role: "owner" } });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:team.transfer",
       targets: [to.userId],
       outcome: "success",
@@ -351,7 +251,7 @@ export async function transferOwnership(
  * and not tied to the team row — ending with the deletion event. The caller
  * must type the team's name.
  */
-export async function deleteTeam(teamId: string, actor: { id: string; email?: string | null }, confirmName: string) {
+export async function deleteTeam(teamId: string, actor: UserActor, confirmName: string) {
   const team = await db().organization.findFirst({ where: { id: teamId }, select: { name: true } });
   if (!team) throw new UserFacingError(msg("auth.teamNotFound"), { code: "NOT_FOUND" });
   if (confirmName !== team.name) throw new UserFacingError(msg("teams.typeTeamName"), { field: "confirmName" });
@@ -363,9 +263,7 @@ export async function deleteTeam(teamId: string, actor: { id: string; email?: st
     await tx.session.updateMany({ where: { activeOrganizationId: teamId }, data: { activeOrganizationId: null } });
     await appendAuditEventIn(tx, {
       teamId,
-      actorType: "user",
-      actorId: actor.id,
-      actorLabel: actor.email ?? null,
+      ...actorFields(actor),
       action: "app:team.delete",
       outcome: "success",
       params: { name: team.name },

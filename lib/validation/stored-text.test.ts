@@ -42,8 +42,8 @@ const accessKey = {
 beforeAll(async () => {
   t = await actionTestDb("stored-text-test-secret-");
   owner = await signUp(t.db, "owner");
-  const { saveDraftAction } = await import("@/lib/deploy/wizard.actions");
-  const { createConfigAction } = await import("@/lib/configs/config.actions");
+  const { saveDraftAction } = await import("@/lib/actions/wizard.actions");
+  const { createConfigAction } = await import("@/lib/actions/configs.actions");
   actAs(owner.cookie);
   const draft = await saveDraftAction({
     teamId: owner.teamId,
@@ -102,9 +102,9 @@ type Result = { ok: boolean; code?: string; error?: string; data?: unknown };
 type Case = [what: string, call: (bad: string) => Promise<Result>, message: (problem: string) => string];
 
 const actions = async () => ({
-  ...(await import("@/lib/deploy/wizard.actions")),
-  ...(await import("@/lib/configs/config.actions")),
-  ...(await import("@/lib/cloud/cloud-account.actions")),
+  ...(await import("@/lib/actions/wizard.actions")),
+  ...(await import("@/lib/actions/configs.actions")),
+  ...(await import("@/lib/actions/cloud-accounts.actions")),
 });
 
 const CASES: Case[] = [

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import {
   filterToSearch,
   listAuditActions,

@@ -8,7 +8,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { viewShareLink } from "@/lib/configs/share-link.service";
-import { requestMeta } from "@/lib/server/safe-action";
+import { requestMeta } from "@/lib/access/request-meta";
 import { SpecSummary } from "@/components/configs/spec-summary";
 import { SharePageFrame } from "@/components/configs/share-page-frame";
 import { Badge, Card } from "@/components/ui/card";

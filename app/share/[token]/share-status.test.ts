@@ -20,7 +20,7 @@ vi.mock("next-intl/server", () => ({
   },
   getFormatter: async () => ({ relativeTime: () => "in 3 days" }),
 }));
-vi.mock("@/lib/server/safe-action", () => ({
+vi.mock("@/lib/access/request-meta", () => ({
   requestMeta: async () => ({ clientIp: null, userAgent: null, requestId: null }),
 }));
 vi.mock("@/lib/configs/share-link.service", () => ({

@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import { Plus, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/input";
-import { locateEipAction } from "@/lib/deploy/wizard.actions";
+import { locateEipAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import { eipTargets, formWarnings, type EipRow, type LocatedEip, type WizardForm } from "../form-model";
 import { fieldError, IssueText } from "../field-issues";

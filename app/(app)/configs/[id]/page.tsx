@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/configs/config.service";
 import { listShareLinks } from "@/lib/configs/share-link.service";

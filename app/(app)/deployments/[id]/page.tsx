@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
 import { getDeploymentView } from "@/lib/deploy/deployment-view.service";

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { listCloudAccounts } from "@/lib/cloud/accounts";

@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { requireTeamPage } from "@/lib/auth/session";
+import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
 import { listInvitations, listMembers } from "@/lib/teams/team.service";
 import { AppShell } from "@/components/shell/app-shell";

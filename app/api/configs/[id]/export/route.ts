@@ -1,10 +1,8 @@
 // Download a config revision as EIPilot JSON, an ROS template, Terraform, or
 // (given the ENI's guest facts) the guest-OS bundle as a .tar.gz. Team members only.
 import { z } from "zod";
-import { requireTeam } from "@/lib/auth/session";
-import { requestMeta } from "@/lib/server/safe-action";
+import { routeHandler } from "@/lib/access/route-handler";
 import { renderExport } from "@/lib/configs/config.service";
-import { errorResponse } from "@/lib/audit/http";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 
@@ -22,15 +20,10 @@ const query = z.object({
   gateway: z.string().max(15).optional(),
 });
 
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    const { id } = await params;
-    const url = new URL(req.url);
-    const q = query.safeParse(Object.fromEntries(url.searchParams));
-    const ctx = await requireTeam(
-      "configs.read",
-      (q.success ? q.data.teamId : url.searchParams.get("teamId")) ?? undefined,
-    );
+export const GET = routeHandler<{ id: string }>(
+  { name: "configs.export", capability: "configs.read" },
+  async (_req, ctx) => {
+    const q = query.safeParse(Object.fromEntries(ctx.url.searchParams));
     if (!q.success) throw new UserFacingError(msg("configs.exportParams"), { code: "INVALID_INPUT" });
     const { format, revision, mac, primaryIp, prefixLength, gateway, device, secondaryIps } = q.data;
     const guest =
@@ -49,15 +42,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
               : undefined,
           }
         : undefined;
-    const meta = await requestMeta();
-    const out = await renderExport(
-      ctx.team.teamId,
-      { id: ctx.user.id, email: ctx.user.email, clientIp: meta.clientIp, userAgent: meta.userAgent },
-      id,
-      revision,
-      format,
-      guest,
-    );
+    const out = await renderExport(ctx.team.teamId, ctx.actor, ctx.params.id, revision, format, guest);
     return new Response(out.body, {
       headers: {
         "content-type": typeof out.body === "string" ? `${out.contentType}; charset=utf-8` : out.contentType,
@@ -66,7 +51,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
         "x-content-type-options": "nosniff",
       },
     });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+  },
+);

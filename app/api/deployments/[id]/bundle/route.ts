@@ -1,28 +1,32 @@
 // Downloads of the stored guest-OS bundle: one file (?file=apply.sh) or the whole
 // bundle as a .tar (POSIX ustar, modes kept). Team-scoped; latest version unless ?version=N.
-import { requireTeam } from "@/lib/auth/session";
-import { toActionError } from "@/lib/server/errors";
+import { routeHandler } from "@/lib/access/route-handler";
+import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
-import { requestLocale } from "@/lib/i18n/request-locale";
 import { getRouteScriptFiles } from "@/lib/deploy/bundle-files.service";
 import { tarArchive } from "@/lib/os/tar";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const url = new URL(req.url);
-  const locale = await requestLocale();
-  try {
-    const ctx = await requireTeam("deployments.read");
-    const version = Number(url.searchParams.get("version")) || undefined;
-    const bundle = await getRouteScriptFiles(ctx.team.teamId, id, version);
-    if (!bundle) return Response.json({ ok: false, error: msg("guest.noBundleYet")(locale) }, { status: 404 });
-    const file = url.searchParams.get("file");
+/** ?version=N: a positive whole number, or absent (the latest). */
+function versionOf(raw: string | null): number | undefined {
+  if (raw === null || raw === "") return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UserFacingError(msg("invalidInput"), { code: "INVALID_INPUT" });
+  return n;
+}
+
+export const GET = routeHandler<{ id: string }>(
+  { name: "deployments.bundle", capability: "deployments.read" },
+  async (_req, ctx) => {
+    const { id } = ctx.params;
+    const bundle = await getRouteScriptFiles(ctx.team.teamId, id, versionOf(ctx.url.searchParams.get("version")));
+    if (!bundle) throw new UserFacingError(msg("guest.noBundleYet"), { code: "NOT_FOUND" });
+    const file = ctx.url.searchParams.get("file");
     const base = `eipilot-${id}-v${bundle.version}`;
     if (file) {
       const f = bundle.files.find((x) => x.path === file);
-      if (!f) return Response.json({ ok: false, error: msg("guest.noSuchFile")(locale) }, { status: 404 });
+      if (!f) throw new UserFacingError(msg("guest.noSuchFile"), { code: "NOT_FOUND" });
       return new Response(f.content, {
         headers: {
           "content-type": "text/plain; charset=utf-8",
@@ -40,8 +44,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
         "cache-control": "no-store",
       },
     });
-  } catch (e) {
-    const err = toActionError(e, locale);
-    return Response.json(err, { status: err.code === "UNAUTHENTICATED" ? 401 : err.code === "FORBIDDEN" ? 403 : 500 });
-  }
-}
+  },
+);

@@ -1,21 +1,13 @@
 // Polled by the deployment page (React Query) until the run reaches a terminal status.
-import { requireTeam } from "@/lib/auth/session";
-import { toActionError } from "@/lib/server/errors";
-import { requestLocale } from "@/lib/i18n/request-locale";
+import { routeHandler } from "@/lib/access/route-handler";
 import { getDeploymentView } from "@/lib/deploy/deployment-view.service";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  try {
-    const ctx = await requireTeam("deployments.read");
-    const view = await getDeploymentView(ctx.team.teamId, id);
+export const GET = routeHandler<{ id: string }>(
+  { name: "deployments.progress", capability: "deployments.read" },
+  async (_req, ctx) => {
+    const view = await getDeploymentView(ctx.team.teamId, ctx.params.id);
     return Response.json(view, { headers: { "cache-control": "no-store" } });
-  } catch (e) {
-    const err = toActionError(e, await requestLocale());
-    const status =
-      err.code === "UNAUTHENTICATED" ? 401 : err.code === "FORBIDDEN" ? 403 : err.code === "NOT_FOUND" ? 404 : 500;
-    return Response.json(err, { status });
-  }
-}
+  },
+);

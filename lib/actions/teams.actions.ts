@@ -1,15 +1,15 @@
 "use server";
-import { z } from "zod";
+// Settings → Team: members, invitations, ownership, leaving and deleting.
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
-import { teamAction } from "@/lib/server/safe-action";
 import { APIError } from "better-auth/api";
+import { teamAction } from "@/lib/access/team-action";
 import { auth } from "@/lib/auth/auth";
 import { db } from "@/lib/db/client";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg, verbatim, type ErrorKey } from "@/lib/i18n/errors";
-import { zmsg } from "@/lib/validation/messages";
 import {
   changeMemberRole,
   deleteTeam,
@@ -18,9 +18,15 @@ import {
   removeMember,
   revokeInvitation,
   transferOwnership,
-} from "./team.service";
-
-const teamId = z.string().min(1).max(64);
+} from "@/lib/teams/team.service";
+import {
+  changeMemberRoleInput,
+  deleteTeamInput,
+  inviteMemberInput,
+  memberInput,
+  revokeInvitationInput,
+  teamInput,
+} from "./teams.schema";
 
 const INVITE_REFUSALS: Record<string, ErrorKey> = {
   USER_IS_ALREADY_A_MEMBER_OF_THIS_ORGANIZATION: "teams.alreadyMember",
@@ -28,12 +34,7 @@ const INVITE_REFUSALS: Record<string, ErrorKey> = {
 };
 
 export const inviteMemberAction = teamAction(
-  "members.manage",
-  z.object({
-    teamId,
-    email: z.email(zmsg("teams.emailInvalid")),
-    role: z.enum(["admin", "operator", "viewer"], zmsg("teams.pickRole")),
-  }),
+  { name: "teams.invite", capability: "members.manage", input: inviteMemberInput },
   async ({ email, role }, ctx) => {
     try {
       const invitation = await auth().api.createInvitation({
@@ -42,15 +43,11 @@ export const inviteMemberAction = teamAction(
       });
       await appendAuditEvent(db(), {
         teamId: ctx.team.teamId,
-        actorType: "user",
-        actorId: ctx.user.id,
-        actorLabel: ctx.user.email,
+        ...actorFields(ctx.actor),
         action: "app:member.invite",
         targets: [invitation.id],
         outcome: "success",
         params: { email, role },
-        clientIp: ctx.meta.clientIp,
-        userAgent: ctx.meta.userAgent,
       });
       revalidatePath("/settings/team");
       return { id: invitation.id, email: invitation.email, url: invitationUrl(invitation.id) };
@@ -65,56 +62,54 @@ export const inviteMemberAction = teamAction(
 );
 
 export const changeMemberRoleAction = teamAction(
-  "members.manage",
-  z.object({ teamId, memberId: z.string().min(1).max(64), role: z.enum(["admin", "operator", "viewer"]) }),
+  { name: "teams.changeRole", capability: "members.manage", input: changeMemberRoleInput },
   async ({ memberId, role }, ctx) => {
-    await changeMemberRole(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId, role);
+    await changeMemberRole(ctx.team.teamId, ctx.actor, memberId, role);
     revalidatePath("/settings/team");
     return { memberId, role };
   },
 );
 
 export const removeMemberAction = teamAction(
-  "members.manage",
-  z.object({ teamId, memberId: z.string().min(1).max(64) }),
+  { name: "teams.removeMember", capability: "members.manage", input: memberInput },
   async ({ memberId }, ctx) => {
-    const removed = await removeMember(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId);
+    const removed = await removeMember(ctx.team.teamId, ctx.actor, memberId);
     revalidatePath("/settings/team");
     return removed;
   },
 );
 
 export const revokeInvitationAction = teamAction(
-  "members.manage",
-  z.object({ teamId, invitationId: z.string().min(1).max(64) }),
+  { name: "teams.revokeInvitation", capability: "members.manage", input: revokeInvitationInput },
   async ({ invitationId }, ctx) => {
-    const revoked = await revokeInvitation(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, invitationId);
+    const revoked = await revokeInvitation(ctx.team.teamId, ctx.actor, invitationId);
     revalidatePath("/settings/team");
     return revoked;
   },
 );
 
-export const leaveTeamAction = teamAction("team.leave", z.object({ teamId }), async (_input, ctx) => {
-  await leaveTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email });
-  revalidatePath("/");
-  return { left: ctx.team.teamId };
-});
+export const leaveTeamAction = teamAction(
+  { name: "teams.leave", capability: "team.leave", input: teamInput },
+  async (_input, ctx) => {
+    await leaveTeam(ctx.team.teamId, ctx.actor);
+    revalidatePath("/");
+    return { left: ctx.team.teamId };
+  },
+);
 
 export const transferOwnershipAction = teamAction(
-  "team.transfer",
-  z.object({ teamId, memberId: z.string().min(1).max(64) }),
+  { name: "teams.transferOwnership", capability: "team.transfer", input: memberInput },
   async ({ memberId }, ctx) => {
-    await transferOwnership(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, memberId);
+    await transferOwnership(ctx.team.teamId, ctx.actor, memberId);
     revalidatePath("/settings/team");
     return { memberId };
   },
 );
 
 export const deleteTeamAction = teamAction(
-  "team.delete",
-  z.object({ teamId, confirmName: z.string().max(200) }),
+  { name: "teams.delete", capability: "team.delete", input: deleteTeamInput },
   async ({ confirmName }, ctx) => {
-    await deleteTeam(ctx.team.teamId, { id: ctx.user.id, email: ctx.user.email }, confirmName);
+    await deleteTeam(ctx.team.teamId, ctx.actor, confirmName);
     revalidatePath("/");
     return { deleted: ctx.team.teamId };
   },

@@ -21,7 +21,7 @@ describe("cloud account actions", () => {
   it("adding and removing an account are recorded with the actor's email", async () => {
     const owner = await signUp(t.db, "owner");
     const { email } = await t.db.user.findUniqueOrThrow({ where: { id: owner.userId } });
-    const { createCloudAccountAction, deleteCloudAccountAction } = await import("./cloud-account.actions");
+    const { createCloudAccountAction, deleteCloudAccountAction } = await import("./cloud-accounts.actions");
     actAs(owner.cookie);
     const created = await createCloudAccountAction({
       teamId: owner.teamId,

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await t.db.session.updateMany({ where: { userId: v.userId }, data: { activeOrganizationId: owner.teamId } });
   viewer = v;
   actAs(owner.cookie);
-  const { createConfigAction } = await import("@/lib/configs/config.actions");
+  const { createConfigAction } = await import("@/lib/actions/configs.actions");
   const r = await createConfigAction({ teamId: owner.teamId, name: "web", spec });
   if (!r.ok) throw new Error(r.error);
   configId = r.data.id;
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 describe("action errors in the page's language", () => {
   it("invalid input: the field errors of a form are Japanese on a Japanese page, English otherwise", async () => {
-    const { createCloudAccountAction } = await import("@/lib/cloud/cloud-account.actions");
+    const { createCloudAccountAction } = await import("@/lib/actions/cloud-accounts.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await createCloudAccountAction({ teamId: owner.teamId, account: badAccount })).toMatchObject({
       ok: false,
@@ -68,14 +68,14 @@ describe("action errors in the page's language", () => {
     });
 
     // The action's own input schema (teamAction), with one of zod's built-in messages.
-    const { inviteMemberAction } = await import("@/lib/teams/team.actions");
+    const { inviteMemberAction } = await import("@/lib/actions/teams.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await inviteMemberAction({ teamId: owner.teamId, email: "not-an-address", role: "viewer" })).toMatchObject({
       ok: false,
       code: "INVALID_INPUT",
       fieldErrors: { email: "有効なメールアドレスを入力してください" },
     });
-    const { createShareLinkAction } = await import("@/lib/configs/config.actions");
+    const { createShareLinkAction } = await import("@/lib/actions/configs.actions");
     expect(await createShareLinkAction({ teamId: owner.teamId, id: configId, expiresInHours: 0 })).toMatchObject({
       ok: false,
       fieldErrors: { expiresInHours: "共有リンクの有効期間は 1〜720 時間です。" },
@@ -83,7 +83,7 @@ describe("action errors in the page's language", () => {
   });
 
   it("a role that may not: refused in Japanese, naming the role in Japanese; the browser's language counts when no page choice is stored", async () => {
-    const { inviteMemberAction } = await import("@/lib/teams/team.actions");
+    const { inviteMemberAction } = await import("@/lib/actions/teams.actions");
     actAs(viewer.cookie, { locale: "ja" });
     expect(await inviteMemberAction({ teamId: owner.teamId, email: "x@example.com", role: "viewer" })).toEqual({
       ok: false,
@@ -102,7 +102,7 @@ describe("action errors in the page's language", () => {
   });
 
   it("a conflict: 'Nothing changed since revision N' in Japanese, with the spec field named", async () => {
-    const { addRevisionAction } = await import("@/lib/configs/config.actions");
+    const { addRevisionAction } = await import("@/lib/actions/configs.actions");
     actAs(owner.cookie, { locale: "ja" });
     expect(await addRevisionAction({ teamId: owner.teamId, id: configId, spec })).toEqual({
       ok: false,
@@ -133,7 +133,7 @@ describe("action errors in the page's language", () => {
   });
 
   it("an unexpected error is 'Something went wrong' with its reference, in Japanese", async () => {
-    const { toActionError } = await import("./errors");
+    const { toActionError } = await import("@/lib/access/action-errors");
     const e = toActionError(new Error("boom"), "ja");
     expect(e.error).toMatch(/^問題が発生しました \(参照 [0-9a-f]{8}\)$/);
     expect(toActionError(new Error("boom"), "en").error).toMatch(/^Something went wrong \(ref [0-9a-f]{8}\)$/);
@@ -152,7 +152,7 @@ describe("action errors in the page's language", () => {
       error: "不明なエクスポート形式か、パラメーターが正しくありません。",
     });
 
-    const { importConfigsAction } = await import("@/lib/configs/config.actions");
+    const { importConfigsAction } = await import("@/lib/actions/configs.actions");
     const file = {
       schemaVersion: 1,
       kind: "eipilot.configs",

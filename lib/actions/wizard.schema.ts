@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { zmsg } from "@/lib/validation/messages";
+import { isCidr, isIpv4 } from "@/lib/net/ipv4";
+import { draftNameSchema, draftSpecSchema, OS_FAMILIES, SPEC_VERSION } from "@/lib/deploy/spec.schema";
+import { id, teamId } from "./common.schema";
+
+const regionId = z.string().min(1).max(64);
+
+export const inventoryInput = z.object({
+  teamId,
+  cloudAccountId: id,
+  regionId,
+  instanceId: z.string().max(64).nullish(),
+});
+export const locateEipInput = z.object({
+  teamId,
+  cloudAccountId: id,
+  regionId,
+  allocationId: z.string().regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })),
+});
+
+/** The spec may be incomplete; its version is ours to stamp. */
+const draftSpec = z
+  .record(z.string(), z.unknown())
+  .transform((s) => ({ ...s, specVersion: SPEC_VERSION }))
+  .pipe(draftSpecSchema);
+/** Creates the draft on first save (no id), updates it afterwards. */
+export const saveDraftInput = z.object({ teamId, id: id.nullish(), name: draftNameSchema, spec: draftSpec });
+export const draftInput = z.object({ teamId, id });
+
+const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
+export const previewBundleInput = z.object({
+  teamId,
+  os: z.enum(OS_FAMILIES),
+  mac: z.string().max(32),
+  primaryIp: ipv4,
+  secondaryIps: z.array(ipv4).max(50),
+  cidr: z.string().refine(isCidr),
+  eips: z.record(z.string(), z.string()).optional(),
+});
