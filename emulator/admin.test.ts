@@ -1,6 +1,7 @@
 // Admin endpoints, fault injection, persistence, seeds and the CLI contract.
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -71,6 +72,45 @@ describe("admin endpoints", () => {
     ).toBe(200); // reading is harmless
     expect((await admin("reset", "POST")).status).toBe(200);
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(4);
+  });
+
+  it("answers reads and writes only under a loopback Host name (DNS rebinding)", async () => {
+    // fetch() may not set Host; node:http sends the header as given.
+    const withHost = (p: string, host: string, method = "GET") =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${t.emu.url}/_emulator/${p}`, { method, headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject).end();
+      });
+    const port = t.emu.port;
+    for (const host of [
+      `attacker.example:${port}`,
+      "attacker.example",
+      `127.0.0.1.nip.io:${port}`,
+      `10.0.0.1:${port}`,
+    ]) {
+      for (const p of ["state", "requests", "faults", "health"]) {
+        const r = await withHost(p, host);
+        expect([host, p, r.status]).toEqual([host, p, 403]);
+        expect(r.body).not.toContain("eipPerRegion");
+      }
+      expect((await withHost("reset", host, "POST")).status).toBe(403);
+    }
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      "127.0.0.1",
+      "localhost",
+      "LOCALHOST",
+    ]) {
+      const r = await withHost("state", host);
+      expect([host, r.status]).toEqual([host, 200]);
+      expect(JSON.parse(r.body)).toHaveProperty("eips");
+    }
   });
 
   it("drift: unassign an IP and drop an EIP behind the client's back", async () => {
