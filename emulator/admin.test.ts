@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ZERO_LATENCIES } from "./engine";
 import { $Ecs, $Vpc, ecsClient } from "./sdk";
-import { DEMO, TOKYO, expectApiError, startTestEmulator, setupTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, rawV1, startTestEmulator, setupTestEmulator } from "./test-helpers";
 
 const t = setupTestEmulator();
 beforeEach(async () => {
@@ -111,6 +111,50 @@ describe("admin endpoints", () => {
       expect([host, r.status]).toEqual([host, 200]);
       expect(JSON.parse(r.body)).toHaveProperty("eips");
     }
+  });
+
+  it("keeps secrets out of the state dump and the request log; the ClientToken still tells passwords apart", async () => {
+    const password = "Sup3r-Secret-Pw!";
+    const req = {
+      regionId: TOKYO,
+      imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+      instanceType: "ecs.g7.large",
+      vSwitchId: DEMO.vswA,
+      securityGroupId: DEMO.sg,
+      password,
+      clientToken: "run-secret-1",
+    };
+    const first = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    const id = first.body!.instanceIdSets!.instanceIdSet![0]!;
+    // the same token and password: the same instance; another password: a mismatch, as before
+    const again = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    expect(again.body!.instanceIdSets!.instanceIdSet).toEqual([id]);
+    await expectApiError(
+      t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...req, password: "Another-Pw-123" })),
+      "IdempotentParameterMismatch",
+      400,
+    );
+    const v1 = await rawV1(t.emu, {
+      action: "DescribeRegions",
+      params: { SecurityToken: "sts-token-value-xyz" },
+    });
+    expect(v1.status).toBe(200);
+
+    const state = await fetch(`${t.emu.url}/_emulator/state`).then((r) => r.text());
+    expect(state).toContain(id);
+    expect(state).not.toContain(password);
+    const logText = await fetch(`${t.emu.url}/_emulator/requests`).then((r) => r.text());
+    for (const secret of [password, "Another-Pw-123", "sts-token-value-xyz", "EIPilotDemoSecretNotForProduction01"])
+      expect(logText).not.toContain(secret);
+    const log = JSON.parse(logText) as Array<{ action: string; params: Record<string, string> }>;
+    const runs = log.filter((r) => r.action === "RunInstances");
+    expect(runs).toHaveLength(3);
+    for (const r of runs) expect(r.params).toMatchObject({ Password: "******", ClientToken: "run-secret-1" });
+    expect(log.find((r) => r.action === "DescribeRegions" && r.params.SecurityToken)?.params.SecurityToken).toBe(
+      "******",
+    );
+    expect(log.some((r) => "Signature" in r.params)).toBe(false);
+    expect(t.emu.requests().find((r) => r.action === "RunInstances")?.params.Password).toBe("******");
   });
 
   it("drift: unassign an IP and drop an EIP behind the client's back", async () => {

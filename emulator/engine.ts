@@ -577,9 +577,10 @@ export class Engine {
     // The region comes before the ClientToken (§5.1), whether or not the request has one.
     this.requireRegion();
     if (!token) return null;
-    const rec = this.world.tokens[`${scope}:${action}:${token}`];
+    const key = `${scope}:${action}:${token}`;
+    const rec = this.world.tokens[key];
     if (!rec) return null;
-    if (rec.fingerprint !== p.fingerprint())
+    if (rec.fingerprint !== p.fingerprint(key))
       throw err(
         400,
         "IdempotentParameterMismatch",
@@ -591,6 +592,7 @@ export class Engine {
     const token = p.str("ClientToken");
     if (!token) return;
     const { RequestId: _omit, ...rest } = body;
-    this.world.tokens[`${scope}:${action}:${token}`] = { fingerprint: p.fingerprint(), body: rest };
+    const key = `${scope}:${action}:${token}`;
+    this.world.tokens[key] = { fingerprint: p.fingerprint(key), body: rest };
   }
 }

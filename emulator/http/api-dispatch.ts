@@ -153,7 +153,7 @@ function finish(
     product: x.product,
     action: x.action,
     accessKeyId: x.akId,
-    params: x.params ? Object.fromEntries(x.params.map) : {},
+    params: x.params ? x.params.redacted() : {},
     status,
     code,
     requestId: x.requestId,
