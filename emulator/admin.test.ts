@@ -273,6 +273,44 @@ describe("faults", () => {
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Available");
   });
 
+  it("conflicts: TaskConflict / OperationConflict while another association on the same ENI is in progress", async () => {
+    await admin("latencies", "PUT", { eipAssociate: 60_000 });
+    await admin("requests", "DELETE");
+    await t.ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.77", "172.16.0.78"],
+      }),
+    );
+    const spec = { conflicts: { AssociateEipAddress: { TaskConflict: 1 } } };
+    expect((await admin("faults", "PUT", spec)).json.conflicts).toEqual(spec.conflicts);
+    const [e1, e2, e3] = DEMO.freeEips as [string, string, string];
+    const associate = (allocationId: string, privateIpAddress: string) =>
+      t.vpc.associateEipAddress(
+        new $Vpc.AssociateEipAddressRequest({
+          regionId: TOKYO,
+          allocationId,
+          instanceId: DEMO.secondaryEni,
+          instanceType: "NetworkInterface",
+          privateIpAddress,
+        }),
+      );
+    await associate(e1, "172.16.0.60"); // nothing in progress on the ENI: accepted
+    const e = await expectApiError(associate(e2, "172.16.0.77"), "TaskConflict", 400);
+    expect(e.data?.Message).toBe("Operations are too frequent and tasks conflict with each other.");
+    await admin("faults", "PUT", { conflicts: { "*": { OperationConflict: 1 } } });
+    await expectApiError(associate(e2, "172.16.0.77"), "OperationConflict", 409);
+    // another target is not busy
+    await t.vpc.associateEipAddress(
+      new $Vpc.AssociateEipAddressRequest({ regionId: TOKYO, allocationId: e3, instanceId: DEMO.web2 }),
+    );
+    await admin("settle", "POST");
+    await associate(e2, "172.16.0.77"); // the first association is done: accepted
+    const codes = (await admin("requests?action=AssociateEipAddress")).json.map((r: { code: string }) => r.code);
+    expect(codes).toEqual(["", "TaskConflict", "OperationConflict", "", ""]);
+  });
+
   it("a global rate limit answers Throttling.User beyond N requests/second", async () => {
     await admin("faults", "PUT", { rateLimit: 5 });
     const results = await Promise.all(

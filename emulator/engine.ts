@@ -381,6 +381,31 @@ export class Engine {
     });
   }
 
+  /**
+   * Whether the ENI or instance a request names (InstanceId, NetworkInterfaceId, or the target
+   * its AllocationId is bound to) has another operation in progress: an EIP of another
+   * AllocationId associating or unassociating on it, or the ENI attaching or detaching.
+   * Injected conflicts (faults.conflicts) are drawn only then.
+   */
+  targetBusy(p: Params): boolean {
+    const allocationId = p.str("AllocationId");
+    const ids = new Set([p.str("InstanceId"), p.str("NetworkInterfaceId")].filter((x) => x !== undefined));
+    const own = allocationId ? this.world.eips[allocationId]?.binding : undefined;
+    if (own) ids.add(own.instanceId);
+    if (!ids.size) return false;
+    const eipBusy = Object.values(this.world.eips).some(
+      (x) =>
+        x.allocationId !== allocationId &&
+        (x.status === "Associating" || x.status === "Unassociating") &&
+        !!x.binding &&
+        ids.has(x.binding.instanceId),
+    );
+    return (
+      eipBusy ||
+      [...ids].some((id) => this.world.enis[id]?.status === "Attaching" || this.world.enis[id]?.status === "Detaching")
+    );
+  }
+
   // ---------- tasks (asynchronous transitions) ----------
   schedule(kind: TaskKind, target: string, latencyMs: number, extra?: string): void {
     const hook = this.transitionHook(kind, target);

@@ -122,6 +122,8 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   const p = (x.params = Params.from(auth.params));
   await applyFaults(ctx, action);
   ctx.engine.tick();
+  const conflict = ctx.faults.conflictError(action, () => ctx.engine.targetBusy(p));
+  if (conflict) throw new ApiError(conflict.status, conflict.code, conflict.message);
   const result = ctx.engine.handle(() => handler(ctx.engine, p));
   if (!READ_ONLY.test(action)) ctx.changed();
   return result;
