@@ -1,12 +1,13 @@
 // Admin endpoints, fault injection, persistence, seeds and the CLI contract.
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ZERO_LATENCIES } from "./engine";
 import { $Ecs, $Vpc, ecsClient } from "./sdk";
-import { DEMO, TOKYO, expectApiError, startTestEmulator, setupTestEmulator } from "./test-helpers";
+import { DEMO, TOKYO, expectApiError, rawV1, startTestEmulator, setupTestEmulator } from "./test-helpers";
 
 const t = setupTestEmulator();
 beforeEach(async () => {
@@ -71,6 +72,89 @@ describe("admin endpoints", () => {
     ).toBe(200); // reading is harmless
     expect((await admin("reset", "POST")).status).toBe(200);
     expect(Object.keys((await admin("state")).json.eips)).toHaveLength(4);
+  });
+
+  it("answers reads and writes only under a loopback Host name (DNS rebinding)", async () => {
+    // fetch() may not set Host; node:http sends the header as given.
+    const withHost = (p: string, host: string, method = "GET") =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${t.emu.url}/_emulator/${p}`, { method, headers: { host } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject).end();
+      });
+    const port = t.emu.port;
+    for (const host of [
+      `attacker.example:${port}`,
+      "attacker.example",
+      `127.0.0.1.nip.io:${port}`,
+      `10.0.0.1:${port}`,
+    ]) {
+      for (const p of ["state", "requests", "faults", "health"]) {
+        const r = await withHost(p, host);
+        expect([host, p, r.status]).toEqual([host, p, 403]);
+        expect(r.body).not.toContain("eipPerRegion");
+      }
+      expect((await withHost("reset", host, "POST")).status).toBe(403);
+    }
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      "127.0.0.1",
+      "localhost",
+      "LOCALHOST",
+    ]) {
+      const r = await withHost("state", host);
+      expect([host, r.status]).toEqual([host, 200]);
+      expect(JSON.parse(r.body)).toHaveProperty("eips");
+    }
+  });
+
+  it("keeps secrets out of the state dump and the request log; the ClientToken still tells passwords apart", async () => {
+    const password = "Sup3r-Secret-Pw!";
+    const req = {
+      regionId: TOKYO,
+      imageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+      instanceType: "ecs.g7.large",
+      vSwitchId: DEMO.vswA,
+      securityGroupId: DEMO.sg,
+      password,
+      clientToken: "run-secret-1",
+    };
+    const first = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    const id = first.body!.instanceIdSets!.instanceIdSet![0]!;
+    // the same token and password: the same instance; another password: a mismatch, as before
+    const again = await t.ecs.runInstances(new $Ecs.RunInstancesRequest(req));
+    expect(again.body!.instanceIdSets!.instanceIdSet).toEqual([id]);
+    await expectApiError(
+      t.ecs.runInstances(new $Ecs.RunInstancesRequest({ ...req, password: "Another-Pw-123" })),
+      "IdempotentParameterMismatch",
+      400,
+    );
+    const v1 = await rawV1(t.emu, {
+      action: "DescribeRegions",
+      params: { SecurityToken: "sts-token-value-xyz" },
+    });
+    expect(v1.status).toBe(200);
+
+    const state = await fetch(`${t.emu.url}/_emulator/state`).then((r) => r.text());
+    expect(state).toContain(id);
+    expect(state).not.toContain(password);
+    const logText = await fetch(`${t.emu.url}/_emulator/requests`).then((r) => r.text());
+    for (const secret of [password, "Another-Pw-123", "sts-token-value-xyz", "EIPilotDemoSecretNotForProduction01"])
+      expect(logText).not.toContain(secret);
+    const log = JSON.parse(logText) as Array<{ action: string; params: Record<string, string> }>;
+    const runs = log.filter((r) => r.action === "RunInstances");
+    expect(runs).toHaveLength(3);
+    for (const r of runs) expect(r.params).toMatchObject({ Password: "******", ClientToken: "run-secret-1" });
+    expect(log.find((r) => r.action === "DescribeRegions" && r.params.SecurityToken)?.params.SecurityToken).toBe(
+      "******",
+    );
+    expect(log.some((r) => "Signature" in r.params)).toBe(false);
+    expect(t.emu.requests().find((r) => r.action === "RunInstances")?.params.Password).toBe("******");
   });
 
   it("drift: unassign an IP and drop an EIP behind the client's back", async () => {
@@ -187,6 +271,44 @@ describe("faults", () => {
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Detaching");
     await admin("settle", "POST");
     expect(await eniStatus(DEMO.secondaryEni)).toBe("Available");
+  });
+
+  it("conflicts: TaskConflict / OperationConflict while another association on the same ENI is in progress", async () => {
+    await admin("latencies", "PUT", { eipAssociate: 60_000 });
+    await admin("requests", "DELETE");
+    await t.ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: TOKYO,
+        networkInterfaceId: DEMO.secondaryEni,
+        privateIpAddress: ["172.16.0.77", "172.16.0.78"],
+      }),
+    );
+    const spec = { conflicts: { AssociateEipAddress: { TaskConflict: 1 } } };
+    expect((await admin("faults", "PUT", spec)).json.conflicts).toEqual(spec.conflicts);
+    const [e1, e2, e3] = DEMO.freeEips as [string, string, string];
+    const associate = (allocationId: string, privateIpAddress: string) =>
+      t.vpc.associateEipAddress(
+        new $Vpc.AssociateEipAddressRequest({
+          regionId: TOKYO,
+          allocationId,
+          instanceId: DEMO.secondaryEni,
+          instanceType: "NetworkInterface",
+          privateIpAddress,
+        }),
+      );
+    await associate(e1, "172.16.0.60"); // nothing in progress on the ENI: accepted
+    const e = await expectApiError(associate(e2, "172.16.0.77"), "TaskConflict", 400);
+    expect(e.data?.Message).toBe("Operations are too frequent and tasks conflict with each other.");
+    await admin("faults", "PUT", { conflicts: { "*": { OperationConflict: 1 } } });
+    await expectApiError(associate(e2, "172.16.0.77"), "OperationConflict", 409);
+    // another target is not busy
+    await t.vpc.associateEipAddress(
+      new $Vpc.AssociateEipAddressRequest({ regionId: TOKYO, allocationId: e3, instanceId: DEMO.web2 }),
+    );
+    await admin("settle", "POST");
+    await associate(e2, "172.16.0.77"); // the first association is done: accepted
+    const codes = (await admin("requests?action=AssociateEipAddress")).json.map((r: { code: string }) => r.code);
+    expect(codes).toEqual(["", "TaskConflict", "OperationConflict", "", ""]);
   });
 
   it("a global rate limit answers Throttling.User beyond N requests/second", async () => {

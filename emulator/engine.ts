@@ -381,6 +381,31 @@ export class Engine {
     });
   }
 
+  /**
+   * Whether the ENI or instance a request names (InstanceId, NetworkInterfaceId, or the target
+   * its AllocationId is bound to) has another operation in progress: an EIP of another
+   * AllocationId associating or unassociating on it, or the ENI attaching or detaching.
+   * Injected conflicts (faults.conflicts) are drawn only then.
+   */
+  targetBusy(p: Params): boolean {
+    const allocationId = p.str("AllocationId");
+    const ids = new Set([p.str("InstanceId"), p.str("NetworkInterfaceId")].filter((x) => x !== undefined));
+    const own = allocationId ? this.world.eips[allocationId]?.binding : undefined;
+    if (own) ids.add(own.instanceId);
+    if (!ids.size) return false;
+    const eipBusy = Object.values(this.world.eips).some(
+      (x) =>
+        x.allocationId !== allocationId &&
+        (x.status === "Associating" || x.status === "Unassociating") &&
+        !!x.binding &&
+        ids.has(x.binding.instanceId),
+    );
+    return (
+      eipBusy ||
+      [...ids].some((id) => this.world.enis[id]?.status === "Attaching" || this.world.enis[id]?.status === "Detaching")
+    );
+  }
+
   // ---------- tasks (asynchronous transitions) ----------
   schedule(kind: TaskKind, target: string, latencyMs: number, extra?: string): void {
     const hook = this.transitionHook(kind, target);
@@ -577,9 +602,10 @@ export class Engine {
     // The region comes before the ClientToken (§5.1), whether or not the request has one.
     this.requireRegion();
     if (!token) return null;
-    const rec = this.world.tokens[`${scope}:${action}:${token}`];
+    const key = `${scope}:${action}:${token}`;
+    const rec = this.world.tokens[key];
     if (!rec) return null;
-    if (rec.fingerprint !== p.fingerprint())
+    if (rec.fingerprint !== p.fingerprint(key))
       throw err(
         400,
         "IdempotentParameterMismatch",
@@ -591,6 +617,7 @@ export class Engine {
     const token = p.str("ClientToken");
     if (!token) return;
     const { RequestId: _omit, ...rest } = body;
-    this.world.tokens[`${scope}:${action}:${token}`] = { fingerprint: p.fingerprint(), body: rest };
+    const key = `${scope}:${action}:${token}`;
+    this.world.tokens[key] = { fingerprint: p.fingerprint(key), body: rest };
   }
 }

@@ -12,6 +12,12 @@ export const faultSpecSchema = z.object({
   seed: z.number().int().default(1),
   /** action name (or "*") → { "Throttling.User" | "ServiceUnavailable" | "InternalError" (or any code) → probability } */
   errors: z.record(z.string(), probMap).default({}),
+  /**
+   * action name (or "*") → { "TaskConflict" | "OperationConflict" (or any code) → probability }, drawn only
+   * while another operation on the same target (the ENI or instance the request names) is still in
+   * progress: what the real service may answer to concurrent associations on one ENI.
+   */
+  conflicts: z.record(z.string(), probMap).default({}),
   /** extra response latency: uniform in [minMs, maxMs] */
   latency: z.object({ minMs: z.number().min(0).default(0), maxMs: z.number().min(0).default(0) }).prefault({}),
   /** transition duration multiplier drawn uniformly from [1 - j, 1 + j] */
@@ -33,12 +39,15 @@ const ERROR_STATUS: Record<string, number> = {
   InternalError: 500,
   "OperationFailed.SystemBusy": 500,
   OperationConflict: 409,
+  TaskConflict: 400,
 };
 
 const ERROR_MESSAGE: Record<string, string> = {
   "Throttling.User": "Request was denied due to user flow control.",
   ServiceUnavailable: "The request has failed due to a temporary failure of the server.",
   InternalError: "The request processing has failed due to some unknown error, exception or failure.",
+  TaskConflict: "Operations are too frequent and tasks conflict with each other.",
+  OperationConflict: "Request was denied due to conflict with a previous request.",
 };
 
 /** The action whose call starts each transition kind (used for "stuck" lookups). */
@@ -54,6 +63,8 @@ const KIND_ACTION: Record<TaskKind, string> = {
   "eip.released": "ReleaseEipAddress",
   "invocation.delivered": "RunCommand",
 };
+
+type InjectedError = { status: number; code: string; message: string };
 
 export class Faults {
   spec: FaultSpec;
@@ -89,8 +100,18 @@ export class Faults {
   }
 
   /** An injected error for this action, or null. */
-  injectedError(action: string): { status: number; code: string; message: string } | null {
-    const table = { ...this.spec.errors["*"], ...this.spec.errors[action] };
+  injectedError(action: string): InjectedError | null {
+    return this.draw({ ...this.spec.errors["*"], ...this.spec.errors[action] });
+  }
+
+  /** An injected conflict for this action, or null; `busy`: whether its target has an operation in progress. */
+  conflictError(action: string, busy: () => boolean): InjectedError | null {
+    const table = { ...this.spec.conflicts["*"], ...this.spec.conflicts[action] };
+    if (Object.keys(table).length === 0 || !busy()) return null;
+    return this.draw(table);
+  }
+
+  private draw(table: Record<string, number>): InjectedError | null {
     for (const [code, prob] of Object.entries(table)) {
       if (prob > 0 && this.rng.next() < prob)
         return { status: ERROR_STATUS[code] ?? 400, code, message: ERROR_MESSAGE[code] ?? `Injected fault ${code}.` };

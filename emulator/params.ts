@@ -1,6 +1,16 @@
 // Typed access to flattened RPC parameters (§1.3): scalars, `Name.N` lists,
 // `Name.N.Field` object lists and JSON-string parameters.
+import { createHash } from "node:crypto";
 import { ApiError, invalid, missing } from "./errors";
+
+/**
+ * Parameters that carry a secret (RunInstances' Password, an STS SecurityToken…): never
+ * written to the request log or the world's state as sent.
+ */
+export const isSecretParam = (name: string) => /(^|\.)password$|secret|securitytoken$|bearertoken$/i.test(name);
+
+/** What the request log shows instead of a secret. */
+export const REDACTED = "******";
 
 export class Params {
   constructor(readonly map: Map<string, string>) {}
@@ -102,11 +112,25 @@ export class Params {
     return parsed as string[];
   }
 
-  /** Stable fingerprint of the request for ClientToken idempotency. */
-  fingerprint(exclude: string[] = []): string {
-    const skip = new Set(["ClientToken", ...exclude]);
+  /**
+   * Stable fingerprint of the request for ClientToken idempotency. It is kept in the world
+   * (state dump, state file), so a secret appears in it only as a digest salted with `salt`
+   * (the token's key): a repeat with another password still differs.
+   */
+  fingerprint(salt = ""): string {
     return JSON.stringify(
-      [...this.map.entries()].filter(([k]) => !skip.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      [...this.map.entries()]
+        .filter(([k]) => k !== "ClientToken")
+        .map(([k, v]) => [k, isSecretParam(k) ? digest(salt, v) : v])
+        .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0)),
     );
   }
+
+  /** The parameters as the request log shows them: secrets replaced. */
+  redacted(): Record<string, string> {
+    return Object.fromEntries([...this.map].map(([k, v]) => [k, isSecretParam(k) ? REDACTED : v]));
+  }
 }
+
+const digest = (salt: string, value: string) =>
+  "sha256:" + createHash("sha256").update(`${salt}\n${value}`).digest("hex");

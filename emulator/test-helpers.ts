@@ -174,5 +174,9 @@ export async function rawV1(
     .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
     .join("&");
   const res = await fetch(`${emu.url}/?${qs}`);
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const contentType = res.headers.get("content-type") ?? "";
+  const text = await res.text();
+  // A `Format=XML` answer is not JSON: read it from `text`.
+  const body = (contentType.includes("json") ? JSON.parse(text) : {}) as Record<string, unknown>;
+  return { status: res.status, body, text, contentType };
 }

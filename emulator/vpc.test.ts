@@ -371,6 +371,70 @@ describe("EIPs", () => {
     await expectApiError(unassociate({ allocationId: e2 }), "IncorrectEipStatus", 400);
   });
 
+  it("NAT mode on the primary ENI's secondary private IPs; its primary IP only while the instance has no EIP", async () => {
+    const [e1, e2, e3] = DEMO.freeEips as [string, string, string];
+    await t.ecs.assignPrivateIpAddresses(
+      new $Ecs.AssignPrivateIpAddressesRequest({
+        regionId: R,
+        networkInterfaceId: DEMO.primaryEni1,
+        privateIpAddress: ["172.16.0.81", "172.16.0.82"],
+      }),
+    );
+    const onPrimaryEni = (allocationId: string, privateIpAddress: string) =>
+      associate({
+        allocationId,
+        instanceId: DEMO.primaryEni1,
+        instanceType: "NetworkInterface",
+        mode: "NAT",
+        privateIpAddress,
+      });
+    await onPrimaryEni(e1, "172.16.0.81");
+    await onPrimaryEni(e2, "172.16.0.82");
+    const bound = await waitFor(
+      () => eip(e2),
+      (x) => x!.status === "InUse",
+    );
+    expect(bound).toMatchObject({
+      instanceId: DEMO.primaryEni1,
+      instanceType: "NetworkInterface",
+      privateIpAddress: "172.16.0.82",
+      mode: "NAT",
+    });
+    const eni = (
+      await t.ecs.describeNetworkInterfaces(
+        new $Ecs.DescribeNetworkInterfacesRequest({ regionId: R, networkInterfaceId: [DEMO.primaryEni1] }),
+      )
+    ).body!.networkInterfaceSets!.networkInterfaceSet![0]!;
+    const publicOf = (ip: string) =>
+      eni.privateIpSets!.privateIpSet!.find((x) => x.privateIpAddress === ip)?.associatedPublicIp?.allocationId;
+    expect([publicOf("172.16.0.57"), publicOf("172.16.0.81"), publicOf("172.16.0.82")]).toEqual([
+      DEMO.eipOnWeb1,
+      e1,
+      e2,
+    ]);
+    // still refused: the primary IP while the instance has its EIP, a second EIP on one IP, an IP not on the ENI
+    await expectApiError(onPrimaryEni(e3, "172.16.0.57"), "InvalidAssociation.Duplicated", 400);
+    await expectApiError(onPrimaryEni(e3, "172.16.0.81"), "InvalidAssociation.Duplicated", 400);
+    await expectApiError(onPrimaryEni(e3, "172.16.0.99"), "InvalidParameter", 400);
+    await expectApiError(onPrimaryEni(e3, "172.16.0.60"), "InvalidParameter", 400); // the secondary ENI's
+    // without the instance's EIP, the primary IP may take one through the ENI
+    await unassociate({ allocationId: DEMO.eipOnWeb1, instanceId: DEMO.web1, instanceType: "EcsInstance" });
+    await waitFor(
+      () => eip(DEMO.eipOnWeb1),
+      (x) => x!.status === "Available",
+    );
+    await onPrimaryEni(e3, "172.16.0.57");
+    // and then the instance cannot take one as EcsInstance
+    await expectApiError(
+      associate({ allocationId: DEMO.eipOnWeb1, instanceId: DEMO.web1 }),
+      "InvalidAssociation.Duplicated",
+      400,
+    );
+    // releasing the instance frees them all
+    await t.ecs.deleteInstance(new $Ecs.DeleteInstanceRequest({ instanceId: DEMO.web1, force: true }));
+    for (const id of [e1, e2, e3]) expect(await eip(id)).toMatchObject({ status: "Available", instanceId: "" });
+  });
+
   it("EcsInstance association: one EIP per instance, state and region checks", async () => {
     const [e1] = DEMO.freeEips as [string];
     await expectApiError(associate({ allocationId: e1, instanceId: DEMO.web1 }), "InvalidAssociation.Duplicated", 400);

@@ -469,8 +469,8 @@ export const vpcActions: Record<string, Handler> = {
           "InvalidParameter",
           `The private IP ${privateIp} does not belong to ENI ${eni.networkInterfaceId}.`,
         );
-      if (eni.type === "Primary" && privateIp !== eni.primaryIp)
-        throw err(400, "OperationDenied", "On a primary ENI only its primary private IP can carry an EIP in NAT mode.");
+      // Any private IP of a primary ENI too, secondary ones included (Alibaba's "multiple EIPs in NAT
+      // mode" guide); its primary IP is refused below when the instance already has an EIP.
       const existing = e.eipOnIp(privateIp, vpcId);
       if (existing)
         throw err(

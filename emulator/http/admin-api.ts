@@ -1,6 +1,6 @@
 // The admin API under /_emulator/ (health, reset, state dump, settle, faults, latencies,
 // quotas, policies, request log, drift, lab status), for tests and the operator. It answers
-// only loopback clients and refuses state changes sent by a web page.
+// only loopback clients that name a loopback Host, and refuses state changes sent by a web page.
 import type { IncomingMessage } from "node:http";
 import type { DriftOp } from "../drift";
 import type { Engine, Latencies } from "../engine";
@@ -108,12 +108,21 @@ const isLoopback = (addr: string | undefined) =>
   !!addr &&
   (addr === "::1" || addr.startsWith("127.") || addr === "::ffff:127.0.0.1" || addr.startsWith("::ffff:127."));
 
+/** 127.0.0.1, localhost or [::1], with or without a port: the names a local client reaches us by. */
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i;
+
 /**
  * Why an admin request is refused (answered 403), or null. `ownOrigins`: the emulator's own
  * page origins, the only ones allowed to change its state from a browser.
  */
 export function adminRefusal(req: IncomingMessage, ownOrigins: () => string[]): string | null {
   if (!isLoopback(req.socket.remoteAddress)) return "admin endpoints are loopback-only";
+  // DNS rebinding: a page of attacker.example whose name now resolves to 127.0.0.1 may read
+  // the state dump and the request log as its own origin (no Origin header on such a GET), but
+  // its requests still name attacker.example in Host. Reads and writes alike.
+  const host = req.headers.host ?? "";
+  if (!LOOPBACK_HOST.test(host))
+    return `admin endpoints answer only a loopback Host (not ${JSON.stringify(host.slice(0, 100))})`;
   // A web page open in a browser on this machine is on loopback too, and may send a blind
   // POST (reset, faults) here; browsers name that page in Origin. Scripts and the app send none.
   const origin = req.headers.origin;

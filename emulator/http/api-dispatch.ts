@@ -1,6 +1,6 @@
 // The RPC API: authenticates a request, finds its product (by version) and action, applies
 // injected faults, runs the ECS or VPC handler on the engine, answers in the cloud's JSON
-// shapes and records the exchange in the request log.
+// (or, for `Format=XML`, XML) shapes and records the exchange in the request log.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ecsActions } from "../ecs";
@@ -8,12 +8,13 @@ import type { Body, Engine } from "../engine";
 import { ApiError } from "../errors";
 import type { Faults } from "../faults";
 import { Params } from "../params";
-import { parseQuery } from "../signature";
+import { parseQuery, type QueryPairs } from "../signature";
 import type { Handler } from "../wire";
 import { vpcActions } from "../vpc";
-import { readBody, send, type RequestHandler } from "./io";
+import { readBody, send, sendText, type RequestHandler } from "./io";
 import type { RequestLog } from "./request-log";
 import type { Authenticated, SignatureCheck } from "./signature-check";
+import { XML_CONTENT_TYPE, wantsXml, xmlDocument } from "./xml";
 
 export const ECS_VERSION = "2014-05-26";
 export const VPC_VERSION = "2016-04-28";
@@ -47,6 +48,8 @@ type Exchange = {
   action: string;
   akId: string;
   params: Params | null;
+  /** The client asked `Format=XML` (query or form body); every answer, errors too, is XML then. */
+  xml: boolean;
 };
 
 export function apiHandler(ctx: ApiContext): RequestHandler {
@@ -59,10 +62,12 @@ export function apiHandler(ctx: ApiContext): RequestHandler {
       action: "",
       akId: "",
       params: null,
+      xml: false,
     };
     try {
       const body = await readBody(req);
       const query = parseQuery(url.search);
+      x.xml = wantsXml(formatParam(req, query, body));
       const auth = ctx.signatures.authenticate({
         method: x.method,
         path: url.pathname,
@@ -81,6 +86,14 @@ export function apiHandler(ctx: ApiContext): RequestHandler {
       }
     }
   };
+}
+
+/** The `Format` common parameter, from the query string or a form body. */
+function formatParam(req: IncomingMessage, query: QueryPairs, body: Buffer): string | undefined {
+  const form = (req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")
+    ? parseQuery(body.toString("utf8"))
+    : [];
+  return [...query, ...form].find(([k]) => k === "Format")?.[1];
 }
 
 /** Runs an authenticated request's action; its order of checks is the cloud's (version, action, faults). */
@@ -109,6 +122,8 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   const p = (x.params = Params.from(auth.params));
   await applyFaults(ctx, action);
   ctx.engine.tick();
+  const conflict = ctx.faults.conflictError(action, () => ctx.engine.targetBusy(p));
+  if (conflict) throw new ApiError(conflict.status, conflict.code, conflict.message);
   const result = ctx.engine.handle(() => handler(ctx.engine, p));
   if (!READ_ONLY.test(action)) ctx.changed();
   return result;
@@ -146,14 +161,17 @@ function finish(
         Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${x.product || "Ecs"}&requestId=${x.requestId}`,
       }
     : { RequestId: x.requestId, ...body };
-  send(res, status, payload, code.startsWith("Throttling") ? { "x-acs-retry-after": "1000" } : {});
+  const headers: Record<string, string> = code.startsWith("Throttling") ? { "x-acs-retry-after": "1000" } : {};
+  if (x.xml)
+    sendText(res, status, XML_CONTENT_TYPE, xmlDocument(code ? "Error" : `${x.action}Response`, payload), headers);
+  else send(res, status, payload, headers);
   ctx.log.add({
     time: new Date(ctx.now()).toISOString(),
     method: x.method,
     product: x.product,
     action: x.action,
     accessKeyId: x.akId,
-    params: x.params ? Object.fromEntries(x.params.map) : {},
+    params: x.params ? x.params.redacted() : {},
     status,
     code,
     requestId: x.requestId,

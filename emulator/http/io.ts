@@ -1,4 +1,4 @@
-// Reading request bodies and writing JSON responses: shared by the RPC API and the admin API.
+// Reading request bodies and writing JSON (or other text) responses: shared by the RPC API and the admin API.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** A request body is at most 1 MiB; a larger one is refused. */
@@ -21,9 +21,18 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
+  sendText(res, status, "application/json;charset=utf-8", JSON.stringify(body), extraHeaders);
+}
+
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  extraHeaders: Record<string, string> = {},
+) {
   res.writeHead(status, {
-    "content-type": "application/json;charset=utf-8",
+    "content-type": contentType,
     "content-length": Buffer.byteLength(text),
     ...extraHeaders,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toCloudError } from "./errors";
+import { isRetryableCode, toCloudError } from "./errors";
 
 describe("cloud errors", () => {
   it("keeps the cloud's code, message and RequestId", () => {
@@ -20,6 +20,29 @@ describe("cloud errors", () => {
       httpStatus: 403,
       retryable: false,
     });
+  });
+
+  it("retries the conflicts of concurrent operations: TaskConflict (400) and OperationConflict (409)", () => {
+    expect(isRetryableCode("TaskConflict", 400)).toBe(true);
+    expect(isRetryableCode("OperationConflict", 409)).toBe(true);
+    for (const [code, statusCode] of [
+      ["TaskConflict", 400],
+      ["OperationConflict", 409],
+    ] as const) {
+      const e = toCloudError(
+        {
+          statusCode,
+          code,
+          requestId: "REQ-2",
+          message: `code: ${statusCode}, Busy request id: REQ-2`,
+          data: { Code: code, Message: "Busy", RequestId: "REQ-2" },
+        },
+        "vpc:AssociateEipAddress",
+      );
+      expect(e).toMatchObject({ code, httpStatus: statusCode, retryable: true });
+    }
+    // a conflict with something lasting is not a transient one
+    expect(isRetryableCode("TaskConflict.AssociateGlobalAccelerationInstance", 400)).toBe(false);
   });
 
   it("reads a failed connection as a retryable network error, with the host and the request apart", () => {

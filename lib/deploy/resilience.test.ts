@@ -46,6 +46,35 @@ describe("resilience", () => {
     expect(resourceState(h.emu)).toEqual(before);
   });
 
+  it("finishes when concurrent associations on one ENI meet TaskConflict / OperationConflict", async () => {
+    const before = resourceState(h.emu);
+    // Associations long enough to overlap: a conflict is drawn only while another one on the ENI is in
+    // progress (with seed 1 the first such call draws one), and the retries of a refused one meet more.
+    h.emu.setLatencies({ eipAssociate: 500 });
+    h.emu.setFaults({ seed: 1, conflicts: { AssociateEipAddress: { TaskConflict: 0.3, OperationConflict: 0.3 } } });
+    const since = h.emu.requests().at(-1)?.seq ?? 0;
+    const { id } = await createDraft(h.teamId, {
+      name: "conflicts",
+      spec: baseSpec({ privateIps: { mode: "count", count: 2 }, eips: [{}, {}, {}] }),
+    });
+    const r = await (await startDeployment(h.teamId, id)).done;
+    expect(r.status, JSON.stringify(r.error)).toBe("succeeded");
+    h.emu.setFaults({});
+    h.emu.setLatencies({ eipAssociate: 5 });
+    const w = h.emu.state();
+    expect(Object.values(w.eips).filter((e) => e.binding?.instanceId === ENI && e.status === "InUse")).toHaveLength(3);
+    const codes = h.emu
+      .requests()
+      .filter((q) => q.seq > since && q.action === "AssociateEipAddress")
+      .map((q) => q.code);
+    expect(codes.filter((c) => c === "TaskConflict" || c === "OperationConflict").length).toBeGreaterThan(0);
+    expect(codes.filter((c) => c === "")).toHaveLength(3); // each association accepted once
+    const td = await (await teardownDeployment(h.teamId, id)).done;
+    expect(td.status, JSON.stringify(td.error)).toBe("torn_down");
+    h.emu.settle();
+    expect(resourceState(h.emu)).toEqual(before);
+  });
+
   it("two deployments racing for one instance: one runs, the other is refused with a clear message", async () => {
     h.emu.setLatencies({ eniAttach: 300 });
     const a = await createDraft(h.teamId, {
