@@ -51,7 +51,18 @@ export const configInstance = z.discriminatedUnion("mode", [
 ]);
 
 export const configEni = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("existing") }).strict(),
+  z
+    .object({
+      mode: z.literal("existing"),
+      /**
+       * The ENI's state when the config is deployed: "Available" (not attached:
+       * the exports attach it) or "InUse" (already attached to the instance).
+       * Absent in older configs: the exports then do not attach it, since
+       * attaching an attached ENI fails (InvalidOperation.InvalidEniState).
+       */
+      status: z.enum(["Available", "InUse"]).optional(),
+    })
+    .strict(),
   z
     .object({ mode: z.literal("create"), name: plainText("eniName", { rule: "multiline" }).max(128).optional() })
     .strict(),

@@ -132,10 +132,11 @@ describe("exports", () => {
         "ImageId",
         "InstancePassword",
         "NetworkInterfaceId",
-        "EniPrimaryIpAddress",
         "EipAllocationId1",
       ]),
     );
+    // issue 20 item 8: the ENI's primary IP is no longer a parameter the user must type
+    expect(ros.Parameters).not.toHaveProperty("EniPrimaryIpAddress");
     expect(ros.Parameters).not.toHaveProperty("InstanceId");
     expect(ros.Resources.Instance!.Type).toBe("ALIYUN::ECS::Instance");
     expect(ros.Resources.Instance!.Properties).toMatchObject({
@@ -155,8 +156,8 @@ describe("exports", () => {
       PrivateIpAddress: "172.16.0.78",
       Mode: "NAT",
     });
-    // the second EIP takes the next free slot: the ENI primary IP
-    expect(ros.Resources.EipAssociation2!.Properties.PrivateIpAddress).toEqual({ Ref: "EniPrimaryIpAddress" });
+    // the second EIP takes the next free slot: the ENI primary IP, where an association without an address goes
+    expect(ros.Resources.EipAssociation2!.Properties).not.toHaveProperty("PrivateIpAddress");
   });
 
   it("ROS and Terraform agree for a count-mode config with a new ENI", () => {
@@ -164,13 +165,14 @@ describe("exports", () => {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     expect(ros.Resources.Eni!.Type).toBe("ALIYUN::ECS::NetworkInterface");
-    expect(ros.Resources.Eni!.Properties.PrivateIpAddresses).toEqual({ Ref: "SecondaryPrivateIpAddresses" });
+    // issue 20 item 8: ROS picks the addresses (they used to be a parameter the user had to fill in)
+    expect(ros.Resources.Eni!.Properties.SecondaryPrivateIpAddressCount).toBe(2);
     const assoc = Object.values(ros.Resources).filter((r) => r.Type === "ALIYUN::VPC::EIPAssociation");
     expect(assoc).toHaveLength(3);
     expect(assoc.map((a) => a.Properties.PrivateIpAddress)).toEqual([
-      { Ref: "EniPrimaryIpAddress" },
-      { "Fn::Select": ["0", { Ref: "SecondaryPrivateIpAddresses" }] },
-      { "Fn::Select": ["1", { Ref: "SecondaryPrivateIpAddresses" }] },
+      { "Fn::GetAtt": ["Eni", "PrivateIpAddress"] },
+      { "Fn::Select": ["0", { "Fn::GetAtt": ["Eni", "SecondaryPrivateIpAddresses"] }] },
+      { "Fn::Select": ["1", { "Fn::GetAtt": ["Eni", "SecondaryPrivateIpAddresses"] }] },
     ]);
     const tf = exportTerraform(configSpecSchema.parse(sampleSpec), { name: "x", revision: 1 });
     expect(tf).toContain('resource "alicloud_ecs_network_interface" "eni"');

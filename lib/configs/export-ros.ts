@@ -1,15 +1,20 @@
 // Alibaba Cloud ROS template (JSON) for the cloud side of a config: the ECS
 // instance when the config creates one (ALIYUN::ECS::Instance; otherwise an
-// existing instance is a parameter), a secondary ENI (created, or an existing
-// one given as a parameter) with its secondary private IPs, attached to the
-// instance, and one EIP per mapped private IP, associated in NAT mode with the
-// ENI's private IP (ALIYUN::VPC::EIPAssociation, InstanceId = the ENI).
-// Everything that exists in one account only — vSwitch, security group, key
-// pair, existing ENI / EIPs — is a parameter; the login password is a NoEcho
-// parameter with an empty default (a config never holds one). Guest-OS routes
-// are not a cloud resource: they come from the guest bundle. Pure.
-import { secondaryCount, type ConfigSpec } from "./config.schema";
-import { eipMappings, type Slot } from "./mapping";
+// existing instance is a parameter), a secondary ENI (created with at most 10
+// secondary IPs, the most an unattached ENI may hold, or an existing one given
+// as a parameter), attached to the instance when it is created or the config
+// says it is Available, the remaining secondary IPs assigned after that
+// (ALIYUN::ECS::AssignPrivateIpAddresses), and one EIP per mapped private IP,
+// associated in NAT mode with the ENI's private IP, one association after the
+// other (ALIYUN::VPC::EIPAssociation, InstanceId = the ENI). Addresses the
+// config leaves to the cloud are picked by ROS (SecondaryPrivateIpAddressCount)
+// and read back with Fn::GetAtt. Everything that exists in one account only —
+// vSwitch, security group, key pair, existing ENI / EIPs — is a parameter; the
+// login password is a NoEcho parameter with an empty default (a config never
+// holds one). Guest-OS routes are not a cloud resource: they come from the
+// guest bundle. Pure.
+import { type ConfigSpec } from "./config.schema";
+import { attachesEni, eipMappings, secondarySplit, type Slot } from "./mapping";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -32,16 +37,10 @@ export function exportRos(spec: ConfigSpec, meta: Meta): Record<string, Json> {
   const t: Template = { parameters: {}, conditions: {}, resources: {}, outputs: {} };
   const inst = spec.instance;
   addNetworkParameters(t, spec);
-  const instanceRef = inst.mode === "create" ? addNewInstance(t, inst) : addExistingInstanceParameter(t);
-  const eniRef: Json =
-    spec.eni.mode === "create" ? { "Fn::GetAtt": ["Eni", "NetworkInterfaceId"] } : { Ref: "NetworkInterfaceId" };
-  addPrivateIpParameters(t, spec);
-  addEni(t, spec);
-  t.resources.EniAttachment = {
-    Type: "ALIYUN::ECS::NetworkInterfaceAttachment",
-    Properties: { InstanceId: instanceRef, NetworkInterfaceId: eniRef },
-  };
-  t.outputs.NetworkInterfaceId = { Value: eniRef };
+  // An ENI that stays as it is needs no instance: the EIPs are associated with the ENI.
+  const instanceRef =
+    inst.mode === "create" ? addNewInstance(t, inst) : attachesEni(spec) ? addExistingInstanceParameter(t) : null;
+  const eniRef = addEni(t, spec, instanceRef);
   addEips(t, spec, eniRef);
 
   return {
@@ -136,32 +135,22 @@ function addExistingInstanceParameter({ parameters }: Template): Json {
   return { Ref: "InstanceId" };
 }
 
-/** The ENI's secondary private IPs: a literal list, or a parameter when the config gives only a count. */
-function secondaryList(spec: ConfigSpec): Json {
-  return spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : { Ref: "SecondaryPrivateIpAddresses" };
+/** The explicit secondary addresses from..to, or a count for ROS to pick (SecondaryPrivateIpAddressCount). */
+function ipsProperty(spec: ConfigSpec, from: number, to: number): Record<string, Json> {
+  return spec.privateIps.mode === "explicit"
+    ? { PrivateIpAddresses: spec.privateIps.addresses.slice(from, to) }
+    : { SecondaryPrivateIpAddressCount: to - from };
 }
 
-function addPrivateIpParameters({ parameters }: Template, spec: ConfigSpec) {
-  const count = secondaryCount(spec);
-  if (spec.privateIps.mode === "count" && count > 0) {
-    parameters.SecondaryPrivateIpAddresses = {
-      Type: "CommaDelimitedList",
-      Label: "Secondary private IPs",
-      Description: `Exactly ${count} idle addresses in the ENI's vSwitch CIDR, comma-separated (the config asks for ${count}).`,
-    };
-  }
-  if (spec.usePrimaryIp) {
-    parameters.EniPrimaryIpAddress = {
-      Type: "String",
-      Label: "ENI primary private IP",
-      Description: "The ENI's primary private IP (it carries an EIP too).",
-    };
-  }
-}
-
-/** A new ENI with its private IPs, or an existing one as a parameter with its secondary IPs assigned. */
-function addEni({ parameters, resources }: Template, spec: ConfigSpec) {
-  const count = secondaryCount(spec);
+/**
+ * A new ENI with at most MAX_IPS_UNATTACHED secondary IPs (it is unattached
+ * while it is created), or an existing one as a parameter; then the
+ * attachment when the ENI is created or the config says it is Available; then
+ * the remaining secondary IPs, assigned once the ENI is attached.
+ */
+function addEni({ parameters, resources, outputs }: Template, spec: ConfigSpec, instanceRef: Json): Json {
+  const { onEni, assigned } = secondarySplit(spec);
+  let eniRef: Json;
   if (spec.eni.mode === "create") {
     resources.Eni = {
       Type: "ALIYUN::ECS::NetworkInterface",
@@ -170,34 +159,52 @@ function addEni({ parameters, resources }: Template, spec: ConfigSpec) {
         SecurityGroupId: { Ref: "SecurityGroupId" },
         NetworkInterfaceName:
           spec.eni.name && /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/.test(spec.eni.name) ? spec.eni.name : "eipilot-eni",
-        ...(spec.usePrimaryIp ? { PrimaryIpAddress: { Ref: "EniPrimaryIpAddress" } } : {}),
-        ...(count > 0 ? { PrivateIpAddresses: secondaryList(spec) } : {}),
+        ...(onEni > 0 ? ipsProperty(spec, 0, onEni) : {}),
       },
     };
+    eniRef = { "Fn::GetAtt": ["Eni", "NetworkInterfaceId"] };
   } else {
     parameters.NetworkInterfaceId = {
       Type: "String",
       Label: "Existing secondary ENI",
-      Description: "An ENI in the instance's VPC and zone (Available or already attached).",
+      Description: attachesEni(spec)
+        ? "An Available (unattached) ENI in the instance's VPC and zone: this template attaches it."
+        : "An ENI already attached to the instance: this template does not attach it.",
     };
-    if (count > 0) {
-      resources.SecondaryIps = {
-        Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
-        Properties: { NetworkInterfaceId: { Ref: "NetworkInterfaceId" }, PrivateIpAddresses: secondaryList(spec) },
-      };
-    }
+    eniRef = { Ref: "NetworkInterfaceId" };
   }
+  if (attachesEni(spec)) {
+    resources.EniAttachment = {
+      Type: "ALIYUN::ECS::NetworkInterfaceAttachment",
+      Properties: { InstanceId: instanceRef, NetworkInterfaceId: eniRef },
+    };
+  }
+  if (assigned > 0) {
+    resources.SecondaryIps = {
+      Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
+      ...(resources.EniAttachment ? { DependsOn: ["EniAttachment"] } : {}),
+      Properties: { NetworkInterfaceId: eniRef, ...ipsProperty(spec, onEni, onEni + assigned) },
+    };
+  }
+  outputs.NetworkInterfaceId = { Value: eniRef };
+  return eniRef;
 }
 
-/** The private IP an EIP maps to, as a ROS value. */
-function slotRef(slot: Slot): Json {
+/** The private IP an EIP maps to, as a ROS value (undefined: the ENI's primary IP, AssociateEipAddress's default). */
+function slotRef(spec: ConfigSpec, slot: Slot): Json | undefined {
   switch (slot.kind) {
     case "primary":
-      return { Ref: "EniPrimaryIpAddress" };
+      return spec.eni.mode === "create" ? { "Fn::GetAtt": ["Eni", "PrivateIpAddress"] } : undefined;
     case "literal":
       return slot.address;
-    case "secondary":
-      return slot.address ?? { "Fn::Select": [String(slot.index), { Ref: "SecondaryPrivateIpAddresses" }] };
+    case "secondary": {
+      if (slot.address) return slot.address;
+      // Picked by the cloud: the n-th address of whichever resource put it on the ENI.
+      const { onEni } = secondarySplit(spec);
+      return slot.index < onEni
+        ? { "Fn::Select": [String(slot.index), { "Fn::GetAtt": ["Eni", "SecondaryPrivateIpAddresses"] }] }
+        : { "Fn::Select": [String(slot.index - onEni), { "Fn::GetAtt": ["SecondaryIps", "PrivateIpAddresses"] }] };
+    }
   }
 }
 
@@ -225,10 +232,20 @@ function addEips({ parameters, resources, outputs }: Template, spec: ConfigSpec,
       };
       allocation = { Ref: `EipAllocationId${n}` };
     }
+    // One after another, as Alibaba's multi-EIP example does: the first after
+    // the ENI is attached and has its addresses, each next after the previous.
+    const after =
+      m.index > 0 ? [`EipAssociation${m.index}`] : ["EniAttachment", "SecondaryIps"].filter((r) => r in resources);
+    const privateIp = slotRef(spec, m.slot);
     resources[`EipAssociation${n}`] = {
       Type: "ALIYUN::VPC::EIPAssociation",
-      DependsOn: ["EniAttachment", ...(resources.SecondaryIps ? ["SecondaryIps"] : [])],
-      Properties: { AllocationId: allocation, InstanceId: eniRef, PrivateIpAddress: slotRef(m.slot), Mode: "NAT" },
+      ...(after.length ? { DependsOn: after } : {}),
+      Properties: {
+        AllocationId: allocation,
+        InstanceId: eniRef,
+        ...(privateIp === undefined ? {} : { PrivateIpAddress: privateIp }),
+        Mode: "NAT",
+      },
     };
   }
 }

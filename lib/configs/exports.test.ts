@@ -2,14 +2,19 @@
 // can take: each Terraform file goes through a real HCL parser (@cdktf/hcl2json,
 // HashiCorp's hcl library compiled to WebAssembly, offline); each ROS template
 // has every Ref / Fn::GetAtt / DependsOn / Fn::If pointing at something it
-// declares, and only the resource properties the ROS reference documents.
-// Nothing that exists in one account only appears as a literal; the login
-// password never appears at all.
+// declares. Both are checked as `terraform validate` and ROS would check them
+// (resource types, argument / property names and types, required ones) against
+// the schema facts in ./schemas, and the Terraform text is checked for `terraform
+// fmt`'s layout. Nothing that exists in one account only appears as a literal;
+// the login password never appears at all. Then one test per issue-20 finding
+// (items 5-8), each of which failed on the exports before that fix.
 import { parse } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { configSpecSchema, type ConfigSpec, type ConfigSpecInput } from "./config.schema";
 import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
+import { attachesEni } from "./mapping";
+import { validateRos, validateTerraform, type TfDoc } from "./schemas/validate-exports";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type RosTemplate = {
@@ -18,110 +23,6 @@ type RosTemplate = {
   Conditions?: Record<string, Json>;
   Resources: Record<string, { Type: string; Properties: Record<string, Json>; DependsOn?: string[] }>;
   Outputs: Record<string, { Value: Json }>;
-};
-
-/** Property names and Fn::GetAtt attributes as the ROS resource reference lists them. */
-const ROS_TYPES: Record<string, { properties: string[]; attributes: string[] }> = {
-  "ALIYUN::ECS::Instance": {
-    properties: [
-      "ImageId",
-      "InstanceType",
-      "ZoneId",
-      "VSwitchId",
-      "VpcId",
-      "SecurityGroupId",
-      "SecurityGroupIds",
-      "SystemDiskCategory",
-      "Password",
-      "PasswordInherit",
-      "KeyPairName",
-      "InstanceName",
-      "InstanceChargeType",
-      "AllocatePublicIP",
-      "InternetMaxBandwidthOut",
-      "Tags",
-    ],
-    attributes: ["InstanceId", "PrivateIp", "ZoneId", "HostName", "PrimaryNetworkInterfaceId"],
-  },
-  "ALIYUN::ECS::NetworkInterface": {
-    properties: [
-      "Description",
-      "SecurityGroupId",
-      "PrimaryIpAddress",
-      "ResourceGroupId",
-      "VSwitchId",
-      "NetworkInterfaceName",
-      "Tags",
-      "SecurityGroupIds",
-      "PrivateIpAddresses",
-    ],
-    attributes: ["NetworkInterfaceId", "MacAddress", "PrivateIpAddresses", "SecondaryPrivateIpAddresses"],
-  },
-  "ALIYUN::ECS::AssignPrivateIpAddresses": {
-    properties: ["NetworkInterfaceId", "SecondaryPrivateIpAddressCount", "PrivateIpAddresses"],
-    attributes: ["NetworkInterfaceId", "PrivateIpAddresses"],
-  },
-  "ALIYUN::ECS::NetworkInterfaceAttachment": {
-    properties: ["InstanceId", "NetworkInterfaceId"],
-    attributes: ["NetworkInterfaceId"],
-  },
-  "ALIYUN::VPC::EIP": {
-    properties: [
-      "DeletionProtection",
-      "Name",
-      "Tags",
-      "Isp",
-      "Netmode",
-      "Period",
-      "ResourceGroupId",
-      "AutoPay",
-      "InstanceChargeType",
-      "PricingCycle",
-      "Bandwidth",
-      "InternetChargeType",
-      "Description",
-    ],
-    attributes: ["EipAddress", "AllocationId", "OrderId"],
-  },
-  "ALIYUN::VPC::EIPAssociation": {
-    properties: ["AllocationId", "InstanceId", "PrivateIpAddress", "Mode"],
-    attributes: ["EipAddress", "AllocationId"],
-  },
-};
-
-/** Arguments of the alicloud provider's resources, as its documentation lists them. */
-const TF_ARGUMENTS: Record<string, string[]> = {
-  alicloud_instance: [
-    "availability_zone",
-    "instance_type",
-    "image_id",
-    "vswitch_id",
-    "security_groups",
-    "system_disk_category",
-    "instance_charge_type",
-    "internet_max_bandwidth_out",
-    "password",
-    "key_name",
-    "instance_name",
-  ],
-  alicloud_ecs_network_interface: [
-    "network_interface_name",
-    "vswitch_id",
-    "security_group_ids",
-    "private_ip_addresses",
-    "secondary_private_ip_address_count",
-    "primary_ip_address",
-  ],
-  alicloud_ecs_network_interface_attachment: ["instance_id", "network_interface_id"],
-  alicloud_eip_address: ["address_name", "bandwidth", "internet_charge_type", "payment_type"],
-  alicloud_eip_association: [
-    "allocation_id",
-    "instance_id",
-    "instance_type",
-    "mode",
-    "private_ip_address",
-    "depends_on",
-  ],
 };
 
 /** Ids that exist in one account only: instances, ENIs, EIPs, vSwitches, security groups, custom images, VPCs. */
@@ -146,6 +47,8 @@ const created = {
   systemDiskCategory: "cloud_essd",
 } as const;
 
+const twelve = Array.from({ length: 12 }, (_, i) => `172.16.0.${100 + i}`);
+
 /** Every combination of instance, ENI, private-IP and EIP choices a config can make. */
 function variants(): { name: string; spec: ConfigSpec }[] {
   const out: { name: string; spec: ConfigSpec }[] = [];
@@ -154,11 +57,19 @@ function variants(): { name: string; spec: ConfigSpec }[] {
     created,
     { ...created, imageId: "aliyun_3_x64_20G_alibase_20240819.vhd" },
   ] as const;
-  const enis = [{ mode: "create", name: "web-eni" }, { mode: "existing" }] as const;
+  const enis = [
+    { mode: "create", name: "web-eni" },
+    { mode: "existing" },
+    { mode: "existing", status: "Available" },
+    { mode: "existing", status: "InUse" },
+  ] as const;
   const ips = [
     { mode: "count", count: 2 },
     { mode: "count", count: 0 },
     { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
+    // more than an unattached ENI may hold
+    { mode: "count", count: 12 },
+    { mode: "explicit", addresses: twelve },
   ] as const;
   for (const instance of instances)
     for (const eni of enis)
@@ -175,7 +86,7 @@ function variants(): { name: string; spec: ConfigSpec }[] {
           if (privateIps.mode === "explicit") eips[0] = { ...eips[0]!, privateIp: "172.16.0.78" } as never;
           const spec = configSpecSchema.parse({ ...base, instance, eni, privateIps, usePrimaryIp, eips });
           out.push({
-            name: `instance=${instance.mode}${"imageId" in instance ? "+image" : ""} eni=${eni.mode} ips=${privateIps.mode}:${slots} primary=${usePrimaryIp}`,
+            name: `instance=${instance.mode}${"imageId" in instance ? "+image" : ""} eni=${eni.mode}${"status" in eni ? `:${eni.status}` : ""} ips=${privateIps.mode}:${slots} primary=${usePrimaryIp}`,
             spec,
           });
         }
@@ -209,19 +120,14 @@ describe.each(variants())("ROS template: $name", ({ spec }) => {
       }
       if ("Fn::GetAtt" in node) {
         const [res, attr] = node["Fn::GetAtt"] as [string, string];
-        expect(ros.Resources[res], `Fn::GetAtt ${res}`).toBeDefined();
-        expect(ROS_TYPES[ros.Resources[res]!.Type]!.attributes).toContain(attr);
+        expect(ros.Resources[res], `Fn::GetAtt ${res}.${attr}`).toBeDefined();
       }
       if ("Fn::If" in node) expect(conditions.has((node["Fn::If"] as [string])[0])).toBe(true);
     });
     // no parameter the user is asked for and nothing uses
     for (const p of params) expect(used.has(p), `parameter ${p} is used`).toBe(true);
-    for (const [name, r] of Object.entries(ros.Resources)) {
-      expect(ROS_TYPES[r.Type], `${name}: ${r.Type}`).toBeDefined();
-      for (const prop of Object.keys(r.Properties))
-        expect(ROS_TYPES[r.Type]!.properties, `${name}.${prop}`).toContain(prop);
-      for (const dep of r.DependsOn ?? []) expect(ros.Resources[dep], `${name} DependsOn ${dep}`).toBeDefined();
-    }
+    // types, properties, required ones and attributes as the ROS resource specification has them
+    expect(validateRos(ros)).toEqual([]);
   });
 
   it("creates the instance only when the config says so; never a literal account id or password", () => {
@@ -229,11 +135,13 @@ describe.each(variants())("ROS template: $name", ({ spec }) => {
     const text = JSON.stringify(ros);
     expect(text).not.toMatch(ACCOUNT_ID);
     expect(text).not.toContain(PASSWORD);
-    const attachment = ros.Resources.EniAttachment!;
+    // (issue 20 item 5: the attachment used to be there whatever the ENI's state)
+    const attachment = ros.Resources.EniAttachment;
+    expect(!!attachment).toBe(attachesEni(spec));
     if (spec.instance.mode === "create") {
       expect(types.filter((t) => t === "ALIYUN::ECS::Instance")).toHaveLength(1);
       expect(params.has("InstanceId")).toBe(false);
-      expect(attachment.Properties.InstanceId).toEqual({ "Fn::GetAtt": ["Instance", "InstanceId"] });
+      expect(attachment!.Properties.InstanceId).toEqual({ "Fn::GetAtt": ["Instance", "InstanceId"] });
       const inst = ros.Resources.Instance!.Properties;
       expect(inst).toMatchObject({
         ZoneId: spec.instance.zoneId,
@@ -247,7 +155,7 @@ describe.each(variants())("ROS template: $name", ({ spec }) => {
       expect(ros.Parameters.ImageId!.Default).toBe(spec.instance.imageId);
     } else {
       expect(types).not.toContain("ALIYUN::ECS::Instance");
-      expect(attachment.Properties.InstanceId).toEqual({ Ref: "InstanceId" });
+      if (attachment) expect(attachment.Properties.InstanceId).toEqual({ Ref: "InstanceId" });
       expect(params.has("InstancePassword")).toBe(false);
     }
     expect(
@@ -263,6 +171,7 @@ type TfJson = {
   variable: Record<string, { type?: string; sensitive?: boolean; default?: Json }[]>;
   output?: Record<string, { value: string }[]>;
   import?: { to: string; id: string }[];
+  data?: Record<string, Record<string, Record<string, Json>[]>>;
   provider: Record<string, { region: string }[]>;
 };
 
@@ -277,20 +186,19 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
     );
     const declared = new Set(resources.map((r) => `${r.type}.${r.name}`));
     const variables = new Set(Object.keys(doc.variable));
-    for (const r of resources) {
-      expect(TF_ARGUMENTS[r.type], r.type).toBeDefined();
-      for (const arg of Object.keys(r.body)) expect(TF_ARGUMENTS[r.type], `${r.type}.${r.name}.${arg}`).toContain(arg);
-    }
+    // what `terraform validate` checks against the provider's schema
+    expect(validateTerraform(doc as unknown as TfDoc)).toEqual([]);
+    expect(fmtProblems(tf)).toEqual([]);
     // every var.X and resource reference names something declared; every variable is used
     const used = new Set<string>();
     walk(doc as unknown as Json, (node) => {
-      for (const v of Object.values(node)) {
+      for (const v of Object.values(node).flat()) {
         if (typeof v !== "string") continue;
         for (const m of v.matchAll(/\bvar\.([a-z_0-9]+)/g)) {
           expect(variables.has(m[1]!), `var.${m[1]}`).toBe(true);
           used.add(m[1]!);
         }
-        for (const m of v.matchAll(/\b(alicloud_[a-z_]+)\.([a-z_0-9]+)/g))
+        for (const m of v.matchAll(/(?<!data\.)\b((?:alicloud|terraform)_[a-z_]+)\.([a-z_0-9]+)/g))
           expect(declared.has(`${m[1]}.${m[2]}`), `${m[1]}.${m[2]}`).toBe(true);
       }
     });
@@ -299,7 +207,9 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
     expect(tf).not.toContain(PASSWORD);
 
     const instances = resources.filter((r) => r.type === "alicloud_instance");
-    const attachment = doc.resource.alicloud_ecs_network_interface_attachment!.eni![0]!;
+    // (issue 20 item 5: the attachment used to be there whatever the ENI's state)
+    const attachment = doc.resource.alicloud_ecs_network_interface_attachment?.eni?.[0];
+    expect(!!attachment).toBe(attachesEni(spec));
     if (spec.instance.mode === "create") {
       expect(instances).toHaveLength(1);
       expect(instances[0]!.body).toMatchObject({
@@ -315,19 +225,24 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
       expect(doc.variable.instance_password![0]).toMatchObject({ sensitive: true, default: null });
       expect(doc.variable.image_id![0]!.default ?? null).toBe(spec.instance.imageId ?? null);
       expect(variables.has("instance_id")).toBe(false);
-      expect(attachment.instance_id).toBe("${alicloud_instance.instance.id}");
+      expect(attachment!.instance_id).toBe("${alicloud_instance.instance.id}");
       expect(doc.output!.instance_id![0]!.value).toBe("${alicloud_instance.instance.id}");
     } else {
       expect(instances).toHaveLength(0);
-      expect(attachment.instance_id).toBe("${var.instance_id}");
+      if (attachment) expect(attachment.instance_id).toBe("${var.instance_id}");
       expect(variables.has("instance_password")).toBe(false);
     }
-    const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
+    // (issue 20 item 7: an existing ENI used to be imported, and so managed and destroyed by Terraform)
+    expect(doc.import).toBeUndefined();
+    const eniId =
+      spec.eni.mode === "existing"
+        ? "${data.alicloud_ecs_network_interfaces.eni.interfaces[0].id}"
+        : "${alicloud_ecs_network_interface.eni.id}";
     if (spec.eni.mode === "existing") {
-      expect(doc.import).toEqual([{ to: "${alicloud_ecs_network_interface.eni}", id: "${var.network_interface_id}" }]);
-      // an imported ENI keeps the name its owner gave it
-      expect(eni).not.toHaveProperty("network_interface_name");
+      expect(doc.resource.alicloud_ecs_network_interface).toBeUndefined();
+      expect(doc.data!.alicloud_ecs_network_interfaces!.eni![0]).toEqual({ ids: ["${var.network_interface_id}"] });
     } else {
+      const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
       expect(eni.network_interface_name).toBe(spec.eni.name ?? "eipilot-eni");
     }
     const assoc = Object.values(doc.resource.alicloud_eip_association!).map(([b]) => b!);
@@ -336,7 +251,7 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
       expect(a).toMatchObject({
         instance_type: "NetworkInterface",
         mode: "NAT",
-        instance_id: "${alicloud_ecs_network_interface.eni.id}",
+        instance_id: eniId,
       });
   });
 });
@@ -350,5 +265,127 @@ describe("exports of the same spec agree", () => {
     expect(count("ALIYUN::VPC::EIP")).toBe(tfCount("alicloud_eip_address"));
     expect(count("ALIYUN::VPC::EIPAssociation")).toBe(tfCount("alicloud_eip_association"));
     expect(count("ALIYUN::ECS::Instance")).toBe(tfCount("alicloud_instance"));
+  });
+});
+
+/** Opening minus closing brackets outside strings. */
+function balance(line: string): number {
+  let depth = 0;
+  for (const m of line.replace(/"(?:[^"\\]|\\.)*"/g, '""').matchAll(/[([{)\]}]/g))
+    depth += "([{".includes(m[0]) ? 1 : -1;
+  return depth;
+}
+
+/**
+ * Where the text differs from what `terraform fmt` would write: two-space
+ * indentation per open bracket, no trailing blanks, and in each run of
+ * single-line `name = value` lines (any other line ends the run) every `=`
+ * one space after the longest name.
+ */
+function fmtProblems(tf: string): string[] {
+  const problems: string[] = [];
+  const lines = tf.split("\n");
+  if (!tf.endsWith("\n") || tf.endsWith("\n\n")) problems.push("file must end with exactly one newline");
+  let depth = 0;
+  let run: { line: number; name: string; eq: number }[] = [];
+  const endRun = () => {
+    const width = Math.max(...run.map((r) => r.name.length));
+    for (const r of run)
+      if (r.eq !== width + 1) problems.push(`line ${r.line}: "=" at ${r.eq}, fmt puts it at ${width + 1}`);
+    run = [];
+  };
+  lines.forEach((line, i) => {
+    if (/\s$/.test(line) || line.includes("\t")) problems.push(`line ${i + 1}: trailing blank or tab`);
+    const closing = /^\s*[)\]}]/.test(line) ? 1 : 0;
+    const indent = line.length - line.trimStart().length;
+    if (line.trim() && indent !== 2 * (depth - closing)) problems.push(`line ${i + 1}: indent ${indent}`);
+    const arg = /^(\s*[A-Za-z_][\w-]*)(\s*)=(?![=>])/.exec(line);
+    if (arg && balance(line.slice(arg[0].length)) === 0)
+      run.push({ line: i + 1, name: arg[1]!, eq: arg[0].length - 1 });
+    else if (run.length) endRun();
+    depth += balance(line);
+  });
+  if (run.length) endRun();
+  return problems;
+}
+
+describe("issue 20: exports a real stack would refuse", () => {
+  const spec = (over: Partial<ConfigSpecInput>) => configSpecSchema.parse({ ...base, ...over });
+  const ros = (s: ConfigSpec) => exportRos(s, { name: "x", revision: 1 }) as unknown as RosTemplate;
+  const tf = (s: ConfigSpec) => exportTerraform(s, { name: "x", revision: 1 });
+  const tfDoc = async (s: ConfigSpec) => (await parse("main.tf", tf(s))) as unknown as TfJson;
+
+  it("5: attaches an existing ENI only when the config says it is Available", async () => {
+    for (const [eni, attached] of [
+      [{ mode: "existing" }, false],
+      [{ mode: "existing", status: "InUse" }, false],
+      [{ mode: "existing", status: "Available" }, true],
+      [{ mode: "create" }, true],
+    ] as const) {
+      const s = spec({ eni });
+      expect("EniAttachment" in ros(s).Resources, JSON.stringify(eni)).toBe(attached);
+      expect(!!(await tfDoc(s)).resource.alicloud_ecs_network_interface_attachment, JSON.stringify(eni)).toBe(attached);
+    }
+    // a new instance has no ENI of its own yet: an existing ENI is attached to it whatever the config says
+    expect("EniAttachment" in ros(spec({ eni: { mode: "existing" }, instance: created })).Resources).toBe(true);
+  });
+
+  it("6: creates an ENI with at most 10 secondary IPs and assigns the rest after attaching it", async () => {
+    for (const privateIps of [
+      { mode: "count", count: 12 },
+      { mode: "explicit", addresses: twelve },
+    ] as const) {
+      const s = spec({ privateIps });
+      const r = ros(s).Resources;
+      const explicit = privateIps.mode === "explicit";
+      expect(r.Eni!.Properties).toMatchObject(
+        explicit ? { PrivateIpAddresses: twelve.slice(0, 10) } : { SecondaryPrivateIpAddressCount: 10 },
+      );
+      expect(r.SecondaryIps).toMatchObject({
+        Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
+        DependsOn: ["EniAttachment"],
+        Properties: explicit ? { PrivateIpAddresses: twelve.slice(10) } : { SecondaryPrivateIpAddressCount: 2 },
+      });
+      const doc = await tfDoc(s);
+      const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
+      if (explicit) expect(eni.private_ip_addresses).toEqual(twelve.slice(0, 10));
+      else expect(eni.secondary_private_ip_address_count).toBe(10);
+      const stack = doc.resource.alicloud_ros_stack!.secondary_ips![0]!;
+      expect(stack.depends_on).toEqual(["${alicloud_ecs_network_interface_attachment.eni}"]);
+      expect(stack.template_body).toContain(explicit ? `"172.16.0.111"` : "SecondaryPrivateIpAddressCount = 2");
+    }
+    // 10 still fit on the new ENI: nothing to assign later
+    expect(ros(spec({ privateIps: { mode: "count", count: 10 } })).Resources.SecondaryIps).toBeUndefined();
+  });
+
+  it("7: Terraform states the versions it needs, reads an existing ENI and is fmt-clean", async () => {
+    const text = tf(spec({ instance: created, eni: { mode: "existing" } }));
+    const doc = (await parse("main.tf", text)) as unknown as TfJson & { terraform: Json[] };
+    expect(doc.terraform).toEqual([
+      {
+        required_version: ">= 1.5",
+        required_providers: [{ alicloud: { source: "aliyun/alicloud", version: ">= 1.217.0" } }],
+      },
+    ]);
+    expect(text).not.toMatch(/^import \{/m);
+    expect(doc.data!.alicloud_ecs_network_interfaces!.eni).toBeDefined();
+    // the comment inside alicloud_instance ends fmt's alignment run
+    expect(text).toContain('  instance_charge_type = "PostPaid"\n  # Its public');
+    expect(fmtProblems(text)).toEqual([]);
+  });
+
+  it("8: ROS picks the addresses by count and associates the EIPs one after another", () => {
+    const t = ros(spec({ privateIps: { mode: "count", count: 2 } }));
+    expect(Object.keys(t.Parameters)).not.toContain("SecondaryPrivateIpAddresses");
+    expect(Object.keys(t.Parameters)).not.toContain("EniPrimaryIpAddress");
+    expect(t.Resources.Eni!.Properties.SecondaryPrivateIpAddressCount).toBe(2);
+    const assoc = (n: number) => t.Resources[`EipAssociation${n}`]!;
+    expect(assoc(1).Properties.PrivateIpAddress).toEqual({ "Fn::GetAtt": ["Eni", "PrivateIpAddress"] });
+    expect(assoc(2).Properties.PrivateIpAddress).toEqual({
+      "Fn::Select": ["0", { "Fn::GetAtt": ["Eni", "SecondaryPrivateIpAddresses"] }],
+    });
+    expect(assoc(1).DependsOn).toEqual(["EniAttachment"]);
+    expect(assoc(2).DependsOn).toEqual(["EipAssociation1"]);
+    expect(assoc(3).DependsOn).toEqual(["EipAssociation2"]);
   });
 });

@@ -31,3 +31,28 @@ export function eipMappings(spec: ConfigSpec): EipMapping[] {
     return { index, source: e.source, slot };
   });
 }
+
+/** Alibaba Cloud assigns at most this many private IPs to an ENI in the Available (unattached) state. */
+export const MAX_IPS_UNATTACHED = 10;
+
+/**
+ * Whether the exports attach the ENI: a created one, or any ENI to a created
+ * instance, always; an existing ENI to an existing instance only when the
+ * config says it is Available (AttachNetworkInterface refuses an attached ENI
+ * with InvalidOperation.InvalidEniState, which Terraform retries for 2 minutes).
+ */
+export function attachesEni(spec: ConfigSpec): boolean {
+  return spec.eni.mode === "create" || spec.instance.mode === "create" || spec.eni.status === "Available";
+}
+
+/**
+ * How the secondary IPs are put on the ENI: `onEni` with a created ENI (at
+ * most MAX_IPS_UNATTACHED, since it is still unattached), the rest `assigned`
+ * afterwards (after the attachment when there is one). An existing ENI gets
+ * them all assigned.
+ */
+export function secondarySplit(spec: ConfigSpec): { onEni: number; assigned: number } {
+  const n = secondaryCount(spec);
+  const onEni = spec.eni.mode === "create" ? Math.min(n, MAX_IPS_UNATTACHED) : 0;
+  return { onEni, assigned: n - onEni };
+}
