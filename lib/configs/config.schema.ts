@@ -163,7 +163,9 @@ export function configSpecFromDeployment(
     eni:
       eni?.mode === "create"
         ? { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) }
-        : { mode: "existing" },
+        : // EIPilot attaches an existing ENI only while it is Available (pre-flight refuses another
+          // instance's): the setup this config reproduces starts from such an ENI, so exports attach it.
+          { mode: "existing", status: "Available" },
     privateIps: s.privateIps,
     usePrimaryIp: s.usePrimaryIp,
     eips: Array.isArray(s.eips)
