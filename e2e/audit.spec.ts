@@ -127,7 +127,7 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await expect(out.getByText("No events match these filters.")).toBeVisible();
   expect((await out.request.get(`/api/audit/events?teamId=${teamId}`)).status()).toBe(404);
   expect((await out.request.get(`/api/audit/export?format=ndjson&teamId=${teamId}`)).status()).toBe(404);
-  expect((await out.request.get(`/api/deployments/${deploymentId}/progress`)).status()).toBe(404);
+  expect((await out.request.get(`/api/deployments/${deploymentId}/progress?teamId=${teamId}`)).status()).toBe(404);
   const resp = await out.goto(`/deployments/${deploymentId}`);
   expect(resp?.status()).toBe(404);
   // The 404 says what may have happened and leads back, in the app's own look.

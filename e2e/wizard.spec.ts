@@ -156,10 +156,19 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   // bundle: the archive and one file
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-archive").click()]);
   expect(download.suggestedFilename()).toMatch(/^eipilot-.*-v1\.tar$/);
-  const apply = await page.request.get(`/api/deployments/${id}/bundle?file=apply.sh`);
+  const teamId = await page.getByRole("combobox", { name: "Switch team" }).inputValue();
+  // Bundle and progress routes name the team; without it they refuse (no fallback to the active team).
+  expect((await page.request.get(`/api/deployments/${id}/progress`)).status()).toBe(400);
+  const apply = await page.request.get(`/api/deployments/${id}/bundle?file=apply.sh&teamId=${teamId}`);
   expect(apply.status()).toBe(200);
   expect(await apply.text()).toMatch(/^#!/);
-  expect((await page.request.get(`/api/deployments/${id}/progress`)).status()).toBe(200);
+  expect((await page.request.get(`/api/deployments/${id}/progress?teamId=${teamId}`)).status()).toBe(200);
+  // A version that is not a positive whole number is bad input (it answered 500 for 1e999), not a server error.
+  for (const version of ["1e999", "0", "-1", "1.5", "x"]) {
+    const bad = await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=${version}`);
+    expect(bad.status(), `version=${version}`).toBe(400);
+  }
+  expect((await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=99`)).status()).toBe(404);
 
   // drift: in sync
   await page.getByRole("button", { name: "Refresh (drift)" }).click();
@@ -175,7 +184,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(dialog.getByTestId("teardown-guest")).toHaveAttribute("data-guest", "manual");
   await expect(dialog.getByRole("link", { name: "Show rollback.sh" })).toHaveAttribute(
     "href",
-    new RegExp(`/api/deployments/${id}/bundle\\?version=1&file=rollback\\.sh$`),
+    new RegExp(`/api/deployments/${id}/bundle\\?teamId=${teamId}&version=1&file=rollback\\.sh$`),
   );
   await axe(page, "teardown dialog", '[role="dialog"]');
   const focusInDialog = () => dialog.evaluate((el) => el.contains(document.activeElement));

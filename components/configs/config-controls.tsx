@@ -265,7 +265,17 @@ export function ShareLinks({
  * fields; only valid ones are sent, and the file arrives as a download (an
  * error of the route is shown inline too, never as the route's JSON page).
  */
-export function BundleForm({ id, revision, secondaryCount }: { id: string; revision: number; secondaryCount: number }) {
+export function BundleForm({
+  teamId,
+  id,
+  revision,
+  secondaryCount,
+}: {
+  teamId: string;
+  id: string;
+  revision: number;
+  secondaryCount: number;
+}) {
   const t = useTranslations("configs.exports");
   const tf = useTranslations("configs.formErrors");
   const [values, setValues] = useState<GuestFactsInput>({
@@ -305,6 +315,7 @@ export function BundleForm({ id, revision, secondaryCount }: { id: string; revis
         setErrors(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, tf(p.key, p.values)])));
         if (Object.keys(problems).length > 0) return;
         const q = new URLSearchParams({
+          teamId,
           format: "bundle",
           revision: String(revision),
           mac: values.mac.trim(),

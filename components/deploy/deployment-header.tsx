@@ -166,7 +166,7 @@ function TeardownButton({ teamId, d, refresh }: { teamId: string; d: View; refre
       {confirmOpen && (
         <TeardownConfirm
           name={d.name}
-          guest={guestTeardown(d)}
+          guest={guestTeardown(d, teamId)}
           onConfirm={async (confirmName, skipGuestRollback) => {
             const r = await teardownAction({ teamId, id: d.id, confirmName, skipGuestRollback });
             if (!r.ok) return r.error;

@@ -20,8 +20,8 @@ export const deploymentKeys = {
   one: (team: string, id: string) => ["deployments", team, id] as const,
 };
 
-async function fetchView(id: string): Promise<View> {
-  const r = await fetch(`/api/deployments/${id}/progress`, { cache: "no-store" });
+async function fetchView(teamId: string, id: string): Promise<View> {
+  const r = await fetch(`/api/deployments/${id}/progress?teamId=${encodeURIComponent(teamId)}`, { cache: "no-store" });
   if (!r.ok) throw new Error(((await r.json().catch(() => ({}))) as { error?: string }).error ?? `HTTP ${r.status}`);
   return (await r.json()) as View;
 }
@@ -32,7 +32,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: deploymentKeys.one(teamId, initial.id),
-    queryFn: () => fetchView(initial.id),
+    queryFn: () => fetchView(teamId, initial.id),
     initialData: initial,
     refetchInterval: (query) => (query.state.data?.terminal ? false : 1000),
     refetchOnWindowFocus: true,
@@ -79,7 +79,7 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
 
           {drift && <DriftCard drift={drift} />}
 
-          <ScriptsCard d={d} />
+          <ScriptsCard d={d} teamId={teamId} />
         </div>
 
         <aside className="space-y-5">

@@ -5,9 +5,10 @@ import { Card } from "@/components/ui/card";
 import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
 import { BundleViewer } from "@/components/wizard/bundle-viewer";
 import { RelativeTime } from "./status";
+import { bundleUrl } from "./bundle-url";
 
 /** The guest scripts of each version (or why there are none yet), to read and download. */
-export function ScriptsCard({ d }: { d: View }) {
+export function ScriptsCard({ d, teamId }: { d: View; teamId: string }) {
   const t = useTranslations("deployment");
   return (
     <Card>
@@ -22,13 +23,13 @@ export function ScriptsCard({ d }: { d: View }) {
               : t("scripts.afterApply")}
         </p>
       ) : (
-        <Scripts id={d.id} scripts={d.scripts} />
+        <Scripts teamId={teamId} id={d.id} scripts={d.scripts} />
       )}
     </Card>
   );
 }
 
-function Scripts({ id, scripts }: { id: string; scripts: View["scripts"] }) {
+function Scripts({ teamId, id, scripts }: { teamId: string; id: string; scripts: View["scripts"] }) {
   const t = useTranslations("deployment.scripts");
   const [version, setVersion] = useState(scripts[0]!.version);
   const s = scripts.find((x) => x.version === version) ?? scripts[0]!;
@@ -59,8 +60,8 @@ function Scripts({ id, scripts }: { id: string; scripts: View["scripts"] }) {
         key={s.version}
         files={s.files}
         initial="apply.sh"
-        fileUrl={(p) => `/api/deployments/${id}/bundle?version=${s.version}&file=${encodeURIComponent(p)}`}
-        archiveUrl={`/api/deployments/${id}/bundle?version=${s.version}`}
+        fileUrl={(p) => bundleUrl(teamId, id, s.version, p)}
+        archiveUrl={bundleUrl(teamId, id, s.version)}
       />
       <p className="text-xs text-muted-fg">{t("howTo")}</p>
     </div>

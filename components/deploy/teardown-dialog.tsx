@@ -7,9 +7,10 @@ import { DialogClose, DialogContent, DialogDescription, DialogTitle } from "@/co
 import { Field, Input } from "@/components/ui/input";
 import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
 import { TeardownGuestNotice, type GuestTeardown } from "./teardown-guest";
+import { bundleUrl } from "./bundle-url";
 
 /** What teardown does to the guest: derived from the record (guestApplied) and the last teardown's steps. */
-export function guestTeardown(d: View): GuestTeardown {
+export function guestTeardown(d: View, teamId: string): GuestTeardown {
   const applied = d.resources.guestApplied;
   const instanceId =
     d.instanceId ??
@@ -24,7 +25,7 @@ export function guestTeardown(d: View): GuestTeardown {
     rollbackFailed,
     rollbackUrl:
       version !== undefined && d.scripts.some((s) => s.version === version)
-        ? `/api/deployments/${d.id}/bundle?version=${version}&file=rollback.sh`
+        ? bundleUrl(teamId, d.id, version, "rollback.sh")
         : null,
   };
 }

@@ -6,6 +6,7 @@ import type { Capability } from "@/lib/auth/permissions";
 import type { UserActor } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
+import { msg } from "@/lib/i18n/errors";
 import { errorResponse } from "./http-errors";
 import { requestActor, requestMeta, type RequestMeta } from "./request-meta";
 import { requireTeam, type TeamContext } from "./team-context";
@@ -19,11 +20,7 @@ export type RouteContext<P> = TeamContext & {
   url: URL;
 };
 
-/**
- * `?teamId=` names the team. Without it, the session's active team: these are
- * GET links and polls from a page, which renders the active team (never the
- * case for an action).
- */
+/** `?teamId=` names the team, always: a link or poll without it is refused, never served for another team. */
 export function routeHandler<P extends Record<string, string> = Record<string, string>>(
   def: { name: string; capability: Capability },
   handler: (req: Request, ctx: RouteContext<P>) => Promise<Response>,
@@ -33,7 +30,9 @@ export function routeHandler<P extends Record<string, string> = Record<string, s
     try {
       meta = await requestMeta();
       const url = new URL(req.url);
-      const team = await requireTeam(def.capability, url.searchParams.get("teamId") || null);
+      const teamId = url.searchParams.get("teamId");
+      if (!teamId) throw new UserFacingError(msg("auth.teamIdRequired"), { code: "INVALID_INPUT", field: "teamId" });
+      const team = await requireTeam(def.capability, teamId);
       const ctx = { ...team, meta, actor: requestActor(team.user, meta), action: def.name, params: await params, url };
       return await handler(req, ctx);
     } catch (error) {

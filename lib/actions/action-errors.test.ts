@@ -152,6 +152,18 @@ describe("action errors in the page's language", () => {
       error: "不明なエクスポート形式か、パラメーターが正しくありません。",
     });
 
+    // No team named: refused, never served for the session's active team.
+    actAs(owner.cookie, { locale: "en" });
+    const noTeam = await GET(new Request(`http://localhost/api/configs/${configId}/export?format=json`), {
+      params: Promise.resolve({ id: configId }),
+    });
+    expect(noTeam.status).toBe(400);
+    expect(await noTeam.json()).toEqual({
+      code: "INVALID_INPUT",
+      error: "Name the team: add ?teamId=<team id> to the address.",
+    });
+    actAs(owner.cookie, { locale: "ja" });
+
     const { importConfigsAction } = await import("@/lib/actions/configs.actions");
     const file = {
       schemaVersion: 1,

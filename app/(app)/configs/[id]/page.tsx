@@ -43,7 +43,8 @@ export default async function ConfigPage({
   const to = config.revisions.find((r) => r.revision === Number(sp.to)) ?? latest;
   const diff = diffSpecs(from.spec, to.spec);
   const links = canShare ? await listShareLinks(ctx.team.teamId, id) : [];
-  const exportHref = (f: string) => `/api/configs/${id}/export?format=${f}&revision=${shown.revision}`;
+  const exportHref = (f: string) =>
+    `/api/configs/${id}/export?${new URLSearchParams({ teamId: ctx.team.teamId, format: f, revision: String(shown.revision) })}`;
 
   return (
     <AppShell ctx={ctx}>
@@ -159,6 +160,7 @@ export default async function ConfigPage({
             </div>
             <h3 className="mb-2 text-sm font-medium">{t("exports.bundle")}</h3>
             <BundleForm
+              teamId={ctx.team.teamId}
               id={id}
               revision={shown.revision}
               secondaryCount={spec.privateIps.mode === "count" ? secondaryCount(spec) : 0}
