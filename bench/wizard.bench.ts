@@ -51,6 +51,92 @@ function firstLoadJs() {
   };
 }
 
+type Db = Awaited<ReturnType<typeof createTestDb>>["db"];
+
+// The three-EIP wizard spec of the e2e test.
+const spec = {
+  specVersion: 1,
+  cloudAccountId: "acct-bench",
+  regionId: "ap-northeast-1",
+  instance: { mode: "existing", instanceId: "i-6we1x9demoweb000001" },
+  eni: { mode: "existing", networkInterfaceId: "eni-6we1x9demosecond001" },
+  privateIps: { mode: "count", count: 2 },
+  usePrimaryIp: true,
+  eips: [
+    { allocationId: "eip-6we1x9demofree00001" },
+    { allocationId: "eip-6we1x9demofree00002" },
+    { allocationId: "eip-6we1x9demofree00003" },
+  ],
+  os: "alinux2",
+};
+
+async function measurePreflight(teamId: string) {
+  const { id } = await createDraft(teamId, { name: "bench", spec });
+  for (let i = 0; i < 5; i++) await runPreflight(teamId, id);
+  const pre: number[] = [];
+  let ok = true;
+  for (let i = 0; i < 60; i++) {
+    const s = performance.now();
+    const r = await runPreflight(teamId, id);
+    pre.push(performance.now() - s);
+    ok &&= r.ok;
+  }
+  return {
+    runs: pre.length,
+    allPassed: ok,
+    p50ms: round(pct(pre, 50)),
+    p95ms: round(pct(pre, 95)),
+    maxMs: round(Math.max(...pre)),
+    budgetMs: 300,
+    withinBudget: pct(pre, 95) < 300,
+  };
+}
+
+async function measureDashboard(db: Db, teamId: string) {
+  const statuses = ["draft", "succeeded", "failed", "torn_down", "cancelled"];
+  await db.user.create({ data: { id: "u-bench", name: "Bench User", email: "bench@example.com" } });
+  await db.member.create({ data: { id: "m-bench", organizationId: teamId, userId: "u-bench", role: "owner" } });
+  const rows = Array.from({ length: 1000 }, (_, i) => ({
+    teamId,
+    name: `deployment ${i}`,
+    status: statuses[i % statuses.length]!,
+    spec: spec as never,
+    regionId: "ap-northeast-1",
+    instanceId: "i-6we1x9demoweb000001",
+    eniId: "eni-6we1x9demosecond001",
+    createdById: "u-bench",
+    resources: {
+      eips: [0, 1, 2].map((k) => ({
+        specIndex: k,
+        allocationId: `eip-x${i}${k}`,
+        ipAddress: `203.0.113.${k + 1}`,
+        privateIp: `172.16.0.${k + 60}`,
+        allocatedByUs: false,
+        associatedByUs: true,
+      })),
+    } as never,
+  }));
+  for (let i = 0; i < rows.length; i += 200) await db.deployment.createMany({ data: rows.slice(i, i + 200) });
+  for (let i = 0; i < 3; i++) await listDeploymentsForDashboard(teamId);
+  const dash: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 15; i++) {
+    const s = performance.now();
+    const list = await listDeploymentsForDashboard(teamId);
+    JSON.stringify(list);
+    dash.push(performance.now() - s);
+    count = list.length;
+  }
+  return {
+    deployments: count,
+    p50ms: round(pct(dash, 50)),
+    p95ms: round(pct(dash, 95)),
+    budgetMs: 500,
+    withinBudget: pct(dash, 95) < 500,
+    measured: "listDeploymentsForDashboard + serialising the rows (embedded PGlite)",
+  };
+}
+
 async function main() {
   const results: Record<string, unknown> = {
     host: { cpus: os.cpus().length, node: process.version },
@@ -77,85 +163,11 @@ async function main() {
   const creds = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
   configureDeployEngine({ db: () => t.db, resolveCredentials: async () => creds });
 
-  // 2. pre-flight round trip (the three-EIP wizard spec of the e2e test)
-  const spec = {
-    specVersion: 1,
-    cloudAccountId: "acct-bench",
-    regionId: "ap-northeast-1",
-    instance: { mode: "existing", instanceId: "i-6we1x9demoweb000001" },
-    eni: { mode: "existing", networkInterfaceId: "eni-6we1x9demosecond001" },
-    privateIps: { mode: "count", count: 2 },
-    usePrimaryIp: true,
-    eips: [
-      { allocationId: "eip-6we1x9demofree00001" },
-      { allocationId: "eip-6we1x9demofree00002" },
-      { allocationId: "eip-6we1x9demofree00003" },
-    ],
-    os: "alinux2",
-  };
-  const { id } = await createDraft(teamId, { name: "bench", spec });
-  for (let i = 0; i < 5; i++) await runPreflight(teamId, id);
-  const pre: number[] = [];
-  let ok = true;
-  for (let i = 0; i < 60; i++) {
-    const s = performance.now();
-    const r = await runPreflight(teamId, id);
-    pre.push(performance.now() - s);
-    ok &&= r.ok;
-  }
-  results.preflight = {
-    runs: pre.length,
-    allPassed: ok,
-    p50ms: round(pct(pre, 50)),
-    p95ms: round(pct(pre, 95)),
-    maxMs: round(Math.max(...pre)),
-    budgetMs: 300,
-    withinBudget: pct(pre, 95) < 300,
-  };
+  // 2. pre-flight round trip
+  results.preflight = await measurePreflight(teamId);
 
   // 3. dashboard with 1,000 deployments
-  const statuses = ["draft", "succeeded", "failed", "torn_down", "cancelled"];
-  await t.db.user.create({ data: { id: "u-bench", name: "Bench User", email: "bench@example.com" } });
-  await t.db.member.create({ data: { id: "m-bench", organizationId: teamId, userId: "u-bench", role: "owner" } });
-  const rows = Array.from({ length: 1000 }, (_, i) => ({
-    teamId,
-    name: `deployment ${i}`,
-    status: statuses[i % statuses.length]!,
-    spec: spec as never,
-    regionId: "ap-northeast-1",
-    instanceId: "i-6we1x9demoweb000001",
-    eniId: "eni-6we1x9demosecond001",
-    createdById: "u-bench",
-    resources: {
-      eips: [0, 1, 2].map((k) => ({
-        specIndex: k,
-        allocationId: `eip-x${i}${k}`,
-        ipAddress: `203.0.113.${k + 1}`,
-        privateIp: `172.16.0.${k + 60}`,
-        allocatedByUs: false,
-        associatedByUs: true,
-      })),
-    } as never,
-  }));
-  for (let i = 0; i < rows.length; i += 200) await t.db.deployment.createMany({ data: rows.slice(i, i + 200) });
-  for (let i = 0; i < 3; i++) await listDeploymentsForDashboard(teamId);
-  const dash: number[] = [];
-  let count = 0;
-  for (let i = 0; i < 15; i++) {
-    const s = performance.now();
-    const list = await listDeploymentsForDashboard(teamId);
-    JSON.stringify(list);
-    dash.push(performance.now() - s);
-    count = list.length;
-  }
-  results.dashboard = {
-    deployments: count,
-    p50ms: round(pct(dash, 50)),
-    p95ms: round(pct(dash, 95)),
-    budgetMs: 500,
-    withinBudget: pct(dash, 95) < 500,
-    measured: "listDeploymentsForDashboard + serialising the rows (embedded PGlite)",
-  };
+  results.dashboard = await measureDashboard(t.db, teamId);
 
   await emu.close();
   await t.close();

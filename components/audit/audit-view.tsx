@@ -39,21 +39,16 @@ function When({ at }: { at: string }) {
   );
 }
 
-export function AuditView({
-  teamId,
-  filter,
-  query,
-  first,
-  actions,
-  people,
-}: {
+type AuditViewProps = {
   teamId: string;
   filter: AuditFilter;
   query: string;
   first: AuditPage;
   actions: string[];
   people: Record<string, string>;
-}) {
+};
+
+export function AuditView({ teamId, filter, query, first, actions, people }: AuditViewProps) {
   const t = useTranslations("audit");
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
   // The row that opened the drawer gets focus back when it closes (rows are not Radix triggers).
@@ -62,10 +57,52 @@ export function AuditView({
     opener.current = from;
     setSelected(row);
   };
-  const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
-  const [verifying, startVerify] = useTransition();
 
-  const pages = useInfiniteQuery({
+  const pages = useAuditPages(teamId, query, first);
+  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
+
+  return (
+    <div className="space-y-4">
+      <AuditFilters filter={filter} actions={actions} />
+      <AuditToolbar teamId={teamId} query={query} onVerified={() => pages.refetch()} />
+      <AuditTable rows={rows} people={people} onOpen={openDrawer} />
+      <div className="flex items-center gap-3">
+        <span className="text-sm text-muted-fg">{t("shown", { count: rows.length })}</span>
+        {pages.hasNextPage && (
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={pages.isFetchingNextPage}
+            onClick={() => pages.fetchNextPage()}
+          >
+            {pages.isFetchingNextPage ? t("loading") : t("loadMore")}
+          </Button>
+        )}
+      </div>
+      <Dialog
+        open={selected !== null}
+        onOpenChange={(isOpen) => {
+          if (!isOpen) setSelected(null);
+        }}
+      >
+        {selected && (
+          <EventDrawer
+            event={selected}
+            people={people}
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              opener.current?.focus();
+            }}
+          />
+        )}
+      </Dialog>
+    </div>
+  );
+}
+
+/** The first page comes from the server; older pages from /api/audit/events by keyset cursor. */
+function useAuditPages(teamId: string, query: string, first: AuditPage) {
+  return useInfiniteQuery({
     queryKey: auditKeys.list(teamId, query),
     initialData: { pages: [first], pageParams: [null as string | null] },
     initialPageParam: null as string | null,
@@ -80,41 +117,73 @@ export function AuditView({
     getNextPageParam: (last) => last.nextCursor,
     staleTime: Infinity,
   });
-  const rows = useMemo(() => pages.data?.pages.flatMap((p) => p.events) ?? [], [pages.data]);
+}
 
-  const columns = useMemo(
-    () =>
-      helper.columns([
-        helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
-        helper.accessor("actorLabel", {
-          header: () => t("columns.actor"),
-          cell: (c) => actorName(c.row.original, people) ?? t("system"),
-        }),
-        helper.accessor("action", {
-          header: () => t("columns.action"),
-          cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span>,
-        }),
-        helper.accessor("targets", {
-          header: () => t("columns.targets"),
-          cell: (c) => (
-            <span className="font-mono text-xs">
-              {c.getValue().slice(0, 3).join(", ")}
-              {c.getValue().length > 3 ? " …" : ""}
-            </span>
-          ),
-        }),
-        helper.accessor("outcome", {
-          header: () => t("columns.outcome"),
-          cell: (c) => <Outcome value={c.getValue()} />,
-        }),
-        helper.accessor("durationMs", {
-          header: () => t("columns.duration"),
-          cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`),
-        }),
-      ]),
-    [t, people],
+/** A plain GET form: the filters live in the URL. */
+function AuditFilters({ filter, actions }: { filter: AuditFilter; actions: string[] }) {
+  const t = useTranslations("audit");
+  return (
+    <Card className="p-4">
+      <form
+        method="get"
+        action="/audit"
+        className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+        aria-label={t("filters.legend")}
+      >
+        <Field id="f-from" label={t("filters.from")}>
+          <Input id="f-from" name="from" type="date" defaultValue={filter.from?.slice(0, 10)} />
+        </Field>
+        <Field id="f-to" label={t("filters.to")}>
+          <Input id="f-to" name="to" type="date" defaultValue={filter.to?.slice(0, 10)} />
+        </Field>
+        <Field id="f-actor" label={t("filters.actor")}>
+          <Input id="f-actor" name="actor" defaultValue={filter.actor} />
+        </Field>
+        <Field id="f-action" label={t("filters.action")} hint={t("filters.actionHint")}>
+          <Input id="f-action" name="action" list="audit-actions" defaultValue={filter.action} />
+          <datalist id="audit-actions">
+            {actions.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </Field>
+        <Field id="f-resource" label={t("filters.resource")}>
+          <Input id="f-resource" name="resource" className="font-mono" defaultValue={filter.resource} />
+        </Field>
+        <Field id="f-deployment" label={t("filters.deployment")}>
+          <Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} />
+        </Field>
+        <Field id="f-outcome" label={t("filters.outcome")}>
+          <Select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""}>
+            <option value="">{t("filters.any")}</option>
+            <option value="success">{t("outcome.success")}</option>
+            <option value="failure">{t("outcome.failure")}</option>
+          </Select>
+        </Field>
+        <div className="flex items-end gap-2">
+          <Button type="submit">{t("filters.apply")}</Button>
+          <Link href="/audit" className="inline-flex h-10 items-center rounded-md px-3 text-sm hover:bg-muted">
+            {t("filters.clear")}
+          </Link>
+        </div>
+      </form>
+    </Card>
   );
-  const table = useTable({ features, columns, data: rows, getRowId: (r) => r.id });
+}
+
+/** Chain verification and the export links, plus the verification verdict under them. */
+function AuditToolbar({
+  teamId,
+  query,
+  onVerified,
+}: {
+  teamId: string;
+  query: string;
+  onVerified: () => Promise<unknown>;
+}) {
+  const t = useTranslations("audit");
+  const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
+  const [verifying, startVerify] = useTransition();
 
   const exportHref = (format: "csv" | "ndjson") => {
     const p = new URLSearchParams(query);
@@ -124,53 +193,7 @@ export function AuditView({
   };
 
   return (
-    <div className="space-y-4">
-      <Card className="p-4">
-        <form
-          method="get"
-          action="/audit"
-          className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
-          aria-label={t("filters.legend")}
-        >
-          <Field id="f-from" label={t("filters.from")}>
-            <Input id="f-from" name="from" type="date" defaultValue={filter.from?.slice(0, 10)} />
-          </Field>
-          <Field id="f-to" label={t("filters.to")}>
-            <Input id="f-to" name="to" type="date" defaultValue={filter.to?.slice(0, 10)} />
-          </Field>
-          <Field id="f-actor" label={t("filters.actor")}>
-            <Input id="f-actor" name="actor" defaultValue={filter.actor} />
-          </Field>
-          <Field id="f-action" label={t("filters.action")} hint={t("filters.actionHint")}>
-            <Input id="f-action" name="action" list="audit-actions" defaultValue={filter.action} />
-            <datalist id="audit-actions">
-              {actions.map((a) => (
-                <option key={a} value={a} />
-              ))}
-            </datalist>
-          </Field>
-          <Field id="f-resource" label={t("filters.resource")}>
-            <Input id="f-resource" name="resource" className="font-mono" defaultValue={filter.resource} />
-          </Field>
-          <Field id="f-deployment" label={t("filters.deployment")}>
-            <Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} />
-          </Field>
-          <Field id="f-outcome" label={t("filters.outcome")}>
-            <Select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""}>
-              <option value="">{t("filters.any")}</option>
-              <option value="success">{t("outcome.success")}</option>
-              <option value="failure">{t("outcome.failure")}</option>
-            </Select>
-          </Field>
-          <div className="flex items-end gap-2">
-            <Button type="submit">{t("filters.apply")}</Button>
-            <Link href="/audit" className="inline-flex h-10 items-center rounded-md px-3 text-sm hover:bg-muted">
-              {t("filters.clear")}
-            </Link>
-          </div>
-        </form>
-      </Card>
-
+    <>
       <div className="flex flex-wrap items-center gap-2">
         <Button
           variant="secondary"
@@ -186,7 +209,7 @@ export function AuditView({
                   : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) },
               );
               // The verification itself is an audit event: show it without a reload.
-              await pages.refetch();
+              await onVerified();
             })
           }
         >
@@ -224,81 +247,102 @@ export function AuditView({
           {verdict.text}
         </p>
       )}
+    </>
+  );
+}
 
-      <Card className="overflow-x-auto p-0">
-        {rows.length === 0 ? (
-          <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
-        ) : (
-          <table className="w-full text-sm" data-testid="audit-table">
-            <thead className="bg-muted text-left text-muted-fg">
-              {table.getHeaderGroups().map((g) => (
-                <tr key={g.id}>
-                  {g.headers.map((h) => (
-                    <th key={h.id} className="px-3 py-2 font-medium">
-                      {h.isPlaceholder ? null : <table.FlexRender header={h} />}
-                    </th>
-                  ))}
-                </tr>
-              ))}
-            </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr
-                  key={row.id}
-                  className="cursor-pointer border-t border-border hover:bg-muted/50"
-                  tabIndex={0}
-                  onClick={(e) => openDrawer(row.original, e.currentTarget)}
-                  onKeyDown={(e) => {
-                    // preventDefault: otherwise the same Enter lands on the drawer's
-                    // Close button, which has focus by then, and closes it at once.
-                    if (e.key === "Enter" || e.key === " ") {
-                      e.preventDefault();
-                      openDrawer(row.original, e.currentTarget);
-                    }
-                  }}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2 align-top">
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Card>
-      <div className="flex items-center gap-3">
-        <span className="text-sm text-muted-fg">{t("shown", { count: rows.length })}</span>
-        {pages.hasNextPage && (
-          <Button
-            variant="secondary"
-            size="sm"
-            disabled={pages.isFetchingNextPage}
-            onClick={() => pages.fetchNextPage()}
-          >
-            {pages.isFetchingNextPage ? t("loading") : t("loadMore")}
-          </Button>
-        )}
-      </div>
-      <Dialog
-        open={selected !== null}
-        onOpenChange={(isOpen) => {
-          if (!isOpen) setSelected(null);
-        }}
-      >
-        {selected && (
-          <EventDrawer
-            event={selected}
-            people={people}
-            onCloseAutoFocus={(e) => {
-              e.preventDefault();
-              opener.current?.focus();
-            }}
-          />
-        )}
-      </Dialog>
-    </div>
+function useAuditColumns(people: Record<string, string>) {
+  const t = useTranslations("audit");
+  return useMemo(
+    () =>
+      helper.columns([
+        helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
+        helper.accessor("actorLabel", {
+          header: () => t("columns.actor"),
+          cell: (c) => actorName(c.row.original, people) ?? t("system"),
+        }),
+        helper.accessor("action", {
+          header: () => t("columns.action"),
+          cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span>,
+        }),
+        helper.accessor("targets", {
+          header: () => t("columns.targets"),
+          cell: (c) => (
+            <span className="font-mono text-xs">
+              {c.getValue().slice(0, 3).join(", ")}
+              {c.getValue().length > 3 ? " …" : ""}
+            </span>
+          ),
+        }),
+        helper.accessor("outcome", {
+          header: () => t("columns.outcome"),
+          cell: (c) => <Outcome value={c.getValue()} />,
+        }),
+        helper.accessor("durationMs", {
+          header: () => t("columns.duration"),
+          cell: (c) => (c.getValue() == null ? "—" : `${c.getValue()} ms`),
+        }),
+      ]),
+    [t, people],
+  );
+}
+
+function AuditTable({
+  rows,
+  people,
+  onOpen,
+}: {
+  rows: AuditEventDto[];
+  people: Record<string, string>;
+  onOpen: (row: AuditEventDto, from: HTMLElement) => void;
+}) {
+  const t = useTranslations("audit");
+  const columns = useAuditColumns(people);
+  const table = useTable({ features, columns, data: rows, getRowId: (r) => r.id });
+  return (
+    <Card className="overflow-x-auto p-0">
+      {rows.length === 0 ? (
+        <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
+      ) : (
+        <table className="w-full text-sm" data-testid="audit-table">
+          <thead className="bg-muted text-left text-muted-fg">
+            {table.getHeaderGroups().map((g) => (
+              <tr key={g.id}>
+                {g.headers.map((h) => (
+                  <th key={h.id} className="px-3 py-2 font-medium">
+                    {h.isPlaceholder ? null : <table.FlexRender header={h} />}
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {table.getRowModel().rows.map((row) => (
+              <tr
+                key={row.id}
+                className="cursor-pointer border-t border-border hover:bg-muted/50"
+                tabIndex={0}
+                onClick={(e) => onOpen(row.original, e.currentTarget)}
+                onKeyDown={(e) => {
+                  // preventDefault: otherwise the same Enter lands on the drawer's
+                  // Close button, which has focus by then, and closes it at once.
+                  if (e.key === "Enter" || e.key === " ") {
+                    e.preventDefault();
+                    onOpen(row.original, e.currentTarget);
+                  }
+                }}
+              >
+                {row.getAllCells().map((cell) => (
+                  <td key={cell.id} className="px-3 py-2 align-top">
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
 

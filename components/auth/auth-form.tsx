@@ -14,6 +14,46 @@ import { InvitationNote, type InvitationNoteData } from "@/components/teams/invi
 
 type Mode = "sign-in" | "sign-up";
 type Errors = Partial<Record<"name" | "email" | "password" | "form", string>>;
+type Values = { name: string; email: string; password: string };
+type T = ReturnType<typeof useTranslations<"auth">>;
+
+/** Checked before the request, so most mistakes show at once without a round trip. */
+function validate(mode: Mode, values: Values, t: T): Errors {
+  const e: Errors = {};
+  if (mode === "sign-up" && !values.name.trim()) e.name = t("errors.nameRequired");
+  else if (mode === "sign-up" && values.name.trim().length > PERSON_NAME_MAX)
+    e.name = t("errors.nameTooLong", { max: PERSON_NAME_MAX });
+  else if (mode === "sign-up" && textProblem(values.name.trim())) e.name = t("errors.nameInvalid");
+  if (!values.email.trim()) e.email = t("errors.emailRequired");
+  else if (values.email.trim().length > EMAIL_MAX) e.email = t("errors.emailTooLong", { max: EMAIL_MAX });
+  else if (!z.email().safeParse(values.email.trim()).success) e.email = t("errors.emailInvalid");
+  if (mode === "sign-up" && values.password.length < 10) e.password = t("errors.passwordShort");
+  if (mode === "sign-in" && !values.password) e.password = t("errors.passwordShort");
+  return e;
+}
+
+/** The auth server's refusal, in our words. */
+function serverMessage(error: { code?: string; status: number }, t: T): string {
+  const code = error.code ?? "";
+  const status = error.status;
+  return status === 429
+    ? t("errors.tooMany")
+    : code === "INVALID_EMAIL_OR_PASSWORD"
+      ? t("errors.wrongPassword")
+      : code.startsWith("USER_ALREADY_EXISTS")
+        ? t("errors.emailTaken")
+        : code === "PASSWORD_TOO_SHORT"
+          ? t("errors.passwordShort")
+          : code === "INVALID_EMAIL"
+            ? t("errors.emailInvalid")
+            : code === "INVALID_NAME"
+              ? t("errors.nameInvalid")
+              : code === "NAME_TOO_LONG"
+                ? t("errors.nameTooLong", { max: PERSON_NAME_MAX })
+                : code === "EMAIL_TOO_LONG"
+                  ? t("errors.emailTooLong", { max: EMAIL_MAX })
+                  : t("errors.generic");
+}
 
 /** `invitation`: the one the `next` link leads to, if any; its address fills the email field. */
 export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: InvitationNoteData | null }) {
@@ -25,23 +65,9 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 
-  function validate(): Errors {
-    const e: Errors = {};
-    if (mode === "sign-up" && !values.name.trim()) e.name = t("errors.nameRequired");
-    else if (mode === "sign-up" && values.name.trim().length > PERSON_NAME_MAX)
-      e.name = t("errors.nameTooLong", { max: PERSON_NAME_MAX });
-    else if (mode === "sign-up" && textProblem(values.name.trim())) e.name = t("errors.nameInvalid");
-    if (!values.email.trim()) e.email = t("errors.emailRequired");
-    else if (values.email.trim().length > EMAIL_MAX) e.email = t("errors.emailTooLong", { max: EMAIL_MAX });
-    else if (!z.email().safeParse(values.email.trim()).success) e.email = t("errors.emailInvalid");
-    if (mode === "sign-up" && values.password.length < 10) e.password = t("errors.passwordShort");
-    if (mode === "sign-in" && !values.password) e.password = t("errors.passwordShort");
-    return e;
-  }
-
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    const found = validate();
+    const found = validate(mode, values, t);
     setErrors(found);
     if (Object.keys(found).length) return;
     setPending(true);
@@ -52,27 +78,7 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
         : await authClient.signIn.email({ email, password: values.password });
     setPending(false);
     if (res.error) {
-      const code = res.error.code ?? "";
-      const status = res.error.status;
-      const message =
-        status === 429
-          ? t("errors.tooMany")
-          : code === "INVALID_EMAIL_OR_PASSWORD"
-            ? t("errors.wrongPassword")
-            : code.startsWith("USER_ALREADY_EXISTS")
-              ? t("errors.emailTaken")
-              : code === "PASSWORD_TOO_SHORT"
-                ? t("errors.passwordShort")
-                : code === "INVALID_EMAIL"
-                  ? t("errors.emailInvalid")
-                  : code === "INVALID_NAME"
-                    ? t("errors.nameInvalid")
-                    : code === "NAME_TOO_LONG"
-                      ? t("errors.nameTooLong", { max: PERSON_NAME_MAX })
-                      : code === "EMAIL_TOO_LONG"
-                        ? t("errors.emailTooLong", { max: EMAIL_MAX })
-                        : t("errors.generic");
-      setErrors({ form: message });
+      setErrors({ form: serverMessage(res.error, t) });
       return;
     }
     router.replace(safeNextPath(next));

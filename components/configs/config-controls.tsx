@@ -144,7 +144,6 @@ export function ShareLinks({
   const t = useTranslations("configs.share");
   const td = useTranslations("configs.detail");
   const tf = useTranslations("configs.formErrors");
-  const format = useFormatter();
   const router = useRouter();
   const [hours, setHours] = useState("72");
   const [hoursError, setHoursError] = useState<string>();
@@ -207,57 +206,108 @@ export function ShareLinks({
       </Button>
       <ul className="mt-4 space-y-2 text-sm" data-testid="share-links">
         {links.length === 0 && <li className="text-muted-fg">{t("none")}</li>}
-        {links.map((l) => {
-          const expired = l.expired;
-          return (
-            <li key={l.id} className="rounded-md border border-border p-2">
-              <div className="flex flex-wrap items-center gap-2">
-                {l.revokedAt ? (
-                  <Badge tone="danger">{t("revoked")}</Badge>
-                ) : expired ? (
-                  <Badge tone="warning">{t("expired")}</Badge>
-                ) : (
-                  <Badge tone="success" title={l.expiresAt}>
-                    {t("expires", { time: format.relativeTime(new Date(l.expiresAt)) })}
-                  </Badge>
-                )}
-                <span className="text-xs text-muted-fg">
-                  {l.revision ? td("revision", { n: l.revision }) : t("revisionLatest")}
-                </span>
-                {!l.revokedAt && (
-                  <span className="ml-auto">
-                    <ConfirmButton
-                      trigger={t("revoke")}
-                      triggerVariant="ghost"
-                      title={t("revokeTitle")}
-                      body={t("revokeBody")}
-                      confirm={t("revokeConfirm")}
-                      onConfirm={async () => {
-                        const r = await revokeShareLinkAction({ teamId, linkId: l.id, configId: id });
-                        if (!r.ok) return r.error;
-                        toast.success(t("revokedToast"));
-                        router.refresh();
-                        return null;
-                      }}
-                    />
-                  </span>
-                )}
-              </div>
-              {l.token && !expired && (
-                <input
-                  readOnly
-                  aria-label={t("url")}
-                  value={url(l.token)}
-                  className="mt-1 w-full rounded border border-border bg-muted px-2 py-1 font-mono text-xs"
-                  onFocus={(e) => e.currentTarget.select()}
-                />
-              )}
-            </li>
-          );
-        })}
+        {links.map((l) => (
+          <ShareLinkItem key={l.id} teamId={teamId} configId={id} link={l} url={url} />
+        ))}
       </ul>
     </Card>
   );
+}
+
+/** One share link: its state (revoked, expired, or when it expires), its revision, revoke, and its URL. */
+function ShareLinkItem({
+  teamId,
+  configId: id,
+  link: l,
+  url,
+}: {
+  teamId: string;
+  configId: string;
+  link: Link;
+  url: (token: string) => string;
+}) {
+  const t = useTranslations("configs.share");
+  const td = useTranslations("configs.detail");
+  const format = useFormatter();
+  const router = useRouter();
+  const expired = l.expired;
+  return (
+    <li className="rounded-md border border-border p-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {l.revokedAt ? (
+          <Badge tone="danger">{t("revoked")}</Badge>
+        ) : expired ? (
+          <Badge tone="warning">{t("expired")}</Badge>
+        ) : (
+          <Badge tone="success" title={l.expiresAt}>
+            {t("expires", { time: format.relativeTime(new Date(l.expiresAt)) })}
+          </Badge>
+        )}
+        <span className="text-xs text-muted-fg">
+          {l.revision ? td("revision", { n: l.revision }) : t("revisionLatest")}
+        </span>
+        {!l.revokedAt && (
+          <span className="ml-auto">
+            <ConfirmButton
+              trigger={t("revoke")}
+              triggerVariant="ghost"
+              title={t("revokeTitle")}
+              body={t("revokeBody")}
+              confirm={t("revokeConfirm")}
+              onConfirm={async () => {
+                const r = await revokeShareLinkAction({ teamId, linkId: l.id, configId: id });
+                if (!r.ok) return r.error;
+                toast.success(t("revokedToast"));
+                router.refresh();
+                return null;
+              }}
+            />
+          </span>
+        )}
+      </div>
+      {l.token && !expired && (
+        <input
+          readOnly
+          aria-label={t("url")}
+          value={url(l.token)}
+          className="mt-1 w-full rounded border border-border bg-muted px-2 py-1 font-mono text-xs"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+      )}
+    </li>
+  );
+}
+
+/** The export route's query for a bundle of `revision` with the guest's facts as typed (trimmed). */
+function bundleQuery(teamId: string, revision: number, values: GuestFactsInput, secondaryCount: number) {
+  const q = new URLSearchParams({
+    teamId,
+    format: "bundle",
+    revision: String(revision),
+    mac: values.mac.trim(),
+    primaryIp: values.primaryIp.trim(),
+    prefixLength: values.prefixLength.trim(),
+    gateway: values.gateway.trim(),
+  });
+  if (secondaryCount > 0) q.set("secondaryIps", values.secondaryIps);
+  return q;
+}
+
+/** Fetches `url` and saves its answer as a download; the route's reason when it refuses (null: saved). */
+async function saveDownload(url: string): Promise<string | null> {
+  const res = await fetch(url).catch(() => null);
+  if (!res?.ok) {
+    const body = (await res?.json().catch(() => null)) as { error?: string } | null;
+    return body?.error ?? res?.statusText ?? "network error";
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "bundle.tar.gz";
+  const href = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement("a"), { href, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  return null;
 }
 
 /**
@@ -314,29 +364,10 @@ export function BundleForm({
         const problems = guestFactsProblems(values, secondaryCount);
         setErrors(Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, tf(p.key, p.values)])));
         if (Object.keys(problems).length > 0) return;
-        const q = new URLSearchParams({
-          teamId,
-          format: "bundle",
-          revision: String(revision),
-          mac: values.mac.trim(),
-          primaryIp: values.primaryIp.trim(),
-          prefixLength: values.prefixLength.trim(),
-          gateway: values.gateway.trim(),
-        });
-        if (secondaryCount > 0) q.set("secondaryIps", values.secondaryIps);
+        const q = bundleQuery(teamId, revision, values, secondaryCount);
         start(async () => {
-          const res = await fetch(`/api/configs/${id}/export?${q}`).catch(() => null);
-          if (!res?.ok) {
-            const body = (await res?.json().catch(() => null)) as { error?: string } | null;
-            return setFailure(tf("download", { message: body?.error ?? res?.statusText ?? "network error" }));
-          }
-          const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "bundle.tar.gz";
-          const href = URL.createObjectURL(await res.blob());
-          const a = Object.assign(document.createElement("a"), { href, download: name });
-          document.body.append(a);
-          a.click();
-          a.remove();
-          setTimeout(() => URL.revokeObjectURL(href), 10_000);
+          const refused = await saveDownload(`/api/configs/${id}/export?${q}`);
+          if (refused) setFailure(tf("download", { message: refused }));
         });
       }}
     >

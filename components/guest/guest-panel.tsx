@@ -143,90 +143,22 @@ export function GuestPanel({
 
   return (
     <Card className="p-0" data-testid="guest-panel">
-      <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-3">
-        <h2 className="font-semibold">{t.title}</h2>
-        {!state && !loadError && (
-          <span className="inline-flex items-center gap-1 text-xs text-muted-fg">
-            <Loader2 className="h-3 w-3 animate-spin" aria-hidden />
-            {t.checking}
-          </span>
-        )}
-        {state && (
-          <Badge
-            tone={online ? "success" : "warning"}
-            data-testid="agent-status"
-            data-online={online ? "true" : "false"}
-          >
-            {online ? t.online : t.offline}
-          </Badge>
-        )}
-        {state?.instanceId && <span className="font-mono text-xs text-muted-fg">{state.instanceId}</span>}
-        {state?.script && (
-          <span className="text-xs text-muted-fg">
-            {t.bundle} v{state.script.version} · {state.script.os}
-          </span>
-        )}
-      </div>
+      <GuestHeader t={t} state={state} loadError={loadError} online={online} />
 
       <div className="space-y-3 px-4 py-3 text-sm">
         {loadError && <p className="text-danger">{loadError}</p>}
-        {state && <p className="text-muted-fg">{online ? t.introOnline : t.introOffline}</p>}
-        {state && online && !state.echoUrl && <p className="text-xs text-warning">{t.noEcho}</p>}
-        {state && online && state.echoUrl && (
-          <p className="text-xs text-muted-fg">
-            {t.echo}: <span className="font-mono">{state.echoUrl}</span>
-          </p>
-        )}
-        {state && !state.script && <p className="text-muted-fg">{t.noScript}</p>}
+        {state && <GuestNotes t={t} state={state} online={online} />}
         {state && online && state.script && canApply && (
-          <div className="flex flex-wrap gap-2">
-            <Button
-              size="sm"
-              disabled={pending || state.busy}
-              onClick={() => run(guestApplyAction, t.applied)}
-              data-testid="guest-apply"
-            >
-              {pending ? (
-                <Loader2 className="h-4 w-4 animate-spin" aria-hidden />
-              ) : (
-                <Play className="h-4 w-4" aria-hidden />
-              )}
-              {t.apply}
-            </Button>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={pending || state.busy}
-              onClick={() => run(guestVerifyAction, t.verified)}
-              data-testid="guest-verify"
-            >
-              <ShieldCheck className="h-4 w-4" aria-hidden />
-              {t.verify}
-            </Button>
-            {!confirm ? (
-              <Button
-                size="sm"
-                variant="ghost"
-                disabled={pending || state.busy}
-                onClick={() => setConfirm(true)}
-                data-testid="guest-rollback"
-              >
-                <RotateCcw className="h-4 w-4" aria-hidden />
-                {t.rollback}
-              </Button>
-            ) : (
-              <Button
-                size="sm"
-                variant="danger"
-                disabled={pending}
-                onClick={() => run(guestRollbackAction, t.rolledBackOk)}
-                data-testid="guest-rollback-confirm"
-              >
-                <RotateCcw className="h-4 w-4" aria-hidden />
-                {t.confirmRollback}
-              </Button>
-            )}
-          </div>
+          <GuestActions
+            t={t}
+            pending={pending}
+            busy={state.busy}
+            confirm={confirm}
+            onApply={() => run(guestApplyAction, t.applied)}
+            onVerify={() => run(guestVerifyAction, t.verified)}
+            onRollback={() => setConfirm(true)}
+            onConfirmRollback={() => run(guestRollbackAction, t.rolledBackOk)}
+          />
         )}
         {pending && (
           <p className="inline-flex items-center gap-2 text-muted-fg" role="status">
@@ -241,78 +173,193 @@ export function GuestPanel({
         )}
       </div>
 
-      {guest && guest.results.length > 0 && (
-        <div className="overflow-x-auto border-t border-border">
-          <table className="w-full text-sm" data-testid="guest-results">
-            <thead className="text-left text-xs text-muted-fg">
-              <tr>
-                <th scope="col" className="px-4 py-2">
-                  {t.privateIp}
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  {t.expected}
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  {t.observed}
-                </th>
-                <th scope="col" className="px-2 py-2">
-                  {t.result}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {guest.results.map((r) => (
-                <tr
-                  key={r.privateIp}
-                  className={cn("border-t border-border", guest.rolledBack && "opacity-60")}
-                  data-testid="guest-result"
-                  data-ip={r.privateIp}
-                  data-ok={r.ok ? "true" : "false"}
-                >
-                  <td className="px-4 py-2 font-mono">{r.privateIp}</td>
-                  <td className="px-2 py-2 font-mono">{r.expectedEip ?? "—"}</td>
-                  <td className="px-2 py-2 font-mono" data-testid="guest-observed">
-                    {r.observed ?? (guest.echoUrl ? t.noAnswer : t.notMeasured)}
-                  </td>
-                  <td className="px-2 py-2">
-                    {r.ok ? (
-                      <span className="inline-flex items-center gap-1 text-success">
-                        <CheckCircle2 className="h-4 w-4" aria-hidden />
-                        {t.pass}
-                      </span>
-                    ) : (
-                      <span className="inline-flex items-center gap-1 text-danger">
-                        <CircleAlert className="h-4 w-4" aria-hidden />
-                        {t.fail}: {r.detail}
-                      </span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {guest && guest.results.length > 0 && <GuestResults t={t} guest={guest} />}
 
-      {shownRuns.length > 0 && (
-        <div className="space-y-2 border-t border-border px-4 py-3" data-testid="guest-output">
-          {shownRuns.map((r) => (
-            <details key={r.invokeId} open={r.exitCode !== 0}>
-              <summary className="flex cursor-pointer items-center gap-2 text-xs">
-                <TerminalSquare className="h-4 w-4" aria-hidden />
-                <span className="font-medium">{r.action}.sh</span>
-                <Badge tone={r.status === "Success" ? "success" : "danger"}>{r.status}</Badge>
-                <span className="text-muted-fg">
-                  {t.exit} {r.exitCode ?? "—"} · <span className="font-mono">{r.invokeId}</span>
-                </span>
-              </summary>
-              <pre className="mt-2 max-h-72 overflow-auto rounded bg-muted p-2 font-mono text-xs whitespace-pre-wrap">
-                {r.output || "(no output)"}
-              </pre>
-            </details>
-          ))}
-        </div>
-      )}
+      {shownRuns.length > 0 && <GuestRunOutput t={t} runs={shownRuns} />}
     </Card>
+  );
+}
+
+type Text = (typeof TEXT)[keyof typeof TEXT];
+type GuestState = NonNullable<Extract<Awaited<ReturnType<typeof guestStateAction>>, { ok: true }>["data"]>;
+type Guest = NonNullable<GuestState["guest"]>;
+
+/** Apply, verify, and roll back behind a second click. */
+function GuestActions({
+  t,
+  pending,
+  busy,
+  confirm,
+  onApply,
+  onVerify,
+  onRollback,
+  onConfirmRollback,
+}: {
+  t: Text;
+  pending: boolean;
+  busy: boolean;
+  confirm: boolean;
+  onApply: () => void;
+  onVerify: () => void;
+  onRollback: () => void;
+  onConfirmRollback: () => void;
+}) {
+  return (
+    <div className="flex flex-wrap gap-2">
+      <Button size="sm" disabled={pending || busy} onClick={onApply} data-testid="guest-apply">
+        {pending ? <Loader2 className="h-4 w-4 animate-spin" aria-hidden /> : <Play className="h-4 w-4" aria-hidden />}
+        {t.apply}
+      </Button>
+      <Button size="sm" variant="secondary" disabled={pending || busy} onClick={onVerify} data-testid="guest-verify">
+        <ShieldCheck className="h-4 w-4" aria-hidden />
+        {t.verify}
+      </Button>
+      {!confirm ? (
+        <Button size="sm" variant="ghost" disabled={pending || busy} onClick={onRollback} data-testid="guest-rollback">
+          <RotateCcw className="h-4 w-4" aria-hidden />
+          {t.rollback}
+        </Button>
+      ) : (
+        <Button
+          size="sm"
+          variant="danger"
+          disabled={pending}
+          onClick={onConfirmRollback}
+          data-testid="guest-rollback-confirm"
+        >
+          <RotateCcw className="h-4 w-4" aria-hidden />
+          {t.confirmRollback}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function GuestHeader({
+  t,
+  state,
+  loadError,
+  online,
+}: {
+  t: Text;
+  state: GuestState | null;
+  loadError: string | null;
+  online: boolean;
+}) {
+  return (
+    <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-3">
+      <h2 className="font-semibold">{t.title}</h2>
+      {!state && !loadError && (
+        <span className="inline-flex items-center gap-1 text-xs text-muted-fg">
+          <Loader2 className="h-3 w-3 animate-spin" aria-hidden />
+          {t.checking}
+        </span>
+      )}
+      {state && (
+        <Badge tone={online ? "success" : "warning"} data-testid="agent-status" data-online={online ? "true" : "false"}>
+          {online ? t.online : t.offline}
+        </Badge>
+      )}
+      {state?.instanceId && <span className="font-mono text-xs text-muted-fg">{state.instanceId}</span>}
+      {state?.script && (
+        <span className="text-xs text-muted-fg">
+          {t.bundle} v{state.script.version} · {state.script.os}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** What EIPilot can do here (agent online or not), and the what-is-my-IP service verify will ask. */
+function GuestNotes({ t, state, online }: { t: Text; state: GuestState; online: boolean }) {
+  return (
+    <>
+      <p className="text-muted-fg">{online ? t.introOnline : t.introOffline}</p>
+      {online && !state.echoUrl && <p className="text-xs text-warning">{t.noEcho}</p>}
+      {online && state.echoUrl && (
+        <p className="text-xs text-muted-fg">
+          {t.echo}: <span className="font-mono">{state.echoUrl}</span>
+        </p>
+      )}
+      {!state.script && <p className="text-muted-fg">{t.noScript}</p>}
+    </>
+  );
+}
+
+function GuestResults({ t, guest }: { t: Text; guest: Guest }) {
+  return (
+    <div className="overflow-x-auto border-t border-border">
+      <table className="w-full text-sm" data-testid="guest-results">
+        <thead className="text-left text-xs text-muted-fg">
+          <tr>
+            <th scope="col" className="px-4 py-2">
+              {t.privateIp}
+            </th>
+            <th scope="col" className="px-2 py-2">
+              {t.expected}
+            </th>
+            <th scope="col" className="px-2 py-2">
+              {t.observed}
+            </th>
+            <th scope="col" className="px-2 py-2">
+              {t.result}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {guest.results.map((r) => (
+            <tr
+              key={r.privateIp}
+              className={cn("border-t border-border", guest.rolledBack && "opacity-60")}
+              data-testid="guest-result"
+              data-ip={r.privateIp}
+              data-ok={r.ok ? "true" : "false"}
+            >
+              <td className="px-4 py-2 font-mono">{r.privateIp}</td>
+              <td className="px-2 py-2 font-mono">{r.expectedEip ?? "—"}</td>
+              <td className="px-2 py-2 font-mono" data-testid="guest-observed">
+                {r.observed ?? (guest.echoUrl ? t.noAnswer : t.notMeasured)}
+              </td>
+              <td className="px-2 py-2">
+                {r.ok ? (
+                  <span className="inline-flex items-center gap-1 text-success">
+                    <CheckCircle2 className="h-4 w-4" aria-hidden />
+                    {t.pass}
+                  </span>
+                ) : (
+                  <span className="inline-flex items-center gap-1 text-danger">
+                    <CircleAlert className="h-4 w-4" aria-hidden />
+                    {t.fail}: {r.detail}
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The script output of the runs; a failed run starts unfolded. */
+function GuestRunOutput({ t, runs }: { t: Text; runs: GuestRun[] }) {
+  return (
+    <div className="space-y-2 border-t border-border px-4 py-3" data-testid="guest-output">
+      {runs.map((r) => (
+        <details key={r.invokeId} open={r.exitCode !== 0}>
+          <summary className="flex cursor-pointer items-center gap-2 text-xs">
+            <TerminalSquare className="h-4 w-4" aria-hidden />
+            <span className="font-medium">{r.action}.sh</span>
+            <Badge tone={r.status === "Success" ? "success" : "danger"}>{r.status}</Badge>
+            <span className="text-muted-fg">
+              {t.exit} {r.exitCode ?? "—"} · <span className="font-mono">{r.invokeId}</span>
+            </span>
+          </summary>
+          <pre className="mt-2 max-h-72 overflow-auto rounded bg-muted p-2 font-mono text-xs whitespace-pre-wrap">
+            {r.output || "(no output)"}
+          </pre>
+        </details>
+      ))}
+    </div>
   );
 }

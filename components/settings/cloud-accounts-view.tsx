@@ -24,6 +24,11 @@ const empty = {
   defaultRegion: "ap-northeast-1",
 };
 
+type Transition = {
+  pending: boolean;
+  startTransition: ReturnType<typeof useTransition>[1];
+};
+
 /** `demo`: the server runs in demo mode, where only the Demo account talks to the emulator. */
 export function CloudAccountsView({
   teamId,
@@ -37,13 +42,101 @@ export function CloudAccountsView({
   demo: boolean;
 }) {
   const t = useTranslations("settings.cloudAccounts");
+  // One transition for the page: while a test or an add runs, the other buttons wait.
+  const [pending, startTransition] = useTransition();
+  const transition = { pending, startTransition };
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_380px]">
+      <section aria-labelledby="accounts-heading" className="space-y-3">
+        <h2 id="accounts-heading" className="sr-only">
+          {t("title")}
+        </h2>
+        {accounts.length === 0 && <Card className="text-sm text-muted-fg">{t("empty")}</Card>}
+        {accounts.map((a) => (
+          <AccountCard key={a.id} a={a} teamId={teamId} canManage={canManage} transition={transition} />
+        ))}
+      </section>
+      {canManage ? (
+        <AddAccountCard teamId={teamId} demo={demo} transition={transition} />
+      ) : (
+        <Card className="text-sm text-muted-fg">{t("readOnly")}</Card>
+      )}
+    </div>
+  );
+}
+
+function AccountCard({
+  a,
+  teamId,
+  canManage,
+  transition: { pending, startTransition },
+}: {
+  a: CloudAccountDto;
+  teamId: string;
+  canManage: boolean;
+  transition: Transition;
+}) {
+  const t = useTranslations("settings.cloudAccounts");
+  return (
+    <Card className="flex flex-wrap items-center gap-3" data-testid="cloud-account">
+      <div className="min-w-0 flex-1">
+        <p className="font-medium">{a.name}</p>
+        <p className="text-xs text-muted-fg">
+          <Badge>{t(`kinds.${a.kind as Kind | "demo"}`)}</Badge>{" "}
+          <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion}
+        </p>
+      </div>
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={pending}
+        onClick={() =>
+          startTransition(async () => {
+            const res = await testCloudAccountAction({ teamId, id: a.id });
+            if (res.ok) toast.success(t("testOk", { count: res.data.regions }));
+            else toast.error(res.error + (res.requestId ? ` (RequestId ${res.requestId})` : ""));
+          })
+        }
+      >
+        {t("test")}
+      </Button>
+      {canManage && a.kind !== "demo" && (
+        // Nothing irreversible on a single click: the secret is gone for good once removed.
+        <ConfirmButton
+          trigger={t("remove")}
+          triggerVariant="ghost"
+          triggerLabel={t("removeLabel", { name: a.name })}
+          title={t("removeTitle", { name: a.name })}
+          body={t("removeBody")}
+          confirm={t("removeConfirm")}
+          onConfirm={async () => {
+            const res = await deleteCloudAccountAction({ teamId, id: a.id });
+            if (!res.ok) return res.error;
+            toast.success(t("removed", { name: a.name }));
+            return null;
+          }}
+        />
+      )}
+    </Card>
+  );
+}
+
+function AddAccountCard({
+  teamId,
+  demo,
+  transition: { pending, startTransition },
+}: {
+  teamId: string;
+  demo: boolean;
+  transition: Transition;
+}) {
+  const t = useTranslations("settings.cloudAccounts");
   const [form, setForm] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [pending, startTransition] = useTransition();
 
   const set = (k: keyof typeof empty) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
-  const invalid = (k: string) => (errors[k] ? { "aria-invalid": true as const, "aria-describedby": `${k}-error` } : {});
 
   function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -70,132 +163,99 @@ export function CloudAccountsView({
   }
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_380px]">
-      <section aria-labelledby="accounts-heading" className="space-y-3">
-        <h2 id="accounts-heading" className="sr-only">
-          {t("title")}
-        </h2>
-        {accounts.length === 0 && <Card className="text-sm text-muted-fg">{t("empty")}</Card>}
-        {accounts.map((a) => (
-          <Card key={a.id} className="flex flex-wrap items-center gap-3" data-testid="cloud-account">
-            <div className="min-w-0 flex-1">
-              <p className="font-medium">{a.name}</p>
-              <p className="text-xs text-muted-fg">
-                <Badge>{t(`kinds.${a.kind as Kind | "demo"}`)}</Badge>{" "}
-                <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion}
-              </p>
-            </div>
-            <Button
-              variant="secondary"
-              size="sm"
-              disabled={pending}
-              onClick={() =>
-                startTransition(async () => {
-                  const res = await testCloudAccountAction({ teamId, id: a.id });
-                  if (res.ok) toast.success(t("testOk", { count: res.data.regions }));
-                  else toast.error(res.error + (res.requestId ? ` (RequestId ${res.requestId})` : ""));
-                })
-              }
-            >
-              {t("test")}
-            </Button>
-            {canManage && a.kind !== "demo" && (
-              // Nothing irreversible on a single click: the secret is gone for good once removed.
-              <ConfirmButton
-                trigger={t("remove")}
-                triggerVariant="ghost"
-                triggerLabel={t("removeLabel", { name: a.name })}
-                title={t("removeTitle", { name: a.name })}
-                body={t("removeBody")}
-                confirm={t("removeConfirm")}
-                onConfirm={async () => {
-                  const res = await deleteCloudAccountAction({ teamId, id: a.id });
-                  if (!res.ok) return res.error;
-                  toast.success(t("removed", { name: a.name }));
-                  return null;
-                }}
-              />
-            )}
-          </Card>
-        ))}
-      </section>
-      {canManage ? (
-        <Card>
-          <h2 className="mb-3 font-semibold">{t("add")}</h2>
-          {demo && (
-            <p className="mb-3 text-sm text-muted-fg" data-testid="real-cloud-note">
-              {t("realCloudNote")}
-            </p>
-          )}
-          <form noValidate onSubmit={submit} className="space-y-3">
-            <Field id="name" label={t("name")} error={errors.name}>
-              <Input id="name" value={form.name} onChange={set("name")} {...invalid("name")} />
-            </Field>
-            <Field id="kind" label={t("kind")}>
-              <Select id="kind" value={form.kind} onChange={set("kind")}>
-                {(["access_key", "sts", "ram_role"] as const).map((k) => (
-                  <option key={k} value={k}>
-                    {t(`kinds.${k}`)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field id="accessKeyId" label={t("accessKeyId")} error={errors.accessKeyId}>
-              <Input
-                id="accessKeyId"
-                autoComplete="off"
-                value={form.accessKeyId}
-                onChange={set("accessKeyId")}
-                {...invalid("accessKeyId")}
-              />
-            </Field>
-            <Field id="accessKeySecret" label={t("accessKeySecret")} error={errors.accessKeySecret}>
-              <Input
-                id="accessKeySecret"
-                type="password"
-                autoComplete="off"
-                value={form.accessKeySecret}
-                onChange={set("accessKeySecret")}
-                {...invalid("accessKeySecret")}
-              />
-            </Field>
-            {form.kind === "sts" && (
-              <Field id="securityToken" label={t("securityToken")} error={errors.securityToken}>
-                <Input
-                  id="securityToken"
-                  type="password"
-                  value={form.securityToken}
-                  onChange={set("securityToken")}
-                  {...invalid("securityToken")}
-                />
-              </Field>
-            )}
-            {form.kind === "ram_role" && (
-              <Field id="roleArn" label={t("roleArn")} error={errors.roleArn}>
-                <Input id="roleArn" value={form.roleArn} onChange={set("roleArn")} {...invalid("roleArn")} />
-              </Field>
-            )}
-            <Field id="defaultRegion" label={t("defaultRegion")} error={errors.defaultRegion}>
-              <Input
-                id="defaultRegion"
-                value={form.defaultRegion}
-                onChange={set("defaultRegion")}
-                {...invalid("defaultRegion")}
-              />
-            </Field>
-            {errors.form && (
-              <p role="alert" className="text-sm text-danger">
-                {errors.form}
-              </p>
-            )}
-            <Button type="submit" disabled={pending}>
-              {t("add")}
-            </Button>
-          </form>
-        </Card>
-      ) : (
-        <Card className="text-sm text-muted-fg">{t("readOnly")}</Card>
+    <Card>
+      <h2 className="mb-3 font-semibold">{t("add")}</h2>
+      {demo && (
+        <p className="mb-3 text-sm text-muted-fg" data-testid="real-cloud-note">
+          {t("realCloudNote")}
+        </p>
       )}
-    </div>
+      <form noValidate onSubmit={submit} className="space-y-3">
+        <AccountFields form={form} errors={errors} set={set} />
+        {errors.form && (
+          <p role="alert" className="text-sm text-danger">
+            {errors.form}
+          </p>
+        )}
+        <Button type="submit" disabled={pending}>
+          {t("add")}
+        </Button>
+      </form>
+    </Card>
+  );
+}
+
+type AccountForm = typeof empty;
+
+/** The credential fields; the token and the role ARN only for the kinds that use them. */
+function AccountFields({
+  form,
+  errors,
+  set,
+}: {
+  form: AccountForm;
+  errors: Record<string, string>;
+  set: (k: keyof AccountForm) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => void;
+}) {
+  const t = useTranslations("settings.cloudAccounts");
+  const invalid = (k: string) => (errors[k] ? { "aria-invalid": true as const, "aria-describedby": `${k}-error` } : {});
+  return (
+    <>
+      <Field id="name" label={t("name")} error={errors.name}>
+        <Input id="name" value={form.name} onChange={set("name")} {...invalid("name")} />
+      </Field>
+      <Field id="kind" label={t("kind")}>
+        <Select id="kind" value={form.kind} onChange={set("kind")}>
+          {(["access_key", "sts", "ram_role"] as const).map((k) => (
+            <option key={k} value={k}>
+              {t(`kinds.${k}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field id="accessKeyId" label={t("accessKeyId")} error={errors.accessKeyId}>
+        <Input
+          id="accessKeyId"
+          autoComplete="off"
+          value={form.accessKeyId}
+          onChange={set("accessKeyId")}
+          {...invalid("accessKeyId")}
+        />
+      </Field>
+      <Field id="accessKeySecret" label={t("accessKeySecret")} error={errors.accessKeySecret}>
+        <Input
+          id="accessKeySecret"
+          type="password"
+          autoComplete="off"
+          value={form.accessKeySecret}
+          onChange={set("accessKeySecret")}
+          {...invalid("accessKeySecret")}
+        />
+      </Field>
+      {form.kind === "sts" && (
+        <Field id="securityToken" label={t("securityToken")} error={errors.securityToken}>
+          <Input
+            id="securityToken"
+            type="password"
+            value={form.securityToken}
+            onChange={set("securityToken")}
+            {...invalid("securityToken")}
+          />
+        </Field>
+      )}
+      {form.kind === "ram_role" && (
+        <Field id="roleArn" label={t("roleArn")} error={errors.roleArn}>
+          <Input id="roleArn" value={form.roleArn} onChange={set("roleArn")} {...invalid("roleArn")} />
+        </Field>
+      )}
+      <Field id="defaultRegion" label={t("defaultRegion")} error={errors.defaultRegion}>
+        <Input
+          id="defaultRegion"
+          value={form.defaultRegion}
+          onChange={set("defaultRegion")}
+          {...invalid("defaultRegion")}
+        />
+      </Field>
+    </>
   );
 }

@@ -25,21 +25,8 @@ export function BundleViewer({
   const [current, setCurrent] = useState(
     initial && files.some((f) => f.path === initial) ? initial : (files[0]?.path ?? ""),
   );
-  const [fetched, setFetched] = useState<Record<string, string>>({});
   const file = files.find((f) => f.path === current) ?? files[0];
-  const content = file?.content ?? (file ? fetched[file.path] : undefined);
-
-  useEffect(() => {
-    if (!file || file.content !== undefined || fetched[file.path] !== undefined || !fileUrl) return;
-    let live = true;
-    fetch(fileUrl(file.path))
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then((text) => live && setFetched((m) => ({ ...m, [file.path]: text })))
-      .catch(() => live && setFetched((m) => ({ ...m, [file.path]: "" })));
-    return () => {
-      live = false;
-    };
-  }, [file, fetched, fileUrl]);
+  const content = useFileContent(file, fileUrl);
 
   if (!files.length) return <p className="text-sm text-muted-fg">{t("empty")}</p>;
 
@@ -67,7 +54,7 @@ export function BundleViewer({
       </div>
       {file && (
         <div>
-          <FileBar file={file} content={content} fileUrl={fileUrl} archiveUrl={archiveUrl} />
+          <FileToolbar file={file} content={content} fileUrl={fileUrl} archiveUrl={archiveUrl} />
           <pre
             tabIndex={0}
             aria-label={file.path}
@@ -81,8 +68,24 @@ export function BundleViewer({
   );
 }
 
-/** The shown file's checksum and mode, with copy, download, and (for stored versions) the whole archive. */
-function FileBar({
+/** The file's text: inline in the bundle, or fetched once from `fileUrl` ("" when that fails). */
+function useFileContent(file: ViewerFile | undefined, fileUrl?: (path: string) => string): string | undefined {
+  const [fetched, setFetched] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!file || file.content !== undefined || fetched[file.path] !== undefined || !fileUrl) return;
+    let live = true;
+    fetch(fileUrl(file.path))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+      .then((text) => live && setFetched((m) => ({ ...m, [file.path]: text })))
+      .catch(() => live && setFetched((m) => ({ ...m, [file.path]: "" })));
+    return () => {
+      live = false;
+    };
+  }, [file, fetched, fileUrl]);
+  return file?.content ?? (file ? fetched[file.path] : undefined);
+}
+
+function FileToolbar({
   file,
   content,
   fileUrl,

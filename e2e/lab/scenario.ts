@@ -30,6 +30,7 @@ function listFiles(dir: string, prefix = ""): string[] {
   });
 }
 
+// eslint-disable-next-line max-lines-per-function -- one lab suite: its tests share the namespaces brought up once in beforeAll
 export function labSuite(caseId: string, title: string, topo: LabTopology, tables: number[]) {
   const spec = (os: string, persistence: string) => ({
     os,
@@ -48,6 +49,7 @@ export function labSuite(caseId: string, title: string, topo: LabTopology, table
   const pairs = topo.enis.flatMap((e) => e.ips.map((ip, j) => ({ ip, eip: e.eips[j]! })));
   const primary = { ip: topo.primary.ips[0]!, eip: topo.primary.eips[0]! };
 
+  // eslint-disable-next-line max-lines-per-function -- every test runs against this one lab and leaves it as it found it
   describe.skipIf(why !== null)(`network lab: ${title}`, () => {
     const lab = new Lab(caseId, topo);
     let initial = "";

@@ -16,7 +16,10 @@ export async function listenHttp(
     const { port } = server.address() as AddressInfo;
     return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   };
-  const server = createServer((req, res) => {
+  // The official SDKs send every parameter in the query string: a RunCommand carrying a script near
+  // Cloud Assistant's size limit (24 KB of Base64) makes a request line beyond Node's default 16 KB
+  // header limit, which Node answers with a bare 431 the SDK cannot read. The real API takes them.
+  const server = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname.startsWith("/_emulator")) {
       const refusal = adminRefusal(req, ownOrigins);

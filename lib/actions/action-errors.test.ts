@@ -160,7 +160,7 @@ describe("action errors in the page's language", () => {
     expect(noTeam.status).toBe(400);
     expect(await noTeam.json()).toEqual({
       code: "INVALID_INPUT",
-      error: "Name the team: add ?teamId=<team id> to the address.",
+      error: "Name the team: add teamId (the team's id) to the address.",
     });
     actAs(owner.cookie, { locale: "ja" });
 

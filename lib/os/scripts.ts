@@ -159,24 +159,10 @@ export function persistScript(spec: NormalizedSpec, specSha256: string): string 
   ]);
 }
 
-export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
-  const checks = spec.interfaces.map(
-    (e) => `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}'`).join(" ")}`,
-  );
-  return withLibrary([
-    header({
-      name: "verify.sh",
-      os: spec.os,
-      specSha256,
-      purpose: [
-        "Checks every address, rule and table route, and that traffic from each address",
-        "leaves through its ENI. Prints one JSON summary on stdout; exit 0 = all good, 1 = failures, 2 = usage.",
-        "Usage: ./verify.sh [--echo-url http://what-is-my-ip/] [--dst IPV4] [--timeout SECONDS]",
-      ],
-    }),
-    "set -uo pipefail",
-    LIBRARY,
-    `
+// verify.sh, section by section: withLibrary joins the pieces with a newline.
+
+/** Options, their checks, and the address `ip route get` is asked about. */
+const VERIFY_ARGUMENTS = `
 usage() { printf 'usage: %s [--echo-url URL] [--dst IPV4] [--timeout SECONDS]\\n' "$0" >&2; exit 2; }
 ECHO_URL=""
 DST=""
@@ -200,8 +186,10 @@ if [ -z "$DST" ]; then
   if [[ $host =~ $IPV4_RE ]]; then DST=$host; else DST=192.0.2.1; fi
 fi
 if [ -n "$ECHO_URL" ] && ! command -v curl >/dev/null; then log "--echo-url needs curl"; exit 2; fi
+`;
 
-FAILURES=0
+/** The counters and check_eni: one ENI's link, table routes, and per address the rule, route and egress. */
+const VERIFY_CHECKS = `FAILURES=0
 CHECKS=0
 ENIS=""
 ADDRS=""
@@ -262,18 +250,43 @@ check_eni() {
     ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":$table,\\"priority\\":$pref,\\"address\\":$addr,\\"rule\\":$rule,\\"routeGet\\":$rget,\\"egress\\":$egress,\\"expectedEip\\":$eip,\\"ok\\":$ok}"
   done
 }
-`,
-    ...checks,
-    `
+`;
+
+/** One JSON line on stdout; the exit code says whether everything passed. */
+function verifySummary(os: string, specSha256: string): string {
+  return `
 OK=true
 [ "$FAILURES" -eq 0 ] || OK=false
 ECHO_JSON=null
 [ -z "$ECHO_URL" ] || ECHO_JSON="\\"$ECHO_URL\\""
 printf '{"ok":%s,"os":"%s","specSha256":"%s","dst":"%s","echoUrl":%s,"checks":%d,"failures":%d,"enis":[%s],"addresses":[%s],"problems":[%s]}\\n' \\
-  "$OK" "${spec.os}" "${specSha256}" "$DST" "$ECHO_JSON" "$CHECKS" "$FAILURES" "$ENIS" "$ADDRS" "$PROBLEMS"
+  "$OK" "${os}" "${specSha256}" "$DST" "$ECHO_JSON" "$CHECKS" "$FAILURES" "$ENIS" "$ADDRS" "$PROBLEMS"
 [ "$OK" = true ] || exit 1
 exit 0
-`,
+`;
+}
+
+export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
+  const checks = spec.interfaces.map(
+    (e) => `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}'`).join(" ")}`,
+  );
+  return withLibrary([
+    header({
+      name: "verify.sh",
+      os: spec.os,
+      specSha256,
+      purpose: [
+        "Checks every address, rule and table route, and that traffic from each address",
+        "leaves through its ENI. Prints one JSON summary on stdout; exit 0 = all good, 1 = failures, 2 = usage.",
+        "Usage: ./verify.sh [--echo-url http://what-is-my-ip/] [--dst IPV4] [--timeout SECONDS]",
+      ],
+    }),
+    "set -uo pipefail",
+    LIBRARY,
+    VERIFY_ARGUMENTS,
+    VERIFY_CHECKS,
+    ...checks,
+    verifySummary(spec.os, specSha256),
   ]);
 }
 

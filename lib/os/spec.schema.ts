@@ -128,64 +128,31 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
   const parsed = routesSpecSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => describeIssue(i, input)) };
   const errors: string[] = [];
-  const seenIps = new Map<string, string>();
-  const seenDevices = new Map<string, string>();
-  const seenMacs = new Map<string, string>();
-  const seenTables = new Map<number, string>();
-  const seenPriorities = new Map<number, string>();
-  const seenEips = new Map<string, string>();
+  const seen: Seen = {
+    ips: new Map(),
+    devices: new Map(),
+    macs: new Map(),
+    tables: new Map(),
+    priorities: new Map(),
+    eips: new Map(),
+  };
   const out: NormalizedEni[] = [];
 
   parsed.data.interfaces.forEach((eni, i) => {
     const at = `interfaces[${i}]`;
     const before = errors.length;
-    const err = (field: string, msg: string) => errors.push(`${at}.${field}: ${msg}`);
+    const err: Problem = (field, msg) => errors.push(`${at}.${field}: ${msg}`);
 
-    if (!DEVICE_RE.test(eni.device)) {
-      err(
-        "device",
-        `${JSON.stringify(eni.device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`,
-      );
-    } else if (eni.device === "lo") {
-      err("device", `"lo" is the loopback interface`);
-    } else if (eni.device === "all" || eni.device === "default") {
-      // net.ipv4.conf.all / .default: the sysctl file would loosen rp_filter for every interface.
-      err("device", `"${eni.device}" cannot name an interface (the kernel reserves net.ipv4.conf.${eni.device})`);
-    } else if (seenDevices.has(eni.device)) {
-      err("device", `${eni.device} is also used by ${seenDevices.get(eni.device)}`);
-    } else seenDevices.set(eni.device, at);
-
+    checkDevice(eni.device, at, seen, err);
     const mac = eni.mac.toLowerCase();
-    if (!MAC_RE.test(eni.mac)) {
-      err("mac", `${JSON.stringify(eni.mac)} is not a MAC address like 00:16:3e:12:34:56`);
-    } else if (!isUnicastMac(mac)) {
-      err("mac", `${mac} is not a unicast MAC address`);
-    } else if (seenMacs.has(mac)) {
-      err("mac", `${mac} is also used by ${seenMacs.get(mac)}`);
-    } else seenMacs.set(mac, at);
-
+    checkMac(eni.mac, mac, at, seen, err);
     const prefixOk = eni.prefixLength >= PREFIX_MIN && eni.prefixLength <= PREFIX_MAX;
     if (!prefixOk)
       err(
         "prefixLength",
         `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX} (the vSwitch CIDR sizes Alibaba Cloud allows)`,
       );
-
-    if (!Number.isSafeInteger(eni.routeTable) || eni.routeTable < 1 || eni.routeTable > 0xffffffff) {
-      err("routeTable", `${eni.routeTable} is not a table id in 1..4294967295`);
-    } else if ((RESERVED_TABLES as readonly number[]).includes(eni.routeTable)) {
-      err("routeTable", `${eni.routeTable} is reserved by the kernel (0 unspec, 253 default, 254 main, 255 local)`);
-    } else if (parsed.data.os === "ubuntu" && eni.routeTable > NETPLAN_TABLE_MAX) {
-      err(
-        "routeTable",
-        `${eni.routeTable} is above ${NETPLAN_TABLE_MAX}; netplan writes such a table id as a negative number and the route table is lost at boot`,
-      );
-    } else if (seenTables.has(eni.routeTable)) {
-      err(
-        "routeTable",
-        `${eni.routeTable} is also used by ${seenTables.get(eni.routeTable)}; each ENI needs its own table`,
-      );
-    } else seenTables.set(eni.routeTable, at);
+    checkRouteTable(eni.routeTable, parsed.data.os, at, seen, err);
 
     // Addresses: the ENI's primary private IP first, then the secondaries.
     const ips: { ip: string; field: string }[] = [
@@ -195,67 +162,22 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     if (ips.length > MAX_ADDRESSES_PER_ENI) {
       err("secondaryIps", `${ips.length} addresses on one ENI; at most ${MAX_ADDRESSES_PER_ENI} are supported`);
     }
-    const primaryValid = isIpv4(eni.primaryIp);
-    const net = primaryValid && prefixOk ? networkOf(eni.primaryIp, eni.prefixLength) : null;
-    const bcast = primaryValid && prefixOk ? broadcastOf(eni.primaryIp, eni.prefixLength) : null;
-    const cidr = net ? `${net}/${eni.prefixLength}` : null;
-    // The vSwitch reserves the first address and the last three (the gateway is the third from last).
-    const reserved =
-      net && bcast ? new Set([net, intToIp(ipToInt(bcast) - 2), intToIp(ipToInt(bcast) - 1), bcast]) : null;
-
-    for (const { ip, field } of ips) {
-      if (!isIpv4(ip)) {
-        err(field, `${JSON.stringify(ip)} is not an IPv4 address`);
-        continue;
-      }
-      if (isSpecialPurpose(ip)) err(field, `${ip} is not a usable unicast address`);
-      if (net && cidr && !inPrefix(ip, net, eni.prefixLength)) err(field, `${ip} is outside the ENI's subnet ${cidr}`);
-      else if (reserved?.has(ip)) err(field, `${ip} is reserved in ${cidr} (network, gateway, or broadcast address)`);
-      if (seenIps.has(ip)) err(field, `${ip} is also used by ${seenIps.get(ip)}`);
-      else seenIps.set(ip, `${at}.${field}`);
-    }
-
-    if (!isIpv4(eni.gateway)) {
-      err("gateway", `${JSON.stringify(eni.gateway)} is not an IPv4 address`);
-    } else if (net && cidr) {
-      if (!inPrefix(eni.gateway, net, eni.prefixLength))
-        err("gateway", `${eni.gateway} is outside the ENI's subnet ${cidr}`);
-      else if (eni.gateway === net || eni.gateway === bcast)
-        err("gateway", `${eni.gateway} is the network or broadcast address of ${cidr}`);
-      else if (ips.some((a) => a.ip === eni.gateway))
-        err("gateway", `${eni.gateway} is also one of the ENI's own addresses`);
-    }
+    const subnet = isIpv4(eni.primaryIp) && prefixOk ? subnetOf(eni.primaryIp, eni.prefixLength) : null;
+    checkAddresses(ips, subnet, at, seen, err);
+    checkGateway(eni.gateway, ips, subnet, err);
 
     const base = eni.rulePriority ?? DEFAULT_PRIORITY_BASE + 100 * i;
-    const last = base + ips.length - 1;
-    if (base < 1 || last > 32765) {
-      err("rulePriority", `rule priorities ${base}..${last} must lie in 1..32765 (before the main table's rule)`);
-    } else {
-      for (let p = base; p <= last; p++) {
-        if (seenPriorities.has(p)) {
-          err("rulePriority", `rule priority ${p} is also used by ${seenPriorities.get(p)}`);
-          break;
-        }
-      }
-      for (let p = base; p <= last; p++) if (!seenPriorities.has(p)) seenPriorities.set(p, at);
-    }
+    checkPriorities(base, base + ips.length - 1, at, seen, err);
 
     const eips = eni.eips ?? {};
-    const ipSet = new Set(ips.map((a) => a.ip));
-    for (const [priv, eip] of Object.entries(eips)) {
-      if (!ipSet.has(priv)) err(`eips`, `${JSON.stringify(priv)} is not one of this ENI's addresses`);
-      if (!isIpv4(eip) || isSpecialPurpose(eip))
-        err(`eips`, `${JSON.stringify(eip)} (for ${priv}) is not a usable IPv4 address`);
-      else if (seenEips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seenEips.get(eip)}`);
-      else seenEips.set(eip, priv);
-    }
+    checkEips(eips, ips, seen, err);
 
-    if (errors.length === before && net) {
+    if (errors.length === before && subnet) {
       out.push({
         device: eni.device,
         mac,
         prefixLength: eni.prefixLength,
-        network: net,
+        network: subnet.net,
         gateway: eni.gateway,
         routeTable: eni.routeTable,
         primaryIp: eni.primaryIp,
@@ -266,4 +188,128 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
 
   if (errors.length) return { ok: false, errors };
   return { ok: true, spec: { os: parsed.data.os, persistence: parsed.data.persistence, interfaces: out } };
+}
+
+// The per-field checks of validateRoutesSpec. Each reports through `err` and records what it
+// accepted in `seen`, so a later interface that reuses a value names the first one.
+
+/** Where each value was first used, e.g. an IP → "interfaces[0].primaryIp". */
+type Seen = {
+  ips: Map<string, string>;
+  devices: Map<string, string>;
+  macs: Map<string, string>;
+  tables: Map<number, string>;
+  priorities: Map<number, string>;
+  eips: Map<string, string>;
+};
+type Problem = (field: string, msg: string) => void;
+type Subnet = { net: string; bcast: string; cidr: string; prefixLength: number; reserved: Set<string> };
+
+function checkDevice(device: string, at: string, seen: Seen, err: Problem) {
+  if (!DEVICE_RE.test(device)) {
+    err("device", `${JSON.stringify(device)} is not a valid interface name (letter, then up to 14 of [a-zA-Z0-9_-])`);
+  } else if (device === "lo") {
+    err("device", `"lo" is the loopback interface`);
+  } else if (device === "all" || device === "default") {
+    // net.ipv4.conf.all / .default: the sysctl file would loosen rp_filter for every interface.
+    err("device", `"${device}" cannot name an interface (the kernel reserves net.ipv4.conf.${device})`);
+  } else if (seen.devices.has(device)) {
+    err("device", `${device} is also used by ${seen.devices.get(device)}`);
+  } else seen.devices.set(device, at);
+}
+
+/** `raw` as given (for the format check), `mac` lower-cased. */
+function checkMac(raw: string, mac: string, at: string, seen: Seen, err: Problem) {
+  if (!MAC_RE.test(raw)) {
+    err("mac", `${JSON.stringify(raw)} is not a MAC address like 00:16:3e:12:34:56`);
+  } else if (!isUnicastMac(mac)) {
+    err("mac", `${mac} is not a unicast MAC address`);
+  } else if (seen.macs.has(mac)) {
+    err("mac", `${mac} is also used by ${seen.macs.get(mac)}`);
+  } else seen.macs.set(mac, at);
+}
+
+function checkRouteTable(table: number, os: OsFamily, at: string, seen: Seen, err: Problem) {
+  if (!Number.isSafeInteger(table) || table < 1 || table > 0xffffffff) {
+    err("routeTable", `${table} is not a table id in 1..4294967295`);
+  } else if ((RESERVED_TABLES as readonly number[]).includes(table)) {
+    err("routeTable", `${table} is reserved by the kernel (0 unspec, 253 default, 254 main, 255 local)`);
+  } else if (os === "ubuntu" && table > NETPLAN_TABLE_MAX) {
+    err(
+      "routeTable",
+      `${table} is above ${NETPLAN_TABLE_MAX}; netplan writes such a table id as a negative number and the route table is lost at boot`,
+    );
+  } else if (seen.tables.has(table)) {
+    err("routeTable", `${table} is also used by ${seen.tables.get(table)}; each ENI needs its own table`);
+  } else seen.tables.set(table, at);
+}
+
+/** The subnet of a valid primary IP and prefix length. */
+function subnetOf(primaryIp: string, prefixLength: number): Subnet {
+  const net = networkOf(primaryIp, prefixLength);
+  const bcast = broadcastOf(primaryIp, prefixLength);
+  // The vSwitch reserves the first address and the last three (the gateway is the third from last).
+  const reserved = new Set([net, intToIp(ipToInt(bcast) - 2), intToIp(ipToInt(bcast) - 1), bcast]);
+  return { net, bcast, cidr: `${net}/${prefixLength}`, prefixLength, reserved };
+}
+
+function checkAddresses(
+  ips: { ip: string; field: string }[],
+  subnet: Subnet | null,
+  at: string,
+  seen: Seen,
+  err: Problem,
+) {
+  for (const { ip, field } of ips) {
+    if (!isIpv4(ip)) {
+      err(field, `${JSON.stringify(ip)} is not an IPv4 address`);
+      continue;
+    }
+    if (isSpecialPurpose(ip)) err(field, `${ip} is not a usable unicast address`);
+    if (subnet && !inPrefix(ip, subnet.net, subnet.prefixLength))
+      err(field, `${ip} is outside the ENI's subnet ${subnet.cidr}`);
+    else if (subnet?.reserved.has(ip))
+      err(field, `${ip} is reserved in ${subnet.cidr} (network, gateway, or broadcast address)`);
+    if (seen.ips.has(ip)) err(field, `${ip} is also used by ${seen.ips.get(ip)}`);
+    else seen.ips.set(ip, `${at}.${field}`);
+  }
+}
+
+function checkGateway(gateway: string, ips: { ip: string }[], subnet: Subnet | null, err: Problem) {
+  if (!isIpv4(gateway)) {
+    err("gateway", `${JSON.stringify(gateway)} is not an IPv4 address`);
+  } else if (subnet) {
+    const { net, bcast, cidr } = subnet;
+    if (!inPrefix(gateway, net, subnet.prefixLength)) err("gateway", `${gateway} is outside the ENI's subnet ${cidr}`);
+    else if (gateway === net || gateway === bcast)
+      err("gateway", `${gateway} is the network or broadcast address of ${cidr}`);
+    else if (ips.some((a) => a.ip === gateway)) err("gateway", `${gateway} is also one of the ENI's own addresses`);
+  }
+}
+
+/** One rule per address, priorities base..last, none shared with another interface. */
+function checkPriorities(base: number, last: number, at: string, seen: Seen, err: Problem) {
+  if (base < 1 || last > 32765) {
+    err("rulePriority", `rule priorities ${base}..${last} must lie in 1..32765 (before the main table's rule)`);
+    return;
+  }
+  for (let p = base; p <= last; p++) {
+    if (seen.priorities.has(p)) {
+      err("rulePriority", `rule priority ${p} is also used by ${seen.priorities.get(p)}`);
+      break;
+    }
+  }
+  for (let p = base; p <= last; p++) if (!seen.priorities.has(p)) seen.priorities.set(p, at);
+}
+
+/** Expected EIPs: keyed by one of this ENI's addresses, each EIP expected once in the whole spec. */
+function checkEips(eips: Record<string, string>, ips: { ip: string }[], seen: Seen, err: Problem) {
+  const ipSet = new Set(ips.map((a) => a.ip));
+  for (const [priv, eip] of Object.entries(eips)) {
+    if (!ipSet.has(priv)) err(`eips`, `${JSON.stringify(priv)} is not one of this ENI's addresses`);
+    if (!isIpv4(eip) || isSpecialPurpose(eip))
+      err(`eips`, `${JSON.stringify(eip)} (for ${priv}) is not a usable IPv4 address`);
+    else if (seen.eips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seen.eips.get(eip)}`);
+    else seen.eips.set(eip, priv);
+  }
 }

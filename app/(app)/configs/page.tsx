@@ -19,7 +19,6 @@ export default async function ConfigsPage({
 }) {
   const ctx = await requireTeamPage("configs.read");
   const t = await getTranslations("configs");
-  const format = await getFormatter();
   const sp = await searchParams;
   const archived = sp.archived === "1";
   const q = sp.q?.slice(0, 100) || undefined;
@@ -62,47 +61,7 @@ export default async function ConfigsPage({
               </Button>
             </form>
           </div>
-          <Card className="overflow-x-auto p-0">
-            {configs.length === 0 ? (
-              <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
-            ) : (
-              <table className="w-full text-sm" data-testid="configs-table">
-                <thead className="bg-muted text-left text-muted-fg">
-                  <tr>
-                    <th className="px-4 py-2">{t("columns.name")}</th>
-                    <th>{t("columns.tags")}</th>
-                    <th>{t("columns.revision")}</th>
-                    <th>{t("columns.updated")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {configs.map((c) => (
-                    <tr key={c.id} className="border-t border-border align-top">
-                      <td className="px-4 py-2">
-                        <Link href={`/configs/${c.id}`} className="font-medium hover:underline">
-                          {c.name}
-                        </Link>
-                        {c.description && <p className="line-clamp-2 text-xs text-muted-fg">{c.description}</p>}
-                      </td>
-                      <td className="py-2">
-                        <span className="flex flex-wrap gap-1">
-                          {c.tags.map((x) => (
-                            <Link key={x} href={`/configs?tag=${encodeURIComponent(x)}`}>
-                              <Badge>{x}</Badge>
-                            </Link>
-                          ))}
-                        </span>
-                      </td>
-                      <td className="py-2">{c.latestRevision}</td>
-                      <td className="py-2" title={c.updatedAt.toISOString()}>
-                        {format.relativeTime(c.updatedAt)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Card>
+          <ConfigsTable configs={configs} />
         </div>
         {can(ctx.role, "configs.manage") && (
           <div>
@@ -111,5 +70,53 @@ export default async function ConfigsPage({
         )}
       </div>
     </AppShell>
+  );
+}
+
+async function ConfigsTable({ configs }: { configs: Awaited<ReturnType<typeof listConfigs>> }) {
+  const t = await getTranslations("configs");
+  const format = await getFormatter();
+  return (
+    <Card className="overflow-x-auto p-0">
+      {configs.length === 0 ? (
+        <p className="p-6 text-center text-muted-fg">{t("empty")}</p>
+      ) : (
+        <table className="w-full text-sm" data-testid="configs-table">
+          <thead className="bg-muted text-left text-muted-fg">
+            <tr>
+              <th className="px-4 py-2">{t("columns.name")}</th>
+              <th>{t("columns.tags")}</th>
+              <th>{t("columns.revision")}</th>
+              <th>{t("columns.updated")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {configs.map((c) => (
+              <tr key={c.id} className="border-t border-border align-top">
+                <td className="px-4 py-2">
+                  <Link href={`/configs/${c.id}`} className="font-medium hover:underline">
+                    {c.name}
+                  </Link>
+                  {c.description && <p className="line-clamp-2 text-xs text-muted-fg">{c.description}</p>}
+                </td>
+                <td className="py-2">
+                  <span className="flex flex-wrap gap-1">
+                    {c.tags.map((x) => (
+                      <Link key={x} href={`/configs?tag=${encodeURIComponent(x)}`}>
+                        <Badge>{x}</Badge>
+                      </Link>
+                    ))}
+                  </span>
+                </td>
+                <td className="py-2">{c.latestRevision}</td>
+                <td className="py-2" title={c.updatedAt.toISOString()}>
+                  {format.relativeTime(c.updatedAt)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
