@@ -1,6 +1,6 @@
 // Accounts, sessions and teams through better-auth (no home-made password
 // hashing or session crypto). A team is better-auth's "organization".
-import { betterAuth } from "better-auth";
+import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { organization } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
@@ -78,6 +78,34 @@ const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
     });
 });
 
+/**
+ * The only better-auth endpoints reachable over HTTP (/api/auth/*): the ones the app's own UI calls
+ * (components/auth/auth-form.tsx, components/shell/account-menu.tsx, components/settings/accept-invitation.tsx).
+ * Every other one, such as organization/update-member-role, invite-member or update, would change a team
+ * past the app's rules (lib/teams/team.service.ts) and its audit trail, so it answers 404, and so does any
+ * endpoint a future better-auth adds. The server's own calls (auth().api.*) are not HTTP requests: unaffected.
+ */
+export const HTTP_AUTH_PATHS: ReadonlySet<string> = new Set([
+  "/sign-up/email",
+  "/sign-in/email",
+  "/sign-out",
+  "/get-session",
+  "/organization/set-active",
+  "/organization/accept-invitation",
+]);
+
+/** A plugin only for its onRequest, which better-auth runs for HTTP requests alone, before routing. */
+const httpAllowList = {
+  id: "eipilot-http-allow-list",
+  onRequest: async (request: Request, ctx: { baseURL: string }) => {
+    const basePath = new URL(ctx.baseURL).pathname.replace(/\/+$/, "");
+    const { pathname } = new URL(request.url);
+    const path = pathname.startsWith(basePath + "/") ? pathname.slice(basePath.length) : null;
+    if (path !== null && HTTP_AUTH_PATHS.has(path)) return;
+    return { response: Response.json({ code: "NOT_FOUND", message: "Not found" }, { status: 404 }) };
+  },
+} satisfies BetterAuthPlugin;
+
 const ac = createAccessControl(defaultStatements);
 export const teamRoles = {
   owner: ac.newRole(ownerAc.statements),
@@ -151,6 +179,7 @@ function createAuth() {
       },
     },
     plugins: [
+      httpAllowList,
       organization({
         ac,
         roles: teamRoles,
