@@ -21,6 +21,10 @@ const nextConfig = {
     "@alicloud/credentials",
   ],
   poweredByHeader: false,
+  // A server action's body over the limit is a bare 500 (Next's own refusal): with room above every input
+  // the app takes (a config file is at most 256 KB), an oversized import reaches the action and gets the
+  // file-size message. proxy.ts sees the body first; its limit must not cut it shorter.
+  experimental: { serverActions: { bodySizeLimit: "16mb" }, proxyClientMaxBodySize: "16mb" },
   typescript: { ignoreBuildErrors: true }, // `npm test` typechecks; the build need not do it twice
   async headers() {
     return [

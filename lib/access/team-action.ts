@@ -10,6 +10,7 @@ import { UserFacingError, type ActionResult } from "@/lib/server/errors";
 import { logger } from "@/lib/server/logger";
 import { msg } from "@/lib/i18n/errors";
 import { safeParseIn } from "@/lib/validation/messages";
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from "@/lib/validation/depth";
 import { fieldErrors, toActionError } from "./action-errors";
 import { requestActor, requestMeta, type RequestMeta } from "./request-meta";
 import { requireTeam, type TeamContext } from "./team-context";
@@ -44,6 +45,12 @@ export function teamAction<S extends z.ZodType<{ teamId: string }>, T>(
     let meta: RequestMeta | null = null;
     try {
       meta = await requestMeta();
+      // Before zod, whose recursion a hostile argument thousands of levels deep would overflow.
+      if (nestedDeeperThan(raw)) {
+        logger.info({ action: def.name, requestId: meta.requestId ?? "none" }, "action input refused: too deep");
+        const error = msg("tooDeep", { max: MAX_INPUT_DEPTH })(meta.locale);
+        return { ok: false, error, code: "INVALID_INPUT", fieldErrors: {} };
+      }
       const parsed = safeParseIn(meta.locale, def.input, raw);
       if (!parsed.success) {
         const errors = fieldErrors(parsed.error);

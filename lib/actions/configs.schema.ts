@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { zmsg } from "@/lib/validation/messages";
+import { zmsg, ztext } from "@/lib/validation/messages";
 import { CONFIG_FILE_MAX_BYTES, CONFIG_NAME_MAX, SHARE_MAX_HOURS } from "@/lib/configs/config.schema";
 import { id, teamId } from "./common.schema";
 
@@ -34,10 +34,17 @@ export const updateConfigMetaInput = z.object({ teamId, id, ...meta });
 export const saveConfigFromDeploymentInput = z.object({ teamId, deploymentId: id, ...meta });
 export const duplicateConfigInput = z.object({ teamId, id, name: z.string().max(200).optional() });
 export const setArchivedInput = z.object({ teamId, id, archived: z.boolean() });
-// A little headroom over the file limit so the service can report the size itself.
+// A little headroom over the file limit so the service can report the size itself; past it (a 10 MB file
+// sent around the form's own check), the same file-size message, with the size that was sent.
 export const importConfigsInput = z.object({
   teamId,
-  text: z.string().max(CONFIG_FILE_MAX_BYTES * 4, zmsg("configs.fileTooLarge")),
+  text: z.string().max(CONFIG_FILE_MAX_BYTES * 4, {
+    error: (issue) =>
+      ztext("import.tooLarge", {
+        size: typeof issue.input === "string" ? new TextEncoder().encode(issue.input).length : 0,
+        max: CONFIG_FILE_MAX_BYTES,
+      }),
+  }),
 });
 export const createShareLinkInput = z.object({
   teamId,

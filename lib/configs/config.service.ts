@@ -18,6 +18,7 @@ import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
 import { textProblem } from "@/lib/validation/text";
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from "@/lib/validation/depth";
 import {
   CONFIG_FILE_MAX_BYTES,
   CONFIG_FILE_SCHEMA_VERSION,
@@ -369,6 +370,7 @@ function readConfigFile(
       ],
     };
   }
+  if (nestedDeeperThan(raw)) return { ok: false, problems: [msg("import.tooDeep", { max: MAX_INPUT_DEPTH })(locale)] };
   const problems: string[] = [];
   if (
     raw &&
