@@ -483,6 +483,39 @@ describe("share links", () => {
     await expect(createShareLink("team-a", actor, cfg!.id, { expiresInHours: 24 * 365 })).rejects.toThrow(/1 to/);
   });
 
+  it("accepts a token only as it was issued: no suffix, padding, spare bits or other spelling (issue 17 #9)", async () => {
+    const [cfg] = await listConfigs("team-a");
+    const { token } = await createShareLink("team-a", actor, cfg!.id, { expiresInHours: 1 });
+    expect(await resolveShareToken(token)).toMatchObject({ ok: true });
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    /** `part` with the lowest (unused) bit of its last character flipped: the same bytes when decoded. */
+    const spareBit = (part: string) => part.slice(0, -1) + alphabet[alphabet.indexOf(part.at(-1)!) ^ 1];
+    const [body, mac] = token.split(".") as [string, string];
+    const variants = [
+      `${token}.x`,
+      `${token}.`,
+      `${token}=`,
+      `${body}=.${mac}`,
+      `${body}.${mac}==`,
+      `${body}.${spareBit(mac)}`,
+      `${body}.${mac} `,
+      ` ${token}`,
+      `${body}.${mac.slice(0, 20)}+${mac.slice(21)}`,
+      `${body}.${mac.slice(0, 20)}\n${mac.slice(20)}`,
+      token.toUpperCase(),
+      token.toLowerCase(),
+    ].filter((v) => v !== token);
+    // Node decodes each of these to the same bytes: only the spelling differs.
+    expect(Buffer.from(spareBit(mac), "base64url")).toEqual(Buffer.from(mac, "base64url"));
+    if ((body.length * 6) % 8 !== 0) {
+      expect(Buffer.from(spareBit(body), "base64url")).toEqual(Buffer.from(body, "base64url"));
+      variants.push(`${spareBit(body)}.${mac}`);
+    }
+    for (const v of variants)
+      expect({ v, r: await resolveShareToken(v) }).toEqual({ v, r: { ok: false, reason: "invalid" } });
+    expect(await resolveShareToken(token)).toMatchObject({ ok: true });
+  });
+
   it("audits every view of a link in the link's team — successes and refusals — with client IP and user agent, never the token", async () => {
     const [cfg] = await listConfigs("team-a");
     const link = await createShareLink("team-a", actor, cfg!.id, { revision: 1, expiresInHours: 1 });
