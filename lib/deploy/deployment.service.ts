@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/cloud/retry";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { msg } from "@/lib/i18n/errors";
@@ -49,6 +50,15 @@ function executorOptions(): ExecutorOptions {
   return { ...config, resolveCredentials: config.resolveCredentials };
 }
 
+/** The runs' retry policy (as configured): pre-flight, planning and inventory reads retry under it too. */
+export function readRetryPolicy(): RetryPolicy {
+  return {
+    maxAttempts: config.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+    baseMs: config.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+    capMs: config.retryCapMs ?? DEFAULT_RETRY_POLICY.capMs,
+  };
+}
+
 async function load(teamId: string, id: string) {
   const d = await database().deployment.findFirst({ where: { id, teamId } });
   if (!d) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
@@ -69,6 +79,7 @@ async function contextFor(
     regionId: spec.regionId,
     deploymentId: d.id,
     actor: actor ?? null,
+    readRetry: readRetryPolicy(),
   };
 }
 

@@ -11,6 +11,7 @@ import { msg, statusWord, type Translatable } from "@/lib/i18n/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
+import { DEFAULT_RETRY_POLICY } from "@/lib/cloud/retry";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import type { Plan, ResourcesRecord } from "./model";
@@ -251,9 +252,9 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     waiter,
     limit: pLimit(opts.concurrency ?? 4),
     settings: {
-      maxAttempts: opts.maxAttempts ?? 10,
-      retryBaseMs: opts.retryBaseMs ?? 200,
-      retryCapMs: opts.retryCapMs ?? 5000,
+      maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      retryBaseMs: opts.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+      retryCapMs: opts.retryCapMs ?? DEFAULT_RETRY_POLICY.capMs,
       onStep: opts.onStep,
       guest: opts.guest,
     },

@@ -9,6 +9,7 @@ import type { LimitFunction } from "p-limit";
 import type { Db } from "@/lib/db/client";
 import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
 import { CloudError, TRANSIENT_STATE_CODES, toCloudError } from "@/lib/cloud/errors";
+import { backoffMs as backoff, retryDelayMs, sleep } from "@/lib/cloud/retry";
 import { isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, type Val } from "./model";
 import { condHolds, type ResolvedCond, type Waiter } from "./waiter";
 import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
@@ -199,8 +200,6 @@ async function updateRow(s: RunState, key: string, data: Record<string, unknown>
   return updated;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Whether the live state shows the step's effect (already there, or its transition under way). */
 async function effectVisible(s: RunState, step: PlannedStep, done: ResolvedCond): Promise<boolean> {
   const live = await s.waiter.probe(done).catch(() => undefined);
@@ -237,7 +236,7 @@ async function callWithRetry(
       }
       if (!err.retryable || attempt >= maxAttempts) throw err;
       // Honour the server's Retry-After, but never beyond our own cap.
-      await sleep(Math.max(Math.min(err.retryAfterMs ?? 0, cap), backoff(attempt, base, cap)));
+      await sleep(retryDelayMs(err.retryAfterMs, attempt, { maxAttempts, baseMs: base, capMs: cap }));
       await updateRow(s, step.key, { attempts: { increment: 1 } });
     }
   }
@@ -373,11 +372,6 @@ export function errorJson(e: unknown) {
     action: "executor",
     retryable: false,
   };
-}
-
-function backoff(attempt: number, base: number, cap: number): number {
-  // Capped exponential backoff with full jitter.
-  return Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
 }
 
 function need<T>(v: T | undefined, ref: Val): T {
