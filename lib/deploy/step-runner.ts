@@ -70,6 +70,8 @@ export type RunState = {
   /** Parallel mutating calls of this run. */
   readonly limit: LimitFunction;
   readonly settings: StepSettings;
+  /** The new instance's login password (opened from the stored spec), for the plan's instancePassword reference. */
+  readonly instancePassword?: string;
   /** The resource record, updated as steps finish (applyEffect) and saved after each. */
   readonly record: ResourcesRecord;
   /** The run's step rows by key, as last written. */
@@ -166,6 +168,8 @@ function resolveRefs(s: RunState, v: unknown): unknown {
       const fresh = assignedFrom(res["ips.assign"]) ?? createdSecondaries(res["eni.create"]);
       return need(fresh?.[v.index], v);
     }
+    case "instancePassword":
+      return need(s.instancePassword, v);
     default: {
       const never: never = v;
       throw new Error(`unknown ref ${JSON.stringify(never)}`);
