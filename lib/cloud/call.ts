@@ -7,6 +7,7 @@ import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { EcsModule, VpcModule, sdkClient, type CloudCredentials, type Product } from "./client";
 import { CloudError, toCloudError } from "./errors";
 import { limiterFor } from "./rate-limit";
+import { withReadRetries, type RetryPolicy } from "./retry";
 
 /** Wire-form parameters (PascalCase names as in the API reference; lists as arrays). */
 export type WireParams = Record<string, unknown>;
@@ -59,6 +60,12 @@ export type CloudContext = {
   /** Without `actor`: the older form, an id only (the deploy engine's contexts). */
   actorType?: "user" | "system";
   actorId?: string | null;
+  /**
+   * Retry Describe* calls (idempotent reads) that fail with a retryable error under this policy:
+   * the reads of pre-flight, planning and the wizard's inventory. Without it a read is sent once
+   * (a run's waiter polls again anyway).
+   */
+  readRetry?: RetryPolicy | null;
 };
 
 export type CallRecord = {
@@ -133,11 +140,20 @@ function targetsOf(params: WireParams): string[] {
   return [...ids];
 }
 
+/** A read: safe to send again after any failure. */
+export const isReadAction = (action: CloudAction) => action.startsWith("Describe");
+
 /**
  * Calls one API action with wire parameters and returns the response body in wire
- * form. Throws CloudError. Audited whatever the outcome.
+ * form. Throws CloudError. Audited whatever the outcome (each attempt of a retried read too).
  */
 export async function cloudCall(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
+  if (ctx.readRetry && isReadAction(action))
+    return withReadRetries(ctx.readRetry, action, () => callOnce(ctx, action, params));
+  return callOnce(ctx, action, params);
+}
+
+async function callOnce(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
   const product = ACTIONS[action];
   const limiter = limiterFor(ctx.creds.accessKeyId, ctx.creds.endpoint);
   if (limiter) await limiter.acquire();
@@ -163,7 +179,7 @@ export async function cloudCall(ctx: CloudContext, action: CloudAction, params: 
       } catch (e) {
         // A read that met a connection reset (typically a keep-alive socket the
         // server closed just as it was reused) is safe to send again at once.
-        if (attempt < 2 && action.startsWith("Describe") && toCloudError(e, action).code === "NetworkError") continue;
+        if (attempt < 2 && isReadAction(action) && toCloudError(e, action).code === "NetworkError") continue;
         throw e;
       }
     }

@@ -41,7 +41,8 @@ export async function verifyDeployment(teamId: string, id: string, actorId?: str
     select: { id: true, spec: true, resources: true, cloudAccountId: true, status: true },
   });
   if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
-  const spec = deploymentSpecSchema.parse(d.spec);
+  // The password is not needed here: parse the stored spec with it replaced (no decryption).
+  const spec = deploymentSpecSchema.parse(specWithoutSecrets(d.spec));
   const guestOf = async () =>
     ((await db().deployment.findFirst({ where: { id, teamId }, select: { checks: true } }))?.checks as Checks | null)
       ?.guest;

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db as defaultDb } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/cloud/retry";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { msg } from "@/lib/i18n/errors";
@@ -11,6 +12,7 @@ import { deploymentSpecSchema, draftSpecSchema, type DeploymentSpec } from "./sp
 import type { Plan, ResourcesRecord } from "./model";
 import { checkPreflight, hasErrors, type Finding } from "./preflight";
 import { readSnapshot } from "./state";
+import { openSpecSecrets, sealSpecSecrets } from "./secrets";
 import { planApply, planTeardown } from "./planner";
 import { diffDrift, type DriftItem } from "./drift";
 import {
@@ -49,6 +51,15 @@ function executorOptions(): ExecutorOptions {
   return { ...config, resolveCredentials: config.resolveCredentials };
 }
 
+/** The runs' retry policy (as configured): pre-flight, planning and inventory reads retry under it too. */
+export function readRetryPolicy(): RetryPolicy {
+  return {
+    maxAttempts: config.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+    baseMs: config.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+    capMs: config.retryCapMs ?? DEFAULT_RETRY_POLICY.capMs,
+  };
+}
+
 async function load(teamId: string, id: string) {
   const d = await database().deployment.findFirst({ where: { id, teamId } });
   if (!d) throw new RunRefused("NOT_FOUND", msg("deploy.notFound"));
@@ -69,6 +80,7 @@ async function contextFor(
     regionId: spec.regionId,
     deploymentId: d.id,
     actor: actor ?? null,
+    readRetry: readRetryPolicy(),
   };
 }
 
@@ -78,7 +90,7 @@ export async function createDraft(
   teamId: string,
   input: { name: string; spec: unknown; actor?: AuditActor | null },
 ): Promise<{ id: string }> {
-  const spec = draftSpecSchema.parse(input.spec);
+  const spec = sealSpecSecrets(draftSpecSchema.parse(input.spec));
   const cloudAccountId = typeof spec.cloudAccountId === "string" ? spec.cloudAccountId : null;
   return database().$transaction(async (tx) => {
     const d = await tx.deployment.create({
@@ -110,7 +122,7 @@ export async function updateDraft(
   id: string,
   input: { name?: string; spec?: unknown; actor?: AuditActor | null },
 ): Promise<void> {
-  const spec = input.spec === undefined ? undefined : draftSpecSchema.parse(input.spec);
+  const spec = input.spec === undefined ? undefined : sealSpecSecrets(draftSpecSchema.parse(input.spec));
   const r = await database().deployment.updateMany({
     where: { id, teamId, status: { in: ["draft", "ready"] } },
     data: {
@@ -140,7 +152,7 @@ export async function runPreflight(
   opts: { actor?: AuditActor | null } = {},
 ): Promise<PreflightResult> {
   const d = await load(teamId, id);
-  const parsed = deploymentSpecSchema.safeParse(d.spec);
+  const parsed = deploymentSpecSchema.safeParse(openSpecSecrets(d.spec));
   let findings: Finding[];
   if (!parsed.success) {
     findings = parsed.error.issues.map((i) => ({
@@ -170,7 +182,7 @@ export async function planDeployment(
   opts: { actor?: AuditActor | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {},
 ): Promise<Plan> {
   const d = await load(teamId, id);
-  const spec = deploymentSpecSchema.parse(d.spec);
+  const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   return opts.phase === "teardown"
@@ -198,7 +210,7 @@ export async function startDeployment(
   opts: { actor?: AuditActor | null } = {},
 ): Promise<StartResult> {
   const d = await load(teamId, id);
-  const spec = deploymentSpecSchema.parse(d.spec);
+  const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
   const prev = (d.resources ?? {}) as ResourcesRecord;
   const ctx = await contextFor(teamId, d, spec, opts.actor);
   const live = await readSnapshot(ctx, spec, prev);
@@ -316,7 +328,7 @@ export async function teardownDeployment(
   opts: { actor?: AuditActor | null; skipGuestRollback?: boolean } = {},
 ): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
-  const spec = deploymentSpecSchema.parse(d.spec);
+  const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const plan = planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback });
@@ -357,7 +369,7 @@ export async function refreshDeployment(
   opts: { actor?: AuditActor | null } = {},
 ): Promise<{ drift: DriftItem[]; checkedAt: string; inSync: boolean }> {
   const d = await load(teamId, id);
-  const spec = deploymentSpecSchema.parse(d.spec);
+  const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
   const record = (d.resources ?? {}) as ResourcesRecord;
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const drift =

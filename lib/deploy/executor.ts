@@ -11,12 +11,14 @@ import { msg, statusWord, type Translatable } from "@/lib/i18n/errors";
 import type { Db, Tx } from "@/lib/db/client";
 import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
+import { DEFAULT_RETRY_POLICY } from "@/lib/cloud/retry";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import type { Plan, ResourcesRecord } from "./model";
 import { Waiter, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
 import { buildRouteScript } from "./route-script";
+import { openSpecSecrets } from "./secrets";
 import type { GuestRollbackOptions } from "./guest-rollback";
 import { errorJson, loadStepRows, renewLease, runSteps, type RunState, type StepEvent } from "./step-runner";
 
@@ -125,7 +127,7 @@ export async function beginRun(
         );
       await tx.deployment.update({ where: { id: dep.id }, data: { error: null as never } });
       // One run per instance / ENI, across all app servers (the key is the primary key).
-      keys = lockKeys(parseSpec(dep.spec), (dep.resources ?? {}) as ResourcesRecord);
+      keys = lockKeys(parseSpec(openSpecSecrets(dep.spec)), (dep.resources ?? {}) as ResourcesRecord);
       await takeLocks(tx, dep.id, keys);
       if (args.plan) await storePlan(tx, dep, args.phase, args.plan);
       else await reopenSteps(tx, dep.id, args.phase);
@@ -224,7 +226,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const dep = await db.deployment.findFirst({ where: { id: deploymentId, leaseOwner: owner } });
   if (!dep) throw new RunRefused("NOT_FOUND", msg("deploy.noLease"));
   const phase = (dep.status === "tearing_down" ? "teardown" : "apply") as Phase;
-  const spec = parseSpec(dep.spec);
+  const spec = parseSpec(openSpecSecrets(dep.spec));
   const plan = ((dep.plan ?? {}) as StoredPlans)[phase];
   if (!plan) throw new Error(`deployment ${deploymentId} has no ${phase} plan`);
   const creds = await opts.resolveCredentials({ teamId: dep.teamId, cloudAccountId: dep.cloudAccountId });
@@ -248,12 +250,13 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     phase,
     generation: plan.generation,
     ctx,
+    instancePassword: spec.instance.mode === "create" ? spec.instance.password : undefined,
     waiter,
     limit: pLimit(opts.concurrency ?? 4),
     settings: {
-      maxAttempts: opts.maxAttempts ?? 10,
-      retryBaseMs: opts.retryBaseMs ?? 200,
-      retryCapMs: opts.retryCapMs ?? 5000,
+      maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      retryBaseMs: opts.retryBaseMs ?? DEFAULT_RETRY_POLICY.baseMs,
+      retryCapMs: opts.retryCapMs ?? DEFAULT_RETRY_POLICY.capMs,
       onStep: opts.onStep,
       guest: opts.guest,
     },

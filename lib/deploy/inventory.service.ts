@@ -22,6 +22,7 @@ import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import { STOPPED_ONLY_TYPES } from "./model";
+import { readRetryPolicy } from "./deployment.service";
 
 // ---------------------------------------------------------------- context
 
@@ -32,7 +33,15 @@ export async function inventoryContext(
   actorId?: string | null,
 ): Promise<CloudContext> {
   const creds = await loadCloudCredentials(teamId, cloudAccountId);
-  return { db: db(), teamId, creds, regionId, actorType: actorId ? "user" : "system", actorId: actorId ?? null };
+  return {
+    db: db(),
+    teamId,
+    creds,
+    regionId,
+    actorType: actorId ? "user" : "system",
+    actorId: actorId ?? null,
+    readRetry: readRetryPolicy(),
+  };
 }
 
 // ---------------------------------------------------------------- DTOs

@@ -58,7 +58,9 @@ export type Ref =
   | { $ref: "eniId" }
   | { $ref: "eniPrimaryIp" }
   | { $ref: "secondaryIp"; index: number }
-  | { $ref: "allocationId"; index: number };
+  | { $ref: "allocationId"; index: number }
+  /** The new instance's login password: opened from the stored spec only for the call (lib/deploy/secrets.ts). */
+  | { $ref: "instancePassword" };
 export type Val = string | Ref;
 
 export type Cond =

@@ -52,6 +52,8 @@ export function refLabel(r: Ref, locale: "en" | "ja" = "en"): string {
       return ja ? `<新しいセカンダリ IP #${r.index + 1}>` : `<new secondary IP #${r.index + 1}>`;
     case "allocationId":
       return ja ? `<新しい EIP #${r.index + 1}>` : `<new EIP #${r.index + 1}>`;
+    case "instancePassword":
+      return ja ? "<ログインパスワード>" : "<login password>";
     default: {
       const never: never = r;
       return String(never);
@@ -155,7 +157,8 @@ function planInstanceCreate({ spec, live, R, instanceId }: ApplyContext): Draft 
       SecurityGroupId: inst.securityGroupId,
       "SystemDisk.Category": inst.systemDiskCategory,
       InstanceName: inst.instanceName,
-      Password: inst.password,
+      // A reference, never the password: plans are stored and shown (lib/deploy/secrets.ts).
+      Password: inst.password ? { $ref: "instancePassword" } : undefined,
       KeyPairName: inst.keyPairName,
       Amount: 1,
       InstanceChargeType: "PostPaid",

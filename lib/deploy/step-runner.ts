@@ -9,6 +9,7 @@ import type { LimitFunction } from "p-limit";
 import type { Db } from "@/lib/db/client";
 import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
 import { CloudError, TRANSIENT_STATE_CODES, toCloudError } from "@/lib/cloud/errors";
+import { backoffMs as backoff, retryDelayMs, sleep } from "@/lib/cloud/retry";
 import { isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, type Val } from "./model";
 import { condHolds, type ResolvedCond, type Waiter } from "./waiter";
 import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
@@ -69,6 +70,8 @@ export type RunState = {
   /** Parallel mutating calls of this run. */
   readonly limit: LimitFunction;
   readonly settings: StepSettings;
+  /** The new instance's login password (opened from the stored spec), for the plan's instancePassword reference. */
+  readonly instancePassword?: string;
   /** The resource record, updated as steps finish (applyEffect) and saved after each. */
   readonly record: ResourcesRecord;
   /** The run's step rows by key, as last written. */
@@ -165,6 +168,8 @@ function resolveRefs(s: RunState, v: unknown): unknown {
       const fresh = assignedFrom(res["ips.assign"]) ?? createdSecondaries(res["eni.create"]);
       return need(fresh?.[v.index], v);
     }
+    case "instancePassword":
+      return need(s.instancePassword, v);
     default: {
       const never: never = v;
       throw new Error(`unknown ref ${JSON.stringify(never)}`);
@@ -198,8 +203,6 @@ async function updateRow(s: RunState, key: string, data: Record<string, unknown>
   s.rows.set(key, updated);
   return updated;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether the live state shows the step's effect (already there, or its transition under way). */
 async function effectVisible(s: RunState, step: PlannedStep, done: ResolvedCond): Promise<boolean> {
@@ -237,7 +240,7 @@ async function callWithRetry(
       }
       if (!err.retryable || attempt >= maxAttempts) throw err;
       // Honour the server's Retry-After, but never beyond our own cap.
-      await sleep(Math.max(Math.min(err.retryAfterMs ?? 0, cap), backoff(attempt, base, cap)));
+      await sleep(retryDelayMs(err.retryAfterMs, attempt, { maxAttempts, baseMs: base, capMs: cap }));
       await updateRow(s, step.key, { attempts: { increment: 1 } });
     }
   }
@@ -373,11 +376,6 @@ export function errorJson(e: unknown) {
     action: "executor",
     retryable: false,
   };
-}
-
-function backoff(attempt: number, base: number, cap: number): number {
-  // Capped exponential backoff with full jitter.
-  return Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
 }
 
 function need<T>(v: T | undefined, ref: Val): T {
