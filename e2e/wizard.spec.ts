@@ -198,7 +198,11 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await trigger.click();
   await expect(dialog.getByRole("button", { name: "Tear down" })).toBeDisabled();
   const name = (await page.locator("h1").textContent())!;
-  await dialog.getByRole("textbox").fill(name);
+  // The name can be copied from the dialog, and a pasted one with stray whitespace still counts.
+  await expect(dialog.getByRole("button", { name: `Copy ${name}` })).toBeVisible();
+  await dialog.getByRole("textbox").fill(`${name}x`);
+  await expect(dialog.getByRole("button", { name: "Tear down" })).toBeDisabled();
+  await dialog.getByRole("textbox").fill(`  ${name}\n`);
   await dialog.getByRole("button", { name: "Tear down" }).click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
   // Results per EIP follow: the existing EIPs are unassociated again, nothing is left to check.

@@ -5,6 +5,7 @@ import { Loader2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/input";
+import { CopyId } from "@/components/ui/copy-id";
 import type { DeploymentView as View } from "@/lib/deploy/deployment-view.service";
 import { TeardownGuestNotice, type GuestTeardown } from "./teardown-guest";
 import { bundleUrl } from "./bundle-url";
@@ -76,7 +77,7 @@ export function TeardownConfirm({
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          startTransition(async () => setError(await onConfirm(typed, skip)));
+          startTransition(async () => setError(await onConfirm(typed.trim(), skip)));
         }}
       >
         <Field id="confirmName" label={t("typeName", { name })} error={error ?? undefined}>
@@ -89,11 +90,13 @@ export function TeardownConfirm({
             aria-invalid={error ? true : undefined}
           />
         </Field>
+        {/* The name to type, copyable: a pasted name with a stray space or line break still counts (trimmed). */}
+        <CopyId value={name} />
         <div className="flex justify-end gap-2">
           <DialogClose asChild>
             <Button variant="secondary">{t("keep")}</Button>
           </DialogClose>
-          <Button type="submit" variant="danger" disabled={typed !== name || pending}>
+          <Button type="submit" variant="danger" disabled={typed.trim() !== name || pending}>
             {pending && <Loader2 className="h-4 w-4 animate-spin" aria-hidden />}
             {t("confirm")}
           </Button>
