@@ -20,22 +20,19 @@ import { RelativeTime, StatusBadge } from "./status";
 import { guestTeardown, TeardownConfirm } from "./teardown-dialog";
 import type { Drift } from "./drift-card";
 
-/** The deployment's name, status, id, region, author and times; and what the user can do to it. */
-export function DeploymentHeader({
-  teamId,
-  d,
-  canApply,
-  running,
-  refresh,
-  setDrift,
-}: {
+/** What the header and its actions need: the deployment, the user's right to act, and how to refresh it. */
+type HeaderProps = {
   teamId: string;
   d: View;
   canApply: boolean;
   running: boolean;
   refresh: () => Promise<void>;
   setDrift: (drift: Drift) => void;
-}) {
+};
+
+/** The deployment's name, status, id, region, author and times; and what the user can do to it. */
+export function DeploymentHeader(props: HeaderProps) {
+  const { d, running } = props;
   const t = useTranslations("deployment");
   return (
     <header className="flex flex-wrap items-start gap-3">
@@ -58,34 +55,13 @@ export function DeploymentHeader({
           )}
         </p>
       </div>
-      <DeploymentActions
-        teamId={teamId}
-        d={d}
-        canApply={canApply}
-        running={running}
-        refresh={refresh}
-        setDrift={setDrift}
-      />
+      <DeploymentActions {...props} />
     </header>
   );
 }
 
 /** Cancel, Resume, Verify, Refresh (drift), Tear down, Open draft: each only where the status allows it. */
-function DeploymentActions({
-  teamId,
-  d,
-  canApply,
-  running,
-  refresh,
-  setDrift,
-}: {
-  teamId: string;
-  d: View;
-  canApply: boolean;
-  running: boolean;
-  refresh: () => Promise<void>;
-  setDrift: (drift: Drift) => void;
-}) {
+function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: HeaderProps) {
   const t = useTranslations("deployment");
   const [pending, startTransition] = useTransition();
   const canTeardown = canApply && ["succeeded", "failed", "cancelled"].includes(d.status);

@@ -243,6 +243,14 @@ async function markGuestApplied(teamId: string, id: string, applied: ResourcesRe
   });
 }
 
+/** The deployment and its instance, for a run on the guest: one without an instance has no guest to run on. */
+async function loadWithInstance(teamId: string, id: string): Promise<{ d: Row; instanceId: string }> {
+  const d = await load(teamId, id);
+  const instanceId = instanceOf(d);
+  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  return { d, instanceId };
+}
+
 function refuseRollbackDuringRun(d: Row) {
   if (d.status === "running" || d.status === "tearing_down")
     throw new UserFacingError(msg("guest.rollbackDuringRun", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
@@ -254,9 +262,7 @@ export async function applyThroughCloudAssistant(
   id: string,
   actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
-  const d = await load(teamId, id);
-  const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  const { d, instanceId } = await loadWithInstance(teamId, id);
   if (d.status !== "succeeded")
     throw new UserFacingError(msg("guest.applyNotYet", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
   return exclusive(id, async () => {
@@ -284,9 +290,7 @@ export async function verifyThroughCloudAssistant(
   id: string,
   actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
-  const d = await load(teamId, id);
-  const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  const { d, instanceId } = await loadWithInstance(teamId, id);
   return exclusive(id, async () => {
     const v = await doVerify(teamId, d, await contextFor(teamId, d, actor), instanceId);
     await audit(teamId, d, actor, "verify", instanceId, [v.run], v.ok);
@@ -300,9 +304,7 @@ export async function rollbackThroughCloudAssistant(
   id: string,
   actor: AuditActor | null = null,
 ): Promise<GuestRunResult> {
-  const d = await load(teamId, id);
-  const instanceId = instanceOf(d);
-  if (!instanceId) throw new UserFacingError(msg("guest.noInstance"), { code: "NO_INSTANCE" });
+  const { d, instanceId } = await loadWithInstance(teamId, id);
   refuseRollbackDuringRun(d);
   return exclusive(id, async () => {
     const ctx = await contextFor(teamId, d, actor);

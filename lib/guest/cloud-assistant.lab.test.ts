@@ -4,12 +4,11 @@
 // Root + Linux only (lab mode); the "agent offline" case runs everywhere.
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmulator, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, type EmulatorHandle } from "@/emulator/server";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, type EmulatorHandle } from "@/emulator/server";
 import { labUnavailable, nsExec } from "@/emulator/lab/netns";
-import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import type { TestDb } from "@/lib/testing/test-db";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import {
-  configureDeployEngine,
   createDraft,
   resumeDeployment,
   runPreflight,
@@ -17,7 +16,7 @@ import {
   teardownDeployment,
 } from "@/lib/deploy/deployment.service";
 import { getDeploymentView, verifyDeployment } from "@/lib/deploy/deployment-view.service";
-import { TEST_SEED, FAST, baseSpec, INSTANCE, REGION } from "@/lib/deploy/testing/harness";
+import { harness, baseSpec, INSTANCE, REGION } from "@/lib/deploy/testing/harness";
 import { agentStatus } from "./cloud-assistant";
 import {
   applyThroughCloudAssistant,
@@ -36,35 +35,7 @@ const why = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
 if (why) console.warn(`[lib/guest lab e2e] skipped: ${why}`);
 
 async function setup(lab: boolean) {
-  const emu = await startEmulator({ lab, latencies: FAST, seed: TEST_SEED });
-  const t = await createTestDb();
-  const teamId = `team-${Math.random().toString(36).slice(2, 8)}`;
-  await t.db.organization.create({ data: { id: teamId, name: "Guest test team", slug: teamId } });
-  await t.db.cloudAccount.create({
-    data: {
-      id: "acct-test",
-      teamId,
-      name: "emulator",
-      kind: "demo",
-      accessKeyId: DEMO_ACCESS_KEY_ID,
-      secretCiphertext: "unused-in-tests",
-      endpoint: emu.endpoint,
-    },
-  });
-  const creds: CloudCredentials = {
-    accessKeyId: DEMO_ACCESS_KEY_ID,
-    accessKeySecret: DEMO_ACCESS_KEY_SECRET,
-    endpoint: emu.endpoint,
-  };
-  configureDeployEngine({
-    db: () => t.db,
-    resolveCredentials: async () => creds,
-    waitScale: 0.01,
-    pollCapMs: 50,
-    retryBaseMs: 5,
-    retryCapMs: 50,
-    leaseMs: 10_000,
-  });
+  const { emu, t, teamId, creds } = await harness({ lab });
   configureGuest({
     db: () => t.db,
     resolveCredentials: async () => creds,

@@ -42,8 +42,15 @@ export const FAST = {
   commandDelivery: 5,
 };
 
-export async function harness(opts: { seed?: Seed; latencies?: Record<string, number> } = {}): Promise<Harness> {
-  const emu = await startEmulator({ latencies: { ...FAST, ...opts.latencies }, seed: opts.seed ?? TEST_SEED });
+/** `lab`: instances backed by network namespaces (the emulator's --lab), for Cloud Assistant runs. */
+export async function harness(
+  opts: { seed?: Seed; latencies?: Record<string, number>; lab?: boolean } = {},
+): Promise<Harness> {
+  const emu = await startEmulator({
+    lab: opts.lab,
+    latencies: { ...FAST, ...opts.latencies },
+    seed: opts.seed ?? TEST_SEED,
+  });
   const t = await createTestDb();
   const teamId = `team-${Math.random().toString(36).slice(2, 8)}`;
   await t.db.organization.create({ data: { id: teamId, name: "Test team", slug: teamId } });
