@@ -129,3 +129,103 @@ export const draftNameSchema = plainText("deploymentName", { trim: true }).min(1
 export function parseSpec(input: unknown): DeploymentSpec {
   return deploymentSpecSchema.parse(input);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deployment spec v2 (DESIGN.md contract 5): one instance, one or more ENIs — secondary ENIs
+// (existing or created) or the instance's own primary ENI — each with its own private IPs,
+// "primary IP gets an EIP too" flag and EIPs. v1 is read as one ENI (`specToV2`).
+// ---------------------------------------------------------------------------------------------
+export const SPEC_VERSION_2 = 2 as const;
+/** Secondary ENIs an instance can take is bounded by its type; 8 is far above what the wizard offers. */
+export const MAX_ENIS = 8;
+
+export const eniSpecV2 = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("existing"), networkInterfaceId: id("eni") }),
+  z.object({
+    mode: z.literal("create"),
+    vSwitchId: id("vsw"),
+    securityGroupId: id("sg"),
+    name: z.string().min(2).max(128).optional(),
+  }),
+  /** The instance's own primary ENI: NAT-mode EIPs on its secondary private IPs, no policy routes in the guest. */
+  z.object({ mode: z.literal("primary") }),
+]);
+
+export const eniEntrySpec = z
+  .object({
+    eni: eniSpecV2,
+    privateIps: privateIpsSpec.prefault({ mode: "count", count: 0 }),
+    /**
+     * The ENI's primary IP carries an EIP too (as in the source document). Absent: true for a secondary
+     * ENI, false for the primary ENI (its primary IP is the instance's own address, not ours to re-point).
+     */
+    usePrimaryIp: z.boolean().optional(),
+    eips: z.array(eipItem).max(50).default([]),
+  })
+  .transform((e) => ({ ...e, usePrimaryIp: e.usePrimaryIp ?? e.eni.mode !== "primary" }))
+  .superRefine((e, ctx) => {
+    if (e.eni.mode === "primary" && e.usePrimaryIp)
+      ctx.addIssue({ code: "custom", path: ["usePrimaryIp"], message: ztext("spec.primaryEniPrimaryIp") });
+    const count = e.privateIps.mode === "explicit" ? e.privateIps.addresses.length : e.privateIps.count;
+    const slots = count + (e.usePrimaryIp ? 1 : 0);
+    if (e.eips.length > slots)
+      ctx.addIssue({
+        code: "custom",
+        path: ["eips"],
+        message: ztext("spec.tooManyEips", { eips: e.eips.length, slots }),
+      });
+    const ips = e.eips.map((x) => x.privateIp).filter(Boolean);
+    if (new Set(ips).size !== ips.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+  });
+
+export const deploymentSpecV2Schema = z
+  .object({
+    specVersion: z.literal(SPEC_VERSION_2),
+    cloudAccountId: z.string().min(1),
+    regionId: z.string().min(1),
+    instance: instanceSpec,
+    enis: z.array(eniEntrySpec).min(1).max(MAX_ENIS),
+    eipAllocation: z
+      .object({
+        bandwidth: z.number().int().min(1).max(500).default(5),
+        internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
+        namePrefix: z.string().max(100).default("eipilot"),
+      })
+      .prefault({}),
+    allowStopInstance: z.boolean().default(false),
+    os: z.enum(OS_FAMILIES),
+    traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+    eipQuota: z.number().int().min(1).default(20),
+  })
+  .superRefine((s, ctx) => {
+    if (s.enis.every((e) => e.eips.length === 0))
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
+    if (s.enis.filter((e) => e.eni.mode === "primary").length > 1)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
+    const eniIds = s.enis.flatMap((e) => (e.eni.mode === "existing" ? [e.eni.networkInterfaceId] : []));
+    if (new Set(eniIds).size !== eniIds.length)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.eniTwice") });
+    const allocationIds = s.enis.flatMap((e) => e.eips.map((x) => x.allocationId)).filter(Boolean);
+    if (new Set(allocationIds).size !== allocationIds.length)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.eipTwice") });
+    const explicit = s.enis.flatMap((e) => (e.privateIps.mode === "explicit" ? e.privateIps.addresses : []));
+    if (new Set(explicit).size !== explicit.length)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.addressesUnique") });
+  });
+
+export type DeploymentSpecV2 = z.output<typeof deploymentSpecV2Schema>;
+export type DeploymentSpecV2Input = z.input<typeof deploymentSpecV2Schema>;
+export type EniEntry = DeploymentSpecV2["enis"][number];
+
+/** A v1 spec (or anything shaped like one) as v2 input: its one ENI becomes `enis[0]`. Other input is left as it is. */
+export function specInputToV2(input: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  const s = input as Record<string, unknown>;
+  if (s.specVersion !== SPEC_VERSION) return input;
+  const { eni, privateIps, usePrimaryIp, eips, specVersion: _v1, ...rest } = s;
+  return { ...rest, specVersion: SPEC_VERSION_2, enis: [{ eni, privateIps, usePrimaryIp, eips }] };
+}
+
+/** Any stored or submitted spec, v1 or v2, validated and read as v2. */
+export const anySpecSchema = z.preprocess(specInputToV2, deploymentSpecV2Schema);
