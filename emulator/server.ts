@@ -160,23 +160,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new Faults(readJsonArg<FaultSpecInput>(options.faults, "faults") ?? {});
   engine.transitionHook = (kind) => faults.transition(kind);
 
-  // Every world in one file; `worlds` exists by the time the first change is saved.
-  let worlds: Worlds | undefined;
-  const stateFile = new StateFile(options.statePath, () => worlds?.snapshot());
+  // Every world in one file (nothing to write until the worlds exist).
+  const ref: { worlds?: Worlds } = {};
+  const stateFile = new StateFile(options.statePath, () => ref.worlds?.snapshot());
   const changed = stateFile.changed;
   engine.onChange = changed;
-  let signatures: SignatureCheck | undefined;
-  worlds = new Worlds(
+  const credentials = new Map<string, string>();
+  const signatures = new SignatureCheck(credentials, now);
+  const worlds = (ref.worlds = new Worlds(
     {
       seed,
       now,
       runner: options.runner ?? null,
       startLab: lab ? (e) => startLab(e, options.labLog) : null,
       changed,
-      onReset: () => signatures?.clearNonces(),
+      onReset: () => signatures.clearNonces(),
     },
     { engine, faults, lab, keys: builtInKeys(options) },
-  );
+    credentials,
+  ));
   try {
     await worlds.restore(accounts);
   } catch (e) {
@@ -186,7 +188,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Wake up when a transition is due so that persisted state and runner deliveries stay current.
   const ticker = setInterval(() => worlds.list().forEach((w) => w.engine.tick()), 250);
   ticker.unref();
-  signatures = new SignatureCheck(worlds.credentials, now);
   const log = new RequestLog(options.requestLogSize ?? 2000);
 
   const all = everyWorld(worlds);

@@ -78,14 +78,14 @@ type Parts = {
 
 export class Worlds {
   readonly builtIn: AccountWorld;
-  /** AccessKeyId → secret of every pair of every world: what the signature check accepts. */
-  readonly credentials = new Map<string, string>();
   private readonly byKey = new Map<string, AccountWorld>();
   private readonly creating = new Map<string, Promise<WorldCreated>>();
 
   constructor(
     private readonly parts: Parts,
     builtIn: { engine: Engine; faults: Faults; lab: LabWorld | null; keys: Credential[] },
+    /** AccessKeyId → secret of every pair of every world: what the signature check accepts (filled in here). */
+    readonly credentials = new Map<string, string>(),
   ) {
     this.builtIn = this.wrap({ ...builtIn, ownerId: builtIn.engine.world.ownerId, builtIn: true, createdAt: "" });
     for (const k of builtIn.keys) this.addKey(this.builtIn, k);
