@@ -179,12 +179,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     { engine, faults, lab, keys: builtInKeys(options) },
     credentials,
   ));
-  try {
-    await worlds.restore(accounts);
-  } catch (e) {
-    await Promise.all(worlds.list().map((w) => w.lab?.close()));
-    throw e;
-  }
+  worlds.restore(accounts);
   // Wake up when a transition is due so that persisted state and runner deliveries stay current.
   const ticker = setInterval(() => worlds.list().forEach((w) => w.engine.tick()), 250);
   ticker.unref();

@@ -1,8 +1,10 @@
 // Account worlds: one world per AccessKey pair, as separate Alibaba Cloud accounts are.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labUnavailable, listNamespaces } from "./lab/netns";
 import { $Ecs, $Vpc, ecsClient, vpcClient } from "./sdk";
 import { DEMO, TOKYO, expectApiError, startTestEmulator, type TestEmulator } from "./test-helpers";
 
@@ -205,5 +207,48 @@ describe("account worlds", () => {
     } finally {
       await second.emu.close();
     }
+  });
+});
+
+const noLab = labUnavailable(["ip", "nft", "curl", "bash", "unshare"]);
+if (noLab) console.warn(`[account worlds in lab mode] skipped: ${noLab}`);
+
+describe.skipIf(noLab !== null)("account worlds in lab mode", () => {
+  it("an account world gets namespaces of its own when first needed, wired like its world", async () => {
+    const lab = await startTestEmulator({ lab: true });
+    try {
+      const created = await lab.emu.worlds.create();
+      const w = lab.emu.worlds.find(created.accessKeyId);
+      const ecs = ecsClient({ endpoint: lab.emu.endpoint, ...created });
+      // Agents count as online before any namespace exists; none exists yet.
+      const online = await ecs.describeCloudAssistantStatus(
+        new $Ecs.DescribeCloudAssistantStatusRequest({ regionId: TOKYO, instanceId: [DEMO.web1] }),
+      );
+      expect(online.body!.instanceCloudAssistantStatusSet!.instanceCloudAssistantStatus![0]!.cloudAssistantStatus).toBe(
+        "true",
+      );
+      expect(w.lab).toBeNull();
+      await ecs.attachNetworkInterface(
+        new $Ecs.AttachNetworkInterfaceRequest({
+          regionId: TOKYO,
+          networkInterfaceId: DEMO.secondaryEni,
+          instanceId: DEMO.web1,
+        }),
+      );
+      lab.emu.settle();
+      const status = (await (await fetch(`${lab.emu.url}/_emulator/lab?world=${created.accessKeyId}`)).json()) as {
+        prefix: string;
+        instances: Record<string, { namespace: string }>;
+      };
+      expect(status.prefix).not.toBe(lab.emu.lab!.prefix);
+      const links = (ns: string) => execFileSync("ip", ["netns", "exec", ns, "ip", "-o", "link"], { encoding: "utf8" });
+      // The account's web-1 has the ENI it attached; the built-in world's web-1 does not.
+      expect(links(status.instances[DEMO.web1]!.namespace)).toContain("eth1");
+      await lab.emu.lab!.idle();
+      expect(links(lab.emu.lab!.status().instances[DEMO.web1]!.namespace)).not.toContain("eth1");
+    } finally {
+      await lab.emu.close();
+    }
+    expect(listNamespaces().filter((n) => n.startsWith(`eipe${process.pid}x`))).toEqual([]);
   });
 });

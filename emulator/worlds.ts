@@ -29,7 +29,15 @@ export type AccountWorld = {
   keys: Map<string, string>;
   engine: Engine;
   faults: Faults;
+  /** The namespace lab once it runs (lab mode), else null. */
   lab: LabWorld | null;
+  /**
+   * Lab mode, account worlds: starts this world's lab (once). An account world's namespaces and
+   * echo service are made when first needed — its first Cloud Assistant script, or `GET lab` —
+   * not when the world is created: most demo teams never run a script, and each lab costs a
+   * process and a few namespaces. The lab wires the world as it is then.
+   */
+  startLab: (() => Promise<LabWorld>) | null;
   reset(): void;
   settle(): number;
   state(): World;
@@ -124,9 +132,9 @@ export class Worlds {
   }
 
   /** Restores the account worlds of a --state file. */
-  async restore(accounts: StateV2["accounts"]): Promise<void> {
+  restore(accounts: StateV2["accounts"]): void {
     for (const a of accounts) {
-      const w = await this.open(a.ownerId, a.createdAt, a.world);
+      const w = this.open(a.ownerId, a.createdAt, a.world);
       for (const k of a.keys) this.addKey(w, k);
     }
   }
@@ -158,14 +166,14 @@ export class Worlds {
     let ownerId: string;
     do ownerId = `${randomInt(1, 10)}${randomChars(15, "0123456789")}`;
     while (taken.has(ownerId));
-    const w = await this.open(ownerId, new Date(this.parts.now()).toISOString(), undefined);
+    const w = this.open(ownerId, new Date(this.parts.now()).toISOString(), undefined);
     this.addKey(w, pair);
     this.parts.changed();
     return { ...pair, ownerId, created: true };
   }
 
   /** An account world on `world` (restored) or fresh from the seed; it starts with the built-in world's settings. */
-  private async open(ownerId: string, createdAt: string, world: World | undefined): Promise<AccountWorld> {
+  private open(ownerId: string, createdAt: string, world: World | undefined): AccountWorld {
     const { seed, now, runner, startLab, changed } = this.parts;
     const engine = new Engine(
       { ...seed, ownerId },
@@ -174,8 +182,23 @@ export class Worlds {
     const faults = new Faults(this.builtIn.faults.spec);
     engine.transitionHook = (kind) => faults.transition(kind);
     engine.onChange = changed;
-    const lab = startLab ? await startLab(engine) : null;
-    return this.wrap({ engine, faults, lab, ownerId, builtIn: false, createdAt });
+    const w = this.wrap({ engine, faults, lab: null, ownerId, builtIn: false, createdAt });
+    if (startLab) {
+      // Until the lab runs, a stand-in runner: agents count as online, and the first script starts the lab.
+      const standIn: CommandRunner = { run: async (req) => (await w.startLab!()).run(req) };
+      let starting: Promise<LabWorld> | null = null;
+      w.startLab = () =>
+        (starting ??= startLab(engine).then(
+          (lab) => (w.lab = lab),
+          (e: unknown) => {
+            starting = null;
+            engine.runner = standIn;
+            throw e;
+          },
+        ));
+      engine.runner = standIn;
+    }
+    return w;
   }
 
   private addKey(w: AccountWorld, k: Credential): void {
@@ -191,6 +214,7 @@ export class Worlds {
     const { changed, onReset } = this.parts;
     return {
       ...base,
+      startLab: null,
       keys: new Map(),
       reset() {
         engine.reset();

@@ -56,7 +56,10 @@ const ROUTES: Record<string, Route> = {
     return { ok: true };
   },
   "GET state": (c, { url }) => one(c, url).state(),
-  "GET lab": (c, { url }) => labStatus(one(c, url).lab),
+  "GET lab": async (c, { url }) => {
+    const w = one(c, url);
+    return labStatus(w.lab ?? (w.startLab ? await w.startLab() : null));
+  },
   "POST settle": (c, { url }) => ({ applied: some(c, url).reduce((n, w) => n + w.settle(), 0) }),
   "GET faults": (c, { url }) => one(c, url).faults.spec,
   "PUT faults": async (c, i) => {
