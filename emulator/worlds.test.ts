@@ -191,7 +191,7 @@ describe("account worlds", () => {
   it("--state keeps every world and its pair across restarts", async () => {
     const statePath = path.join(mkdtempSync(path.join(tmpdir(), "emu-worlds-")), "state.json");
     const first = await startTestEmulator({ statePath });
-    const created = await first.emu.worlds.create();
+    const created = first.emu.worlds.create();
     const o = { endpoint: first.emu.endpoint, ...created };
     const eni = await createEni(ecsClient(o));
     await first.emu.close();
@@ -203,7 +203,7 @@ describe("account worlds", () => {
       expect(await eniIds(again)).toContain(eni);
       expect(await eniIds(second.ecs)).not.toContain(eni);
       // Registering the saved pair again (the app does on connect) finds the same world.
-      expect(await second.emu.worlds.create(created)).toMatchObject({ created: false, ownerId: created.ownerId });
+      expect(second.emu.worlds.create(created)).toMatchObject({ created: false, ownerId: created.ownerId });
     } finally {
       await second.emu.close();
     }
@@ -217,7 +217,7 @@ describe.skipIf(noLab !== null)("account worlds in lab mode", () => {
   it("an account world gets namespaces of its own when first needed, wired like its world", async () => {
     const lab = await startTestEmulator({ lab: true });
     try {
-      const created = await lab.emu.worlds.create();
+      const created = lab.emu.worlds.create();
       const w = lab.emu.worlds.find(created.accessKeyId);
       const ecs = ecsClient({ endpoint: lab.emu.endpoint, ...created });
       // Agents count as online before any namespace exists; none exists yet.

@@ -87,7 +87,6 @@ type Parts = {
 export class Worlds {
   readonly builtIn: AccountWorld;
   private readonly byKey = new Map<string, AccountWorld>();
-  private readonly creating = new Map<string, Promise<WorldCreated>>();
 
   constructor(
     private readonly parts: Parts,
@@ -120,15 +119,9 @@ export class Worlds {
    * Idempotent: the same pair again answers the existing world (`created: false`), so a client
    * may register its pairs every time it connects (the emulator may have restarted without --state).
    */
-  async create(input: Partial<Credential> = {}): Promise<WorldCreated> {
+  create(input: Partial<Credential> = {}): WorldCreated {
     const pair = checkPair(input);
-    const pending = this.creating.get(pair.accessKeyId);
-    if (pending) return { ...(await pending), created: false };
-    const existing = this.existing(pair);
-    if (existing) return existing;
-    const p = this.build(pair).finally(() => this.creating.delete(pair.accessKeyId));
-    this.creating.set(pair.accessKeyId, p);
-    return p;
+    return this.existing(pair) ?? this.build(pair);
   }
 
   /** Restores the account worlds of a --state file. */
@@ -161,7 +154,7 @@ export class Worlds {
     return { ...pair, ownerId: w.ownerId, created: false };
   }
 
-  private async build(pair: Credential): Promise<WorldCreated> {
+  private build(pair: Credential): WorldCreated {
     const taken = new Set(this.list().map((w) => w.ownerId));
     let ownerId: string;
     do ownerId = `${randomInt(1, 10)}${randomChars(15, "0123456789")}`;
