@@ -172,7 +172,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       seed,
       now,
       runner: options.runner ?? null,
-      startLab: lab ? (e) => startLab(e, options.labLog) : null,
+      // An account world's lab lines name its account.
+      startLab: lab ? (e) => startLab(e, (msg) => options.labLog?.(`account ${e.world.ownerId}: ${msg}`)) : null,
       changed,
       onReset: () => signatures.clearNonces(),
     },
