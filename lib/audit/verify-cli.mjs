@@ -46,6 +46,7 @@ function options() {
       fs
         .readFileSync(new URL(import.meta.url), "utf8")
         .split("\nimport ")[0]
+        .replace("// @ts-check\n", "")
         .replace(/^\/\/ ?/gm, ""),
     );
     process.exit(0);
