@@ -15,6 +15,7 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
     { href: "/audit", label: t("nav.audit") },
     { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },
     { href: "/settings/team", label: t("nav.team") },
+    { href: "/settings/sessions", label: t("nav.sessions") },
   ];
   return (
     <div className="min-h-screen">

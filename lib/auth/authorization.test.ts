@@ -131,6 +131,27 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "team.delete",
     input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }),
   },
+  // lib/actions/sessions.actions.ts
+  "lib/actions/sessions.actions.ts#listSessionsAction": {
+    name: "sessions.list",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA }),
+  },
+  "lib/actions/sessions.actions.ts#revokeSessionAction": {
+    name: "sessions.revoke",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, sessionId: "no-such-session" }),
+  },
+  "lib/actions/sessions.actions.ts#revokeOtherSessionsAction": {
+    name: "sessions.revokeOthers",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA }),
+  },
+  "lib/actions/sessions.actions.ts#revokeMemberSessionsAction": {
+    name: "teams.revokeMemberSessions",
+    capability: "members.sessions",
+    input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
+  },
   // lib/actions/cloud-accounts.actions.ts
   "lib/actions/cloud-accounts.actions.ts#createCloudAccountAction": {
     name: "cloudAccounts.create",

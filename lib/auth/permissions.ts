@@ -17,6 +17,10 @@ export const CAN = {
   "team.leave": ["admin", "operator", "viewer"],
   "team.delete": ["owner"],
   "team.transfer": ["owner"],
+  // One's own account (sign-in sessions): everyone.
+  "account.manage": ["owner", "admin", "operator", "viewer"],
+  // Signing a member out everywhere (a lost laptop, a leaver): the owner.
+  "members.sessions": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAN;

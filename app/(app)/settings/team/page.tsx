@@ -26,6 +26,7 @@ export default async function TeamPage() {
         teamId={ctx.team.teamId}
         teamName={ctx.team.teamName}
         canManage={canManage}
+        canRevokeSessions={can(ctx.role, "members.sessions")}
         members={members.map((m) => ({
           id: m.id,
           role: m.role,
