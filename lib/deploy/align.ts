@@ -23,6 +23,11 @@ export type Alignment = {
   enis: Array<EniRecord | undefined>;
   /** The record entry of each spec EIP, per spec ENI. */
   eips: Array<Array<EipRecord | undefined>>;
+  /**
+   * For a spec EIP that matched nothing: the private IP of the recorded EIP that held its place
+   * (same ENI and index) and is now removed — a replaced EIP takes the address of the one it replaces.
+   */
+  replaces: Array<Array<string | undefined>>;
   /** Recorded ENIs / EIPs the spec no longer lists. */
   orphanEnis: EniRecord[];
   orphanEips: EipRecord[];
@@ -72,23 +77,38 @@ export function alignRecord(spec: DeploymentSpec, raw: ResourcesRecord, live?: L
       }
     }),
   );
-  spec.enis.forEach((e, k) => {
-    const rec = enis[k];
-    if (!rec) return;
-    const onThis = (y: EipRecord) =>
+  // EIPs left to EIPilot: the one on the private IP the spec names, else the one at the same place
+  // (same ENI, same index), then the remaining ones in order.
+  const ours = (k: number) => {
+    const rec = enis[k]!;
+    return (y: EipRecord) =>
       !taken.has(y) && y.allocatedByUs && (y.eniId ? y.eniId === rec.eniId : y.eniIndex === rec.index);
-    e.eips.forEach((x, i) => {
-      if (x.allocationId) return;
-      const r =
-        (x.privateIp ? allEips.find((y) => onThis(y) && y.privateIp === x.privateIp) : undefined) ??
-        allEips.filter(onThis).sort((a, b) => a.specIndex - b.specIndex)[0];
-      if (r) {
-        taken.add(r);
-        eips[k]![i] = r;
-      }
+  };
+  const pass = (choose: (k: number, i: number, onThis: (y: EipRecord) => boolean) => EipRecord | undefined) =>
+    spec.enis.forEach((e, k) => {
+      if (!enis[k]) return;
+      const onThis = ours(k);
+      e.eips.forEach((x, i) => {
+        if (x.allocationId || eips[k]![i]) return;
+        const r = choose(k, i, onThis);
+        if (r) {
+          taken.add(r);
+          eips[k]![i] = r;
+        }
+      });
     });
+  pass((k, i, onThis) => {
+    const want = spec.enis[k]!.eips[i]!.privateIp;
+    return want ? allEips.find((y) => onThis(y) && y.privateIp === want) : undefined;
   });
+  pass((k, i, onThis) =>
+    spec.enis[k]!.eips[i]!.privateIp
+      ? undefined
+      : allEips.find((y) => onThis(y) && y.eniIndex === enis[k]!.index && y.specIndex === i),
+  );
+  pass((_k, _i, onThis) => allEips.filter(onThis).sort((a, b) => a.specIndex - b.specIndex)[0]);
 
+  const before = new Map(allEips.map((r) => [r, `${r.eniIndex}:${r.specIndex}`]));
   // Renumber to the spec; what matched nothing is -1 (to remove).
   for (const r of recs) r.index = -1;
   enis.forEach((r, k) => {
@@ -105,6 +125,11 @@ export function alignRecord(spec: DeploymentSpec, raw: ResourcesRecord, live?: L
   );
   const orphanEnis = recs.filter((r) => r.index === -1);
   const orphanEips = allEips.filter((r) => r.eniIndex === -1);
+  const replaces = eips.map((list, k) =>
+    list.map((r, i) =>
+      r ? undefined : orphanEips.find((o) => before.get(o) === `${k}:${i}` && o.privateIp)?.privateIp,
+    ),
+  );
 
   // An entry for every spec ENI, with what is known before the run.
   const used = new Set(recs.map((r) => r.device));
@@ -123,7 +148,7 @@ export function alignRecord(spec: DeploymentSpec, raw: ResourcesRecord, live?: L
   });
   if (recs.length) record.enis = recs.sort((a, b) => rank(a) - rank(b));
   if (allEips.length) record.eips = allEips;
-  return { enis, eips, orphanEnis, orphanEips, record };
+  return { enis, eips, replaces, orphanEnis, orphanEips, record };
 }
 
 const rank = (r: EniRecord) => (r.index === -1 ? 1000 : r.index);
