@@ -44,7 +44,7 @@ export function EipResults({ d }: { d: View }) {
           </thead>
           <tbody>
             {rows.map((e) => (
-              <EipResultRow key={e.specIndex} e={e} />
+              <EipResultRow key={`${e.eniIndex}:${e.specIndex}`} e={e} />
             ))}
           </tbody>
         </table>
