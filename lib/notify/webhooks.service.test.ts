@@ -70,7 +70,7 @@ describe("webhooks", () => {
     expect(await deliverDueWebhooks()).toEqual({ delivered: 1, retry: 0, failed: 0 });
 
     expect(received).toHaveLength(1);
-    const [r] = received;
+    const r = received[0]!;
     const body = JSON.parse(r.body);
     expect(body).toMatchObject({ event: "drift", teamId, data: { deployment: { id: "d1", name: "web" } } });
     expect(r.headers["content-type"]).toBe("application/json");
@@ -87,7 +87,7 @@ describe("webhooks", () => {
     expect(verifyWebhookSignature("whsec_other", sig, r.body)).toBe(false);
     expect(verifyWebhookSignature(secret, sig, r.body, { now: Date.now() + 3_600_000 })).toBe(false);
 
-    const [log] = await listDeliveries(teamId);
+    const log = (await listDeliveries(teamId))[0]!;
     expect(log).toMatchObject({ event: "drift", status: "delivered", attemptCount: 1, lastStatusCode: 204 });
     expect(log.attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 204, error: null })]);
   });
@@ -101,8 +101,8 @@ describe("webhooks", () => {
     expect(await deliverDueWebhooks({ now: later(500) })).toEqual({ delivered: 0, retry: 0, failed: 0 });
     expect(await deliverDueWebhooks({ now: later(1100) })).toEqual({ delivered: 1, retry: 0, failed: 0 });
     expect(received).toHaveLength(2);
-    expect(received[0].body).toBe(received[1].body);
-    const [log] = await listDeliveries(teamId);
+    expect(received[0]!.body).toBe(received[1]!.body);
+    const log = (await listDeliveries(teamId))[0]!;
     expect(log.attempts.map((a) => a.statusCode)).toEqual([500, 204]);
     expect(log).toMatchObject({ status: "delivered", attemptCount: 2, lastStatusCode: 204 });
 
