@@ -2,7 +2,7 @@
 // DescribeEipAddresses, DescribeVSwitches — reads only, no mutating call), preview what is taken over and
 // what is left alone, then store it as a succeeded deployment with its guest-OS bundle (revision 1).
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, type Db, type Tx } from "@/lib/db/client";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { appendAuditEventIn } from "@/lib/audit/chain";
@@ -48,8 +48,8 @@ export type AdoptPreview = {
   teardown: { unassociateEips: number; unassignIps: number };
 };
 
-async function managedBy(teamId: string, instanceId: string) {
-  return db().deployment.findFirst({
+async function managedBy(client: Db | Tx, teamId: string, instanceId: string) {
+  return client.deployment.findFirst({
     where: { teamId, instanceId, status: { notIn: ["torn_down", "draft", "ready"] } },
     select: { id: true, name: true, status: true },
   });
@@ -89,7 +89,7 @@ export async function previewAdoption(
 ): Promise<AdoptPreview> {
   const t = adoptTargetSchema.parse(target);
   const { instance, found, spec } = await discover(teamId, actor, t);
-  const owner = await managedBy(teamId, instance.instanceId);
+  const owner = await managedBy(db(), teamId, instance.instanceId);
   return {
     instance: {
       instanceId: instance.instanceId,
@@ -134,7 +134,7 @@ export async function adoptDeployment(
     });
   const record: ResourcesRecord = found.record;
   const id = await db().$transaction(async (tx) => {
-    const owner = await managedBy(teamId, instance.instanceId);
+    const owner = await managedBy(tx, teamId, instance.instanceId);
     if (owner)
       throw new UserFacingError(msg("adopt.alreadyManaged", { instanceId: instance.instanceId, name: owner.name }), {
         code: "ALREADY_MANAGED",
