@@ -69,7 +69,7 @@ describe("adopt", () => {
       instanceType: "NetworkInterface",
       instanceId: ENI,
       privateIpAddress: "172.16.0.60",
-      mode: "MULTI_BINDED",
+      mode: "MULTI_BINDED" as never,
     };
     w.eips[cut]!.status = "InUse";
     delete w.eips[eips["172.16.0.60"]!]; // …that replaced the NAT one on the ENI's primary IP.
