@@ -84,6 +84,13 @@ export type ResourcesRecord = {
    * back since: teardown then runs rollback.sh there first, before the ENI goes away.
    */
   guestApplied?: { scriptVersion: number; appliedAt: string };
+  /**
+   * Discovered by "Adopt" (lib/deploy/adopt.ts), not built by EIPilot: nothing is marked created,
+   * allocated or attached by us, so teardown never deletes an ENI, detaches it or releases an EIP; it
+   * unassociates the adopted EIPs and unassigns the adopted secondary private IPs (`associatedByUs` and
+   * `assignedIps` mean "managed by this deployment").
+   */
+  adopted?: { at: string; leftAlone: number };
 };
 
 /** A record as stored before several ENIs (one secondary ENI's fields at the top). Read through normalizeRecord. */
