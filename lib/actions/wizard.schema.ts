@@ -19,10 +19,10 @@ export const locateEipInput = z.object({
   allocationId: z.string().regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })),
 });
 
-/** The spec may be incomplete; its version is ours to stamp. */
+/** The spec may be incomplete; its version is ours to stamp (2 when the form asked for v2: several ENIs). */
 const draftSpec = z
   .record(z.string(), z.unknown())
-  .transform((s) => ({ ...s, specVersion: SPEC_VERSION }))
+  .transform((s) => ({ ...s, specVersion: s.specVersion === 2 ? 2 : SPEC_VERSION }))
   .pipe(draftSpecSchema);
 /** Creates the draft on first save (no id), updates it afterwards. */
 export const saveDraftInput = z.object({ teamId, id: id.nullish(), name: draftNameSchema, spec: draftSpec });
