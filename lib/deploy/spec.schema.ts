@@ -113,7 +113,7 @@ export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
 export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
 
 /**
- * A draft may be incomplete; only the version (1, or 2 for several ENIs) is required, and anywhere in it
+ * A draft may be incomplete; only the version is required, and anywhere in it
  * (keys too) nothing the database cannot store. The spec's fields are checked
  * by deploymentSpecSchema at review; that schema also reads stored specs to run
  * and tear down, so it gains no refusal that would strand a stored one.

@@ -49,7 +49,9 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
             type="radio"
             name="eniMode"
             checked={form.eniMode === "existing"}
-            onChange={() => update({ eniMode: "existing" })}
+            onChange={() =>
+              update({ eniMode: "existing", ...(form.eniMode === "primary" ? { usePrimaryIp: true } : {}) })
+            }
             className="h-4 w-4"
           />
           {t("eni.existing")}
@@ -62,6 +64,7 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
             onChange={() =>
               update({
                 eniMode: "create",
+                ...(form.eniMode === "primary" ? { usePrimaryIp: true } : {}),
                 vSwitchId: form.vSwitchId || inst?.vSwitchId || "",
                 securityGroupId: form.securityGroupId || sgs[0]?.securityGroupId || "",
               })
