@@ -67,4 +67,56 @@ describe("topology from progress", () => {
     expect(t.enis[0]!.state).toBe("removed");
     expect(t.enis[0]!.ips.every((i) => i.eip?.state === "removed")).toBe(true);
   });
+  it("several ENIs: each recorded ENI with its own addresses, EIPs and step states; an ENI still to make is planned", () => {
+    const eip = (eniIndex: number, specIndex: number, privateIp: string) => ({
+      eniIndex,
+      specIndex,
+      eniId: "",
+      allocationId: `eip-${eniIndex}${specIndex}`,
+      ipAddress: `203.0.113.${10 * eniIndex + specIndex}`,
+      privateIp,
+      allocatedByUs: true,
+      associatedByUs: true,
+    });
+    const t = topologyFromProgress({
+      status: "running",
+      phase: "apply",
+      instanceId: "i-1",
+      eniId: "eni-2",
+      resources: {
+        instanceId: "i-1",
+        enis: [
+          { index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60", assignedIps: ["172.16.0.61"] },
+          { index: 1, mode: "create", eniId: "eni-new", primaryIp: "172.16.1.20", assignedIps: [] },
+        ],
+        eips: [eip(0, 0, "172.16.0.60"), eip(0, 1, "172.16.0.61"), eip(1, 0, "172.16.1.20")],
+      },
+      steps: steps({
+        "eni.attach": "succeeded",
+        "e1:eni.attach": "running",
+        "eip.associate.1": "succeeded",
+        "e1:eip.associate.0": "pending",
+      }),
+      spec: {
+        enis: [
+          { eni: { mode: "existing" }, privateIps: { mode: "count", count: 1 } },
+          { eni: { mode: "create" }, privateIps: { mode: "count", count: 0 } },
+          { eni: { mode: "primary" }, privateIps: { mode: "count", count: 2 } },
+        ],
+      },
+    });
+    expect(t.enis.map((e) => [e.id, e.state, e.primaryEni])).toEqual([
+      ["eni-2", "done", false],
+      ["eni-new", "working", false],
+      ["", "existing", true],
+    ]);
+    expect(t.enis[0]!.ips.map((i) => [i.ip, i.eip?.address, i.eip?.state])).toEqual([
+      ["172.16.0.60", "203.0.113.0", "done"],
+      ["172.16.0.61", "203.0.113.1", "done"],
+    ]);
+    expect(t.enis[1]!.ips.map((i) => [i.ip, i.eip?.address, i.eip?.state])).toEqual([
+      ["172.16.1.20", "203.0.113.10", "planned"],
+    ]);
+    expect(t.enis[2]!.ips).toHaveLength(2);
+  });
 });
