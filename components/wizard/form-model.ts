@@ -168,6 +168,33 @@ export function enisOf(f: WizardForm): EniForm[] {
     })),
   ];
 }
+/**
+ * What a deployment's resources record says it already has, for a Change: the ENI of each spec entry,
+ * the private IPs EIPilot assigned and how many EIPs it allocated that the spec still lists. Reads the
+ * per-ENI record (`enis[]`) and the older one-ENI record (`eniId`, `assignedIps`).
+ */
+export function deployedFromRecord(raw: unknown): Deployed {
+  const r = (raw && typeof raw === "object" ? raw : {}) as {
+    eniId?: string;
+    assignedIps?: string[];
+    enis?: Array<{ index?: number; eniId?: string; assignedIps?: string[] }>;
+    eips?: Array<{ allocatedByUs?: boolean; specIndex?: number }>;
+  };
+  const enis: string[] = [];
+  const ips: string[] = [];
+  if (Array.isArray(r.enis) && r.enis.length)
+    r.enis.forEach((e, k) => {
+      enis[e.index ?? k] = e.eniId ?? "";
+      ips.push(...(e.assignedIps ?? []));
+    });
+  else {
+    if (r.eniId) enis[0] = r.eniId;
+    ips.push(...(r.assignedIps ?? []));
+  }
+  const allocatedEips = (r.eips ?? []).filter((e) => e.allocatedByUs && e.specIndex !== -1).length;
+  return { enis: Array.from(enis, (e) => e ?? ""), ips, allocatedEips };
+}
+
 /** Whether the form needs spec v2 (more than one ENI, or the primary ENI). */
 export function isMultiEni(f: WizardForm): boolean {
   return (f.extraEnis?.length ?? 0) > 0 || f.eniMode === "primary";
