@@ -11,6 +11,8 @@ export function EipResults({ d }: { d: View }) {
   const t = useTranslations("deployment.eips");
   const rows = d.eipResults;
   if (!rows.length) return null;
+  // Several ENIs: each row names its ENI under the private IP.
+  const severalEnis = new Set(rows.map((e) => e.eniIndex)).size > 1;
   return (
     <Card className="p-0">
       <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-3">
@@ -44,7 +46,7 @@ export function EipResults({ d }: { d: View }) {
           </thead>
           <tbody>
             {rows.map((e) => (
-              <EipResultRow key={e.specIndex} e={e} />
+              <EipResultRow key={`${e.eniIndex}:${e.specIndex}`} e={e} severalEnis={severalEnis} />
             ))}
           </tbody>
         </table>
@@ -56,7 +58,7 @@ export function EipResults({ d }: { d: View }) {
   );
 }
 
-function EipResultRow({ e }: { e: View["eipResults"][number] }) {
+function EipResultRow({ e, severalEnis }: { e: View["eipResults"][number]; severalEnis: boolean }) {
   const t = useTranslations("deployment.eips");
   return (
     <tr className="border-t border-border" data-testid="eip-result">
@@ -71,7 +73,15 @@ function EipResultRow({ e }: { e: View["eipResults"][number] }) {
         </span>
         {e.allocatedByUs && e.allocationId && <Badge className="mt-0.5">{t("allocated")}</Badge>}
       </td>
-      <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
+      <td className="px-2 py-2 font-mono">
+        {e.privateIp || "—"}
+        {severalEnis && (
+          <span className="block font-sans text-xs text-muted-fg" data-testid="eip-result-eni">
+            {t("onEni", { n: e.eniIndex + 1 })}
+            {e.eniId ? ` · ${e.eniId}` : ""}
+          </span>
+        )}
+      </td>
       <td className="px-2 py-2" data-association={e.association}>
         {e.association === "unassociated" || e.association === "released" ? (
           <Badge>{t(`association_${e.association}`)}</Badge>
