@@ -19,7 +19,11 @@ import {
   visitedBefore,
   emptyExtraEni,
   eniSlots,
+  deployedFromRecord,
+  formForChange,
   withFollowingEips,
+  enisOf,
+  ipRoomOf,
   type ExtraEni,
   type InventoryLike,
   type WizardForm,
@@ -531,5 +535,84 @@ describe("wizard form model: several ENIs", () => {
     expect(withFollowingEips(e).eips).toHaveLength(4);
     const picked = { ...e, eips: [{ source: "existing" as const, allocationId: "eip-1", privateIp: "" }] };
     expect(withFollowingEips({ ...picked, ipCount: 5 }).eips).toHaveLength(1);
+  });
+});
+
+describe("wizard form model: Change", () => {
+  it("reads what a deployment has from its record, per-ENI or one-ENI", () => {
+    expect(
+      deployedFromRecord({
+        enis: [
+          { index: 0, eniId: "eni-second", assignedIps: ["172.16.0.61"] },
+          { index: 1, eniId: "eni-made", assignedIps: ["172.16.0.80", "172.16.0.81"] },
+        ],
+        eips: [
+          { allocatedByUs: true, specIndex: 0 },
+          { allocatedByUs: false, specIndex: 1 },
+          { allocatedByUs: true, specIndex: -1 },
+        ],
+      }),
+    ).toEqual({
+      enis: ["eni-second", "eni-made"],
+      ips: ["172.16.0.61", "172.16.0.80", "172.16.0.81"],
+      allocatedEips: 1,
+    });
+    expect(deployedFromRecord({ eniId: "eni-second", assignedIps: ["172.16.0.61"] })).toEqual({
+      enis: ["eni-second"],
+      ips: ["172.16.0.61"],
+      allocatedEips: 0,
+    });
+    expect(deployedFromRecord(null)).toEqual({ enis: [], ips: [], allocatedEips: 0 });
+  });
+
+  it("a deployed ENI counts as attached: a Change of a deployment with 3 ENIs on ecs.g7.large is not refused for ENI slots", () => {
+    const made = eni({
+      networkInterfaceId: "eni-made",
+      status: "InUse",
+      instanceId: "i-web1",
+      privateIps: [
+        { ip: "172.16.0.80", primary: true, eipAllocationId: null, eipAddress: null },
+        { ip: "172.16.0.81", primary: false, eipAllocationId: null, eipAddress: null },
+      ],
+    });
+    const attached = eni({ status: "InUse", instanceId: "i-web1" });
+    const inv = withPrimary({
+      enis: [attached, made],
+      instance: { instance: inst({ eniCount: 3 }), type: g7, enis: [primaryEni(), attached, made] },
+    });
+    const spec = specFromForm(
+      good({ extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ipCount: 1 })] }),
+      inv,
+    );
+    const deployed = { enis: ["eni-second", "eni-made"], ips: ["172.16.0.81"], allocatedEips: 2 };
+    const f = formForChange(spec, "web", deployed, "i-web1");
+    expect(keys(f, inv)).toEqual([]);
+    // Without what it has, the same form would ask for a fourth ENI.
+    expect(keys({ ...f, deployed: undefined }, inv)).toContain("eniQuotaMore");
+    // ENI 2's own secondary IP leaves its room as it was: 5 - 0 others.
+    expect(ipRoomOf(enisOf(f)[1]!, f, inv)).toMatchObject({ others: 0, max: 5 });
+  });
+
+  it("a created instance is changed as the existing one it now is", () => {
+    const spec = {
+      specVersion: 1,
+      cloudAccountId: "acct",
+      regionId: "ap-northeast-1",
+      instance: {
+        mode: "create",
+        zoneId: "ap-northeast-1a",
+        instanceType: "ecs.g7.large",
+        imageId: "img",
+        vSwitchId: "vsw-a",
+        securityGroupId: "sg-a",
+      },
+      eni: { mode: "create", vSwitchId: "vsw-a", securityGroupId: "sg-a" },
+      privateIps: { mode: "count", count: 1 },
+      eips: [{}],
+      os: "alinux3",
+    };
+    const f = formForChange(spec, "web", { enis: ["eni-made"], ips: [], allocatedEips: 1 }, "i-new1");
+    expect(f).toMatchObject({ instanceMode: "existing", instanceId: "i-new1", eniMode: "create" });
+    expect(specFromForm(f).instance).toEqual({ mode: "existing", instanceId: "i-new1" });
   });
 });

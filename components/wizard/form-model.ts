@@ -404,6 +404,16 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   return f;
 }
 
+/**
+ * The form of a deployment being changed: its spec, what it already has (`deployed`), and a created
+ * instance as the existing one it now is (the password of its creation is not asked again).
+ */
+export function formForChange(spec: SpecLike, name: string, deployed: Deployed, instanceId: string | null): WizardForm {
+  const f = { ...formFromSpec(spec, name), deployed };
+  if (f.instanceMode === "create" && instanceId) return { ...f, instanceMode: "existing", instanceId, password: "" };
+  return f;
+}
+
 // ---------------------------------------------------------------- derived facts
 
 export function chosenInstance(f: WizardForm, inv: InventoryLike | null): InstanceDto | null {

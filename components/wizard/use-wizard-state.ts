@@ -18,6 +18,7 @@ import type { ReviewResult } from "./review-panel";
 import {
   defaultEips,
   emptyForm,
+  formForChange,
   formFromSpec,
   formWarnings,
   guardStep,
@@ -63,14 +64,6 @@ export type WizardProps = {
   change?: ChangeInput | null;
 };
 
-/** The form of a deployment being changed: its spec, what it already has, and its instance as an existing one. */
-export function formForChange(c: ChangeInput): WizardForm {
-  const f = { ...formFromSpec(c.spec, c.name), deployed: c.deployed };
-  if (f.instanceMode === "create" && c.instanceId)
-    return { ...f, instanceMode: "existing", instanceId: c.instanceId, password: "" };
-  return f;
-}
-
 /** The wizard's address for a step: the current query (draft, config) with `step` set; `draft` once saved. */
 function stepHref(step: StepId, draftId: string | null): string {
   const q = new URLSearchParams(window.location.search);
@@ -82,7 +75,7 @@ function stepHref(step: StepId, draftId: string | null): string {
 /** The form and what the user has done to it: fields changed (touched), unsaved changes (dirty). */
 function useWizardForm({ accounts, draft, change }: Pick<WizardProps, "accounts" | "draft" | "change">) {
   const [form, setForm] = useState<WizardForm>(() => {
-    if (change) return formForChange(change);
+    if (change) return formForChange(change.spec, change.name, change.deployed, change.instanceId);
     if (draft) return formFromSpec(draft.spec, draft.name);
     const a = accounts[0];
     return emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "" });
