@@ -103,6 +103,7 @@ test("wizard: existing ENI + a new ENI → deploy → topology shows both → Ch
   await expect(page.getByTestId("eip-row")).toHaveCount(2);
   await page.getByRole("button", { name: "Add an EIP" }).click();
   await expect(page.getByTestId("eip-row")).toHaveCount(3);
+  await page.getByLabel("EIP 3", { exact: true }).selectOption("__new");
   await next(page); // routes
   await next(page); // review
 
