@@ -3,10 +3,18 @@ import { topologyFromProgress } from "./topology-model";
 
 const resources = {
   instanceId: "i-1",
-  eniId: "eni-2",
-  eniPrimaryIp: "172.16.0.60",
-  assignedIps: ["172.16.0.61", "172.16.0.62"],
+  enis: [
+    {
+      index: 0,
+      mode: "existing",
+      eniId: "eni-2",
+      primaryIp: "172.16.0.60",
+      assignedIps: ["172.16.0.61", "172.16.0.62"],
+    },
+  ],
   eips: [0, 1, 2].map((i) => ({
+    eniIndex: 0,
+    eniId: "eni-2",
     specIndex: i,
     allocationId: `eip-${i}`,
     ipAddress: `203.0.113.2${i}`,
@@ -48,7 +56,10 @@ describe("topology from progress", () => {
       phase: "apply",
       instanceId: "i-1",
       eniId: "eni-2",
-      resources: { instanceId: "i-1", eniId: "eni-2", eniPrimaryIp: "172.16.0.60" },
+      resources: {
+        instanceId: "i-1",
+        enis: [{ index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60" }],
+      },
       steps: steps({ "eni.attach": "running", "ips.assign": "pending" }),
       spec: { privateIps: { mode: "count", count: 2 } },
     });
@@ -67,17 +78,7 @@ describe("topology from progress", () => {
     expect(t.enis[0]!.state).toBe("removed");
     expect(t.enis[0]!.ips.every((i) => i.eip?.state === "removed")).toBe(true);
   });
-  it("several ENIs: each recorded ENI with its own addresses, EIPs and step states; an ENI still to make is planned", () => {
-    const eip = (eniIndex: number, specIndex: number, privateIp: string) => ({
-      eniIndex,
-      specIndex,
-      eniId: "",
-      allocationId: `eip-${eniIndex}${specIndex}`,
-      ipAddress: `203.0.113.${10 * eniIndex + specIndex}`,
-      privateIp,
-      allocatedByUs: true,
-      associatedByUs: true,
-    });
+  it("shows every ENI: a secondary one and the instance's primary ENI, each with its own EIPs and steps", () => {
     const t = topologyFromProgress({
       status: "running",
       phase: "apply",
@@ -86,37 +87,41 @@ describe("topology from progress", () => {
       resources: {
         instanceId: "i-1",
         enis: [
-          { index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60", assignedIps: ["172.16.0.61"] },
-          { index: 1, mode: "create", eniId: "eni-new", primaryIp: "172.16.1.20", assignedIps: [] },
+          { index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60", assignedIps: [] },
+          { index: 1, mode: "primary", eniId: "eni-p", primaryIp: "172.16.0.10", assignedIps: ["172.16.0.11"] },
         ],
-        eips: [eip(0, 0, "172.16.0.60"), eip(0, 1, "172.16.0.61"), eip(1, 0, "172.16.1.20")],
-      },
-      steps: steps({
-        "eni.attach": "succeeded",
-        "e1:eni.attach": "running",
-        "eip.associate.1": "succeeded",
-        "e1:eip.associate.0": "pending",
-      }),
-      spec: {
-        enis: [
-          { eni: { mode: "existing" }, privateIps: { mode: "count", count: 1 } },
-          { eni: { mode: "create" }, privateIps: { mode: "count", count: 0 } },
-          { eni: { mode: "primary" }, privateIps: { mode: "count", count: 2 } },
+        eips: [
+          {
+            eniIndex: 0,
+            eniId: "eni-2",
+            specIndex: 0,
+            allocationId: "eip-a",
+            ipAddress: "203.0.113.1",
+            privateIp: "172.16.0.60",
+            allocatedByUs: true,
+            associatedByUs: true,
+          },
+          {
+            eniIndex: 1,
+            eniId: "eni-p",
+            specIndex: 0,
+            allocationId: "eip-b",
+            ipAddress: "203.0.113.2",
+            privateIp: "172.16.0.11",
+            allocatedByUs: true,
+            associatedByUs: true,
+          },
         ],
       },
+      steps: steps({ "eni.attach": "succeeded", "eip.associate.0": "succeeded", "e1:eip.associate.0": "running" }),
     });
-    expect(t.enis.map((e) => [e.id, e.state, e.primaryEni])).toEqual([
-      ["eni-2", "done", false],
-      ["eni-new", "working", false],
-      ["", "existing", true],
+    expect(t.enis.map((e) => [e.id, e.primaryEni, e.state])).toEqual([
+      ["eni-2", false, "done"],
+      ["eni-p", true, "existing"],
     ]);
-    expect(t.enis[0]!.ips.map((i) => [i.ip, i.eip?.address, i.eip?.state])).toEqual([
-      ["172.16.0.60", "203.0.113.0", "done"],
-      ["172.16.0.61", "203.0.113.1", "done"],
+    expect(t.enis[1]!.ips.map((i) => [i.ip, i.eip?.address ?? null, i.eip?.state ?? null])).toEqual([
+      ["172.16.0.10", null, null],
+      ["172.16.0.11", "203.0.113.2", "working"],
     ]);
-    expect(t.enis[1]!.ips.map((i) => [i.ip, i.eip?.address, i.eip?.state])).toEqual([
-      ["172.16.1.20", "203.0.113.10", "planned"],
-    ]);
-    expect(t.enis[2]!.ips).toHaveLength(2);
   });
 });

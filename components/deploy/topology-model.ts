@@ -9,31 +9,37 @@ export type Topology = { instance: { id: string; label: string; state: NodeState
 
 type Step = { phase: string; key: string; status: string; params?: unknown };
 type RecEip = {
-  /** The spec ENI it serves (absent in one-ENI records: 0; -1 = no longer in the spec). */
   eniIndex?: number;
   specIndex: number;
+  eniId?: string;
   allocationId: string;
   ipAddress: string;
   privateIp: string;
   allocatedByUs: boolean;
   associatedByUs: boolean;
 };
-/** One ENI of the record (several-ENI deployments): its spec position, its id, its addresses. */
-type RecEni = { index: number; mode?: string; eniId?: string; primaryIp?: string; assignedIps?: string[] };
-type Rec = {
-  instanceId?: string;
-  enis?: RecEni[];
-  // one-ENI records (before several ENIs)
+type RecEni = {
+  index: number;
+  mode: string;
   eniId?: string;
-  eniPrimaryIp?: string;
+  primaryIp?: string;
   assignedIps?: string[];
-  eips?: RecEip[];
+  created?: boolean;
 };
-type SpecEntry = { eni?: { mode?: string }; privateIps?: { mode?: string; count?: number; addresses?: string[] } };
-type SpecLike = SpecEntry & { eips?: unknown[]; usePrimaryIp?: boolean; enis?: SpecEntry[] };
+/** The deployment's resource record (lib/deploy/model.ts ResourcesRecord, as normalized by the server). */
+type Rec = { instanceId?: string; enis?: RecEni[]; eips?: RecEip[] };
+type SpecIps = { mode?: string; count?: number; addresses?: string[] };
+/** A stored spec, v1 (one ENI at the top) or v2 (`enis`). */
+type SpecLike = {
+  eips?: unknown[];
+  privateIps?: SpecIps;
+  usePrimaryIp?: boolean;
+  enis?: Array<{ privateIps?: SpecIps; eips?: unknown[] } | null>;
+};
 
-/** A step key of the spec's ENI `k`: ENI 0 keeps the one-ENI keys ("eni.attach"), others are prefixed ("e1:eni.attach"). */
-export const eniStepKey = (k: number, base: string): string => (k === 0 ? base : `e${k}:${base}`);
+/** The step key of the spec's ENI `k` (lib/deploy/model.ts eniStepKey). */
+const keyOf = (k: number, base: string) => (k === 0 ? base : `e${k}:${base}`);
+
 const stepState = (s: Step | undefined, fallback: NodeState): NodeState => {
   if (!s) return fallback;
   switch (s.status) {
@@ -49,52 +55,44 @@ const stepState = (s: Step | undefined, fallback: NodeState): NodeState => {
   }
 };
 
-type Ctx = { steps: Map<string, Step>; teardown: boolean; tornDown: boolean; draft: boolean };
+type Ctx = { steps: Map<string, Step>; teardown: boolean; tornDown: boolean; draft: boolean; eips: RecEip[] };
 
-/** One ENI of the live picture: its state from its attach/detach step, its addresses, each with its EIP. */
-function eniFromProgress(c: Ctx, e: RecEni, entry: SpecEntry | undefined, eips: RecEip[]): TopoEni {
+/** One ENI of the record: its addresses and their EIPs, each with its state. */
+function eniNode(c: Ctx, e: RecEni, spec: SpecLike | undefined): TopoEni {
   const { steps, teardown, tornDown } = c;
-  const k = e.index;
-  const primaryEni = e.mode === "primary" || entry?.eni?.mode === "primary";
+  const k = e.index < 0 ? -1 : e.index;
   const eniId = e.eniId ?? "";
-  const attach = steps.get(eniStepKey(k, "eni.attach"));
-  const detach = steps.get(eniStepKey(k, "eni.detach"));
-  let eniState: NodeState = primaryEni
-    ? "existing"
-    : teardown
-      ? detach?.status === "succeeded" || tornDown
-        ? "removed"
-        : stepState(detach, "done") === "working"
-          ? "working"
-          : "done"
+  const removedNow = (key: string) => steps.get(`${key}.${eniId}`) ?? steps.get(key);
+  const attach = steps.get(keyOf(k, "eni.attach"));
+  const detach = removedNow("eni.detach");
+  let eniState: NodeState = teardown
+    ? detach?.status === "succeeded" || tornDown
+      ? "removed"
+      : stepState(detach, "done") === "working"
+        ? "working"
+        : "done"
+    : e.mode === "primary"
+      ? "existing"
       : stepState(attach, eniId ? "existing" : "planned");
-  if (!teardown && c.draft && !primaryEni) eniState = "planned";
-  const assign = steps.get(eniStepKey(k, "ips.assign"));
-  const unassign = steps.get(eniStepKey(k, "ips.unassign"));
-  const ips: TopoIp[] = [];
-  const byIp = new Map(eips.filter((x) => x.privateIp).map((x) => [x.privateIp, x]));
+  if (!teardown && c.draft) eniState = "planned";
+  const assign = steps.get(keyOf(k, "ips.assign"));
+  const unassign = removedNow("ips.unassign");
+  const mine = c.eips.filter((x) => (x.eniId ? x.eniId === eniId : (x.eniIndex ?? 0) === k));
+  const byIp = new Map(mine.filter((x) => x.privateIp).map((x) => [x.privateIp, x]));
+  const eipState = (x: RecEip): NodeState => {
+    if (!teardown) return stepState(steps.get(keyOf(k, `eip.associate.${x.specIndex}`)), "done");
+    const un = steps.get(`eip.unassociate.${x.allocationId}`);
+    return un?.status === "succeeded" || tornDown || !x.associatedByUs
+      ? "removed"
+      : stepState(un, "done") === "working"
+        ? "working"
+        : "done";
+  };
   const eipFor = (ip: string): TopoEip | null => {
     const x = byIp.get(ip);
-    if (!x) return null;
-    if (teardown) {
-      const un = steps.get(`eip.unassociate.${x.allocationId}`);
-      return {
-        id: x.allocationId,
-        address: x.ipAddress,
-        state:
-          un?.status === "succeeded" || tornDown || !x.associatedByUs
-            ? "removed"
-            : stepState(un, "done") === "working"
-              ? "working"
-              : "done",
-      };
-    }
-    return {
-      id: x.allocationId,
-      address: x.ipAddress,
-      state: stepState(steps.get(eniStepKey(k, `eip.associate.${x.specIndex}`)), "done"),
-    };
+    return x ? { id: x.allocationId, address: x.ipAddress, state: eipState(x) } : null;
   };
+  const ips: TopoIp[] = [];
   if (e.primaryIp) ips.push({ ip: e.primaryIp, primary: true, state: "existing", eip: eipFor(e.primaryIp) });
   for (const ip of e.assignedIps ?? [])
     ips.push({
@@ -103,11 +101,10 @@ function eniFromProgress(c: Ctx, e: RecEni, entry: SpecEntry | undefined, eips: 
       state: teardown ? (unassign?.status === "succeeded" || tornDown ? "removed" : "done") : stepState(assign, "done"),
       eip: eipFor(ip),
     });
-  // EIPs not yet mapped to a known address (allocations or associations still to come).
+  // Addresses and EIPs not known yet (assignments, allocations or associations still to come).
   const shown = new Set(ips.map((i) => i.eip?.id).filter(Boolean));
-  const pendingEips = eips.filter((x) => !shown.has(x.allocationId));
-  const planned =
-    entry?.privateIps?.mode === "count" ? Math.max(0, (entry.privateIps.count ?? 0) - (e.assignedIps?.length ?? 0)) : 0;
+  const ipsSpec = k === 0 && !spec?.enis ? spec?.privateIps : spec?.enis?.[k]?.privateIps;
+  const planned = ipsSpec?.mode === "count" ? Math.max(0, (ipsSpec.count ?? 0) - (e.assignedIps?.length ?? 0)) : 0;
   if (!teardown)
     for (let i = 0; i < planned; i++)
       ips.push({
@@ -116,25 +113,22 @@ function eniFromProgress(c: Ctx, e: RecEni, entry: SpecEntry | undefined, eips: 
         state: stepState(assign, "planned") === "done" ? "done" : stepState(assign, "planned"),
         eip: null,
       });
-  for (const x of pendingEips) {
+  for (const x of mine.filter((y) => !shown.has(y.allocationId))) {
     const slot = ips.find((i) => !i.eip && !i.primary && !i.ip) ?? null;
     const eip = {
       id: x.allocationId,
       address: x.ipAddress,
       state: teardown
         ? ("removed" as const)
-        : stepState(steps.get(eniStepKey(k, `eip.associate.${x.specIndex}`)), "planned"),
+        : stepState(steps.get(keyOf(k, `eip.associate.${x.specIndex}`)), "planned"),
     };
     if (slot) slot.eip = eip;
     else ips.push({ ip: x.privateIp, primary: false, state: "planned", eip });
   }
-  return { id: eniId, label: eniId, primaryEni, state: eniState, ips };
+  return { id: eniId, label: eniId, primaryEni: e.mode === "primary", state: eniState, ips };
 }
 
-/**
- * Live topology from a deployment's progress (apply or teardown): every ENI of the record (or of the
- * one-ENI record of older deployments), and the spec's ENIs not made yet as planned ones.
- */
+/** Live topology from a deployment's progress (apply or teardown): every ENI of the record. */
 export function topologyFromProgress(p: {
   status: string;
   phase: string;
@@ -150,30 +144,11 @@ export function topologyFromProgress(p: {
     teardown: p.phase === "teardown",
     tornDown: p.status === "torn_down",
     draft: p.status === "draft",
+    eips: r.eips ?? [],
   };
   const instanceId = r.instanceId ?? p.instanceId ?? "";
-  const entries: SpecEntry[] = p.spec?.enis ?? (p.spec ? [p.spec] : []);
-  const recorded: RecEni[] = r.enis?.length
-    ? r.enis.filter((e) => e.index >= 0 || c.teardown)
-    : r.eniId || p.eniId || r.eniPrimaryIp || r.assignedIps?.length || r.eips?.length
-      ? [{ index: 0, eniId: r.eniId ?? p.eniId ?? "", primaryIp: r.eniPrimaryIp, assignedIps: r.assignedIps }]
-      : [];
-  const known = new Set(recorded.map((e) => e.index));
-  const all = [
-    ...recorded,
-    ...(c.teardown ? [] : entries.map((_, index) => ({ index })).filter((e) => !known.has(e.index))),
-  ].sort((a, b) => a.index - b.index);
-  const enis = all
-    .map((e) =>
-      eniFromProgress(
-        c,
-        e,
-        entries[e.index],
-        (r.eips ?? []).filter((x) => (x.eniIndex ?? 0) === e.index),
-      ),
-    )
-    // A spec ENI with nothing known yet and nothing planned is left out (a draft without its choices).
-    .filter((e) => e.id || e.ips.length || e.primaryEni);
+  const recEnis = r.enis?.length ? r.enis : p.eniId ? [{ index: 0, mode: "existing", eniId: p.eniId }] : [];
+  const enis = recEnis.map((e) => eniNode(c, e, p.spec)).filter((e) => e.id || e.ips.length);
   return {
     instance: instanceId
       ? { id: instanceId, label: instanceId, state: "existing" }

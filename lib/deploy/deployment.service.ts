@@ -341,7 +341,8 @@ export async function startDeployment(
   // of existing resources, addressing for the OS bundle), what the spec no longer lists marked -1.
   const record: ResourcesRecord = alignRecord(spec, prev, live).record;
   if (!record.instanceId && live.instance) record.instanceId = live.instance.instanceId;
-  const plan = planApply(spec, live, record);
+  // Planned from the stored record (the plan aligns it the same way; a replaced EIP keeps its address).
+  const plan = planApply(spec, live, prev);
   await database().deployment.updateMany({
     where: { id, teamId },
     data: { resources: record as never, instanceId: record.instanceId ?? null, eniId: firstEniId(record) ?? null },

@@ -225,7 +225,9 @@ export function planApply(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
     d.push(...steps);
     const primary: Val = e.live?.primaryIp ||
       e.rec?.primaryIp || { $ref: "eniPrimaryIp", ...(e.k ? { eni: e.k } : {}) };
-    const current = e.entry.eips.map((_, i) => align.eips[e.k]?.[i]?.privateIp || undefined);
+    const current = e.entry.eips.map(
+      (_, i) => align.eips[e.k]?.[i]?.privateIp || align.replaces[e.k]?.[i] || undefined,
+    );
     const targets = eipTargets(e.entry, primary, secondaries, current);
     e.entry.eips.forEach((_, i) => d.push(...planEip(c, e, i, targets[i]!)));
   }

@@ -452,7 +452,7 @@ function checkEipTargets({ align }: PreflightContext, { k, entry, eni, ours, lab
   // is ours and this change removes it from there (a replaced EIP).
   if (eni) {
     const secondaries = p.mode === "explicit" ? p.addresses : ours;
-    const current = entry.eips.map((_, i) => align.eips[k]?.[i]?.privateIp || undefined);
+    const current = entry.eips.map((_, i) => align.eips[k]?.[i]?.privateIp || align.replaces[k]?.[i] || undefined);
     const targets = eipTargets(entry, eni.primaryIp, secondaries, current);
     const leaving = new Set(align.orphanEips.map((r) => r.allocationId));
     entry.eips.forEach((e, i) => {
