@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
-import { RefreshCw, ShieldCheck, Trash2 } from "lucide-react";
+import { Pencil, RefreshCw, ShieldCheck, Trash2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { Dialog, DialogTrigger } from "@/components/ui/dialog";
@@ -61,7 +61,7 @@ export function DeploymentHeader(props: HeaderProps) {
   );
 }
 
-/** Cancel, Resume, Verify, Refresh (drift), Tear down, Open draft: each only where the status allows it. */
+/** Cancel, Resume, Verify, Refresh (drift), Change, Tear down, Open draft: each only where the status allows it. */
 function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: HeaderProps) {
   const t = useTranslations("deployment");
   const [pending, startTransition] = useTransition();
@@ -117,6 +117,16 @@ function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: 
           <RefreshCw className="h-4 w-4" aria-hidden />
           {t("refresh")}
         </Button>
+      )}
+      {canApply && ["succeeded", "drifted"].includes(d.status) && (
+        <Link
+          className="inline-flex h-10 items-center gap-2 rounded-md border border-border bg-card px-4 text-sm font-medium"
+          href={`/deployments/new?change=${d.id}`}
+          data-testid="change"
+        >
+          <Pencil className="h-4 w-4" aria-hidden />
+          {t("change")}
+        </Link>
       )}
       {canTeardown && <TeardownButton teamId={teamId} d={d} refresh={refresh} />}
       {["draft", "ready"].includes(d.status) && (

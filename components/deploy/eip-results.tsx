@@ -11,6 +11,8 @@ export function EipResults({ d }: { d: View }) {
   const t = useTranslations("deployment.eips");
   const rows = d.eipResults;
   if (!rows.length) return null;
+  // Several ENIs: each row names its ENI under the private IP.
+  const severalEnis = new Set(rows.map((e) => e.eniIndex)).size > 1;
   return (
     <Card className="p-0">
       <div className="flex flex-wrap items-center gap-2 border-b border-border px-4 py-3">
@@ -47,6 +49,7 @@ export function EipResults({ d }: { d: View }) {
               <EipResultRow
                 key={`${e.eniIndex}:${e.specIndex}`}
                 e={e}
+                severalEnis={severalEnis}
                 drifted={d.status === "drifted" && d.drift.some((x) => x.resource === e.allocationId)}
               />
             ))}
@@ -60,7 +63,15 @@ export function EipResults({ d }: { d: View }) {
   );
 }
 
-function EipResultRow({ e, drifted }: { e: View["eipResults"][number]; drifted: boolean }) {
+function EipResultRow({
+  e,
+  severalEnis,
+  drifted,
+}: {
+  e: View["eipResults"][number];
+  severalEnis: boolean;
+  drifted: boolean;
+}) {
   const t = useTranslations("deployment.eips");
   const tl = useTranslations("lifecycle.drifted");
   return (
@@ -76,7 +87,15 @@ function EipResultRow({ e, drifted }: { e: View["eipResults"][number]; drifted: 
         </span>
         {e.allocatedByUs && e.allocationId && <Badge className="mt-0.5">{t("allocated")}</Badge>}
       </td>
-      <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
+      <td className="px-2 py-2 font-mono">
+        {e.privateIp || "—"}
+        {severalEnis && (
+          <span className="block font-sans text-xs text-muted-fg" data-testid="eip-result-eni">
+            {t("onEni", { n: e.eniIndex + 1 })}
+            {e.eniId ? ` · ${e.eniId}` : ""}
+          </span>
+        )}
+      </td>
       <td className="px-2 py-2" data-association={drifted ? "drifted" : e.association}>
         {drifted ? (
           <Badge tone="warning">{tl("badge")}</Badge>

@@ -62,7 +62,12 @@ export function TopologyView({
             data-testid="topology-eni"
           >
             <Network className="h-4 w-4 shrink-0" aria-hidden />
-            <span className="min-w-0 flex-1 truncate font-mono text-xs">{eni.label || t("newEni")}</span>
+            <span className="min-w-0 flex-1 truncate font-mono text-xs">
+              {eni.label || (eni.primaryEni ? t("primaryEni") : t("newEni"))}
+              {eni.primaryEni && eni.label && (
+                <span className="ml-1.5 font-sans text-[10px] text-muted-fg">{t("primaryEni")}</span>
+              )}
+            </span>
             <StateWord state={eni.state} />
           </div>
           <ul className="ml-3 mt-2 space-y-1.5 border-l border-border pl-3">

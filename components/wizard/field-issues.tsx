@@ -2,9 +2,12 @@
 import { useTranslations } from "next-intl";
 import type { Issue } from "./form-model";
 
+/** An issue's message; one of ENI 2 or 3 names its ENI first ("ENI 2: …"). */
 export function IssueText({ issue }: { issue: Issue }) {
   const t = useTranslations("wizard.errors");
-  return <>{t(issue.key as "nameRequired", issue.values as Record<string, string>)}</>;
+  const extra = /^extraEnis\.(\d+)\./.exec(issue.field);
+  const text = t(issue.key as "nameRequired", issue.values as Record<string, string>);
+  return <>{extra ? `${t("onEni", { n: Number(extra[1]) + 2 })}: ${text}` : text}</>;
 }
 
 /** The messages of the issues on a field (or inside it: `eips` covers `eips.0`), joined; undefined when none. */

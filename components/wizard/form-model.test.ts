@@ -17,10 +17,18 @@ import {
   validate,
   visibleIssues,
   visitedBefore,
+  emptyExtraEni,
+  eniSlots,
+  deployedFromRecord,
+  formForChange,
+  withFollowingEips,
+  enisOf,
+  ipRoomOf,
+  type ExtraEni,
   type InventoryLike,
   type WizardForm,
 } from "./form-model";
-import { deploymentSpecSchema } from "@/lib/deploy/spec.schema";
+import { anySpecSchema, deploymentSpecSchema, deploymentSpecV2Schema } from "@/lib/deploy/spec.schema";
 
 const inst = (over = {}) => ({
   instanceId: "i-web1",
@@ -322,5 +330,289 @@ describe("wizard form model", () => {
     });
     expect(ipRoom(good(), busy)).toMatchObject({ others: 1, max: 4 });
     expect(ipRoom(emptyForm(), null)).toBeNull();
+  });
+});
+
+// ---------------------------------------------------------------- several ENIs (spec v2)
+
+const primaryEni = (over = {}) =>
+  eni({
+    networkInterfaceId: "eni-primary1",
+    type: "Primary",
+    status: "InUse",
+    instanceId: "i-web1",
+    primaryIp: "172.16.0.57",
+    privateIps: [
+      { ip: "172.16.0.57", primary: true, eipAllocationId: null, eipAddress: null },
+      { ip: "172.16.0.90", primary: false, eipAllocationId: null, eipAddress: null },
+    ],
+    ...over,
+  });
+/** The instance read with its primary ENI (one ENI of ecs.g7.large's 3). */
+const withPrimary = (over: Partial<InventoryLike> = {}) =>
+  inventory({
+    instance: { instance: inst({ eniCount: 1 }), type: g7, enis: [primaryEni()] },
+    ...over,
+  });
+const newEip = { source: "new" as const, allocationId: "", privateIp: "" };
+
+describe("wizard form model: several ENIs", () => {
+  it("one secondary ENI and no extras still makes a v1 spec (stored drafts and configs unchanged)", () => {
+    const spec = specFromForm(good(), inventory());
+    expect(spec.specVersion).toBe(1);
+    expect(spec).not.toHaveProperty("enis");
+    expect(formFromSpec(spec, "x")).toEqual({ ...good({ name: "x", os: "alinux2" }) });
+  });
+
+  it("three ENIs (existing, created in the other vSwitch, primary) make a v2 spec that round-trips", () => {
+    const f = good({
+      extraEnis: [
+        emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ipCount: 3, eips: [newEip, newEip] }),
+        emptyExtraEni({
+          eniMode: "primary",
+          usePrimaryIp: false,
+          ipMode: "explicit",
+          ipAddresses: "172.16.0.120",
+          eips: [{ source: "existing", allocationId: "eip-1", privateIp: "172.16.0.120" }],
+        }),
+      ],
+      eips: [
+        { source: "existing", allocationId: "eip-2", privateIp: "" },
+        { source: "existing", allocationId: "eip-3", privateIp: "" },
+      ],
+    });
+    const spec = specFromForm(f, withPrimary());
+    const parsed = deploymentSpecV2Schema.safeParse(spec);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(spec.specVersion).toBe(2);
+    expect(parsed.data!.enis.map((e) => e.eni.mode)).toEqual(["existing", "create", "primary"]);
+    expect(parsed.data!.enis[2]).toMatchObject({
+      usePrimaryIp: false,
+      privateIps: { mode: "explicit", addresses: ["172.16.0.120"] },
+      eips: [{ allocationId: "eip-1", privateIp: "172.16.0.120" }],
+    });
+    const back = formFromSpec(spec, f.name);
+    expect(specFromForm(back, withPrimary())).toEqual(spec);
+    expect(back.extraEnis).toHaveLength(2);
+    expect(back.extraEnis[0]).toMatchObject({ eniMode: "create", vSwitchId: "vsw-a", ipCount: 3 });
+  });
+
+  it("primary mode alone is a v2 spec with usePrimaryIp false, and reads back as primary mode", () => {
+    const f = good({ eniMode: "primary", eniId: "", ipCount: 2, eips: [newEip, newEip] });
+    const spec = specFromForm(f, withPrimary());
+    expect(spec).toMatchObject({ specVersion: 2, enis: [{ eni: { mode: "primary" }, usePrimaryIp: false }] });
+    expect(deploymentSpecV2Schema.safeParse(spec).success).toBe(true);
+    expect(keys(f, withPrimary())).toEqual([]);
+    const back = formFromSpec(spec, f.name);
+    expect(back).toMatchObject({ eniMode: "primary", usePrimaryIp: false, extraEnis: [] });
+    // anySpecSchema reads a v1 spec as one ENI: the same shape the wizard emits for v2.
+    expect(anySpecSchema.parse(specFromForm(good(), inventory())).enis).toHaveLength(1);
+  });
+
+  it("primary mode: the primary ENI's IP quota counts the instance's own address and its current secondaries", () => {
+    // g7.large: 6 per ENI; the primary ENI has its primary + 1 secondary → room for 4.
+    const f = good({ eniMode: "primary", eniId: "", ipCount: 5, eips: [newEip] });
+    const issues = validate(f, withPrimary());
+    expect(issues.ips).toEqual([
+      { field: "ipCount", key: "ipQuotaPrimary", values: { type: "ecs.g7.large", quota: 6, total: 7, max: 4 } },
+    ]);
+    expect(keys({ ...f, ipCount: 4 }, withPrimary())).toEqual([]);
+  });
+
+  it("offers the primary ENI when the type has no ENI slot left, and refuses a new ENI then", () => {
+    const full = withPrimary({
+      instance: {
+        instance: inst({ eniCount: 3 }),
+        type: g7,
+        enis: [
+          primaryEni(),
+          eni({ networkInterfaceId: "eni-x", status: "InUse", instanceId: "i-web1" }),
+          eni({ networkInterfaceId: "eni-y", status: "InUse", instanceId: "i-web1" }),
+        ],
+      },
+    });
+    expect(eniSlots(good(), full)).toEqual({ now: 3, quota: 3, free: 0 });
+    expect(keys(good(), full)).toContain("eniQuota");
+    expect(keys(good({ eniMode: "primary", eniId: "", ipCount: 2, eips: [newEip] }), full)).toEqual([]);
+  });
+
+  it("counts ENIs across the form: ENI 1 + 2 new fit ecs.g7.large (3 with the primary), a third does not", () => {
+    const two = good({ extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a" })] });
+    expect(keys(two, withPrimary())).toEqual([]);
+    const three = {
+      ...two,
+      extraEnis: [...two.extraEnis, emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a" })],
+    };
+    const issues = validate(three, withPrimary());
+    expect(issues.eni).toEqual([
+      {
+        field: "extraEnis.1.eniId",
+        key: "eniQuotaMore",
+        values: { type: "ecs.g7.large", quota: 3, now: 1, instance: "i-web1", n: 3 },
+      },
+    ]);
+  });
+
+  it("checks each extra ENI against the inventory: zone, VPC, Available, used twice", () => {
+    const f = (extra: Partial<ExtraEni>) => validate(good({ extraEnis: [emptyExtraEni(extra)] }), withPrimary()).eni;
+    expect(f({ vSwitchId: "vsw-b", securityGroupId: "sg-a" })).toEqual([
+      {
+        field: "extraEnis.0.vSwitchId",
+        key: "vSwitchZoneEni",
+        values: { vSwitch: "vsw-b", zone: "ap-northeast-1b", instanceZone: "ap-northeast-1a" },
+      },
+    ]);
+    expect(f({ eniMode: "existing", eniId: "eni-zoneb" }).map((i) => [i.field, i.key])).toEqual([
+      ["extraEnis.0.eniId", "eniZone"],
+    ]);
+    expect(f({ eniMode: "existing", eniId: "eni-second" }).map((i) => [i.field, i.key])).toEqual([
+      ["extraEnis.0.eniId", "eniTwice"],
+    ]);
+    expect(f({ eniMode: "create" }).map((i) => i.key)).toEqual(["vSwitchRequired", "securityGroupRequired"]);
+  });
+
+  it("extra ENIs: IP quota per ENI, explicit addresses inside the vSwitch and not on two ENIs, EIPs per ENI", () => {
+    const extra = (e: Partial<ExtraEni>, over: Partial<WizardForm> = {}) =>
+      validate(
+        good({ extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ...e })], ...over }),
+        withPrimary(),
+      ).eni.map((i) => [i.field, i.key]);
+    expect(extra({ ipCount: 6, eips: [newEip] })).toEqual([["extraEnis.0.ipCount", "ipQuota"]]);
+    expect(
+      extra(
+        { ipMode: "explicit", ipAddresses: "172.16.0.70\n172.16.1.5", eips: [newEip] },
+        { ipMode: "explicit", ipAddresses: "172.16.0.70\n172.16.0.71" },
+      ),
+    ).toEqual([
+      ["extraEnis.0.ipAddresses", "addressOtherEni"],
+      ["extraEnis.0.ipAddresses", "addressOutside"],
+    ]);
+    expect(extra({ ipCount: 1, eips: [newEip, newEip, newEip] })).toEqual([["extraEnis.0.eips", "eipsMoreThanIps"]]);
+    expect(extra({ ipCount: 1, eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }] })).toEqual([
+      ["extraEnis.0.eips.0", "eipDuplicate"],
+    ]);
+  });
+
+  it("the EIP quota counts new EIPs of every ENI; on a Change the ones already allocated are not counted twice", () => {
+    const rows = (n: number) => Array.from({ length: n }, () => newEip);
+    // ecs.g7.large with room for 9 secondaries per ENI: 9 + 8 new EIPs, 4 in use → 21 > 20.
+    const roomy = { ...g7, eniPrivateIpAddressQuantity: 10 };
+    const inv = withPrimary({
+      instanceTypes: [roomy],
+      instance: { instance: inst(), type: roomy, enis: [primaryEni()] },
+    });
+    const f = good({
+      ipCount: 9,
+      usePrimaryIp: false,
+      eips: rows(9),
+      extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ipCount: 7, eips: rows(8) })],
+    });
+    expect(validate(f, inv).eips).toEqual([
+      { field: "eips", key: "eipQuota", values: { quota: 20, used: 4, asked: 17 } },
+    ]);
+    const change = { ...f, deployed: { enis: ["eni-second", "eni-made"], ips: [], allocatedEips: 16 } };
+    expect(validate(change, inv).eips).toEqual([]);
+  });
+
+  it("issues of ENI 2 and 3 are shown on the ENI step and named by their ENI", () => {
+    const f = good({ extraEnis: [emptyExtraEni({ eniMode: "existing", eniId: "" })] });
+    const issues = validate(f, withPrimary());
+    expect(issues.eni.map((i) => i.field)).toEqual(["extraEnis.0.eniId"]);
+    expect(stepStates("ips", new Set(["instance", "eni"]), issues).eni).toBe("blocked");
+  });
+
+  it("the warning about addresses without an EIP names the extra ENI", () => {
+    const f = good({
+      extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ipCount: 3, eips: [newEip] })],
+    });
+    expect(formWarnings(f)).toEqual([
+      { field: "extraEnis.0.eips", key: "eipsFewerThanIps", values: { eips: 1, slots: 4, missing: 3 } },
+    ]);
+  });
+
+  it("an extra ENI's rows follow its addresses until the user picks one", () => {
+    const e = emptyExtraEni({ ipCount: 3 });
+    expect(withFollowingEips(e).eips).toHaveLength(4);
+    const picked = { ...e, eips: [{ source: "existing" as const, allocationId: "eip-1", privateIp: "" }] };
+    expect(withFollowingEips({ ...picked, ipCount: 5 }).eips).toHaveLength(1);
+  });
+});
+
+describe("wizard form model: Change", () => {
+  it("reads what a deployment has from its record, per-ENI or one-ENI", () => {
+    expect(
+      deployedFromRecord({
+        enis: [
+          { index: 0, eniId: "eni-second", assignedIps: ["172.16.0.61"] },
+          { index: 1, eniId: "eni-made", assignedIps: ["172.16.0.80", "172.16.0.81"] },
+        ],
+        eips: [
+          { allocatedByUs: true, specIndex: 0 },
+          { allocatedByUs: false, specIndex: 1 },
+          { allocatedByUs: true, specIndex: -1 },
+        ],
+      }),
+    ).toEqual({
+      enis: ["eni-second", "eni-made"],
+      ips: ["172.16.0.61", "172.16.0.80", "172.16.0.81"],
+      allocatedEips: 1,
+    });
+    expect(deployedFromRecord({ eniId: "eni-second", assignedIps: ["172.16.0.61"] })).toEqual({
+      enis: ["eni-second"],
+      ips: ["172.16.0.61"],
+      allocatedEips: 0,
+    });
+    expect(deployedFromRecord(null)).toEqual({ enis: [], ips: [], allocatedEips: 0 });
+  });
+
+  it("a deployed ENI counts as attached: a Change of a deployment with 3 ENIs on ecs.g7.large is not refused for ENI slots", () => {
+    const made = eni({
+      networkInterfaceId: "eni-made",
+      status: "InUse",
+      instanceId: "i-web1",
+      privateIps: [
+        { ip: "172.16.0.80", primary: true, eipAllocationId: null, eipAddress: null },
+        { ip: "172.16.0.81", primary: false, eipAllocationId: null, eipAddress: null },
+      ],
+    });
+    const attached = eni({ status: "InUse", instanceId: "i-web1" });
+    const inv = withPrimary({
+      enis: [attached, made],
+      instance: { instance: inst({ eniCount: 3 }), type: g7, enis: [primaryEni(), attached, made] },
+    });
+    const spec = specFromForm(
+      good({ extraEnis: [emptyExtraEni({ vSwitchId: "vsw-a", securityGroupId: "sg-a", ipCount: 1 })] }),
+      inv,
+    );
+    const deployed = { enis: ["eni-second", "eni-made"], ips: ["172.16.0.81"], allocatedEips: 2 };
+    const f = formForChange(spec, "web", deployed, "i-web1");
+    expect(keys(f, inv)).toEqual([]);
+    // Without what it has, the same form would ask for a fourth ENI.
+    expect(keys({ ...f, deployed: undefined }, inv)).toContain("eniQuotaMore");
+    // ENI 2's own secondary IP leaves its room as it was: 5 - 0 others.
+    expect(ipRoomOf(enisOf(f)[1]!, f, inv)).toMatchObject({ others: 0, max: 5 });
+  });
+
+  it("a created instance is changed as the existing one it now is", () => {
+    const spec = {
+      specVersion: 1,
+      cloudAccountId: "acct",
+      regionId: "ap-northeast-1",
+      instance: {
+        mode: "create",
+        zoneId: "ap-northeast-1a",
+        instanceType: "ecs.g7.large",
+        imageId: "img",
+        vSwitchId: "vsw-a",
+        securityGroupId: "sg-a",
+      },
+      eni: { mode: "create", vSwitchId: "vsw-a", securityGroupId: "sg-a" },
+      privateIps: { mode: "count", count: 1 },
+      eips: [{}],
+      os: "alinux3",
+    };
+    const f = formForChange(spec, "web", { enis: ["eni-made"], ips: [], allocatedEips: 1 }, "i-new1");
+    expect(f).toMatchObject({ instanceMode: "existing", instanceId: "i-new1", eniMode: "create" });
+    expect(specFromForm(f).instance).toEqual({ mode: "existing", instanceId: "i-new1" });
   });
 });

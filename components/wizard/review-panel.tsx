@@ -95,7 +95,13 @@ export function PlanCalls({ plan }: { plan: Plan }) {
         </thead>
         <tbody>
           {plan.steps.map((s, i) => (
-            <tr key={s.key} className={cn("border-t border-border align-top", s.noop && "text-muted-fg")}>
+            <tr
+              key={s.key}
+              className={cn("border-t border-border align-top", s.noop && "text-muted-fg")}
+              data-testid="plan-step"
+              data-action={s.action}
+              data-noop={s.noop ? "true" : "false"}
+            >
               <td className="py-1.5 pr-2 tabular-nums">{i + 1}</td>
               <td className="py-1.5 pr-2">
                 <span className={cn("font-mono text-xs font-medium", s.noop && "line-through")}>{s.action}</span>

@@ -12,11 +12,13 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
+import { changeAction } from "@/lib/actions/deployments.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "./review-panel";
 import {
   defaultEips,
   emptyForm,
+  formForChange,
   formFromSpec,
   formWarnings,
   guardStep,
@@ -28,6 +30,7 @@ import {
   validate,
   visibleIssues,
   visitedBefore,
+  type Deployed,
   type EipRow,
   type LocatedEip,
   type StepId,
@@ -39,12 +42,26 @@ export type AccountOption = { id: string; name: string; defaultRegion: string; k
 /** A saved draft (id) or a new one prefilled from a shared config (id null). */
 export type DraftInput = { id: string | null; name: string; spec: Record<string, unknown>; status: string } | null;
 
+/**
+ * A Change of a deployment that exists: the wizard opens on its current spec, saves no draft, and its
+ * review sets the desired spec and shows the delta plan (deployments.change); Apply starts the change.
+ */
+export type ChangeInput = {
+  id: string;
+  name: string;
+  spec: Record<string, unknown>;
+  deployed: Deployed;
+  /** The instance the deployment runs on (a created instance is changed as the existing one it now is). */
+  instanceId: string | null;
+};
+
 export type WizardProps = {
   teamId: string;
   accounts: AccountOption[];
   canApply: boolean;
   draft: DraftInput;
   initialStep?: StepId | null;
+  change?: ChangeInput | null;
 };
 
 /** The wizard's address for a step: the current query (draft, config) with `step` set; `draft` once saved. */
@@ -56,8 +73,9 @@ function stepHref(step: StepId, draftId: string | null): string {
 }
 
 /** The form and what the user has done to it: fields changed (touched), unsaved changes (dirty). */
-function useWizardForm({ accounts, draft }: Pick<WizardProps, "accounts" | "draft">) {
+function useWizardForm({ accounts, draft, change }: Pick<WizardProps, "accounts" | "draft" | "change">) {
   const [form, setForm] = useState<WizardForm>(() => {
+    if (change) return formForChange(change.spec, change.name, change.deployed, change.instanceId);
     if (draft) return formFromSpec(draft.spec, draft.name);
     const a = accounts[0];
     return emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "" });
@@ -95,11 +113,13 @@ function useDraftSave({
   inventory,
   dirtyRef,
   stepRef,
+  changeId,
 }: Pick<WizardProps, "teamId" | "canApply" | "draft"> & {
   form: WizardForm;
   inventory: Inventory | null;
   dirtyRef: RefObject<boolean>;
   stepRef: RefObject<StepId>;
+  changeId: string | null;
 }) {
   const t = useTranslations("wizard");
   const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
@@ -111,6 +131,8 @@ function useDraftSave({
   const saving = useRef<Promise<unknown>>(Promise.resolve());
   const save = useCallback(
     (current: WizardForm = form): Promise<string | null> => {
+      // A Change is no draft: its spec is set by its review (deployments.change).
+      if (changeId) return Promise.resolve(changeId);
       if (!canApply) return Promise.resolve(draftId);
       setSavesInFlight((n) => n + 1);
       const run = saving.current.then(async () => {
@@ -134,7 +156,7 @@ function useDraftSave({
       saving.current = run.catch(() => null).finally(() => setSavesInFlight((n) => n - 1));
       return run;
     },
-    [canApply, draftId, form, inventory, teamId, t, dirtyRef, stepRef],
+    [canApply, draftId, form, inventory, teamId, t, dirtyRef, stepRef, changeId],
   );
 
   // A reload or a closed tab while a save is on its way would lose what the user just typed.
@@ -172,12 +194,15 @@ function useReview({
   save,
   setReview,
   startTransition,
+  changeSpec,
 }: Pick<WizardProps, "teamId" | "canApply"> & {
   draftId: string | null;
   step: StepId;
   save: () => Promise<string | null>;
   setReview: (r: ReviewResult) => void;
   startTransition: TransitionStartFunction;
+  /** A Change: the spec its review sets (null otherwise). */
+  changeSpec: { id: string; spec: () => Record<string, unknown> } | null;
 }) {
   const [reviewError, setReviewError] = useState<string | null>(null);
   /** Pre-flight and plan of the draft as stored. */
@@ -191,9 +216,16 @@ function useReview({
     [teamId, setReview],
   );
   const runReview = useCallback(async () => {
+    if (changeSpec) {
+      setReviewError(null);
+      const r = await changeAction({ teamId, id: changeSpec.id, spec: changeSpec.spec() });
+      if (!r.ok) setReviewError(r.error + (r.requestId ? ` (RequestId ${r.requestId})` : ""));
+      else setReview(r.data);
+      return;
+    }
     const id = await save();
     if (id) await reviewStored(id);
-  }, [save, reviewStored]);
+  }, [save, reviewStored, changeSpec, teamId, setReview]);
 
   // A draft opened on its review step (a reload, a link shared in the team): the pre-flight and the
   // plan are fetched as when Next led there, instead of an empty review with Apply disabled.
@@ -252,7 +284,14 @@ function useStepNavigation({
     setStep(next);
     // First time on the EIP step (also of a draft resumed before it): one new EIP per private IP instead of the placeholder row.
     let current = form;
-    if (next === "eips" && !visited.has("eips") && !touched.has("eips") && isPlaceholderEips(form.eips)) {
+    // Not on a Change: its rows are the deployment's EIPs.
+    if (
+      next === "eips" &&
+      !form.deployed &&
+      !visited.has("eips") &&
+      !touched.has("eips") &&
+      isPlaceholderEips(form.eips)
+    ) {
       dirtyRef.current = true;
       current = { ...form, eips: defaultEips(form) };
       setForm(current);
@@ -282,14 +321,15 @@ function useStepNavigation({
  * pre-flight review. The components only render it.
  */
 export function useWizardState(
-  { teamId, accounts, canApply, draft, initialStep = null }: WizardProps,
+  { teamId, accounts, canApply, draft, initialStep = null, change = null }: WizardProps,
   /** The step's heading, focused after each move (made by the component that renders it). */
   headingRef: RefObject<HTMLHeadingElement | null>,
 ) {
   const router = useRouter();
-  const forms = useWizardForm({ accounts, draft });
+  const forms = useWizardForm({ accounts, draft, change });
   const { form, touched, review, setReview, dirtyRef } = forms;
-  const steps = useStepState({ draft, initialStep, form });
+  // A Change opens on the ENIs (its instance is fixed).
+  const steps = useStepState({ draft, initialStep: initialStep ?? (change ? "eni" : null), form });
   const { step, visited, stepRef } = steps;
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
   const [pending, startTransition] = useTransition();
@@ -298,14 +338,19 @@ export function useWizardState(
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
   const issues = useMemo(() => validate(form, inventory, located), [form, inventory, located]);
-  const drafts = useDraftSave({ teamId, canApply, draft, form, inventory, dirtyRef, stepRef });
+  const changeId = change?.id ?? null;
+  const drafts = useDraftSave({ teamId, canApply, draft, form, inventory, dirtyRef, stepRef, changeId });
   const { draftId, save } = drafts;
-  const reviews = useReview({ teamId, canApply, draftId, step, save, setReview, startTransition });
+  const changeSpec = useMemo(
+    () => (changeId ? { id: changeId, spec: () => specFromForm(form, inventory) } : null),
+    [changeId, form, inventory],
+  );
+  const reviews = useReview({ teamId, canApply, draftId, step, save, setReview, startTransition, changeSpec });
   const { setReviewError, runReview } = reviews;
   const go = useStepNavigation({ steps, forms, issues, draftId, save, runReview, startTransition, headingRef });
 
   async function apply() {
-    if (!draftId) return;
+    if (!draftId && !changeId) return;
     setApplying(true);
     const id = await save();
     if (!id) {
@@ -325,6 +370,7 @@ export function useWizardState(
 
   return {
     ...drafts,
+    change,
     form,
     update: forms.update,
     updateEips: forms.updateEips,

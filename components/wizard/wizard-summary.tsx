@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { TopologyView } from "@/components/deploy/topology";
-import { resolvedOs, secondaryCount } from "./form-model";
+import { enisOf, isMultiEni, resolvedOs, secondaryCount, secondaryCountOf } from "./form-model";
 import { topologyFromForm } from "./form-topology";
 import { IssueText } from "./field-issues";
 import type { WizardState } from "./use-wizard-state";
@@ -13,9 +13,10 @@ export function WizardSummary({ w }: { w: WizardState }) {
   const t = useTranslations("wizard");
   const { form, inventory, blocking, warnings, pristine, review } = w;
   // Only what the user chose: an EIP row still waiting for its choice is not "existing".
+  const rows = enisOf(form).flatMap((e) => e.eips);
   const summaryEips = {
-    existing: form.eips.filter((e) => e.source !== "new" && e.allocationId.trim()).length,
-    fresh: form.eips.filter((e) => e.source === "new").length,
+    existing: rows.filter((e) => e.source !== "new" && e.allocationId.trim()).length,
+    fresh: rows.filter((e) => e.source === "new").length,
   };
   return (
     <aside aria-label={t("summary.title")} className="space-y-4 lg:sticky lg:top-4 lg:self-start">
@@ -27,11 +28,31 @@ export function WizardSummary({ w }: { w: WizardState }) {
           <dd className="font-mono">{form.regionId || "—"}</dd>
           <dt className="text-muted-fg">{t("summary.os")}</dt>
           <dd>{t(`os.${resolvedOs(form, inventory)}`)}</dd>
-          <dt className="text-muted-fg">{t("summary.ips")}</dt>
-          <dd>
-            {secondaryCount(form)}
-            {form.usePrimaryIp ? ` + ${t("summary.primary")}` : ""}
-          </dd>
+          {isMultiEni(form) ? (
+            <>
+              <dt className="text-muted-fg">{t("summary.enis")}</dt>
+              <dd data-testid="summary-enis">
+                {enisOf(form).map((e) => (
+                  <span key={e.index} className="block">
+                    {t("summary.eniLine", {
+                      n: e.index + 1,
+                      ips: secondaryCountOf(e) + (e.usePrimaryIp ? 1 : 0),
+                      eips: e.eips.length,
+                    })}
+                    {e.eniMode === "primary" ? ` (${t("summary.primaryEni")})` : ""}
+                  </span>
+                ))}
+              </dd>
+            </>
+          ) : (
+            <>
+              <dt className="text-muted-fg">{t("summary.ips")}</dt>
+              <dd>
+                {secondaryCount(form)}
+                {form.usePrimaryIp ? ` + ${t("summary.primary")}` : ""}
+              </dd>
+            </>
+          )}
           <dt className="text-muted-fg">{t("summary.eips")}</dt>
           <dd>{summaryEips.existing + summaryEips.fresh ? t("summary.eipCount", summaryEips) : "—"}</dd>
           <dt className="text-muted-fg">{t("summary.traffic")}</dt>

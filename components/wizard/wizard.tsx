@@ -18,7 +18,7 @@ import { EipsStep } from "./steps/eips-step";
 import { RoutesStep } from "./steps/routes-step";
 import { ReviewStep } from "./steps/review-step";
 
-export type { AccountOption, DraftInput } from "./use-wizard-state";
+export type { AccountOption, ChangeInput, DraftInput } from "./use-wizard-state";
 
 /** The deployment wizard: a stepper on the left, the step in the middle, a live summary on the right. */
 export function Wizard(props: WizardProps) {
@@ -128,7 +128,7 @@ function StepFooter({ w, canApply }: { w: WizardState; canApply: boolean }) {
           {t("back")}
         </Button>
       )}
-      {canApply && (
+      {canApply && !w.change && (
         <Button
           variant="ghost"
           disabled={pending}
@@ -152,7 +152,7 @@ function StepFooter({ w, canApply }: { w: WizardState; canApply: boolean }) {
           data-testid="apply"
         >
           {w.applying && <Loader2 className="h-4 w-4 animate-spin" aria-hidden />}
-          {t("apply")}
+          {w.change ? t("change.apply") : t("apply")}
         </Button>
       )}
     </footer>

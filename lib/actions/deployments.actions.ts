@@ -1,16 +1,22 @@
 "use server";
-// The deployment page: cancel, resume, teardown, refresh, verify.
+// The deployment page: cancel, resume, teardown, refresh, verify; and a Change's review (its delta plan).
 // Parse → session + membership + capability (teamAction) → one service call.
 import { revalidatePath } from "next/cache";
 import { teamAction } from "@/lib/access/team-action";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { db } from "@/lib/db/client";
-import { cancelDeployment, resumeDeployment, teardownDeployment } from "@/lib/deploy/deployment.service";
+import {
+  cancelDeployment,
+  resumeDeployment,
+  setDeploymentSpec,
+  teardownDeployment,
+} from "@/lib/deploy/deployment.service";
 import { checkDeploymentDrift } from "@/lib/deploy/drift-check.service";
+import { planWithoutSecrets } from "@/lib/deploy/secrets";
 import { ensureDeployEngine } from "@/lib/deploy/engine";
 import { verifyDeployment } from "@/lib/deploy/deployment-view.service";
-import { deploymentInput, teardownInput } from "./deployments.schema";
+import { changeInput, deploymentInput, teardownInput } from "./deployments.schema";
 
 export const cancelAction = teamAction(
   { name: "deployments.cancel", capability: "deployments.apply", input: deploymentInput },
@@ -56,4 +62,28 @@ export const refreshAction = teamAction(
 export const verifyAction = teamAction(
   { name: "deployments.verify", capability: "deployments.read", input: deploymentInput },
   async ({ id }, ctx) => verifyDeployment(ctx.team.teamId, id, ctx.actor.userId),
+);
+
+/**
+ * Change a deployment that exists: its desired spec becomes `spec` and the answer is the pre-flight and
+ * the plan of the delta (only the calls that make the difference), shaped as the wizard's review.
+ * Nothing runs: "Apply change" starts it (deployments.apply).
+ */
+export const changeAction = teamAction(
+  { name: "deployments.change", capability: "deployments.apply", input: changeInput },
+  async ({ id, spec }, ctx) => {
+    ensureDeployEngine();
+    const started = performance.now();
+    const r = await setDeploymentSpec(ctx.team.teamId, ctx.actor, id, spec);
+    const findings = r.plan?.findings ?? [];
+    return {
+      preflight: {
+        ok: !findings.some((f) => f.severity === "error"),
+        findings,
+        checkedAt: new Date().toISOString(),
+      },
+      plan: r.plan && planWithoutSecrets(r.plan),
+      ms: Math.round(performance.now() - started),
+    };
+  },
 );

@@ -224,6 +224,22 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "deployments.read",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
+  "lib/actions/deployments.actions.ts#changeAction": {
+    name: "deployments.change",
+    capability: "deployments.apply",
+    input: (f) => ({
+      teamId: f.teamA,
+      id: "no-such-deployment",
+      spec: {
+        specVersion: 2,
+        cloudAccountId: "acct",
+        regionId: "ap-northeast-1",
+        instance: { mode: "existing", instanceId: "i-web1" },
+        os: "alinux3",
+        enis: [{ eni: { mode: "primary" }, privateIps: { mode: "count", count: 1 }, eips: [{}] }],
+      },
+    }),
+  },
   // lib/actions/guest.actions.ts (guest configuration through Cloud Assistant)
   "lib/actions/guest.actions.ts#guestStateAction": {
     name: "guest.state",

@@ -2,6 +2,7 @@
 import { useTranslations } from "next-intl";
 import { Field, Input, Select } from "@/components/ui/input";
 import { ipRoom, type WizardForm } from "../form-model";
+import { ExtraEnis } from "../steps/extra-enis";
 import { Choice } from "./choice";
 import { quickNetwork, type QuickFieldsProps } from "./use-quick-deploy";
 
@@ -21,10 +22,18 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
         options={[
           ["create", t("createNew")],
           ["existing", t("useExisting")],
+          ...(form.instanceMode === "existing" ? [["primary", tw("eni.primary")] as [string, string]] : []),
         ]}
-        onChange={(v) => update({ eniMode: v as WizardForm["eniMode"] })}
+        onChange={(v) =>
+          update({
+            eniMode: v as WizardForm["eniMode"],
+            usePrimaryIp: v === "primary" ? false : form.eniMode === "primary" ? true : form.usePrimaryIp,
+          })
+        }
       />
-      {form.eniMode === "existing" ? (
+      {form.eniMode === "primary" ? (
+        <p className="text-sm text-muted-fg">{tw("eni.primaryWhat")}</p>
+      ) : form.eniMode === "existing" ? (
         <Field id="q-eni-id" label={t("eniPick")} error={err("eniId")}>
           <Select id="q-eni-id" value={form.eniId} onChange={(e) => update({ eniId: e.target.value })}>
             <option value="">{tw("choose")}</option>
@@ -86,6 +95,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })}
         />
       </Field>
+      <ExtraEnis form={form} update={update} inventory={inventory} err={err} />
     </fieldset>
   );
 }

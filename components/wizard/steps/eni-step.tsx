@@ -4,9 +4,11 @@ import { Badge } from "@/components/ui/card";
 import { Field, Select } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
 import type { Inventory } from "@/lib/deploy/inventory.service";
-import { chosenInstance, chosenType, type WizardForm } from "../form-model";
+import { Button } from "@/components/ui/button";
+import { chosenInstance, chosenType, eniSlots, primaryEniOf, type WizardForm } from "../form-model";
 import { fieldError, invalidProps } from "../field-issues";
 import type { StepProps } from "./step-props";
+import { ExtraEnis } from "./extra-enis";
 
 function QuotaNote({ form, inventory }: { form: WizardForm; inventory: Inventory | null }) {
   const t = useTranslations("wizard");
@@ -39,6 +41,7 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
   return (
     <div className="space-y-4">
       <QuotaNote form={form} inventory={inventory} />
+      <NoSlotCallout form={form} update={update} inventory={inventory} />
       <fieldset className="flex flex-wrap gap-4 text-sm">
         <legend className="sr-only">{t("eni.mode")}</legend>
         <label className="inline-flex items-center gap-2">
@@ -46,7 +49,9 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
             type="radio"
             name="eniMode"
             checked={form.eniMode === "existing"}
-            onChange={() => update({ eniMode: "existing" })}
+            onChange={() =>
+              update({ eniMode: "existing", ...(form.eniMode === "primary" ? { usePrimaryIp: true } : {}) })
+            }
             className="h-4 w-4"
           />
           {t("eni.existing")}
@@ -59,6 +64,7 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
             onChange={() =>
               update({
                 eniMode: "create",
+                ...(form.eniMode === "primary" ? { usePrimaryIp: true } : {}),
                 vSwitchId: form.vSwitchId || inst?.vSwitchId || "",
                 securityGroupId: form.securityGroupId || sgs[0]?.securityGroupId || "",
               })
@@ -67,11 +73,24 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
           />
           {t("eni.create")}
         </label>
+        <label className="inline-flex items-center gap-2">
+          <input
+            type="radio"
+            name="eniMode"
+            checked={form.eniMode === "primary"}
+            onChange={() => update({ eniMode: "primary", usePrimaryIp: false })}
+            className="h-4 w-4"
+            data-testid="eni-mode-primary"
+          />
+          {t("eni.primary")}
+        </label>
       </fieldset>
       {form.eniMode === "existing" ? (
         <ExistingEniList form={form} update={update} inventory={inventory} issues={issues} />
-      ) : (
+      ) : form.eniMode === "create" ? (
         <NewEniFields form={form} update={update} inventory={inventory} issues={issues} />
+      ) : (
+        <PrimaryEniNote form={form} update={update} inventory={inventory} issues={issues} />
       )}
       {type?.stoppedOnly && (
         <label className="flex items-start gap-2 text-sm">
@@ -84,6 +103,55 @@ export function EniStep({ form, update, inventory, issues = [] }: StepProps) {
           />
           <span>{t("eni.allowStop")}</span>
         </label>
+      )}
+      <ExtraEnis form={form} update={update} inventory={inventory} err={err} />
+    </div>
+  );
+}
+
+/** The instance type has no ENI slot left: the primary ENI is the way (offered with one click). */
+function NoSlotCallout({ form, update, inventory }: StepProps) {
+  const t = useTranslations("wizard.eni");
+  const slots = eniSlots(form, inventory);
+  const type = chosenType(form, inventory);
+  if (!slots || !type || slots.free > 0 || form.eniMode === "primary") return null;
+  return (
+    <div role="note" className="rounded-md border border-warning/50 bg-warning/5 p-3 text-sm" data-testid="no-eni-slot">
+      <p>{t("noSlot", { type: type.instanceTypeId, quota: slots.quota, now: slots.now })}</p>
+      <Button
+        type="button"
+        size="sm"
+        className="mt-2"
+        onClick={() => update({ eniMode: "primary", usePrimaryIp: false })}
+      >
+        {t("usePrimaryNow")}
+      </Button>
+    </div>
+  );
+}
+
+/** What the primary mode means, and the primary ENI as it is now. */
+function PrimaryEniNote({ form, inventory, issues = [] }: StepProps) {
+  const t = useTranslations("wizard.eni");
+  const te = useTranslations("wizard.errors");
+  const eni = primaryEniOf(form, inventory);
+  const err = fieldError(issues, "eniMode", te);
+  return (
+    <div className="space-y-1 rounded-md border border-border bg-muted/40 p-3 text-sm" data-testid="primary-eni-note">
+      <p>{t("primaryWhat")}</p>
+      <p className="font-mono text-xs">
+        {eni
+          ? t("primaryHas", {
+              eni: eni.networkInterfaceId,
+              ip: eni.primaryIp,
+              count: eni.privateIps.filter((p) => !p.primary).length,
+            })
+          : t("primaryUnread")}
+      </p>
+      {err && (
+        <p role="alert" className="text-danger">
+          {err}
+        </p>
       )}
     </div>
   );

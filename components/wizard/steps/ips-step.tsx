@@ -45,18 +45,20 @@ export function IpsStep({ form, update, inventory, issues = [] }: StepProps) {
         </label>
       </fieldset>
       <IpFields form={form} update={update} inventory={inventory} issues={issues} />
-      <label className="flex items-start gap-2 text-sm">
-        <input
-          type="checkbox"
-          className="mt-0.5 h-4 w-4"
-          checked={form.usePrimaryIp}
-          onChange={(e) => update({ usePrimaryIp: e.target.checked })}
-        />
-        <span>
-          {t("ips.usePrimary")}
-          <span className="block text-xs text-muted-fg">{t("ips.usePrimaryHint")}</span>
-        </span>
-      </label>
+      {form.eniMode !== "primary" && (
+        <label className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            className="mt-0.5 h-4 w-4"
+            checked={form.usePrimaryIp}
+            onChange={(e) => update({ usePrimaryIp: e.target.checked })}
+          />
+          <span>
+            {t("ips.usePrimary")}
+            <span className="block text-xs text-muted-fg">{t("ips.usePrimaryHint")}</span>
+          </span>
+        </label>
+      )}
     </div>
   );
 }

@@ -6,23 +6,43 @@ import { can } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { listCloudAccounts } from "@/lib/cloud/accounts";
 import { AppShell } from "@/components/shell/app-shell";
-import { Wizard, type DraftInput } from "@/components/wizard/wizard";
-import { parseStep } from "@/components/wizard/form-model";
+import { Wizard, type ChangeInput, type DraftInput } from "@/components/wizard/wizard";
+import { deployedFromRecord, parseStep } from "@/components/wizard/form-model";
 import { getRevision } from "@/lib/configs/config.service";
 import { draftFromConfig } from "@/lib/configs/config.schema";
 import { specWithoutSecrets } from "@/lib/deploy/secrets";
 
 export const metadata = { title: "New deployment" };
 
-type Search = { draft?: string; config?: string; revision?: string; step?: string };
+type Search = { draft?: string; config?: string; revision?: string; step?: string; change?: string };
+
+/** "Change" on a deployment (`?change=<id>`): one that succeeded (or drifted), for a user who may apply. */
+async function loadChange(teamId: string, id: string, mayApply: boolean): Promise<ChangeInput> {
+  const d = await db().deployment.findFirst({
+    where: { id, teamId },
+    select: { id: true, name: true, spec: true, status: true, resources: true, instanceId: true },
+  });
+  if (!d) redirect("/deployments/new");
+  if (!mayApply || !["succeeded", "drifted"].includes(d.status)) redirect(`/deployments/${d.id}`);
+  return {
+    id: d.id,
+    name: d.name,
+    spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
+    deployed: deployedFromRecord(d.resources),
+    instanceId: d.instanceId,
+  };
+}
 
 export default async function NewDeploymentPage({ searchParams }: { searchParams: Promise<Search> }) {
   const ctx = await requireTeamPage("deployments.read");
   const t = await getTranslations("wizard");
-  const { draft: draftId, config: configId, revision, step } = await searchParams;
+  const { draft: draftId, config: configId, revision, step, change: changeId } = await searchParams;
   const accounts = await listCloudAccounts(ctx.team.teamId);
+  const canApply = can(ctx.role, "deployments.apply");
   let draft: DraftInput = null;
-  if (draftId) {
+  const change = changeId ? await loadChange(ctx.team.teamId, changeId, canApply) : null;
+  // The Change form opens on the deployment's current state: no draft, no config.
+  if (!change && draftId) {
     const d = await db().deployment.findFirst({
       where: { id: draftId, teamId: ctx.team.teamId },
       select: { id: true, name: true, spec: true, status: true },
@@ -36,7 +56,7 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
       spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
       status: d.status,
     };
-  } else if (configId) {
+  } else if (!change && configId) {
     // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
     const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
     const config = await getRevision(ctx.team.teamId, configId, n).catch(() => null);
@@ -52,19 +72,32 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
     <AppShell ctx={ctx}>
       <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-semibold">{draft ? t("titleDraft", { name: draft.name }) : t("title")}</h1>
-          <p className="mt-1 max-w-3xl text-sm text-muted-fg">{t("intro")}</p>
+          <h1 className="text-2xl font-semibold">
+            {change
+              ? t("change.title", { name: change.name })
+              : draft
+                ? t("titleDraft", { name: draft.name })
+                : t("title")}
+          </h1>
+          <p className="mt-1 max-w-3xl text-sm text-muted-fg">{change ? t("change.intro") : t("intro")}</p>
         </div>
-        <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">
-          {t("quickLink")}
-        </Link>
+        {change ? (
+          <Link href={`/deployments/${change.id}`} className="text-sm font-medium text-primary hover:underline">
+            {t("change.back")}
+          </Link>
+        ) : (
+          <Link href="/deployments/quick" className="text-sm font-medium text-primary hover:underline">
+            {t("quickLink")}
+          </Link>
+        )}
       </div>
       <Wizard
         teamId={ctx.team.teamId}
         accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
-        canApply={can(ctx.role, "deployments.apply")}
+        canApply={canApply}
         draft={draft}
         initialStep={parseStep(step)}
+        change={change}
       />
     </AppShell>
   );
