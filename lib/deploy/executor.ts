@@ -13,7 +13,7 @@ import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { DEFAULT_RETRY_POLICY } from "@/lib/cloud/retry";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import { actorFields, type AuditActor } from "@/lib/audit/actor";
+import { actorFields, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit/actor";
 import type { Plan, ResourcesRecord } from "./model";
 import { Waiter, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
@@ -214,6 +214,32 @@ function redactStepParams(p: Record<string, unknown>) {
   return _pw ? { ...rest, Password: "[redacted]" } : rest;
 }
 
+/**
+ * Who a run's cloud calls are made for: the user whose Apply / Resume / Tear down started this run
+ * (the latest such event of the deployment), labelled "aki@example.com via run 3" so the trail tells
+ * a call the engine made for them from one they made themselves. None recorded (an older run): the system.
+ */
+export async function runActor(db: Db, teamId: string, deploymentId: string, generation: number): Promise<AuditActor> {
+  const started = await db.auditEvent.findFirst({
+    where: {
+      teamId,
+      deploymentId,
+      action: { in: ["app:deployment.apply", "app:deployment.resume", "app:deployment.teardown"] },
+    },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    select: { actorId: true, actorLabel: true },
+  });
+  if (!started?.actorId && !started?.actorLabel) return SYSTEM_ACTOR;
+  const who = started.actorLabel ?? started.actorId;
+  return {
+    userId: started.actorId,
+    email: null,
+    label: `${who} via run ${generation}`,
+    clientIp: null,
+    userAgent: null,
+  };
+}
+
 export type RunResult = { status: DeploymentStatus; error?: unknown; stats: WaiterStats & { calls: number } };
 
 /**
@@ -236,7 +262,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     creds,
     regionId: spec.regionId,
     deploymentId,
-    actorType: "system",
+    actor: await runActor(db, dep.teamId, deploymentId, plan.generation),
   };
   const waiter = new Waiter(ctx, {
     scale: opts.waitScale ?? 1,
@@ -279,7 +305,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   if (state.leaseLost || state.stop?.reason === "lease")
     return { status: phase === "apply" ? "running" : "tearing_down", stats };
   const { status, error } = await outcome(state, spec);
-  await finishRun(db, dep.teamId, deploymentId, owner, status, error, state.record);
+  await finishRun(db, dep.teamId, deploymentId, owner, status, error, state.record, ctx.actor ?? null);
   return { status, error: error ?? undefined, stats };
 }
 
@@ -312,6 +338,7 @@ async function finishRun(
   status: DeploymentStatus,
   error: unknown,
   record: ResourcesRecord,
+  actor: AuditActor | null,
 ) {
   await db.$transaction(async (tx) => {
     const r = await tx.deployment.updateMany({
@@ -335,7 +362,7 @@ async function finishRun(
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {
     teamId,
-    actorType: "system",
+    ...actorFields(actor),
     action: `app:deployment.${status}`,
     deploymentId,
     targets: [deploymentId],
