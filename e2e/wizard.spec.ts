@@ -168,7 +168,13 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
     const bad = await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=${version}`);
     expect(bad.status(), `version=${version}`).toBe(400);
   }
-  expect((await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=99`)).status()).toBe(404);
+  const v99 = await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=99`);
+  expect(v99.status()).toBe(404);
+  expect((await v99.json()).error).toBe("This deployment has no bundle version 99.");
+  // An id that is no deployment of the team is said to be that, not "no bundle yet".
+  const unknown = await page.request.get(`/api/deployments/nosuchdeployment/bundle?teamId=${teamId}`);
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toBe("Deployment not found.");
 
   // drift: in sync
   await page.getByRole("button", { name: "Refresh (drift)" }).click();

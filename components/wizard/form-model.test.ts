@@ -9,6 +9,7 @@ import {
   exampleAddresses,
   formFromSpec,
   guardStep,
+  resumeStep,
   osFromImage,
   parseAddressList,
   parseStep,
@@ -322,5 +323,26 @@ describe("wizard form model", () => {
     });
     expect(ipRoom(good(), busy)).toMatchObject({ others: 1, max: 4 });
     expect(ipRoom(emptyForm(), null)).toBeNull();
+  });
+});
+
+describe("a saved draft reopens where it was left", () => {
+  it("at the first step that still needs something, else at the review", () => {
+    expect(resumeStep(emptyForm({ cloudAccountId: "a", regionId: "ap-northeast-1" }))).toBe("instance");
+    const withInstance = emptyForm({
+      name: "web",
+      cloudAccountId: "a",
+      regionId: "ap-northeast-1",
+      instanceId: "i-web1",
+    });
+    expect(resumeStep(withInstance)).not.toBe("instance");
+    const done: WizardForm = {
+      ...withInstance,
+      eniMode: "existing",
+      eniId: "eni-second",
+      eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }],
+    };
+    expect(resumeStep(done)).toBe(guardStep("review", validate(done, null)));
+    expect(resumeStep(done)).toBe("review");
   });
 });

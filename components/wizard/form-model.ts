@@ -599,3 +599,11 @@ export function guardStep(target: StepId, issues: Issues): StepId {
 export function totalIssues(issues: Issues): number {
   return STEPS.reduce((a, s) => a + issues[s].length, 0);
 }
+/**
+ * Where a saved draft reopens when the link names no step (the dashboard, the deployment page): the
+ * first step that still needs something, or the review when nothing does — not step 1 every time.
+ * Checked without the inventory (not loaded yet): what the form itself says is missing.
+ */
+export function resumeStep(f: WizardForm): StepId {
+  return guardStep("review", validate(f, null));
+}

@@ -23,4 +23,13 @@ describe("wizard messages", () => {
       "0 to 5: ecs.g7.large allows 6 private IPs per ENI, its primary IP included.",
     );
   });
+  it("the EIP quota line does not count Available EIPs as in use", () => {
+    const en4 = tr("en")("eipStep.quota", { total: 4, quota: 20, bound: 1, available: 3 });
+    expect(en4).toBe(
+      "4 of 20 EIPs allocated in this region (default account quota; Available ones count too): 1 bound to a resource, 3 Available.",
+    );
+    expect(en4).not.toMatch(/in use/);
+    expect(tr("ja")("eipStep.quota", { total: 4, quota: 20, bound: 1, available: 3 })).toContain("関連付け済み 1 個");
+    expect(tr("en")("eipStep.pricingUrl")).toMatch(/^https:\/\/www\.alibabacloud\.com\/product\/eip\/pricing$/);
+  });
 });

@@ -22,6 +22,7 @@ import {
   guardStep,
   isPlaceholderEips,
   parseStep,
+  resumeStep,
   specFromForm,
   stepStates,
   totalIssues,
@@ -153,7 +154,7 @@ function useStepState({ draft, initialStep, form }: Pick<WizardProps, "draft" | 
   // The step lives in the URL (?step=…): a reload keeps it and Back/Forward move between steps. A step
   // whose earlier steps still have problems falls back to the first of those.
   const [step, setStep] = useState<StepId>(() =>
-    initialStep ? guardStep(initialStep, validate(form, null)) : "instance",
+    initialStep ? guardStep(initialStep, validate(form, null)) : draft?.id ? resumeStep(form) : "instance",
   );
   // A resumed draft shows the problems of the step it opens on.
   const [visited, setVisited] = useState<Set<StepId>>(() =>

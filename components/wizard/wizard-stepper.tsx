@@ -7,7 +7,7 @@ import { STEPS } from "./form-model";
 import type { WizardState } from "./use-wizard-state";
 
 /** The left column: the steps (done / current / blocked / to do) and the draft's save status. */
-export function WizardStepper({ w }: { w: WizardState }) {
+export function WizardStepper({ w, canApply }: { w: WizardState; canApply: boolean }) {
   const t = useTranslations("wizard");
   return (
     <nav aria-label={t("stepsLabel")} className="lg:sticky lg:top-4 lg:self-start">
@@ -46,13 +46,26 @@ export function WizardStepper({ w }: { w: WizardState }) {
           );
         })}
       </ol>
-      <DraftStatus w={w} />
+      <DraftStatus w={w} canApply={canApply} />
     </nav>
   );
 }
 
-function DraftStatus({ w: { draftId, savesInFlight, savedAt, saveError } }: { w: WizardState }) {
+function DraftStatus({
+  w: { draftId, savesInFlight, savedAt, saveError },
+  canApply,
+}: {
+  w: WizardState;
+  canApply: boolean;
+}) {
   const t = useTranslations("wizard");
+  // A viewer's wizard saves nothing (saving needs deployments.apply): it must not say it does.
+  if (!canApply)
+    return (
+      <p role="status" data-testid="draft-status" className="mt-4 text-xs text-muted-fg">
+        {t("draft.viewerNotSaved")}
+      </p>
+    );
   return (
     <div className="mt-4 hidden space-y-1 text-xs text-muted-fg lg:block">
       {draftId ? (

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("server-only", () => ({}));
 import { harness, baseSpec, ENI, type Harness } from "./testing/harness";
-import { createDraft, startDeployment, teardownDeployment } from "./deployment.service";
+import { createDraft, deleteDraft, startDeployment, teardownDeployment } from "./deployment.service";
 import { userActor } from "@/lib/audit/actor";
 import { addressHistory, addressKind, listAuditEvents } from "@/lib/audit/audit.queries";
 import type { ResourcesRecord } from "./model";
@@ -124,5 +124,20 @@ describe("address history", () => {
     const eip = record.eips![0]!;
     expect((await addressHistory("team-other", eip.ipAddress, { db: h.t.db }))!.events).toEqual([]);
     expect(await addressHistory(h.teamId, "not an address", { db: h.t.db })).toBeNull();
+  });
+});
+
+describe("deleting a draft", () => {
+  it("removes a draft with its audit event; refuses one that ran and another team's", async () => {
+    const { id } = await createDraft(h.teamId, { name: "to delete", spec: baseSpec(), actor: aki });
+    await expect(deleteDraft("team-elsewhere", id, aki)).rejects.toThrow(/Deployment not found/);
+    await deleteDraft(h.teamId, id, aki);
+    expect(await h.t.db.deployment.findFirst({ where: { id } })).toBeNull();
+    const ev = await h.t.db.auditEvent.findFirst({ where: { teamId: h.teamId, action: "app:deployment.delete" } });
+    expect(ev).toMatchObject({ deploymentId: id, actorId: "u-aki", outcome: "success" });
+    expect(ev!.params).toMatchObject({ name: "to delete" });
+    // The torn-down deployment ran: it stays (its record is the trail's and teardown's).
+    await expect(deleteDraft(h.teamId, deploymentId, aki)).rejects.toThrow(/Only a draft can be deleted/);
+    expect(await h.t.db.deployment.findFirst({ where: { id: deploymentId } })).not.toBeNull();
   });
 });

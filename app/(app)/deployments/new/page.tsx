@@ -22,20 +22,23 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
   const { draft: draftId, config: configId, revision, step } = await searchParams;
   const accounts = await listCloudAccounts(ctx.team.teamId);
   let draft: DraftInput = null;
+  // A draft link of another team, or of a draft since deleted: said so, above an empty wizard.
+  let missingDraft: string | null = null;
   if (draftId) {
     const d = await db().deployment.findFirst({
       where: { id: draftId, teamId: ctx.team.teamId },
       select: { id: true, name: true, spec: true, status: true },
     });
-    if (!d) redirect("/deployments/new");
-    if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
+    if (!d) missingDraft = draftId.slice(0, 64);
+    else if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
     // A draft URL is shareable within the team: the instance password (if any) is never sent back.
-    draft = {
-      id: d.id,
-      name: d.name,
-      spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
-      status: d.status,
-    };
+    else
+      draft = {
+        id: d.id,
+        name: d.name,
+        spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
+        status: d.status,
+      };
   } else if (configId) {
     // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
     const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
@@ -59,6 +62,15 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
           {t("quickLink")}
         </Link>
       </div>
+      {missingDraft && (
+        <p
+          role="alert"
+          data-testid="missing-draft"
+          className="mb-4 rounded-md border border-warning/40 bg-warning/5 p-3 text-sm"
+        >
+          {t("draftNotFound", { id: missingDraft })}
+        </p>
+      )}
       <Wizard
         teamId={ctx.team.teamId}
         accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}
