@@ -10,6 +10,7 @@ import {
   formFromSpec,
   guardStep,
   resumeStep,
+  resourceName,
   osFromImage,
   parseAddressList,
   parseStep,
@@ -344,5 +345,20 @@ describe("a saved draft reopens where it was left", () => {
     };
     expect(resumeStep(done)).toBe(guardStep("review", validate(done, null)));
     expect(resumeStep(done)).toBe("review");
+  });
+});
+
+describe("names of what the app creates", () => {
+  it("the ENI and the new EIPs are named after the deployment, not eipilot-1..3", () => {
+    expect(resourceName("web-1 · 3 EIPs")).toBe("web-1-3-EIPs");
+    expect(resourceName("  2026 launch (tokyo)  ")).toBe("launch-tokyo");
+    expect(resourceName("本番")).toBe("");
+    const f: WizardForm = {
+      ...emptyForm({ name: "shop-prod", eniMode: "create", vSwitchId: "vsw-a", securityGroupId: "sg-a" }),
+    };
+    const spec = specFromForm(f) as { eni: { name?: string }; eipAllocation: { namePrefix: string } };
+    expect(spec.eni.name).toBe("shop-prod");
+    expect(spec.eipAllocation.namePrefix).toBe("shop-prod");
+    expect((specFromForm({ ...f, name: "本番" }) as typeof spec).eipAllocation.namePrefix).toBe("eipilot");
   });
 });

@@ -134,6 +134,23 @@ export function osFromImage(imageId: string, osName = ""): OsFamily {
 
 type SpecLike = Record<string, unknown>;
 
+/**
+ * The name the ENI and the EIPs the app creates carry in the console: the deployment's (EIPs get
+ * "-1", "-2"…), in the characters every Alibaba Cloud name accepts (letters, digits, . _ -, starting
+ * with a letter), so they can be told apart from another deployment's — not "eipilot-1..3" for all.
+ * Empty when nothing of the name is left (a Japanese-only name): the engine's default then.
+ */
+export function resourceName(deploymentName: string): string {
+  const ascii = deploymentName
+    .normalize("NFKC")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^A-Za-z]+/, "")
+    .replace(/[-.]+$/, "")
+    .slice(0, 90);
+  return ascii.length >= 2 ? ascii : "";
+}
+
 export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance" | "instances"> | null): SpecLike {
   const instance =
     f.instanceMode === "existing"
@@ -151,7 +168,12 @@ export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance"
   const eni =
     f.eniMode === "existing"
       ? { mode: "existing", networkInterfaceId: f.eniId }
-      : { mode: "create", vSwitchId: f.vSwitchId, securityGroupId: f.securityGroupId };
+      : {
+          mode: "create",
+          vSwitchId: f.vSwitchId,
+          securityGroupId: f.securityGroupId,
+          ...(resourceName(f.name) ? { name: resourceName(f.name) } : {}),
+        };
   const privateIps =
     f.ipMode === "count"
       ? { mode: "count", count: Math.max(0, Math.floor(Number(f.ipCount) || 0)) }
@@ -169,7 +191,11 @@ export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance"
     privateIps,
     usePrimaryIp: f.usePrimaryIp,
     eips,
-    eipAllocation: { bandwidth: f.bandwidth, internetChargeType: f.internetChargeType, namePrefix: "eipilot" },
+    eipAllocation: {
+      bandwidth: f.bandwidth,
+      internetChargeType: f.internetChargeType,
+      namePrefix: resourceName(f.name) || "eipilot",
+    },
     allowStopInstance: f.allowStopInstance,
     os: resolvedOs(f, inv ?? null),
     traffic: f.traffic,
