@@ -6,6 +6,25 @@ import { cn } from "@/components/ui/cn";
 import { STEPS } from "./form-model";
 import type { WizardState } from "./use-wizard-state";
 
+/** Arrow keys, Home and End move the focus along the stepper's buttons (a roving tab stop). */
+function moveAlong(e: React.KeyboardEvent<HTMLButtonElement>) {
+  const buttons = [...(e.currentTarget.closest("ol")?.querySelectorAll("button") ?? [])];
+  const at = buttons.indexOf(e.currentTarget);
+  const to =
+    e.key === "ArrowDown" || e.key === "ArrowRight"
+      ? at + 1
+      : e.key === "ArrowUp" || e.key === "ArrowLeft"
+        ? at - 1
+        : e.key === "Home"
+          ? 0
+          : e.key === "End"
+            ? buttons.length - 1
+            : null;
+  if (to === null || !buttons[to]) return;
+  e.preventDefault();
+  buttons[to].focus();
+}
+
 /** The left column: the steps (done / current / blocked / to do) and the draft's save status. */
 export function WizardStepper({ w, canApply }: { w: WizardState; canApply: boolean }) {
   const t = useTranslations("wizard");
@@ -19,6 +38,10 @@ export function WizardStepper({ w, canApply }: { w: WizardState; canApply: boole
             <li key={s}>
               <button
                 type="button"
+                // One Tab stop for the whole stepper (arrow keys move along it): the keyboard reaches
+                // the step's first field in a few presses instead of through seven step buttons.
+                tabIndex={s === w.step ? 0 : -1}
+                onKeyDown={moveAlong}
                 onClick={() => w.go(s)}
                 aria-current={s === w.step ? "step" : undefined}
                 data-state={st}
