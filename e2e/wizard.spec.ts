@@ -74,7 +74,14 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(page.locator("#regionId option:checked")).toContainText("Japan (Tokyo)");
   await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
   await page.locator(`#inst-${INSTANCE}`).check();
-  await expect(page.getByLabel("Deployment name")).toHaveValue(/demo-web-1/);
+  // The default name says what the choices make (never "1 EIPs" from a placeholder row) and follows them.
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-1 · (no EIPs|1 EIP|\d+ EIPs)$/);
+  await page.getByLabel("Search by name, id, type, zone, IP").fill("web-2");
+  await page.locator(`#inst-${INSTANCE2}`).check();
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-2 · /);
+  await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
+  await page.locator(`#inst-${INSTANCE}`).check();
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-1 · /);
   await page.getByLabel("Deployment name").fill(`web-1 three EIPs ${Date.now()}`);
   await shot(page, "wizard-1-instance");
   await axe(page, "wizard step 1");

@@ -633,3 +633,25 @@ export function totalIssues(issues: Issues): number {
 export function resumeStep(f: WizardForm): StepId {
   return guardStep("review", validate(f, null));
 }
+
+type NameText = (key: "defaultName" | "defaultNameNewInstance", values: Record<string, string | number>) => string;
+/**
+ * The name a deployment gets while the user has typed none, from the current choices and in the page's
+ * language ("web-1 · 3 EIPs", "web-1 · EIP 3 個"), recomputed as they change. Before the EIP step the
+ * count is the one the step will start with (one per address), never a placeholder row's "1".
+ */
+export function defaultDeploymentName(
+  f: WizardForm,
+  inv: Pick<InventoryLike, "instances"> | null,
+  t: NameText,
+  eipCount: number = isPlaceholderEips(f.eips) ? secondaryCount(f) + (f.usePrimaryIp ? 1 : 0) : f.eips.length,
+): string {
+  const inst = inv?.instances.find((i) => i.instanceId === f.instanceId);
+  const instance =
+    f.instanceMode === "create"
+      ? f.instanceType
+        ? t("defaultNameNewInstance", { type: f.instanceType })
+        : ""
+      : (inst?.name || f.instanceId).trim();
+  return instance ? t("defaultName", { instance, count: eipCount }) : "";
+}

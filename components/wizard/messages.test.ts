@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTranslator } from "next-intl";
 import en from "@/messages/en/wizard.json";
 import ja from "@/messages/ja/wizard.json";
+import { defaultDeploymentName, emptyForm } from "./form-model";
 
 const tr = (locale: "en" | "ja") =>
   createTranslator({ locale, messages: { wizard: locale === "en" ? en : ja }, namespace: "wizard" });
@@ -31,5 +32,19 @@ describe("wizard messages", () => {
     expect(en4).not.toMatch(/in use/);
     expect(tr("ja")("eipStep.quota", { total: 4, quota: 20, bound: 1, available: 3 })).toContain("関連付け済み 1 個");
     expect(tr("en")("eipStep.pricingUrl")).toMatch(/^https:\/\/www\.alibabacloud\.com\/product\/eip\/pricing$/);
+  });
+  it("the default deployment name follows the choices, counts right and is Japanese in Japanese", () => {
+    const inv = { instances: [{ instanceId: "i-1", name: "demo-web-1" }] } as never;
+    const t = tr("en") as never;
+    const f = emptyForm({ instanceId: "i-1", ipCount: 2, usePrimaryIp: false });
+    // Before the EIP step (a placeholder row): the count the step will start with, not "1 EIPs".
+    expect(defaultDeploymentName(f, inv, t)).toBe("demo-web-1 · 2 EIPs");
+    expect(defaultDeploymentName({ ...f, ipCount: 1 }, inv, t)).toBe("demo-web-1 · 1 EIP");
+    expect(defaultDeploymentName(f, inv, t, 0)).toBe("demo-web-1 · no EIPs");
+    expect(defaultDeploymentName(f, inv, tr("ja") as never, 3)).toBe("demo-web-1 · EIP 3 個");
+    expect(defaultDeploymentName({ ...f, instanceMode: "create", instanceType: "ecs.g7.large" }, inv, t, 3)).toBe(
+      "new ecs.g7.large · 3 EIPs",
+    );
+    expect(defaultDeploymentName({ ...f, instanceId: "" }, inv, t)).toBe("");
   });
 });

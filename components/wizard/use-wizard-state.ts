@@ -15,6 +15,7 @@ import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "./review-panel";
 import {
+  defaultDeploymentName,
   defaultEips,
   emptyForm,
   formFromSpec,
@@ -288,16 +289,24 @@ export function useWizardState(
   headingRef: RefObject<HTMLHeadingElement | null>,
 ) {
   const router = useRouter();
-  const forms = useWizardForm({ accounts, draft });
-  const { form, touched, review, setReview, dirtyRef } = forms;
+  const tw = useTranslations("wizard");
+  const typed = useWizardForm({ accounts, draft });
+  const inv = useInventory(teamId, typed.form);
+  const inventory = inv.data ?? null;
+  // Until the user types a name (a new deployment), it is derived from the choices and follows them.
+  const autoName = !draft && !typed.touched.has("name");
+  const form = useMemo(
+    () => (autoName ? { ...typed.form, name: defaultDeploymentName(typed.form, inventory, tw) } : typed.form),
+    [autoName, typed.form, inventory, tw],
+  );
+  const forms = { ...typed, form };
+  const { touched, review, setReview, dirtyRef } = forms;
   const steps = useStepState({ draft, initialStep, form });
   const { step, visited, stepRef } = steps;
   const [located, setLocated] = useState<Record<string, LocatedEip>>({});
   const [pending, startTransition] = useTransition();
   const [applying, setApplying] = useState(false);
 
-  const inv = useInventory(teamId, form);
-  const inventory = inv.data ?? null;
   const issues = useMemo(() => validate(form, inventory, located), [form, inventory, located]);
   const drafts = useDraftSave({ teamId, canApply, draft, form, inventory, dirtyRef, stepRef });
   const { draftId, save } = drafts;

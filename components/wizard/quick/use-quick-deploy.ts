@@ -5,7 +5,16 @@ import { toast } from "sonner";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "../review-panel";
-import { emptyForm, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "../form-model";
+import {
+  defaultDeploymentName,
+  emptyForm,
+  specFromForm,
+  STEPS,
+  totalIssues,
+  validate,
+  type Issue,
+  type WizardForm,
+} from "../form-model";
 import { useInventory } from "../wizard-queries";
 import type { AccountOption } from "../use-wizard-state";
 
@@ -30,11 +39,20 @@ export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
   return { vsws, zones, zone, zoneVsws, sgs };
 }
 
-/** The form as reviewed: the default name when none, the picked EIPs and then the new ones. */
-function effectiveForm(form: WizardForm, picked: string[], newEips: number, defaultName: string): WizardForm {
+/**
+ * The form as reviewed: the picked EIPs and then the new ones; without a typed name, one derived from the
+ * choices ("web-1 · 3 EIPs"), never a fixed "Quick deploy" that tells one deployment from none.
+ */
+function effectiveForm(
+  form: WizardForm,
+  picked: string[],
+  newEips: number,
+  inventory: Inventory | null,
+  t: Parameters<typeof defaultDeploymentName>[2],
+): WizardForm {
   return {
     ...form,
-    name: form.name.trim() || defaultName,
+    name: form.name.trim() || defaultDeploymentName(form, inventory, t, picked.length + newEips),
     eips: [
       ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
       ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
@@ -47,8 +65,8 @@ function effectiveForm(form: WizardForm, picked: string[], newEips: number, defa
  * Review saves a draft and runs its pre-flight; Apply starts it.
  */
 export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts: AccountOption[] }) {
-  const t = useTranslations("quick");
   const te = useTranslations("wizard.errors");
+  const tw = useTranslations("wizard");
   const router = useRouter();
   const a = accounts[0];
   const [form, setForm] = useState<WizardForm>(() =>
@@ -65,7 +83,10 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
 
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
-  const effective = useMemo(() => effectiveForm(form, picked, newEips, t("defaultName")), [form, picked, newEips, t]);
+  const effective = useMemo(
+    () => effectiveForm(form, picked, newEips, inventory, tw),
+    [form, picked, newEips, inventory, tw],
+  );
   const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
   const err = (field: string) =>
@@ -84,7 +105,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
     setTouched(true);
     setError(null);
     if (totalIssues(issues) > 0) return;
-    const name = form.name.trim() || t("defaultName");
+    const name = effective.name;
     const saved = await saveDraftAction({
       teamId,
       id: draftId,
