@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { Field, Input, Select } from "@/components/ui/input";
-import { ipRoom, type WizardForm } from "../form-model";
+import { ipRoom, secondaryCount, type WizardForm } from "../form-model";
 import { Choice } from "./choice";
 import { quickNetwork, type QuickFieldsProps } from "./use-quick-deploy";
 
@@ -82,10 +82,26 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           min={0}
           max={room?.max ?? 49}
           className="max-w-[8rem]"
-          value={String(form.ipCount)}
+          value={String(effective.ipCount)}
           onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })}
         />
       </Field>
+      {/* "N secondary IPs, N EIPs, none on the primary" (the documented scenario) is this box unticked. */}
+      <label className="flex items-start gap-2 text-sm">
+        <input
+          type="checkbox"
+          className="mt-0.5"
+          checked={form.usePrimaryIp}
+          onChange={(e) => update({ usePrimaryIp: e.target.checked })}
+          aria-describedby="q-primary-hint"
+        />
+        <span>
+          {t("primaryIp")}
+          <span id="q-primary-hint" className="block text-xs text-muted-fg">
+            {t("primaryIpHint", { slots: secondaryCount(effective) + (effective.usePrimaryIp ? 1 : 0) })}
+          </span>
+        </span>
+      </label>
     </fieldset>
   );
 }

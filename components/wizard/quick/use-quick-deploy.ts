@@ -5,17 +5,9 @@ import { toast } from "sonner";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "../review-panel";
-import {
-  defaultDeploymentName,
-  emptyForm,
-  specFromForm,
-  STEPS,
-  totalIssues,
-  validate,
-  type Issue,
-  type WizardForm,
-} from "../form-model";
+import { emptyForm, specFromForm, STEPS, totalIssues, type Issue, type WizardForm } from "../form-model";
 import { useInventory } from "../wizard-queries";
+import { effectiveForm, quickIssues } from "./quick-model";
 import type { AccountOption } from "../use-wizard-state";
 
 /** What every Quick deploy field group gets: the form, its setter, the inventory and the field's error. */
@@ -40,27 +32,6 @@ export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
 }
 
 /**
- * The form as reviewed: the picked EIPs and then the new ones; without a typed name, one derived from the
- * choices ("web-1 · 3 EIPs"), never a fixed "Quick deploy" that tells one deployment from none.
- */
-function effectiveForm(
-  form: WizardForm,
-  picked: string[],
-  newEips: number,
-  inventory: Inventory | null,
-  t: Parameters<typeof defaultDeploymentName>[2],
-): WizardForm {
-  return {
-    ...form,
-    name: form.name.trim() || defaultDeploymentName(form, inventory, t, picked.length + newEips),
-    eips: [
-      ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
-      ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
-    ],
-  };
-}
-
-/**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
  * Review saves a draft and runs its pre-flight; Apply starts it.
  */
@@ -73,6 +44,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
     emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "", eniMode: "create", eips: [] }),
   );
   const [newEips, setNewEips] = useState(0);
+  const [countTyped, setCountTyped] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [review, setReview] = useState<ReviewResult | null>(null);
@@ -84,10 +56,10 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
   const effective = useMemo(
-    () => effectiveForm(form, picked, newEips, inventory, tw),
-    [form, picked, newEips, inventory, tw],
+    () => effectiveForm(form, picked, newEips, inventory, tw, countTyped),
+    [form, picked, newEips, inventory, tw, countTyped],
   );
-  const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
+  const issues = useMemo(() => quickIssues(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
   const err = (field: string) =>
     touched
@@ -98,6 +70,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
       : undefined;
   const update = (p: Partial<WizardForm>) => {
     setReview(null);
+    if ("ipCount" in p) setCountTyped(true);
     setForm((f) => ({ ...f, ...p }));
   };
 
