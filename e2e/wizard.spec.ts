@@ -112,9 +112,11 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 5. EIPs
   await expect(page.getByTestId("fee-notice")).toContainText("configuration");
-  // one EIP per private IP from the start (2 secondaries + the ENI primary): new ones, unless the user picks existing ones
+  // one EIP per private IP from the start (2 secondaries + the ENI primary): the team's Available EIPs
+  // first, before any new pay-as-you-go one is allocated
   await expect(page.getByTestId("eip-row")).toHaveCount(3);
-  await expect(page.getByLabel("EIP 3", { exact: true })).toHaveValue("__new");
+  for (const [i, id] of FREE_EIPS.entries())
+    await expect(page.getByLabel(`EIP ${i + 1}`, { exact: true })).toHaveValue(id);
   await page.getByLabel("EIP 1", { exact: true }).selectOption(FREE_EIPS[0]!);
   await page.getByLabel("EIP 2", { exact: true }).selectOption(FREE_EIPS[1]!);
   await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);

@@ -362,3 +362,15 @@ describe("names of what the app creates", () => {
     expect((specFromForm({ ...f, name: "本番" }) as typeof spec).eipAllocation.namePrefix).toBe("eipilot");
   });
 });
+
+describe("the EIP step's first rows", () => {
+  it("use the team's Available EIPs before allocating new pay-as-you-go ones", () => {
+    const f = emptyForm({ ipCount: 2, usePrimaryIp: true });
+    expect(defaultEips(f, ["eip-a", "eip-b"]).map((r) => [r.source, r.allocationId])).toEqual([
+      ["existing", "eip-a"],
+      ["existing", "eip-b"],
+      ["new", ""],
+    ]);
+    expect(defaultEips(f).every((r) => r.source === "new")).toBe(true);
+  });
+});

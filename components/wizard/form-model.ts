@@ -567,13 +567,17 @@ function validateEips(f: WizardForm, inv: InventoryLike | null, located: Record<
   if (f.bandwidth < 1 || f.bandwidth > 500) add("eips", "bandwidth", "bandwidthRange");
 }
 
-/** The EIP step's starting rows: one new EIP per private IP (EIPilot's purpose is one EIP per address). */
-export function defaultEips(f: WizardForm): EipRow[] {
-  return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, () => ({
-    source: "new" as const,
-    allocationId: "",
-    privateIp: "",
-  }));
+/**
+ * The EIP step's starting rows: one EIP per private IP (EIPilot's purpose is one EIP per address), the
+ * team's Available EIPs of the region first (`available`, allocation ids), new pay-as-you-go ones after:
+ * an EIP already paid for is used before another is allocated.
+ */
+export function defaultEips(f: WizardForm, available: readonly string[] = []): EipRow[] {
+  return Array.from({ length: Math.max(1, secondaryCount(f) + (f.usePrimaryIp ? 1 : 0)) }, (_, i) =>
+    available[i]
+      ? { source: "existing" as const, allocationId: available[i], privateIp: "" }
+      : { source: "new" as const, allocationId: "", privateIp: "" },
+  );
 }
 /**
  * The placeholder row of a new form (nothing chosen, nothing mapped). Saved in a draft it comes back

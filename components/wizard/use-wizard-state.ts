@@ -214,6 +214,7 @@ function useStepNavigation({
   steps: { step, setStep, visited, setVisited, stepRef },
   forms: { form, setForm, touched, dirtyRef },
   issues,
+  inventory,
   draftId,
   save,
   runReview,
@@ -223,6 +224,7 @@ function useStepNavigation({
   steps: ReturnType<typeof useStepState>;
   forms: ReturnType<typeof useWizardForm>;
   issues: ReturnType<typeof validate>;
+  inventory: Inventory | null;
   draftId: string | null;
   save: (current?: WizardForm) => Promise<string | null>;
   runReview: () => Promise<void>;
@@ -256,7 +258,8 @@ function useStepNavigation({
     let current = form;
     if (next === "eips" && !visited.has("eips") && !touched.has("eips") && isPlaceholderEips(form.eips)) {
       dirtyRef.current = true;
-      current = { ...form, eips: defaultEips(form) };
+      const available = (inventory?.eips ?? []).filter((e) => e.status === "Available").map((e) => e.allocationId);
+      current = { ...form, eips: defaultEips(form, available) };
       setForm(current);
     }
     // The save starts outside the transition so that "Saving…" shows at once (a transition's updates wait for its end).
@@ -312,7 +315,17 @@ export function useWizardState(
   const { draftId, save } = drafts;
   const reviews = useReview({ teamId, canApply, draftId, step, save, setReview, startTransition });
   const { setReviewError, runReview } = reviews;
-  const go = useStepNavigation({ steps, forms, issues, draftId, save, runReview, startTransition, headingRef });
+  const go = useStepNavigation({
+    steps,
+    forms,
+    issues,
+    inventory,
+    draftId,
+    save,
+    runReview,
+    startTransition,
+    headingRef,
+  });
 
   async function apply() {
     if (!draftId) return;
