@@ -44,7 +44,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
             error={err("vSwitchId")}
             hint={zone ? tw("eni.vSwitchHint", { zone }) : undefined}
           >
-            <Select id="q-vsw" value={form.vSwitchId} onChange={(e) => update({ vSwitchId: e.target.value })}>
+            <Select id="q-vsw" value={effective.vSwitchId} onChange={(e) => update({ vSwitchId: e.target.value })}>
               <option value="">{tw("choose")}</option>
               {zoneVsws.map((v) => (
                 <option
@@ -57,7 +57,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           <Field id="q-sg" label={tw("eni.securityGroup")} error={err("securityGroupId")}>
             <Select
               id="q-sg"
-              value={form.securityGroupId}
+              value={effective.securityGroupId}
               onChange={(e) => update({ securityGroupId: e.target.value })}
             >
               <option value="">{tw("choose")}</option>

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createTranslator } from "next-intl";
 import en from "@/messages/en/wizard.json";
 import { emptyForm } from "../form-model";
-import { effectiveForm, quickIssues } from "./quick-model";
+import { effectiveForm, quickDefaults, quickIssues } from "./quick-model";
 
 const t = createTranslator({ locale: "en", messages: { wizard: en }, namespace: "wizard" }) as never;
 const inv = { instances: [{ instanceId: "i-1", name: "demo-web-1" }] } as never;
@@ -32,5 +32,21 @@ describe("quick deploy", () => {
     const eips = quickIssues(f, null).eips;
     expect(eips.map((i) => i.key)).toContain("eipsFewerThanIps");
     expect(eips.find((i) => i.key === "eipsFewerThanIps")!.values).toMatchObject({ eips: 2, slots: 3, missing: 1 });
+  });
+
+  it("fills in the only vSwitch of the zone and the only security group, unless the user chose", () => {
+    const inventory = {
+      instances: [{ instanceId: "i-1", name: "web", zoneId: "z-a", vpcId: "vpc-1" }],
+      vSwitches: [
+        { vSwitchId: "vsw-a", zoneId: "z-a", vpcId: "vpc-1" },
+        { vSwitchId: "vsw-b", zoneId: "z-b", vpcId: "vpc-1" },
+      ],
+      securityGroups: [{ securityGroupId: "sg-1", vpcId: "vpc-1" }],
+      enis: [],
+    } as never;
+    const f = quickDefaults(base, inventory, new Set());
+    expect([f.vSwitchId, f.securityGroupId]).toEqual(["vsw-a", "sg-1"]);
+    expect(quickDefaults(base, inventory, new Set(["vSwitchId"])).vSwitchId).toBe("");
+    expect(quickDefaults({ ...base, vSwitchId: "vsw-x" }, inventory, new Set()).vSwitchId).toBe("vsw-x");
   });
 });

@@ -35,3 +35,31 @@ export function quickIssues(effective: WizardForm, inventory: Inventory | null) 
   const issues = validate(effective, inventory);
   return { ...issues, eips: [...issues.eips, ...formWarnings(effective)] };
 }
+
+/** The vSwitches, zones and security groups the form's instance (chosen or to create) can use. */
+export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
+  const vsws = inventory?.vSwitches ?? [];
+  const zones = [...new Set(vsws.map((v) => v.zoneId))];
+  const inst = inventory?.instances.find((i) => i.instanceId === form.instanceId);
+  const zone = form.instanceMode === "existing" ? inst?.zoneId : form.zoneId;
+  const vpc =
+    form.instanceMode === "existing" ? inst?.vpcId : vsws.find((v) => v.vSwitchId === form.instanceVSwitchId)?.vpcId;
+  const zoneVsws = vsws.filter((v) => (!zone || v.zoneId === zone) && (!vpc || v.vpcId === vpc));
+  const sgs = (inventory?.securityGroups ?? []).filter((g) => !vpc || g.vpcId === vpc);
+  return { vsws, zones, zone, zoneVsws, sgs };
+}
+
+/**
+ * What quick deploy fills in by itself when there is only one sensible answer and the user has not
+ * chosen (`chosen`: the fields they set): the only vSwitch of the zone, the only security group of the
+ * VPC. Fewer interactions, nothing hidden: the fields show these values and can be changed.
+ */
+export function quickDefaults(f: WizardForm, inventory: Inventory | null, chosen: ReadonlySet<string>): WizardForm {
+  if (!inventory) return f;
+  const out = { ...f };
+  const { zoneVsws, sgs } = quickNetwork(out, inventory);
+  if (!out.vSwitchId && !chosen.has("vSwitchId") && zoneVsws.length === 1) out.vSwitchId = zoneVsws[0]!.vSwitchId;
+  if (!out.securityGroupId && !chosen.has("securityGroupId") && sgs.length === 1)
+    out.securityGroupId = sgs[0]!.securityGroupId;
+  return out;
+}

@@ -7,7 +7,9 @@ import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "../review-panel";
 import { emptyForm, specFromForm, STEPS, totalIssues, type Issue, type WizardForm } from "../form-model";
 import { useInventory } from "../wizard-queries";
-import { effectiveForm, quickIssues } from "./quick-model";
+import { effectiveForm, quickDefaults, quickIssues, quickNetwork } from "./quick-model";
+
+export { quickNetwork };
 import type { AccountOption } from "../use-wizard-state";
 
 /** What every Quick deploy field group gets: the form, its setter, the inventory and the field's error. */
@@ -17,19 +19,6 @@ export type QuickFieldsProps = {
   inventory: Inventory | null;
   err: (field: string) => string | undefined;
 };
-
-/** The vSwitches, zones and security groups the form's instance (chosen or to create) can use. */
-export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
-  const vsws = inventory?.vSwitches ?? [];
-  const zones = [...new Set(vsws.map((v) => v.zoneId))];
-  const inst = inventory?.instances.find((i) => i.instanceId === form.instanceId);
-  const zone = form.instanceMode === "existing" ? inst?.zoneId : form.zoneId;
-  const vpc =
-    form.instanceMode === "existing" ? inst?.vpcId : vsws.find((v) => v.vSwitchId === form.instanceVSwitchId)?.vpcId;
-  const zoneVsws = vsws.filter((v) => (!zone || v.zoneId === zone) && (!vpc || v.vpcId === vpc));
-  const sgs = (inventory?.securityGroups ?? []).filter((g) => !vpc || g.vpcId === vpc);
-  return { vsws, zones, zone, zoneVsws, sgs };
-}
 
 /**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
@@ -45,6 +34,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   );
   const [newEips, setNewEips] = useState(0);
   const [countTyped, setCountTyped] = useState(false);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set());
   const [picked, setPicked] = useState<string[]>([]);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [review, setReview] = useState<ReviewResult | null>(null);
@@ -56,8 +46,8 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
   const effective = useMemo(
-    () => effectiveForm(form, picked, newEips, inventory, tw, countTyped),
-    [form, picked, newEips, inventory, tw, countTyped],
+    () => effectiveForm(quickDefaults(form, inventory, chosen), picked, newEips, inventory, tw, countTyped),
+    [form, picked, newEips, inventory, tw, countTyped, chosen],
   );
   const issues = useMemo(() => quickIssues(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
@@ -71,6 +61,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const update = (p: Partial<WizardForm>) => {
     setReview(null);
     if ("ipCount" in p) setCountTyped(true);
+    setChosen((c) => (Object.keys(p).every((k) => c.has(k)) ? c : new Set([...c, ...Object.keys(p)])));
     setForm((f) => ({ ...f, ...p }));
   };
 
