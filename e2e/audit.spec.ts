@@ -110,7 +110,7 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   );
   // Bad input: said plainly, nothing listed.
   await vw.goto("/audit/history?q=not-an-ip");
-  await expect(vw.getByRole("alert")).toContainText("is not an address EIPilot records");
+  await expect(vw.locator("main").getByRole("alert")).toContainText("is not an address EIPilot records");
 
   // The list shows changes by default; the reads (Describe*) behind a toggle. Times are written out.
   await vw.goto("/audit?action=cloud:*");
