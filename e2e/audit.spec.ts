@@ -91,6 +91,37 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await expect(drawer).toBeHidden();
   await expect(table.locator("tbody tr").first()).toBeFocused();
 
+  // Who touched the EIP's address, from any page in two interactions: type it in the header's box, Enter.
+  await vw.goto(`/deployments/${deploymentId}`);
+  const search = vw.getByRole("banner").getByRole("searchbox", { name: "Address history" });
+  await search.fill("203.0.113.21");
+  await search.press("Enter");
+  await expect(vw).toHaveURL(/\/audit\/history\?q=203\.0\.113\.21/);
+  const history = vw.getByTestId("history-table");
+  const associated = history.locator("tbody tr").filter({ hasText: "cloud:VPC.AssociateEipAddress" });
+  await expect(associated).toHaveCount(1);
+  // The run's call names the operator who pressed Apply, not "system", and carries the cloud's RequestId.
+  await expect(associated).toContainText(`${operator.user.email} via run 1`);
+  await expect(associated.getByRole("button", { name: /^Copy / })).toHaveCount(1);
+  await expect(history).not.toContainText(".Describe");
+  await expect(history.getByRole("link", { name: /^audited / }).first()).toHaveAttribute(
+    "href",
+    `/deployments/${deploymentId}`,
+  );
+  // Bad input: said plainly, nothing listed.
+  await vw.goto("/audit/history?q=not-an-ip");
+  await expect(vw.locator("main").getByRole("alert")).toContainText("is not an address EIPilot records");
+
+  // The list shows changes by default; the reads (Describe*) behind a toggle. Times are written out.
+  await vw.goto("/audit?action=cloud:*");
+  await expect(table).toContainText("cloud:VPC.AssociateEipAddress");
+  await expect(table).not.toContainText(".Describe");
+  await expect(vw.getByTestId("audit-absolute-time").first()).toHaveText(/\d{2}:\d{2}:\d{2} UTC/);
+  await vw.getByLabel("Show reads (Describe… calls)").check();
+  await vw.getByRole("button", { name: "Apply filters" }).click();
+  await expect(vw).toHaveURL(/kind=all/);
+  await expect(table).toContainText(".Describe");
+
   await vw.goto("/audit");
   await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");
   await vw.getByRole("button", { name: "Verify integrity" }).click();

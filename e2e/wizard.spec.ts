@@ -77,7 +77,14 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(page.locator("#regionId option:checked")).toContainText("Japan (Tokyo)");
   await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
   await page.locator(`#inst-${INSTANCE}`).check();
-  await expect(page.getByLabel("Deployment name")).toHaveValue(/demo-web-1/);
+  // The default name says what the choices make (never "1 EIPs" from a placeholder row) and follows them.
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-1 · (no EIPs|1 EIP|\d+ EIPs)$/);
+  await page.getByLabel("Search by name, id, type, zone, IP").fill("web-2");
+  await page.locator(`#inst-${INSTANCE2}`).check();
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-2 · /);
+  await page.getByLabel("Search by name, id, type, zone, IP").fill("web-1");
+  await page.locator(`#inst-${INSTANCE}`).check();
+  await expect(page.getByLabel("Deployment name")).toHaveValue(/^demo-web-1 · /);
   await page.getByLabel("Deployment name").fill(`web-1 three EIPs ${Date.now()}`);
   await shot(page, "wizard-1-instance");
   await axe(page, "wizard step 1");
@@ -108,9 +115,11 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 5. EIPs
   await expect(page.getByTestId("fee-notice")).toContainText("configuration");
-  // one EIP per private IP from the start (2 secondaries + the ENI primary): new ones, unless the user picks existing ones
+  // one EIP per private IP from the start (2 secondaries + the ENI primary): the team's Available EIPs
+  // first, before any new pay-as-you-go one is allocated
   await expect(page.getByTestId("eip-row")).toHaveCount(3);
-  await expect(page.getByLabel("EIP 3", { exact: true })).toHaveValue("__new");
+  for (const [i, id] of FREE_EIPS.entries())
+    await expect(page.getByLabel(`EIP ${i + 1}`, { exact: true })).toHaveValue(id);
   await page.getByLabel("EIP 1", { exact: true }).selectOption(FREE_EIPS[0]!);
   await page.getByLabel("EIP 2", { exact: true }).selectOption(FREE_EIPS[1]!);
   await page.getByLabel("EIP 3", { exact: true }).selectOption(FREE_EIPS[2]!);
@@ -171,7 +180,13 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
     const bad = await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=${version}`);
     expect(bad.status(), `version=${version}`).toBe(400);
   }
-  expect((await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=99`)).status()).toBe(404);
+  const v99 = await page.request.get(`/api/deployments/${id}/bundle?teamId=${teamId}&version=99`);
+  expect(v99.status()).toBe(404);
+  expect((await v99.json()).error).toBe("This deployment has no bundle version 99.");
+  // An id that is no deployment of the team is said to be that, not "no bundle yet".
+  const unknown = await page.request.get(`/api/deployments/nosuchdeployment/bundle?teamId=${teamId}`);
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toBe("Deployment not found.");
 
   // drift: in sync
   await page.getByRole("button", { name: "Refresh (drift)" }).click();

@@ -4,7 +4,7 @@
 // cursor) with React Query. Rows open a drawer with the full event.
 import { useMemo, useRef, useState, useTransition } from "react";
 import Link from "next/link";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
 import { ShieldCheck, ShieldAlert, Download, KeyRound, X } from "lucide-react";
@@ -17,6 +17,8 @@ import { Badge, Card } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";
 import { Dialog, DialogClose, DialogTitle, DrawerContent } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/input";
+import { AuditTime } from "./audit-time";
+import { AddressSearch } from "./address-search";
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, AuditEventDto>();
@@ -29,15 +31,6 @@ function Outcome({ value }: { value: string }) {
   const t = useTranslations("audit.outcome");
   return (
     <Badge tone={value === "success" ? "success" : "danger"}>{t(value === "success" ? "success" : "failure")}</Badge>
-  );
-}
-
-function When({ at }: { at: string }) {
-  const format = useFormatter();
-  return (
-    <time dateTime={at} title={at}>
-      {format.relativeTime(new Date(at))}
-    </time>
   );
 }
 
@@ -69,6 +62,7 @@ export function AuditView({ teamId, signing, filter, query, first, actions, peop
 
   return (
     <div className="space-y-4">
+      <AddressSearch id="audit-address-search" className="max-w-md" />
       <AuditFilters filter={filter} actions={actions} />
       <AuditToolbar teamId={teamId} query={query} onVerified={() => pages.refetch()} />
       {signing && <SigningKeyCard signing={signing} />}
@@ -160,6 +154,23 @@ function AuditFilters({ filter, actions }: { filter: AuditFilter; actions: strin
         <Field id="f-deployment" label={t("filters.deployment")}>
           <Input id="f-deployment" name="deploymentId" className="font-mono" defaultValue={filter.deploymentId} />
         </Field>
+        <div className="flex items-start gap-2 pt-7 text-sm">
+          <input
+            id="f-reads"
+            type="checkbox"
+            name="kind"
+            value="all"
+            defaultChecked={filter.kind === "all"}
+            aria-describedby="f-reads-hint"
+            className="mt-0.5"
+          />
+          <span>
+            <label htmlFor="f-reads">{t("filters.reads")}</label>
+            <span id="f-reads-hint" className="block text-xs text-muted-fg">
+              {t("filters.readsHint")}
+            </span>
+          </span>
+        </div>
         <Field id="f-outcome" label={t("filters.outcome")}>
           <Select id="f-outcome" name="outcome" defaultValue={filter.outcome ?? ""}>
             <option value="">{t("filters.any")}</option>
@@ -331,7 +342,7 @@ function useAuditColumns(people: Record<string, string>) {
   return useMemo(
     () =>
       helper.columns([
-        helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <When at={c.getValue()} /> }),
+        helper.accessor("at", { header: () => t("columns.time"), cell: (c) => <AuditTime at={c.getValue()} /> }),
         helper.accessor("actorLabel", {
           header: () => t("columns.actor"),
           cell: (c) => actorName(c.row.original, people) ?? t("system"),
@@ -453,7 +464,7 @@ function EventDrawer({
         </DialogClose>
       </div>
       <dl>
-        {row(t("fields.at"), <When at={event.at} />)}
+        {row(t("fields.at"), <AuditTime at={event.at} />)}
         {row(
           t("fields.actor"),
           `${actorName(event, people) ?? "—"} (${event.actorType === "user" || event.actorType === "system" ? t(`actorTypes.${event.actorType}`) : event.actorType}${event.actorId ? ` · ${event.actorId}` : ""})`,
@@ -491,7 +502,11 @@ function EventDrawer({
         {row(
           t("fields.params"),
           event.params == null ? null : (
-            <pre className="overflow-x-auto rounded bg-muted p-2 font-mono text-xs">
+            // Wrapped, not scrolled: a long id or address list stays readable in the drawer's width.
+            <pre
+              className="rounded bg-muted p-2 font-mono text-xs break-all whitespace-pre-wrap"
+              data-testid="event-params"
+            >
               {JSON.stringify(event.params, null, 2)}
             </pre>
           ),

@@ -1,5 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { cloudDetailText } from "./eip-detail";
 import { CheckCircle2, CircleAlert } from "lucide-react";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";
@@ -115,7 +116,7 @@ function EipResultRow({
         {e.cloud.verdict === "fail" && (
           <span className="inline-flex items-center gap-1 text-danger" data-check="fail">
             <CircleAlert className="h-4 w-4" aria-hidden />
-            {t("fail")}: {e.cloud.detail}
+            {t("fail")}: {cloudDetailText(e.cloud.detail, t as never)}
           </span>
         )}
         {e.cloud.verdict === "not_checked" && <span className="text-muted-fg">{t("notChecked")}</span>}

@@ -4,7 +4,8 @@
 // Self-contained: <GuestPanel teamId deploymentId canApply /> on the deployment page.
 import { useState, useTransition } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { useLocale } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
+import { invocationText } from "@/components/deploy/eip-detail";
 import { toast } from "sonner";
 import { CheckCircle2, CircleAlert, Loader2, Play, RotateCcw, ShieldCheck, TerminalSquare } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -343,6 +344,7 @@ function GuestResults({ t, guest }: { t: Text; guest: Guest }) {
 
 /** The script output of the runs; a failed run starts unfolded. */
 function GuestRunOutput({ t, runs }: { t: Text; runs: GuestRun[] }) {
+  const ti = useTranslations("deployment.eips");
   return (
     <div className="space-y-2 border-t border-border px-4 py-3" data-testid="guest-output">
       {runs.map((r) => (
@@ -350,7 +352,17 @@ function GuestRunOutput({ t, runs }: { t: Text; runs: GuestRun[] }) {
           <summary className="flex cursor-pointer items-center gap-2 text-xs">
             <TerminalSquare className="h-4 w-4" aria-hidden />
             <span className="font-medium">{r.action}.sh</span>
-            <Badge tone={r.status === "Success" ? "success" : "danger"}>{r.status}</Badge>
+            <Badge
+              tone={
+                r.status === "Success"
+                  ? "success"
+                  : r.status === "Running" || r.status === "Pending"
+                    ? "info"
+                    : "danger"
+              }
+            >
+              {invocationText(r.status, ti as never)}
+            </Badge>
             <span className="text-muted-fg">
               {t.exit} {r.exitCode ?? "—"} · <span className="font-mono">{r.invokeId}</span>
             </span>

@@ -9,6 +9,8 @@ import {
   exampleAddresses,
   formFromSpec,
   guardStep,
+  resumeStep,
+  resourceName,
   osFromImage,
   parseAddressList,
   parseStep,
@@ -614,5 +616,53 @@ describe("wizard form model: Change", () => {
     const f = formForChange(spec, "web", { enis: ["eni-made"], ips: [], allocatedEips: 1 }, "i-new1");
     expect(f).toMatchObject({ instanceMode: "existing", instanceId: "i-new1", eniMode: "create" });
     expect(specFromForm(f).instance).toEqual({ mode: "existing", instanceId: "i-new1" });
+  });
+});
+
+describe("a saved draft reopens where it was left", () => {
+  it("at the first step that still needs something, else at the review", () => {
+    expect(resumeStep(emptyForm({ cloudAccountId: "a", regionId: "ap-northeast-1" }))).toBe("instance");
+    const withInstance = emptyForm({
+      name: "web",
+      cloudAccountId: "a",
+      regionId: "ap-northeast-1",
+      instanceId: "i-web1",
+    });
+    expect(resumeStep(withInstance)).not.toBe("instance");
+    const done: WizardForm = {
+      ...withInstance,
+      eniMode: "existing",
+      eniId: "eni-second",
+      eips: [{ source: "existing", allocationId: "eip-1", privateIp: "" }],
+    };
+    expect(resumeStep(done)).toBe(guardStep("review", validate(done, null)));
+    expect(resumeStep(done)).toBe("review");
+  });
+});
+
+describe("names of what the app creates", () => {
+  it("the ENI and the new EIPs are named after the deployment, not eipilot-1..3", () => {
+    expect(resourceName("web-1 · 3 EIPs")).toBe("web-1-3-EIPs");
+    expect(resourceName("  2026 launch (tokyo)  ")).toBe("launch-tokyo");
+    expect(resourceName("本番")).toBe("");
+    const f: WizardForm = {
+      ...emptyForm({ name: "shop-prod", eniMode: "create", vSwitchId: "vsw-a", securityGroupId: "sg-a" }),
+    };
+    const spec = specFromForm(f) as { eni: { name?: string }; eipAllocation: { namePrefix: string } };
+    expect(spec.eni.name).toBe("shop-prod");
+    expect(spec.eipAllocation.namePrefix).toBe("shop-prod");
+    expect((specFromForm({ ...f, name: "本番" }) as typeof spec).eipAllocation.namePrefix).toBe("eipilot");
+  });
+});
+
+describe("the EIP step's first rows", () => {
+  it("use the team's Available EIPs before allocating new pay-as-you-go ones", () => {
+    const f = emptyForm({ ipCount: 2, usePrimaryIp: true });
+    expect(defaultEips(f, ["eip-a", "eip-b"]).map((r) => [r.source, r.allocationId])).toEqual([
+      ["existing", "eip-a"],
+      ["existing", "eip-b"],
+      ["new", ""],
+    ]);
+    expect(defaultEips(f).every((r) => r.source === "new")).toBe(true);
   });
 });

@@ -244,6 +244,23 @@ export function osFromImage(imageId: string, osName = ""): OsFamily {
 
 type SpecLike = Record<string, unknown>;
 
+/**
+ * The name the ENI and the EIPs the app creates carry in the console: the deployment's (EIPs get
+ * "-1", "-2"…), in the characters every Alibaba Cloud name accepts (letters, digits, . _ -, starting
+ * with a letter), so they can be told apart from another deployment's — not "eipilot-1..3" for all.
+ * Empty when nothing of the name is left (a Japanese-only name): the engine's default then.
+ */
+export function resourceName(deploymentName: string): string {
+  const ascii = deploymentName
+    .normalize("NFKC")
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[^A-Za-z]+/, "")
+    .replace(/[-.]+$/, "")
+    .slice(0, 90);
+  return ascii.length >= 2 ? ascii : "";
+}
+
 function eniSpecOf(e: EniForm): SpecLike {
   switch (e.eniMode) {
     case "primary":
@@ -285,8 +302,14 @@ export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance"
           ...(f.password ? { password: f.password } : {}),
         };
   const enis = enisOf(f).map(entryOf);
+  // The ENIs the app creates carry the deployment's name in the console.
+  for (const e of enis) if (e.eni.mode === "create" && resourceName(f.name)) e.eni.name = resourceName(f.name);
   const rest = {
-    eipAllocation: { bandwidth: f.bandwidth, internetChargeType: f.internetChargeType, namePrefix: "eipilot" },
+    eipAllocation: {
+      bandwidth: f.bandwidth,
+      internetChargeType: f.internetChargeType,
+      namePrefix: resourceName(f.name) || "eipilot",
+    },
     allowStopInstance: f.allowStopInstance,
     os: resolvedOs(f, inv ?? null),
     traffic: f.traffic,
@@ -839,9 +862,15 @@ function validateOneEniEips(
   });
 }
 
-/** The EIP step's starting rows: one new EIP per private IP (EIPilot's purpose is one EIP per address). */
-export function defaultEips(f: WizardForm): EipRow[] {
-  return Array.from({ length: Math.max(1, eipSlotsOf(enisOf(f)[0]!)) }, newEipRow);
+/**
+ * The EIP step's starting rows: one EIP per private IP (EIPilot's purpose is one EIP per address), the
+ * team's Available EIPs of the region first (`available`, allocation ids), new pay-as-you-go ones after:
+ * an EIP already paid for is used before another is allocated.
+ */
+export function defaultEips(f: WizardForm, available: readonly string[] = []): EipRow[] {
+  return Array.from({ length: Math.max(1, eipSlotsOf(enisOf(f)[0]!)) }, (_, i) =>
+    available[i] ? { source: "existing" as const, allocationId: available[i], privateIp: "" } : newEipRow(),
+  );
 }
 /** How many addresses of an ENI can carry an EIP. */
 export function eipSlotsOf(
@@ -908,4 +937,34 @@ export function guardStep(target: StepId, issues: Issues): StepId {
 }
 export function totalIssues(issues: Issues): number {
   return STEPS.reduce((a, s) => a + issues[s].length, 0);
+}
+/**
+ * Where a saved draft reopens when the link names no step (the dashboard, the deployment page): the
+ * first step that still needs something, or the review when nothing does — not step 1 every time.
+ * Checked without the inventory (not loaded yet): what the form itself says is missing.
+ */
+export function resumeStep(f: WizardForm): StepId {
+  return guardStep("review", validate(f, null));
+}
+
+type NameText = (key: "defaultName" | "defaultNameNewInstance", values: Record<string, string | number>) => string;
+/**
+ * The name a deployment gets while the user has typed none, from the current choices and in the page's
+ * language ("web-1 · 3 EIPs", "web-1 · EIP 3 個"), recomputed as they change. Before the EIP step the
+ * count is the one the step will start with (one per address), never a placeholder row's "1".
+ */
+export function defaultDeploymentName(
+  f: WizardForm,
+  inv: Pick<InventoryLike, "instances"> | null,
+  t: NameText,
+  eipCount: number = isPlaceholderEips(f.eips) ? secondaryCount(f) + (f.usePrimaryIp ? 1 : 0) : f.eips.length,
+): string {
+  const inst = inv?.instances.find((i) => i.instanceId === f.instanceId);
+  const instance =
+    f.instanceMode === "create"
+      ? f.instanceType
+        ? t("defaultNameNewInstance", { type: f.instanceType })
+        : ""
+      : (inst?.name || f.instanceId).trim();
+  return instance ? t("defaultName", { instance, count: eipCount }) : "";
 }

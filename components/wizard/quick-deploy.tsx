@@ -43,7 +43,7 @@ export function QuickDeploy({
             }}
             className="space-y-5"
           >
-            <BasicsFields {...fields} accounts={accounts} setPicked={q.setPicked} />
+            <BasicsFields {...fields} accounts={accounts} setPicked={q.setPicked} suggestedName={effective.name} />
             {inv.isError && (
               <p role="alert" className="text-sm text-danger">
                 {(inv.error as Error).message}

@@ -16,6 +16,7 @@ import { changeAction } from "@/lib/actions/deployments.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "./review-panel";
 import {
+  defaultDeploymentName,
   defaultEips,
   emptyForm,
   formForChange,
@@ -24,6 +25,7 @@ import {
   guardStep,
   isPlaceholderEips,
   parseStep,
+  resumeStep,
   specFromForm,
   stepStates,
   totalIssues,
@@ -175,7 +177,7 @@ function useStepState({ draft, initialStep, form }: Pick<WizardProps, "draft" | 
   // The step lives in the URL (?step=…): a reload keeps it and Back/Forward move between steps. A step
   // whose earlier steps still have problems falls back to the first of those.
   const [step, setStep] = useState<StepId>(() =>
-    initialStep ? guardStep(initialStep, validate(form, null)) : "instance",
+    initialStep ? guardStep(initialStep, validate(form, null)) : draft?.id ? resumeStep(form) : "instance",
   );
   // A resumed draft shows the problems of the step it opens on.
   const [visited, setVisited] = useState<Set<StepId>>(() =>
@@ -244,6 +246,7 @@ function useStepNavigation({
   steps: { step, setStep, visited, setVisited, stepRef },
   forms: { form, setForm, touched, dirtyRef },
   issues,
+  inventory,
   draftId,
   save,
   runReview,
@@ -253,6 +256,7 @@ function useStepNavigation({
   steps: ReturnType<typeof useStepState>;
   forms: ReturnType<typeof useWizardForm>;
   issues: ReturnType<typeof validate>;
+  inventory: Inventory | null;
   draftId: string | null;
   save: (current?: WizardForm) => Promise<string | null>;
   runReview: () => Promise<void>;
@@ -293,7 +297,8 @@ function useStepNavigation({
       isPlaceholderEips(form.eips)
     ) {
       dirtyRef.current = true;
-      current = { ...form, eips: defaultEips(form) };
+      const available = (inventory?.eips ?? []).filter((e) => e.status === "Available").map((e) => e.allocationId);
+      current = { ...form, eips: defaultEips(form, available) };
       setForm(current);
     }
     // The save starts outside the transition so that "Saving…" shows at once (a transition's updates wait for its end).
@@ -326,8 +331,18 @@ export function useWizardState(
   headingRef: RefObject<HTMLHeadingElement | null>,
 ) {
   const router = useRouter();
-  const forms = useWizardForm({ accounts, draft, change });
-  const { form, touched, review, setReview, dirtyRef } = forms;
+  const tw = useTranslations("wizard");
+  const typed = useWizardForm({ accounts, draft, change });
+  const inv = useInventory(teamId, typed.form);
+  const inventory = inv.data ?? null;
+  // Until the user types a name (a new deployment), it is derived from the choices and follows them.
+  const autoName = !draft && !change && !typed.touched.has("name");
+  const form = useMemo(
+    () => (autoName ? { ...typed.form, name: defaultDeploymentName(typed.form, inventory, tw) } : typed.form),
+    [autoName, typed.form, inventory, tw],
+  );
+  const forms = { ...typed, form };
+  const { touched, review, setReview, dirtyRef } = forms;
   // A Change opens on the ENIs (its instance is fixed).
   const steps = useStepState({ draft, initialStep: initialStep ?? (change ? "eni" : null), form });
   const { step, visited, stepRef } = steps;
@@ -335,8 +350,6 @@ export function useWizardState(
   const [pending, startTransition] = useTransition();
   const [applying, setApplying] = useState(false);
 
-  const inv = useInventory(teamId, form);
-  const inventory = inv.data ?? null;
   const issues = useMemo(() => validate(form, inventory, located), [form, inventory, located]);
   const changeId = change?.id ?? null;
   const drafts = useDraftSave({ teamId, canApply, draft, form, inventory, dirtyRef, stepRef, changeId });
@@ -347,7 +360,17 @@ export function useWizardState(
   );
   const reviews = useReview({ teamId, canApply, draftId, step, save, setReview, startTransition, changeSpec });
   const { setReviewError, runReview } = reviews;
-  const go = useStepNavigation({ steps, forms, issues, draftId, save, runReview, startTransition, headingRef });
+  const go = useStepNavigation({
+    steps,
+    forms,
+    issues,
+    inventory,
+    draftId,
+    save,
+    runReview,
+    startTransition,
+    headingRef,
+  });
 
   async function apply() {
     if (!draftId && !changeId) return;

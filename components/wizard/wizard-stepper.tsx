@@ -6,8 +6,27 @@ import { cn } from "@/components/ui/cn";
 import { STEPS } from "./form-model";
 import type { WizardState } from "./use-wizard-state";
 
+/** Arrow keys, Home and End move the focus along the stepper's buttons (a roving tab stop). */
+function moveAlong(e: React.KeyboardEvent<HTMLButtonElement>) {
+  const buttons = [...(e.currentTarget.closest("ol")?.querySelectorAll("button") ?? [])];
+  const at = buttons.indexOf(e.currentTarget);
+  const to =
+    e.key === "ArrowDown" || e.key === "ArrowRight"
+      ? at + 1
+      : e.key === "ArrowUp" || e.key === "ArrowLeft"
+        ? at - 1
+        : e.key === "Home"
+          ? 0
+          : e.key === "End"
+            ? buttons.length - 1
+            : null;
+  if (to === null || !buttons[to]) return;
+  e.preventDefault();
+  buttons[to].focus();
+}
+
 /** The left column: the steps (done / current / blocked / to do) and the draft's save status. */
-export function WizardStepper({ w }: { w: WizardState }) {
+export function WizardStepper({ w, canApply }: { w: WizardState; canApply: boolean }) {
   const t = useTranslations("wizard");
   return (
     <nav aria-label={t("stepsLabel")} className="lg:sticky lg:top-4 lg:self-start">
@@ -19,6 +38,10 @@ export function WizardStepper({ w }: { w: WizardState }) {
             <li key={s}>
               <button
                 type="button"
+                // One Tab stop for the whole stepper (arrow keys move along it): the keyboard reaches
+                // the step's first field in a few presses instead of through seven step buttons.
+                tabIndex={s === w.step ? 0 : -1}
+                onKeyDown={moveAlong}
                 onClick={() => w.go(s)}
                 aria-current={s === w.step ? "step" : undefined}
                 data-state={st}
@@ -46,13 +69,26 @@ export function WizardStepper({ w }: { w: WizardState }) {
           );
         })}
       </ol>
-      <DraftStatus w={w} />
+      <DraftStatus w={w} canApply={canApply} />
     </nav>
   );
 }
 
-function DraftStatus({ w: { draftId, savesInFlight, savedAt, saveError } }: { w: WizardState }) {
+function DraftStatus({
+  w: { draftId, savesInFlight, savedAt, saveError },
+  canApply,
+}: {
+  w: WizardState;
+  canApply: boolean;
+}) {
   const t = useTranslations("wizard");
+  // A viewer's wizard saves nothing (saving needs deployments.apply): it must not say it does.
+  if (!canApply)
+    return (
+      <p role="status" data-testid="draft-status" className="mt-4 text-xs text-muted-fg">
+        {t("draft.viewerNotSaved")}
+      </p>
+    );
   return (
     <div className="mt-4 hidden space-y-1 text-xs text-muted-fg lg:block">
       {draftId ? (

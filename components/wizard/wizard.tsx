@@ -10,6 +10,7 @@ import { IssueText } from "./field-issues";
 import { useWizardState, type WizardProps, type WizardState } from "./use-wizard-state";
 import { WizardStepper } from "./wizard-stepper";
 import { WizardSummary } from "./wizard-summary";
+import { DeleteDraft } from "./delete-draft";
 import { InstanceStep } from "./steps/instance-step";
 import { EniStep } from "./steps/eni-step";
 import { IpsStep } from "./steps/ips-step";
@@ -30,7 +31,7 @@ export function Wizard(props: WizardProps) {
   // minmax(0, 1fr) on phones too: a plain grid column grows to its widest child (the stepper, the instance table).
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[200px_minmax(0,1fr)_300px]">
-      <WizardStepper w={w} />
+      <WizardStepper w={w} canApply={props.canApply} />
 
       <section aria-labelledby="step-heading" className="min-w-0">
         <Card className="space-y-5">
@@ -76,7 +77,7 @@ export function Wizard(props: WizardProps) {
             </ul>
           )}
 
-          <StepFooter w={w} canApply={props.canApply} />
+          <StepFooter w={w} canApply={props.canApply} teamId={props.teamId} />
           {!props.canApply && <p className="text-sm text-muted-fg">{t("viewerCannotApply")}</p>}
         </Card>
       </section>
@@ -117,7 +118,7 @@ function CurrentStep({ w, props: { teamId, accounts, canApply } }: { w: WizardSt
 }
 
 /** Back, Save draft, and Next (or Apply on the review step). */
-function StepFooter({ w, canApply }: { w: WizardState; canApply: boolean }) {
+function StepFooter({ w, canApply, teamId }: { w: WizardState; canApply: boolean; teamId: string }) {
   const t = useTranslations("wizard");
   const { step, go, pending, review } = w;
   const idx = STEPS.indexOf(step);
@@ -141,6 +142,9 @@ function StepFooter({ w, canApply }: { w: WizardState; canApply: boolean }) {
         >
           {t("draft.save")}
         </Button>
+      )}
+      {canApply && w.draftId && (
+        <DeleteDraft teamId={teamId} draftId={w.draftId} name={w.form.name.trim() || t("untitled")} />
       )}
       <span className="ml-auto" />
       {step !== "review" ? (

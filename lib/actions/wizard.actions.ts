@@ -9,6 +9,7 @@ import { parseCidr, vSwitchGateway } from "@/lib/net/ipv4";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import {
   createDraft,
+  deleteDraft,
   planDeployment,
   runPreflight,
   startDeployment,
@@ -40,6 +41,15 @@ export const saveDraftAction = teamAction(
     // names the draft) while the user goes on editing — a needless server render racing their next
     // clicks. The dashboard is dynamic and fetched fresh on the next visit anyway.
     return createDraft(ctx.team.teamId, { name, spec, actor: ctx.actor });
+  },
+);
+
+export const deleteDraftAction = teamAction(
+  { name: "deployments.deleteDraft", capability: "deployments.apply", input: draftInput },
+  async ({ id }, ctx) => {
+    await deleteDraft(ctx.team.teamId, id, ctx.actor);
+    revalidatePath("/");
+    return { id };
   },
 );
 

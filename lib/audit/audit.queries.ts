@@ -7,6 +7,7 @@ import { db as defaultDb, type Db } from "@/lib/db/client";
 import { likeLiteral } from "@/lib/db/like";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { plainText, type FieldName } from "@/lib/validation/text";
+import { isIpv4 } from "@/lib/net/ipv4";
 import { filterTime } from "./export.mjs";
 
 /** A search term: text the database can compare (no NUL, no unpaired surrogate), trimmed. */
@@ -24,6 +25,8 @@ export const auditFilterSchema = z.object({
   resource: term("resourceFilter", 200),
   deploymentId: term("deploymentFilter", 64),
   outcome: z.enum(["success", "failure"]).optional(),
+  /** "changes": mutating cloud calls and app events, without the reads (`Describe*`); absent or "all": every event. */
+  kind: z.enum(["changes", "all"]).optional(),
 });
 /** `actorUserId` is never read from a URL: resolveActor fills it from the team's members. */
 export type AuditFilter = z.infer<typeof auditFilterSchema> & { actorUserId?: string };
@@ -43,6 +46,7 @@ export function parseAuditFilter(params: URLSearchParams | Record<string, string
     resource: get("resource"),
     deploymentId: get("deploymentId") ?? get("deployment"),
     outcome: get("outcome"),
+    kind: get("kind"),
   };
   const parsed = auditFilterSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -95,6 +99,11 @@ export function decodeCursor(s: string | null | undefined): Cursor | null {
   }
 }
 
+/** A cloud read is "cloud:<product>.Describe…" (lib/cloud/call.ts); everything else changed something or is an app event. */
+const NOT_A_READ: Prisma.AuditEventWhereInput = {
+  NOT: { AND: [{ action: { startsWith: "cloud:" } }, { action: { contains: ".Describe" } }] },
+};
+
 export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | null): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [{ teamId }];
   if (f.from) and.push({ at: { gte: filterTime(f.from, false) } });
@@ -110,6 +119,7 @@ export function auditWhere(teamId: string, f: AuditFilter, cursor?: Cursor | nul
   if (f.resource) and.push({ targets: { has: f.resource } });
   if (f.deploymentId) and.push({ deploymentId: f.deploymentId });
   if (f.outcome) and.push({ outcome: f.outcome });
+  if (f.kind === "changes") and.push(NOT_A_READ);
   if (cursor) {
     const at = new Date(cursor.at);
     // (at, id) < (cursorAt, cursorId), written so the planner gets an index range
@@ -185,4 +195,93 @@ export async function listAuditActions(teamId: string, db: Db = defaultDb()): Pr
     { action: string }[]
   >`SELECT DISTINCT action FROM audit_event WHERE "teamId" = ${teamId} ORDER BY action LIMIT 200`;
   return rows.map((r) => r.action);
+}
+
+// ── Address history: every event that touched one address or resource, across deployments ──
+
+export type AddressKind = "ip" | "allocation" | "eni" | "instance";
+
+/** What the search box accepts: an IPv4 address (public or private), eip-…, eni-… or i-…; anything else is null. */
+export function addressKind(q: string): AddressKind | null {
+  if (isIpv4(q)) return "ip";
+  const m = /^(eip|eni|i)-[a-z0-9]{4,64}$/i.exec(q);
+  if (!m) return null;
+  return ({ eip: "allocation", eni: "eni", i: "instance" } as const)[m[1]!.toLowerCase() as "eip" | "eni" | "i"];
+}
+
+export type AddressHistory = {
+  query: string;
+  kind: AddressKind;
+  /** The ids searched for: the query and what is the same address (a public IP's allocation ids and back). */
+  aliases: string[];
+  /** Oldest first. */
+  events: AuditEventDto[];
+  /** Names of the deployments the events belong to. */
+  deployments: Record<string, string>;
+  /** More than `limit` events matched: the oldest `limit` are shown. */
+  truncated: boolean;
+};
+
+export const HISTORY_LIMIT = 500;
+
+/**
+ * A public IP and its allocation id name the same EIP: the history of one is the history of both.
+ * The pairs come from the deployments' records (EIPs the user chose as well as those the app
+ * allocated) and from the AllocateEipAddress events, whose targets hold both.
+ */
+async function aliasesOf(db: Db, teamId: string, q: string, kind: AddressKind): Promise<string[]> {
+  const found = new Set([q]);
+  if (kind !== "ip" && kind !== "allocation") return [...found];
+  const probe = JSON.stringify([kind === "ip" ? { ipAddress: q } : { allocationId: q }]);
+  const rows = await db.$queryRaw<{ eips: unknown }[]>`
+    SELECT resources->'eips' AS eips FROM deployment
+    WHERE "teamId" = ${teamId} AND jsonb_typeof(resources->'eips') = 'array' AND resources->'eips' @> ${probe}::jsonb`;
+  for (const r of rows)
+    for (const e of Array.isArray(r.eips) ? (r.eips as Array<{ allocationId?: unknown; ipAddress?: unknown }>) : [])
+      if (e.ipAddress === q || e.allocationId === q)
+        for (const v of [e.ipAddress, e.allocationId]) if (typeof v === "string" && v) found.add(v);
+  const allocations = await db.auditEvent.findMany({
+    where: { teamId, action: "cloud:VPC.AllocateEipAddress", targets: { has: q } },
+    select: { targets: true },
+    take: 50,
+  });
+  for (const a of allocations)
+    for (const x of a.targets) if (kind === "ip" ? x.startsWith("eip-") : isIpv4(x)) found.add(x);
+  return [...found];
+}
+
+/**
+ * Every event of the team that touched `q` (an IP, eip-…, eni-…, i-…), oldest first, with reads only
+ * when asked. Served by the GIN index on `targets` (`targets && ARRAY[…]`) and then the team.
+ */
+export async function addressHistory(
+  teamId: string,
+  q: string,
+  opts: { reads?: boolean; limit?: number; db?: Db } = {},
+): Promise<AddressHistory | null> {
+  const query = q.trim();
+  const kind = addressKind(query);
+  if (!kind) return null;
+  const db = opts.db ?? defaultDb();
+  const limit = Math.min(Math.max(opts.limit ?? HISTORY_LIMIT, 1), HISTORY_LIMIT);
+  const aliases = await aliasesOf(db, teamId, query, kind);
+  const rows = await db.auditEvent.findMany({
+    where: { AND: [{ teamId }, { targets: { hasSome: aliases } }, ...(opts.reads ? [] : [NOT_A_READ])] },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+    take: limit + 1,
+    select: auditRowShape,
+  });
+  const events = rows.slice(0, limit).map(toDto);
+  const ids = [...new Set(events.map((e) => e.deploymentId).filter((d): d is string => !!d))];
+  const named = ids.length
+    ? await db.deployment.findMany({ where: { teamId, id: { in: ids } }, select: { id: true, name: true } })
+    : [];
+  return {
+    query,
+    kind,
+    aliases,
+    events,
+    deployments: Object.fromEntries(named.map((d) => [d.id, d.name])),
+    truncated: rows.length > limit,
+  };
 }

@@ -189,6 +189,11 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: f.deploymentA, name: "d", spec: {} }),
   },
+  "lib/actions/wizard.actions.ts#deleteDraftAction": {
+    name: "deployments.deleteDraft",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: f.deploymentA }),
+  },
   "lib/actions/wizard.actions.ts#reviewAction": {
     name: "deployments.review",
     capability: "deployments.apply",

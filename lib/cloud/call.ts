@@ -130,12 +130,33 @@ function toModel(Ctor: ModelCtor, params: WireParams): unknown {
   return new Ctor(out);
 }
 
-function targetsOf(params: WireParams): string[] {
+const TARGET_PARAMS = [
+  "InstanceId",
+  "NetworkInterfaceId",
+  "AllocationId",
+  "VSwitchId",
+  "SecurityGroupId",
+  // Addresses too, so an address's history (lib/audit/audit.queries.ts) finds the calls that touched it.
+  "PrivateIpAddress",
+  "EipAddress",
+];
+
+/**
+ * The resource ids and addresses a call touched: from its parameters, and for a change also from its
+ * answer (the allocation id and public IP AllocateEipAddress handed out, the IPs the cloud picked).
+ */
+function targetsOf(action: CloudAction, params: WireParams, body: WireBody | null): string[] {
   const ids = new Set<string>();
-  for (const k of ["InstanceId", "NetworkInterfaceId", "AllocationId", "VSwitchId", "SecurityGroupId"]) {
-    const v = params[k];
+  const add = (v: unknown) => {
     if (typeof v === "string" && v) for (const s of v.split(",")) ids.add(s);
-    if (Array.isArray(v)) for (const s of v) if (typeof s === "string") ids.add(s);
+    if (Array.isArray(v)) for (const s of v) if (typeof s === "string" && s) ids.add(s);
+  };
+  for (const k of TARGET_PARAMS) add(params[k]);
+  if (body && !isReadAction(action)) {
+    const b = body as Record<string, unknown>;
+    for (const k of ["InstanceId", "NetworkInterfaceId", "AllocationId", "EipAddress"]) add(b[k]);
+    const assigned = b.AssignedPrivateIpAddressesSet as { PrivateIpSet?: { PrivateIpAddress?: unknown } } | undefined;
+    add(assigned?.PrivateIpSet?.PrivateIpAddress);
   }
   return [...ids];
 }
@@ -196,7 +217,7 @@ async function callOnce(ctx: CloudContext, action: CloudAction, params: WirePara
       ? actorFields(ctx.actor)
       : { actorType: ctx.actorType ?? "system", actorId: ctx.actorId ?? null }),
     action: `cloud:${product === "ecs" ? "ECS" : "VPC"}.${action}`,
-    targets: targetsOf(params),
+    targets: targetsOf(action, params, body),
     deploymentId: ctx.deploymentId ?? null,
     params: { RegionId: ctx.regionId, ...params },
     requestId: body?.RequestId ?? error?.requestId ?? null,

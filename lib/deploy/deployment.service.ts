@@ -159,6 +159,27 @@ export async function updateDraft(
   if (r.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.onlyDraftEditable"));
 }
 
+/**
+ * Deletes a draft (never started: nothing in the cloud to undo), with its audit event in the same
+ * transaction. Anything that ran is kept: its record is what teardown and the trail rely on.
+ */
+export async function deleteDraft(teamId: string, id: string, actor: AuditActor | null = null): Promise<void> {
+  await database().$transaction(async (tx) => {
+    const d = await tx.deployment.findFirst({ where: { id, teamId }, select: { name: true } });
+    const r = await tx.deployment.deleteMany({ where: { id, teamId, status: { in: ["draft", "ready"] } } });
+    if (r.count !== 1) throw new RunRefused("BAD_STATUS", msg(d ? "deploy.onlyDraftDeletable" : "deploy.notFound"));
+    await appendAuditEventIn(tx, {
+      teamId,
+      ...actorFields(actor),
+      action: "app:deployment.delete",
+      deploymentId: id,
+      targets: [id],
+      params: { deploymentId: id, name: d!.name },
+      outcome: "success",
+    });
+  });
+}
+
 // ---------------------------------------------------------------- pre-flight and plan
 
 export type PreflightResult = { ok: boolean; findings: Finding[]; checkedAt: string };

@@ -13,7 +13,7 @@ import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
 import { DEFAULT_RETRY_POLICY } from "@/lib/cloud/retry";
 import { appendAuditEvent } from "@/lib/audit/chain";
-import { actorFields, type AuditActor } from "@/lib/audit/actor";
+import { actorFields, SYSTEM_ACTOR, type AuditActor } from "@/lib/audit/actor";
 import { firstEniId, normalizeRecord, type Plan, type ResourcesRecord } from "./model";
 import { pruneRecord } from "./align";
 import { Waiter, type WaiterStats } from "./waiter";
@@ -217,6 +217,32 @@ function redactStepParams(p: Record<string, unknown>) {
   return _pw ? { ...rest, Password: "[redacted]" } : rest;
 }
 
+/**
+ * Who a run's cloud calls are made for: the user whose Apply / Resume / Tear down started this run
+ * (the latest such event of the deployment), labelled "aki@example.com via run 3" so the trail tells
+ * a call the engine made for them from one they made themselves. None recorded (an older run): the system.
+ */
+export async function runActor(db: Db, teamId: string, deploymentId: string, generation: number): Promise<AuditActor> {
+  const started = await db.auditEvent.findFirst({
+    where: {
+      teamId,
+      deploymentId,
+      action: { in: ["app:deployment.apply", "app:deployment.resume", "app:deployment.teardown"] },
+    },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    select: { actorId: true, actorLabel: true },
+  });
+  if (!started?.actorId && !started?.actorLabel) return SYSTEM_ACTOR;
+  const who = started.actorLabel ?? started.actorId;
+  return {
+    userId: started.actorId,
+    email: null,
+    label: `${who} via run ${generation}`,
+    clientIp: null,
+    userAgent: null,
+  };
+}
+
 export type RunResult = { status: DeploymentStatus; error?: unknown; stats: WaiterStats & { calls: number } };
 
 /**
@@ -239,7 +265,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     creds,
     regionId: spec.regionId,
     deploymentId,
-    actorType: "system",
+    actor: await runActor(db, dep.teamId, deploymentId, plan.generation),
   };
   const waiter = new Waiter(ctx, {
     scale: opts.waitScale ?? 1,
@@ -284,7 +310,14 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   const { status, error } = await outcome(state, spec);
   // A change that succeeded is the new "last good" spec a later failed change can roll back to.
   const applied = status === "succeeded" && phase === "apply" ? dep.spec : undefined;
-  await finishRun(db, dep.teamId, deploymentId, owner, status, error, state.record, applied);
+  await finishRun(
+    db,
+    { teamId: dep.teamId, deploymentId, owner, status, error, record: state.record },
+    {
+      appliedSpec: applied,
+      actor: ctx.actor ?? null,
+    },
+  );
   return { status, error: error ?? undefined, stats };
 }
 
@@ -317,14 +350,18 @@ async function outcome(s: RunState, spec: DeploymentSpec): Promise<{ status: Dep
 
 async function finishRun(
   db: Db,
-  teamId: string,
-  deploymentId: string,
-  owner: string,
-  status: DeploymentStatus,
-  error: unknown,
-  record: ResourcesRecord,
-  appliedSpec?: unknown,
+  run: {
+    teamId: string;
+    deploymentId: string;
+    owner: string;
+    status: DeploymentStatus;
+    error: unknown;
+    record: ResourcesRecord;
+  },
+  after: { appliedSpec?: unknown; actor: AuditActor | null },
 ) {
+  const { teamId, deploymentId, owner, status, error, record } = run;
+  const { appliedSpec, actor } = after;
   await db.$transaction(async (tx) => {
     const r = await tx.deployment.updateMany({
       where: { id: deploymentId, leaseOwner: owner },
@@ -351,7 +388,7 @@ async function finishRun(
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {
     teamId,
-    actorType: "system",
+    ...actorFields(actor),
     action: `app:deployment.${status}`,
     deploymentId,
     targets: [deploymentId],

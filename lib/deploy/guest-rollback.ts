@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import type { CloudContext, WireBody } from "@/lib/cloud/call";
 import { CloudError } from "@/lib/cloud/errors";
 import { appendAuditEvent } from "@/lib/audit/chain";
+import { actorFields } from "@/lib/audit/actor";
 import { outputTail, packScript, ranCleanly, runShellScript } from "@/lib/guest/cloud-assistant";
 
 export const GUEST_ROLLBACK_FAILED = "GuestRollbackFailed";
@@ -101,7 +102,8 @@ async function audit(
 ) {
   await appendAuditEvent(db, {
     teamId: ctx.teamId,
-    actorType: "system",
+    // The user whose Tear down runs this step (the run's context carries them), else the system.
+    ...(ctx.actor !== undefined ? actorFields(ctx.actor) : { actorType: "system" }),
     action: "guest.rollback",
     deploymentId,
     targets: [deploymentId, instanceId],

@@ -34,7 +34,9 @@ export default async function AuditPage({
 }) {
   const ctx = await requireTeamPage("audit.read");
   const t = await getTranslations("audit");
-  const filter = await resolveActor(ctx.team.teamId, parseAuditFilter(await searchParams));
+  // Changes first: the reads (Describe*, several per page view) only when the filter asks for them.
+  const parsed = parseAuditFilter(await searchParams);
+  const filter = await resolveActor(ctx.team.teamId, { ...parsed, kind: parsed.kind ?? "changes" });
   const [first, actions, people] = await Promise.all([
     listAuditEvents(ctx.team.teamId, filter),
     listAuditActions(ctx.team.teamId),

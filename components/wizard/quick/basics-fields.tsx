@@ -13,8 +13,8 @@ export function BasicsFields({
   err,
   accounts,
   setPicked,
-}: QuickFieldsProps & { accounts: AccountOption[]; setPicked: (ids: string[]) => void }) {
-  const t = useTranslations("quick");
+  suggestedName,
+}: QuickFieldsProps & { accounts: AccountOption[]; setPicked: (ids: string[]) => void; suggestedName: string }) {
   const tw = useTranslations("wizard");
   return (
     <div className="grid gap-4 sm:grid-cols-3">
@@ -22,7 +22,8 @@ export function BasicsFields({
         <Input
           id="q-name"
           value={form.name}
-          placeholder={t("defaultName")}
+          // What it will be called if nothing is typed: derived from the choices, follows them.
+          placeholder={suggestedName}
           onChange={(e) => update({ name: e.target.value })}
         />
       </Field>

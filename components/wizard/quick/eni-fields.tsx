@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { Field, Input, Select } from "@/components/ui/input";
-import { ipRoom, type WizardForm } from "../form-model";
+import { ipRoom, secondaryCount, type WizardForm } from "../form-model";
 import { ExtraEnis } from "../steps/extra-enis";
 import { Choice } from "./choice";
 import { quickNetwork, type QuickFieldsProps } from "./use-quick-deploy";
@@ -53,7 +53,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
             error={err("vSwitchId")}
             hint={zone ? tw("eni.vSwitchHint", { zone }) : undefined}
           >
-            <Select id="q-vsw" value={form.vSwitchId} onChange={(e) => update({ vSwitchId: e.target.value })}>
+            <Select id="q-vsw" value={effective.vSwitchId} onChange={(e) => update({ vSwitchId: e.target.value })}>
               <option value="">{tw("choose")}</option>
               {zoneVsws.map((v) => (
                 <option
@@ -66,7 +66,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           <Field id="q-sg" label={tw("eni.securityGroup")} error={err("securityGroupId")}>
             <Select
               id="q-sg"
-              value={form.securityGroupId}
+              value={effective.securityGroupId}
               onChange={(e) => update({ securityGroupId: e.target.value })}
             >
               <option value="">{tw("choose")}</option>
@@ -91,11 +91,38 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           min={0}
           max={room?.max ?? 49}
           className="max-w-[8rem]"
-          value={String(form.ipCount)}
+          value={String(effective.ipCount)}
           onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })}
         />
       </Field>
+      {form.eniMode !== "primary" && <PrimaryIpEip form={form} update={update} effective={effective} />}
       <ExtraEnis form={form} update={update} inventory={inventory} err={err} />
     </fieldset>
+  );
+}
+
+/** "N secondary IPs, N EIPs, none on the primary" (the documented scenario) is this box unticked. */
+function PrimaryIpEip({
+  form,
+  update,
+  effective,
+}: Pick<QuickFieldsProps, "form" | "update"> & { effective: WizardForm }) {
+  const t = useTranslations("quick");
+  return (
+    <label className="flex items-start gap-2 text-sm">
+      <input
+        type="checkbox"
+        className="mt-0.5"
+        checked={form.usePrimaryIp}
+        onChange={(e) => update({ usePrimaryIp: e.target.checked })}
+        aria-describedby="q-primary-hint"
+      />
+      <span>
+        {t("primaryIp")}
+        <span id="q-primary-hint" className="block text-xs text-muted-fg">
+          {t("primaryIpHint", { slots: secondaryCount(effective) + (effective.usePrimaryIp ? 1 : 0) })}
+        </span>
+      </span>
+    </label>
   );
 }

@@ -5,8 +5,11 @@ import { toast } from "sonner";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
 import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "../review-panel";
-import { emptyForm, specFromForm, STEPS, totalIssues, validate, type Issue, type WizardForm } from "../form-model";
+import { emptyForm, specFromForm, STEPS, totalIssues, type Issue, type WizardForm } from "../form-model";
 import { useInventory } from "../wizard-queries";
+import { effectiveForm, quickDefaults, quickIssues, quickNetwork } from "./quick-model";
+
+export { quickNetwork };
 import type { AccountOption } from "../use-wizard-state";
 
 /** What every Quick deploy field group gets: the form, its setter, the inventory and the field's error. */
@@ -17,44 +20,21 @@ export type QuickFieldsProps = {
   err: (field: string) => string | undefined;
 };
 
-/** The vSwitches, zones and security groups the form's instance (chosen or to create) can use. */
-export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
-  const vsws = inventory?.vSwitches ?? [];
-  const zones = [...new Set(vsws.map((v) => v.zoneId))];
-  const inst = inventory?.instances.find((i) => i.instanceId === form.instanceId);
-  const zone = form.instanceMode === "existing" ? inst?.zoneId : form.zoneId;
-  const vpc =
-    form.instanceMode === "existing" ? inst?.vpcId : vsws.find((v) => v.vSwitchId === form.instanceVSwitchId)?.vpcId;
-  const zoneVsws = vsws.filter((v) => (!zone || v.zoneId === zone) && (!vpc || v.vpcId === vpc));
-  const sgs = (inventory?.securityGroups ?? []).filter((g) => !vpc || g.vpcId === vpc);
-  return { vsws, zones, zone, zoneVsws, sgs };
-}
-
-/** The form as reviewed: the default name when none, the picked EIPs and then the new ones. */
-function effectiveForm(form: WizardForm, picked: string[], newEips: number, defaultName: string): WizardForm {
-  return {
-    ...form,
-    name: form.name.trim() || defaultName,
-    eips: [
-      ...picked.map((id) => ({ source: "existing" as const, allocationId: id, privateIp: "" })),
-      ...Array.from({ length: newEips }, () => ({ source: "new" as const, allocationId: "", privateIp: "" })),
-    ],
-  };
-}
-
 /**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
  * Review saves a draft and runs its pre-flight; Apply starts it.
  */
 export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts: AccountOption[] }) {
-  const t = useTranslations("quick");
   const te = useTranslations("wizard.errors");
+  const tw = useTranslations("wizard");
   const router = useRouter();
   const a = accounts[0];
   const [form, setForm] = useState<WizardForm>(() =>
     emptyForm({ cloudAccountId: a?.id ?? "", regionId: a?.defaultRegion ?? "", eniMode: "create", eips: [] }),
   );
   const [newEips, setNewEips] = useState(0);
+  const [countTyped, setCountTyped] = useState(false);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set());
   const [picked, setPicked] = useState<string[]>([]);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [review, setReview] = useState<ReviewResult | null>(null);
@@ -65,8 +45,11 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
 
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
-  const effective = useMemo(() => effectiveForm(form, picked, newEips, t("defaultName")), [form, picked, newEips, t]);
-  const issues = useMemo(() => validate(effective, inventory), [effective, inventory]);
+  const effective = useMemo(
+    () => effectiveForm(quickDefaults(form, inventory, chosen), picked, newEips, inventory, tw, countTyped),
+    [form, picked, newEips, inventory, tw, countTyped, chosen],
+  );
+  const issues = useMemo(() => quickIssues(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);
   const err = (field: string) =>
     touched
@@ -77,6 +60,8 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
       : undefined;
   const update = (p: Partial<WizardForm>) => {
     setReview(null);
+    if ("ipCount" in p) setCountTyped(true);
+    setChosen((c) => (Object.keys(p).every((k) => c.has(k)) ? c : new Set([...c, ...Object.keys(p)])));
     setForm((f) => ({ ...f, ...p }));
   };
 
@@ -84,7 +69,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
     setTouched(true);
     setError(null);
     if (totalIssues(issues) > 0) return;
-    const name = form.name.trim() || t("defaultName");
+    const name = effective.name;
     const saved = await saveDraftAction({
       teamId,
       id: draftId,

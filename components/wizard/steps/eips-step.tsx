@@ -43,6 +43,16 @@ function useEipLookup({
   };
 }
 
+/** The quota counts every EIP the account holds in the region, Available ones too: say so, and split them. */
+export function eipQuotaText(
+  t: (key: "eipStep.quota", values: Record<string, number>) => string,
+  inventory: Pick<Inventory, "eipTotal"> | null,
+  available: number,
+): string {
+  const total = inventory?.eipTotal ?? 0;
+  return t("eipStep.quota", { total, quota: 20, bound: Math.max(total - available, 0), available });
+}
+
 export function EipsStep({
   form,
   update,
@@ -69,8 +79,11 @@ export function EipsStep({
     <div className="space-y-4">
       <div className="rounded-md border border-warning/40 bg-warning/5 p-3 text-sm" data-testid="fee-notice">
         <p>{t("eipStep.fee")}</p>
-        <p className="mt-1 text-muted-fg">
-          {t("eipStep.quota", { used: inventory?.eipTotal ?? 0, quota: 20, available: available.length })}
+        <p className="mt-1 text-muted-fg" data-testid="eip-quota">
+          {eipQuotaText(t, inventory, available.length)}{" "}
+          <a className="text-primary underline" href={t("eipStep.pricingUrl")} target="_blank" rel="noreferrer">
+            {t("eipStep.pricing")}
+          </a>
         </p>
       </div>
       {listError && (

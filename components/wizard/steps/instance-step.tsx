@@ -191,7 +191,6 @@ function InstanceRow({
               instanceId: i.instanceId,
               eniId: "",
               instanceMode: "existing",
-              name: form.name || `${i.name || i.instanceId} · ${form.eips.length} EIPs`,
             })
           }
           className="h-4 w-4 accent-[var(--primary)]"

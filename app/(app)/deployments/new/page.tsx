@@ -41,21 +41,24 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
   const canApply = can(ctx.role, "deployments.apply");
   let draft: DraftInput = null;
   const change = changeId ? await loadChange(ctx.team.teamId, changeId, canApply) : null;
+  // A draft link of another team, or of a draft since deleted: said so, above an empty wizard.
+  let missingDraft: string | null = null;
   // The Change form opens on the deployment's current state: no draft, no config.
   if (!change && draftId) {
     const d = await db().deployment.findFirst({
       where: { id: draftId, teamId: ctx.team.teamId },
       select: { id: true, name: true, spec: true, status: true },
     });
-    if (!d) redirect("/deployments/new");
-    if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
+    if (!d) missingDraft = draftId.slice(0, 64);
+    else if (!["draft", "ready"].includes(d.status)) redirect(`/deployments/${d.id}`);
     // A draft URL is shareable within the team: the instance password (if any) is never sent back.
-    draft = {
-      id: d.id,
-      name: d.name,
-      spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
-      status: d.status,
-    };
+    else
+      draft = {
+        id: d.id,
+        name: d.name,
+        spec: specWithoutSecrets((d.spec ?? {}) as Record<string, unknown>),
+        status: d.status,
+      };
   } else if (!change && configId) {
     // "Start a new deployment from this config": the config's shape, this account's choices left to the user.
     const n = revision && /^\d+$/.test(revision) ? Number(revision) : undefined;
@@ -91,6 +94,15 @@ export default async function NewDeploymentPage({ searchParams }: { searchParams
           </Link>
         )}
       </div>
+      {missingDraft && (
+        <p
+          role="alert"
+          data-testid="missing-draft"
+          className="mb-4 rounded-md border border-warning/40 bg-warning/5 p-3 text-sm"
+        >
+          {t("draftNotFound", { id: missingDraft })}
+        </p>
+      )}
       <Wizard
         teamId={ctx.team.teamId}
         accounts={accounts.map((a) => ({ id: a.id, name: a.name, defaultRegion: a.defaultRegion, kind: a.kind }))}

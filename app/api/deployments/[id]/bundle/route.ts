@@ -20,8 +20,13 @@ export const GET = routeHandler<{ id: string }>(
   { name: "deployments.bundle", capability: "deployments.read" },
   async (_req, ctx) => {
     const { id } = ctx.params;
-    const bundle = await getRouteScriptFiles(ctx.team.teamId, id, versionOf(ctx.url.searchParams.get("version")));
-    if (!bundle) throw new UserFacingError(msg("guest.noBundleYet"), { code: "NOT_FOUND" });
+    const version = versionOf(ctx.url.searchParams.get("version"));
+    const bundle = await getRouteScriptFiles(ctx.team.teamId, id, version);
+    if (bundle === "no-deployment") throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
+    if (bundle === "no-bundle")
+      throw new UserFacingError(version ? msg("guest.noSuchVersion", { version }) : msg("guest.noBundleYet"), {
+        code: "NOT_FOUND",
+      });
     const file = ctx.url.searchParams.get("file");
     const base = `eipilot-${id}-v${bundle.version}`;
     if (file) {
