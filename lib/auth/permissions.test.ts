@@ -8,6 +8,7 @@ describe("permission table", () => {
         .filter((c) => can(role, c as keyof typeof CAN))
         .sort();
     expect(powers("viewer")).toEqual([
+      "apiTokens.create",
       "audit.read",
       "cloudAccounts.read",
       "configs.read",
@@ -16,7 +17,14 @@ describe("permission table", () => {
     ]);
     expect(powers("operator")).toEqual([...powers("viewer"), "deployments.apply"].sort());
     expect(powers("admin")).toEqual(
-      [...powers("operator"), "cloudAccounts.manage", "configs.manage", "members.manage", "shareLinks.manage"].sort(),
+      [
+        ...powers("operator"),
+        "apiTokens.manage",
+        "cloudAccounts.manage",
+        "configs.manage",
+        "members.manage",
+        "shareLinks.manage",
+      ].sort(),
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).
     expect(powers("owner")).toEqual(

@@ -1,0 +1,268 @@
+import "server-only";
+// The HTTP API v1's deployments, over the deploy engine's services (lib/deploy). Every function
+// takes the team id and scopes by it: another team's id is answered as a missing one.
+import zlib from "node:zlib";
+import { db } from "@/lib/db/client";
+import type { AuditActor } from "@/lib/audit/actor";
+import { UserFacingError } from "@/lib/server/errors";
+import { msg, statusWord, verbatim } from "@/lib/i18n/errors";
+import type { Locale } from "@/lib/i18n/locales";
+import {
+  createDraft,
+  getProgress,
+  planDeployment,
+  refreshDeployment,
+  runPreflight,
+  startDeployment,
+  teardownDeployment,
+  updateDraft,
+  type Plan,
+} from "@/lib/deploy/deployment.service";
+import { ensureDeployEngine } from "@/lib/deploy/engine";
+import { getRouteScriptFiles } from "@/lib/deploy/bundle-files.service";
+import { planWithoutSecrets, specWithoutSecrets } from "@/lib/deploy/secrets";
+import { anySpecSchema, specInputToV2, type DeploymentSpecV2 } from "@/lib/deploy/spec.schema";
+import type { ResourcesRecord } from "@/lib/deploy/model";
+import { tarArchive } from "@/lib/os/tar";
+import type { ApiStatus } from "./api.schema";
+
+// ---------------------------------------------------------------- status and shapes
+
+/** The engine's statuses as the API names them (DESIGN.md contract 5). */
+export function apiStatus(status: string, drifted = false): ApiStatus {
+  switch (status) {
+    case "draft":
+    case "ready":
+      return "draft";
+    case "running":
+      return "applying";
+    case "succeeded":
+      return drifted ? "drifted" : "succeeded";
+    case "drifted":
+      return "drifted";
+    case "failed":
+    case "cancelled":
+      return "failed";
+    case "tearing_down":
+      return "tearing_down";
+    case "torn_down":
+      return "torn_down";
+    default:
+      return "failed";
+  }
+}
+
+/** The stored spec as v2 without secrets (an incomplete draft as it is, read as v2). */
+export function specForApi(stored: unknown): Record<string, unknown> {
+  const open = specWithoutSecrets(stored);
+  const parsed = anySpecSchema.safeParse(open);
+  return (parsed.success ? parsed.data : specInputToV2(open)) as Record<string, unknown>;
+}
+
+type PrivateIp = { address: string; primary: boolean; eip: { allocationId: string; ipAddress: string } | null };
+type Resources = { instanceId: string | null; enis: { networkInterfaceId: string | null; privateIps: PrivateIp[] }[] };
+
+/** What the deployment holds in the cloud, per ENI and private IP, from its record. */
+export function resourcesOf(record: ResourcesRecord, instanceId: string | null): Resources {
+  const eips = record.eips ?? [];
+  const eipOf = (ip: string) => {
+    const e = eips.find((x) => x.privateIp === ip && x.allocationId);
+    return e ? { allocationId: e.allocationId, ipAddress: e.ipAddress } : null;
+  };
+  const addresses: PrivateIp[] = [];
+  const seen = new Set<string>();
+  const add = (address: string | undefined, primary: boolean) => {
+    if (!address || seen.has(address)) return;
+    seen.add(address);
+    addresses.push({ address, primary, eip: eipOf(address) });
+  };
+  add(record.eniPrimaryIp, true);
+  for (const ip of record.assignedIps ?? []) add(ip, false);
+  for (const e of eips) add(e.privateIp, e.privateIp === record.eniPrimaryIp);
+  const enis =
+    record.eniId || addresses.length ? [{ networkInterfaceId: record.eniId ?? null, privateIps: addresses }] : [];
+  return { instanceId: record.instanceId ?? instanceId, enis };
+}
+
+// ---------------------------------------------------------------- spec into the engine
+
+/**
+ * The spec as the engine stores it. Today's engine runs one secondary ENI (spec v1): a v2 spec
+ * with exactly one existing or created ENI is that same request; anything more is refused
+ * plainly rather than half done.
+ */
+function engineSpec(spec: DeploymentSpecV2): Record<string, unknown> {
+  const [first, ...more] = spec.enis;
+  if (!first || more.length > 0)
+    throw new UserFacingError(msg("api.specNotSupported", { what: verbatim("several ENIs") }), {
+      code: "SPEC_UNSUPPORTED",
+    });
+  if (first.eni.mode === "primary")
+    throw new UserFacingError(msg("api.specNotSupported", { what: verbatim('"eni": {"mode": "primary"}') }), {
+      code: "SPEC_UNSUPPORTED",
+    });
+  const { enis: _enis, specVersion: _v, ...rest } = spec;
+  return {
+    ...rest,
+    specVersion: 1,
+    eni: first.eni,
+    privateIps: first.privateIps,
+    usePrimaryIp: first.usePrimaryIp,
+    eips: first.eips,
+  };
+}
+
+async function loadRow(teamId: string, id: string) {
+  const d = await db().deployment.findFirst({
+    where: { id, teamId },
+    select: { id: true, name: true, status: true, spec: true },
+  });
+  if (!d) throw new UserFacingError(msg("deploy.notFound"), { code: "NOT_FOUND" });
+  return d;
+}
+
+// ---------------------------------------------------------------- reads
+
+export async function listDeploymentsApi(teamId: string) {
+  const rows = await db().deployment.findMany({
+    where: { teamId },
+    orderBy: { createdAt: "desc" },
+    take: 1000,
+    select: { id: true, name: true, status: true, regionId: true, instanceId: true, createdAt: true, updatedAt: true },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    status: apiStatus(r.status),
+    regionId: r.regionId,
+    instanceId: r.instanceId,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  }));
+}
+
+export async function getDeploymentApi(teamId: string, id: string) {
+  const p = await getProgress(teamId, id);
+  const row = await db().deployment.findFirstOrThrow({
+    where: { id, teamId },
+    select: { spec: true, createdAt: true },
+  });
+  const drift: { resource: string; field: string; expected: string; actual: string; message: string }[] = [];
+  return {
+    id: p.id,
+    name: p.name,
+    status: apiStatus(p.status, drift.length > 0),
+    regionId: p.regionId,
+    instanceId: p.instanceId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: p.updatedAt,
+    spec: specForApi(row.spec),
+    resources: resourcesOf(p.resources, p.instanceId),
+    drift,
+    error: p.error ?? null,
+    steps: p.steps
+      .filter((s) => s.phase === p.phase)
+      .map((s) => ({ key: s.key, action: s.action, status: s.status, attempts: s.attempts, error: s.error })),
+  };
+}
+
+// ---------------------------------------------------------------- writes
+
+export async function createDeploymentApi(
+  teamId: string,
+  actor: AuditActor,
+  input: { name: string; spec: DeploymentSpecV2 },
+): Promise<{ id: string; status: ApiStatus }> {
+  const { id } = await createDraft(teamId, { name: input.name, spec: engineSpec(input.spec), actor });
+  return { id, status: "draft" };
+}
+
+/** Replaces the desired state of a draft. */
+export async function setSpecApi(teamId: string, id: string, actor: AuditActor, spec: DeploymentSpecV2) {
+  const d = await loadRow(teamId, id);
+  if (d.status !== "draft" && d.status !== "ready")
+    throw new UserFacingError(msg("api.specOnlyDraft", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
+  await updateDraft(teamId, id, { spec: engineSpec(spec), actor });
+  return { id, status: "draft" as ApiStatus };
+}
+
+/** Steps as the API shows them: the calls that will be made (no-ops left out), secrets redacted. */
+export function stepsOf(plan: Plan, locale: Locale) {
+  return planWithoutSecrets(plan)
+    .steps.filter((s) => !s.noop)
+    .map((s) => ({ action: s.action, params: s.params, description: s.description[locale] }));
+}
+
+/** Pre-flight and the exact calls; nothing changes in the cloud. */
+export async function planApi(teamId: string, id: string, actor: AuditActor, locale: Locale) {
+  ensureDeployEngine();
+  await loadRow(teamId, id);
+  const preflight = await runPreflight(teamId, id, { actor });
+  const findings = preflight.findings.map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: f.message[locale],
+    ...(f.fix ? { fix: f.fix[locale] } : {}),
+  }));
+  // With errors the planner may not be able to plan at all: the findings say why.
+  const plan = preflight.ok
+    ? await planDeployment(teamId, id, { actor })
+    : await planDeployment(teamId, id, { actor }).catch(() => null);
+  return { findings, steps: plan ? stepsOf(plan, locale) : [] };
+}
+
+export async function applyApi(teamId: string, id: string, actor: AuditActor) {
+  ensureDeployEngine();
+  await startDeployment(teamId, id, { actor });
+  return { id, status: "applying" as ApiStatus };
+}
+
+export async function refreshApi(teamId: string, id: string, actor: AuditActor, locale: Locale) {
+  ensureDeployEngine();
+  const r = await refreshDeployment(teamId, id, { actor });
+  return {
+    inSync: r.inSync,
+    drift: r.drift.map((d) => ({ ...d, message: d.message[locale] })),
+    checkedAt: r.checkedAt,
+  };
+}
+
+/** Restores the recorded state: a new apply run, planned against the live state, touches only what differs. */
+export async function repairApi(teamId: string, id: string, actor: AuditActor) {
+  ensureDeployEngine();
+  const d = await loadRow(teamId, id);
+  if (d.status !== "succeeded")
+    throw new UserFacingError(msg("api.repairNotApplicable", { status: statusWord(d.status) }), {
+      code: "BAD_STATUS",
+    });
+  await startDeployment(teamId, id, { actor });
+  return { id, status: "applying" as ApiStatus };
+}
+
+export async function teardownApi(teamId: string, id: string, actor: AuditActor, confirm: string) {
+  ensureDeployEngine();
+  const d = await loadRow(teamId, id);
+  if (confirm.trim() !== d.name)
+    throw new UserFacingError(msg("api.confirmMismatch"), { code: "CONFIRMATION_MISMATCH", field: "confirm" });
+  await teardownDeployment(teamId, id, { actor });
+  return { id, status: "tearing_down" as ApiStatus };
+}
+
+/** The stored guest-OS bundle (the latest revision, or `revision`) as a .tar.gz. */
+export async function bundleApi(teamId: string, id: string, revision: number | undefined) {
+  await loadRow(teamId, id);
+  const bundle = await getRouteScriptFiles(teamId, id, revision);
+  if (!bundle) throw new UserFacingError(msg("api.noBundle"), { code: "NOT_FOUND" });
+  const base = `eipilot-${id}-v${bundle.version}`;
+  const tar = tarArchive(bundle.files.map((f) => ({ path: `${base}/${f.path}`, content: f.content, mode: f.mode })));
+  return { filename: `${base}.tar.gz`, revision: bundle.version, sha256: bundle.sha256, body: zlib.gzipSync(tar) };
+}
+
+/** Adopting an instance set up by hand needs the engine's discovery (not in this build yet): refused plainly. */
+export async function adoptApi(
+  _teamId: string,
+  _actor: AuditActor,
+  _input: { name: string; cloudAccountId: string; regionId: string; instanceId: string },
+): Promise<{ id: string; status: ApiStatus; spec: Record<string, unknown> }> {
+  throw new UserFacingError(msg("api.adoptUnavailable"), { code: "NOT_IMPLEMENTED" });
+}
