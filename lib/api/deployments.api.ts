@@ -16,12 +16,13 @@ import {
   startDeployment,
   teardownDeployment,
   updateDraft,
+  RunRefused,
   type Plan,
 } from "@/lib/deploy/deployment.service";
 import { ensureDeployEngine } from "@/lib/deploy/engine";
 import { getRouteScriptFiles } from "@/lib/deploy/bundle-files.service";
 import { planWithoutSecrets, specWithoutSecrets } from "@/lib/deploy/secrets";
-import { anySpecSchema, specInputToV2, type DeploymentSpecV2 } from "@/lib/deploy/spec.schema";
+import { anySpecSchema, deploymentSpecSchema, specInputToV2, type DeploymentSpecV2 } from "@/lib/deploy/spec.schema";
 import type { ResourcesRecord } from "@/lib/deploy/model";
 import { tarArchive } from "@/lib/os/tar";
 import type { ApiStatus } from "./api.schema";
@@ -112,7 +113,26 @@ function engineSpec(spec: DeploymentSpecV2): Record<string, unknown> {
   };
 }
 
-async function loadRow(teamId: string, id: string) {
+/**
+ * A run needs a complete spec: a draft saved half-way by the wizard is answered 422 with what is
+ * missing (as pre-flight words it), not a crash in the engine.
+ */
+function requireCompleteSpec(stored: unknown): void {
+  const parsed = deploymentSpecSchema.safeParse(specWithoutSecrets(stored));
+  if (parsed.success) return;
+  const findings = parsed.error.issues.map((i) => {
+    const text = `${i.path.join(".") || "spec"}: ${i.message}`;
+    return { severity: "error" as const, code: "SPEC_INVALID", message: { en: text, ja: text } };
+  });
+  throw new RunRefused(
+    "PREFLIGHT_FAILED",
+    msg("deploy.preflightFailed", { findings: verbatim(findings.map((f) => f.message.en).join(" ")) }),
+    findings,
+  );
+}
+
+/** 404 for an id the team does not have (another team's included), before anything else is looked at. */
+export async function loadRow(teamId: string, id: string) {
   const d = await db().deployment.findFirst({
     where: { id, teamId },
     select: { id: true, name: true, status: true, spec: true },
@@ -213,12 +233,14 @@ export async function planApi(teamId: string, id: string, actor: AuditActor, loc
 
 export async function applyApi(teamId: string, id: string, actor: AuditActor) {
   ensureDeployEngine();
+  requireCompleteSpec((await loadRow(teamId, id)).spec);
   await startDeployment(teamId, id, { actor });
   return { id, status: "applying" as ApiStatus };
 }
 
 export async function refreshApi(teamId: string, id: string, actor: AuditActor, locale: Locale) {
   ensureDeployEngine();
+  requireCompleteSpec((await loadRow(teamId, id)).spec);
   const r = await refreshDeployment(teamId, id, { actor });
   return {
     inSync: r.inSync,
@@ -231,6 +253,7 @@ export async function refreshApi(teamId: string, id: string, actor: AuditActor, 
 export async function repairApi(teamId: string, id: string, actor: AuditActor) {
   ensureDeployEngine();
   const d = await loadRow(teamId, id);
+  requireCompleteSpec(d.spec);
   if (d.status !== "succeeded")
     throw new UserFacingError(msg("api.repairNotApplicable", { status: statusWord(d.status) }), {
       code: "BAD_STATUS",
@@ -244,6 +267,7 @@ export async function teardownApi(teamId: string, id: string, actor: AuditActor,
   const d = await loadRow(teamId, id);
   if (confirm.trim() !== d.name)
     throw new UserFacingError(msg("api.confirmMismatch"), { code: "CONFIRMATION_MISMATCH", field: "confirm" });
+  requireCompleteSpec(d.spec);
   await teardownDeployment(teamId, id, { actor });
   return { id, status: "tearing_down" as ApiStatus };
 }
