@@ -93,6 +93,17 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "shareLinks.manage",
     input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }),
   },
+  // lib/actions/api-tokens.actions.ts (Settings → API tokens)
+  "lib/actions/api-tokens.actions.ts#createApiTokenAction": {
+    name: "apiTokens.create",
+    capability: "apiTokens.create",
+    input: (f) => ({ teamId: f.teamA, name: "authz-action-token", role: "viewer" }),
+  },
+  "lib/actions/api-tokens.actions.ts#revokeApiTokenAction": {
+    name: "apiTokens.revoke",
+    capability: "apiTokens.create",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-token" }),
+  },
   // lib/actions/teams.actions.ts
   "lib/actions/teams.actions.ts#inviteMemberAction": {
     name: "teams.invite",
