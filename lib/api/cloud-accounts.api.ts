@@ -5,7 +5,13 @@ import "server-only";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, listCloudAccounts } from "@/lib/cloud/accounts";
 import { env } from "@/lib/server/env";
 
-export type DemoEmulator = { endpoint: string; url: string; accessKeyId: string; accessKeySecret: string };
+export type DemoEmulator = {
+  endpoint: string;
+  protocol: "http";
+  url: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+};
 
 /**
  * The emulator a team's demo account talks to, and its key pair. `endpoint` is what the SDKs take
@@ -17,6 +23,7 @@ export function demoEmulatorFor(_teamId: string, _accountId: string): DemoEmulat
   if (!endpoint) return null;
   return {
     endpoint,
+    protocol: "http",
     url: `http://${endpoint}`,
     accessKeyId: DEMO_ACCESS_KEY_ID,
     accessKeySecret: DEMO_ACCESS_KEY_SECRET,
