@@ -19,6 +19,13 @@ export async function register() {
   sweep();
   setInterval(sweep, 15_000).unref();
 
+  // Scheduled drift checks (per team, default every 15 minutes) and webhook deliveries: each due item is
+  // claimed with a lease, so with several replicas one of them does it.
+  const { startDriftSchedule } = await import("@/lib/deploy/drift-schedule.service");
+  const { startWebhookDelivery } = await import("@/lib/notify/webhooks.service");
+  startDriftSchedule();
+  startWebhookDelivery();
+
   const { db } = await import("@/lib/db/client");
   const { databaseTarget } = await import("@/lib/db/connection");
   const { keepPlannerStatistics } = await import("@/lib/db/maintenance");

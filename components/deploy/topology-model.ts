@@ -1,7 +1,7 @@
 // The topology picture's data: instance → ENIs → private IPs → EIPs, each with a
 // state. Built from the wizard form (planned) or from a deployment's progress (live).
 // PURE; unit-tested.
-export type NodeState = "existing" | "planned" | "working" | "done" | "failed" | "removed";
+export type NodeState = "existing" | "planned" | "working" | "done" | "failed" | "removed" | "drifted";
 export type TopoEip = { id: string; address: string; state: NodeState };
 export type TopoIp = { ip: string; primary: boolean; state: NodeState; eip: TopoEip | null };
 export type TopoEni = { id: string; label: string; primaryEni: boolean; state: NodeState; ips: TopoIp[] };

@@ -46,10 +46,11 @@ const STATUS: Record<string, number> = {
   BAD_STATUS: 409,
   LOCKED: 409,
   NOTHING_TO_DO: 409,
+  ALREADY_MANAGED: 409,
+  NOTHING_TO_ADOPT: 422,
   PREFLIGHT_FAILED: 422,
   NO_ACCOUNT: 422,
   SPEC_UNSUPPORTED: 422,
-  NOT_IMPLEMENTED: 501,
 };
 
 export function apiStatus(code: string | undefined): number {

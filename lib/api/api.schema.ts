@@ -2,7 +2,7 @@
 // parse with the request schemas; the OpenAPI document (openapi.ts) is generated from all of them.
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
-import { anySpecSchema, draftNameSchema } from "@/lib/deploy/spec.schema";
+import { anySpecSchema, draftNameSchema, OS_FAMILIES } from "@/lib/deploy/spec.schema";
 import { plainText } from "@/lib/validation/text";
 import { auditFilterSchema } from "@/lib/audit/audit.queries";
 import { zmsg } from "@/lib/validation/messages";
@@ -37,6 +37,8 @@ export const adoptInput = z.object({
     .string()
     .trim()
     .regex(/^i-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "i" })),
+  /** The guest OS family for the bundle; absent: read from the instance's image when it can be, else generic. */
+  os: z.enum(OS_FAMILIES).optional(),
 });
 
 // ---------------------------------------------------------------- answers

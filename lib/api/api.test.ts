@@ -57,6 +57,32 @@ async function call(
   return { status: res.status, body: parsed, headers: res.headers, raw: res };
 }
 
+/** Polls GET …/{id} until `want` (or failed), as a script would. */
+async function waitFor(id: string, want: string): Promise<string> {
+  let status = "";
+  for (let i = 0; i < 300; i++) {
+    status = (await call("GET", "deployments/[id]", { token: tokens.viewer, params: { id } })).body.status;
+    if (status === want || status === "failed") break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return status;
+}
+
+/** A call made directly through the SDK with the demo pair, as someone would in the console or a script. */
+async function sdk(action: string, params: Record<string, unknown>) {
+  const { cloudCall } = await import("@/lib/cloud/call");
+  const { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } = await import("@/lib/cloud/accounts");
+  const ctx = {
+    db: t.db,
+    teamId: owner.teamId,
+    creds: { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint },
+    regionId: "ap-northeast-1",
+  };
+  const body = await cloudCall(ctx, action as never, { RegionId: "ap-northeast-1", ...params } as never);
+  emu.settle();
+  return body as Record<string, unknown>;
+}
+
 function v2Spec(over: Record<string, unknown> = {}) {
   return {
     specVersion: 2,
@@ -393,5 +419,99 @@ describe("a deployment's life through the API", () => {
     const badFilter = await call("GET", "audit", { token: tokens.viewer, query: "?outcome=maybe&limit=0" });
     expect(badFilter.status).toBe(400);
     expect(badFilter.body.error.problems.map((p: { path: string }) => p.path).sort()).toEqual(["limit", "outcome"]);
+  }, 120_000);
+
+  it("drift made through the SDK: refresh marks it drifted (GET shows it), repair puts it back (202), in sync again", async () => {
+    const created = await call("POST", "deployments", {
+      token: tokens.operator,
+      body: { name: "drifty", spec: v2Spec() },
+    });
+    const params = { id: created.body.id as string };
+    expect((await call("POST", "deployments/[id]/apply", { token: tokens.operator, params })).status).toBe(202);
+    expect(await waitFor(params.id, "succeeded")).toBe("succeeded");
+    // Not in sync: repair has nothing to do.
+    expect((await call("POST", "deployments/[id]/repair", { token: tokens.operator, params })).status).toBe(409);
+
+    const eip = (await call("GET", "deployments/[id]", { token: tokens.viewer, params })).body.resources.enis[0]
+      .privateIps[0].eip.allocationId as string;
+    await sdk("UnassociateEipAddress", {
+      AllocationId: eip,
+      InstanceId: "eni-6we1x9demosecond001",
+      InstanceType: "NetworkInterface",
+    });
+    const refresh = await call("POST", "deployments/[id]/refresh", { token: tokens.viewer, params });
+    expect(refresh.body.inSync).toBe(false);
+    expect(refresh.body.drift.length).toBeGreaterThan(0);
+    const drifted = (await call("GET", "deployments/[id]", { token: tokens.viewer, params })).body;
+    expect(drifted.status).toBe("drifted");
+    expect(drifted.drift).toEqual(refresh.body.drift);
+
+    expect((await call("POST", "deployments/[id]/repair", { token: tokens.viewer, params })).status).toBe(403);
+    const repair = await call("POST", "deployments/[id]/repair", { token: tokens.operator, params });
+    expect(repair.status).toBe(202);
+    expect(repair.body.steps.map((x: { action: string }) => x.action)).toEqual(["AssociateEipAddress"]);
+    expect(await waitFor(params.id, "succeeded")).toBe("succeeded");
+    expect(emu.state().eips[eip]!.binding?.instanceId).toBe("eni-6we1x9demosecond001");
+    const after = await call("POST", "deployments/[id]/refresh", { token: tokens.viewer, params });
+    expect(after.body).toMatchObject({ inSync: true, drift: [] });
+
+    const td = await call("POST", "deployments/[id]/teardown", {
+      token: tokens.operator,
+      params,
+      body: { confirm: "drifty" },
+    });
+    expect(td.status).toBe(202);
+    expect(await waitFor(params.id, "torn_down")).toBe("torn_down");
+  }, 120_000);
+
+  it("adopt: a setup built by hand through the SDK becomes a succeeded deployment with no mutating call", async () => {
+    const body = {
+      name: "by-hand",
+      cloudAccountId: accountId,
+      regionId: "ap-northeast-1",
+      instanceId: "i-6we1x9demoweb000001",
+    };
+    const bad = await call("POST", "deployments/adopt", { token: tokens.operator, body: { ...body, instanceId: "x" } });
+    expect(bad.body.error.problems.map((p: { path: string }) => p.path)).toEqual(["instanceId"]);
+    await sdk("AttachNetworkInterface", {
+      InstanceId: "i-6we1x9demoweb000001",
+      NetworkInterfaceId: "eni-6we1x9demosecond001",
+    });
+    await sdk("AssignPrivateIpAddresses", {
+      NetworkInterfaceId: "eni-6we1x9demosecond001",
+      PrivateIpAddress: ["172.16.0.90"],
+    });
+    const allocationId = String(
+      (await sdk("AllocateEipAddress", { Bandwidth: "5", InternetChargeType: "PayByTraffic" })).AllocationId,
+    );
+    await sdk("AssociateEipAddress", {
+      AllocationId: allocationId,
+      InstanceId: "eni-6we1x9demosecond001",
+      InstanceType: "NetworkInterface",
+      Mode: "NAT",
+      PrivateIpAddress: "172.16.0.90",
+    });
+    const since = emu.requests().length;
+    const adopted = await call("POST", "deployments/adopt", { token: tokens.operator, body });
+    expect(adopted.status).toBe(201);
+    expect(adopted.body).toMatchObject({ id: expect.any(String), status: "succeeded", spec: { specVersion: 2 } });
+    expect(
+      emu
+        .requests()
+        .slice(since)
+        .filter((c) => !/^Describe/.test(c.action)),
+    ).toEqual([]);
+    const got = (await call("GET", "deployments/[id]", { token: tokens.viewer, params: { id: adopted.body.id } })).body;
+    expect(got.status).toBe("succeeded");
+    const eni = got.resources.enis.find(
+      (e: { networkInterfaceId: string }) => e.networkInterfaceId === "eni-6we1x9demosecond001",
+    );
+    expect(eni.privateIps).toContainEqual({
+      address: "172.16.0.90",
+      primary: false,
+      eip: { allocationId, ipAddress: expect.any(String) },
+    });
+    // The same instance again: another deployment manages it now.
+    expect((await call("POST", "deployments/adopt", { token: tokens.operator, body })).status).toBe(409);
   }, 120_000);
 });

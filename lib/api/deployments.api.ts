@@ -11,19 +11,23 @@ import {
   createDraft,
   getProgress,
   planDeployment,
-  refreshDeployment,
   runPreflight,
   startDeployment,
   teardownDeployment,
   updateDraft,
   RunRefused,
+  type DriftItem,
   type Plan,
 } from "@/lib/deploy/deployment.service";
 import { ensureDeployEngine } from "@/lib/deploy/engine";
 import { getRouteScriptFiles } from "@/lib/deploy/bundle-files.service";
+import { checkDeploymentDrift } from "@/lib/deploy/drift-check.service";
+import { startRepair } from "@/lib/deploy/repair.service";
+import { adoptDeployment } from "@/lib/deploy/adopt.service";
+import type { OsFamily } from "@/lib/os/os-families";
 import { planWithoutSecrets, specWithoutSecrets } from "@/lib/deploy/secrets";
 import { anySpecSchema, deploymentSpecSchema, specInputToV2, type DeploymentSpecV2 } from "@/lib/deploy/spec.schema";
-import type { ResourcesRecord } from "@/lib/deploy/model";
+import { normalizeRecord, type EipRecord } from "@/lib/deploy/model";
 import { tarArchive } from "@/lib/os/tar";
 import type { ApiStatus } from "./api.schema";
 
@@ -63,26 +67,31 @@ export function specForApi(stored: unknown): Record<string, unknown> {
 type PrivateIp = { address: string; primary: boolean; eip: { allocationId: string; ipAddress: string } | null };
 type Resources = { instanceId: string | null; enis: { networkInterfaceId: string | null; privateIps: PrivateIp[] }[] };
 
-/** What the deployment holds in the cloud, per ENI and private IP, from its record. */
-export function resourcesOf(record: ResourcesRecord, instanceId: string | null): Resources {
-  const eips = record.eips ?? [];
-  const eipOf = (ip: string) => {
-    const e = eips.find((x) => x.privateIp === ip && x.allocationId);
-    return e ? { allocationId: e.allocationId, ipAddress: e.ipAddress } : null;
+/** What the deployment holds in the cloud, per ENI and private IP, from its record (any stored shape). */
+export function resourcesOf(stored: unknown, instanceId: string | null): Resources {
+  const record = normalizeRecord(stored);
+  const eips = (record.eips ?? []) as EipRecord[];
+  const enis = [...(record.enis ?? [])].filter((e) => e.index >= 0).sort((a, b) => a.index - b.index);
+  return {
+    instanceId: record.instanceId ?? instanceId,
+    enis: enis.map((e) => {
+      const mine = eips.filter((x) => x.allocationId && (x.eniId ? x.eniId === e.eniId : x.eniIndex === e.index));
+      const eipOf = (ip: string) => {
+        const x = mine.find((m) => m.privateIp === ip);
+        return x ? { allocationId: x.allocationId, ipAddress: x.ipAddress } : null;
+      };
+      const privateIps: PrivateIp[] = [];
+      const add = (address: string | undefined, primary: boolean) => {
+        if (!address || privateIps.some((p) => p.address === address)) return;
+        privateIps.push({ address, primary, eip: eipOf(address) });
+      };
+      // The primary ENI's own primary IP is the instance's address, not the deployment's: shown only if it carries our EIP.
+      if (e.mode !== "primary" || (e.primaryIp && eipOf(e.primaryIp))) add(e.primaryIp, true);
+      for (const ip of e.assignedIps ?? []) add(ip, false);
+      for (const x of mine) add(x.privateIp, x.privateIp === e.primaryIp);
+      return { networkInterfaceId: e.eniId ?? null, privateIps };
+    }),
   };
-  const addresses: PrivateIp[] = [];
-  const seen = new Set<string>();
-  const add = (address: string | undefined, primary: boolean) => {
-    if (!address || seen.has(address)) return;
-    seen.add(address);
-    addresses.push({ address, primary, eip: eipOf(address) });
-  };
-  add(record.eniPrimaryIp, true);
-  for (const ip of record.assignedIps ?? []) add(ip, false);
-  for (const e of eips) add(e.privateIp, e.privateIp === record.eniPrimaryIp);
-  const enis =
-    record.eniId || addresses.length ? [{ networkInterfaceId: record.eniId ?? null, privateIps: addresses }] : [];
-  return { instanceId: record.instanceId ?? instanceId, enis };
 }
 
 // ---------------------------------------------------------------- spec into the engine
@@ -161,13 +170,14 @@ export async function listDeploymentsApi(teamId: string) {
   }));
 }
 
-export async function getDeploymentApi(teamId: string, id: string) {
+export async function getDeploymentApi(teamId: string, id: string, locale: Locale) {
   const p = await getProgress(teamId, id);
   const row = await db().deployment.findFirstOrThrow({
     where: { id, teamId },
-    select: { spec: true, createdAt: true },
+    select: { spec: true, createdAt: true, drift: true, driftCheckedAt: true },
   });
-  const drift: { resource: string; field: string; expected: string; actual: string; message: string }[] = [];
+  // What the last drift check found (refresh, the schedule, repair), in the request's language.
+  const drift = ((row.drift ?? []) as DriftItem[]).map((d) => ({ ...d, message: d.message[locale] }));
   return {
     id: p.id,
     name: p.name,
@@ -179,6 +189,7 @@ export async function getDeploymentApi(teamId: string, id: string) {
     spec: specForApi(row.spec),
     resources: resourcesOf(p.resources, p.instanceId),
     drift,
+    driftCheckedAt: row.driftCheckedAt?.toISOString() ?? null,
     error: p.error ?? null,
     steps: p.steps
       .filter((s) => s.phase === p.phase)
@@ -238,28 +249,28 @@ export async function applyApi(teamId: string, id: string, actor: AuditActor) {
   return { id, status: "applying" as ApiStatus };
 }
 
+/** Compares the record with the live cloud and records the result: a difference marks the deployment drifted. */
 export async function refreshApi(teamId: string, id: string, actor: AuditActor, locale: Locale) {
   ensureDeployEngine();
   requireCompleteSpec((await loadRow(teamId, id)).spec);
-  const r = await refreshDeployment(teamId, id, { actor });
+  const r = await checkDeploymentDrift(teamId, id, { actor, source: "refresh" });
   return {
     inSync: r.inSync,
     drift: r.drift.map((d) => ({ ...d, message: d.message[locale] })),
     checkedAt: r.checkedAt,
+    status: apiStatus(r.status),
   };
 }
 
-/** Restores the recorded state: a new apply run, planned against the live state, touches only what differs. */
-export async function repairApi(teamId: string, id: string, actor: AuditActor) {
+/**
+ * Repair of a drifted deployment: the calls that put back what changed (re-checked now), run by the
+ * durable executor. In sync → 409; what no call can put back (a deleted ENI…) → 422 with the findings.
+ */
+export async function repairApi(teamId: string, id: string, actor: AuditActor, locale: Locale) {
   ensureDeployEngine();
-  const d = await loadRow(teamId, id);
-  requireCompleteSpec(d.spec);
-  if (d.status !== "succeeded")
-    throw new UserFacingError(msg("api.repairNotApplicable", { status: statusWord(d.status) }), {
-      code: "BAD_STATUS",
-    });
-  await startDeployment(teamId, id, { actor });
-  return { id, status: "applying" as ApiStatus };
+  requireCompleteSpec((await loadRow(teamId, id)).spec);
+  const r = await startRepair(teamId, actor, id);
+  return { id, status: "applying" as ApiStatus, steps: stepsOf(r.plan, locale) };
 }
 
 export async function teardownApi(teamId: string, id: string, actor: AuditActor, confirm: string) {
@@ -282,11 +293,19 @@ export async function bundleApi(teamId: string, id: string, revision: number | u
   return { filename: `${base}.tar.gz`, revision: bundle.version, sha256: bundle.sha256, body: zlib.gzipSync(tar) };
 }
 
-/** Adopting an instance set up by hand needs the engine's discovery (not in this build yet): refused plainly. */
+/** Adopts an instance set up by hand into a succeeded deployment: reads only, no mutating cloud call. */
 export async function adoptApi(
-  _teamId: string,
-  _actor: AuditActor,
-  _input: { name: string; cloudAccountId: string; regionId: string; instanceId: string },
-): Promise<{ id: string; status: ApiStatus; spec: Record<string, unknown> }> {
-  throw new UserFacingError(msg("api.adoptUnavailable"), { code: "NOT_IMPLEMENTED" });
+  teamId: string,
+  actor: AuditActor,
+  input: { name: string; cloudAccountId: string; regionId: string; instanceId: string; os?: OsFamily },
+) {
+  ensureDeployEngine();
+  const a = await adoptDeployment(teamId, actor, input);
+  return {
+    id: a.id,
+    status: "succeeded" as ApiStatus,
+    spec: a.spec,
+    leftAlone: a.leftAlone,
+    bundleRevision: a.bundleRevision,
+  };
 }

@@ -23,6 +23,7 @@ describe("permission table", () => {
         "cloudAccounts.manage",
         "configs.manage",
         "members.manage",
+        "notifications.manage",
         "shareLinks.manage",
       ].sort(),
     );

@@ -17,6 +17,8 @@ export const CAN = {
   "cloudAccounts.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
   "shareLinks.manage": ["owner", "admin"],
+  // Team webhooks and the scheduled drift check (settings → team).
+  "notifications.manage": ["owner", "admin"],
   // The owner cannot leave: ownership goes to another member first.
   "team.leave": ["admin", "operator", "viewer"],
   "team.delete": ["owner"],

@@ -124,6 +124,9 @@ export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
   createdBy: string | null;
   createdAt: string;
   preflight: unknown;
+  /** The last drift check's differences (refresh or the schedule) and when it ran. */
+  drift: Array<{ resource: string; field: string; expected: string; actual: string; message: { en: string; ja: string } }>;
+  driftCheckedAt: string | null;
 };
 
 function plannedEips(spec: unknown): Array<{ allocationId?: string; privateIp?: string }> {
@@ -148,6 +151,8 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
       createdById: true,
       createdAt: true,
       preflight: true,
+      drift: true,
+      driftCheckedAt: true,
       scripts: {
         orderBy: { version: "desc" },
         select: { version: true, os: true, sha256: true, createdAt: true, files: true },
@@ -200,5 +205,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
     createdBy: user ? user.name || user.email : null,
     createdAt: d.createdAt.toISOString(),
     preflight: d.preflight ?? null,
+    drift: (d.drift ?? []) as DeploymentView["drift"],
+    driftCheckedAt: d.driftCheckedAt?.toISOString() ?? null,
   };
 }

@@ -66,7 +66,7 @@ async function load(teamId: string, id: string) {
   return d;
 }
 
-async function contextFor(
+export async function contextFor(
   teamId: string,
   d: { id: string; cloudAccountId: string | null },
   spec: DeploymentSpec,
@@ -82,6 +82,22 @@ async function contextFor(
     actor: actor ?? null,
     readRetry: readRetryPolicy(),
   };
+}
+
+/** The engine's database and executor options, for the lifecycle services (repair, adopt, scheduled checks). */
+export function engineRuntime(): { db: Db; executor: ExecutorOptions } {
+  return { db: database(), executor: executorOptions() };
+}
+
+/** A cloud context for one of the team's accounts, through the engine's credentials resolver (adopt). */
+export async function accountContext(
+  teamId: string,
+  cloudAccountId: string,
+  regionId: string,
+  actor?: AuditActor | null,
+): Promise<CloudContext> {
+  const creds = await executorOptions().resolveCredentials({ teamId, cloudAccountId });
+  return { db: database(), teamId, creds, regionId, actor: actor ?? null, readRetry: readRetryPolicy() };
 }
 
 // ---------------------------------------------------------------- drafts
@@ -339,7 +355,7 @@ export async function teardownDeployment(
       teamId,
       deploymentId: id,
       phase: "teardown",
-      from: ["succeeded", "failed", "cancelled"],
+      from: ["succeeded", "drifted", "failed", "cancelled"],
       plan,
       actor: opts.actor,
     },
@@ -454,7 +470,7 @@ export type Progress = {
   steps: ProgressStep[];
 };
 
-const TERMINAL = new Set(["draft", "ready", "succeeded", "failed", "cancelled", "torn_down"]);
+const TERMINAL = new Set(["draft", "ready", "succeeded", "drifted", "failed", "cancelled", "torn_down"]);
 
 /** Everything the deployment page polls (stop polling when `terminal`). */
 export async function getProgress(teamId: string, id: string): Promise<Progress> {

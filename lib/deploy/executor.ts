@@ -18,13 +18,14 @@ import type { Plan, ResourcesRecord } from "./model";
 import { Waiter, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
 import { buildRouteScript } from "./route-script";
+import { queueRunEndedEvent } from "./run-events";
 import { openSpecSecrets } from "./secrets";
 import type { GuestRollbackOptions } from "./guest-rollback";
 import { errorJson, loadStepRows, renewLease, runSteps, type RunState, type StepEvent } from "./step-runner";
 
 export type Phase = "apply" | "teardown";
 export type DeploymentStatus =
-  "draft" | "ready" | "running" | "succeeded" | "failed" | "cancelled" | "tearing_down" | "torn_down";
+  "draft" | "ready" | "running" | "succeeded" | "drifted" | "failed" | "cancelled" | "tearing_down" | "torn_down";
 
 export type CredentialsResolver = (d: { teamId: string; cloudAccountId: string | null }) => Promise<CloudCredentials>;
 
@@ -331,6 +332,7 @@ async function finishRun(
       data: { status: status === "cancelled" ? "skipped" : "pending" },
     });
     await tx.resourceLock.deleteMany({ where: { deploymentId } });
+    await queueRunEndedEvent(tx, teamId, deploymentId, status, error);
   });
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {

@@ -7,5 +7,7 @@ export const dynamic = "force-dynamic";
 export const GET = apiRoute<{ id: string }>(
   { name: "deployments.get", capability: "deployments.read" },
   async (_req, ctx) =>
-    Response.json(await getDeploymentApi(ctx.teamId, ctx.params.id), { headers: { "cache-control": "no-store" } }),
+    Response.json(await getDeploymentApi(ctx.teamId, ctx.params.id, ctx.meta.locale), {
+      headers: { "cache-control": "no-store" },
+    }),
 );

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute<{ id: string }>(
   { name: "deployments.repair", capability: "deployments.apply" },
   async (_req, ctx) =>
-    Response.json(await repairApi(ctx.teamId, ctx.params.id, ctx.actor), {
+    Response.json(await repairApi(ctx.teamId, ctx.params.id, ctx.actor, ctx.meta.locale), {
       status: 202,
       headers: { "cache-control": "no-store" },
     }),
