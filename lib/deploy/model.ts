@@ -12,10 +12,10 @@ export type LiveSnapshot = {
   instanceType: InstanceTypeView | null;
   /** ENIs attached to the instance, primary included. */
   instanceEnis: EniView[];
-  /** The secondary ENI (existing one, or the one this deployment created). */
-  eni: EniView | null;
-  /** The vSwitch the secondary ENI lives (or will live) in. */
-  vSwitch: VSwitchView | null;
+  /** Every ENI the spec names or the record holds (existing ones, ones this deployment created), as found. */
+  enis: EniView[];
+  /** The vSwitches of those ENIs and of the ENIs to create. */
+  vSwitches: VSwitchView[];
   /** EIPs named in the spec or recorded by this deployment. */
   eips: EipView[];
   /** All EIPs in the region (for the quota check). */
@@ -23,6 +23,16 @@ export type LiveSnapshot = {
   /** Explicitly requested private IP → the ENI that already holds it. */
   ipHolders: Record<string, string>;
 };
+
+/** The instance's primary ENI as found live. */
+export function primaryEniOf(live: LiveSnapshot): EniView | undefined {
+  return live.instanceEnis.find((e) => e.type === "Primary");
+}
+
+/** A step key of the spec's ENI `k`: ENI 0 keeps the keys of one-ENI deployments ("eni.create", "eip.associate.2"). */
+export function eniStepKey(k: number, base: string): string {
+  return k === 0 ? base : `e${k}:${base}`;
+}
 
 export type EniMode = "existing" | "create" | "primary";
 
@@ -68,18 +78,7 @@ export type ResourcesRecord = {
   stoppedByUs?: boolean;
   /** Every ENI of the deployment (secondary ones and, in primary mode, the instance's primary ENI). */
   enis?: EniRecord[];
-  eips?: Array<EipRecord | LegacyEipRecord>;
-  /**
-   * TRANSITIONAL (removed when the engine reads enis[]): the legacy one-ENI fields. New code reads
-   * records through normalizeRecord and never these.
-   */
-  eniId?: string;
-  eniCreated?: boolean;
-  eniAttachedByUs?: boolean;
-  eniPrimaryIp?: string;
-  macAddress?: string;
-  vSwitchCidr?: string;
-  assignedIps?: string[];
+  eips?: EipRecord[];
   /**
    * The guest-OS bundle was run on the instance through Cloud Assistant (apply.sh) and not rolled
    * back since: teardown then runs rollback.sh there first, before the ENI goes away.
@@ -94,10 +93,15 @@ export type ResourcesRecord = {
   adopted?: { at: string; leftAlone: number };
 };
 
-type LegacyEipRecord = Omit<EipRecord, "eniIndex" | "eniId"> & Partial<Pick<EipRecord, "eniIndex" | "eniId">>;
-
 /** A record as stored before several ENIs (one secondary ENI's fields at the top). Read through normalizeRecord. */
 export type LegacyResourcesRecord = Omit<ResourcesRecord, "eips"> & {
+  eniId?: string;
+  eniCreated?: boolean;
+  eniAttachedByUs?: boolean;
+  eniPrimaryIp?: string;
+  macAddress?: string;
+  vSwitchCidr?: string;
+  assignedIps?: string[];
   eips?: Array<Partial<EipRecord> & { specIndex: number; allocationId: string }>;
 };
 
@@ -166,13 +170,16 @@ export function firstEniId(record: ResourcesRecord): string | undefined {
   return record.enis?.find((e) => e.mode !== "primary" && e.eniId)?.eniId ?? record.enis?.find((e) => e.eniId)?.eniId;
 }
 
-/** A value that becomes known only when an earlier step has run. */
+/**
+ * A value that becomes known only when an earlier step has run. `eni` names the spec's ENI
+ * (`enis[eni]`, 0 when absent: plans stored before several ENIs).
+ */
 export type Ref =
   | { $ref: "instanceId" }
-  | { $ref: "eniId" }
-  | { $ref: "eniPrimaryIp" }
-  | { $ref: "secondaryIp"; index: number }
-  | { $ref: "allocationId"; index: number }
+  | { $ref: "eniId"; eni?: number }
+  | { $ref: "eniPrimaryIp"; eni?: number }
+  | { $ref: "secondaryIp"; index: number; eni?: number }
+  | { $ref: "allocationId"; index: number; eni?: number }
   /** The new instance's login password: opened from the stored spec only for the call (lib/deploy/secrets.ts). */
   | { $ref: "instancePassword" };
 export type Val = string | Ref;
@@ -217,10 +224,18 @@ export type PlannedStep = {
   description: { en: string; ja: string };
   /** Facts the planner already knows that the call's response does not carry (an existing EIP's address). */
   known?: { eipAddress?: string };
+  /**
+   * What the step acts on, for its effect on the record: the spec's ENI / EIP indexes, or the recorded
+   * ENI / EIP it removes. `forget`: the record drops the ENI / EIP once the step finished (a change
+   * removed it). Absent on plans stored before several ENIs (ENI 0, EIP index from the key).
+   */
+  target?: { eni?: number; eip?: number; eniId?: string; allocationId?: string; forget?: boolean };
 };
 
 export type Plan = {
   phase: "apply" | "teardown";
+  /** An apply on a deployment that already has resources: the steps are the delta to the new spec. */
+  change?: boolean;
   steps: PlannedStep[];
   /** Mutating calls the plan will make (steps that are not no-ops). */
   changes: number;
