@@ -50,7 +50,6 @@ const STATUS: Record<string, number> = {
   NOTHING_TO_ADOPT: 422,
   PREFLIGHT_FAILED: 422,
   NO_ACCOUNT: 422,
-  SPEC_UNSUPPORTED: 422,
 };
 
 export function apiStatus(code: string | undefined): number {

@@ -464,6 +464,55 @@ describe("a deployment's life through the API", () => {
     expect(await waitFor(params.id, "torn_down")).toBe("torn_down");
   }, 120_000);
 
+  it("a change: PUT spec on a succeeded deployment answers the delta (+1 EIP: assign, allocate, associate), apply runs it", async () => {
+    const created = await call("POST", "deployments", {
+      token: tokens.operator,
+      body: { name: "growing", spec: v2Spec() },
+    });
+    const params = { id: created.body.id as string };
+    expect((await call("POST", "deployments/[id]/apply", { token: tokens.operator, params })).status).toBe(202);
+    // While the run goes on, the spec cannot change.
+    const busy = await call("PUT", "deployments/[id]/spec", {
+      token: tokens.operator,
+      params,
+      body: { spec: v2Spec() },
+    });
+    expect(busy.status).toBe(409);
+    expect(await waitFor(params.id, "succeeded")).toBe("succeeded");
+
+    const more = v2Spec();
+    const eni = (more.enis as Array<Record<string, unknown>>)[0]!;
+    eni.privateIps = { mode: "count", count: 2 };
+    eni.eips = [{}, {}, {}];
+    const put = await call("PUT", "deployments/[id]/spec", { token: tokens.operator, params, body: { spec: more } });
+    expect(put.status).toBe(200);
+    expect(put.body.status).toBe("succeeded");
+    expect(put.body.steps.map((x: { action: string }) => x.action).sort()).toEqual([
+      "AllocateEipAddress",
+      "AssignPrivateIpAddresses",
+      "AssociateEipAddress",
+    ]);
+    const plan = await call("POST", "deployments/[id]/plan", { token: tokens.operator, params });
+    expect(plan.body.steps.map((x: { action: string }) => x.action)).toEqual(
+      put.body.steps.map((x: { action: string }) => x.action),
+    );
+    expect((await call("POST", "deployments/[id]/apply", { token: tokens.operator, params })).status).toBe(202);
+    expect(await waitFor(params.id, "succeeded")).toBe("succeeded");
+    const got = (await call("GET", "deployments/[id]", { token: tokens.viewer, params })).body;
+    expect(got.spec.enis[0].eips).toHaveLength(3);
+    const ips = got.resources.enis[0].privateIps;
+    expect(ips).toHaveLength(3);
+    for (const p of ips) expect(emu.state().eips[p.eip.allocationId]!.binding?.privateIpAddress).toBe(p.address);
+
+    const td = await call("POST", "deployments/[id]/teardown", {
+      token: tokens.operator,
+      params,
+      body: { confirm: "growing" },
+    });
+    expect(td.status).toBe(202);
+    expect(await waitFor(params.id, "torn_down")).toBe("torn_down");
+  }, 120_000);
+
   it("adopt: a setup built by hand through the SDK becomes a succeeded deployment with no mutating call", async () => {
     const body = {
       name: "by-hand",

@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { db } from "@/lib/db/client";
 import type { AuditActor } from "@/lib/audit/actor";
 import { UserFacingError } from "@/lib/server/errors";
-import { msg, statusWord, verbatim } from "@/lib/i18n/errors";
+import { msg, verbatim } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import {
   createDraft,
@@ -14,8 +14,10 @@ import {
   runPreflight,
   startDeployment,
   teardownDeployment,
-  updateDraft,
+  setDeploymentSpec,
+  apiStatus,
   RunRefused,
+  type Finding,
   type DriftItem,
   type Plan,
 } from "@/lib/deploy/deployment.service";
@@ -32,30 +34,6 @@ import { tarArchive } from "@/lib/os/tar";
 import type { ApiStatus } from "./api.schema";
 
 // ---------------------------------------------------------------- status and shapes
-
-/** The engine's statuses as the API names them (DESIGN.md contract 5). */
-export function apiStatus(status: string, drifted = false): ApiStatus {
-  switch (status) {
-    case "draft":
-    case "ready":
-      return "draft";
-    case "running":
-      return "applying";
-    case "succeeded":
-      return drifted ? "drifted" : "succeeded";
-    case "drifted":
-      return "drifted";
-    case "failed":
-    case "cancelled":
-      return "failed";
-    case "tearing_down":
-      return "tearing_down";
-    case "torn_down":
-      return "torn_down";
-    default:
-      return "failed";
-  }
-}
 
 /** The stored spec as v2 without secrets (an incomplete draft as it is, read as v2). */
 export function specForApi(stored: unknown): Record<string, unknown> {
@@ -91,34 +69,6 @@ export function resourcesOf(stored: unknown, instanceId: string | null): Resourc
       for (const x of mine) add(x.privateIp, x.privateIp === e.primaryIp);
       return { networkInterfaceId: e.eniId ?? null, privateIps };
     }),
-  };
-}
-
-// ---------------------------------------------------------------- spec into the engine
-
-/**
- * The spec as the engine stores it. Today's engine runs one secondary ENI (spec v1): a v2 spec
- * with exactly one existing or created ENI is that same request; anything more is refused
- * plainly rather than half done.
- */
-function engineSpec(spec: DeploymentSpecV2): Record<string, unknown> {
-  const [first, ...more] = spec.enis;
-  if (!first || more.length > 0)
-    throw new UserFacingError(msg("api.specNotSupported", { what: verbatim("several ENIs") }), {
-      code: "SPEC_UNSUPPORTED",
-    });
-  if (first.eni.mode === "primary")
-    throw new UserFacingError(msg("api.specNotSupported", { what: verbatim('"eni": {"mode": "primary"}') }), {
-      code: "SPEC_UNSUPPORTED",
-    });
-  const { enis: _enis, specVersion: _v, ...rest } = spec;
-  return {
-    ...rest,
-    specVersion: 1,
-    eni: first.eni,
-    privateIps: first.privateIps,
-    usePrimaryIp: first.usePrimaryIp,
-    eips: first.eips,
   };
 }
 
@@ -162,7 +112,7 @@ export async function listDeploymentsApi(teamId: string) {
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
-    status: apiStatus(r.status),
+    status: apiStatus(r),
     regionId: r.regionId,
     instanceId: r.instanceId,
     createdAt: r.createdAt.toISOString(),
@@ -181,7 +131,7 @@ export async function getDeploymentApi(teamId: string, id: string, locale: Local
   return {
     id: p.id,
     name: p.name,
-    status: apiStatus(p.status, drift.length > 0),
+    status: apiStatus({ status: p.status, drift }),
     regionId: p.regionId,
     instanceId: p.instanceId,
     createdAt: row.createdAt.toISOString(),
@@ -204,17 +154,40 @@ export async function createDeploymentApi(
   actor: AuditActor,
   input: { name: string; spec: DeploymentSpecV2 },
 ): Promise<{ id: string; status: ApiStatus }> {
-  const { id } = await createDraft(teamId, { name: input.name, spec: engineSpec(input.spec), actor });
+  const { id } = await createDraft(teamId, { name: input.name, spec: input.spec, actor });
   return { id, status: "draft" };
 }
 
-/** Replaces the desired state of a draft. */
-export async function setSpecApi(teamId: string, id: string, actor: AuditActor, spec: DeploymentSpecV2) {
-  const d = await loadRow(teamId, id);
-  if (d.status !== "draft" && d.status !== "ready")
-    throw new UserFacingError(msg("api.specOnlyDraft", { status: statusWord(d.status) }), { code: "BAD_STATUS" });
-  await updateDraft(teamId, id, { spec: engineSpec(spec), actor });
-  return { id, status: "draft" as ApiStatus };
+/**
+ * The desired state. A draft's spec is replaced; on a succeeded (or failed) deployment it is a change:
+ * the answer carries its delta plan (findings and the exact calls), applied with POST …/apply.
+ * While a run is in progress or after teardown → 409.
+ */
+export async function setSpecApi(
+  teamId: string,
+  id: string,
+  actor: AuditActor,
+  spec: DeploymentSpecV2,
+  locale: Locale,
+) {
+  ensureDeployEngine();
+  const r = await setDeploymentSpec(teamId, actor, id, spec);
+  const row = await loadRow(teamId, id);
+  return {
+    id,
+    status: apiStatus(row),
+    ...(r.plan ? { findings: findingsOf(r.plan.findings, locale), steps: stepsOf(r.plan, locale) } : {}),
+  };
+}
+
+/** Pre-flight findings in the request's language. */
+function findingsOf(findings: Finding[], locale: Locale) {
+  return findings.map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: f.message[locale],
+    ...(f.fix ? { fix: f.fix[locale] } : {}),
+  }));
 }
 
 /** Steps as the API shows them: the calls that will be made (no-ops left out), secrets redacted. */
@@ -229,12 +202,7 @@ export async function planApi(teamId: string, id: string, actor: AuditActor, loc
   ensureDeployEngine();
   await loadRow(teamId, id);
   const preflight = await runPreflight(teamId, id, { actor });
-  const findings = preflight.findings.map((f) => ({
-    severity: f.severity,
-    code: f.code,
-    message: f.message[locale],
-    ...(f.fix ? { fix: f.fix[locale] } : {}),
-  }));
+  const findings = findingsOf(preflight.findings, locale);
   // With errors the planner may not be able to plan at all: the findings say why.
   const plan = preflight.ok
     ? await planDeployment(teamId, id, { actor })
@@ -258,7 +226,7 @@ export async function refreshApi(teamId: string, id: string, actor: AuditActor, 
     inSync: r.inSync,
     drift: r.drift.map((d) => ({ ...d, message: d.message[locale] })),
     checkedAt: r.checkedAt,
-    status: apiStatus(r.status),
+    status: apiStatus({ status: r.status }),
   };
 }
 

@@ -2,7 +2,7 @@
 // from the zod schemas the routes parse and answer with (z.toJSONSchema, JSON Schema 2020-12 as
 // OpenAPI 3.1 uses). lib/api/openapi.test.ts validates it and proves every route file is in it.
 import { z } from "zod";
-import { deploymentSpecSchema, deploymentSpecV2Schema } from "@/lib/deploy/spec.schema";
+import { deploymentSpecV1Schema, deploymentSpecV2Schema } from "@/lib/deploy/spec.schema";
 import {
   adoptInput,
   auditEventSchema,
@@ -35,7 +35,7 @@ const ERRORS = {
   "403": "The token's role is below what this needs.",
   "404": "No such id in the token's team (another team's id is answered the same way).",
   "409": "A run is in progress (or holds the instance/ENI), or the status does not allow it.",
-  "422": "Pre-flight found errors (`findings`), or the spec needs what the engine cannot do.",
+  "422": "Pre-flight found errors (`findings`), or there is nothing to adopt on the instance.",
   "500": "Unexpected: `ref` names the server's log line.",
 } as const;
 type ErrorStatus = keyof typeof ERRORS;
@@ -289,7 +289,7 @@ export function openApiDocument(serverUrl?: string): Json {
         Error: schemaOf(errorSchema, "output"),
         Spec: { oneOf: [ref("SpecV2"), ref("SpecV1")] },
         SpecV2: schemaOf(deploymentSpecV2Schema, "input"),
-        SpecV1: schemaOf(deploymentSpecSchema, "input"),
+        SpecV1: schemaOf(deploymentSpecV1Schema, "input"),
         DeploymentCreate: {
           ...schemaOf(deploymentCreateInput.omit({ spec: true }), "input"),
           properties: {

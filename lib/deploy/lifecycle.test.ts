@@ -41,7 +41,7 @@ describe("drift and repair", () => {
     const id = await deploy("drift-repair");
     const record = (await getProgress(h.teamId, id)).resources;
     const eip = record.eips![0]!;
-    const ip = record.assignedIps![1]!;
+    const ip = record.enis![0]!.assignedIps![1]!;
 
     // A colleague unassociates one EIP and removes a secondary IP in the console.
     h.emu.drift({ op: "unassociateEip", allocationId: eip.allocationId });

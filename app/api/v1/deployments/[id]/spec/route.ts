@@ -10,7 +10,7 @@ export const PUT = apiRoute<{ id: string }>(
   async (_req, ctx) => {
     await loadRow(ctx.teamId, ctx.params.id);
     const { spec } = await ctx.input(deploymentSpecInput);
-    return Response.json(await setSpecApi(ctx.teamId, ctx.params.id, ctx.actor, spec), {
+    return Response.json(await setSpecApi(ctx.teamId, ctx.params.id, ctx.actor, spec, ctx.meta.locale), {
       headers: { "cache-control": "no-store" },
     });
   },
