@@ -119,7 +119,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, strin
   def: ApiRouteDefinition,
   handler: (req: Request, ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  const route = async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
+  const route = async (req: Request, context: { params?: Promise<P> } | undefined): Promise<Response> => {
     let meta: RequestMeta | null = null;
     let caller: Caller | null = null;
     let id: string | undefined;
@@ -133,7 +133,8 @@ export function apiRoute<P extends Record<string, string> = Record<string, strin
         throw new UserFacingError(msg("auth.roleCannot", { role: msg(`roles.${caller.role}`) }), {
           code: "FORBIDDEN",
         });
-      const p = await params;
+      // A route without a dynamic segment gets no params from Next.js.
+      const p = ((await context?.params) ?? {}) as P;
       id = p.id;
       res = await handler(req, { ...caller, meta, action: def.name, params: p, url, input: inputReader(req, meta) });
     } catch (error) {

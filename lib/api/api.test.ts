@@ -238,6 +238,15 @@ describe("tokens", () => {
     expect((await call("GET", "deployments", { token: tokens.adminsOwn })).status).toBe(401);
   });
 
+  it("a route without a dynamic segment works when Next.js passes no params (production server)", async () => {
+    const { GET } = await route("deployments");
+    const res = await GET!(
+      new Request(`${ORIGIN}/api/v1/deployments`, { headers: { authorization: `Bearer ${tokens.viewer}` } }),
+      undefined as never,
+    );
+    expect(res.status).toBe(200);
+  });
+
   it("pages' server actions refuse a token (they take a session cookie only)", async () => {
     request.headers = new Headers({ authorization: `Bearer ${tokens.admin}` });
     const { applyAction } = await import("@/lib/actions/wizard.actions");
