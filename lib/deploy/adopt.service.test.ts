@@ -8,6 +8,9 @@ import { cloudCall } from "@/lib/cloud/call";
 import { userActor } from "@/lib/audit/actor";
 import { verifyAuditChain } from "@/lib/audit/chain";
 import { adoptDeployment, previewAdoption } from "./adopt.service";
+import { checkDeploymentDrift } from "./drift-check.service";
+import { planRepair, startRepair } from "./repair.service";
+import { planDeployment, teardownDeployment } from "./deployment.service";
 import type { ResourcesRecord } from "./model";
 
 let h: Harness;
@@ -95,6 +98,12 @@ describe("adopt", () => {
     expect(calls.filter((c) => !/^Describe/.test(c.action))).toEqual([]);
 
     expect(adopted.status).toBe("succeeded");
+    expect(adopted.bundleRevision).toBe(1);
+    const scripts = await h.t.db.routeScript.findMany({ where: { deploymentId: adopted.id } });
+    expect(scripts.map((x) => x.version)).toEqual([1]);
+    const files = scripts[0]!.files as Array<{ path: string; content: string }>;
+    const apply = files.find((f) => f.path === "apply.sh")!.content;
+    for (const ip of ["172.16.0.90", "172.16.0.91"]) expect(apply).toContain(ip);
     expect(adopted.spec).toMatchObject({
       specVersion: 2,
       instance: { mode: "existing", instanceId: INSTANCE },
@@ -147,5 +156,42 @@ describe("adopt", () => {
       adoptDeployment(h.teamId, actor, { ...target, instanceId: "i-doesnotexist", name: "x" }),
     ).rejects.toThrow(/not found/);
     expect(await h.t.db.deployment.count({ where: { teamId: h.teamId } })).toBe(1);
+  });
+
+  it("from then on drift, repair and teardown work on it; teardown never releases, detaches or deletes", async () => {
+    const d = await h.t.db.deployment.findFirstOrThrow({ where: { teamId: h.teamId, name: "by-hand" } });
+    const record = d.resources as ResourcesRecord;
+    expect((await checkDeploymentDrift(h.teamId, d.id)).inSync).toBe(true);
+    expect((await planDeployment(h.teamId, d.id)).changes).toBe(0);
+
+    // Someone unassociates an adopted EIP in the console: drifted, repaired with exactly that call.
+    const eip = record.eips!.find((e) => e.privateIp === "172.16.0.91")!;
+    h.emu.drift({ op: "unassociateEip", allocationId: eip.allocationId });
+    expect((await checkDeploymentDrift(h.teamId, d.id)).status).toBe("drifted");
+    const preview = await planRepair(h.teamId, d.id);
+    expect(preview.plan.steps.filter((s) => !s.noop).map((s) => [s.action, s.params.AllocationId])).toEqual([
+      ["AssociateEipAddress", eip.allocationId],
+    ]);
+    const done = await (await startRepair(h.teamId, actor, d.id)).done;
+    expect(done).toMatchObject({ status: "succeeded", inSync: true });
+
+    // Teardown: unassociate the adopted EIPs, unassign the adopted IPs — nothing released, detached or deleted.
+    const before = h.emu.requests().length;
+    const td = await teardownDeployment(h.teamId, d.id);
+    const calls = td.plan.steps.filter((s) => !s.noop).map((s) => s.action);
+    expect(calls.filter((a) => /Release|Detach|Delete/.test(a))).toEqual([]);
+    expect(calls.filter((a) => a === "UnassociateEipAddress")).toHaveLength(3);
+    expect((await td.done).status).toBe("torn_down");
+    expect(
+      h.emu
+        .requests()
+        .slice(before)
+        .map((r) => r.action)
+        .filter((a) => /Release|Detach|Delete/.test(a)),
+    ).toEqual([]);
+    const w = h.emu.state();
+    for (const e of record.eips!) expect(w.eips[e.allocationId]).toMatchObject({ status: "Available", binding: null });
+    expect(w.enis[ENI]).toMatchObject({ status: "InUse", instanceId: INSTANCE });
+    expect(w.eips[OWN_EIP]!.binding).not.toBeNull();
   });
 });

@@ -178,7 +178,6 @@ export async function adoptDeployment(
     });
     return d.id;
   });
-  // TRANSITIONAL: route-script reads spec v2 once the engine branch (s22/engine) lands it.
-  const script = await buildRouteScript(db(), id, spec as never, record);
+  const script = await buildRouteScript(db(), id, spec, record);
   return { id, status: "succeeded", spec, leftAlone: found.leftAlone, bundleRevision: script?.version ?? null };
 }

@@ -134,7 +134,13 @@ export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
   createdAt: string;
   preflight: unknown;
   /** The last drift check's differences (refresh or the schedule) and when it ran. */
-  drift: Array<{ resource: string; field: string; expected: string; actual: string; message: { en: string; ja: string } }>;
+  drift: Array<{
+    resource: string;
+    field: string;
+    expected: string;
+    actual: string;
+    message: { en: string; ja: string };
+  }>;
   driftCheckedAt: string | null;
 };
 

@@ -37,8 +37,13 @@ const mutating = (since: number) =>
 
 describe("drift and repair", () => {
   it("refresh marks drift at once; repair plans and makes exactly the calls that restore the record", async () => {
-    await createWebhook(h.teamId, actor, { url: "http://127.0.0.1:9/unused", events: ["drift"] });
+    await createWebhook(h.teamId, actor, { url: "http://127.0.0.1:9/unused", events: ["drift", "run.finished"] });
     const id = await deploy("drift-repair");
+    // The run's end queued a run.finished delivery (in finishRun's transaction).
+    const finished = await h.t.db.webhookDelivery.findMany({ where: { teamId: h.teamId, event: "run.finished" } });
+    expect(finished.map((f) => JSON.parse(f.body).data)).toEqual([
+      expect.objectContaining({ deployment: { id, name: "drift-repair" }, status: "succeeded", phase: "apply" }),
+    ]);
     const record = (await getProgress(h.teamId, id)).resources;
     const eip = record.eips![0]!;
     const ip = record.enis![0]!.assignedIps![1]!;
