@@ -45,7 +45,7 @@ export function EipResults({ d }: { d: View }) {
           <tbody>
             {rows.map((e) => (
               <EipResultRow
-                key={e.specIndex}
+                key={`${e.eniIndex}:${e.specIndex}`}
                 e={e}
                 drifted={d.status === "drifted" && d.drift.some((x) => x.resource === e.allocationId)}
               />

@@ -38,31 +38,7 @@ export type Alignment = {
 export function alignRecord(spec: DeploymentSpec, raw: ResourcesRecord, live?: LiveSnapshot): Alignment {
   const record = structuredClone(normalizeRecord(raw));
   const recs = record.enis ?? [];
-  const enis: Array<EniRecord | undefined> = spec.enis.map(() => undefined);
-  const claimed = new Set<EniRecord>();
-  const claim = (k: number, r: EniRecord | undefined) => {
-    if (!r) return;
-    claimed.add(r);
-    enis[k] = r;
-  };
-  spec.enis.forEach((e, k) => {
-    if (e.eni.mode === "existing") {
-      const id = e.eni.networkInterfaceId;
-      claim(
-        k,
-        recs.find((x) => !claimed.has(x) && x.eniId === id),
-      );
-    } else if (e.eni.mode === "primary")
-      claim(
-        k,
-        recs.find((x) => !claimed.has(x) && x.mode === "primary"),
-      );
-  });
-  spec.enis.forEach((e, k) => {
-    if (e.eni.mode !== "create") return;
-    const free = recs.filter((x) => !claimed.has(x) && (x.mode === "create" || x.created));
-    claim(k, free.find((x) => x.index === k) ?? free[0]);
-  });
+  const enis = matchEnis(spec, recs);
 
   const allEips = record.eips ?? [];
   const taken = new Set<EipRecord>();
@@ -149,6 +125,37 @@ export function alignRecord(spec: DeploymentSpec, raw: ResourcesRecord, live?: L
   if (recs.length) record.enis = recs.sort((a, b) => rank(a) - rank(b));
   if (allEips.length) record.eips = allEips;
   return { enis, eips, replaces, orphanEnis, orphanEips, record };
+}
+
+/** The recorded ENI of each spec ENI: by id, the primary by mode, a new one to those we created (same place first). */
+function matchEnis(spec: DeploymentSpec, recs: EniRecord[]): Array<EniRecord | undefined> {
+  const enis: Array<EniRecord | undefined> = spec.enis.map(() => undefined);
+  const claimed = new Set<EniRecord>();
+  const claim = (k: number, r: EniRecord | undefined) => {
+    if (!r) return;
+    claimed.add(r);
+    enis[k] = r;
+  };
+  spec.enis.forEach((e, k) => {
+    if (e.eni.mode === "existing") {
+      const id = e.eni.networkInterfaceId;
+      claim(
+        k,
+        recs.find((x) => !claimed.has(x) && x.eniId === id),
+      );
+    } else if (e.eni.mode === "primary")
+      claim(
+        k,
+        recs.find((x) => !claimed.has(x) && x.mode === "primary"),
+      );
+  });
+  spec.enis.forEach((e, k) => {
+    if (e.eni.mode !== "create") return;
+    const free = recs.filter((x) => !claimed.has(x) && (x.mode === "create" || x.created));
+    claim(k, free.find((x) => x.index === k) ?? free[0]);
+  });
+
+  return enis;
 }
 
 const rank = (r: EniRecord) => (r.index === -1 ? 1000 : r.index);
