@@ -412,7 +412,10 @@ describe("a deployment's life through the API", () => {
     expect(status).toBe("torn_down");
 
     // Every write made with a token is in the trail under its name, the engine's own events too.
-    const audit = await call("GET", "audit", { token: tokens.viewer, query: `?deploymentId=${id}` });
+    const audit = await call("GET", "audit", {
+      token: tokens.viewer,
+      query: `?deploymentId=${id}&action=app:deployment.apply`,
+    });
     expect(audit.status).toBe(200);
     const labels = audit.body.items.filter((e: { action: string }) => e.action === "app:deployment.apply");
     expect(labels[0].actorLabel).toMatch(/\(token operator-token\)$/);
