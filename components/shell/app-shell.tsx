@@ -17,6 +17,7 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
     { href: "/configs", label: t("nav.configs") },
     { href: "/audit", label: t("nav.audit") },
     { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },
+    { href: "/settings/api-tokens", label: t("nav.apiTokens") },
     { href: "/settings/team", label: t("nav.team") },
     { href: "/settings/sessions", label: t("nav.sessions") },
   ];

@@ -93,6 +93,17 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "shareLinks.manage",
     input: (f) => ({ teamId: f.teamA, linkId: "no-such-link", configId: f.configA }),
   },
+  // lib/actions/api-tokens.actions.ts (Settings → API tokens)
+  "lib/actions/api-tokens.actions.ts#createApiTokenAction": {
+    name: "apiTokens.create",
+    capability: "apiTokens.create",
+    input: (f) => ({ teamId: f.teamA, name: "authz-action-token", role: "viewer" }),
+  },
+  "lib/actions/api-tokens.actions.ts#revokeApiTokenAction": {
+    name: "apiTokens.revoke",
+    capability: "apiTokens.create",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-token" }),
+  },
   // lib/actions/teams.actions.ts
   "lib/actions/teams.actions.ts#inviteMemberAction": {
     name: "teams.invite",
@@ -369,6 +380,92 @@ const ROUTES: Record<string, RouteEntry> = {
   },
 };
 
+/**
+ * Every HTTP API v1 endpoint (each route.ts under app/api/v1, one row per exported method): public, or the
+ * capability it needs and a request (`sessionOnly`: a signed-in user's cookie, not a token).
+ */
+type ApiEntry =
+  | { public: string }
+  | {
+      name: string;
+      capability: Capability;
+      request: (f: Fixture) => { params?: Record<string, string>; body?: unknown };
+      sessionOnly?: true;
+    };
+const dep = (f: Fixture) => ({ params: { id: f.deploymentA } });
+const API_ROUTES: Record<string, ApiEntry> = {
+  "app/api/v1/openapi.json/route.ts#GET": { public: "the API's description; no team data" },
+  "app/api/v1/tokens/route.ts#GET": { name: "tokens.list", capability: "apiTokens.create", request: () => ({}) },
+  "app/api/v1/tokens/route.ts#POST": {
+    name: "tokens.create",
+    capability: "apiTokens.create",
+    sessionOnly: true,
+    request: () => ({ body: { name: `t-${Math.random().toString(36).slice(2, 8)}`, role: "viewer" } }),
+  },
+  "app/api/v1/tokens/[id]/route.ts#DELETE": {
+    name: "tokens.revoke",
+    capability: "apiTokens.create",
+    request: () => ({ params: { id: "no-such-token" } }),
+  },
+  "app/api/v1/cloud-accounts/route.ts#GET": {
+    name: "cloudAccounts.list",
+    capability: "cloudAccounts.read",
+    request: () => ({}),
+  },
+  "app/api/v1/audit/route.ts#GET": { name: "audit.list", capability: "audit.read", request: () => ({}) },
+  "app/api/v1/deployments/route.ts#GET": {
+    name: "deployments.list",
+    capability: "deployments.read",
+    request: () => ({}),
+  },
+  "app/api/v1/deployments/route.ts#POST": {
+    name: "deployments.create",
+    capability: "deployments.apply",
+    request: () => ({ body: { name: "x", spec: {} } }),
+  },
+  "app/api/v1/deployments/adopt/route.ts#POST": {
+    name: "deployments.adopt",
+    capability: "deployments.apply",
+    request: () => ({ body: {} }),
+  },
+  "app/api/v1/deployments/[id]/route.ts#GET": { name: "deployments.get", capability: "deployments.read", request: dep },
+  "app/api/v1/deployments/[id]/spec/route.ts#PUT": {
+    name: "deployments.setSpec",
+    capability: "deployments.apply",
+    request: (f) => ({ ...dep(f), body: { spec: {} } }),
+  },
+  "app/api/v1/deployments/[id]/plan/route.ts#POST": {
+    name: "deployments.plan",
+    capability: "deployments.apply",
+    request: (f) => ({ params: { id: f.deploymentA + "-missing" } }),
+  },
+  "app/api/v1/deployments/[id]/apply/route.ts#POST": {
+    name: "deployments.apply",
+    capability: "deployments.apply",
+    request: dep,
+  },
+  "app/api/v1/deployments/[id]/refresh/route.ts#POST": {
+    name: "deployments.refresh",
+    capability: "deployments.read",
+    request: dep,
+  },
+  "app/api/v1/deployments/[id]/repair/route.ts#POST": {
+    name: "deployments.repair",
+    capability: "deployments.apply",
+    request: dep,
+  },
+  "app/api/v1/deployments/[id]/teardown/route.ts#POST": {
+    name: "deployments.teardown",
+    capability: "deployments.apply",
+    request: (f) => ({ ...dep(f), body: { confirm: "wrong" } }),
+  },
+  "app/api/v1/deployments/[id]/bundle/route.ts#GET": {
+    name: "deployments.bundle",
+    capability: "deployments.read",
+    request: dep,
+  },
+};
+
 // ---------------------------------------------------------------- discovery
 
 function walk(dir: string, match: (rel: string) => boolean, out: string[] = []): string[] {
@@ -381,13 +478,26 @@ function walk(dir: string, match: (rel: string) => boolean, out: string[] = []):
   return out.sort();
 }
 const actionFiles = walk(ROOT, (rel) => rel.endsWith(".actions.ts") && !rel.startsWith("e2e/"));
-const routeFiles = walk(path.join(ROOT, "app"), (rel) => rel.endsWith("/route.ts"));
+const allRouteFiles = walk(path.join(ROOT, "app"), (rel) => rel.endsWith("/route.ts"));
+const API_DIR = "app/api/v1/";
+const routeFiles = allRouteFiles.filter((f) => !f.startsWith(API_DIR));
+const apiRouteMethods = allRouteFiles
+  .filter((f) => f.startsWith(API_DIR))
+  .flatMap((f) =>
+    [
+      ...fs
+        .readFileSync(path.join(ROOT, f), "utf8")
+        .matchAll(/export (?:const|function|async function) (GET|POST|PUT|PATCH|DELETE)\b/g),
+    ].map((m) => `${f}#${m[1]}`),
+  );
 
 // ---------------------------------------------------------------- users and sessions
 
 let t: import("@/lib/testing/test-db").TestDb;
 let fixture: Fixture;
 const cookies: Partial<Record<Role | "outsider", string>> = {};
+/** API tokens of team A with each role, and one of the outsider's own team (admin there). */
+const apiTokens: Partial<Record<Role | "outsider", string>> = {};
 const users: Partial<Record<Role, string>> = {};
 const signUp = (name: string) => signUpUser(t.db, name);
 
@@ -410,6 +520,16 @@ beforeAll(async () => {
   }
   const outsider = await signUp("outsider");
   cookies.outsider = outsider.cookie;
+  const { createApiToken } = await import("@/lib/auth/api-tokens");
+  const ownerActor = userActor(owner.userId, "owner@example.com");
+  for (const role of ROLES)
+    apiTokens[role] = (await createApiToken(teamA, ownerActor, "owner", { name: `authz-${role}`, role })).token;
+  apiTokens.outsider = (
+    await createApiToken(outsider.teamId, userActor(outsider.userId), "owner", {
+      name: "authz-outsider",
+      role: "admin",
+    })
+  ).token;
 
   const { createConfig } = await import("@/lib/configs/config.service");
   const { createShareLink } = await import("@/lib/configs/share-link.service");
@@ -552,6 +672,62 @@ describe("route handlers", () => {
       const least = [...(CAN[entry.capability] as readonly Role[])].reverse()[0]!;
       as(least);
       expect([401, 403]).not.toContain((await call()).status);
+    });
+  }
+});
+
+// ---------------------------------------------------------------- HTTP API v1 (tokens)
+
+describe("HTTP API v1", () => {
+  it("every method of every route.ts under app/api/v1 has an entry, and every entry exists", () => {
+    expect(
+      apiRouteMethods.filter((k) => !API_ROUTES[k]),
+      "add these to API_ROUTES",
+    ).toEqual([]);
+    expect(
+      Object.keys(API_ROUTES).filter((k) => !apiRouteMethods.includes(k)),
+      "stale API_ROUTES entries",
+    ).toEqual([]);
+  });
+
+  for (const [key, entry] of Object.entries(API_ROUTES)) {
+    if ("public" in entry) continue;
+    const [file, method] = key.split("#") as [string, string];
+    it(`${method} ${file} (${entry.capability}) refuses no token, another team's token and lower roles`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+      const { apiRouteDefinition } = await import("@/lib/access/api-route");
+      const handler = mod[method] as (
+        req: Request,
+        ctx: { params: Promise<Record<string, string>> },
+      ) => Promise<Response>;
+      expect(apiRouteDefinition(handler)).toMatchObject({ name: entry.name, capability: entry.capability });
+      const call = async (who: Role | "outsider" | "anonymous") => {
+        const { params, body } = entry.request(fixture);
+        const headers: Record<string, string> = { "content-type": "application/json", origin: ORIGIN };
+        if (entry.sessionOnly) as(who);
+        else {
+          as("anonymous");
+          if (who !== "anonymous") headers.authorization = `Bearer ${apiTokens[who]}`;
+        }
+        const url = `${ORIGIN}/api/v1/x${entry.sessionOnly && who === "outsider" ? `?teamId=${fixture.teamA}` : ""}`;
+        const res = await handler(
+          new Request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+          { params: Promise.resolve(params ?? {}) },
+        );
+        return { status: res.status, body: await res.text() };
+      };
+      expect((await call("anonymous")).status).toBe(401);
+
+      // Another team's member (or token) sees nothing of team A: its ids do not exist for them.
+      const foreign = await call("outsider");
+      if (entry.request(fixture).params?.id === fixture.deploymentA) expect(foreign.status).toBe(404);
+      for (const leak of ["secret-deployment", fixture.deploymentA, "authz-viewer"])
+        expect(foreign.body).not.toContain(leak);
+
+      for (const role of below(entry.capability)) expect((await call(role)).status, `role ${role}`).toBe(403);
+      const least = [...(CAN[entry.capability] as readonly Role[])].reverse()[0]!;
+      const allowed = await call(least);
+      expect([401, 403], `role ${least}: ${allowed.body}`).not.toContain(allowed.status);
     });
   }
 });

@@ -9,6 +9,7 @@ describe("permission table", () => {
         .sort();
     expect(powers("viewer")).toEqual([
       "account.manage",
+      "apiTokens.create",
       "audit.read",
       "cloudAccounts.read",
       "configs.read",
@@ -17,7 +18,15 @@ describe("permission table", () => {
     ]);
     expect(powers("operator")).toEqual([...powers("viewer"), "deployments.apply"].sort());
     expect(powers("admin")).toEqual(
-      [...powers("operator"), "cloudAccounts.manage", "configs.manage", "members.manage", "shareLinks.manage"].sort(),
+      [
+        ...powers("operator"),
+        "apiTokens.manage",
+        "cloudAccounts.manage",
+        "configs.manage",
+        "members.manage",
+        "notifications.manage",
+        "shareLinks.manage",
+      ].sort(),
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).
     expect(powers("owner")).toEqual(

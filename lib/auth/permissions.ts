@@ -9,6 +9,10 @@ export const CAN = {
   "configs.read": ["owner", "admin", "operator", "viewer"],
   "configs.manage": ["owner", "admin"],
   "audit.read": ["owner", "admin", "operator", "viewer"],
+  // Any member may make an API token for themselves, with a role no higher than their own (lib/auth/api-tokens.ts).
+  "apiTokens.create": ["owner", "admin", "operator", "viewer"],
+  // Revoke another member's token.
+  "apiTokens.manage": ["owner", "admin"],
   "cloudAccounts.read": ["owner", "admin", "operator", "viewer"],
   "cloudAccounts.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
