@@ -10,9 +10,15 @@ import type { ResourcesRecord } from "./model";
 export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
   const vSwitch = record.vSwitchCidr ? parseCidr(record.vSwitchCidr) : null;
   if (!record.eniPrimaryIp || !record.macAddress || !vSwitch) return null;
+  const addresses = [record.eniPrimaryIp, ...(record.assignedIps ?? [])];
   const eips: Record<string, string> = {};
-  for (const e of record.eips ?? [])
-    if (e.associatedByUs && e.privateIp && e.ipAddress) eips[e.privateIp] = e.ipAddress;
+  // Which addresses carry an EIP: the ENI's primary without one gets no echo check in verify.sh.
+  const eipIps = new Set<string>();
+  for (const e of record.eips ?? []) {
+    if (!e.associatedByUs || !e.privateIp || !addresses.includes(e.privateIp)) continue;
+    eipIps.add(e.privateIp);
+    if (e.ipAddress) eips[e.privateIp] = e.ipAddress;
+  }
   return {
     os: spec.os,
     interfaces: [
@@ -25,6 +31,7 @@ export function routesSpecFor(spec: DeploymentSpec, record: ResourcesRecord) {
         gateway: vSwitchGateway(vSwitch),
         routeTable: 1001,
         eips,
+        eipIps: addresses.filter((ip) => eipIps.has(ip)),
       },
     ],
   };

@@ -15,13 +15,22 @@ const FAMILY: Record<OsFamily, string> = {
   generic: "Any systemd distribution (iproute2 + a systemd unit)",
 };
 
-export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
-  const rows = spec.interfaces.flatMap((e) =>
+const WITHOUT_EIP = `A private IP without an EIP ("none" above) still gets its address, its table and its source rule:
+its replies to VPC peers must leave through its own ENI (the VPC drops them on another one).
+verify.sh does not expect it to reach the internet; with \`--echo-url\` it fails only if that address
+egresses as one of the EIPs above (which would mean traffic is leaving through the wrong address).`;
+
+function addressRows(spec: NormalizedSpec): string[] {
+  return spec.interfaces.flatMap((e) =>
     e.addresses.map(
       (a) =>
-        `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? "-"} |`,
+        `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? (a.carriesEip ? "(bound; address not given)" : "none")} |`,
     ),
   );
+}
+
+export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
+  const rows = addressRows(spec);
   const persistence =
     spec.persistence === "rc.local"
       ? `Legacy mode, as in the source document: a marked block in \`${plan.rcLocal}\` runs \`${PERSIST_SCRIPT}\` at boot.`
@@ -40,6 +49,8 @@ route are not touched.
 | Device | MAC | Private IP | Table | Rule priority | Expected EIP |
 |---|---|---|---|---|---|
 ${rows.join("\n")}
+
+${WITHOUT_EIP}
 
 ## Run it
 

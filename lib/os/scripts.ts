@@ -201,9 +201,11 @@ fail() {
 }
 check() { CHECKS=$((CHECKS + 1)); }
 
-# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP...
+# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP:CARRIES...
+# EIP is "-" when unknown; CARRIES is 1 when an EIP is bound to IP, 0 when none is (then the echo
+# check only fails if IP egresses as one of the EIPs in $SPEC_EIPS).
 check_eni() {
-  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip
+  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip carries
   local addr rule rget egress ok n got body
   shift 6
   dev=$(eni_dev "$mac")
@@ -224,7 +226,7 @@ check_eni() {
   fi
   ENIS="\${ENIS:+$ENIS,}{\\"mac\\":\\"$mac\\",\\"device\\":\\"$dev\\",\\"found\\":$found,\\"up\\":$up,\\"table\\":$table,\\"tableRoutes\\":$routes}"
   for a in "$@"; do
-    IFS=: read -r ip pref eip <<< "$a"
+    IFS=: read -r ip pref eip carries <<< "$a"
     addr=false rule=false rget=false egress=null ok=true
     check
     if [ "$found" = true ] && has_addr "$dev" "$ip"; then addr=true; else ok=false; fail "$ip is not configured on $dev"; fi
@@ -243,11 +245,14 @@ check_eni() {
       body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \\r\\n\\t')
       body=\${body:0:64}
       if [[ $body =~ $IPV4_RE ]]; then egress="\\"$body\\""; else body=""; fi
-      if [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
+      if [ "$carries" != 1 ]; then
+        if [ -n "$body" ] && [[ " $SPEC_EIPS " == *" $body "* ]]; then ok=false; fail "$ip has no EIP but egresses as EIP $body"; fi
+      elif [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
       elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then ok=false; fail "$ip egresses as $body, expected EIP $eip"; fi
     fi
     [ "$eip" = "-" ] && eip=null || eip="\\"$eip\\""
-    ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":$table,\\"priority\\":$pref,\\"address\\":$addr,\\"rule\\":$rule,\\"routeGet\\":$rget,\\"egress\\":$egress,\\"expectedEip\\":$eip,\\"ok\\":$ok}"
+    [ "$carries" = 1 ] && carries=true || carries=false
+    ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":$table,\\"priority\\":$pref,\\"address\\":$addr,\\"rule\\":$rule,\\"routeGet\\":$rget,\\"egress\\":$egress,\\"expectedEip\\":$eip,\\"carriesEip\\":$carries,\\"ok\\":$ok}"
   done
 }
 `;
@@ -268,8 +273,10 @@ exit 0
 
 export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
   const checks = spec.interfaces.map(
-    (e) => `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}'`).join(" ")}`,
+    (e) =>
+      `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}:${a.carriesEip ? 1 : 0}'`).join(" ")}`,
   );
+  const eips = spec.interfaces.flatMap((e) => e.addresses.flatMap((a) => (a.eip ? [a.eip] : [])));
   return withLibrary([
     header({
       name: "verify.sh",
@@ -285,6 +292,7 @@ export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
     LIBRARY,
     VERIFY_ARGUMENTS,
     VERIFY_CHECKS,
+    `SPEC_EIPS='${eips.join(" ")}'`,
     ...checks,
     verifySummary(spec.os, specSha256),
   ]);

@@ -29,6 +29,35 @@ describe("validateRoutesSpec", () => {
     ]);
   });
 
+  it("eipIps says which addresses carry an EIP; absent means all of them", () => {
+    const carried = (input: unknown) => {
+      const r = validateRoutesSpec(input);
+      if (!r.ok) throw new Error(r.errors.join("\n"));
+      return r.spec.interfaces[0]!.addresses.map((a) => [a.ip, a.carriesEip]);
+    };
+    expect(carried(EXAMPLE)).toEqual([
+      ["172.16.0.57", true],
+      ["172.16.0.77", true],
+      ["172.16.0.78", true],
+    ]);
+    const some = withEni({ eips: { "172.16.0.77": "203.0.113.11" }, eipIps: ["172.16.0.77", "172.16.0.78"] });
+    expect(carried(some)).toEqual([
+      ["172.16.0.57", false],
+      ["172.16.0.77", true],
+      ["172.16.0.78", true],
+    ]);
+    expect(errorsOf(withEni({ eipIps: ["172.16.0.99", "172.16.0.77", "172.16.0.77"] }))).toEqual([
+      'interfaces[0].eipIps[0]: "172.16.0.99" is not one of this ENI\'s addresses',
+      "interfaces[0].eipIps[2]: 172.16.0.77 is listed twice",
+      "interfaces[0].eipIps: 172.16.0.57 has an expected EIP in eips but is not listed in eipIps",
+      "interfaces[0].eipIps: 172.16.0.78 has an expected EIP in eips but is not listed in eipIps",
+    ]);
+    expect(errorsOf(withEni({ eipIps: "172.16.0.77" }))).toEqual(['interfaces[0].eipIps: "172.16.0.77" is not a list']);
+    // verify.sh: an address without an EIP is not expected to answer through the echo URL.
+    const verify = generateBundle(some).files.find((f) => f.path === "verify.sh")!.content;
+    expect(verify).toContain("'172.16.0.57:30000:-:0' '172.16.0.77:30001:203.0.113.11:1' '172.16.0.78:30002:-:1'");
+  });
+
   it("allows extra fields but never copies them into the bundle", () => {
     const marker = "$(touch /tmp/pwned)`id`";
     const s = { ...withEni({ note: marker }), comment: marker, owner: { x: marker } };

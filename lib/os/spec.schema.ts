@@ -43,6 +43,13 @@ const interfaceSchema = z.looseObject({
   rulePriority: z.number().int().optional(),
   /** Optional expected EIP per private IP of this ENI, used by verify.sh --echo-url. */
   eips: z.record(z.string(), z.string()).optional(),
+  /**
+   * Optional: which of this ENI's addresses carry an EIP. Absent: all of them (the behaviour before
+   * this field). An address without an EIP keeps its address, table route and source rule (replies
+   * to VPC peers leave through its own ENI), but verify.sh --echo-url does not expect it to reach
+   * the internet, and fails only if it egresses as one of this spec's EIPs.
+   */
+  eipIps: z.array(z.string()).optional(),
 });
 
 export const routesSpecSchema = z.looseObject({
@@ -54,7 +61,8 @@ export const routesSpecSchema = z.looseObject({
 export type RoutesSpecInput = z.input<typeof routesSpecSchema>;
 
 /** One address of an ENI with its policy-routing rule priority. */
-export type EniAddress = { ip: string; priority: number; eip: string | null; primary: boolean };
+/** `carriesEip`: an EIP is bound to this private IP (its expected address is `eip` when known). */
+export type EniAddress = { ip: string; priority: number; eip: string | null; carriesEip: boolean; primary: boolean };
 
 export type NormalizedEni = {
   device: string;
@@ -171,6 +179,7 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
 
     const eips = eni.eips ?? {};
     checkEips(eips, ips, seen, err);
+    const carrying = checkEipIps(eni.eipIps, eips, ips, err);
 
     if (errors.length === before && subnet) {
       out.push({
@@ -181,7 +190,13 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
         gateway: eni.gateway,
         routeTable: eni.routeTable,
         primaryIp: eni.primaryIp,
-        addresses: ips.map((a, j) => ({ ip: a.ip, priority: base + j, eip: eips[a.ip] ?? null, primary: j === 0 })),
+        addresses: ips.map((a, j) => ({
+          ip: a.ip,
+          priority: base + j,
+          eip: eips[a.ip] ?? null,
+          carriesEip: carrying.has(a.ip),
+          primary: j === 0,
+        })),
       });
     }
   });
@@ -312,4 +327,23 @@ function checkEips(eips: Record<string, string>, ips: { ip: string }[], seen: Se
     else if (seen.eips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seen.eips.get(eip)}`);
     else seen.eips.set(eip, priv);
   }
+}
+
+/** The addresses that carry an EIP: `eipIps` when given (each one of this ENI's, and every `eips` key listed), else all. */
+function checkEipIps(
+  eipIps: string[] | undefined,
+  eips: Record<string, string>,
+  ips: { ip: string }[],
+  err: Problem,
+): Set<string> {
+  if (!eipIps) return new Set(ips.map((a) => a.ip));
+  const ipSet = new Set(ips.map((a) => a.ip));
+  eipIps.forEach((ip, k) => {
+    if (!ipSet.has(ip)) err(`eipIps[${k}]`, `${JSON.stringify(ip)} is not one of this ENI's addresses`);
+    else if (eipIps.indexOf(ip) !== k) err(`eipIps[${k}]`, `${ip} is listed twice`);
+  });
+  for (const priv of Object.keys(eips))
+    if (ipSet.has(priv) && !eipIps.includes(priv))
+      err("eipIps", `${priv} has an expected EIP in eips but is not listed in eipIps`);
+  return new Set(eipIps);
 }

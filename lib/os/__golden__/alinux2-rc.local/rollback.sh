@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=alinux2
-# spec sha256 c2645df695e99ae6f39f49b712622f1897ab8cbb1887c1b58dc8f711905ca746
+# spec sha256 293df8cdbe9f0a2a9a6339238d8b466f12eaf5af0472aa3cc84265a1ae99d8f4
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.

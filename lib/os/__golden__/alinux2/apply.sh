@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apply.sh - EIPilot guest-OS bundle 1.0.0, os=alinux2
-# spec sha256 b2bc4da26b9d4cab7dd60630ac5fff045cb2cb24ebb78a70a7b036b93cc9cb1e
+# spec sha256 afe3497b618f662d95c80effa1cc03b06acae8070ea2352c23c252b57bf32039
 # Adds the ENI addresses, per-ENI route tables and source rules live (no network
 # service restart), then installs the persistent files. Safe to run again.
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apply.sh - EIPilot guest-OS bundle 1.0.0, os=alinux3
-# spec sha256 9573c21d2900238992d9e8a432c845b206fae1a6c4a557b43e91af646e0d4d40
+# spec sha256 ca31a75b02152de4d3a46e1d8b0d9c3d3fbb0b2f89b06cb97a541c43225ba88b
 # Adds the ENI addresses, per-ENI route tables and source rules live (no network
 # service restart), then installs the persistent files. Safe to run again.
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)

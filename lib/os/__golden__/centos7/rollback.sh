@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=centos7
-# spec sha256 1e19115c713cccca04a2f05d562b1cf351940c997c87514a62ad847aee5b2d5b
+# spec sha256 a18e52cf3494af981a32a117836c2dcd9c80c05d9996873cd25b3c9a1a242dc1
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.

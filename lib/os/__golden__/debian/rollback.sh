@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=debian
-# spec sha256 79796aaa3b85a57fa53267cf201583c92bac58302f35356ebec789ee92d8280b
+# spec sha256 e53d347d10e23bc422d29d74c98c2c3852be72eee173bbb629ac0084c7868d4d
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.

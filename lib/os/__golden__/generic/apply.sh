@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # apply.sh - EIPilot guest-OS bundle 1.0.0, os=generic
-# spec sha256 6e8cc4d6b274164bd0a3b4016b97a3256cf9526a9da56e20d8921f7a85cf844d
+# spec sha256 88378417c84cdf1131940d7d500ec0a47e9d7639b64dfff89222f5ccec0724ab
 # Adds the ENI addresses, per-ENI route tables and source rules live (no network
 # service restart), then installs the persistent files. Safe to run again.
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
@@ -252,7 +252,7 @@ drop_secondary_defaults
 install_file 0755 '/usr/local/sbin/eipilot-routes.sh' <<'EIPILOT_EOF'
 #!/usr/bin/env bash
 # /usr/local/sbin/eipilot-routes.sh - EIPilot guest-OS bundle 1.0.0, os=generic
-# spec sha256 6e8cc4d6b274164bd0a3b4016b97a3256cf9526a9da56e20d8921f7a85cf844d
+# spec sha256 88378417c84cdf1131940d7d500ec0a47e9d7639b64dfff89222f5ccec0724ab
 # Boot-time policy routing for the secondary ENIs (same live steps as apply.sh, no files written).
 # Generated file: regenerate the bundle instead of editing it.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=generic
-# spec sha256 6e8cc4d6b274164bd0a3b4016b97a3256cf9526a9da56e20d8921f7a85cf844d
+# spec sha256 88378417c84cdf1131940d7d500ec0a47e9d7639b64dfff89222f5ccec0724ab
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=rhel9
-# spec sha256 aea1c7ff41402f3d0a3a17c5c5cac7bb5fabe99a533a95b2806750c6615837ce
+# spec sha256 503df442033559275e3a803116765c3f0e65808b356990ad7b743206e89d085a
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rollback.sh - EIPilot guest-OS bundle 1.0.0, os=ubuntu
-# spec sha256 21caeeb3e24f9944981ef8ea9a24dab40cf4efc38d8d8899fead32a95424c0c5
+# spec sha256 35c3445547d0b0451fc42ab824767e137330bf62624c505116b2969a8b7b5a14
 # Removes exactly what apply.sh added (live and persistent), as recorded in its state
 # directory, and restores any file it replaced. Safe to run again.
 # Generated file: regenerate the bundle instead of editing it.
