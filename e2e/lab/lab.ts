@@ -36,7 +36,8 @@ export const ECHO_IP = "198.51.100.10";
 export const ECHO_URL = `http://${ECHO_IP}:8080/`;
 const WAN_GW = "198.51.100.1";
 
-export type LabPort = { name: string; mac: string; ips: string[]; eips: string[] };
+/** `eips[j]` is the EIP bound to `ips[j]` in the cloud, or null when that private IP has none. */
+export type LabPort = { name: string; mac: string; ips: string[]; eips: (string | null)[] };
 export type LabTopology = { primary: LabPort; enis: LabPort[] };
 
 /** Deletes namespaces left by earlier lab runs whose process is gone (concurrent runs are left alone). */
@@ -101,7 +102,9 @@ export class Lab {
     );
     await this.sh(vsw, "ip link set portgw master br0\nip link set portgw up");
     // Gateway: EIP NAT mode, 1:1 per private IP; private sources without an EIP do not get out.
-    const pairs = ports.flatMap((p) => p.ips.map((ip, j) => ({ privateIp: ip, eip: p.eips[j]! })));
+    const pairs = ports.flatMap((p) =>
+      p.ips.flatMap((ip, j) => (p.eips[j] ? [{ privateIp: ip, eip: p.eips[j] }] : [])),
+    );
     await nftApply(gw, eipNatRuleset(pairs, "wan0", 'iifname "vpc0"'));
     await this.server(net, ECHO_IP, "remote");
     await this.instanceUp();

@@ -13,48 +13,47 @@ type RouteInterface = {
   secondaryIps: string[];
   prefixLength: number;
   gateway: string;
-  routeTable: number;
   eips: Record<string, string>;
-  /** The addresses that carry an EIP (s22/guest's routes spec: others keep their rule, verify does not expect an EIP). */
+  /** The addresses that carry an EIP: the others keep their rule, and verify.sh expects no public answer. */
   eipIps: string[];
-};
+} & ({ routeTable: number } | { primary: true });
 
 /**
  * The routes spec (contract 4 of DESIGN.md) for this deployment, or null when something is unknown.
  * One interface per secondary ENI (eth1 → table 1001, eth2 → 1002, …). The instance's primary ENI
- * (primary mode) needs no policy routes, only its secondary addresses on eth0: the generator does not
- * take that form yet (lib/os would treat eth0 like a secondary ENI), so it is described in
- * `primaryEni` (an extra field, ignored by the generator today) and left out of `interfaces`.
+ * (primary mode) is an entry with `primary: true`: only its secondary addresses go on eth0, with no
+ * table and no rule (lib/os/README.md).
  */
 export function routesSpecFor(spec: DeploymentSpec, raw: ResourcesRecord) {
   const record = normalizeRecord(raw);
-  const eipsOf = (eniId: string | undefined) => {
-    const eips: Record<string, string> = {};
-    for (const e of record.eips ?? [])
-      if (e.associatedByUs && e.privateIp && e.ipAddress && e.eniId === eniId) eips[e.privateIp] = e.ipAddress;
-    return eips;
-  };
   const interfaces: RouteInterface[] = [];
-  let primaryEni: Omit<RouteInterface, "routeTable"> | undefined;
   for (const r of [...(record.enis ?? [])].filter((e) => e.index >= 0).sort((a, b) => a.index - b.index)) {
     const vSwitch = r.vSwitchCidr ? parseCidr(r.vSwitchCidr) : null;
     if (!r.primaryIp || !r.macAddress || !vSwitch) return null;
-    const eips = eipsOf(r.eniId);
+    const addresses = [r.primaryIp, ...(r.assignedIps ?? [])];
+    const eips: Record<string, string> = {};
+    const eipIps = new Set<string>();
+    for (const e of record.eips ?? []) {
+      if (!e.associatedByUs || !e.privateIp || e.eniId !== r.eniId || !addresses.includes(e.privateIp)) continue;
+      eipIps.add(e.privateIp);
+      if (e.ipAddress) eips[e.privateIp] = e.ipAddress;
+    }
     const base = {
-      device: r.device ?? "eth1",
       mac: r.macAddress,
       primaryIp: r.primaryIp,
       secondaryIps: r.assignedIps ?? [],
       prefixLength: vSwitch.prefix,
       gateway: vSwitchGateway(vSwitch),
       eips,
-      eipIps: Object.keys(eips),
+      eipIps: addresses.filter((ip) => eipIps.has(ip)),
     };
-    if (r.mode === "primary") primaryEni = { ...base, device: "eth0" };
-    else interfaces.push({ ...base, routeTable: r.routeTable ?? 1001 });
+    if (r.mode === "primary") {
+      // Nothing of ours on the primary ENI yet (no secondary address): nothing for the guest to do there.
+      if (base.secondaryIps.length) interfaces.push({ ...base, device: "eth0", primary: true });
+    } else interfaces.push({ ...base, device: r.device ?? "eth1", routeTable: r.routeTable ?? 1001 });
   }
   if (!interfaces.length) return null;
-  return { os: spec.os, interfaces, ...(primaryEni ? { primaryEni } : {}) };
+  return { os: spec.os, interfaces };
 }
 
 export async function buildRouteScript(db: Db, deploymentId: string, spec: DeploymentSpec, record: ResourcesRecord) {

@@ -184,6 +184,8 @@ export type VerifyAddress = {
   ip: string;
   egress: string | null;
   expectedEip: string | null;
+  /** False for an address that carries no EIP (routes spec eipIps): no public answer is expected of it. */
+  carriesEip: boolean;
   ok: boolean;
 };
 export type VerifySummary = { ok: boolean; echoUrl: string | null; addresses: VerifyAddress[]; problems: string[] };
@@ -205,6 +207,7 @@ export function parseVerifyOutput(output: string): VerifySummary | null {
           ip: str(a.ip),
           egress: typeof a.egress === "string" ? a.egress : null,
           expectedEip: typeof a.expectedEip === "string" ? a.expectedEip : null,
+          carriesEip: a.carriesEip !== false,
           ok: a.ok === true,
         })),
         problems: Array.isArray(j.problems) ? (j.problems as unknown[]).map(str) : [],

@@ -140,7 +140,23 @@ describe("shell lint", () => {
         },
       ],
     };
-    const bundles = FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence }));
+    // Primary mode: the primary ENI's secondary IPs alone, and together with a secondary ENI.
+    const primary = {
+      device: "eth0",
+      mac: "00:16:3e:00:00:01",
+      primary: true,
+      primaryIp: "172.16.0.10",
+      secondaryIps: ["172.16.0.21"],
+      prefixLength: 24,
+    };
+    // (The scripts' primary-mode parts do not depend on the family: two families are enough.)
+    const bundles = [
+      ...FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence })),
+      ...["generic", "alinux3"].flatMap((os) => [
+        generateBundle({ os, interfaces: [primary] }),
+        generateBundle({ os, interfaces: [primary, ...EXAMPLE.interfaces] }),
+      ]),
+    ];
     expect(lintBundles(bundles, sc)).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { genericPlan, rcLocalPlan } from "./generic";
+import { genericPlan, rcLocalPlan, withPrimaryBoot } from "./generic";
 import { ifupdownPlan } from "./ifupdown";
 import { netplanPlan } from "./netplan";
 import { networkManagerPlan } from "./networkmanager";
@@ -55,7 +55,7 @@ export function generateBundle(input: unknown): Bundle {
   const spec = v.spec;
   const specJson = JSON.stringify(spec, null, 2) + "\n";
   const specSha256 = sha256(specJson);
-  const plan = familyPlan(spec, specSha256);
+  const plan = withPrimaryBoot(familyPlan(spec, specSha256), spec, specSha256);
 
   const raw: Omit<BundleFile, "sha256">[] = [
     { path: "README.md", mode: "0644", content: readme(spec, specSha256, plan) },

@@ -9,11 +9,11 @@ import type { NormalizedSpec } from "./spec.schema";
 
 export const UNIT = "eipilot-routes.service";
 
-export function genericPlan(spec: NormalizedSpec, specSha256: string): FamilyPlan {
+function unitFile() {
   const unit = [
     generatedBy("#", "policy routing for secondary ENIs at boot").trimEnd(),
     "[Unit]",
-    "Description=EIPilot policy routing for secondary ENIs",
+    "Description=EIPilot policy routing for secondary ENIs (and the primary ENI's secondary IPs)",
     "Wants=network-online.target",
     "After=network-online.target",
     "",
@@ -26,15 +26,31 @@ export function genericPlan(spec: NormalizedSpec, specSha256: string): FamilyPla
     "WantedBy=multi-user.target",
     "",
   ].join("\n");
+  return { path: `/etc/systemd/system/${UNIT}`, mode: "0644" as const, content: unit };
+}
+
+const DAEMON_RELOAD = 'if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi';
+
+export function genericPlan(spec: NormalizedSpec, specSha256: string): FamilyPlan {
   return {
-    files: [
-      persistScriptFile(spec, specSha256),
-      { path: `/etc/systemd/system/${UNIT}`, mode: "0644", content: unit },
-      sysctlFile(spec),
-      cloudInitFile(),
-    ],
+    files: [persistScriptFile(spec, specSha256), unitFile(), sysctlFile(spec), cloudInitFile()],
     postInstall: [`enable_unit ${UNIT}`],
-    postRollback: ['if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi'],
+    postRollback: [DAEMON_RELOAD],
+  };
+}
+
+/**
+ * The primary ENI's secondary addresses (primary mode) at boot, for a family whose native files
+ * cover only secondary ENIs: the generic unit runs the persist script once the network is up.
+ * Editing the primary ENI's own profile (cloud-init's, DHCP) is what we avoid.
+ */
+export function withPrimaryBoot(plan: FamilyPlan, spec: NormalizedSpec, specSha256: string): FamilyPlan {
+  if (!spec.primaryEni || plan.files.some((f) => f.path === PERSIST_SCRIPT)) return plan;
+  return {
+    ...plan,
+    files: [...plan.files, persistScriptFile(spec, specSha256), unitFile()],
+    postInstall: [...plan.postInstall, `enable_unit ${UNIT}`],
+    postRollback: [...plan.postRollback, DAEMON_RELOAD],
   };
 }
 

@@ -66,7 +66,8 @@ export function netplanYaml(spec: NormalizedSpec): string {
 export function netplanPlan(spec: NormalizedSpec): FamilyPlan {
   return {
     files: [
-      { path: NETPLAN_FILE, mode: "0600", content: netplanYaml(spec) },
+      // Only the primary ENI in primary mode: nothing for netplan (its addresses come from eipilot-routes.service).
+      ...(spec.interfaces.length ? [{ path: NETPLAN_FILE, mode: "0600" as const, content: netplanYaml(spec) }] : []),
       ...spec.interfaces.map((e) => ({ path: addressDropinPath(e), mode: "0644" as const, content: addressDropin(e) })),
       {
         path: NETWORKD_DROPIN,

@@ -59,13 +59,16 @@ export function networkManagerPlan(spec: NormalizedSpec): FamilyPlan {
       cloudInitFile(),
     ],
     // Load the profiles without activating anything: no connection is restarted.
-    postInstall: [
-      'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then',
-      ...spec.interfaces.map(
-        (e) => `  nmcli connection load '${keyfilePath(e)}' || log "warning: nmcli could not load ${keyfilePath(e)}"`,
-      ),
-      "fi",
-    ],
+    postInstall: spec.interfaces.length
+      ? [
+          'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then',
+          ...spec.interfaces.map(
+            (e) =>
+              `  nmcli connection load '${keyfilePath(e)}' || log "warning: nmcli could not load ${keyfilePath(e)}"`,
+          ),
+          "fi",
+        ]
+      : [],
     postRollback: [
       'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then nmcli connection reload || true; fi',
     ],

@@ -15,13 +15,48 @@ const FAMILY: Record<OsFamily, string> = {
   generic: "Any systemd distribution (iproute2 + a systemd unit)",
 };
 
-export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
-  const rows = spec.interfaces.flatMap((e) =>
-    e.addresses.map(
-      (a) =>
-        `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${a.eip ?? "-"} |`,
+const PRIMARY_MODE = `Rows on the primary ENI (primary mode): only those secondary addresses are added, with
+\`noprefixroute\`; they use the main table like the primary IP (no table, no source rule), and the
+primary IP, its routes and the primary ENI's own configuration are not touched. At boot,
+\`eipilot-routes.service\` adds them again once the network is up.`;
+
+const WITHOUT_EIP = `A private IP without an EIP ("none" above) still gets its address, its table and its source rule:
+its replies to VPC peers must leave through its own ENI (the VPC drops them on another one).
+verify.sh does not expect it to reach the internet; with \`--echo-url\` it fails only if that address
+egresses as one of the EIPs above (which would mean traffic is leaving through the wrong address).`;
+
+function addressRows(spec: NormalizedSpec): string[] {
+  const p = spec.primaryEni;
+  const eipCell = (a: { eip: string | null; carriesEip: boolean }) =>
+    a.eip ?? (a.carriesEip ? "(bound; address not given)" : "none");
+  const primary = p
+    ? p.addresses.map((a) => `| ${p.device} (primary ENI) | \`${p.mac}\` | ${a.ip} | main | - | ${eipCell(a)} |`)
+    : [];
+  return primary.concat(
+    spec.interfaces.flatMap((e) =>
+      e.addresses.map(
+        (a) =>
+          `| ${e.device} | \`${e.mac}\` | ${a.ip}${a.primary ? " (ENI primary)" : ""} | ${e.routeTable} | ${a.priority} | ${eipCell(a)} |`,
+      ),
     ),
   );
+}
+
+const REVISIONS = `## Revisions
+
+Each change of the deployment makes a new bundle (a new spec sha256). Run on a guest where an
+earlier revision is applied, apply.sh leaves exactly this revision's state: it adds what is new,
+then removes what the earlier revision added and this one does not have (addresses, rules, table
+routes, kernel settings of an ENI no longer listed, persistent files), live and on disk. It keeps a
+copy of itself in \`${STATE_DIR}/revisions/\`. rollback.sh of this revision then returns the guest
+to the revision applied before it (by running that revision's kept apply.sh); rollback.sh of the
+first revision returns the guest to its state before EIPilot. While another revision is applied,
+this rollback.sh refuses (exit 1) and names it; \`rollback.sh --all\` removes everything EIPilot
+added whatever is applied. Everything recorded stays relative to the state before EIPilot, so a
+file replaced by the first revision is restored by the last rollback.`;
+
+export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
+  const rows = addressRows(spec);
   const persistence =
     spec.persistence === "rc.local"
       ? `Legacy mode, as in the source document: a marked block in \`${plan.rcLocal}\` runs \`${PERSIST_SCRIPT}\` at boot.`
@@ -41,19 +76,24 @@ route are not touched.
 |---|---|---|---|---|---|
 ${rows.join("\n")}
 
+${WITHOUT_EIP}
+${spec.primaryEni ? `\n${PRIMARY_MODE}\n` : ""}
 ## Run it
 
 \`\`\`sh
 sudo ./apply.sh            # live: addresses, table routes, source rules; then installs the files below
 ./verify.sh                # JSON summary on stdout, exit 0 when every check passes
 ./verify.sh --echo-url http://<what-is-my-ip endpoint>/   # also compares each address's egress IP with its EIP
-sudo ./rollback.sh         # removes exactly what apply.sh added, live and persistent
+sudo ./rollback.sh         # back to the revision applied before this one (or to the state before EIPilot)
+sudo ./rollback.sh --all   # removes everything EIPilot added, whatever revision is applied
 \`\`\`
 
 \`ROOT=/some/dir\` makes every script read and write files under that directory instead of \`/\`
 (the \`ip\` and \`sysctl\` changes still act on the current network namespace). apply.sh records
 what it changed in \`${STATE_DIR}\`; rollback.sh undoes exactly that and restores any file
 apply.sh replaced. No network service is restarted at any point.
+
+${REVISIONS}
 
 Persistent files installed (copies are under \`files/\` in this bundle):
 

@@ -35,6 +35,7 @@ const APPLY_LIB = `
 # Install one persistent file under $ROOT; back up a different file we did not create.
 install_file() {
   local mode=$1 path=$2 dst tmp
+  desire files "$path"
   dst="$ROOT$path"
   mkdir -p "$STATE_DIR/tmp" "$(dirname "$dst")"
   tmp=$(mktemp "$STATE_DIR/tmp/file.XXXXXX")
@@ -61,6 +62,7 @@ install_file() {
 # Enable a systemd unit the way systemctl enable does, so it also works inside a sandboxed $ROOT.
 enable_unit() {
   local link="$ROOT/etc/systemd/system/multi-user.target.wants/$1"
+  desire files "/etc/systemd/system/multi-user.target.wants/$1"
   mkdir -p "$(dirname "$link")"
   if [ ! -L "$link" ]; then
     ln -s "/etc/systemd/system/$1" "$link"
@@ -73,6 +75,9 @@ enable_unit() {
 install_rclocal() {
   local path=$1 f
   f="$ROOT$path"
+  desire files "$path"
+  desire rclocal "$path"
+  desire chmodx "$path"
   mkdir -p "$(dirname "$f")"
   if [ ! -e "$f" ]; then
     printf '#!/bin/sh\\n' > "$f"
@@ -91,6 +96,50 @@ install_rclocal() {
     chmod +x "$f"
     record chmodx "$path"
   fi
+}
+
+# An earlier revision's changes that this one does not want: undone, live and on disk, and forgotten.
+# Records stay relative to the state before EIPilot, so rollback.sh --all still restores that state.
+prune_stale() {
+  local kind line key
+  for kind in rules routes addrs links sysctl rclocal chmodx files; do
+    [ -f "$STATE_DIR/$kind" ] || continue
+    : > "$STATE_DIR/tmp/keep"
+    while IFS= read -r line; do
+      case $kind in
+        sysctl) key=\${line%% *} ;;
+        files) key=\${line#* } ;;
+        *) key=$line ;;
+      esac
+      if [ -f "$STATE_DIR/tmp/want/$kind" ] && grep -qxF -- "$key" "$STATE_DIR/tmp/want/$kind"; then
+        printf '%s\n' "$line" >> "$STATE_DIR/tmp/keep"
+        continue
+      fi
+      undo "$kind" "$line"
+      if [ "$kind" = files ]; then
+        : > "$STATE_DIR/tmp/pruned-files"
+        rm -rf "$STATE_DIR/backup\${key}"
+      fi
+      log "removed what an earlier revision added: $kind $line"
+    done < <(lines "$kind")
+    mv -f "$STATE_DIR/tmp/keep" "$STATE_DIR/$kind"
+    [ -s "$STATE_DIR/$kind" ] || rm -f "$STATE_DIR/$kind"
+  done
+}
+
+# The revisions applied on this guest, oldest first, each with its apply.sh so that rollback.sh
+# of the next one can return to it.
+push_revision() {
+  local top
+  mkdir -p "$STATE_DIR/revisions"
+  top=$(tail -n 1 "$STATE_DIR/revisions/stack" 2>/dev/null || true)
+  [ "$top" != "$SPEC_SHA256" ] || return 0
+  if [ -f "$0" ] && grep -qxF "# spec sha256 $SPEC_SHA256" "$0"; then
+    cp "$0" "$STATE_DIR/revisions/$SPEC_SHA256.apply.sh"
+  else
+    log "warning: cannot keep a copy of this apply.sh (run it from a file); a later rollback.sh cannot return to it"
+  fi
+  printf '%s\n' "$SPEC_SHA256" >> "$STATE_DIR/revisions/stack"
 }
 
 # Warn about other configuration that names the same ENI and may shadow ours.
@@ -131,6 +180,8 @@ export function applyScript(spec: NormalizedSpec, specSha256: string, plan: Fami
     '[ "$(id -u)" = 0 ] || die "run as root"',
     'command -v ip >/dev/null || die "iproute2 (ip) is required"',
     'mkdir -p "$STATE_DIR"',
+    `SPEC_SHA256=${specSha256}`,
+    'rm -rf "$STATE_DIR/tmp"',
     "",
     "# --- live configuration ---",
     liveSection(spec),
@@ -138,6 +189,13 @@ export function applyScript(spec: NormalizedSpec, specSha256: string, plan: Fami
     "# --- persistent configuration ---",
     ...shadows,
     installSection(plan),
+    "",
+    "# --- what an earlier revision added and this one does not have ---",
+    "prune_stale",
+    ...(plan.postRollback.length
+      ? ['if [ -f "$STATE_DIR/tmp/pruned-files" ]; then', ...plan.postRollback.map((l) => `  ${l}`), "fi"]
+      : []),
+    "push_revision",
     'rm -rf "$STATE_DIR/tmp"',
     'log "applied; run verify.sh to check"',
     "",
@@ -201,10 +259,58 @@ fail() {
 }
 check() { CHECKS=$((CHECKS + 1)); }
 
-# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP...
+# With --echo-url: what the echo service sees from IP; sets EGRESS (JSON), returns 1 on a failure.
+check_egress() {
+  local ip=$1 eip=$2 carries=$3 body
+  EGRESS=null
+  [ -n "$ECHO_URL" ] || return 0
+  check
+  body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \\r\\n\\t')
+  body=\${body:0:64}
+  if [[ $body =~ $IPV4_RE ]]; then EGRESS="\\"$body\\""; else body=""; fi
+  if [ "$carries" != 1 ]; then
+    if [ -n "$body" ] && [[ " $SPEC_EIPS " == *" $body "* ]]; then fail "$ip has no EIP but egresses as EIP $body"; return 1; fi
+  elif [ -z "$body" ]; then fail "no answer from the echo URL via $ip"; return 1
+  elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then fail "$ip egresses as $body, expected EIP $eip"; return 1; fi
+  return 0
+}
+
+`;
+
+/** check_primary_eni: the primary ENI in primary mode (only in a verify.sh that calls it). */
+const VERIFY_PRIMARY = `# The primary ENI in primary mode: each secondary address configured, routed out of it, and its egress.
+# Usage: check_primary_eni MAC DEVICE IP:EIP:CARRIES...
+check_primary_eni() {
+  local mac=$1 want=$2 dev found=true a ip eip carries addr rget ok got
+  shift 2
+  dev=$(eni_dev "$mac")
+  check
+  if [ -z "$dev" ]; then found=false; dev=$want; fail "no interface has MAC $mac ($want)"; fi
+  ENIS="\${ENIS:+$ENIS,}{\\"mac\\":\\"$mac\\",\\"device\\":\\"$dev\\",\\"found\\":$found,\\"primaryEni\\":true}"
+  for a in "$@"; do
+    IFS=: read -r ip eip carries <<< "$a"
+    addr=false rget=false ok=true
+    check
+    if [ "$found" = true ] && has_addr "$dev" "$ip"; then addr=true; else ok=false; fail "$ip is not configured on $dev"; fi
+    check
+    got=$(route_get_dev "$DST" "$ip")
+    if [ "$found" = true ] && [ "$got" = "$dev" ]; then rget=true
+    else ok=false; fail "ip route get $DST from $ip uses \${got:-no route}, not $dev"; fi
+    check_egress "$ip" "$eip" "$carries" || ok=false
+    [ "$eip" = "-" ] && eip=null || eip="\\"$eip\\""
+    [ "$carries" = 1 ] && carries=true || carries=false
+    ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":null,\\"priority\\":null,\\"address\\":$addr,\\"rule\\":null,\\"routeGet\\":$rget,\\"egress\\":$EGRESS,\\"expectedEip\\":$eip,\\"carriesEip\\":$carries,\\"ok\\":$ok}"
+  done
+}
+`;
+
+/** check_eni: one secondary ENI (only in a verify.sh that calls it). */
+const VERIFY_ENI = `# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP:CARRIES...
+# EIP is "-" when unknown; CARRIES is 1 when an EIP is bound to IP, 0 when none is (then the echo
+# check only fails if IP egresses as one of the EIPs in $SPEC_EIPS).
 check_eni() {
-  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip
-  local addr rule rget egress ok n got body
+  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip carries
+  local addr rule rget egress ok n got
   shift 6
   dev=$(eni_dev "$mac")
   check
@@ -224,7 +330,7 @@ check_eni() {
   fi
   ENIS="\${ENIS:+$ENIS,}{\\"mac\\":\\"$mac\\",\\"device\\":\\"$dev\\",\\"found\\":$found,\\"up\\":$up,\\"table\\":$table,\\"tableRoutes\\":$routes}"
   for a in "$@"; do
-    IFS=: read -r ip pref eip <<< "$a"
+    IFS=: read -r ip pref eip carries <<< "$a"
     addr=false rule=false rget=false egress=null ok=true
     check
     if [ "$found" = true ] && has_addr "$dev" "$ip"; then addr=true; else ok=false; fail "$ip is not configured on $dev"; fi
@@ -238,16 +344,11 @@ check_eni() {
     if [ "$found" = true ] && [ "$got" = "$dev" ]; then rget=true
     else ok=false; fail "ip route get $DST from $ip uses \${got:-no route}, not $dev"; fi
     if [ "$routes" != true ] || [ "$up" != true ]; then ok=false; fi
-    if [ -n "$ECHO_URL" ]; then
-      check
-      body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \\r\\n\\t')
-      body=\${body:0:64}
-      if [[ $body =~ $IPV4_RE ]]; then egress="\\"$body\\""; else body=""; fi
-      if [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
-      elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then ok=false; fail "$ip egresses as $body, expected EIP $eip"; fi
-    fi
+    check_egress "$ip" "$eip" "$carries" || ok=false
+    egress=$EGRESS
     [ "$eip" = "-" ] && eip=null || eip="\\"$eip\\""
-    ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":$table,\\"priority\\":$pref,\\"address\\":$addr,\\"rule\\":$rule,\\"routeGet\\":$rget,\\"egress\\":$egress,\\"expectedEip\\":$eip,\\"ok\\":$ok}"
+    [ "$carries" = 1 ] && carries=true || carries=false
+    ADDRS="\${ADDRS:+$ADDRS,}{\\"device\\":\\"$dev\\",\\"ip\\":\\"$ip\\",\\"table\\":$table,\\"priority\\":$pref,\\"address\\":$addr,\\"rule\\":$rule,\\"routeGet\\":$rget,\\"egress\\":$egress,\\"expectedEip\\":$eip,\\"carriesEip\\":$carries,\\"ok\\":$ok}"
   done
 }
 `;
@@ -268,7 +369,16 @@ exit 0
 
 export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
   const checks = spec.interfaces.map(
-    (e) => `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}'`).join(" ")}`,
+    (e) =>
+      `check_eni ${eniArgs(e)} ${e.addresses.map((a) => `'${a.ip}:${a.priority}:${a.eip ?? "-"}:${a.carriesEip ? 1 : 0}'`).join(" ")}`,
+  );
+  const p = spec.primaryEni;
+  if (p)
+    checks.unshift(
+      `check_primary_eni '${p.mac}' '${p.device}' ${p.addresses.map((a) => `'${a.ip}:${a.eip ?? "-"}:${a.carriesEip ? 1 : 0}'`).join(" ")}`,
+    );
+  const eips = [...(p ? [p] : []), ...spec.interfaces].flatMap((e) =>
+    e.addresses.flatMap((a) => (a.eip ? [a.eip] : [])),
   );
   return withLibrary([
     header({
@@ -285,6 +395,9 @@ export function verifyScript(spec: NormalizedSpec, specSha256: string): string {
     LIBRARY,
     VERIFY_ARGUMENTS,
     VERIFY_CHECKS,
+    ...(p ? [VERIFY_PRIMARY] : []),
+    ...(spec.interfaces.length ? [VERIFY_ENI] : []),
+    `SPEC_EIPS='${eips.join(" ")}'`,
     ...checks,
     verifySummary(spec.os, specSha256),
   ]);
@@ -297,16 +410,24 @@ export function rollbackScript(spec: NormalizedSpec, specSha256: string, plan: F
       os: spec.os,
       specSha256,
       purpose: [
-        "Removes exactly what apply.sh added (live and persistent), as recorded in its state",
-        "directory, and restores any file it replaced. Safe to run again.",
+        "Undoes this bundle's revision: when apply.sh of an earlier revision ran on this guest",
+        "before it, returns the guest to that revision (its addresses, rules, tables and files);",
+        "otherwise (or with --all) removes everything EIPilot added, live and persistent, and",
+        "restores any file it replaced, as recorded in its state directory. Safe to run again.",
+        "Usage: sudo ./rollback.sh [--all]",
       ],
     }),
     "set -euo pipefail",
     LIBRARY,
     `
 [ "$(id -u)" = 0 ] || die "run as root"
-# Only replay state lines made of characters apply.sh itself writes.
-lines() { [ -f "$STATE_DIR/$1" ] || return 0; grep -vE '[^-A-Za-z0-9_./: ]' "$STATE_DIR/$1" || true; }
+ALL=""
+case \${1:-} in
+  --all) ALL=1 ;;
+  "") ;;
+  *) log "usage: rollback.sh [--all]"; exit 2 ;;
+esac
+SPEC_SHA256=${specSha256}
 
 # Usage: forget_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY... (used when there is no state)
 forget_eni() {
@@ -317,7 +438,7 @@ forget_eni() {
   for a in "$@"; do
     ip=\${a%%:*}
     pref=\${a##*:}
-    while [ "$(rule_count "$pref" "$ip" "$table")" -gt 0 ]; do ip -4 rule del from "$ip" lookup "$table" priority "$pref" || break; done
+    undo_rules "$pref $ip $table"
   done
   ip -4 route del default via "$gw" dev "$dev" table "$table" 2>/dev/null || true
   ip -4 route del "$net/$plen" dev "$dev" table "$table" 2>/dev/null || true
@@ -329,42 +450,34 @@ ${spec.interfaces.map((e) => `  forget_eni ${eniArgs(e)} ${addrArgs(e)}`).join("
   exit 0
 fi
 
-lines rules | while read -r pref ip table; do
-  while [ "$(rule_count "$pref" "$ip" "$table")" -gt 0 ]; do ip -4 rule del from "$ip" lookup "$table" priority "$pref" || break; done
-done
-lines routes | while read -r line; do
-  # shellcheck disable=SC2086 # a route written by apply.sh, split on purpose
-  ip -4 route del $line 2>/dev/null || true
-done
-lines addrs | while read -r dev cidr; do
-  ip -4 addr del "$cidr" dev "$dev" 2>/dev/null || true
+STACK="$STATE_DIR/revisions/stack"
+if [ -z "$ALL" ] && [ -f "$STACK" ]; then
+  top=$(tail -n 1 "$STACK")
+  if [ "$top" != "$SPEC_SHA256" ]; then
+    log "error: the revision applied here is spec $top, not this bundle's ($SPEC_SHA256)"
+    die "run that revision's rollback.sh, or rollback.sh --all to remove everything EIPilot added"
+  fi
+  prev=$(tail -n 2 "$STACK" | head -n 1)
+  if [ "$prev" != "$top" ]; then
+    [ -f "$STATE_DIR/revisions/$prev.apply.sh" ] || die "the earlier revision's apply.sh ($prev) was not kept; rollback.sh --all removes everything"
+    log "returning to the earlier revision (spec $prev)"
+    sed -i '$d' "$STACK"
+    rm -f "$STATE_DIR/revisions/$SPEC_SHA256.apply.sh"
+    bash "$STATE_DIR/revisions/$prev.apply.sh" || die "the earlier revision's apply.sh failed; rollback.sh --all removes everything"
+    log "rolled back to the earlier revision"
+    exit 0
+  fi
+fi
+
+for kind in rules routes addrs; do
+  lines "$kind" | while IFS= read -r line; do undo "$kind" "$line"; done
 done
 lines mainroutes | while read -r line; do
   # shellcheck disable=SC2086
   ip -4 route add $line 2>/dev/null || log "warning: could not restore route: $line"
 done
-lines links | while read -r dev; do
-  ip link set dev "$dev" down 2>/dev/null || true
-done
-lines sysctl | while read -r key value; do
-  p=$(sysctl_path "$key")
-  if [ -w "$p" ]; then printf '%s\\n' "$value" > "$p"; fi
-done
-lines rclocal | while read -r path; do
-  f="$ROOT$path"
-  [ -f "$f" ] || continue
-  awk '$0 == "# BEGIN EIPilot policy routing" { skip = 1 } !skip { print } $0 == "# END EIPilot policy routing" { skip = 0 }' "$f" > "$f.eipilot.tmp"
-  cat "$f.eipilot.tmp" > "$f"
-  rm -f "$f.eipilot.tmp"
-done
-lines chmodx | while read -r path; do
-  [ ! -f "$ROOT$path" ] || chmod -x "$ROOT$path"
-done
-lines files | while read -r kind path; do
-  case $kind in
-    created) rm -f "$ROOT$path" ;;
-    backup) if [ -e "$STATE_DIR/backup$path" ]; then rm -f "$ROOT$path"; cp -a "$STATE_DIR/backup$path" "$ROOT$path"; fi ;;
-  esac
+for kind in links sysctl rclocal chmodx files; do
+  lines "$kind" | while IFS= read -r line; do undo "$kind" "$line"; done
 done
 ${plan.postRollback.join("\n")}
 rm -rf "$STATE_DIR"

@@ -4,7 +4,7 @@ import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 // script share. Only validated values (IPv4 addresses, integers, device names
 // matching DEVICE_RE, lower-case MACs) are ever interpolated into it.
 
-export const GENERATOR_VERSION = "1.0.0";
+export const GENERATOR_VERSION = "1.1.0";
 
 export const STATE_DIR = "/var/lib/eipilot";
 export const PERSIST_SCRIPT = "/usr/local/sbin/eipilot-routes.sh";
@@ -89,6 +89,16 @@ record() {
   state_has "$1" "$2" || printf '%s\\n' "$2" >> "$STATE_DIR/$1"
 }
 
+# What this revision keeps (whether it added it now or an earlier revision did): apply.sh prunes the rest.
+desire() {
+  [ -n "$RECORD" ] || return 0
+  mkdir -p "$STATE_DIR/tmp/want"
+  printf '%s\\n' "$2" >> "$STATE_DIR/tmp/want/$1"
+}
+
+# Only replay state lines made of characters apply.sh itself writes.
+lines() { [ -f "$STATE_DIR/$1" ] || return 0; grep -vE '[^-A-Za-z0-9_./: ]' "$STATE_DIR/$1" || true; }
+
 sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
 
 set_sysctl() {
@@ -96,6 +106,7 @@ set_sysctl() {
   p=$(sysctl_path "$1")
   if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
   cur=$(cat "$p")
+  desire sysctl "$1"
   if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
     record sysctl "$1 $cur"
   fi
@@ -103,7 +114,8 @@ set_sysctl() {
 }
 
 # Checks before anything changes: every ENI present, no address sitting on another interface.
-# Usage: preflight_eni MAC DEVICE IP...
+# Usage: [PRIMARY_ENI=1] preflight_eni MAC DEVICE IP... (the primary ENI is never a "managed" device)
+PRIMARY_ENI=""
 preflight_eni() {
   local mac=$1 want=$2 dev ip owner
   shift 2
@@ -112,10 +124,13 @@ preflight_eni() {
   if [ "$dev" != "$want" ]; then
     log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
   fi
-  MANAGED_DEVS="\${MANAGED_DEVS:-} $dev"
+  [ "$PRIMARY_ENI" = 1 ] || MANAGED_DEVS="\${MANAGED_DEVS:-} $dev"
   for ip in "$@"; do
     for owner in $(addr_owners "$ip"); do
-      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
+      [ "$owner" = "$dev" ] && continue
+      # Put there by an earlier revision of this bundle: pruned once this revision is in place.
+      lines addrs | awk -v o="$owner" -v a="$ip/" '$1 == o && index($2, a) == 1 { f = 1 } END { exit !f }' && continue
+      die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
     done
   done
 }
@@ -131,6 +146,7 @@ configure_eni() {
     ip link set dev "$dev" up
     record links "$dev"
   fi
+  desire links "$dev"
   # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
   set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
   set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
@@ -146,11 +162,14 @@ configure_eni() {
       fi
       record addrs "$dev $ip/$plen"
     fi
+    desire addrs "$dev $ip/$plen"
   done
   ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
   record routes "$net/$plen dev $dev table $table"
+  desire routes "$net/$plen dev $dev table $table"
   ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
   record routes "default via $gw dev $dev table $table"
+  desire routes "default via $gw dev $dev table $table"
   for a in "$@"; do
     ip=\${a%%:*}
     pref=\${a##*:}
@@ -159,12 +178,91 @@ configure_eni() {
       ip -4 rule add from "$ip" lookup "$table" priority "$pref"
       record rules "$pref $ip $table"
     fi
+    desire rules "$pref $ip $table"
     while [ "$n" -gt 1 ]; do
       log "removing a duplicate rule: $pref from $ip lookup $table"
       ip -4 rule del from "$ip" lookup "$table" priority "$pref"
       n=$((n - 1))
     done
   done
+}
+
+# The primary ENI in primary mode: only its secondary addresses, in the main table like its primary IP.
+# Usage: configure_primary_eni MAC PREFIX IP...
+configure_primary_eni() {
+  local mac=$1 plen=$2 dev ip
+  shift 2
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || die "no interface has MAC $mac"
+  for ip in "$@"; do
+    if ! has_addr "$dev" "$ip"; then
+      # noprefixroute: the primary IP's prefix route (from DHCP) stays the one the main table uses.
+      if ! ip -4 addr add "$ip/$plen" dev "$dev" noprefixroute 2>/dev/null; then
+        ip -4 addr add "$ip/$plen" dev "$dev"
+      fi
+      record addrs "$dev $ip/$plen"
+    fi
+    desire addrs "$dev $ip/$plen"
+  done
+}
+
+# Undo one recorded change; the argument is the line record() wrote.
+undo_rules() {
+  local pref ip table
+  read -r pref ip table <<< "$1"
+  while [ "$(rule_count "$pref" "$ip" "$table")" -gt 0 ]; do ip -4 rule del from "$ip" lookup "$table" priority "$pref" || break; done
+}
+
+# shellcheck disable=SC2086 # a route written by apply.sh, split on purpose
+undo_routes() { ip -4 route del $1 2>/dev/null || true; }
+
+undo_addrs() {
+  local dev cidr
+  read -r dev cidr <<< "$1"
+  ip -4 addr del "$cidr" dev "$dev" 2>/dev/null || true
+}
+
+undo_links() { ip link set dev "$1" down 2>/dev/null || true; }
+
+undo_sysctl() {
+  local key value p
+  read -r key value <<< "$1"
+  p=$(sysctl_path "$key")
+  if [ -w "$p" ]; then printf '%s\\n' "$value" > "$p"; fi
+}
+
+undo_rclocal() {
+  local f="$ROOT$1"
+  [ -f "$f" ] || return 0
+  awk '$0 == "# BEGIN EIPilot policy routing" { skip = 1 } !skip { print } $0 == "# END EIPilot policy routing" { skip = 0 }' "$f" > "$f.eipilot.tmp"
+  cat "$f.eipilot.tmp" > "$f"
+  rm -f "$f.eipilot.tmp"
+}
+
+undo_chmodx() { [ ! -f "$ROOT$1" ] || chmod -x "$ROOT$1"; }
+
+undo_files() {
+  local kind path
+  read -r kind path <<< "$1"
+  case $kind in
+    created) rm -f "$ROOT$path" ;;
+    backup) if [ -e "$STATE_DIR/backup$path" ]; then rm -f "$ROOT$path"; cp -a "$STATE_DIR/backup$path" "$ROOT$path"; fi ;;
+  esac
+}
+
+# Usage: undo KIND LINE (a kind of state file and one of its lines).
+undo() {
+  case $1 in
+    rules) undo_rules "$2" ;;
+    routes) undo_routes "$2" ;;
+    addrs) undo_addrs "$2" ;;
+    links) undo_links "$2" ;;
+    sysctl) undo_sysctl "$2" ;;
+    rclocal) undo_rclocal "$2" ;;
+    chmodx) undo_chmodx "$2" ;;
+    files) undo_files "$2" ;;
+    *) log "warning: unknown state kind $1" ;;
+  esac
 }
 
 # DHCP on a secondary ENI can add a second main-table default route that steals the
@@ -250,15 +348,19 @@ export function eniArgs(eni: NormalizedEni): string {
 
 /** The live part, used by apply.sh and (without state recording) by the boot-time persist script. */
 export function liveSection(spec: NormalizedSpec): string {
+  const p = spec.primaryEni;
+  const primaryIps = p ? p.addresses.map((a) => `'${a.ip}'`).join(" ") : "";
   return [
     'MANAGED_DEVS=""',
+    ...(p ? [`PRIMARY_ENI=1 preflight_eni '${p.mac}' '${p.device}' ${primaryIps}`] : []),
     ...spec.interfaces.map(
       (e) => `preflight_eni '${e.mac}' '${e.device}' ${e.addresses.map((a) => `'${a.ip}'`).join(" ")}`,
     ),
     "# Against ARP flux: only answer ARP for addresses on the receiving interface, announce the best local source.",
     "set_sysctl net.ipv4.conf.all.arp_ignore 1",
     "set_sysctl net.ipv4.conf.all.arp_announce 2",
+    ...(p ? [`configure_primary_eni '${p.mac}' ${p.prefixLength} ${primaryIps}`] : []),
     ...spec.interfaces.map((e) => `configure_eni ${eniArgs(e)} ${addrArgs(e)}`),
-    "drop_secondary_defaults",
+    ...(spec.interfaces.length ? ["drop_secondary_defaults"] : []),
   ].join("\n");
 }

@@ -29,6 +29,79 @@ describe("validateRoutesSpec", () => {
     ]);
   });
 
+  it("eipIps says which addresses carry an EIP; absent means all of them", () => {
+    const carried = (input: unknown) => {
+      const r = validateRoutesSpec(input);
+      if (!r.ok) throw new Error(r.errors.join("\n"));
+      return r.spec.interfaces[0]!.addresses.map((a) => [a.ip, a.carriesEip]);
+    };
+    expect(carried(EXAMPLE)).toEqual([
+      ["172.16.0.57", true],
+      ["172.16.0.77", true],
+      ["172.16.0.78", true],
+    ]);
+    const some = withEni({ eips: { "172.16.0.77": "203.0.113.11" }, eipIps: ["172.16.0.77", "172.16.0.78"] });
+    expect(carried(some)).toEqual([
+      ["172.16.0.57", false],
+      ["172.16.0.77", true],
+      ["172.16.0.78", true],
+    ]);
+    expect(errorsOf(withEni({ eipIps: ["172.16.0.99", "172.16.0.77", "172.16.0.77"] }))).toEqual([
+      'interfaces[0].eipIps[0]: "172.16.0.99" is not one of this ENI\'s addresses',
+      "interfaces[0].eipIps[2]: 172.16.0.77 is listed twice",
+      "interfaces[0].eipIps: 172.16.0.57 has an expected EIP in eips but is not listed in eipIps",
+      "interfaces[0].eipIps: 172.16.0.78 has an expected EIP in eips but is not listed in eipIps",
+    ]);
+    expect(errorsOf(withEni({ eipIps: "172.16.0.77" }))).toEqual(['interfaces[0].eipIps: "172.16.0.77" is not a list']);
+    // verify.sh: an address without an EIP is not expected to answer through the echo URL.
+    const verify = generateBundle(some).files.find((f) => f.path === "verify.sh")!.content;
+    expect(verify).toContain("'172.16.0.57:30000:-:0' '172.16.0.77:30001:203.0.113.11:1' '172.16.0.78:30002:-:1'");
+  });
+
+  it("primary mode: an entry with primary true needs no table or gateway and adds only its secondary IPs", () => {
+    const primary = {
+      device: "eth0",
+      mac: "00:16:3e:00:00:01",
+      primary: true,
+      primaryIp: "172.16.0.10",
+      secondaryIps: ["172.16.0.21", "172.16.0.22"],
+      prefixLength: 24,
+      eips: { "172.16.0.21": "203.0.113.121" },
+    };
+    const r = validateRoutesSpec({ os: "generic", interfaces: [primary, ...EXAMPLE.interfaces] });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    expect(r.spec.primaryEni?.addresses.map((a) => [a.ip, a.eip, a.carriesEip])).toEqual([
+      ["172.16.0.21", "203.0.113.121", true],
+      ["172.16.0.22", null, true],
+    ]);
+    // The secondary ENI keeps the first default priority and its table.
+    expect(r.spec.interfaces.map((e) => [e.device, e.routeTable, e.addresses[0]!.priority])).toEqual([
+      ["eth1", 1001, 30000],
+    ]);
+    const apply = generateBundle({ os: "generic", interfaces: [primary] }).files.find((f) => f.path === "apply.sh")!;
+    expect(apply.content).toContain("configure_primary_eni '00:16:3e:00:00:01' 24 '172.16.0.21' '172.16.0.22'");
+    expect(apply.content).not.toMatch(/^configure_eni /m);
+    expect(
+      errorsOf({
+        os: "generic",
+        interfaces: [
+          { ...primary, routeTable: 1000, rulePriority: 100, secondaryIps: [] },
+          { ...primary, device: "eth9", mac: "00:16:3e:00:00:09", primaryIp: "172.16.0.11", eips: {} },
+        ],
+      }),
+    ).toEqual([
+      "interfaces[0].routeTable: the primary ENI has no table of its own (its secondary IPs use the main table)",
+      "interfaces[0].rulePriority: the primary ENI gets no source rules",
+      "interfaces[0].secondaryIps: the primary ENI entry needs at least one secondary IP (its primary IP is not changed)",
+      'interfaces[0].eips: "172.16.0.21" is not one of this ENI\'s addresses',
+      "interfaces[1].primary: only one entry can be the primary ENI",
+    ]);
+    expect(errorsOf(withEni({ routeTable: undefined, gateway: undefined }))).toEqual([
+      "interfaces[0].gateway: is required (a string)",
+      "interfaces[0].routeTable: is required (a whole number)",
+    ]);
+  });
+
   it("allows extra fields but never copies them into the bundle", () => {
     const marker = "$(touch /tmp/pwned)`id`";
     const s = { ...withEni({ note: marker }), comment: marker, owner: { x: marker } };
@@ -102,9 +175,9 @@ describe("validateRoutesSpec", () => {
       "interfaces[0].primaryIp: is required (a string)",
       "interfaces[0].secondaryIps: null is not a list",
       'interfaces[0].prefixLength: "24" is not a number',
-      "interfaces[0].gateway: is required (a string)",
       "interfaces[0].routeTable: 1.5 is not a whole number",
       "interfaces[0].eips: [1] is not an object",
+      "interfaces[0].gateway: is required (a string)",
     ]);
     // JSON.parse reads 1e400 as Infinity: the message says so instead of "null is not a number".
     const huge = JSON.parse(

@@ -37,12 +37,26 @@ const interfaceSchema = z.looseObject({
   primaryIp: z.string(),
   secondaryIps: z.array(z.string()).default([]),
   prefixLength: z.number().int(),
-  gateway: z.string(),
-  routeTable: z.number().int(),
+  /** Required unless `primary`. */
+  gateway: z.string().optional(),
+  /** Required unless `primary` (which has no table of its own). */
+  routeTable: z.number().int().optional(),
+  /**
+   * The instance's primary ENI (deployment spec `"eni": {"mode": "primary"}`): only its secondary
+   * addresses are added; no table, no rules; its primary IP and routes are not touched.
+   */
+  primary: z.boolean().optional(),
   /** Optional first `ip rule` priority for this ENI; its addresses use consecutive priorities. */
   rulePriority: z.number().int().optional(),
   /** Optional expected EIP per private IP of this ENI, used by verify.sh --echo-url. */
   eips: z.record(z.string(), z.string()).optional(),
+  /**
+   * Optional: which of this ENI's addresses carry an EIP. Absent: all of them (the behaviour before
+   * this field). An address without an EIP keeps its address, table route and source rule (replies
+   * to VPC peers leave through its own ENI), but verify.sh --echo-url does not expect it to reach
+   * the internet, and fails only if it egresses as one of this spec's EIPs.
+   */
+  eipIps: z.array(z.string()).optional(),
 });
 
 export const routesSpecSchema = z.looseObject({
@@ -54,7 +68,8 @@ export const routesSpecSchema = z.looseObject({
 export type RoutesSpecInput = z.input<typeof routesSpecSchema>;
 
 /** One address of an ENI with its policy-routing rule priority. */
-export type EniAddress = { ip: string; priority: number; eip: string | null; primary: boolean };
+/** `carriesEip`: an EIP is bound to this private IP (its expected address is `eip` when known). */
+export type EniAddress = { ip: string; priority: number; eip: string | null; carriesEip: boolean; primary: boolean };
 
 export type NormalizedEni = {
   device: string;
@@ -67,7 +82,22 @@ export type NormalizedEni = {
   addresses: EniAddress[]; // primary first, then secondaries in spec order
 };
 
-export type NormalizedSpec = { os: OsFamily; persistence: Persistence; interfaces: NormalizedEni[] };
+/** The primary ENI in primary mode: `addresses` are its secondary IPs only (priority unused, 0). */
+export type NormalizedPrimaryEni = {
+  device: string;
+  mac: string;
+  prefixLength: number;
+  primaryIp: string;
+  addresses: EniAddress[];
+};
+
+/** `interfaces`: the secondary ENIs, each with its own table; `primaryEni`: the primary ENI in primary mode. */
+export type NormalizedSpec = {
+  os: OsFamily;
+  persistence: Persistence;
+  interfaces: NormalizedEni[];
+  primaryEni: NormalizedPrimaryEni | null;
+};
 
 export type ValidationResult = { ok: true; spec: NormalizedSpec } | { ok: false; errors: string[] };
 
@@ -123,10 +153,28 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
+/** gateway and routeTable are required on every entry but the primary ENI's (zod only sees them as optional). */
+function missingUnlessPrimary(input: unknown): string[] {
+  const list = (input as { interfaces?: unknown } | null)?.interfaces;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((e: unknown, i) => {
+    if (e === null || typeof e !== "object" || (e as { primary?: unknown }).primary === true) return [];
+    const o = e as Record<string, unknown>;
+    return [
+      ...(o.gateway === undefined ? [`interfaces[${i}].gateway: is required (a string)`] : []),
+      ...(o.routeTable === undefined ? [`interfaces[${i}].routeTable: is required (a whole number)`] : []),
+    ];
+  });
+}
+
 /** Validates a spec and returns every problem found (not just the first), or the normalised spec. */
 export function validateRoutesSpec(input: unknown): ValidationResult {
   const parsed = routesSpecSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => describeIssue(i, input)) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: [...parsed.error.issues.map((i) => describeIssue(i, input)), ...missingUnlessPrimary(input)],
+    };
   const errors: string[] = [];
   const seen: Seen = {
     ips: new Map(),
@@ -137,11 +185,26 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     eips: new Map(),
   };
   const out: NormalizedEni[] = [];
+  let primaryEni: NormalizedPrimaryEni | null = null;
+  let secondaryIndex = 0;
+  let primarySeen = false;
 
   parsed.data.interfaces.forEach((eni, i) => {
     const at = `interfaces[${i}]`;
     const before = errors.length;
     const err: Problem = (field, msg) => errors.push(`${at}.${field}: ${msg}`);
+    if (eni.primary) {
+      if (primarySeen) err("primary", "only one entry can be the primary ENI");
+      primarySeen = true;
+      const p = normalizePrimary(eni, at, seen, err);
+      if (p && errors.length === before) primaryEni = p;
+      return;
+    }
+    if (eni.gateway === undefined) err("gateway", "is required (a string)");
+    if (eni.routeTable === undefined) err("routeTable", "is required (a whole number)");
+    if (eni.gateway === undefined || eni.routeTable === undefined) return;
+    const routeTable = eni.routeTable;
+    const gateway = eni.gateway;
 
     checkDevice(eni.device, at, seen, err);
     const mac = eni.mac.toLowerCase();
@@ -152,7 +215,7 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
         "prefixLength",
         `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX} (the vSwitch CIDR sizes Alibaba Cloud allows)`,
       );
-    checkRouteTable(eni.routeTable, parsed.data.os, at, seen, err);
+    checkRouteTable(routeTable, parsed.data.os, at, seen, err);
 
     // Addresses: the ENI's primary private IP first, then the secondaries.
     const ips: { ip: string; field: string }[] = [
@@ -164,13 +227,14 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     }
     const subnet = isIpv4(eni.primaryIp) && prefixOk ? subnetOf(eni.primaryIp, eni.prefixLength) : null;
     checkAddresses(ips, subnet, at, seen, err);
-    checkGateway(eni.gateway, ips, subnet, err);
+    checkGateway(gateway, ips, subnet, err);
 
-    const base = eni.rulePriority ?? DEFAULT_PRIORITY_BASE + 100 * i;
+    const base = eni.rulePriority ?? DEFAULT_PRIORITY_BASE + 100 * secondaryIndex++;
     checkPriorities(base, base + ips.length - 1, at, seen, err);
 
     const eips = eni.eips ?? {};
     checkEips(eips, ips, seen, err);
+    const carrying = checkEipIps(eni.eipIps, eips, ips, err);
 
     if (errors.length === before && subnet) {
       out.push({
@@ -178,16 +242,63 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
         mac,
         prefixLength: eni.prefixLength,
         network: subnet.net,
-        gateway: eni.gateway,
-        routeTable: eni.routeTable,
+        gateway,
+        routeTable,
         primaryIp: eni.primaryIp,
-        addresses: ips.map((a, j) => ({ ip: a.ip, priority: base + j, eip: eips[a.ip] ?? null, primary: j === 0 })),
+        addresses: ips.map((a, j) => ({
+          ip: a.ip,
+          priority: base + j,
+          eip: eips[a.ip] ?? null,
+          carriesEip: carrying.has(a.ip),
+          primary: j === 0,
+        })),
       });
     }
   });
 
   if (errors.length) return { ok: false, errors };
-  return { ok: true, spec: { os: parsed.data.os, persistence: parsed.data.persistence, interfaces: out } };
+  return { ok: true, spec: { os: parsed.data.os, persistence: parsed.data.persistence, interfaces: out, primaryEni } };
+}
+
+type InterfaceInput = z.infer<typeof interfaceSchema>;
+
+/** The primary ENI in primary mode: its secondary IPs are added; its primary IP is only used to find the subnet. */
+function normalizePrimary(eni: InterfaceInput, at: string, seen: Seen, err: Problem): NormalizedPrimaryEni | null {
+  if (eni.routeTable !== undefined)
+    err("routeTable", "the primary ENI has no table of its own (its secondary IPs use the main table)");
+  if (eni.rulePriority !== undefined) err("rulePriority", "the primary ENI gets no source rules");
+  checkDevice(eni.device, at, seen, err);
+  const mac = eni.mac.toLowerCase();
+  checkMac(eni.mac, mac, at, seen, err);
+  const prefixOk = eni.prefixLength >= PREFIX_MIN && eni.prefixLength <= PREFIX_MAX;
+  if (!prefixOk) err("prefixLength", `${eni.prefixLength} is outside ${PREFIX_MIN}..${PREFIX_MAX}`);
+  if (eni.secondaryIps.length === 0)
+    err("secondaryIps", "the primary ENI entry needs at least one secondary IP (its primary IP is not changed)");
+  const ips = [
+    { ip: eni.primaryIp, field: "primaryIp" },
+    ...eni.secondaryIps.map((ip, j) => ({ ip, field: `secondaryIps[${j}]` })),
+  ];
+  const subnet = isIpv4(eni.primaryIp) && prefixOk ? subnetOf(eni.primaryIp, eni.prefixLength) : null;
+  checkAddresses(ips, subnet, at, seen, err);
+  if (eni.gateway !== undefined) checkGateway(eni.gateway, ips, subnet, err);
+  const secondaries = ips.slice(1);
+  const eips = eni.eips ?? {};
+  checkEips(eips, secondaries, seen, err);
+  const carrying = checkEipIps(eni.eipIps ?? secondaries.map((a) => a.ip), eips, secondaries, err);
+  if (!subnet) return null;
+  return {
+    device: eni.device,
+    mac,
+    prefixLength: eni.prefixLength,
+    primaryIp: eni.primaryIp,
+    addresses: secondaries.map((a) => ({
+      ip: a.ip,
+      priority: 0,
+      eip: eips[a.ip] ?? null,
+      carriesEip: carrying.has(a.ip),
+      primary: false,
+    })),
+  };
 }
 
 // The per-field checks of validateRoutesSpec. Each reports through `err` and records what it
@@ -312,4 +423,23 @@ function checkEips(eips: Record<string, string>, ips: { ip: string }[], seen: Se
     else if (seen.eips.has(eip)) err(`eips`, `EIP ${eip} is also expected for ${seen.eips.get(eip)}`);
     else seen.eips.set(eip, priv);
   }
+}
+
+/** The addresses that carry an EIP: `eipIps` when given (each one of this ENI's, and every `eips` key listed), else all. */
+function checkEipIps(
+  eipIps: string[] | undefined,
+  eips: Record<string, string>,
+  ips: { ip: string }[],
+  err: Problem,
+): Set<string> {
+  if (!eipIps) return new Set(ips.map((a) => a.ip));
+  const ipSet = new Set(ips.map((a) => a.ip));
+  eipIps.forEach((ip, k) => {
+    if (!ipSet.has(ip)) err(`eipIps[${k}]`, `${JSON.stringify(ip)} is not one of this ENI's addresses`);
+    else if (eipIps.indexOf(ip) !== k) err(`eipIps[${k}]`, `${ip} is listed twice`);
+  });
+  for (const priv of Object.keys(eips))
+    if (ipSet.has(priv) && !eipIps.includes(priv))
+      err("eipIps", `${priv} has an expected EIP in eips but is not listed in eipIps`);
+  return new Set(eipIps);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# verify.sh - EIPilot guest-OS bundle 1.0.0, os=centos7
-# spec sha256 1e19115c713cccca04a2f05d562b1cf351940c997c87514a62ad847aee5b2d5b
+# verify.sh - EIPilot guest-OS bundle 1.1.0, os=centos7
+# spec sha256 a8a699976c529bbe0833a4cc31703065fe6993ff3de6f9e0cb6dee53790a4157
 # Checks every address, rule and table route, and that traffic from each address
 # leaves through its ENI. Prints one JSON summary on stdout; exit 0 = all good, 1 = failures, 2 = usage.
 # Usage: ./verify.sh [--echo-url http://what-is-my-ip/] [--dst IPV4] [--timeout SECONDS]
@@ -89,10 +89,29 @@ fail() {
 }
 check() { CHECKS=$((CHECKS + 1)); }
 
-# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP...
+# With --echo-url: what the echo service sees from IP; sets EGRESS (JSON), returns 1 on a failure.
+check_egress() {
+  local ip=$1 eip=$2 carries=$3 body
+  EGRESS=null
+  [ -n "$ECHO_URL" ] || return 0
+  check
+  body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \r\n\t')
+  body=${body:0:64}
+  if [[ $body =~ $IPV4_RE ]]; then EGRESS="\"$body\""; else body=""; fi
+  if [ "$carries" != 1 ]; then
+    if [ -n "$body" ] && [[ " $SPEC_EIPS " == *" $body "* ]]; then fail "$ip has no EIP but egresses as EIP $body"; return 1; fi
+  elif [ -z "$body" ]; then fail "no answer from the echo URL via $ip"; return 1
+  elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then fail "$ip egresses as $body, expected EIP $eip"; return 1; fi
+  return 0
+}
+
+
+# Usage: check_eni MAC DEVICE PREFIX NETWORK GATEWAY TABLE IP:PRIORITY:EIP:CARRIES...
+# EIP is "-" when unknown; CARRIES is 1 when an EIP is bound to IP, 0 when none is (then the echo
+# check only fails if IP egresses as one of the EIPs in $SPEC_EIPS).
 check_eni() {
-  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip
-  local addr rule rget egress ok n got body
+  local mac=$1 want=$2 plen=$3 net=$4 gw=$5 table=$6 dev found=true up=false routes=true a ip pref eip carries
+  local addr rule rget egress ok n got
   shift 6
   dev=$(eni_dev "$mac")
   check
@@ -112,7 +131,7 @@ check_eni() {
   fi
   ENIS="${ENIS:+$ENIS,}{\"mac\":\"$mac\",\"device\":\"$dev\",\"found\":$found,\"up\":$up,\"table\":$table,\"tableRoutes\":$routes}"
   for a in "$@"; do
-    IFS=: read -r ip pref eip <<< "$a"
+    IFS=: read -r ip pref eip carries <<< "$a"
     addr=false rule=false rget=false egress=null ok=true
     check
     if [ "$found" = true ] && has_addr "$dev" "$ip"; then addr=true; else ok=false; fail "$ip is not configured on $dev"; fi
@@ -126,26 +145,22 @@ check_eni() {
     if [ "$found" = true ] && [ "$got" = "$dev" ]; then rget=true
     else ok=false; fail "ip route get $DST from $ip uses ${got:-no route}, not $dev"; fi
     if [ "$routes" != true ] || [ "$up" != true ]; then ok=false; fi
-    if [ -n "$ECHO_URL" ]; then
-      check
-      body=$(curl -sS --max-time "$TIMEOUT" --interface "$ip" "$ECHO_URL" 2>/dev/null | tr -d ' \r\n\t')
-      body=${body:0:64}
-      if [[ $body =~ $IPV4_RE ]]; then egress="\"$body\""; else body=""; fi
-      if [ -z "$body" ]; then ok=false; fail "no answer from the echo URL via $ip"
-      elif [ "$eip" != "-" ] && [ "$body" != "$eip" ]; then ok=false; fail "$ip egresses as $body, expected EIP $eip"; fi
-    fi
+    check_egress "$ip" "$eip" "$carries" || ok=false
+    egress=$EGRESS
     [ "$eip" = "-" ] && eip=null || eip="\"$eip\""
-    ADDRS="${ADDRS:+$ADDRS,}{\"device\":\"$dev\",\"ip\":\"$ip\",\"table\":$table,\"priority\":$pref,\"address\":$addr,\"rule\":$rule,\"routeGet\":$rget,\"egress\":$egress,\"expectedEip\":$eip,\"ok\":$ok}"
+    [ "$carries" = 1 ] && carries=true || carries=false
+    ADDRS="${ADDRS:+$ADDRS,}{\"device\":\"$dev\",\"ip\":\"$ip\",\"table\":$table,\"priority\":$pref,\"address\":$addr,\"rule\":$rule,\"routeGet\":$rget,\"egress\":$egress,\"expectedEip\":$eip,\"carriesEip\":$carries,\"ok\":$ok}"
   done
 }
 
-check_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000:203.0.113.10' '172.16.0.77:30001:203.0.113.11' '172.16.0.78:30002:203.0.113.12'
+SPEC_EIPS='203.0.113.10 203.0.113.11 203.0.113.12'
+check_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000:203.0.113.10:1' '172.16.0.77:30001:203.0.113.11:1' '172.16.0.78:30002:203.0.113.12:1'
 
 OK=true
 [ "$FAILURES" -eq 0 ] || OK=false
 ECHO_JSON=null
 [ -z "$ECHO_URL" ] || ECHO_JSON="\"$ECHO_URL\""
 printf '{"ok":%s,"os":"%s","specSha256":"%s","dst":"%s","echoUrl":%s,"checks":%d,"failures":%d,"enis":[%s],"addresses":[%s],"problems":[%s]}\n' \
-  "$OK" "centos7" "1e19115c713cccca04a2f05d562b1cf351940c997c87514a62ad847aee5b2d5b" "$DST" "$ECHO_JSON" "$CHECKS" "$FAILURES" "$ENIS" "$ADDRS" "$PROBLEMS"
+  "$OK" "centos7" "a8a699976c529bbe0833a4cc31703065fe6993ff3de6f9e0cb6dee53790a4157" "$DST" "$ECHO_JSON" "$CHECKS" "$FAILURES" "$ENIS" "$ADDRS" "$PROBLEMS"
 [ "$OK" = true ] || exit 1
 exit 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# apply.sh - EIPilot guest-OS bundle 1.0.0, os=rhel9
-# spec sha256 aea1c7ff41402f3d0a3a17c5c5cac7bb5fabe99a533a95b2806750c6615837ce
+# apply.sh - EIPilot guest-OS bundle 1.1.0, os=rhel9
+# spec sha256 493a7f37a033d0384bd4d84ce68123281c16bcc61a5d80711b5fc264b16bded2
 # Adds the ENI addresses, per-ENI route tables and source rules live (no network
 # service restart), then installs the persistent files. Safe to run again.
 # Usage: sudo ./apply.sh   (ROOT=/some/dir puts every written file under that directory)
@@ -59,6 +59,16 @@ record() {
   state_has "$1" "$2" || printf '%s\n' "$2" >> "$STATE_DIR/$1"
 }
 
+# What this revision keeps (whether it added it now or an earlier revision did): apply.sh prunes the rest.
+desire() {
+  [ -n "$RECORD" ] || return 0
+  mkdir -p "$STATE_DIR/tmp/want"
+  printf '%s\n' "$2" >> "$STATE_DIR/tmp/want/$1"
+}
+
+# Only replay state lines made of characters apply.sh itself writes.
+lines() { [ -f "$STATE_DIR/$1" ] || return 0; grep -vE '[^-A-Za-z0-9_./: ]' "$STATE_DIR/$1" || true; }
+
 sysctl_path() { printf '/proc/sys/%s' "$(printf '%s' "$1" | tr . /)"; }
 
 set_sysctl() {
@@ -66,6 +76,7 @@ set_sysctl() {
   p=$(sysctl_path "$1")
   if [ ! -w "$p" ]; then log "warning: cannot set $1"; return 0; fi
   cur=$(cat "$p")
+  desire sysctl "$1"
   if [ -n "$RECORD" ] && ! awk -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$STATE_DIR/sysctl" 2>/dev/null; then
     record sysctl "$1 $cur"
   fi
@@ -73,7 +84,8 @@ set_sysctl() {
 }
 
 # Checks before anything changes: every ENI present, no address sitting on another interface.
-# Usage: preflight_eni MAC DEVICE IP...
+# Usage: [PRIMARY_ENI=1] preflight_eni MAC DEVICE IP... (the primary ENI is never a "managed" device)
+PRIMARY_ENI=""
 preflight_eni() {
   local mac=$1 want=$2 dev ip owner
   shift 2
@@ -82,10 +94,13 @@ preflight_eni() {
   if [ "$dev" != "$want" ]; then
     log "warning: MAC $mac is $dev, not $want; configuring $dev live (persistent files name $want)"
   fi
-  MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
+  [ "$PRIMARY_ENI" = 1 ] || MANAGED_DEVS="${MANAGED_DEVS:-} $dev"
   for ip in "$@"; do
     for owner in $(addr_owners "$ip"); do
-      [ "$owner" = "$dev" ] || die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
+      [ "$owner" = "$dev" ] && continue
+      # Put there by an earlier revision of this bundle: pruned once this revision is in place.
+      lines addrs | awk -v o="$owner" -v a="$ip/" '$1 == o && index($2, a) == 1 { f = 1 } END { exit !f }' && continue
+      die "$ip is configured on $owner, expected on $dev ($mac); remove it there first"
     done
   done
 }
@@ -101,6 +116,7 @@ configure_eni() {
     ip link set dev "$dev" up
     record links "$dev"
   fi
+  desire links "$dev"
   # Loose reverse-path filtering (strict mode drops asymmetric traffic) and no ARP flux.
   set_sysctl "net.ipv4.conf.$dev.rp_filter" 2
   set_sysctl "net.ipv4.conf.$dev.arp_ignore" 1
@@ -116,11 +132,14 @@ configure_eni() {
       fi
       record addrs "$dev $ip/$plen"
     fi
+    desire addrs "$dev $ip/$plen"
   done
   ip -4 route replace "$net/$plen" dev "$dev" proto static scope link src "$src" table "$table"
   record routes "$net/$plen dev $dev table $table"
+  desire routes "$net/$plen dev $dev table $table"
   ip -4 route replace default via "$gw" dev "$dev" proto static table "$table"
   record routes "default via $gw dev $dev table $table"
+  desire routes "default via $gw dev $dev table $table"
   for a in "$@"; do
     ip=${a%%:*}
     pref=${a##*:}
@@ -129,12 +148,72 @@ configure_eni() {
       ip -4 rule add from "$ip" lookup "$table" priority "$pref"
       record rules "$pref $ip $table"
     fi
+    desire rules "$pref $ip $table"
     while [ "$n" -gt 1 ]; do
       log "removing a duplicate rule: $pref from $ip lookup $table"
       ip -4 rule del from "$ip" lookup "$table" priority "$pref"
       n=$((n - 1))
     done
   done
+}
+
+# Undo one recorded change; the argument is the line record() wrote.
+undo_rules() {
+  local pref ip table
+  read -r pref ip table <<< "$1"
+  while [ "$(rule_count "$pref" "$ip" "$table")" -gt 0 ]; do ip -4 rule del from "$ip" lookup "$table" priority "$pref" || break; done
+}
+
+# shellcheck disable=SC2086 # a route written by apply.sh, split on purpose
+undo_routes() { ip -4 route del $1 2>/dev/null || true; }
+
+undo_addrs() {
+  local dev cidr
+  read -r dev cidr <<< "$1"
+  ip -4 addr del "$cidr" dev "$dev" 2>/dev/null || true
+}
+
+undo_links() { ip link set dev "$1" down 2>/dev/null || true; }
+
+undo_sysctl() {
+  local key value p
+  read -r key value <<< "$1"
+  p=$(sysctl_path "$key")
+  if [ -w "$p" ]; then printf '%s\n' "$value" > "$p"; fi
+}
+
+undo_rclocal() {
+  local f="$ROOT$1"
+  [ -f "$f" ] || return 0
+  awk '$0 == "# BEGIN EIPilot policy routing" { skip = 1 } !skip { print } $0 == "# END EIPilot policy routing" { skip = 0 }' "$f" > "$f.eipilot.tmp"
+  cat "$f.eipilot.tmp" > "$f"
+  rm -f "$f.eipilot.tmp"
+}
+
+undo_chmodx() { [ ! -f "$ROOT$1" ] || chmod -x "$ROOT$1"; }
+
+undo_files() {
+  local kind path
+  read -r kind path <<< "$1"
+  case $kind in
+    created) rm -f "$ROOT$path" ;;
+    backup) if [ -e "$STATE_DIR/backup$path" ]; then rm -f "$ROOT$path"; cp -a "$STATE_DIR/backup$path" "$ROOT$path"; fi ;;
+  esac
+}
+
+# Usage: undo KIND LINE (a kind of state file and one of its lines).
+undo() {
+  case $1 in
+    rules) undo_rules "$2" ;;
+    routes) undo_routes "$2" ;;
+    addrs) undo_addrs "$2" ;;
+    links) undo_links "$2" ;;
+    sysctl) undo_sysctl "$2" ;;
+    rclocal) undo_rclocal "$2" ;;
+    chmodx) undo_chmodx "$2" ;;
+    files) undo_files "$2" ;;
+    *) log "warning: unknown state kind $1" ;;
+  esac
 }
 
 # DHCP on a secondary ENI can add a second main-table default route that steals the
@@ -163,6 +242,7 @@ drop_secondary_defaults() {
 # Install one persistent file under $ROOT; back up a different file we did not create.
 install_file() {
   local mode=$1 path=$2 dst tmp
+  desire files "$path"
   dst="$ROOT$path"
   mkdir -p "$STATE_DIR/tmp" "$(dirname "$dst")"
   tmp=$(mktemp "$STATE_DIR/tmp/file.XXXXXX")
@@ -189,6 +269,7 @@ install_file() {
 # Enable a systemd unit the way systemctl enable does, so it also works inside a sandboxed $ROOT.
 enable_unit() {
   local link="$ROOT/etc/systemd/system/multi-user.target.wants/$1"
+  desire files "/etc/systemd/system/multi-user.target.wants/$1"
   mkdir -p "$(dirname "$link")"
   if [ ! -L "$link" ]; then
     ln -s "/etc/systemd/system/$1" "$link"
@@ -201,6 +282,9 @@ enable_unit() {
 install_rclocal() {
   local path=$1 f
   f="$ROOT$path"
+  desire files "$path"
+  desire rclocal "$path"
+  desire chmodx "$path"
   mkdir -p "$(dirname "$f")"
   if [ ! -e "$f" ]; then
     printf '#!/bin/sh\n' > "$f"
@@ -221,6 +305,52 @@ install_rclocal() {
   fi
 }
 
+# An earlier revision's changes that this one does not want: undone, live and on disk, and forgotten.
+# Records stay relative to the state before EIPilot, so rollback.sh --all still restores that state.
+prune_stale() {
+  local kind line key
+  for kind in rules routes addrs links sysctl rclocal chmodx files; do
+    [ -f "$STATE_DIR/$kind" ] || continue
+    : > "$STATE_DIR/tmp/keep"
+    while IFS= read -r line; do
+      case $kind in
+        sysctl) key=${line%% *} ;;
+        files) key=${line#* } ;;
+        *) key=$line ;;
+      esac
+      if [ -f "$STATE_DIR/tmp/want/$kind" ] && grep -qxF -- "$key" "$STATE_DIR/tmp/want/$kind"; then
+        printf '%s
+' "$line" >> "$STATE_DIR/tmp/keep"
+        continue
+      fi
+      undo "$kind" "$line"
+      if [ "$kind" = files ]; then
+        : > "$STATE_DIR/tmp/pruned-files"
+        rm -rf "$STATE_DIR/backup${key}"
+      fi
+      log "removed what an earlier revision added: $kind $line"
+    done < <(lines "$kind")
+    mv -f "$STATE_DIR/tmp/keep" "$STATE_DIR/$kind"
+    [ -s "$STATE_DIR/$kind" ] || rm -f "$STATE_DIR/$kind"
+  done
+}
+
+# The revisions applied on this guest, oldest first, each with its apply.sh so that rollback.sh
+# of the next one can return to it.
+push_revision() {
+  local top
+  mkdir -p "$STATE_DIR/revisions"
+  top=$(tail -n 1 "$STATE_DIR/revisions/stack" 2>/dev/null || true)
+  [ "$top" != "$SPEC_SHA256" ] || return 0
+  if [ -f "$0" ] && grep -qxF "# spec sha256 $SPEC_SHA256" "$0"; then
+    cp "$0" "$STATE_DIR/revisions/$SPEC_SHA256.apply.sh"
+  else
+    log "warning: cannot keep a copy of this apply.sh (run it from a file); a later rollback.sh cannot return to it"
+  fi
+  printf '%s
+' "$SPEC_SHA256" >> "$STATE_DIR/revisions/stack"
+}
+
 # Warn about other configuration that names the same ENI and may shadow ours.
 warn_shadows() {
   local mac=$1 dev=$2 own=$3 f
@@ -238,6 +368,8 @@ RECORD=1
 [ "$(id -u)" = 0 ] || die "run as root"
 command -v ip >/dev/null || die "iproute2 (ip) is required"
 mkdir -p "$STATE_DIR"
+SPEC_SHA256=493a7f37a033d0384bd4d84ce68123281c16bcc61a5d80711b5fc264b16bded2
+rm -rf "$STATE_DIR/tmp"
 
 # --- live configuration ---
 MANAGED_DEVS=""
@@ -251,7 +383,7 @@ drop_secondary_defaults
 # --- persistent configuration ---
 warn_shadows '00:16:3e:12:34:56' 'eth1' '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' "$ROOT/etc/NetworkManager/system-connections"/* "$ROOT"/etc/sysconfig/network-scripts/ifcfg-*
 install_file 0600 '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' <<'EIPILOT_EOF'
-# Generated by EIPilot 1.0.0: secondary ENI eth1 (00:16:3e:12:34:56). Regenerate instead of editing.
+# Generated by EIPilot 1.1.0: secondary ENI eth1 (00:16:3e:12:34:56). Regenerate instead of editing.
 [connection]
 id=eipilot-eth1
 uuid=b23b7506-c453-57ec-95ea-0892301c670f
@@ -282,7 +414,7 @@ routing-rule3=priority 30002 from 172.16.0.78/32 table 1001
 method=ignore
 EIPILOT_EOF
 install_file 0644 '/etc/sysctl.d/90-eipilot.conf' <<'EIPILOT_EOF'
-# Generated by EIPilot 1.0.0: kernel settings for policy routing on secondary ENIs. Regenerate instead of editing.
+# Generated by EIPilot 1.1.0: kernel settings for policy routing on secondary ENIs. Regenerate instead of editing.
 # Against ARP flux when several ENIs share a subnet.
 net.ipv4.conf.all.arp_ignore = 1
 net.ipv4.conf.all.arp_announce = 2
@@ -292,7 +424,7 @@ net.ipv4.conf.eth1.arp_ignore = 1
 net.ipv4.conf.eth1.arp_announce = 2
 EIPILOT_EOF
 install_file 0644 '/etc/cloud/cloud.cfg.d/90-eipilot.cfg' <<'EIPILOT_EOF'
-# Generated by EIPilot 1.0.0: keep cloud-init from re-rendering the secondary ENIs' network configuration at every boot. Regenerate instead of editing.
+# Generated by EIPilot 1.1.0: keep cloud-init from re-rendering the secondary ENIs' network configuration at every boot. Regenerate instead of editing.
 # Network configuration is still rendered on a new instance's first boot (the primary ENI keeps
 # working); later boots and hotplug events leave the files EIPilot installed alone.
 updates:
@@ -302,5 +434,12 @@ EIPILOT_EOF
 if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then
   nmcli connection load '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' || log "warning: nmcli could not load /etc/NetworkManager/system-connections/eipilot-eth1.nmconnection"
 fi
+
+# --- what an earlier revision added and this one does not have ---
+prune_stale
+if [ -f "$STATE_DIR/tmp/pruned-files" ]; then
+  if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then nmcli connection reload || true; fi
+fi
+push_revision
 rm -rf "$STATE_DIR/tmp"
 log "applied; run verify.sh to check"
