@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Card } from "@/components/ui/card";
 import { InvitationNote, type InvitationNoteData } from "@/components/teams/invitation-note";
+import { TwoFactorStep } from "./two-factor-step";
 
 type Mode = "sign-in" | "sign-up";
 type Errors = Partial<Record<"name" | "email" | "password" | "form", string>>;
@@ -64,6 +65,11 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
   const [values, setValues] = useState({ name: "", email: invitation?.email ?? "", password: "" });
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
+  const [secondFactor, setSecondFactor] = useState(false);
+  const done = () => {
+    router.replace(safeNextPath(next));
+    router.refresh();
+  };
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -81,8 +87,12 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
       setErrors({ form: serverMessage(res.error, t) });
       return;
     }
-    router.replace(safeNextPath(next));
-    router.refresh();
+    // Two-factor sign-in: the password was right, a code from the app comes next.
+    if (res.data && "twoFactorRedirect" in res.data && res.data.twoFactorRedirect) {
+      setSecondFactor(true);
+      return;
+    }
+    done();
   }
 
   const field = (name: "name" | "email" | "password") => ({
@@ -108,45 +118,57 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
           </InvitationNote>
         </div>
       )}
-      <form noValidate onSubmit={submit} className="mt-4 space-y-4">
-        {mode === "sign-up" && (
-          <Field id="name" label={t("name")} error={errors.name}>
-            <Input autoComplete="name" {...field("name")} />
+      {secondFactor ? (
+        <TwoFactorStep onDone={done} />
+      ) : (
+        <form noValidate onSubmit={submit} className="mt-4 space-y-4">
+          {mode === "sign-up" && (
+            <Field id="name" label={t("name")} error={errors.name}>
+              <Input autoComplete="name" {...field("name")} />
+            </Field>
+          )}
+          <Field id="email" label={t("email")} error={errors.email}>
+            <Input type="email" autoComplete="email" {...field("email")} />
           </Field>
-        )}
-        <Field id="email" label={t("email")} error={errors.email}>
-          <Input type="email" autoComplete="email" {...field("email")} />
-        </Field>
-        <Field
-          id="password"
-          label={t("password")}
-          hint={mode === "sign-up" ? t("passwordHint") : undefined}
-          error={errors.password}
-        >
-          <Input
-            type="password"
-            autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
-            {...field("password")}
-          />
-        </Field>
-        {errors.form && (
-          <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">
-            {errors.form}
-          </p>
-        )}
-        <Button type="submit" className="w-full" disabled={pending}>
-          {mode === "sign-in" ? t("signIn") : t("signUp")}
-        </Button>
-      </form>
-      <p className="mt-4 text-sm text-muted-fg">
-        {mode === "sign-in" ? t("noAccount") : t("haveAccount")}{" "}
-        <Link
-          className="font-medium text-primary underline"
-          href={`${mode === "sign-in" ? "/sign-up" : "/sign-in"}${next ? `?next=${encodeURIComponent(next)}` : ""}`}
-        >
-          {mode === "sign-in" ? t("signUp") : t("signIn")}
-        </Link>
-      </p>
+          <Field
+            id="password"
+            label={t("password")}
+            hint={mode === "sign-up" ? t("passwordHint") : undefined}
+            error={errors.password}
+          >
+            <Input
+              type="password"
+              autoComplete={mode === "sign-up" ? "new-password" : "current-password"}
+              {...field("password")}
+            />
+          </Field>
+          {errors.form && (
+            <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">
+              {errors.form}
+            </p>
+          )}
+          <Button type="submit" className="w-full" disabled={pending}>
+            {mode === "sign-in" ? t("signIn") : t("signUp")}
+          </Button>
+        </form>
+      )}
+      <OtherModeLink mode={mode} next={next} />
     </Card>
+  );
+}
+
+/** "No account yet? Sign up" (or the other way round), keeping where to go afterwards. */
+function OtherModeLink({ mode, next }: { mode: Mode; next: string | null }) {
+  const t = useTranslations("auth");
+  return (
+    <p className="mt-4 text-sm text-muted-fg">
+      {mode === "sign-in" ? t("noAccount") : t("haveAccount")}{" "}
+      <Link
+        className="font-medium text-primary underline"
+        href={`${mode === "sign-in" ? "/sign-up" : "/sign-in"}${next ? `?next=${encodeURIComponent(next)}` : ""}`}
+      >
+        {mode === "sign-in" ? t("signUp") : t("signIn")}
+      </Link>
+    </p>
   );
 }

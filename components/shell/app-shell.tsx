@@ -15,6 +15,7 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
     { href: "/audit", label: t("nav.audit") },
     { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },
     { href: "/settings/team", label: t("nav.team") },
+    { href: "/settings/security", label: t("nav.security") },
   ];
   return (
     <div className="min-h-screen">

@@ -131,6 +131,27 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "team.delete",
     input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }),
   },
+  // lib/actions/security.actions.ts — one's own account: every role, only the wrong password refuses.
+  "lib/actions/security.actions.ts#startTwoFactorAction": {
+    name: "security.twoFactorStart",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, password: "not the password" }),
+  },
+  "lib/actions/security.actions.ts#confirmTwoFactorAction": {
+    name: "security.twoFactorConfirm",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, code: "000000" }),
+  },
+  "lib/actions/security.actions.ts#disableTwoFactorAction": {
+    name: "security.twoFactorDisable",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, password: "not the password" }),
+  },
+  "lib/actions/security.actions.ts#requireTwoFactorAction": {
+    name: "teams.requireTwoFactor",
+    capability: "team.security",
+    input: (f) => ({ teamId: f.teamA, required: false }),
+  },
   // lib/actions/cloud-accounts.actions.ts
   "lib/actions/cloud-accounts.actions.ts#createCloudAccountAction": {
     name: "cloudAccounts.create",
