@@ -5,6 +5,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { authClient } from "@/lib/auth/auth-client";
+import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
 import { EMAIL_MAX, PERSON_NAME_MAX, textProblem } from "@/lib/validation/text";
 import { safeNextPath } from "@/lib/validation/next-path";
 import { Button } from "@/components/ui/button";
@@ -57,9 +58,17 @@ function serverMessage(error: { code?: string; status: number }, t: T): string {
 }
 
 /** `invitation`: the one the `next` link leads to, if any; its address fills the email field. */
-export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: InvitationNoteData | null }) {
+/** `sso`: the OpenID Connect provider's name when single sign-on is configured (sign-in page only). */
+export function AuthForm({
+  mode,
+  invitation,
+  sso,
+}: {
+  mode: Mode;
+  invitation?: InvitationNoteData | null;
+  sso?: { name: string } | null;
+}) {
   const t = useTranslations("auth");
-  const ti = useTranslations("teams.invitation");
   const router = useRouter();
   const next = useSearchParams().get("next");
   const [values, setValues] = useState({ name: "", email: invitation?.email ?? "", password: "" });
@@ -107,17 +116,7 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
   return (
     <Card className="w-full max-w-sm">
       <h1 className="mb-1 text-xl font-semibold">{mode === "sign-in" ? t("signInTitle") : t("signUpTitle")}</h1>
-      {invitation && (
-        <div className="mt-3">
-          <InvitationNote invitation={invitation}>
-            <p>
-              {mode === "sign-in"
-                ? ti("signInAs", { email: invitation.email })
-                : ti("signUpAs", { email: invitation.email })}
-            </p>
-          </InvitationNote>
-        </div>
-      )}
+      {invitation && <InvitationFor mode={mode} invitation={invitation} />}
       {secondFactor ? (
         <TwoFactorStep onDone={done} />
       ) : (
@@ -152,6 +151,7 @@ export function AuthForm({ mode, invitation }: { mode: Mode; invitation?: Invita
           </Button>
         </form>
       )}
+      {sso && !secondFactor && <SingleSignOn name={sso.name} next={next} />}
       <OtherModeLink mode={mode} next={next} />
     </Card>
   );
@@ -170,5 +170,50 @@ function OtherModeLink({ mode, next }: { mode: Mode; next: string | null }) {
         {mode === "sign-in" ? t("signUp") : t("signIn")}
       </Link>
     </p>
+  );
+}
+
+/** "Sign in with <provider>": off to the OpenID Connect provider and back; a refusal comes back as ?sso=failed. */
+function SingleSignOn({ name, next }: { name: string; next: string | null }) {
+  const t = useTranslations("auth");
+  const failed = useSearchParams().get("sso") === "failed";
+  const [pending, setPending] = useState(false);
+  async function start() {
+    setPending(true);
+    const back = next ? `?next=${encodeURIComponent(next)}&sso=failed` : "?sso=failed";
+    const res = await authClient.signIn.social({
+      provider: OIDC_PROVIDER_ID,
+      callbackURL: safeNextPath(next),
+      errorCallbackURL: `/sign-in${back}`,
+    });
+    if (res.error) setPending(false);
+  }
+  return (
+    <div className="mt-4 space-y-2 border-t border-border pt-4">
+      {failed && (
+        <p role="alert" className="rounded-md bg-danger/10 p-2 text-sm text-danger">
+          {t("ssoFailed", { name })}
+        </p>
+      )}
+      <Button variant="secondary" className="w-full" disabled={pending} onClick={start}>
+        {t("ssoSignIn", { name })}
+      </Button>
+    </div>
+  );
+}
+
+/** Arriving from an invitation link: which team and role it is for, and the address to use. */
+function InvitationFor({ mode, invitation }: { mode: Mode; invitation: InvitationNoteData }) {
+  const ti = useTranslations("teams.invitation");
+  return (
+    <div className="mt-3">
+      <InvitationNote invitation={invitation}>
+        <p>
+          {mode === "sign-in"
+            ? ti("signInAs", { email: invitation.email })
+            : ti("signUpAs", { email: invitation.email })}
+        </p>
+      </InvitationNote>
+    </div>
   );
 }

@@ -7,6 +7,15 @@ import { authClient } from "@/lib/auth/auth-client";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 
+/** better-auth's refusal of a code, as one of our messages. */
+function refusalKey(error: { status: number; code?: string }, backup: boolean) {
+  const code = error.code ?? "";
+  if (error.status === 429 || code === "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE" || code === "ACCOUNT_TEMPORARILY_LOCKED")
+    return "tooMany";
+  if (code === "INVALID_TWO_FACTOR_COOKIE") return "expired";
+  return backup ? "wrongBackup" : "wrong";
+}
+
 export function TwoFactorStep({ onDone }: { onDone: () => void }) {
   const t = useTranslations("auth.twoFactor");
   const [backup, setBackup] = useState(false);
@@ -24,14 +33,7 @@ export function TwoFactorStep({ onDone }: { onDone: () => void }) {
       ? await authClient.twoFactor.verifyBackupCode({ code: value })
       : await authClient.twoFactor.verifyTotp({ code: value });
     setPending(false);
-    if (res.error)
-      return setError(
-        res.error.status === 429
-          ? t("tooMany")
-          : res.error.status === 401
-            ? t("expired")
-            : t(backup ? "wrongBackup" : "wrong"),
-      );
+    if (res.error) return setError(t(refusalKey(res.error, backup)));
     onDone();
   }
 

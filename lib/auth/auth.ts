@@ -2,7 +2,7 @@
 // hashing or session crypto). A team is better-auth's "organization".
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { organization, twoFactor } from "better-auth/plugins";
+import { genericOAuth, organization, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements, ownerAc, adminAc, memberAc } from "better-auth/plugins/organization/access";
 import { nextCookies } from "better-auth/next-js";
@@ -11,6 +11,8 @@ import { db } from "@/lib/db/client";
 import { appSecret, env } from "@/lib/server/env";
 import { onUserCreated } from "./personal-team";
 import { auditTwoFactorChange, refuseDisableWhileRequired } from "./two-factor";
+import { OIDC_PROVIDER_ID } from "./oidc";
+import { onAccountLinked } from "./sso-link";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields } from "@/lib/audit/actor";
 import { logger } from "@/lib/server/logger";
@@ -94,6 +96,32 @@ const beforeEndpoints = createAuthMiddleware(async (ctx) => {
 });
 
 /**
+ * Single sign-on with any OpenID Connect provider, from the environment (OIDC_ISSUER, OIDC_CLIENT_ID,
+ * OIDC_CLIENT_SECRET). Code flow with PKCE; the id token is verified against the provider's keys. A
+ * provider that no longer knows the user refuses the next sign-in; an existing account with the same
+ * (provider-verified) email is linked rather than duplicated.
+ */
+function oidcPlugins(): BetterAuthPlugin[] {
+  const e = env();
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
+  return [
+    genericOAuth({
+      config: [
+        {
+          providerId: OIDC_PROVIDER_ID,
+          name: e.OIDC_NAME,
+          discoveryUrl: `${e.OIDC_ISSUER.replace(/\/+$/, "")}/.well-known/openid-configuration`,
+          clientId: e.OIDC_CLIENT_ID,
+          clientSecret: e.OIDC_CLIENT_SECRET,
+          scopes: ["openid", "email", "profile"],
+          pkce: true,
+        },
+      ],
+    }),
+  ];
+}
+
+/**
  * The only better-auth endpoints reachable over HTTP (/api/auth/*): the ones the app's own UI calls
  * (components/auth/auth-form.tsx, components/shell/account-menu.tsx, components/settings/accept-invitation.tsx).
  * Every other one, such as organization/update-member-role, invite-member or update, would change a team
@@ -111,6 +139,9 @@ export const HTTP_AUTH_PATHS: ReadonlySet<string> = new Set([
   // Turning it on and off goes through the app's own actions (lib/actions/security.actions.ts), audited.
   "/two-factor/verify-totp",
   "/two-factor/verify-backup-code",
+  // Single sign-on (OpenID Connect, when configured): the start and the provider's way back.
+  "/sign-in/social",
+  `/callback/${OIDC_PROVIDER_ID}`,
 ]);
 
 /** A plugin only for its onRequest, which better-auth runs for HTTP requests alone, before routing. */
@@ -154,6 +185,12 @@ function createAuth() {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     // The browser may also reach a local server as 127.0.0.1 rather than localhost.
+    // Linking: someone who signed up with a password and later uses single sign-on with the same
+    // address keeps one account (and their teams). Only the configured provider is trusted for it.
+    // (an unverified local account loses its password on linking: lib/auth/sso-link.ts).
+    account: {
+      accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID], requireLocalEmailVerified: false },
+    },
     trustedOrigins: [env().APP_URL, `http://localhost:${env().PORT}`, `http://127.0.0.1:${env().PORT}`],
     hooks: { before: beforeEndpoints },
     rateLimit: {
@@ -176,6 +213,7 @@ function createAuth() {
         },
         update: { after: (user, ctx) => auditTwoFactorChange(user, ctx) },
       },
+      account: { create: { after: (account) => onAccountLinked(account) } },
       session: {
         create: {
           before: async (session) => {
@@ -210,6 +248,7 @@ function createAuth() {
       // TOTP with backup codes. The secret and the codes are stored encrypted with the app secret;
       // a sign-in of a user who turned it on answers { twoFactorRedirect } and waits for a code.
       twoFactor({ issuer: "EIPilot", backupCodeOptions: { amount: 10, length: 10 } }),
+      ...oidcPlugins(),
       nextCookies(),
     ],
   });
