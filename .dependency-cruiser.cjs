@@ -11,14 +11,15 @@ const LIB = {
   server: ["net", "i18n", "validation", "db"],
   audit: ["base"],
   os: ["base"],
+  notify: ["base", "audit"],
   cloud: ["base", "audit"],
   auth: ["base", "audit", "cloud"],
   access: ["base", "audit", "cloud", "auth"],
   guest: ["base", "audit", "cloud", "auth", "access", "os"],
-  deploy: ["base", "audit", "cloud", "auth", "access", "os", "guest"],
+  deploy: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest"],
   teams: ["base", "audit", "cloud", "auth", "access"],
   configs: ["base", "audit", "cloud", "auth", "access", "os", "deploy"],
-  actions: ["base", "audit", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs"],
+  actions: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs"],
 };
 const BASE = ["net", "i18n", "validation", "db", "server"];
 // The generated Prisma client belongs to the data layer: any server-side lib folder may use its types.

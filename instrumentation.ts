@@ -2,6 +2,8 @@
 // over deployments whose server died mid-run (their lease expired), then keep
 // sweeping so a run orphaned by another replica is finished here too. On the
 // embedded PGlite, also keep the planner's statistics (lib/db/maintenance.ts).
+// Sign a checkpoint of every team's audit trail every AUDIT_CHECKPOINT_MINUTES,
+// and warn loudly when the app's PostgreSQL role could rewrite that trail.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { logger } = await import("@/lib/server/logger");
@@ -19,6 +21,13 @@ export async function register() {
   sweep();
   setInterval(sweep, 15_000).unref();
 
+  // Scheduled drift checks (per team, default every 15 minutes) and webhook deliveries: each due item is
+  // claimed with a lease, so with several replicas one of them does it.
+  const { startDriftSchedule } = await import("@/lib/deploy/drift-schedule.service");
+  const { startWebhookDelivery } = await import("@/lib/notify/webhooks.service");
+  startDriftSchedule();
+  startWebhookDelivery();
+
   const { db } = await import("@/lib/db/client");
   const { databaseTarget } = await import("@/lib/db/connection");
   const { keepPlannerStatistics } = await import("@/lib/db/maintenance");
@@ -26,4 +35,27 @@ export async function register() {
     if ("error" in r) logger.error({ err: r.error }, "ANALYZE of the embedded database failed");
     else logger.info({ ms: r.ms }, "planner statistics refreshed");
   });
+
+  const { checkpointMinutes, checkpointSweep } = await import("@/lib/audit/checkpoint");
+  const signCheckpoints = () => {
+    checkpointSweep(db())
+      .then((n) => {
+        if (n) logger.info({ teams: n }, "audit checkpoints signed");
+      })
+      .catch((err) => logger.error({ err }, "signing audit checkpoints failed"));
+  };
+  signCheckpoints();
+  setInterval(signCheckpoints, checkpointMinutes() * 60_000).unref();
+
+  if (databaseTarget().kind === "postgres") {
+    const { roleFacts, roleWarnings } = await import("@/lib/db/roles");
+    roleFacts((sql, ...values) => db().$queryRawUnsafe(sql, ...values))
+      .then((facts) => {
+        for (const warning of roleWarnings(facts)) {
+          logger.warn({ role: facts.user }, warning);
+          console.error(`\n[eipilot] WARNING: ${warning}\n`);
+        }
+      })
+      .catch((err) => logger.error({ err }, "checking the database role's privileges failed"));
+  }
 }

@@ -95,6 +95,13 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await expect(vw.getByTestId("audit-table")).toContainText("app:auth.signIn");
   await vw.getByRole("button", { name: "Verify integrity" }).click();
   await expect(vw.getByTestId("verify-result")).toHaveText(/Chain intact: \d+ events verified/);
+  await expect(vw.getByTestId("verify-result")).toContainText(/signed checkpoints? holds?|No signed checkpoint yet/);
+  // The signing key's fingerprint, to record elsewhere, and its public keys as PEM.
+  await expect(vw.getByTestId("signing-key")).toContainText(/SHA256:[A-Za-z0-9+/]{43}/);
+  await expect(vw.getByRole("link", { name: "Download public keys (PEM)" })).toHaveAttribute(
+    "href",
+    /^data:application\/x-pem-file;charset=utf-8,-----BEGIN%20PUBLIC%20KEY-----/,
+  );
   // The verification is on the record, and the list shows it without a reload.
   await expect(vw.getByTestId("audit-table").locator("tbody tr").first()).toContainText("app:audit.verify");
 

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin, resetEmulator } from "./fixtures/emulator-admin";
+import { emulatorAdmin, resetEmulator, teamWorld } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const ENI = "eni-6we1x9demosecond001";
@@ -85,7 +85,8 @@ test("lab: Results per EIP follow the guest checks; teardown rolls the guest bac
   );
   await expect(page.locator('[data-association="unassociated"]')).toHaveCount(3);
   await expect(page.locator('[data-guest-check="not_applicable"]')).toHaveCount(3);
-  const ns = ((await emulatorAdmin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
+  const ns = ((await emulatorAdmin("GET", "lab", undefined, await teamWorld(page))) as Lab).instances![INSTANCE]!
+    .namespace;
   const rules = execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "show"], { encoding: "utf8" });
   expect(rules).not.toContain("lookup 1001");
 });
@@ -111,7 +112,7 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
     .evaluateAll((els) =>
       els.map((e) => Array.from(e.querySelectorAll("td")).map((td) => td.textContent?.trim() ?? "")),
     );
-  const state = (await emulatorAdmin("GET", "state")) as {
+  const state = (await emulatorAdmin("GET", "state", undefined, await teamWorld(page))) as {
     eips: Record<string, { ipAddress: string; binding: { privateIpAddress: string } | null }>;
   };
   const want = Object.fromEntries(
@@ -121,7 +122,8 @@ test("lab: apply through Cloud Assistant, each EIP observed, a broken rule fails
   for (const r of rows) expect(r[1]).toBe(r[2]);
 
   // Behind EIPilot's back: delete one address's policy rule in the instance's namespace.
-  const ns = ((await emulatorAdmin("GET", "lab")) as Lab).instances![INSTANCE]!.namespace;
+  const ns = ((await emulatorAdmin("GET", "lab", undefined, await teamWorld(page))) as Lab).instances![INSTANCE]!
+    .namespace;
   const broken = rows[1]![0]!;
   execFileSync("ip", ["netns", "exec", ns, "ip", "rule", "del", "from", broken, "lookup", "1001"]);
   await panel.getByTestId("guest-verify").click();

@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin, emulatorUrl, resetEmulator } from "./fixtures/emulator-admin";
+import { emulatorAdmin, resetEmulator, teamWorld, teamWorldAccess } from "./fixtures/emulator-admin";
 
 const INSTANCE = "i-6we1x9demoweb000001";
 const INSTANCE2 = "i-6we1x9demoweb000002";
@@ -14,9 +14,12 @@ const FREE_EIPS = ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6w
 const ARTIFACTS = path.join(import.meta.dirname, "artifacts");
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-/** What "the start" means for teardown: every ENI, EIP and instance with its status and bindings. */
-async function world() {
-  const s = (await emulatorAdmin("GET", "state")) as {
+/**
+ * What "the start" means for teardown: every ENI, EIP and instance with its status and bindings,
+ * in the team's own world (`key`), or in the built-in one — seeded alike — before the team exists.
+ */
+async function world(key?: string) {
+  const s = (await emulatorAdmin("GET", "state", undefined, key)) as {
     enis: Record<string, { status: string; instanceId: string; secondaryIps: string[] }>;
     eips: Record<string, { status: string; binding: unknown }>;
     instances: Record<string, { status: string }>;
@@ -211,7 +214,7 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
   await expect(page.locator('[data-check="not_applicable"]')).toHaveCount(3);
   await shot(page, "deployment-torn-down");
   await emulatorAdmin("POST", "settle");
-  expect(await world()).toEqual(start);
+  expect(await world(await teamWorld(page))).toEqual(start);
 
   // dashboard lists it with status word, instance and who
   await page.goto("/");
@@ -223,15 +226,13 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
 test("bad input on every step shows the specific message and blocks Apply", async ({ page }) => {
   test.setTimeout(120_000);
-  // An EIP in another region (cn-hangzhou), allocated behind EIPilot's back.
-  const { vpcClient, $Vpc } = await import("../emulator/sdk");
-  const far = await vpcClient({
-    endpoint: emulatorUrl().replace("http://", ""),
-    regionId: "cn-hangzhou",
-  }).allocateEipAddress(new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }));
-  const farId = far.body!.allocationId!;
-
   await signUp(page, newUser("badinput"));
+  // An EIP in another region (cn-hangzhou), allocated behind EIPilot's back with the team's own demo pair.
+  const { vpcClient, $Vpc } = await import("../emulator/sdk");
+  const far = await vpcClient({ ...(await teamWorldAccess(page)), regionId: "cn-hangzhou" }).allocateEipAddress(
+    new $Vpc.AllocateEipAddressRequest({ regionId: "cn-hangzhou", bandwidth: "5" }),
+  );
+  const farId = far.body!.allocationId!;
   await page.goto("/deployments/new");
   // 1. nothing is flagged before the user does something; Next with no instance stays on step 1 and says why
   await expect(page.getByTestId("step-issues")).toHaveCount(0);
@@ -347,7 +348,7 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await page.getByRole("dialog").getByRole("button", { name: "削除する" }).click();
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "torn_down", { timeout: 60_000 });
   await emulatorAdmin("POST", "settle");
-  expect(await world()).toEqual(start);
+  expect(await world(await teamWorld(page))).toEqual(start);
 });
 
 test("with emulator faults injected the run still ends green and shows the retries", async ({ page }) => {

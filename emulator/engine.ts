@@ -123,6 +123,12 @@ export class Engine {
   }
   private rng!: Prng;
   private seed: ParsedSeed;
+  /**
+   * An account world built from the same template as others (see worlds.ts): the seeded resources
+   * are the template's, then the ids and addresses drawn at run time come from this, so that two
+   * accounts never hand out the same new id.
+   */
+  private readonly idSeed: string | undefined;
   latencies: Latencies;
   runner: CommandRunner | null;
   transitionHook: TransitionHook = () => ({ stuck: false, jitterFactor: 1 });
@@ -134,9 +140,16 @@ export class Engine {
 
   constructor(
     seed: Seed,
-    opts: { latencies?: Partial<Latencies>; runner?: CommandRunner | null; now?: () => number; world?: World } = {},
+    opts: {
+      latencies?: Partial<Latencies>;
+      runner?: CommandRunner | null;
+      now?: () => number;
+      world?: World;
+      idSeed?: string;
+    } = {},
   ) {
     this.seed = parseSeed(seed);
+    this.idSeed = opts.idSeed;
     this.latencies = { ...DEMO_LATENCIES, ...opts.latencies };
     this.runner = opts.runner ?? null;
     this.now = opts.now ?? Date.now;
@@ -167,6 +180,7 @@ export class Engine {
     const created = isoNow(this.now() - 86_400_000 * 30);
     this.world = emptyWorld(s);
     populateWorld(this, s, created);
+    if (this.idSeed !== undefined) this.rng = new Prng(seedFromString(this.idSeed));
     this.world.rngState = this.rng.state;
   }
 

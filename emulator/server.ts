@@ -2,10 +2,10 @@
 // transitions), lab mode, faults, persistence and the HTTP front end (http/: signature
 // checks, RPC dispatch, admin API) and returns the programmatic handle.
 import { existsSync, readFileSync } from "node:fs";
-import { applyDrift, type DriftOp } from "./drift";
+import type { DriftOp } from "./drift";
 import { Engine, DEMO_LATENCIES, type CommandRunner, type Latencies } from "./engine";
 import { Faults, type FaultSpecInput } from "./faults";
-import { adminHandler, type AdminContext } from "./http/admin-api";
+import { adminHandler } from "./http/admin-api";
 import { apiHandler } from "./http/api-dispatch";
 import { listenHttp } from "./http/http-server";
 import { RequestLog, type RequestLogEntry } from "./http/request-log";
@@ -15,6 +15,7 @@ import { LAB_MODE_TOOLS, labUnavailable } from "./lab/netns";
 import type { World } from "./model";
 import { DEFAULT_SEED, type Seed } from "./seed";
 import { StateFile } from "./state-file";
+import { isStateV2, Worlds, type Credential, type StateV2 } from "./worlds";
 
 // Part of this module's public API since before the split into http/.
 export { ECS_VERSION, VPC_VERSION } from "./http/api-dispatch";
@@ -24,7 +25,7 @@ export type { RequestLogEntry } from "./http/request-log";
 export const DEMO_ACCESS_KEY_ID = "LTAI5tEIPilotDemoKey01";
 export const DEMO_ACCESS_KEY_SECRET = "EIPilotDemoSecretNotForProduction01";
 
-export type Credential = { accessKeyId: string; accessKeySecret: string };
+export type { Credential, AccountWorld, WorldCreated } from "./worlds";
 
 export type EmulatorOptions = {
   /** 0 (default) picks a free port. */
@@ -62,15 +63,23 @@ export type EmulatorHandle = {
   faults: Faults;
   /** The namespace lab in lab mode, else null. */
   lab: LabWorld | null;
+  /**
+   * Every account's world. `engine`, `faults`, `lab`, `state()` and `drift()` are the built-in
+   * world's; `worlds.create()` adds an account world, `worlds.find(accessKeyId)` drives one.
+   */
+  worlds: Worlds;
   close(): Promise<void>;
+  /** Every world back to the seed. */
   reset(): void;
+  /** Faults and latencies of every world. */
   setFaults(spec: FaultSpecInput): void;
   setLatencies(l: Partial<Latencies>): void;
-  /** Complete every pending (or stuck) transition now. */
+  /** Complete every pending (or stuck) transition of every world now. */
   settle(): number;
   requests(): RequestLogEntry[];
+  /** The built-in world. */
   state(): World;
-  /** Change the world behind the client's back (drift), see README. */
+  /** Change the built-in world behind the client's back (drift), see README. */
   drift(op: DriftOp): void;
 };
 
@@ -87,17 +96,27 @@ function readJsonArg<T>(v: T | string | undefined, what: string): T | undefined 
   }
 }
 
-/** The engine on the seed's world, or on the saved world when the state file exists. */
-function createEngine(options: EmulatorOptions, now: () => number): Engine {
+/** The seed, and the built-in world's engine on it or on the saved world; the saved account worlds. */
+function createEngine(
+  options: EmulatorOptions,
+  now: () => number,
+): { seed: Seed; engine: Engine; accounts: StateV2["accounts"] } {
   const seed = readJsonArg<Seed>(options.seed, "seed") ?? DEFAULT_SEED;
   let world: World | undefined;
-  if (options.statePath && existsSync(options.statePath)) world = readJsonArg<World>(options.statePath, "state");
-  return new Engine(seed, {
+  let accounts: StateV2["accounts"] = [];
+  if (options.statePath && existsSync(options.statePath)) {
+    const saved = readJsonArg<World | StateV2>(options.statePath, "state");
+    // A file written before account worlds existed holds the built-in world alone.
+    if (isStateV2(saved)) ({ builtIn: world, accounts } = saved);
+    else world = saved;
+  }
+  const engine = new Engine(seed, {
     latencies: { ...DEMO_LATENCIES, ...options.latencies },
     runner: options.runner ?? null,
     now,
     world,
   });
+  return { seed, engine, accounts };
 }
 
 /** Lab mode: the namespace lab runs the engine's Cloud Assistant scripts and mirrors its world. */
@@ -116,67 +135,63 @@ async function startLab(engine: Engine, labLog: EmulatorOptions["labLog"]): Prom
   return lab;
 }
 
-/** AccessKeyId → AccessKeySecret: the demo pair (unless turned off) and the configured ones. */
-function credentialMap(options: EmulatorOptions): Map<string, string> {
-  const creds = new Map<string, string>();
-  if (options.demoCredentials !== false) creds.set(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET);
-  for (const c of options.credentials ?? []) creds.set(c.accessKeyId, c.accessKeySecret);
-  return creds;
+/** The built-in world's pairs: the demo pair (unless turned off) and the configured ones. */
+function builtInKeys(options: EmulatorOptions): Credential[] {
+  const keys: Credential[] = [];
+  if (options.demoCredentials !== false)
+    keys.push({ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET });
+  return [...keys, ...(options.credentials ?? [])];
 }
 
-/** The operations the admin API and the programmatic handle share. */
-function createControls(
-  parts: Pick<AdminContext, "engine" | "faults" | "lab" | "log" | "changed">,
-  signatures: SignatureCheck,
-): AdminContext {
-  const { engine, faults, changed } = parts;
+/** Writes without `?world=` (reset, settle, faults, latencies) go to every world, as `npm start`'s tests expect. */
+function everyWorld(worlds: Worlds) {
   return {
-    ...parts,
-    reset() {
-      engine.reset();
-      signatures.clearNonces();
-      engine.emit({ type: "world", reason: "reset" });
-      changed();
-    },
-    setFaults(spec) {
-      faults.set(spec);
-    },
-    setLatencies(l) {
-      Object.assign(engine.latencies, l);
-    },
-    settle() {
-      return engine.tick(true);
-    },
-    state() {
-      engine.tick();
-      return structuredClone(engine.world);
-    },
-    drift(d) {
-      applyDrift(engine, d);
-      changed();
-    },
+    reset: () => worlds.list().forEach((w) => w.reset()),
+    settle: () => worlds.list().reduce((n, w) => n + w.settle(), 0),
+    setFaults: (spec: FaultSpecInput) => worlds.list().forEach((w) => w.setFaults(spec)),
+    setLatencies: (l: Partial<Latencies>) => worlds.list().forEach((w) => w.setLatencies(l)),
   };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const now = options.now ?? Date.now;
-  const engine = createEngine(options, now);
+  const { seed, engine, accounts } = createEngine(options, now);
   const lab = options.lab ? await startLab(engine, options.labLog) : null;
   const faults = new Faults(readJsonArg<FaultSpecInput>(options.faults, "faults") ?? {});
   engine.transitionHook = (kind) => faults.transition(kind);
 
-  const stateFile = new StateFile(options.statePath, engine);
+  // Every world in one file (nothing to write until the worlds exist).
+  const ref: { worlds?: Worlds } = {};
+  const stateFile = new StateFile(options.statePath, () => ref.worlds?.snapshot());
   const changed = stateFile.changed;
   engine.onChange = changed;
+  const credentials = new Map<string, string>();
+  const signatures = new SignatureCheck(credentials, now);
+  const worlds = (ref.worlds = new Worlds(
+    {
+      seed,
+      now,
+      runner: options.runner ?? null,
+      // An account world's lab lines name its account.
+      startLab: lab ? (e) => startLab(e, (msg) => options.labLog?.(`account ${e.world.ownerId}: ${msg}`)) : null,
+      changed,
+      onReset: () => signatures.clearNonces(),
+    },
+    { engine, faults, lab, keys: builtInKeys(options) },
+    credentials,
+  ));
+  worlds.restore(accounts);
   // Wake up when a transition is due so that persisted state and runner deliveries stay current.
-  const ticker = setInterval(() => engine.tick(), 250);
+  const ticker = setInterval(() => worlds.list().forEach((w) => w.engine.tick()), 250);
   ticker.unref();
-  const signatures = new SignatureCheck(credentialMap(options), now);
   const log = new RequestLog(options.requestLogSize ?? 2000);
 
-  const controls = createControls({ engine, faults, lab, log, changed }, signatures);
+  const all = everyWorld(worlds);
   const http = await listenHttp(
-    { api: apiHandler({ engine, faults, signatures, log, now, changed }), admin: adminHandler(controls) },
+    {
+      api: apiHandler({ worlds, signatures, log, now, changed }),
+      admin: adminHandler({ worlds, log, changed }),
+    },
     options.port ?? 0,
   );
 
@@ -187,20 +202,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     engine,
     faults,
     lab,
+    worlds,
     async close() {
       clearInterval(ticker);
       signatures.close();
       stateFile.saveNow();
       await http.close();
-      await lab?.close();
+      await Promise.all(worlds.list().map((w) => w.lab?.close()));
     },
-    reset: controls.reset,
-    setFaults: controls.setFaults,
-    setLatencies: controls.setLatencies,
-    settle: controls.settle,
+    ...all,
     requests: () => log.all(),
-    state: controls.state,
-    drift: controls.drift,
+    state: () => worlds.builtIn.state(),
+    drift: (op) => worlds.builtIn.drift(op),
   };
   stateFile.saveNow();
   return handle;

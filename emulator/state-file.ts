@@ -1,7 +1,6 @@
-// Persistence of the world to a JSON file (`--state`): written atomically, shortly after each
+// Persistence of the worlds to a JSON file (`--state`): written atomically, shortly after each
 // change (changes in a burst share one write) and at close.
 import { renameSync, writeFileSync } from "node:fs";
-import type { Engine } from "./engine";
 
 /** Wait before a write, so that a burst of changes is written once. */
 const SAVE_DELAY_MS = 50;
@@ -9,10 +8,10 @@ const SAVE_DELAY_MS = 50;
 export class StateFile {
   private timer: NodeJS.Timeout | null = null;
 
-  /** Without a path nothing is ever written. */
+  /** Without a path nothing is ever written; `snapshot` undefined: nothing to write yet. */
   constructor(
     private readonly path: string | undefined,
-    private readonly engine: Engine,
+    private readonly snapshot: () => unknown,
   ) {}
 
   /** The world changed: write it soon. */
@@ -25,8 +24,10 @@ export class StateFile {
     if (!this.path) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const data = this.snapshot();
+    if (data === undefined) return;
     const tmp = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.engine.world));
+    writeFileSync(tmp, JSON.stringify(data));
     renameSync(tmp, this.path);
   };
 }

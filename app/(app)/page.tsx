@@ -23,6 +23,12 @@ export default async function DashboardPage() {
         {canApply && (
           <div className="flex gap-2">
             <Link
+              href="/deployments/adopt"
+              className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted"
+            >
+              {t("adopt")}
+            </Link>
+            <Link
               href="/deployments/quick"
               className="rounded-md border border-border px-4 py-2 text-sm font-medium hover:bg-muted"
             >

@@ -23,3 +23,37 @@ describe("counts in audit and config messages", () => {
     expect(tr("ja")("audit.shown", { count: 1 })).toBe("1 件を表示中");
   });
 });
+
+describe("integrity findings", () => {
+  const codes = [
+    "signatureInvalid",
+    "unknownKey",
+    "checkpointMissing",
+    "linkBroken",
+    "eventAltered",
+    "eventsDeleted",
+    "checkpointOverdue",
+  ];
+  const values = { checkpoint: 3, seq: 25, head: 22, from: 21, every: 100, keyId: "SHA256:abc" } as never;
+
+  it.each(["en", "ja"] as const)("each finding reads in %s with its numbers, and differs from English", (locale) => {
+    const t = tr(locale);
+    for (const code of codes) {
+      const text = t(`audit.verify.findings.${code}`, values);
+      expect(text).not.toContain("audit.verify");
+      expect(text).toMatch(/#3|#25|#21|SHA256:abc/);
+      if (locale === "ja") expect(text).not.toBe(tr("en")(`audit.verify.findings.${code}`, values));
+    }
+    expect(t("audit.verify.covered", { count: 2, lastSeq: 200 })).toContain("200");
+  });
+
+  it("English names what happened", () => {
+    const t = tr("en");
+    expect(t("audit.verify.findings.eventsDeleted", values)).toBe(
+      "Checkpoint #3 covers events up to #25, but the trail ends at #22: the newest events were deleted.",
+    );
+    expect(t("audit.verify.covered", { count: 1, lastSeq: 100 })).toBe(
+      "1 signed checkpoint holds; the newest covers events up to #100.",
+    );
+  });
+});

@@ -7,9 +7,11 @@ import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-table";
-import { ShieldCheck, ShieldAlert, Download, X } from "lucide-react";
+import { ShieldCheck, ShieldAlert, Download, KeyRound, X } from "lucide-react";
 import type { AuditEventDto, AuditFilter, AuditPage } from "@/lib/audit/audit.queries";
 import { verifyAuditChainAction } from "@/lib/actions/audit.actions";
+import type { Finding } from "@/lib/audit/checkpoint-core.mjs";
+import type { TrailVerdict } from "@/lib/audit/verify-trail";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { CopyId } from "@/components/ui/copy-id";
@@ -39,8 +41,12 @@ function When({ at }: { at: string }) {
   );
 }
 
+/** The signing key as the audit page shows it (no private part ever leaves the server). */
+export type SigningInfo = { keyId: string; retired: number; pem: string };
+
 type AuditViewProps = {
   teamId: string;
+  signing: SigningInfo | null;
   filter: AuditFilter;
   query: string;
   first: AuditPage;
@@ -48,7 +54,7 @@ type AuditViewProps = {
   people: Record<string, string>;
 };
 
-export function AuditView({ teamId, filter, query, first, actions, people }: AuditViewProps) {
+export function AuditView({ teamId, signing, filter, query, first, actions, people }: AuditViewProps) {
   const t = useTranslations("audit");
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
   // The row that opened the drawer gets focus back when it closes (rows are not Radix triggers).
@@ -65,6 +71,7 @@ export function AuditView({ teamId, filter, query, first, actions, people }: Aud
     <div className="space-y-4">
       <AuditFilters filter={filter} actions={actions} />
       <AuditToolbar teamId={teamId} query={query} onVerified={() => pages.refetch()} />
+      {signing && <SigningKeyCard signing={signing} />}
       <AuditTable rows={rows} people={people} onOpen={openDrawer} />
       <div className="flex items-center gap-3">
         <span className="text-sm text-muted-fg">{t("shown", { count: rows.length })}</span>
@@ -182,7 +189,7 @@ function AuditToolbar({
   onVerified: () => Promise<unknown>;
 }) {
   const t = useTranslations("audit");
-  const [verdict, setVerdict] = useState<{ ok: boolean; text: string } | null>(null);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [verifying, startVerify] = useTransition();
 
   const exportHref = (format: "csv" | "ndjson") => {
@@ -201,13 +208,7 @@ function AuditToolbar({
           onClick={() =>
             startVerify(async () => {
               const r = await verifyAuditChainAction({ teamId });
-              if (!r.ok) return setVerdict({ ok: false, text: r.error });
-              const v = r.data;
-              setVerdict(
-                v.ok
-                  ? { ok: true, text: t("verify.ok", { count: v.checked, ms: v.durationMs }) }
-                  : { ok: false, text: t("verify.broken", { seq: v.brokenAt.seq, reason: v.brokenAt.reason }) },
-              );
+              setVerdict(r.ok ? r.data : { error: r.error });
               // The verification itself is an audit event: show it without a reload.
               await onVerified();
             })
@@ -227,27 +228,101 @@ function AuditToolbar({
         <a
           className="inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted"
           href={exportHref("ndjson")}
+          title={t("export.ndjsonHint")}
           download
         >
           <Download className="h-3 w-3" aria-hidden />
           {t("export.ndjson")}
         </a>
       </div>
-      {verdict && (
-        <p
-          role="status"
-          data-testid="verify-result"
-          className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm ${verdict.ok ? "bg-success/10 text-success" : "bg-danger/10 text-danger"}`}
-        >
-          {verdict.ok ? (
-            <ShieldCheck className="h-4 w-4" aria-hidden />
-          ) : (
-            <ShieldAlert className="h-4 w-4" aria-hidden />
-          )}{" "}
-          {verdict.text}
-        </p>
-      )}
+      {verdict && <VerifyResult verdict={verdict} />}
     </>
+  );
+}
+
+type Verdict = (TrailVerdict & { durationMs: number }) | { error: string };
+
+/** The finding's message: parameters as the messages name them ("from" is the first uncovered event). */
+function findingText(t: ReturnType<typeof useTranslations<"audit">>, f: Finding): string {
+  switch (f.code) {
+    case "checkpointOverdue":
+      return t("verify.findings.checkpointOverdue", { from: f.after + 1, head: f.head, every: f.every });
+    case "unknownKey":
+      return t("verify.findings.unknownKey", { checkpoint: f.checkpoint, keyId: f.keyId });
+    case "eventAltered":
+      return t("verify.findings.eventAltered", { checkpoint: f.checkpoint, seq: f.seq });
+    case "eventsDeleted":
+      return t("verify.findings.eventsDeleted", { checkpoint: f.checkpoint, seq: f.seq, head: f.head });
+    default:
+      return t(`verify.findings.${f.code}`, { checkpoint: f.checkpoint });
+  }
+}
+
+function VerifyResult({ verdict }: { verdict: Verdict }) {
+  const t = useTranslations("audit");
+  const ok = !("error" in verdict) && verdict.ok;
+  const lines =
+    "error" in verdict
+      ? [verdict.error]
+      : [
+          ...(verdict.ok
+            ? [
+                t("verify.ok", { count: verdict.checked, ms: verdict.durationMs }),
+                t("verify.covered", {
+                  count: verdict.checkpoints.count,
+                  lastSeq: verdict.checkpoints.latest?.lastSeq ?? 0,
+                }),
+              ]
+            : [t("verify.failed")]),
+          ...(verdict.brokenAt
+            ? [t("verify.broken", { seq: verdict.brokenAt.seq, reason: verdict.brokenAt.reason })]
+            : []),
+          ...verdict.findings.map((f) => findingText(t, f)),
+        ];
+  return (
+    <div
+      role="status"
+      data-testid="verify-result"
+      className={`flex items-start gap-2 rounded-md px-3 py-2 text-sm ${ok ? "bg-success/10 text-success" : "bg-danger/10 text-danger"}`}
+    >
+      {ok ? (
+        <ShieldCheck className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+      ) : (
+        <ShieldAlert className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+      )}
+      <ul className="space-y-1">
+        {lines.map((line, i) => (
+          <li key={i}>{line}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The signing key's fingerprint (to record elsewhere) and the trusted public keys as a PEM download. */
+export function SigningKeyCard({ signing }: { signing: SigningInfo }) {
+  const t = useTranslations("audit.signing");
+  const href = `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(signing.pem)}`;
+  return (
+    <Card className="space-y-2 p-4" data-testid="signing-key">
+      <h2 className="flex items-center gap-2 font-medium">
+        <KeyRound className="h-4 w-4" aria-hidden /> {t("title")}
+      </h2>
+      <p className="text-sm text-muted-fg">{t("intro")}</p>
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="text-muted-fg">{t("fingerprint")}:</span>
+        <CopyId value={signing.keyId} />
+        {signing.retired > 0 && <span className="text-muted-fg">({t("retired", { count: signing.retired })})</span>}
+        <a
+          className="ml-auto inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted"
+          href={href}
+          download="eipilot-audit-public-keys.pem"
+        >
+          <Download className="h-3 w-3" aria-hidden />
+          {t("download")}
+        </a>
+      </div>
+    </Card>
   );
 }
 

@@ -1,7 +1,17 @@
 // Dashboard filter + search (pure; unit-tested).
 import type { DashboardRow } from "@/lib/deploy/dashboard.queries";
 
-export const FILTERS = ["all", "active", "draft", "running", "succeeded", "failed", "cancelled", "torn_down"] as const;
+export const FILTERS = [
+  "all",
+  "active",
+  "draft",
+  "running",
+  "succeeded",
+  "drifted",
+  "failed",
+  "cancelled",
+  "torn_down",
+] as const;
 export type Filter = (typeof FILTERS)[number];
 
 /** The rows a status filter and a free-text search keep. */

@@ -19,6 +19,7 @@ import {
 import { RelativeTime, StatusBadge } from "./status";
 import { guestTeardown, TeardownConfirm } from "./teardown-dialog";
 import type { Drift } from "./drift-card";
+import { RepairButton } from "./repair-dialog";
 
 /** What the header and its actions need: the deployment, the user's right to act, and how to refresh it. */
 type HeaderProps = {
@@ -64,7 +65,7 @@ export function DeploymentHeader(props: HeaderProps) {
 function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: HeaderProps) {
   const t = useTranslations("deployment");
   const [pending, startTransition] = useTransition();
-  const canTeardown = canApply && ["succeeded", "failed", "cancelled"].includes(d.status);
+  const canTeardown = canApply && ["succeeded", "drifted", "failed", "cancelled"].includes(d.status);
   const act = (fn: () => Promise<{ ok: boolean; error?: string; requestId?: string }>, ok?: string) =>
     startTransition(async () => {
       const r = await fn();
@@ -88,7 +89,8 @@ function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: 
           {t("resume")}
         </Button>
       )}
-      {d.status === "succeeded" && (
+      {canApply && d.status === "drifted" && <RepairButton teamId={teamId} id={d.id} refresh={refresh} />}
+      {(d.status === "succeeded" || d.status === "drifted") && (
         <Button
           variant="secondary"
           disabled={pending}
@@ -107,6 +109,8 @@ function DeploymentActions({ teamId, d, canApply, running, refresh, setDrift }: 
               const r = await refreshAction({ teamId, id: d.id });
               if (r.ok) setDrift(r.data);
               else toast.error(r.error);
+              // The check moves the status (drifted / succeeded): show it everywhere at once.
+              await refresh();
             })
           }
         >

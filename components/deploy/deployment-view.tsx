@@ -13,6 +13,7 @@ import { DeploymentErrorPanel, type DeploymentError } from "./deployment-error";
 import { StepTimeline } from "./step-timeline";
 import { EipResults } from "./eip-results";
 import { DriftCard, type Drift } from "./drift-card";
+import { withDrift } from "./drift-overlay";
 import { ScriptsCard } from "./scripts-card";
 
 export const deploymentKeys = {
@@ -52,7 +53,16 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
 
   const err = d.error as DeploymentError;
   const running = d.status === "running" || d.status === "tearing_down";
-  const topology = topologyFromProgress({ ...d, spec: d.spec as never });
+  // The last check's finding (refresh or the schedule) while drifted; a refresh just made shows its own.
+  const shownDrift: Drift | null =
+    drift ??
+    (d.status === "drifted" && d.driftCheckedAt
+      ? { drift: d.drift, checkedAt: d.driftCheckedAt, inSync: false }
+      : null);
+  const topology = withDrift(
+    topologyFromProgress({ ...d, spec: d.spec as never }),
+    d.status === "drifted" ? d.drift : [],
+  );
 
   return (
     <div className="space-y-5">
@@ -71,13 +81,15 @@ export function DeploymentView({ teamId, initial, canApply }: { teamId: string; 
         <div className="min-w-0 space-y-5">
           <StepTimeline d={d} running={running} />
 
+          {d.status === "drifted" && shownDrift && <DriftCard drift={shownDrift} />}
+
           <EipResults d={d} />
 
           {d.status === "succeeded" && d.phase === "apply" && (
             <GuestPanel teamId={teamId} deploymentId={d.id} canApply={canApply} onChanged={refresh} />
           )}
 
-          {drift && <DriftCard drift={drift} />}
+          {shownDrift && d.status !== "drifted" && <DriftCard drift={shownDrift} />}
 
           <ScriptsCard d={d} teamId={teamId} />
         </div>

@@ -44,7 +44,11 @@ export function EipResults({ d }: { d: View }) {
           </thead>
           <tbody>
             {rows.map((e) => (
-              <EipResultRow key={e.specIndex} e={e} />
+              <EipResultRow
+                key={`${e.eniIndex}:${e.specIndex}`}
+                e={e}
+                drifted={d.status === "drifted" && d.drift.some((x) => x.resource === e.allocationId)}
+              />
             ))}
           </tbody>
         </table>
@@ -56,8 +60,9 @@ export function EipResults({ d }: { d: View }) {
   );
 }
 
-function EipResultRow({ e }: { e: View["eipResults"][number] }) {
+function EipResultRow({ e, drifted }: { e: View["eipResults"][number]; drifted: boolean }) {
   const t = useTranslations("deployment.eips");
+  const tl = useTranslations("lifecycle.drifted");
   return (
     <tr className="border-t border-border" data-testid="eip-result">
       <td className="px-4 py-2">
@@ -72,8 +77,10 @@ function EipResultRow({ e }: { e: View["eipResults"][number] }) {
         {e.allocatedByUs && e.allocationId && <Badge className="mt-0.5">{t("allocated")}</Badge>}
       </td>
       <td className="px-2 py-2 font-mono">{e.privateIp || "—"}</td>
-      <td className="px-2 py-2" data-association={e.association}>
-        {e.association === "unassociated" || e.association === "released" ? (
+      <td className="px-2 py-2" data-association={drifted ? "drifted" : e.association}>
+        {drifted ? (
+          <Badge tone="warning">{tl("badge")}</Badge>
+        ) : e.association === "unassociated" || e.association === "released" ? (
           <Badge>{t(`association_${e.association}`)}</Badge>
         ) : (
           <StepBadge status={e.association} />

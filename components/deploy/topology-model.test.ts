@@ -3,10 +3,18 @@ import { topologyFromProgress } from "./topology-model";
 
 const resources = {
   instanceId: "i-1",
-  eniId: "eni-2",
-  eniPrimaryIp: "172.16.0.60",
-  assignedIps: ["172.16.0.61", "172.16.0.62"],
+  enis: [
+    {
+      index: 0,
+      mode: "existing",
+      eniId: "eni-2",
+      primaryIp: "172.16.0.60",
+      assignedIps: ["172.16.0.61", "172.16.0.62"],
+    },
+  ],
   eips: [0, 1, 2].map((i) => ({
+    eniIndex: 0,
+    eniId: "eni-2",
     specIndex: i,
     allocationId: `eip-${i}`,
     ipAddress: `203.0.113.2${i}`,
@@ -48,7 +56,10 @@ describe("topology from progress", () => {
       phase: "apply",
       instanceId: "i-1",
       eniId: "eni-2",
-      resources: { instanceId: "i-1", eniId: "eni-2", eniPrimaryIp: "172.16.0.60" },
+      resources: {
+        instanceId: "i-1",
+        enis: [{ index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60" }],
+      },
       steps: steps({ "eni.attach": "running", "ips.assign": "pending" }),
       spec: { privateIps: { mode: "count", count: 2 } },
     });
@@ -66,5 +77,51 @@ describe("topology from progress", () => {
     });
     expect(t.enis[0]!.state).toBe("removed");
     expect(t.enis[0]!.ips.every((i) => i.eip?.state === "removed")).toBe(true);
+  });
+  it("shows every ENI: a secondary one and the instance's primary ENI, each with its own EIPs and steps", () => {
+    const t = topologyFromProgress({
+      status: "running",
+      phase: "apply",
+      instanceId: "i-1",
+      eniId: "eni-2",
+      resources: {
+        instanceId: "i-1",
+        enis: [
+          { index: 0, mode: "existing", eniId: "eni-2", primaryIp: "172.16.0.60", assignedIps: [] },
+          { index: 1, mode: "primary", eniId: "eni-p", primaryIp: "172.16.0.10", assignedIps: ["172.16.0.11"] },
+        ],
+        eips: [
+          {
+            eniIndex: 0,
+            eniId: "eni-2",
+            specIndex: 0,
+            allocationId: "eip-a",
+            ipAddress: "203.0.113.1",
+            privateIp: "172.16.0.60",
+            allocatedByUs: true,
+            associatedByUs: true,
+          },
+          {
+            eniIndex: 1,
+            eniId: "eni-p",
+            specIndex: 0,
+            allocationId: "eip-b",
+            ipAddress: "203.0.113.2",
+            privateIp: "172.16.0.11",
+            allocatedByUs: true,
+            associatedByUs: true,
+          },
+        ],
+      },
+      steps: steps({ "eni.attach": "succeeded", "eip.associate.0": "succeeded", "e1:eip.associate.0": "running" }),
+    });
+    expect(t.enis.map((e) => [e.id, e.primaryEni, e.state])).toEqual([
+      ["eni-2", false, "done"],
+      ["eni-p", true, "existing"],
+    ]);
+    expect(t.enis[1]!.ips.map((i) => [i.ip, i.eip?.address ?? null, i.eip?.state ?? null])).toEqual([
+      ["172.16.0.10", null, null],
+      ["172.16.0.11", "203.0.113.2", "working"],
+    ]);
   });
 });

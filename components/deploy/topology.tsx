@@ -11,6 +11,7 @@ const tone: Record<NodeState, string> = {
   done: "border-success/60 bg-success/5",
   failed: "border-danger bg-danger/5",
   removed: "border-dashed border-border opacity-60 line-through",
+  drifted: "border-warning bg-warning/10",
 };
 
 function StateWord({ state }: { state: NodeState }) {
@@ -22,6 +23,7 @@ function StateWord({ state }: { state: NodeState }) {
     done: "text-success",
     failed: "text-danger",
     removed: "text-muted-fg",
+    drifted: "text-warning",
   }[state];
   return <span className={cn("text-[11px] font-medium uppercase tracking-wide", colour)}>{t(state)}</span>;
 }

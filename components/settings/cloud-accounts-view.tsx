@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/input";
 import { ConfirmButton } from "@/components/teams/confirm-button";
+import { DemoWorldAccess } from "./demo-world-access";
 
 type Kind = "access_key" | "sts" | "ram_role";
 const empty = {
@@ -118,6 +119,7 @@ function AccountCard({
           }}
         />
       )}
+      {a.emulator && <DemoWorldAccess emulator={a.emulator} regionId={a.defaultRegion} />}
     </Card>
   );
 }

@@ -14,6 +14,7 @@ import { Card } from "@/components/ui/card";
 import { CopyButton, CopyId } from "@/components/ui/copy-id";
 import { Field, Input, Select } from "@/components/ui/input";
 import { ConfirmButton } from "@/components/teams/confirm-button";
+import { revokeMemberSessionsAction } from "@/lib/actions/sessions.actions";
 import type { ActionResult } from "@/lib/server/errors";
 
 type Member = { id: string; role: string; name: string; email: string; createdAt: string; isMe: boolean };
@@ -29,12 +30,15 @@ export function TeamView({
   teamId,
   teamName,
   canManage,
+  canRevokeSessions = false,
   members,
   invitations,
 }: {
   teamId: string;
   teamName: string;
   canManage: boolean;
+  /** The owner may sign a member out everywhere. */
+  canRevokeSessions?: boolean;
   members: Member[];
   invitations: Invitation[];
 }) {
@@ -80,6 +84,7 @@ export function TeamView({
                   teamId={teamId}
                   teamName={teamName}
                   canManage={canManage}
+                  canRevokeSessions={canRevokeSessions}
                   transition={transition}
                   settled={settled}
                 />
@@ -101,6 +106,7 @@ function MemberRow({
   teamId,
   teamName,
   canManage,
+  canRevokeSessions,
   transition: { pending, startTransition },
   settled,
 }: {
@@ -108,6 +114,7 @@ function MemberRow({
   teamId: string;
   teamName: string;
   canManage: boolean;
+  canRevokeSessions: boolean;
   transition: Transition;
   settled: Settle;
 }) {
@@ -166,9 +173,30 @@ function MemberRow({
               onConfirm={async () => settled(await removeMemberAction({ teamId, memberId: m.id }), "removed")}
             />
           )}
+          {canRevokeSessions && !m.isMe && <RevokeMemberSessions teamId={teamId} m={m} />}
         </td>
       )}
     </tr>
+  );
+}
+
+/** The owner signs a member out everywhere; they stay a member (the server checks and audits it). */
+function RevokeMemberSessions({ teamId, m }: { teamId: string; m: Member }) {
+  const t = useTranslations("sessions.member");
+  return (
+    <ConfirmButton
+      trigger={t("revoke")}
+      triggerLabel={t("revokeLabel", { email: m.email })}
+      title={t("revokeTitle", { email: m.email })}
+      body={t("revokeBody")}
+      confirm={t("revokeConfirm")}
+      onConfirm={async () => {
+        const res = await revokeMemberSessionsAction({ teamId, memberId: m.id });
+        if (!res.ok) return res.error;
+        toast.success(t("revoked", { email: m.email, count: res.data.revoked }));
+        return null;
+      }}
+    />
   );
 }
 

@@ -3,74 +3,102 @@
 // only loopback clients that name a loopback Host, and refuses state changes sent by a web page.
 import type { IncomingMessage } from "node:http";
 import type { DriftOp } from "../drift";
-import type { Engine, Latencies } from "../engine";
+import type { Latencies } from "../engine";
 import { ApiError } from "../errors";
-import type { FaultSpecInput, Faults } from "../faults";
+import type { FaultSpecInput } from "../faults";
 import type { LabWorld } from "../lab/lab-world";
-import type { World } from "../model";
+import type { AccountWorld, Credential, Worlds } from "../worlds";
 import { readBody, send, type RequestHandler } from "./io";
 import type { RequestLog } from "./request-log";
 
 /** What the admin API reads and drives; the same operations as the programmatic handle. */
 export type AdminContext = {
-  engine: Engine;
-  faults: Faults;
-  lab: LabWorld | null;
+  worlds: Worlds;
   log: RequestLog;
-  /** The world changed (persistence). */
+  /** A world changed (persistence). */
   changed: () => void;
-  reset(): void;
-  settle(): number;
-  state(): World;
-  setFaults(spec: FaultSpecInput): void;
-  setLatencies(l: Partial<Latencies>): void;
-  drift(op: DriftOp): void;
 };
 
 type RouteInput = { url: URL; json: () => Promise<unknown> };
 /** Answers 200 with what it returns; throws to answer an error. */
 type Route = (c: AdminContext, input: RouteInput) => unknown;
 
+/** `?world=<AccessKeyId>`: that account's world (404 when none has it); without it, the built-in world. */
+function one(c: AdminContext, url: URL): AccountWorld {
+  const key = url.searchParams.get("world");
+  return key === null ? c.worlds.builtIn : c.worlds.find(key);
+}
+/** `?world=<AccessKeyId>`: that account's world; without it, every world. */
+function some(c: AdminContext, url: URL): AccountWorld[] {
+  return url.searchParams.get("world") === null ? c.worlds.list() : [one(c, url)];
+}
+
+function worldInfo(w: AccountWorld) {
+  return {
+    ownerId: w.ownerId,
+    builtIn: w.builtIn,
+    createdAt: w.createdAt || null,
+    accessKeyIds: [...w.keys.keys()],
+    lab: w.lab ? w.lab.prefix : null,
+  };
+}
+
 /** `METHOD route` → handler. */
 const ROUTES: Record<string, Route> = {
   "GET health": () => ({ ok: true }),
-  "POST reset": (c) => {
-    c.reset();
+  "GET worlds": (c) => c.worlds.list().map(worldInfo),
+  "POST worlds": async (c, i) => {
+    const body = (await i.json()) as Partial<Credential>;
+    return c.worlds.create(typeof body === "object" && body !== null ? body : {});
+  },
+  "POST reset": (c, { url }) => {
+    some(c, url).forEach((w) => w.reset());
     return { ok: true };
   },
-  "GET state": (c) => c.state(),
-  "GET lab": (c) => labStatus(c.lab),
-  "POST settle": (c) => ({ applied: c.settle() }),
-  "GET faults": (c) => c.faults.spec,
+  "GET state": (c, { url }) => one(c, url).state(),
+  "GET lab": async (c, { url }) => {
+    const w = one(c, url);
+    return labStatus(w.lab ?? (w.startLab ? await w.startLab() : null));
+  },
+  "POST settle": (c, { url }) => ({ applied: some(c, url).reduce((n, w) => n + w.settle(), 0) }),
+  "GET faults": (c, { url }) => one(c, url).faults.spec,
   "PUT faults": async (c, i) => {
-    c.setFaults((await i.json()) as FaultSpecInput);
-    return c.faults.spec;
+    const spec = (await i.json()) as FaultSpecInput;
+    some(c, i.url).forEach((w) => w.setFaults(spec));
+    return one(c, i.url).faults.spec;
   },
-  "GET latencies": (c) => c.engine.latencies,
+  "GET latencies": (c, { url }) => one(c, url).engine.latencies,
   "PUT latencies": async (c, i) => {
-    c.setLatencies((await i.json()) as Partial<Latencies>);
-    return c.engine.latencies;
+    const l = (await i.json()) as Partial<Latencies>;
+    some(c, i.url).forEach((w) => w.setLatencies(l));
+    return one(c, i.url).engine.latencies;
   },
-  "GET quotas": (c) => c.engine.world.quotas,
+  "GET quotas": (c, { url }) => one(c, url).engine.world.quotas,
   "PUT quotas": async (c, i) => {
-    Object.assign(c.engine.world.quotas, await i.json());
+    const q = (await i.json()) as object;
+    some(c, i.url).forEach((w) => Object.assign(w.engine.world.quotas, q));
     c.changed();
-    return c.engine.world.quotas;
+    return one(c, i.url).engine.world.quotas;
   },
-  "GET policies": (c) => c.engine.world.policies,
+  "GET policies": (c, { url }) => one(c, url).engine.world.policies,
   "PUT policies": async (c, i) => {
-    Object.assign(c.engine.world.policies, await i.json());
+    const p = (await i.json()) as object;
+    some(c, i.url).forEach((w) => Object.assign(w.engine.world.policies, p));
     c.changed();
-    return c.engine.world.policies;
+    return one(c, i.url).engine.world.policies;
   },
-  "GET requests": (c, { url }) =>
-    c.log.after(Number(url.searchParams.get("since") ?? 0), url.searchParams.get("action")),
+  "GET requests": (c, { url }) => {
+    const entries = c.log.after(Number(url.searchParams.get("since") ?? 0), url.searchParams.get("action"));
+    if (url.searchParams.get("world") === null) return entries;
+    const keys = one(c, url).keys;
+    return entries.filter((e) => keys.has(e.accessKeyId));
+  },
   "DELETE requests": (c) => {
     c.log.clear();
     return { ok: true };
   },
   "POST drift": async (c, i) => {
-    c.drift((await i.json()) as DriftOp);
+    one(c, i.url).drift((await i.json()) as DriftOp);
     return { ok: true };
   },
 };
@@ -93,7 +121,10 @@ export function adminHandler(ctx: AdminContext): RequestHandler {
       const key = `${method} ${route}`;
       const run = Object.hasOwn(ROUTES, key) ? ROUTES[key] : undefined;
       if (!run) return send(res, 404, { error: `no admin route ${method} /_emulator/${route}` });
-      return send(res, 200, await run(ctx, { url, json }));
+      const answer = await run(ctx, { url, json });
+      // A new world is 201 Created; the same pair again (already there) is 200.
+      const created = key === "POST worlds" && (answer as { created?: boolean }).created === true;
+      return send(res, created ? 201 : 200, answer);
     } catch (e) {
       const status = e instanceof ApiError ? e.status : 400;
       return send(res, status, {

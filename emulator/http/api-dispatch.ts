@@ -30,8 +30,8 @@ const PRODUCTS: Record<string, Product> = {
 const READ_ONLY = /^Describe/;
 
 export type ApiContext = {
-  engine: Engine;
-  faults: Faults;
+  /** The account whose pair signed a request: its world and its faults. */
+  worlds: { of(accessKeyId: string): { engine: Engine; faults: Faults } };
   signatures: SignatureCheck;
   log: RequestLog;
   now: () => number;
@@ -120,17 +120,19 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   if (!handler)
     throw new ApiError(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
   const p = (x.params = Params.from(auth.params));
-  await applyFaults(ctx, action);
-  ctx.engine.tick();
-  const conflict = ctx.faults.conflictError(action, () => ctx.engine.targetBusy(p));
+  // The signing pair's account: another account's resources do not exist here.
+  const { engine, faults } = ctx.worlds.of(auth.accessKeyId);
+  await applyFaults(faults, ctx.now, action);
+  engine.tick();
+  const conflict = faults.conflictError(action, () => engine.targetBusy(p));
   if (conflict) throw new ApiError(conflict.status, conflict.code, conflict.message);
-  const result = ctx.engine.handle(() => handler(ctx.engine, p));
+  const result = engine.handle(() => handler(engine, p));
   if (!READ_ONLY.test(action)) ctx.changed();
   return result;
 }
 
 /** Throttling, then an injected error and extra latency (the error comes after the delay). */
-async function applyFaults({ faults, now }: ApiContext, action: string): Promise<void> {
+async function applyFaults(faults: Faults, now: () => number, action: string): Promise<void> {
   if (faults.rateLimited(now()))
     throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
   const injected = faults.injectedError(action);

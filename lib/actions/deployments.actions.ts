@@ -6,12 +6,8 @@ import { teamAction } from "@/lib/access/team-action";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { db } from "@/lib/db/client";
-import {
-  cancelDeployment,
-  refreshDeployment,
-  resumeDeployment,
-  teardownDeployment,
-} from "@/lib/deploy/deployment.service";
+import { cancelDeployment, resumeDeployment, teardownDeployment } from "@/lib/deploy/deployment.service";
+import { checkDeploymentDrift } from "@/lib/deploy/drift-check.service";
 import { ensureDeployEngine } from "@/lib/deploy/engine";
 import { verifyDeployment } from "@/lib/deploy/deployment-view.service";
 import { deploymentInput, teardownInput } from "./deployments.schema";
@@ -52,7 +48,8 @@ export const refreshAction = teamAction(
   { name: "deployments.refresh", capability: "deployments.read", input: deploymentInput },
   async ({ id }, ctx) => {
     ensureDeployEngine();
-    return refreshDeployment(ctx.team.teamId, id, { actor: ctx.actor });
+    // Marks the deployment drifted at once (or succeeded again when back in sync).
+    return checkDeploymentDrift(ctx.team.teamId, id, { actor: ctx.actor, source: "refresh" });
   },
 );
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { zmsg } from "@/lib/validation/messages";
 import { isCidr, isIpv4 } from "@/lib/net/ipv4";
-import { draftNameSchema, draftSpecSchema, OS_FAMILIES, SPEC_VERSION } from "@/lib/deploy/spec.schema";
+import { draftNameSchema, draftSpecSchema, OS_FAMILIES, SPEC_VERSION, SPEC_VERSION_2 } from "@/lib/deploy/spec.schema";
 import { id, teamId } from "./common.schema";
 
 const regionId = z.string().min(1).max(64);
@@ -19,10 +19,10 @@ export const locateEipInput = z.object({
   allocationId: z.string().regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })),
 });
 
-/** The spec may be incomplete; its version is ours to stamp. */
+/** The spec may be incomplete; its version is ours to stamp (v2 when it lists `enis`, else v1). */
 const draftSpec = z
   .record(z.string(), z.unknown())
-  .transform((s) => ({ ...s, specVersion: SPEC_VERSION }))
+  .transform((s) => ({ ...s, specVersion: ("enis" in s ? SPEC_VERSION_2 : SPEC_VERSION) as 1 | 2 }))
   .pipe(draftSpecSchema);
 /** Creates the draft on first save (no id), updates it afterwards. */
 export const saveDraftInput = z.object({ teamId, id: id.nullish(), name: draftNameSchema, spec: draftSpec });

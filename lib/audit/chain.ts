@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import type { Db, Tx } from "@/lib/db/client";
 import { canonicalJson, canonicalOf, chainHash, type BatchCheck } from "./canonical.mjs";
 import { redactParams } from "./redact";
+import { checkpointIfDueIn } from "./checkpoint";
 import { LONE_SURROGATE } from "@/lib/validation/text";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -66,7 +67,8 @@ export async function appendAuditEvent(db: Db, input: AuditInput) {
 
 /**
  * Appends one event to its team's chain inside the caller's transaction, so the
- * change it records and the record commit together or not at all. Serialized per
+ * change it records and the record commit together or not at all (and, every
+ * N events, a signed checkpoint of the chain with it). Serialized per
  * team by an advisory lock held to the end of that transaction: append last.
  */
 export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
@@ -98,10 +100,13 @@ export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = eventHash(fields);
-  return tx.auditEvent.create({
+  const created = await tx.auditEvent.create({
     data: { ...fields, params: (fields.params ?? undefined) as never, hash },
     select: { id: true, seq: true, hash: true },
   });
+  // Every N events a signed checkpoint of the head, under the same lock (checkpoint.ts).
+  await checkpointIfDueIn(tx, input.teamId, created);
+  return created;
 }
 
 export type ChainVerdict =

@@ -145,6 +145,7 @@ export async function* exportChunks(query, { teamId, filter, format, batchSize }
   if (format === "csv") yield EXPORT_COLUMNS.join(",") + "\r\n";
   /** @type {ExportCursor | null} */
   let cursor = null;
+  let newestSeq = 0;
   for (;;) {
     const rows = await query(exportQuery(teamId, filter, cursor, batchSize));
     let chunk = "";
@@ -152,8 +153,50 @@ export async function* exportChunks(query, { teamId, filter, format, batchSize }
       const e = exportedEvent(r);
       chunk += format === "csv" ? csvLine(e) : JSON.stringify(e) + "\n";
       cursor = { at: e.at, id: e.id };
+      if (e.seq > newestSeq) newestSeq = e.seq;
     }
     if (chunk) yield chunk;
-    if (rows.length < batchSize) return;
+    if (rows.length < batchSize) break;
   }
+  // A whole trail as NDJSON ends with the checkpoints that cover it, so that it verifies offline (verify-cli.mjs).
+  if (format === "ndjson" && !Object.values(filter).some(Boolean) && newestSeq > 0) {
+    const checkpoints = await query(checkpointQuery(teamId, newestSeq));
+    if (checkpoints.length) yield checkpoints.map((r) => JSON.stringify(exportedCheckpoint(r)) + "\n").join("");
+  }
+}
+
+/**
+ * The team's checkpoints up to the newest exported event (a checkpoint signed while the export ran covers
+ * events the export does not hold: left out).
+ * @param {string} teamId
+ * @param {number} newestSeq
+ */
+export function checkpointQuery(teamId, newestSeq) {
+  return {
+    text: `SELECT "teamId", "seq", "lastSeq", "lastHash", "eventCount", to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "at",
+  "reason", "prevSignature", "keyId", "publicKey", "signature"
+FROM "audit_checkpoint" WHERE "teamId" = $1 AND "lastSeq" <= $2 ORDER BY "seq"`,
+    values: [teamId, newestSeq],
+  };
+}
+
+/**
+ * A checkpoint as an export line: `"type": "checkpoint"` tells it from an event (events have no "type").
+ * @param {Record<string, unknown>} r
+ */
+export function exportedCheckpoint(r) {
+  return {
+    type: "checkpoint",
+    teamId: r.teamId,
+    seq: Number(r.seq),
+    lastSeq: Number(r.lastSeq),
+    lastHash: r.lastHash,
+    eventCount: Number(r.eventCount),
+    at: r.at,
+    reason: r.reason,
+    prevSignature: r.prevSignature,
+    keyId: r.keyId,
+    publicKey: r.publicKey,
+    signature: r.signature,
+  };
 }

@@ -78,6 +78,29 @@ const SAFE_KEYS = new Set([
   "exitCode",
   // the audit export's filter, as a query string (from, to, actor, action, resource, deploymentId, outcome)
   "filter",
+  // drift checks, repair and adopt: what was found, what was taken over and what was left alone
+  "source",
+  "findings",
+  "drift",
+  "calls",
+  "checked",
+  "drifted",
+  "inSync",
+  "errors",
+  "failures",
+  "error",
+  "enabled",
+  "intervalMinutes",
+  "leftAlone",
+  "enis",
+  "eips",
+  "id",
+  "mode",
+  "resource",
+  // webhooks: the receiver's origin only (its path may be a secret), the events it takes
+  "webhookId",
+  "origin",
+  "events",
 ]);
 export const REDACTED = "[redacted]";
 

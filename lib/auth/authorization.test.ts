@@ -152,6 +152,27 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "team.security",
     input: (f) => ({ teamId: f.teamA, required: false }),
   },
+  // lib/actions/sessions.actions.ts
+  "lib/actions/sessions.actions.ts#listSessionsAction": {
+    name: "sessions.list",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA }),
+  },
+  "lib/actions/sessions.actions.ts#revokeSessionAction": {
+    name: "sessions.revoke",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, sessionId: "no-such-session" }),
+  },
+  "lib/actions/sessions.actions.ts#revokeOtherSessionsAction": {
+    name: "sessions.revokeOthers",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA }),
+  },
+  "lib/actions/sessions.actions.ts#revokeMemberSessionsAction": {
+    name: "teams.revokeMemberSessions",
+    capability: "members.sessions",
+    input: (f) => ({ teamId: f.teamA, memberId: "no-such-member" }),
+  },
   // lib/actions/cloud-accounts.actions.ts
   "lib/actions/cloud-accounts.actions.ts#createCloudAccountAction": {
     name: "cloudAccounts.create",
@@ -244,6 +265,53 @@ const ACTIONS: Record<string, ActionEntry> = {
     name: "guest.rollback",
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  // lib/actions/lifecycle.actions.ts (repair, adopt, webhooks, scheduled drift checks)
+  "lib/actions/lifecycle.actions.ts#planRepairAction": {
+    name: "deployments.planRepair",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/actions/lifecycle.actions.ts#repairAction": {
+    name: "deployments.repair",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
+  },
+  "lib/actions/lifecycle.actions.ts#previewAdoptAction": {
+    name: "deployments.previewAdopt",
+    capability: "deployments.apply",
+    input: (f) => ({
+      teamId: f.teamA,
+      cloudAccountId: "no-such-account",
+      regionId: "ap-northeast-1",
+      instanceId: "i-x",
+    }),
+  },
+  "lib/actions/lifecycle.actions.ts#adoptAction": {
+    name: "deployments.adopt",
+    capability: "deployments.apply",
+    input: (f) => ({
+      teamId: f.teamA,
+      cloudAccountId: "no-such-account",
+      regionId: "ap-northeast-1",
+      instanceId: "i-x",
+      name: "adopted",
+    }),
+  },
+  "lib/actions/lifecycle.actions.ts#createWebhookAction": {
+    name: "notifications.createWebhook",
+    capability: "notifications.manage",
+    input: (f) => ({ teamId: f.teamA, url: "https://hooks.example.com/x", events: ["drift"] }),
+  },
+  "lib/actions/lifecycle.actions.ts#deleteWebhookAction": {
+    name: "notifications.deleteWebhook",
+    capability: "notifications.manage",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-webhook" }),
+  },
+  "lib/actions/lifecycle.actions.ts#setDriftScheduleAction": {
+    name: "notifications.setDriftSchedule",
+    capability: "notifications.manage",
+    input: (f) => ({ teamId: f.teamA, enabled: true, intervalMinutes: 15 }),
   },
   "lib/actions/wizard.actions.ts#previewBundleAction": {
     name: "deployments.previewBundle",

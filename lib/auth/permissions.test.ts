@@ -8,6 +8,7 @@ describe("permission table", () => {
         .filter((c) => can(role, c as keyof typeof CAN))
         .sort();
     expect(powers("viewer")).toEqual([
+      "account.manage",
       "audit.read",
       "cloudAccounts.read",
       "configs.read",
@@ -20,7 +21,7 @@ describe("permission table", () => {
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).
     expect(powers("owner")).toEqual(
-      [...powers("admin").filter((c) => c !== "team.leave"), "team.delete", "team.transfer"].sort(),
+      [...powers("admin").filter((c) => c !== "team.leave"), "members.sessions", "team.delete", "team.transfer"].sort(),
     );
   });
 

@@ -13,13 +13,17 @@ export const CAN = {
   "cloudAccounts.manage": ["owner", "admin"],
   "members.manage": ["owner", "admin"],
   "shareLinks.manage": ["owner", "admin"],
+  // Team webhooks and the scheduled drift check (settings → team).
+  "notifications.manage": ["owner", "admin"],
   // The owner cannot leave: ownership goes to another member first.
   "team.leave": ["admin", "operator", "viewer"],
   "team.delete": ["owner"],
   "team.transfer": ["owner"],
   "team.security": ["owner", "admin"],
-  // One's own account (two-factor sign-in): everyone, whatever the team asks of them.
+  // One's own account (sign-in sessions, two-factor sign-in): everyone, whatever the team asks of them.
   "account.manage": ["owner", "admin", "operator", "viewer"],
+  // Signing a member out everywhere (a lost laptop, a leaver): the owner.
+  "members.sessions": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAN;

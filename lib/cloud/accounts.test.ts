@@ -7,11 +7,18 @@ import {
   deleteCloudAccount,
   ensureDemoCloudAccount,
   listCloudAccounts,
+  listCloudAccountsForApi,
   loadCloudCredentials,
   testCloudAccount,
+  DEMO_ACCESS_KEY_ID,
   DEMO_ACCESS_KEY_SECRET,
+  DEMO_ACCOUNT_NAME,
 } from "./accounts";
 import { userActor } from "@/lib/audit/actor";
+import { encryptSecret } from "@/lib/server/crypto";
+import { cloudCall } from "./call";
+import type { CloudCredentials } from "./client";
+import { $Ecs, ecsClient } from "@/emulator/sdk";
 
 vi.mock("server-only", () => ({}));
 
@@ -24,7 +31,8 @@ beforeAll(async () => {
   process.env.EMULATOR_ENDPOINT = emu.endpoint;
   process.env.APP_SECRET = "test-secret-".padEnd(40, "x");
   t = await createTestDb();
-  for (const id of ["team-a", "team-b"]) await t.db.organization.create({ data: { id, name: id, slug: id } });
+  for (const id of ["team-a", "team-b", "team-c", "team-d", "team-e"])
+    await t.db.organization.create({ data: { id, name: id, slug: id } });
 });
 afterAll(async () => {
   process.env.EMULATOR_ENDPOINT = prevEndpoint;
@@ -112,5 +120,153 @@ describe("cloud accounts", () => {
   it("sends real accounts to Alibaba Cloud, never to the emulator", async () => {
     const dto = await createCloudAccount("team-b", userActor("user-2"), { ...input, name: "real" });
     expect((await loadCloudCredentials("team-b", dto.id)).endpoint).toBeUndefined();
+  });
+});
+
+const TOKYO = "ap-northeast-1";
+const call = (teamId: string, creds: CloudCredentials, action: Parameters<typeof cloudCall>[1], params = {}) =>
+  cloudCall({ db: t.db, teamId, creds, regionId: TOKYO, actor: userActor("user-1") }, action, {
+    RegionId: TOKYO,
+    ...params,
+  });
+const eniIds = async (teamId: string, creds: CloudCredentials) =>
+  (
+    (
+      (await call(teamId, creds, "DescribeNetworkInterfaces", { PageSize: 100 })).NetworkInterfaceSets as {
+        NetworkInterfaceSet: { NetworkInterfaceId: string }[];
+      }
+    ).NetworkInterfaceSet ?? []
+  ).map((n) => n.NetworkInterfaceId);
+const newEni = async (teamId: string, creds: CloudCredentials) =>
+  String(
+    (
+      await call(teamId, creds, "CreateNetworkInterface", {
+        VSwitchId: "vsw-6we1x9demotokyoa01",
+        SecurityGroupId: "sg-6we1x9demotokyo00001",
+      })
+    ).NetworkInterfaceId,
+  );
+
+describe("demo accounts: one world per team", () => {
+  it("two teams' demo accounts have their own pairs and see different worlds", async () => {
+    const a = await ensureDemoCloudAccount("team-c");
+    const b = await ensureDemoCloudAccount("team-d");
+    const ca = await loadCloudCredentials("team-c", a!.id);
+    const cb = await loadCloudCredentials("team-d", b!.id);
+    expect(ca.accessKeyId).toMatch(/^LTAI5t[A-Za-z0-9]{18}$/);
+    expect(ca.accessKeyId).not.toBe(cb.accessKeyId);
+    expect([ca.accessKeyId, cb.accessKeyId]).not.toContain(DEMO_ACCESS_KEY_ID);
+    expect(ca.endpoint).toBe(emu.endpoint);
+
+    // Team C attaches the demo ENI and creates one: team D's world still has its ENI Available and no new one.
+    const eni = await newEni("team-c", ca);
+    await call("team-c", ca, "AttachNetworkInterface", {
+      NetworkInterfaceId: "eni-6we1x9demosecond001",
+      InstanceId: "i-6we1x9demoweb000001",
+    });
+    emu.settle();
+    expect(await eniIds("team-c", ca)).toContain(eni);
+    expect(await eniIds("team-d", cb)).not.toContain(eni);
+    const status = async (teamId: string, creds: CloudCredentials) =>
+      (
+        (
+          await call(teamId, creds, "DescribeNetworkInterfaces", {
+            NetworkInterfaceId: ["eni-6we1x9demosecond001"],
+          })
+        ).NetworkInterfaceSets as { NetworkInterfaceSet: { Status: string }[] }
+      ).NetworkInterfaceSet[0]!.Status;
+    expect(await status("team-c", ca)).toBe("InUse");
+    expect(await status("team-d", cb)).toBe("Available");
+    // Acting on team C's ENI with team D's account: the cloud's own NotFound, nothing changes.
+    await expect(call("team-d", cb, "DeleteNetworkInterface", { NetworkInterfaceId: eni })).rejects.toMatchObject({
+      code: "InvalidEniId.NotFound",
+    });
+    expect(await eniIds("team-c", ca)).toContain(eni);
+    // The built-in demo pair's world saw none of it.
+    expect(Object.keys(emu.state().enis)).not.toContain(eni);
+    expect(emu.state().enis["eni-6we1x9demosecond001"]!.status).toBe("Available");
+  });
+
+  it("lists the demo pair for the API and the page; the official SDK works with it as given", async () => {
+    await createCloudAccount("team-e", userActor("user-5"), { ...input, name: "real-e" });
+    const items = await listCloudAccountsForApi("team-e");
+    const demo = items.find((i) => i.kind === "demo")!;
+    expect(demo).toMatchObject({
+      name: DEMO_ACCOUNT_NAME,
+      emulator: { endpoint: emu.endpoint, protocol: "http", shared: false },
+    });
+    expect(Object.keys(demo).sort()).toEqual(["defaultRegion", "emulator", "id", "kind", "name"]);
+    const real = items.find((i) => i.kind === "access_key")!;
+    expect(real).not.toHaveProperty("emulator");
+    expect(JSON.stringify(items)).not.toContain(input.accessKeySecret);
+    expect(JSON.stringify(items)).not.toContain(input.accessKeyId);
+    // The page shows the same pair.
+    const page = (await listCloudAccounts("team-e")).find((a) => a.kind === "demo")!;
+    expect(page.emulator).toEqual(demo.emulator);
+
+    // A script: the SDK configured with exactly these values sees this team's world (and a new ENI of it).
+    const creds = await loadCloudCredentials("team-e", demo.id);
+    const eni = await newEni("team-e", creds);
+    const sdk = ecsClient({
+      endpoint: demo.emulator!.endpoint,
+      accessKeyId: demo.emulator!.accessKeyId,
+      accessKeySecret: demo.emulator!.accessKeySecret,
+    });
+    const got = await sdk.describeNetworkInterfaces(
+      new $Ecs.DescribeNetworkInterfacesRequest({ regionId: TOKYO, networkInterfaceId: [eni] }),
+    );
+    expect(got.body!.networkInterfaceSets!.networkInterfaceSet!.map((n) => n.networkInterfaceId)).toEqual([eni]);
+  });
+
+  it("a team on the old shared pair moves to its own world unless deployments live in the shared one", async () => {
+    const old = (teamId: string) =>
+      t.db.cloudAccount.create({
+        data: {
+          teamId,
+          name: DEMO_ACCOUNT_NAME,
+          kind: "demo",
+          accessKeyId: DEMO_ACCESS_KEY_ID,
+          secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: DEMO_ACCESS_KEY_SECRET })),
+        },
+        select: { id: true },
+      });
+    for (const id of ["team-old-idle", "team-old-live"])
+      await t.db.organization.create({ data: { id, name: id, slug: id } });
+    const idle = await old("team-old-idle");
+    await t.db.deployment.create({
+      data: { teamId: "team-old-idle", cloudAccountId: idle.id, name: "gone", status: "torn_down", spec: {} },
+    });
+    const live = await old("team-old-live");
+    await t.db.deployment.create({
+      data: { teamId: "team-old-live", cloudAccountId: live.id, name: "up", status: "succeeded", spec: {} },
+    });
+
+    const moved = (await listCloudAccounts("team-old-idle")).find((a) => a.kind === "demo")!;
+    expect(moved.id).toBe(idle.id); // the same account (its deployments keep pointing at it)
+    expect(moved.emulator).toMatchObject({ shared: false });
+    expect(moved.emulator!.accessKeyId).not.toBe(DEMO_ACCESS_KEY_ID);
+    const creds = await loadCloudCredentials("team-old-idle", idle.id);
+    const eni = await newEni("team-old-idle", creds);
+    expect(Object.keys(emu.state().enis)).not.toContain(eni);
+
+    const kept = (await listCloudAccounts("team-old-live")).find((a) => a.kind === "demo")!;
+    expect(kept.emulator).toMatchObject({ accessKeyId: DEMO_ACCESS_KEY_ID, shared: true });
+  });
+
+  it("after the emulator restarts without its state, the team's world comes back on next use", async () => {
+    const a = await ensureDemoCloudAccount("team-c");
+    const before = await loadCloudCredentials("team-c", a!.id);
+    const port = emu.port;
+    await emu.close();
+    emu = await startEmulator({ port });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 5 * 60_000 });
+    try {
+      const creds = await loadCloudCredentials("team-c", a!.id);
+      expect(creds.accessKeyId).toBe(before.accessKeyId);
+      // A fresh world (the old one was not saved), reachable with the same pair.
+      expect(await eniIds("team-c", creds)).toContain("eni-6we1x9demosecond001");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

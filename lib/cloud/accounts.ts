@@ -1,6 +1,8 @@
 // Team-scoped Alibaba Cloud credentials. Secrets are encrypted at rest, never
 // returned to the browser (the DTO carries a masked key id only), never logged
-// and never audited.
+// and never audited. The exception is a demo account's pair: it acts only on that
+// team's world in the local emulator (demo keys are not secrets), and the team sees
+// it so that it can script against its demo world with the official SDKs.
 import { db } from "@/lib/db/client";
 import { decryptSecret, encryptSecret, maskKeyId } from "@/lib/server/crypto";
 import { demoMode, env } from "@/lib/server/env";
@@ -12,8 +14,13 @@ import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
 import { cloudCall } from "./call";
+import { ensureDemoWorld, newDemoKeyPair, type DemoKeyPair } from "./demo-world";
 
-/** The emulator's built-in demo key pair (see emulator/README.md). */
+/**
+ * The emulator's built-in demo key pair (see emulator/README.md): the world every team's demo
+ * account shared before each got its own. A team still on it keeps it while it has deployments
+ * there (see ensureDemoCloudAccount).
+ */
 export const DEMO_ACCESS_KEY_ID = "LTAI5tEIPilotDemoKey01";
 export const DEMO_ACCESS_KEY_SECRET = "EIPilotDemoSecretNotForProduction01";
 export const DEMO_ACCOUNT_NAME = "Demo (emulator)";
@@ -28,6 +35,20 @@ const accountShape = {
   createdAt: true,
 } as const;
 
+/**
+ * How to reach a demo account's world with the official SDKs: `endpoint` is what the SDK
+ * Config's `endpoint` takes ("127.0.0.1:PORT", the emulator on this server's loopback), with
+ * `protocol: "http"`. `shared`: the account still uses the built-in pair and world that every
+ * team's demo account shared before (it has deployments there).
+ */
+export type DemoEmulatorAccess = {
+  endpoint: string;
+  protocol: "http";
+  accessKeyId: string;
+  accessKeySecret: string;
+  shared: boolean;
+};
+
 export type CloudAccountDto = {
   id: string;
   name: string;
@@ -36,9 +57,20 @@ export type CloudAccountDto = {
   roleArn: string | null;
   defaultRegion: string;
   createdAt: Date;
+  /** Demo accounts only. */
+  emulator?: DemoEmulatorAccess;
 };
 
-function toDto(row: {
+/** `GET /api/v1/cloud-accounts` items (contract 5); `emulator` on demo accounts only. */
+export type CloudAccountApiDto = {
+  id: string;
+  name: string;
+  kind: string;
+  defaultRegion: string;
+  emulator?: DemoEmulatorAccess;
+};
+
+type AccountRow = {
   id: string;
   name: string;
   kind: string;
@@ -46,37 +78,121 @@ function toDto(row: {
   roleArn: string | null;
   defaultRegion: string;
   createdAt: Date;
-}): CloudAccountDto {
+};
+
+function toDto(row: AccountRow, emulator?: DemoEmulatorAccess): CloudAccountDto {
   const { accessKeyId, ...rest } = row;
-  return { ...rest, accessKeyIdMasked: row.kind === "demo" ? accessKeyId : maskKeyId(accessKeyId) };
+  return {
+    ...rest,
+    accessKeyIdMasked: row.kind === "demo" ? accessKeyId : maskKeyId(accessKeyId),
+    ...(emulator ? { emulator } : {}),
+  };
 }
 
+/** The team's accounts; in demo mode its demo account first made (and its world registered) if need be. */
 export async function listCloudAccounts(teamId: string): Promise<CloudAccountDto[]> {
   // A team made before demo mode was switched on gets its demo account on first look.
   await ensureDemoCloudAccount(teamId);
   const rows = await db().cloudAccount.findMany({
     where: { teamId },
     orderBy: { createdAt: "asc" },
-    select: accountShape,
+    select: { ...accountShape, secretCiphertext: true },
   });
-  return rows.filter((r) => r.kind !== "demo" || demoMode()).map(toDto);
+  const endpoint = env().EMULATOR_ENDPOINT;
+  const out: CloudAccountDto[] = [];
+  for (const { secretCiphertext, ...row } of rows) {
+    if (row.kind !== "demo") out.push(toDto(row));
+    else if (endpoint) {
+      const pair = { accessKeyId: row.accessKeyId, accessKeySecret: readSecret(secretCiphertext).accessKeySecret };
+      // Shown pairs work at once: a script may use them straight from the page.
+      await registerDemoPair(endpoint, pair);
+      out.push(toDto(row, { endpoint, protocol: "http", ...pair, shared: pair.accessKeyId === DEMO_ACCESS_KEY_ID }));
+    }
+  }
+  return out;
 }
 
-export async function ensureDemoCloudAccount(teamId: string) {
-  if (!demoMode()) return null;
-  const existing = await db().cloudAccount.findFirst({ where: { teamId, kind: "demo" }, select: { id: true } });
-  if (existing) return existing;
-  return db().cloudAccount.create({
-    data: {
-      teamId,
-      name: DEMO_ACCOUNT_NAME,
-      kind: "demo",
-      accessKeyId: DEMO_ACCESS_KEY_ID,
-      secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: DEMO_ACCESS_KEY_SECRET })),
-      defaultRegion: "ap-northeast-1",
-    },
-    select: { id: true },
+/**
+ * For `GET /api/v1/cloud-accounts`: `{ id, name, kind, defaultRegion, emulator? }` of each of the
+ * team's accounts, where `emulator` (`{ endpoint, protocol, accessKeyId, accessKeySecret, shared }`)
+ * is on demo accounts only. Real accounts' key ids and secrets are never part of it.
+ */
+export async function listCloudAccountsForApi(teamId: string): Promise<CloudAccountApiDto[]> {
+  return (await listCloudAccounts(teamId)).map(({ id, name, kind, defaultRegion, emulator }) => ({
+    id,
+    name,
+    kind,
+    defaultRegion,
+    ...(emulator ? { emulator } : {}),
+  }));
+}
+
+function readSecret(ciphertext: string): { accessKeySecret: string; securityToken?: string } {
+  return JSON.parse(decryptSecret(ciphertext)) as { accessKeySecret: string; securityToken?: string };
+}
+
+/** The built-in pair's world always exists; any other pair's world is registered (idempotent). */
+function registerDemoPair(endpoint: string, pair: DemoKeyPair): Promise<void> {
+  return pair.accessKeyId === DEMO_ACCESS_KEY_ID ? Promise.resolve() : ensureDemoWorld(endpoint, pair);
+}
+
+/** Deployments in these states have nothing in the cloud: a team with only these may move to a world of its own. */
+const NOTHING_IN_THE_CLOUD = ["draft", "ready", "torn_down"];
+
+/**
+ * In demo mode, the team's demo account: made on first need with a pair of its own, acting on a
+ * world of its own in the emulator (as a separate Alibaba Cloud account would). An account made
+ * before that, on the built-in pair every team shared, moves to a world of its own on first use —
+ * unless it has deployments that are (or may be) live in the shared world: those stay where their
+ * resources are, and the account keeps the shared pair until they are torn down.
+ */
+export async function ensureDemoCloudAccount(teamId: string): Promise<{ id: string } | null> {
+  const endpoint = env().EMULATOR_ENDPOINT;
+  if (!demoMode() || !endpoint) return null;
+  const existing = await db().cloudAccount.findFirst({
+    where: { teamId, kind: "demo" },
+    select: { id: true, accessKeyId: true },
   });
+  if (existing?.accessKeyId === DEMO_ACCESS_KEY_ID) await moveToOwnWorld(teamId, existing.id, endpoint);
+  if (existing) return { id: existing.id };
+  const pair = newDemoKeyPair();
+  try {
+    const created = await db().cloudAccount.create({
+      data: {
+        teamId,
+        name: DEMO_ACCOUNT_NAME,
+        kind: "demo",
+        accessKeyId: pair.accessKeyId,
+        secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: pair.accessKeySecret })),
+        defaultRegion: "ap-northeast-1",
+      },
+      select: { id: true },
+    });
+    // Not awaited: sign-up need not wait for the world (lab mode wires namespaces); its first use does.
+    void ensureDemoWorld(endpoint, pair);
+    return created;
+  } catch (e) {
+    // Another request (or replica) made it first: that one is the team's.
+    if ((e as { code?: unknown }).code !== "P2002") throw e;
+    return db().cloudAccount.findFirst({ where: { teamId, kind: "demo" }, select: { id: true } });
+  }
+}
+
+async function moveToOwnWorld(teamId: string, id: string, endpoint: string): Promise<void> {
+  const live = await db().deployment.count({
+    where: { teamId, cloudAccountId: id, status: { notIn: NOTHING_IN_THE_CLOUD } },
+  });
+  if (live > 0) return;
+  const pair = newDemoKeyPair();
+  // Compare-and-set: of two requests moving the account at once, one wins and the other's pair is dropped.
+  const { count } = await db().cloudAccount.updateMany({
+    where: { id, teamId, kind: "demo", accessKeyId: DEMO_ACCESS_KEY_ID },
+    data: {
+      accessKeyId: pair.accessKeyId,
+      secretCiphertext: encryptSecret(JSON.stringify({ accessKeySecret: pair.accessKeySecret })),
+    },
+  });
+  if (count === 1) void ensureDemoWorld(endpoint, pair);
 }
 
 /** The audit event keeps the actor's email (the trail names them after they leave the team). */
@@ -149,12 +265,15 @@ export async function loadCloudCredentials(teamId: string, cloudAccountId: strin
     select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true },
   });
   if (!row) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
-  const secret = JSON.parse(decryptSecret(row.secretCiphertext)) as { accessKeySecret: string; securityToken?: string };
+  const secret = readSecret(row.secretCiphertext);
   switch (row.kind) {
     case "demo": {
       const endpoint = env().EMULATOR_ENDPOINT;
       if (!endpoint) throw new UserFacingError(msg("cloud.demoNeedsEmulator"));
-      return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret, endpoint };
+      const pair = { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret };
+      // The emulator may have restarted without its state since the world was registered.
+      await registerDemoPair(endpoint, pair);
+      return { ...pair, endpoint };
     }
     case "access_key":
       return { accessKeyId: row.accessKeyId, accessKeySecret: secret.accessKeySecret };

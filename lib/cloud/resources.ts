@@ -32,6 +32,8 @@ export type EniView = {
   primaryIp: string;
   privateIps: PrivateIpView[];
   securityGroupIds: string[];
+  /** The attachment's device index (0 = the primary ENI, 1 = eth1 …); absent when not attached. */
+  deviceIndex?: number;
 };
 
 export type EipView = {
@@ -92,6 +94,7 @@ export function eniFromWire(e: Obj): EniView {
       };
     }),
     securityGroupIds: arr(obj(e.SecurityGroupIds).SecurityGroupId).map(str),
+    ...(obj(e.Attachment).DeviceIndex !== undefined ? { deviceIndex: Number(obj(e.Attachment).DeviceIndex) } : {}),
   };
 }
 

@@ -9,8 +9,8 @@ import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import type { GuestChecks } from "@/lib/guest/guest-checks";
 import { getProgress as getProgressFn } from "./deployment.service";
-import type { ResourcesRecord } from "./model";
-import { deploymentSpecSchema } from "./spec.schema";
+import { normalizeRecord } from "./model";
+import { deploymentSpecSchema, specInputToV2 } from "./spec.schema";
 import { specWithoutSecrets } from "./secrets";
 import { eipResultRows, guestVerdict, type EipResultRow } from "./eip-results";
 import { inventoryContext } from "./inventory.service";
@@ -18,7 +18,9 @@ import { inventoryContext } from "./inventory.service";
 // ---------------------------------------------------------------- per-EIP check
 
 export type EipCheck = {
+  eniIndex: number;
   specIndex: number;
+  eniId: string;
   allocationId: string;
   ipAddress: string;
   privateIp: string;
@@ -46,42 +48,49 @@ export async function verifyDeployment(teamId: string, id: string, actorId?: str
   const guestOf = async () =>
     ((await db().deployment.findFirst({ where: { id, teamId }, select: { checks: true } }))?.checks as Checks | null)
       ?.guest;
-  const record = (d.resources ?? {}) as ResourcesRecord;
+  const record = normalizeRecord(d.resources);
   if (!d.cloudAccountId) throw new UserFacingError(msg("deploy.noAccount"), { code: "NO_ACCOUNT" });
   const ctx = { ...(await inventoryContext(teamId, d.cloudAccountId, spec.regionId, actorId)), deploymentId: id };
   const ours = (record.eips ?? []).filter((e) => e.allocationId);
+  const eniIds = (record.enis ?? []).flatMap((e) => (e.eniId ? [e.eniId] : []));
   const [eips, enis] = await Promise.all([
     describeEips(
       ctx,
       ours.map((e) => e.allocationId),
     ),
-    record.eniId ? describeEnis(ctx, { ids: [record.eniId] }) : Promise.resolve([] as EniView[]),
+    eniIds.length ? describeEnis(ctx, { ids: eniIds }) : Promise.resolve([] as EniView[]),
   ]);
-  const eni = enis[0];
-  const eniOnInstance = !!eni && !!record.instanceId && eni.instanceId === record.instanceId && eni.status === "InUse";
+  const onInstance = (eniId: string) => {
+    const eni = enis.find((x) => x.networkInterfaceId === eniId);
+    return !!eni && !!record.instanceId && eni.instanceId === record.instanceId && eni.status === "InUse";
+  };
+  const eniOnInstance = eniIds.every(onInstance);
   const results: EipCheck[] = ours.map((e) => {
     const l = eips.eips.find((x) => x.allocationId === e.allocationId);
     const boundTo = l?.instanceId ? `${l.instanceId}/${l.privateIpAddress}` : "";
+    const attached = onInstance(e.eniId);
     const ok =
       !!l &&
       l.status === "InUse" &&
       l.mode === "NAT" &&
-      l.instanceId === record.eniId &&
+      l.instanceId === e.eniId &&
       l.privateIpAddress === e.privateIp &&
-      eniOnInstance;
+      attached;
     const detail = !l
       ? "EIP not found"
       : ok
         ? "InUse · NAT"
         : l.status !== "InUse"
           ? `status ${l.status}`
-          : l.instanceId !== record.eniId || l.privateIpAddress !== e.privateIp
+          : l.instanceId !== e.eniId || l.privateIpAddress !== e.privateIp
             ? `bound to ${boundTo || "nothing"}`
-            : !eniOnInstance
+            : !attached
               ? "ENI not attached to the instance"
               : `mode ${l.mode || "?"}`;
     return {
+      eniIndex: e.eniIndex,
       specIndex: e.specIndex,
+      eniId: e.eniId,
       allocationId: e.allocationId,
       ipAddress: l?.ipAddress ?? e.ipAddress,
       privateIp: e.privateIp,
@@ -124,16 +133,31 @@ export type DeploymentView = Awaited<ReturnType<typeof getProgressFn>> & {
   createdBy: string | null;
   createdAt: string;
   preflight: unknown;
+  /** The last drift check's differences (refresh or the schedule) and when it ran. */
+  drift: Array<{
+    resource: string;
+    field: string;
+    expected: string;
+    actual: string;
+    message: { en: string; ja: string };
+  }>;
+  driftCheckedAt: string | null;
 };
 
-function plannedEips(spec: unknown): Array<{ allocationId?: string; privateIp?: string }> {
-  const eips = (spec as { eips?: unknown } | null)?.eips;
-  return Array.isArray(eips)
-    ? eips.map((e) => ({
-        allocationId: typeof e?.allocationId === "string" ? e.allocationId : undefined,
-        privateIp: typeof e?.privateIp === "string" ? e.privateIp : undefined,
-      }))
-    : [];
+/** The spec's EIPs (v1 or v2, possibly incomplete) with their ENI index and index in that ENI's list. */
+function plannedEips(spec: unknown): Array<{ eni: number; index: number; allocationId?: string; privateIp?: string }> {
+  const s = specInputToV2(spec) as { enis?: unknown } | null;
+  const enis = Array.isArray(s?.enis) ? (s.enis as Array<{ eips?: unknown } | null>) : [];
+  return enis.flatMap((entry, eni) =>
+    Array.isArray(entry?.eips)
+      ? (entry.eips as Array<{ allocationId?: unknown; privateIp?: unknown } | null>).map((e, index) => ({
+          eni,
+          index,
+          allocationId: typeof e?.allocationId === "string" ? e.allocationId : undefined,
+          privateIp: typeof e?.privateIp === "string" ? e.privateIp : undefined,
+        }))
+      : [],
+  );
 }
 
 /** Progress plus what the page shows around it (plan descriptions, checks, script versions). Team-scoped. */
@@ -148,6 +172,8 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
       createdById: true,
       createdAt: true,
       preflight: true,
+      drift: true,
+      driftCheckedAt: true,
       scripts: {
         orderBy: { version: "desc" },
         select: { version: true, os: true, sha256: true, createdAt: true, files: true },
@@ -200,5 +226,7 @@ export async function getDeploymentView(teamId: string, id: string): Promise<Dep
     createdBy: user ? user.name || user.email : null,
     createdAt: d.createdAt.toISOString(),
     preflight: d.preflight ?? null,
+    drift: (d.drift ?? []) as DeploymentView["drift"],
+    driftCheckedAt: d.driftCheckedAt?.toISOString() ?? null,
   };
 }

@@ -7,12 +7,13 @@ import type { CloudContext } from "@/lib/cloud/call";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "@/lib/cloud/retry";
 import { appendAuditEvent, appendAuditEventIn } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
-import { msg } from "@/lib/i18n/errors";
+import { msg, statusWord } from "@/lib/i18n/errors";
 import { deploymentSpecSchema, draftSpecSchema, type DeploymentSpec } from "./spec.schema";
-import type { Plan, ResourcesRecord } from "./model";
+import { firstEniId, normalizeRecord, type Plan, type ResourcesRecord } from "./model";
+import { alignRecord } from "./align";
 import { checkPreflight, hasErrors, type Finding } from "./preflight";
 import { readSnapshot } from "./state";
-import { openSpecSecrets, sealSpecSecrets } from "./secrets";
+import { openSpecSecrets, sealSpecSecrets, specWithoutSecrets } from "./secrets";
 import { planApply, planTeardown } from "./planner";
 import { diffDrift, type DriftItem } from "./drift";
 import {
@@ -66,7 +67,7 @@ async function load(teamId: string, id: string) {
   return d;
 }
 
-async function contextFor(
+export async function contextFor(
   teamId: string,
   d: { id: string; cloudAccountId: string | null },
   spec: DeploymentSpec,
@@ -82,6 +83,22 @@ async function contextFor(
     actor: actor ?? null,
     readRetry: readRetryPolicy(),
   };
+}
+
+/** The engine's database and executor options, for the lifecycle services (repair, adopt, scheduled checks). */
+export function engineRuntime(): { db: Db; executor: ExecutorOptions } {
+  return { db: database(), executor: executorOptions() };
+}
+
+/** A cloud context for one of the team's accounts, through the engine's credentials resolver (adopt). */
+export async function accountContext(
+  teamId: string,
+  cloudAccountId: string,
+  regionId: string,
+  actor?: AuditActor | null,
+): Promise<CloudContext> {
+  const creds = await executorOptions().resolveCredentials({ teamId, cloudAccountId });
+  return { db: database(), teamId, creds, regionId, actor: actor ?? null, readRetry: readRetryPolicy() };
 }
 
 // ---------------------------------------------------------------- drafts
@@ -162,7 +179,7 @@ export async function runPreflight(
       fix: { en: "Complete the form.", ja: "フォームを完成させてください。" },
     }));
   } else {
-    const record = (d.resources ?? {}) as ResourcesRecord;
+    const record = normalizeRecord(d.resources);
     const live = await readSnapshot(await contextFor(teamId, d, parsed.data, opts.actor), parsed.data, record);
     findings = checkPreflight(parsed.data, live, record);
   }
@@ -175,19 +192,124 @@ export async function runPreflight(
   return result;
 }
 
-/** The plan as it would run now (preview; nothing changes). A finished deployment plans no changes. */
+/**
+ * The plan as it would run now (preview; nothing changes), with the pre-flight findings of the apply.
+ * A finished deployment plans no changes; one whose spec was changed (setDeploymentSpec) plans only
+ * the delta: the exact calls, each mutating one a step that is not a no-op.
+ */
 export async function planDeployment(
   teamId: string,
   id: string,
   opts: { actor?: AuditActor | null; phase?: "apply" | "teardown"; skipGuestRollback?: boolean } = {},
-): Promise<Plan> {
+): Promise<Plan & { findings: Finding[] }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
-  const record = (d.resources ?? {}) as ResourcesRecord;
+  const record = normalizeRecord(d.resources);
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
-  return opts.phase === "teardown"
-    ? planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback })
-    : planApply(spec, live, record);
+  if (opts.phase === "teardown")
+    return { ...planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback }), findings: [] };
+  return { ...planApply(spec, live, record), findings: checkPreflight(spec, live, record) };
+}
+
+/** The statuses of contract 5 (DESIGN.md), from the stored row (the database keeps its own words). */
+export type ApiStatus = "draft" | "applying" | "succeeded" | "failed" | "drifted" | "tearing_down" | "torn_down";
+
+/**
+ * Maps a deployment row to its contract-5 status: ready → draft, running → applying, cancelled →
+ * failed (a run that stopped before it finished; apply again to continue), and a succeeded one whose
+ * last refresh found drift (`drift`: the stored findings, when the caller keeps them) → drifted.
+ */
+export function apiStatus(row: { status: string; drift?: unknown[] | null }): ApiStatus {
+  switch (row.status) {
+    case "draft":
+    case "ready":
+      return "draft";
+    case "running":
+      return "applying";
+    case "succeeded":
+      return row.drift?.length ? "drifted" : "succeeded";
+    case "failed":
+    case "cancelled":
+      return "failed";
+    case "drifted":
+    case "tearing_down":
+    case "torn_down":
+      return row.status;
+    default:
+      return "failed";
+  }
+}
+
+/**
+ * Sets the desired spec (v1 or v2 accepted, stored as given, sealed). A draft: updates the draft. A
+ * succeeded, failed or cancelled deployment: records the spec for a change and returns the delta plan
+ * (apply it with startDeployment; the previous good spec stays in `lastAppliedSpec` for rollback).
+ * Refused while a run is in progress or after teardown. Invalid specs are refused with every problem.
+ */
+export async function setDeploymentSpec(
+  teamId: string,
+  actor: AuditActor | null,
+  id: string,
+  input: unknown,
+): Promise<{ status: string; plan: (Plan & { findings: Finding[] }) | null }> {
+  const d = await load(teamId, id);
+  if (d.status === "draft" || d.status === "ready") {
+    await updateDraft(teamId, id, { spec: input, actor });
+    return { status: "draft", plan: null };
+  }
+  if (!["succeeded", "failed", "cancelled"].includes(d.status))
+    throw new RunRefused("BAD_STATUS", msg("deploy.cannotChange", { status: statusWord(d.status) }));
+  const parsed = deploymentSpecSchema.parse(input);
+  const current = deploymentSpecSchema.parse(specWithoutSecrets(d.spec));
+  const instanceOf = (i: DeploymentSpec["instance"]) =>
+    i.mode === "existing" ? i.instanceId : `create:${i.zoneId}:${i.instanceType}`;
+  const recorded = normalizeRecord(d.resources).instanceId;
+  const same =
+    instanceOf(parsed.instance) === instanceOf(current.instance) ||
+    (parsed.instance.mode === "existing" && parsed.instance.instanceId === recorded);
+  if (!same) throw new RunRefused("BAD_STATUS", msg("deploy.changeInstance"));
+  const sealed = sealSpecSecrets(input as Record<string, unknown>);
+  await database().$transaction(async (tx) => {
+    const r = await tx.deployment.updateMany({
+      where: { id, teamId, status: d.status },
+      data: {
+        spec: sealed as never,
+        specVersion: parsed.specVersion,
+        // A deployment applied before lastAppliedSpec existed: its current spec is the last good one.
+        ...(d.lastAppliedSpec == null && d.status === "succeeded" ? { lastAppliedSpec: d.spec as never } : {}),
+      },
+    });
+    if (r.count !== 1) throw new RunRefused("BAD_STATUS", msg("deploy.cannotChange", { status: statusWord(d.status) }));
+    await appendAuditEventIn(tx, {
+      teamId,
+      ...actorFields(actor),
+      action: "app:deployment.spec",
+      deploymentId: id,
+      targets: [id],
+      params: { deploymentId: id, specVersion: parsed.specVersion },
+      outcome: "success",
+    });
+  });
+  return { status: d.status, plan: await planDeployment(teamId, id, { actor }) };
+}
+
+/**
+ * Rolls a failed change back: the spec becomes the last one that applied successfully and the apply
+ * starts (its plan is the delta back to that state). Refused when there is no such spec.
+ */
+export async function rollbackDeployment(
+  teamId: string,
+  id: string,
+  opts: { actor?: AuditActor | null } = {},
+): Promise<StartResult> {
+  const d = await load(teamId, id);
+  if (!["failed", "cancelled", "succeeded"].includes(d.status) || d.lastAppliedSpec == null)
+    throw new RunRefused("NOTHING_TO_DO", msg("deploy.nothingToRollBack"));
+  await database().deployment.updateMany({
+    where: { id, teamId, status: d.status },
+    data: { spec: d.lastAppliedSpec as never },
+  });
+  return startDeployment(teamId, id, opts);
 }
 
 // ---------------------------------------------------------------- runs
@@ -211,7 +333,7 @@ export async function startDeployment(
 ): Promise<StartResult> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
-  const prev = (d.resources ?? {}) as ResourcesRecord;
+  const prev = normalizeRecord(d.resources);
   const ctx = await contextFor(teamId, d, spec, opts.actor);
   const live = await readSnapshot(ctx, spec, prev);
   const findings = checkPreflight(spec, live, prev);
@@ -231,20 +353,15 @@ export async function startDeployment(
       }),
       findings,
     );
+  // The record aligned to the spec: an entry per ENI with what is known before the first call (ids
+  // of existing resources, addressing for the OS bundle), what the spec no longer lists marked -1.
+  const record: ResourcesRecord = alignRecord(spec, prev, live).record;
+  if (!record.instanceId && live.instance) record.instanceId = live.instance.instanceId;
+  // Planned from the stored record (the plan aligns it the same way; a replaced EIP keeps its address).
   const plan = planApply(spec, live, prev);
-  // What is known before the first call (ids of existing resources, addressing for the OS bundle).
-  const record: ResourcesRecord = {
-    ...prev,
-    instanceId: prev.instanceId ?? live.instance?.instanceId,
-    eniId: prev.eniId ?? live.eni?.networkInterfaceId,
-    eniPrimaryIp: prev.eniPrimaryIp ?? live.eni?.primaryIp,
-    macAddress: prev.macAddress ?? live.eni?.macAddress,
-    vSwitchCidr: prev.vSwitchCidr ?? live.vSwitch?.cidrBlock,
-  };
-  for (const k of Object.keys(record) as Array<keyof ResourcesRecord>) if (record[k] === undefined) delete record[k];
   await database().deployment.updateMany({
     where: { id, teamId },
-    data: { resources: record as never, instanceId: record.instanceId ?? null, eniId: record.eniId ?? null },
+    data: { resources: record as never, instanceId: record.instanceId ?? null, eniId: firstEniId(record) ?? null },
   });
   const opt = executorOptions();
   await beginRun(
@@ -329,7 +446,7 @@ export async function teardownDeployment(
 ): Promise<{ status: string; plan: Plan; done: Promise<RunResult> }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
-  const record = (d.resources ?? {}) as ResourcesRecord;
+  const record = normalizeRecord(d.resources);
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const plan = planTeardown(spec, live, record, { skipGuestRollback: opts.skipGuestRollback });
   const opt = executorOptions();
@@ -339,7 +456,7 @@ export async function teardownDeployment(
       teamId,
       deploymentId: id,
       phase: "teardown",
-      from: ["succeeded", "failed", "cancelled"],
+      from: ["succeeded", "drifted", "failed", "cancelled"],
       plan,
       actor: opts.actor,
     },
@@ -370,7 +487,7 @@ export async function refreshDeployment(
 ): Promise<{ drift: DriftItem[]; checkedAt: string; inSync: boolean }> {
   const d = await load(teamId, id);
   const spec = deploymentSpecSchema.parse(openSpecSecrets(d.spec));
-  const record = (d.resources ?? {}) as ResourcesRecord;
+  const record = normalizeRecord(d.resources);
   const live = await readSnapshot(await contextFor(teamId, d, spec, opts.actor), spec, record);
   const drift =
     d.status === "torn_down" || d.status === "draft" || d.status === "ready" ? [] : diffDrift(spec, live, record);
@@ -454,7 +571,7 @@ export type Progress = {
   steps: ProgressStep[];
 };
 
-const TERMINAL = new Set(["draft", "ready", "succeeded", "failed", "cancelled", "torn_down"]);
+const TERMINAL = new Set(["draft", "ready", "succeeded", "drifted", "failed", "cancelled", "torn_down"]);
 
 /** Everything the deployment page polls (stop polling when `terminal`). */
 export async function getProgress(teamId: string, id: string): Promise<Progress> {
@@ -478,7 +595,7 @@ export async function getProgress(teamId: string, id: string): Promise<Progress>
     regionId: d.regionId,
     instanceId: d.instanceId,
     eniId: d.eniId,
-    resources: (d.resources ?? {}) as ResourcesRecord,
+    resources: normalizeRecord(d.resources),
     error: d.error,
     startedAt: d.startedAt?.toISOString() ?? null,
     finishedAt: d.finishedAt?.toISOString() ?? null,

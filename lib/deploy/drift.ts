@@ -2,7 +2,7 @@
 // every difference (pure `diffDrift`; `detectDrift` reads the state first).
 import type { CloudContext } from "@/lib/cloud/call";
 import type { DeploymentSpec } from "./spec.schema";
-import type { LiveSnapshot, ResourcesRecord } from "./model";
+import { normalizeRecord, type LiveSnapshot, type ResourcesRecord } from "./model";
 import { readSnapshot } from "./state";
 
 export type DriftItem = {
@@ -13,7 +13,8 @@ export type DriftItem = {
   message: { en: string; ja: string };
 };
 
-export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord): DriftItem[] {
+export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, raw: ResourcesRecord): DriftItem[] {
+  const record = normalizeRecord(raw);
   const out: DriftItem[] = [];
   const add = (resource: string, field: string, expected: string, actual: string, en: string, ja: string) =>
     out.push({ resource, field, expected, actual, message: { en, ja } });
@@ -27,45 +28,51 @@ export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
       `Instance ${instanceId} no longer exists.`,
       `インスタンス ${instanceId} が存在しません。`,
     );
-  const eniId = record.eniId;
-  if (eniId) {
-    if (!live.eni) {
+  for (const r of record.enis ?? []) {
+    const eniId = r.eniId;
+    if (!eniId) continue;
+    const l =
+      live.enis.find((x) => x.networkInterfaceId === eniId) ??
+      live.instanceEnis.find((x) => x.networkInterfaceId === eniId);
+    if (!l) {
       add(eniId, "exists", "present", "absent", `ENI ${eniId} no longer exists.`, `ENI ${eniId} が存在しません。`);
-    } else {
-      if (instanceId && live.eni.instanceId !== instanceId) {
+      continue;
+    }
+    if (instanceId && l.instanceId !== instanceId) {
+      add(
+        eniId,
+        "attachment",
+        instanceId,
+        l.instanceId || "(detached)",
+        `ENI ${eniId} is ${l.instanceId ? `attached to ${l.instanceId}` : "detached"}, expected on ${instanceId}.`,
+        `ENI ${eniId} は ${l.instanceId ? `${l.instanceId} にアタッチ` : "デタッチ"}されています（想定: ${instanceId}）。`,
+      );
+    }
+    const onEni = new Set(l.privateIps.map((p) => p.ip));
+    for (const ip of r.assignedIps ?? []) {
+      if (!onEni.has(ip))
         add(
           eniId,
-          "attachment",
-          instanceId,
-          live.eni.instanceId || "(detached)",
-          `ENI ${eniId} is ${live.eni.instanceId ? `attached to ${live.eni.instanceId}` : "detached"}, expected on ${instanceId}.`,
-          `ENI ${eniId} は ${live.eni.instanceId ? `${live.eni.instanceId} にアタッチ` : "デタッチ"}されています（想定: ${instanceId}）。`,
+          `privateIp:${ip}`,
+          "assigned",
+          "missing",
+          `Secondary private IP ${ip} is no longer on ${eniId}.`,
+          `セカンダリプライベート IP ${ip} が ${eniId} から外れています。`,
         );
-      }
-      const onEni = new Set(live.eni.privateIps.map((p) => p.ip));
-      for (const ip of record.assignedIps ?? []) {
-        if (!onEni.has(ip))
-          add(
-            eniId,
-            `privateIp:${ip}`,
-            "assigned",
-            "missing",
-            `Secondary private IP ${ip} is no longer on ${eniId}.`,
-            `セカンダリプライベート IP ${ip} が ${eniId} から外れています。`,
-          );
-      }
-      const known = new Set([live.eni.primaryIp, ...(record.assignedIps ?? [])]);
-      for (const p of live.eni.privateIps) {
-        if (!known.has(p.ip))
-          add(
-            eniId,
-            `privateIp:${p.ip}`,
-            "absent",
-            "assigned",
-            `${p.ip} was added to ${eniId} outside this deployment.`,
-            `${p.ip} がこのデプロイ以外で ${eniId} に追加されています。`,
-          );
-      }
+    }
+    // On the primary ENI (and an existing ENI) other addresses are the instance owner's, not drift.
+    if (r.mode !== "create") continue;
+    const known = new Set([l.primaryIp, ...(r.assignedIps ?? [])]);
+    for (const p of l.privateIps) {
+      if (!known.has(p.ip))
+        add(
+          eniId,
+          `privateIp:${p.ip}`,
+          "absent",
+          "assigned",
+          `${p.ip} was added to ${eniId} outside this deployment.`,
+          `${p.ip} がこのデプロイ以外で ${eniId} に追加されています。`,
+        );
     }
   }
   for (const e of record.eips ?? []) {
@@ -81,15 +88,15 @@ export function diffDrift(spec: DeploymentSpec, live: LiveSnapshot, record: Reso
         `EIP ${name} no longer exists.`,
         `EIP ${name} が存在しません。`,
       );
-    } else if (l.instanceId !== eniId || l.privateIpAddress !== e.privateIp) {
+    } else if (l.instanceId !== e.eniId || l.privateIpAddress !== e.privateIp) {
       const actual = l.instanceId ? `${l.instanceId}/${l.privateIpAddress}` : "(unassociated)";
       add(
         e.allocationId,
         "association",
-        `${eniId}/${e.privateIp}`,
+        `${e.eniId}/${e.privateIp}`,
         actual,
-        `EIP ${name} should map to ${e.privateIp} on ${eniId}; it is ${l.instanceId ? `bound to ${actual}` : "not associated"}.`,
-        `EIP ${name} は ${eniId} の ${e.privateIp} に関連付いているはずですが、${l.instanceId ? `${actual} に関連付いています` : "関連付けがありません"}。`,
+        `EIP ${name} should map to ${e.privateIp} on ${e.eniId}; it is ${l.instanceId ? `bound to ${actual}` : "not associated"}.`,
+        `EIP ${name} は ${e.eniId} の ${e.privateIp} に関連付いているはずですが、${l.instanceId ? `${actual} に関連付いています` : "関連付けがありません"}。`,
       );
     }
   }

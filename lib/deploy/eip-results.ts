@@ -2,7 +2,7 @@
 // record, the step rows of both phases, the cloud-side check (Deployment.checks.results) and the
 // latest guest verification (Deployment.checks.guest, written by guest-run.service.ts). One place decides
 // what each column says, so a teardown or a new guest verify shows up everywhere at once.
-import type { ResourcesRecord } from "./model";
+import { eniStepKey, type ResourcesRecord } from "./model";
 
 export type GuestVerdictSource =
   { rolledBack?: boolean; results?: Array<{ privateIp: string; ok: boolean; detail?: string }> } | null | undefined;
@@ -12,7 +12,11 @@ type StoredChecks = { checkedAt?: string; results?: CloudCheck[]; guest?: GuestV
 export type EipAssociation =
   "pending" | "running" | "succeeded" | "failed" | "skipped" | "noop" | "unassociated" | "released";
 export type EipResultRow = {
+  /** The spec's ENI (`enis[eniIndex]`) and the EIP's index in its list. */
+  eniIndex: number;
   specIndex: number;
+  /** The ENI the EIP is (to be) associated with ("" while unknown). */
+  eniId: string;
   allocationId: string;
   ipAddress: string;
   privateIp: string;
@@ -40,25 +44,38 @@ export function eipResultRows(d: {
   resources: ResourcesRecord;
   steps: Array<{ phase: string; key: string; status: string }>;
   checks: unknown;
-  planned?: Array<{ allocationId?: string; privateIp?: string }>;
+  /** The spec's EIPs, each with its ENI index (`eni`, 0 for a v1 spec) and its index in that ENI's list. */
+  planned?: Array<{ eni: number; index: number; allocationId?: string; privateIp?: string }>;
 }): EipResultRow[] {
   const checks = d.checks as StoredChecks;
   const step = (phase: string, key: string) => d.steps.find((s) => s.phase === phase && s.key === key)?.status;
   const tornDown = d.status === "torn_down";
   const inTeardown = d.phase === "teardown";
-  const recorded = new Map((d.resources.eips ?? []).filter((e) => e.allocationId).map((e) => [e.specIndex, e]));
-  const indexes = [...new Set([...(d.planned ?? []).keys(), ...recorded.keys()])].sort((a, b) => a - b);
+  const id = (eni: number, index: number) => `${eni}:${index}`;
+  const recorded = new Map(
+    (d.resources.eips ?? []).filter((e) => e.allocationId).map((e) => [id(e.eniIndex ?? 0, e.specIndex), e]),
+  );
+  const planned = new Map((d.planned ?? []).map((p) => [id(p.eni, p.index), p]));
+  const order = (k: string) => k.split(":").map(Number) as [number, number];
+  const indexes = [...new Set([...planned.keys(), ...recorded.keys()])].sort((a, b) => {
+    const [ea, ia] = order(a);
+    const [eb, ib] = order(b);
+    return ea - eb || ia - ib;
+  });
   const rows: EipResultRow[] = [];
-  for (const i of indexes) {
-    const e = recorded.get(i);
-    const applied = (step("apply", `eip.associate.${i}`) ?? "pending") as EipAssociation;
+  for (const key of indexes) {
+    const [eniIndex, i] = order(key);
+    const e = recorded.get(key);
+    const applied = (step("apply", eniStepKey(eniIndex, `eip.associate.${i}`)) ?? "pending") as EipAssociation;
     if (!e) {
       // Not (yet) on the record: an existing EIP whose association has not succeeded, or a new one
       // not allocated yet. A new one that never was has nothing to show once torn down.
-      const p = d.planned?.[i] ?? {};
+      const p = planned.get(key) ?? { allocationId: undefined, privateIp: undefined };
       if (!p.allocationId && (tornDown || inTeardown)) continue;
       rows.push({
+        eniIndex,
         specIndex: i,
+        eniId: "",
         allocationId: p.allocationId ?? "",
         ipAddress: "",
         privateIp: p.privateIp ?? "",
@@ -88,9 +105,11 @@ export function eipResultRows(d: {
       ? { verdict: "not_applicable", detail: "" }
       : guestVerdict(checks?.guest, e.privateIp);
     // An allocated EIP whose association failed has no private IP on the record yet: the spec may name it.
-    const privateIp = e.privateIp || d.planned?.[i]?.privateIp || "";
+    const privateIp = e.privateIp || planned.get(key)?.privateIp || "";
     rows.push({
+      eniIndex,
       specIndex: i,
+      eniId: e.eniId ?? "",
       allocationId: e.allocationId,
       ipAddress: e.ipAddress,
       privateIp,

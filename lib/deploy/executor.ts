@@ -14,17 +14,19 @@ import type { CloudCredentials } from "@/lib/cloud/client";
 import { DEFAULT_RETRY_POLICY } from "@/lib/cloud/retry";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
-import type { Plan, ResourcesRecord } from "./model";
+import { firstEniId, normalizeRecord, type Plan, type ResourcesRecord } from "./model";
+import { pruneRecord } from "./align";
 import { Waiter, type WaiterStats } from "./waiter";
 import { parseSpec, type DeploymentSpec } from "./spec.schema";
 import { buildRouteScript } from "./route-script";
+import { queueRunEndedEvent } from "./run-events";
 import { openSpecSecrets } from "./secrets";
 import type { GuestRollbackOptions } from "./guest-rollback";
 import { errorJson, loadStepRows, renewLease, runSteps, type RunState, type StepEvent } from "./step-runner";
 
 export type Phase = "apply" | "teardown";
 export type DeploymentStatus =
-  "draft" | "ready" | "running" | "succeeded" | "failed" | "cancelled" | "tearing_down" | "torn_down";
+  "draft" | "ready" | "running" | "succeeded" | "drifted" | "failed" | "cancelled" | "tearing_down" | "torn_down";
 
 export type CredentialsResolver = (d: { teamId: string; cloudAccountId: string | null }) => Promise<CloudCredentials>;
 
@@ -67,12 +69,13 @@ type StoredPlans = {
   preview?: unknown;
 };
 
-export function lockKeys(spec: DeploymentSpec, record: ResourcesRecord): string[] {
+export function lockKeys(spec: DeploymentSpec, raw: ResourcesRecord): string[] {
+  const record = normalizeRecord(raw);
   const keys = new Set<string>();
   const inst = spec.instance.mode === "existing" ? spec.instance.instanceId : record.instanceId;
-  const eni = spec.eni.mode === "existing" ? spec.eni.networkInterfaceId : record.eniId;
   if (inst) keys.add(`instance:${inst}`);
-  if (eni) keys.add(`eni:${eni}`);
+  for (const e of spec.enis) if (e.eni.mode === "existing") keys.add(`eni:${e.eni.networkInterfaceId}`);
+  for (const e of record.enis ?? []) if (e.eniId && e.mode !== "primary") keys.add(`eni:${e.eniId}`);
   return [...keys];
 }
 
@@ -260,7 +263,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
       onStep: opts.onStep,
       guest: opts.guest,
     },
-    record: structuredClone((dep.resources ?? {}) as ResourcesRecord),
+    record: structuredClone(normalizeRecord(dep.resources)),
     rows: await loadStepRows(db, deploymentId, phase),
     calls: 0,
     stop: null,
@@ -279,7 +282,9 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
   if (state.leaseLost || state.stop?.reason === "lease")
     return { status: phase === "apply" ? "running" : "tearing_down", stats };
   const { status, error } = await outcome(state, spec);
-  await finishRun(db, dep.teamId, deploymentId, owner, status, error, state.record);
+  // A change that succeeded is the new "last good" spec a later failed change can roll back to.
+  const applied = status === "succeeded" && phase === "apply" ? dep.spec : undefined;
+  await finishRun(db, dep.teamId, deploymentId, owner, status, error, state.record, applied);
   return { status, error: error ?? undefined, stats };
 }
 
@@ -294,6 +299,12 @@ async function outcome(s: RunState, spec: DeploymentSpec): Promise<{ status: Dep
     status = "cancelled";
   } else {
     status = s.phase === "apply" ? "succeeded" : "torn_down";
+  }
+  if (status === "succeeded" && s.phase === "apply") {
+    // What the spec no longer lists is gone (or, kept EIPs, no longer ours): the record forgets it.
+    const pruned = pruneRecord(s.record);
+    s.record.enis = pruned.enis;
+    s.record.eips = pruned.eips;
   }
   if (status === "succeeded") {
     await buildRouteScript(s.db, s.deploymentId, spec, s.record).catch((e: unknown) => {
@@ -312,12 +323,16 @@ async function finishRun(
   status: DeploymentStatus,
   error: unknown,
   record: ResourcesRecord,
+  appliedSpec?: unknown,
 ) {
   await db.$transaction(async (tx) => {
     const r = await tx.deployment.updateMany({
       where: { id: deploymentId, leaseOwner: owner },
       data: {
         status,
+        ...(appliedSpec !== undefined ? { lastAppliedSpec: appliedSpec as never } : {}),
+        instanceId: record.instanceId ?? undefined,
+        eniId: firstEniId(record) ?? null,
         error: (error ?? null) as never,
         resources: record as never,
         leaseOwner: null,
@@ -331,6 +346,7 @@ async function finishRun(
       data: { status: status === "cancelled" ? "skipped" : "pending" },
     });
     await tx.resourceLock.deleteMany({ where: { deploymentId } });
+    await queueRunEndedEvent(tx, teamId, deploymentId, status, error);
   });
   const e = error as { code?: string; message?: string; requestId?: string } | null;
   await appendAuditEvent(db, {

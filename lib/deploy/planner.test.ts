@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fillRefLabels, planApply } from "./planner";
 import { parseSpec, type DeploymentSpecInput } from "./spec.schema";
-import type { LiveSnapshot } from "./model";
+import { normalizeRecord, type LiveSnapshot } from "./model";
 
 const live = (over: Partial<LiveSnapshot> = {}): LiveSnapshot => ({
   regionId: "r1",
@@ -19,14 +19,16 @@ const live = (over: Partial<LiveSnapshot> = {}): LiveSnapshot => ({
   },
   instanceType: { instanceTypeId: "ecs.g7.large", eniQuantity: 3, eniPrivateIpAddressQuantity: 6 },
   instanceEnis: [],
-  eni: null,
-  vSwitch: {
-    vSwitchId: "vsw-1",
-    vpcId: "vpc-1",
-    zoneId: "z-a",
-    cidrBlock: "10.0.0.0/24",
-    availableIpAddressCount: 200,
-  },
+  enis: [],
+  vSwitches: [
+    {
+      vSwitchId: "vsw-1",
+      vpcId: "vpc-1",
+      zoneId: "z-a",
+      cidrBlock: "10.0.0.0/24",
+      availableIpAddressCount: 200,
+    },
+  ],
   eips: [],
   regionEipCount: 0,
   ipHolders: {},
@@ -79,7 +81,7 @@ describe("planner: secondary IPs of a new ENI", () => {
       privateIps: [{ ip: "10.0.0.10", primary: true, eipAllocationId: null, eipAddress: null }],
       securityGroupIds: [],
     };
-    const a = assign(spec({ eni: { mode: "existing", networkInterfaceId: "eni-a" } }), live({ eni }));
+    const a = assign(spec({ eni: { mode: "existing", networkInterfaceId: "eni-a" } }), live({ enis: [eni] }));
     expect(a.noop).toBe(false);
     expect(a.params.SecondaryPrivateIpAddressCount).toBe(2);
     expect(a.description.en).toBe("Assign 2 secondary private IP(s) to eni-a (the cloud picks idle addresses)");
@@ -104,7 +106,7 @@ describe("plan descriptions after the run", () => {
         },
       ],
     };
-    const steps = planApply(spec(), live()).steps.map((s) => fillRefLabels(s.description.en, record));
+    const steps = planApply(spec(), live()).steps.map((s) => fillRefLabels(s.description.en, normalizeRecord(record)));
     expect(steps).toContain("Attach eni-new to i-a");
     expect(steps).toContain("Associate eip-2 with 10.0.0.11 on eni-new (NAT mode)");
     expect(steps.join("\n")).toContain("Associate <new EIP #1> with 10.0.0.10 on eni-new");
@@ -134,10 +136,10 @@ describe("plan descriptions after the run", () => {
         },
       ],
     };
-    expect(fillRefLabels("<新しい EIP #1> を <新しい ENI> の <ENI のプライマリ IP> に関連付け", record)).toBe(
-      "eip-1 を eni-new の 10.0.0.10 に関連付け",
-    );
-    expect(fillRefLabels("<新しいセカンダリ IP #1> と <新しいセカンダリ IP #2>", record)).toBe(
+    expect(
+      fillRefLabels("<新しい EIP #1> を <新しい ENI> の <ENI のプライマリ IP> に関連付け", normalizeRecord(record)),
+    ).toBe("eip-1 を eni-new の 10.0.0.10 に関連付け");
+    expect(fillRefLabels("<新しいセカンダリ IP #1> と <新しいセカンダリ IP #2>", normalizeRecord(record))).toBe(
       "10.0.0.11 と <新しいセカンダリ IP #2>",
     );
   });

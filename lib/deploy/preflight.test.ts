@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { checkPreflight } from "./preflight";
 import { parseSpec, type DeploymentSpecInput } from "./spec.schema";
 import { planApply } from "./planner";
-import type { LiveSnapshot } from "./model";
+import type { EniView, LiveSnapshot } from "./model";
 
-const eni = (over: Partial<LiveSnapshot["eni"] & object> = {}) => ({
+const eni = (over: Partial<EniView> = {}): EniView => ({
   networkInterfaceId: "eni-a",
   status: "Available",
   type: "Secondary",
@@ -34,14 +34,16 @@ const base = (): LiveSnapshot => ({
   },
   instanceType: { instanceTypeId: "ecs.g7.large", eniQuantity: 3, eniPrivateIpAddressQuantity: 6 },
   instanceEnis: [eni({ networkInterfaceId: "eni-p", type: "Primary", status: "InUse", instanceId: "i-a" })],
-  eni: eni(),
-  vSwitch: {
-    vSwitchId: "vsw-1",
-    vpcId: "vpc-1",
-    zoneId: "z-a",
-    cidrBlock: "10.0.0.0/24",
-    availableIpAddressCount: 200,
-  },
+  enis: [eni()],
+  vSwitches: [
+    {
+      vSwitchId: "vsw-1",
+      vpcId: "vpc-1",
+      zoneId: "z-a",
+      cidrBlock: "10.0.0.0/24",
+      availableIpAddressCount: 200,
+    },
+  ],
   eips: [
     {
       allocationId: "eip-a",
@@ -99,38 +101,38 @@ describe("pre-flight rules", () => {
     [
       "ENI_NOT_FOUND",
       (l) => {
-        l.eni = null;
+        l.enis = [];
       },
     ],
     [
       "ENI_IS_PRIMARY",
       (l) => {
-        l.eni!.type = "Primary";
+        l.enis[0]!.type = "Primary";
       },
     ],
     [
       "ENI_ATTACHED_ELSEWHERE",
       (l) => {
-        l.eni!.instanceId = "i-other";
-        l.eni!.status = "InUse";
+        l.enis[0]!.instanceId = "i-other";
+        l.enis[0]!.status = "InUse";
       },
     ],
     [
       "ENI_NOT_AVAILABLE",
       (l) => {
-        l.eni!.status = "Detaching";
+        l.enis[0]!.status = "Detaching";
       },
     ],
     [
       "VPC_MISMATCH",
       (l) => {
-        l.eni!.vpcId = "vpc-2";
+        l.enis[0]!.vpcId = "vpc-2";
       },
     ],
     [
       "ZONE_MISMATCH",
       (l) => {
-        l.eni!.zoneId = "z-b";
+        l.enis[0]!.zoneId = "z-b";
       },
     ],
     [
@@ -175,7 +177,7 @@ describe("pre-flight rules", () => {
     [
       "VSWITCH_IPS_EXHAUSTED",
       (l) => {
-        l.vSwitch!.availableIpAddressCount = 0;
+        l.vSwitches[0]!.availableIpAddressCount = 0;
       },
       { privateIps: { mode: "count", count: 2 } },
     ],
@@ -183,7 +185,7 @@ describe("pre-flight rules", () => {
     [
       "EIP_TARGET_TAKEN",
       (l) => {
-        l.eni!.privateIps[0]!.eipAllocationId = "eip-zz";
+        l.enis[0]!.privateIps[0]!.eipAllocationId = "eip-zz";
       },
     ],
     [

@@ -3,10 +3,18 @@
 // snapshot through lib/cloud first.
 import type { CloudContext } from "@/lib/cloud/call";
 import { classifyInCidr } from "@/lib/net/ipv4";
-import type { DeploymentSpec } from "./spec.schema";
-import { STOPPED_ONLY_TYPES, type LiveSnapshot, type ResourcesRecord } from "./model";
+import { allEips, secondaryCount, type DeploymentSpec, type EniEntry } from "./spec.schema";
+import {
+  STOPPED_ONLY_TYPES,
+  primaryEniOf,
+  type EniView,
+  type LiveSnapshot,
+  type ResourcesRecord,
+  type VSwitchView,
+} from "./model";
 import { readSnapshot } from "./state";
-import { eipTargets } from "./planner";
+import { AVAILABLE_ENI_IP_CAP, eipTargets } from "./planner";
+import { alignRecord, type Alignment } from "./align";
 
 export type Severity = "error" | "warning" | "notice";
 export type Finding = {
@@ -27,16 +35,55 @@ const f = (severity: Severity, code: string, en: string, ja: string, fixEn: stri
 type PreflightContext = {
   spec: DeploymentSpec;
   live: LiveSnapshot;
+  /** The record aligned to the spec (alignRecord). */
   record: ResourcesRecord;
+  align: Alignment;
   inst: LiveSnapshot["instance"];
   instanceId: string | undefined;
-  eni: LiveSnapshot["eni"];
-  vsw: LiveSnapshot["vSwitch"];
-  /** The ENI is already on the instance (attached by an earlier run, or the spec's own). */
+  enis: EniCheck[];
+};
+
+/** One ENI of the spec as pre-flight sees it. */
+type EniCheck = {
+  k: number;
+  entry: EniEntry;
+  /** "ENI #2 " when the spec has several ENIs (findings say which one), else "". */
+  label: { en: string; ja: string };
+  /** The live ENI (existing, created earlier, or the instance's primary one). */
+  eni: EniView | undefined;
+  vsw: VSwitchView | undefined;
+  /** Secondary IPs this deployment added to it. */
+  ours: string[];
+  /** The ENI is already on the instance (attached by an earlier run, the spec's own, or the primary ENI). */
   attachedHere: boolean;
 };
 
-export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record: ResourcesRecord = {}): Finding[] {
+function eniChecks(spec: DeploymentSpec, live: LiveSnapshot, align: Alignment, instanceId?: string): EniCheck[] {
+  const many = spec.enis.length > 1;
+  return spec.enis.map((entry, k) => {
+    const rec = align.enis[k];
+    const id = entry.eni.mode === "existing" ? entry.eni.networkInterfaceId : rec?.eniId;
+    const eni =
+      entry.eni.mode === "primary"
+        ? primaryEniOf(live)
+        : id
+          ? (live.enis.find((x) => x.networkInterfaceId === id) ??
+            live.instanceEnis.find((x) => x.networkInterfaceId === id))
+          : undefined;
+    const vSwitchId = eni?.vSwitchId ?? (entry.eni.mode === "create" ? entry.eni.vSwitchId : undefined);
+    return {
+      k,
+      entry,
+      label: many ? { en: `ENI #${k + 1}: `, ja: `ENI #${k + 1}: ` } : { en: "", ja: "" },
+      eni,
+      vsw: live.vSwitches.find((v) => v.vSwitchId === vSwitchId),
+      ours: rec?.assignedIps ?? [],
+      attachedHere: entry.eni.mode === "primary" || (!!eni && !!instanceId && eni.instanceId === instanceId),
+    };
+  });
+}
+
+export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, raw: ResourcesRecord = {}): Finding[] {
   const out: Finding[] = [];
   if (!live.regionKnown) {
     out.push(
@@ -51,52 +98,72 @@ export function checkPreflight(spec: DeploymentSpec, live: LiveSnapshot, record:
     );
     return out;
   }
+  const align = alignRecord(spec, raw, live);
+  const record = align.record;
   const instanceId = spec.instance.mode === "existing" ? spec.instance.instanceId : record.instanceId;
   const c: PreflightContext = {
     spec,
     live,
     record,
+    align,
     inst: live.instance,
     instanceId,
-    eni: live.eni,
-    vsw: live.vSwitch,
-    attachedHere: !!live.eni && !!instanceId && live.eni.instanceId === instanceId,
+    enis: eniChecks(spec, live, align, instanceId),
   };
   return [
-    ...checkResources(c),
-    ...checkPlacement(c),
+    ...checkInstance(c),
+    ...c.enis.flatMap((e) => [
+      ...checkResources(c, e),
+      ...checkPlacement(c, e),
+      ...checkExplicitAddresses(c, e),
+      ...checkFreeAddresses(c, e),
+      ...checkEipTargets(c, e),
+    ]),
     ...checkInstanceState(c),
     ...checkTypeQuotas(c),
-    ...checkExplicitAddresses(c),
-    ...checkFreeAddresses(c),
-    ...checkEipTargets(c),
     ...checkEips(c),
     ...checkEipQuotaAndNotices(c),
   ];
 }
 
-/** The instance and the ENI the spec names exist, and the ENI can be attached to it. */
-function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Finding[] {
+function checkInstance({ spec, inst }: PreflightContext): Finding[] {
+  if (spec.instance.mode !== "existing" || inst) return [];
+  return [
+    f(
+      "error",
+      "INSTANCE_NOT_FOUND",
+      `Instance ${spec.instance.instanceId} was not found in ${spec.regionId}.`,
+      `インスタンス ${spec.instance.instanceId} が ${spec.regionId} に見つかりません。`,
+      "Check the instance id and the region.",
+      "インスタンス ID とリージョンを確認してください。",
+    ),
+  ];
+}
+
+/** The ENI the spec names exists, and can be attached to the instance. */
+function checkResources({ spec, inst }: PreflightContext, { entry, eni, attachedHere, label: L }: EniCheck): Finding[] {
   const out: Finding[] = [];
-  if (spec.instance.mode === "existing" && !inst) {
-    out.push(
-      f(
-        "error",
-        "INSTANCE_NOT_FOUND",
-        `Instance ${spec.instance.instanceId} was not found in ${spec.regionId}.`,
-        `インスタンス ${spec.instance.instanceId} が ${spec.regionId} に見つかりません。`,
-        "Check the instance id and the region.",
-        "インスタンス ID とリージョンを確認してください。",
-      ),
-    );
+  if (entry.eni.mode === "primary") {
+    if (inst && !eni)
+      out.push(
+        f(
+          "error",
+          "PRIMARY_ENI_NOT_FOUND",
+          `${L.en}the primary ENI of ${inst.instanceId} was not found.`,
+          `${L.ja}${inst.instanceId} のプライマリ ENI が見つかりません。`,
+          "Check the instance, or use a secondary ENI.",
+          "インスタンスを確認するか、セカンダリ ENI を使ってください。",
+        ),
+      );
+    return out;
   }
-  if (spec.eni.mode === "existing" && !eni) {
+  if (entry.eni.mode === "existing" && !eni) {
     out.push(
       f(
         "error",
         "ENI_NOT_FOUND",
-        `ENI ${spec.eni.networkInterfaceId} was not found in ${spec.regionId}.`,
-        `ENI ${spec.eni.networkInterfaceId} が ${spec.regionId} に見つかりません。`,
+        `${L.en}ENI ${entry.eni.networkInterfaceId} was not found in ${spec.regionId}.`,
+        `${L.ja}ENI ${entry.eni.networkInterfaceId} が ${spec.regionId} に見つかりません。`,
         "Check the ENI id, or let EIPilot create a new ENI.",
         "ENI ID を確認するか、新しい ENI の作成を選んでください。",
       ),
@@ -108,10 +175,10 @@ function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Fi
         f(
           "error",
           "ENI_IS_PRIMARY",
-          `${eni.networkInterfaceId} is a primary ENI; only secondary ENIs can be attached.`,
-          `${eni.networkInterfaceId} はプライマリ ENI です。アタッチできるのはセカンダリ ENI だけです。`,
-          "Choose a secondary ENI or create one.",
-          "セカンダリ ENI を選ぶか、新規作成してください。",
+          `${L.en}${eni.networkInterfaceId} is a primary ENI; only secondary ENIs can be attached.`,
+          `${L.ja}${eni.networkInterfaceId} はプライマリ ENI です。アタッチできるのはセカンダリ ENI だけです。`,
+          "Choose a secondary ENI or create one (or use the instance's own primary ENI mode).",
+          "セカンダリ ENI を選ぶか新規作成してください（またはインスタンスのプライマリ ENI モードを使ってください）。",
         ),
       );
     } else if (eni.instanceId && !attachedHere) {
@@ -119,8 +186,8 @@ function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Fi
         f(
           "error",
           "ENI_ATTACHED_ELSEWHERE",
-          `${eni.networkInterfaceId} is attached to ${eni.instanceId}.`,
-          `${eni.networkInterfaceId} は ${eni.instanceId} にアタッチされています。`,
+          `${L.en}${eni.networkInterfaceId} is attached to ${eni.instanceId}.`,
+          `${L.ja}${eni.networkInterfaceId} は ${eni.instanceId} にアタッチされています。`,
           "Detach it from that instance first, or choose another ENI.",
           "先にそのインスタンスからデタッチするか、別の ENI を選んでください。",
         ),
@@ -130,8 +197,8 @@ function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Fi
         f(
           "error",
           "ENI_NOT_AVAILABLE",
-          `${eni.networkInterfaceId} is ${eni.status}; it must be Available to attach.`,
-          `${eni.networkInterfaceId} の状態は ${eni.status} です。アタッチするには Available である必要があります。`,
+          `${L.en}${eni.networkInterfaceId} is ${eni.status}; it must be Available to attach.`,
+          `${L.ja}${eni.networkInterfaceId} の状態は ${eni.status} です。アタッチするには Available である必要があります。`,
           "Wait for its current operation to finish, then run pre-flight again.",
           "現在の処理が終わるのを待ってから、再度プリフライトを実行してください。",
         ),
@@ -141,9 +208,10 @@ function checkResources({ spec, inst, eni, attachedHere }: PreflightContext): Fi
   return out;
 }
 
-/** The ENI (or its vSwitch) is in the instance's VPC and zone, and the vSwitch exists. */
-function checkPlacement({ spec, inst, eni, vsw }: PreflightContext): Finding[] {
+/** Every ENI (or its vSwitch) is in the instance's VPC and zone, and the vSwitch exists. */
+function checkPlacement({ spec, inst }: PreflightContext, { entry, eni, vsw, label: L }: EniCheck): Finding[] {
   const out: Finding[] = [];
+  if (entry.eni.mode === "primary") return out;
   const eniVpc = eni?.vpcId ?? vsw?.vpcId;
   const eniZone = eni?.zoneId ?? vsw?.zoneId;
   const instVpc = inst?.vpcId;
@@ -153,8 +221,8 @@ function checkPlacement({ spec, inst, eni, vsw }: PreflightContext): Finding[] {
       f(
         "error",
         "VPC_MISMATCH",
-        `The ENI is in ${eniVpc} but the instance is in ${instVpc}.`,
-        `ENI は ${eniVpc}、インスタンスは ${instVpc} にあります。`,
+        `${L.en}the ENI is in ${eniVpc} but the instance is in ${instVpc}.`,
+        `${L.ja}ENI は ${eniVpc}、インスタンスは ${instVpc} にあります。`,
         "Use an ENI (or vSwitch) in the instance's VPC.",
         "インスタンスと同じ VPC の ENI（または vSwitch）を使ってください。",
       ),
@@ -165,20 +233,20 @@ function checkPlacement({ spec, inst, eni, vsw }: PreflightContext): Finding[] {
       f(
         "error",
         "ZONE_MISMATCH",
-        `The ENI is in zone ${eniZone} but the instance is in ${instZone}.`,
-        `ENI はゾーン ${eniZone}、インスタンスは ${instZone} にあります。`,
+        `${L.en}the ENI is in zone ${eniZone} but the instance is in ${instZone}.`,
+        `${L.ja}ENI はゾーン ${eniZone}、インスタンスは ${instZone} にあります。`,
         `Use a vSwitch in ${instZone}.`,
         `${instZone} の vSwitch を使ってください。`,
       ),
     );
   }
-  if (spec.eni.mode === "create" && !vsw) {
+  if (entry.eni.mode === "create" && !vsw) {
     out.push(
       f(
         "error",
         "VSWITCH_NOT_FOUND",
-        `vSwitch ${spec.eni.vSwitchId} was not found.`,
-        `vSwitch ${spec.eni.vSwitchId} が見つかりません。`,
+        `${L.en}vSwitch ${entry.eni.vSwitchId} was not found.`,
+        `${L.ja}vSwitch ${entry.eni.vSwitchId} が見つかりません。`,
         "Pick a vSwitch from the list.",
         "一覧から vSwitch を選んでください。",
       ),
@@ -188,9 +256,10 @@ function checkPlacement({ spec, inst, eni, vsw }: PreflightContext): Finding[] {
 }
 
 /** Instance state and stop-to-attach families. */
-function checkInstanceState({ spec, inst, attachedHere }: PreflightContext): Finding[] {
+function checkInstanceState({ spec, inst, enis }: PreflightContext): Finding[] {
   const out: Finding[] = [];
   const typeId = inst?.instanceType ?? (spec.instance.mode === "create" ? spec.instance.instanceType : "");
+  const attaching = enis.some((e) => !e.attachedHere);
   if (inst && !["Running", "Stopped"].includes(inst.status)) {
     out.push(
       f(
@@ -203,7 +272,7 @@ function checkInstanceState({ spec, inst, attachedHere }: PreflightContext): Fin
       ),
     );
   }
-  if (inst && !attachedHere && STOPPED_ONLY_TYPES.has(typeId) && inst.status === "Running") {
+  if (inst && attaching && STOPPED_ONLY_TYPES.has(typeId) && inst.status === "Running") {
     if (spec.allowStopInstance) {
       out.push(
         f(
@@ -231,58 +300,75 @@ function checkInstanceState({ spec, inst, attachedHere }: PreflightContext): Fin
   return out;
 }
 
-/** Quotas of the instance type (ENIs per instance, private IPs per ENI). */
-function checkTypeQuotas({ spec, live, record, inst, eni, attachedHere }: PreflightContext): Finding[] {
+/** Quotas of the instance type: ENIs per instance (across all ENIs), private IPs per ENI (each ENI, the primary too). */
+function checkTypeQuotas({ live, inst, enis, align }: PreflightContext): Finding[] {
   const out: Finding[] = [];
   const t = live.instanceType;
-  const secondaryCount = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses.length : spec.privateIps.count;
-  if (t) {
-    const enisNow = live.instanceEnis.length || (inst ? 1 : 0);
-    if (!attachedHere && enisNow + 1 > t.eniQuantity) {
-      out.push(
-        f(
-          "error",
-          "ENI_QUOTA",
-          `${t.instanceTypeId} allows ${t.eniQuantity} ENIs (primary included) and ${inst?.instanceId ?? "the instance"} already has ${enisNow}.`,
-          `${t.instanceTypeId} の ENI 上限は ${t.eniQuantity} 個（プライマリ含む）で、既に ${enisNow} 個あります。`,
-          "Detach an unused ENI or use a larger instance type.",
-          "不要な ENI をデタッチするか、より大きいインスタンスタイプを使ってください。",
-        ),
-      );
-    }
-    const others = (eni?.privateIps.filter((p) => !p.primary).map((p) => p.ip) ?? [])
-      .filter((ip) => spec.privateIps.mode !== "explicit" || !spec.privateIps.addresses.includes(ip))
-      .filter((ip) => !(record.assignedIps ?? []).includes(ip));
-    const total = 1 + others.length + secondaryCount;
+  if (!t) return out;
+  // ENIs this change detaches free their slots.
+  const leaving = align.orphanEnis.filter((r) => r.mode !== "primary" && (r.attachedByUs || r.created)).length;
+  const enisNow = live.instanceEnis.length || (inst ? 1 : 0);
+  const adding = enis.filter((e) => !e.attachedHere).length;
+  if (adding > 0 && enisNow - leaving + adding > t.eniQuantity) {
+    const room = Math.max(0, t.eniQuantity - enisNow + leaving);
+    out.push(
+      f(
+        "error",
+        "ENI_QUOTA",
+        `${t.instanceTypeId} allows ${t.eniQuantity} ENIs (primary included); ${inst?.instanceId ?? "the instance"} has ${enisNow} and this deployment adds ${adding}.`,
+        `${t.instanceTypeId} の ENI 上限は ${t.eniQuantity} 個（プライマリ含む）です。既に ${enisNow} 個あり、このデプロイで ${adding} 個追加します。`,
+        `Add at most ${room} secondary ENI(s), put the addresses on the primary ENI, or use a larger instance type.`,
+        `追加するセカンダリ ENI を ${room} 個以下にするか、アドレスをプライマリ ENI に置くか、より大きいインスタンスタイプを使ってください。`,
+      ),
+    );
+  }
+  for (const e of enis) {
+    const p = e.entry.privateIps;
+    const others = (e.eni?.privateIps.filter((x) => !x.primary).map((x) => x.ip) ?? [])
+      .filter((ip) => p.mode !== "explicit" || !p.addresses.includes(ip))
+      .filter((ip) => !e.ours.includes(ip));
+    const total = 1 + others.length + secondaryCount(e.entry);
     if (total > t.eniPrivateIpAddressQuantity) {
+      const room = Math.max(0, t.eniPrivateIpAddressQuantity - 1 - others.length);
       out.push(
         f(
           "error",
           "IP_QUOTA",
-          `${t.instanceTypeId} allows ${t.eniPrivateIpAddressQuantity} private IPs per ENI; this deployment needs ${total}.`,
-          `${t.instanceTypeId} の ENI あたりのプライベート IP 上限は ${t.eniPrivateIpAddressQuantity} 個ですが、${total} 個必要です。`,
-          `Request at most ${Math.max(0, t.eniPrivateIpAddressQuantity - 1 - others.length)} secondary IPs, or use a larger instance type.`,
-          `セカンダリ IP を ${Math.max(0, t.eniPrivateIpAddressQuantity - 1 - others.length)} 個以下にするか、より大きいインスタンスタイプを使ってください。`,
+          `${e.label.en}${t.instanceTypeId} allows ${t.eniPrivateIpAddressQuantity} private IPs per ENI; this ENI needs ${total}.`,
+          `${e.label.ja}${t.instanceTypeId} の ENI あたりのプライベート IP 上限は ${t.eniPrivateIpAddressQuantity} 個ですが、この ENI には ${total} 個必要です。`,
+          `Request at most ${room} secondary IPs on this ENI, spread the addresses over another ENI, or use a larger instance type.`,
+          `この ENI のセカンダリ IP を ${room} 個以下にするか、別の ENI に分けるか、より大きいインスタンスタイプを使ってください。`,
         ),
       );
     }
+    if (e.entry.eni.mode === "create" && !e.eni && secondaryCount(e.entry) > AVAILABLE_ENI_IP_CAP - 1)
+      out.push(
+        f(
+          "notice",
+          "ENI_CREATE_IP_CAP",
+          `${e.label.en}an ENI that is not attached holds at most ${AVAILABLE_ENI_IP_CAP} private IPs: EIPilot creates it with ${AVAILABLE_ENI_IP_CAP - 1} secondary IPs, attaches it, then assigns the other ${secondaryCount(e.entry) - (AVAILABLE_ENI_IP_CAP - 1)}.`,
+          `${e.label.ja}アタッチされていない ENI のプライベート IP は最大 ${AVAILABLE_ENI_IP_CAP} 個です。EIPilot はセカンダリ IP ${AVAILABLE_ENI_IP_CAP - 1} 個で作成してアタッチし、残り ${secondaryCount(e.entry) - (AVAILABLE_ENI_IP_CAP - 1)} 個を割り当てます。`,
+          "Nothing to do: the plan already splits the addresses.",
+          "対応は不要です。プランはすでにアドレスを分けています。",
+        ),
+      );
   }
   return out;
 }
 
 /** Explicit addresses: inside the vSwitch CIDR, not reserved, and free. */
-function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[] {
+function checkExplicitAddresses({ live }: PreflightContext, { entry, vsw, label: L }: EniCheck): Finding[] {
   const out: Finding[] = [];
-  if (vsw && spec.privateIps.mode === "explicit") {
-    for (const ip of spec.privateIps.addresses) {
+  if (vsw && entry.privateIps.mode === "explicit") {
+    for (const ip of entry.privateIps.addresses) {
       const where = classifyInCidr(ip, vsw.cidrBlock);
       if (where === "outside") {
         out.push(
           f(
             "error",
             "IP_OUTSIDE_CIDR",
-            `${ip} is outside the vSwitch CIDR ${vsw.cidrBlock}.`,
-            `${ip} は vSwitch の CIDR ${vsw.cidrBlock} の範囲外です。`,
+            `${L.en}${ip} is outside the vSwitch CIDR ${vsw.cidrBlock}.`,
+            `${L.ja}${ip} は vSwitch の CIDR ${vsw.cidrBlock} の範囲外です。`,
             `Choose addresses inside ${vsw.cidrBlock}.`,
             `${vsw.cidrBlock} の範囲内のアドレスを選んでください。`,
           ),
@@ -292,8 +378,8 @@ function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[
           f(
             "error",
             "IP_RESERVED",
-            `${ip} is reserved by the vSwitch (the first and the last three addresses of ${vsw.cidrBlock}).`,
-            `${ip} は vSwitch の予約アドレスです（${vsw.cidrBlock} の先頭と末尾 3 つ）。`,
+            `${L.en}${ip} is reserved by the vSwitch (the first and the last three addresses of ${vsw.cidrBlock}).`,
+            `${L.ja}${ip} は vSwitch の予約アドレスです（${vsw.cidrBlock} の先頭と末尾 3 つ）。`,
             "Choose another address.",
             "別のアドレスを選んでください。",
           ),
@@ -303,8 +389,8 @@ function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[
           f(
             "error",
             "IP_IN_USE",
-            `${ip} is already used by ${live.ipHolders[ip]}.`,
-            `${ip} は ${live.ipHolders[ip]} で使用中です。`,
+            `${L.en}${ip} is already used by ${live.ipHolders[ip]}.`,
+            `${L.ja}${ip} は ${live.ipHolders[ip]} で使用中です。`,
             "Choose a free address or let the cloud pick addresses.",
             "空いているアドレスを選ぶか、自動割り当てにしてください。",
           ),
@@ -316,11 +402,11 @@ function checkExplicitAddresses({ spec, live, vsw }: PreflightContext): Finding[
 }
 
 /** Addresses the cloud picks: the vSwitch has that many free. */
-function checkFreeAddresses({ spec, record, eni, vsw }: PreflightContext): Finding[] {
+function checkFreeAddresses(_c: PreflightContext, { entry, ours, eni, vsw }: EniCheck): Finding[] {
   const out: Finding[] = [];
-  if (vsw && spec.privateIps.mode === "count") {
-    const have = (record.assignedIps ?? []).filter((ip) => eni?.privateIps.some((p) => p.ip === ip)).length;
-    const need = Math.max(0, spec.privateIps.count - have) + (spec.eni.mode === "create" && !eni ? 1 : 0);
+  if (vsw && entry.privateIps.mode === "count") {
+    const have = ours.filter((ip) => eni?.privateIps.some((p) => p.ip === ip)).length;
+    const need = Math.max(0, entry.privateIps.count - have) + (entry.eni.mode === "create" && !eni ? 1 : 0);
     if (need > vsw.availableIpAddressCount) {
       out.push(
         f(
@@ -337,43 +423,50 @@ function checkFreeAddresses({ spec, record, eni, vsw }: PreflightContext): Findi
   return out;
 }
 
-/** EIP targets must be addresses of the ENI, and not carry another EIP already. */
-function checkEipTargets({ spec, record, eni }: PreflightContext): Finding[] {
+/** EIP targets must be addresses of their ENI, and not carry another EIP already. */
+function checkEipTargets({ align }: PreflightContext, { k, entry, eni, ours, label: L }: EniCheck): Finding[] {
   const out: Finding[] = [];
+  const p = entry.privateIps;
   const known = new Set([
-    ...(eni ? [eni.primaryIp] : []),
-    ...(spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : []),
-    ...(record.assignedIps ?? []),
+    ...(eni && entry.usePrimaryIp ? [eni.primaryIp] : []),
+    ...(p.mode === "explicit" ? p.addresses : []),
+    ...ours,
+    // The primary ENI's (and an existing ENI's) own secondary addresses can carry an EIP too.
+    ...(eni && entry.eni.mode !== "create" ? eni.privateIps.filter((x) => !x.primary).map((x) => x.ip) : []),
   ]);
-  for (const e of spec.eips) {
-    if (e.privateIp && !known.has(e.privateIp) && (eni || spec.privateIps.mode === "explicit")) {
+  for (const e of entry.eips) {
+    if (e.privateIp && !known.has(e.privateIp) && (eni || p.mode === "explicit")) {
       out.push(
         f(
           "error",
           "EIP_TARGET_UNKNOWN",
-          `${e.privateIp} is not one of the ENI's private IPs.`,
-          `${e.privateIp} は ENI のプライベート IP ではありません。`,
+          `${L.en}${e.privateIp} is not one of the ENI's private IPs.`,
+          `${L.ja}${e.privateIp} は ENI のプライベート IP ではありません。`,
           "Map each EIP to the ENI's primary IP or one of the requested secondary IPs.",
           "各 EIP を ENI のプライマリ IP または要求したセカンダリ IP に割り当ててください。",
         ),
       );
     }
   }
-  // A target address that already carries another EIP cannot take a second one.
+  // A target address that already carries another EIP cannot take a second one — unless that EIP
+  // is ours and this change removes it from there (a replaced EIP).
   if (eni) {
-    const secondaries = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : (record.assignedIps ?? []);
-    const targets = eipTargets(spec, eni.primaryIp, secondaries);
-    spec.eips.forEach((e, i) => {
+    const secondaries = p.mode === "explicit" ? p.addresses : ours;
+    const current = entry.eips.map((_, i) => align.eips[k]?.[i]?.privateIp || align.replaces[k]?.[i] || undefined);
+    const targets = eipTargets(entry, eni.primaryIp, secondaries, current);
+    const leaving = new Set(align.orphanEips.map((r) => r.allocationId));
+    entry.eips.forEach((e, i) => {
       const ip = targets[i];
-      const slot = typeof ip === "string" ? eni.privateIps.find((p) => p.ip === ip) : undefined;
-      const ours = (record.eips ?? []).find((r) => r.specIndex === i)?.allocationId ?? e.allocationId;
-      if (slot?.eipAllocationId && slot.eipAllocationId !== ours) {
+      const slot = typeof ip === "string" ? eni.privateIps.find((x) => x.ip === ip) : undefined;
+      const mine = align.eips[k]?.[i]?.allocationId ?? e.allocationId;
+      const moving = align.eips.flat().some((r) => r?.allocationId === slot?.eipAllocationId);
+      if (slot?.eipAllocationId && slot.eipAllocationId !== mine && !leaving.has(slot.eipAllocationId) && !moving) {
         out.push(
           f(
             "error",
             "EIP_TARGET_TAKEN",
-            `${slot.ip} on ${eni.networkInterfaceId} already carries EIP ${slot.eipAllocationId} (${slot.eipAddress ?? ""}).`,
-            `${eni.networkInterfaceId} の ${slot.ip} には既に EIP ${slot.eipAllocationId}（${slot.eipAddress ?? ""}）が関連付けられています。`,
+            `${L.en}${slot.ip} on ${eni.networkInterfaceId} already carries EIP ${slot.eipAllocationId} (${slot.eipAddress ?? ""}).`,
+            `${L.ja}${eni.networkInterfaceId} の ${slot.ip} には既に EIP ${slot.eipAllocationId}（${slot.eipAddress ?? ""}）が関連付けられています。`,
             "Map this EIP to another private IP, or unassociate the existing EIP first.",
             "この EIP を別のプライベート IP に割り当てるか、先に既存の EIP の関連付けを解除してください。",
           ),
@@ -385,9 +478,13 @@ function checkEipTargets({ spec, record, eni }: PreflightContext): Finding[] {
 }
 
 /** EIPs exist, are in the region and Available (or already bound exactly as asked). */
-function checkEips({ spec, live, eni }: PreflightContext): Finding[] {
+function checkEips({ spec, live, enis, record }: PreflightContext): Finding[] {
   const out: Finding[] = [];
-  for (const e of spec.eips) {
+  const ourEnis = new Set([
+    ...enis.flatMap((e) => (e.eni ? [e.eni.networkInterfaceId] : [])),
+    ...(record.enis ?? []).flatMap((e) => (e.eniId ? [e.eniId] : [])),
+  ]);
+  for (const { eip: e } of allEips(spec)) {
     if (!e.allocationId) continue;
     const l = live.eips.find((x) => x.allocationId === e.allocationId);
     if (!l) {
@@ -415,7 +512,7 @@ function checkEips({ spec, live, eni }: PreflightContext): Finding[] {
         ),
       );
     }
-    const ours = !!eni && l.instanceId === eni.networkInterfaceId;
+    const ours = ourEnis.has(l.instanceId);
     if (l.status !== "Available" && !ours) {
       out.push(
         f(
@@ -433,12 +530,14 @@ function checkEips({ spec, live, eni }: PreflightContext): Finding[] {
 }
 
 /** The account's EIP quota, and what the operator should know (fees, inbound-only). */
-function checkEipQuotaAndNotices({ spec, live, record }: PreflightContext): Finding[] {
+function checkEipQuotaAndNotices({ spec, live, align }: PreflightContext): Finding[] {
   const out: Finding[] = [];
-  const toAllocate = spec.eips.filter(
-    (e, i) => !e.allocationId && !(record.eips ?? []).some((r) => r.specIndex === i && r.allocatedByUs),
+  // Across the whole change: the EIPs to allocate, less those it releases first.
+  const toAllocate = allEips(spec).filter(
+    ({ eni, index, eip }) => !eip.allocationId && !align.eips[eni]?.[index],
   ).length;
-  if (toAllocate > 0 && live.regionEipCount + toAllocate > spec.eipQuota) {
+  const released = spec.releaseRemovedEips ? align.orphanEips.filter((r) => r.allocatedByUs).length : 0;
+  if (toAllocate > 0 && live.regionEipCount - released + toAllocate > spec.eipQuota) {
     out.push(
       f(
         "error",
@@ -451,7 +550,8 @@ function checkEipQuotaAndNotices({ spec, live, record }: PreflightContext): Find
     );
   }
   const postPaid =
-    spec.eips.filter((e) => !e.allocationId).length + live.eips.filter((e) => e.chargeType === "PostPaid").length;
+    allEips(spec).filter((x) => !x.eip.allocationId).length +
+    live.eips.filter((e) => e.chargeType === "PostPaid").length;
   if (postPaid > 0) {
     out.push(
       f(

@@ -64,7 +64,8 @@ export const eipItem = z.object({
   privateIp: ipv4.optional(),
 });
 
-export const deploymentSpecSchema = z
+/** Spec v1 (one ENI at the top). Stored v1 specs are read through `deploymentSpecSchema`, which yields v2. */
+export const deploymentSpecV1Schema = z
   .object({
     specVersion: z.literal(SPEC_VERSION),
     cloudAccountId: z.string().min(1),
@@ -109,8 +110,8 @@ export const deploymentSpecSchema = z
       ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
   });
 
-export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
-export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
+export type DeploymentSpecV1 = z.output<typeof deploymentSpecV1Schema>;
+export type DeploymentSpecV1Input = z.input<typeof deploymentSpecV1Schema>;
 
 /**
  * A draft may be incomplete; only the version is required, and anywhere in it
@@ -119,16 +120,12 @@ export type DeploymentSpecInput = z.input<typeof deploymentSpecSchema>;
  * and tear down, so it gains no refusal that would strand a stored one.
  */
 export const draftSpecSchema = z
-  .object({ specVersion: z.literal(SPEC_VERSION) })
+  .object({ specVersion: z.union([z.literal(SPEC_VERSION), z.literal(2)]) })
   .loose()
   .superRefine(refuseUnstorable("spec"));
 
 /** The deployment's name, as typed in the wizard and quick deploy. */
 export const draftNameSchema = plainText("deploymentName", { trim: true }).min(1, zmsg("deploy.nameRequired")).max(120);
-
-export function parseSpec(input: unknown): DeploymentSpec {
-  return deploymentSpecSchema.parse(input);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Deployment spec v2 (DESIGN.md contract 5): one instance, one or more ENIs — secondary ENIs
@@ -197,6 +194,11 @@ export const deploymentSpecV2Schema = z
     os: z.enum(OS_FAMILIES),
     traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
     eipQuota: z.number().int().min(1).default(20),
+    /**
+     * A change that removes or replaces an EIP this deployment allocated releases it (true) or keeps it
+     * in the account, unassociated and no longer tracked by the deployment (false, the default).
+     */
+    releaseRemovedEips: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     if (s.enis.every((e) => e.eips.length === 0))
@@ -229,3 +231,24 @@ export function specInputToV2(input: unknown): unknown {
 
 /** Any stored or submitted spec, v1 or v2, validated and read as v2. */
 export const anySpecSchema = z.preprocess(specInputToV2, deploymentSpecV2Schema);
+
+/** The engine's one spec type: v2 (a stored v1 spec is read as v2 with one ENI). */
+export type DeploymentSpec = DeploymentSpecV2;
+export type DeploymentSpecInput = DeploymentSpecV1Input | DeploymentSpecV2Input;
+
+/** Reads stored and submitted specs, v1 or v2, as v2 (the engine's services parse with it). */
+export const deploymentSpecSchema = anySpecSchema;
+
+export function parseSpec(input: unknown): DeploymentSpec {
+  return deploymentSpecSchema.parse(input);
+}
+
+/** The number of secondary private IPs an ENI entry asks for. */
+export function secondaryCount(e: Pick<EniEntry, "privateIps">): number {
+  return e.privateIps.mode === "explicit" ? e.privateIps.addresses.length : e.privateIps.count;
+}
+
+/** Every EIP of the spec with its ENI index and its index in that ENI's list, in order. */
+export function allEips(spec: DeploymentSpec): Array<{ eni: number; index: number; eip: EniEntry["eips"][number] }> {
+  return spec.enis.flatMap((e, eni) => e.eips.map((eip, index) => ({ eni, index, eip })));
+}

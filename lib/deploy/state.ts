@@ -9,19 +9,25 @@ import {
 } from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 import type { DeploymentSpec } from "./spec.schema";
-import type { LiveSnapshot, ResourcesRecord } from "./model";
+import { normalizeRecord, type LiveSnapshot, type ResourcesRecord } from "./model";
 
 export async function readSnapshot(
   ctx: CloudContext,
   spec: DeploymentSpec,
-  record: ResourcesRecord = {},
+  raw: ResourcesRecord = {},
 ): Promise<LiveSnapshot> {
+  const record = normalizeRecord(raw);
   const instanceId = spec.instance.mode === "existing" ? spec.instance.instanceId : record.instanceId;
-  const eniId = spec.eni.mode === "existing" ? spec.eni.networkInterfaceId : record.eniId;
+  const eniIds = [
+    ...new Set([
+      ...spec.enis.flatMap((e) => (e.eni.mode === "existing" ? [e.eni.networkInterfaceId] : [])),
+      ...(record.enis ?? []).flatMap((e) => (e.eniId ? [e.eniId] : [])),
+    ]),
+  ];
   const eipIds = [
     ...new Set([
-      ...spec.eips.map((e) => e.allocationId).filter((x): x is string => !!x),
-      ...(record.eips ?? []).map((e) => e.allocationId),
+      ...spec.enis.flatMap((e) => e.eips.map((x) => x.allocationId)).filter((x): x is string => !!x),
+      ...(record.eips ?? []).map((e) => e.allocationId).filter(Boolean),
     ]),
   ];
   let regionKnown = true;
@@ -38,34 +44,42 @@ export async function readSnapshot(
   };
   const [instances, enis, eipsAll] = await Promise.all([
     guard(instanceId ? describeInstances(ctx, [instanceId]) : Promise.resolve([]), []),
-    guard(eniId ? describeEnis(ctx, { ids: [eniId] }) : Promise.resolve([]), []),
+    guard(eniIds.length ? describeEnis(ctx, { ids: eniIds }) : Promise.resolve([]), []),
     guard(describeEips(ctx), { eips: [], totalCount: 0 }),
   ]);
   const instance = instances.find((i) => i.instanceId === instanceId) ?? null;
-  const eni = enis.find((e) => e.networkInterfaceId === eniId) ?? null;
   const typeId = spec.instance.mode === "create" ? spec.instance.instanceType : instance?.instanceType;
-  const vSwitchId = eni?.vSwitchId ?? (spec.eni.mode === "create" ? spec.eni.vSwitchId : undefined);
-  const explicit = spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : [];
-  const [instanceType, instanceEnis, vSwitch, holders] = await Promise.all([
+  const instanceEnis = instance && regionKnown ? await describeEnis(ctx, { instanceId: instance.instanceId }) : [];
+  const vSwitchIds = [
+    ...new Set([
+      ...enis.map((e) => e.vSwitchId),
+      ...instanceEnis.filter((e) => e.type === "Primary").map((e) => e.vSwitchId),
+      ...spec.enis.flatMap((e) => (e.eni.mode === "create" ? [e.eni.vSwitchId] : [])),
+      ...(spec.instance.mode === "create" ? [spec.instance.vSwitchId] : []),
+    ]),
+  ].filter(Boolean);
+  const explicit = spec.enis.flatMap((e) => (e.privateIps.mode === "explicit" ? e.privateIps.addresses : []));
+  const ours = new Set([...eniIds, ...instanceEnis.map((e) => e.networkInterfaceId)]);
+  const vpcId = instance?.vpcId ?? enis[0]?.vpcId;
+  const [instanceType, vSwitches, holders] = await Promise.all([
     typeId && regionKnown ? describeInstanceType(ctx, typeId) : Promise.resolve(null),
-    instance ? describeEnis(ctx, { instanceId: instance.instanceId }) : Promise.resolve([]),
-    vSwitchId && regionKnown ? describeVSwitch(ctx, vSwitchId) : Promise.resolve(null),
-    explicit.length && regionKnown
-      ? describeEnis(ctx, { privateIps: explicit, vpcId: eni?.vpcId })
-      : Promise.resolve([]),
+    regionKnown ? Promise.all(vSwitchIds.map((id) => describeVSwitch(ctx, id))) : Promise.resolve([]),
+    explicit.length && regionKnown ? describeEnis(ctx, { privateIps: explicit, vpcId }) : Promise.resolve([]),
   ]);
   const ipHolders: Record<string, string> = {};
+  // An address held by another ENI of this deployment is not "in use elsewhere": pre-flight and the
+  // planner see where it is through the ENIs themselves.
   for (const h of holders)
     for (const p of h.privateIps)
-      if (explicit.includes(p.ip) && h.networkInterfaceId !== eniId) ipHolders[p.ip] = h.networkInterfaceId;
+      if (explicit.includes(p.ip) && !ours.has(h.networkInterfaceId)) ipHolders[p.ip] = h.networkInterfaceId;
   return {
     regionId: spec.regionId,
     regionKnown,
     instance,
     instanceType,
     instanceEnis,
-    eni,
-    vSwitch,
+    enis,
+    vSwitches: vSwitches.filter((v): v is NonNullable<typeof v> => !!v),
     eips: eipsAll.eips.filter((e) => eipIds.includes(e.allocationId)),
     regionEipCount: eipsAll.totalCount,
     ipHolders,

@@ -10,7 +10,8 @@ import type { Db } from "@/lib/db/client";
 import { cloudCall, type CloudContext, type WireBody } from "@/lib/cloud/call";
 import { CloudError, TRANSIENT_STATE_CODES, toCloudError } from "@/lib/cloud/errors";
 import { backoffMs as backoff, retryDelayMs, sleep } from "@/lib/cloud/retry";
-import { isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, type Val } from "./model";
+import { describeEnis } from "@/lib/cloud/resources";
+import { eniStepKey, isRef, type Cond, type Plan, type PlannedStep, type ResourcesRecord, type Val } from "./model";
 import { condHolds, type ResolvedCond, type Waiter } from "./waiter";
 import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
 import { applyEffect, assignedFrom, createdSecondaries } from "./step-effects";
@@ -155,18 +156,24 @@ function resolveRefs(s: RunState, v: unknown): unknown {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveRefs(s, x)]));
   if (!isRef(v)) return v;
   const res = stepResults(s);
+  const k = "eni" in v ? (v.eni ?? 0) : 0;
+  const eni = s.record.enis?.find((e) => e.index === k);
   switch (v.$ref) {
     case "instanceId":
       return need(s.record.instanceId, v);
     case "eniId":
-      return need(s.record.eniId, v);
+      return need(eni?.eniId, v);
     case "eniPrimaryIp":
-      return need(s.record.eniPrimaryIp, v);
+      return need(eni?.primaryIp, v);
     case "allocationId":
-      return need(res[`eip.allocate.${v.index}`]?.AllocationId as string | undefined, v);
+      return need(res[eniStepKey(k, `eip.allocate.${v.index}`)]?.AllocationId as string | undefined, v);
     case "secondaryIp": {
-      const fresh = assignedFrom(res["ips.assign"]) ?? createdSecondaries(res["eni.create"]);
-      return need(fresh?.[v.index], v);
+      // A new ENI's addresses: those CreateNetworkInterface gave it, then those assigned once attached.
+      const fresh = [
+        ...(createdSecondaries(res[eniStepKey(k, "eni.create")]) ?? []),
+        ...(assignedFrom(res[eniStepKey(k, "ips.assign")]) ?? []),
+      ];
+      return need(fresh[v.index], v);
     }
     case "instancePassword":
       return need(s.instancePassword, v);
@@ -271,6 +278,21 @@ async function finishStep(s: RunState, step: PlannedStep): Promise<void> {
   s.settings.onStep?.({ deploymentId: s.deploymentId, key: step.key, event: "done" });
 }
 
+/**
+ * The primary ENI of an instance this run created is known only once the instance exists: read it
+ * (its id, addresses, MAC) before the first step that may name it.
+ */
+async function fillPrimaryEni(s: RunState): Promise<void> {
+  const rec = s.record.enis?.find((e) => e.mode === "primary" && !e.eniId);
+  if (!rec || !s.record.instanceId) return;
+  const found = (await describeEnis(s.ctx, { instanceId: s.record.instanceId })).find((e) => e.type === "Primary");
+  if (!found) return;
+  rec.eniId = found.networkInterfaceId;
+  rec.primaryIp = found.primaryIp;
+  rec.macAddress = found.macAddress;
+  await saveRecord(s);
+}
+
 /** Runs one step unless it already finished (or the run stopped); throws when it failed. */
 async function runStep(s: RunState, step: PlannedStep): Promise<void> {
   const row = s.rows.get(step.key)!;
@@ -281,6 +303,7 @@ async function runStep(s: RunState, step: PlannedStep): Promise<void> {
     return;
   }
   s.settings.onStep?.({ deploymentId: s.deploymentId, key: step.key, event: "start" });
+  await fillPrimaryEni(s);
   const params = callParams(s, step);
   // The post-condition may name a value the call itself produces (a new EIP's id): resolve it lazily.
   let done = doneCond(s, step);

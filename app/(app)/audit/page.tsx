@@ -9,7 +9,20 @@ import {
   teamPeople,
 } from "@/lib/audit/audit.queries";
 import { AppShell } from "@/components/shell/app-shell";
-import { AuditView } from "@/components/audit/audit-view";
+import { AuditView, type SigningInfo } from "@/components/audit/audit-view";
+import { publicKeysPem } from "@/lib/audit/signing-key";
+import { logger } from "@/lib/server/logger";
+
+/** The signing key's fingerprint and public keys; null (and logged) when the key cannot be read. */
+function signingInfo(): SigningInfo | null {
+  try {
+    const { currentKeyId, keyIds, pem } = publicKeysPem();
+    return { keyId: currentKeyId, retired: keyIds.length - 1, pem };
+  } catch (err) {
+    logger.error({ err }, "audit signing key unavailable");
+    return null;
+  }
+}
 
 export const metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
@@ -35,6 +48,7 @@ export default async function AuditPage({
       </div>
       <AuditView
         teamId={ctx.team.teamId}
+        signing={signingInfo()}
         filter={filter}
         query={filterToSearch(filter).toString()}
         first={first}

@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { configureDeployEngine } from "../deployment.service";
 import type { CloudContext } from "@/lib/cloud/call";
 import type { CloudCredentials } from "@/lib/cloud/client";
-import type { DeploymentSpecInput } from "../spec.schema";
+import type { DeploymentSpecV1Input, DeploymentSpecV2Input } from "../spec.schema";
 import { DEFAULT_SEED, type Seed } from "@/emulator/seed";
 
 /** The demo world with web-1 on ecs.g7.xlarge (15 private IPs per ENI) so that 8 EIPs fit. */
@@ -92,7 +92,7 @@ export async function harness(
   };
 }
 
-export function baseSpec(over: Partial<DeploymentSpecInput> = {}): DeploymentSpecInput {
+export function baseSpec(over: Partial<DeploymentSpecV1Input> = {}): DeploymentSpecV1Input {
   return {
     specVersion: 1,
     cloudAccountId: "acct-test",
@@ -117,5 +117,21 @@ export function resourceState(emu: EmulatorHandle) {
     vswitches: w.vswitches,
     vpcs: w.vpcs,
     securityGroups: w.securityGroups,
+  };
+}
+
+/** A v2 spec on web-1 (existing instance) with the given ENI entries. */
+export function baseSpecV2(
+  enis: DeploymentSpecV2Input["enis"],
+  over: Partial<DeploymentSpecV2Input> = {},
+): DeploymentSpecV2Input {
+  return {
+    specVersion: 2,
+    cloudAccountId: "acct-test",
+    regionId: REGION,
+    instance: { mode: "existing", instanceId: INSTANCE },
+    enis,
+    os: "alinux2",
+    ...over,
   };
 }

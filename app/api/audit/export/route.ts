@@ -5,6 +5,8 @@ import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields } from "@/lib/audit/actor";
 import { filterToSearch, parseAuditFilter, resolveActor, type AuditFilter } from "@/lib/audit/audit.queries";
 import { auditExportStream } from "@/lib/audit/export-stream";
+import { checkpointNow } from "@/lib/audit/checkpoint";
+import { logger } from "@/lib/server/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +23,10 @@ export const GET = routeHandler({ name: "audit.export", capability: "audit.read"
     outcome: "success",
     params: { format, ...filterToParams(filter) },
   });
+  // And a signed checkpoint of the trail as exported, so the export verifies offline up to its newest event.
+  await checkpointNow(db(), ctx.team.teamId, "export").catch((err: unknown) =>
+    logger.error({ err, teamId: ctx.team.teamId }, "audit checkpoint at export not signed"),
+  );
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   return new Response(auditExportStream(ctx.team.teamId, filter, format), {
     headers: {
