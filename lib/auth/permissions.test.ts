@@ -17,7 +17,15 @@ describe("permission table", () => {
     ]);
     expect(powers("operator")).toEqual([...powers("viewer"), "deployments.apply"].sort());
     expect(powers("admin")).toEqual(
-      [...powers("operator"), "cloudAccounts.manage", "configs.manage", "members.manage", "shareLinks.manage"].sort(),
+      [
+        ...powers("operator"),
+        "cloudAccounts.manage",
+        "configs.manage",
+        "members.manage",
+        "notifications.manage",
+        "shareLinks.manage",
+        "team.security",
+      ].sort(),
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).
     expect(powers("owner")).toEqual(
