@@ -19,6 +19,7 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
     { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },
     { href: "/settings/api-tokens", label: t("nav.apiTokens") },
     { href: "/settings/team", label: t("nav.team") },
+    { href: "/settings/security", label: t("nav.security") },
     { href: "/settings/sessions", label: t("nav.sessions") },
   ];
   return (

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { getSessionUser, type SessionUser } from "@/lib/auth/session";
 import { listMemberships, type Membership } from "@/lib/auth/memberships";
 import { ensurePersonalTeam } from "@/lib/auth/personal-team";
-import { can, type Capability, type Role } from "@/lib/auth/permissions";
+import { TWO_FACTOR_ROLES, can, isChange, type Capability, type Role } from "@/lib/auth/permissions";
 import { UserFacingError } from "@/lib/server/errors";
 import { msg } from "@/lib/i18n/errors";
 import { requestLocale } from "@/lib/i18n/request-locale";
@@ -42,7 +42,22 @@ export async function requireTeam(capability: Capability, teamId: string | null)
   if (!can(ctx.role, capability)) {
     throw new UserFacingError(msg("auth.roleCannot", { role: msg(`roles.${ctx.role}`) }), { code: "FORBIDDEN" });
   }
+  if (needsSecondFactor(ctx, capability))
+    throw new UserFacingError(msg("auth.twoFactorRequired"), { code: "FORBIDDEN", field: "twoFactor" });
   return ctx;
+}
+
+/**
+ * The team asks its owners and admins to use two-factor sign-in and this one has not turned it on: every
+ * change is refused on the server (reads stay open, and so does turning the second factor on).
+ */
+export function needsSecondFactor(ctx: TeamContext, capability: Capability): boolean {
+  return (
+    ctx.team.requireTwoFactor &&
+    TWO_FACTOR_ROLES.includes(ctx.role) &&
+    !ctx.user.twoFactorEnabled &&
+    isChange(capability)
+  );
 }
 
 /** strict: the wanted team or nothing; otherwise fall back to the first team (a stale active team). */

@@ -1,6 +1,6 @@
 "use client";
 import { createAuthClient } from "better-auth/react";
-import { organizationClient } from "better-auth/client/plugins";
+import { organizationClient, twoFactorClient } from "better-auth/client/plugins";
 
 // Same-origin: the browser talks to /api/auth on the server that served the page.
-export const authClient = createAuthClient({ plugins: [organizationClient()] });
+export const authClient = createAuthClient({ plugins: [organizationClient(), twoFactorClient()] });

@@ -2,14 +2,17 @@
 // hashing or session crypto). A team is better-auth's "organization".
 import { betterAuth, type BetterAuthPlugin } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { organization } from "better-auth/plugins";
+import { genericOAuth, organization, twoFactor } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
 import { defaultStatements, ownerAc, adminAc, memberAc } from "better-auth/plugins/organization/access";
 import { nextCookies } from "better-auth/next-js";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { db } from "@/lib/db/client";
 import { appSecret, env } from "@/lib/server/env";
 import { onUserCreated } from "./personal-team";
+import { auditTwoFactorChange, refuseDisableWhileRequired } from "./two-factor";
+import { OIDC_PROVIDER_ID } from "./oidc";
+import { onAccountLinked } from "./sso-link";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields } from "@/lib/audit/actor";
 import { logger } from "@/lib/server/logger";
@@ -20,11 +23,17 @@ function signUpLocale(headers: Headers | undefined): Locale {
   return localeOf(localeCookie(headers?.get("cookie")), headers?.get("accept-language"));
 }
 
-async function auditSignIn(session: { userId: string; ipAddress?: string | null; userAgent?: string | null }) {
+async function auditSignIn(
+  session: { userId: string; ipAddress?: string | null; userAgent?: string | null },
+  path: string | undefined,
+) {
   const user = await db().user.findUnique({
     where: { id: session.userId },
-    select: { email: true, members: { select: { organizationId: true } } },
+    select: { email: true, twoFactorEnabled: true, members: { select: { organizationId: true } } },
   });
+  // With two-factor sign-in the password step's session is deleted at once and a second one made
+  // when the code is verified: that one is the sign-in.
+  if (user?.twoFactorEnabled && path === "/sign-in/email") return;
   for (const m of user?.members ?? []) {
     await appendAuditEvent(db(), {
       teamId: m.organizationId,
@@ -47,8 +56,7 @@ async function auditSignIn(session: { userId: string; ipAddress?: string | null;
  * line of plain text, and nothing else in the body holds what the database
  * cannot store. Passwords are only ever hashed, never stored: not checked.
  */
-const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
-  const body: unknown = ctx.body;
+function refuseUnstorableText(body: unknown): void {
   if (!body || typeof body !== "object") return;
   const {
     password: _password,
@@ -76,7 +84,42 @@ const refuseUnstorableText = createAuthMiddleware(async (ctx) => {
       code: "INVALID_TEXT",
       message: `${found.path.length ? `The field ${found.path.join(".")}` : "The request"} ${found.problem}.`,
     });
+}
+
+/** Every better-auth request, before its endpoint: the text rules, and the app's rule on turning 2FA off. */
+const beforeEndpoints = createAuthMiddleware(async (ctx) => {
+  refuseUnstorableText(ctx.body);
+  if (ctx.path === "/two-factor/disable") {
+    const session = await getSessionFromCtx(ctx);
+    if (session) await refuseDisableWhileRequired(session.user.id);
+  }
 });
+
+/**
+ * Single sign-on with any OpenID Connect provider, from the environment (OIDC_ISSUER, OIDC_CLIENT_ID,
+ * OIDC_CLIENT_SECRET). Code flow with PKCE; the id token is verified against the provider's keys. A
+ * provider that no longer knows the user refuses the next sign-in; an existing account with the same
+ * (provider-verified) email is linked rather than duplicated.
+ */
+function oidcPlugins(): BetterAuthPlugin[] {
+  const e = env();
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return [];
+  return [
+    genericOAuth({
+      config: [
+        {
+          providerId: OIDC_PROVIDER_ID,
+          name: e.OIDC_NAME,
+          discoveryUrl: `${e.OIDC_ISSUER.replace(/\/+$/, "")}/.well-known/openid-configuration`,
+          clientId: e.OIDC_CLIENT_ID,
+          clientSecret: e.OIDC_CLIENT_SECRET,
+          scopes: ["openid", "email", "profile"],
+          pkce: true,
+        },
+      ],
+    }),
+  ];
+}
 
 /**
  * The only better-auth endpoints reachable over HTTP (/api/auth/*): the ones the app's own UI calls
@@ -92,6 +135,13 @@ export const HTTP_AUTH_PATHS: ReadonlySet<string> = new Set([
   "/get-session",
   "/organization/set-active",
   "/organization/accept-invitation",
+  // The second step of a sign-in with two-factor authentication (components/auth/two-factor-step.tsx).
+  // Turning it on and off goes through the app's own actions (lib/actions/security.actions.ts), audited.
+  "/two-factor/verify-totp",
+  "/two-factor/verify-backup-code",
+  // Single sign-on (OpenID Connect, when configured): the start and the provider's way back.
+  "/sign-in/social",
+  `/callback/${OIDC_PROVIDER_ID}`,
 ]);
 
 /** A plugin only for its onRequest, which better-auth runs for HTTP requests alone, before routing. */
@@ -135,8 +185,14 @@ function createAuth() {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     // The browser may also reach a local server as 127.0.0.1 rather than localhost.
+    // Linking: someone who signed up with a password and later uses single sign-on with the same
+    // address keeps one account (and their teams). Only the configured provider is trusted for it.
+    // (an unverified local account loses its password on linking: lib/auth/sso-link.ts).
+    account: {
+      accountLinking: { enabled: true, trustedProviders: [OIDC_PROVIDER_ID], requireLocalEmailVerified: false },
+    },
     trustedOrigins: [env().APP_URL, `http://localhost:${env().PORT}`, `http://127.0.0.1:${env().PORT}`],
-    hooks: { before: refuseUnstorableText },
+    hooks: { before: beforeEndpoints },
     rateLimit: {
       enabled: true,
       storage: "database",
@@ -155,7 +211,9 @@ function createAuth() {
             await onUserCreated(user, signUpLocale(ctx?.headers));
           },
         },
+        update: { after: (user, ctx) => auditTwoFactorChange(user, ctx) },
       },
+      account: { create: { after: (account) => onAccountLinked(account) } },
       session: {
         create: {
           before: async (session) => {
@@ -168,9 +226,9 @@ function createAuth() {
           },
           // Every sign-in (and the automatic one after sign-up) enters the audit
           // trail of each team the user belongs to. Never blocks the sign-in.
-          after: async (session) => {
+          after: async (session, ctx) => {
             try {
-              await auditSignIn(session);
+              await auditSignIn(session, ctx?.path);
             } catch (err) {
               logger.error({ err }, "could not audit a sign-in");
             }
@@ -187,6 +245,10 @@ function createAuth() {
         allowUserToCreateOrganization: true,
         invitationExpiresIn: 60 * 60 * 24 * 7,
       }),
+      // TOTP with backup codes. The secret and the codes are stored encrypted with the app secret;
+      // a sign-in of a user who turned it on answers { twoFactorRedirect } and waits for a code.
+      twoFactor({ issuer: "EIPilot", backupCodeOptions: { amount: 10, length: 10 } }),
+      ...oidcPlugins(),
       nextCookies(),
     ],
   });

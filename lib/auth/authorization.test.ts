@@ -142,6 +142,27 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "team.delete",
     input: (f) => ({ teamId: f.teamA, confirmName: "not the name" }),
   },
+  // lib/actions/security.actions.ts — one's own account: every role, only the wrong password refuses.
+  "lib/actions/security.actions.ts#startTwoFactorAction": {
+    name: "security.twoFactorStart",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, password: "not the password" }),
+  },
+  "lib/actions/security.actions.ts#confirmTwoFactorAction": {
+    name: "security.twoFactorConfirm",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, code: "000000" }),
+  },
+  "lib/actions/security.actions.ts#disableTwoFactorAction": {
+    name: "security.twoFactorDisable",
+    capability: "account.manage",
+    input: (f) => ({ teamId: f.teamA, password: "not the password" }),
+  },
+  "lib/actions/security.actions.ts#requireTwoFactorAction": {
+    name: "teams.requireTwoFactor",
+    capability: "team.security",
+    input: (f) => ({ teamId: f.teamA, required: false }),
+  },
   // lib/actions/sessions.actions.ts
   "lib/actions/sessions.actions.ts#listSessionsAction": {
     name: "sessions.list",

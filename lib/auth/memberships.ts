@@ -3,13 +3,20 @@
 import { db } from "@/lib/db/client";
 import { isRole, type Role } from "./permissions";
 
-export type Membership = { teamId: string; teamName: string; teamSlug: string; role: Role };
+export type Membership = {
+  teamId: string;
+  teamName: string;
+  teamSlug: string;
+  role: Role;
+  /** The team asks its owners and admins to sign in with a second factor. */
+  requireTwoFactor: boolean;
+};
 
 export async function listMemberships(userId: string): Promise<Membership[]> {
   const rows = await db().member.findMany({
     where: { userId },
     orderBy: { createdAt: "asc" },
-    select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
+    select: { role: true, organization: { select: { id: true, name: true, slug: true, requireTwoFactor: true } } },
   });
   return rows
     .filter((r) => isRole(r.role))
@@ -18,6 +25,7 @@ export async function listMemberships(userId: string): Promise<Membership[]> {
       teamName: r.organization.name,
       teamSlug: r.organization.slug,
       role: r.role as Role,
+      requireTwoFactor: r.organization.requireTwoFactor,
     }));
 }
 

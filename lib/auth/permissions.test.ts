@@ -26,6 +26,7 @@ describe("permission table", () => {
         "members.manage",
         "notifications.manage",
         "shareLinks.manage",
+        "team.security",
       ].sort(),
     );
     // The owner may do all an admin may, except leave (ownership must be transferred first).

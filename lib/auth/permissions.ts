@@ -23,7 +23,8 @@ export const CAN = {
   "team.leave": ["admin", "operator", "viewer"],
   "team.delete": ["owner"],
   "team.transfer": ["owner"],
-  // One's own account (sign-in sessions): everyone.
+  "team.security": ["owner", "admin"],
+  // One's own account (sign-in sessions, two-factor sign-in): everyone, whatever the team asks of them.
   "account.manage": ["owner", "admin", "operator", "viewer"],
   // Signing a member out everywhere (a lost laptop, a leaver): the owner.
   "members.sessions": ["owner"],
@@ -37,4 +38,15 @@ export function isRole(value: unknown): value is Role {
 
 export function can(role: string, capability: Capability): boolean {
   return isRole(role) && (CAN[capability] as readonly Role[]).includes(role);
+}
+
+/** Roles a team's "owners and admins must use two-factor sign-in" setting applies to. */
+export const TWO_FACTOR_ROLES: readonly Role[] = ["owner", "admin"];
+
+/**
+ * Whether a capability changes something (what the two-factor requirement guards). Reads stay open, and so
+ * does one's own account: that is where the second factor is turned on.
+ */
+export function isChange(capability: Capability): boolean {
+  return !capability.endsWith(".read") && capability !== "account.manage";
 }

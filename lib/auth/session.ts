@@ -4,11 +4,12 @@ import "server-only";
 import { headers } from "next/headers";
 import { auth } from "./auth";
 
-export type SessionUser = { id: string; name: string; email: string };
+export type SessionUser = { id: string; name: string; email: string; twoFactorEnabled?: boolean };
 
 export async function getSessionUser(): Promise<{ user: SessionUser; activeTeamId: string | null } | null> {
   const session = await auth().api.getSession({ headers: await headers() });
   if (!session) return null;
   const { id, name, email } = session.user;
-  return { user: { id, name, email }, activeTeamId: session.session.activeOrganizationId ?? null };
+  const twoFactorEnabled = (session.user as { twoFactorEnabled?: boolean | null }).twoFactorEnabled === true;
+  return { user: { id, name, email, twoFactorEnabled }, activeTeamId: session.session.activeOrganizationId ?? null };
 }

@@ -18,6 +18,16 @@ const schema = z
     EMULATOR_ENDPOINT: z.string().optional(),
     ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().optional(),
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().optional(),
+    /** OpenID Connect single sign-on: the provider's issuer URL (its discovery document is read from it). */
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** The sign-in button's name for the provider ("Sign in with <name>"). */
+    OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  })
+  .refine((e) => !e.OIDC_ISSUER || (e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET), {
+    message: "OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET",
+    path: ["OIDC_CLIENT_ID"],
   })
   .transform((e) => ({ ...e, APP_URL: e.APP_URL ?? `http://localhost:${e.PORT}` }));
 
@@ -31,6 +41,12 @@ export function env(): Env {
 
 export function parseEnv(vars: NodeJS.ProcessEnv): Env {
   return schema.parse(vars);
+}
+
+/** Single sign-on through OpenID Connect, when configured: its button's name. */
+export function oidcSignIn(): { name: string } | null {
+  const e = env();
+  return e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET ? { name: e.OIDC_NAME } : null;
 }
 
 /** Demo mode: no real Alibaba Cloud credentials configured, the emulator runs alongside. */

@@ -270,3 +270,27 @@ export async function deleteTeam(teamId: string, actor: UserActor, confirmName: 
     });
   });
 }
+
+/**
+ * "Owners and admins must use two-factor sign-in": the one who turns it on must have it themselves, or the
+ * setting would at once refuse them every change (lib/access/team-context.ts enforces it on the server).
+ */
+export async function setRequireTwoFactor(
+  teamId: string,
+  actor: UserActor,
+  required: boolean,
+  actorHasSecondFactor: boolean,
+) {
+  if (required && !actorHasSecondFactor)
+    throw new UserFacingError(msg("auth.twoFactorSelfFirst"), { code: "CONFLICT", field: "requireTwoFactor" });
+  await db().$transaction(async (tx) => {
+    await tx.organization.update({ where: { id: teamId }, data: { requireTwoFactor: required } });
+    await appendAuditEventIn(tx, {
+      teamId,
+      ...actorFields(actor),
+      action: "app:team.requireTwoFactor",
+      outcome: "success",
+      params: { required },
+    });
+  });
+}

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthForm } from "@/components/auth/auth-form";
 import { getSessionUser } from "@/lib/auth/session";
 import { invitationFromNext } from "@/lib/teams/team.service";
+import { oidcSignIn } from "@/lib/server/env";
 
 export const metadata = { title: "Sign in" };
 
@@ -13,7 +14,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const invitation = await invitationFromNext(typeof next === "string" ? next : null);
   return (
     <Suspense>
-      <AuthForm mode="sign-in" invitation={invitation} />
+      <AuthForm mode="sign-in" invitation={invitation} sso={oidcSignIn()} />
     </Suspense>
   );
 }
