@@ -123,7 +123,19 @@ export const configSpecV1Schema = z
     usePrimaryIp: z.boolean().default(true),
     eips: z.array(configEip).min(1).max(50),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
+    if (s.eips.length > slots)
+      ctx.addIssue({
+        code: "custom",
+        path: ["eips"],
+        message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }),
+      });
+    const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
+    if (new Set(ips).size !== ips.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+  });
 
 /** An ENI of a v2 config: an existing or created secondary ENI, or the instance's own primary ENI. */
 export const configEniV2 = z.discriminatedUnion("mode", [
