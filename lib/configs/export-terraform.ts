@@ -266,7 +266,7 @@ function newEniBlock({ e, sfx }: Eni): string[] {
   const { onEni, assigned } = secondarySplit(e);
   const out = [`resource "alicloud_ecs_network_interface" "eni${sfx}" {`];
   if (e.eni.mode === "create")
-    out.push(`  network_interface_name = ${hcl(e.eni.name || `eipilot-eni${sfx.replace("_", "-")}`)}`);
+    out.push(`  network_interface_name = ${hcl(e.eni.name || `eipilot-eni${sfx.replace("_", "")}`)}`);
   out.push("  vswitch_id = var.vswitch_id", "  security_group_ids = var.security_group_ids");
   if (onEni > 0) {
     const ips = ipsArgument(e, 0, onEni);
