@@ -23,11 +23,26 @@ const spec = configSpecSchema.parse({
   eipAllocation: { internetChargeType: "PayByTraffic" },
 });
 
-const render = (locale: "en" | "ja") => {
+const twoEnis = configSpecSchema.parse({
+  configSpecVersion: 2,
+  regionId: "ap-northeast-1",
+  instance: { mode: "existing" },
+  os: "alinux3",
+  enis: [
+    { eni: { mode: "primary" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }] },
+    {
+      eni: { mode: "create", name: "second-eni" },
+      privateIps: { mode: "explicit", addresses: ["172.16.1.20", "172.16.1.21"] },
+      eips: [{ source: "existing" }, { source: "allocate" }, { source: "allocate" }],
+    },
+  ],
+});
+
+const render = (locale: "en" | "ja", shown = spec) => {
   const props: ComponentProps<typeof NextIntlClientProvider> = {
     locale,
     messages: locale === "en" ? { configs: enConfigs, wizard: enWizard } : { configs: jaConfigs, wizard: jaWizard },
-    children: createElement(SpecSummary, { spec }),
+    children: createElement(SpecSummary, { spec: shown }),
   };
   return renderToStaticMarkup(createElement(NextIntlClientProvider, props));
 };
@@ -45,5 +60,18 @@ describe("SpecSummary", () => {
     for (const friendly of [jaWizard.traffic["inbound-only"].short, jaWizard.eipStep.payByTraffic])
       expect(html).toContain(friendly);
     expect(html).not.toContain("inbound-only");
+  });
+
+  it("lists every ENI of a v2 config with its own IPs and EIPs, and the total", () => {
+    for (const locale of ["en", "ja"] as const) {
+      const html = render(locale, twoEnis);
+      const c = locale === "en" ? enConfigs : jaConfigs;
+      expect(html).toContain(c.spec.primaryEni.replace("'", "&#x27;"));
+      expect(html).toContain("second-eni");
+      expect(html).toContain("172.16.1.20, 172.16.1.21");
+      for (const n of [1, 2]) expect(html).toContain(c.spec.eniN.replace("{n}", String(n)));
+      expect(html).toContain(c.spec.eipsTotal);
+    }
+    expect(render("en", twoEnis)).toContain("4 (3 new, 1 existing)");
   });
 });

@@ -5,13 +5,15 @@
 // which a team can share, diff, export and start new deployments from.
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
-import { OS_FAMILIES, type DeploymentSpec } from "@/lib/deploy/spec.schema";
+import { MAX_ENIS, OS_FAMILIES, specInputToV2, type DeploymentSpec } from "@/lib/deploy/spec.schema";
 import { plainText } from "@/lib/validation/text";
 import { isIpv4 } from "@/lib/net/ipv4";
 import { safeParseIn, zmsg, ztext } from "@/lib/validation/messages";
 import type { Locale } from "@/lib/i18n/locales";
 
-export const CONFIG_SPEC_VERSION = 1 as const;
+/** The version a config spec is written in now (spec v2: one or more ENIs). v1 revisions stay readable. */
+export const CONFIG_SPEC_VERSION = 2 as const;
+export const CONFIG_SPEC_VERSION_1 = 1 as const;
 /** Version of the export/import file format (not of the spec inside it). */
 export const CONFIG_FILE_SCHEMA_VERSION = 1 as const;
 export const CONFIG_FILE_MAX_BYTES = 256 * 1024;
@@ -87,33 +89,39 @@ export const configEip = z
   })
   .strict();
 
-export const configSpecSchema = z
+/** The shared fields of both config versions. */
+const configCommon = {
+  regionId: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z0-9-]+$/, zmsg("configs.regionId"))
+    .max(64),
+  instance: configInstance,
+  eipAllocation: z
+    .object({
+      bandwidth: z.number().int().min(1).max(500).default(5),
+      internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
+      namePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]*$/, zmsg("configs.namePrefixChars"))
+        .max(100)
+        .default("eipilot"),
+    })
+    .strict()
+    .prefault({}),
+  allowStopInstance: z.boolean().default(false),
+  os: z.enum(OS_FAMILIES),
+  traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+};
+
+/** Config spec v1 (one secondary ENI at the top), as stored before spec v2. Read through configSpecSchema as v2. */
+export const configSpecV1Schema = z
   .object({
-    configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
-    regionId: z
-      .string()
-      .regex(/^[a-z]{2}-[a-z0-9-]+$/, zmsg("configs.regionId"))
-      .max(64),
-    instance: configInstance,
+    configSpecVersion: z.literal(CONFIG_SPEC_VERSION_1),
+    ...configCommon,
     eni: configEni,
     privateIps: configPrivateIps,
     usePrimaryIp: z.boolean().default(true),
     eips: z.array(configEip).min(1).max(50),
-    eipAllocation: z
-      .object({
-        bandwidth: z.number().int().min(1).max(500).default(5),
-        internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
-        namePrefix: z
-          .string()
-          .regex(/^[A-Za-z0-9_.:-]*$/, zmsg("configs.namePrefixChars"))
-          .max(100)
-          .default("eipilot"),
-      })
-      .strict()
-      .prefault({}),
-    allowStopInstance: z.boolean().default(false),
-    os: z.enum(OS_FAMILIES),
-    traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -129,24 +137,110 @@ export const configSpecSchema = z
       ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
   });
 
-export type ConfigSpec = z.output<typeof configSpecSchema>;
-export type ConfigSpecInput = z.input<typeof configSpecSchema>;
+/** An ENI of a v2 config: an existing or created secondary ENI, or the instance's own primary ENI. */
+export const configEniV2 = z.discriminatedUnion("mode", [
+  ...configEni.options,
+  z.object({ mode: z.literal("primary") }).strict(),
+]);
 
-export function secondaryCount(s: Pick<ConfigSpec, "privateIps">): number {
-  return s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
+export const configEniEntry = z
+  .object({
+    eni: configEniV2,
+    privateIps: configPrivateIps.prefault({ mode: "count", count: 0 }),
+    /** Absent: true for a secondary ENI, false for the primary ENI (its primary IP is the instance's own address). */
+    usePrimaryIp: z.boolean().optional(),
+    eips: z.array(configEip).max(50).default([]),
+  })
+  .strict()
+  .transform((e) => ({ ...e, usePrimaryIp: e.usePrimaryIp ?? e.eni.mode !== "primary" }))
+  .superRefine((e, ctx) => {
+    if (e.eni.mode === "primary" && e.usePrimaryIp)
+      ctx.addIssue({ code: "custom", path: ["usePrimaryIp"], message: ztext("spec.primaryEniPrimaryIp") });
+    const slots = secondaryCount(e) + (e.usePrimaryIp ? 1 : 0);
+    if (e.eips.length > slots)
+      ctx.addIssue({
+        code: "custom",
+        path: ["eips"],
+        message: ztext("spec.tooManyEips", { eips: e.eips.length, slots }),
+      });
+    const ips = e.eips.map((x) => x.privateIp).filter(Boolean);
+    if (new Set(ips).size !== ips.length)
+      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+  });
+
+export const configSpecV2Schema = z
+  .object({
+    configSpecVersion: z.literal(CONFIG_SPEC_VERSION),
+    ...configCommon,
+    enis: z.array(configEniEntry).min(1).max(MAX_ENIS),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.enis.every((e) => e.eips.length === 0))
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
+    if (s.enis.filter((e) => e.eni.mode === "primary").length > 1)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
+    const explicit = s.enis.flatMap((e) => (e.privateIps.mode === "explicit" ? e.privateIps.addresses : []));
+    if (new Set(explicit).size !== explicit.length)
+      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.addressesUnique") });
+  });
+
+/** A v1 config spec as v2 input: its one ENI becomes `enis[0]`. Anything else is left as it is. */
+export function configSpecInputToV2(input: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  const s = input as Record<string, unknown>;
+  if (s.configSpecVersion !== CONFIG_SPEC_VERSION_1) return input;
+  const v1 = configSpecV1Schema.safeParse(s);
+  // A v1 spec with problems is reported as v1 problems would have been, at v1 paths.
+  if (!v1.success) return input;
+  const { eni, privateIps, usePrimaryIp, eips, configSpecVersion: _v1, ...rest } = v1.data;
+  return { ...rest, configSpecVersion: CONFIG_SPEC_VERSION, enis: [{ eni, privateIps, usePrimaryIp, eips }] };
 }
 
 /**
- * Strips every credential and account-specific id from a deployment spec (a
- * draft may be incomplete: missing parts become errors of the result, written in `locale`).
+ * Every stored or submitted config spec, v1 or v2, validated and read as v2
+ * (a v1 spec is one secondary ENI). Stored revisions stay as they were written.
+ */
+export const configSpecSchema = z
+  .preprocess(configSpecInputToV2, z.discriminatedUnion("configSpecVersion", [configSpecV2Schema, configSpecV1Schema]))
+  // A v1 spec that passes its schema was read as v2 above; one that does not is refused.
+  .transform((s) => s as ConfigSpecV2);
+
+export type ConfigSpecV2 = z.output<typeof configSpecV2Schema>;
+export type ConfigSpec = ConfigSpecV2;
+export type ConfigEniEntry = ConfigSpec["enis"][number];
+export type ConfigSpecInput = z.input<typeof configSpecV2Schema> | z.input<typeof configSpecV1Schema>;
+
+export function secondaryCount(s: { privateIps: ConfigSpecV2["enis"][number]["privateIps"] }): number {
+  return s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
+}
+
+/** Every EIP of the config, in order. */
+export function configEips(spec: ConfigSpec): ConfigEniEntry["eips"] {
+  return spec.enis.flatMap((e) => e.eips);
+}
+
+/** A stored or submitted entry's ENI, stripped of its account-specific ids. */
+function configEniFrom(eni: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (eni?.mode === "create") return { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) };
+  if (eni?.mode === "primary") return { mode: "primary" };
+  // EIPilot attaches an existing ENI only while it is Available (pre-flight refuses another
+  // instance's): the setup this config reproduces starts from such an ENI, so exports attach it.
+  return { mode: "existing", status: "Available" };
+}
+
+/**
+ * Strips every credential and account-specific id from a deployment spec, v1
+ * or v2 (a draft may be incomplete: missing parts become errors of the result,
+ * written in `locale`). Every ENI is kept.
  */
 export function configSpecFromDeployment(
   spec: DeploymentSpec | Record<string, unknown>,
   locale: Locale = "en",
 ): z.ZodSafeParseResult<ConfigSpec> {
-  const s = spec as Record<string, unknown> & Partial<DeploymentSpec>;
+  const s = specInputToV2(spec) as Record<string, unknown>;
   const inst = s.instance as Record<string, unknown> | undefined;
-  const eni = s.eni as Record<string, unknown> | undefined;
+  const enis = Array.isArray(s.enis) ? (s.enis as Array<Record<string, unknown> | undefined>) : undefined;
   const candidate = {
     configSpecVersion: CONFIG_SPEC_VERSION,
     regionId: s.regionId,
@@ -160,20 +254,17 @@ export function configSpecFromDeployment(
             ...(typeof inst.imageId === "string" && !inst.imageId.startsWith("m-") ? { imageId: inst.imageId } : {}),
           }
         : { mode: "existing" },
-    eni:
-      eni?.mode === "create"
-        ? { mode: "create", ...(typeof eni.name === "string" ? { name: eni.name } : {}) }
-        : // EIPilot attaches an existing ENI only while it is Available (pre-flight refuses another
-          // instance's): the setup this config reproduces starts from such an ENI, so exports attach it.
-          { mode: "existing", status: "Available" },
-    privateIps: s.privateIps,
-    usePrimaryIp: s.usePrimaryIp,
-    eips: Array.isArray(s.eips)
-      ? s.eips.map((e) => ({
-          source: e && typeof e === "object" && "allocationId" in e && e.allocationId ? "existing" : "allocate",
-          ...(e?.privateIp ? { privateIp: e.privateIp } : {}),
-        }))
-      : undefined,
+    enis: enis?.map((e) => ({
+      eni: configEniFrom(e?.eni as Record<string, unknown> | undefined),
+      privateIps: e?.privateIps,
+      usePrimaryIp: e?.usePrimaryIp,
+      eips: Array.isArray(e?.eips)
+        ? (e.eips as Array<Record<string, unknown> | undefined>).map((x) => ({
+            source: x && typeof x === "object" && x.allocationId ? "existing" : "allocate",
+            ...(x?.privateIp ? { privateIp: x.privateIp } : {}),
+          }))
+        : undefined,
+    })),
     eipAllocation: s.eipAllocation,
     allowStopInstance: s.allowStopInstance,
     os: s.os,
@@ -248,10 +339,26 @@ export type ConfigFile = z.output<typeof configFileSchema>;
  * (/deployments/new?config=<id>&revision=<n>): a draft DeploymentSpec with the
  * config's shape and every account-specific choice left for the user (cloud
  * account, instance id, vSwitch / security group, existing ENI and EIP ids).
+ * A config with one secondary ENI gives a v1 draft (what every wizard reads);
+ * one with several ENIs or the primary ENI gives a v2 draft with all of them.
  */
 export function draftFromConfig(spec: ConfigSpec): Record<string, unknown> {
-  return {
-    specVersion: 1,
+  const enis = spec.enis.map((e) => ({
+    eni:
+      e.eni.mode === "create"
+        ? { mode: "create", ...(e.eni.name ? { name: e.eni.name } : {}) }
+        : e.eni.mode === "primary"
+          ? { mode: "primary" }
+          : { mode: "existing" },
+    privateIps: e.privateIps,
+    usePrimaryIp: e.usePrimaryIp,
+    // An "existing" EIP has no allocationId yet: the wizard asks which one.
+    eips: e.eips.map((x) => ({
+      ...(x.privateIp ? { privateIp: x.privateIp } : {}),
+      ...(x.source === "existing" ? { allocationId: undefined, pickExisting: true } : {}),
+    })),
+  }));
+  const common = {
     regionId: spec.regionId,
     instance:
       spec.instance.mode === "create"
@@ -263,20 +370,13 @@ export function draftFromConfig(spec: ConfigSpec): Record<string, unknown> {
             ...(spec.instance.imageId ? { imageId: spec.instance.imageId } : {}),
           }
         : { mode: "existing" },
-    eni:
-      spec.eni.mode === "create"
-        ? { mode: "create", ...(spec.eni.name ? { name: spec.eni.name } : {}) }
-        : { mode: "existing" },
-    privateIps: spec.privateIps,
-    usePrimaryIp: spec.usePrimaryIp,
-    // An "existing" EIP has no allocationId yet: the wizard asks which one.
-    eips: spec.eips.map((e) => ({
-      ...(e.privateIp ? { privateIp: e.privateIp } : {}),
-      ...(e.source === "existing" ? { allocationId: undefined, pickExisting: true } : {}),
-    })),
+  };
+  const rest = {
     eipAllocation: spec.eipAllocation,
     allowStopInstance: spec.allowStopInstance,
     os: spec.os,
     traffic: spec.traffic,
   };
+  const only = enis.length === 1 && spec.enis[0]!.eni.mode !== "primary" ? enis[0]! : null;
+  return only ? { specVersion: 1, ...common, ...only, ...rest } : { specVersion: 2, ...common, enis, ...rest };
 }

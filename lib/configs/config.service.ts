@@ -467,9 +467,11 @@ export type GuestFacts = {
 /** The guest bundle for a config's OS and the guest's facts, as a gzipped tar of the directory `dir`. */
 function guestBundleArchive(spec: ConfigSpec, guest: GuestFacts | undefined, dir: string): Uint8Array<ArrayBuffer> {
   if (!guest) throw new UserFacingError(msg("configs.bundleNeedsGuest"), { code: "INVALID_INPUT" });
-  const secondaries = guest.secondaryIps ?? (spec.privateIps.mode === "explicit" ? spec.privateIps.addresses : []);
-  if (secondaries.length !== secondaryCount(spec)) {
-    throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(spec) }), {
+  // The form describes one interface: the config's first ENI (a deployment's own bundle covers all of them).
+  const eni = spec.enis[0]!;
+  const secondaries = guest.secondaryIps ?? (eni.privateIps.mode === "explicit" ? eni.privateIps.addresses : []);
+  if (secondaries.length !== secondaryCount(eni)) {
+    throw new UserFacingError(msg("configs.giveSecondaryIps", { count: secondaryCount(eni) }), {
       code: "INVALID_INPUT",
       field: "secondaryIps",
     });

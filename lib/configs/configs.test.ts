@@ -106,9 +106,14 @@ describe("config spec", () => {
     expect(r.data).toMatchObject({
       regionId: "ap-northeast-1",
       instance: { mode: "create", instanceType: "ecs.g7.large", zoneId: "ap-northeast-1a" },
-      eni: { mode: "existing" },
-      privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
-      eips: [{ source: "existing", privateIp: "172.16.0.78" }, { source: "allocate" }],
+      // a v1 deployment spec is one ENI of a v2 config
+      enis: [
+        {
+          eni: { mode: "existing" },
+          privateIps: { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78"] },
+          eips: [{ source: "existing", privateIp: "172.16.0.78" }, { source: "allocate" }],
+        },
+      ],
       os: "ubuntu",
       traffic: "inbound-only",
     });
@@ -225,10 +230,10 @@ describe("config library", () => {
     });
     const c = await getConfig("team-a", id);
     expect(c.revisions.map((r) => r.revision)).toEqual([2, 1]);
-    expect(c.revisions[1]!.spec).toMatchObject({ privateIps: { count: 2 } });
+    expect(c.revisions[1]!.spec).toMatchObject({ enis: [{ privateIps: { count: 2 } }] });
     const diff = await diffRevisions("team-a", id, 1, 2);
     expect(diff).toEqual([
-      { path: "privateIps.count", kind: "changed", before: 2, after: 3 },
+      { path: "enis[0].privateIps.count", kind: "changed", before: 2, after: 3 },
       { path: "traffic", kind: "changed", before: "policy-routes", after: "inbound-only" },
     ]);
     expect((await listConfigs("team-a")).map((x) => x.id)).toContain(id);
@@ -626,5 +631,160 @@ describe("draft from config", () => {
       ),
     });
     expect(back.data).toEqual(spec);
+  });
+});
+
+describe("spec v2: several ENIs and the primary ENI", () => {
+  /** A v2 deployment with an existing ENI and a created one with 14 IPs, as the engine stores it. */
+  const twoEniDeployment = {
+    specVersion: 2,
+    cloudAccountId: "ca-secret-account-123",
+    regionId: "ap-northeast-1",
+    instance: { mode: "existing", instanceId: "i-secret0001" },
+    os: "alinux3",
+    traffic: "policy-routes",
+    enis: [
+      {
+        eni: { mode: "existing", networkInterfaceId: "eni-abc123" },
+        privateIps: { mode: "count", count: 2 },
+        usePrimaryIp: true,
+        eips: [{ allocationId: "eip-abc123" }, {}, {}],
+      },
+      {
+        eni: { mode: "create", vSwitchId: "vsw-abc123", securityGroupId: "sg-abc123", name: "second-eni" },
+        privateIps: { mode: "count", count: 14 },
+        usePrimaryIp: false,
+        eips: Array.from({ length: 14 }, () => ({})),
+      },
+    ],
+  };
+
+  it("saving a 2-ENI deployment as a config and starting a deployment from it keeps both ENIs", async () => {
+    const d = await t.db.deployment.create({
+      data: { teamId: "team-a", name: "two-enis", spec: twoEniDeployment as never },
+      select: { id: true },
+    });
+    const saved = await saveConfigFromDeployment("team-a", actor, d.id, { name: "Two ENIs" });
+    const rev = await t.db.configRevision.findFirstOrThrow({ where: { templateId: saved.id } });
+    expect(JSON.stringify(rev.spec)).not.toMatch(/ca-secret|i-secret|vsw-|sg-|eni-abc|eip-abc/);
+    const config = (await getConfig("team-a", saved.id)).revisions[0]!.spec;
+    expect(config).toMatchObject({
+      configSpecVersion: 2,
+      enis: [
+        {
+          eni: { mode: "existing", status: "Available" },
+          privateIps: { count: 2 },
+          eips: [{ source: "existing" }, { source: "allocate" }, { source: "allocate" }],
+        },
+        { eni: { mode: "create", name: "second-eni" }, privateIps: { count: 14 }, usePrimaryIp: false },
+      ],
+    });
+    expect((config as { enis: { eips: unknown[] }[] }).enis[1]!.eips).toHaveLength(14);
+
+    // the wizard's draft: both ENIs, account ids left to the user; filled in, it is a valid v2 spec with both
+    const { draftFromConfig } = await import("./config.schema");
+    const draft = draftFromConfig(configSpecSchema.parse(config)) as {
+      specVersion: number;
+      enis: Record<string, unknown>[];
+    };
+    expect(draft.specVersion).toBe(2);
+    expect(draft.enis).toHaveLength(2);
+    const { parseSpec } = await import("@/lib/deploy/spec.schema");
+    const filled = parseSpec({
+      ...draft,
+      cloudAccountId: "ca-other",
+      instance: { mode: "existing", instanceId: "i-mine0001" },
+      enis: [
+        {
+          ...draft.enis[0],
+          eni: { mode: "existing", networkInterfaceId: "eni-mine0001" },
+          eips: [{ allocationId: "eip-mine0001" }, {}, {}],
+        },
+        { ...draft.enis[1], eni: { mode: "create", vSwitchId: "vsw-mine0001", securityGroupId: "sg-mine0001" } },
+      ],
+    });
+    expect(filled.enis.map((e) => [e.eni.mode, e.privateIps, e.eips.length])).toEqual([
+      ["existing", { mode: "count", count: 2 }, 3],
+      ["create", { mode: "count", count: 14 }, 14],
+    ]);
+  });
+
+  it("reads a v1 revision stored earlier as one ENI, and diffs it against a v2 revision field by field", async () => {
+    // as an older EIPilot stored it: the v1 shape in the row itself (revisions are immutable: written once)
+    const created = await t.db.configTemplate.create({
+      data: { teamId: "team-a", name: "Old v1", revisions: { create: { revision: 1, spec: sampleSpec as never } } },
+      select: { id: true },
+    });
+    // getConfig gives the row as stored; every reader parses it with configSpecSchema
+    const old = configSpecSchema.parse((await getConfig("team-a", created.id)).revisions[0]!.spec);
+    expect(old).toMatchObject({
+      configSpecVersion: 2,
+      enis: [{ eni: { mode: "create", name: "web-eni" }, privateIps: { count: 2 }, usePrimaryIp: true }],
+    });
+    const v2 = old;
+    await addRevision("team-a", actor, created.id, {
+      spec: {
+        ...v2,
+        enis: [
+          ...v2.enis,
+          { eni: { mode: "primary" }, privateIps: { mode: "count", count: 1 }, eips: [{ source: "allocate" }] },
+        ],
+      },
+      expectedRevision: 1,
+    });
+    const diff = await diffRevisions("team-a", created.id, 1, 2);
+    expect(diff.map((x) => x.path)).toEqual([
+      "enis[1].eips[0].source",
+      "enis[1].eni.mode",
+      "enis[1].privateIps.count",
+      "enis[1].privateIps.mode",
+      "enis[1].usePrimaryIp",
+    ]);
+    expect(diff.every((x) => x.kind === "added")).toBe(true);
+  });
+
+  it("imports v1 and v2 config files; shows a v2 config behind a share link with every ENI", async () => {
+    const v2spec = {
+      configSpecVersion: 2,
+      regionId: "ap-northeast-1",
+      instance: { mode: "existing" },
+      os: "alinux3",
+      enis: [
+        { eni: { mode: "primary" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }] },
+        { eni: { mode: "create" }, privateIps: { mode: "count", count: 12 }, eips: [{ source: "existing" }] },
+      ],
+    };
+    const file = (spec: unknown, name = "Mixed v2") =>
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: "eipilot.configs",
+        configs: [{ name, revisions: [{ revision: 1, message: "", spec }] }],
+      });
+    for (const [spec, name] of [
+      [sampleSpec, "Mixed v1"],
+      [v2spec, "Mixed v2"],
+    ] as const) {
+      const r = await importConfigFile("team-b", actor, file(spec, name));
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+    }
+    const [v2cfg] = (await listConfigs("team-b")).filter((c) => c.name === "Mixed v2");
+    const link = await createShareLink("team-b", actor, v2cfg!.id, { expiresInHours: 1 });
+    const shared = await resolveShareToken(link.token);
+    expect(shared).toMatchObject({ ok: true });
+    if (shared.ok) expect(shared.spec.enis.map((e) => e.eni.mode).sort()).toEqual(["create", "primary"]);
+    // a v2 spec with problems is refused with every one of them, at its own paths
+    const bad = await importConfigFile(
+      "team-b",
+      actor,
+      file({
+        ...v2spec,
+        enis: [
+          { eni: { mode: "primary" }, usePrimaryIp: true, eips: [{ source: "allocate" }] },
+          { eni: { mode: "primary" } },
+        ],
+      }),
+    );
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toMatch(/enis/);
   });
 });

@@ -1,20 +1,24 @@
 // Alibaba Cloud ROS template (JSON) for the cloud side of a config: the ECS
 // instance when the config creates one (ALIYUN::ECS::Instance; otherwise an
-// existing instance is a parameter), a secondary ENI (created with at most 10
-// secondary IPs, the most an unattached ENI may hold, or an existing one given
-// as a parameter), attached to the instance when it is created or the config
-// says it is Available, the remaining secondary IPs assigned after that
-// (ALIYUN::ECS::AssignPrivateIpAddresses), and one EIP per mapped private IP,
-// associated in NAT mode with the ENI's private IP, one association after the
-// other (ALIYUN::VPC::EIPAssociation, InstanceId = the ENI). Addresses the
-// config leaves to the cloud are picked by ROS (SecondaryPrivateIpAddressCount)
-// and read back with Fn::GetAtt. Everything that exists in one account only —
-// vSwitch, security group, key pair, existing ENI / EIPs — is a parameter; the
-// login password is a NoEcho parameter with an empty default (a config never
-// holds one). Guest-OS routes are not a cloud resource: they come from the
-// guest bundle. Pure.
-import { type ConfigSpec } from "./config.schema";
-import { attachesEni, eipMappings, secondarySplit, type Slot } from "./mapping";
+// existing instance is a parameter), then every ENI of the config in order —
+// a secondary ENI created with at most 9 secondary IPs (10 private IPs with its
+// primary one, the most an unattached ENI may hold) or an existing one given as
+// a parameter, attached to the instance when it is created or the config says
+// it is Available; or the instance's own primary ENI (the new instance's
+// PrimaryNetworkInterfaceId, or DATASOURCE::ECS::NetworkInterfaces with the
+// instance's id and Type "Primary"), never attached — the remaining secondary
+// IPs assigned after that (ALIYUN::ECS::AssignPrivateIpAddresses), and one EIP
+// per mapped private IP, associated in NAT mode with the ENI's private IP, one
+// association after the other across all ENIs (ALIYUN::VPC::EIPAssociation,
+// InstanceId = the ENI). Addresses the config leaves to the cloud are picked by
+// ROS (SecondaryPrivateIpAddressCount) and read back with Fn::GetAtt.
+// Everything that exists in one account only — vSwitch, security group, key
+// pair, existing ENIs / EIPs — is a parameter; created ENIs share the vSwitch
+// and security group parameters; the login password is a NoEcho parameter with
+// an empty default (a config never holds one). Guest-OS routes are not a cloud
+// resource: they come from the guest bundle. Pure.
+import { configEips, type ConfigEniEntry, type ConfigSpec } from "./config.schema";
+import { attachesAnyEni, attachesEni, eipMappings, eniEntries, eniSuffix, secondarySplit, type Slot } from "./mapping";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -37,15 +41,19 @@ export function exportRos(spec: ConfigSpec, meta: Meta): Record<string, Json> {
   const t: Template = { parameters: {}, conditions: {}, resources: {}, outputs: {} };
   const inst = spec.instance;
   addNetworkParameters(t, spec);
-  // An ENI that stays as it is needs no instance: the EIPs are associated with the ENI.
+  // ENIs that stay as they are need no instance: the EIPs are associated with the ENIs.
+  const needsInstance = attachesAnyEni(spec) || spec.enis.some((e) => e.eni.mode === "primary");
   const instanceRef =
-    inst.mode === "create" ? addNewInstance(t, inst) : attachesEni(spec) ? addExistingInstanceParameter(t) : null;
-  const eniRef = addEni(t, spec, instanceRef);
-  addEips(t, spec, eniRef);
-
+    inst.mode === "create" ? addNewInstance(t, inst) : needsInstance ? addExistingInstanceParameter(t) : null;
+  for (const { e, k, first } of eniEntries(spec)) {
+    const eniRef = addEni(t, spec, e, k, instanceRef);
+    addEips(t, spec, e, k, first, eniRef);
+  }
+  const eniCount = spec.enis.length;
+  const onPrimary = spec.enis.some((e) => e.eni.mode === "primary");
   return {
     ROSTemplateFormatVersion: "2015-09-01",
-    Description: `EIPilot config "${meta.name}" revision ${meta.revision}: ${inst.mode === "create" ? `a new ${inst.instanceType} instance with ` : ""}${spec.eips.length} EIP(s) in NAT mode on a secondary ENI (${spec.regionId}). Configure the guest OS with the EIPilot guest bundle.`,
+    Description: `EIPilot config "${meta.name}" revision ${meta.revision}: ${inst.mode === "create" ? `a new ${inst.instanceType} instance with ` : ""}${configEips(spec).length} EIP(s) in NAT mode on ${eniCount} ENI(s)${onPrimary ? " (one of them the instance's primary ENI)" : ""} (${spec.regionId}). Configure the guest OS with the EIPilot guest bundle.`,
     Parameters: t.parameters,
     ...(Object.keys(t.conditions).length ? { Conditions: t.conditions } : {}),
     Resources: t.resources,
@@ -56,10 +64,11 @@ export function exportRos(spec: ConfigSpec, meta: Meta): Record<string, Json> {
 /** The vSwitch and security group, when something is created in them (a new instance or ENI). */
 function addNetworkParameters({ parameters }: Template, spec: ConfigSpec) {
   const inst = spec.instance;
-  if (inst.mode !== "create" && spec.eni.mode !== "create") return;
+  const created = spec.enis.filter((e) => e.eni.mode === "create").length;
+  if (inst.mode !== "create" && created === 0) return;
   const users = [
     inst.mode === "create" ? "the new instance" : "",
-    spec.eni.mode === "create" ? "the secondary ENI" : "",
+    created > 1 ? "the new secondary ENIs" : created === 1 ? "the new secondary ENI" : "",
   ]
     .filter(Boolean)
     .join(" and ");
@@ -130,87 +139,107 @@ function addExistingInstanceParameter({ parameters }: Template): Json {
     Type: "String",
     AssociationProperty: "ALIYUN::ECS::Instance::InstanceId",
     Label: "ECS instance",
-    Description: "The ECS instance that receives the secondary ENI.",
+    Description: "The ECS instance whose ENIs carry the EIPs.",
   };
   return { Ref: "InstanceId" };
 }
 
 /** The explicit secondary addresses from..to, or a count for ROS to pick (SecondaryPrivateIpAddressCount). */
-function ipsProperty(spec: ConfigSpec, from: number, to: number): Record<string, Json> {
-  return spec.privateIps.mode === "explicit"
-    ? { PrivateIpAddresses: spec.privateIps.addresses.slice(from, to) }
+function ipsProperty(e: ConfigEniEntry, from: number, to: number): Record<string, Json> {
+  return e.privateIps.mode === "explicit"
+    ? { PrivateIpAddresses: e.privateIps.addresses.slice(from, to) }
     : { SecondaryPrivateIpAddressCount: to - from };
 }
 
-/**
- * A new ENI with at most MAX_IPS_UNATTACHED secondary IPs (it is unattached
- * while it is created), or an existing one as a parameter; then the
- * attachment when the ENI is created or the config says it is Available; then
- * the remaining secondary IPs, assigned once the ENI is attached.
- */
-function addEni({ parameters, resources, outputs }: Template, spec: ConfigSpec, instanceRef: Json): Json {
-  const { onEni, assigned } = secondarySplit(spec);
-  let eniRef: Json;
-  if (spec.eni.mode === "create") {
-    resources.Eni = {
+/** ENI k's reference: created here, an existing one as a parameter, or the instance's primary ENI. */
+function eniReference({ parameters, resources }: Template, spec: ConfigSpec, e: ConfigEniEntry, k: number): Json {
+  const sfx = eniSuffix(k);
+  if (e.eni.mode === "create") {
+    const { onEni } = secondarySplit(e);
+    resources[`Eni${sfx}`] = {
       Type: "ALIYUN::ECS::NetworkInterface",
       Properties: {
         VSwitchId: { Ref: "VSwitchId" },
         SecurityGroupId: { Ref: "SecurityGroupId" },
         NetworkInterfaceName:
-          spec.eni.name && /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/.test(spec.eni.name) ? spec.eni.name : "eipilot-eni",
-        ...(onEni > 0 ? ipsProperty(spec, 0, onEni) : {}),
+          e.eni.name && /^[A-Za-z][A-Za-z0-9:_-]{1,127}$/.test(e.eni.name) ? e.eni.name : `eipilot-eni${sfx}`,
+        ...(onEni > 0 ? ipsProperty(e, 0, onEni) : {}),
       },
     };
-    eniRef = { "Fn::GetAtt": ["Eni", "NetworkInterfaceId"] };
-  } else {
-    parameters.NetworkInterfaceId = {
-      Type: "String",
-      Label: "Existing secondary ENI",
-      Description: attachesEni(spec)
-        ? "An Available (unattached) ENI in the instance's VPC and zone: this template attaches it."
-        : "An ENI already attached to the instance: this template does not attach it.",
-    };
-    eniRef = { Ref: "NetworkInterfaceId" };
+    return { "Fn::GetAtt": [`Eni${sfx}`, "NetworkInterfaceId"] };
   }
-  if (attachesEni(spec)) {
-    resources.EniAttachment = {
+  if (e.eni.mode === "primary") {
+    if (spec.instance.mode === "create") return { "Fn::GetAtt": ["Instance", "PrimaryNetworkInterfaceId"] };
+    resources.PrimaryEni = {
+      Type: "DATASOURCE::ECS::NetworkInterfaces",
+      Properties: { InstanceId: { Ref: "InstanceId" }, Type: "Primary" },
+    };
+    return { "Fn::Select": ["0", { "Fn::GetAtt": ["PrimaryEni", "NetworkInterfaceIds"] }] };
+  }
+  parameters[`NetworkInterfaceId${sfx}`] = {
+    Type: "String",
+    Label: `Existing secondary ENI${sfx ? ` #${sfx}` : ""}`,
+    Description: attachesEni(spec, e)
+      ? "An Available (unattached) ENI in the instance's VPC and zone: this template attaches it."
+      : "An ENI already attached to the instance: this template does not attach it.",
+  };
+  return { Ref: `NetworkInterfaceId${sfx}` };
+}
+
+/**
+ * ENI k: a new ENI with at most MAX_IPS_UNATTACHED - 1 secondary IPs (it is
+ * unattached while it is created), an existing one as a parameter, or the
+ * instance's primary ENI; then the attachment when the ENI is created or the
+ * config says it is Available; then the remaining secondary IPs, assigned once
+ * the ENI is attached.
+ */
+function addEni(t: Template, spec: ConfigSpec, e: ConfigEniEntry, k: number, instanceRef: Json): Json {
+  const sfx = eniSuffix(k);
+  const { onEni, assigned } = secondarySplit(e);
+  const eniRef = eniReference(t, spec, e, k);
+  if (attachesEni(spec, e)) {
+    t.resources[`EniAttachment${sfx}`] = {
       Type: "ALIYUN::ECS::NetworkInterfaceAttachment",
       Properties: { InstanceId: instanceRef, NetworkInterfaceId: eniRef },
     };
   }
   if (assigned > 0) {
-    resources.SecondaryIps = {
+    t.resources[`SecondaryIps${sfx}`] = {
       Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
-      ...(resources.EniAttachment ? { DependsOn: ["EniAttachment"] } : {}),
-      Properties: { NetworkInterfaceId: eniRef, ...ipsProperty(spec, onEni, onEni + assigned) },
+      ...(t.resources[`EniAttachment${sfx}`] ? { DependsOn: [`EniAttachment${sfx}`] } : {}),
+      Properties: { NetworkInterfaceId: eniRef, ...ipsProperty(e, onEni, onEni + assigned) },
     };
   }
-  outputs.NetworkInterfaceId = { Value: eniRef };
+  t.outputs[`NetworkInterfaceId${sfx}`] = { Value: eniRef };
   return eniRef;
 }
 
 /** The private IP an EIP maps to, as a ROS value (undefined: the ENI's primary IP, AssociateEipAddress's default). */
-function slotRef(spec: ConfigSpec, slot: Slot): Json | undefined {
+function slotRef(e: ConfigEniEntry, k: number, slot: Slot): Json | undefined {
+  const sfx = eniSuffix(k);
   switch (slot.kind) {
     case "primary":
-      return spec.eni.mode === "create" ? { "Fn::GetAtt": ["Eni", "PrivateIpAddress"] } : undefined;
+      return e.eni.mode === "create" ? { "Fn::GetAtt": [`Eni${sfx}`, "PrivateIpAddress"] } : undefined;
     case "literal":
       return slot.address;
     case "secondary": {
       if (slot.address) return slot.address;
       // Picked by the cloud: the n-th address of whichever resource put it on the ENI.
-      const { onEni } = secondarySplit(spec);
+      const { onEni } = secondarySplit(e);
       return slot.index < onEni
-        ? { "Fn::Select": [String(slot.index), { "Fn::GetAtt": ["Eni", "SecondaryPrivateIpAddresses"] }] }
-        : { "Fn::Select": [String(slot.index - onEni), { "Fn::GetAtt": ["SecondaryIps", "PrivateIpAddresses"] }] };
+        ? { "Fn::Select": [String(slot.index), { "Fn::GetAtt": [`Eni${sfx}`, "SecondaryPrivateIpAddresses"] }] }
+        : {
+            "Fn::Select": [String(slot.index - onEni), { "Fn::GetAtt": [`SecondaryIps${sfx}`, "PrivateIpAddresses"] }],
+          };
     }
   }
 }
 
-/** Per EIP, in mapping order: the allocated EIP (or a parameter for an existing one) and its NAT-mode association. */
-function addEips({ parameters, resources, outputs }: Template, spec: ConfigSpec, eniRef: Json) {
-  for (const m of eipMappings(spec)) {
+/** Per EIP of ENI k, in mapping order: the allocated EIP (or a parameter for an existing one) and its NAT-mode association. */
+function addEips(t: Template, spec: ConfigSpec, e: ConfigEniEntry, k: number, first: number, eniRef: Json) {
+  const { parameters, resources, outputs } = t;
+  const sfx = eniSuffix(k);
+  for (const m of eipMappings(e, first)) {
     const n = m.index + 1;
     let allocation: Json;
     if (m.source === "allocate") {
@@ -232,11 +261,13 @@ function addEips({ parameters, resources, outputs }: Template, spec: ConfigSpec,
       };
       allocation = { Ref: `EipAllocationId${n}` };
     }
-    // One after another, as Alibaba's multi-EIP example does: the first after
-    // the ENI is attached and has its addresses, each next after the previous.
-    const after =
-      m.index > 0 ? [`EipAssociation${m.index}`] : ["EniAttachment", "SecondaryIps"].filter((r) => r in resources);
-    const privateIp = slotRef(spec, m.slot);
+    // One after another, as Alibaba's multi-EIP example does: each after the
+    // previous one; the first of an ENI also after that ENI is attached and has its addresses.
+    const after = [
+      ...(m.index > 0 ? [`EipAssociation${m.index}`] : []),
+      ...(m.index === first ? [`EniAttachment${sfx}`, `SecondaryIps${sfx}`].filter((r) => r in resources) : []),
+    ];
+    const privateIp = slotRef(e, k, m.slot);
     resources[`EipAssociation${n}`] = {
       Type: "ALIYUN::VPC::EIPAssociation",
       ...(after.length ? { DependsOn: after } : {}),

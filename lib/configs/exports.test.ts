@@ -14,6 +14,8 @@ import { configSpecSchema, type ConfigSpec, type ConfigSpecInput } from "./confi
 import { exportRos } from "./export-ros";
 import { exportTerraform } from "./export-terraform";
 import { attachesEni } from "./mapping";
+
+const first = (s: ConfigSpec) => s.enis[0]!;
 import { validateRos, validateTerraform, type TfDoc } from "./schemas/validate-exports";
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -137,7 +139,7 @@ describe.each(variants())("ROS template: $name", ({ spec }) => {
     expect(text).not.toContain(PASSWORD);
     // (issue 20 item 5: the attachment used to be there whatever the ENI's state)
     const attachment = ros.Resources.EniAttachment;
-    expect(!!attachment).toBe(attachesEni(spec));
+    expect(!!attachment).toBe(attachesEni(spec, first(spec)));
     if (spec.instance.mode === "create") {
       expect(types.filter((t) => t === "ALIYUN::ECS::Instance")).toHaveLength(1);
       expect(params.has("InstanceId")).toBe(false);
@@ -209,7 +211,7 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
     const instances = resources.filter((r) => r.type === "alicloud_instance");
     // (issue 20 item 5: the attachment used to be there whatever the ENI's state)
     const attachment = doc.resource.alicloud_ecs_network_interface_attachment?.eni?.[0];
-    expect(!!attachment).toBe(attachesEni(spec));
+    expect(!!attachment).toBe(attachesEni(spec, first(spec)));
     if (spec.instance.mode === "create") {
       expect(instances).toHaveLength(1);
       expect(instances[0]!.body).toMatchObject({
@@ -235,18 +237,19 @@ describe.each(variants())("Terraform: $name", ({ spec }) => {
     // (issue 20 item 7: an existing ENI used to be imported, and so managed and destroyed by Terraform)
     expect(doc.import).toBeUndefined();
     const eniId =
-      spec.eni.mode === "existing"
+      first(spec).eni.mode === "existing"
         ? "${data.alicloud_ecs_network_interfaces.eni.interfaces[0].id}"
         : "${alicloud_ecs_network_interface.eni.id}";
-    if (spec.eni.mode === "existing") {
+    const eniSpec = first(spec).eni;
+    if (eniSpec.mode === "existing") {
       expect(doc.resource.alicloud_ecs_network_interface).toBeUndefined();
       expect(doc.data!.alicloud_ecs_network_interfaces!.eni![0]).toEqual({ ids: ["${var.network_interface_id}"] });
     } else {
       const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
-      expect(eni.network_interface_name).toBe(spec.eni.name ?? "eipilot-eni");
+      expect(eni.network_interface_name).toBe((eniSpec.mode === "create" && eniSpec.name) || "eipilot-eni");
     }
     const assoc = Object.values(doc.resource.alicloud_eip_association!).map(([b]) => b!);
-    expect(assoc).toHaveLength(spec.eips.length);
+    expect(assoc).toHaveLength(first(spec).eips.length);
     for (const a of assoc)
       expect(a).toMatchObject({
         instance_type: "NetworkInterface",
@@ -309,6 +312,272 @@ function fmtProblems(tf: string): string[] {
   return problems;
 }
 
+// ---------------------------------------------------------------- spec v2: several ENIs, the primary ENI
+
+const fourteen = Array.from({ length: 14 }, (_, i) => `172.16.1.${20 + i}`);
+const allocate = (n: number) => Array.from({ length: n }, () => ({ source: "allocate" as const }));
+
+/** v2 configs: two ENIs (one existing, one created with 14 IPs), the primary ENI alone or beside a secondary one. */
+function v2Variants(): { name: string; spec: ConfigSpec }[] {
+  const out: { name: string; spec: ConfigSpec }[] = [];
+  const v2 = (over: Record<string, unknown>) =>
+    configSpecSchema.parse({
+      configSpecVersion: 2,
+      regionId: "ap-northeast-1",
+      instance: { mode: "existing" },
+      os: "alinux3",
+      ...over,
+    });
+  for (const instance of [{ mode: "existing" }, created] as const) {
+    const tag = `instance=${instance.mode}`;
+    for (const ips of [
+      { mode: "count", count: 14 },
+      { mode: "explicit", addresses: fourteen },
+    ] as const)
+      out.push({
+        name: `${tag} 2 ENIs: existing Available (2 IPs) + created (${ips.mode} 14)`,
+        spec: v2({
+          instance,
+          enis: [
+            {
+              eni: { mode: "existing", status: "Available" },
+              privateIps: { mode: "count", count: 2 },
+              eips: [{ source: "existing" }, ...allocate(2)],
+            },
+            { eni: { mode: "create", name: "second-eni" }, privateIps: ips, usePrimaryIp: false, eips: allocate(14) },
+          ],
+        }),
+      });
+    out.push({
+      name: `${tag} 2 ENIs: existing InUse + created (3 IPs)`,
+      spec: v2({
+        instance,
+        enis: [
+          { eni: { mode: "existing", status: "InUse" }, privateIps: { mode: "count", count: 1 }, eips: allocate(2) },
+          { eni: { mode: "create" }, privateIps: { mode: "count", count: 3 }, eips: allocate(4) },
+        ],
+      }),
+    });
+    for (const ips of [
+      { mode: "count", count: 3 },
+      { mode: "explicit", addresses: ["172.16.0.77", "172.16.0.78", "172.16.0.79"] },
+    ] as const)
+      out.push({
+        name: `${tag} primary ENI (${ips.mode} 3)`,
+        spec: v2({ instance, enis: [{ eni: { mode: "primary" }, privateIps: ips, eips: allocate(3) }] }),
+      });
+    out.push({
+      name: `${tag} primary ENI + created ENI`,
+      spec: v2({
+        instance,
+        enis: [
+          {
+            eni: { mode: "primary" },
+            privateIps: { mode: "count", count: 2 },
+            eips: [{ source: "existing" }, { source: "allocate" }],
+          },
+          { eni: { mode: "create" }, privateIps: { mode: "count", count: 11 }, eips: allocate(5) },
+        ],
+      }),
+    });
+  }
+  return out;
+}
+
+/** Refs, GetAtts and DependsOn that point at nothing; parameters nothing uses. */
+function rosRefProblems(ros: RosTemplate): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  walk(ros as unknown as Json, (node) => {
+    if ("Ref" in node) {
+      const ref = node.Ref as string;
+      if (ref.startsWith("ALIYUN::")) return;
+      if (!(ref in ros.Parameters) && !(ref in ros.Resources)) problems.push(`Ref ${ref}`);
+      used.add(ref);
+    }
+  });
+  for (const p of Object.keys(ros.Parameters)) if (!used.has(p)) problems.push(`parameter ${p} unused`);
+  return [...problems, ...validateRos(ros)];
+}
+
+/** Undeclared or unused variables, undeclared resources, schema problems and fmt problems. */
+function tfProblems(doc: TfJson, text: string): string[] {
+  const problems: string[] = [];
+  const declared = new Set(
+    Object.entries(doc.resource).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)),
+  );
+  const variables = new Set(Object.keys(doc.variable ?? {}));
+  const used = new Set<string>();
+  walk(doc as unknown as Json, (node) => {
+    for (const v of Object.values(node).flat()) {
+      if (typeof v !== "string") continue;
+      for (const m of v.matchAll(/\bvar\.([a-z_0-9]+)/g)) {
+        if (!variables.has(m[1]!)) problems.push(`var.${m[1]} undeclared`);
+        used.add(m[1]!);
+      }
+      for (const m of v.matchAll(/(?<!data\.)\b((?:alicloud|terraform)_[a-z_]+)\.([a-z_0-9]+)/g))
+        if (!declared.has(`${m[1]}.${m[2]}`)) problems.push(`${m[1]}.${m[2]} undeclared`);
+    }
+  });
+  for (const v of variables) if (!used.has(v)) problems.push(`variable ${v} unused`);
+  return [...problems, ...validateTerraform(doc as unknown as TfDoc), ...fmtProblems(text)];
+}
+
+describe.each(v2Variants())("spec v2 exports: $name", ({ spec }) => {
+  const ros = exportRos(spec, { name: "v2", revision: 3 }) as unknown as RosTemplate;
+  const tf = exportTerraform(spec, { name: "v2", revision: 3 });
+  const total = spec.enis.reduce((n, e) => n + e.eips.length, 0);
+  const attached = spec.enis.filter((e) => attachesEni(spec, e)).length;
+  const ofType = (type: string) => Object.entries(ros.Resources).filter(([, r]) => r.Type === type);
+
+  it("ROS: every ENI, attachment and association, valid against the ROS specification", () => {
+    expect(rosRefProblems(ros)).toEqual([]);
+    expect(JSON.stringify(ros)).not.toMatch(ACCOUNT_ID);
+    expect(ofType("ALIYUN::VPC::EIPAssociation")).toHaveLength(total);
+    expect(ofType("ALIYUN::ECS::NetworkInterfaceAttachment")).toHaveLength(attached);
+    expect(Object.keys(ros.Outputs).filter((k) => k.startsWith("NetworkInterfaceId"))).toHaveLength(spec.enis.length);
+    // one after another across all ENIs
+    for (let n = 2; n <= total; n++)
+      expect(ros.Resources[`EipAssociation${n}`]!.DependsOn).toContain(`EipAssociation${n - 1}`);
+    // no unattached ENI is created with more than 10 private IPs
+    for (const [, r] of ofType("ALIYUN::ECS::NetworkInterface")) {
+      const p = r.Properties;
+      const n = Array.isArray(p.PrivateIpAddresses)
+        ? p.PrivateIpAddresses.length
+        : Number(p.SecondaryPrivateIpAddressCount ?? 0);
+      expect(n + 1).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it("Terraform: every ENI, attachment and association, valid against the provider's schema and fmt-clean", async () => {
+    const doc = (await parse("main.tf", tf)) as unknown as TfJson & { terraform: Json[] };
+    expect(tfProblems(doc, tf)).toEqual([]);
+    expect(JSON.stringify(doc)).not.toMatch(ACCOUNT_ID);
+    expect(doc.terraform).toEqual([
+      {
+        required_version: ">= 1.5",
+        required_providers: [{ alicloud: { source: "aliyun/alicloud", version: ">= 1.217.0" } }],
+      },
+    ]);
+    expect(Object.keys(doc.resource.alicloud_eip_association!)).toHaveLength(total);
+    expect(Object.keys(doc.resource.alicloud_ecs_network_interface_attachment ?? {})).toHaveLength(attached);
+    expect(Object.keys(doc.output!).filter((k) => k.startsWith("network_interface_id"))).toHaveLength(spec.enis.length);
+    for (const [, [eni]] of Object.entries(doc.resource.alicloud_ecs_network_interface ?? {})) {
+      const ips = eni!.private_ip_addresses;
+      const n = Array.isArray(ips) ? ips.length : Number(eni!.secondary_private_ip_address_count ?? 0);
+      expect(n + 1).toBeLessThanOrEqual(10);
+    }
+    // the same counts as the ROS template
+    expect(Object.keys(doc.resource.alicloud_eip_address ?? {})).toHaveLength(ofType("ALIYUN::VPC::EIP").length);
+  });
+});
+
+describe("spec v2: several ENIs and the primary ENI", () => {
+  const [twoEnis] = v2Variants(); // existing instance, existing Available ENI + created ENI with 14 IPs
+  const tfDoc = async (s: ConfigSpec) =>
+    (await parse("main.tf", exportTerraform(s, { name: "x", revision: 1 }))) as unknown as TfJson;
+
+  it("two ENIs, one created with 14 IPs: 9 at creation, attached, the other 5 assigned; each EIP on its own ENI", async () => {
+    const r = (exportRos(twoEnis!.spec, { name: "x", revision: 1 }) as unknown as RosTemplate).Resources;
+    expect(r.EniAttachment!.Properties.NetworkInterfaceId).toEqual({ Ref: "NetworkInterfaceId" });
+    expect(r.Eni2!.Properties).toMatchObject({ SecondaryPrivateIpAddressCount: 9, NetworkInterfaceName: "second-eni" });
+    expect(r.EniAttachment2!.Properties.NetworkInterfaceId).toEqual({ "Fn::GetAtt": ["Eni2", "NetworkInterfaceId"] });
+    expect(r.SecondaryIps2).toMatchObject({
+      DependsOn: ["EniAttachment2"],
+      Properties: { SecondaryPrivateIpAddressCount: 5 },
+    });
+    // the existing ENI's two secondaries are assigned after it is attached
+    expect(r.SecondaryIps).toMatchObject({
+      DependsOn: ["EniAttachment"],
+      Properties: { SecondaryPrivateIpAddressCount: 2 },
+    });
+    // EIPs 1-3 on the first ENI, 4-17 on the second; #4 is the second ENI's first secondary (usePrimaryIp false)
+    expect(r.EipAssociation3!.Properties.InstanceId).toEqual({ Ref: "NetworkInterfaceId" });
+    expect(r.EipAssociation4!.Properties).toMatchObject({
+      InstanceId: { "Fn::GetAtt": ["Eni2", "NetworkInterfaceId"] },
+      PrivateIpAddress: { "Fn::Select": ["0", { "Fn::GetAtt": ["Eni2", "SecondaryPrivateIpAddresses"] }] },
+    });
+    expect(r.EipAssociation4!.DependsOn).toEqual(["EipAssociation3", "EniAttachment2", "SecondaryIps2"]);
+    expect(r.EipAssociation17!.Properties.PrivateIpAddress).toEqual({
+      "Fn::Select": ["4", { "Fn::GetAtt": ["SecondaryIps2", "PrivateIpAddresses"] }],
+    });
+
+    const doc = await tfDoc(twoEnis!.spec);
+    expect(doc.data!.alicloud_ecs_network_interfaces!.eni![0]).toEqual({ ids: ["${var.network_interface_id}"] });
+    expect(doc.resource.alicloud_ecs_network_interface!.eni_2![0]).toMatchObject({
+      secondary_private_ip_address_count: 9,
+    });
+    expect(doc.resource.alicloud_ecs_network_interface_attachment!.eni_2![0]!.network_interface_id).toBe(
+      "${alicloud_ecs_network_interface.eni_2.id}",
+    );
+    const stack = doc.resource.alicloud_ros_stack!.secondary_ips_2![0]!;
+    expect(stack.depends_on).toEqual(["${alicloud_ecs_network_interface_attachment.eni_2}"]);
+    expect(stack.template_body).toContain("SecondaryPrivateIpAddressCount = 5");
+    expect(doc.resource.alicloud_eip_association!.eip_4![0]).toMatchObject({
+      instance_id: "${alicloud_ecs_network_interface.eni_2.id}",
+      private_ip_address: "${terraform_data.secondary_ips_2.output[0]}",
+    });
+    expect(doc.resource.alicloud_eip_association!.eip_2![0]!.instance_id).toBe(
+      "${data.alicloud_ecs_network_interfaces.eni.interfaces[0].id}",
+    );
+  });
+
+  it("the primary ENI of an existing instance: looked up by instance and type, never attached, its IPs assigned", async () => {
+    const s = v2Variants().find((v) => v.name === "instance=existing primary ENI (count 3)")!.spec;
+    const t = exportRos(s, { name: "x", revision: 1 }) as unknown as RosTemplate;
+    expect(t.Resources.PrimaryEni).toEqual({
+      Type: "DATASOURCE::ECS::NetworkInterfaces",
+      Properties: { InstanceId: { Ref: "InstanceId" }, Type: "Primary" },
+    });
+    const primaryId = { "Fn::Select": ["0", { "Fn::GetAtt": ["PrimaryEni", "NetworkInterfaceIds"] }] };
+    expect(t.Resources.EniAttachment).toBeUndefined();
+    expect(t.Resources.SecondaryIps!.Properties).toEqual({
+      NetworkInterfaceId: primaryId,
+      SecondaryPrivateIpAddressCount: 3,
+    });
+    // NAT-mode EIPs on the secondary IPs only: never on the instance's own primary address
+    for (const n of [1, 2, 3])
+      expect(t.Resources[`EipAssociation${n}`]!.Properties).toMatchObject({
+        InstanceId: primaryId,
+        Mode: "NAT",
+        PrivateIpAddress: { "Fn::Select": [String(n - 1), { "Fn::GetAtt": ["SecondaryIps", "PrivateIpAddresses"] }] },
+      });
+
+    const doc = await tfDoc(s);
+    expect(doc.data!.alicloud_ecs_network_interfaces!.primary_eni![0]).toEqual({
+      instance_id: "${var.instance_id}",
+      type: "Primary",
+    });
+    expect(doc.resource.alicloud_ecs_network_interface).toBeUndefined();
+    expect(doc.resource.alicloud_ecs_network_interface_attachment).toBeUndefined();
+    expect(doc.resource.alicloud_ros_stack!.secondary_ips![0]!.template_body).toContain(
+      "NetworkInterfaceId = data.alicloud_ecs_network_interfaces.primary_eni.interfaces[0].id",
+    );
+    expect(doc.resource.alicloud_eip_association!.eip_1![0]).toMatchObject({
+      instance_id: "${data.alicloud_ecs_network_interfaces.primary_eni.interfaces[0].id}",
+      instance_type: "NetworkInterface",
+      mode: "NAT",
+      private_ip_address: "${terraform_data.secondary_ips.output[0]}",
+    });
+  });
+
+  it("the primary ENI of a new instance: its id and secondary IPs come from the instance itself", async () => {
+    const s = v2Variants().find((v) => v.name === "instance=create primary ENI (count 3)")!.spec;
+    const t = exportRos(s, { name: "x", revision: 1 }) as unknown as RosTemplate;
+    expect(t.Resources.PrimaryEni).toBeUndefined();
+    expect(t.Resources.SecondaryIps!.Properties.NetworkInterfaceId).toEqual({
+      "Fn::GetAtt": ["Instance", "PrimaryNetworkInterfaceId"],
+    });
+    const doc = await tfDoc(s);
+    expect(doc.resource.alicloud_instance!.instance![0]).toMatchObject({ secondary_private_ip_address_count: 3 });
+    expect(doc.resource.alicloud_ros_stack).toBeUndefined();
+    expect(doc.resource.alicloud_eip_association!.eip_3![0]).toMatchObject({
+      instance_id: "${alicloud_instance.instance.network_interface_id}",
+      private_ip_address: "${sort(tolist(alicloud_instance.instance.secondary_private_ips))[2]}",
+    });
+  });
+});
+
 describe("issue 20: exports a real stack would refuse", () => {
   const spec = (over: Partial<ConfigSpecInput>) => configSpecSchema.parse({ ...base, ...over });
   const ros = (s: ConfigSpec) => exportRos(s, { name: "x", revision: 1 }) as unknown as RosTemplate;
@@ -330,7 +599,7 @@ describe("issue 20: exports a real stack would refuse", () => {
     expect("EniAttachment" in ros(spec({ eni: { mode: "existing" }, instance: created })).Resources).toBe(true);
   });
 
-  it("6: creates an ENI with at most 10 secondary IPs and assigns the rest after attaching it", async () => {
+  it("6: creates an ENI with at most 10 private IPs (9 secondaries + its primary) and assigns the rest after attaching it", async () => {
     for (const privateIps of [
       { mode: "count", count: 12 },
       { mode: "explicit", addresses: twelve },
@@ -339,23 +608,26 @@ describe("issue 20: exports a real stack would refuse", () => {
       const r = ros(s).Resources;
       const explicit = privateIps.mode === "explicit";
       expect(r.Eni!.Properties).toMatchObject(
-        explicit ? { PrivateIpAddresses: twelve.slice(0, 10) } : { SecondaryPrivateIpAddressCount: 10 },
+        explicit ? { PrivateIpAddresses: twelve.slice(0, 9) } : { SecondaryPrivateIpAddressCount: 9 },
       );
       expect(r.SecondaryIps).toMatchObject({
         Type: "ALIYUN::ECS::AssignPrivateIpAddresses",
         DependsOn: ["EniAttachment"],
-        Properties: explicit ? { PrivateIpAddresses: twelve.slice(10) } : { SecondaryPrivateIpAddressCount: 2 },
+        Properties: explicit ? { PrivateIpAddresses: twelve.slice(9) } : { SecondaryPrivateIpAddressCount: 3 },
       });
       const doc = await tfDoc(s);
       const eni = doc.resource.alicloud_ecs_network_interface!.eni![0]!;
-      if (explicit) expect(eni.private_ip_addresses).toEqual(twelve.slice(0, 10));
-      else expect(eni.secondary_private_ip_address_count).toBe(10);
+      if (explicit) expect(eni.private_ip_addresses).toEqual(twelve.slice(0, 9));
+      else expect(eni.secondary_private_ip_address_count).toBe(9);
       const stack = doc.resource.alicloud_ros_stack!.secondary_ips![0]!;
       expect(stack.depends_on).toEqual(["${alicloud_ecs_network_interface_attachment.eni}"]);
-      expect(stack.template_body).toContain(explicit ? `"172.16.0.111"` : "SecondaryPrivateIpAddressCount = 2");
+      expect(stack.template_body).toContain(explicit ? `"172.16.0.111"` : "SecondaryPrivateIpAddressCount = 3");
     }
-    // 10 still fit on the new ENI: nothing to assign later
-    expect(ros(spec({ privateIps: { mode: "count", count: 10 } })).Resources.SecondaryIps).toBeUndefined();
+    // 9 still fit on the new ENI with its primary IP: nothing to assign later; 10 do not
+    expect(ros(spec({ privateIps: { mode: "count", count: 9 } })).Resources.SecondaryIps).toBeUndefined();
+    expect(ros(spec({ privateIps: { mode: "count", count: 10 } })).Resources.SecondaryIps).toMatchObject({
+      Properties: { SecondaryPrivateIpAddressCount: 1 },
+    });
   });
 
   it("7: Terraform states the versions it needs, reads an existing ENI and is fmt-clean", async () => {

@@ -5,7 +5,13 @@
 //   (v1.289.0+8, 2026-08-21): alicloud/resource_alicloud_instance.go, resource_alicloud_ecs_network_interface.go,
 //   resource_alicloud_ecs_network_interface_attachment.go, resource_alicloud_eip_address.go,
 //   resource_alicloud_eip_association.go, resource_alicloud_ros_stack.go,
-//   data_source_alicloud_ecs_network_interfaces.go (the `Schema:` maps; `tags` is tagsSchema(), a map of strings).
+//   data_source_alicloud_ecs_network_interfaces.go (the `Schema:` maps; `tags` is tagsSchema(), a map of strings;
+//   its `instance_id` and `type` ("Primary" | "Secondary") find an instance's primary ENI).
+//   alicloud_instance: network_interface_id (Optional, Computed: the primary ENI), secondary_private_ips /
+//   secondary_private_ip_address_count (the primary ENI's secondary IPs; resourceAliCloudInstanceCreate ends in
+//   resourceAliCloudInstanceUpdate, which assigns them with AssignPrivateIpAddresses).
+//   No resource assigns private IPs to an ENI apart from these two, each in its own create call or on a later
+//   change of the count: see export-terraform.ts for why the export assigns "the rest" with a ROS stack.
 //   alicloud_eip_association `mode`: CHANGELOG.md lists it under 1.217.0, the resource page says "Available since
 //   v1.216.0" — the export requires >= 1.217.0, which satisfies both.
 //   terraform_data: Terraform core >= 1.4 (arguments input, triggers_replace; attributes output, id).
@@ -34,6 +40,12 @@ export const TF_RESOURCES: TfSchema = {
     private_ip: "string",
     status: "string",
     tags: "map(string)",
+    // Optional + Computed: the id of the instance's primary ENI.
+    network_interface_id: "string",
+    // The primary ENI's secondary private IPs (ConflictsWith each other); assigned by the
+    // provider's Update right after RunInstances (AssignPrivateIpAddresses).
+    secondary_private_ips: "set(string)",
+    secondary_private_ip_address_count: "int",
   },
   alicloud_ecs_network_interface: {
     description: "string",

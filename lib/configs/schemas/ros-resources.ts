@@ -9,6 +9,10 @@
 //   multiple-languages/go/alicloudroscdkecs/RosInstanceProps.go @ 3a805e78348d020585c31357ebcf0012bfef484f
 //   (`field:"required"` tags); types and attributes from the TypeScript wrappers (networkinterface.ts,
 //   ecs.generated.d.ts: "PrivateIpAddresses … When the ENI is in the Available state: 1 to 10").
+//   multiple-languages/go/alicloudroscdkecs/datasource/NetworkInterfacesProps.go @ 47173a49a12eff0b9d906bcfb4526d293f333876
+//     (DATASOURCE::ECS::NetworkInterfaces: InstanceId, Type "Primary" | "Secondary", all optional) and its attributes
+//     in datasource/INetworkInterfaces.go @ ec91990285784ce2d89bd21b56019cc86c311eaf (NetworkInterfaceIds, NetworkInterfaces);
+//   ALIYUN::ECS::Instance's attribute PrimaryNetworkInterfaceId: alicloudroscdkecs/IInstance.go @ ec91990285784ce2d89bd21b56019cc86c311eaf.
 // ALIYUN::ECS::Instance lists only the properties this project emits or might (it has ~55); the others are complete.
 // A type is "string" | "number" | "boolean" | "list" | "json", prefixed "required " when the resource needs it.
 export type RosType = { properties: Record<string, string>; attributes: string[] };
@@ -80,6 +84,26 @@ export const ROS_RESOURCES: Record<string, RosType> = {
       TrunkNetworkInstanceId: "string",
     },
     attributes: ["NetworkInterfaceId"],
+  },
+  "DATASOURCE::ECS::NetworkInterfaces": {
+    properties: {
+      InstanceId: "string",
+      Ipv6Addresses: "list",
+      NetworkInterfaceIds: "list",
+      NetworkInterfaceName: "string",
+      PrimaryIpAddress: "string",
+      PrivateIpAddresses: "list",
+      RefreshOptions: "string",
+      ResourceGroupId: "string",
+      SecurityGroupId: "string",
+      ServiceManaged: "boolean",
+      Status: "string",
+      Tags: "list",
+      Type: "string",
+      VpcId: "string",
+      VSwitchId: "string",
+    },
+    attributes: ["NetworkInterfaceIds", "NetworkInterfaces"],
   },
   "ALIYUN::VPC::EIP": {
     properties: {

@@ -40,7 +40,8 @@ export default async function ConfigPage({
   const spec = configSpecSchema.parse(shown.spec);
   const from = config.revisions.find((r) => r.revision === Number(sp.from)) ?? config.revisions[1] ?? latest;
   const to = config.revisions.find((r) => r.revision === Number(sp.to)) ?? latest;
-  const diff = diffSpecs(from.spec, to.spec);
+  // Both read as v2, so a v1 revision compares with a v2 one field by field.
+  const diff = diffSpecs(configSpecSchema.parse(from.spec), configSpecSchema.parse(to.spec));
   const links = canShare ? await listShareLinks(ctx.team.teamId, id) : [];
 
   return (
@@ -70,7 +71,7 @@ export default async function ConfigPage({
             teamId={ctx.team.teamId}
             id={id}
             revision={shown.revision}
-            secondaryCount={spec.privateIps.mode === "count" ? secondaryCount(spec) : 0}
+            secondaryCount={spec.enis[0]!.privateIps.mode === "count" ? secondaryCount(spec.enis[0]!) : 0}
           />
 
           {canManage && !config.archived ? (
