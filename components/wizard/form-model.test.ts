@@ -666,3 +666,21 @@ describe("the EIP step's first rows", () => {
     expect(defaultEips(f).every((r) => r.source === "new")).toBe(true);
   });
 });
+
+describe("a change's removed EIPs", () => {
+  it("are kept unless the user ticks release; the choice reaches the engine's spec and comes back", () => {
+    const base = emptyForm({
+      name: "web",
+      cloudAccountId: "acct",
+      regionId: "ap-northeast-1",
+      instanceId: "i-web1",
+      eniId: "eni-web1",
+      os: "alinux3",
+      eips: [{ source: "new", allocationId: "", privateIp: "" }],
+    });
+    expect(anySpecSchema.parse(specFromForm(base)).releaseRemovedEips).toBe(false);
+    const ticked = specFromForm({ ...base, releaseRemovedEips: true });
+    expect(anySpecSchema.parse(ticked).releaseRemovedEips).toBe(true);
+    expect(formFromSpec(ticked, "web").releaseRemovedEips).toBe(true);
+  });
+});

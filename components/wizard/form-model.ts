@@ -75,6 +75,8 @@ export type WizardForm = {
   bandwidth: number;
   internetChargeType: "PayByTraffic" | "PayByBandwidth";
   traffic: "policy-routes" | "inbound-only";
+  /** A change: release the EIPs this deployment allocated that the change removes or replaces (else they are kept). */
+  releaseRemovedEips: boolean;
   /** ENI 2 and 3 (spec v2). */
   extraEnis: ExtraEni[];
   /** Set when the form edits a deployment that exists (Change): what it already has. */
@@ -120,6 +122,7 @@ export function emptyForm(over: Partial<WizardForm> = {}): WizardForm {
     bandwidth: 5,
     internetChargeType: "PayByTraffic",
     traffic: "policy-routes",
+    releaseRemovedEips: false,
     extraEnis: [],
     ...over,
   };
@@ -314,6 +317,7 @@ export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance"
     os: resolvedOs(f, inv ?? null),
     traffic: f.traffic,
     eipQuota: EIP_QUOTA_DEFAULT,
+    ...(f.releaseRemovedEips ? { releaseRemovedEips: true } : {}),
   };
   const head = { cloudAccountId: f.cloudAccountId, regionId: f.regionId, instance };
   if (isMultiEni(f)) return { specVersion: 2, ...head, enis, ...rest };
@@ -376,6 +380,7 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
     allowStopInstance?: boolean;
     os?: OsFamily;
     traffic?: WizardForm["traffic"];
+    releaseRemovedEips?: boolean;
     instance?: {
       mode?: string;
       instanceId?: string;
@@ -420,6 +425,7 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   if (typeof s.allowStopInstance === "boolean") f.allowStopInstance = s.allowStopInstance;
   if (s.os) f.os = s.os;
   if (s.traffic) f.traffic = s.traffic;
+  if (s.releaseRemovedEips === true) f.releaseRemovedEips = true;
   if (s.eipAllocation?.bandwidth) f.bandwidth = s.eipAllocation.bandwidth;
   if (s.eipAllocation?.internetChargeType) f.internetChargeType = s.eipAllocation.internetChargeType;
   const rows = eipRowsOf(s, eipSources);

@@ -86,6 +86,7 @@ export function EipsStep({
           </a>
         </p>
       </div>
+      {form.deployed && <ReleaseRemoved form={form} update={update} />}
       {listError && (
         <p role="alert" className="text-sm text-danger">
           {listError}
@@ -299,5 +300,27 @@ function EipChoice({
         <option value="__id">{t("eipStep.byId")}</option>
       </Select>
     </Field>
+  );
+}
+
+/** A change: what becomes of the EIPs this deployment allocated that the change removes or replaces. */
+function ReleaseRemoved({ form, update }: Pick<StepProps, "form" | "update">) {
+  const t = useTranslations("wizard");
+  return (
+    <label className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
+      <input
+        type="checkbox"
+        className="mt-0.5"
+        checked={form.releaseRemovedEips}
+        onChange={(e) => update({ releaseRemovedEips: e.target.checked })}
+        aria-describedby="release-removed-hint"
+      />
+      <span>
+        {t("change.releaseRemoved")}
+        <span id="release-removed-hint" className="block text-xs text-muted-fg">
+          {t("change.releaseRemovedHint")}
+        </span>
+      </span>
+    </label>
   );
 }
