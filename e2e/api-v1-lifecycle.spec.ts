@@ -262,6 +262,8 @@ test("a deployment with two ENIs through the API: plan, apply, change, drift and
   desired.enis[1].eips.push({});
   desired.enis[0].eips[0] = { allocationId: replacement };
   desired.enis[0].eips.pop();
+  // The EIPs the change removes or replaces were allocated by this deployment: release them (else they are kept).
+  desired.releaseRemovedEips = true;
   const put = await admin.put(`/deployments/${id}/spec`, { spec: desired });
   expect(put.status, put.text).toBeLessThan(300);
   const delta = (await admin.post(`/deployments/${id}/plan`)).body.steps as Json[];
@@ -271,6 +273,7 @@ test("a deployment with two ENIs through the API: plan, apply, change, drift and
   expect(count("AllocateEipAddress", delta)).toBe(1);
   expect(count("AssociateEipAddress", delta)).toBe(2);
   expect(count("UnassociateEipAddress", delta)).toBe(2);
+  expect(count("ReleaseEipAddress", delta)).toBe(2);
   expect((await admin.post(`/deployments/${id}/apply`)).status).toBe(202);
   d = await admin.until(id, ["succeeded", "failed"]);
   expect(d.status, JSON.stringify(d)).toBe("succeeded");

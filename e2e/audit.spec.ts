@@ -313,8 +313,9 @@ test("removing a cloud account asks first and says it is done", async ({ browser
   const page = owner.page;
   await page.goto("/settings/cloud-accounts");
   await page.getByLabel("Name").fill("staging keys");
-  await page.getByLabel("AccessKey ID").fill("LTAI5tStagingKey00001");
-  await page.getByLabel("AccessKey secret").fill("staging-secret-value-0001");
+  // The demo account's card has copy buttons named after its pair too: the form's fields by role.
+  await page.getByRole("textbox", { name: "AccessKey ID", exact: true }).fill("LTAI5tStagingKey00001");
+  await page.getByLabel("AccessKey secret", { exact: true }).fill("staging-secret-value-0001");
   await page.getByRole("button", { name: "Add cloud account" }).click();
   const account = page.getByTestId("cloud-account").filter({ hasText: "staging keys" });
   await expect(account).toBeVisible();

@@ -25,6 +25,7 @@ let admin: { userId: string; cookie: string };
 let outsider: { userId: string; cookie: string; teamId: string };
 let outsiderDeployment: string;
 let accountId: string;
+let teamCreds: { accessKeyId: string; accessKeySecret: string };
 
 const route = async (file: string) =>
   (await import(/* @vite-ignore */ `@/app/api/v1/${file}/route`)) as Record<string, Handler>;
@@ -68,14 +69,16 @@ async function waitFor(id: string, want: string): Promise<string> {
   return status;
 }
 
-/** A call made directly through the SDK with the demo pair, as someone would in the console or a script. */
+/** The team's demo world (each team's demo account has a world of its own in the emulator). */
+const world = () => emu.worlds.find(teamCreds.accessKeyId);
+
+/** A call made directly through the SDK with the team's demo pair, as someone would in the console or a script. */
 async function sdk(action: string, params: Record<string, unknown>) {
   const { cloudCall } = await import("@/lib/cloud/call");
-  const { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } = await import("@/lib/cloud/accounts");
   const ctx = {
     db: t.db,
     teamId: owner.teamId,
-    creds: { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint },
+    creds: { accessKeyId: teamCreds.accessKeyId, accessKeySecret: teamCreds.accessKeySecret, endpoint: emu.endpoint },
     regionId: "ap-northeast-1",
   };
   const body = await cloudCall(ctx, action as never, { RegionId: "ap-northeast-1", ...params } as never);
@@ -121,6 +124,8 @@ beforeAll(async () => {
   });
   outsider = await signUp(t.db, "outsider");
   accountId = (await t.db.cloudAccount.findFirstOrThrow({ where: { teamId: owner.teamId, kind: "demo" } })).id;
+  const { loadCloudCredentials } = await import("@/lib/cloud/accounts");
+  teamCreds = await loadCloudCredentials(owner.teamId, accountId);
 
   const { createApiToken } = await import("@/lib/auth/api-tokens");
   const ownerUser = await t.db.user.findUniqueOrThrow({ where: { id: owner.userId } });
@@ -371,7 +376,7 @@ describe("a deployment's life through the API", () => {
     expect(ips.filter((p: { primary: boolean }) => p.primary)).toHaveLength(1);
     for (const p of ips)
       expect(p.eip).toEqual({ allocationId: expect.stringMatching(/^eip-/), ipAddress: expect.any(String) });
-    const live = emu.state();
+    const live = world().state();
     for (const p of ips) expect(live.eips[p.eip.allocationId]!.binding?.privateIpAddress).toBe(p.address);
 
     const refresh = await call("POST", "deployments/[id]/refresh", { token: tokens.viewer, params });
@@ -463,7 +468,7 @@ describe("a deployment's life through the API", () => {
     expect(repair.status).toBe(202);
     expect(repair.body.steps.map((x: { action: string }) => x.action)).toEqual(["AssociateEipAddress"]);
     expect(await waitFor(params.id, "succeeded")).toBe("succeeded");
-    expect(emu.state().eips[eip]!.binding?.instanceId).toBe("eni-6we1x9demosecond001");
+    expect(world().state().eips[eip]!.binding?.instanceId).toBe("eni-6we1x9demosecond001");
     const after = await call("POST", "deployments/[id]/refresh", { token: tokens.viewer, params });
     expect(after.body).toMatchObject({ inSync: true, drift: [] });
 
@@ -514,7 +519,7 @@ describe("a deployment's life through the API", () => {
     expect(got.spec.enis[0].eips).toHaveLength(3);
     const ips = got.resources.enis[0].privateIps;
     expect(ips).toHaveLength(3);
-    for (const p of ips) expect(emu.state().eips[p.eip.allocationId]!.binding?.privateIpAddress).toBe(p.address);
+    for (const p of ips) expect(world().state().eips[p.eip.allocationId]!.binding?.privateIpAddress).toBe(p.address);
 
     const td = await call("POST", "deployments/[id]/teardown", {
       token: tokens.operator,
