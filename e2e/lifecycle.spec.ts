@@ -4,7 +4,7 @@
 // by Repair after its plan was shown. Once in English, once in Japanese.
 import { expect, test, type Page } from "@playwright/test";
 import { newUser, signUp } from "./fixtures/users";
-import { emulatorAdmin, emulatorUrl, resetEmulator } from "./fixtures/emulator-admin";
+import { emulatorAdmin, resetEmulator, teamWorldAccess } from "./fixtures/emulator-admin";
 import { $Ecs, $Vpc, ecsClient, vpcClient } from "../emulator/sdk";
 
 const REGION = "ap-northeast-1";
@@ -14,11 +14,13 @@ const IPS = ["172.16.0.90", "172.16.0.91"];
 
 type Entry = { seq: number; action: string };
 
-/** The document's manual procedure through the SDKs: attach, assign two IPs, three NAT-mode EIPs. */
-async function buildByHand(): Promise<string[]> {
-  const endpoint = emulatorUrl().replace(/^http:\/\//, "");
-  const ecs = ecsClient({ endpoint });
-  const vpc = vpcClient({ endpoint });
+type Access = { endpoint: string; accessKeyId: string; accessKeySecret: string };
+
+/** The document's manual procedure through the SDKs, in the team's own demo world: attach, assign two IPs, three NAT-mode EIPs. */
+async function buildByHand(access: Access): Promise<string[]> {
+  const o = { ...access, endpoint: access.endpoint.replace(/^https?:\/\//, "") };
+  const ecs = ecsClient(o);
+  const vpc = vpcClient(o);
   const settle = () => emulatorAdmin("POST", "settle");
   await ecs.attachNetworkInterface(
     new $Ecs.AttachNetworkInterfaceRequest({ regionId: REGION, instanceId: INSTANCE, networkInterfaceId: ENI }),
@@ -47,13 +49,14 @@ async function buildByHand(): Promise<string[]> {
   return ids;
 }
 
-async function lastSeq(): Promise<number> {
-  const log = (await emulatorAdmin("GET", "requests")) as unknown as Entry[] | { requests: Entry[] };
+async function lastSeq(world: string): Promise<number> {
+  const log = (await emulatorAdmin("GET", "requests", undefined, world)) as unknown as Entry[] | { requests: Entry[] };
   const list = Array.isArray(log) ? log : log.requests;
   return list.at(-1)?.seq ?? 0;
 }
-async function mutatingSince(seq: number): Promise<string[]> {
-  const log = (await emulatorAdmin("GET", `requests?since=${seq}`)) as unknown as Entry[] | { requests: Entry[] };
+async function mutatingSince(world: string, seq: number): Promise<string[]> {
+  const log = (await emulatorAdmin("GET", `requests?since=${seq}`, undefined, world)) as unknown as
+    Entry[] | { requests: Entry[] };
   const list = Array.isArray(log) ? log : log.requests;
   return list.map((e) => e.action).filter((a) => !/^Describe/.test(a));
 }
@@ -77,8 +80,10 @@ for (const lang of ["en", "ja"] as const) {
   test(`adopt a hand-built setup, then repair a console change (${lang})`, async ({ page }) => {
     test.setTimeout(180_000);
     await resetEmulator();
-    const eips = await buildByHand();
     await signUp(page, newUser(`adopt-${lang}`));
+    const access = await teamWorldAccess(page);
+    const world = access.accessKeyId;
+    const eips = await buildByHand(access);
     if (lang === "ja") await page.getByRole("combobox", { name: "Language" }).selectOption("ja");
     const L =
       lang === "en"
@@ -99,30 +104,30 @@ for (const lang of ["en", "ja"] as const) {
             succeeded: "成功",
           };
 
-    const since = await lastSeq();
+    const since = await lastSeq(world);
     await adopt(page, L);
     const status = page.locator("header [data-status]").first();
     await expect(status).toHaveAttribute("data-status", "succeeded");
-    expect(await mutatingSince(since)).toEqual([]);
+    expect(await mutatingSince(world, since)).toEqual([]);
 
     // A colleague unassociates one EIP in the console.
-    await emulatorAdmin("POST", "drift", { op: "unassociateEip", allocationId: eips[1] });
+    await emulatorAdmin("POST", "drift", { op: "unassociateEip", allocationId: eips[1] }, world);
     await page.getByRole("button", { name: new RegExp(L.refresh) }).click();
     await expect(status).toHaveAttribute("data-status", "drifted");
     await expect(status).toHaveText(new RegExp(L.drifted));
     await expect(page.getByTestId("eip-results").locator('[data-association="drifted"]')).toHaveCount(1);
 
     // Repair shows the one call it will make before anything runs.
-    const before = await lastSeq();
+    const before = await lastSeq(world);
     await page.getByTestId("repair").click();
     const dialog = page.getByTestId("repair-dialog");
     await expect(dialog.getByTestId("repair-calls").locator("li")).toHaveCount(1);
     await expect(dialog.getByTestId("repair-calls")).toContainText("AssociateEipAddress");
-    expect(await mutatingSince(before)).toEqual([]);
+    expect(await mutatingSince(world, before)).toEqual([]);
     await dialog.getByRole("button", { name: /1/ }).last().click();
     await expect(status).toHaveAttribute("data-status", "succeeded", { timeout: 60_000 });
-    expect(await mutatingSince(before)).toEqual(["AssociateEipAddress"]);
-    const state = (await emulatorAdmin("GET", "state")) as {
+    expect(await mutatingSince(world, before)).toEqual(["AssociateEipAddress"]);
+    const state = (await emulatorAdmin("GET", "state", undefined, world)) as {
       eips: Record<string, { binding: { instanceId: string } | null }>;
     };
     expect(state.eips[eips[1]!]!.binding?.instanceId).toBe(ENI);

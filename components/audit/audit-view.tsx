@@ -322,7 +322,10 @@ export function SigningKeyCard({ signing }: { signing: SigningInfo }) {
       <p className="text-sm text-muted-fg">{t("intro")}</p>
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-muted-fg">{t("fingerprint")}:</span>
-        <CopyId value={signing.keyId} />
+        {/* The fingerprint is one long word: it wraps rather than widen a phone's page. */}
+        <span className="min-w-0 max-w-full break-all">
+          <CopyId value={signing.keyId} />
+        </span>
         {signing.retired > 0 && <span className="text-muted-fg">({t("retired", { count: signing.retired })})</span>}
         <a
           className="ml-auto inline-flex h-8 items-center gap-1 rounded-md border border-border px-3 text-sm hover:bg-muted"

@@ -26,7 +26,7 @@ export function CopyButton({ value, label }: { value: string; label?: string }) 
 /** A resource id in monospace with a copy button. */
 export function CopyId({ value, label }: { value: string; label?: string }) {
   return (
-    <span className="inline-flex items-center gap-1 font-mono text-xs">
+    <span className="inline-flex max-w-full items-center gap-1 break-all font-mono text-xs">
       {value}
       <CopyButton value={value} label={label} />
     </span>
