@@ -5,7 +5,15 @@
 // which a team can share, diff, export and start new deployments from.
 // Pure zod, no server imports: client forms import it too.
 import { z } from "zod";
-import { MAX_ENIS, OS_FAMILIES, specInputToV2, type DeploymentSpec } from "@/lib/deploy/spec.schema";
+import {
+  MAX_ENIS,
+  OS_FAMILIES,
+  refineEipSlots,
+  refineEipTargets,
+  secondaryCount,
+  specInputToV2,
+  type DeploymentSpec,
+} from "@/lib/deploy/spec.schema";
 import { plainText } from "@/lib/validation/text";
 import { isIpv4 } from "@/lib/net/ipv4";
 import { safeParseIn, zmsg, ztext } from "@/lib/validation/messages";
@@ -125,16 +133,8 @@ export const configSpecV1Schema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const slots = secondaryCount(s) + (s.usePrimaryIp ? 1 : 0);
-    if (s.eips.length > slots)
-      ctx.addIssue({
-        code: "custom",
-        path: ["eips"],
-        message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }),
-      });
-    const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length)
-      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+    refineEipSlots(s, ctx);
+    refineEipTargets(s, ctx);
   });
 
 /** An ENI of a v2 config: an existing or created secondary ENI, or the instance's own primary ENI. */
@@ -154,18 +154,8 @@ export const configEniEntry = z
   .strict()
   .transform((e) => ({ ...e, usePrimaryIp: e.usePrimaryIp ?? e.eni.mode !== "primary" }))
   .superRefine((e, ctx) => {
-    if (e.eni.mode === "primary" && e.usePrimaryIp)
-      ctx.addIssue({ code: "custom", path: ["usePrimaryIp"], message: ztext("spec.primaryEniPrimaryIp") });
-    const slots = secondaryCount(e) + (e.usePrimaryIp ? 1 : 0);
-    if (e.eips.length > slots)
-      ctx.addIssue({
-        code: "custom",
-        path: ["eips"],
-        message: ztext("spec.tooManyEips", { eips: e.eips.length, slots }),
-      });
-    const ips = e.eips.map((x) => x.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length)
-      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+    refineEipSlots(e, ctx);
+    refineEipTargets(e, ctx);
   });
 
 export const configSpecV2Schema = z
@@ -211,9 +201,8 @@ export type ConfigSpec = ConfigSpecV2;
 export type ConfigEniEntry = ConfigSpec["enis"][number];
 export type ConfigSpecInput = z.input<typeof configSpecV2Schema> | z.input<typeof configSpecV1Schema>;
 
-export function secondaryCount(s: { privateIps: ConfigSpecV2["enis"][number]["privateIps"] }): number {
-  return s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
-}
+/** A config ENI's secondary private IPs (the same count as a deployment's ENI). */
+export { secondaryCount };
 
 /** Every EIP of the config, in order. */
 export function configEips(spec: ConfigSpec): ConfigEniEntry["eips"] {

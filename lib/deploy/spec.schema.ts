@@ -64,6 +64,49 @@ export const eipItem = z.object({
   privateIp: ipv4.optional(),
 });
 
+/** For allocated EIPs (bandwidth, billing, names). */
+const eipAllocationSpec = z
+  .object({
+    bandwidth: z.number().int().min(1).max(500).default(5),
+    internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
+    namePrefix: z.string().max(100).default("eipilot"),
+  })
+  .prefault({});
+
+type PrivateIpsLike = { mode: "explicit"; addresses: string[] } | { mode: "count"; count: number };
+/** One ENI's EIPs and the addresses they map to: a spec's or a config's, v1 (the spec itself) or v2 (an entry). */
+type EniEips = {
+  eni?: { mode: string };
+  privateIps: PrivateIpsLike;
+  usePrimaryIp: boolean;
+  eips: ReadonlyArray<{ privateIp?: string }>;
+};
+
+/** The ENI's secondary private IPs: listed, or counted for the cloud to pick. */
+export function secondaryCount(e: { privateIps: PrivateIpsLike }): number {
+  return e.privateIps.mode === "explicit" ? e.privateIps.addresses.length : e.privateIps.count;
+}
+
+/** No more EIPs than the ENI has addresses for (the primary ENI's primary IP is never one of them). */
+export function refineEipSlots(e: EniEips, ctx: z.RefinementCtx): void {
+  if (e.eni?.mode === "primary" && e.usePrimaryIp)
+    ctx.addIssue({ code: "custom", path: ["usePrimaryIp"], message: ztext("spec.primaryEniPrimaryIp") });
+  const slots = secondaryCount(e) + (e.usePrimaryIp ? 1 : 0);
+  if (e.eips.length > slots)
+    ctx.addIssue({
+      code: "custom",
+      path: ["eips"],
+      message: ztext("spec.tooManyEips", { eips: e.eips.length, slots }),
+    });
+}
+
+/** No two EIPs mapped to the same private IP. */
+export function refineEipTargets(e: Pick<EniEips, "eips">, ctx: z.RefinementCtx): void {
+  const ips = e.eips.map((x) => x.privateIp).filter(Boolean);
+  if (new Set(ips).size !== ips.length)
+    ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+}
+
 /** Spec v1 (one ENI at the top). Stored v1 specs are read through `deploymentSpecSchema`, which yields v2. */
 export const deploymentSpecV1Schema = z
   .object({
@@ -77,13 +120,7 @@ export const deploymentSpecV1Schema = z
     usePrimaryIp: z.boolean().default(true),
     eips: z.array(eipItem).min(1).max(50),
     /** For allocated EIPs. */
-    eipAllocation: z
-      .object({
-        bandwidth: z.number().int().min(1).max(500).default(5),
-        internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
-        namePrefix: z.string().max(100).default("eipilot"),
-      })
-      .prefault({}),
+    eipAllocation: eipAllocationSpec,
     /** Some instance families attach ENIs only while stopped: may EIPilot stop and restart the instance? */
     allowStopInstance: z.boolean().default(false),
     os: z.enum(OS_FAMILIES),
@@ -93,21 +130,11 @@ export const deploymentSpecV1Schema = z
     eipQuota: z.number().int().min(1).default(20),
   })
   .superRefine((s, ctx) => {
-    const count = s.privateIps.mode === "explicit" ? s.privateIps.addresses.length : s.privateIps.count;
-    const slots = count + (s.usePrimaryIp ? 1 : 0);
-    if (s.eips.length > slots) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["eips"],
-        message: ztext("spec.tooManyEips", { eips: s.eips.length, slots }),
-      });
-    }
+    refineEipSlots(s, ctx);
     const ids = s.eips.map((e) => e.allocationId).filter(Boolean);
     if (new Set(ids).size !== ids.length)
       ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.eipTwice") });
-    const ips = s.eips.map((e) => e.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length)
-      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+    refineEipTargets(s, ctx);
   });
 
 export type DeploymentSpecV1 = z.output<typeof deploymentSpecV1Schema>;
@@ -161,19 +188,8 @@ export const eniEntrySpec = z
   })
   .transform((e) => ({ ...e, usePrimaryIp: e.usePrimaryIp ?? e.eni.mode !== "primary" }))
   .superRefine((e, ctx) => {
-    if (e.eni.mode === "primary" && e.usePrimaryIp)
-      ctx.addIssue({ code: "custom", path: ["usePrimaryIp"], message: ztext("spec.primaryEniPrimaryIp") });
-    const count = e.privateIps.mode === "explicit" ? e.privateIps.addresses.length : e.privateIps.count;
-    const slots = count + (e.usePrimaryIp ? 1 : 0);
-    if (e.eips.length > slots)
-      ctx.addIssue({
-        code: "custom",
-        path: ["eips"],
-        message: ztext("spec.tooManyEips", { eips: e.eips.length, slots }),
-      });
-    const ips = e.eips.map((x) => x.privateIp).filter(Boolean);
-    if (new Set(ips).size !== ips.length)
-      ctx.addIssue({ code: "custom", path: ["eips"], message: ztext("spec.samePrivateIp") });
+    refineEipSlots(e, ctx);
+    refineEipTargets(e, ctx);
   });
 
 export const deploymentSpecV2Schema = z
@@ -183,13 +199,7 @@ export const deploymentSpecV2Schema = z
     regionId: z.string().min(1),
     instance: instanceSpec,
     enis: z.array(eniEntrySpec).min(1).max(MAX_ENIS),
-    eipAllocation: z
-      .object({
-        bandwidth: z.number().int().min(1).max(500).default(5),
-        internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
-        namePrefix: z.string().max(100).default("eipilot"),
-      })
-      .prefault({}),
+    eipAllocation: eipAllocationSpec,
     allowStopInstance: z.boolean().default(false),
     os: z.enum(OS_FAMILIES),
     traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
@@ -244,10 +254,6 @@ export function parseSpec(input: unknown): DeploymentSpec {
 }
 
 /** The number of secondary private IPs an ENI entry asks for. */
-export function secondaryCount(e: Pick<EniEntry, "privateIps">): number {
-  return e.privateIps.mode === "explicit" ? e.privateIps.addresses.length : e.privateIps.count;
-}
-
 /** Every EIP of the spec with its ENI index and its index in that ENI's list, in order. */
 export function allEips(spec: DeploymentSpec): Array<{ eni: number; index: number; eip: EniEntry["eips"][number] }> {
   return spec.enis.flatMap((e, eni) => e.eips.map((eip, index) => ({ eni, index, eip })));
