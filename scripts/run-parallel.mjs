@@ -16,6 +16,9 @@ const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
 
 const children = new Set();
+// A failing script's last lines (its test runner's summary) are printed again at the very end: CI logs
+// are often read from the bottom, and the other script's output would otherwise bury them.
+const TAIL_LINES = 150;
 
 function run(script) {
   return new Promise((resolve) => {
@@ -25,13 +28,18 @@ function run(script) {
     });
     children.add(child);
     const prefix = `[${script}] `;
+    const tail = [];
     for (const stream of [child.stdout, child.stderr]) {
-      readline.createInterface({ input: stream }).on("line", (line) => console.log(prefix + line));
+      readline.createInterface({ input: stream }).on("line", (line) => {
+        console.log(prefix + line);
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+      });
     }
     child.on("close", (code, signal) => {
       const status = code ?? (signal ? 1 : 0);
       console.log(`${prefix}${status === 0 ? "passed" : `FAILED (exit ${code ?? signal})`} after ${seconds()}s`);
-      resolve({ script, status });
+      resolve({ script, status, tail });
     });
   });
 }
@@ -43,6 +51,7 @@ for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => children.forEach(
 const results = await Promise.all(scripts.map(run));
 const failed = results.filter((r) => r.status !== 0);
 if (failed.length) {
+  for (const r of failed) console.log(`\n--- the last lines of ${r.script} ---\n${r.tail.join("\n")}`);
   console.log(`\nFAILED: ${failed.map((r) => r.script).join(", ")}`);
   process.exit(1);
 }
