@@ -14,6 +14,7 @@ CREATE TABLE "fleet" (
     "selector" JSONB NOT NULL,
     "batchSize" INTEGER NOT NULL DEFAULT 1,
     "failureThreshold" INTEGER NOT NULL DEFAULT 1,
+    "failureBase" INTEGER NOT NULL DEFAULT 0,
     "status" TEXT NOT NULL DEFAULT 'draft',
     "phase" TEXT NOT NULL DEFAULT 'apply',
     "generation" INTEGER NOT NULL DEFAULT 0,
@@ -42,6 +43,8 @@ CREATE TABLE "fleet_member" (
     "state" TEXT NOT NULL DEFAULT 'pending',
     "generation" INTEGER NOT NULL DEFAULT 0,
     "error" JSONB,
+    "startedAt" TIMESTAMP(3),
+    "retry" BOOLEAN NOT NULL DEFAULT false,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "fleet_member_pkey" PRIMARY KEY ("id")
