@@ -324,3 +324,116 @@ describe("fleet pre-flight", () => {
     expect(await h.t.db.fleet.count({ where: { teamId } })).toBe(0);
   });
 });
+
+describe("fleet selection, drift and repair", () => {
+  it("picks the instances carrying a tag (paged DescribeInstances with Tag.N), in id order", async () => {
+    const { cloudCall } = await import("@/lib/cloud/call");
+    const made = await cloudCall(h.ctx, "RunInstances", {
+      RegionId: REGION,
+      ImageId: "aliyun_2_1903_x64_20G_alibase_20240628.vhd",
+      InstanceType: "ecs.g7.large",
+      VSwitchId: "vsw-6we1x9demotokyoa01",
+      SecurityGroupId: "sg-6we1x9demotokyo00001",
+      Password: "Fleet-test-1",
+      Amount: 3,
+      Tag: [{ key: "role", value: "relay" }],
+    });
+    h.emu.settle();
+    const ids = ((made.InstanceIdSets as { InstanceIdSet: string[] }).InstanceIdSet ?? []).slice().sort();
+    expect(ids).toHaveLength(3);
+    const { id, members } = await createFleet(teamId, actor, {
+      name: "tagged",
+      cloudAccountId: `acct-${teamId}`,
+      regionId: REGION,
+      spec: { ...SPEC, enis: [{ eni: { mode: "create" }, privateIps: { mode: "count", count: 1 }, eips: [{}] }] },
+      instances: { tag: { key: "role", value: "relay" } },
+    });
+    expect(members).toBe(3);
+    const v = await getFleetView(teamId, id);
+    expect(v.members.map((m) => m.instanceId)).toEqual(ids);
+    expect(v.selector).toEqual({ tag: { key: "role", value: "relay" } });
+    // A created ENI goes in each instance's own vSwitch and security group.
+    const d = await h.t.db.deployment.findFirstOrThrow({ where: { id: v.members[0]!.deployment.id } });
+    expect((d.spec as { enis: Array<{ eni: unknown }> }).enis[0]!.eni).toEqual({
+      mode: "create",
+      vSwitchId: "vsw-6we1x9demotokyoa01",
+      securityGroupId: "sg-6we1x9demotokyo00001",
+    });
+    await expect(
+      createFleet(teamId, actor, {
+        name: "none",
+        cloudAccountId: `acct-${teamId}`,
+        regionId: REGION,
+        spec: SPEC,
+        instances: { tag: { key: "role", value: "nothing-has-this" } },
+      }),
+    ).rejects.toThrow(/No instance in ap-northeast-1 matches/);
+  });
+
+  it("from a team config: its revision is kept; a config that names one instance's resources is refused", async () => {
+    const { createConfig } = await import("@/lib/configs/config.service");
+    const user = { ...actor, userId: "u-fleet" } as never;
+    const good = await createConfig(teamId, user, {
+      name: "relay config",
+      spec: {
+        configSpecVersion: 2,
+        regionId: REGION,
+        instance: { mode: "existing" },
+        enis: [{ eni: { mode: "primary" }, privateIps: { mode: "count", count: 2 }, eips: [{ source: "allocate" }] }],
+        os: "alinux2",
+      },
+    });
+    const { id } = await createFleet(teamId, actor, {
+      name: "from-config",
+      cloudAccountId: `acct-${teamId}`,
+      regionId: REGION,
+      configId: good.id,
+      instances: { ids: [POOL[0]!.id] },
+    });
+    const v = await getFleetView(teamId, id);
+    expect(v).toMatchObject({ configId: good.id, configRevision: 1 });
+    expect(v.spec.enis[0]!.privateIps).toEqual({ mode: "count", count: 2 });
+    const bad = await createConfig(teamId, user, {
+      name: "one instance's",
+      spec: {
+        configSpecVersion: 2,
+        regionId: REGION,
+        instance: { mode: "existing" },
+        enis: [{ eni: { mode: "existing" }, privateIps: { mode: "count", count: 1 }, eips: [{ source: "existing" }] }],
+        os: "alinux2",
+      },
+    });
+    const refused = createFleet(teamId, actor, {
+      name: "x",
+      cloudAccountId: `acct-${teamId}`,
+      regionId: REGION,
+      configId: bad.id,
+      instances: { ids: [POOL[0]!.id] },
+    });
+    await expect(refused).rejects.toThrow(/existing ENI/);
+    await expect(refused).rejects.toThrow(/existing EIPs/);
+  });
+
+  it("drift: counts the drifted members; repair puts them back as a rollout", async () => {
+    const id = await fleet({ batchSize: 5 });
+    expect(await (await startFleet(teamId, id, actor)).done).toBe("succeeded");
+    const m = await h.t.db.deployment.findFirstOrThrow({
+      where: { fleetId: id, instanceId: POOL[3]!.id },
+      select: { resources: true },
+    });
+    const eip = (m.resources as { eips: Array<{ allocationId: string }> }).eips[0]!;
+    h.emu.drift({ op: "unassociateEip", allocationId: eip.allocationId });
+
+    const { checkFleetDrift, repairFleet } = await import("./fleet-ops.service");
+    const drift = await checkFleetDrift(teamId, actor, id);
+    expect(drift).toMatchObject({ drifted: 1, inSync: 4, notChecked: 0 });
+    expect(drift.members.filter((x) => x.status === "drifted").map((x) => x.instanceId)).toEqual([POOL[3]!.id]);
+
+    const since = h.emu.requests().length;
+    expect(await (await repairFleet(teamId, actor, id)).done).toBe("succeeded");
+    expect(calls("AssociateEipAddress", since)).toBe(1);
+    expect(calls("AllocateEipAddress", since)).toBe(0);
+    expect(await checkFleetDrift(teamId, actor, id)).toMatchObject({ drifted: 0, inSync: 5 });
+    await expect(repairFleet(teamId, actor, id)).rejects.toMatchObject({ code: "NOTHING_TO_DO" });
+  });
+});
