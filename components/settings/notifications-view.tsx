@@ -33,6 +33,9 @@ const EVENT_KEY = {
   drift: "event_drift",
   "run.failed": "event_runFailed",
   "run.finished": "event_runFinished",
+  "fleet.paused": "event_fleetPaused",
+  "fleet.failed": "event_fleetFailed",
+  "fleet.finished": "event_fleetFinished",
 } as const;
 
 /** Settings → team: the scheduled drift check, the team's webhooks (secret shown once) and the delivery log. */

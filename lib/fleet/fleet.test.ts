@@ -122,6 +122,15 @@ describe("fleet rollout", () => {
   it("a failing canary stops the rollout (nothing else starts); retry failed finishes it, each member once", async () => {
     const id = await fleet({ batchSize: 2, failureThreshold: 3 });
     failOn(POOL[0]!.eni);
+    // A team webhook for the fleet's ends: it hears the pause and the finish, each with the members' states.
+    await h.t.db.webhook.create({
+      data: {
+        teamId,
+        url: "https://hooks.example.com/eipilot",
+        events: ["fleet.paused", "fleet.finished"],
+        secretCiphertext: "-",
+      },
+    });
     const since = h.emu.requests().length;
     expect(await (await startFleet(teamId, id, actor)).done).toBe("paused");
     let v = await expectConsistent(id);
@@ -147,6 +156,16 @@ describe("fleet rollout", () => {
       expect.arrayContaining(["app:fleet.create", "app:fleet.apply", "app:fleet.paused", "app:fleet.retry_failed"]),
     );
     expect(trail.map((e) => e.action)).toContain("app:fleet.succeeded");
+    const sent = await h.t.db.webhookDelivery.findMany({ where: { teamId }, orderBy: { createdAt: "asc" } });
+    expect(sent.map((d) => [d.event, JSON.parse(d.body).data.status])).toEqual([
+      ["fleet.paused", "paused"],
+      ["fleet.finished", "succeeded"],
+    ]);
+    expect(JSON.parse(sent[0]!.body).data).toMatchObject({
+      fleet: { id },
+      reason: { code: "CANARY_FAILED" },
+      members: { failed: 1, pending: 4 },
+    });
     expect((await verifyAuditChain(h.t.db, teamId)).ok).toBe(true);
   });
 

@@ -16,7 +16,8 @@ import {
   teardownDeployment,
 } from "@/lib/deploy/deployment.service";
 import { startRepair } from "@/lib/deploy/repair.service";
-import type { FleetPhase, FleetStatus, MemberState } from "./fleet.schema";
+import { enqueueWebhookEvent } from "@/lib/notify/webhooks.service";
+import { MEMBER_STATES, type FleetPhase, type FleetStatus, type MemberState } from "./fleet.schema";
 import {
   auditFleet,
   fleetRuntime,
@@ -176,6 +177,20 @@ async function stop(
     },
     outcome: to === "failed" ? "failure" : "success",
   });
+  await enqueueWebhookEvent(
+    db,
+    f.teamId,
+    to === "paused" ? "fleet.paused" : to === "failed" ? "fleet.failed" : "fleet.finished",
+    {
+      fleet: { id: f.id, name: f.name },
+      phase: f.phase,
+      status: to,
+      reason: reason ? { code: reason.code, message: reason.message.en } : null,
+      members: Object.fromEntries(
+        MEMBER_STATES.map((state) => [state, f.members.filter((m) => m.state === state).length]),
+      ),
+    },
+  );
 }
 
 /** Abort: cancel the members' runs in flight (once), and no pending member will start. */

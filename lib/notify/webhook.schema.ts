@@ -3,7 +3,14 @@ import { z } from "zod";
 import { zmsg } from "@/lib/validation/messages";
 
 /** What a webhook can subscribe to. */
-export const WEBHOOK_EVENTS = ["drift", "run.failed", "run.finished"] as const;
+export const WEBHOOK_EVENTS = [
+  "drift",
+  "run.failed",
+  "run.finished",
+  "fleet.paused",
+  "fleet.failed",
+  "fleet.finished",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /**
