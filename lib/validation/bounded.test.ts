@@ -3,7 +3,7 @@
 // walked down to its strings: each string, record key included, must have a length limit, and a value one
 // character over it must be refused with a message that says so, in English and in Japanese. A new field
 // without `.max()` fails here, naming its path.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
@@ -16,13 +16,14 @@ type Leaf = { where: string; schema: z.ZodType; max: number | null };
 
 const root = path.resolve(__dirname, "../..");
 
-function schemaFiles(dir: string): string[] {
+function filesEndingIn(dir: string, suffix: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return name === "generated" ? [] : schemaFiles(full);
-    return name.endsWith(".schema.ts") ? [full] : [];
+    if (statSync(full).isDirectory()) return name === "generated" ? [] : filesEndingIn(full, suffix);
+    return name.endsWith(suffix) ? [full] : [];
   });
 }
+const schemaFiles = (dir: string) => filesEndingIn(dir, ".schema.ts");
 
 /** The HTTP API's answers are the server's own output, not input: `*Schema` and `*Answer` in api.schema.ts. */
 const isAnswer = (file: string, name: string) =>
@@ -111,6 +112,24 @@ describe("every text field of every input schema", () => {
       ]),
     );
     expect(leaves.length).toBeGreaterThan(100);
+  });
+
+  it("includes every server action's input and every API route's body (none is declared where this walk cannot see it)", () => {
+    const walked = new Set(exported.map((e) => e.name.split(":")[1]));
+    const unseen: string[] = [];
+    for (const file of filesEndingIn(path.join(root, "lib/actions"), ".actions.ts")) {
+      const source = readFileSync(file, "utf8");
+      const actions = source.match(/teamAction\(/g)?.length ?? 0;
+      const inputs = [...source.matchAll(/\binput: (\w+)\s*[,}]/g)].map((m) => m[1]!);
+      expect(inputs.length, `${file}: every teamAction names its input schema`).toBe(actions);
+      unseen.push(...inputs.filter((i) => !walked.has(i)).map((i) => `${path.relative(root, file)}: ${i}`));
+    }
+    for (const file of filesEndingIn(path.join(root, "app/api/v1"), "route.ts")) {
+      const source = readFileSync(file, "utf8");
+      for (const m of source.matchAll(/ctx\.input\(([^)]*)\)/g))
+        if (!/^\w+$/.test(m[1]!) || !walked.has(m[1]!)) unseen.push(`${path.relative(root, file)}: ${m[1]}`);
+    }
+    expect(unseen).toEqual([]);
   });
 
   it("has a length limit", () => {
