@@ -89,6 +89,13 @@ test("a token made in Settings drives a deployment through the API; a viewer tok
   expect(bad.status()).toBe(400);
   const paths = (await bad.json()).error.problems.map((p: { path: string }) => p.path);
   expect(paths).toEqual(expect.arrayContaining(["name", "spec.os", "spec.enis.0.eni.networkInterfaceId"]));
+  // A body over 1 MB is refused by its size (413), before any parsing.
+  const big = await request.post("/api/v1/deployments", {
+    headers: op,
+    data: { name: "n".repeat(2 * 1024 * 1024), spec },
+  });
+  expect(big.status()).toBe(413);
+  expect((await big.json()).error.code).toBe("BODY_TOO_LARGE");
   expect((await (await request.get("/api/v1/deployments", { headers: op })).json()).items).toEqual([]);
 
   const created = await request.post("/api/v1/deployments", { headers: op, data: { name: "api-e2e", spec } });

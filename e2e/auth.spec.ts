@@ -53,6 +53,32 @@ test("bad input on sign-up and sign-in gets a specific message", async ({ page }
   await expect(page.getByText("Wrong email or password.")).toBeVisible();
 });
 
+test("the server bounds sign-up: an 8 MB name is refused by size, a long one by length, and no account is made", async ({
+  request,
+  baseURL,
+}) => {
+  const headers = { origin: baseURL!, "content-type": "application/json" };
+  const huge = await request.post("/api/auth/sign-up/email", {
+    headers,
+    data: { name: "N".repeat(8 * 1024 * 1024), email: "huge-e2e@example.com", password: "long-enough-password" },
+  });
+  expect(huge.status()).toBe(413);
+  expect((await huge.json()).code).toBe("BODY_TOO_LARGE");
+  const long = await request.post("/api/auth/sign-up/email", {
+    headers,
+    data: { name: "N".repeat(101), email: "long-e2e@example.com", password: "long-enough-password" },
+  });
+  expect(long.status()).toBe(400);
+  expect((await long.json()).code).toBe("NAME_TOO_LONG");
+  for (const email of ["huge-e2e@example.com", "long-e2e@example.com"]) {
+    const signIn = await request.post("/api/auth/sign-in/email", {
+      headers,
+      data: { email, password: "long-enough-password" },
+    });
+    expect(signIn.status()).toBe(401);
+  }
+});
+
 test("?next= after sign-in stays within the app, whatever its spelling", async ({ page, baseURL }) => {
   const user = newUser("next");
   await signUp(page, user);

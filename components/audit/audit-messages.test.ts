@@ -33,8 +33,9 @@ describe("integrity findings", () => {
     "eventAltered",
     "eventsDeleted",
     "checkpointOverdue",
+    "recordedCheckpointMissing",
   ];
-  const values = { checkpoint: 3, seq: 25, head: 22, from: 21, every: 100, keyId: "SHA256:abc" } as never;
+  const values = { checkpoint: 3, seq: 25, head: 22, from: 21, every: 100, keyId: "SHA256:abc", newest: 2 } as never;
 
   it.each(["en", "ja"] as const)("each finding reads in %s with its numbers, and differs from English", (locale) => {
     const t = tr(locale);
@@ -45,6 +46,18 @@ describe("integrity findings", () => {
       if (locale === "ja") expect(text).not.toBe(tr("en")(`audit.verify.findings.${code}`, values));
     }
     expect(t("audit.verify.covered", { count: 2, lastSeq: 200 })).toContain("200");
+  });
+
+  it("events after the newest checkpoint are counted, not failed, in both languages", () => {
+    expect(tr("en")("audit.verify.uncovered", { count: 1, from: 201, to: 201 })).toBe(
+      "One event, #201, is not yet covered by a signed checkpoint: the hash chain links it, and the next checkpoint signs it.",
+    );
+    expect(tr("en")("audit.verify.uncovered", { count: 7, from: 201, to: 207 })).toBe(
+      "7 events, #201–#207, are not yet covered by a signed checkpoint: the hash chain links them, and the next checkpoint signs them.",
+    );
+    expect(tr("ja")("audit.verify.uncovered", { count: 7, from: 201, to: 207 })).toBe(
+      "7 件のイベント (#201–#207) は、まだ署名付きチェックポイントで保護されていません。ハッシュチェーンではつながっており、次のチェックポイントで署名されます。",
+    );
   });
 
   it("English names what happened", () => {

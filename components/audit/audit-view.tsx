@@ -264,6 +264,8 @@ function findingText(t: ReturnType<typeof useTranslations<"audit">>, f: Finding)
       return t("verify.findings.eventAltered", { checkpoint: f.checkpoint, seq: f.seq });
     case "eventsDeleted":
       return t("verify.findings.eventsDeleted", { checkpoint: f.checkpoint, seq: f.seq, head: f.head });
+    case "recordedCheckpointMissing":
+      return t("verify.findings.recordedCheckpointMissing", { checkpoint: f.checkpoint, newest: f.newest });
     default:
       return t(`verify.findings.${f.code}`, { checkpoint: f.checkpoint });
   }
@@ -289,6 +291,7 @@ function VerifyResult({ verdict }: { verdict: Verdict }) {
             ? [t("verify.broken", { seq: verdict.brokenAt.seq, reason: verdict.brokenAt.reason })]
             : []),
           ...verdict.findings.map((f) => findingText(t, f)),
+          ...(verdict.uncovered ? [t("verify.uncovered", verdict.uncovered)] : []),
         ];
   return (
     <div

@@ -6,7 +6,7 @@ import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { authClient } from "@/lib/auth/auth-client";
 import { OIDC_PROVIDER_ID } from "@/lib/auth/oidc";
-import { EMAIL_MAX, PERSON_NAME_MAX, textProblem } from "@/lib/validation/text";
+import { EMAIL_MAX, PASSWORD_MAX, PERSON_NAME_MAX, textProblem } from "@/lib/validation/text";
 import { safeNextPath } from "@/lib/validation/next-path";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
@@ -40,21 +40,25 @@ function serverMessage(error: { code?: string; status: number }, t: T): string {
   const status = error.status;
   return status === 429
     ? t("errors.tooMany")
-    : code === "INVALID_EMAIL_OR_PASSWORD"
-      ? t("errors.wrongPassword")
-      : code.startsWith("USER_ALREADY_EXISTS")
-        ? t("errors.emailTaken")
-        : code === "PASSWORD_TOO_SHORT"
-          ? t("errors.passwordShort")
-          : code === "INVALID_EMAIL"
-            ? t("errors.emailInvalid")
-            : code === "INVALID_NAME"
-              ? t("errors.nameInvalid")
-              : code === "NAME_TOO_LONG"
-                ? t("errors.nameTooLong", { max: PERSON_NAME_MAX })
-                : code === "EMAIL_TOO_LONG"
-                  ? t("errors.emailTooLong", { max: EMAIL_MAX })
-                  : t("errors.generic");
+    : status === 413
+      ? t("errors.tooLarge")
+      : code === "INVALID_EMAIL_OR_PASSWORD"
+        ? t("errors.wrongPassword")
+        : code.startsWith("USER_ALREADY_EXISTS")
+          ? t("errors.emailTaken")
+          : code === "PASSWORD_TOO_SHORT"
+            ? t("errors.passwordShort")
+            : code === "PASSWORD_TOO_LONG"
+              ? t("errors.passwordLong", { max: PASSWORD_MAX })
+              : code === "INVALID_EMAIL"
+                ? t("errors.emailInvalid")
+                : code === "INVALID_NAME"
+                  ? t("errors.nameInvalid")
+                  : code === "NAME_TOO_LONG"
+                    ? t("errors.nameTooLong", { max: PERSON_NAME_MAX })
+                    : code === "EMAIL_TOO_LONG"
+                      ? t("errors.emailTooLong", { max: EMAIL_MAX })
+                      : t("errors.generic");
 }
 
 /** `invitation`: the one the `next` link leads to, if any; its address fills the email field. */

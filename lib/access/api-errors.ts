@@ -38,6 +38,7 @@ export function zodProblems(error: { issues: { path: PropertyKey[]; message: str
 const STATUS: Record<string, number> = {
   INVALID_INPUT: 400,
   INVALID_JSON: 400,
+  BODY_TOO_LARGE: 413,
   CONFIRMATION_MISMATCH: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

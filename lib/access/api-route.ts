@@ -19,6 +19,7 @@ import { logger } from "@/lib/server/logger";
 import { msg } from "@/lib/i18n/errors";
 import { safeParseIn } from "@/lib/validation/messages";
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from "@/lib/validation/depth";
+import { readBodyText } from "@/lib/server/request-body";
 import { ApiInputError, apiErrorResponse, zodProblems } from "./api-errors";
 import { requestActor, requestMeta, type RequestMeta } from "./request-meta";
 import { requireTeam } from "./team-context";
@@ -61,8 +62,13 @@ function appOrigins(): string[] {
   return [new URL(APP_URL).origin, `http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`];
 }
 
+/** The largest request body the API reads: a spec is a few KB; anything near this is not a client's mistake. */
+export const API_BODY_MAX = 1024 * 1024;
+
 async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+  const text = await readBodyText(req, API_BODY_MAX);
+  if (text === null)
+    throw new UserFacingError(msg("api.bodyTooLarge", { max: API_BODY_MAX }), { code: "BODY_TOO_LARGE" });
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;

@@ -27,7 +27,12 @@ export const verifyAuditChainAction = teamAction(
       ...actorFields(ctx.actor),
       action: "app:audit.verify",
       outcome: verdict.ok ? "success" : "failure",
-      params: { count: verdict.checked, checkpoints: verdict.checkpoints.count, findings: verdict.findings.length },
+      params: {
+        count: verdict.checked,
+        checkpoints: verdict.checkpoints.count,
+        findings: verdict.findings.length,
+        uncovered: verdict.uncovered?.count ?? 0,
+      },
       durationMs,
       errorCode: verdict.ok ? null : verdict.brokenAt ? "CHAIN_BROKEN" : "CHECKPOINT_MISMATCH",
       errorMessage: verdict.ok ? null : problems.join("; ").slice(0, 2000),

@@ -8,7 +8,7 @@ export const deploymentInput = z.object({ teamId, id });
 export const teardownInput = z.object({
   teamId,
   id,
-  confirmName: z.string(),
+  confirmName: z.string().max(200),
   skipGuestRollback: z.boolean().optional(),
 });
 /**
@@ -19,7 +19,7 @@ export const changeInput = z.object({
   teamId,
   id,
   spec: z
-    .record(z.string(), z.unknown())
+    .record(z.string().max(64), z.unknown())
     .superRefine(refuseUnstorable("spec"))
     .superRefine((s, ctx) => {
       const r = anySpecSchema.safeParse(s);

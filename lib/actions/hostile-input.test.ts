@@ -84,3 +84,77 @@ describe("a 10 MB config import", () => {
     }
   });
 });
+
+// Issue 17 #6: every text field has a limit (lib/validation/bounded.test.ts proves it of every schema); here, through
+// the actions a user reaches, an over-long value is refused with the field's own message and nothing changes.
+describe("over-long text", () => {
+  it("is refused with the specific message, in the page's language, and nothing is written", async () => {
+    const { createApiTokenAction } = await import("./api-tokens.actions");
+    const { createWebhookAction } = await import("./lifecycle.actions");
+    const { createCloudAccountAction } = await import("./cloud-accounts.actions");
+    const { createConfigAction } = await import("./configs.actions");
+    const { saveDraftAction } = await import("./wizard.actions");
+    const huge = "x".repeat(8 * 1024 * 1024);
+    const counts = async () =>
+      Promise.all([
+        t.db.apiToken.count(),
+        t.db.webhook.count(),
+        t.db.cloudAccount.count(),
+        t.db.configTemplate.count(),
+        t.db.deployment.count(),
+        t.db.auditEvent.count(),
+      ]);
+    const before = await counts();
+    const teamId = owner.teamId;
+    const cases = [
+      {
+        act: () => createApiTokenAction({ teamId, name: huge, role: "viewer" }),
+        field: "name",
+        en: `At most 100 characters (this one has ${huge.length}).`,
+        ja: `100 文字以内にしてください (${huge.length} 文字あります)。`,
+      },
+      {
+        act: () => createWebhookAction({ teamId, url: `https://example.com/${huge}`, events: ["drift"] }),
+        field: "url",
+        en: "The URL is longer than 2000 characters.",
+        ja: "URL が 2000 文字を超えています。",
+      },
+      {
+        act: () => createConfigAction({ teamId, name: "Tagged", tags: ["t".repeat(65)], spec: {} } as never),
+        field: "tags.0",
+        en: "At most 64 characters (this one has 65).",
+        ja: "64 文字以内にしてください (65 文字あります)。",
+      },
+      {
+        act: () => saveDraftAction({ teamId, name: "Draft", spec: { [huge]: 1 } } as never),
+        field: `spec.${huge}`,
+        en: `A key: At most 64 characters (this one has ${huge.length}).`,
+        ja: `キー: 64 文字以内にしてください (${huge.length} 文字あります)。`,
+      },
+    ];
+    for (const locale of ["en", "ja"] as const) {
+      actAs(owner.cookie, { locale });
+      for (const c of cases) {
+        const r = await c.act();
+        expect(r).toMatchObject({ ok: false, code: "INVALID_INPUT", error: c[locale] });
+        expect((r as { fieldErrors: Record<string, string> }).fieldErrors[c.field]).toBe(c[locale]);
+      }
+      // A cloud account's fields are checked by the service, with the account form's messages.
+      const account = await createCloudAccountAction({
+        teamId,
+        account: {
+          kind: "access_key",
+          name: huge,
+          defaultRegion: "cn-hangzhou",
+          accessKeyId: "LTAI5tExample1",
+          accessKeySecret: "s".repeat(30),
+        },
+      });
+      expect(account).toMatchObject({ ok: false });
+      expect(JSON.stringify(account)).toContain(
+        locale === "en" ? "At most 60 characters" : "60 文字以内で入力してください",
+      );
+    }
+    expect(await counts()).toEqual(before);
+  });
+});

@@ -15,6 +15,7 @@ export const adoptTargetInput = z.object({
   instanceId: z
     .string()
     .trim()
+    .max(64)
     .regex(/^i-[a-z0-9]+$/),
   os: z.enum(OS_FAMILIES).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { zmsg } from "@/lib/validation/messages";
+import { tooLong, zmsg } from "@/lib/validation/messages";
+import { EMAIL_MAX } from "@/lib/validation/text";
 import { id, teamId } from "./common.schema";
 
 /** Roles an owner or admin may give (ownership moves only by transfer). */
@@ -7,7 +8,7 @@ const assignableRole = z.enum(["admin", "operator", "viewer"]);
 
 export const inviteMemberInput = z.object({
   teamId,
-  email: z.email(zmsg("teams.emailInvalid")),
+  email: z.email(zmsg("teams.emailInvalid")).max(EMAIL_MAX, tooLong),
   role: z.enum(["admin", "operator", "viewer"], zmsg("teams.pickRole")),
 });
 export const changeMemberRoleInput = z.object({ teamId, memberId: id, role: assignableRole });

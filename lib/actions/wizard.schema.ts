@@ -16,25 +16,28 @@ export const locateEipInput = z.object({
   teamId,
   cloudAccountId: id,
   regionId,
-  allocationId: z.string().regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })),
+  allocationId: z
+    .string()
+    .max(64)
+    .regex(/^eip-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "eip" })),
 });
 
 /** The spec may be incomplete; its version is ours to stamp (v2 when it lists `enis`, else v1). */
 const draftSpec = z
-  .record(z.string(), z.unknown())
+  .record(z.string().max(64), z.unknown())
   .transform((s) => ({ ...s, specVersion: ("enis" in s ? SPEC_VERSION_2 : SPEC_VERSION) as 1 | 2 }))
   .pipe(draftSpecSchema);
 /** Creates the draft on first save (no id), updates it afterwards. */
 export const saveDraftInput = z.object({ teamId, id: id.nullish(), name: draftNameSchema, spec: draftSpec });
 export const draftInput = z.object({ teamId, id });
 
-const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
+const ipv4 = z.string().max(15).refine(isIpv4, zmsg("spec.ipv4"));
 export const previewBundleInput = z.object({
   teamId,
   os: z.enum(OS_FAMILIES),
   mac: z.string().max(32),
   primaryIp: ipv4,
   secondaryIps: z.array(ipv4).max(50),
-  cidr: z.string().refine(isCidr),
-  eips: z.record(z.string(), z.string()).optional(),
+  cidr: z.string().max(18).refine(isCidr),
+  eips: z.record(z.string().max(15), z.string().max(15)).optional(),
 });

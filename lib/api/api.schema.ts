@@ -36,6 +36,7 @@ export const adoptInput = z.object({
   instanceId: z
     .string()
     .trim()
+    .max(64)
     .regex(/^i-[a-z0-9]+$/, zmsg("spec.idShape", { prefix: "i" })),
   /** The guest OS family for the bundle; absent: read from the instance's image when it can be, else generic. */
   os: z.enum(OS_FAMILIES).optional(),

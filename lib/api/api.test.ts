@@ -293,6 +293,33 @@ describe("errors", () => {
     expect(await t.db.deployment.count()).toBe(before);
   });
 
+  it("413 for a body over 1 MB, 400 naming the field for an over-long name (in the request's language); nothing is created", async () => {
+    const before = await t.db.deployment.count();
+    const big = await call("POST", "deployments", {
+      token: tokens.operator,
+      rawBody: JSON.stringify({ name: "n".repeat(2 * 1024 * 1024), spec: v2Spec() }),
+    });
+    expect(big.status).toBe(413);
+    expect(big.body.error).toMatchObject({
+      code: "BODY_TOO_LARGE",
+      message: "The request body is larger than the 1048576 byte limit.",
+    });
+    for (const [lang, message] of [
+      ["en", "At most 120 characters (this one has 500)."],
+      ["ja", "120 文字以内にしてください (500 文字あります)。"],
+    ] as const) {
+      actAs(null, { locale: lang });
+      const long = await call("POST", "deployments", {
+        token: tokens.operator,
+        body: { name: "n".repeat(500), spec: v2Spec() },
+      });
+      expect(long.status).toBe(400);
+      expect(long.body.error.problems).toEqual([{ path: "name", message }]);
+    }
+    actAs(null);
+    expect(await t.db.deployment.count()).toBe(before);
+  });
+
   it("404 for an unknown id and for another team's id, with the same body", async () => {
     const unknown = await call("GET", "deployments/[id]", { token: tokens.viewer, params: { id: "no-such-id" } });
     const foreign = await call("GET", "deployments/[id]", { token: tokens.viewer, params: { id: outsiderDeployment } });

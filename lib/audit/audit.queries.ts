@@ -15,8 +15,8 @@ const term = (subject: FieldName, max: number) =>
   plainText(subject, { rule: "storable", trim: true }).max(max).optional();
 
 export const auditFilterSchema = z.object({
-  from: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
-  to: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
+  from: z.iso.datetime({ offset: true }).max(40).optional().or(z.iso.date().max(40).optional()),
+  to: z.iso.datetime({ offset: true }).max(40).optional().or(z.iso.date().max(40).optional()),
   /** A user id or the exact label (email) recorded with the event. */
   actor: term("actorFilter", 200),
   /** Exact action, or a prefix ending in "*" ("cloud:*", "app:config.*"). */

@@ -6,6 +6,7 @@ import type { Db, Tx } from "@/lib/db/client";
 import { canonicalJson, canonicalOf, chainHash, type BatchCheck } from "./canonical.mjs";
 import { redactParams } from "./redact";
 import { checkpointIfDueIn } from "./checkpoint";
+import { recordCheckpoint, recordOnceCommitted } from "./checkpoint-record";
 import { LONE_SURROGATE } from "@/lib/validation/text";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -62,7 +63,9 @@ function storableJson(value: unknown): unknown {
 
 /** Appends one event to its team's chain, in a transaction of its own. */
 export async function appendAuditEvent(db: Db, input: AuditInput) {
-  return db.$transaction((tx) => appendAuditEventIn(tx, input));
+  const { created, checkpoint } = await db.$transaction((tx) => appendInTx(tx, input));
+  if (checkpoint) recordCheckpoint(checkpoint);
+  return created;
 }
 
 /**
@@ -72,6 +75,13 @@ export async function appendAuditEvent(db: Db, input: AuditInput) {
  * team by an advisory lock held to the end of that transaction: append last.
  */
 export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
+  const { created, checkpoint } = await appendInTx(tx, input);
+  // Recorded outside the database once the caller's transaction has committed (it may yet roll back).
+  if (checkpoint) recordOnceCommitted(checkpoint);
+  return created;
+}
+
+async function appendInTx(tx: Tx, input: AuditInput) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"audit:" + input.teamId}))`;
   const last = await tx.auditEvent.findFirst({
     where: { teamId: input.teamId },
@@ -105,8 +115,8 @@ export async function appendAuditEventIn(tx: Tx, input: AuditInput) {
     select: { id: true, seq: true, hash: true },
   });
   // Every N events a signed checkpoint of the head, under the same lock (checkpoint.ts).
-  await checkpointIfDueIn(tx, input.teamId, created);
-  return created;
+  const checkpoint = await checkpointIfDueIn(tx, input.teamId, created);
+  return { created, checkpoint };
 }
 
 export type ChainVerdict =

@@ -32,7 +32,14 @@ import { canonicalJson } from "./canonical.mjs";
  *   | { code: "linkBroken"; checkpoint: number }
  *   | { code: "eventAltered"; checkpoint: number; seq: number }
  *   | { code: "eventsDeleted"; checkpoint: number; seq: number; head: number }
- *   | { code: "checkpointOverdue"; after: number; head: number; every: number }} Finding
+ *   | { code: "checkpointOverdue"; after: number; head: number; every: number }
+ *   | { code: "recordedCheckpointMissing"; checkpoint: number; newest: number }} Finding
+ */
+
+/**
+ * The newest checkpoint the signer wrote, as it records it outside the database (next to the signing key):
+ * deleting the newest checkpoint from the database does not delete this.
+ * @typedef {{ teamId: string; seq: number; lastSeq: number; signature: string }} RecordedCheckpoint
  */
 
 /**
@@ -116,11 +123,14 @@ function signatureValid(c, key) {
  * - the trail reaches every checkpoint's last event (deleted newest events leave it behind);
  * - the events after the newest checkpoint are fewer than `every` (one is signed at least every `every`
  *   events, so more means the newest checkpoints were deleted, or the server could not sign).
+ * - the checkpoint the signer recorded outside the database (`recorded`) is still there, with its signature: the
+ *   newest checkpoint deleted (with the few events after the one before it) leaves no gap in the numbering, but
+ *   it leaves the database behind the record.
  * @param {{ checkpoints: Checkpoint[]; hashAt: (seq: number) => string | undefined; head: { seq: number; count: number };
- *   trustedKeys: Map<string, import("node:crypto").KeyObject>; every: number }} input
+ *   trustedKeys: Map<string, import("node:crypto").KeyObject>; every: number; recorded?: RecordedCheckpoint | null }} input
  * @returns {Finding[]}
  */
-export function checkCheckpoints({ checkpoints, hashAt, head, trustedKeys, every }) {
+export function checkCheckpoints({ checkpoints, hashAt, head, trustedKeys, every, recorded = null }) {
   /** @type {Finding[]} */
   const findings = [];
   /** @type {Checkpoint | null} */
@@ -139,9 +149,27 @@ export function checkCheckpoints({ checkpoints, hashAt, head, trustedKeys, every
       findings.push({ code: "eventAltered", checkpoint: c.seq, seq: c.lastSeq });
     before = c;
   }
+  if (recorded) {
+    const kept = checkpoints.find((c) => c.seq === recorded.seq);
+    if (!kept || kept.signature !== recorded.signature)
+      findings.push({ code: "recordedCheckpointMissing", checkpoint: recorded.seq, newest: before ? before.seq : 0 });
+  }
   const covered = before ? before.lastSeq : 0;
   if (head.seq - covered >= every) findings.push({ code: "checkpointOverdue", after: covered, head: head.seq, every });
   return findings;
+}
+
+/**
+ * The events after the newest checkpoint: the hash chain links them, but no signature covers them yet (the
+ * next checkpoint will). Not a failure — fewer than `every` of them is how the trail looks between
+ * checkpoints — but not proven either: the verdict says how many.
+ * @param {Checkpoint[]} checkpoints
+ * @param {number} headSeq
+ * @returns {{ from: number; to: number; count: number } | null}
+ */
+export function uncoveredEvents(checkpoints, headSeq) {
+  const covered = checkpoints[checkpoints.length - 1]?.lastSeq ?? 0;
+  return headSeq > covered ? { from: covered + 1, to: headSeq, count: headSeq - covered } : null;
 }
 
 /**
@@ -164,6 +192,8 @@ export function describeFinding(f) {
       return `event #${f.seq} is not the event checkpoint #${f.checkpoint} signed: events up to #${f.seq} were changed (even if every hash after the change was recomputed)`;
     case "eventsDeleted":
       return `checkpoint #${f.checkpoint} covers events up to #${f.seq}, but the trail ends at #${f.head}: the newest events were deleted`;
+    case "recordedCheckpointMissing":
+      return `checkpoint #${f.checkpoint} was signed (the signer's record outside the database says so) but is not in the trail as signed, whose newest checkpoint is #${f.newest}: the newest checkpoint was deleted or replaced`;
     case "checkpointOverdue":
       return `events #${f.after + 1}–#${f.head} are covered by no signed checkpoint, though one is signed every ${f.every} events (the newest checkpoints were deleted, or the server could not sign)`;
   }

@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { appendAuditEvent, eventHash, verifyAuditChain, type ChainedFields } from "./chain";
+import { appendAuditEvent, appendAuditEventIn, eventHash, verifyAuditChain, type ChainedFields } from "./chain";
+import { readRecordedCheckpoint } from "./checkpoint-record";
 import { checkpointNow } from "./checkpoint";
 import { checkpointPayload, keyFingerprint } from "./checkpoint-core.mjs";
 import { exportChunks } from "./export.mjs";
@@ -159,6 +160,8 @@ describe("signed checkpoints", () => {
       () => asOwner(`DELETE FROM audit_checkpoint WHERE "teamId" = $1`, TEAM),
       async () => {
         expect((await verifyAuditTrail(t.db, TEAM)).findings).toEqual([
+          // The signer's record outside the database still names the newest one.
+          { code: "recordedCheckpointMissing", checkpoint: 3, newest: 0 },
           { code: "checkpointOverdue", after: 0, head: 25, every: 10 },
         ]);
       },
@@ -201,7 +204,11 @@ describe("signed checkpoints", () => {
       },
       async () => {
         const v = await verifyAuditTrail(t.db, TEAM);
-        expect(v.findings).toEqual([{ code: "unknownKey", checkpoint: 3, keyId: expect.stringMatching(/^SHA256:/) }]);
+        expect(v.findings).toEqual([
+          { code: "unknownKey", checkpoint: 3, keyId: expect.stringMatching(/^SHA256:/) },
+          // Not the checkpoint the signer recorded either.
+          { code: "recordedCheckpointMissing", checkpoint: 3, newest: 3 },
+        ]);
       },
     );
   });
@@ -265,5 +272,103 @@ describe("signed checkpoints", () => {
     const v = await verifyAuditTrail(t.db, TEAM);
     expect(v).toMatchObject({ ok: true, checkpoints: { count: 4, latest: { keyId: current } } });
     expect(publicKeysPem().keyIds.sort()).toEqual([before, current].sort());
+  });
+});
+
+const event = (action: string) => ({ teamId: TEAM, actorType: "system" as const, action, outcome: "success" as const });
+const recordFile = () =>
+  path.join(process.env.AUDIT_KEY_DIR!, "latest", `${TEAM.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+
+describe("the edges of the checkpoints", () => {
+  it("events after the newest checkpoint are reported as not yet covered (counted): neither passed silently nor failed", async () => {
+    const head = (await t.db.auditEvent.count({ where: { teamId: TEAM } })) as number;
+    const covered = (await verifyAuditTrail(t.db, TEAM)).checkpoints.latest!.lastSeq;
+    expect(covered).toBe(head);
+    expect((await verifyAuditTrail(t.db, TEAM)).uncovered).toBeNull();
+    for (let i = 0; i < 3; i++) await appendAuditEvent(t.db, event("app:after.checkpoint"));
+    const v = await verifyAuditTrail(t.db, TEAM);
+    expect(v).toMatchObject({ ok: true, findings: [], uncovered: { from: head + 1, to: head + 3, count: 3 } });
+
+    // Offline: an export made before the next checkpoint (here without the one the export route signs) says so.
+    const file = path.join(dir, "uncovered.ndjson");
+    await exportTo(file);
+    const keys = path.join(dir, "keys-now.pem");
+    fs.writeFileSync(keys, publicKeysPem().pem);
+    const r = auditVerify("--events", file, "--public-key", keys, "--checkpoint-every", "10");
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`NOTE 3 event(s), #${head + 1}–#${head + 3}, not yet covered by a checkpoint`);
+    const json = JSON.parse(auditVerify("--events", file, "--public-key", keys, "--json").out);
+    expect(json).toMatchObject({ ok: true, uncovered: { from: head + 1, to: head + 3, count: 3 } });
+  });
+
+  it("the newest checkpoint deleted with the few events after the one before it: the signer's record (0600, next to the key) catches it", async () => {
+    const newest = await t.db.auditCheckpoint.findFirstOrThrow({ where: { teamId: TEAM }, orderBy: { seq: "desc" } });
+    const previous = await t.db.auditCheckpoint.findFirstOrThrow({ where: { teamId: TEAM, seq: newest.seq - 1 } });
+    expect(newest.lastSeq - previous.lastSeq).toBeLessThan(10);
+    expect(readRecordedCheckpoint(TEAM)).toEqual({
+      teamId: TEAM,
+      seq: newest.seq,
+      lastSeq: newest.lastSeq,
+      signature: newest.signature,
+    });
+    expect(fs.statSync(recordFile()).mode & 0o777).toBe(0o600);
+    await withTampering(
+      async () => {
+        await asOwner(`DELETE FROM audit_checkpoint WHERE "teamId" = $1 AND seq = $2`, TEAM, newest.seq);
+        await asOwner(`DELETE FROM audit_event WHERE "teamId" = $1 AND seq > $2`, TEAM, previous.lastSeq);
+      },
+      async () => {
+        expect((await verifyAuditChain(t.db, TEAM)).ok).toBe(true);
+        const v = await verifyAuditTrail(t.db, TEAM);
+        expect(v.ok).toBe(false);
+        expect(v.findings).toEqual([
+          { code: "recordedCheckpointMissing", checkpoint: newest.seq, newest: previous.seq },
+        ]);
+        // Without the record, the same trail looks whole: that is the gap the record closes.
+        const saved = fs.readFileSync(recordFile());
+        fs.rmSync(recordFile());
+        try {
+          expect(await verifyAuditTrail(t.db, TEAM)).toMatchObject({ ok: true, findings: [] });
+        } finally {
+          fs.writeFileSync(recordFile(), saved, { mode: 0o600 });
+        }
+      },
+    );
+    // A checkpoint replaced (same number, another signature) is caught the same way.
+    await withTampering(
+      () => asOwner(`UPDATE audit_checkpoint SET signature = $1 WHERE id = $2`, previous.signature, newest.id),
+      async () => {
+        expect((await verifyAuditTrail(t.db, TEAM)).findings).toContainEqual({
+          code: "recordedCheckpointMissing",
+          checkpoint: newest.seq,
+          newest: newest.seq,
+        });
+      },
+    );
+  });
+
+  it("a checkpoint signed inside an audited change is recorded once the change commits, never when it rolls back", async () => {
+    const before = readRecordedCheckpoint(TEAM)!;
+    const head = await t.db.auditEvent.count({ where: { teamId: TEAM } });
+    const due = 10 - (head - before.lastSeq);
+    // Rolls back after its interval checkpoint was signed.
+    await expect(
+      t.db.$transaction(async (tx) => {
+        for (let i = 0; i < due; i++) await appendAuditEventIn(tx, event("app:rolled.back"));
+        expect(await tx.auditCheckpoint.count({ where: { teamId: TEAM } })).toBe(before.seq + 1);
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(readRecordedCheckpoint(TEAM)).toEqual(before);
+    expect(await verifyAuditTrail(t.db, TEAM)).toMatchObject({ ok: true, findings: [] });
+    // Commits: recorded shortly after.
+    await t.db.$transaction(async (tx) => {
+      for (let i = 0; i < due; i++) await appendAuditEventIn(tx, event("app:committed"));
+    });
+    const newest = await t.db.auditCheckpoint.findFirstOrThrow({ where: { teamId: TEAM }, orderBy: { seq: "desc" } });
+    expect(newest.seq).toBe(before.seq + 1);
+    await expect.poll(() => readRecordedCheckpoint(TEAM)?.seq, { timeout: 10_000 }).toBe(newest.seq);
+    expect(await verifyAuditTrail(t.db, TEAM)).toMatchObject({ ok: true, findings: [], uncovered: null });
   });
 });

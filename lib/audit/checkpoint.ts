@@ -6,7 +6,8 @@
 import crypto from "node:crypto";
 import type { Db, Tx } from "@/lib/db/client";
 import { logger } from "@/lib/server/logger";
-import { checkpointPayload, type Checkpoint, type Finding } from "./checkpoint-core.mjs";
+import { checkpointPayload, type Checkpoint, type Finding, type RecordedCheckpoint } from "./checkpoint-core.mjs";
+import { recordCheckpoint } from "./checkpoint-record";
 import { signingKey } from "./signing-key";
 
 export type { Checkpoint, Finding };
@@ -36,8 +37,17 @@ const latestCheckpoint = (tx: Tx, teamId: string): Promise<Latest> =>
     select: { seq: true, lastSeq: true, signature: true },
   });
 
-/** Signs the head and stores the checkpoint. The caller holds the team's audit lock (appendAuditEventIn's). */
-async function writeCheckpoint(tx: Tx, teamId: string, head: Head, latest: Latest, reason: CheckpointReason) {
+/**
+ * Signs the head and stores the checkpoint. The caller holds the team's audit lock (appendAuditEventIn's) and
+ * records the checkpoint outside the database once its transaction has committed (checkpoint-record.ts).
+ */
+async function writeCheckpoint(
+  tx: Tx,
+  teamId: string,
+  head: Head,
+  latest: Latest,
+  reason: CheckpointReason,
+): Promise<RecordedCheckpoint> {
   const key = signingKey();
   const unsigned = {
     teamId,
@@ -57,6 +67,7 @@ async function writeCheckpoint(tx: Tx, teamId: string, head: Head, latest: Lates
     data: { ...unsigned, at: new Date(unsigned.at), publicKey, signature },
     select: { id: true },
   });
+  return { teamId, seq: unsigned.seq, lastSeq: unsigned.lastSeq, signature };
 }
 
 /**
@@ -64,21 +75,21 @@ async function writeCheckpoint(tx: Tx, teamId: string, head: Head, latest: Lates
  * added since the last one. A missing or unreadable key must not fail the audited change: it is logged, and
  * "Verify integrity" then reports the events no checkpoint covers.
  */
-export async function checkpointIfDueIn(tx: Tx, teamId: string, head: Head) {
+export async function checkpointIfDueIn(tx: Tx, teamId: string, head: Head): Promise<RecordedCheckpoint | null> {
   const latest = await latestCheckpoint(tx, teamId);
-  if (head.seq - (latest?.lastSeq ?? 0) < checkpointEvery()) return;
+  if (head.seq - (latest?.lastSeq ?? 0) < checkpointEvery()) return null;
   try {
     signingKey();
   } catch (err) {
     logger.error({ err, teamId }, "audit checkpoint not signed: the signing key is unavailable");
-    return;
+    return null;
   }
-  await writeCheckpoint(tx, teamId, head, latest, "interval");
+  return writeCheckpoint(tx, teamId, head, latest, "interval");
 }
 
 /** A checkpoint of the team's head now, unless the newest checkpoint already covers it. Returns whether one was written. */
 export async function checkpointNow(db: Db, teamId: string, reason: CheckpointReason): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const written = await db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"audit:" + teamId}))`;
     const head = await tx.auditEvent.findFirst({
       where: { teamId },
@@ -86,10 +97,11 @@ export async function checkpointNow(db: Db, teamId: string, reason: CheckpointRe
       select: { seq: true, hash: true },
     });
     const latest = await latestCheckpoint(tx, teamId);
-    if (!head || head.seq <= (latest?.lastSeq ?? 0)) return false;
-    await writeCheckpoint(tx, teamId, head, latest, reason);
-    return true;
+    if (!head || head.seq <= (latest?.lastSeq ?? 0)) return null;
+    return writeCheckpoint(tx, teamId, head, latest, reason);
   });
+  if (written) recordCheckpoint(written);
+  return written !== null;
 }
 
 /** The time-based checkpoints: every team whose trail grew since its newest checkpoint gets one. */

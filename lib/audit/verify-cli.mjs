@@ -22,6 +22,7 @@ import {
   embeddedPublicKey,
   keyFingerprint,
   publicKeysOfPem,
+  uncoveredEvents,
 } from "./checkpoint-core.mjs";
 
 /** @typedef {import("./checkpoint-core.mjs").Checkpoint} Checkpoint */
@@ -164,14 +165,22 @@ async function main() {
   });
   const ok = !chain.broken && findings.length === 0;
   const last = checkpoints[checkpoints.length - 1];
+  // Events after the newest checkpoint: linked by the chain, signed by nothing yet. Said, not failed.
+  const uncovered = uncoveredEvents(checkpoints, chain.head);
   if (o.json) {
-    process.stdout.write(JSON.stringify({ ok, teamId, events: chain.count, brokenAt: chain.broken, findings }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ ok, teamId, events: chain.count, brokenAt: chain.broken, findings, uncovered }) + "\n",
+    );
   } else {
     const lines = [
       `team ${teamId}: ${chain.count} events, ${checkpoints.length} checkpoints (newest #${last?.seq} covers events up to #${last?.lastSeq}, signed by ${last?.keyId})`,
     ];
     if (chain.broken) lines.push(`FAIL hash chain broken at event #${chain.broken.seq}: ${chain.broken.reason}`);
     for (const f of findings) lines.push(`FAIL ${describeFinding(f)}`);
+    if (uncovered)
+      lines.push(
+        `NOTE ${uncovered.count} event(s), #${uncovered.from}–#${uncovered.to}, not yet covered by a checkpoint: only the hash chain vouches for them`,
+      );
     if (ok)
       lines.push(
         `OK the export verifies: ${chain.count} events, chain intact, every checkpoint signed by a trusted key`,

@@ -1,6 +1,7 @@
 // "Verify integrity": the hash chain and the signed checkpoints of a team's audit trail.
 import type { Db } from "@/lib/db/client";
-import { checkCheckpoints, type Checkpoint, type Finding } from "./checkpoint-core.mjs";
+import { checkCheckpoints, uncoveredEvents, type Checkpoint, type Finding } from "./checkpoint-core.mjs";
+import { readRecordedCheckpoint } from "./checkpoint-record";
 import { verifyAuditChain, type ChainVerdict } from "./chain";
 import { checkpointEvery } from "./checkpoint";
 import { trustedPublicKeys } from "./signing-key";
@@ -12,6 +13,11 @@ export type TrailVerdict = {
   brokenAt: (ChainVerdict & { ok: false })["brokenAt"] | null;
   findings: Finding[];
   checkpoints: { count: number; latest: { seq: number; lastSeq: number; at: string; keyId: string } | null };
+  /**
+   * The events after the newest checkpoint: linked by the chain, signed by nothing yet (the next checkpoint
+   * signs them). Not a failure, but not proven: shown as such. Null when every event is covered.
+   */
+  uncovered: { from: number; to: number; count: number } | null;
 };
 
 type CheckpointRow = Omit<Checkpoint, "at"> & { at: Date; eventHash: string | null };
@@ -46,6 +52,7 @@ export async function verifyAuditTrail(db: Db, teamId: string): Promise<TrailVer
     head: { seq: head?.seq ?? 0, count },
     trustedKeys: trustedPublicKeys(),
     every: checkpointEvery(),
+    recorded: readRecordedCheckpoint(teamId),
   });
   const last = checkpoints[checkpoints.length - 1];
   return {
@@ -57,5 +64,6 @@ export async function verifyAuditTrail(db: Db, teamId: string): Promise<TrailVer
       count: checkpoints.length,
       latest: last ? { seq: last.seq, lastSeq: last.lastSeq, at: last.at, keyId: last.keyId } : null,
     },
+    uncovered: uncoveredEvents(checkpoints, head?.seq ?? 0),
   };
 }

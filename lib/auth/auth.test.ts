@@ -118,16 +118,44 @@ describe("accounts and teams", () => {
     expect(await t.db.organization.count()).toBe(teams);
   });
 
-  it("refuses an 8 MB name and an over-long email with the specific reason, creating nothing", async () => {
+  it("refuses an 8 MB name (the body's size), a long name and an over-long email with the specific reason, creating nothing", async () => {
     const users = await t.db.user.count();
     const teams = await t.db.organization.count();
+    const events = await t.db.auditEvent.count();
     const huge = await post(
       "/sign-up/email",
       { name: "N".repeat(8 * 1024 * 1024), email: "huge@example.com", password: "long-enough-password" },
       "198.51.100.5",
     );
-    expect(huge.status).toBe(400);
-    expect(await huge.json()).toMatchObject({ code: "NAME_TOO_LONG", message: expect.stringContaining("at most 100") });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({
+      code: "BODY_TOO_LARGE",
+      message: "The request body is larger than the 65536 byte limit.",
+    });
+    // Sent in chunks, without a Content-Length: read no further than the limit.
+    const chunked = await auth().handler(
+      new Request(`${ORIGIN}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN, "x-forwarded-for": "198.51.100.8" },
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"name":"'));
+            for (let i = 0; i < 100; i++) c.enqueue(new TextEncoder().encode("N".repeat(80 * 1024)));
+            c.enqueue(new TextEncoder().encode('","email":"chunked@example.com","password":"long-enough-password"}'));
+            c.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(chunked.status).toBe(413);
+    const long = await post(
+      "/sign-up/email",
+      { name: "N".repeat(101), email: "long@example.com", password: "long-enough-password" },
+      "198.51.100.9",
+    );
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({ code: "NAME_TOO_LONG", message: expect.stringContaining("at most 100") });
     const longEmail = await post(
       "/sign-up/email",
       { name: "Long", email: `${"e".repeat(250)}@example.com`, password: "long-enough-password" },
@@ -135,6 +163,8 @@ describe("accounts and teams", () => {
     );
     expect(longEmail.status).toBe(400);
     expect((await longEmail.json()).code).toBe("EMAIL_TOO_LONG");
+    expect(await t.db.user.count()).toBe(users);
+    expect(await t.db.auditEvent.count()).toBe(events);
     const atLimit = await post(
       "/sign-up/email",
       { name: "M".repeat(100), email: "limit@example.com", password: "long-enough-password" },

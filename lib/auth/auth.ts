@@ -16,7 +16,8 @@ import { onAccountLinked } from "./sso-link";
 import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields } from "@/lib/audit/actor";
 import { logger } from "@/lib/server/logger";
-import { EMAIL_MAX, PERSON_NAME_MAX, findUnstorable, textProblem } from "@/lib/validation/text";
+import { EMAIL_MAX, PASSWORD_MAX, PERSON_NAME_MAX, findUnstorable, textProblem } from "@/lib/validation/text";
+import { readBodyBytes } from "@/lib/server/request-body";
 import { localeCookie, localeOf, type Locale } from "@/lib/i18n/locales";
 
 function signUpLocale(headers: Headers | undefined): Locale {
@@ -144,6 +145,9 @@ export const HTTP_AUTH_PATHS: ReadonlySet<string> = new Set([
   `/callback/${OIDC_PROVIDER_ID}`,
 ]);
 
+/** The largest body a sign-in, sign-up or callback needs is well under 1 KB: a name, an email, a password. */
+export const AUTH_BODY_MAX = 64 * 1024;
+
 /** A plugin only for its onRequest, which better-auth runs for HTTP requests alone, before routing. */
 const httpAllowList = {
   id: "eipilot-http-allow-list",
@@ -151,8 +155,19 @@ const httpAllowList = {
     const basePath = new URL(ctx.baseURL).pathname.replace(/\/+$/, "");
     const { pathname } = new URL(request.url);
     const path = pathname.startsWith(basePath + "/") ? pathname.slice(basePath.length) : null;
-    if (path !== null && HTTP_AUTH_PATHS.has(path)) return;
-    return { response: Response.json({ code: "NOT_FOUND", message: "Not found" }, { status: 404 }) };
+    if (path === null || !HTTP_AUTH_PATHS.has(path))
+      return { response: Response.json({ code: "NOT_FOUND", message: "Not found" }, { status: 404 }) };
+    if (request.method === "GET" || request.method === "HEAD") return;
+    // Read no further than the limit, then hand better-auth the same bytes.
+    const body = await readBodyBytes(request, AUTH_BODY_MAX);
+    if (body === null)
+      return {
+        response: Response.json(
+          { code: "BODY_TOO_LARGE", message: `The request body is larger than the ${AUTH_BODY_MAX} byte limit.` },
+          { status: 413 },
+        ),
+      };
+    return { request: new Request(request, { body }) };
   },
 } satisfies BetterAuthPlugin;
 
@@ -177,7 +192,7 @@ function createAuth() {
     baseURL: env().APP_URL,
     secret: appSecret(),
     database: prismaAdapter(db(), { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: { enabled: true, minPasswordLength: 10, maxPasswordLength: PASSWORD_MAX, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     advanced: {
       useSecureCookies: production && env().APP_URL.startsWith("https://"),

@@ -7,10 +7,11 @@ export const REGION_ID = /^[a-z]{2}(-[a-z0-9]+){1,3}$/;
 
 const base = {
   name: plainText("accountName", { trim: true }).min(1, zmsg("cloud.nameRequired")).max(60, zmsg("cloud.nameTooLong")),
-  defaultRegion: z.string().trim().regex(REGION_ID, zmsg("cloud.regionId")),
+  defaultRegion: z.string().trim().max(64).regex(REGION_ID, zmsg("cloud.regionId")),
   accessKeyId: z
     .string()
     .trim()
+    .max(128, zmsg("cloud.accessKeyId"))
     .regex(/^[A-Za-z0-9.]{12,128}$/, zmsg("cloud.accessKeyId")),
   accessKeySecret: plainText("accessKeySecret", { trim: true }).min(16, zmsg("cloud.secretTooShort")).max(256),
 };
@@ -28,6 +29,7 @@ export const cloudAccountInput = z.discriminatedUnion("kind", [
     roleArn: z
       .string()
       .trim()
+      .max(200)
       .regex(/^acs:ram::\d+:role\/[\w.+=,@-]{1,64}$/, zmsg("cloud.roleArn")),
   }),
 ]);

@@ -32,7 +32,7 @@ export const CONFIG_NAME_MAX = 120;
 /** A share link lives at most 30 days. */
 export const SHARE_MAX_HOURS = 24 * 30;
 
-const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
+const ipv4 = z.string().max(15).refine(isIpv4, zmsg("spec.ipv4"));
 
 // A revision is immutable and parsed again with this schema whenever it is read,
 // so a spec field that gained a refusal would make stored revisions unreadable:
@@ -314,7 +314,7 @@ export const configFileSchema = z
       zmsg("configs.schemaVersion", { version: CONFIG_FILE_SCHEMA_VERSION }),
     ),
     kind: z.literal("eipilot.configs"),
-    exportedAt: z.string().optional(),
+    exportedAt: z.string().max(64).optional(),
     configs: z.array(configFileEntrySchema).min(1).max(MAX_CONFIGS_PER_IMPORT),
   })
   .strict();

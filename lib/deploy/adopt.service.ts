@@ -22,11 +22,12 @@ import { accountContext } from "./deployment.service";
 import { buildRouteScript } from "./route-script";
 
 export const adoptTargetSchema = z.object({
-  cloudAccountId: z.string().trim().min(1),
-  regionId: z.string().trim().min(1),
+  cloudAccountId: z.string().trim().min(1).max(64),
+  regionId: z.string().trim().min(1).max(64),
   instanceId: z
     .string()
     .trim()
+    .max(64)
     .regex(/^i-[a-z0-9]+$/),
   os: z.enum(OS_FAMILIES).optional(),
 });

@@ -9,11 +9,12 @@ import { zmsg, ztext } from "@/lib/validation/messages";
 export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
-const ipv4 = z.string().refine(isIpv4, zmsg("spec.ipv4"));
+const ipv4 = z.string().max(15).refine(isIpv4, zmsg("spec.ipv4"));
 const id = (prefix: string) =>
   z
     .string()
     .trim()
+    .max(64)
     .regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
 
 export const instanceSpec = z.discriminatedUnion("mode", [
@@ -21,9 +22,12 @@ export const instanceSpec = z.discriminatedUnion("mode", [
   z
     .object({
       mode: z.literal("create"),
-      zoneId: z.string().min(1),
-      instanceType: z.string().regex(/^ecs\./),
-      imageId: z.string().min(1),
+      zoneId: z.string().min(1).max(64),
+      instanceType: z
+        .string()
+        .max(64)
+        .regex(/^ecs\./),
+      imageId: z.string().min(1).max(128),
       systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
       vSwitchId: id("vsw"),
       securityGroupId: id("sg"),
@@ -111,8 +115,8 @@ export function refineEipTargets(e: Pick<EniEips, "eips">, ctx: z.RefinementCtx)
 export const deploymentSpecV1Schema = z
   .object({
     specVersion: z.literal(SPEC_VERSION),
-    cloudAccountId: z.string().min(1),
-    regionId: z.string().min(1),
+    cloudAccountId: z.string().min(1).max(64),
+    regionId: z.string().min(1).max(64),
     instance: instanceSpec,
     eni: eniSpec,
     privateIps: privateIpsSpec,
@@ -206,8 +210,8 @@ export function refineEniList(
 export const deploymentSpecV2Schema = z
   .object({
     specVersion: z.literal(SPEC_VERSION_2),
-    cloudAccountId: z.string().min(1),
-    regionId: z.string().min(1),
+    cloudAccountId: z.string().min(1).max(64),
+    regionId: z.string().min(1).max(64),
     instance: instanceSpec,
     enis: z.array(eniEntrySpec).min(1).max(MAX_ENIS),
     eipAllocation: eipAllocationSpec,

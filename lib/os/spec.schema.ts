@@ -31,14 +31,17 @@ export const MAX_ADDRESSES_PER_ENI = 50; // ENI primary + secondaries; the large
 /** Default first rule priority of interface i is DEFAULT_PRIORITY_BASE + 100 * i (below main's 32766). */
 export const DEFAULT_PRIORITY_BASE = 30000;
 
+/** An address, a MAC or a device name is far shorter; the limit only stops a hostile file. */
+const TEXT_MAX = 64;
+
 const interfaceSchema = z.looseObject({
-  device: z.string(),
-  mac: z.string(),
-  primaryIp: z.string(),
-  secondaryIps: z.array(z.string()).default([]),
+  device: z.string().max(TEXT_MAX),
+  mac: z.string().max(TEXT_MAX),
+  primaryIp: z.string().max(TEXT_MAX),
+  secondaryIps: z.array(z.string().max(TEXT_MAX)).default([]),
   prefixLength: z.number().int(),
   /** Required unless `primary`. */
-  gateway: z.string().optional(),
+  gateway: z.string().max(TEXT_MAX).optional(),
   /** Required unless `primary` (which has no table of its own). */
   routeTable: z.number().int().optional(),
   /**
@@ -49,14 +52,14 @@ const interfaceSchema = z.looseObject({
   /** Optional first `ip rule` priority for this ENI; its addresses use consecutive priorities. */
   rulePriority: z.number().int().optional(),
   /** Optional expected EIP per private IP of this ENI, used by verify.sh --echo-url. */
-  eips: z.record(z.string(), z.string()).optional(),
+  eips: z.record(z.string().max(TEXT_MAX), z.string().max(TEXT_MAX)).optional(),
   /**
    * Optional: which of this ENI's addresses carry an EIP. Absent: all of them (the behaviour before
    * this field). An address without an EIP keeps its address, table route and source rule (replies
    * to VPC peers leave through its own ENI), but verify.sh --echo-url does not expect it to reach
    * the internet, and fails only if it egresses as one of this spec's EIPs.
    */
-  eipIps: z.array(z.string()).optional(),
+  eipIps: z.array(z.string().max(TEXT_MAX)).optional(),
 });
 
 export const routesSpecSchema = z.looseObject({

@@ -4,7 +4,7 @@
 // locales. `safeParseIn(locale, schema, data)` writes every issue in `locale`;
 // any other parse writes English, as before.
 // Pure zod, no server imports: client forms import it too.
-import type { z } from "zod";
+import { z } from "zod";
 import zodJa from "zod/v4/locales/ja.js";
 import { msg, type ErrorKey, type MessageValues, type Translatable } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
@@ -15,6 +15,27 @@ import type { Locale } from "@/lib/i18n/locales";
 let parsing: Locale = "en";
 
 const builtIn: Record<Locale, z.core.$ZodErrorMap | undefined> = { en: undefined, ja: zodJa().localeError };
+
+/**
+ * Every text field has a length limit (lib/validation/bounded.test.ts proves it of every input schema); one
+ * it does not name its own message for is refused with "At most N characters (this one has M)", in the
+ * language of the parse — instead of zod's "Too big: expected string to have <=N characters". A record's
+ * key that fails says so, with the key's own reason.
+ */
+const appMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === "too_big" && issue.origin === "string")
+    return ztext("text.tooLong", {
+      max: Number(issue.maximum),
+      length: typeof issue.input === "string" ? issue.input.length : 0,
+    });
+  if (issue.code === "invalid_key" && issue.issues[0]?.message)
+    return ztext("text.keyProblem", { problem: issue.issues[0].message });
+  return undefined;
+};
+/** `.max(n, tooLong)` where the schema's own message (`z.email(zmsg(…))`) would otherwise stand for it too. */
+export const tooLong = { error: appMessages };
+// Every parse, wherever it happens (a service parsing a config file, a form on the client).
+z.config({ customError: appMessages });
 
 /** A schema's message: `.regex(re, zmsg("spec.ipv4"))`, `.refine(fn, { ...zmsg("spec.eipTwice"), path })`. */
 export function zmsg(key: ErrorKey, values?: MessageValues): { error: () => string } {
@@ -35,8 +56,11 @@ export function safeParseIn<S extends z.ZodType>(
   const outer = parsing;
   parsing = locale;
   try {
-    const error = builtIn[locale];
-    const result = error ? schema.safeParse(data, { error }) : schema.safeParse(data);
+    // A parse's own error map outranks the global one: it must carry the app's messages too.
+    const localeMap = builtIn[locale];
+    const result = localeMap
+      ? schema.safeParse(data, { error: (issue) => appMessages(issue) ?? localeMap(issue) })
+      : schema.safeParse(data);
     // Zod writes the messages when `error` is first read: read it while the language is set.
     if (!result.success) void result.error.issues;
     return result;

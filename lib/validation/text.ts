@@ -21,6 +21,8 @@ export type TextRule = "line" | "multiline" | "storable";
 
 /** A person's name (sign-up, profile): it is copied into team names and every audit row they write. */
 export const PERSON_NAME_MAX = 100;
+/** better-auth's maxPasswordLength (lib/auth/auth.ts): longer is refused at sign-up, so it cannot be right. */
+export const PASSWORD_MAX = 128;
 /** RFC 5321's limit for an email address (a forward path of 256 octets less the angle brackets). */
 export const EMAIL_MAX = 254;
 
