@@ -10,7 +10,8 @@ export { OS_FAMILIES };
 export const SPEC_VERSION = 1 as const;
 
 const ipv4 = z.string().max(15).refine(isIpv4, zmsg("spec.ipv4"));
-const id = (prefix: string) =>
+/** A resource id of the given kind ("vsw-…"), bounded like every text field. */
+export const resourceId = (prefix: string) =>
   z
     .string()
     .trim()
@@ -18,7 +19,7 @@ const id = (prefix: string) =>
     .regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
 
 export const instanceSpec = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("existing"), instanceId: id("i") }),
+  z.object({ mode: z.literal("existing"), instanceId: resourceId("i") }),
   z
     .object({
       mode: z.literal("create"),
@@ -29,8 +30,8 @@ export const instanceSpec = z.discriminatedUnion("mode", [
         .regex(/^ecs\./),
       imageId: z.string().min(1).max(128),
       systemDiskCategory: z.enum(["cloud_essd", "cloud_ssd", "cloud_efficiency", "cloud_auto"]).default("cloud_essd"),
-      vSwitchId: id("vsw"),
-      securityGroupId: id("sg"),
+      vSwitchId: resourceId("vsw"),
+      securityGroupId: resourceId("sg"),
       instanceName: z.string().min(2).max(128).optional(),
       /** Exactly one of password / keyPairName. The password is never stored in the audit trail. */
       password: z.string().min(8).max(30).optional(),
@@ -40,11 +41,11 @@ export const instanceSpec = z.discriminatedUnion("mode", [
 ]);
 
 export const eniSpec = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("existing"), networkInterfaceId: id("eni") }),
+  z.object({ mode: z.literal("existing"), networkInterfaceId: resourceId("eni") }),
   z.object({
     mode: z.literal("create"),
-    vSwitchId: id("vsw"),
-    securityGroupId: id("sg"),
+    vSwitchId: resourceId("vsw"),
+    securityGroupId: resourceId("sg"),
     name: z.string().min(2).max(128).optional(),
   }),
 ]);
@@ -63,7 +64,7 @@ export const privateIpsSpec = z.discriminatedUnion("mode", [
 
 export const eipItem = z.object({
   /** An existing EIP; absent = allocate a new pay-as-you-go EIP. */
-  allocationId: id("eip").optional(),
+  allocationId: resourceId("eip").optional(),
   /** The private IP it maps to; absent = next address in order (ENI primary IP first if usePrimaryIp, then the secondaries). */
   privateIp: ipv4.optional(),
 });
@@ -168,11 +169,11 @@ export const SPEC_VERSION_2 = 2 as const;
 export const MAX_ENIS = 8;
 
 export const eniSpecV2 = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("existing"), networkInterfaceId: id("eni") }),
+  z.object({ mode: z.literal("existing"), networkInterfaceId: resourceId("eni") }),
   z.object({
     mode: z.literal("create"),
-    vSwitchId: id("vsw"),
-    securityGroupId: id("sg"),
+    vSwitchId: resourceId("vsw"),
+    securityGroupId: resourceId("sg"),
     name: z.string().min(2).max(128).optional(),
   }),
   /** The instance's own primary ENI: NAT-mode EIPs on its secondary private IPs, no policy routes in the guest. */

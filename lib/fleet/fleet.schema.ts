@@ -8,6 +8,7 @@ import {
   deploymentSpecV2Schema,
   refineEipSlots,
   refineEniList,
+  resourceId,
   type DeploymentSpecV2Input,
 } from "@/lib/deploy/spec.schema";
 import type { ConfigSpec } from "@/lib/configs/config.schema";
@@ -17,11 +18,7 @@ import { zmsg, ztext } from "@/lib/validation/messages";
 export const FLEET_MAX_MEMBERS = 200;
 export const FLEET_NAME_MAX = 120;
 
-const id = (prefix: string) =>
-  z
-    .string()
-    .trim()
-    .regex(new RegExp(`^${prefix}-[a-z0-9]+$`), zmsg("spec.idShape", { prefix }));
+const id = resourceId;
 
 /**
  * A member's ENI: the instance's own primary ENI, or a new secondary ENI — in the instance's own vSwitch and

@@ -25,9 +25,9 @@ function filesEndingIn(dir: string, suffix: string): string[] {
 }
 const schemaFiles = (dir: string) => filesEndingIn(dir, ".schema.ts");
 
-/** The HTTP API's answers are the server's own output, not input: `*Schema` and `*Answer` in api.schema.ts. */
+/** The HTTP API's answers are the server's own output, not input: `*Schema` and `*Answer` in lib/api's schema files. */
 const isAnswer = (file: string, name: string) =>
-  file.endsWith("lib/api/api.schema.ts") && (name.endsWith("Schema") || name.endsWith("Answer"));
+  file.includes("lib/api/") && (name.endsWith("Schema") || name.endsWith("Answer"));
 
 function maxLength(schema: z.ZodType): number | null {
   const checks = ((schema._zod.def as { checks?: { _zod: { def: { check: string; maximum?: number } } }[] }).checks ??
