@@ -86,7 +86,8 @@ test("quick deploy: the document's scenario in at most 6 interactions", async ({
   await signUp(page, newUser("count-quick"));
   const user = counter();
 
-  await user.click(page.getByRole("link", { name: "Quick deploy", exact: true }), "Quick deploy");
+  // The dashboard's own button (the empty dashboard offers the same link once more, further down).
+  await user.click(page.getByRole("link", { name: "Quick deploy", exact: true }).first(), "Quick deploy");
   await expect(page.getByRole("heading", { name: "Quick deploy" })).toBeVisible();
   await user.choose(page.getByLabel("Instance", { exact: true }), INSTANCE, "the instance");
   // Everything else is filled in, and shown: the zone's free ENI, the team's three Available EIPs.
@@ -110,7 +111,7 @@ test("wizard: the document's scenario in at most 12 interactions", async ({ page
   const user = counter();
   const next = (what: string) => user.click(page.getByRole("button", { name: "Next", exact: true }), `Next (${what})`);
 
-  await user.click(page.getByRole("link", { name: "New deployment", exact: true }), "New deployment");
+  await user.click(page.locator("#main").getByRole("link", { name: "New deployment", exact: true }), "New deployment");
   await user.click(page.locator(`#inst-${INSTANCE}`), "the instance");
   await next("to the ENI");
   await expect(page.locator(`#eni-${ENI}`)).toBeChecked();
@@ -135,7 +136,9 @@ test("the OS step warns when the chosen family does not fit the instance's OS", 
   await page.goto("/deployments/new");
   await page.locator(`#inst-${INSTANCE}`).check();
   await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(page.locator(`#eni-${ENI}`)).toBeChecked();
   await page.getByRole("button", { name: "Next", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Secondary private IPs" })).toBeVisible();
   await page.getByRole("button", { name: "Next", exact: true }).click();
   await expect(page.getByLabel("OS family")).toBeVisible();
   await expect(page.getByTestId("os-warning")).toHaveCount(0);

@@ -20,6 +20,16 @@ export type QuickFieldsProps = {
   err: (field: string) => string | undefined;
 };
 
+/** The EIPs ticked: the team's Available EIPs (defaultPicks) until the user ticks or unticks one. */
+function usePicks(form: WizardForm, inventory: Inventory | null) {
+  const [pickedByUser, setPickedByUser] = useState<string[] | null>(null);
+  const defaults = useMemo(() => defaultPicks(form, inventory), [form, inventory]);
+  /** A new list, or a change of the latest list (the defaults until the first tick); null: back to the defaults. */
+  const setPicked = (next: string[] | null | ((p: string[]) => string[])) =>
+    setPickedByUser((prev) => (typeof next === "function" ? next(prev ?? defaults) : next));
+  return { picked: pickedByUser ?? defaults, setPicked };
+}
+
 /**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
  * Review saves a draft and runs its pre-flight; Apply starts it.
@@ -35,8 +45,6 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const [newEips, setNewEips] = useState(0);
   const [countTyped, setCountTyped] = useState(false);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set());
-  // null until the user ticks or unticks an EIP: the team's Available EIPs (defaultPicks) meanwhile.
-  const [pickedByUser, setPickedByUser] = useState<string[] | null>(null);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [review, setReview] = useState<ReviewResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -47,11 +55,7 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
   const defaulted = useMemo(() => quickDefaults(form, inventory, chosen), [form, inventory, chosen]);
-  const defaults = useMemo(() => defaultPicks(defaulted, inventory), [defaulted, inventory]);
-  const picked = pickedByUser ?? defaults;
-  /** A new list, or a change of the latest list (the defaults until the first tick); null: back to the defaults. */
-  const setPicked = (next: string[] | null | ((p: string[]) => string[])) =>
-    setPickedByUser((prev) => (typeof next === "function" ? next(prev ?? defaults) : next));
+  const { picked, setPicked } = usePicks(defaulted, inventory);
   const effective = useMemo(
     () => effectiveForm(defaulted, picked, newEips, inventory, tw, countTyped),
     [defaulted, picked, newEips, inventory, tw, countTyped],
