@@ -342,8 +342,9 @@ export function useWizardState(
   const inventory = inv.data ?? null;
   // Until the user types a name (a new deployment), it is derived from the choices and follows them.
   const autoName = !draft && !change && !typed.touched.has("name");
-  // Until the user picks an ENI (a new deployment): the only Available one in the instance's zone, shown picked.
-  const autoEni = !change && !typed.touched.has("eniId") && typed.form.eniMode === "existing" && !typed.form.eniId;
+  // While no ENI is picked (a new deployment; choosing an instance clears the pick): the only Available one
+  // in the instance's zone, shown picked.
+  const autoEni = !change && typed.form.eniMode === "existing" && !typed.form.eniId;
   const form = useMemo(() => {
     const eniId = autoEni ? (soleAvailableEni(typed.form, inventory)?.networkInterfaceId ?? "") : typed.form.eniId;
     const f = eniId === typed.form.eniId ? typed.form : { ...typed.form, eniId };

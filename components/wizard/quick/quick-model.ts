@@ -66,7 +66,7 @@ export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
 export function quickDefaults(f: WizardForm, inventory: Inventory | null, chosen: ReadonlySet<string>): WizardForm {
   if (!inventory) return f;
   const out = { ...f };
-  const sole = f.instanceMode === "existing" && !chosen.has("eniId") ? soleAvailableEni(out, inventory) : null;
+  const sole = f.instanceMode === "existing" && !f.eniId ? soleAvailableEni(out, inventory) : null;
   if (sole && !chosen.has("eniMode") && out.eniMode === "create") out.eniMode = "existing";
   if (sole && out.eniMode === "existing" && !out.eniId) out.eniId = sole.networkInterfaceId;
   const { zoneVsws, sgs } = quickNetwork(out, inventory);
