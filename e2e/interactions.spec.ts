@@ -146,7 +146,6 @@ test("the OS step warns when the chosen family does not fit the instance's OS", 
   await expect(page.getByTestId("os-warning")).toContainText(
     "You chose Ubuntu (netplan), but the instance runs Alibaba Cloud Linux  2.1903 LTS 64 bit (Alibaba Cloud Linux 2)",
   );
-  await expect(page.getByTestId("summary-issues")).toContainText("You chose Ubuntu (netplan)");
   // A family whose bundle writes the same files is no mistake.
   await page.getByLabel("OS family").selectOption("centos7");
   await expect(page.getByTestId("os-warning")).toHaveCount(0);
