@@ -1,7 +1,10 @@
 // npm run bench:wizard — figures for the wizard (report only; see issue 6):
 //  1. first-load JavaScript of /deployments/new, gzipped, from the build output (.next);
 //  2. the pre-flight round trip (runPreflight: DB read, live-state reads through the SDK, rules, DB write) against the emulator, p50/p95;
-//  3. the dashboard's server work with 1,000 deployments (team-scoped query + DTO shaping + serialising the rows for the client table).
+//  3. the dashboard's server work with 1,000 deployments (team-scoped query + DTO shaping + serialising the rows for the client table);
+//  4. the interactions the document's scenario costs in quick deploy (goal ≤ 6) and in the wizard (goal ≤ 12), as
+//     counted by the browser run e2e/interactions.spec.ts (every click, choice and typed field through one counter;
+//     this script does not drive a browser, it reports what that run measured and when).
 // Writes bench/results/wizard.json.
 import fs from "node:fs";
 import path from "node:path";
@@ -49,6 +52,27 @@ function firstLoadJs() {
     withinBudget: gz / 1024 <= 200,
     note: "root main files + layout + page client chunks (polyfills excluded: nomodule)",
   };
+}
+
+/** What the last run of e2e/interactions.spec.ts counted (bench/results/interactions.json). */
+function interactions() {
+  const file = path.join(root, "bench/results/interactions.json");
+  if (!fs.existsSync(file))
+    return { error: "not measured yet: run `npx playwright test e2e/interactions.spec.ts` (it writes " + file + ")" };
+  const r = JSON.parse(fs.readFileSync(file, "utf8")) as Record<
+    string,
+    {
+      interactions: number;
+      keystrokes: number;
+      goal: number;
+      steps: string[];
+      cloudAssistant: string;
+      measuredAt: string;
+    }
+  >;
+  return Object.fromEntries(
+    Object.entries(r).map(([flow, x]) => [flow, { ...x, withinGoal: x.interactions <= x.goal }]),
+  );
 }
 
 type Db = Awaited<ReturnType<typeof createTestDb>>["db"];
@@ -143,6 +167,7 @@ async function main() {
     at: new Date().toISOString(),
   };
   results.firstLoadJs = firstLoadJs();
+  results.interactions = interactions();
 
   const emu = await startEmulator({ port: 0 });
   const t = await createTestDb();

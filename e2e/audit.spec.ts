@@ -52,8 +52,11 @@ test("operator deploys; viewer reads and verifies the audit trail but cannot app
   await op.goto("/deployments/quick");
   await op.getByLabel("Deployment name").fill(`audited ${Date.now()}`);
   await op.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
-  await op.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
-  await op.getByLabel(/203\.0\.113\.21/).check();
+  // Quick deploy starts with the instance's free ENI and the team's three Available EIPs: keep one.
+  await expect(op.getByLabel("Available ENI")).toHaveValue("eni-6we1x9demosecond001");
+  await expect(op.getByLabel(/203\.0\.113\.21/)).toBeChecked();
+  await op.getByLabel(/203\.0\.113\.22/).uncheck();
+  await op.getByLabel(/203\.0\.113\.23/).uncheck();
   await op.getByRole("button", { name: "Review the plan" }).click();
   await expect(op.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
   await op.getByTestId("apply").click();

@@ -18,9 +18,7 @@ test("the dashboard follows a running deployment to its end without a reload", a
   await page.goto("/deployments/quick");
   await page.getByLabel("Deployment name").fill(name);
   await page.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
-  await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
-  await page.getByLabel(/203\.0\.113\.21/).check();
-  await page.getByLabel(/203\.0\.113\.22/).check();
+  // The instance's free ENI and the team's Available EIPs are preselected: nothing else to choose.
   await page.getByRole("button", { name: "Review the plan" }).click();
   await expect(page.getByTestId("preflight-status")).toHaveText(/Pre-flight passed/, { timeout: 30_000 });
   // Slow enough that the run is still on when the dashboard opens.

@@ -117,16 +117,8 @@ test("wizard: existing ENI + a new ENI → deploy → topology shows both → Ch
   await page.getByRole("button", { name: "Apply change" }).click();
 
   await expect(page).toHaveURL(new RegExp(`/deployments/${id}$`));
-  // The page may open before the change's run shows as started: the change is done when the fifth EIP is there.
-  await expect
-    .poll(
-      async () => {
-        await page.reload();
-        return page.getByTestId("topology-eip").count();
-      },
-      { timeout: 90_000, intervals: [2000] },
-    )
-    .toBe(5);
+  // No reload: the page opens on the change's run (not the view cached before the Change) and polls it to the end.
+  await expect(page.getByTestId("topology-eip")).toHaveCount(5, { timeout: 90_000 });
   await expect(page.locator("h1 + [data-status]")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
   await expect(page.getByTestId("topology-eni")).toHaveCount(2);
 });

@@ -92,7 +92,8 @@ test("wizard: three EIPs → apply → every step succeeds → results per EIP �
 
   // 2. ENI
   await expect(page.getByTestId("quota-note")).toContainText("ecs.g7.large allows 3 ENIs");
-  await page.locator(`#eni-${ENI}`).check();
+  // The zone's only Available ENI is preselected.
+  await expect(page.locator(`#eni-${ENI}`)).toBeChecked();
   await shot(page, "wizard-2-eni");
   await next(page);
   await expect(page).toHaveURL(/draft=/);
@@ -327,10 +328,14 @@ test("quick deploy in Japanese: new ENI, two existing EIPs and one new → appli
   await expect(page.getByRole("heading", { name: "クイックデプロイ" })).toBeVisible();
   await page.getByLabel("デプロイ名").fill(`クイック ${Date.now()}`);
   await page.getByLabel("インスタンス", { exact: true }).selectOption(INSTANCE2);
+  // The instance's zone has one free ENI, so it is preselected: this deployment asks for a new one instead.
+  await expect(page.locator('input[name="q-eni"][value="existing"]')).toBeChecked();
+  await page.locator('input[name="q-eni"][value="create"]').check();
   await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
   await page.getByLabel("セカンダリプライベート IP の数").fill("2");
-  await page.getByLabel(/203\.0\.113\.21/).check();
-  await page.getByLabel(/203\.0\.113\.22/).check();
+  // The team's three Available EIPs start ticked; two of them and a new one.
+  await expect(page.getByLabel(/203\.0\.113\.23/)).toBeChecked();
+  await page.getByLabel(/203\.0\.113\.23/).uncheck();
   await page.getByLabel("新しく確保する従量課金 EIP の数").fill("1");
   await shot(page, "quick-ja-form");
   await axe(page, "quick deploy (ja)");

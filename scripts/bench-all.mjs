@@ -1,5 +1,7 @@
 // `npm run bench`: every `bench:*` script in package.json, one after another.
-// Each writes its JSON result to bench/results/<name>.json.
+// Each writes its JSON result to bench/results/<name>.json. In name order: bench:web starts the production
+// server (npm start builds it when the sources are newer), so bench:wizard after it finds the build output
+// it measures. bench:wizard reports the interaction counts of the last e2e/interactions.spec.ts run.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 

@@ -2,7 +2,7 @@
 // The controls of a config's page (duplicate, archive, new revision, share links, bundle download); they call
 // the server actions of lib/actions/configs.actions.ts.
 import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { toast } from "sonner";
 import {
@@ -338,8 +338,10 @@ export function BundleForm({
   const [errors, setErrors] = useState<Partial<Record<keyof GuestFactsInput, string>>>({});
   const [failure, setFailure] = useState<string>();
   const [pending, start] = useTransition();
+  // Examples go in the hint under the field, not in the field: a grey "172.16.0.57" inside it read as a value
+  // already filled in (and as this ENI's), and the download then failed on an empty field.
   const field = (name: keyof GuestFactsInput, label: string, props: React.ComponentProps<typeof Input> = {}) => (
-    <Field id={`b-${name}`} label={label} error={errors[name]}>
+    <Field id={`b-${name}`} label={label} error={errors[name]} hint={t(`${name}Hint`)}>
       <Input
         id={`b-${name}`}
         name={name}
@@ -348,7 +350,7 @@ export function BundleForm({
         autoComplete="off"
         {...props}
         aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `b-${name}-error` : undefined}
+        aria-describedby={errors[name] ? `b-${name}-error` : `b-${name}-hint`}
         onChange={(e) => setValues((v) => ({ ...v, [name]: e.target.value }))}
       />
     </Field>
@@ -372,16 +374,14 @@ export function BundleForm({
       }}
     >
       <p className="text-xs text-muted-fg sm:col-span-2">{t("bundleHint")}</p>
-      {field("mac", t("mac"), { placeholder: "00:16:3e:12:34:56", maxLength: 17, className: "font-mono" })}
+      {field("mac", t("mac"), { maxLength: 17, className: "font-mono" })}
       {field("primaryIp", t("primaryIp"), {
-        placeholder: "172.16.0.57",
         maxLength: 15,
         inputMode: "decimal",
         className: "font-mono",
       })}
       {secondaryCount > 0 &&
         field("secondaryIps", t("secondaryIps"), {
-          placeholder: "172.16.0.77,172.16.0.78",
           maxLength: 1000,
           className: "font-mono",
         })}
@@ -393,7 +393,6 @@ export function BundleForm({
         step: 1,
       })}
       {field("gateway", t("gateway"), {
-        placeholder: "172.16.0.253",
         maxLength: 15,
         inputMode: "decimal",
         className: "font-mono",
@@ -408,6 +407,54 @@ export function BundleForm({
           {failure}
         </p>
       )}
+    </form>
+  );
+}
+
+/**
+ * The two revisions compared. Controlled by the page's `from`/`to` (the URL), so after a new revision is
+ * saved the selects show what the diff below compares — uncontrolled ones kept their old choice while the
+ * page moved on. Choosing a revision compares at once; the button stays for a form without script.
+ */
+export function RevisionCompare({ revisions, from, to }: { revisions: number[]; from: number; to: number }) {
+  const t = useTranslations("configs.detail");
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const go = (next: { from: number; to: number }) => {
+    const q = new URLSearchParams(params.toString());
+    q.set("from", String(next.from));
+    q.set("to", String(next.to));
+    router.replace(`${pathname}?${q.toString()}`, { scroll: false });
+  };
+  const select = (name: "from" | "to", value: number) => (
+    <Select
+      name={name}
+      value={value}
+      className="h-8 w-36"
+      onChange={(e) => go({ from, to, [name]: Number(e.target.value) })}
+      data-testid={`compare-${name}`}
+    >
+      {revisions.map((n) => (
+        <option key={n} value={n}>
+          {t("revision", { n })}
+        </option>
+      ))}
+    </Select>
+  );
+  return (
+    <form method="get" className="mb-3 flex flex-wrap items-end gap-2">
+      <label className="text-sm">
+        {t("from")}
+        {select("from", from)}
+      </label>
+      <label className="text-sm">
+        {t("to")}
+        {select("to", to)}
+      </label>
+      <Button type="submit" size="sm" variant="secondary">
+        {t("compare")}
+      </Button>
     </form>
   );
 }

@@ -15,11 +15,9 @@ import { EipResults } from "./eip-results";
 import { DriftCard, type Drift } from "./drift-card";
 import { withDrift } from "./drift-overlay";
 import { ScriptsCard } from "./scripts-card";
+import { currentView, deploymentKeys } from "./deployment-keys";
 
-export const deploymentKeys = {
-  all: (team: string) => ["deployments", team] as const,
-  one: (team: string, id: string) => ["deployments", team, id] as const,
-};
+export { deploymentKeys };
 
 async function fetchView(teamId: string, id: string): Promise<View> {
   const r = await fetch(`/api/deployments/${id}/progress?teamId=${encodeURIComponent(teamId)}`, { cache: "no-store" });
@@ -31,10 +29,18 @@ async function fetchView(teamId: string, id: string): Promise<View> {
 export function DeploymentView({ teamId, initial, canApply }: { teamId: string; initial: View; canApply: boolean }) {
   const t = useTranslations("deployment");
   const qc = useQueryClient();
+  const key = deploymentKeys.one(teamId, initial.id);
+  // The page's cache outlives a visit: a view cached before a Change (succeeded, terminal, not polled)
+  // would otherwise be shown instead of the run the server just rendered. Once, before the first read.
+  useState(() => {
+    const cached = qc.getQueryData<View>(key);
+    if (cached && currentView(cached, initial) !== cached) qc.setQueryData(key, initial);
+  });
   const q = useQuery({
-    queryKey: deploymentKeys.one(teamId, initial.id),
+    queryKey: key,
     queryFn: () => fetchView(teamId, initial.id),
     initialData: initial,
+    // Polled while a run is active (running, tearing down); a terminal view is not polled.
     refetchInterval: (query) => (query.state.data?.terminal ? false : 1000),
     refetchOnWindowFocus: true,
   });

@@ -26,6 +26,8 @@ import {
   withFollowingEips,
   enisOf,
   ipRoomOf,
+  osWarnings,
+  soleAvailableEni,
   type ExtraEni,
   type InventoryLike,
   type WizardForm,
@@ -682,5 +684,64 @@ describe("a change's removed EIPs", () => {
     const ticked = specFromForm({ ...base, releaseRemovedEips: true });
     expect(anySpecSchema.parse(ticked).releaseRemovedEips).toBe(true);
     expect(formFromSpec(ticked, "web").releaseRemovedEips).toBe(true);
+  });
+});
+
+describe("the ENI preselected (issue 20, item 3)", () => {
+  const f = emptyForm({ instanceId: "i-web1" });
+  it("is the only Available secondary ENI in the instance's zone and VPC", () => {
+    expect(soleAvailableEni(f, inventory())?.networkInterfaceId).toBe("eni-second");
+  });
+  it("is never an ENI in use — attached to this instance or to another one", () => {
+    const elsewhere = eni({ status: "InUse", instanceId: "i-other", networkInterfaceId: "eni-elsewhere" });
+    const here = eni({ status: "InUse", instanceId: "i-web1", networkInterfaceId: "eni-here" });
+    expect(soleAvailableEni(f, inventory({ enis: [elsewhere, here] }))).toBeNull();
+    expect(soleAvailableEni(f, inventory({ enis: [elsewhere, here, eni()] }))?.networkInterfaceId).toBe("eni-second");
+  });
+  it("is nothing when the user has a choice to make, or no instance is chosen", () => {
+    const two = inventory({ enis: [eni(), eni({ networkInterfaceId: "eni-second2" })] });
+    expect(soleAvailableEni(f, two)).toBeNull();
+    expect(soleAvailableEni(emptyForm(), inventory())).toBeNull();
+    // another VPC's ENI in the same zone does not count
+    const otherVpc = inventory({ enis: [eni({ vpcId: "vpc-b" })] });
+    expect(soleAvailableEni(f, otherVpc)).toBeNull();
+  });
+});
+
+describe("the OS family warning (issue 20, item 3)", () => {
+  const onWeb1 = (os: WizardForm["os"], over = {}) =>
+    osWarnings(
+      emptyForm({ instanceId: "i-web1", os }),
+      inventory({ instance: { instance: inst(over), type: g7, enis: [] } }),
+    );
+  it("warns when the chosen family writes files the instance's OS does not read", () => {
+    const w = onWeb1("ubuntu");
+    expect(w).toEqual([
+      {
+        field: "os",
+        key: "osMismatch",
+        values: { chosen: "ubuntu", detected: "alinux2", osName: "Alibaba Cloud Linux 2" },
+      },
+    ]);
+    expect(onWeb1("alinux3", { osName: "Ubuntu  22.04 64 bit", imageId: "ubuntu_22_04_x64" })[0]?.values).toMatchObject(
+      {
+        detected: "ubuntu",
+      },
+    );
+  });
+  it("says nothing while the family is detected, for a family of the same kind, or for generic", () => {
+    expect(onWeb1("")).toEqual([]);
+    expect(onWeb1("alinux2")).toEqual([]);
+    expect(onWeb1("centos7")).toEqual([]); // both network-scripts
+    expect(onWeb1("generic")).toEqual([]);
+    expect(onWeb1("ubuntu", { osName: "", imageId: "m-custom123" })).toEqual([]); // OS unknown
+  });
+  it("says so when the instance runs Windows (OSType)", () => {
+    const w = onWeb1("alinux2", { osType: "windows", osName: "Windows Server 2022", imageId: "win2022" });
+    expect(w.map((x) => x.key)).toEqual(["osWindows"]);
+  });
+  it("compares a new instance with its image", () => {
+    const f = emptyForm({ instanceMode: "create", imageId: "debian_12_6_x64_20G_alibase_20240717.vhd", os: "ubuntu" });
+    expect(osWarnings(f, null).map((x) => x.key)).toEqual(["osMismatch"]);
   });
 });

@@ -243,6 +243,39 @@ export function osFromImage(imageId: string, osName = ""): OsFamily {
   return "generic";
 }
 
+/** How each family's bundle persists the addresses: choosing another family of the same style changes nothing. */
+const CONFIG_STYLE: Record<OsFamily, string> = {
+  alinux2: "network-scripts",
+  centos7: "network-scripts",
+  alinux3: "keyfile",
+  rhel9: "keyfile",
+  ubuntu: "netplan",
+  debian: "ifupdown",
+  generic: "generic",
+};
+
+/**
+ * A warning when the OS family chosen on the OS step does not fit the OS the instance runs
+ * (DescribeInstances' OSName/OSType; for a new instance, its image): the bundle would write files the
+ * guest does not read. Nothing while the family is detected, or when the instance's OS is not known.
+ */
+export function osWarnings(f: WizardForm, inv: Pick<InventoryLike, "instance" | "instances"> | null): Issue[] {
+  if (!f.os) return [];
+  const inst =
+    f.instanceMode === "existing"
+      ? ((inv?.instance?.instance.instanceId === f.instanceId
+          ? inv.instance.instance
+          : inv?.instances.find((i) => i.instanceId === f.instanceId)) ?? null)
+      : null;
+  if (f.instanceMode === "existing" && !inst) return [];
+  const osName = inst ? inst.osName || inst.imageId : f.imageId;
+  if (inst && /windows/i.test(`${inst.osType} ${inst.osName}`))
+    return [{ field: "os", key: "osWindows", values: { osName } }];
+  const detected = inst ? osFromImage(inst.imageId, inst.osName) : osFromImage(f.imageId);
+  if (detected === "generic" || f.os === "generic" || CONFIG_STYLE[f.os] === CONFIG_STYLE[detected]) return [];
+  return [{ field: "os", key: "osMismatch", values: { chosen: f.os, detected, osName } }];
+}
+
 // ---------------------------------------------------------------- spec ⇄ form
 
 type SpecLike = Record<string, unknown>;
@@ -490,6 +523,23 @@ export function instancePlace(f: WizardForm, inv: InventoryLike | null): { zoneI
   }
   const i = chosenInstance(f, inv);
   return i ? { zoneId: i.zoneId, vpcId: i.vpcId } : null;
+}
+/**
+ * The ENI to preselect: the only Available secondary ENI in the instance's zone and VPC — one the user
+ * would pick anyway. Never an InUse one (attached here or to another instance: AttachNetworkInterface
+ * refuses it), and nothing when there are several to choose from or none.
+ */
+export function soleAvailableEni(f: WizardForm, inv: InventoryLike | null): EniView | null {
+  const place = instancePlace(f, inv);
+  if (!inv || !place?.zoneId) return null;
+  const free = inv.enis.filter(
+    (e) =>
+      e.status === "Available" &&
+      e.type !== "Primary" &&
+      e.zoneId === place.zoneId &&
+      (!place.vpcId || e.vpcId === place.vpcId),
+  );
+  return free.length === 1 ? free[0]! : null;
 }
 /** The vSwitch an ENI lives in (existing ENI's or the primary ENI's, or the one chosen for a new ENI). */
 export function eniVSwitchOf(e: EniForm, f: WizardForm, inv: InventoryLike | null): VSwitchDto | null {

@@ -9,6 +9,7 @@ import {
   type TransitionStartFunction,
 } from "react";
 import { useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { toast } from "sonner";
 import { applyAction, reviewAction, saveDraftAction } from "@/lib/actions/wizard.actions";
@@ -22,6 +23,8 @@ import {
   formForChange,
   formFromSpec,
   formWarnings,
+  osWarnings,
+  soleAvailableEni,
   guardStep,
   isPlaceholderEips,
   parseStep,
@@ -39,6 +42,7 @@ import {
   type WizardForm,
 } from "./form-model";
 import { useInventory } from "./wizard-queries";
+import { deploymentKeys } from "@/components/deploy/deployment-keys";
 
 export type AccountOption = { id: string; name: string; defaultRegion: string; kind: string };
 /** A saved draft (id) or a new one prefilled from a shared config (id null). */
@@ -331,16 +335,21 @@ export function useWizardState(
   headingRef: RefObject<HTMLHeadingElement | null>,
 ) {
   const router = useRouter();
+  const qc = useQueryClient();
   const tw = useTranslations("wizard");
   const typed = useWizardForm({ accounts, draft, change });
   const inv = useInventory(teamId, typed.form);
   const inventory = inv.data ?? null;
   // Until the user types a name (a new deployment), it is derived from the choices and follows them.
   const autoName = !draft && !change && !typed.touched.has("name");
-  const form = useMemo(
-    () => (autoName ? { ...typed.form, name: defaultDeploymentName(typed.form, inventory, tw) } : typed.form),
-    [autoName, typed.form, inventory, tw],
-  );
+  // While no ENI is picked (a new deployment; choosing an instance clears the pick): the only Available one
+  // in the instance's zone, shown picked.
+  const autoEni = !change && typed.form.eniMode === "existing" && !typed.form.eniId;
+  const form = useMemo(() => {
+    const eniId = autoEni ? (soleAvailableEni(typed.form, inventory)?.networkInterfaceId ?? "") : typed.form.eniId;
+    const f = eniId === typed.form.eniId ? typed.form : { ...typed.form, eniId };
+    return autoName ? { ...f, name: defaultDeploymentName(f, inventory, tw) } : f;
+  }, [autoName, autoEni, typed.form, inventory, tw]);
   const forms = { ...typed, form };
   const { touched, review, setReview, dirtyRef } = forms;
   // A Change opens on the ENIs (its instance is fixed).
@@ -388,6 +397,9 @@ export function useWizardState(
       await runReview();
       return;
     }
+    // A Change of a deployment seen earlier in this tab: its cached (terminal, unpolled) view goes, so the
+    // page opens on the run just started and polls it.
+    qc.removeQueries({ queryKey: deploymentKeys.one(teamId, r.data.deploymentId) });
     router.push(`/deployments/${r.data.deploymentId}`);
   }
 
@@ -405,7 +417,7 @@ export function useWizardState(
     issues,
     stepIssues: visibleIssues(issues[step], visited.has(step), touched),
     blocking: totalIssues(issues),
-    warnings: formWarnings(form),
+    warnings: [...formWarnings(form), ...osWarnings(form, inventory)],
     // Nothing typed and Next not pressed yet: what is missing is a to-do list, not an alarm.
     pristine: touched.size === 0 && visited.size === 0,
     located,

@@ -119,7 +119,14 @@ function toModel(Ctor: ModelCtor, params: WireParams): unknown {
     }
     const camel = byWire.get(key);
     if (!camel) throw new Error(`unknown parameter ${key} for ${Ctor.name}`);
-    out[camel] = value;
+    // A list of objects (Tag: [{Key, Value}]) becomes a list of the SDK's item models, as it serialises those.
+    const type = types[camel] as { type?: string; itemType?: unknown } | undefined;
+    out[camel] =
+      Array.isArray(value) && type?.type === "array" && typeof type.itemType === "function"
+        ? value.map((item) =>
+            item && typeof item === "object" ? toModel(type.itemType as ModelCtor, item as WireParams) : item,
+          )
+        : value;
   }
   for (const [head, sub] of nested) {
     const camel = byWire.get(head);

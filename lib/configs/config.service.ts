@@ -14,6 +14,7 @@ import { UserFacingError } from "@/lib/server/errors";
 import { msg, type Translatable } from "@/lib/i18n/errors";
 import type { Locale } from "@/lib/i18n/locales";
 import { issueLines, safeParseIn, zodProblems } from "@/lib/validation/messages";
+import { defaultRevisionMessage } from "./revision-message";
 import { gzipSync } from "node:zlib";
 import { generateBundle, SpecError } from "@/lib/os/bundle";
 import { tarArchive } from "@/lib/os/tar";
@@ -288,7 +289,7 @@ export async function saveConfigFromDeployment(
   return createConfig(
     teamId,
     actor,
-    { ...meta, spec: spec.data, message: `Saved from deployment ${deploymentId}` },
+    { ...meta, spec: spec.data, message: defaultRevisionMessage.savedFromDeployment(deploymentId) },
     (tx, id) =>
       auditConfigChange(tx, teamId, actor, "app:config.saveFromDeployment", [id, deploymentId], {
         configId: id,
@@ -304,7 +305,7 @@ export async function duplicateConfig(teamId: string, actor: UserActor, id: stri
     description: src.description,
     tags: src.tags,
     spec: src.spec,
-    message: `Duplicated from ${src.name} revision ${src.revision}`,
+    message: defaultRevisionMessage.duplicatedFrom(src.name, src.revision),
   });
 }
 
@@ -429,7 +430,7 @@ export async function importConfigFile(
             create: revisions.map((r, idx) => ({
               revision: idx + 1,
               spec: r.spec as never,
-              message: r.message || `Imported revision ${r.revision}`,
+              message: r.message || defaultRevisionMessage.importedRevision(r.revision),
               createdById: actor.userId,
             })),
           },

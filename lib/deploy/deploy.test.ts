@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { harness, baseSpec, resourceState, ENI, INSTANCE, type Harness } from "./testing/harness";
+import { harness, baseSpec, resourceState, ENI, INSTANCE, SG, VSW_A, type Harness } from "./testing/harness";
 import {
   cancelDeployment,
   createDraft,
@@ -64,6 +64,30 @@ describe("deployment engine against the emulator", () => {
       expect(resourceState(h.emu)).toEqual(before);
     });
   }
+
+  it("the ENI and EIPs it creates carry the deployment's tags (existing ones are left untagged)", async () => {
+    const spec = baseSpec({
+      eni: { mode: "create", vSwitchId: VSW_A, securityGroupId: SG, name: "tagged-web" },
+      privateIps: { mode: "count", count: 1 },
+      eips: [{}, { allocationId: "eip-6we1x9demofree00001" }],
+    });
+    const { id } = await createDraft(h.teamId, { name: "tagged web · 2 EIPs", spec });
+    const r = await (await startDeployment(h.teamId, id)).done;
+    expect(r.status, JSON.stringify(r.error)).toBe("succeeded");
+    const w = h.emu.state();
+    const want = [
+      { key: "eipilot:deployment", value: id },
+      { key: "eipilot:name", value: "tagged web · 2 EIPs" },
+    ];
+    const created = Object.values(w.enis).find((e) => e.networkInterfaceName === "tagged-web")!;
+    expect(created.tags).toEqual(want);
+    const allocated = Object.values(w.eips).filter((e) => e.binding?.instanceId === created.networkInterfaceId);
+    expect(allocated).toHaveLength(2);
+    expect(allocated.find((e) => e.allocationId !== "eip-6we1x9demofree00001")!.tags).toEqual(want);
+    expect(w.eips["eip-6we1x9demofree00001"]!.tags ?? []).toEqual([]);
+    const td = await (await teardownDeployment(h.teamId, id)).done;
+    expect(td.status, JSON.stringify(td.error)).toBe("torn_down");
+  });
 
   it("uses existing EIPs and explicit addresses, and reports drift made behind its back", async () => {
     const spec = baseSpec({

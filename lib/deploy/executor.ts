@@ -23,6 +23,7 @@ import { queueRunEndedEvent } from "./run-events";
 import { openSpecSecrets } from "./secrets";
 import type { GuestRollbackOptions } from "./guest-rollback";
 import { errorJson, loadStepRows, renewLease, runSteps, type RunState, type StepEvent } from "./step-runner";
+import { deploymentTags } from "./resource-tags";
 
 export type Phase = "apply" | "teardown";
 export type DeploymentStatus =
@@ -280,6 +281,7 @@ export async function executeRun(db: Db, deploymentId: string, opts: ExecutorOpt
     generation: plan.generation,
     ctx,
     instancePassword: spec.instance.mode === "create" ? spec.instance.password : undefined,
+    tags: deploymentTags(deploymentId, dep.name),
     waiter,
     limit: pLimit(opts.concurrency ?? 4),
     settings: {

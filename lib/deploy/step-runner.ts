@@ -15,6 +15,7 @@ import { eniStepKey, isRef, type Cond, type Plan, type PlannedStep, type Resourc
 import { condHolds, type ResolvedCond, type Waiter } from "./waiter";
 import { runGuestRollback, type GuestRollbackOptions } from "./guest-rollback";
 import { applyEffect, assignedFrom, createdSecondaries } from "./step-effects";
+import { TAGGED_CREATES, type ResourceTag } from "./resource-tags";
 
 type Phase = Plan["phase"];
 
@@ -71,6 +72,8 @@ export type RunState = {
   /** Parallel mutating calls of this run. */
   readonly limit: LimitFunction;
   readonly settings: StepSettings;
+  /** The tags of the resources this run creates (resource-tags.ts). */
+  readonly tags: readonly ResourceTag[];
   /** The new instance's login password (opened from the stored spec), for the plan's instancePassword reference. */
   readonly instancePassword?: string;
   /** The resource record, updated as steps finish (applyEffect) and saved after each. */
@@ -258,6 +261,7 @@ function callParams(s: RunState, step: PlannedStep): Record<string, unknown> {
   const params = resolveRefs(s, step.params) as Record<string, unknown>;
   for (const [k, v] of Object.entries(params)) if (v === undefined) delete params[k];
   if (step.idempotent) params.ClientToken = clientToken(s.deploymentId, s.phase, s.generation, step.key);
+  if (TAGGED_CREATES.has(step.action) && params.Tag === undefined && s.tags.length) params.Tag = [...s.tags];
   return params;
 }
 

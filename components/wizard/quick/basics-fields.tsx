@@ -14,7 +14,7 @@ export function BasicsFields({
   accounts,
   setPicked,
   suggestedName,
-}: QuickFieldsProps & { accounts: AccountOption[]; setPicked: (ids: string[]) => void; suggestedName: string }) {
+}: QuickFieldsProps & { accounts: AccountOption[]; setPicked: (ids: string[] | null) => void; suggestedName: string }) {
   const tw = useTranslations("wizard");
   return (
     <div className="grid gap-4 sm:grid-cols-3">
@@ -48,7 +48,7 @@ export function BasicsFields({
           id="q-region"
           value={form.regionId}
           onChange={(e) => {
-            setPicked([]);
+            setPicked(null); // the new region's Available EIPs
             update({
               regionId: e.target.value,
               instanceId: "",

@@ -13,12 +13,14 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
   const { zone, zoneVsws, sgs } = quickNetwork(form, inventory);
   const room = ipRoom(effective, inventory);
   const availableEnis = (inventory?.enis ?? []).filter((e) => e.status === "Available");
+  // What the form will use, shown as chosen: the zone's only free ENI is preselected (quickDefaults).
+  const { eniMode, eniId } = effective;
   return (
     <fieldset className="min-w-0 space-y-3 rounded-md border border-border p-4">
       <legend className="px-1 text-sm font-semibold">{t("eni")}</legend>
       <Choice
         name="q-eni"
-        value={form.eniMode}
+        value={eniMode}
         options={[
           ["create", t("createNew")],
           ["existing", t("useExisting")],
@@ -27,15 +29,15 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
         onChange={(v) =>
           update({
             eniMode: v as WizardForm["eniMode"],
-            usePrimaryIp: v === "primary" ? false : form.eniMode === "primary" ? true : form.usePrimaryIp,
+            usePrimaryIp: v === "primary" ? false : eniMode === "primary" ? true : form.usePrimaryIp,
           })
         }
       />
-      {form.eniMode === "primary" ? (
+      {eniMode === "primary" ? (
         <p className="text-sm text-muted-fg">{tw("eni.primaryWhat")}</p>
-      ) : form.eniMode === "existing" ? (
+      ) : eniMode === "existing" ? (
         <Field id="q-eni-id" label={t("eniPick")} error={err("eniId")}>
-          <Select id="q-eni-id" value={form.eniId} onChange={(e) => update({ eniId: e.target.value })}>
+          <Select id="q-eni-id" value={eniId} onChange={(e) => update({ eniId: e.target.value })}>
             <option value="">{tw("choose")}</option>
             {availableEnis.map((e) => (
               <option
@@ -95,7 +97,7 @@ export function EniFields({ form, update, inventory, err, effective }: QuickFiel
           onChange={(e) => update({ ipCount: Number(e.target.value) || 0 })}
         />
       </Field>
-      {form.eniMode !== "primary" && <PrimaryIpEip form={form} update={update} effective={effective} />}
+      {eniMode !== "primary" && <PrimaryIpEip form={form} update={update} effective={effective} />}
       <ExtraEnis form={form} update={update} inventory={inventory} err={err} />
     </fieldset>
   );

@@ -1,6 +1,13 @@
 // Quick deploy's rules, pure (no React, no server): the form as reviewed and what blocks Review.
 import type { Inventory } from "@/lib/deploy/inventory.service";
-import { defaultDeploymentName, formWarnings, validate, type WizardForm } from "../form-model";
+import {
+  defaultDeploymentName,
+  formWarnings,
+  ipRoom,
+  soleAvailableEni,
+  validate,
+  type WizardForm,
+} from "../form-model";
 
 /**
  * The form as reviewed: the picked EIPs and then the new ones; without a typed name, one derived from the
@@ -51,15 +58,31 @@ export function quickNetwork(form: WizardForm, inventory: Inventory | null) {
 
 /**
  * What quick deploy fills in by itself when there is only one sensible answer and the user has not
- * chosen (`chosen`: the fields they set): the only vSwitch of the zone, the only security group of the
- * VPC. Fewer interactions, nothing hidden: the fields show these values and can be changed.
+ * chosen (`chosen`: the fields they set): the instance's free ENI when its zone has exactly one Available
+ * ENI (used rather than a new one, as an Available EIP is used rather than a new one; never an InUse ENI),
+ * the only vSwitch of the zone, the only security group of the VPC. Fewer interactions, nothing hidden:
+ * the fields show these values and can be changed.
  */
 export function quickDefaults(f: WizardForm, inventory: Inventory | null, chosen: ReadonlySet<string>): WizardForm {
   if (!inventory) return f;
   const out = { ...f };
+  const sole = f.instanceMode === "existing" && !f.eniId ? soleAvailableEni(out, inventory) : null;
+  if (sole && !chosen.has("eniMode") && out.eniMode === "create") out.eniMode = "existing";
+  if (sole && out.eniMode === "existing" && !out.eniId) out.eniId = sole.networkInterfaceId;
   const { zoneVsws, sgs } = quickNetwork(out, inventory);
   if (!out.vSwitchId && !chosen.has("vSwitchId") && zoneVsws.length === 1) out.vSwitchId = zoneVsws[0]!.vSwitchId;
   if (!out.securityGroupId && !chosen.has("securityGroupId") && sgs.length === 1)
     out.securityGroupId = sgs[0]!.securityGroupId;
   return out;
+}
+
+/**
+ * The EIPs quick deploy starts with while the user has not ticked any: the team's Available EIPs of the
+ * region — already paid for, so used before a new pay-as-you-go one is allocated — as many as the ENI can
+ * carry (its secondary IPs the type allows, plus its primary IP when that gets one).
+ */
+export function defaultPicks(f: WizardForm, inventory: Inventory | null): string[] {
+  const available = (inventory?.eips ?? []).filter((e) => e.status === "Available").map((e) => e.allocationId);
+  const room = ipRoom(f, inventory);
+  return room ? available.slice(0, room.max + (f.usePrimaryIp && f.eniMode !== "primary" ? 1 : 0)) : available;
 }

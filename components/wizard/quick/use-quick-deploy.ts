@@ -7,7 +7,7 @@ import type { Inventory } from "@/lib/deploy/inventory.service";
 import type { ReviewResult } from "../review-panel";
 import { emptyForm, specFromForm, STEPS, totalIssues, type Issue, type WizardForm } from "../form-model";
 import { useInventory } from "../wizard-queries";
-import { effectiveForm, quickDefaults, quickIssues, quickNetwork } from "./quick-model";
+import { defaultPicks, effectiveForm, quickDefaults, quickIssues, quickNetwork } from "./quick-model";
 
 export { quickNetwork };
 import type { AccountOption } from "../use-wizard-state";
@@ -19,6 +19,16 @@ export type QuickFieldsProps = {
   inventory: Inventory | null;
   err: (field: string) => string | undefined;
 };
+
+/** The EIPs ticked: the team's Available EIPs (defaultPicks) until the user ticks or unticks one. */
+function usePicks(form: WizardForm, inventory: Inventory | null) {
+  const [pickedByUser, setPickedByUser] = useState<string[] | null>(null);
+  const defaults = useMemo(() => defaultPicks(form, inventory), [form, inventory]);
+  /** A new list, or a change of the latest list (the defaults until the first tick); null: back to the defaults. */
+  const setPicked = (next: string[] | null | ((p: string[]) => string[])) =>
+    setPickedByUser((prev) => (typeof next === "function" ? next(prev ?? defaults) : next));
+  return { picked: pickedByUser ?? defaults, setPicked };
+}
 
 /**
  * Quick deploy's state: one form for the whole job; the EIPs are picked ones plus a number of new ones.
@@ -35,7 +45,6 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
   const [newEips, setNewEips] = useState(0);
   const [countTyped, setCountTyped] = useState(false);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set());
-  const [picked, setPicked] = useState<string[]>([]);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [review, setReview] = useState<ReviewResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -45,9 +54,11 @@ export function useQuickDeploy({ teamId, accounts }: { teamId: string; accounts:
 
   const inv = useInventory(teamId, form);
   const inventory = inv.data ?? null;
+  const defaulted = useMemo(() => quickDefaults(form, inventory, chosen), [form, inventory, chosen]);
+  const { picked, setPicked } = usePicks(defaulted, inventory);
   const effective = useMemo(
-    () => effectiveForm(quickDefaults(form, inventory, chosen), picked, newEips, inventory, tw, countTyped),
-    [form, picked, newEips, inventory, tw, countTyped, chosen],
+    () => effectiveForm(defaulted, picked, newEips, inventory, tw, countTyped),
+    [defaulted, picked, newEips, inventory, tw, countTyped],
   );
   const issues = useMemo(() => quickIssues(effective, inventory), [effective, inventory]);
   const all: Issue[] = STEPS.flatMap((s) => issues[s]);

@@ -2,7 +2,8 @@
 import { useTranslations } from "next-intl";
 import { Field, Select } from "@/components/ui/input";
 import { OS_FAMILIES } from "@/lib/os/os-families";
-import { resolvedOs, type WizardForm } from "../form-model";
+import { osWarnings, resolvedOs, type WizardForm } from "../form-model";
+import { IssueText } from "../field-issues";
 import { usePreview } from "../wizard-queries";
 import { PreviewBlock } from "./preview-block";
 import type { StepProps } from "./step-props";
@@ -29,6 +30,11 @@ export function OsStep({ form, update, inventory, teamId }: StepProps & { teamId
           ))}
         </Select>
       </Field>
+      {osWarnings(form, inventory).map((w) => (
+        <p key={w.key} role="alert" className="text-sm text-warning" data-testid="os-warning">
+          <IssueText issue={w} />
+        </p>
+      ))}
       <p className="text-sm text-muted-fg">{t(`osStep.persist.${resolvedOs(form, inventory)}`)}</p>
       <PreviewBlock preview={preview} files={files} />
     </div>

@@ -7,13 +7,18 @@ import { getConfig } from "@/lib/configs/config.service";
 import { listShareLinks } from "@/lib/configs/share-link.service";
 import { configSpecSchema, secondaryCount } from "@/lib/configs/config.schema";
 import { diffSpecs, formatValue } from "@/lib/configs/diff";
+import { revisionMessageText } from "@/lib/configs/revision-message";
 import { UserFacingError } from "@/lib/server/errors";
 import { AppShell } from "@/components/shell/app-shell";
 import { Badge, Card } from "@/components/ui/card";
-import { Button } from "@/components/ui/button";
-import { Select } from "@/components/ui/input";
 import { SpecSummary } from "@/components/configs/spec-summary";
-import { BundleForm, ConfigButtons, NewRevisionForm, ShareLinks } from "@/components/configs/config-controls";
+import {
+  BundleForm,
+  ConfigButtons,
+  NewRevisionForm,
+  RevisionCompare,
+  ShareLinks,
+} from "@/components/configs/config-controls";
 
 export const metadata = { title: "Config" };
 export const dynamic = "force-dynamic";
@@ -177,31 +182,7 @@ async function DiffCard({
   return (
     <Card className="overflow-x-auto">
       <h2 className="mb-3 font-semibold">{t("detail.diff")}</h2>
-      <form method="get" className="mb-3 flex flex-wrap items-end gap-2">
-        <label className="text-sm">
-          {t("detail.from")}
-          <Select name="from" defaultValue={from} className="h-8 w-36">
-            {revisions.map((r) => (
-              <option key={r.revision} value={r.revision}>
-                {t("detail.revision", { n: r.revision })}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <label className="text-sm">
-          {t("detail.to")}
-          <Select name="to" defaultValue={to} className="h-8 w-36">
-            {revisions.map((r) => (
-              <option key={r.revision} value={r.revision}>
-                {t("detail.revision", { n: r.revision })}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <Button type="submit" size="sm" variant="secondary">
-          {t("detail.compare")}
-        </Button>
-      </form>
+      <RevisionCompare revisions={revisions.map((r) => r.revision)} from={from} to={to} />
       {diff.length === 0 ? (
         <p className="text-sm text-muted-fg">{t("detail.noChanges")}</p>
       ) : (
@@ -285,7 +266,11 @@ async function RevisionsCard({ id, revisions, latest }: { id: string; revisions:
             <span className="ml-2 text-xs text-muted-fg" title={r.createdAt.toISOString()}>
               {format.relativeTime(r.createdAt)}
             </span>
-            {r.message && <p className="text-xs text-muted-fg">{r.message}</p>}
+            {r.message && (
+              <p className="text-xs text-muted-fg" data-testid="revision-message">
+                {revisionMessageText(r.message, (k, v) => t(`detail.defaultMessages.${k}`, v))}
+              </p>
+            )}
           </li>
         ))}
       </ol>
