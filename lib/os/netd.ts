@@ -73,6 +73,8 @@ md_connect() {
   local out rc=0 code
   out=$(curl -sS --max-time 3 -w '\\n%{http_code}' -X PUT -H "X-aliyun-ecs-metadata-token-ttl-seconds: 300" "$MD_URL/api/token" 2>&1) || rc=$?
   if [ "$rc" -ne 0 ]; then
+    out=\${out%$'\\n'*}
+    out=\${out%$'\\n'}
     md_fail "the instance metadata service (100.100.100.200) did not answer: \${out##*curl: }"
   fi
   code=\${out##*$'\\n'}
@@ -95,7 +97,11 @@ md_get() {
   else
     out=$(curl -sS --max-time 3 -w '\\n%{http_code}' "$MD_URL/meta-data/$1" 2>&1) || rc=$?
   fi
-  [ "$rc" -eq 0 ] || md_fail "metadata item $1: \${out##*curl: }"
+  if [ "$rc" -ne 0 ]; then
+    out=\${out%$'\\n'*}
+    out=\${out%$'\\n'}
+    md_fail "metadata item $1: \${out##*curl: }"
+  fi
   code=\${out##*$'\\n'}
   [ "$code" = 200 ] || md_fail "metadata item $1: HTTP $code"
   printf '%s\\n' "\${out%$'\\n'*}"
@@ -128,7 +134,12 @@ rule_prio() {
   ip -4 rule show | awk -v f="$1" -v t="$2" '$2 == "from" && $3 == f && $4 == "lookup" && $5 == t { p = $1; sub(/:$/, "", p); print p }' | head -n 1
 }
 
-prio_taken() { ip -4 rule show | awk -v p="$1:" '$1 == p { f = 1 } END { exit !f }'; }
+# Priorities given out in this run (a dry run adds no rule, so \`ip rule\` alone would hand one out twice).
+CHOSEN=" "
+prio_taken() {
+  [[ $CHOSEN == *" $1 "* ]] && return 0
+  ip -4 rule show | awk -v p="$1:" '$1 == p { f = 1 } END { exit !f }'
+}
 
 # The table and first rule priority of the ENI with MAC $1 on device $2: the bundle's when it names the ENI,
 # else those the deployment gives ethN (table 1000+N, priorities from 30000 + 100 * (N - 1)).
@@ -204,6 +215,7 @@ sync_eni() {
   for ip in "$@"; do
     [ -z "$(rule_prio "$ip" "$table")" ] || continue
     p=$(new_prio "$ip" "$base") || { note "warning: no free rule priority in $base..$((base + 99)) for $ip"; continue; }
+    CHOSEN="$CHOSEN$p "
     change ip -4 rule add from "$ip" lookup "$table" priority "$p"
     record rules "$p $ip $table"
   done
