@@ -684,3 +684,22 @@ describe("a change's removed EIPs", () => {
     expect(formFromSpec(ticked, "web").releaseRemovedEips).toBe(true);
   });
 });
+
+describe("the guest agent", () => {
+  it("is off by default; ticked, it reaches the engine's spec and comes back; never with inbound-only traffic", () => {
+    const base = emptyForm({
+      name: "web",
+      cloudAccountId: "acct",
+      regionId: "ap-northeast-1",
+      instanceId: "i-web1",
+      eniId: "eni-web1",
+      os: "alinux3",
+      eips: [{ source: "new", allocationId: "", privateIp: "" }],
+    });
+    expect(anySpecSchema.parse(specFromForm(base)).guestAgent).toBeUndefined();
+    const ticked = specFromForm({ ...base, guestAgent: true });
+    expect(anySpecSchema.parse(ticked).guestAgent).toBe(true);
+    expect(formFromSpec(ticked, "web").guestAgent).toBe(true);
+    expect(specFromForm({ ...base, guestAgent: true, traffic: "inbound-only" })).not.toHaveProperty("guestAgent");
+  });
+});

@@ -37,4 +37,6 @@ export const previewBundleInput = z.object({
   secondaryIps: z.array(ipv4).max(50),
   cidr: z.string().refine(isCidr),
   eips: z.record(z.string(), z.string()).optional(),
+  /** The bundle installs the guest agent. */
+  agent: z.boolean().optional(),
 });

@@ -35,7 +35,24 @@ export function RoutesStep({ form, update, inventory, teamId }: StepProps & { te
         ))}
       </fieldset>
       {form.traffic === "policy-routes" ? (
-        <PreviewBlock preview={preview} files={preview.data?.files ?? []} />
+        <>
+          <label className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
+            <input
+              type="checkbox"
+              className="mt-0.5 h-4 w-4"
+              checked={form.guestAgent}
+              onChange={(e) => update({ guestAgent: e.target.checked })}
+              aria-describedby="guest-agent-hint"
+            />
+            <span>
+              {t("routesStep.guestAgent")}
+              <span id="guest-agent-hint" className="block text-xs text-muted-fg">
+                {t("routesStep.guestAgentHint")}
+              </span>
+            </span>
+          </label>
+          <PreviewBlock preview={preview} files={preview.data?.files ?? []} />
+        </>
       ) : (
         <p className="text-sm text-muted-fg">{t("routesStep.inboundOnly")}</p>
       )}
