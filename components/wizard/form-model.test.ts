@@ -667,17 +667,21 @@ describe("the EIP step's first rows", () => {
   });
 });
 
+/** A complete one-ENI form on an existing instance and ENI. */
+const oneEniForm = () =>
+  emptyForm({
+    name: "web",
+    cloudAccountId: "acct",
+    regionId: "ap-northeast-1",
+    instanceId: "i-web1",
+    eniId: "eni-web1",
+    os: "alinux3",
+    eips: [{ source: "new", allocationId: "", privateIp: "" }],
+  });
+
 describe("a change's removed EIPs", () => {
   it("are kept unless the user ticks release; the choice reaches the engine's spec and comes back", () => {
-    const base = emptyForm({
-      name: "web",
-      cloudAccountId: "acct",
-      regionId: "ap-northeast-1",
-      instanceId: "i-web1",
-      eniId: "eni-web1",
-      os: "alinux3",
-      eips: [{ source: "new", allocationId: "", privateIp: "" }],
-    });
+    const base = oneEniForm();
     expect(anySpecSchema.parse(specFromForm(base)).releaseRemovedEips).toBe(false);
     const ticked = specFromForm({ ...base, releaseRemovedEips: true });
     expect(anySpecSchema.parse(ticked).releaseRemovedEips).toBe(true);
@@ -687,15 +691,7 @@ describe("a change's removed EIPs", () => {
 
 describe("the guest agent", () => {
   it("is off by default; ticked, it reaches the engine's spec and comes back; never with inbound-only traffic", () => {
-    const base = emptyForm({
-      name: "web",
-      cloudAccountId: "acct",
-      regionId: "ap-northeast-1",
-      instanceId: "i-web1",
-      eniId: "eni-web1",
-      os: "alinux3",
-      eips: [{ source: "new", allocationId: "", privateIp: "" }],
-    });
+    const base = oneEniForm();
     expect(anySpecSchema.parse(specFromForm(base)).guestAgent).toBeUndefined();
     const ticked = specFromForm({ ...base, guestAgent: true });
     expect(anySpecSchema.parse(ticked).guestAgent).toBe(true);

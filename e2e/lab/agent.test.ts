@@ -90,6 +90,23 @@ describe.skipIf(why !== null)("network lab: the guest agent follows the instance
     await settle(`${allocationId} InUse`, () => t.emu.engine.world.eips[allocationId]!.status === "InUse");
   };
 
+  /** The bundle applied on web1: its first secondary ENI, and the agent, which leaves eth3 alone. */
+  const bundleSpec = () => ({
+    os: "generic",
+    interfaces: [
+      {
+        device: "eth1",
+        mac: eni1.mac,
+        primaryIp: eni1.ip,
+        prefixLength: 24,
+        gateway: "172.16.0.253",
+        routeTable: 1001,
+        eips: { [eni1.ip]: eipOf(DEMO.freeEips[0]!) },
+      },
+    ],
+    agent: { leaveAlone: ["eth3"] },
+  });
+
   beforeAll(async () => {
     t = await startTestEmulator({ lab: true, latencies: SLOW });
     // Room for the ENIs this lab attaches (the demo's ecs.g7.large takes 3 with the primary; this type 4).
@@ -106,21 +123,7 @@ describe.skipIf(why !== null)("network lab: the guest agent follows the instance
   });
 
   it("apply.sh installs the agent with its unit, its 30 s timer (enabled) and its udev rule", async () => {
-    const bundle = generateBundle({
-      os: "generic",
-      interfaces: [
-        {
-          device: "eth1",
-          mac: eni1.mac,
-          primaryIp: eni1.ip,
-          prefixLength: 24,
-          gateway: "172.16.0.253",
-          routeTable: 1001,
-          eips: { [eni1.ip]: eipOf(DEMO.freeEips[0]!) },
-        },
-      ],
-      agent: { leaveAlone: ["eth3"] },
-    });
+    const bundle = generateBundle(bundleSpec());
     const apply = bundle.files.find((f) => f.path === "apply.sh")!.content;
     const a = await guest(apply);
     expect(a.exitCode, a.output).toBe(0);
@@ -275,21 +278,7 @@ describe.skipIf(why !== null)("network lab: the guest agent follows the instance
   it("rollback.sh undoes what the agent added too: no table, rule or address of EIPilot is left", async () => {
     const r = await guest("#!/bin/bash\nset -e\nls /var/lib/eipilot/revisions/*.apply.sh >/dev/null\nexit 0\n");
     expect(r.exitCode, r.output).toBe(0);
-    const bundleRollback = generateBundle({
-      os: "generic",
-      interfaces: [
-        {
-          device: "eth1",
-          mac: eni1.mac,
-          primaryIp: eni1.ip,
-          prefixLength: 24,
-          gateway: "172.16.0.253",
-          routeTable: 1001,
-          eips: { [eni1.ip]: eipOf(DEMO.freeEips[0]!) },
-        },
-      ],
-      agent: { leaveAlone: ["eth3"] },
-    }).files.find((f) => f.path === "rollback.sh")!.content;
+    const bundleRollback = generateBundle(bundleSpec()).files.find((f) => f.path === "rollback.sh")!.content;
     const rb = await guest(bundleRollback);
     expect(rb.exitCode, rb.output).toBe(0);
     const state = await live();

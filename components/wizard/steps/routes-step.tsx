@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
+import { HintCheckbox } from "@/components/ui/hint-checkbox";
 import { usePreview } from "../wizard-queries";
 import { PreviewBlock } from "./preview-block";
 import type { StepProps } from "./step-props";
@@ -36,21 +37,14 @@ export function RoutesStep({ form, update, inventory, teamId }: StepProps & { te
       </fieldset>
       {form.traffic === "policy-routes" ? (
         <>
-          <label className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
-            <input
-              type="checkbox"
-              className="mt-0.5 h-4 w-4"
-              checked={form.guestAgent}
-              onChange={(e) => update({ guestAgent: e.target.checked })}
-              aria-describedby="guest-agent-hint"
-            />
-            <span>
-              {t("routesStep.guestAgent")}
-              <span id="guest-agent-hint" className="block text-xs text-muted-fg">
-                {t("routesStep.guestAgentHint")}
-              </span>
-            </span>
-          </label>
+          <HintCheckbox
+            id="guest-agent-hint"
+            boxed
+            checked={form.guestAgent}
+            onChange={(guestAgent) => update({ guestAgent })}
+            label={t("routesStep.guestAgent")}
+            hint={t("routesStep.guestAgentHint")}
+          />
           <PreviewBlock preview={preview} files={preview.data?.files ?? []} />
         </>
       ) : (
