@@ -215,7 +215,7 @@ export function startNsServer(ns: string, script: string, args: string[], what: 
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise<ChildProcess>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what} in ${ns} did not start`)), 10_000);
+    const t = setTimeout(() => reject(new Error(`${what} in ${ns} did not start in 30 s`)), 30_000);
     child.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("ready")) {
         clearTimeout(t);
