@@ -3,7 +3,8 @@ import { IMAGES, INSTANCE_TYPES, image, instanceType } from "./catalog";
 import { err, invalid, missing } from "./errors";
 import { creationFilter, localNameFor, pageByNumber, pageByToken } from "./describe";
 import { Engine, isoNow, type Body } from "./engine";
-import type { EniRec, InstanceRec, InvocationRec, TagRec } from "./model";
+import type { EniRec, InstanceRec, InvocationRec, MetadataOptions, TagRec } from "./model";
+import type { Params } from "./params";
 import { tagFilter, tagsParam } from "./tags";
 import { wrap, type Handler } from "./wire";
 
@@ -174,7 +175,11 @@ function instanceView(e: Engine, i: InstanceRec): Body {
     ),
     OperationLocks: wrap("LockReason", []),
     Tags: ecsTags(i.tags),
-    MetadataOptions: { HttpEndpoint: "enabled", HttpTokens: "optional", HttpPutResponseHopLimit: 1 },
+    MetadataOptions: {
+      HttpEndpoint: i.metadataOptions?.httpEndpoint ?? "enabled",
+      HttpTokens: i.metadataOptions?.httpTokens ?? "optional",
+      HttpPutResponseHopLimit: 1,
+    },
     CpuOptions: { CoreCount: Math.max(1, spec.cpu / 2), ThreadsPerCore: spec.cpu > 1 ? 2 : 1, Numa: "" },
   };
 }
@@ -288,6 +293,17 @@ function createdEniBody(e: Engine, eni: EniRec, ips: string[]): Body {
     Ipv6PrefixSets: wrap("Ipv6PrefixSet", []),
     Tags: v.Tags,
   };
+}
+
+/** HttpEndpoint / HttpTokens (each optional: `current` fills in what is not given). */
+function metadataOptionsParam(p: Params, current: MetadataOptions): MetadataOptions {
+  const endpoint = p.str("HttpEndpoint") ?? current.httpEndpoint;
+  const tokens = p.str("HttpTokens") ?? current.httpTokens;
+  if (endpoint !== "enabled" && endpoint !== "disabled")
+    throw invalid("HttpEndpoint", `The specified HttpEndpoint "${endpoint}" is not valid (enabled or disabled).`);
+  if (tokens !== "optional" && tokens !== "required")
+    throw invalid("HttpTokens", `The specified HttpTokens "${tokens}" is not valid (optional or required).`);
+  return { httpEndpoint: endpoint, httpTokens: tokens };
 }
 
 const ALL_STATUSES = ["Pending", "Running", "Starting", "Stopping", "Stopped"] as const;
@@ -457,6 +473,7 @@ export const ecsActions: Record<string, Handler> = {
     const ip = p.str("PrivateIpAddress");
     if (ip && amount > 1) throw invalid("PrivateIpAddress", "PrivateIpAddress can only be set when Amount is 1.");
     const tags = tagsParam(p);
+    const metadataOptions = metadataOptionsParam(p, { httpEndpoint: "enabled", httpTokens: "optional" });
     const dryRun = p.bool("DryRun");
     const stored = e.tokenLookup("ecs", "RunInstances", p);
     if (stored) return stored;
@@ -524,6 +541,7 @@ export const ecsActions: Record<string, Handler> = {
         cloudAssistant: true,
         internetMaxBandwidthOut: 0,
         tags,
+        metadataOptions,
       };
       e.schedule("instance.created", id, e.latencies.instanceCreate);
       ids.push(id);
@@ -531,6 +549,17 @@ export const ecsActions: Record<string, Handler> = {
     const body = { InstanceIdSets: wrap("InstanceIdSet", ids), OrderId: "", TradePrice: 0 };
     e.tokenStore("ecs", "RunInstances", p, body);
     return body;
+  },
+
+  ModifyInstanceMetadataOptions(e, p) {
+    const regionId = e.regionParam(p)!;
+    const i = instanceById(e, p.req("InstanceId"), "InvalidInstanceId.NotFound", regionId);
+    i.metadataOptions = metadataOptionsParam(
+      p,
+      i.metadataOptions ?? { httpEndpoint: "enabled", httpTokens: "optional" },
+    );
+    e.emit({ type: "world", reason: "metadata-options" });
+    return {};
   },
 
   StartInstance(e, p) {

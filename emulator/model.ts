@@ -81,7 +81,14 @@ export type InstanceRec = {
   internetMaxBandwidthOut: number;
   /** Absent in state files written before tags were kept. */
   tags?: TagRec[];
+  /**
+   * Instance metadata access (RunInstances / ModifyInstanceMetadataOptions `HttpEndpoint`, `HttpTokens`).
+   * Absent: enabled, tokens optional (normal and security hardening modes), the cloud's default.
+   */
+  metadataOptions?: MetadataOptions;
 };
+
+export type MetadataOptions = { httpEndpoint: "enabled" | "disabled"; httpTokens: "optional" | "required" };
 
 export type TagRec = { key: string; value: string };
 

@@ -669,17 +669,21 @@ describe("the EIP step's first rows", () => {
   });
 });
 
+/** A complete one-ENI form on an existing instance and ENI. */
+const oneEniForm = () =>
+  emptyForm({
+    name: "web",
+    cloudAccountId: "acct",
+    regionId: "ap-northeast-1",
+    instanceId: "i-web1",
+    eniId: "eni-web1",
+    os: "alinux3",
+    eips: [{ source: "new", allocationId: "", privateIp: "" }],
+  });
+
 describe("a change's removed EIPs", () => {
   it("are kept unless the user ticks release; the choice reaches the engine's spec and comes back", () => {
-    const base = emptyForm({
-      name: "web",
-      cloudAccountId: "acct",
-      regionId: "ap-northeast-1",
-      instanceId: "i-web1",
-      eniId: "eni-web1",
-      os: "alinux3",
-      eips: [{ source: "new", allocationId: "", privateIp: "" }],
-    });
+    const base = oneEniForm();
     expect(anySpecSchema.parse(specFromForm(base)).releaseRemovedEips).toBe(false);
     const ticked = specFromForm({ ...base, releaseRemovedEips: true });
     expect(anySpecSchema.parse(ticked).releaseRemovedEips).toBe(true);
@@ -743,5 +747,16 @@ describe("the OS family warning (issue 20, item 3)", () => {
   it("compares a new instance with its image", () => {
     const f = emptyForm({ instanceMode: "create", imageId: "debian_12_6_x64_20G_alibase_20240717.vhd", os: "ubuntu" });
     expect(osWarnings(f, null).map((x) => x.key)).toEqual(["osMismatch"]);
+  });
+});
+
+describe("the guest agent", () => {
+  it("is off by default; ticked, it reaches the engine's spec and comes back; never with inbound-only traffic", () => {
+    const base = oneEniForm();
+    expect(anySpecSchema.parse(specFromForm(base)).guestAgent).toBeUndefined();
+    const ticked = specFromForm({ ...base, guestAgent: true });
+    expect(anySpecSchema.parse(ticked).guestAgent).toBe(true);
+    expect(formFromSpec(ticked, "web").guestAgent).toBe(true);
+    expect(specFromForm({ ...base, guestAgent: true, traffic: "inbound-only" })).not.toHaveProperty("guestAgent");
   });
 });

@@ -77,6 +77,8 @@ export type WizardForm = {
   traffic: "policy-routes" | "inbound-only";
   /** A change: release the EIPs this deployment allocated that the change removes or replaces (else they are kept). */
   releaseRemovedEips: boolean;
+  /** The guest bundle installs the agent that follows the instance metadata. */
+  guestAgent: boolean;
   /** ENI 2 and 3 (spec v2). */
   extraEnis: ExtraEni[];
   /** Set when the form edits a deployment that exists (Change): what it already has. */
@@ -123,6 +125,7 @@ export function emptyForm(over: Partial<WizardForm> = {}): WizardForm {
     internetChargeType: "PayByTraffic",
     traffic: "policy-routes",
     releaseRemovedEips: false,
+    guestAgent: false,
     extraEnis: [],
     ...over,
   };
@@ -351,6 +354,7 @@ export function specFromForm(f: WizardForm, inv?: Pick<InventoryLike, "instance"
     traffic: f.traffic,
     eipQuota: EIP_QUOTA_DEFAULT,
     ...(f.releaseRemovedEips ? { releaseRemovedEips: true } : {}),
+    ...(f.guestAgent && f.traffic === "policy-routes" ? { guestAgent: true } : {}),
   };
   const head = { cloudAccountId: f.cloudAccountId, regionId: f.regionId, instance };
   if (isMultiEni(f)) return { specVersion: 2, ...head, enis, ...rest };
@@ -414,6 +418,7 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
     os?: OsFamily;
     traffic?: WizardForm["traffic"];
     releaseRemovedEips?: boolean;
+    guestAgent?: boolean;
     instance?: {
       mode?: string;
       instanceId?: string;
@@ -459,6 +464,7 @@ export function formFromSpec(spec: SpecLike, name: string, eipSources?: Record<s
   if (s.os) f.os = s.os;
   if (s.traffic) f.traffic = s.traffic;
   if (s.releaseRemovedEips === true) f.releaseRemovedEips = true;
+  if (s.guestAgent === true) f.guestAgent = true;
   if (s.eipAllocation?.bandwidth) f.bandwidth = s.eipAllocation.bandwidth;
   if (s.eipAllocation?.internetChargeType) f.internetChargeType = s.eipAllocation.internetChargeType;
   const rows = eipRowsOf(s, eipSources);

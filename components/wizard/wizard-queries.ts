@@ -76,9 +76,10 @@ export function usePreview(teamId: string, form: WizardForm, inventory: Inventor
       primaryIp,
       secondaryIps: secondaries,
       cidr: vsw.cidrBlock,
+      agent: form.guestAgent,
       example: !eni || form.ipMode === "count",
     };
-  }, [eni, vsw, os, form.ipMode, form.ipAddresses, form.ipCount, inventory]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [eni, vsw, os, form.ipMode, form.ipAddresses, form.ipCount, form.guestAgent, inventory]); // eslint-disable-line react-hooks/exhaustive-deps
   const q = useQuery({
     queryKey: wizardKeys.preview(teamId, input),
     queryFn: () =>
@@ -90,6 +91,7 @@ export function usePreview(teamId: string, form: WizardForm, inventory: Inventor
           primaryIp: input!.primaryIp,
           secondaryIps: input!.secondaryIps,
           cidr: input!.cidr,
+          agent: input!.agent,
         }),
       ),
     enabled: !!input?.primaryIp,

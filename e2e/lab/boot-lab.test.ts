@@ -91,14 +91,22 @@ const CASES: (Case & { needs: string[] })[] = [
   },
   { os: "debian", daemon: "ifupdown (ifup -a, ifup --allow=hotplug)", needs: ["/sbin/ifup"] },
   { os: "generic", daemon: "the systemd unit's ExecStart", needs: [] },
+  {
+    os: "alinux3",
+    daemon: "NetworkManager (keyfiles, private D-Bus)",
+    needs: ["/usr/sbin/NetworkManager", "/usr/bin/dbus-daemon", "/usr/bin/nmcli"],
+  },
+  {
+    os: "rhel9",
+    daemon: "NetworkManager (keyfiles, private D-Bus)",
+    needs: ["/usr/sbin/NetworkManager", "/usr/bin/dbus-daemon", "/usr/bin/nmcli"],
+  },
 ];
 /** What is missing to boot a family here (Debian packages netplan.io, systemd, ifupdown), or null. */
 const missingFor = (needs: string[]) => needs.filter((p) => !existsSync(p)).join(", ") || null;
-// Not yet: in this harness NetworkManager 1.42 keeps the lab's veth ENI "unmanaged" (state 10) and
-// never activates the keyfile, although a hand-run NetworkManager in the same kind of namespace did
-// activate it (addresses, table 1001 routes, rules, MTU kept). Until the difference is found, the
-// boot code for it (boot.ts) stays and these cases are listed as skipped.
-const NM_PENDING: BootFamily[] = ["alinux3", "rhel9"];
+// NetworkManager waits for udev to announce a device unless /sys is read-only (as in a container); the
+// lab has no udev, so boot.ts starts it with /sys read-only (until then it kept the veth ENI "unmanaged").
+const NETWORK_MANAGER: BootFamily[] = ["alinux3", "rhel9"];
 
 describe.skipIf(why !== null)("network lab: the persistent files booted with the real daemon", () => {
   let lab: Lab | null = null;
@@ -138,7 +146,7 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
         await l.reboot();
         await setMtu();
         expect(await l.dump(), "a fresh instance namespace").toBe(initial);
-        const nm = NM_PENDING.includes(c.os);
+        const nm = NETWORK_MANAGER.includes(c.os);
         running = await boot(l, c.os, disk, nm ? { competingNmProfileFor: ENI.name } : {});
         if (nm) {
           // A DHCP profile for the same NIC (NetworkManager's or cloud-init's) also autoconnects; ours must win.
@@ -187,8 +195,6 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
     );
   }
 
-  for (const os of NM_PENDING)
-    it.skip(`${os}: NetworkManager boot — pending: the harness's NetworkManager leaves the veth ENI unmanaged`, () => {});
   it.skip("centos7, alinux2: not booted — network-scripts (initscripts) has no daemon in Debian; lib/os/network-scripts.test.ts checks the files against initscripts' syntax", () => {});
 });
 

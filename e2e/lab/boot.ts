@@ -16,7 +16,9 @@ import type { Lab } from "./lab";
 // - debian: networking.service's `ifup -a`, then for every interface what udev's hotplug rule runs
 //   (ifup@.service: `ifup --allow=hotplug IFACE`), with /etc/network a private copy keeping if-*.d;
 // - alinux3/rhel9: NetworkManager with a private system D-Bus, keyfiles, `no-auto-default=*` and
-//   the primary ENI in `unmanaged-devices` (the lab configures the primary itself, as DHCP would);
+//   the primary ENI in `unmanaged-devices` (the lab configures the primary itself, as DHCP would), with
+//   /sys read-only: NetworkManager then uses no udev (as in a container); with /sys writable it waits for
+//   udev to announce each device and, with no udev here, leaves the ENI unmanaged forever;
 // - generic: the command of the unit's ExecStart=, when the unit is enabled on the disk.
 
 export type BootFamily = "ubuntu" | "debian" | "alinux3" | "rhel9" | "generic";
@@ -105,6 +107,9 @@ mount --bind "$P/nm-var" /var/lib/NetworkManager
 ${profile}
 mkdir -p /run/dbus
 dbus-daemon --system --fork
+# NetworkManager waits for udev to announce each device unless /sys is read-only (then it uses none);
+# there is no udev here, as in a container.
+mount -o remount,ro /sys
 NetworkManager --no-daemon --debug > "$P/nm.log" 2>&1 &
 # Settled when the ENI is connected (100) or, with no profile for it, disconnected (30) for a second.
 # (nm-online -s would also wait for a DHCP profile that can never succeed here.)

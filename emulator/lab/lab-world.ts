@@ -15,7 +15,7 @@
 // Names carry the prefix eipe<pid>x<n> so that parallel runs never collide and a later run can
 // delete an earlier crashed run's leftovers (dead pid).
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -28,6 +28,7 @@ import {
 import { cidrContains, gatewayOf, intToIp, parseCidr } from "../ip";
 import type { EniRec, InstanceRec, World } from "../model";
 import { createSandbox, imageFamily, runInGuest } from "./guest";
+import { instanceMetadata, METADATA_IP, METADATA_PORT } from "./metadata";
 import {
   BASE_NS_SETUP,
   cleanupNamespaces,
@@ -39,11 +40,13 @@ import {
   nsSh,
   pidAlive,
   startEchoServer,
+  startNsServer,
   vswitchRuleset,
   eipNatBody,
 } from "./netns";
 
 export const ECHO_PORT = 8080;
+const METADATA_SERVER_SCRIPT = path.join(import.meta.dirname, "metadata-server.mjs");
 const DOC_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 const PREFIX_RE = /^eipe(?<pid>\d+)x\d+-/;
 const SANDBOX_RE = /^eipe(?<pid>\d+)x\d+-sandbox/;
@@ -86,6 +89,8 @@ export class LabWorld implements TransitionObserver, CommandRunner {
   private echo: ChildProcess | null = null;
   private vpcs = new Map<string, VpcWiring>();
   private instances = new Map<string, { ns: string; sandbox: string }>();
+  /** Per instance: its metadata service (null while stopped by setMetadataService) and the snapshot last written. */
+  private metadata = new Map<string, { server: ChildProcess | null; written: string }>();
   private enis = new Map<string, EniWiring>();
   private portSeq = 0;
   private vpcSeq = 0;
@@ -252,8 +257,62 @@ export class LabWorld implements TransitionObserver, CommandRunner {
         BASE_NS_SETUP,
         `sysctl -qw net.ipv4.conf.all.rp_filter=${rp}`,
         `sysctl -qw net.ipv4.conf.default.rp_filter=${rp}`,
+        // The metadata service's address is local to the instance, as on ECS (never routed to the VPC).
+        `ip addr add ${METADATA_IP}/32 dev lo`,
       ].join("\n"),
     );
+    this.writeMetadata(inst.instanceId);
+    this.metadata.get(inst.instanceId)!.server = await this.startMetadataServer(ns, inst.instanceId);
+  }
+
+  private metadataFile(instanceId: string) {
+    return path.join(this.sandboxRoot, `${instanceId}.metadata.json`);
+  }
+
+  private startMetadataServer(ns: string, instanceId: string): Promise<ChildProcess> {
+    return startNsServer(
+      ns,
+      METADATA_SERVER_SCRIPT,
+      [METADATA_IP, String(METADATA_PORT), this.metadataFile(instanceId)],
+      "metadata service",
+    );
+  }
+
+  /** The instance's metadata snapshot, rewritten (atomically) when the world changed what it says. */
+  private writeMetadata(instanceId: string): void {
+    const snap = instanceMetadata(this.engine.world, instanceId);
+    if (!snap) return;
+    const text = JSON.stringify(snap);
+    const rec = this.metadata.get(instanceId) ?? { server: null, written: "" };
+    this.metadata.set(instanceId, rec);
+    if (rec.written === text) return;
+    const file = this.metadataFile(instanceId);
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    rec.written = text;
+  }
+
+  /**
+   * Stops or starts an instance's metadata service (a metadata service that is down: connections to
+   * 100.100.100.200 are refused). For tests of what a guest does then.
+   */
+  async setMetadataService(instanceId: string, up: boolean): Promise<void> {
+    await this.idle();
+    const inst = this.instances.get(instanceId);
+    const rec = this.metadata.get(instanceId);
+    if (!inst || !rec) throw new Error(`instance ${instanceId} has no lab namespace`);
+    if (!up && rec.server) {
+      const s = rec.server;
+      rec.server = null;
+      const gone = new Promise((r) => s.once("exit", r));
+      s.kill("SIGKILL");
+      await gone;
+    } else if (up && !rec.server) rec.server = await this.startMetadataServer(inst.ns, instanceId);
+  }
+
+  private stopMetadataServers(): void {
+    for (const rec of this.metadata.values()) rec.server?.kill("SIGKILL");
+    this.metadata.clear();
   }
 
   private attachedEnis(): EniRec[] {
@@ -278,12 +337,16 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     await this.reconcileEnis(w);
     await this.applyPortFilters(w);
     await this.applyEipNat(w);
+    for (const id of this.instances.keys()) this.writeMetadata(id);
   }
 
   /** Instances that are gone: their namespace (and every ENI veth inside) goes too. */
   private removeGoneInstances(w: World): void {
     for (const [id, rec] of this.instances) {
       if (w.instances[id]) continue;
+      this.metadata.get(id)?.server?.kill("SIGKILL");
+      this.metadata.delete(id);
+      rmSync(this.metadataFile(id), { force: true });
       nsDel(rec.ns);
       rmSync(rec.sandbox, { recursive: true, force: true });
       this.instances.delete(id);
@@ -392,6 +455,7 @@ export class LabWorld implements TransitionObserver, CommandRunner {
 
   /** Deletes every instance and VPC namespace (reset); the internet namespace stays. */
   private teardownWorld(): void {
+    this.stopMetadataServers();
     for (const rec of this.instances.values()) nsDel(rec.ns);
     for (const v of this.vpcs.values()) {
       nsDel(v.ns);
@@ -459,6 +523,7 @@ export class LabWorld implements TransitionObserver, CommandRunner {
     this.closed = true;
     await this.chain.catch(() => {});
     this.echo?.kill("SIGKILL");
+    this.stopMetadataServers();
     for (const n of this.namespaces()) nsDel(n);
     rmSync(this.sandboxRoot, { recursive: true, force: true });
   }
@@ -467,6 +532,7 @@ export class LabWorld implements TransitionObserver, CommandRunner {
   closeSync(): void {
     this.closed = true;
     this.echo?.kill("SIGKILL");
+    this.stopMetadataServers();
     for (const n of this.namespaces()) nsDel(n);
     rmSync(this.sandboxRoot, { recursive: true, force: true });
   }

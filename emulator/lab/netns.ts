@@ -206,11 +206,16 @@ export function startEchoServer(
   port: number,
   mode: "remote" | "local",
 ): Promise<ChildProcess> {
-  const child = spawn("ip", ["netns", "exec", ns, process.execPath, ECHO_SERVER_SCRIPT, host, String(port), mode], {
+  return startNsServer(ns, ECHO_SERVER_SCRIPT, [host, String(port), mode], "echo server");
+}
+
+/** Runs `node script args…` inside a namespace; resolves once it prints "ready". */
+export function startNsServer(ns: string, script: string, args: string[], what: string): Promise<ChildProcess> {
+  const child = spawn("ip", ["netns", "exec", ns, process.execPath, script, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise<ChildProcess>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`echo server in ${ns} did not start`)), 10_000);
+    const t = setTimeout(() => reject(new Error(`${what} in ${ns} did not start in 30 s`)), 30_000);
     child.stdout!.on("data", (d: Buffer) => {
       if (d.toString().includes("ready")) {
         clearTimeout(t);
@@ -219,7 +224,7 @@ export function startEchoServer(
     });
     child.on("exit", (code) => {
       clearTimeout(t);
-      reject(new Error(`echo server in ${ns} exited with ${code}`));
+      reject(new Error(`${what} in ${ns} exited with ${code}`));
     });
   });
 }

@@ -104,6 +104,7 @@ export const previewBundleAction = teamAction(
             eips: q.eips,
           },
         ],
+        ...(q.agent ? { agent: {} } : {}),
       });
       return {
         version: b.version,

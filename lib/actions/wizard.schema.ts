@@ -40,4 +40,6 @@ export const previewBundleInput = z.object({
   secondaryIps: z.array(ipv4).max(50),
   cidr: z.string().max(18).refine(isCidr),
   eips: z.record(z.string().max(15), z.string().max(15)).optional(),
+  /** The bundle installs the guest agent. */
+  agent: z.boolean().optional(),
 });

@@ -53,7 +53,7 @@ export function routesSpecFor(spec: DeploymentSpec, raw: ResourcesRecord) {
     } else interfaces.push({ ...base, device: r.device ?? "eth1", routeTable: r.routeTable ?? 1001 });
   }
   if (!interfaces.length) return null;
-  return { os: spec.os, interfaces };
+  return { os: spec.os, interfaces, ...(spec.guestAgent ? { agent: {} } : {}) };
 }
 
 export async function buildRouteScript(db: Db, deploymentId: string, spec: DeploymentSpec, record: ResourcesRecord) {

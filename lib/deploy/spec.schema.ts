@@ -131,6 +131,8 @@ export const deploymentSpecV1Schema = z
     os: z.enum(OS_FAMILIES),
     /** "policy-routes": outbound traffic leaves through each address's EIP; "inbound-only": no guest routes needed. */
     traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+    /** The guest bundle installs eipilot-netd, the agent that follows the instance metadata (lib/os/netd.ts). */
+    guestAgent: z.boolean().optional(),
     /** Account EIP quota used by pre-flight (documented default 20). */
     eipQuota: z.number().int().min(1).default(20),
   })
@@ -219,6 +221,8 @@ export const deploymentSpecV2Schema = z
     allowStopInstance: z.boolean().default(false),
     os: z.enum(OS_FAMILIES),
     traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
+    /** The guest bundle installs eipilot-netd, the agent that follows the instance metadata (lib/os/netd.ts). */
+    guestAgent: z.boolean().optional(),
     eipQuota: z.number().int().min(1).default(20),
     /**
      * A change that removes or replaces an EIP this deployment allocated releases it (true) or keeps it

@@ -16,15 +16,23 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { generateBundle, sha256, validateRoutesSpec } from "./bundle";
-import { EXAMPLE, FAMILY_CASES, has, lintBundles, netplanGenerate, shellFiles, writeBundle } from "./test-helpers";
+import {
+  EXAMPLE,
+  FAMILY_CASES,
+  caseSpec,
+  has,
+  lintBundles,
+  netplanGenerate,
+  shellFiles,
+  writeBundle,
+} from "./test-helpers";
 
 // Golden files per family (UPDATE_GOLDEN=1 rewrites them), lint of every script, netplan
 // validation, and the CLI contract (DESIGN.md contract 4).
 
 const GOLDEN = path.join(import.meta.dirname, "__golden__");
 const update = process.env.UPDATE_GOLDEN === "1";
-const bundleFor = (c: (typeof FAMILY_CASES)[number]) =>
-  generateBundle({ ...EXAMPLE, os: c.os, persistence: c.persistence });
+const bundleFor = (c: (typeof FAMILY_CASES)[number]) => generateBundle(caseSpec(c));
 
 function walk(dir: string, prefix = ""): string[] {
   if (!existsSync(dir)) return [];
@@ -151,7 +159,7 @@ describe("shell lint", () => {
     };
     // (The scripts' primary-mode parts do not depend on the family: two families are enough.)
     const bundles = [
-      ...FAMILY_CASES.map((c) => generateBundle({ ...twoEnis, os: c.os, persistence: c.persistence })),
+      ...FAMILY_CASES.map((c) => generateBundle(caseSpec(c, twoEnis.interfaces))),
       ...["generic", "alinux3"].flatMap((os) => [
         generateBundle({ os, interfaces: [primary] }),
         generateBundle({ os, interfaces: [primary, ...EXAMPLE.interfaces] }),

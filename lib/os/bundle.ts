@@ -4,6 +4,7 @@ import { ifupdownPlan } from "./ifupdown";
 import { netplanPlan } from "./netplan";
 import { networkManagerPlan } from "./networkmanager";
 import { networkScriptsPlan } from "./network-scripts";
+import { withAgent } from "./netd";
 import { readme } from "./readme";
 import { applyScript, rollbackScript, verifyScript, type FamilyPlan } from "./scripts";
 import { GENERATOR_VERSION } from "./shell";
@@ -55,7 +56,7 @@ export function generateBundle(input: unknown): Bundle {
   const spec = v.spec;
   const specJson = JSON.stringify(spec, null, 2) + "\n";
   const specSha256 = sha256(specJson);
-  const plan = withPrimaryBoot(familyPlan(spec, specSha256), spec, specSha256);
+  const plan = withAgent(withPrimaryBoot(familyPlan(spec, specSha256), spec, specSha256), spec, specSha256);
 
   const raw: Omit<BundleFile, "sha256">[] = [
     { path: "README.md", mode: "0644", content: readme(spec, specSha256, plan) },

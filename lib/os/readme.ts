@@ -1,6 +1,7 @@
 import { GENERATOR_VERSION, PERSIST_SCRIPT, STATE_DIR } from "./shell";
 import type { FamilyPlan } from "./scripts";
-import type { NormalizedSpec, OsFamily } from "./spec.schema";
+import { NETD_INTERVAL_SECONDS, NETD_PATH, NETD_SERVICE, NETD_TIMER, NETD_UDEV_RULE } from "./netd";
+import type { NormalizedAgent, NormalizedSpec, OsFamily } from "./spec.schema";
 
 // README.md of a bundle: what it does, how to run it, and the known failure modes with how
 // this bundle handles each. Only validated values are interpolated.
@@ -55,6 +56,29 @@ this rollback.sh refuses (exit 1) and names it; \`rollback.sh --all\` removes ev
 added whatever is applied. Everything recorded stays relative to the state before EIPilot, so a
 file replaced by the first revision is restored by the last rollback.`;
 
+function agentSection(agent: NormalizedAgent): string {
+  const alone = agent.leaveAlone.length ? agent.leaveAlone.map((x) => `\`${x}\``).join(", ") : "none";
+  return `## The guest agent (eipilot-netd)
+
+This bundle installs \`${NETD_PATH}\` with \`${NETD_SERVICE}\`, \`${NETD_TIMER}\` (every
+${NETD_INTERVAL_SECONDS} s) and a udev rule (\`${NETD_UDEV_RULE}\`: it runs when a network interface appears).
+It reads the instance metadata service (\`http://100.100.100.200/latest/meta-data/network/interfaces/macs/…\`:
+\`network-interface-id\`, \`primary-ip-address\`, \`private-ipv4s\`, \`gateway\`, \`vswitch-cidr-block\`) and brings
+every secondary ENI to what it says, with the same commands as apply.sh: an ENI attached in EIPilot or the
+console gets its addresses, table and source rules; an address assigned is added, one unassigned removed
+(with its rule). ENIs this bundle names keep their tables and priorities; another \`ethN\` gets table 1000+N and
+priorities from 30000 + 100 × (N − 1), as a deployment gives it. It never touches the primary ENI (the
+metadata's \`mac\`) nor: ${alone}. Metadata access: ${
+    agent.metadataAccess === "hardened"
+      ? "security hardening mode only (a token from `PUT /latest/api/token`), which works whether or not the instance enforces it (`HttpTokens=required`)"
+      : "security hardening mode, and normal mode when the service gives no token"
+  }. It reads everything first: a metadata service that is down or refuses it changes nothing, and the agent
+says why (exit 1). Each change is logged (\`journalctl -t eipilot-netd -u ${NETD_SERVICE}\`) and recorded
+like apply.sh's, so rollback.sh undoes it; \`sudo ${NETD_PATH} --dry-run\` prints what it would do.
+After a reboot the persistent files bring back this bundle's addresses first; the agent then applies
+what changed in the cloud since (the files are not rewritten: a new bundle makes them current).`;
+}
+
 export function readme(spec: NormalizedSpec, specSha256: string, plan: FamilyPlan): string {
   const rows = addressRows(spec);
   const persistence =
@@ -94,7 +118,7 @@ what it changed in \`${STATE_DIR}\`; rollback.sh undoes exactly that and restore
 apply.sh replaced. No network service is restarted at any point.
 
 ${REVISIONS}
-
+${spec.agent ? `\n${agentSection(spec.agent)}\n` : ""}
 Persistent files installed (copies are under \`files/\` in this bundle):
 
 ${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rcLocal ? `\n- a marked block in \`${plan.rcLocal}\`` : ""}

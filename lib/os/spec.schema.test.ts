@@ -259,3 +259,46 @@ describe("validateRoutesSpec", () => {
     }
   });
 });
+
+describe("agent (the optional guest agent)", () => {
+  const base = {
+    os: "generic",
+    interfaces: [
+      {
+        device: "eth1",
+        mac: "00:16:3e:12:34:56",
+        primaryIp: "172.16.0.57",
+        prefixLength: 24,
+        gateway: "172.16.0.253",
+        routeTable: 1001,
+      },
+    ],
+  };
+  it("absent: no agent in the normalised spec; present: defaults to security hardening mode only", () => {
+    const without = validateRoutesSpec(base);
+    expect(without.ok && "agent" in without.spec).toBe(false);
+    const v = validateRoutesSpec({ ...base, agent: {} });
+    expect(v.ok && v.spec.agent).toEqual({ leaveAlone: [], metadataAccess: "hardened" });
+  });
+  it("leaveAlone takes interface names and MACs (lower-cased); refuses other text, the bundle's own ENIs and repeats", () => {
+    const ok = validateRoutesSpec({ ...base, agent: { leaveAlone: ["eth3", "00:16:3E:AA:00:01"] } });
+    expect(ok.ok && ok.spec.agent!.leaveAlone).toEqual(["eth3", "00:16:3e:aa:00:01"]);
+    const bad = validateRoutesSpec({
+      ...base,
+      agent: { leaveAlone: ["eth1", "00:16:3e:12:34:56", "eth 9; rm", "eth3", "eth3"], metadataAccess: "normal" },
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.errors).toEqual(['agent.metadataAccess: "normal" is not one of hardened, hardened-or-normal']);
+    const bad2 = validateRoutesSpec({
+      ...base,
+      agent: { leaveAlone: ["eth1", "00:16:3e:12:34:56", "eth 9; rm", "eth3", "eth3"] },
+    });
+    expect(!bad2.ok && bad2.errors).toEqual([
+      "agent.leaveAlone[0]: eth1 is configured by interfaces[0]; the agent cannot leave it alone",
+      "agent.leaveAlone[1]: 00:16:3e:12:34:56 is configured by interfaces[0]; the agent cannot leave it alone",
+      'agent.leaveAlone[2]: "eth 9; rm" is neither an interface name nor a MAC address',
+      "agent.leaveAlone[4]: eth3 is listed twice",
+    ]);
+  });
+});

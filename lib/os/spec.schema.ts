@@ -62,10 +62,23 @@ const interfaceSchema = z.looseObject({
   eipIps: z.array(z.string().max(TEXT_MAX)).optional(),
 });
 
+/** How the guest agent reads the instance metadata: security hardening mode only, or normal mode when no token is given. */
+export const METADATA_ACCESS = ["hardened", "hardened-or-normal"] as const;
+
+/**
+ * The optional guest agent eipilot-netd (lib/os/netd.ts): present = installed. `leaveAlone`: interface
+ * names or MACs it never touches (besides the primary ENI, which it never touches anyway).
+ */
+const agentSchema = z.looseObject({
+  leaveAlone: z.array(z.string().max(TEXT_MAX)).max(64).default([]),
+  metadataAccess: z.enum(METADATA_ACCESS).default("hardened"),
+});
+
 export const routesSpecSchema = z.looseObject({
   os: z.enum(OS_FAMILIES),
   persistence: z.enum(PERSISTENCE_MODES).default("native"),
   interfaces: z.array(interfaceSchema).min(1).max(MAX_INTERFACES),
+  agent: agentSchema.optional(),
 });
 
 export type RoutesSpecInput = z.input<typeof routesSpecSchema>;
@@ -94,12 +107,19 @@ export type NormalizedPrimaryEni = {
   addresses: EniAddress[];
 };
 
-/** `interfaces`: the secondary ENIs, each with its own table; `primaryEni`: the primary ENI in primary mode. */
+/** The guest agent's settings; `leaveAlone` holds device names and lower-case MACs. */
+export type NormalizedAgent = { leaveAlone: string[]; metadataAccess: (typeof METADATA_ACCESS)[number] };
+
+/**
+ * `interfaces`: the secondary ENIs, each with its own table; `primaryEni`: the primary ENI in primary mode;
+ * `agent`: the guest agent, when the bundle installs it.
+ */
 export type NormalizedSpec = {
   os: OsFamily;
   persistence: Persistence;
   interfaces: NormalizedEni[];
   primaryEni: NormalizedPrimaryEni | null;
+  agent?: NormalizedAgent;
 };
 
 export type ValidationResult = { ok: true; spec: NormalizedSpec } | { ok: false; errors: string[] };
@@ -259,8 +279,35 @@ export function validateRoutesSpec(input: unknown): ValidationResult {
     }
   });
 
+  const agent = parsed.data.agent ? normalizeAgent(parsed.data.agent, seen, errors) : undefined;
   if (errors.length) return { ok: false, errors };
-  return { ok: true, spec: { os: parsed.data.os, persistence: parsed.data.persistence, interfaces: out, primaryEni } };
+  const spec: NormalizedSpec = {
+    os: parsed.data.os,
+    persistence: parsed.data.persistence,
+    interfaces: out,
+    primaryEni,
+  };
+  // Only present when asked for, so that specs without an agent (and their bundles) stay as they were.
+  if (agent) spec.agent = agent;
+  return { ok: true, spec };
+}
+
+/** `leaveAlone`: each an interface name or a MAC, not one of the ENIs this spec configures. */
+function normalizeAgent(agent: z.infer<typeof agentSchema>, seen: Seen, errors: string[]): NormalizedAgent {
+  const leaveAlone: string[] = [];
+  agent.leaveAlone.forEach((raw, k) => {
+    const at = `agent.leaveAlone[${k}]`;
+    const value = MAC_RE.test(raw) ? raw.toLowerCase() : raw;
+    if (!MAC_RE.test(raw) && !DEVICE_RE.test(raw))
+      errors.push(`${at}: ${JSON.stringify(raw).slice(0, 60)} is neither an interface name nor a MAC address`);
+    else if (seen.devices.has(value) || seen.macs.has(value))
+      errors.push(
+        `${at}: ${value} is configured by ${seen.devices.get(value) ?? seen.macs.get(value)}; the agent cannot leave it alone`,
+      );
+    else if (leaveAlone.includes(value)) errors.push(`${at}: ${value} is listed twice`);
+    else leaveAlone.push(value);
+  });
+  return { leaveAlone, metadataAccess: agent.metadataAccess };
 }
 
 type InterfaceInput = z.infer<typeof interfaceSchema>;

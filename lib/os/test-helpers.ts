@@ -32,7 +32,14 @@ export const FAMILY_CASES = [
   { name: "debian", os: "debian", persistence: "native" },
   { name: "generic", os: "generic", persistence: "native" },
   { name: "alinux2-rc.local", os: "alinux2", persistence: "rc.local" },
+  // The guest agent (spec `agent`), with an interface it must leave alone.
+  { name: "ubuntu-agent", os: "ubuntu", persistence: "native", agent: { leaveAlone: ["eth3", "00:16:3E:99:00:03"] } },
 ] as const;
+
+/** The spec of a FAMILY_CASES entry for `interfaces`. */
+export function caseSpec(c: (typeof FAMILY_CASES)[number], interfaces: unknown[] = EXAMPLE.interfaces) {
+  return { os: c.os, persistence: c.persistence, interfaces, ...("agent" in c ? { agent: c.agent } : {}) };
+}
 
 export function has(tool: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status === 0;
@@ -47,8 +54,11 @@ export function writeBundle(bundle: Bundle, dir = mkdtempSync(path.join(os.tmpdi
   return dir;
 }
 
+/** Every shell program of a bundle: the *.sh scripts and programs such as files/usr/local/sbin/eipilot-netd. */
 export function shellFiles(bundle: Bundle): string[] {
-  return bundle.files.filter((f) => f.path.endsWith(".sh")).map((f) => f.path);
+  return bundle.files
+    .filter((f) => f.path.endsWith(".sh") || f.content.startsWith("#!/usr/bin/env bash\n"))
+    .map((f) => f.path);
 }
 
 /**

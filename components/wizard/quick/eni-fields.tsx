@@ -5,6 +5,7 @@ import { ipRoom, secondaryCount, type WizardForm } from "../form-model";
 import { ExtraEnis } from "../steps/extra-enis";
 import { Choice } from "./choice";
 import { quickNetwork, type QuickFieldsProps } from "./use-quick-deploy";
+import { HintCheckbox } from "@/components/ui/hint-checkbox";
 
 /** The ENI (a new one in the instance's zone, or an Available one) and how many secondary IPs it gets. */
 export function EniFields({ form, update, inventory, err, effective }: QuickFieldsProps & { effective: WizardForm }) {
@@ -111,20 +112,12 @@ function PrimaryIpEip({
 }: Pick<QuickFieldsProps, "form" | "update"> & { effective: WizardForm }) {
   const t = useTranslations("quick");
   return (
-    <label className="flex items-start gap-2 text-sm">
-      <input
-        type="checkbox"
-        className="mt-0.5"
-        checked={form.usePrimaryIp}
-        onChange={(e) => update({ usePrimaryIp: e.target.checked })}
-        aria-describedby="q-primary-hint"
-      />
-      <span>
-        {t("primaryIp")}
-        <span id="q-primary-hint" className="block text-xs text-muted-fg">
-          {t("primaryIpHint", { slots: secondaryCount(effective) + (effective.usePrimaryIp ? 1 : 0) })}
-        </span>
-      </span>
-    </label>
+    <HintCheckbox
+      id="q-primary-hint"
+      checked={form.usePrimaryIp}
+      onChange={(usePrimaryIp) => update({ usePrimaryIp })}
+      label={t("primaryIp")}
+      hint={t("primaryIpHint", { slots: secondaryCount(effective) + (effective.usePrimaryIp ? 1 : 0) })}
+    />
   );
 }

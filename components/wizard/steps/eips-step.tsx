@@ -8,6 +8,7 @@ import type { Inventory } from "@/lib/deploy/inventory.service";
 import { eipTargets, formWarnings, type EipRow, type LocatedEip, type WizardForm } from "../form-model";
 import { fieldError, IssueText } from "../field-issues";
 import type { StepProps } from "./step-props";
+import { HintCheckbox } from "@/components/ui/hint-checkbox";
 
 type UpdateEips = (change: (eips: EipRow[]) => EipRow[]) => void;
 
@@ -307,20 +308,13 @@ function EipChoice({
 function ReleaseRemoved({ form, update }: Pick<StepProps, "form" | "update">) {
   const t = useTranslations("wizard");
   return (
-    <label className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
-      <input
-        type="checkbox"
-        className="mt-0.5"
-        checked={form.releaseRemovedEips}
-        onChange={(e) => update({ releaseRemovedEips: e.target.checked })}
-        aria-describedby="release-removed-hint"
-      />
-      <span>
-        {t("change.releaseRemoved")}
-        <span id="release-removed-hint" className="block text-xs text-muted-fg">
-          {t("change.releaseRemovedHint")}
-        </span>
-      </span>
-    </label>
+    <HintCheckbox
+      id="release-removed-hint"
+      boxed
+      checked={form.releaseRemovedEips}
+      onChange={(releaseRemovedEips) => update({ releaseRemovedEips })}
+      label={t("change.releaseRemoved")}
+      hint={t("change.releaseRemovedHint")}
+    />
   );
 }

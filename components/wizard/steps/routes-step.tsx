@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { cn } from "@/components/ui/cn";
+import { HintCheckbox } from "@/components/ui/hint-checkbox";
 import { usePreview } from "../wizard-queries";
 import { PreviewBlock } from "./preview-block";
 import type { StepProps } from "./step-props";
@@ -35,7 +36,17 @@ export function RoutesStep({ form, update, inventory, teamId }: StepProps & { te
         ))}
       </fieldset>
       {form.traffic === "policy-routes" ? (
-        <PreviewBlock preview={preview} files={preview.data?.files ?? []} />
+        <>
+          <HintCheckbox
+            id="guest-agent-hint"
+            boxed
+            checked={form.guestAgent}
+            onChange={(guestAgent) => update({ guestAgent })}
+            label={t("routesStep.guestAgent")}
+            hint={t("routesStep.guestAgentHint")}
+          />
+          <PreviewBlock preview={preview} files={preview.data?.files ?? []} />
+        </>
       ) : (
         <p className="text-sm text-muted-fg">{t("routesStep.inboundOnly")}</p>
       )}

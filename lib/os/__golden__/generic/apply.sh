@@ -267,13 +267,15 @@ install_file() {
 }
 
 # Enable a systemd unit the way systemctl enable does, so it also works inside a sandboxed $ROOT.
+# Usage: enable_unit UNIT [TARGET] (default multi-user.target)
 enable_unit() {
-  local link="$ROOT/etc/systemd/system/multi-user.target.wants/$1"
-  desire files "/etc/systemd/system/multi-user.target.wants/$1"
+  local wants="/etc/systemd/system/${2:-multi-user.target}.wants/$1"
+  local link="$ROOT$wants"
+  desire files "$wants"
   mkdir -p "$(dirname "$link")"
   if [ ! -L "$link" ]; then
     ln -s "/etc/systemd/system/$1" "$link"
-    record files "created /etc/systemd/system/multi-user.target.wants/$1"
+    record files "created $wants"
   fi
   if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
 }
