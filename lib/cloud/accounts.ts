@@ -14,6 +14,7 @@ import { actorFields, type UserActor } from "@/lib/audit/actor";
 import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
 import { cloudCall } from "./call";
+import { defaultMaxRps, rateKey } from "./rate-limit";
 import { ensureDemoWorld, newDemoKeyPair, type DemoKeyPair } from "./demo-world";
 
 /**
@@ -262,10 +263,25 @@ export async function deleteCloudAccount(teamId: string, actor: UserActor, id: s
 export async function loadCloudCredentials(teamId: string, cloudAccountId: string): Promise<CloudCredentials> {
   const row = await db().cloudAccount.findFirst({
     where: { id: cloudAccountId, teamId },
-    select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true },
+    select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true, maxRequestsPerSecond: true },
   });
   if (!row) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const secret = readSecret(row.secretCiphertext);
+  const creds = await credentialsOf(row, secret);
+  // Keyed by the account's own AccessKey id (not an STS session's), so every run shares one budget.
+  return {
+    ...creds,
+    rateLimit: {
+      key: rateKey(row.accessKeyId, creds.endpoint),
+      maxRequestsPerSecond: row.maxRequestsPerSecond ?? defaultMaxRps(),
+    },
+  };
+}
+
+async function credentialsOf(
+  row: { kind: string; accessKeyId: string; roleArn: string | null },
+  secret: { accessKeySecret: string; securityToken?: string },
+): Promise<CloudCredentials> {
   switch (row.kind) {
     case "demo": {
       const endpoint = env().EMULATOR_ENDPOINT;

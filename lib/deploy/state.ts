@@ -1,9 +1,9 @@
 // Reads the live state a spec touches (through lib/cloud, so every read is audited).
 import type { CloudContext } from "@/lib/cloud/call";
+import { loadExisting } from "@/lib/cloud/batch-reads";
 import {
   describeEips,
   describeEnis,
-  describeInstances,
   describeInstanceType,
   describeVSwitch,
 } from "@/lib/cloud/resources";
@@ -43,8 +43,9 @@ export async function readSnapshot(
     }
   };
   const [instances, enis, eipsAll] = await Promise.all([
-    guard(instanceId ? describeInstances(ctx, [instanceId]) : Promise.resolve([]), []),
-    guard(eniIds.length ? describeEnis(ctx, { ids: eniIds }) : Promise.resolve([]), []),
+    // Batched with the same reads of other runs started meanwhile (a fleet's pre-flights).
+    guard(instanceId ? loadExisting("instance", ctx, [instanceId]) : Promise.resolve([]), []),
+    guard(eniIds.length ? loadExisting("eni", ctx, eniIds) : Promise.resolve([]), []),
     guard(describeEips(ctx), { eips: [], totalCount: 0 }),
   ]);
   const instance = instances.find((i) => i.instanceId === instanceId) ?? null;
