@@ -201,10 +201,16 @@ async function scenario(opts: ScenarioOpts) {
   const t0 = Date.now();
   const runs = await Promise.all(
     ids.map(async (id) => {
-      const s = await startDeployment(teamId, id);
       const tRun = Date.now();
-      const r = await s.done;
-      return { ...r, runMs: Date.now() - tRun };
+      try {
+        const s = await startDeployment(teamId, id);
+        const r = await s.done;
+        return { ...r, runMs: Date.now() - tRun };
+      } catch (e) {
+        // A pre-flight that could not read the cloud: a failed member, not a crashed bench.
+        const code = (e as { code?: string }).code ?? String(e);
+        return { status: `refused:${code}`, stats: { waits: 0, polls: 0 }, runMs: Date.now() - tRun };
+      }
     }),
   );
   const wallMs = Date.now() - t0;

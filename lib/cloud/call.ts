@@ -219,7 +219,7 @@ export function ratePlanOf(creds: CloudCredentials): RatePlan {
 }
 
 /** Waits for the call's slot in the account's shared budget. */
-export function paceCall(ctx: CloudContext, action: CloudAction): Promise<void> {
+export function paceCall(ctx: CloudContext, action: CloudAction): Promise<number> {
   return pace(slotStore(ctx.db), ratePlanOf(ctx.creds), budgetOf(action));
 }
 

@@ -134,18 +134,20 @@ export function slotStore(db: Db | null | undefined): SlotStore {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Waits for the next slot of the call's budget (at once when the account is not paced and not held).
+ * Waits for the next slot of the call's budget and returns its time (at once when the account is not paced and not held).
  * A caller that slept checks on waking whether a Throttling answer meanwhile put a hold on the budget;
  * if so its slot fell inside the hold and it queues again behind it.
  */
-export async function pace(store: SlotStore, plan: RatePlan, budget: Budget): Promise<void> {
+export async function pace(store: SlotStore, plan: RatePlan, budget: Budget): Promise<number> {
   const rps = plan.maxRequestsPerSecond;
   const key = `${plan.key}|${budget}`;
   for (;;) {
     const wait = await store.reserve(key, rps && rps > 0 ? 1000 / rps : 0);
-    if (wait <= 0) return;
+    // The slot's time (this process's clock): what the schedule promised, whenever the timer fires.
+    const slot = Date.now() + wait;
+    if (wait <= 0) return slot;
     await sleep(wait);
-    if ((await store.heldFor(key)) <= 0) return;
+    if ((await store.heldFor(key)) <= 0) return slot;
   }
 }
 
