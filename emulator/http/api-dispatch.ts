@@ -166,7 +166,9 @@ function finish(
         Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${x.product || "Ecs"}&requestId=${x.requestId}`,
       }
     : { RequestId: x.requestId, ...body };
-  const headers: Record<string, string> = code.startsWith("Throttling") ? { "x-acs-retry-after": String(x.retryAfterMs ?? 1000) } : {};
+  const headers: Record<string, string> = code.startsWith("Throttling")
+    ? { "x-acs-retry-after": String(x.retryAfterMs ?? 1000) }
+    : {};
   if (x.xml)
     sendText(res, status, XML_CONTENT_TYPE, xmlDocument(code ? "Error" : `${x.action}Response`, payload), headers);
   else send(res, status, payload, headers);

@@ -1,12 +1,7 @@
 // Reads the live state a spec touches (through lib/cloud, so every read is audited).
 import type { CloudContext } from "@/lib/cloud/call";
 import { loadExisting } from "@/lib/cloud/batch-reads";
-import {
-  describeEips,
-  describeEnis,
-  describeInstanceType,
-  describeVSwitch,
-} from "@/lib/cloud/resources";
+import { describeEips, describeEnis, describeInstanceType, describeVSwitch } from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 import type { DeploymentSpec } from "./spec.schema";
 import { normalizeRecord, type LiveSnapshot, type ResourcesRecord } from "./model";
