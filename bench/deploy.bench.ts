@@ -243,6 +243,7 @@ async function scenario(opts: ScenarioOpts) {
     mutatingTarget: 2 + opts.eipsPer,
     totalCalls: calls.length,
     failedCalls: calls.filter((c) => !c.ok).length,
+    failedByCode: countStatuses(calls.filter((c) => !c.ok).map((c) => `${c.action}:${c.code ?? "?"}`)),
     throttledCalls: throttled,
     wallMs,
     executorMsAvg: Math.round(runs.reduce((a, r) => a + r.runMs, 0) / runs.length),

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, type Harness } from "@/lib/deploy/testing/harness";
 import { observeCloudCalls, type CallRecord, type CloudContext } from "./call";
-import { loadMany } from "./batch-reads";
+import { loadInstanceEnis, loadMany } from "./batch-reads";
 import { describeEips, describeEnis, describeInstances } from "./resources";
 
 let h: Harness;
@@ -69,5 +69,35 @@ describe("batched Describe calls", () => {
         expect(got.slice(0, -1)).toEqual(single.result[k]![e]);
         expect(got.slice(0, -1).every(Boolean)).toBe(true);
       }
+  });
+
+  it("the ENIs of several instances of a VPC: one listing, each instance's answer as DescribeNetworkInterfaces InstanceId gives it", async () => {
+    const world = h.emu.state();
+    const instances = Object.values(world.instances).filter((i) => i.regionId === h.ctx.regionId);
+    const vpc = instances[0]!.vpcId;
+    const same = instances.filter((i) => i.vpcId === vpc).map((i) => i.instanceId);
+    // At least two instances of the VPC, with ENIs of their own, and other ENIs in the VPC (else the filter proves nothing).
+    expect(same.length).toBeGreaterThanOrEqual(2);
+    const single = await counted(() => Promise.all(same.map((id) => describeEnis(h.ctx, { instanceId: id }))));
+    expect(single.calls).toHaveLength(same.length);
+    expect(single.result.every((enis) => enis.length >= 1)).toBe(true);
+    expect(Object.values(world.enis).some((e) => e.vpcId === vpc && !same.includes(e.instanceId))).toBe(true);
+
+    const ctxs = same.map((_, k): CloudContext => ({ ...h.ctx, deploymentId: `dep-${k}` }));
+    const batched = await counted(() =>
+      Promise.all(same.map((id, k) => loadInstanceEnis(ctxs[k]!, id, vpc).then((x) => x))),
+    );
+    expect(batched.calls.map((c) => c.action)).toEqual(["DescribeNetworkInterfaces"]);
+    expect(batched.result).toEqual(single.result);
+    // One instance alone: its own InstanceId read (the listing would cost no less).
+    const alone = await counted(() => loadInstanceEnis(h.ctx, same[0]!, vpc));
+    expect(alone.calls).toHaveLength(1);
+    expect(alone.result).toEqual(single.result[0]);
+    // An instance with no ENI (gone) gets none, as its own read would.
+    const withGone = await counted(() =>
+      Promise.all([loadInstanceEnis(h.ctx, same[0]!, vpc), loadInstanceEnis(h.ctx, "i-6we1x9gone00000001", vpc)]),
+    );
+    expect(withGone.result).toEqual([single.result[0], []]);
+    expect(withGone.calls).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ import {
   describeEips,
   describeEnis,
   describeInstances,
+  describeVpcEnis,
   type EipView,
   type EniView,
   type InstanceView,
@@ -56,28 +57,34 @@ const ID_OF: Record<BatchEntity, (v: never) => string> = {
   eip: (v: EipView) => v.allocationId,
 };
 
-function newLoader<E extends BatchEntity>(entity: E, first: CloudContext) {
-  // The slot the batch waited for; its call then goes without waiting again. A batch split by
-  // maxBatchSize sends its other calls each in a slot of their own.
+/** A loader's batch: the answers to these keys (in their order), from calls made with `ctx`. */
+type BatchFn<K extends Key, V> = (ctx: CloudContext, keys: readonly K[]) => Promise<V[]>;
+
+/**
+ * A loader whose batches are gathered while the first caller waits for a slot of `action`'s budget;
+ * the batch's first call then goes in that slot without waiting again (its other calls wait as usual).
+ */
+function newLoader<K extends Key, V>(
+  action: CloudAction,
+  maxBatchSize: number,
+  first: CloudContext,
+  batch: BatchFn<K, V>,
+) {
   let slotTaken = false;
   const latest = { ctx: first };
-  const loader = new DataLoader<Key, View<E> | undefined, string>(
+  const loader = new DataLoader<K, V, string>(
     async (keys) => {
       const ctx = batchContext(keys);
-      const ids = [...new Set(keys.map((k) => k.id))];
       const taken = slotTaken;
       slotTaken = false;
-      const found = new Map<string, View<E>>();
       // The slot the batch waited for is spent by its first call only.
-      const views = await describe(entity, taken ? { ...ctx, slotTaken: { spent: false } } : ctx, ids);
-      for (const v of views) found.set((ID_OF[entity] as (v: View<E>) => string)(v), v);
-      return keys.map((k) => found.get(k.id));
+      return batch(taken ? { ...ctx, slotTaken: { spent: false } } : ctx, keys);
     },
     {
       cache: false,
-      maxBatchSize: MAX_IDS[entity],
+      maxBatchSize,
       batchScheduleFn: (dispatch) => {
-        void paceCall(latest.ctx, ACTION[entity])
+        void paceCall(latest.ctx, action)
           .catch(() => {})
           .then(() => {
             slotTaken = true;
@@ -89,18 +96,85 @@ function newLoader<E extends BatchEntity>(entity: E, first: CloudContext) {
   return { loader, latest };
 }
 
-type Loader = ReturnType<typeof newLoader>;
-const loaders = new WeakMap<Db, Map<string, Loader>>();
+/** Views by id: one Describe call with the batch's ids; undefined where the cloud has none. */
+function byIds<E extends BatchEntity>(entity: E): BatchFn<Key, View<E> | undefined> {
+  return async (ctx, keys) => {
+    const found = new Map<string, View<E>>();
+    for (const v of await describe(entity, ctx, [...new Set(keys.map((k) => k.id))]))
+      found.set((ID_OF[entity] as (v: View<E>) => string)(v), v);
+    return keys.map((k) => found.get(k.id));
+  };
+}
 
-function loaderFor<E extends BatchEntity>(entity: E, ctx: CloudContext) {
+type InstanceKey = Key & { vpcId: string };
+
+/**
+ * The ENIs attached to each instance (what DescribeNetworkInterfaces with InstanceId answers: primary
+ * and secondary, in the cloud's order). InstanceId takes one id, so several instances of one VPC are
+ * read from the VPC's listing (VpcId filter, 500 per page) and picked by each ENI's InstanceId — one call
+ * for a fleet's pre-flights instead of one per instance. A listing that would take as many pages as there
+ * are instances is abandoned for the per-instance reads.
+ */
+const enisOfInstances: BatchFn<InstanceKey, EniView[]> = async (ctx, keys) => {
+  const out = new Map<string, EniView[]>();
+  const perInstance = async (ids: string[]) => {
+    for (const id of ids) out.set(id, await describeEnis(ctx, { instanceId: id }));
+  };
+  const byVpc = new Map<string, Set<string>>();
+  for (const k of keys) {
+    let ids = byVpc.get(k.vpcId);
+    if (!ids) byVpc.set(k.vpcId, (ids = new Set()));
+    ids.add(k.id);
+  }
+  await Promise.all(
+    [...byVpc].map(async ([vpcId, set]) => {
+      const ids = [...set];
+      const listing = vpcId && ids.length > 1 ? await describeVpcEnis(ctx, vpcId, ids.length - 1) : null;
+      if (!listing) return perInstance(ids);
+      for (const id of ids)
+        out.set(
+          id,
+          listing.filter((e) => e.instanceId === id),
+        );
+    }),
+  );
+  return keys.map((k) => out.get(k.id) ?? []);
+};
+
+type AnyLoader = { loader: DataLoader<never, unknown, string>; latest: { ctx: CloudContext } };
+const loaders = new WeakMap<Db, Map<string, AnyLoader>>();
+
+/** The loader of this kind of read for the context's team, account and region (made on first use). */
+function loaderFor<K extends Key, V>(
+  kind: string,
+  ctx: CloudContext,
+  make: () => { loader: DataLoader<K, V, string>; latest: { ctx: CloudContext } },
+): DataLoader<K, V, string> {
   let byKey = loaders.get(ctx.db);
   if (!byKey) loaders.set(ctx.db, (byKey = new Map()));
   // Per team too: one team's audit trail never shows another team's resource ids.
-  const key = [ctx.teamId, ratePlanOf(ctx.creds).key, ctx.regionId, entity].join("|");
+  const key = [ctx.teamId, ratePlanOf(ctx.creds).key, ctx.regionId, kind].join("|");
   let l = byKey.get(key);
-  if (!l) byKey.set(key, (l = newLoader(entity, ctx) as unknown as Loader));
+  if (!l) byKey.set(key, (l = make() as unknown as AnyLoader));
   l.latest.ctx = ctx;
-  return l.loader as unknown as DataLoader<Key, View<E> | undefined, string>;
+  return l.loader as unknown as DataLoader<K, V, string>;
+}
+
+/** Loads `keys`, throwing the first failure; under the context's read-retry policy when it has one. */
+async function loadAll<K extends Key, V>(
+  ctx: CloudContext,
+  action: CloudAction,
+  loader: () => DataLoader<K, V, string>,
+  keys: K[],
+): Promise<V[]> {
+  const once = async () => {
+    const out = await loader().loadMany(keys);
+    const err = out.find((x): x is Error => x instanceof Error);
+    if (err) throw err;
+    return out as V[];
+  };
+  // A failed batch fails each caller's read; each retries under its own policy (none: a poll tries again anyway).
+  return ctx.readRetry ? withReadRetries(ctx.readRetry, action, once) : once();
 }
 
 /**
@@ -114,14 +188,13 @@ export async function loadMany<E extends BatchEntity>(
   ids: string[],
 ): Promise<Array<View<E> | undefined>> {
   if (!ids.length) return [];
-  const once = async () => {
-    const out = await loaderFor(entity, ctx).loadMany(ids.map((id) => ({ ctx, id })));
-    const err = out.find((x): x is Error => x instanceof Error);
-    if (err) throw err;
-    return out as Array<View<E> | undefined>;
-  };
-  // A failed batch fails each caller's read; each retries under its own policy (none: a poll tries again anyway).
-  return ctx.readRetry ? withReadRetries(ctx.readRetry, ACTION[entity], once) : once();
+  const loader = () => loaderFor(entity, ctx, () => newLoader(ACTION[entity], MAX_IDS[entity], ctx, byIds(entity)));
+  return loadAll(
+    ctx,
+    ACTION[entity],
+    loader,
+    ids.map((id) => ({ ctx, id })),
+  );
 }
 
 /** The views that exist, like describeInstances(ctx, ids) — batched. */
@@ -131,4 +204,15 @@ export async function loadExisting<E extends BatchEntity>(
   ids: string[],
 ): Promise<View<E>[]> {
   return (await loadMany(entity, ctx, ids)).filter((v): v is View<E> => !!v);
+}
+
+/**
+ * The ENIs attached to an instance of this VPC, like describeEnis(ctx, { instanceId }) — read with the
+ * same reads of other instances of the VPC started meanwhile (a fleet's pre-flights) in one listing.
+ */
+export async function loadInstanceEnis(ctx: CloudContext, instanceId: string, vpcId: string): Promise<EniView[]> {
+  const loader = () =>
+    loaderFor("instanceEnis", ctx, () => newLoader("DescribeNetworkInterfaces", MAX_IDS.eni, ctx, enisOfInstances));
+  const [enis] = await loadAll(ctx, "DescribeNetworkInterfaces", loader, [{ ctx, id: instanceId, vpcId }]);
+  return enis ?? [];
 }

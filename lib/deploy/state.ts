@@ -1,6 +1,6 @@
 // Reads the live state a spec touches (through lib/cloud, so every read is audited).
 import type { CloudContext } from "@/lib/cloud/call";
-import { loadExisting } from "@/lib/cloud/batch-reads";
+import { loadExisting, loadInstanceEnis } from "@/lib/cloud/batch-reads";
 import { describeEips, describeEnis, describeInstanceType, describeVSwitch } from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 import type { DeploymentSpec } from "./spec.schema";
@@ -45,7 +45,8 @@ export async function readSnapshot(
   ]);
   const instance = instances.find((i) => i.instanceId === instanceId) ?? null;
   const typeId = spec.instance.mode === "create" ? spec.instance.instanceType : instance?.instanceType;
-  const instanceEnis = instance && regionKnown ? await describeEnis(ctx, { instanceId: instance.instanceId }) : [];
+  // Read with the other pre-flights' instances of the VPC started meanwhile, in one listing.
+  const instanceEnis = instance && regionKnown ? await loadInstanceEnis(ctx, instance.instanceId, instance.vpcId) : [];
   const vSwitchIds = [
     ...new Set([
       ...enis.map((e) => e.vSwitchId),
