@@ -53,8 +53,20 @@ function existingEni(k: number, count: number, from: number, n: number) {
 }
 
 function seedFor(instances: number, eips: number): Seed {
+  // 100 instances need ~400 private IPs: the bench's vSwitch is a /20 (the demo's /24 runs out: IpNotEnough).
+  const vpcs = (DEFAULT_SEED.vpcs ?? []).map((v) => ({
+    ...v,
+    vSwitches: (v.vSwitches ?? []).map((w) =>
+      w.id === VSW
+        ? { ...w, cidrBlock: "172.16.0.0/20" }
+        : w.cidrBlock === "172.16.1.0/24"
+          ? { ...w, cidrBlock: "172.16.16.0/24" }
+          : w,
+    ),
+  }));
   return {
     ...DEFAULT_SEED,
+    vpcs,
     quotas: { eipPerRegion: 500, eniPerRegion: 1000, ipsPerAvailableEni: 10 },
     instances: Array.from({ length: instances }, (_, i) => ({
       id: instanceId(i),
