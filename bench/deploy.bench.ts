@@ -1,6 +1,7 @@
 // npm run bench:deploy — the deployment engine against the emulator with realistic
 // transition latencies. Reports mutating/total calls, wall time vs the critical-path
-// bound, Describe polls per wait, a 20-instance run under a 10 req/s rate limit, a
+// bound, Describe polls per wait, 20 (and 100, and 100 with 10 % injected Throttling) instances × 3
+// EIPs run at once under a 10 req/s account rate — wall time vs the floor (mutating calls ÷ rate) — a
 // change adding one EIP to a 3-EIP deployment (with and without a new private IP), and
 // two new ENIs x 10 EIPs from nothing (the 10-IP rule: create with 9 secondaries, attach,
 // assign the 10th). Every spec is v2 (DESIGN.md contract 5).
@@ -17,7 +18,7 @@ import {
   startDeployment,
 } from "@/lib/deploy/deployment.service";
 import { observeCloudCalls, type CallRecord } from "@/lib/cloud/call";
-import { configureRateLimit } from "@/lib/cloud/rate-limit";
+import { rateKey } from "@/lib/cloud/rate-limit";
 
 const ATTACH = 2000,
   ASSIGN = 500,
@@ -52,8 +53,20 @@ function existingEni(k: number, count: number, from: number, n: number) {
 }
 
 function seedFor(instances: number, eips: number): Seed {
+  // 100 instances need ~400 private IPs: the bench's vSwitch is a /20 (the demo's /24 runs out: IpNotEnough).
+  const vpcs = (DEFAULT_SEED.vpcs ?? []).map((v) => ({
+    ...v,
+    vSwitches: (v.vSwitches ?? []).map((w) =>
+      w.id === VSW
+        ? { ...w, cidrBlock: "172.16.0.0/20" }
+        : w.cidrBlock === "172.16.1.0/24"
+          ? { ...w, cidrBlock: "172.16.16.0/24" }
+          : w,
+    ),
+  }));
   return {
     ...DEFAULT_SEED,
+    vpcs,
     quotas: { eipPerRegion: 500, eniPerRegion: 1000, ipsPerAvailableEni: 10 },
     instances: Array.from({ length: instances }, (_, i) => ({
       id: instanceId(i),
@@ -76,15 +89,26 @@ function seedFor(instances: number, eips: number): Seed {
 
 type Bench = Awaited<ReturnType<typeof setup>>;
 
-/** The emulator with the bench latencies, a test database with a team and its demo account, the engine on both. */
-async function setup(seed: Seed, rateLimit: number | null) {
+/**
+ * The emulator with the bench latencies, a test database with a team and its demo account, the engine on
+ * both. `rateLimit`: the account's rate in EIPilot (CloudAccount.maxRequestsPerSecond) and the cloud's
+ * per-API flow control in the emulator (Throttling.User beyond it); `throttle`: the share of all calls
+ * the emulator answers Throttling.User at random on top.
+ */
+async function setup(seed: Seed, rateLimit: number | null, throttle = 0) {
   const emu = await startEmulator({
     seed,
     latencies: { eniAttach: ATTACH, eipAssociate: ASSOCIATE, eniDetach: 1200, eipUnassociate: 800 },
   });
   // The emulator has no per-action response latency for the (synchronous) AssignPrivateIpAddresses,
   // so the assign term of the bound is what the call really took (reported), not 0.5 s.
-  if (rateLimit) emu.setFaults({ rateLimit });
+  if (rateLimit || throttle)
+    emu.setFaults({
+      seed: 19,
+      rateLimit,
+      rateLimitPer: "action",
+      ...(throttle ? { errors: { "*": { "Throttling.User": throttle } } } : {}),
+    });
   const t = await createTestDb();
   const teamId = "bench-team";
   await t.db.organization.create({ data: { id: teamId, name: "bench", slug: "bench" } });
@@ -97,17 +121,22 @@ async function setup(seed: Seed, rateLimit: number | null) {
       accessKeyId: DEMO_ACCESS_KEY_ID,
       secretCiphertext: "-",
       endpoint: emu.endpoint,
+      maxRequestsPerSecond: rateLimit,
     },
   });
-  const creds = { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET, endpoint: emu.endpoint };
-  configureRateLimit(creds.accessKeyId, creds.endpoint, rateLimit, 1);
+  // What loadCloudCredentials gives for this account (the bench has no EMULATOR_ENDPOINT to load it through).
+  const creds = {
+    accessKeyId: DEMO_ACCESS_KEY_ID,
+    accessKeySecret: DEMO_ACCESS_KEY_SECRET,
+    endpoint: emu.endpoint,
+    rateLimit: { key: rateKey(DEMO_ACCESS_KEY_ID, emu.endpoint), maxRequestsPerSecond: rateLimit },
+  };
   configureDeployEngine({ db: () => t.db, resolveCredentials: async () => creds, concurrency: 8 });
   return {
     emu,
     t,
     teamId,
     close: async () => {
-      configureRateLimit(creds.accessKeyId, creds.endpoint, null);
       await emu.close();
       await t.close();
     },
@@ -136,29 +165,65 @@ async function observed<T>(fn: () => Promise<T>): Promise<{ result: T; calls: Ca
   }
 }
 
+const countStatuses = (xs: string[]) =>
+  Object.fromEntries([...new Set(xs)].map((x) => [x, xs.filter((y) => y === x).length]));
 const mutatingOf = (calls: CallRecord[]) => calls.filter((c) => !c.action.startsWith("Describe"));
 const countBy = (calls: CallRecord[]) =>
   Object.fromEntries(
     [...new Set(calls.map((c) => c.action))].sort().map((a) => [a, calls.filter((c) => c.action === a).length]),
   );
 
-async function scenario(opts: { instances: number; eipsPer: number; rateLimit: number | null }) {
-  const b = await setup(seedFor(opts.instances, opts.instances * opts.eipsPer), opts.rateLimit);
+type ScenarioOpts = {
+  instances: number;
+  eipsPer: number;
+  rateLimit: number | null;
+  /** Share of calls answered Throttling.User at random. */
+  throttle?: number;
+  /** New EIPs (`{}`: AllocateEipAddress with a ClientToken) instead of existing ones. */
+  allocate?: boolean;
+};
+
+/** Each member's EIPs in the cloud after the runs vs its spec, and every EIP the runs allocated. */
+function duplicates(b: Bench, opts: ScenarioOpts, seededEips: number) {
+  const world = b.emu.state();
+  const eips = Object.values(world.eips);
+  const perMember = Array.from(
+    { length: opts.instances },
+    (_, k) => eips.filter((e) => e.binding?.instanceId === eniId(k)).length,
+  );
+  return {
+    membersWithWrongEipCount: perMember.filter((n) => n !== opts.eipsPer).length,
+    eipsAllocated: eips.length - seededEips,
+    eipsExpectedAllocated: opts.allocate ? opts.instances * opts.eipsPer : 0,
+  };
+}
+
+async function scenario(opts: ScenarioOpts) {
+  const seededEips = opts.allocate ? 0 : opts.instances * opts.eipsPer;
+  const b = await setup(seedFor(opts.instances, seededEips), opts.rateLimit, opts.throttle ?? 0);
   const { t, teamId } = b;
   const calls: CallRecord[] = [];
   const off = observeCloudCalls((c) => calls.push(c));
   const ids: string[] = [];
   for (let k = 0; k < opts.instances; k++) {
-    const spec = v2Spec(k, [existingEni(k, opts.eipsPer - 1, k * opts.eipsPer, opts.eipsPer)]);
+    const eni = existingEni(k, opts.eipsPer - 1, k * opts.eipsPer, opts.eipsPer);
+    const spec = v2Spec(k, [opts.allocate ? { ...eni, eips: eni.eips.map(() => ({})) } : eni]);
     ids.push((await createDraft(teamId, { name: `bench-${k}`, spec })).id);
   }
   const t0 = Date.now();
   const runs = await Promise.all(
     ids.map(async (id) => {
-      const s = await startDeployment(teamId, id);
       const tRun = Date.now();
-      const r = await s.done;
-      return { ...r, runMs: Date.now() - tRun };
+      try {
+        const s = await startDeployment(teamId, id);
+        const startMs = Date.now() - tRun;
+        const r = await s.done;
+        return { ...r, runMs: Date.now() - tRun, startMs };
+      } catch (e) {
+        // A pre-flight that could not read the cloud: a failed member, not a crashed bench.
+        const code = (e as { code?: string }).code ?? String(e);
+        return { status: `refused:${code}`, stats: { waits: 0, polls: 0 }, runMs: Date.now() - tRun, startMs: 0 };
+      }
     }),
   );
   const wallMs = Date.now() - t0;
@@ -176,29 +241,44 @@ async function scenario(opts: { instances: number; eipsPer: number; rateLimit: n
   const polls = runs.reduce((a, r) => a + r.stats.polls, 0);
   const assignMs = stepMs("AssignPrivateIpAddresses");
   const boundMs = ATTACH + Math.max(ASSIGN, assignMs) + ASSOCIATE;
+  const floorMs = opts.rateLimit ? Math.round((mutating.length / opts.rateLimit) * 1000) : null;
   const result = {
     instances: opts.instances,
     eipsPerInstance: opts.eipsPer,
     rateLimitRps: opts.rateLimit,
-    statuses: runs.map((r) => r.status),
+    injectedThrottling: opts.throttle ?? 0,
+    newEips: !!opts.allocate,
+    failedRuns: runs.filter((r) => r.status !== "succeeded").length,
+    statuses: countStatuses(runs.map((r) => r.status)),
+    ...duplicates(b, opts, seededEips),
     mutatingCalls: mutating.length,
     mutatingCallsPerDeployment: mutating.length / opts.instances,
     mutatingTarget: 2 + opts.eipsPer,
     totalCalls: calls.length,
     failedCalls: calls.filter((c) => !c.ok).length,
+    failedByCode: countStatuses(calls.filter((c) => !c.ok).map((c) => `${c.action}:${c.code ?? "?"}`)),
     throttledCalls: throttled,
     wallMs,
+    // Where the wall time goes: before the first change (pre-flights), the changes, after the last one.
+    firstMutatingAtMs: mutating.length ? Math.min(...mutating.map((c) => c.startedAt)) - t0 : null,
+    lastMutatingAtMs: mutating.length ? Math.max(...mutating.map((c) => c.startedAt)) - t0 : null,
     executorMsAvg: Math.round(runs.reduce((a, r) => a + r.runMs, 0) / runs.length),
+    // Pre-flight, plan and the run recorded (startDeployment), first and last of the runs.
+    startMsMin: Math.min(...runs.map((r) => r.startMs)),
+    startMsMax: Math.max(...runs.map((r) => r.startMs)),
     criticalPathBoundMs: boundMs,
     ratioToBound: +(Math.max(...runs.map((r) => r.runMs)) / boundMs).toFixed(3),
     waits,
     describePollsForWaits: polls,
     pollsPerWait: +(polls / Math.max(1, waits)).toFixed(2),
     stepMsAvg: { attach: stepMs("AttachNetworkInterface"), assign: assignMs, associate: stepMs("AssociateEipAddress") },
-    ...(opts.rateLimit
+    ...(floorMs
       ? {
-          callsOverRateMs: Math.round((calls.length / opts.rateLimit) * 1000),
-          ratioToCallsOverRate: +(wallMs / ((calls.length / opts.rateLimit) * 1000)).toFixed(3),
+          // The issue's floor: the mutating calls at the account's rate (target: wall time ≤ 1.3 × floor).
+          floorMs,
+          ratioToFloor: +(wallMs / floorMs).toFixed(3),
+          readCalls: calls.length - mutating.length,
+          callsByAction: countBy(calls),
         }
       : {}),
   };
@@ -330,20 +410,36 @@ const results = {
     "executorMs = from the run being recorded to its end (the pre-flight reads before it are in wallMs and totalCalls).",
   single: [] as unknown[],
   fleet: null as unknown,
+  fleet100: null as unknown,
+  fleet100Throttled: null as unknown,
   addOneEip: [] as unknown[],
   twoEnisTenEips: null as unknown,
 };
-for (const n of [3, 8]) {
-  const r = await scenario({ instances: 1, eipsPer: n, rateLimit: null });
-  results.single.push(r);
-  console.log(JSON.stringify(r));
-}
-results.fleet = await scenario({ instances: 20, eipsPer: 3, rateLimit: 10 });
-console.log(JSON.stringify(results.fleet));
-results.addOneEip = await addOneEip();
-for (const r of results.addOneEip) console.log(JSON.stringify(r));
-results.twoEnisTenEips = await twoEnisTenEips();
-console.log(JSON.stringify(results.twoEnisTenEips));
+// BENCH_DEPLOY_ONLY=fleet,fleet100 runs only those parts (the file is still written with what ran).
+const only = process.env.BENCH_DEPLOY_ONLY?.split(",").filter(Boolean);
+const runs = (part: string) => !only || only.includes(part);
+const report = (r: unknown) => console.log(JSON.stringify(r));
+if (runs("single"))
+  for (const n of [3, 8]) {
+    const r = await scenario({ instances: 1, eipsPer: n, rateLimit: null });
+    results.single.push(r);
+    report(r);
+  }
+if (runs("fleet")) report((results.fleet = await scenario({ instances: 20, eipsPer: 3, rateLimit: 10 })));
+if (runs("fleet100"))
+  report((results.fleet100 = await scenario({ instances: 100, eipsPer: 3, rateLimit: 10, allocate: true })));
+if (runs("fleet100Throttled"))
+  report(
+    (results.fleet100Throttled = await scenario({
+      instances: 100,
+      eipsPer: 3,
+      rateLimit: 10,
+      allocate: true,
+      throttle: 0.1,
+    })),
+  );
+if (runs("addOneEip")) for (const r of (results.addOneEip = await addOneEip())) report(r);
+if (runs("twoEnisTenEips")) report((results.twoEnisTenEips = await twoEnisTenEips()));
 const out = path.resolve("bench/results/deploy.json");
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");

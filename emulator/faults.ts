@@ -28,8 +28,15 @@ export const faultSpecSchema = z.object({
   transitionJitter: z.number().min(0).max(1).default(0),
   /** action name (or "*") → probability that the transition it starts never completes (until /_emulator/settle) */
   stuck: probMap.default({}),
-  /** global limit in requests/second (token bucket, burst = rps); answers Throttling.User */
+  /** limit in requests/second (token bucket, burst = rps); answers Throttling.User */
   rateLimit: z.number().positive().nullable().default(null),
+  /**
+   * What `rateLimit` applies to: the account's requests together ("account"), or each API action on its
+   * own ("action": Alibaba Cloud's per-API flow control, where reads do not spend a change's budget).
+   */
+  rateLimitPer: z.enum(["account", "action"]).default("account"),
+  /** The x-acs-retry-after a Throttling answer carries, ms (≥ 100: clients read small values as seconds). */
+  throttleRetryAfterMs: z.number().int().min(100).default(1000),
 });
 
 export type FaultSpec = z.output<typeof faultSpecSchema>;
@@ -73,31 +80,31 @@ type InjectedError = { status: number; code: string; message: string };
 export class Faults {
   spec: FaultSpec;
   private rng: Prng;
-  private tokens = 0;
-  private lastRefill = 0;
+  /** Token buckets: "*" for the account, else one per action. */
+  private buckets = new Map<string, { tokens: number; lastRefill: number }>();
 
   constructor(spec: FaultSpecInput = {}) {
     this.spec = faultSpecSchema.parse(spec);
     this.rng = new Prng(this.spec.seed);
-    this.tokens = this.spec.rateLimit ?? 0;
   }
 
   set(spec: FaultSpecInput): void {
     this.spec = faultSpecSchema.parse(spec);
     this.rng = new Prng(this.spec.seed);
-    this.tokens = this.spec.rateLimit ?? 0;
-    this.lastRefill = 0;
+    this.buckets.clear();
   }
 
-  /** Global rate limit: true when the request must be throttled. */
-  rateLimited(nowMs: number): boolean {
+  /** Rate limit (the account's, or the action's own): true when the request must be throttled. */
+  rateLimited(nowMs: number, action = "*"): boolean {
     const rps = this.spec.rateLimit;
     if (!rps) return false;
-    if (this.lastRefill === 0) this.lastRefill = nowMs;
-    this.tokens = Math.min(rps, this.tokens + ((nowMs - this.lastRefill) / 1000) * rps);
-    this.lastRefill = nowMs;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    const key = this.spec.rateLimitPer === "action" ? action : "*";
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = { tokens: rps, lastRefill: nowMs }));
+    b.tokens = Math.min(rps, b.tokens + ((nowMs - b.lastRefill) / 1000) * rps);
+    b.lastRefill = nowMs;
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
       return false;
     }
     return true;

@@ -7,6 +7,7 @@ import {
   createCloudAccountAction,
   deleteCloudAccountAction,
   testCloudAccountAction,
+  updateCloudAccountRateAction,
 } from "@/lib/actions/cloud-accounts.actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
@@ -23,6 +24,7 @@ const empty = {
   securityToken: "",
   roleArn: "",
   defaultRegion: "ap-northeast-1",
+  maxRequestsPerSecond: "",
 };
 
 type Transition = {
@@ -85,7 +87,8 @@ function AccountCard({
         <p className="font-medium">{a.name}</p>
         <p className="text-xs text-muted-fg">
           <Badge>{t(`kinds.${a.kind as Kind | "demo"}`)}</Badge>{" "}
-          <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion}
+          <span className="font-mono">{a.accessKeyIdMasked}</span> · {a.defaultRegion} ·{" "}
+          <span data-testid="cloud-account-rate">{rateText(t, a)}</span>
         </p>
       </div>
       <Button
@@ -119,8 +122,67 @@ function AccountCard({
           }}
         />
       )}
+      {canManage && <RateForm a={a} teamId={teamId} transition={{ pending, startTransition }} />}
       {a.emulator && <DemoWorldAccess emulator={a.emulator} regionId={a.defaultRegion} />}
     </Card>
+  );
+}
+
+/** "10 req/s", or the server's default rate (or none) when the account sets none. */
+function rateText(t: ReturnType<typeof useTranslations<"settings.cloudAccounts">>, a: CloudAccountDto): string {
+  if (a.maxRequestsPerSecond != null) return t("rateOwn", { rate: a.maxRequestsPerSecond });
+  if (a.defaultMaxRequestsPerSecond != null) return t("rateDefault", { rate: a.defaultMaxRequestsPerSecond });
+  return t("rateNone");
+}
+
+/** Changes an existing account's rate; an empty field goes back to the server's default. */
+function RateForm({
+  a,
+  teamId,
+  transition: { pending, startTransition },
+}: {
+  a: CloudAccountDto;
+  teamId: string;
+  transition: Transition;
+}) {
+  const t = useTranslations("settings.cloudAccounts");
+  const [value, setValue] = useState(a.maxRequestsPerSecond == null ? "" : String(a.maxRequestsPerSecond));
+  const [error, setError] = useState<string | undefined>();
+  const id = `rate-${a.id}`;
+  function submit(e: React.FormEvent) {
+    e.preventDefault();
+    startTransition(async () => {
+      const res = await updateCloudAccountRateAction({ teamId, id: a.id, rate: { maxRequestsPerSecond: value } });
+      if (!res.ok) {
+        setError(res.fieldErrors?.maxRequestsPerSecond ?? res.error);
+        return;
+      }
+      setError(undefined);
+      toast.success(t("rateSaved", { name: a.name }));
+    });
+  }
+  return (
+    <form
+      noValidate
+      onSubmit={submit}
+      className="flex w-full items-end gap-2"
+      aria-label={t("rateLabel", { name: a.name })}
+    >
+      <div className="flex-1">
+        <Field id={id} label={t("maxRequestsPerSecond")} hint={t("maxRequestsPerSecondHint")} error={error}>
+          <Input
+            id={id}
+            inputMode="decimal"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            {...(error ? { "aria-invalid": true as const, "aria-describedby": `${id}-error` } : {})}
+          />
+        </Field>
+      </div>
+      <Button type="submit" variant="secondary" size="sm" disabled={pending}>
+        {t("rateSave")}
+      </Button>
+    </form>
   );
 }
 
@@ -256,6 +318,20 @@ function AccountFields({
           value={form.defaultRegion}
           onChange={set("defaultRegion")}
           {...invalid("defaultRegion")}
+        />
+      </Field>
+      <Field
+        id="maxRequestsPerSecond"
+        label={t("maxRequestsPerSecond")}
+        hint={t("maxRequestsPerSecondHint")}
+        error={errors.maxRequestsPerSecond}
+      >
+        <Input
+          id="maxRequestsPerSecond"
+          inputMode="decimal"
+          value={form.maxRequestsPerSecond}
+          onChange={set("maxRequestsPerSecond")}
+          {...invalid("maxRequestsPerSecond")}
         />
       </Field>
     </>

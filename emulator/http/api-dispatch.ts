@@ -41,6 +41,8 @@ export type ApiContext = {
 
 /** What is known about one exchange so far: filled in as the request passes each check. */
 type Exchange = {
+  /** x-acs-retry-after of a Throttling answer (the account's fault settings), ms. */
+  retryAfterMs?: number;
   started: number;
   requestId: string;
   method: string;
@@ -122,6 +124,7 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   const p = (x.params = Params.from(auth.params));
   // The signing pair's account: another account's resources do not exist here.
   const { engine, faults } = ctx.worlds.of(auth.accessKeyId);
+  x.retryAfterMs = faults.spec.throttleRetryAfterMs;
   await applyFaults(faults, ctx.now, action, p.map.values());
   engine.tick();
   const conflict = faults.conflictError(action, () => engine.targetBusy(p));
@@ -133,7 +136,7 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
 
 /** Throttling, then an injected error and extra latency (the error comes after the delay). */
 async function applyFaults(faults: Faults, now: () => number, action: string, values: Iterable<string>): Promise<void> {
-  if (faults.rateLimited(now()))
+  if (faults.rateLimited(now(), action))
     throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
   const injected = faults.injectedError(action, values);
   const delay = faults.extraLatencyMs();
@@ -163,7 +166,9 @@ function finish(
         Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=${x.product || "Ecs"}&requestId=${x.requestId}`,
       }
     : { RequestId: x.requestId, ...body };
-  const headers: Record<string, string> = code.startsWith("Throttling") ? { "x-acs-retry-after": "1000" } : {};
+  const headers: Record<string, string> = code.startsWith("Throttling")
+    ? { "x-acs-retry-after": String(x.retryAfterMs ?? 1000) }
+    : {};
   if (x.xml)
     sendText(res, status, XML_CONTENT_TYPE, xmlDocument(code ? "Error" : `${x.action}Response`, payload), headers);
   else send(res, status, payload, headers);

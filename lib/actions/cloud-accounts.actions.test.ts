@@ -21,7 +21,8 @@ describe("cloud account actions", () => {
   it("adding and removing an account are recorded with the actor's email", async () => {
     const owner = await signUp(t.db, "owner");
     const { email } = await t.db.user.findUniqueOrThrow({ where: { id: owner.userId } });
-    const { createCloudAccountAction, deleteCloudAccountAction } = await import("./cloud-accounts.actions");
+    const { createCloudAccountAction, deleteCloudAccountAction, updateCloudAccountRateAction } =
+      await import("./cloud-accounts.actions");
     actAs(owner.cookie);
     const created = await createCloudAccountAction({
       teamId: owner.teamId,
@@ -34,6 +35,14 @@ describe("cloud account actions", () => {
       },
     });
     if (!created.ok) throw new Error(created.error);
+    const id = created.data.id;
+    // A rate out of bounds names the field, as the form shows it.
+    expect(
+      await updateCloudAccountRateAction({ teamId: owner.teamId, id, rate: { maxRequestsPerSecond: "0" } }),
+    ).toMatchObject({ ok: false, fieldErrors: { maxRequestsPerSecond: expect.stringMatching(/greater than 0/) } });
+    expect(
+      await updateCloudAccountRateAction({ teamId: owner.teamId, id, rate: { maxRequestsPerSecond: "12" } }),
+    ).toMatchObject({ ok: true, data: { id, maxRequestsPerSecond: 12 } });
     expect(await deleteCloudAccountAction({ teamId: owner.teamId, id: created.data.id })).toMatchObject({ ok: true });
     const events = await t.db.auditEvent.findMany({
       where: { teamId: owner.teamId, action: { startsWith: "app:cloudAccount." } },
@@ -41,6 +50,7 @@ describe("cloud account actions", () => {
     });
     expect(events.map((e) => [e.action, e.actorId, e.actorLabel])).toEqual([
       ["app:cloudAccount.create", owner.userId, email],
+      ["app:cloudAccount.update", owner.userId, email],
       ["app:cloudAccount.delete", owner.userId, email],
     ]);
   });

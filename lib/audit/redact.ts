@@ -114,6 +114,9 @@ const SAFE_KEYS = new Set([
   "webhookId",
   "origin",
   "events",
+  // a cloud account's API rate (requests per second): its new value and the one it replaced
+  "maxRequestsPerSecond",
+  "previousMaxRequestsPerSecond",
 ]);
 export const REDACTED = "[redacted]";
 

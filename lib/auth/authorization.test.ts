@@ -190,6 +190,11 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "cloudAccounts.manage",
     input: (f) => ({ teamId: f.teamA, account: {} }),
   },
+  "lib/actions/cloud-accounts.actions.ts#updateCloudAccountRateAction": {
+    name: "cloudAccounts.updateRate",
+    capability: "cloudAccounts.manage",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-account", rate: { maxRequestsPerSecond: 5 } }),
+  },
   "lib/actions/cloud-accounts.actions.ts#deleteCloudAccountAction": {
     name: "cloudAccounts.delete",
     capability: "cloudAccounts.manage",

@@ -10,12 +10,14 @@ import {
   listCloudAccountsForApi,
   loadCloudCredentials,
   testCloudAccount,
+  updateCloudAccountRate,
   DEMO_ACCESS_KEY_ID,
   DEMO_ACCESS_KEY_SECRET,
   DEMO_ACCOUNT_NAME,
 } from "./accounts";
 import { userActor } from "@/lib/audit/actor";
 import { encryptSecret } from "@/lib/server/crypto";
+import type { UserFacingError } from "@/lib/server/errors";
 import { cloudCall } from "./call";
 import type { CloudCredentials } from "./client";
 import { $Ecs, ecsClient } from "@/emulator/sdk";
@@ -70,6 +72,68 @@ describe("cloud accounts", () => {
     ).rejects.toMatchObject({ details: { field: "accessKeyId" } });
     await expect(createCloudAccount("team-a", userActor("user-1"), { ...input })).rejects.toThrow(/already exists/);
     expect(await t.db.cloudAccount.count()).toBe(before);
+  });
+
+  it("the account's rate: optional on create, changed later (audited), refused outside (0, 1000] in the reader's language", async () => {
+    const actor = userActor("user-1");
+    // The form's blank field: no rate of its own, the server's default applies.
+    const plain = await createCloudAccount("team-e", actor, { ...input, name: "no-rate", maxRequestsPerSecond: "" });
+    expect(plain.maxRequestsPerSecond).toBeNull();
+    const paced = await createCloudAccount("team-e", actor, { ...input, name: "paced", maxRequestsPerSecond: "2.5" });
+    expect(paced.maxRequestsPerSecond).toBe(2.5);
+    expect((await loadCloudCredentials("team-e", paced.id)).rateLimit?.maxRequestsPerSecond).toBe(2.5);
+
+    for (const [bad, en, ja] of [
+      ["0", "greater than 0", "0 より大きい"],
+      [-3, "greater than 0", "0 より大きい"],
+      ["1001", "at most 1000", "1000 以下"],
+      ["ten", "a number", "数値"],
+    ] as const) {
+      const refused = updateCloudAccountRate("team-e", actor, paced.id, { maxRequestsPerSecond: bad });
+      await expect(refused).rejects.toMatchObject({
+        details: { field: "maxRequestsPerSecond", code: "INVALID_INPUT" },
+      });
+      const e = (await refused.catch((x: unknown) => x)) as UserFacingError;
+      expect(e.text("en")).toContain(en);
+      expect(e.text("ja")).toContain(ja);
+      await expect(
+        createCloudAccount("team-e", actor, { ...input, name: `bad-${String(bad)}`, maxRequestsPerSecond: bad }),
+      ).rejects.toMatchObject({ details: { field: "maxRequestsPerSecond" } });
+    }
+    // Nothing changed by the refusals.
+    expect((await listCloudAccounts("team-e")).map((a) => [a.name, a.maxRequestsPerSecond])).toEqual(
+      expect.arrayContaining([
+        ["no-rate", null],
+        ["paced", 2.5],
+      ]),
+    );
+
+    const raised = await updateCloudAccountRate("team-e", actor, paced.id, { maxRequestsPerSecond: 20 });
+    expect(raised.maxRequestsPerSecond).toBe(20);
+    expect((await loadCloudCredentials("team-e", paced.id)).rateLimit?.maxRequestsPerSecond).toBe(20);
+    // Cleared: back to EIPILOT_CLOUD_MAX_RPS.
+    const prevRps = process.env.EIPILOT_CLOUD_MAX_RPS;
+    process.env.EIPILOT_CLOUD_MAX_RPS = "7";
+    try {
+      const cleared = await updateCloudAccountRate("team-e", actor, paced.id, { maxRequestsPerSecond: "" });
+      expect(cleared).toMatchObject({ maxRequestsPerSecond: null, defaultMaxRequestsPerSecond: 7 });
+      expect((await loadCloudCredentials("team-e", paced.id)).rateLimit?.maxRequestsPerSecond).toBe(7);
+    } finally {
+      if (prevRps === undefined) delete process.env.EIPILOT_CLOUD_MAX_RPS;
+      else process.env.EIPILOT_CLOUD_MAX_RPS = prevRps;
+    }
+    const events = await t.db.auditEvent.findMany({
+      where: { teamId: "team-e", action: "app:cloudAccount.update" },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((e) => [e.actorId, e.targets, e.params])).toEqual([
+      ["user-1", [paced.id], { maxRequestsPerSecond: 20, previousMaxRequestsPerSecond: 2.5 }],
+      ["user-1", [paced.id], { maxRequestsPerSecond: null, previousMaxRequestsPerSecond: 20 }],
+    ]);
+    // Another team's account is not found, and not changed.
+    await expect(updateCloudAccountRate("team-a", actor, paced.id, { maxRequestsPerSecond: 1 })).rejects.toThrow(
+      /No such cloud account/,
+    );
   });
 
   it("an account whose audit event cannot be written is neither added nor deleted", async () => {

@@ -3,6 +3,7 @@
 // and never audited. The exception is a demo account's pair: it acts only on that
 // team's world in the local emulator (demo keys are not secrets), and the team sees
 // it so that it can script against its demo world with the official SDKs.
+import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { decryptSecret, encryptSecret, maskKeyId } from "@/lib/server/crypto";
 import { demoMode, env } from "@/lib/server/env";
@@ -11,9 +12,10 @@ import { msg } from "@/lib/i18n/errors";
 import { safeParseIn } from "@/lib/validation/messages";
 import { appendAuditEventIn } from "@/lib/audit/chain";
 import { actorFields, type UserActor } from "@/lib/audit/actor";
-import { cloudAccountInput, type CloudAccountInput } from "./cloud-account.schema";
+import { cloudAccountInput, cloudAccountRateInput, type CloudAccountInput } from "./cloud-account.schema";
 import type { CloudCredentials } from "./client";
 import { cloudCall } from "./call";
+import { defaultMaxRps, rateKey } from "./rate-limit";
 import { ensureDemoWorld, newDemoKeyPair, type DemoKeyPair } from "./demo-world";
 
 /**
@@ -32,6 +34,7 @@ const accountShape = {
   accessKeyId: true,
   roleArn: true,
   defaultRegion: true,
+  maxRequestsPerSecond: true,
   createdAt: true,
 } as const;
 
@@ -56,6 +59,10 @@ export type CloudAccountDto = {
   accessKeyIdMasked: string;
   roleArn: string | null;
   defaultRegion: string;
+  /** Cloud API requests per second of its own; null: EIPILOT_CLOUD_MAX_RPS (`defaultMaxRequestsPerSecond`). */
+  maxRequestsPerSecond: number | null;
+  /** What applies when the account sets no rate: EIPILOT_CLOUD_MAX_RPS (null: unpaced). */
+  defaultMaxRequestsPerSecond: number | null;
   createdAt: Date;
   /** Demo accounts only. */
   emulator?: DemoEmulatorAccess;
@@ -77,6 +84,7 @@ type AccountRow = {
   accessKeyId: string;
   roleArn: string | null;
   defaultRegion: string;
+  maxRequestsPerSecond: number | null;
   createdAt: Date;
 };
 
@@ -85,6 +93,7 @@ function toDto(row: AccountRow, emulator?: DemoEmulatorAccess): CloudAccountDto 
   return {
     ...rest,
     accessKeyIdMasked: row.kind === "demo" ? accessKeyId : maskKeyId(accessKeyId),
+    defaultMaxRequestsPerSecond: defaultMaxRps(),
     ...(emulator ? { emulator } : {}),
   };
 }
@@ -195,17 +204,20 @@ async function moveToOwnWorld(teamId: string, id: string, endpoint: string): Pro
   if (count === 1) void ensureDemoWorld(endpoint, pair);
 }
 
+/** Parses with `schema`, or throws its first issue (in the reader's language) naming the field at fault. */
+function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new UserFacingError((l) => safeParseIn(l, schema, raw).error?.issues[0]?.message ?? issue.message, {
+    field: String(issue.path[0] ?? "form"),
+    code: "INVALID_INPUT",
+  });
+}
+
 /** The audit event keeps the actor's email (the trail names them after they leave the team). */
 export async function createCloudAccount(teamId: string, actor: UserActor, raw: unknown): Promise<CloudAccountDto> {
-  const parsed = cloudAccountInput.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserFacingError(
-      (l) => safeParseIn(l, cloudAccountInput, raw).error?.issues[0]?.message ?? issue.message,
-      { field: String(issue.path[0] ?? "form"), code: "INVALID_INPUT" },
-    );
-  }
-  const input: CloudAccountInput = parsed.data;
+  const input: CloudAccountInput = parseOrThrow(cloudAccountInput, raw);
   const taken = await db().cloudAccount.findFirst({ where: { teamId, name: input.name }, select: { id: true } });
   if (taken) throw new UserFacingError(msg("cloud.nameTaken", { name: input.name }), { field: "name" });
   const secret = {
@@ -223,6 +235,7 @@ export async function createCloudAccount(teamId: string, actor: UserActor, raw: 
         defaultRegion: input.defaultRegion,
         roleArn: input.kind === "ram_role" ? input.roleArn : null,
         secretCiphertext: encryptSecret(JSON.stringify(secret)),
+        maxRequestsPerSecond: input.maxRequestsPerSecond ?? null,
         createdById: actor.userId,
       },
       select: accountShape,
@@ -233,9 +246,46 @@ export async function createCloudAccount(teamId: string, actor: UserActor, raw: 
       action: "app:cloudAccount.create",
       targets: [created.id],
       outcome: "success",
-      params: { name: created.name, kind: created.kind, accessKeyId: maskKeyId(created.accessKeyId) },
+      params: {
+        name: created.name,
+        kind: created.kind,
+        accessKeyId: maskKeyId(created.accessKeyId),
+        maxRequestsPerSecond: created.maxRequestsPerSecond,
+      },
     });
     return created;
+  });
+  return toDto(row);
+}
+
+/**
+ * Sets an account's Cloud API rate (null: back to EIPILOT_CLOUD_MAX_RPS); runs pick it up with their
+ * next credentials. Any account of the team, the demo one included (its emulator may be rate-limited too).
+ */
+export async function updateCloudAccountRate(
+  teamId: string,
+  actor: UserActor,
+  id: string,
+  raw: unknown,
+): Promise<CloudAccountDto> {
+  const { maxRequestsPerSecond } = parseOrThrow(cloudAccountRateInput, raw);
+  const row = await db().$transaction(async (tx) => {
+    const before = await tx.cloudAccount.findFirst({ where: { id, teamId }, select: { maxRequestsPerSecond: true } });
+    if (!before) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
+    const updated = await tx.cloudAccount.update({
+      where: { id },
+      data: { maxRequestsPerSecond },
+      select: accountShape,
+    });
+    await appendAuditEventIn(tx, {
+      teamId,
+      ...actorFields(actor),
+      action: "app:cloudAccount.update",
+      targets: [id],
+      outcome: "success",
+      params: { maxRequestsPerSecond, previousMaxRequestsPerSecond: before.maxRequestsPerSecond },
+    });
+    return updated;
   });
   return toDto(row);
 }
@@ -262,10 +312,25 @@ export async function deleteCloudAccount(teamId: string, actor: UserActor, id: s
 export async function loadCloudCredentials(teamId: string, cloudAccountId: string): Promise<CloudCredentials> {
   const row = await db().cloudAccount.findFirst({
     where: { id: cloudAccountId, teamId },
-    select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true },
+    select: { kind: true, accessKeyId: true, roleArn: true, secretCiphertext: true, maxRequestsPerSecond: true },
   });
   if (!row) throw new UserFacingError(msg("cloud.noSuchAccount"), { code: "NOT_FOUND" });
   const secret = readSecret(row.secretCiphertext);
+  const creds = await credentialsOf(row, secret);
+  // Keyed by the account's own AccessKey id (not an STS session's), so every run shares one budget.
+  return {
+    ...creds,
+    rateLimit: {
+      key: rateKey(row.accessKeyId, creds.endpoint),
+      maxRequestsPerSecond: row.maxRequestsPerSecond ?? defaultMaxRps(),
+    },
+  };
+}
+
+async function credentialsOf(
+  row: { kind: string; accessKeyId: string; roleArn: string | null },
+  secret: { accessKeySecret: string; securityToken?: string },
+): Promise<CloudCredentials> {
   switch (row.kind) {
     case "demo": {
       const endpoint = env().EMULATOR_ENDPOINT;

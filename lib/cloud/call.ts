@@ -6,7 +6,17 @@ import { appendAuditEvent } from "@/lib/audit/chain";
 import { actorFields, type AuditActor } from "@/lib/audit/actor";
 import { EcsModule, VpcModule, sdkClient, type CloudCredentials, type Product } from "./client";
 import { CloudError, toCloudError } from "./errors";
-import { limiterFor } from "./rate-limit";
+import {
+  budgetOf,
+  defaultMaxRps,
+  isThrottling,
+  pace,
+  rateKey,
+  slotStore,
+  throttleDelayMs,
+  throttled,
+  type RatePlan,
+} from "./rate-limit";
 import { withReadRetries, type RetryPolicy } from "./retry";
 
 /** Wire-form parameters (PascalCase names as in the API reference; lists as arrays). */
@@ -49,6 +59,9 @@ export const ACTIONS = {
 
 export type CloudAction = keyof typeof ACTIONS;
 
+/** Every budget an account has: the write budget and one read budget per Describe* API. */
+const ALL_BUDGETS = [...new Set((Object.keys(ACTIONS) as CloudAction[]).map(budgetOf))];
+
 export type CloudContext = {
   db: Db;
   teamId: string;
@@ -66,6 +79,11 @@ export type CloudContext = {
    * (a run's waiter polls again anyway).
    */
   readRetry?: RetryPolicy | null;
+  /**
+   * The next call's slot in the account's budget is already taken (lib/cloud/batch-reads.ts gathers a
+   * batch while it waits for it): that call goes at once and marks it spent; any further call waits as usual.
+   */
+  slotTaken?: { spent: boolean };
 };
 
 export type CallRecord = {
@@ -177,14 +195,65 @@ export const isReadAction = (action: CloudAction) => action.startsWith("Describe
  */
 export async function cloudCall(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
   if (ctx.readRetry && isReadAction(action))
-    return withReadRetries(ctx.readRetry, action, () => callOnce(ctx, action, params));
-  return callOnce(ctx, action, params);
+    return withReadRetries(ctx.readRetry, action, () => sharedRead(ctx, action, params));
+  return isReadAction(action) ? sharedRead(ctx, action, params) : pacedCall(ctx, action, params);
+}
+
+const inflight = new WeakMap<object, Map<string, Promise<WireBody>>>();
+
+/**
+ * A read whose exact twin (same team, account, region, action and parameters) is already under way
+ * joins it instead of spending a slot of its own: the pre-flights of many runs started together all read
+ * the region's EIPs, the vSwitch, the instance type. One call, one audit event (the first caller's).
+ */
+function sharedRead(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
+  if (ctx.slotTaken) return pacedCall(ctx, action, params);
+  let byKey = inflight.get(ctx.db);
+  if (!byKey) inflight.set(ctx.db, (byKey = new Map()));
+  const key = JSON.stringify([ctx.teamId, ratePlanOf(ctx.creds).key, ctx.regionId, action, params]);
+  let p = byKey.get(key);
+  if (!p) {
+    const map = byKey;
+    p = pacedCall(ctx, action, params).finally(() => map.delete(key));
+    byKey.set(key, p);
+  }
+  return p;
+}
+
+/** The account's pacing plan: from its credentials (the cloud account's rate), else the key pair at the default rate. */
+export function ratePlanOf(creds: CloudCredentials): RatePlan {
+  return creds.rateLimit ?? { key: rateKey(creds.accessKeyId, creds.endpoint), maxRequestsPerSecond: defaultMaxRps() };
+}
+
+/** Waits for the call's slot in the account's shared budget. */
+export function paceCall(ctx: CloudContext, action: CloudAction): Promise<number> {
+  return pace(slotStore(ctx.db), ratePlanOf(ctx.creds), budgetOf(action));
+}
+
+/**
+ * One call in the account's budget. A Throttling answer holds the account's shared budget — for the
+ * server's x-acs-retry-after when given — so every caller sharing the account waits, and is thrown
+ * (retryable) to the layer that sends the call again: a run's step (lib/deploy/step-runner.ts), a
+ * read's retry policy (withReadRetries), a waiter's next poll. The refused request did nothing, so
+ * sending it again is safe, mutating or not.
+ */
+async function pacedCall(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
+  const store = slotStore(ctx.db);
+  const plan = ratePlanOf(ctx.creds);
+  const budget = budgetOf(action);
+  if (ctx.slotTaken && !ctx.slotTaken.spent) ctx.slotTaken.spent = true;
+  else await pace(store, plan, budget);
+  try {
+    return await callOnce(ctx, action, params);
+  } catch (e) {
+    if (e instanceof CloudError && isThrottling(e.code))
+      await throttled(store, plan, budget, ALL_BUDGETS, e.code, throttleDelayMs(e.retryAfterMs));
+    throw e;
+  }
 }
 
 async function callOnce(ctx: CloudContext, action: CloudAction, params: WireParams): Promise<WireBody> {
   const product = ACTIONS[action];
-  const limiter = limiterFor(ctx.creds.accessKeyId, ctx.creds.endpoint);
-  if (limiter) await limiter.acquire();
   const startedAt = Date.now();
   let body: WireBody | null = null;
   let error: CloudError | null = null;

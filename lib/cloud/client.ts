@@ -12,6 +12,11 @@ export type CloudCredentials = {
   securityToken?: string;
   /** "127.0.0.1:PORT" (the emulator) → http; any other host → https. Absent = Alibaba Cloud's regional endpoint. */
   endpoint?: string;
+  /**
+   * How the account's calls are paced (lib/cloud/rate-limit.ts): the key its callers share and its rate.
+   * Absent: keyed by this AccessKey id and endpoint, at EIPILOT_CLOUD_MAX_RPS.
+   */
+  rateLimit?: { key: string; maxRequestsPerSecond: number | null };
 };
 
 export type Product = "ecs" | "vpc";

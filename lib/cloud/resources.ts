@@ -158,6 +158,27 @@ export async function describeEnis(
   return items;
 }
 
+/**
+ * Every ENI of a VPC (the region's listing with a VpcId filter, 500 per page, in the cloud's order), or
+ * null when it takes more than `maxPages` pages (the caller reads otherwise: the listing would cost more).
+ */
+export async function describeVpcEnis(ctx: CloudContext, vpcId: string, maxPages: number): Promise<EniView[] | null> {
+  const out: EniView[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const body = await cloudCall(ctx, "DescribeNetworkInterfaces", {
+      RegionId: ctx.regionId,
+      VpcId: vpcId,
+      MaxResults: 500,
+      NextToken: next,
+    });
+    out.push(...list(body.NetworkInterfaceSets, "NetworkInterfaceSet").map(eniFromWire));
+    next = str(body.NextToken) || undefined;
+    if (!next) return out;
+  }
+  return null;
+}
+
 /** EIPs by allocation id (comma-joined, ≤50 per call), or every EIP of the region. */
 export async function describeEips(
   ctx: CloudContext,

@@ -1,12 +1,7 @@
 // Reads the live state a spec touches (through lib/cloud, so every read is audited).
 import type { CloudContext } from "@/lib/cloud/call";
-import {
-  describeEips,
-  describeEnis,
-  describeInstances,
-  describeInstanceType,
-  describeVSwitch,
-} from "@/lib/cloud/resources";
+import { loadExisting, loadInstanceEnis } from "@/lib/cloud/batch-reads";
+import { describeEips, describeEnis, describeInstanceType, describeVSwitch } from "@/lib/cloud/resources";
 import { CloudError } from "@/lib/cloud/errors";
 import type { DeploymentSpec } from "./spec.schema";
 import { normalizeRecord, type LiveSnapshot, type ResourcesRecord } from "./model";
@@ -43,13 +38,15 @@ export async function readSnapshot(
     }
   };
   const [instances, enis, eipsAll] = await Promise.all([
-    guard(instanceId ? describeInstances(ctx, [instanceId]) : Promise.resolve([]), []),
-    guard(eniIds.length ? describeEnis(ctx, { ids: eniIds }) : Promise.resolve([]), []),
+    // Batched with the same reads of other runs started meanwhile (a fleet's pre-flights).
+    guard(instanceId ? loadExisting("instance", ctx, [instanceId]) : Promise.resolve([]), []),
+    guard(eniIds.length ? loadExisting("eni", ctx, eniIds) : Promise.resolve([]), []),
     guard(describeEips(ctx), { eips: [], totalCount: 0 }),
   ]);
   const instance = instances.find((i) => i.instanceId === instanceId) ?? null;
   const typeId = spec.instance.mode === "create" ? spec.instance.instanceType : instance?.instanceType;
-  const instanceEnis = instance && regionKnown ? await describeEnis(ctx, { instanceId: instance.instanceId }) : [];
+  // Read with the other pre-flights' instances of the VPC started meanwhile, in one listing.
+  const instanceEnis = instance && regionKnown ? await loadInstanceEnis(ctx, instance.instanceId, instance.vpcId) : [];
   const vSwitchIds = [
     ...new Set([
       ...enis.map((e) => e.vSwitchId),

@@ -1,18 +1,13 @@
 // Waits for asynchronous transitions by polling Describe calls — coalesced: all
 // pending waits on ENIs share one DescribeNetworkInterfaces call, all waits on
 // EIPs one DescribeEipAddresses call, so N parallel associations cost ~3 polls in
-// total rather than 3 each. Schedule per wait: the first check after the action's
+// total rather than 3 each; and the polls of every run on the same account and
+// region are batched into one call (lib/cloud/batch-reads.ts). Schedule per wait: the first check after the action's
 // typical duration ("hint"), then exponential backoff (¼, ½, 1, 2 × hint …, capped)
 // with ±10 % jitter, up to a timeout.
 import type { CloudContext } from "@/lib/cloud/call";
-import {
-  describeEips,
-  describeEnis,
-  describeInstances,
-  type EipView,
-  type EniView,
-  type InstanceView,
-} from "@/lib/cloud/resources";
+import type { EipView, EniView, InstanceView } from "@/lib/cloud/resources";
+import { loadExisting } from "@/lib/cloud/batch-reads";
 import { CloudError } from "@/lib/cloud/errors";
 
 export type ResolvedCond =
@@ -129,9 +124,9 @@ export class Waiter {
 
   private async fetch(entity: Entity, ids: string[]): Promise<Map<string, Exclude<Live, undefined>>> {
     const m = new Map<string, Exclude<Live, undefined>>();
-    if (entity === "instance") for (const x of await describeInstances(this.ctx, ids)) m.set(x.instanceId, x);
-    else if (entity === "eni") for (const x of await describeEnis(this.ctx, { ids })) m.set(x.networkInterfaceId, x);
-    else for (const x of (await describeEips(this.ctx, ids)).eips) m.set(x.allocationId, x);
+    if (entity === "instance") for (const x of await loadExisting("instance", this.ctx, ids)) m.set(x.instanceId, x);
+    else if (entity === "eni") for (const x of await loadExisting("eni", this.ctx, ids)) m.set(x.networkInterfaceId, x);
+    else for (const x of await loadExisting("eip", this.ctx, ids)) m.set(x.allocationId, x);
     return m;
   }
 
