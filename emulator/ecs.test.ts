@@ -209,6 +209,10 @@ describe("instances", () => {
     expect(await byTag(tag("env", "prod"))).toEqual([id]);
     expect(await byTag(tag("env", "prod"), tag("team"))).toEqual([id]);
     expect(await byTag(tag("env", "dev"))).toEqual([]);
+    // the demo world's pool for fleets
+    expect((await byTag(tag("pool", "web"))).sort()).toEqual(DEMO.pool.slice(0, 5));
+    expect((await byTag(tag("pool", "web"), tag("env", "staging"))).sort()).toEqual(DEMO.pool.slice(0, 2));
+    expect(await byTag(tag("pool", "batch"))).toEqual([DEMO.pool[5]]);
     expect((await instance(id))!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([
       ["env", "prod"],
       ["team", "net"],

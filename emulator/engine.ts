@@ -396,24 +396,6 @@ export class Engine {
   }
 
   /**
-   * The instances a request concerns: those it names (InstanceId, InstanceId.N), the instance of an ENI
-   * it names (NetworkInterfaceId, or InstanceId when that is an ENI) and the instance whose ENI an EIP
-   * it names (AllocationId) is bound to. Used to scope injected faults to one instance.
-   */
-  instancesOf(p: Params): string[] {
-    const out = new Set<string>();
-    const add = (id: string | undefined) => {
-      if (!id) return;
-      if (this.world.instances[id]) out.add(id);
-      else if (this.world.enis[id]?.instanceId) out.add(this.world.enis[id]!.instanceId);
-    };
-    for (const id of [...p.list("InstanceId"), ...p.list("NetworkInterfaceId")]) add(id);
-    const allocationId = p.str("AllocationId");
-    if (allocationId) add(this.world.eips[allocationId]?.binding?.instanceId);
-    return [...out];
-  }
-
-  /**
    * Whether the ENI or instance a request names (InstanceId, NetworkInterfaceId, or the target
    * its AllocationId is bound to) has another operation in progress: an EIP of another
    * AllocationId associating or unassociating on it, or the ENI attaching or detaching.

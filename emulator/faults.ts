@@ -13,13 +13,6 @@ export const faultSpecSchema = z.object({
   /** action name (or "*") → { "Throttling.User" | "ServiceUnavailable" | "InternalError" (or any code) → probability } */
   errors: z.record(z.string(), probMap).default({}),
   /**
-   * instance id → action name (or "*": every call that changes something, never a Describe*) → { code →
-   * probability }, drawn only for calls that concern that instance: they name it (InstanceId), an ENI
-   * attached to it (NetworkInterfaceId, or InstanceId of an ENI association) or an EIP bound to it or to
-   * one of its ENIs (AllocationId). One member of a fleet fails while the others go on.
-   */
-  instanceErrors: z.record(z.string(), z.record(z.string(), probMap)).default({}),
-  /**
    * action name (or "*") → { "TaskConflict" | "OperationConflict" (or any code) → probability }, drawn only
    * while another operation on the same target (the ENI or instance the request names) is still in
    * progress: what the real service may answer to concurrent associations on one ENI.
@@ -109,23 +102,6 @@ export class Faults {
   /** An injected error for this action, or null. */
   injectedError(action: string): InjectedError | null {
     return this.draw({ ...this.spec.errors["*"], ...this.spec.errors[action] });
-  }
-
-  /**
-   * An injected error for this action on one of the instances the request concerns (`instances()`, asked
-   * only when some instance has errors set), or null.
-   */
-  instanceError(action: string, instances: () => string[]): InjectedError | null {
-    const byInstance = this.spec.instanceErrors;
-    if (Object.keys(byInstance).length === 0) return null;
-    const anyMutating = !/^Describe/.test(action);
-    for (const id of instances()) {
-      const table = byInstance[id];
-      if (!table) continue;
-      const hit = this.draw({ ...(anyMutating ? table["*"] : {}), ...table[action] });
-      if (hit) return hit;
-    }
-    return null;
   }
 
   /** An injected conflict for this action, or null; `busy`: whether its target has an operation in progress. */

@@ -124,8 +124,6 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   const { engine, faults } = ctx.worlds.of(auth.accessKeyId);
   await applyFaults(faults, ctx.now, action);
   engine.tick();
-  const scoped = faults.instanceError(action, () => engine.instancesOf(p));
-  if (scoped) throw new ApiError(scoped.status, scoped.code, scoped.message);
   const conflict = faults.conflictError(action, () => engine.targetBusy(p));
   if (conflict) throw new ApiError(conflict.status, conflict.code, conflict.message);
   const result = engine.handle(() => handler(engine, p));
