@@ -206,7 +206,7 @@ function PickerTable({
           {instances && shown.length === 0 && (
             <tr>
               <td colSpan={6} className="px-2 py-4 text-center text-muted-fg">
-                {all.length ? t("noMatch") : t("noInstances")}
+                {instances.length ? t("noMatch") : t("noInstances")}
               </td>
             </tr>
           )}

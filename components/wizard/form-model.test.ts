@@ -47,6 +47,7 @@ const inst = (over = {}) => ({
   primaryIp: "172.16.0.57",
   eniCount: 1,
   eipCount: 1,
+  tags: [],
   ...over,
 });
 const eni = (over = {}) => ({
