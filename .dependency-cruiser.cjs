@@ -19,8 +19,9 @@ const LIB = {
   deploy: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest"],
   teams: ["base", "audit", "cloud", "auth", "access"],
   configs: ["base", "audit", "cloud", "auth", "access", "os", "deploy"],
-  actions: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs"],
-  api: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs"],
+  fleet: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs"],
+  actions: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs", "fleet"],
+  api: ["base", "audit", "notify", "cloud", "auth", "access", "os", "guest", "deploy", "teams", "configs", "fleet"],
 };
 const BASE = ["net", "i18n", "validation", "db", "server"];
 // The generated Prisma client belongs to the data layer: any server-side lib folder may use its types.

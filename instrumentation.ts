@@ -1,6 +1,6 @@
 // Runs once when the Next.js server starts: wire the deployment engine and take
 // over deployments whose server died mid-run (their lease expired), then keep
-// sweeping so a run orphaned by another replica is finished here too. On the
+// sweeping so a run orphaned by another replica is finished here too (and a fleet rollout, after its runs). On the
 // embedded PGlite, also keep the planner's statistics (lib/db/maintenance.ts).
 // Sign a checkpoint of every team's audit trail every AUDIT_CHECKPOINT_MINUTES,
 // and warn loudly when the app's PostgreSQL role could rewrite that trail.
@@ -11,12 +11,19 @@ export async function register() {
   const { resumeInterruptedRuns } = await import("@/lib/deploy/deployment.service");
   ensureDeployEngine();
 
+  const { resumeInterruptedFleets } = await import("@/lib/fleet/rollout");
+  // Members' runs first (each is an ordinary deployment run), then the fleets whose rollout lost its server:
+  // the rollout reads its members' state from their deployments, so each member runs once.
   const sweep = () => {
     resumeInterruptedRuns()
       .then((runs) => {
         if (runs.length) logger.info({ statuses: runs.map((r) => r.status) }, "finished interrupted deployments");
+        return resumeInterruptedFleets();
       })
-      .catch((err) => logger.error({ err }, "resuming interrupted deployments failed"));
+      .then((fleets) => {
+        if (fleets.length) logger.info({ fleets: fleets.map((f) => f.id) }, "resumed interrupted fleet rollouts");
+      })
+      .catch((err) => logger.error({ err }, "resuming interrupted deployments or fleets failed"));
   };
   sweep();
   setInterval(sweep, 15_000).unref();

@@ -228,6 +228,18 @@ describe("faults", () => {
     await expectApiError(regions(), "InternalError", 500);
   });
 
+  it("an Action@id fault fails the requests naming that resource only", async () => {
+    await admin("faults", "PUT", { errors: { [`DescribeInstances@${DEMO.web1}`]: { InternalError: 1 } } });
+    const describe = (ids: string[]) =>
+      t.ecs.describeInstances(new $Ecs.DescribeInstancesRequest({ regionId: TOKYO, instanceIds: JSON.stringify(ids) }));
+    await expectApiError(describe([DEMO.web1]), "InternalError", 500);
+    // A JSON list that contains it, too; another instance is untouched.
+    await expectApiError(describe([DEMO.web2, DEMO.web1]), "InternalError", 500);
+    const other = await describe([DEMO.web2]);
+    expect(other.body?.instances?.instance?.map((i) => i.instanceId)).toEqual([DEMO.web2]);
+    await regions();
+  });
+
   it("the same seed gives the same fault pattern", async () => {
     const run = async () => {
       await admin("faults", "PUT", { seed: 7, errors: { DescribeRegions: { InternalError: 0.5 } } });

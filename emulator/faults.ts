@@ -10,7 +10,11 @@ const probMap = z.record(z.string(), z.number().min(0).max(1));
 export const faultSpecSchema = z.object({
   /** PRNG seed; the same seed and request sequence give the same faults. */
   seed: z.number().int().default(1),
-  /** action name (or "*") → { "Throttling.User" | "ServiceUnavailable" | "InternalError" (or any code) → probability } */
+  /**
+   * action name (or "*") → { "Throttling.User" | "ServiceUnavailable" | "InternalError" (or any code) → probability }.
+   * "Action@resource-id" (or "*@resource-id") applies only to requests with a parameter whose value is (or, for a
+   * JSON list such as InstanceIds, contains) that id: a fault on one instance, ENI or EIP of many.
+   */
   errors: z.record(z.string(), probMap).default({}),
   /**
    * action name (or "*") → { "TaskConflict" | "OperationConflict" (or any code) → probability }, drawn only
@@ -99,9 +103,27 @@ export class Faults {
     return true;
   }
 
-  /** An injected error for this action, or null. */
-  injectedError(action: string): InjectedError | null {
-    return this.draw({ ...this.spec.errors["*"], ...this.spec.errors[action] });
+  /** An injected error for this action (and these request parameter values), or null. */
+  injectedError(action: string, values: Iterable<string> = []): InjectedError | null {
+    const targeted = this.targeted(values, action);
+    return this.draw({ ...this.spec.errors["*"], ...this.spec.errors[action], ...targeted });
+  }
+
+  /** The "Action@id" / "*@id" entries whose id is one of the request's parameter values. */
+  private targeted(values: Iterable<string>, action: string): Record<string, number> {
+    const keys = Object.keys(this.spec.errors).filter((k) => k.includes("@"));
+    if (!keys.length) return {};
+    const seen = new Set<string>();
+    for (const v of values) {
+      seen.add(v);
+      if (v.startsWith("[")) for (const id of v.match(/[a-z]+-[A-Za-z0-9]+/g) ?? []) seen.add(id);
+    }
+    let out: Record<string, number> = {};
+    for (const k of keys) {
+      const [a, id] = k.split("@") as [string, string];
+      if ((a === "*" || a === action) && seen.has(id)) out = { ...out, ...this.spec.errors[k] };
+    }
+    return out;
   }
 
   /** An injected conflict for this action, or null; `busy`: whether its target has an operation in progress. */

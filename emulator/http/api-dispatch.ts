@@ -122,7 +122,7 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
   const p = (x.params = Params.from(auth.params));
   // The signing pair's account: another account's resources do not exist here.
   const { engine, faults } = ctx.worlds.of(auth.accessKeyId);
-  await applyFaults(faults, ctx.now, action);
+  await applyFaults(faults, ctx.now, action, p.map.values());
   engine.tick();
   const conflict = faults.conflictError(action, () => engine.targetBusy(p));
   if (conflict) throw new ApiError(conflict.status, conflict.code, conflict.message);
@@ -132,10 +132,10 @@ async function dispatch(ctx: ApiContext, x: Exchange, auth: Authenticated): Prom
 }
 
 /** Throttling, then an injected error and extra latency (the error comes after the delay). */
-async function applyFaults(faults: Faults, now: () => number, action: string): Promise<void> {
+async function applyFaults(faults: Faults, now: () => number, action: string, values: Iterable<string>): Promise<void> {
   if (faults.rateLimited(now()))
     throw new ApiError(400, "Throttling.User", "Request was denied due to user flow control.");
-  const injected = faults.injectedError(action);
+  const injected = faults.injectedError(action, values);
   const delay = faults.extraLatencyMs();
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   if (injected) throw new ApiError(injected.status, injected.code, injected.message);

@@ -579,6 +579,23 @@ function checkEipQuotaAndNotices({ spec, live, align }: PreflightContext): Findi
   return out;
 }
 
+/**
+ * The EIPs an apply of `spec` allocates and those it releases first (a change that drops EIPs it allocated):
+ * what the account's quota must hold. A fleet adds them up over its members.
+ */
+export function eipQuotaDelta(
+  spec: DeploymentSpec,
+  live: LiveSnapshot,
+  raw: ResourcesRecord = {},
+): { toAllocate: number; released: number } {
+  const align = alignRecord(spec, raw, live);
+  const toAllocate = allEips(spec).filter(
+    ({ eni, index, eip }) => !eip.allocationId && !align.eips[eni]?.[index],
+  ).length;
+  const released = spec.releaseRemovedEips ? align.orphanEips.filter((r) => r.allocatedByUs).length : 0;
+  return { toAllocate, released };
+}
+
 export async function runPreflightChecks(ctx: CloudContext, spec: DeploymentSpec, record: ResourcesRecord = {}) {
   const live = await readSnapshot(ctx, spec, record);
   return { live, findings: checkPreflight(spec, live, record) };

@@ -65,7 +65,7 @@ export const eipItem = z.object({
 });
 
 /** For allocated EIPs (bandwidth, billing, names). */
-const eipAllocationSpec = z
+export const eipAllocationSpec = z
   .object({
     bandwidth: z.number().int().min(1).max(500).default(5),
     internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
