@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { Plus } from "lucide-react";
 import { requireTeamPage } from "@/lib/access/team-context";
 import { can } from "@/lib/auth/permissions";
+import { ensureDeployEngine } from "@/lib/deploy/engine";
 import { listFleets } from "@/lib/fleet/fleet-view";
 import { AppShell } from "@/components/shell/app-shell";
 import { FleetList } from "@/components/fleets/fleet-list";
@@ -12,6 +13,8 @@ export const metadata = { title: "Fleets" };
 export default async function FleetsPage() {
   const ctx = await requireTeamPage("deployments.read");
   const t = await getTranslations("fleets.list");
+  // The fleet reads go through the fleet runtime, which the deploy engine wires.
+  ensureDeployEngine();
   const fleets = await listFleets(ctx.team.teamId);
   return (
     <AppShell ctx={ctx}>
