@@ -68,4 +68,24 @@ describe("GET /api/v1/openapi.json", () => {
     expect(Object.keys(schemas.SpecV1!.properties!)).toContain("eni");
     expect(JSON.stringify(schemas.Deployment)).toContain("tearing_down");
   });
+
+  it("describes fleets: create (spec or config, ids or tag, rollout), the fleet with its members, and each operation", async () => {
+    const { openApiDocument } = await import("./openapi");
+    const doc = openApiDocument() as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const { schemas } = doc.components;
+    expect(Object.keys(schemas.FleetCreate!.properties!)).toEqual(
+      expect.arrayContaining(["name", "cloudAccountId", "regionId", "spec", "configId", "instances", "rollout"]),
+    );
+    expect(JSON.stringify(schemas.FleetCreate!.properties!.instances)).toContain("tag");
+    expect(Object.keys(schemas.Fleet!.properties!)).toEqual(
+      expect.arrayContaining(["members", "totals", "pauseReason"]),
+    );
+    expect(JSON.stringify(schemas.Fleet)).toContain("deploymentId");
+    for (const verb of ["plan", "apply", "pause", "resume", "abort", "retry-failed", "teardown", "refresh", "repair"])
+      expect(doc.paths[`/api/v1/fleets/{id}/${verb}`]?.post, verb).toBeDefined();
+    expect(doc.paths["/api/v1/fleets/{id}/spec"]?.put).toBeDefined();
+  });
 });

@@ -18,6 +18,17 @@ import {
   tokenSchema,
   API_STATUSES,
 } from "./api.schema";
+import {
+  fleetCreateApiInput,
+  fleetDriftAnswer,
+  fleetPlanAnswer,
+  fleetSchema,
+  fleetSpecAnswer,
+  fleetStartedAnswer,
+  fleetSummarySchema,
+  fleetTeardownApiInput,
+} from "./fleets.schema";
+import { fleetSpecSchema } from "@/lib/fleet/fleet.schema";
 
 type Json = Record<string, unknown>;
 
@@ -159,6 +170,105 @@ function deploymentPaths(): Json {
   };
 }
 
+const fleetId = { ...idParam, description: "fleet id" };
+const fleetRun = (description: string) => ({
+  "202": { description, ...json(ref("FleetStarted")) },
+});
+const fleetOk = (description: string, schema: Json) => ({ "200": { description, ...json(schema) } });
+const STATE_CHANGE = {
+  type: "object",
+  properties: { id: { type: "string" }, status: { type: "string" } },
+  required: ["id", "status"],
+};
+
+/** Fleets: one config on many instances, rolled out canary first, then in batches. */
+function fleetPaths(): Json {
+  const write: ErrorStatus[] = WRITE;
+  const p = { params: [fleetId] };
+  return {
+    "/api/v1/fleets": {
+      get: op("List fleets", fleetOk("Fleets", items("FleetSummary"))),
+      post: op(
+        "Create a fleet (a draft member deployment per instance) from a fleet spec or a team config",
+        {
+          "201": {
+            description: "Created",
+            ...json({
+              type: "object",
+              properties: { id: { type: "string" }, status: { const: "draft" }, members: { type: "integer" } },
+            }),
+          },
+        },
+        {
+          body: ref("FleetCreate"),
+          errors: ["400", "401", "403", "404", "422", "500"],
+          description:
+            "Instances: `{ids:[…]}` (the first is the canary) or `{tag:{key,value}}` (every instance with it).",
+        },
+      ),
+    },
+    "/api/v1/fleets/{id}": {
+      get: op("The fleet, its members (with their deployments) and the totals", fleetOk("Fleet", ref("Fleet")), p),
+    },
+    "/api/v1/fleets/{id}/plan": {
+      post: op("Fleet pre-flight and each member's calls (nothing changes)", fleetOk("Plan", ref("FleetPlan")), p),
+    },
+    "/api/v1/fleets/{id}/apply": {
+      post: op(
+        "Apply: pre-flight over the fleet, then the rollout starts",
+        fleetRun("Rolling out; poll GET /api/v1/fleets/{id}"),
+        {
+          ...p,
+          errors: [...write, "422"],
+        },
+      ),
+    },
+    "/api/v1/fleets/{id}/pause": {
+      post: op("Pause after the batch in flight", fleetOk("Pause requested", STATE_CHANGE), { ...p, errors: write }),
+    },
+    "/api/v1/fleets/{id}/resume": {
+      post: op("Resume a paused fleet", fleetRun("Rolling out again"), { ...p, errors: write }),
+    },
+    "/api/v1/fleets/{id}/abort": {
+      post: op(
+        "Abort: cancel the runs in flight, start nothing else",
+        fleetOk("Abort requested (or aborted)", STATE_CHANGE),
+        {
+          ...p,
+          errors: write,
+        },
+      ),
+    },
+    "/api/v1/fleets/{id}/retry-failed": {
+      post: op("Retry the failed members and go on", fleetRun("Rolling out again"), { ...p, errors: write }),
+    },
+    "/api/v1/fleets/{id}/spec": {
+      put: op(
+        "Change the fleet spec (apply rolls the delta out)",
+        fleetOk("Each member's delta", ref("FleetSpecChange")),
+        {
+          ...p,
+          body: ref("FleetSpecPut"),
+          errors: write,
+        },
+      ),
+    },
+    "/api/v1/fleets/{id}/teardown": {
+      post: op("Tear every member down (confirm = the fleet's name)", fleetRun("Tearing down"), {
+        ...p,
+        body: ref("FleetTeardown"),
+        errors: write,
+      }),
+    },
+    "/api/v1/fleets/{id}/refresh": {
+      post: op("Drift check on every member: counts", fleetOk("Drift counts", ref("FleetDrift")), p),
+    },
+    "/api/v1/fleets/{id}/repair": {
+      post: op("Repair the drifted members as a rollout", fleetRun("Repairing"), { ...p, errors: [...write, "422"] }),
+    },
+  };
+}
+
 /** Token management (a session cookie may make the first token). */
 function tokenPaths(): Json {
   return {
@@ -202,6 +312,7 @@ function paths(): Json {
   return {
     ...tokenPaths(),
     ...deploymentPaths(),
+    ...fleetPaths(),
     "/api/v1/cloud-accounts": {
       get: op("List the team's cloud accounts", { "200": { description: "Accounts", ...json(items("CloudAccount")) } }),
     },
@@ -278,7 +389,7 @@ export function openApiDocument(serverUrl?: string): Json {
       title: "EIPilot API",
       version: "1.0.0",
       description:
-        'Deployments that give one Alibaba Cloud ECS instance several public IPs. Authenticate with a team API token: `Authorization: Bearer eip_…`. Errors: `{"error":{"code","message","problems":[{"path","message"}]}}`.',
+        'Deployments that give one Alibaba Cloud ECS instance several public IPs, and fleets that apply one config to many instances. Authenticate with a team API token: `Authorization: Bearer eip_…`. Errors: `{"error":{"code","message","problems":[{"path","message"}]}}`.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
@@ -308,6 +419,16 @@ export function openApiDocument(serverUrl?: string): Json {
         Plan: schemaOf(planAnswer, "output"),
         DriftItem: schemaOf(driftItemSchema, "output"),
         AuditEvent: schemaOf(auditEventSchema, "output"),
+        FleetSpec: schemaOf(fleetSpecSchema, "input"),
+        FleetCreate: schemaOf(fleetCreateApiInput, "input"),
+        FleetSpecPut: { type: "object", properties: { spec: ref("FleetSpec") }, required: ["spec"] },
+        FleetTeardown: schemaOf(fleetTeardownApiInput, "input"),
+        FleetSummary: schemaOf(fleetSummarySchema, "output"),
+        Fleet: schemaOf(fleetSchema, "output"),
+        FleetPlan: schemaOf(fleetPlanAnswer, "output"),
+        FleetStarted: schemaOf(fleetStartedAnswer, "output"),
+        FleetSpecChange: schemaOf(fleetSpecAnswer, "output"),
+        FleetDrift: schemaOf(fleetDriftAnswer, "output"),
       },
     },
   };

@@ -236,6 +236,106 @@ const ACTIONS: Record<string, ActionEntry> = {
     capability: "deployments.apply",
     input: (f) => ({ teamId: f.teamA, id: "no-such-deployment" }),
   },
+  // lib/actions/fleets.actions.ts (the fleet pages)
+  "lib/actions/fleets.actions.ts#createFleetAction": {
+    name: "fleets.create",
+    capability: "deployments.apply",
+    input: (f) => ({
+      teamId: f.teamA,
+      fleet: {
+        name: "f",
+        cloudAccountId: "no-such-account",
+        regionId: "ap-northeast-1",
+        spec: {
+          enis: [{ eni: { mode: "primary" }, privateIps: { mode: "count", count: 1 }, eips: [{}] }],
+          os: "alinux2",
+        },
+        instances: { ids: ["i-abc"] },
+      },
+    }),
+  },
+  "lib/actions/fleets.actions.ts#preflightFleetAction": {
+    name: "fleets.preflight",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#planFleetAction": {
+    name: "fleets.plan",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#startFleetAction": {
+    name: "fleets.start",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#pauseFleetAction": {
+    name: "fleets.pause",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#resumeFleetAction": {
+    name: "fleets.resume",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#abortFleetAction": {
+    name: "fleets.abort",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#retryFailedFleetAction": {
+    name: "fleets.retryFailed",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#changeFleetAction": {
+    name: "fleets.change",
+    capability: "deployments.apply",
+    input: (f) => ({
+      teamId: f.teamA,
+      id: "no-such-fleet",
+      spec: {
+        enis: [{ eni: { mode: "primary" }, privateIps: { mode: "count", count: 1 }, eips: [{}] }],
+        os: "alinux2",
+      },
+    }),
+  },
+  "lib/actions/fleets.actions.ts#teardownFleetAction": {
+    name: "fleets.teardown",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet", confirmName: "wrong" }),
+  },
+  "lib/actions/fleets.actions.ts#checkFleetDriftAction": {
+    name: "fleets.checkDrift",
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#repairFleetAction": {
+    name: "fleets.repair",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#guestApplyFleetAction": {
+    name: "fleets.guestApply",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet", onlyFailed: true }),
+  },
+  "lib/actions/fleets.actions.ts#guestVerifyFleetAction": {
+    name: "fleets.guestVerify",
+    capability: "deployments.apply",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet", onlyFailed: false }),
+  },
+  "lib/actions/fleets.actions.ts#fleetViewAction": {
+    name: "fleets.view",
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA, id: "no-such-fleet" }),
+  },
+  "lib/actions/fleets.actions.ts#listFleetsAction": {
+    name: "fleets.list",
+    capability: "deployments.read",
+    input: (f) => ({ teamId: f.teamA }),
+  },
   "lib/actions/deployments.actions.ts#cancelAction": {
     name: "deployments.cancel",
     capability: "deployments.apply",
@@ -414,6 +514,7 @@ type ApiEntry =
       sessionOnly?: true;
     };
 const dep = (f: Fixture) => ({ params: { id: f.deploymentA } });
+const fleet = () => ({ params: { id: "no-such-fleet" } });
 const API_ROUTES: Record<string, ApiEntry> = {
   "app/api/v1/openapi.json/route.ts#GET": { public: "the API's description; no team data" },
   "app/api/v1/tokens/route.ts#GET": { name: "tokens.list", capability: "apiTokens.create", request: () => ({}) },
@@ -479,6 +580,71 @@ const API_ROUTES: Record<string, ApiEntry> = {
     name: "deployments.teardown",
     capability: "deployments.apply",
     request: (f) => ({ ...dep(f), body: { confirm: "wrong" } }),
+  },
+  "app/api/v1/fleets/route.ts#GET": {
+    name: "fleets.list",
+    capability: "deployments.read",
+    request: () => ({}),
+  },
+  "app/api/v1/fleets/route.ts#POST": {
+    name: "fleets.create",
+    capability: "deployments.apply",
+    request: () => ({ body: { name: "x" } }),
+  },
+  "app/api/v1/fleets/[id]/route.ts#GET": {
+    name: "fleets.get",
+    capability: "deployments.read",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/plan/route.ts#POST": {
+    name: "fleets.plan",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/apply/route.ts#POST": {
+    name: "fleets.apply",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/pause/route.ts#POST": {
+    name: "fleets.pause",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/resume/route.ts#POST": {
+    name: "fleets.resume",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/abort/route.ts#POST": {
+    name: "fleets.abort",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/retry-failed/route.ts#POST": {
+    name: "fleets.retryFailed",
+    capability: "deployments.apply",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/spec/route.ts#PUT": {
+    name: "fleets.setSpec",
+    capability: "deployments.apply",
+    request: () => ({ ...fleet(), body: { spec: {} } }),
+  },
+  "app/api/v1/fleets/[id]/teardown/route.ts#POST": {
+    name: "fleets.teardown",
+    capability: "deployments.apply",
+    request: () => ({ ...fleet(), body: { confirm: "wrong" } }),
+  },
+  "app/api/v1/fleets/[id]/refresh/route.ts#POST": {
+    name: "fleets.refresh",
+    capability: "deployments.read",
+    request: fleet,
+  },
+  "app/api/v1/fleets/[id]/repair/route.ts#POST": {
+    name: "fleets.repair",
+    capability: "deployments.apply",
+    request: fleet,
   },
   "app/api/v1/deployments/[id]/bundle/route.ts#GET": {
     name: "deployments.bundle",

@@ -48,7 +48,8 @@ async function byTag(ctx: CloudContext, tag: { key: string; value?: string }): P
   const { items } = await describeAll(
     ctx,
     "DescribeInstances",
-    { RegionId: ctx.regionId, Tag: [{ Key: tag.key, ...(tag.value !== undefined ? { Value: tag.value } : {}) }] },
+    // The SDK's request model takes the list's items by their field names (key/value), and sends Tag.N.Key/Value.
+    { RegionId: ctx.regionId, Tag: [{ key: tag.key, ...(tag.value !== undefined ? { value: tag.value } : {}) }] },
     { by: "NextToken", MaxResults: 100 },
     (body) => list(body.Instances, "Instance").map(fromWire),
   );

@@ -9,6 +9,7 @@ import { planDeployment, RunRefused, setDeploymentSpec } from "@/lib/deploy/depl
 import { checkDeploymentDrift } from "@/lib/deploy/drift-check.service";
 import { applyThroughCloudAssistant, verifyThroughCloudAssistant } from "@/lib/deploy/guest-run.service";
 import { guestOf } from "@/lib/guest/guest-checks";
+import { planWithoutSecrets } from "@/lib/deploy/secrets";
 import { fleetSpecSchema, memberSpec, type FleetSpecInput } from "./fleet.schema";
 import { fleetPreflight, type FleetFinding } from "./fleet-preflight";
 import { launchRollout } from "./rollout";
@@ -216,7 +217,13 @@ export type FleetPlan = {
     instanceId: string;
     deploymentId: string;
     changes: number;
-    steps: Array<{ key: string; action: string; noop: boolean }>;
+    steps: Array<{
+      key: string;
+      action: string;
+      noop: boolean;
+      params: Record<string, unknown>;
+      description: { en: string; ja: string };
+    }>;
   }>;
 };
 
@@ -230,12 +237,18 @@ export async function planFleet(teamId: string, actor: AuditActor | null, id: st
   const members = await Promise.all(
     todo.map((m) =>
       limit(async () => {
-        const p = await planDeployment(teamId, m.deploymentId, { actor });
+        const p = planWithoutSecrets(await planDeployment(teamId, m.deploymentId, { actor }));
         return {
           instanceId: m.instanceId,
           deploymentId: m.deploymentId,
           changes: p.changes,
-          steps: p.steps.map((s) => ({ key: s.key, action: s.action, noop: !!s.noop })),
+          steps: p.steps.map((s) => ({
+            key: s.key,
+            action: s.action,
+            noop: !!s.noop,
+            params: s.params as Record<string, unknown>,
+            description: s.description,
+          })),
         };
       }),
     ),
