@@ -40,7 +40,7 @@ async function newFleet(
   await page.getByLabel(/^Fleet name$|^フリート名$/).fill(o.name);
   await page.getByLabel(/^Tag key$|^タグキー$/).selectOption(o.tag[0]);
   await page.getByLabel(/^Tag value$|^タグの値$/).selectOption(o.tag[1]);
-  await page.getByRole("button", { name: new RegExp(`${o.tag[0]}=${o.tag[1]} \\(${o.count}\\)`) }).click();
+  await page.getByRole("button", { name: new RegExp(`${o.tag[0]}=${o.tag[1]}.* \\(${o.count}\\)$`) }).click();
   await expect(page.getByTestId("picker-count")).toContainText(`${o.count}`);
   await page.getByLabel(/^Batch size$|^バッチサイズ$/).fill(o.batch);
   await page.getByLabel(/^Failure threshold$|^失敗しきい値$/).fill(o.threshold);

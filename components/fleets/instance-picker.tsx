@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Loader2, Tags } from "lucide-react";
-import { Badge } from "@/components/ui/card";
+import { InstanceStatusBadge } from "@/components/wizard/steps/instance-step";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
@@ -257,9 +257,7 @@ function PickerRow({
       </td>
       <td className="px-2 py-1.5 font-mono text-xs">{i.zoneId}</td>
       <td className="px-2 py-1.5">
-        <Badge tone={i.status === "Running" ? "success" : i.status === "Stopped" ? "neutral" : "warning"}>
-          {i.status}
-        </Badge>
+        <InstanceStatusBadge status={i.status} />
       </td>
       <td className="px-2 py-1.5">
         <span className="flex flex-wrap gap-1">
