@@ -80,7 +80,7 @@ describe("regions, VPCs and vSwitches", () => {
       }),
     );
     const s2 = await t.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R, vSwitchId: DEMO.vswA }));
-    expect(s2.body!.vSwitches!.vSwitch![0]!.availableIpAddressCount).toBe(247);
+    expect(s2.body!.vSwitches!.vSwitch![0]!.availableIpAddressCount).toBe(241);
     const c = await t.vpc.createVSwitch(
       new $Vpc.CreateVSwitchRequest({
         regionId: R,
