@@ -38,6 +38,7 @@ export async function getFleetApi(teamId: string, id: string, locale: Locale) {
     regionId: v.regionId,
     cloudAccountId: v.cloudAccountId,
     generation: v.generation,
+    pendingChange: v.pendingChange,
     spec: v.spec,
     rollout: { batchSize: v.batchSize, failureThreshold: v.failureThreshold },
     pauseReason: v.pauseReason && { ...v.pauseReason, message: v.pauseReason.message[locale] },

@@ -51,6 +51,7 @@ export const fleetMemberSchema = z.object({
 
 export const fleetSchema = fleetSummarySchema.omit({ members: true, byState: true }).extend({
   cloudAccountId: z.string(),
+  pendingChange: z.boolean().describe("a spec change not rolled out to every member yet (POST …/apply)"),
   spec: z.record(z.string(), z.unknown()),
   rollout: z.object({ batchSize: z.number(), failureThreshold: z.number() }),
   pauseReason: z

@@ -10,6 +10,7 @@ import {
   OS_FAMILIES,
   refineEipSlots,
   refineEipTargets,
+  refineEniList,
   secondaryCount,
   specInputToV2,
   type DeploymentSpec,
@@ -166,10 +167,7 @@ export const configSpecV2Schema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.enis.every((e) => e.eips.length === 0))
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
-    if (s.enis.filter((e) => e.eni.mode === "primary").length > 1)
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
+    refineEniList(s.enis, ctx);
     const explicit = s.enis.flatMap((e) => (e.privateIps.mode === "explicit" ? e.privateIps.addresses : []));
     if (new Set(explicit).size !== explicit.length)
       ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.addressesUnique") });

@@ -65,7 +65,7 @@ export const eipItem = z.object({
 });
 
 /** For allocated EIPs (bandwidth, billing, names). */
-export const eipAllocationSpec = z
+const eipAllocationSpec = z
   .object({
     bandwidth: z.number().int().min(1).max(500).default(5),
     internetChargeType: z.enum(["PayByTraffic", "PayByBandwidth"]).default("PayByTraffic"),
@@ -192,6 +192,17 @@ export const eniEntrySpec = z
     refineEipTargets(e, ctx);
   });
 
+/** A spec's (or config's, or fleet's) ENI list: at least one EIP in all, the primary ENI at most once. */
+export function refineEniList(
+  enis: ReadonlyArray<{ eni: { mode: string }; eips: readonly unknown[] }>,
+  ctx: z.RefinementCtx,
+): void {
+  if (enis.every((e) => e.eips.length === 0))
+    ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
+  if (enis.filter((e) => e.eni.mode === "primary").length > 1)
+    ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
+}
+
 export const deploymentSpecV2Schema = z
   .object({
     specVersion: z.literal(SPEC_VERSION_2),
@@ -211,10 +222,7 @@ export const deploymentSpecV2Schema = z
     releaseRemovedEips: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
-    if (s.enis.every((e) => e.eips.length === 0))
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
-    if (s.enis.filter((e) => e.eni.mode === "primary").length > 1)
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
+    refineEniList(s.enis, ctx);
     const eniIds = s.enis.flatMap((e) => (e.eni.mode === "existing" ? [e.eni.networkInterfaceId] : []));
     if (new Set(eniIds).size !== eniIds.length)
       ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.eniTwice") });

@@ -70,7 +70,8 @@ export async function changeFleet(
   const generation = f.generation + 1;
   await db.fleet.updateMany({
     where: { id, teamId, status: f.status },
-    data: { spec: spec as never, generation, status: f.status === "draft" ? "draft" : f.status, phase: "apply" },
+    // The status stays what the last rollout left; members below this generation show the change is not applied yet.
+    data: { spec: spec as never, generation, phase: "apply" },
   });
   await auditFleet(db, { teamId, fleetId: id, action: "change", actor, params: { generation } });
   return { generation, members };

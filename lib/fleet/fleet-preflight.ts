@@ -42,7 +42,7 @@ async function memberCheck(f: LoadedFleet, m: LoadedMember, actor: AuditActor | 
   const live = await readSnapshot(await contextFor(f.teamId, d, spec, actor), spec, record);
   // The quota is checked for the fleet as a whole below.
   const findings = checkPreflight(spec, live, record).filter((x) => x.code !== "EIP_QUOTA");
-  return { findings: findings.map((x) => named(m.instanceId, x)), delta: eipQuotaDelta(spec, live, record), live };
+  return { instanceId: m.instanceId, findings, delta: eipQuotaDelta(spec, live, record), live };
 }
 
 /** Instances of the fleet that another deployment (not a member of this fleet) manages now. */
@@ -101,7 +101,16 @@ export async function fleetPreflight(
   const limit = pLimit(concurrency);
   const checks = await Promise.all(members.map((m) => limit(() => memberCheck(f, m, actor))));
   const findings: FleetFinding[] = [...(await managedElsewhere(f, members))];
-  for (const c of checks) findings.push(...c.findings);
+  // Errors and warnings name their member; a notice (fees, inbound-only) is the same for all: said once.
+  const notices = new Set<string>();
+  for (const c of checks)
+    for (const x of c.findings) {
+      if (x.severity !== "notice") findings.push(named(c.instanceId, x));
+      else if (!notices.has(x.code)) {
+        notices.add(x.code);
+        findings.push(x);
+      }
+    }
   const toAllocate = checks.reduce((n, c) => n + c.delta.toAllocate - c.delta.released, 0);
   const inUse = checks[0]?.live.regionEipCount ?? 0;
   if (toAllocate > 0 && inUse + toAllocate > spec.eipQuota)

@@ -42,6 +42,8 @@ export type FleetView = {
   batchSize: number;
   failureThreshold: number;
   generation: number;
+  /** A change (spec) not rolled out to every member yet: "Apply" rolls it out. */
+  pendingChange: boolean;
   pauseRequested: boolean;
   abortRequested: boolean;
   pauseReason: { code: string; message: { en: string; ja: string }; failed: number } | null;
@@ -142,6 +144,7 @@ export async function getFleetView(teamId: string, id: string): Promise<FleetVie
     batchSize: f.batchSize,
     failureThreshold: f.failureThreshold,
     generation: f.generation,
+    pendingChange: f.phase === "apply" && f.generation > 1 && members.some((m) => m.generation < f.generation),
     pauseRequested: f.pauseRequested,
     abortRequested: f.abortRequested,
     pauseReason: (f.pauseReason ?? null) as FleetView["pauseReason"],

@@ -5,9 +5,9 @@
 import { z } from "zod";
 import {
   MAX_ENIS,
-  OS_FAMILIES,
-  eipAllocationSpec,
+  deploymentSpecV2Schema,
   refineEipSlots,
+  refineEniList,
   type DeploymentSpecV2Input,
 } from "@/lib/deploy/spec.schema";
 import type { ConfigSpec } from "@/lib/configs/config.schema";
@@ -55,23 +55,20 @@ export const fleetEniEntry = z
   .transform((e) => ({ ...e, usePrimaryIp: e.usePrimaryIp ?? e.eni.mode !== "primary" }))
   .superRefine((e, ctx) => refineEipSlots(e, ctx));
 
+const v2 = deploymentSpecV2Schema.shape;
 export const fleetSpecSchema = z
   .object({
     enis: z.array(fleetEniEntry).min(1).max(MAX_ENIS),
-    eipAllocation: eipAllocationSpec,
-    allowStopInstance: z.boolean().default(false),
-    os: z.enum(OS_FAMILIES),
-    traffic: z.enum(["policy-routes", "inbound-only"]).default("policy-routes"),
-    eipQuota: z.number().int().min(1).default(20),
-    releaseRemovedEips: z.boolean().default(false),
+    // What is the same on every member: as in a deployment spec v2.
+    eipAllocation: v2.eipAllocation,
+    allowStopInstance: v2.allowStopInstance,
+    os: v2.os,
+    traffic: v2.traffic,
+    eipQuota: v2.eipQuota,
+    releaseRemovedEips: v2.releaseRemovedEips,
   })
   .strict()
-  .superRefine((s, ctx) => {
-    if (s.enis.every((e) => e.eips.length === 0))
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.noEips") });
-    if (s.enis.filter((e) => e.eni.mode === "primary").length > 1)
-      ctx.addIssue({ code: "custom", path: ["enis"], message: ztext("spec.primaryEniTwice") });
-  });
+  .superRefine((s, ctx) => refineEniList(s.enis, ctx));
 
 export type FleetSpec = z.output<typeof fleetSpecSchema>;
 export type FleetSpecInput = z.input<typeof fleetSpecSchema>;

@@ -227,6 +227,7 @@ describe("fleet rollout", () => {
       releaseRemovedEips: true,
     });
     expect(change.generation).toBe(2);
+    expect(await getFleetView(teamId, id)).toMatchObject({ status: "succeeded", pendingChange: true });
     // One more private IP, one more EIP and its association per member.
     expect(change.members.map((m) => m.changes)).toEqual(Array(5).fill(3));
     expect(await (await startFleet(teamId, id, actor)).done).toBe("succeeded");
@@ -236,6 +237,7 @@ describe("fleet rollout", () => {
     const v = await expectConsistent(id);
     expect(v.totals.eips).toMatchObject({ planned: 10, allocated: 10, associated: 10 });
     expect(v.members.every((m) => m.generation === 2)).toBe(true);
+    expect(v.pendingChange).toBe(false);
 
     await expect(teardownFleet(teamId, actor, id, "wrong")).rejects.toThrow(/fleet's name/);
     expect(await (await teardownFleet(teamId, actor, id, "relays")).done).toBe("torn_down");
@@ -288,6 +290,8 @@ describe("fleet pre-flight", () => {
     const pre = await preflightFleet(teamId, id, actor);
     expect(pre.ok).toBe(false);
     expect(pre.eips).toEqual({ toAllocate: 5, inUse: 4, quota: 6 });
+    // A notice that is the same for every member is said once.
+    expect(pre.findings.filter((f) => f.code === "EIP_CONFIG_FEE")).toHaveLength(1);
     const quota = pre.findings.filter((f) => f.code === "EIP_QUOTA");
     expect(quota).toHaveLength(1);
     expect(quota[0]!.message.en).toMatch(/5 EIP\(s\) across 5 instance\(s\)/);
@@ -435,5 +439,26 @@ describe("fleet selection, drift and repair", () => {
     expect(calls("AllocateEipAddress", since)).toBe(0);
     expect(await checkFleetDrift(teamId, actor, id)).toMatchObject({ drifted: 0, inSync: 5 });
     await expect(repairFleet(teamId, actor, id)).rejects.toMatchObject({ code: "NOTHING_TO_DO" });
+  });
+});
+
+describe("Cloud Assistant over the fleet", () => {
+  it("runs verify on every member whose cloud side succeeded, or only on those whose last verification did not pass", async () => {
+    const id = await fleet({ batchSize: 5 });
+    expect(await (await startFleet(teamId, id, actor)).done).toBe("succeeded");
+    const { runFleetGuest } = await import("./fleet-ops.service");
+    const all = await runFleetGuest(teamId, actor, id, { action: "verify" });
+    expect(all.ran).toBe(5);
+    expect(all.members.map((m) => m.instanceId)).toEqual(POOL.map((p) => p.id));
+    // One member's guest verified: "only the failed ones" leaves it out.
+    const first = await h.t.db.deployment.findFirstOrThrow({ where: { fleetId: id, instanceId: POOL[0]!.id } });
+    await h.t.db.deployment.update({
+      where: { id: first.id },
+      data: { checks: { guest: { ok: true, results: [], runs: [], checkedAt: "", echoUrl: null, rolledBack: false } } },
+    });
+    const failed = await runFleetGuest(teamId, actor, id, { action: "verify", onlyFailed: true });
+    expect(failed.members.map((m) => m.instanceId)).toEqual(POOL.slice(1).map((p) => p.id));
+    const trail = await h.t.db.auditEvent.findMany({ where: { teamId, action: "app:fleet.guest.verify" } });
+    expect(trail.map((e) => (e.params as { onlyFailed: boolean }).onlyFailed)).toEqual([false, true]);
   });
 });

@@ -162,14 +162,18 @@ async function stop(
     },
   });
   if (r.count !== 1) return;
-  const counts: Record<string, number> = {};
-  for (const m of f.members) counts[m.state] = (counts[m.state] ?? 0) + 1;
   await auditFleet(db, {
     teamId: f.teamId,
     fleetId: f.id,
     action: to,
     actor,
-    params: { phase: f.phase, generation: f.generation, counts, ...(reason ? { reason: reason.code } : {}) },
+    params: {
+      phase: f.phase,
+      generation: f.generation,
+      members: f.members.length,
+      failed: f.members.filter((m) => m.state === "failed").length,
+      ...(reason ? { reason: reason.code } : {}),
+    },
     outcome: to === "failed" ? "failure" : "success",
   });
 }
