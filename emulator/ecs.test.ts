@@ -122,7 +122,7 @@ describe("instances", () => {
         instanceType: "ecs.c6.large",
         vSwitchId: DEMO.vswB,
         securityGroupId: DEMO.sg,
-        amount: 12,
+        amount: 6,
         instanceName: "batch",
       }),
     );
@@ -209,6 +209,10 @@ describe("instances", () => {
     expect(await byTag(tag("env", "prod"))).toEqual([id]);
     expect(await byTag(tag("env", "prod"), tag("team"))).toEqual([id]);
     expect(await byTag(tag("env", "dev"))).toEqual([]);
+    // the demo world's pool for fleets
+    expect((await byTag(tag("pool", "web"))).sort()).toEqual(DEMO.pool.slice(0, 5));
+    expect((await byTag(tag("pool", "web"), tag("env", "staging"))).sort()).toEqual(DEMO.pool.slice(0, 2));
+    expect(await byTag(tag("pool", "batch"))).toEqual([DEMO.pool[5]]);
     expect((await instance(id))!.tags!.tag!.map((x) => [x.tagKey, x.tagValue])).toEqual([
       ["env", "prod"],
       ["team", "net"],
@@ -221,7 +225,8 @@ describe("instances", () => {
       }),
     ];
     expect(await ids({ filter: since(Date.now() - 3_600_000) })).toEqual([id]);
-    expect(await ids({ filter: since(Date.now() - 40 * 86_400_000) })).toHaveLength(3);
+    // the demo world's two instances and its pool of six for fleets, and the new one
+    expect(await ids({ filter: since(Date.now() - 40 * 86_400_000) })).toHaveLength(9);
     await expectApiError(
       t.ecs.describeInstances(
         new $Ecs.DescribeInstancesRequest({
@@ -674,7 +679,8 @@ describe("ENIs", () => {
   });
 
   it("DescribeNetworkInterfaces: filters, MaxResults floor of 10, NextToken pages, attribute call", async () => {
-    for (let k = 0; k < 12; k++) await createEni({ networkInterfaceName: `bulk${k}` });
+    // 8 primary ENIs (2 demo instances + the pool of 6) and 1 secondary in the seed, 6 more here
+    for (let k = 0; k < 6; k++) await createEni({ networkInterfaceName: `bulk${k}` });
     const p1 = await enis({ maxResults: 3 });
     expect(p1.networkInterfaceSets!.networkInterfaceSet).toHaveLength(10);
     const p2 = await enis({ maxResults: 10, nextToken: p1.nextToken });
@@ -685,7 +691,7 @@ describe("ENIs", () => {
         (x) => x.networkInterfaceId,
       ),
     ).toEqual([DEMO.primaryEni1]);
-    expect((await enis({ type: "Primary" })).networkInterfaceSets!.networkInterfaceSet).toHaveLength(2);
+    expect((await enis({ type: "Primary" })).networkInterfaceSets!.networkInterfaceSet).toHaveLength(8);
     expect(
       (await enis({ privateIpAddress: ["172.16.0.60"] })).networkInterfaceSets!.networkInterfaceSet![0]!
         .networkInterfaceId,

@@ -144,6 +144,7 @@ class SeedBuilder {
       securityGroupIds: sgs,
       cloudAssistant: i.cloudAssistant,
       internetMaxBandwidthOut: 0,
+      tags: i.tags.map((t) => ({ key: t.key, value: t.value })),
     };
   }
 

@@ -49,6 +49,8 @@ const instance = z.object({
   primaryIp: z.string().optional(),
   primaryEniId: z.string().optional(),
   cloudAssistant: z.boolean().default(true),
+  /** Resource tags (`Tag.N`), as RunInstances would set them. */
+  tags: z.array(z.object({ key: z.string().min(1), value: z.string().default("") })).default([]),
 });
 const eni = z.object({
   id: z.string().optional(),
@@ -111,6 +113,31 @@ export function parseSeed(input: unknown): ParsedSeed {
 }
 
 const ALINUX2 = "aliyun_2_1903_x64_20G_alibase_20240628.vhd";
+
+/**
+ * The demo world's pool for fleets: six running instances in Tokyo zone A, all tagged `pool` (five
+ * `web`, one `batch`), two of the web ones also `env=staging`. Each is an ecs.g7.large (3 ENIs, 6
+ * addresses per ENI) with only its primary ENI, so every one has room for secondary ENIs and IPs.
+ */
+export const DEMO_POOL = [
+  ["1", "web", true],
+  ["2", "web", true],
+  ["3", "web", false],
+  ["4", "web", false],
+  ["5", "web", false],
+  ["6", "batch", false],
+].map(([n, pool, staging]) => ({
+  id: `i-6we1x9demopool0000${n}`,
+  name: pool === "web" ? `pool-web-${n}` : "pool-batch-1",
+  hostName: pool === "web" ? `pool-web-${n}` : "pool-batch-1",
+  vSwitch: "vsw-6we1x9demotokyoa01",
+  instanceType: "ecs.g7.large",
+  imageId: ALINUX2,
+  status: "Running" as const,
+  primaryIp: `172.16.0.${160 + Number(n)}`,
+  primaryEniId: `eni-6we1x9demopool0000${n}`,
+  tags: [{ key: "pool", value: pool as string }, ...(staging ? [{ key: "env", value: "staging" }] : [])],
+}));
 
 /** The demo world: the source document's scenario in Tokyo, plus an empty-ish Hangzhou. */
 export const DEFAULT_SEED: Seed = {
@@ -205,6 +232,7 @@ export const DEFAULT_SEED: Seed = {
       primaryIp: "172.16.0.58",
       primaryEniId: "eni-6we1x9demoprimary02",
     },
+    ...DEMO_POOL,
   ],
   networkInterfaces: [
     {

@@ -33,6 +33,9 @@ export const DEMO = {
   secondaryEni: "eni-6we1x9demosecond001",
   eipOnWeb1: "eip-6we1x9demoprimary01",
   freeEips: ["eip-6we1x9demofree00001", "eip-6we1x9demofree00002", "eip-6we1x9demofree00003"],
+  /** The pool for fleets: pool=web (1–5; 1 and 2 also env=staging), pool=batch (6). */
+  pool: [1, 2, 3, 4, 5, 6].map((n) => `i-6we1x9demopool0000${n}`),
+  poolEnis: [1, 2, 3, 4, 5, 6].map((n) => `eni-6we1x9demopool0000${n}`),
   hzVpc: "vpc-bp1x9demohangzhou01",
   hzVsw: "vsw-bp1x9demohangzhh01",
   hzSg: "sg-bp1x9demohangzhou001",

@@ -70,8 +70,8 @@ describe("regions, VPCs and vSwitches", () => {
   it("CreateVSwitch / DescribeVSwitches: CIDR inside the VPC, no overlap, AvailableIpAddressCount tracks usage", async () => {
     const s = await t.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R, vSwitchId: DEMO.vswA }));
     const a = s.body!.vSwitches!.vSwitch![0]!;
-    // /24 → 252 usable; 3 ENIs (2 primary + 1 secondary) use 3
-    expect([a.cidrBlock, a.zoneId, a.availableIpAddressCount]).toEqual(["172.16.0.0/24", "ap-northeast-1a", 249]);
+    // /24 → 252 usable; 9 ENIs (2 demo primary + 6 pool primary + 1 secondary) use 9
+    expect([a.cidrBlock, a.zoneId, a.availableIpAddressCount]).toEqual(["172.16.0.0/24", "ap-northeast-1a", 243]);
     await t.ecs.assignPrivateIpAddresses(
       new $Ecs.AssignPrivateIpAddressesRequest({
         regionId: R,
@@ -80,7 +80,7 @@ describe("regions, VPCs and vSwitches", () => {
       }),
     );
     const s2 = await t.vpc.describeVSwitches(new $Vpc.DescribeVSwitchesRequest({ regionId: R, vSwitchId: DEMO.vswA }));
-    expect(s2.body!.vSwitches!.vSwitch![0]!.availableIpAddressCount).toBe(247);
+    expect(s2.body!.vSwitches!.vSwitch![0]!.availableIpAddressCount).toBe(241);
     const c = await t.vpc.createVSwitch(
       new $Vpc.CreateVSwitchRequest({
         regionId: R,

@@ -14,6 +14,7 @@ export async function AppShell({ ctx, children }: { ctx: TeamContext; children: 
   const links = [
     { href: "/", label: t("nav.deployments") },
     { href: "/deployments/new", label: t("nav.newDeployment") },
+    { href: "/fleets", label: t("nav.fleets") },
     { href: "/configs", label: t("nav.configs") },
     { href: "/audit", label: t("nav.audit") },
     { href: "/settings/cloud-accounts", label: t("nav.cloudAccounts") },

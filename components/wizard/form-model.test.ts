@@ -49,6 +49,7 @@ const inst = (over = {}) => ({
   primaryIp: "172.16.0.57",
   eniCount: 1,
   eipCount: 1,
+  tags: [],
   ...over,
 });
 const eni = (over = {}) => ({

@@ -103,7 +103,7 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
 
   it("an instance is a namespace whose eth0 carries the primary ENI's MAC and IP (as DHCP would); its EIP's NAT is on the gateway", async () => {
     const st = emu.lab!.status();
-    expect(Object.keys(st.instances).sort()).toEqual([DEMO.web1, DEMO.web2]);
+    expect(Object.keys(st.instances).sort()).toEqual([DEMO.web1, DEMO.web2, ...DEMO.pool].sort());
     expect(st.echoUrl).toMatch(/^http:\/\/192\.0\.2\.\d+:8080\/$/);
     const primary = emu.engine.world.enis[DEMO.primaryEni1]!;
     const ns = nsOf(DEMO.web1);
@@ -279,7 +279,8 @@ describe.skipIf(why !== null)("emulator --lab: namespaces follow the world", () 
     };
     expect(body.enabled).toBe(true);
     expect(body.echoUrl).toBe(emu.lab!.echoUrl);
-    expect(body.namespaces.length).toBe(5);
+    // one per instance (the two demo ones and the pool of six), and the lab's own three
+    expect(body.namespaces.length).toBe(2 + DEMO.pool.length + 3);
   });
 
   it("reset rebuilds the namespaces from the seed; nothing of the old world is left", async () => {

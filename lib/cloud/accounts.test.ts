@@ -181,6 +181,21 @@ describe("cloud accounts", () => {
     expect(await names()).toEqual(["Japan (Tokyo)", "China (Hangzhou)"]); // never the API's default, Chinese
   });
 
+  it("the inventory shows each instance's tags: the demo world's pool for fleets is tagged pool=web / pool=batch", async () => {
+    const { loadInventory } = await import("@/lib/deploy/inventory.service");
+    const demo = await ensureDemoCloudAccount("team-b");
+    const inv = await loadInventory("team-b", { cloudAccountId: demo!.id, regionId: "ap-northeast-1" });
+    const tagged = (key: string, value: string) =>
+      inv.instances
+        .filter((i) => i.tags.some((t) => t.key === key && t.value === value))
+        .map((i) => i.name)
+        .sort();
+    expect(tagged("pool", "web")).toEqual(["pool-web-1", "pool-web-2", "pool-web-3", "pool-web-4", "pool-web-5"]);
+    expect(tagged("env", "staging")).toEqual(["pool-web-1", "pool-web-2"]);
+    expect(tagged("pool", "batch")).toEqual(["pool-batch-1"]);
+    expect(inv.instances.find((i) => i.name === "demo-web-1")!.tags).toEqual([]);
+  });
+
   it("sends real accounts to Alibaba Cloud, never to the emulator", async () => {
     const dto = await createCloudAccount("team-b", userActor("user-2"), { ...input, name: "real" });
     expect((await loadCloudCredentials("team-b", dto.id)).endpoint).toBeUndefined();

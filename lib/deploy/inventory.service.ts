@@ -47,12 +47,15 @@ export async function inventoryContext(
 // ---------------------------------------------------------------- DTOs
 
 export type RegionDto = { regionId: string; name: string };
+export type InstanceTagDto = { key: string; value: string };
 export type InstanceDto = InstanceView & {
   name: string;
   osName: string;
   primaryIp: string;
   eniCount: number;
   eipCount: number;
+  /** The instance's resource tags (`Tag.N`): a fleet picks its members by them. */
+  tags: InstanceTagDto[];
 };
 export type InstanceTypeDto = {
   instanceTypeId: string;
@@ -115,6 +118,9 @@ async function instances(ctx: CloudContext): Promise<InstanceDto[]> {
       primaryIp,
       eniCount: enis.length || 1,
       eipCount: str(eip.AllocationId) ? 1 : 0,
+      tags: list(raw.Tags, "Tag")
+        .map((t) => ({ key: str(t.TagKey), value: str(t.TagValue) }))
+        .filter((t) => t.key !== ""),
     };
   });
 }

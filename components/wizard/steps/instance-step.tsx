@@ -207,13 +207,16 @@ function InstanceRow({
       <td className="px-2 py-1.5 font-mono text-xs">{i.instanceType}</td>
       <td className="px-2 py-1.5 font-mono text-xs">{i.zoneId}</td>
       <td className="px-2 py-1.5">
-        <Badge tone={i.status === "Running" ? "success" : i.status === "Stopped" ? "neutral" : "warning"}>
-          {i.status}
-        </Badge>
+        <InstanceStatusBadge status={i.status} />
       </td>
       <td className="px-2 py-1.5 text-xs">{i.osName || i.imageId}</td>
       <td className="px-2 py-1.5 text-right tabular-nums">{i.eniCount}</td>
       <td className="px-2 py-1.5 text-right tabular-nums">{i.eipCount}</td>
     </tr>
   );
+}
+
+/** An instance's status as the cloud words it: Running green, Stopped plain, anything in between amber. */
+export function InstanceStatusBadge({ status }: { status: string }) {
+  return <Badge tone={status === "Running" ? "success" : status === "Stopped" ? "neutral" : "warning"}>{status}</Badge>;
 }
