@@ -155,10 +155,16 @@ export const guestVerifyFleetAction = teamAction(
 /** The fleet page polls this (stop at `terminal`). */
 export const fleetViewAction = teamAction(
   { name: "fleets.view", capability: "deployments.read", input: fleetInput },
-  async ({ id }, ctx) => getFleetView(ctx.team.teamId, id),
+  async ({ id }, ctx) => {
+    ensureDeployEngine(); // the fleet runtime reads through the engine's database
+    return getFleetView(ctx.team.teamId, id);
+  },
 );
 
 export const listFleetsAction = teamAction(
   { name: "fleets.list", capability: "deployments.read", input: fleetTeamInput },
-  async (_input, ctx) => listFleets(ctx.team.teamId),
+  async (_input, ctx) => {
+    ensureDeployEngine();
+    return listFleets(ctx.team.teamId);
+  },
 );
