@@ -552,8 +552,9 @@ export const ecsActions: Record<string, Handler> = {
   },
 
   ModifyInstanceMetadataOptions(e, p) {
+    const instanceId = p.req("InstanceId"); // a missing parameter is reported before an unknown RegionId
     const regionId = e.regionParam(p)!;
-    const i = instanceById(e, p.req("InstanceId"), "InvalidInstanceId.NotFound", regionId);
+    const i = instanceById(e, instanceId, "InvalidInstanceId.NotFound", regionId);
     i.metadataOptions = metadataOptionsParam(
       p,
       i.metadataOptions ?? { httpEndpoint: "enabled", httpTokens: "optional" },

@@ -436,6 +436,7 @@ describe("order of checks (reference §5.1: parameters, then the region, then th
     ["ecs", "DescribeAccountAttributes", {}, "InvalidRegionId.NotFound"], // no parameter to get wrong
     ["ecs", "DescribeCloudAssistantStatus", { MaxResults: 51 }, "InvalidParameter"],
     ["ecs", "RunCommand", { Type: "RunShellScript", CommandContent: "true" }, "MissingParameter"],
+    ["ecs", "ModifyInstanceMetadataOptions", {}, "MissingParameter"],
     ["ecs", "DescribeInvocations", { MaxResults: 51 }, "InvalidParameter"],
     ["ecs", "DescribeInvocationResults", { MaxResults: 51 }, "InvalidParameter"],
     ["ecs", "DescribeZones", {}, "InvalidRegionId.NotFound"], // no parameter to get wrong

@@ -48,8 +48,8 @@ async function byTag(ctx: CloudContext, tag: { key: string; value?: string }): P
   const { items } = await describeAll(
     ctx,
     "DescribeInstances",
-    // The SDK's request model takes the list's items by their field names (key/value), and sends Tag.N.Key/Value.
-    { RegionId: ctx.regionId, Tag: [{ key: tag.key, ...(tag.value !== undefined ? { value: tag.value } : {}) }] },
+    // Wire names, as every cloudCall parameter: cloudCall makes the items the SDK's models (sent as Tag.N.Key/Value).
+    { RegionId: ctx.regionId, Tag: [{ Key: tag.key, ...(tag.value !== undefined ? { Value: tag.value } : {}) }] },
     { by: "NextToken", MaxResults: 100 },
     (body) => list(body.Instances, "Instance").map(fromWire),
   );

@@ -359,7 +359,7 @@ describe("fleet selection, drift and repair", () => {
       SecurityGroupId: "sg-6we1x9demotokyo00001",
       Password: "Fleet-test-1",
       Amount: 3,
-      Tag: [{ key: "role", value: "relay" }],
+      Tag: [{ Key: "role", Value: "relay" }],
     });
     h.emu.settle();
     const ids = ((made.InstanceIdSets as { InstanceIdSet: string[] }).InstanceIdSet ?? []).slice().sort();
