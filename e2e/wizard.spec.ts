@@ -376,6 +376,8 @@ test("with emulator faults injected the run still ends green and shows the retri
   await signUp(page, newUser("faults"));
   await page.goto("/deployments/quick");
   await page.getByLabel("Instance", { exact: true }).selectOption(INSTANCE);
+  // A new ENI (not the zone's free one, which is preselected): the faults below hit its creation and attachment.
+  await page.locator('input[name="q-eni"][value="create"]').check();
   await page.getByLabel("vSwitch", { exact: true }).selectOption("vsw-6we1x9demotokyoa01");
   await page.getByLabel(/203\.0\.113\.21/).check();
   await page.getByLabel(/203\.0\.113\.22/).check();

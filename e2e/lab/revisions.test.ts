@@ -123,76 +123,88 @@ describe.skipIf(why !== null)("network lab: bundle revisions (apply N+1 over N, 
 
   afterAll(() => lab.down());
 
+  // Each case applies and rolls back four revisions with egress checks per EIP: about 10 s on a quiet
+  // machine, several minutes when both cores are busy; the default 60 s failed it there and left its
+  // namespaces' state to the next case.
+  const LAB_CASE_MS = 300_000;
   for (const os of (process.env.EIPL_FAMILIES ?? "generic,alinux3,ubuntu,centos7,debian").split(",")) {
-    it(`${os}: +1 address, −1 address, a second ENI, an ENI removed; each rollback returns to the revision before`, async () => {
-      const bundles = REVISIONS.map((r) => lab.writeBundle(generateBundle(spec(os, r))));
-      const script = (k: number, name: string) => path.join(bundles[k]!, name);
+    it(
+      `${os}: +1 address, −1 address, a second ENI, an ENI removed; each rollback returns to the revision before`,
+      async () => {
+        const bundles = REVISIONS.map((r) => lab.writeBundle(generateBundle(spec(os, r))));
+        const script = (k: number, name: string) => path.join(bundles[k]!, name);
 
-      // What each revision looks like applied to a fresh guest: live state and files.
-      const fresh: { live: string; files: Record<string, string> }[] = [];
-      for (const k of REVISIONS.keys()) {
+        // What each revision looks like applied to a fresh guest: live state and files.
+        const fresh: { live: string; files: Record<string, string> }[] = [];
+        for (const k of REVISIONS.keys()) {
+          const root = lab.tempDir();
+          const a = await lab.exec(lab.ns.inst, ["bash", script(k, "apply.sh")], { ROOT: root });
+          expect(a.code, a.stderr).toBe(0);
+          fresh.push({ live: await state(), files: disk(root) });
+          expect((await lab.exec(lab.ns.inst, ["bash", script(k, "rollback.sh")], { ROOT: root })).code).toBe(0);
+          expect(await lab.dump()).toBe(initial);
+        }
+
         const root = lab.tempDir();
-        const a = await lab.exec(lab.ns.inst, ["bash", script(k, "apply.sh")], { ROOT: root });
-        expect(a.code, a.stderr).toBe(0);
-        fresh.push({ live: await state(), files: disk(root) });
-        expect((await lab.exec(lab.ns.inst, ["bash", script(k, "rollback.sh")], { ROOT: root })).code).toBe(0);
+        const run = (k: number, name: string, ...args: string[]) =>
+          lab.exec(lab.ns.inst, ["bash", script(k, name), ...args], { ROOT: root });
+        const isRevision = async (k: number, echo = true) => {
+          expect(await state(), `live state of ${REVISIONS[k]!.title}`).toBe(fresh[k]!.live);
+          expect(disk(root), `files of ${REVISIONS[k]!.title}`).toEqual(fresh[k]!.files);
+          if (!echo) return;
+          const v = await run(k, "verify.sh", "--echo-url", ECHO_URL);
+          expect(v.code, v.stdout + v.stderr).toBe(0);
+          await observed(REVISIONS[k]!, absentNear(k));
+        };
+
+        const first = await run(0, "apply.sh");
+        expect(first.code, first.stderr).toBe(0);
+        await isRevision(0);
+        for (let k = 1; k < REVISIONS.length; k++) {
+          const a = await run(k, "apply.sh");
+          expect(a.code, `${REVISIONS[k]!.title}: ${a.stderr}`).toBe(0);
+          await isRevision(k);
+          // rollback.sh of N+1 returns to N; applying N+1 again moves forward again.
+          const r = await run(k, "rollback.sh");
+          expect(r.code, r.stderr).toBe(0);
+          expect(r.stderr).toContain("rolled back to the earlier revision");
+          await isRevision(k - 1);
+          // The earlier revision's own rollback.sh refuses while N+1 is applied, naming what is.
+          expect((await run(k, "apply.sh")).code).toBe(0);
+          const wrong = await run(k - 1, "rollback.sh");
+          expect(wrong.code).toBe(1);
+          expect(wrong.stderr).toContain("not this bundle's");
+          await isRevision(k, false);
+        }
+        // Roll back the whole chain, newest first: each step lands on the revision before, the last on nothing.
+        for (let k = REVISIONS.length - 1; k > 0; k--) {
+          expect((await run(k, "rollback.sh")).code).toBe(0);
+          expect(await state(), `back to ${REVISIONS[k - 1]!.title}`).toBe(fresh[k - 1]!.live);
+          expect(disk(root)).toEqual(fresh[k - 1]!.files);
+        }
+        const last = await run(0, "rollback.sh");
+        expect(last.code, last.stderr).toBe(0);
         expect(await lab.dump()).toBe(initial);
-      }
-
-      const root = lab.tempDir();
-      const run = (k: number, name: string, ...args: string[]) =>
-        lab.exec(lab.ns.inst, ["bash", script(k, name), ...args], { ROOT: root });
-      const isRevision = async (k: number, echo = true) => {
-        expect(await state(), `live state of ${REVISIONS[k]!.title}`).toBe(fresh[k]!.live);
-        expect(disk(root), `files of ${REVISIONS[k]!.title}`).toEqual(fresh[k]!.files);
-        if (!echo) return;
-        const v = await run(k, "verify.sh", "--echo-url", ECHO_URL);
-        expect(v.code, v.stdout + v.stderr).toBe(0);
-        await observed(REVISIONS[k]!, absentNear(k));
-      };
-
-      const first = await run(0, "apply.sh");
-      expect(first.code, first.stderr).toBe(0);
-      await isRevision(0);
-      for (let k = 1; k < REVISIONS.length; k++) {
-        const a = await run(k, "apply.sh");
-        expect(a.code, `${REVISIONS[k]!.title}: ${a.stderr}`).toBe(0);
-        await isRevision(k);
-        // rollback.sh of N+1 returns to N; applying N+1 again moves forward again.
-        const r = await run(k, "rollback.sh");
-        expect(r.code, r.stderr).toBe(0);
-        expect(r.stderr).toContain("rolled back to the earlier revision");
-        await isRevision(k - 1);
-        // The earlier revision's own rollback.sh refuses while N+1 is applied, naming what is.
-        expect((await run(k, "apply.sh")).code).toBe(0);
-        const wrong = await run(k - 1, "rollback.sh");
-        expect(wrong.code).toBe(1);
-        expect(wrong.stderr).toContain("not this bundle's");
-        await isRevision(k, false);
-      }
-      // Roll back the whole chain, newest first: each step lands on the revision before, the last on nothing.
-      for (let k = REVISIONS.length - 1; k > 0; k--) {
-        expect((await run(k, "rollback.sh")).code).toBe(0);
-        expect(await state(), `back to ${REVISIONS[k - 1]!.title}`).toBe(fresh[k - 1]!.live);
-        expect(disk(root)).toEqual(fresh[k - 1]!.files);
-      }
-      const last = await run(0, "rollback.sh");
-      expect(last.code, last.stderr).toBe(0);
-      expect(await lab.dump()).toBe(initial);
-      expect(disk(root)).toEqual({});
-      expect(existsSync(path.join(root, "var/lib/eipilot"))).toBe(false);
-      await observed(null, [...EIP_OF.keys()]);
-    });
+        expect(disk(root)).toEqual({});
+        expect(existsSync(path.join(root, "var/lib/eipilot"))).toBe(false);
+        await observed(null, [...EIP_OF.keys()]);
+      },
+      LAB_CASE_MS,
+    );
   }
 
-  it("rollback.sh --all from any revision removes everything EIPilot added", async () => {
-    const root = lab.tempDir();
-    const dirs = REVISIONS.map((r) => lab.writeBundle(generateBundle(spec("generic", r))));
-    for (const d of dirs.slice(0, 4))
-      expect((await lab.exec(lab.ns.inst, ["bash", path.join(d, "apply.sh")], { ROOT: root })).code).toBe(0);
-    const r = await lab.exec(lab.ns.inst, ["bash", path.join(dirs[1]!, "rollback.sh"), "--all"], { ROOT: root });
-    expect(r.code, r.stderr).toBe(0);
-    expect(await lab.dump()).toBe(initial);
-    expect(disk(root)).toEqual({});
-  });
+  it(
+    "rollback.sh --all from any revision removes everything EIPilot added",
+    async () => {
+      const root = lab.tempDir();
+      const dirs = REVISIONS.map((r) => lab.writeBundle(generateBundle(spec("generic", r))));
+      for (const d of dirs.slice(0, 4))
+        expect((await lab.exec(lab.ns.inst, ["bash", path.join(d, "apply.sh")], { ROOT: root })).code).toBe(0);
+      const r = await lab.exec(lab.ns.inst, ["bash", path.join(dirs[1]!, "rollback.sh"), "--all"], { ROOT: root });
+      expect(r.code, r.stderr).toBe(0);
+      expect(await lab.dump()).toBe(initial);
+      expect(disk(root)).toEqual({});
+    },
+    LAB_CASE_MS,
+  );
 });

@@ -20,6 +20,7 @@
 // store needs a `pg` client rather than Prisma (PGlite has none) and its Prisma store an upsert per try.
 // A slot reservation is one statement and the waiting is done by the caller's own timer.
 import type { Db } from "@/lib/db/client";
+import { DEFAULT_RETRY_POLICY } from "./retry";
 
 /** "write" (every mutating call) or "read:<Describe action>". */
 export type Budget = "write" | `read:${string}`;
@@ -151,9 +152,13 @@ export async function pace(store: SlotStore, plan: RatePlan, budget: Budget): Pr
   }
 }
 
-/** How long a Throttling answer holds the account: the server's x-acs-retry-after, else 1 s. */
+/**
+ * How long a Throttling answer holds the account: the server's x-acs-retry-after, else the retry policy's
+ * base delay (200 ms). Without a hint the refused caller's own exponential backoff does the slowing down;
+ * a long fixed hold per answer made a review under 30 % injected Throttling take minutes.
+ */
 export function throttleDelayMs(retryAfterMs: number | null): number {
-  return retryAfterMs ?? 1000;
+  return retryAfterMs ?? DEFAULT_RETRY_POLICY.baseMs;
 }
 
 /**
