@@ -204,3 +204,86 @@ if (!why) {
       "their ifcfg/route/rule files are checked against initscripts' syntax in lib/os/network-scripts.test.ts",
   );
 }
+
+// NetworkManager already running with a DHCP profile active on the secondary ENI (as cloud-init or
+// NetworkManager's own auto profile leave it): apply.sh, run live, must make EIPilot's profile the
+// ENI's active connection at once, not at the next reboot, and rollback.sh must take it away again.
+describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkManager", () => {
+  let lab: Lab | null = null;
+  let running: Boot | null = null;
+
+  afterEach(async () => {
+    await running?.stop();
+    running = null;
+    lab?.down();
+    lab = null;
+  });
+
+  for (const c of CASES.filter((x) => NETWORK_MANAGER.includes(x.os))) {
+    const missing = missingFor(c.needs);
+    it.skipIf(missing !== null)(
+      `${c.os}: a DHCP profile active on ${ENI.name} gives way to EIPilot's; the primary untouched; rollback removes ours`,
+      async () => {
+        cleanupNamespaces(/^eipb[a-z0-9]+-(?<pid>\d+)-[a-z]$/);
+        lab = new Lab(`n${c.os}`, TOPO, "eipb");
+        const l = lab;
+        await l.up();
+        const initial = await l.dump();
+        const dir = l.writeBundle(generateBundle(spec(c.os)));
+        running = await boot(l, c.os, l.tempDir(), {
+          competingNmProfileFor: ENI.name,
+          competingNmLease: { address: ENI.ips[0]!, gateway: VPC_GATEWAY },
+          live: true,
+        });
+        const nm = running;
+        const active = async () =>
+          (await nm.exec(["nmcli", "-t", "-f", "NAME,DEVICE", "connection", "show", "--active"])).stdout.trim();
+        const primaryState = async () =>
+          (await nm.exec(["nmcli", "-g", "GENERAL.STATE,GENERAL.CONNECTION", "device", "show", TOPO.primary.name]))
+            .stdout;
+        const mainDefaultViaEni = new RegExp(`^default .*dev ${ENI.name}(?!.* table )`, "m");
+        expect(await active()).toBe(`dhcp-${ENI.name}:${ENI.name}`);
+        expect(await l.dump(), "the lease's default route via the secondary ENI").toMatch(mainDefaultViaEni);
+        const primaryBefore = await primaryState();
+
+        const a = await nm.exec(["bash", path.join(dir, "apply.sh")]);
+        expect(a.code, a.stderr).toBe(0);
+        expect(a.stderr).toContain(`EIPilot's profile is active on ${ENI.name} (instead of connection `);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        const applied = await l.dump();
+        expect(applied).not.toMatch(mainDefaultViaEni);
+        const main = (d: string) =>
+          d
+            .split("\n\n")[2]!
+            .split("\n")
+            .filter((x) => !/ table /.test(x));
+        expect(main(applied), "the main table as before the lease").toEqual(main(initial));
+        expect(await primaryState(), "the primary ENI's device and connection").toBe(primaryBefore);
+
+        const v = await nm.exec(["bash", path.join(dir, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v.code, v.stdout + v.stderr).toBe(0);
+        expect(await Promise.all(PAIRS.map((p) => l.egress(p.ip)))).toEqual(PAIRS.map((p) => p.eip));
+        expect(await Promise.all(PAIRS.map((p) => l.inbound(p.eip)))).toEqual(PAIRS.map((p) => p.ip));
+        expect(await l.egress()).toBe(PRIMARY.eip);
+        expect(await l.inbound(PRIMARY.eip)).toBe(PRIMARY.ip);
+
+        // Again: nothing to activate, nothing changes.
+        const again = await nm.exec(["bash", path.join(dir, "apply.sh")]);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stderr).not.toContain("NetworkManager:");
+        expect(await l.dump()).toBe(applied);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+
+        const r = await nm.exec(["bash", path.join(dir, "rollback.sh")]);
+        expect(r.code, r.stderr).toBe(0);
+        const profiles = await nm.exec(["nmcli", "-g", "NAME", "connection", "show"]);
+        expect(profiles.stdout.split("\n").filter((n) => n.startsWith("eipilot-"))).toEqual([]);
+        expect(profiles.stdout).toContain(`dhcp-${ENI.name}`);
+        const after = await l.dump();
+        expect(after).not.toMatch(/lookup 1001|table 1001/);
+        expect(await primaryState()).toBe(primaryBefore);
+        expect(await l.egress()).toBe(PRIMARY.eip);
+      },
+    );
+  }
+});
