@@ -248,8 +248,8 @@ describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkMa
 
         const a = await nm.exec(["bash", path.join(dir, "apply.sh")]);
         expect(a.code, a.stderr).toBe(0);
-        expect(a.stderr).toContain(`EIPilot's profile is active on ${ENI.name} (instead of connection `);
         expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        expect(a.stderr).toContain(`EIPilot's profile is active on ${ENI.name} (instead of connection `);
         const applied = await l.dump();
         expect(applied).not.toMatch(mainDefaultViaEni);
         const main = (d: string) =>
