@@ -274,6 +274,28 @@ describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkMa
         expect(await l.dump()).toBe(applied);
         expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
 
+        // A revision without the last address: the changed profile is reapplied on the active connection.
+        const rev2 = spec(c.os);
+        rev2.interfaces[0]!.secondaryIps = ENI.ips.slice(1, -1);
+        delete rev2.interfaces[0]!.eips[ENI.ips.at(-1)!];
+        const dir2 = l.writeBundle(generateBundle(rev2));
+        const a2 = await nm.exec(["bash", path.join(dir2, "apply.sh")]);
+        expect(a2.code, a2.stderr).toBe(0);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        const v2 = await nm.exec(["bash", path.join(dir2, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v2.code, v2.stdout + v2.stderr).toBe(0);
+        const d2 = await l.dump();
+        expect(
+          d2.split("\n").filter((x) => x.includes(ENI.ips.at(-1)!)),
+          a2.stderr,
+        ).toEqual([]);
+        // Its rollback.sh returns to the first revision (its apply.sh reapplies the first profile).
+        const r2 = await nm.exec(["bash", path.join(dir2, "rollback.sh")]);
+        expect(r2.code, r2.stderr).toBe(0);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        const v1 = await nm.exec(["bash", path.join(dir, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v1.code, v1.stdout + v1.stderr).toBe(0);
+
         const r = await nm.exec(["bash", path.join(dir, "rollback.sh")]);
         expect(r.code, r.stderr).toBe(0);
         const profiles = await nm.exec(["nmcli", "-g", "NAME", "connection", "show"]);

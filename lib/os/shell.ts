@@ -267,7 +267,7 @@ undo() {
 
 # NetworkManager is running: load EIPilot's profile for one secondary ENI and make it that ENI's
 # active connection (a DHCP profile left active on it could bring back a main-table default route
-# until the next reboot). Only that ENI is touched; already active and unchanged: nothing to do.
+# until the next reboot). Only that ENI is touched.
 # Usage: nm_activate FILE UUID MAC
 nm_activate() {
   local file=$1 uuid=$2 mac=$3 dev active
@@ -278,12 +278,10 @@ nm_activate() {
     return 0
   fi
   active=$(nmcli -t -f UUID,DEVICE connection show --active | awk -F: -v d="$dev" '$2 == d { print $1 }')
+  # Already active: activated again only when the profile changed ('nmcli device reapply' would leave
+  # the table routes of an address the profile no longer has).
   if [ "$active" = "$uuid" ]; then
     if [ ! -f "$STATE_DIR/tmp/changed" ] || ! grep -qxF -- "$file" "$STATE_DIR/tmp/changed"; then return 0; fi
-    if nmcli device reapply "$dev" >/dev/null; then
-      log "NetworkManager: reapplied $file on $dev"
-      return 0
-    fi
   fi
   if nmcli connection up uuid "$uuid" ifname "$dev" >/dev/null; then
     log "NetworkManager: EIPilot's profile is active on $dev\${active:+ (instead of connection $active)}"
