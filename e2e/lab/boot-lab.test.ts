@@ -82,6 +82,13 @@ function normalize(dump: string, perAddressPrefixRoutes = false): string {
   return out.join("\n");
 }
 
+/** The main table's routes in a lab.dump() (addresses, rules, routes of every table, sysctls, separated by blank lines). */
+const main = (d: string) =>
+  d
+    .split("\n\n")[2]!
+    .split("\n")
+    .filter((x) => !/ table /.test(x));
+
 type Case = { os: BootFamily; daemon: string };
 const CASES: (Case & { needs: string[] })[] = [
   {
@@ -156,12 +163,6 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
         const booted = await l.dump();
         expect(normalize(booted, nm)).toBe(normalize(applied, nm));
         // The main table is exactly as before: no prefix route, no zeroconf route, no default route via the ENI.
-        // lab.dump(): addresses, rules, routes of every table, sysctls, separated by blank lines.
-        const main = (d: string) =>
-          d
-            .split("\n\n")[2]!
-            .split("\n")
-            .filter((x) => !/ table /.test(x));
         expect(main(booted)).toEqual(main(initial));
         expect(booted).not.toMatch(new RegExp(`^default .*dev ${ENI.name}(?!.* table )`, "m"));
         const mtu = await l.exec(l.ns.inst, ["cat", `/sys/class/net/${ENI.name}/mtu`]);
@@ -195,32 +196,12 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
     );
   }
 
-  it.skip("centos7, alinux2: not booted — network-scripts (initscripts) has no daemon in Debian; lib/os/network-scripts.test.ts checks the files against initscripts' syntax", () => {});
-});
-
-if (!why) {
-  console.warn(
-    "[e2e/lab boot] centos7/alinux2 are not booted: initscripts' network service does not exist in Debian; " +
-      "their ifcfg/route/rule files are checked against initscripts' syntax in lib/os/network-scripts.test.ts",
-  );
-}
-
-// NetworkManager already running with a DHCP profile active on the secondary ENI (as cloud-init or
-// NetworkManager's own auto profile leave it): apply.sh, run live, must make EIPilot's profile the
-// ENI's active connection at once, not at the next reboot, and rollback.sh must take it away again.
-describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkManager", () => {
-  let lab: Lab | null = null;
-  let running: Boot | null = null;
-
-  afterEach(async () => {
-    await running?.stop();
-    running = null;
-    lab?.down();
-    lab = null;
-  });
-
+  // NetworkManager already running with a DHCP profile active on the secondary ENI (as cloud-init or
+  // NetworkManager's own auto profile leave it): apply.sh, run live, must make EIPilot's profile the
+  // ENI's active connection at once, not at the next reboot, and rollback.sh must take it away again.
   for (const c of CASES.filter((x) => NETWORK_MANAGER.includes(x.os))) {
     const missing = missingFor(c.needs);
+    if (missing) console.warn(`[e2e/lab boot] ${c.os} with a running NetworkManager skipped: ${missing} not installed`);
     it.skipIf(missing !== null)(
       `${c.os}: a DHCP profile active on ${ENI.name} gives way to EIPilot's; the primary untouched; rollback removes ours`,
       async () => {
@@ -252,11 +233,6 @@ describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkMa
         expect(a.stderr).toContain(`EIPilot's profile is active on ${ENI.name} (instead of connection `);
         const applied = await l.dump();
         expect(applied).not.toMatch(mainDefaultViaEni);
-        const main = (d: string) =>
-          d
-            .split("\n\n")[2]!
-            .split("\n")
-            .filter((x) => !/ table /.test(x));
         expect(main(applied), "the main table as before the lease").toEqual(main(initial));
         expect(await primaryState(), "the primary ENI's device and connection").toBe(primaryBefore);
 
@@ -308,4 +284,13 @@ describe.skipIf(why !== null)("network lab: apply.sh next to a running NetworkMa
       },
     );
   }
+
+  it.skip("centos7, alinux2: not booted — network-scripts (initscripts) has no daemon in Debian; lib/os/network-scripts.test.ts checks the files against initscripts' syntax", () => {});
 });
+
+if (!why) {
+  console.warn(
+    "[e2e/lab boot] centos7/alinux2 are not booted: initscripts' network service does not exist in Debian; " +
+      "their ifcfg/route/rule files are checked against initscripts' syntax in lib/os/network-scripts.test.ts",
+  );
+}

@@ -185,6 +185,11 @@ export type Boot = {
   exec: (cmd: string[], timeoutMs?: number) => Promise<{ code: number | null; stdout: string; stderr: string }>;
 };
 
+/** `ip netns exec` and env exec in place: the child is unshare, whose only child is the boot's shell. */
+function bootShell(child: ChildProcess): number {
+  return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/)[0]);
+}
+
 function execIn(pid: number, cmd: string[], timeoutMs: number) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const c = spawn("nsenter", ["-t", String(pid), "-n", "-m", "-p", "--", ...cmd], {
@@ -253,11 +258,11 @@ export function boot(lab: Lab, family: BootFamily, disk: string, opts: BootOptio
     child.stdout!.on("data", () => {
       if (out.includes("EIPB-READY")) {
         clearTimeout(t);
-        // `ip netns exec` and env exec in place: child.pid is unshare, whose only child is the boot's shell.
-        const shell = Number(
-          readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/)[0],
-        );
-        resolve({ output: () => out, stop, exec: (cmd, timeoutMs = 120_000) => execIn(shell, cmd, timeoutMs) });
+        resolve({
+          output: () => out,
+          stop,
+          exec: (cmd, timeoutMs = 120_000) => execIn(bootShell(child), cmd, timeoutMs),
+        });
       }
     });
     child.once("exit", (code) => {
