@@ -82,6 +82,13 @@ function normalize(dump: string, perAddressPrefixRoutes = false): string {
   return out.join("\n");
 }
 
+/** The main table's routes in a lab.dump() (addresses, rules, routes of every table, sysctls, separated by blank lines). */
+const main = (d: string) =>
+  d
+    .split("\n\n")[2]!
+    .split("\n")
+    .filter((x) => !/ table /.test(x));
+
 type Case = { os: BootFamily; daemon: string };
 const CASES: (Case & { needs: string[] })[] = [
   {
@@ -156,12 +163,6 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
         const booted = await l.dump();
         expect(normalize(booted, nm)).toBe(normalize(applied, nm));
         // The main table is exactly as before: no prefix route, no zeroconf route, no default route via the ENI.
-        // lab.dump(): addresses, rules, routes of every table, sysctls, separated by blank lines.
-        const main = (d: string) =>
-          d
-            .split("\n\n")[2]!
-            .split("\n")
-            .filter((x) => !/ table /.test(x));
         expect(main(booted)).toEqual(main(initial));
         expect(booted).not.toMatch(new RegExp(`^default .*dev ${ENI.name}(?!.* table )`, "m"));
         const mtu = await l.exec(l.ns.inst, ["cat", `/sys/class/net/${ENI.name}/mtu`]);
@@ -190,6 +191,95 @@ describe.skipIf(why !== null)("network lab: the persistent files booted with the
         expect(after).not.toMatch(/lookup 1001|table 1001/);
         expect(after.split("\n").filter((x) => x.includes(ENI.ips[0]!))).toEqual([]);
         expect(after).toBe(initial);
+        expect(await l.egress()).toBe(PRIMARY.eip);
+      },
+    );
+  }
+
+  // NetworkManager already running with a DHCP profile active on the secondary ENI (as cloud-init or
+  // NetworkManager's own auto profile leave it): apply.sh, run live, must make EIPilot's profile the
+  // ENI's active connection at once, not at the next reboot, and rollback.sh must take it away again.
+  for (const c of CASES.filter((x) => NETWORK_MANAGER.includes(x.os))) {
+    const missing = missingFor(c.needs);
+    if (missing) console.warn(`[e2e/lab boot] ${c.os} with a running NetworkManager skipped: ${missing} not installed`);
+    it.skipIf(missing !== null)(
+      `${c.os}: a DHCP profile active on ${ENI.name} gives way to EIPilot's; the primary untouched; rollback removes ours`,
+      async () => {
+        cleanupNamespaces(/^eipb[a-z0-9]+-(?<pid>\d+)-[a-z]$/);
+        lab = new Lab(`n${c.os}`, TOPO, "eipb");
+        const l = lab;
+        await l.up();
+        const initial = await l.dump();
+        const dir = l.writeBundle(generateBundle(spec(c.os)));
+        running = await boot(l, c.os, l.tempDir(), {
+          competingNmProfileFor: ENI.name,
+          competingNmLease: { address: ENI.ips[0]!, gateway: VPC_GATEWAY },
+          live: true,
+        });
+        const nm = running;
+        const active = async () =>
+          (await nm.exec(["nmcli", "-t", "-f", "NAME,DEVICE", "connection", "show", "--active"])).stdout.trim();
+        const primaryState = async () =>
+          (await nm.exec(["nmcli", "-g", "GENERAL.STATE,GENERAL.CONNECTION", "device", "show", TOPO.primary.name]))
+            .stdout;
+        const mainDefaultViaEni = new RegExp(`^default .*dev ${ENI.name}(?!.* table )`, "m");
+        expect(await active()).toBe(`dhcp-${ENI.name}:${ENI.name}`);
+        expect(await l.dump(), "the lease's default route via the secondary ENI").toMatch(mainDefaultViaEni);
+        const primaryBefore = await primaryState();
+
+        const a = await nm.exec(["bash", path.join(dir, "apply.sh")]);
+        expect(a.code, a.stderr).toBe(0);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        expect(a.stderr).toContain(`EIPilot's profile is active on ${ENI.name} (instead of connection `);
+        const applied = await l.dump();
+        expect(applied).not.toMatch(mainDefaultViaEni);
+        expect(main(applied), "the main table as before the lease").toEqual(main(initial));
+        expect(await primaryState(), "the primary ENI's device and connection").toBe(primaryBefore);
+
+        const v = await nm.exec(["bash", path.join(dir, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v.code, v.stdout + v.stderr).toBe(0);
+        expect(await Promise.all(PAIRS.map((p) => l.egress(p.ip)))).toEqual(PAIRS.map((p) => p.eip));
+        expect(await Promise.all(PAIRS.map((p) => l.inbound(p.eip)))).toEqual(PAIRS.map((p) => p.ip));
+        expect(await l.egress()).toBe(PRIMARY.eip);
+        expect(await l.inbound(PRIMARY.eip)).toBe(PRIMARY.ip);
+
+        // Again: nothing to activate, nothing changes.
+        const again = await nm.exec(["bash", path.join(dir, "apply.sh")]);
+        expect(again.code, again.stderr).toBe(0);
+        expect(again.stderr).not.toContain("NetworkManager:");
+        expect(await l.dump()).toBe(applied);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+
+        // A revision without the last address: the changed profile is reapplied on the active connection.
+        const rev2 = spec(c.os);
+        rev2.interfaces[0]!.secondaryIps = ENI.ips.slice(1, -1);
+        delete rev2.interfaces[0]!.eips[ENI.ips.at(-1)!];
+        const dir2 = l.writeBundle(generateBundle(rev2));
+        const a2 = await nm.exec(["bash", path.join(dir2, "apply.sh")]);
+        expect(a2.code, a2.stderr).toBe(0);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        const v2 = await nm.exec(["bash", path.join(dir2, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v2.code, v2.stdout + v2.stderr).toBe(0);
+        const d2 = await l.dump();
+        expect(
+          d2.split("\n").filter((x) => x.includes(ENI.ips.at(-1)!)),
+          a2.stderr,
+        ).toEqual([]);
+        // Its rollback.sh returns to the first revision (its apply.sh reapplies the first profile).
+        const r2 = await nm.exec(["bash", path.join(dir2, "rollback.sh")]);
+        expect(r2.code, r2.stderr).toBe(0);
+        expect(await active()).toBe(`eipilot-${ENI.name}:${ENI.name}`);
+        const v1 = await nm.exec(["bash", path.join(dir, "verify.sh"), "--echo-url", ECHO_URL]);
+        expect(v1.code, v1.stdout + v1.stderr).toBe(0);
+
+        const r = await nm.exec(["bash", path.join(dir, "rollback.sh")]);
+        expect(r.code, r.stderr).toBe(0);
+        const profiles = await nm.exec(["nmcli", "-g", "NAME", "connection", "show"]);
+        expect(profiles.stdout.split("\n").filter((n) => n.startsWith("eipilot-"))).toEqual([]);
+        expect(profiles.stdout).toContain(`dhcp-${ENI.name}`);
+        const after = await l.dump();
+        expect(after).not.toMatch(/lookup 1001|table 1001/);
+        expect(await primaryState()).toBe(primaryBefore);
         expect(await l.egress()).toBe(PRIMARY.eip);
       },
     );

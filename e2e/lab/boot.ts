@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Lab } from "./lab";
 
 // A "boot" of the guest in the lab: the real network daemon of a family starts on the persistent
@@ -26,6 +27,16 @@ export type BootFamily = "ubuntu" | "debian" | "alinux3" | "rhel9" | "generic";
 export type BootOptions = {
   /** A profile for the ENI like the one NetworkManager or cloud-init makes (DHCP, autoconnect), to show ours wins. */
   competingNmProfileFor?: string;
+  /**
+   * The competing profile as a DHCP lease leaves it once bound: this address (with /24) and a main-table default
+   * route via the VPC gateway, so it is active (the lab has no DHCP server; method=auto would never finish).
+   */
+  competingNmLease?: { address: string; gateway: string };
+  /**
+   * /etc and /var/lib are writable copies (overlayfs over a tmpfs, nothing reaches the host), so that
+   * apply.sh and rollback.sh can run live (no ROOT) inside the boot through Boot.exec, next to the daemon.
+   */
+  live?: boolean;
 };
 
 const COMMON = `
@@ -76,7 +87,20 @@ ifup -a
 for i in $(ls /sys/class/net); do ifup --allow=hotplug "$i"; done
 `;
 
-function networkManager(primary: string, eni: string, competing?: string) {
+const LIVE = `
+# Writable copies of /etc and /var/lib for apply.sh run live inside the boot; the host's stay as they are.
+mkdir -p "$P/ov"
+mount -t tmpfs tmpfs "$P/ov"
+for d in etc var/lib; do
+  mkdir -p "$P/ov/$d/up" "$P/ov/$d/work"
+  mount -t overlay overlay -o "lowerdir=/$d,upperdir=$P/ov/$d/up,workdir=$P/ov/$d/work" "/$d"
+done
+`;
+
+function networkManager(primary: string, eni: string, opts: BootOptions) {
+  const competing = opts.competingNmProfileFor;
+  const lease = opts.competingNmLease;
+  const ipv4 = lease ? `method=manual\naddress1=${lease.address}/24,${lease.gateway}` : "method=auto";
   const profile = competing
     ? `
 cat > /etc/NetworkManager/system-connections/dhcp-${competing}.nmconnection <<'EOF'
@@ -87,11 +111,11 @@ interface-name=${competing}
 autoconnect=true
 
 [ipv4]
-method=auto
+${ipv4}
 EOF
 chmod 600 /etc/NetworkManager/system-connections/dhcp-${competing}.nmconnection`
     : "";
-  return `
+  return `${opts.live ? LIVE : ""}
 mkdir -p "$P/nm/system-connections" "$P/nm/conf.d" "$P/nm-var"
 if [ -d "$D/etc/NetworkManager" ]; then cp -a "$D/etc/NetworkManager/." "$P/nm/"; fi
 cat > "$P/nm/NetworkManager.conf" <<'EOF'
@@ -144,7 +168,7 @@ function familyScript(family: BootFamily, primary: string, eni: string, opts: Bo
       return IFUPDOWN;
     case "alinux3":
     case "rhel9":
-      return networkManager(primary, eni, opts.competingNmProfileFor);
+      return networkManager(primary, eni, opts);
     case "generic":
       return GENERIC;
     default: {
@@ -154,7 +178,32 @@ function familyScript(family: BootFamily, primary: string, eni: string, opts: Bo
   }
 }
 
-export type Boot = { output: () => string; stop: () => Promise<void> };
+export type Boot = {
+  output: () => string;
+  stop: () => Promise<void>;
+  /** Runs a command inside the boot (its network, mount and PID namespaces: the daemon's /etc, /run and D-Bus). */
+  exec: (cmd: string[], timeoutMs?: number) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+};
+
+/** `ip netns exec` and env exec in place: the child is unshare, whose only child is the boot's shell. */
+function bootShell(child: ChildProcess): number {
+  return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/)[0]);
+}
+
+function execIn(pid: number, cmd: string[], timeoutMs: number) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const c = spawn("nsenter", ["-t", String(pid), "-n", "-m", "-p", "--", ...cmd], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    });
+    let stdout = "";
+    let stderr = "";
+    c.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    c.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    c.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 /**
  * Boots `family` from the files under `disk` in the lab's instance namespace; resolves once the
@@ -209,7 +258,11 @@ export function boot(lab: Lab, family: BootFamily, disk: string, opts: BootOptio
     child.stdout!.on("data", () => {
       if (out.includes("EIPB-READY")) {
         clearTimeout(t);
-        resolve({ output: () => out, stop });
+        resolve({
+          output: () => out,
+          stop,
+          exec: (cmd, timeoutMs = 120_000) => execIn(bootShell(child), cmd, timeoutMs),
+        });
       }
     });
     child.once("exit", (code) => {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { cloudInitFile, generatedBy, sysctlFile } from "./common-files";
 import type { FamilyPlan } from "./scripts";
+import { addrArgs, eniArgs } from "./shell";
 import type { NormalizedEni, NormalizedSpec } from "./spec.schema";
 
 // Alibaba Cloud Linux 3 / RHEL 9: NetworkManager keyfiles. The profile matches the ENI by MAC,
@@ -58,19 +59,25 @@ export function networkManagerPlan(spec: NormalizedSpec): FamilyPlan {
       sysctlFile(spec),
       cloudInitFile(),
     ],
-    // Load the profiles without activating anything: no connection is restarted.
+    // NetworkManager running: load each profile and activate it on its ENI only (a DHCP profile left
+    // active there could bring a main-table default route back until reboot). Activation replaces the
+    // ENI's addresses and routes, so the live part runs again afterwards: the live state stays what
+    // verify.sh checks. The profile itself carries never-default and route-table, so NetworkManager
+    // adds no main-table route.
     postInstall: spec.interfaces.length
       ? [
           'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then',
-          ...spec.interfaces.map(
-            (e) =>
-              `  nmcli connection load '${keyfilePath(e)}' || log "warning: nmcli could not load ${keyfilePath(e)}"`,
-          ),
+          ...spec.interfaces.map((e) => `  nm_activate '${keyfilePath(e)}' '${profileUuid(e.mac)}' '${e.mac}'`),
+          ...spec.interfaces.map((e) => `  configure_eni ${eniArgs(e)} ${addrArgs(e)}`),
+          "  drop_secondary_defaults",
           "fi",
         ]
       : [],
     postRollback: [
-      'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then nmcli connection reload || true; fi',
+      'if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then',
+      "  nmcli connection reload || true",
+      ...spec.interfaces.map((e) => `  nm_forget '${keyfilePath(e)}' '${profileUuid(e.mac)}'`),
+      "fi",
     ],
     shadowArgs: (e) => `'${keyfilePath(e)}' "$ROOT${DIR}"/* "$ROOT"/etc/sysconfig/network-scripts/ifcfg-*`,
   };

@@ -186,7 +186,7 @@ ${plan.files.map((f) => `- \`${f.path}\` (mode ${f.mode})`).join("\n")}${plan.rc
   deletes extra identical copies; verify.sh fails when a rule exists more than once.
 - **A network restart cutting the site off**: nothing is restarted; ${
     nm
-      ? "NetworkManager only loads the profiles (`nmcli connection load`)"
+      ? "when NetworkManager runs, apply.sh loads each profile and activates it on its secondary ENI alone (`nmcli connection up … ifname <dev>`, which replaces a DHCP profile left active there; nothing when it is already active and unchanged), then sets the live routes again; the primary ENI's connection is never touched, and rollback.sh removes the profiles from NetworkManager"
       : "the persistent files take effect at the next boot"
   }.
 `;

@@ -113,6 +113,16 @@ undo() {
   esac
 }
 
+# rollback.sh: EIPilot's profile is gone from disk, so NetworkManager must not keep it (nor keep it active).
+# Usage: nm_forget FILE UUID
+nm_forget() {
+  local file=$1 uuid=$2
+  [ ! -e "$file" ] || return 0
+  if nmcli -g UUID connection show | awk -v u="$uuid" '$0 == u { f = 1 } END { exit !f }'; then
+    nmcli connection delete uuid "$uuid" >/dev/null || log "warning: nmcli could not remove profile $uuid"
+  fi
+}
+
 
 [ "$(id -u)" = 0 ] || die "run as root"
 ALL=""
@@ -173,6 +183,9 @@ done
 for kind in links sysctl rclocal chmodx files; do
   lines "$kind" | while IFS= read -r line; do undo "$kind" "$line"; done
 done
-if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then nmcli connection reload || true; fi
+if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then
+  nmcli connection reload || true
+  nm_forget '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' 'b23b7506-c453-57ec-95ea-0892301c670f'
+fi
 rm -rf "$STATE_DIR"
 log "rolled back"

@@ -216,6 +216,41 @@ undo() {
   esac
 }
 
+# NetworkManager is running: load EIPilot's profile for one secondary ENI and make it that ENI's
+# active connection (a DHCP profile left active on it could bring back a main-table default route
+# until the next reboot). Only that ENI is touched.
+# Usage: nm_activate FILE UUID MAC
+nm_activate() {
+  local file=$1 uuid=$2 mac=$3 dev active
+  dev=$(eni_dev "$mac")
+  [ -n "$dev" ] || return 0
+  if ! nmcli connection load "$file"; then
+    log "warning: nmcli could not load $file"
+    return 0
+  fi
+  active=$(nmcli -t -f UUID,DEVICE connection show --active | awk -F: -v d="$dev" '$2 == d { print $1 }')
+  # Already active: activated again only when the profile changed ('nmcli device reapply' would leave
+  # the table routes of an address the profile no longer has).
+  if [ "$active" = "$uuid" ]; then
+    if [ ! -f "$STATE_DIR/tmp/changed" ] || ! grep -qxF -- "$file" "$STATE_DIR/tmp/changed"; then return 0; fi
+  fi
+  if nmcli connection up uuid "$uuid" ifname "$dev" >/dev/null; then
+    log "NetworkManager: EIPilot's profile is active on $dev${active:+ (instead of connection $active)}"
+  else
+    log "warning: NetworkManager could not activate $file on $dev; its connection stays as it is until reboot"
+  fi
+}
+
+# rollback.sh: EIPilot's profile is gone from disk, so NetworkManager must not keep it (nor keep it active).
+# Usage: nm_forget FILE UUID
+nm_forget() {
+  local file=$1 uuid=$2
+  [ ! -e "$file" ] || return 0
+  if nmcli -g UUID connection show | awk -v u="$uuid" '$0 == u { f = 1 } END { exit !f }'; then
+    nmcli connection delete uuid "$uuid" >/dev/null || log "warning: nmcli could not remove profile $uuid"
+  fi
+}
+
 # DHCP on a secondary ENI can add a second main-table default route that steals the
 # primary ENI's traffic. Remove such routes, but only while another default route remains.
 drop_secondary_defaults() {
@@ -263,6 +298,7 @@ install_file() {
     record files "created $path"
   fi
   mv -f "$tmp" "$dst"
+  printf '%s\n' "$path" >> "$STATE_DIR/tmp/changed"
   log "installed $path"
 }
 
@@ -434,13 +470,18 @@ updates:
     when: [boot-new-instance]
 EIPILOT_EOF
 if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then
-  nmcli connection load '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' || log "warning: nmcli could not load /etc/NetworkManager/system-connections/eipilot-eth1.nmconnection"
+  nm_activate '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' 'b23b7506-c453-57ec-95ea-0892301c670f' '00:16:3e:12:34:56'
+  configure_eni '00:16:3e:12:34:56' 'eth1' 24 '172.16.0.0' '172.16.0.253' 1001 '172.16.0.57:30000' '172.16.0.77:30001' '172.16.0.78:30002'
+  drop_secondary_defaults
 fi
 
 # --- what an earlier revision added and this one does not have ---
 prune_stale
 if [ -f "$STATE_DIR/tmp/pruned-files" ]; then
-  if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then nmcli connection reload || true; fi
+  if [ -z "$ROOT" ] && command -v nmcli >/dev/null && nmcli -t general status >/dev/null 2>&1; then
+    nmcli connection reload || true
+    nm_forget '/etc/NetworkManager/system-connections/eipilot-eth1.nmconnection' 'b23b7506-c453-57ec-95ea-0892301c670f'
+  fi
 fi
 push_revision
 rm -rf "$STATE_DIR/tmp"

@@ -263,6 +263,7 @@ install_file() {
     record files "created $path"
   fi
   mv -f "$tmp" "$dst"
+  printf '%s\n' "$path" >> "$STATE_DIR/tmp/changed"
   log "installed $path"
 }
 
