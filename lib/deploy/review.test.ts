@@ -30,7 +30,13 @@ describe("review under transient errors", () => {
   it("succeeds 20 times in a row with 30 % Throttling and 20 % 5xx on every Describe* call", async () => {
     const { id } = await createDraft(h.teamId, { name: "review-faults", spec: baseSpec() });
     const since = h.emu.requests().at(-1)?.seq ?? 0;
-    h.emu.setFaults({ seed: 11, errors: faultsOnReads({ "Throttling.User": 0.3, InternalError: 0.2 }) });
+    // Each Throttling answer holds the whole account for its retry hint (lib/cloud/rate-limit.ts); the
+    // shortest hint keeps ~75 of them within the test's time. What is under test is the retrying.
+    h.emu.setFaults({
+      seed: 11,
+      throttleRetryAfterMs: 100,
+      errors: faultsOnReads({ "Throttling.User": 0.3, InternalError: 0.2 }),
+    });
     try {
       for (let i = 0; i < 20; i++) {
         const r = await review(id);
